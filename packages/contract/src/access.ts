@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Roles a workspace member or API token can hold, most powerful first. */
+export const ROLES = ['owner', 'admin', 'marketer', 'sales', 'support', 'viewer'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const PERMISSIONS = [
+  'workspace:manage',
+  'members:manage',
+  'tokens:manage',
+  'sources:read',
+  'sources:write',
+  'events:read',
+  'profiles:read',
+  'profiles:write',
+  'profiles:merge',
+  'audiences:read',
+  'audiences:write',
+  'destinations:read',
+  'destinations:write',
+  'crm:read',
+  'crm:write',
+  'tickets:write',
+  'privacy:manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ_ALL: Permission[] = [
+  'sources:read',
+  'events:read',
+  'profiles:read',
+  'audiences:read',
+  'destinations:read',
+  'crm:read',
+];
+
+/** The permission table: what each role may do. */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  owner: PERMISSIONS,
+  admin: PERMISSIONS.filter((permission) => permission !== 'workspace:manage'),
+  marketer: [...READ_ALL, 'audiences:write', 'destinations:write', 'profiles:write'],
+  sales: [...READ_ALL, 'crm:write', 'profiles:write'],
+  support: [...READ_ALL, 'tickets:write', 'profiles:write'],
+  viewer: READ_ALL,
+};
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** Whether `granter` may hand out `role` (to a token or an invited user): never above itself. */
+export function roleCanGrant(granter: Role, role: Role): boolean {
+  return ROLES.indexOf(granter) <= ROLES.indexOf(role);
+}

@@ -1,0 +1,5 @@
+export * from './access.js';
+export * from './errors.js';
+export * from './ids.js';
+export * from './paging.js';
+export * from './workspaces.js';

@@ -1,0 +1,1 @@
+export { type BootstrapOptions, type BootstrapResult, bootstrapIfEmpty } from './bootstrap.js';

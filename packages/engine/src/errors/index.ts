@@ -1,0 +1,1 @@
+export { AppError, type Result } from './app-error.js';

@@ -1,0 +1,1 @@
+export { newId, newSecret } from './new-id.js';

@@ -1,0 +1,21 @@
+/**
+ * @tandem/engine — Tandem's domain, usable as a library: storage, collection, identity,
+ * profiles, audiences and CRM. Knows nothing about HTTP.
+ */
+export { AccessService, normalizeEmail, type Principal } from './access/index.js';
+export { type BootstrapOptions, type BootstrapResult, bootstrapIfEmpty } from './bootstrap/index.js';
+export { Engine } from './engine.js';
+export { AppError, type Result } from './errors/index.js';
+export { newId, newSecret } from './ids/index.js';
+export { type SourceRef, SourcesService } from './sources/index.js';
+export {
+  isPostgresUrl,
+  isStoreReady,
+  migrate,
+  openStore,
+  pendingMigrations,
+  type Store,
+  type StoreKind,
+  type StoreOptions,
+} from './store/index.js';
+export { createWorkspace, listWorkspacesOfUser, workspaceById } from './workspaces/index.js';

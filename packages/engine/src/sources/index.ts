@@ -1,0 +1,1 @@
+export { type SourceRef, SourcesService } from './sources-service.js';

@@ -1,0 +1,104 @@
+import type { Source } from '@tandem/contract';
+import { AppError } from '../errors/index.js';
+import { newId, newSecret } from '../ids/index.js';
+import { nowIso, type Store } from '../store/index.js';
+
+export interface SourceRef {
+  readonly sourceId: string;
+  readonly workspaceId: string;
+}
+
+/** Sources: where events come from, each with its write key. */
+export class SourcesService {
+  // Write keys are checked on every tracking call; sources change rarely, so keep them in memory.
+  private readonly byWriteKey = new Map<string, SourceRef | null>();
+
+  constructor(private readonly store: Store) {}
+
+  async create(
+    workspaceId: string,
+    options: { name: string; writeKey?: string | undefined },
+  ): Promise<Source> {
+    const row = {
+      source_id: newId('source'),
+      workspace_id: workspaceId,
+      name: options.name,
+      write_key: options.writeKey ?? newSecret('wk_', 18),
+      created_at: nowIso(),
+      deleted_at: null,
+    };
+    await this.store.db.insertInto('sources').values(row).execute();
+    this.byWriteKey.delete(row.write_key);
+    return sourceOf(row);
+  }
+
+  async list(workspaceId: string, page: { limit: number; cursor?: string | undefined }) {
+    let query = this.store.db
+      .selectFrom('sources')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('deleted_at', 'is', null)
+      .orderBy('source_id')
+      .limit(page.limit + 1);
+    if (page.cursor) query = query.where('source_id', '>', page.cursor);
+    const rows = await query.execute();
+    const data = rows.slice(0, page.limit).map(sourceOf);
+    return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
+  }
+
+  async get(workspaceId: string, sourceId: string): Promise<Source> {
+    const row = await this.store.db
+      .selectFrom('sources')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('source_id', '=', sourceId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', `Source ${sourceId} not found`);
+    return sourceOf(row);
+  }
+
+  async rename(workspaceId: string, sourceId: string, name: string): Promise<Source> {
+    const result = await this.store.db
+      .updateTable('sources')
+      .set({ name })
+      .where('workspace_id', '=', workspaceId)
+      .where('source_id', '=', sourceId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw new AppError('not_found', `Source ${sourceId} not found`);
+    return this.get(workspaceId, sourceId);
+  }
+
+  /** Deletes a source: its write key stops working at once; its events stay in the log. */
+  async remove(workspaceId: string, sourceId: string): Promise<void> {
+    const source = await this.get(workspaceId, sourceId);
+    await this.store.db
+      .updateTable('sources')
+      .set({ deleted_at: nowIso() })
+      .where('workspace_id', '=', workspaceId)
+      .where('source_id', '=', sourceId)
+      .execute();
+    this.byWriteKey.delete(source.writeKey);
+  }
+
+  /** The live source a write key belongs to, or undefined. */
+  async resolveWriteKey(writeKey: string): Promise<SourceRef | undefined> {
+    const cached = this.byWriteKey.get(writeKey);
+    if (cached !== undefined) return cached ?? undefined;
+    const row = await this.store.db
+      .selectFrom('sources')
+      .select(['source_id', 'workspace_id'])
+      .where('write_key', '=', writeKey)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    const ref = row ? { sourceId: row.source_id, workspaceId: row.workspace_id } : null;
+    // Unknown keys are not cached: a key created by another process must start working.
+    if (ref) this.byWriteKey.set(writeKey, ref);
+    return ref ?? undefined;
+  }
+}
+
+function sourceOf(row: { source_id: string; name: string; write_key: string; created_at: string }): Source {
+  return { id: row.source_id, name: row.name, writeKey: row.write_key, createdAt: row.created_at };
+}

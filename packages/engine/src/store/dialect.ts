@@ -1,0 +1,39 @@
+import { type RawBuilder, sql } from 'kysely';
+
+/** The storage engines Tandem runs on. */
+export type StoreKind = 'sqlite' | 'postgres';
+
+// The few places where SQLite and PostgreSQL differ live here, one helper per difference;
+// domain code calls these instead of branching on the engine itself.
+
+/** Column type of a JSON document: text on SQLite (queried with json_extract), jsonb on PostgreSQL. */
+export function jsonColumnType(kind: StoreKind): 'text' | 'jsonb' {
+  return kind === 'sqlite' ? 'text' : 'jsonb';
+}
+
+/** A value ready to be written into a JSON column (both engines accept the JSON text). */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}
+
+/** A JSON column as read back: SQLite gives text, PostgreSQL an already parsed value. */
+export function fromJson<T>(stored: unknown): T {
+  return (typeof stored === 'string' ? JSON.parse(stored) : stored) as T;
+}
+
+/** `column->>key`: a top-level member of a JSON column as text. */
+export function jsonText(kind: StoreKind, column: string, key: string): RawBuilder<string | null> {
+  return kind === 'sqlite'
+    ? sql<string | null>`json_extract(${sql.ref(column)}, ${`$."${key.replaceAll('"', '')}"`})`
+    : sql<string | null>`(${sql.ref(column)} ->> ${key})`;
+}
+
+/** Column type of an ever-increasing row number (the log's `seq`). */
+export function sequenceColumnType(kind: StoreKind): 'integer' | 'bigserial' {
+  return kind === 'sqlite' ? 'integer' : 'bigserial';
+}
+
+/** Now, as stored: ISO 8601 UTC text on both engines. */
+export function nowIso(clock: () => number = Date.now): string {
+  return new Date(clock()).toISOString();
+}

@@ -1,0 +1,8 @@
+import { foundation } from './0001-foundation.js';
+import { eventLog } from './0002-event-log.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/** Every migration, in the order it runs. Append only. */
+export const MIGRATIONS: readonly Migration[] = [foundation, eventLog];

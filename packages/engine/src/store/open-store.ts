@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { StoreKind } from './dialect.js';
+import type { Database } from './schema.js';
+
+/** Where the data lives. A `postgres://` URL selects PostgreSQL, otherwise embedded SQLite. */
+export interface StoreOptions {
+  /** `postgres://…` for PostgreSQL. */
+  readonly databaseUrl?: string | undefined;
+  /** Folder of the embedded SQLite file (`tandem.db`), created when missing. */
+  readonly dataDir?: string | undefined;
+  /** SQLite file path, overriding `dataDir` (`:memory:` for throwaway stores). */
+  readonly sqliteFile?: string | undefined;
+  /** PostgreSQL schema to work in (created when missing); isolates test runs. */
+  readonly postgresSchema?: string | undefined;
+  /** PostgreSQL pool size. */
+  readonly poolSize?: number | undefined;
+}
+
+/** An open store: the typed query builder plus what the engine must know about the engine. */
+export interface Store {
+  readonly kind: StoreKind;
+  readonly db: Kysely<Database>;
+  /** The raw SQLite handle, for the few hot paths that use prepared statements directly. */
+  readonly sqlite: BetterSqlite3.Database | undefined;
+  /** Where the data is, for logs (never includes a password). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//.test(url);
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  return isPostgresUrl(options.databaseUrl)
+    ? openPostgres(options.databaseUrl, options)
+    : openSqlite(options);
+}
+
+function openSqlite(options: StoreOptions): Store {
+  let file = options.sqliteFile;
+  if (file === undefined) {
+    const dataDir = options.dataDir ?? './data';
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, 'tandem.db');
+  }
+  const sqlite = new BetterSqlite3(file);
+  // WAL: readers never block the writer. synchronous=NORMAL stays durable across a process
+  // crash (the WAL is written before commit returns); only an OS crash can lose the last commits.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    kind: 'sqlite',
+    db,
+    sqlite,
+    location: file,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
+  const schema = options.postgresSchema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new Error(`Invalid PostgreSQL schema name "${schema}"`);
+  }
+  if (schema !== undefined) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    // bigint (int8) as a number: log sequence numbers stay far below 2^53.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const safeUrl = new URL(url);
+  safeUrl.password = '';
+  return {
+    kind: 'postgres',
+    db,
+    sqlite: undefined,
+    location: `${safeUrl.toString()}${schema ? ` (schema ${schema})` : ''}`,
+    close: () => db.destroy(),
+  };
+}

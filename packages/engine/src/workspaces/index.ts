@@ -1,0 +1,1 @@
+export { createWorkspace, isStoreEmpty, listWorkspacesOfUser, workspaceById } from './workspaces.js';
