@@ -38,5 +38,7 @@ function migratorFor(store: Store): Migrator {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'tandem_migrations',
     migrationLockTableName: 'tandem_migrations_lock',
+    // Without it Kysely may find another schema's migration tables and skip creating its own.
+    ...(store.postgresSchema ? { migrationTableSchema: store.postgresSchema } : {}),
   });
 }

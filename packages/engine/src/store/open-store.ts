@@ -26,6 +26,8 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** The raw SQLite handle, for the few hot paths that use prepared statements directly. */
   readonly sqlite: BetterSqlite3.Database | undefined;
+  /** The PostgreSQL schema worked in, when not the default search path. */
+  readonly postgresSchema: string | undefined;
   /** Where the data is, for logs (never includes a password). */
   readonly location: string;
   close(): Promise<void>;
@@ -60,6 +62,7 @@ function openSqlite(options: StoreOptions): Store {
     kind: 'sqlite',
     db,
     sqlite,
+    postgresSchema: undefined,
     location: file,
     close: () => db.destroy(),
   };
@@ -96,6 +99,7 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     kind: 'postgres',
     db,
     sqlite: undefined,
+    postgresSchema: schema,
     location: `${safeUrl.toString()}${schema ? ` (schema ${schema})` : ''}`,
     close: () => db.destroy(),
   };

@@ -49,7 +49,11 @@ export async function openTestEngine(kind: StoreKind): Promise<Engine & { dispos
   const engine = await Engine.open(options);
   return Object.assign(engine, {
     async dispose() {
-      await engine.close();
+      try {
+        await engine.close();
+      } catch {
+        // Already closed by the test; the store must still be dropped.
+      }
       await dispose();
     },
   });

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Engine } from '@tandem/engine';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { authRoutes } from './auth/auth.routes.js';
+import { installAuthentication } from './auth/authenticate.js';
+import { LoginRateLimiter } from './auth/login-rate-limiter.js';
+import type { RouteAccess } from './auth/route-access.js';
+import type { Config } from './config.js';
+import { installErrorHandlers } from './http/error-handler.js';
+import { installMetrics } from './http/metrics.js';
+import type { App } from './http/route-schemas.js';
+import { opsRoutes } from './ops/ops.routes.js';
+import { sourcesRoutes } from './sources/sources.routes.js';
+import { DEFAULT_WEB_DIST, installWebUi } from './web/web-ui.js';
+import { workspacesRoutes } from './workspaces/workspaces.routes.js';
+
+/** A route as registered, with its declared access (the route-table test walks these). */
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly access: RouteAccess | undefined;
+}
+
+export interface BuildAppOptions {
+  readonly config: Config;
+  readonly engine: Engine;
+  /** pino options or false; defaults to JSON logs at the configured level. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+const REQUEST_ID = /^[\w.-]{1,128}$/;
+
+/** Builds the HTTP server (not listening): Tracking API, admin API, docs, metrics and web UI. */
+export async function buildApp(options: BuildAppOptions): Promise<App & { routeTable: RouteEntry[] }> {
+  const { config, engine } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    // Honour a caller's request id so logs join up across services; otherwise make one.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandlers(app);
+
+  const routeTable: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      routeTable.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const metrics = installMetrics(app);
+  await app.register(fastifyCookie);
+  installAuthentication(app, engine);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tandem API',
+        description: 'Tracking API (Segment-compatible) and admin API of Tandem, the CDP + CRM.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token' },
+          writeKey: { type: 'http', scheme: 'basic', description: 'Source write key as the username' },
+        },
+      },
+      security: [{ bearerToken: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(opsRoutes, { engine, metrics });
+  await app.register(authRoutes, {
+    engine,
+    loginLimiter: new LoginRateLimiter(config.loginAttemptsPerWindow),
+    secureCookies: config.secureCookies,
+  });
+  await app.register(workspacesRoutes, { engine });
+  await app.register(sourcesRoutes, { engine });
+  await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
+
+  return Object.assign(app, { routeTable });
+}

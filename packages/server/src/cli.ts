@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+import { RoleSchema } from '@tandem/contract';
+import { createWorkspace, listWorkspacesOfUser, migrate, openStore } from '@tandem/engine';
+import { Command, InvalidArgumentError } from 'commander';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { openEngine, startServer } from './start-server.js';
+
+const program = new Command()
+  .name('tandem')
+  .description('Tandem: customer data platform and CRM on one profile per person.')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('Run the server (Tracking API, admin API and web UI); migrates storage first.')
+  .action(async () => {
+    await startServer(config());
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending storage migrations and exit.')
+  .action(async () => {
+    const settings = config();
+    const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+    try {
+      const applied = await migrate(store);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Storage is up to date.');
+    } finally {
+      await store.close();
+    }
+  });
+
+const user = program.command('user').description('Manage users.');
+user
+  .command('create')
+  .description('Create a user (or update their password) and add them to a workspace.')
+  .requiredOption('--email <email>', 'login email')
+  .option('--password <password>', 'password (min 8 characters); without it the user cannot sign in yet')
+  .option('--role <role>', 'owner | admin | marketer | sales | support | viewer', parseRole, 'viewer')
+  .option('--workspace <id>', 'workspace id (default: the first workspace)')
+  .action(
+    async (options: {
+      email: string;
+      password?: string;
+      role: ReturnType<typeof parseRole>;
+      workspace?: string;
+    }) => {
+      if (options.password !== undefined && options.password.length < 8) {
+        throw new InvalidArgumentError('--password must have at least 8 characters');
+      }
+      await withEngine(async (engine) => {
+        const workspaceId = options.workspace ?? (await firstWorkspaceId(engine));
+        const member = await engine.access.inviteMember(workspaceId, options);
+        console.log(`User ${member.email} (${member.id}) is ${member.role} of ${workspaceId}.`);
+      });
+    },
+  );
+
+const token = program.command('token').description('Manage API tokens.');
+token
+  .command('create')
+  .description('Create an API token; the secret is printed once.')
+  .option('--name <name>', 'what the token is for', 'CLI token')
+  .option('--role <role>', 'owner | admin | marketer | sales | support | viewer', parseRole, 'admin')
+  .option('--workspace <id>', 'workspace id (default: the first workspace)')
+  .action(async (options: { name: string; role: ReturnType<typeof parseRole>; workspace?: string }) => {
+    await withEngine(async (engine) => {
+      const workspaceId = options.workspace ?? (await firstWorkspaceId(engine));
+      const created = await engine.access.createToken({
+        workspaceId,
+        name: options.name,
+        role: options.role,
+      });
+      console.log(created.token);
+    });
+  });
+
+program
+  .command('workspace')
+  .description('Manage workspaces.')
+  .command('create')
+  .description('Create a workspace and make a user its owner.')
+  .requiredOption('--name <name>', 'workspace name')
+  .requiredOption('--owner <email>', 'email of an existing or new user')
+  .action(async (options: { name: string; owner: string }) => {
+    await withEngine(async (engine) => {
+      const workspace = await createWorkspace(engine.store, options.name);
+      const owner = await engine.access.ensureUser({ email: options.owner });
+      await engine.access.addMember(workspace.id, owner.id, 'owner');
+      const all = await listWorkspacesOfUser(engine.store, owner.id);
+      console.log(`Workspace ${workspace.id} created; ${owner.email} owns ${all.length} workspace(s).`);
+    });
+  });
+
+function parseRole(value: string) {
+  const role = RoleSchema.safeParse(value);
+  if (!role.success) throw new InvalidArgumentError(`unknown role "${value}"`);
+  return role.data;
+}
+
+function config(): Config {
+  return loadConfig(process.env);
+}
+
+async function withEngine(work: (engine: Awaited<ReturnType<typeof openEngine>>) => Promise<void>) {
+  const engine = await openEngine(config());
+  try {
+    await work(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function firstWorkspaceId(engine: Awaited<ReturnType<typeof openEngine>>): Promise<string> {
+  const first = await engine.store.db
+    .selectFrom('workspaces')
+    .select('workspace_id')
+    .orderBy('workspace_id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!first)
+    throw new Error('No workspace yet: run `tandem start` once (it creates "Default") or pass --workspace');
+  return first.workspace_id;
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  console.error(`tandem: ${message}`);
+  process.exit(1);
+});

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+/** One environment variable: how it is parsed, what it means, whether it is a secret. */
+interface Setting<T extends z.ZodType> {
+  readonly env: string;
+  readonly schema: T;
+  readonly description: string;
+  readonly secret?: boolean;
+}
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+const optionalString = z.string().min(1).optional();
+
+/** Every environment variable Tandem reads, declared once. The README's table lists the same. */
+export const SETTINGS = {
+  port: {
+    env: 'PORT',
+    schema: z.coerce.number().int().min(0).max(65535).default(8080),
+    description: 'HTTP port.',
+  },
+  host: { env: 'HOST', schema: z.string().default('0.0.0.0'), description: 'Interface to listen on.' },
+  dataDir: {
+    env: 'TANDEM_DATA_DIR',
+    schema: z.string().default('./data'),
+    description: 'Folder of the embedded SQLite database (used when DATABASE_URL is not set).',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    description: 'A postgres:// URL switches storage to PostgreSQL.',
+    secret: true,
+  },
+  postgresPoolSize: {
+    env: 'TANDEM_PG_POOL_SIZE',
+    schema: z.coerce.number().int().min(1).max(500).default(10),
+    description: 'PostgreSQL connection pool size per process.',
+  },
+  logLevel: {
+    env: 'TANDEM_LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    description: 'pino log level.',
+  },
+  adminEmail: {
+    env: 'TANDEM_ADMIN_EMAIL',
+    schema: z.email().optional(),
+    description: 'First start only: the owner login (default admin@localhost).',
+  },
+  adminPassword: {
+    env: 'TANDEM_ADMIN_PASSWORD',
+    schema: z.string().min(8).optional(),
+    description: "First start only: the owner's password (generated and printed when unset).",
+    secret: true,
+  },
+  adminToken: {
+    env: 'TANDEM_ADMIN_TOKEN',
+    schema: z.string().min(16).optional(),
+    description: 'First start only: an owner API token (generated and printed when unset).',
+    secret: true,
+  },
+  writeKey: {
+    env: 'TANDEM_WRITE_KEY',
+    schema: z.string().min(8).optional(),
+    description: "First start only: the default source's write key (generated and printed when unset).",
+    secret: true,
+  },
+  trustProxy: {
+    env: 'TANDEM_TRUST_PROXY',
+    schema: bool.default(false),
+    description: 'Trust X-Forwarded-For / X-Forwarded-Proto (set behind a reverse proxy).',
+  },
+  loginAttemptsPerWindow: {
+    env: 'TANDEM_LOGIN_RATE_LIMIT',
+    schema: z.coerce.number().int().min(1).default(10),
+    description: 'Failed-or-not login attempts allowed per client IP and email per 15 minutes.',
+  },
+  maxQueuedEvents: {
+    env: 'TANDEM_MAX_QUEUED_EVENTS',
+    schema: z.coerce.number().int().min(100).default(50_000),
+    description: 'Events waiting to be committed before the Tracking API answers 429 (backpressure).',
+  },
+  secureCookies: {
+    env: 'TANDEM_SECURE_COOKIES',
+    schema: bool.default(false),
+    description: 'Mark the session cookie Secure (set when served over HTTPS).',
+  },
+  webDist: {
+    env: 'TANDEM_WEB_DIST',
+    schema: optionalString,
+    description: 'Folder of the built web UI (default: packages/web/dist).',
+  },
+} satisfies Record<string, Setting<z.ZodType>>;
+
+type Settings = typeof SETTINGS;
+export type Config = Readonly<{ [K in keyof Settings]: z.output<Settings[K]['schema']> }>;
+
+/** Reads, validates and freezes the configuration; throws one message listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, setting] of Object.entries(SETTINGS) as [string, Setting<z.ZodType>][]) {
+    const raw = env[setting.env];
+    const parsed = setting.schema.safeParse(raw === '' ? undefined : raw);
+    if (parsed.success) values[key] = parsed.data;
+    else problems.push(`${setting.env}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  // Built key by key from SETTINGS above, so the shape is exactly Config.
+  return Object.freeze(values) as Config;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

@@ -1,0 +1,77 @@
+import {
+  CreateSourceSchema,
+  PageQuerySchema,
+  pageOf,
+  SourceSchema,
+  UpdateSourceSchema,
+} from '@tandem/contract';
+import type { Engine } from '@tandem/engine';
+import { requirePrincipal } from '../auth/authenticate.js';
+import { type App, ERROR_RESPONSES, IdParamsSchema, NoContentSchema } from '../http/route-schemas.js';
+
+/** Sources CRUD: each source has a write key for the Tracking API. */
+export async function sourcesRoutes(app: App, options: { engine: Engine }) {
+  const { sources } = options.engine;
+  const tags = ['Sources'];
+
+  app.post(
+    '/api/v1/sources',
+    {
+      config: { access: 'sources:write' },
+      schema: { tags, body: CreateSourceSchema, response: { 201: SourceSchema, ...ERROR_RESPONSES } },
+    },
+    async (request, reply) => {
+      const workspaceId = requirePrincipal(request.principal).workspaceId;
+      return reply.code(201).send(await sources.create(workspaceId, request.body));
+    },
+  );
+
+  app.get(
+    '/api/v1/sources',
+    {
+      config: { access: 'sources:read' },
+      schema: {
+        tags,
+        querystring: PageQuerySchema,
+        response: { 200: pageOf(SourceSchema), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => sources.list(requirePrincipal(request.principal).workspaceId, request.query),
+  );
+
+  app.get(
+    '/api/v1/sources/:id',
+    {
+      config: { access: 'sources:read' },
+      schema: { tags, params: IdParamsSchema, response: { 200: SourceSchema, ...ERROR_RESPONSES } },
+    },
+    async (request) => sources.get(requirePrincipal(request.principal).workspaceId, request.params.id),
+  );
+
+  app.patch(
+    '/api/v1/sources/:id',
+    {
+      config: { access: 'sources:write' },
+      schema: {
+        tags,
+        params: IdParamsSchema,
+        body: UpdateSourceSchema,
+        response: { 200: SourceSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) =>
+      sources.rename(requirePrincipal(request.principal).workspaceId, request.params.id, request.body.name),
+  );
+
+  app.delete(
+    '/api/v1/sources/:id',
+    {
+      config: { access: 'sources:write' },
+      schema: { tags, params: IdParamsSchema, response: { 204: NoContentSchema, ...ERROR_RESPONSES } },
+    },
+    async (request, reply) => {
+      await sources.remove(requirePrincipal(request.principal).workspaceId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

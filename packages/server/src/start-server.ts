@@ -1,0 +1,70 @@
+import { bootstrapIfEmpty, Engine } from '@tandem/engine';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+
+/** Opens storage for a config: PostgreSQL when DATABASE_URL is set, else SQLite in the data dir. */
+export function openEngine(config: Config, options: { migrate?: boolean } = {}): Promise<Engine> {
+  return Engine.open({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.postgresPoolSize,
+    maxQueuedEvents: config.maxQueuedEvents,
+    ...options,
+  });
+}
+
+/**
+ * Starts Tandem: migrate, bootstrap an empty store, listen, and shut down gracefully on
+ * SIGTERM/SIGINT (stop accepting, finish in-flight requests, flush writes, close storage).
+ */
+export async function startServer(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
+  const engine = await openEngine(config);
+  const app = await buildApp({ config, engine });
+  const bootstrap = await bootstrapIfEmpty(engine.store, engine, {
+    adminEmail: config.adminEmail,
+    adminPassword: config.adminPassword,
+    adminToken: config.adminToken,
+    writeKey: config.writeKey,
+  });
+  if (bootstrap) printBootstrap(bootstrap);
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  app.log.info(
+    { storage: engine.store.kind, location: engine.store.location },
+    `Tandem listening on ${address}`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      app.log.info('shutting down: no new connections, finishing in-flight requests');
+      await app.close();
+      await engine.close();
+    })();
+    return stopping;
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return { url: address, stop };
+}
+
+function printBootstrap(result: NonNullable<Awaited<ReturnType<typeof bootstrapIfEmpty>>>): void {
+  const lines = [
+    'First start: created workspace "Default", its owner and a source.',
+    `  Owner login:    ${result.adminEmail}`,
+  ];
+  if (result.generated.adminPassword) lines.push(`  Owner password: ${result.generated.adminPassword}`);
+  if (result.generated.adminToken) lines.push(`  Owner API token: ${result.generated.adminToken}`);
+  if (result.generated.writeKey) lines.push(`  Write key (source "Default"): ${result.generated.writeKey}`);
+  if (Object.keys(result.generated).length > 0) lines.push('  These generated secrets are shown only once.');
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+}

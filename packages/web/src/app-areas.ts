@@ -1,0 +1,27 @@
+import type { ComponentType } from 'react';
+import { AudiencesPage } from './audiences/audiences-page';
+import { CompaniesPage } from './companies/companies-page';
+import { ComputedTraitsPage } from './computed-traits/computed-traits-page';
+import { DealsPage } from './deals/deals-page';
+import { DestinationsPage } from './destinations/destinations-page';
+import { PeoplePage } from './people/people-page';
+import { SettingsPage } from './settings/settings-page';
+import { SourcesPage } from './sources/sources-page';
+import { TasksPage } from './tasks/tasks-page';
+import { TicketsPage } from './tickets/tickets-page';
+
+export type AppArea = { path: string; label: string; Page: ComponentType };
+
+/** The product's areas in navigation order; the router and the navbar are both built from it. */
+export const APP_AREAS: readonly AppArea[] = [
+  { path: '/people', label: 'People', Page: PeoplePage },
+  { path: '/companies', label: 'Companies', Page: CompaniesPage },
+  { path: '/deals', label: 'Deals', Page: DealsPage },
+  { path: '/tickets', label: 'Tickets', Page: TicketsPage },
+  { path: '/tasks', label: 'Tasks', Page: TasksPage },
+  { path: '/audiences', label: 'Audiences', Page: AudiencesPage },
+  { path: '/computed-traits', label: 'Computed traits', Page: ComputedTraitsPage },
+  { path: '/sources', label: 'Sources', Page: SourcesPage },
+  { path: '/destinations', label: 'Destinations', Page: DestinationsPage },
+  { path: '/settings', label: 'Settings', Page: SettingsPage },
+];

@@ -1,0 +1,22 @@
+import type { SessionInfo } from '@tandem/contract';
+import { useQuery } from '@tanstack/react-query';
+import { authApi } from './auth-api';
+
+export const SESSION_QUERY_KEY = ['session'] as const;
+
+/** The current session; `data` is `null` when nobody is signed in. */
+export function useSession() {
+  return useQuery({
+    queryKey: SESSION_QUERY_KEY,
+    queryFn: authApi.fetchSession,
+    // The session changes only through login, logout and workspace switches, which update it.
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** The session inside the signed-in part of the app, where `RequireSession` guarantees one. */
+export function useCurrentSession(): SessionInfo {
+  const { data } = useSession();
+  if (!data) throw new Error('useCurrentSession is only usable below <RequireSession>');
+  return data;
+}

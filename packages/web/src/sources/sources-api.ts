@@ -1,0 +1,10 @@
+import type { Source } from '@tandem/contract';
+import { apiClient, type Page, withPage } from '../api/api-client';
+
+export const sourcesApi = {
+  list: (cursor: string | null) => apiClient.get<Page<Source>>(withPage('/api/v1/sources', { cursor })),
+  create: (input: { name: string }) => apiClient.post<Source>('/api/v1/sources', input),
+};
+
+/** Keyed by workspace so one workspace's sources never show under another's name. */
+export const sourcesQueryKey = (workspaceId: string) => ['sources', workspaceId] as const;
