@@ -37,3 +37,37 @@ export function sequenceColumnType(kind: StoreKind): 'integer' | 'bigserial' {
 export function nowIso(clock: () => number = Date.now): string {
   return new Date(clock()).toISOString();
 }
+
+// PostgreSQL refuses NUL in text and jsonb, and lone UTF-16 surrogates in jsonb; SQLite takes
+// both. To hold the same documents on both engines they are replaced everywhere.
+const UNPORTABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Whether JSON text (from JSON.stringify) may hold characters PostgreSQL refuses: both are
+ * written as `\u` escapes, so this one cheap scan clears the common case.
+ */
+export function mayHoldUnportableText(json: string): boolean {
+  return json.includes('\\u');
+}
+
+/** A deep copy of a JSON value with NUL removed and lone surrogates replaced by U+FFFD. */
+export function toPortableValue(value: unknown): unknown {
+  if (typeof value === 'string') return portableText(value);
+  if (Array.isArray(value)) return value.map(toPortableValue);
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    // defineProperty, not assignment: a "__proto__" key must stay a plain member.
+    Object.defineProperty(copy, portableText(key), {
+      value: toPortableValue(member),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
+function portableText(text: string): string {
+  return text.replace(UNPORTABLE_TEXT, (match) => (match === '\u0000' ? '' : '\ufffd'));
+}

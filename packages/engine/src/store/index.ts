@@ -1,4 +1,12 @@
-export { fromJson, jsonText, nowIso, type StoreKind, toJson } from './dialect.js';
+export {
+  fromJson,
+  jsonText,
+  mayHoldUnportableText,
+  nowIso,
+  type StoreKind,
+  toJson,
+  toPortableValue,
+} from './dialect.js';
 export { isStoreReady, migrate, pendingMigrations } from './migrator.js';
 export { isPostgresUrl, openStore, type Store, type StoreOptions } from './open-store.js';
 export type { Database } from './schema.js';

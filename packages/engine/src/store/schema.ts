@@ -76,7 +76,7 @@ export interface EventsTable {
   payload: unknown;
 }
 
-/** collect/ — rejected events kept for the source debugger (7 days). */
+/** log/ — calls refused by collect/, kept for the source debugger (7 days). */
 export interface RejectionsTable {
   seq: Generated<number>;
   workspace_id: string;

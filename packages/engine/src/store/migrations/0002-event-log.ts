@@ -60,5 +60,7 @@ export const eventLog: Migration = {
       .on('rejections')
       .columns(['workspace_id', 'source_id', 'seq'])
       .execute();
+    // The hourly purge of rejections older than the retention.
+    await db.schema.createIndex('rejections_by_received_at').on('rejections').column('received_at').execute();
   },
 };
