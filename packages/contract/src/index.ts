@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './paging.js';
 export * from './workspaces.js';
+export * from './tracking.js';

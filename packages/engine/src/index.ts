@@ -4,9 +4,21 @@
  */
 export { AccessService, normalizeEmail, type Principal } from './access/index.js';
 export { type BootstrapOptions, type BootstrapResult, bootstrapIfEmpty } from './bootstrap/index.js';
-export { Engine } from './engine.js';
+export {
+  type CallProblem,
+  type CollectedItem,
+  type CollectedListener,
+  type CollectInput,
+  Collector,
+  type CollectorOptions,
+  type CollectResult,
+  type RequestInfo,
+  type SharedFields,
+} from './collect/index.js';
+export { Engine, type EngineOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export { newId, newSecret } from './ids/index.js';
+export { EventLog, type EventLogOptions } from './log/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {
   isPostgresUrl,

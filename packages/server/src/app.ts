@@ -20,7 +20,9 @@ import { installErrorHandlers } from './http/error-handler.js';
 import { installMetrics } from './http/metrics.js';
 import type { App } from './http/route-schemas.js';
 import { opsRoutes } from './ops/ops.routes.js';
+import { sourceDebuggerRoutes } from './sources/source-debugger.routes.js';
 import { sourcesRoutes } from './sources/sources.routes.js';
+import { trackingRoutes } from './tracking/tracking.routes.js';
 import { DEFAULT_WEB_DIST, installWebUi } from './web/web-ui.js';
 import { workspacesRoutes } from './workspaces/workspaces.routes.js';
 
@@ -104,6 +106,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App & { routeT
   });
   await app.register(workspacesRoutes, { engine });
   await app.register(sourcesRoutes, { engine });
+  await app.register(sourceDebuggerRoutes, { engine });
+  await app.register(trackingRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable });

@@ -8,7 +8,7 @@ export function openEngine(config: Config, options: { migrate?: boolean } = {}):
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.postgresPoolSize,
-    maxQueuedEvents: config.maxQueuedEvents,
+    collector: { maxQueuedEvents: config.maxQueuedEvents },
     ...options,
   });
 }

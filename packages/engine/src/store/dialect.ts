@@ -40,7 +40,7 @@ export function nowIso(clock: () => number = Date.now): string {
 
 // PostgreSQL refuses NUL in text and jsonb, and lone UTF-16 surrogates in jsonb; SQLite takes
 // both. To hold the same documents on both engines they are replaced everywhere.
-const UNPORTABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * Whether JSON text (from JSON.stringify) may hold characters PostgreSQL refuses: both are
@@ -52,13 +52,13 @@ export function mayHoldUnportableText(json: string): boolean {
 
 /** A deep copy of a JSON value with NUL removed and lone surrogates replaced by U+FFFD. */
 export function toPortableValue(value: unknown): unknown {
-  if (typeof value === 'string') return portableText(value);
+  if (typeof value === 'string') return toPortableText(value);
   if (Array.isArray(value)) return value.map(toPortableValue);
   if (typeof value !== 'object' || value === null) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value)) {
     // defineProperty, not assignment: a "__proto__" key must stay a plain member.
-    Object.defineProperty(copy, portableText(key), {
+    Object.defineProperty(copy, toPortableText(key), {
       value: toPortableValue(member),
       enumerable: true,
       writable: true,
@@ -68,6 +68,7 @@ export function toPortableValue(value: unknown): unknown {
   return copy;
 }
 
-function portableText(text: string): string {
-  return text.replace(UNPORTABLE_TEXT, (match) => (match === '\u0000' ? '' : '\ufffd'));
+/** Text with NUL removed and lone surrogates replaced by U+FFFD. */
+export function toPortableText(text: string): string {
+  return text.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\ufffd');
 }

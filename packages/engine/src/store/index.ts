@@ -5,8 +5,9 @@ export {
   nowIso,
   type StoreKind,
   toJson,
+  toPortableText,
   toPortableValue,
 } from './dialect.js';
 export { isStoreReady, migrate, pendingMigrations } from './migrator.js';
 export { isPostgresUrl, openStore, type Store, type StoreOptions } from './open-store.js';
-export type { Database } from './schema.js';
+export type { Database, EventsTable, RejectionsTable } from './schema.js';

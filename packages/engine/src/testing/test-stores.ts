@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { Engine } from '../engine.js';
+import { Engine, type EngineOptions } from '../engine.js';
 import type { StoreKind, StoreOptions } from '../store/index.js';
 
 /**
@@ -44,9 +44,12 @@ export async function isolatedStoreOptions(
 }
 
 /** A migrated engine on a fresh isolated store; `close` also drops the store. */
-export async function openTestEngine(kind: StoreKind): Promise<Engine & { dispose(): Promise<void> }> {
+export async function openTestEngine(
+  kind: StoreKind,
+  engineOptions: Omit<EngineOptions, keyof StoreOptions> = {},
+): Promise<Engine & { dispose(): Promise<void> }> {
   const { options, dispose } = await isolatedStoreOptions(kind);
-  const engine = await Engine.open(options);
+  const engine = await Engine.open({ ...options, ...engineOptions });
   return Object.assign(engine, {
     async dispose() {
       try {

@@ -20,11 +20,13 @@ export function sendError(
 
 // Fastify's own errors for bad requests, by their code.
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'Request body is too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', message: 'Unsupported Content-Type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'bad_request', message: 'Invalid Content-Length' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', message: 'Body is empty but Content-Type is JSON' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', message: 'Body is not valid JSON' },
+  // zlib, while decompressing a gzip/deflate body.
+  Z_DATA_ERROR: { code: 'bad_request', message: 'Body is not valid for its Content-Encoding' },
+  Z_BUF_ERROR: { code: 'bad_request', message: 'Body is truncated for its Content-Encoding' },
 };
 
 export function installErrorHandlers(app: FastifyInstance): void {
@@ -44,6 +46,14 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const first = details[0];
       const message = first ? `Invalid ${first.path}: ${first.message}` : 'Invalid request';
       return sendError(reply, 'validation_failed', message, { details });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit;
+      return sendError(
+        reply,
+        'payload_too_large',
+        `Request body exceeds the limit of ${limit} bytes for this endpoint`,
+      );
     }
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (known) return sendError(reply, known.code, known.message);

@@ -11,8 +11,8 @@ export const TEST_ADMIN_PASSWORD = 'correct horse battery';
 
 /** A real server (in-process, not listening unless asked) on a fresh bootstrapped store. */
 export async function startTestServer(kind: StoreKind, env: Record<string, string> = {}) {
-  const engine = await openTestEngine(kind);
   const config = loadConfig({ TANDEM_LOG_LEVEL: 'silent', TANDEM_WEB_DIST: '/nonexistent', ...env });
+  const engine = await openTestEngine(kind, { collector: { maxQueuedEvents: config.maxQueuedEvents } });
   const app = await buildApp({ config, engine, logger: false });
   const bootstrap = await bootstrapIfEmpty(engine.store, engine, {
     adminEmail: TEST_ADMIN_EMAIL,

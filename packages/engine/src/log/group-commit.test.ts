@@ -1,0 +1,63 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.js';
+
+/** A group commit whose "transaction" records the groups it saw and echoes its requests. */
+function recordingCommit(options: { failOn?: string; commitMs?: number } = {}) {
+  const groups: string[][] = [];
+  const writes = new GroupCommit<string, string>(
+    async (requests) => {
+      if (options.commitMs) await delay(options.commitMs);
+      if (options.failOn !== undefined && requests.includes(options.failOn)) throw new Error('disk on fire');
+      groups.push(requests);
+      return requests.map((request) => `done ${request}`);
+    },
+    { maxQueuedItems: 10, delayMs: 0 },
+  );
+  return { writes, groups };
+}
+
+describe('GroupCommit', () => {
+  it('commits everything submitted in the same turn in one transaction', async () => {
+    const { writes, groups } = recordingCommit();
+    const outcomes = await Promise.all(['a', 'b', 'c'].map((request) => writes.submit(request, 1)));
+    expect(outcomes).toEqual(['done a', 'done b', 'done c']);
+    expect(groups).toEqual([['a', 'b', 'c']]);
+    expect(writes.transactionsCommitted).toBe(1);
+  });
+
+  it('groups what arrives while a commit runs into the next transaction', async () => {
+    const { writes, groups } = recordingCommit({ commitMs: 20 });
+    const first = writes.submit('a', 1);
+    await delay(5);
+    const later = ['b', 'c'].map((request) => writes.submit(request, 1));
+    await Promise.all([first, ...later]);
+    expect(groups).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('isolates a failing request so its neighbours still commit', async () => {
+    const { writes, groups } = recordingCommit({ failOn: 'bad' });
+    const results = await Promise.allSettled(['a', 'bad', 'c'].map((request) => writes.submit(request, 1)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(groups).toEqual([['a'], ['c']]);
+    expect(writes.queuedItems).toBe(0);
+  });
+
+  it('has no room past its bound, except for a single request when idle', async () => {
+    const { writes } = recordingCommit();
+    expect(writes.hasRoomFor(50)).toBe(true);
+    const pending = writes.submit('a', 8);
+    expect(writes.hasRoomFor(2)).toBe(true);
+    expect(writes.hasRoomFor(3)).toBe(false);
+    await pending;
+    expect(writes.hasRoomFor(3)).toBe(true);
+  });
+
+  it('flush waits for pending commits', async () => {
+    const { writes, groups } = recordingCommit({ commitMs: 10 });
+    void writes.submit('a', 1);
+    await writes.flush();
+    expect(groups).toEqual([['a']]);
+    await writes.flush();
+  });
+});

@@ -1,0 +1,12 @@
+export { EventLog, type EventLogOptions } from './event-log.js';
+export type { AcceptedCall, AppendOutcome, AppendRequest, RejectedCall } from './log-writer.js';
+export {
+  eventsBySeq,
+  hasUnreadUpTo,
+  LOG_START,
+  type LogEntry,
+  type LogPosition,
+  logHeadSeq,
+  oldestUnreadReceivedAt,
+  readLogAfter,
+} from './log-cursor.js';

@@ -1,0 +1,139 @@
+import type { CallType, StoredEvent } from '@tandem/contract';
+import { type Kysely, sql } from 'kysely';
+import { type Database, fromJson, type StoreKind } from '../store/index.js';
+
+/**
+ * A consumer's position in the log. On SQLite writes are serialized, so `seq` alone orders the
+ * log and `txid` stays 0. On PostgreSQL a transaction may commit after another that took a
+ * later seq; reading in (txid, seq) order, only below the oldest transaction still running,
+ * gives an order in which nothing can ever appear behind a position already passed.
+ */
+export interface LogPosition {
+  readonly txid: number;
+  readonly seq: number;
+}
+
+/** An event of the log with its position. */
+export interface LogEntry {
+  readonly position: LogPosition;
+  readonly workspaceId: string;
+  readonly event: StoredEvent;
+}
+
+export const LOG_START: LogPosition = { txid: 0, seq: 0 };
+
+const COLUMNS = sql.raw(
+  'seq, workspace_id, event_id, source_id, message_id, type, event, user_id, anonymous_id, timestamp, original_timestamp, sent_at, received_at, payload',
+);
+
+interface EventRow {
+  seq: number;
+  txid?: number;
+  workspace_id: string;
+  event_id: string;
+  source_id: string;
+  message_id: string;
+  type: string;
+  event: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  timestamp: string;
+  original_timestamp: string | null;
+  sent_at: string | null;
+  received_at: string;
+  payload: unknown;
+}
+
+/** Up to `limit` events after `after`, in log order, that no late commit can precede. */
+export async function readLogAfter(
+  db: Kysely<Database>,
+  kind: StoreKind,
+  after: LogPosition,
+  limit: number,
+): Promise<LogEntry[]> {
+  const query =
+    kind === 'sqlite'
+      ? sql<EventRow>`SELECT ${COLUMNS} FROM events WHERE seq > ${after.seq} ORDER BY seq LIMIT ${limit}`
+      : sql<EventRow>`SELECT ${COLUMNS}, txid FROM events
+          WHERE (txid, seq) > (${after.txid}, ${after.seq})
+            AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+          ORDER BY txid, seq LIMIT ${limit}`;
+  const { rows } = await query.execute(db);
+  return rows.map((row) => ({
+    position: { txid: Number(row.txid ?? 0), seq: Number(row.seq) },
+    workspaceId: row.workspace_id,
+    event: storedEventOf(row),
+  }));
+}
+
+/** The newest seq of the log (0 when empty). */
+export async function logHeadSeq(db: Kysely<Database>): Promise<number> {
+  const head = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  return Number(head?.seq ?? 0);
+}
+
+/** When the oldest event not yet passed by `after` was received, or null when there is none. */
+export async function oldestUnreadReceivedAt(
+  db: Kysely<Database>,
+  kind: StoreKind,
+  after: LogPosition,
+): Promise<string | null> {
+  const query =
+    kind === 'sqlite'
+      ? sql<{ received_at: string }>`SELECT received_at FROM events WHERE seq > ${after.seq} ORDER BY seq LIMIT 1`
+      : sql<{ received_at: string }>`SELECT received_at FROM events WHERE (txid, seq) > (${after.txid}, ${after.seq})
+          ORDER BY txid, seq LIMIT 1`;
+  const { rows } = await query.execute(db);
+  return rows[0]?.received_at ?? null;
+}
+
+/** Whether some event with a seq up to `headSeq` is still ahead of `after`. */
+export async function hasUnreadUpTo(
+  db: Kysely<Database>,
+  kind: StoreKind,
+  after: LogPosition,
+  headSeq: number,
+): Promise<boolean> {
+  if (kind === 'sqlite') return after.seq < headSeq;
+  const { rows } = await sql<{ seq: number }>`SELECT seq FROM events
+      WHERE (txid, seq) > (${after.txid}, ${after.seq}) AND seq <= ${headSeq} LIMIT 1`.execute(db);
+  return rows.length > 0;
+}
+
+/** The events of a workspace with these seqs, in seq order. */
+export async function eventsBySeq(
+  db: Kysely<Database>,
+  workspaceId: string,
+  seqs: readonly number[],
+): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  for (let start = 0; start < seqs.length; start += 1000) {
+    const chunk = seqs.slice(start, start + 1000);
+    const { rows } = await sql<EventRow>`SELECT ${COLUMNS} FROM events
+        WHERE workspace_id = ${workspaceId} AND seq IN (${sql.join(chunk)}) ORDER BY seq`.execute(db);
+    events.push(...rows.map(storedEventOf));
+  }
+  return events.sort((a, b) => a.seq - b.seq);
+}
+
+function storedEventOf(row: EventRow): StoredEvent {
+  return {
+    id: row.event_id,
+    seq: Number(row.seq),
+    sourceId: row.source_id,
+    messageId: row.message_id,
+    // Only collect/ writes the log, always with one of the call types.
+    type: row.type as CallType,
+    event: row.event,
+    userId: row.user_id,
+    anonymousId: row.anonymous_id,
+    timestamp: row.timestamp,
+    originalTimestamp: row.original_timestamp,
+    sentAt: row.sent_at,
+    receivedAt: row.received_at,
+    payload: fromJson<Record<string, unknown>>(row.payload),
+  };
+}

@@ -1,0 +1,80 @@
+import { createWorkspace } from '@tandem/engine';
+import { ENGINES } from '@tandem/engine/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TEST_WRITE_KEY, type TestServer } from '../testing/test-server.js';
+
+const writeKey = { authorization: `Basic ${Buffer.from(`${TEST_WRITE_KEY}:`).toString('base64')}` };
+
+describe.each(ENGINES)('the source debugger on %s', (kind) => {
+  let server: TestServer;
+  let url: string;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    url = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => server.close());
+
+  it('streams events and rejections live as they are committed', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${url}/api/v1/sources/${server.sourceId}/live`, {
+      headers: server.owner,
+      signal: abort.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error('no body');
+    let received = '';
+    const readUntil = async (text: string) => {
+      while (!received.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${text}`);
+        received += new TextDecoder().decode(value);
+      }
+    };
+    await readUntil('event: ready');
+    await fetch(`${url}/v1/batch`, {
+      method: 'POST',
+      headers: { ...writeKey, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        batch: [
+          { type: 'track', userId: 'live-1', event: 'Live Event', messageId: 'live-msg-1' },
+          { type: 'track', userId: 'live-1' },
+        ],
+      }),
+    });
+    await readUntil('event: rejection');
+    expect(received).toContain('event: event');
+    expect(received).toContain('live-msg-1');
+    abort.abort();
+  });
+
+  it('lists recent events, rejections and counters of a source', async () => {
+    const events = await server.app.inject({
+      url: `/api/v1/sources/${server.sourceId}/events?limit=5`,
+      headers: server.owner,
+    });
+    expect(events.json().data[0]).toMatchObject({ messageId: 'live-msg-1', event: 'Live Event' });
+    const rejections = await server.app.inject({
+      url: `/api/v1/sources/${server.sourceId}/rejections`,
+      headers: server.owner,
+    });
+    expect(rejections.json().data[0]).toMatchObject({ code: 'missing_field' });
+    const stats = await server.app.inject({
+      url: `/api/v1/sources/${server.sourceId}/stats`,
+      headers: server.owner,
+    });
+    expect(stats.json()).toMatchObject({ events: 1, rejections: 1, lastEventAt: expect.any(String) });
+  });
+
+  it('hides a source from another workspace', async () => {
+    const workspace = await createWorkspace(server.engine.store, 'Elsewhere');
+    const outsider = await server.tokenFor('owner', workspace.id);
+    for (const path of ['events', 'rejections', 'stats', 'live']) {
+      const response = await server.app.inject({
+        url: `/api/v1/sources/${server.sourceId}/${path}`,
+        headers: outsider,
+      });
+      expect(response.statusCode, path).toBe(404);
+    }
+  });
+});

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { CLI, startTandem } from './support/start-tandem.js';
+
+const run = promisify(execFile);
+
+describe('the tandem CLI on embedded storage', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-cli-'));
+  const env = {
+    TANDEM_DATA_DIR: dataDir,
+    TANDEM_LOG_LEVEL: 'info',
+    TANDEM_ADMIN_TOKEN: 'tdm_cli_e2e_owner_token_000',
+    TANDEM_WRITE_KEY: 'wk_cli_e2e_write_key',
+  };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('prints help for every command', async () => {
+    const { stdout } = await run(process.execPath, [CLI, '--help']);
+    for (const command of ['start', 'migrate', 'user', 'token']) expect(stdout).toContain(command);
+    const token = await run(process.execPath, [CLI, 'token', 'create', '--help']);
+    expect(token.stdout).toContain('--role');
+  });
+
+  it('migrates an empty data folder', async () => {
+    const { stdout } = await run(process.execPath, [CLI, 'migrate'], { env: { ...process.env, ...env } });
+    expect(stdout).toMatch(/Applied: 0001-foundation/);
+    const again = await run(process.execPath, [CLI, 'migrate'], { env: { ...process.env, ...env } });
+    expect(again.stdout).toContain('up to date');
+  });
+
+  describe('start', () => {
+    let server: Awaited<ReturnType<typeof startTandem>>;
+    beforeAll(async () => {
+      server = await startTandem(env);
+    });
+    afterAll(() => {
+      server.child.kill('SIGKILL');
+    });
+
+    it('serves readiness, and the bootstrap token lists the bootstrap source', async () => {
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      const sources = await fetch(`${server.url}/api/v1/sources`, {
+        headers: { authorization: `Bearer ${env.TANDEM_ADMIN_TOKEN}` },
+      });
+      expect(sources.status).toBe(200);
+      expect((await sources.json()).data[0]).toMatchObject({
+        name: 'Default',
+        writeKey: env.TANDEM_WRITE_KEY,
+      });
+    });
+
+    it('logs JSON lines with request ids', async () => {
+      await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'cli-e2e-1' } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const line = server
+        .output()
+        .split('\n')
+        .find((l) => l.includes('cli-e2e-1'));
+      expect(line && JSON.parse(line)).toMatchObject({ reqId: 'cli-e2e-1' });
+    });
+
+    it('creates users and tokens from the command line', async () => {
+      const created = await run(
+        process.execPath,
+        [CLI, 'token', 'create', '--name', 'ops', '--role', 'viewer'],
+        {
+          env: { ...process.env, ...env },
+        },
+      );
+      const token = created.stdout.trim();
+      const sources = await fetch(`${server.url}/api/v1/sources`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(sources.status).toBe(200);
+      await run(
+        process.execPath,
+        [
+          CLI,
+          'user',
+          'create',
+          '--email',
+          'ops@example.com',
+          '--password',
+          'ops-password',
+          '--role',
+          'admin',
+        ],
+        { env: { ...process.env, ...env } },
+      );
+      const login = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ops@example.com', password: 'ops-password' }),
+      });
+      expect(login.status).toBe(200);
+    });
+
+    it('shuts down gracefully on SIGTERM', async () => {
+      const exited = new Promise<number | null>((resolve) => server.child.on('exit', resolve));
+      server.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(server.output()).toContain('shutting down');
+    });
+  });
+
+  it('fails fast with a clear message on bad configuration', async () => {
+    const failure = await run(process.execPath, [CLI, 'migrate'], {
+      env: { ...process.env, DATABASE_URL: 'mysql://nope' },
+    }).catch((error: { stderr: string; code: number }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toContain('DATABASE_URL');
+  });
+});

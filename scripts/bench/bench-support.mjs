@@ -1,0 +1,85 @@
+// Shared pieces of the benchmarks: building, a server in a child process, RSS sampling, tables.
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+
+export const root = new URL('../..', import.meta.url).pathname;
+
+export async function ensureBuilt() {
+  await promisify(execFile)(process.execPath, [`${root}scripts/ensure-built.mjs`], { cwd: root });
+}
+
+export function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `tandem start` in its own process and waits until /readyz answers 200. */
+export async function startServer(env) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [`${root}packages/server/dist/cli.js`, 'start'], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), TANDEM_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    try {
+      if ((await fetch(`${url}/readyz`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    pid: child.pid,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Samples a process's resident memory; `max()` is the peak in MB. */
+export function sampleRss(pid, everyMs = 200) {
+  let peak = 0;
+  const read = () => {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (match) peak = Math.max(peak, Number(match[1]) / 1024);
+    } catch {
+      // process gone
+    }
+  };
+  read();
+  const timer = setInterval(read, everyMs);
+  return {
+    max: () => peak,
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** Runs the load generator in a separate process and returns its JSON result. */
+export async function generateLoad(options) {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [`${root}scripts/bench/load-generator.mjs`, JSON.stringify(options)],
+    { cwd: root, maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1));
+}
+
+export function printTable(title, rows) {
+  console.log(`\n${title}`);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => String(row[i] ?? '').length)));
+  for (const row of rows) console.log(row.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  '));
+}
+
+export const fmt = (n, digits = 0) =>
+  Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
