@@ -16,6 +16,7 @@ export const ID_PREFIXES = {
   token: 'tok',
   session: 'ses',
   import: 'imp',
+  merge: 'mrg',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,6 +1,10 @@
 import { AccessService } from './access/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
+import { IdentityService } from './identity/index.js';
+import { ImportsService } from './imports/index.js';
 import { EventLog } from './log/index.js';
+import { Pipeline, type PipelineOptions } from './pipeline/index.js';
+import { ProfilesService } from './profiles/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
 
@@ -9,6 +13,8 @@ export interface EngineOptions extends StoreOptions {
   readonly migrate?: boolean | undefined;
   /** Tuning of event collection (write queue bound, group commit delay, retention). */
   readonly collector?: CollectorOptions | undefined;
+  /** Tuning of the pipeline (batch size, polling). */
+  readonly pipeline?: PipelineOptions | undefined;
 }
 
 /** The domain services over one store. The server and the CLI each hold one. */
@@ -19,6 +25,14 @@ export class Engine {
   readonly log: EventLog;
   /** Segment-compatible collection into the log. */
   readonly collector: Collector;
+  /** Identity resolution rules and the identity graph's reads. */
+  readonly identity: IdentityService;
+  /** Unified profiles (reads). */
+  readonly profiles: ProfilesService;
+  /** The log's ordered consumers (identity, traits); `start()` runs them in the background. */
+  readonly pipeline: Pipeline;
+  /** CSV / NDJSON file imports through the collector. */
+  readonly imports: ImportsService;
 
   private constructor(
     readonly store: Store,
@@ -28,6 +42,10 @@ export class Engine {
     this.sources = new SourcesService(store);
     this.log = new EventLog(store, options.collector);
     this.collector = new Collector(this.log, options.collector);
+    this.identity = new IdentityService(store);
+    this.profiles = new ProfilesService(store, this.identity);
+    this.pipeline = new Pipeline(store, this.identity, this.log, options.pipeline);
+    this.imports = new ImportsService(store, this.collector);
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */
@@ -46,8 +64,10 @@ export class Engine {
     return isStoreReady(this.store);
   }
 
-  /** Waits for pending event writes, then closes the store. */
+  /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.pipeline.stop();
+    await this.imports.stop();
     await this.log.flush();
     await this.store.close();
   }

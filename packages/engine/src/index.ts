@@ -17,8 +17,25 @@ export {
 } from './collect/index.js';
 export { Engine, type EngineOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
+export {
+  compileRules,
+  DEFAULT_IDENTITY_SETTINGS,
+  type Identifier,
+  IdentityService,
+  normalizeIdentifier,
+} from './identity/index.js';
 export { newId, newSecret } from './ids/index.js';
+export {
+  type ColumnMapping,
+  type ImportFormat,
+  type ImportProgress,
+  ImportsService,
+  parseColumnMapping,
+  runImport,
+} from './imports/index.js';
 export { EventLog, type EventLogOptions } from './log/index.js';
+export { Pipeline, type PipelineOptions, UNIFY_STAGE } from './pipeline/index.js';
+export { ProfilesService } from './profiles/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {
   isPostgresUrl,

@@ -18,8 +18,11 @@ import type { RouteAccess } from './auth/route-access.js';
 import type { Config } from './config.js';
 import { installErrorHandlers } from './http/error-handler.js';
 import { installMetrics } from './http/metrics.js';
+import { installPipelineMetrics } from './http/pipeline-metrics.js';
 import type { App } from './http/route-schemas.js';
+import { importsRoutes } from './imports/imports.routes.js';
 import { opsRoutes } from './ops/ops.routes.js';
+import { profilesRoutes } from './profiles/profiles.routes.js';
 import { sourceDebuggerRoutes } from './sources/source-debugger.routes.js';
 import { sourcesRoutes } from './sources/sources.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
@@ -73,6 +76,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App & { routeT
   });
 
   const metrics = installMetrics(app);
+  installPipelineMetrics(metrics, engine);
   await app.register(fastifyCookie);
   installAuthentication(app, engine);
 
@@ -106,8 +110,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App & { routeT
   });
   await app.register(workspacesRoutes, { engine });
   await app.register(sourcesRoutes, { engine });
+  await app.register(profilesRoutes, { engine });
   await app.register(sourceDebuggerRoutes, { engine });
   await app.register(trackingRoutes, { engine });
+  await app.register(importsRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable });

@@ -2,6 +2,7 @@
 import { RoleSchema } from '@tandem/contract';
 import { createWorkspace, listWorkspacesOfUser, migrate, openStore } from '@tandem/engine';
 import { Command, InvalidArgumentError } from 'commander';
+import { importFile } from './cli/import-command.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openEngine, startServer } from './start-server.js';
 
@@ -29,6 +30,19 @@ program
     } finally {
       await store.close();
     }
+  });
+
+program
+  .command('rebuild')
+  .description('Replay the event log from the start into fresh profiles (identity, traits, companies).')
+  .action(async () => {
+    await withEngine(async (engine) => {
+      const started = Date.now();
+      const events = await engine.pipeline.rebuild();
+      console.log(
+        `Rebuilt profiles from ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+      );
+    });
   });
 
 const user = program.command('user').description('Manage users.');
@@ -73,6 +87,34 @@ token
         role: options.role,
       });
       console.log(created.token);
+    });
+  });
+
+program
+  .command('import')
+  .description('Import a CSV or NDJSON file of offline data (POS exports, surveys, call logs) into a source.')
+  .argument('<file>', 'the file to import (streamed: any size)')
+  .requiredOption('--source <source>', 'source id or write key')
+  .option(
+    '--map <mapping>',
+    'target=column pairs: userId, anonymousId, messageId, event, type, timestamp, groupId, traits.<name>, properties.<name>, context.<path>',
+    '',
+  )
+  .option('--format <format>', 'csv | ndjson (default: from the file extension)')
+  .option('--type <type>', 'call type of every row: track | identify | page | screen | group')
+  .option('--event <name>', 'event name of every row of a track import')
+  .addHelpText(
+    'after',
+    '\nExample:\n  tandem import orders.csv --source wk_... --map "userId=customer_id,traits.email=email,properties.total=amount,timestamp=date" --event "Order Completed"\nRe-running the same import stores nothing twice.',
+  )
+  .action(async (file: string, options: Parameters<typeof importFile>[2]) => {
+    await withEngine(async (engine) => {
+      const job = await importFile(engine, file, options);
+      console.log(
+        `Import ${job.id} ${job.status}: ${job.rowsStored} stored, ${job.rowsDuplicate} already there, ${job.rowsRejected} rejected.`,
+      );
+      for (const error of job.errors.slice(0, 20)) console.log(`  line ${error.line}: ${error.message}`);
+      if (job.status === 'failed') throw new Error(job.failure ?? 'import failed');
     });
   });
 

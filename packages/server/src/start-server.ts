@@ -19,6 +19,7 @@ export function openEngine(config: Config, options: { migrate?: boolean } = {}):
  */
 export async function startServer(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
   const engine = await openEngine(config);
+  await engine.imports.failInterrupted();
   const app = await buildApp({ config, engine });
   const bootstrap = await bootstrapIfEmpty(engine.store, engine, {
     adminEmail: config.adminEmail,
@@ -29,6 +30,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   if (bootstrap) printBootstrap(bootstrap);
 
   const address = await app.listen({ port: config.port, host: config.host });
+  // The pipeline (identity, traits) consumes the log in the background; engine.close stops it.
+  engine.pipeline.start((error) => app.log.error({ err: error }, 'pipeline batch failed'));
   app.log.info(
     { storage: engine.store.kind, location: engine.store.location },
     `Tandem listening on ${address}`,

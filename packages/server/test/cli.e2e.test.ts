@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -98,6 +98,27 @@ describe('the tandem CLI on embedded storage', () => {
         body: JSON.stringify({ email: 'ops@example.com', password: 'ops-password' }),
       });
       expect(login.status).toBe(200);
+    });
+
+    it('imports a CSV file with a progress bar, and a re-run duplicates nothing', async () => {
+      const file = join(dataDir, 'orders.csv');
+      writeFileSync(file, 'customer,total,date\nk1,10,2024-01-01\nk2,20,2024-01-02\n');
+      const args = [
+        CLI,
+        'import',
+        file,
+        '--source',
+        env.TANDEM_WRITE_KEY,
+        '--map',
+        'userId=customer,properties.total=total,timestamp=date',
+        '--event',
+        'Order Completed',
+      ];
+      const first = await run(process.execPath, args, { env: { ...process.env, ...env } });
+      expect(first.stdout).toContain('completed: 2 stored');
+      expect(first.stderr).toContain('100.0%');
+      const second = await run(process.execPath, args, { env: { ...process.env, ...env } });
+      expect(second.stdout).toContain('0 stored, 2 already there');
     });
 
     it('shuts down gracefully on SIGTERM', async () => {

@@ -37,11 +37,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the web UI in a real 
     await page.waitForURL(/\/login/);
 
     await page.getByLabel('Email').fill('owner@example.com');
-    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByLabel(/^Password/).fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBeTruthy();
 
-    await page.getByLabel('Password').fill('browser-test-pass');
+    await page.getByLabel(/^Password/).fill('browser-test-pass');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/people/);
     for (const area of ['People', 'Companies', 'Deals', 'Tickets', 'Audiences', 'Sources', 'Settings']) {

@@ -160,7 +160,7 @@ describe.each(ENGINES)('collector on %s', (kind) => {
     expect(event?.payload.context).toMatchObject({
       ip: '203.0.113.7',
       browser: { name: 'Safari', version: '17.4' },
-      os: { name: 'macOS' },
+      os: { name: 'Mac OS' },
       campaign: { source: 'ads' },
     });
   });

@@ -88,6 +88,7 @@ export function normalizeCall(raw: unknown, scope: RequestScope): Result<Accepte
     payload = toPortableValue(payload) as Record<string, unknown>;
     payloadJson = JSON.stringify(payload);
   }
+  // Measured on the stored form; UTF-8 takes at most 3 bytes per UTF-16 unit, so short JSON skips counting.
   const bytes = payloadJson.length * 3 <= MAX_CALL_BYTES ? 0 : Buffer.byteLength(payloadJson);
   if (bytes > MAX_CALL_BYTES) {
     return refuse(

@@ -1,4 +1,5 @@
-import { UAParser } from 'ua-parser-js';
+// ua-parser-js 1.x: MIT licensed (2.x moved to AGPL, which an MIT project cannot ship).
+import UAParser from 'ua-parser-js';
 
 /** What a user agent string says, in the shape of Segment's `context.os` / `context.device`. */
 export interface UserAgentDetails {
@@ -23,7 +24,7 @@ export function userAgentDetails(userAgent: string): UserAgentDetails {
 }
 
 function parse(userAgent: string): UserAgentDetails {
-  const { browser, os, device } = UAParser(userAgent);
+  const { browser, os, device } = new UAParser(userAgent).getResult();
   return Object.freeze({
     browser: definedOnly({ name: browser.name, version: browser.version }),
     os: definedOnly({ name: os.name, version: os.version }),

@@ -1,5 +1,4 @@
 export { EventLog, type EventLogOptions } from './event-log.js';
-export type { AcceptedCall, AppendOutcome, AppendRequest, RejectedCall } from './log-writer.js';
 export {
   eventsBySeq,
   hasUnreadUpTo,
@@ -10,3 +9,4 @@ export {
   oldestUnreadReceivedAt,
   readLogAfter,
 } from './log-cursor.js';
+export type { AcceptedCall, AppendOutcome, AppendRequest, RejectedCall } from './log-writer.js';

@@ -83,8 +83,12 @@ export async function oldestUnreadReceivedAt(
 ): Promise<string | null> {
   const query =
     kind === 'sqlite'
-      ? sql<{ received_at: string }>`SELECT received_at FROM events WHERE seq > ${after.seq} ORDER BY seq LIMIT 1`
-      : sql<{ received_at: string }>`SELECT received_at FROM events WHERE (txid, seq) > (${after.txid}, ${after.seq})
+      ? sql<{
+          received_at: string;
+        }>`SELECT received_at FROM events WHERE seq > ${after.seq} ORDER BY seq LIMIT 1`
+      : sql<{
+          received_at: string;
+        }>`SELECT received_at FROM events WHERE (txid, seq) > (${after.txid}, ${after.seq})
           ORDER BY txid, seq LIMIT 1`;
   const { rows } = await query.execute(db);
   return rows[0]?.received_at ?? null;

@@ -82,6 +82,19 @@ export class SourcesService {
     this.byWriteKey.delete(source.writeKey);
   }
 
+  /** An operator's reference to a source (its id or its write key), across workspaces. */
+  async resolveReference(reference: string): Promise<SourceRef | undefined> {
+    const byKey = await this.resolveWriteKey(reference);
+    if (byKey) return byKey;
+    const row = await this.store.db
+      .selectFrom('sources')
+      .select(['source_id', 'workspace_id'])
+      .where('source_id', '=', reference)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row ? { sourceId: row.source_id, workspaceId: row.workspace_id } : undefined;
+  }
+
   /** The live source a write key belongs to, or undefined. */
   async resolveWriteKey(writeKey: string): Promise<SourceRef | undefined> {
     const cached = this.byWriteKey.get(writeKey);

@@ -87,6 +87,125 @@ export interface RejectionsTable {
   received_at: string;
 }
 
+/** pipeline/ — each stage's position in the log ((txid, seq) on PostgreSQL, seq on SQLite). */
+export interface PipelineCheckpointsTable {
+  stage: string;
+  txid: number;
+  seq: number;
+  updated_at: string;
+}
+
+/** identity/ — resolution rules, the identifier graph, merges and their undoing. */
+export interface IdentitySettingsTable {
+  workspace_id: string;
+  settings: unknown;
+  updated_at: string;
+}
+export interface ProfilesTable {
+  workspace_id: string;
+  profile_id: string;
+  /** Set once merged: the survivor this id now resolves to. */
+  merged_into: string | null;
+  event_count: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface ProfileIdentifiersTable {
+  workspace_id: string;
+  value: string;
+  type: string;
+  profile_id: string;
+  first_seen: string;
+  last_seen: string;
+}
+export interface ProfileEventsTable {
+  seq: number;
+  workspace_id: string;
+  profile_id: string;
+  timestamp: string;
+  event: string | null;
+}
+export interface ProfileMergesTable {
+  workspace_id: string;
+  merge_id: string;
+  survivor_id: string;
+  /** The profile merged into the survivor. */
+  profile_id: string;
+  event_id: string | null;
+  identifiers: unknown;
+  merged_at: string;
+  undone_at: string | null;
+}
+export interface IdentitySeparationsTable {
+  workspace_id: string;
+  merge_id: string;
+  type_a: string;
+  value_a: string;
+  type_b: string;
+  value_b: string;
+  created_at: string;
+}
+export interface IdentifierRejectionsTable {
+  workspace_id: string;
+  type: string;
+  reason: string;
+  count: number;
+}
+
+/** profiles/ — traits per profile, companies (Segment groups) and who belongs to them. */
+export interface ProfileTraitsTable {
+  workspace_id: string;
+  profile_id: string;
+  name: string;
+  /** JSON text. */
+  value: string;
+  /** Lower-cased text of a scalar value, for search. */
+  value_text: string | null;
+  priority: number;
+  set_at: string;
+  message_id: string;
+  first_seen: string;
+  last_seen: string;
+  previous_value: string | null;
+}
+export interface CompaniesTable {
+  workspace_id: string;
+  company_id: string;
+  group_id: string;
+  name: string;
+  traits: unknown;
+  traits_at: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface CompanyMembersTable {
+  workspace_id: string;
+  profile_id: string;
+  company_id: string;
+  created_at: string;
+}
+
+/** imports/ — file imports and their progress. */
+export interface ImportsTable {
+  import_id: string;
+  workspace_id: string;
+  source_id: string;
+  file_name: string;
+  format: string;
+  mapping: string;
+  status: string;
+  bytes_total: number;
+  bytes_read: number;
+  rows_read: number;
+  rows_stored: number;
+  rows_duplicate: number;
+  rows_rejected: number;
+  errors: string;
+  failure: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -96,4 +215,16 @@ export interface Database {
   sources: SourcesTable;
   events: EventsTable;
   rejections: RejectionsTable;
+  imports: ImportsTable;
+  pipeline_checkpoints: PipelineCheckpointsTable;
+  identity_settings: IdentitySettingsTable;
+  profiles: ProfilesTable;
+  profile_identifiers: ProfileIdentifiersTable;
+  profile_events: ProfileEventsTable;
+  profile_merges: ProfileMergesTable;
+  identity_separations: IdentitySeparationsTable;
+  identifier_rejections: IdentifierRejectionsTable;
+  profile_traits: ProfileTraitsTable;
+  companies: CompaniesTable;
+  company_members: CompanyMembersTable;
 }

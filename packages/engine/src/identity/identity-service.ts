@@ -1,0 +1,180 @@
+import type { Identity, IdentitySettings, IdentitySettingsPatch, ProfileMerge } from '@tandem/contract';
+import type { Kysely } from 'kysely';
+import { type Database, fromJson, nowIso, type Store, toJson } from '../store/index.js';
+import { normalizeIdentifier } from './identifiers-of-event.js';
+import { compileRules, type IdentityRules, patchedSettings, settingsFrom } from './identity-rules.js';
+import { chunksOf } from './identity-tables.js';
+
+const MAX_HOPS = 32;
+// Rules are read on every lookup; a second-old copy is fine (other processes' edits show within it).
+const RULES_TTL_MS = 1000;
+
+/** Reads of the identity graph and the workspace's resolution rules. */
+export class IdentityService {
+  private readonly cachedRules = new Map<string, { rules: IdentityRules; at: number }>();
+
+  constructor(private readonly store: Store) {}
+
+  async settings(workspaceId: string, db: Kysely<Database> = this.store.db): Promise<IdentitySettings> {
+    const row = await db
+      .selectFrom('identity_settings')
+      .select('settings')
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    return settingsFrom(row ? fromJson<unknown>(row.settings) : undefined);
+  }
+
+  /** The compiled rules; outside a transaction (`db` omitted) possibly up to a second old. */
+  async rules(workspaceId: string, db?: Kysely<Database>): Promise<IdentityRules> {
+    if (db !== undefined) return compileRules(await this.settings(workspaceId, db));
+    const cached = this.cachedRules.get(workspaceId);
+    if (cached && Date.now() - cached.at < RULES_TTL_MS) return cached.rules;
+    const rules = compileRules(await this.settings(workspaceId));
+    this.cachedRules.set(workspaceId, { rules, at: Date.now() });
+    return rules;
+  }
+
+  /** Changes the rules; they apply to events processed from now on (`tandem rebuild` re-applies). */
+  async updateSettings(workspaceId: string, patch: IdentitySettingsPatch): Promise<IdentitySettings> {
+    const settings = patchedSettings(await this.settings(workspaceId), patch);
+    const row = { workspace_id: workspaceId, settings: toJson(settings), updated_at: nowIso() };
+    await this.store.db
+      .insertInto('identity_settings')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('workspace_id').doUpdateSet({ settings: row.settings, updated_at: row.updated_at }),
+      )
+      .execute();
+    this.cachedRules.delete(workspaceId);
+    return settings;
+  }
+
+  /** The live profile an id resolves to (itself, or the survivor it was merged into). */
+  async resolveProfileId(workspaceId: string, profileId: string, db: Kysely<Database> = this.store.db) {
+    let id = profileId;
+    for (let hop = 0; hop < MAX_HOPS; hop++) {
+      const row = await db
+        .selectFrom('profiles')
+        .select('merged_into')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', id)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      if (row.merged_into === null) return id;
+      id = row.merged_into;
+    }
+    throw new Error(`merge chain of ${profileId} is longer than ${MAX_HOPS}`);
+  }
+
+  /** The live profile holding an identifier, the value normalized as events' values are. */
+  async profileIdOf(workspaceId: string, type: string, value: string): Promise<string | undefined> {
+    const normalized = normalizeIdentifier(type, value, await this.rules(workspaceId));
+    if ('reason' in normalized) return undefined;
+    const row = await this.store.db
+      .selectFrom('profile_identifiers')
+      .select('profile_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('value', '=', normalized.value)
+      .where('type', '=', type)
+      .executeTakeFirst();
+    return row ? this.resolveProfileId(workspaceId, row.profile_id) : undefined;
+  }
+
+  /** Identifiers of each profile, most trusted first. */
+  async identitiesOf(
+    workspaceId: string,
+    profileIds: readonly string[],
+    db: Kysely<Database> = this.store.db,
+  ): Promise<Map<string, Identity[]>> {
+    const rules = db === this.store.db ? await this.rules(workspaceId) : await this.rules(workspaceId, db);
+    const byProfile = new Map<string, Identity[]>(profileIds.map((id) => [id, []]));
+    for (const chunk of chunksOf(profileIds)) {
+      const rows = await db
+        .selectFrom('profile_identifiers')
+        .select(['profile_id', 'type', 'value'])
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', chunk)
+        .execute();
+      for (const row of rows) byProfile.get(row.profile_id)?.push({ type: row.type, value: row.value });
+    }
+    for (const list of byProfile.values()) {
+      list.sort((x, y) => rules.rank(x.type) - rules.rank(y.type) || (x.value < y.value ? -1 : 1));
+    }
+    return byProfile;
+  }
+
+  /** Profile ids (live ones) holding an identifier whose value starts with `prefix`. */
+  async searchIdentifiers(workspaceId: string, prefix: string, limit: number): Promise<string[]> {
+    const rows = await this.store.db
+      .selectFrom('profile_identifiers')
+      .select('profile_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('value', '>=', prefix)
+      .where('value', '<', `${prefix}\uffff`)
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.profile_id);
+  }
+
+  /** Merges into or of a profile, newest first. */
+  async mergesOf(workspaceId: string, profileId: string): Promise<ProfileMerge[]> {
+    const rows = await this.store.db
+      .selectFrom('profile_merges')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where((eb) => eb.or([eb('survivor_id', '=', profileId), eb('profile_id', '=', profileId)]))
+      .orderBy('merge_id', 'desc')
+      .execute();
+    return rows.map((row) => ({
+      id: row.merge_id,
+      survivorId: row.survivor_id,
+      mergedId: row.profile_id,
+      eventId: row.event_id,
+      identities: fromJson<Identity[]>(row.identifiers),
+      mergedAt: row.merged_at,
+      undoneAt: row.undone_at,
+    }));
+  }
+
+  /** A page of a profile's events, newest first (by event time, then log order). */
+  async timelineSeqs(
+    workspaceId: string,
+    profileId: string,
+    page: {
+      limit: number;
+      before?: { timestamp: string; seq: number } | undefined;
+      event?: string | undefined;
+    },
+  ): Promise<{ seq: number; timestamp: string }[]> {
+    let query = this.store.db
+      .selectFrom('profile_events')
+      .select(['seq', 'timestamp'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', profileId)
+      .orderBy('timestamp', 'desc')
+      .orderBy('seq', 'desc')
+      .limit(page.limit);
+    const { before, event } = page;
+    if (event !== undefined) query = query.where('event', '=', event);
+    if (before !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('timestamp', '<', before.timestamp),
+          eb.and([eb('timestamp', '=', before.timestamp), eb('seq', '<', before.seq)]),
+        ]),
+      );
+    }
+    const rows = await query.execute();
+    return rows.map((row) => ({ seq: Number(row.seq), timestamp: row.timestamp }));
+  }
+
+  /** Values refused as identifiers, per type and reason. */
+  async rejectionCounts(workspaceId: string) {
+    const rows = await this.store.db
+      .selectFrom('identifier_rejections')
+      .select(['type', 'reason', 'count'])
+      .where('workspace_id', '=', workspaceId)
+      .execute();
+    return rows.map((row) => ({ type: row.type, reason: row.reason, count: Number(row.count) }));
+  }
+}

@@ -1,0 +1,21 @@
+export {
+  type EventIdentifiers,
+  type Identifier,
+  type IdentifierRejection,
+  identifiersOfEvent,
+  normalizeIdentifier,
+} from './identifiers-of-event.js';
+export { IdentityGraph, identifierKey, type MergeDecision, type Separation } from './identity-graph.js';
+export { compileRules, DEFAULT_IDENTITY_SETTINGS, type IdentityRules } from './identity-rules.js';
+export { IdentityService } from './identity-service.js';
+export {
+  type Attribution,
+  chunksOf,
+  countRejections,
+  identifiersOf,
+  loadGraphState,
+  loadSeparations,
+  repointProfile,
+  saveGraph,
+} from './identity-tables.js';
+export { type SplitProfiles, splitMerge } from './split-merge.js';

@@ -1,0 +1,117 @@
+import type { Kysely } from 'kysely';
+import {
+  type Attribution,
+  countRejections,
+  type EventIdentifiers,
+  type Identifier,
+  type IdentifierRejection,
+  IdentityGraph,
+  type IdentityService,
+  identifiersOfEvent,
+  loadGraphState,
+  loadSeparations,
+  saveGraph,
+} from '../identity/index.js';
+import { type LogEntry, readLogAfter } from '../log/index.js';
+import { type GroupWrite, projectCompanies, projectTraits, type TraitWrite } from '../profiles/index.js';
+import type { Database, StoreKind } from '../store/index.js';
+import { lockCheckpoint, saveCheckpoint } from './checkpoints.js';
+import { objectOr } from './payload-fields.js';
+
+export const UNIFY_STAGE = 'unify';
+
+/**
+ * One batch of the unify stage, in the caller's transaction: identity (which profile each
+ * event belongs to, merges), then traits and companies, then the checkpoint — all or nothing.
+ * Returns how many events it consumed.
+ */
+export async function runUnifyBatch(
+  db: Kysely<Database>,
+  kind: StoreKind,
+  identity: IdentityService,
+  limit: number,
+): Promise<number> {
+  const position = await lockCheckpoint(db, kind, UNIFY_STAGE);
+  const entries = await readLogAfter(db, kind, position, limit);
+  const last = entries.at(-1);
+  if (!last) return 0;
+  for (const [workspaceId, ofWorkspace] of byWorkspace(entries)) {
+    await unifyWorkspace(db, identity, workspaceId, ofWorkspace);
+  }
+  await saveCheckpoint(db, UNIFY_STAGE, last.position);
+  return entries.length;
+}
+
+async function unifyWorkspace(
+  db: Kysely<Database>,
+  identity: IdentityService,
+  workspaceId: string,
+  entries: LogEntry[],
+) {
+  const rules = await identity.rules(workspaceId, db);
+  const found = entries.map((entry) => identifiersOfEvent(entry.event, rules));
+  const graph = new IdentityGraph(
+    rules,
+    await loadGraphState(db, workspaceId, wantedIdentifiers(found)),
+    await loadSeparations(db, workspaceId),
+  );
+  const attributions: Attribution[] = [];
+  const traitWrites: TraitWrite[] = [];
+  const groupWrites: GroupWrite[] = [];
+  const rejections: IdentifierRejection[] = [];
+  entries.forEach(({ event }, index) => {
+    const {
+      identifiers,
+      previousId,
+      rejections: refused,
+    } = found[index] ?? { identifiers: [], previousId: null, rejections: [] };
+    rejections.push(...refused);
+    // Every identifier refused (blocked or invalid): nobody to attribute the event to.
+    if (identifiers.length === 0 && previousId === null) return;
+    const { timestamp, messageId } = event;
+    const profileId = graph.resolve({ eventId: event.id, timestamp, identifiers, previousId });
+    attributions.push({ seq: event.seq, profileId, timestamp, event: event.event });
+    const traits = objectOr(event.payload.traits);
+    if (event.type === 'identify') {
+      traitWrites.push({
+        profileId,
+        traits,
+        priority: rules.sourcePriority(event.sourceId),
+        timestamp,
+        messageId,
+      });
+    } else if (event.type === 'group' && typeof event.payload.groupId === 'string') {
+      groupWrites.push({ profileId, groupId: event.payload.groupId, traits, timestamp });
+    }
+  });
+  const root = (profileId: string) => graph.root(profileId);
+  await saveGraph(db, workspaceId, graph, attributions);
+  await projectTraits(db, workspaceId, {
+    writes: traitWrites.map((w) => ({ ...w, profileId: root(w.profileId) })),
+    folds: graph.merges,
+    root,
+  });
+  await projectCompanies(db, workspaceId, { groups: groupWrites, folds: graph.merges, root });
+  await countRejections(db, workspaceId, rejections);
+}
+
+/** Identifiers whose stored profiles the batch needs; an alias's previous id may be either kind. */
+function wantedIdentifiers(found: readonly EventIdentifiers[]): Identifier[] {
+  const wanted: Identifier[] = [];
+  for (const { identifiers, previousId } of found) {
+    wanted.push(...identifiers);
+    if (previousId !== null)
+      wanted.push({ type: 'user_id', value: previousId }, { type: 'anonymous_id', value: previousId });
+  }
+  return wanted;
+}
+
+function byWorkspace(entries: readonly LogEntry[]): Map<string, LogEntry[]> {
+  const groups = new Map<string, LogEntry[]>();
+  for (const entry of entries) {
+    const group = groups.get(entry.workspaceId) ?? [];
+    groups.set(entry.workspaceId, group);
+    group.push(entry);
+  }
+  return groups;
+}

@@ -1,0 +1,11 @@
+export {
+  companiesOf,
+  type GroupWrite,
+  moveMemberships,
+  projectCompanies,
+  removeMemberships,
+} from './companies.js';
+export { ProfilesService } from './profiles-service.js';
+export { combineTrait, combineTraits, type TraitState, traitOfEvent } from './trait-merge.js';
+export { deleteTraits } from './trait-tables.js';
+export { type ProfileFold, projectTraits, type TraitWrite } from './traits-projection.js';

@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import { type Database, toJson } from '../store/index.js';
+import type { TraitState } from './trait-merge.js';
+
+const CHUNK = 1000;
+
+/** Stored traits of these profiles. */
+export async function loadTraits(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileIds: readonly string[],
+): Promise<Map<string, Map<string, TraitState>>> {
+  const byProfile = new Map<string, Map<string, TraitState>>();
+  for (let start = 0; start < profileIds.length; start += CHUNK) {
+    const rows = await db
+      .selectFrom('profile_traits')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', profileIds.slice(start, start + CHUNK))
+      .execute();
+    for (const row of rows) {
+      const traits = byProfile.get(row.profile_id) ?? new Map<string, TraitState>();
+      byProfile.set(row.profile_id, traits);
+      traits.set(row.name, {
+        value: parseJson(row.value),
+        priority: Number(row.priority),
+        setAt: row.set_at,
+        messageId: row.message_id,
+        firstSeen: row.first_seen,
+        lastSeen: row.last_seen,
+        previousValue: row.previous_value === null ? null : parseJson(row.previous_value),
+      });
+    }
+  }
+  return byProfile;
+}
+
+/** Upserts traits (per profile, per name). */
+export async function saveTraits(
+  db: Kysely<Database>,
+  workspaceId: string,
+  traits: readonly { profileId: string; name: string; trait: TraitState }[],
+): Promise<void> {
+  for (let start = 0; start < traits.length; start += CHUNK) {
+    const rows = traits.slice(start, start + CHUNK).map(({ profileId, name, trait }) => ({
+      workspace_id: workspaceId,
+      profile_id: profileId,
+      name,
+      value: toJson(trait.value),
+      value_text: searchTextOf(trait.value),
+      priority: trait.priority,
+      set_at: trait.setAt,
+      message_id: trait.messageId,
+      first_seen: trait.firstSeen,
+      last_seen: trait.lastSeen,
+      previous_value: trait.previousValue == null ? null : toJson(trait.previousValue),
+    }));
+    await db
+      .insertInto('profile_traits')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'profile_id', 'name']).doUpdateSet((eb) => ({
+          value: eb.ref('excluded.value'),
+          value_text: eb.ref('excluded.value_text'),
+          priority: eb.ref('excluded.priority'),
+          set_at: eb.ref('excluded.set_at'),
+          message_id: eb.ref('excluded.message_id'),
+          first_seen: eb.ref('excluded.first_seen'),
+          last_seen: eb.ref('excluded.last_seen'),
+          previous_value: eb.ref('excluded.previous_value'),
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function deleteTraits(db: Kysely<Database>, workspaceId: string, profileIds: readonly string[]) {
+  for (let start = 0; start < profileIds.length; start += CHUNK) {
+    await db
+      .deleteFrom('profile_traits')
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', profileIds.slice(start, start + CHUNK))
+      .execute();
+  }
+}
+
+/** Lower-cased text of a scalar, for search by trait value. */
+export function searchTextOf(value: unknown): string | null {
+  if (typeof value === 'string') return value.trim().toLowerCase().slice(0, 200) || null;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return null;
+}
+
+function parseJson(text: string): unknown {
+  return JSON.parse(text);
+}
