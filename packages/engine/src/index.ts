@@ -47,4 +47,4 @@ export {
   type StoreKind,
   type StoreOptions,
 } from './store/index.js';
-export { createWorkspace, listWorkspacesOfUser, workspaceById } from './workspaces/index.js';
+export { createWorkspace, listWorkspacesOfUser, oldestWorkspace, workspaceById } from './workspaces/index.js';

@@ -1,9 +1,17 @@
 #!/usr/bin/env node
 import { RoleSchema } from '@tandem/contract';
-import { createWorkspace, listWorkspacesOfUser, migrate, openStore } from '@tandem/engine';
+import {
+  createWorkspace,
+  type Engine,
+  listWorkspacesOfUser,
+  migrate,
+  oldestWorkspace,
+  openStore,
+} from '@tandem/engine';
 import { Command, InvalidArgumentError } from 'commander';
 import { importFile } from './cli/import-command.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { sendDemo } from './demo/demo-command.js';
 import { openEngine, startServer } from './start-server.js';
 
 const program = new Command()
@@ -119,6 +127,43 @@ program
   });
 
 program
+  .command('demo')
+  .description(
+    'Send a realistic e-commerce + B2B demo workspace to a running Tandem through its Tracking API.',
+  )
+  .option('--url <url>', 'Tandem base URL (default: http://localhost:$PORT)')
+  .option(
+    '--write-key <key>',
+    'write key of the source to fill (default: TANDEM_WRITE_KEY, else the first source of the local store)',
+  )
+  .option('--people <n>', 'how many people', (value) => Number.parseInt(value, 10), 2000)
+  .option(
+    '--seed <n>',
+    'random seed: the same seed gives the same data',
+    (value) => Number.parseInt(value, 10),
+    1,
+  )
+  .action(async (options: { url?: string; writeKey?: string; people: number; seed: number }) => {
+    const settings = config();
+    const writeKey =
+      options.writeKey ?? settings.writeKey ?? (await withEngine((engine) => firstWriteKey(engine)));
+    const url = options.url ?? `http://localhost:${settings.port}`;
+    const started = Date.now();
+    const result = await sendDemo({
+      url,
+      writeKey,
+      people: options.people,
+      seed: options.seed,
+      onProgress: (sent) => process.stderr.write(`\rSent ${sent} calls`),
+    });
+    process.stderr.write('\n');
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      `Demo: ${result.sent} calls for ${options.people} people sent to ${url} in ${seconds}s (${result.rejected} rejected).`,
+    );
+  });
+
+program
   .command('workspace')
   .description('Manage workspaces.')
   .command('create')
@@ -145,25 +190,27 @@ function config(): Config {
   return loadConfig(process.env);
 }
 
-async function withEngine(work: (engine: Awaited<ReturnType<typeof openEngine>>) => Promise<void>) {
+async function withEngine<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
   const engine = await openEngine(config());
   try {
-    await work(engine);
+    return await work(engine);
   } finally {
     await engine.close();
   }
 }
 
-async function firstWorkspaceId(engine: Awaited<ReturnType<typeof openEngine>>): Promise<string> {
-  const first = await engine.store.db
-    .selectFrom('workspaces')
-    .select('workspace_id')
-    .orderBy('workspace_id')
-    .limit(1)
-    .executeTakeFirst();
+async function firstWriteKey(engine: Engine): Promise<string> {
+  const sources = await engine.sources.list(await firstWorkspaceId(engine), { limit: 1 });
+  const first = sources.data[0];
+  if (!first) throw new Error('No source yet: pass --write-key');
+  return first.writeKey;
+}
+
+async function firstWorkspaceId(engine: Engine): Promise<string> {
+  const first = await oldestWorkspace(engine.store);
   if (!first)
     throw new Error('No workspace yet: run `tandem start` once (it creates "Default") or pass --workspace');
-  return first.workspace_id;
+  return first.id;
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -121,6 +121,21 @@ describe('the tandem CLI on embedded storage', () => {
       expect(second.stdout).toContain('0 stored, 2 already there');
     });
 
+    it('fills the workspace with demo data through the Tracking API', async () => {
+      const { stdout } = await run(process.execPath, [CLI, 'demo', '--people', '40', '--url', server.url], {
+        env: { ...process.env, ...env },
+      });
+      expect(stdout).toMatch(/Demo: \d+ calls for 40 people .* \(0 rejected\)/);
+      const stats = await fetch(`${server.url}/api/v1/sources`, {
+        headers: { authorization: `Bearer ${env.TANDEM_ADMIN_TOKEN}` },
+      });
+      const source = (await stats.json()).data[0];
+      const counters = await fetch(`${server.url}/api/v1/sources/${source.id}/stats`, {
+        headers: { authorization: `Bearer ${env.TANDEM_ADMIN_TOKEN}` },
+      });
+      expect((await counters.json()).events).toBeGreaterThan(200);
+    });
+
     it('shuts down gracefully on SIGTERM', async () => {
       const exited = new Promise<number | null>((resolve) => server.child.on('exit', resolve));
       server.child.kill('SIGTERM');

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { StoreKind } from './dialect.js';
 import type { Database } from './schema.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 
 /** Where the data lives. A `postgres://` URL selects PostgreSQL, otherwise embedded SQLite. */
 export interface StoreOptions {
@@ -57,6 +58,10 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // A file store checkpoints from a worker thread; the built-in checkpoint stays as a safety net
+  // (at ~256 MB of WAL) should that thread ever fall behind.
+  const checkpointer = file === ':memory:' ? undefined : startWalCheckpointer(file);
+  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     kind: 'sqlite',
@@ -64,7 +69,10 @@ function openSqlite(options: StoreOptions): Store {
     sqlite,
     postgresSchema: undefined,
     location: file,
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 

@@ -1,1 +1,7 @@
-export { createWorkspace, isStoreEmpty, listWorkspacesOfUser, workspaceById } from './workspaces.js';
+export {
+  createWorkspace,
+  isStoreEmpty,
+  listWorkspacesOfUser,
+  oldestWorkspace,
+  workspaceById,
+} from './workspaces.js';

@@ -39,3 +39,14 @@ export async function isStoreEmpty(store: Store): Promise<boolean> {
   const row = await store.db.selectFrom('workspaces').select('workspace_id').limit(1).executeTakeFirst();
   return row === undefined;
 }
+
+/** The first workspace ever created (the bootstrap "Default"), for operator commands. */
+export async function oldestWorkspace(store: Store): Promise<Workspace | undefined> {
+  const row = await store.db
+    .selectFrom('workspaces')
+    .selectAll()
+    .orderBy('workspace_id')
+    .limit(1)
+    .executeTakeFirst();
+  return row && { id: row.workspace_id, name: row.name, createdAt: row.created_at };
+}
