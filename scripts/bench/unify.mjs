@@ -150,7 +150,13 @@ async function writeLog() {
 /** Lookups by user id from another process over keep-alive HTTP. */
 async function runLookups(url, headers) {
   const { execFile } = await import('node:child_process');
-  const options = JSON.stringify({ url, headers, count: LOOKUPS, profiles: PROFILES, connections: CONNECTIONS });
+  const options = JSON.stringify({
+    url,
+    headers,
+    count: LOOKUPS,
+    profiles: PROFILES,
+    connections: CONNECTIONS,
+  });
   const output = await new Promise((resolve, reject) =>
     execFile(process.execPath, [`${root}scripts/bench/lookup-load.mjs`, options], (error, stdout) =>
       error ? reject(error) : resolve(stdout),

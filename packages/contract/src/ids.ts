@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   session: 'ses',
   import: 'imp',
   merge: 'mrg',
+  computedTrait: 'ctr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -6,3 +6,5 @@ export * from './paging.js';
 export * from './profiles.js';
 export * from './tracking.js';
 export * from './workspaces.js';
+export * from './audiences.js';
+export * from './computed-traits.js';

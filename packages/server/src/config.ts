@@ -83,6 +83,11 @@ export const SETTINGS = {
     schema: z.coerce.number().int().min(100).default(50_000),
     description: 'Events waiting to be committed before the Tracking API answers 429 (backpressure).',
   },
+  runPipeline: {
+    env: 'TANDEM_PIPELINE',
+    schema: bool.default(true),
+    description: 'Run the pipeline (identity, profiles) in this process; off for ingestion-only processes.',
+  },
   secureCookies: {
     env: 'TANDEM_SECURE_COOKIES',
     schema: bool.default(false),

@@ -31,7 +31,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
 
   const address = await app.listen({ port: config.port, host: config.host });
   // The pipeline (identity, traits) consumes the log in the background; engine.close stops it.
-  engine.pipeline.start((error) => app.log.error({ err: error }, 'pipeline batch failed'));
+  if (config.runPipeline)
+    engine.pipeline.start((error) => app.log.error({ err: error }, 'pipeline batch failed'));
   app.log.info(
     { storage: engine.store.kind, location: engine.store.location },
     `Tandem listening on ${address}`,

@@ -183,7 +183,7 @@ export class AccessService {
     // Verify against a dummy hash for unknown users too, so timing does not reveal who exists.
     const storedHash = user?.password_hash ?? DUMMY_HASH;
     const valid = await verifyPassword(credentials.password, await storedHash);
-    if (!user || !user.password_hash || !valid) return undefined;
+    if (!user?.password_hash || !valid) return undefined;
     const workspaces = await listWorkspacesOfUser(this.store, user.user_id);
     const first = workspaces[0];
     if (!first) return undefined;

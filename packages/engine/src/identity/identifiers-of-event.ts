@@ -74,6 +74,7 @@ export function normalizeIdentifier(
       return EMAIL.test(email) ? { type, value: email } : { reason: 'invalid' };
     }
     case 'phone': {
+      // Two upper-case letters (checked by the settings schema); an unknown code fails parsing.
       const country = rules.settings.defaultCountry as Parameters<typeof parsePhoneNumberFromString>[1];
       const phone = parsePhoneNumberFromString(text, country);
       return phone?.isValid() ? { type, value: phone.number } : { reason: 'invalid' };

@@ -72,5 +72,6 @@ export function compileRules(settings: IdentitySettings): IdentityRules {
 }
 
 function dropUndefined<T extends object>(value: T): Partial<T> {
+  // The same members minus the undefined ones: still a Partial<T>.
   return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== undefined)) as Partial<T>;
 }

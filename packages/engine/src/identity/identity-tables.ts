@@ -214,11 +214,9 @@ export async function countRejections(
     .insertInto('identifier_rejections')
     .values([...counts.values()].map((c) => ({ workspace_id: workspaceId, ...c })))
     .onConflict((oc) =>
-      oc
-        .columns(['workspace_id', 'type', 'reason'])
-        .doUpdateSet((eb) => ({
-          count: eb(eb.ref('identifier_rejections.count'), '+', eb.ref('excluded.count')),
-        })),
+      oc.columns(['workspace_id', 'type', 'reason']).doUpdateSet((eb) => ({
+        count: eb(eb.ref('identifier_rejections.count'), '+', eb.ref('excluded.count')),
+      })),
     )
     .execute();
 }

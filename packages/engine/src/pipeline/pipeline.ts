@@ -127,8 +127,10 @@ export class Pipeline {
         onError(error);
         await delay(pollMs);
       }
-      if (count >= this.batchSize) continue;
-      await this.idle(commits, pollMs);
+      // Between batches, let queued queries (HTTP reads) have the connection: on SQLite, Kysely's
+      // connection lock is not fair, and the next batch would otherwise take it again at once.
+      if (count >= this.batchSize) await new Promise((resolve) => setImmediate(resolve));
+      else await this.idle(commits, pollMs);
     }
   }
 

@@ -37,14 +37,15 @@ export function beats(a: TraitState, b: TraitState): boolean {
 }
 
 /** Two versions of one trait folded into one; the loser's value becomes the previous value. */
+// Times are ISO 8601 UTC text: sorting them as text sorts them in time.
 export function combineTrait(current: TraitState | undefined, incoming: TraitState): TraitState {
   if (current === undefined) return incoming;
   const winner = beats(incoming, current) ? incoming : current;
   const changed = winner === incoming && !sameValue(incoming.value, current.value);
   return {
     ...winner,
-    firstSeen: current.firstSeen < incoming.firstSeen ? current.firstSeen : incoming.firstSeen,
-    lastSeen: current.lastSeen > incoming.lastSeen ? current.lastSeen : incoming.lastSeen,
+    firstSeen: [current.firstSeen, incoming.firstSeen].sort()[0] ?? current.firstSeen,
+    lastSeen: [current.lastSeen, incoming.lastSeen].sort()[1] ?? current.lastSeen,
     previousValue: changed ? current.value : current.previousValue,
   };
 }
