@@ -112,7 +112,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App & { routeT
   await app.register(sourcesRoutes, { engine });
   await app.register(profilesRoutes, { engine });
   await app.register(sourceDebuggerRoutes, { engine });
-  await app.register(trackingRoutes, { engine });
+  await app.register(trackingRoutes, { engine, maxPipelineLag: config.maxPipelineLag });
   await app.register(importsRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 

@@ -83,6 +83,12 @@ export const SETTINGS = {
     schema: z.coerce.number().int().min(100).default(50_000),
     description: 'Events waiting to be committed before the Tracking API answers 429 (backpressure).',
   },
+  maxPipelineLag: {
+    env: 'TANDEM_MAX_PIPELINE_LAG',
+    schema: z.coerce.number().int().min(0).default(1_000_000),
+    description:
+      'Events the pipeline may fall behind the log before the Tracking API answers 429 (0: no bound).',
+  },
   runPipeline: {
     env: 'TANDEM_PIPELINE',
     schema: bool.default(true),

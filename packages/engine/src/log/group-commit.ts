@@ -3,6 +3,11 @@ export interface GroupCommitOptions {
   readonly maxQueuedItems: number;
   /** Extra wait before a commit so more requests join it; 0 waits only for the current turn. */
   readonly delayMs: number;
+  /**
+   * Largest group, in items: a SQLite commit blocks the event loop, so an unbounded group under
+   * a burst would hold every other request (and the p99) hostage. Default 2,000.
+   */
+  readonly maxItemsPerCommit?: number;
 }
 
 interface Waiter<TRequest, TOutcome> {
@@ -71,16 +76,28 @@ export class GroupCommit<TRequest, TOutcome> {
     this.scheduled = false;
     this.running = true;
     try {
-      // What queued while a commit ran forms the next group.
+      // What queued while a commit ran forms the next group; between two groups the event loop
+      // gets a turn, so responses go out and new requests come in.
       while (this.waiting.length > 0) {
-        const group = this.waiting;
-        this.waiting = [];
-        await this.commitGroup(group);
+        await this.commitGroup(this.takeGroup());
+        if (this.waiting.length > 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.running = false;
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  private takeGroup(): Waiter<TRequest, TOutcome>[] {
+    const limit = this.options.maxItemsPerCommit ?? 2000;
+    let items = 0;
+    let count = 0;
+    // Always at least one request, however large.
+    while (count < this.waiting.length && (count === 0 || items + this.waiting[count]!.items <= limit)) {
+      items += this.waiting[count]!.items;
+      count += 1;
+    }
+    return this.waiting.splice(0, count);
   }
 
   private async commitGroup(group: Waiter<TRequest, TOutcome>[]): Promise<void> {

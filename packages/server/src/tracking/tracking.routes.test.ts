@@ -243,3 +243,62 @@ describe('backpressure', () => {
     }
   });
 });
+
+describe('pipeline backpressure', () => {
+  it('answers 429 with Retry-After while the pipeline lags past its bound, and recovers', async () => {
+    // The test server does not run the pipeline, so every event stored adds to the lag.
+    const server = await startTestServer('sqlite', { TANDEM_MAX_PIPELINE_LAG: '5' });
+    try {
+      const batch = Array.from({ length: 10 }, (_, i) => ({
+        type: 'track',
+        userId: 'lag',
+        event: 'e',
+        messageId: `lag-${i}`,
+      }));
+      const first = await server.app.inject({
+        method: 'POST',
+        url: '/v1/batch',
+        headers: auth,
+        payload: { batch },
+      });
+      expect(first.statusCode).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      // The lag is read at most once a second, off the request's path: this call starts a reading.
+      await server.app.inject({
+        method: 'POST',
+        url: '/v1/track',
+        headers: auth,
+        payload: { userId: 'lag', event: 'e' },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const refused = await server.app.inject({
+        method: 'POST',
+        url: '/v1/track',
+        headers: auth,
+        payload: { userId: 'lag', event: 'e' },
+      });
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.json().error.message).toContain('pipeline');
+
+      await server.engine.pipeline.catchUp();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await server.app.inject({
+        method: 'POST',
+        url: '/v1/track',
+        headers: auth,
+        payload: { userId: 'lag', event: 'e' },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const accepted = await server.app.inject({
+        method: 'POST',
+        url: '/v1/track',
+        headers: auth,
+        payload: { userId: 'lag', event: 'e' },
+      });
+      expect(accepted.statusCode).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});

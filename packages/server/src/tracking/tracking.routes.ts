@@ -12,6 +12,7 @@ import {
 import { AppError, type Engine } from '@tandem/engine';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { App } from '../http/route-schemas.js';
+import { PipelineLagGuard } from './pipeline-lag-guard.js';
 import { writeKeyOf } from './write-key.js';
 
 export const MAX_BATCH_BYTES = 500 * 1024;
@@ -31,8 +32,9 @@ const TRACKING_ERRORS = {
 };
 
 /** The Segment-compatible Tracking API: `/v1/{identify,track,page,screen,group,alias,batch,import}`. */
-export async function trackingRoutes(app: App, options: { engine: Engine }) {
+export async function trackingRoutes(app: App, options: { engine: Engine; maxPipelineLag: number }) {
   const { engine } = options;
+  const lagGuard = new PipelineLagGuard(engine, options.maxPipelineLag);
 
   // Browsers call the Tracking API from any site; no cookies are involved, so any origin is fine.
   await app.register(fastifyCors, {
@@ -83,6 +85,7 @@ export async function trackingRoutes(app: App, options: { engine: Engine }) {
       throw new AppError('unauthorized', 'Missing write key: send it as the Basic auth username');
     const source = await engine.sources.resolveWriteKey(writeKey);
     if (!source) throw new AppError('unauthorized', 'Unknown write key');
+    lagGuard.assertWithinBound();
     const userAgent = request.headers['user-agent'];
     return engine.collector.collect({
       source,
