@@ -2,11 +2,12 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import type { ImportJob, ImportOptions } from '@tandem/contract';
+import type { Selectable } from 'kysely';
 import type { Collector } from '../collect/index.js';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import type { SourceRef } from '../sources/index.js';
-import { nowIso, type Store } from '../store/index.js';
+import { type ImportsTable, nowIso, type Store } from '../store/index.js';
 import { parseColumnMapping } from './column-mapping.js';
 import { type ImportProgress, runImport } from './import-runner.js';
 
@@ -179,24 +180,7 @@ function emptyProgress(): ImportProgress {
   return { rowsRead: 0, rowsStored: 0, rowsDuplicate: 0, rowsRejected: 0, errors: [] };
 }
 
-function jobOf(row: {
-  import_id: string;
-  source_id: string;
-  file_name: string;
-  format: string;
-  mapping: string;
-  status: string;
-  bytes_total: number;
-  bytes_read: number;
-  rows_read: number;
-  rows_stored: number;
-  rows_duplicate: number;
-  rows_rejected: number;
-  errors: string;
-  failure: string | null;
-  created_at: string;
-  finished_at: string | null;
-}): ImportJob {
+function jobOf(row: Selectable<ImportsTable>): ImportJob {
   return {
     id: row.import_id,
     sourceId: row.source_id,

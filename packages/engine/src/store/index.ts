@@ -10,4 +10,5 @@ export {
 } from './dialect.js';
 export { isStoreReady, migrate, pendingMigrations } from './migrator.js';
 export { isPostgresUrl, openStore, type Store, type StoreOptions } from './open-store.js';
-export type { Database, EventsTable, RejectionsTable } from './schema.js';
+export { prepared, rawSqliteOf, writeTransaction } from './raw-sqlite.js';
+export type { Database, EventsTable, ImportsTable, RejectionsTable } from './schema.js';
