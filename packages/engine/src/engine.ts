@@ -1,5 +1,12 @@
 import { AccessService } from './access/index.js';
+import {
+  AudienceEvents,
+  AudiencesService,
+  SegmentStage,
+  type SegmentStageOptions,
+} from './audiences/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
+import { ComputedTraitsService } from './computed-traits/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { EventLog } from './log/index.js';
@@ -15,6 +22,8 @@ export interface EngineOptions extends StoreOptions {
   readonly collector?: CollectorOptions | undefined;
   /** Tuning of the pipeline (batch size, polling). */
   readonly pipeline?: PipelineOptions | undefined;
+  /** Tuning of the computed traits + audiences stage (batch size, polling, clock). */
+  readonly segment?: SegmentStageOptions | undefined;
 }
 
 /** The domain services over one store. The server and the CLI each hold one. */
@@ -33,6 +42,12 @@ export class Engine {
   readonly pipeline: Pipeline;
   /** CSV / NDJSON file imports through the collector. */
   readonly imports: ImportsService;
+  /** Computed traits (definitions and values). */
+  readonly computedTraits: ComputedTraitsService;
+  /** Audiences (definitions, preview, members). */
+  readonly audiences: AudiencesService;
+  /** The stage after unify: computed traits, real-time audiences, window re-checks. */
+  readonly segment: SegmentStage;
 
   private constructor(
     readonly store: Store,
@@ -46,6 +61,16 @@ export class Engine {
     this.profiles = new ProfilesService(store, this.identity);
     this.pipeline = new Pipeline(store, this.identity, this.log, options.pipeline);
     this.imports = new ImportsService(store, this.collector);
+    const clock = options.segment?.clock ?? Date.now;
+    this.computedTraits = new ComputedTraitsService(store, clock);
+    const events = new AudienceEvents(store, {
+      collector: this.collector,
+      sources: this.sources,
+      identity: this.identity,
+    });
+    this.audiences = new AudiencesService(store, { computedTraits: this.computedTraits, events, clock });
+    const segmentDeps = { computedTraits: this.computedTraits, audiences: this.audiences, events, clock };
+    this.segment = new SegmentStage(store, segmentDeps, options.segment);
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */
@@ -66,6 +91,7 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.segment.stop();
     await this.pipeline.stop();
     await this.imports.stop();
     await this.log.flush();

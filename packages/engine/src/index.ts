@@ -3,6 +3,12 @@
  * profiles, audiences and CRM. Knows nothing about HTTP.
  */
 export { AccessService, normalizeEmail, type Principal } from './access/index.js';
+export {
+  AudiencesService,
+  type MembershipChange,
+  SegmentStage,
+  type SegmentStageOptions,
+} from './audiences/index.js';
 export { type BootstrapOptions, type BootstrapResult, bootstrapIfEmpty } from './bootstrap/index.js';
 export {
   type CallProblem,
@@ -15,6 +21,7 @@ export {
   type RequestInfo,
   type SharedFields,
 } from './collect/index.js';
+export { ComputedTraitsService } from './computed-traits/index.js';
 export { Engine, type EngineOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {

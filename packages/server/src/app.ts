@@ -11,10 +11,12 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { audiencesRoutes } from './audiences/audiences.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { installAuthentication } from './auth/authenticate.js';
 import { LoginRateLimiter } from './auth/login-rate-limiter.js';
 import type { RouteAccess } from './auth/route-access.js';
+import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
 import { installErrorHandlers } from './http/error-handler.js';
 import { installMetrics } from './http/metrics.js';
@@ -114,6 +116,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App & { routeT
   await app.register(sourceDebuggerRoutes, { engine });
   await app.register(trackingRoutes, { engine, maxPipelineLag: config.maxPipelineLag });
   await app.register(importsRoutes, { engine });
+  await app.register(audiencesRoutes, { engine });
+  await app.register(computedTraitsRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable });

@@ -33,6 +33,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   // The pipeline (identity, traits) consumes the log in the background; engine.close stops it.
   if (config.runPipeline)
     engine.pipeline.start((error) => app.log.error({ err: error }, 'pipeline batch failed'));
+  if (config.runPipeline)
+    engine.segment.start((error) => app.log.error({ err: error }, 'segment batch failed'));
   app.log.info(
     { storage: engine.store.kind, location: engine.store.location },
     `Tandem listening on ${address}`,

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids/index.js';
-import { type Database, fromJson, nowIso, toJson } from '../store/index.js';
+import { type Database, fromJson, nowIso, rawSqliteOf, toJson } from '../store/index.js';
 import type { Identifier, IdentifierRejection } from './identifiers-of-event.js';
 import type { IdentifierNode, IdentityGraph, ProfileNode, Separation } from './identity-graph.js';
+import { loadGraphStateSqlite, saveGraphSqlite } from './sqlite-identity-tables.js';
 
 // 1,000 rows of at most 7 values stay below both engines' bound on parameters per statement.
 const CHUNK = 1000;
@@ -17,6 +18,8 @@ export async function loadGraphState(
   workspaceId: string,
   identifiers: readonly Identifier[],
 ): Promise<{ profiles: ProfileNode[]; identifiers: IdentifierNode[] }> {
+  const sqlite = rawSqliteOf(db);
+  if (sqlite) return loadGraphStateSqlite(sqlite, workspaceId, identifiers);
   const wanted = new Set(identifiers.map((i) => `${i.type}\u0000${i.value}`));
   const profileIds = new Set<string>();
   for (const chunk of chunksOf([...new Set(identifiers.map((i) => i.value))])) {
@@ -98,6 +101,8 @@ export async function saveGraph(
   graph: IdentityGraph,
   attributions: readonly Attribution[],
 ): Promise<void> {
+  const sqlite = rawSqliteOf(db);
+  if (sqlite) return saveGraphSqlite(sqlite, workspaceId, graph, attributions);
   const now = nowIso();
   const dirtyProfiles = [...graph.profiles.values()].filter((p) => p.dirty);
   for (const chunk of chunksOf(dirtyProfiles)) {

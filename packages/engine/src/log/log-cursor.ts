@@ -1,6 +1,6 @@
 import type { CallType, StoredEvent } from '@tandem/contract';
 import { type Kysely, sql } from 'kysely';
-import { type Database, fromJson, type StoreKind } from '../store/index.js';
+import { type Database, fromJson, prepared, rawSqliteOf, type StoreKind } from '../store/index.js';
 
 /**
  * A consumer's position in the log. On SQLite writes are serialized, so `seq` alone orders the
@@ -22,9 +22,9 @@ export interface LogEntry {
 
 export const LOG_START: LogPosition = { txid: 0, seq: 0 };
 
-const COLUMNS = sql.raw(
-  'seq, workspace_id, event_id, source_id, message_id, type, event, user_id, anonymous_id, timestamp, original_timestamp, sent_at, received_at, payload',
-);
+const COLUMN_LIST =
+  'seq, workspace_id, event_id, source_id, message_id, type, event, user_id, anonymous_id, timestamp, original_timestamp, sent_at, received_at, payload';
+const COLUMNS = sql.raw(COLUMN_LIST);
 
 interface EventRow {
   seq: number;
@@ -51,6 +51,23 @@ export async function readLogAfter(
   after: LogPosition,
   limit: number,
 ): Promise<LogEntry[]> {
+  const sqlite = rawSqliteOf(db);
+  // A pipeline batch on SQLite: the same read through a statement prepared once.
+  const rows = sqlite
+    ? // Rows of this shape, as selected.
+      (prepared(sqlite, `SELECT ${COLUMN_LIST} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`).all(
+        after.seq,
+        limit,
+      ) as EventRow[])
+    : await readRows(db, kind, after, limit);
+  return rows.map((row) => ({
+    position: { txid: Number(row.txid ?? 0), seq: Number(row.seq) },
+    workspaceId: row.workspace_id,
+    event: storedEventOf(row),
+  }));
+}
+
+async function readRows(db: Kysely<Database>, kind: StoreKind, after: LogPosition, limit: number) {
   const query =
     kind === 'sqlite'
       ? sql<EventRow>`SELECT ${COLUMNS} FROM events WHERE seq > ${after.seq} ORDER BY seq LIMIT ${limit}`
@@ -58,12 +75,7 @@ export async function readLogAfter(
           WHERE (txid, seq) > (${after.txid}, ${after.seq})
             AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
           ORDER BY txid, seq LIMIT ${limit}`;
-  const { rows } = await query.execute(db);
-  return rows.map((row) => ({
-    position: { txid: Number(row.txid ?? 0), seq: Number(row.seq) },
-    workspaceId: row.workspace_id,
-    event: storedEventOf(row),
-  }));
+  return (await query.execute(db)).rows;
 }
 
 /** The newest seq of the log (0 when empty). */

@@ -1,2 +1,3 @@
-export { Pipeline, type PipelineOptions } from './pipeline.js';
+export { lockCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints.js';
+export { type CommitCounter, Pipeline, type PipelineOptions } from './pipeline.js';
 export { UNIFY_STAGE } from './unify-stage.js';

@@ -1,9 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { PipelineStageStatus } from '@tandem/contract';
 import type { IdentityService } from '../identity/index.js';
-import { type EventLog, hasUnreadUpTo, logHeadSeq, oldestUnreadReceivedAt } from '../log/index.js';
-import type { Store } from '../store/index.js';
+import { hasUnreadUpTo, logHeadSeq, oldestUnreadReceivedAt } from '../log/index.js';
+import { type Store, writeTransaction } from '../store/index.js';
 import { readCheckpoint, saveCheckpoint } from './checkpoints.js';
+import { type PipelineThread, pipelineThreadAvailable, startPipelineThread } from './pipeline-thread.js';
 import { rebuildProjections } from './rebuild-projections.js';
 import { runUnifyBatch, UNIFY_STAGE } from './unify-stage.js';
 import { unmerge } from './unmerge.js';
@@ -16,6 +17,16 @@ export interface PipelineOptions {
   /** How often (ms) the idle loop reads the store anyway (other processes' writes). Default 1,000. */
   readonly pollMs?: number | undefined;
   readonly clock?: (() => number) | undefined;
+  /**
+   * `auto` (default): on a SQLite file, `start()` runs the batches in a worker thread with its
+   * own connection (embedded mode then uses two cores); `off`: always in this thread.
+   */
+  readonly thread?: 'auto' | 'off' | undefined;
+}
+
+/** A count that moves when the log gets new commits (the event log's group-commit counter). */
+export interface CommitCounter {
+  readonly transactionsCommitted: number;
 }
 
 /**
@@ -29,11 +40,12 @@ export class Pipeline {
   private running = false;
   private loop: Promise<void> | undefined;
   private turn: Promise<unknown> = Promise.resolve();
+  private thread: PipelineThread | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly identity: IdentityService,
-    private readonly log: EventLog,
+    private readonly log: CommitCounter,
     private readonly options: PipelineOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 2000;
@@ -43,7 +55,7 @@ export class Pipeline {
   /** Runs one batch; resolves to the number of events consumed. */
   runBatch(limit = this.batchSize): Promise<number> {
     return this.exclusive(() =>
-      this.store.db.transaction().execute((trx) => runUnifyBatch(trx, this.store.kind, this.identity, limit)),
+      writeTransaction(this.store, (trx) => runUnifyBatch(trx, this.store.kind, this.identity, limit)),
     );
   }
 
@@ -67,13 +79,20 @@ export class Pipeline {
   /** Runs in the background: batch after batch, then waits for new commits. A failed batch
    * is reported to `onError` and retried after the poll interval. */
   start(onError: (error: unknown) => void = () => {}): void {
-    if (this.running) return;
+    if (this.running || this.thread) return;
+    if (this.runsInThread()) {
+      const { clock: _clock, ...options } = this.options;
+      this.thread = startPipelineThread({ file: this.store.location, options }, onError);
+      return;
+    }
     this.running = true;
     this.loop = this.runLoop(onError);
   }
 
   /** Finishes the current batch and stops. */
   async stop(): Promise<void> {
+    await this.thread?.stop();
+    this.thread = undefined;
     this.running = false;
     await this.loop;
     await this.turn.catch(() => undefined);
@@ -105,6 +124,15 @@ export class Pipeline {
   unmerge(input: { workspaceId: string; profileId: string; mergeId: string }) {
     return this.exclusive(() =>
       this.store.db.transaction().execute((trx) => unmerge(trx, this.identity, input)),
+    );
+  }
+
+  private runsInThread(): boolean {
+    return (
+      (this.options.thread ?? 'auto') === 'auto' &&
+      this.store.kind === 'sqlite' &&
+      this.store.location !== ':memory:' &&
+      pipelineThreadAvailable()
     );
   }
 

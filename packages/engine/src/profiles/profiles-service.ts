@@ -1,4 +1,6 @@
 import type { Profile, ProfileSummary, TimelineEvent } from '@tandem/contract';
+import { membershipsOf } from '../audiences/index.js';
+import { computedTraitValuesOf } from '../computed-traits/index.js';
 import { AppError } from '../errors/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { eventsBySeq } from '../log/index.js';
@@ -23,8 +25,12 @@ export class ProfilesService {
   private async live(workspaceId: string, liveId: string): Promise<Profile> {
     const [summary] = await this.summaries(workspaceId, [liveId]);
     if (!summary) throw new AppError('not_found', `Profile ${liveId} not found`);
-    const companies = await companiesOf(this.store.db, workspaceId, liveId);
-    return { ...summary, computedTraits: {}, audiences: [], companies };
+    const [companies, computedTraits, audiences] = await Promise.all([
+      companiesOf(this.store.db, workspaceId, liveId),
+      computedTraitValuesOf(this.store, workspaceId, liveId),
+      membershipsOf(this.store, workspaceId, liveId),
+    ]);
+    return { ...summary, computedTraits, audiences, companies };
   }
 
   /** The profile holding an identifier. Throws `not_found`. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { type Database, toJson } from '../store/index.js';
+import { type Database, rawSqliteOf, toJson } from '../store/index.js';
+import { deleteTraitsSqlite, loadTraitsSqlite, saveTraitsSqlite } from './sqlite-trait-tables.js';
 import type { TraitState } from './trait-merge.js';
 
 const CHUNK = 1000;
@@ -10,6 +11,8 @@ export async function loadTraits(
   workspaceId: string,
   profileIds: readonly string[],
 ): Promise<Map<string, Map<string, TraitState>>> {
+  const sqlite = rawSqliteOf(db);
+  if (sqlite) return loadTraitsSqlite(sqlite, workspaceId, profileIds);
   const byProfile = new Map<string, Map<string, TraitState>>();
   for (let start = 0; start < profileIds.length; start += CHUNK) {
     const rows = await db
@@ -41,6 +44,8 @@ export async function saveTraits(
   workspaceId: string,
   traits: readonly { profileId: string; name: string; trait: TraitState }[],
 ): Promise<void> {
+  const sqlite = rawSqliteOf(db);
+  if (sqlite) return saveTraitsSqlite(sqlite, workspaceId, traits);
   for (let start = 0; start < traits.length; start += CHUNK) {
     const rows = traits.slice(start, start + CHUNK).map(({ profileId, name, trait }) => ({
       workspace_id: workspaceId,
@@ -75,6 +80,8 @@ export async function saveTraits(
 }
 
 export async function deleteTraits(db: Kysely<Database>, workspaceId: string, profileIds: readonly string[]) {
+  const sqlite = rawSqliteOf(db);
+  if (sqlite) return deleteTraitsSqlite(sqlite, workspaceId, profileIds);
   for (let start = 0; start < profileIds.length; start += CHUNK) {
     await db
       .deleteFrom('profile_traits')

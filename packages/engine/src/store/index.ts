@@ -8,7 +8,22 @@ export {
   toPortableText,
   toPortableValue,
 } from './dialect.js';
+export {
+  binaryText,
+  type JsonValueSql,
+  jsonValueSql,
+  textContains,
+  textEndsWith,
+  textStartsWith,
+} from './json-value-sql.js';
 export { isStoreReady, migrate, pendingMigrations } from './migrator.js';
 export { isPostgresUrl, openStore, type Store, type StoreOptions } from './open-store.js';
 export { prepared, rawSqliteOf, writeTransaction } from './raw-sqlite.js';
-export type { Database, EventsTable, ImportsTable, RejectionsTable } from './schema.js';
+export type {
+  AudiencesTable,
+  ComputedTraitsTable,
+  Database,
+  EventsTable,
+  ImportsTable,
+  RejectionsTable,
+} from './schema.js';

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { StoreKind } from './dialect.js';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import type { Database } from './schema.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 
@@ -19,6 +20,8 @@ export interface StoreOptions {
   readonly postgresSchema?: string | undefined;
   /** PostgreSQL pool size. */
   readonly poolSize?: number | undefined;
+  /** Checkpoint a SQLite file's WAL from a worker thread. Default true; off for extra connections. */
+  readonly walCheckpointer?: boolean | undefined;
 }
 
 /** An open store: the typed query builder plus what the engine must know about the engine. */
@@ -60,9 +63,10 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma('foreign_keys = ON');
   // A file store checkpoints from a worker thread; the built-in checkpoint stays as a safety net
   // (at ~256 MB of WAL) should that thread ever fall behind.
-  const checkpointer = file === ':memory:' ? undefined : startWalCheckpointer(file);
+  const checkpointer =
+    file === ':memory:' || options.walCheckpointer === false ? undefined : startWalCheckpointer(file);
   if (checkpointer) sqlite.pragma('wal_autocheckpoint = 65536');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return {
     kind: 'sqlite',
     db,

@@ -206,6 +206,53 @@ export interface ImportsTable {
   finished_at: string | null;
 }
 
+/** computed-traits/ — definitions and per-profile incremental state. */
+export interface ComputedTraitsTable {
+  workspace_id: string;
+  trait_id: string;
+  name: string;
+  definition: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface ComputedTraitValuesTable {
+  workspace_id: string;
+  trait_id: string;
+  profile_id: string;
+  /** JSON text: the partial aggregates, per time bucket when windowed. */
+  state: string;
+  /** JSON text of the current value. */
+  value: string;
+  expires_at: string | null;
+}
+
+/** audiences/ — definitions, memberships, the scheduler's due times, the internal source. */
+export interface AudiencesTable {
+  workspace_id: string;
+  audience_id: string;
+  name: string;
+  rule: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface AudienceMembersTable {
+  workspace_id: string;
+  audience_id: string;
+  profile_id: string;
+  entered_at: string;
+  exited_at: string | null;
+}
+export interface AudienceRechecksTable {
+  workspace_id: string;
+  audience_id: string;
+  profile_id: string;
+  due_at: string;
+}
+export interface AudienceSettingsTable {
+  workspace_id: string;
+  source_id: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -227,4 +274,10 @@ export interface Database {
   profile_traits: ProfileTraitsTable;
   companies: CompaniesTable;
   company_members: CompanyMembersTable;
+  computed_traits: ComputedTraitsTable;
+  computed_trait_values: ComputedTraitValuesTable;
+  audiences: AudiencesTable;
+  audience_members: AudienceMembersTable;
+  audience_rechecks: AudienceRechecksTable;
+  audience_settings: AudienceSettingsTable;
 }

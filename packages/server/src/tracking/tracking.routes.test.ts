@@ -302,3 +302,27 @@ describe('pipeline backpressure', () => {
     }
   });
 });
+
+describe('client addresses behind a proxy', () => {
+  it('takes X-Forwarded-For only when TANDEM_TRUST_PROXY is set', async () => {
+    for (const [trust, expected] of [
+      ['false', '198.51.100.1'],
+      ['true', '203.0.113.50'],
+    ] as const) {
+      const server = await startTestServer('sqlite', { TANDEM_TRUST_PROXY: trust });
+      try {
+        await server.app.inject({
+          method: 'POST',
+          url: '/v1/track',
+          headers: { ...auth, 'x-forwarded-for': '203.0.113.50' },
+          remoteAddress: '198.51.100.1',
+          payload: { userId: 'proxy', event: 'Opened', messageId: `xff-${trust}` },
+        });
+        const [event] = await server.engine.collector.recentEvents(server.workspaceId, server.sourceId, 1);
+        expect(event?.payload).toMatchObject({ context: { ip: expected } });
+      } finally {
+        await server.close();
+      }
+    }
+  });
+});

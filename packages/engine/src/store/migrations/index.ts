@@ -2,9 +2,10 @@ import { foundation } from './0001-foundation.js';
 import { eventLog } from './0002-event-log.js';
 import { unify } from './0003-unify.js';
 import { imports } from './0004-imports.js';
+import { audiences } from './0005-audiences.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in the order it runs. Append only. */
-export const MIGRATIONS: readonly Migration[] = [foundation, eventLog, unify, imports];
+export const MIGRATIONS: readonly Migration[] = [foundation, eventLog, unify, imports, audiences];

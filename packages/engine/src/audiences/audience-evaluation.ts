@@ -1,0 +1,167 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, StoreKind } from '../store/index.js';
+import type { RuleNode } from './compiled-rule.js';
+import { isoAt } from './condition-match.js';
+import type { MembershipChange } from './membership-changes.js';
+import { recordChanges, saveRechecks } from './membership-changes.js';
+import { eventNamesOf, loadProfileFacts } from './profile-facts.js';
+import { nextChangeAt, ruleHolds } from './rule-evaluator.js';
+import { profilesMeeting } from './rule-query.js';
+
+/** An audience with its validated rule, in dependency order (referenced audiences first). */
+export interface CompiledAudience {
+  readonly id: string;
+  readonly name: string;
+  readonly rule: RuleNode;
+}
+
+interface Scope {
+  readonly db: Kysely<Database>;
+  readonly workspaceId: string;
+  readonly now: number;
+}
+
+/**
+ * The real-time path: re-evaluates these profiles in memory against every audience, records
+ * enters and exits, and schedules each profile's next window edge.
+ */
+export async function evaluateProfiles(
+  scope: Scope,
+  audiences: readonly CompiledAudience[],
+  profileIds: readonly string[],
+): Promise<MembershipChange[]> {
+  if (audiences.length === 0 || profileIds.length === 0) return [];
+  const live = await liveProfiles(scope, profileIds);
+  const facts = await loadProfileFacts(
+    scope.db,
+    scope.workspaceId,
+    live,
+    eventNamesOf(audiences.map((a) => a.rule)),
+  );
+  const changes: MembershipChange[] = [];
+  const at = isoAt(scope.now);
+  for (const audience of audiences) {
+    const due = new Map<string, number | null>();
+    for (const profileId of live) {
+      const ofProfile = facts.get(profileId);
+      if (!ofProfile) continue;
+      const member = ruleHolds(audience.rule, ofProfile, scope.now);
+      const audiencesOfProfile = ofProfile.audiences;
+      if (member !== audiencesOfProfile.has(audience.id)) {
+        changes.push({
+          workspaceId: scope.workspaceId,
+          audienceId: audience.id,
+          audienceName: audience.name,
+          profileId,
+          entered: member,
+          at,
+        });
+        // Later audiences that reference this one see the new membership.
+        if (member) audiencesOfProfile.add(audience.id);
+        else audiencesOfProfile.delete(audience.id);
+      }
+      due.set(profileId, nextChangeAt(audience.rule, ofProfile, scope.now));
+    }
+    await saveRechecks(scope.db, scope.workspaceId, audience.id, due);
+  }
+  await recordChanges(scope.db, changes);
+  return changes;
+}
+
+/**
+ * The batch path (a new or edited rule): SQL finds every member; the difference with the stored
+ * members is recorded. Profiles with events a window can drop get their re-check scheduled.
+ */
+export async function evaluateAudience(
+  scope: Scope & { kind: StoreKind },
+  audience: CompiledAudience,
+): Promise<MembershipChange[]> {
+  const members = new Set(
+    await profilesMeeting({
+      db: scope.db,
+      kind: scope.kind,
+      workspaceId: scope.workspaceId,
+      rule: audience.rule,
+      now: scope.now,
+    }),
+  );
+  const current = await scope.db
+    .selectFrom('audience_members')
+    .select('profile_id')
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('audience_id', '=', audience.id)
+    .where('exited_at', 'is', null)
+    .execute();
+  const before = new Set(current.map((row) => row.profile_id));
+  const at = isoAt(scope.now);
+  const change = (profileId: string, entered: boolean): MembershipChange => ({
+    workspaceId: scope.workspaceId,
+    audienceId: audience.id,
+    audienceName: audience.name,
+    profileId,
+    entered,
+    at,
+  });
+  const changes = [
+    ...[...members].filter((id) => !before.has(id)).map((id) => change(id, true)),
+    ...[...before].filter((id) => !members.has(id)).map((id) => change(id, false)),
+  ];
+  await recordChanges(scope.db, changes);
+  await scheduleWindowEdges(scope, audience);
+  return changes;
+}
+
+async function scheduleWindowEdges(scope: Scope, audience: CompiledAudience): Promise<void> {
+  await scope.db
+    .deleteFrom('audience_rechecks')
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('audience_id', '=', audience.id)
+    .execute();
+  const windows = windowedEvents(audience.rule);
+  if (windows.length === 0) return;
+  const candidates = new Set<string>();
+  for (const { name, withinMs } of windows) {
+    const { rows } = await sql<{ profile_id: string }>`select distinct profile_id from profile_events
+      where workspace_id = ${scope.workspaceId} and event = ${name} and timestamp >= ${isoAt(scope.now - withinMs)}`.execute(
+      scope.db,
+    );
+    for (const row of rows) candidates.add(row.profile_id);
+  }
+  const ids = [...candidates];
+  for (let start = 0; start < ids.length; start += 5000) {
+    const chunk = ids.slice(start, start + 5000);
+    const facts = await loadProfileFacts(scope.db, scope.workspaceId, chunk, eventNamesOf([audience.rule]));
+    const due = new Map(
+      chunk.map((id) => {
+        const ofProfile = facts.get(id);
+        return [id, ofProfile ? nextChangeAt(audience.rule, ofProfile, scope.now) : null] as const;
+      }),
+    );
+    await saveRechecks(scope.db, scope.workspaceId, audience.id, due);
+  }
+}
+
+function windowedEvents(node: RuleNode): { name: string; withinMs: number }[] {
+  if (node.kind === 'all' || node.kind === 'any') return node.children.flatMap(windowedEvents);
+  if (node.kind === 'not') return windowedEvents(node.child);
+  return node.kind === 'event' && node.withinMs !== null
+    ? [{ name: node.name, withinMs: node.withinMs }]
+    : [];
+}
+
+async function liveProfiles(scope: Scope, profileIds: readonly string[]): Promise<string[]> {
+  const ids = [...new Set(profileIds)];
+  const rows = [];
+  for (let start = 0; start < ids.length; start += 1000) {
+    rows.push(
+      ...(await scope.db
+        .selectFrom('profiles')
+        .select('profile_id')
+        .where('workspace_id', '=', scope.workspaceId)
+        .where('profile_id', 'in', ids.slice(start, start + 1000))
+        .where('merged_into', 'is', null)
+        .execute()),
+    );
+  }
+  return rows.map((row) => row.profile_id);
+}

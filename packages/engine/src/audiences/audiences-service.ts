@@ -1,0 +1,201 @@
+import type {
+  Audience,
+  AudienceMember,
+  AudiencePreview,
+  AudienceRule,
+  CreateAudience,
+  ErrorDetail,
+  UpdateAudience,
+} from '@tandem/contract';
+import type { Kysely } from 'kysely';
+import { type ComputedTraitsService, emptyValueOf } from '../computed-traits/index.js';
+import { AppError, type Result } from '../errors/index.js';
+import { newId } from '../ids/index.js';
+import { type Database, nowIso, type Store } from '../store/index.js';
+import { type CompiledAudience, evaluateAudience } from './audience-evaluation.js';
+import type { AudienceEvents } from './audience-events.js';
+import { audienceOf } from './audience-rows.js';
+import { compileRule, referencedAudiences } from './compiled-rule.js';
+import { previewRule } from './rule-query.js';
+
+/** Audiences: definitions, preview, members; creating or editing one evaluates everyone. */
+export class AudiencesService {
+  constructor(
+    private readonly store: Store,
+    private readonly deps: {
+      computedTraits: ComputedTraitsService;
+      events: AudienceEvents;
+      clock: () => number;
+    },
+  ) {}
+
+  async create(workspaceId: string, input: CreateAudience): Promise<Result<Audience, ErrorDetail[]>> {
+    const audienceId = newId('audience');
+    const compiled = await this.compile(workspaceId, input.rule, audienceId);
+    if (!compiled.ok) return compiled;
+    const now = nowIso(this.deps.clock);
+    const row = {
+      workspace_id: workspaceId,
+      audience_id: audienceId,
+      name: input.name,
+      rule: JSON.stringify(input.rule),
+      created_at: now,
+      updated_at: now,
+    };
+    await this.store.db.insertInto('audiences').values(row).execute();
+    await this.evaluate(workspaceId, { id: audienceId, name: input.name, rule: compiled.value });
+    return { ok: true, value: audienceOf(row) };
+  }
+
+  async list(workspaceId: string, db: Kysely<Database> = this.store.db): Promise<Audience[]> {
+    const rows = await db
+      .selectFrom('audiences')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('audience_id')
+      .execute();
+    return rows.map(audienceOf);
+  }
+
+  async get(workspaceId: string, audienceId: string): Promise<Audience> {
+    const row = await this.store.db
+      .selectFrom('audiences')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('audience_id', '=', audienceId)
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', `Audience ${audienceId} not found`);
+    return audienceOf(row);
+  }
+
+  async update(
+    workspaceId: string,
+    audienceId: string,
+    patch: UpdateAudience,
+  ): Promise<Result<Audience, ErrorDetail[]>> {
+    const current = await this.get(workspaceId, audienceId);
+    const next = { ...current, ...patch, updatedAt: nowIso(this.deps.clock) };
+    const compiled = await this.compile(workspaceId, next.rule, audienceId);
+    if (!compiled.ok) return compiled;
+    await this.store.db
+      .updateTable('audiences')
+      .set({ name: next.name, rule: JSON.stringify(next.rule), updated_at: next.updatedAt })
+      .where('workspace_id', '=', workspaceId)
+      .where('audience_id', '=', audienceId)
+      .execute();
+    await this.evaluate(workspaceId, { id: audienceId, name: next.name, rule: compiled.value });
+    return { ok: true, value: next };
+  }
+
+  async delete(workspaceId: string, audienceId: string): Promise<void> {
+    await this.get(workspaceId, audienceId);
+    await this.store.db.transaction().execute(async (trx) => {
+      for (const table of ['audience_members', 'audience_rechecks', 'audiences'] as const) {
+        await trx
+          .deleteFrom(table)
+          .where('workspace_id', '=', workspaceId)
+          .where('audience_id', '=', audienceId)
+          .execute();
+      }
+    });
+  }
+
+  async members(
+    workspaceId: string,
+    audienceId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ) {
+    await this.get(workspaceId, audienceId);
+    let query = this.store.db
+      .selectFrom('audience_members')
+      .select(['profile_id', 'entered_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('audience_id', '=', audienceId)
+      .where('exited_at', 'is', null)
+      .orderBy('profile_id')
+      .limit(page.limit + 1);
+    if (page.cursor !== undefined) query = query.where('profile_id', '>', page.cursor);
+    const rows = await query.execute();
+    const data: AudienceMember[] = rows
+      .slice(0, page.limit)
+      .map((r) => ({ profileId: r.profile_id, enteredAt: r.entered_at }));
+    return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.profileId ?? null) : null };
+  }
+
+  async preview(workspaceId: string, rule: AudienceRule): Promise<Result<AudiencePreview, ErrorDetail[]>> {
+    const compiled = await this.compile(workspaceId, rule, undefined);
+    if (!compiled.ok) return compiled;
+    const { db, kind } = this.store;
+    return {
+      ok: true,
+      value: await previewRule({ db, kind, workspaceId, rule: compiled.value, now: this.deps.clock() }),
+    };
+  }
+
+  /** Every audience of the workspace compiled, referenced audiences first. */
+  async compiledAudiences(
+    workspaceId: string,
+    db: Kysely<Database> = this.store.db,
+  ): Promise<CompiledAudience[]> {
+    const audiences = await this.list(workspaceId, db);
+    const scope = await this.scopeOf(workspaceId, audiences, undefined, db);
+    const compiled = new Map<string, CompiledAudience>();
+    const visit = (audience: Audience, depth: number): void => {
+      if (compiled.has(audience.id) || depth > audiences.length) return;
+      for (const id of referencedAudiences(audience.rule)) {
+        const referenced = audiences.find((a) => a.id === id);
+        if (referenced) visit(referenced, depth + 1);
+      }
+      const rule = compileRule(audience.rule, scope);
+      // A rule valid when saved can break later (its computed trait deleted): it is skipped.
+      if (rule.ok) compiled.set(audience.id, { id: audience.id, name: audience.name, rule: rule.value });
+    };
+    for (const audience of audiences) visit(audience, 0);
+    return [...compiled.values()];
+  }
+
+  private async evaluate(workspaceId: string, audience: CompiledAudience): Promise<void> {
+    const { db, kind } = this.store;
+    const changes = await db
+      .transaction()
+      .execute((trx) => evaluateAudience({ db: trx, kind, workspaceId, now: this.deps.clock() }, audience));
+    await this.deps.events.append(changes);
+  }
+
+  private async compile(workspaceId: string, rule: AudienceRule, self: string | undefined) {
+    const scope = await this.scopeOf(workspaceId, await this.list(workspaceId), self);
+    return compileRule(rule, scope);
+  }
+
+  private async scopeOf(
+    workspaceId: string,
+    audiences: readonly Audience[],
+    self: string | undefined,
+    db = this.store.db,
+  ) {
+    const traits = await this.deps.computedTraits.definitions(workspaceId, db);
+    return {
+      computedTraits: new Map(traits.map((t) => [t.name, { id: t.id, fallback: emptyValueOf(t.kind) }])),
+      audiences: new Map(audiences.map((a) => [a.id, referencedAudiences(a.rule)])),
+      self,
+    };
+  }
+}
+
+/** The audiences a profile is in, for the profile body. */
+export async function membershipsOf(store: Store, workspaceId: string, profileId: string) {
+  const rows = await store.db
+    .selectFrom('audience_members')
+    .innerJoin('audiences', (join) =>
+      join
+        .onRef('audiences.workspace_id', '=', 'audience_members.workspace_id')
+        .onRef('audiences.audience_id', '=', 'audience_members.audience_id'),
+    )
+    .select(['audiences.audience_id', 'audiences.name', 'audience_members.entered_at'])
+    .where('audience_members.workspace_id', '=', workspaceId)
+    .where('audience_members.profile_id', '=', profileId)
+    .where('audience_members.exited_at', 'is', null)
+    .orderBy('audiences.audience_id')
+    .execute();
+  return rows.map((row) => ({ id: row.audience_id, name: row.name, enteredAt: row.entered_at }));
+}

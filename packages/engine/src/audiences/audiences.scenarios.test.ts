@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../engine.js';
+import { ENGINES, openTestEngine } from '../testing/index.js';
+import { createWorkspace } from '../workspaces/index.js';
+
+const DAY = 86_400_000;
+const START = Date.parse('2024-06-01T12:00:00.000Z');
+
+describe.each(ENGINES)('computed traits and audiences over time on %s', (kind) => {
+  let engine: Engine & { dispose(): Promise<void> };
+  let now = START;
+  beforeAll(async () => {
+    engine = await openTestEngine(kind, { segment: { clock: () => now } });
+  });
+  afterAll(() => engine.dispose());
+
+  async function workspace() {
+    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
+    const source = await engine.sources.create(workspaceId, { name: 'web' });
+    let n = 0;
+    const send = async (...calls: Record<string, unknown>[]) => {
+      await engine.collector.collect({
+        source: { workspaceId, sourceId: source.id },
+        calls: calls.map((c) => ({ messageId: `m${++n}`, ...c })),
+        request: {},
+      });
+      await settle();
+    };
+    return { workspaceId, send };
+  }
+  async function settle() {
+    await engine.pipeline.catchUp();
+    await engine.segment.catchUp();
+    await engine.pipeline.catchUp();
+    await engine.segment.catchUp();
+  }
+  const at = (daysAgo: number) => new Date(now - daysAgo * DAY).toISOString();
+
+  it('keeps windowed computed traits and audiences exact as events arrive and as time passes', async () => {
+    now = START;
+    const { workspaceId, send } = await workspace();
+    const orders = await engine.computedTraits.create(workspaceId, {
+      name: 'orders_30d',
+      kind: 'count',
+      event: 'Order Completed',
+      within: '30d',
+    });
+    expect(orders.ok).toBe(true);
+    const spend = await engine.computedTraits.create(workspaceId, {
+      name: 'spend',
+      kind: 'sum',
+      event: 'Order Completed',
+      property: 'total',
+    });
+    expect(spend.ok).toBe(true);
+    await send(
+      { type: 'identify', userId: 'ann', traits: { plan: 'pro' }, timestamp: at(20) },
+      {
+        type: 'track',
+        userId: 'ann',
+        event: 'Order Completed',
+        properties: { total: 40 },
+        timestamp: at(20),
+      },
+      {
+        type: 'track',
+        userId: 'ann',
+        event: 'Order Completed',
+        properties: { total: 60 },
+        timestamp: at(10),
+      },
+      { type: 'identify', userId: 'bob', traits: { plan: 'pro' }, timestamp: at(3) },
+      { type: 'track', userId: 'bob', event: 'Order Completed', properties: { total: 5 }, timestamp: at(3) },
+      { type: 'track', userId: 'bob', event: 'Order Completed', properties: { total: 5 }, timestamp: at(2) },
+    );
+    const created = await engine.audiences.create(workspaceId, {
+      name: 'Pro, ordered twice in 30 days but not this week',
+      rule: {
+        all: [
+          { trait: 'plan', op: 'eq', value: 'pro' },
+          { event: 'Order Completed', count: { op: 'gte', value: 2 }, within: '30d' },
+          { not: { event: 'Order Completed', within: '7d' } },
+        ],
+      },
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    const audienceId = created.value.id;
+    const ann = await engine.profiles.lookup(workspaceId, 'user_id', 'ann');
+    expect(ann.computedTraits).toEqual({ orders_30d: 2, spend: 100 });
+    expect(ann.audiences).toEqual([
+      { id: audienceId, name: created.value.name, enteredAt: new Date(now).toISOString() },
+    ]);
+    expect((await engine.profiles.lookup(workspaceId, 'user_id', 'bob')).audiences).toEqual([]);
+
+    // Eleven days later Ann's first order has left the window: she exits, with no new event.
+    now = START + 11 * DAY;
+    await settle();
+    const later = await engine.profiles.lookup(workspaceId, 'user_id', 'ann');
+    expect(later.computedTraits).toEqual({ orders_30d: 1, spend: 100 });
+    expect(later.audiences).toEqual([]);
+    // Bob's orders are now older than a week: he enters.
+    const bob = await engine.profiles.lookup(workspaceId, 'user_id', 'bob');
+    expect(bob.audiences.map((a) => a.id)).toEqual([audienceId]);
+    const annTimeline = await engine.profiles.timeline(workspaceId, ann.id, { limit: 20 });
+    expect(annTimeline.data.map((e) => e.event).filter((e) => e?.startsWith('Audience'))).toEqual([
+      'Audience Exited',
+      'Audience Entered',
+    ]);
+
+    // A new order brings Ann back in real time.
+    await send({
+      type: 'track',
+      userId: 'ann',
+      event: 'Order Completed',
+      properties: { total: 1 },
+      timestamp: at(8),
+    });
+    expect((await engine.profiles.lookup(workspaceId, 'user_id', 'ann')).audiences.map((a) => a.id)).toEqual([
+      audienceId,
+    ]);
+    const members = await engine.audiences.members(workspaceId, audienceId, { limit: 10 });
+    expect(members.data.map((m) => m.profileId).sort()).toEqual([ann.id, bob.id].sort());
+  });
+
+  it('refuses invalid rules with the field named, and re-evaluates everyone on edit', async () => {
+    now = START;
+    const { workspaceId, send } = await workspace();
+    const bad = await engine.audiences.create(workspaceId, {
+      name: 'bad',
+      rule: {
+        all: [
+          { trait: 'age', op: 'gt', value: 'old' },
+          { computedTrait: 'nope', op: 'gt', value: 1 },
+        ],
+      },
+    });
+    expect(bad).toEqual({
+      ok: false,
+      error: [
+        { path: 'rule.all.0.value', message: 'gt needs a number' },
+        { path: 'rule.all.1.computedTrait', message: 'no computed trait "nope"' },
+      ],
+    });
+    await send({ type: 'identify', userId: 'cy', traits: { plan: 'free' }, timestamp: at(1) });
+    const created = await engine.audiences.create(workspaceId, {
+      name: 'pro',
+      rule: { trait: 'plan', op: 'eq', value: 'pro' },
+    });
+    if (!created.ok) throw new Error('not created');
+    expect((await engine.audiences.members(workspaceId, created.value.id, { limit: 10 })).data).toEqual([]);
+    await engine.audiences.update(workspaceId, created.value.id, {
+      rule: { trait: 'plan', op: 'in', value: ['pro', 'free'] },
+    });
+    expect((await engine.audiences.members(workspaceId, created.value.id, { limit: 10 })).data).toHaveLength(
+      1,
+    );
+    const self = await engine.audiences.update(workspaceId, created.value.id, {
+      rule: { audience: created.value.id },
+    });
+    expect(self.ok).toBe(false);
+  });
+});

@@ -1,0 +1,197 @@
+import type { AudienceRule, ConditionOp, CountCondition, ErrorDetail } from '@tandem/contract';
+import type { Result } from '../errors/index.js';
+import { durationMs } from './duration.js';
+
+/** A condition on one JSON value, its operand normalized (dates as ISO text, durations in ms). */
+export type Condition =
+  | { readonly op: 'exists' | 'not_exists' }
+  | { readonly op: 'eq' | 'neq'; readonly value: string | number | boolean }
+  | { readonly op: 'gt' | 'gte' | 'lt' | 'lte'; readonly value: number }
+  | { readonly op: 'contains' | 'not_contains' | 'starts_with' | 'ends_with'; readonly value: string }
+  | { readonly op: 'in' | 'not_in'; readonly value: readonly (string | number | boolean)[] }
+  | { readonly op: 'before' | 'after'; readonly value: string }
+  | { readonly op: 'within_last'; readonly ms: number };
+
+/** A validated rule, ready for either evaluator. */
+export type RuleNode =
+  | { readonly kind: 'all' | 'any'; readonly children: readonly RuleNode[] }
+  | { readonly kind: 'not'; readonly child: RuleNode }
+  | { readonly kind: 'trait'; readonly name: string; readonly condition: Condition }
+  | {
+      readonly kind: 'event';
+      readonly name: string;
+      readonly where: readonly { readonly property: string; readonly condition: Condition }[];
+      readonly count: CountCondition;
+      readonly withinMs: number | null;
+    }
+  | {
+      readonly kind: 'computed';
+      readonly traitId: string;
+      readonly name: string;
+      /** The value of a profile without state (0 for counters, absent otherwise). */
+      readonly fallback: unknown;
+      readonly condition: Condition;
+    }
+  | { readonly kind: 'audience'; readonly audienceId: string };
+
+/** What a rule may reference. */
+export interface RuleScope {
+  readonly computedTraits: ReadonlyMap<string, { readonly id: string; readonly fallback: unknown }>;
+  /** Audience ids of the workspace, each with the ids its own rule references. */
+  readonly audiences: ReadonlyMap<string, readonly string[]>;
+  /** The audience being defined, to refuse cycles. */
+  readonly self?: string | undefined;
+}
+
+type Issues = ErrorDetail[];
+
+/** Validates a rule against the workspace (references, operand types, cycles). */
+export function compileRule(rule: AudienceRule, scope: RuleScope, path = 'rule'): Result<RuleNode, Issues> {
+  const issues: Issues = [];
+  const node = compileNode(rule, scope, path, issues);
+  return issues.length === 0 && node ? { ok: true, value: node } : { ok: false, error: issues };
+}
+
+function compileNode(
+  rule: AudienceRule,
+  scope: RuleScope,
+  path: string,
+  issues: Issues,
+): RuleNode | undefined {
+  if ('all' in rule || 'any' in rule) {
+    const kind = 'all' in rule ? 'all' : 'any';
+    const list = 'all' in rule ? rule.all : rule.any;
+    const children = list.map((child, i) => compileNode(child, scope, `${path}.${kind}.${i}`, issues));
+    return { kind, children: children.filter((c) => c !== undefined) };
+  }
+  if ('not' in rule) {
+    const child = compileNode(rule.not, scope, `${path}.not`, issues);
+    return child && { kind: 'not', child };
+  }
+  if ('trait' in rule) {
+    const condition = compileCondition(rule.op, rule.value, `${path}`, issues);
+    return condition && { kind: 'trait', name: rule.trait, condition };
+  }
+  if ('computedTrait' in rule) {
+    const trait = scope.computedTraits.get(rule.computedTrait);
+    if (!trait)
+      issues.push({ path: `${path}.computedTrait`, message: `no computed trait "${rule.computedTrait}"` });
+    const condition = compileCondition(rule.op, rule.value, path, issues);
+    return trait && condition
+      ? { kind: 'computed', traitId: trait.id, name: rule.computedTrait, fallback: trait.fallback, condition }
+      : undefined;
+  }
+  if ('audience' in rule) {
+    if (!scope.audiences.has(rule.audience)) {
+      issues.push({ path: `${path}.audience`, message: `no audience ${rule.audience}` });
+    } else if (scope.self !== undefined && reaches(rule.audience, scope.self, scope.audiences)) {
+      issues.push({
+        path: `${path}.audience`,
+        message: `audience ${rule.audience} refers back to this audience`,
+      });
+    }
+    return { kind: 'audience', audienceId: rule.audience };
+  }
+  const where = (rule.where ?? []).map((w, i) => {
+    const condition = compileCondition(w.op, w.value, `${path}.where.${i}`, issues);
+    return condition && { property: w.property, condition };
+  });
+  return {
+    kind: 'event',
+    name: rule.event,
+    where: where.filter((w) => w !== undefined),
+    count: rule.count ?? { op: 'gte', value: 1 },
+    withinMs: rule.within === undefined ? null : durationMs(rule.within),
+  };
+}
+
+/** Whether `from` (or an audience it references, transitively) is `target`. */
+function reaches(from: string, target: string, graph: ReadonlyMap<string, readonly string[]>): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const id = stack.pop() as string; // non-empty: checked by the loop
+    if (id === target) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(graph.get(id) ?? []));
+  }
+  return false;
+}
+
+function compileCondition(
+  op: ConditionOp,
+  value: unknown,
+  path: string,
+  issues: Issues,
+): Condition | undefined {
+  const fail = (message: string) => {
+    issues.push({ path: `${path}.value`, message });
+    return undefined;
+  };
+  const isScalar = (v: unknown): v is string | number | boolean =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  switch (op) {
+    case 'exists':
+    case 'not_exists':
+      return { op };
+    case 'eq':
+    case 'neq':
+      return isScalar(value) ? { op, value } : fail(`${op} needs a string, number or boolean`);
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return typeof value === 'number' ? { op, value } : fail(`${op} needs a number`);
+    case 'contains':
+    case 'not_contains':
+    case 'starts_with':
+    case 'ends_with':
+      return typeof value === 'string' && value !== ''
+        ? { op, value }
+        : fail(`${op} needs a non-empty string`);
+    case 'in':
+    case 'not_in':
+      return Array.isArray(value) && value.length > 0 && value.every(isScalar)
+        ? { op, value }
+        : fail(`${op} needs a non-empty list of strings, numbers or booleans`);
+    case 'before':
+    case 'after': {
+      const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+      return Number.isNaN(time)
+        ? fail(`${op} needs an ISO 8601 date`)
+        : { op, value: new Date(time).toISOString() };
+    }
+    case 'within_last': {
+      const ms = typeof value === 'string' ? durationMs(value) : null;
+      return ms === null ? fail('within_last needs a duration like 7d, 12h or 90m') : { op, ms };
+    }
+    default: {
+      const unknownOp: never = op;
+      return fail(`unknown operator ${String(unknownOp)}`);
+    }
+  }
+}
+
+/** Audience ids a rule references (for the dependency graph). */
+export function referencedAudiences(rule: AudienceRule): string[] {
+  if ('all' in rule) return rule.all.flatMap(referencedAudiences);
+  if ('any' in rule) return rule.any.flatMap(referencedAudiences);
+  if ('not' in rule) return referencedAudiences(rule.not);
+  return 'audience' in rule ? [rule.audience] : [];
+}
+
+/** Property conditions of an event leaf or a computed trait, validated. */
+export function compileWhere(
+  where: readonly { property: string; op: ConditionOp; value?: unknown }[],
+  path: string,
+): Result<{ property: string; condition: Condition }[], Issues> {
+  const issues: Issues = [];
+  const compiled = where.map((w, i) => {
+    const condition = compileCondition(w.op, w.value, `${path}.${i}`, issues);
+    return condition && { property: w.property, condition };
+  });
+  return issues.length === 0
+    ? { ok: true, value: compiled.filter((c) => c !== undefined) }
+    : { ok: false, error: issues };
+}

@@ -1,0 +1,219 @@
+import type { ComputedTrait, CreateComputedTrait, ErrorDetail, UpdateComputedTrait } from '@tandem/contract';
+import { type Kysely, sql } from 'kysely';
+import { compileWhere } from '../audiences/compiled-rule.js';
+import { AppError, type Result } from '../errors/index.js';
+import { newId } from '../ids/index.js';
+import { type Database, fromJson, nowIso, type Store } from '../store/index.js';
+import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from './computed-trait-rows.js';
+import { emptyValueOf } from './trait-buckets.js';
+import { foldEvents, type ProfiledEvent } from './trait-state-store.js';
+
+/** Computed traits: definitions (CRUD, each backfilled from the log) and their per-profile values. */
+export class ComputedTraitsService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async create(
+    workspaceId: string,
+    input: CreateComputedTrait,
+  ): Promise<Result<ComputedTrait, ErrorDetail[]>> {
+    const invalid = validate(input);
+    if (invalid) return { ok: false, error: invalid };
+    const now = nowIso(this.clock);
+    const row = {
+      workspace_id: workspaceId,
+      trait_id: newId('computedTrait'),
+      name: input.name,
+      definition: JSON.stringify(input),
+      created_at: now,
+      updated_at: now,
+    };
+    await this.assertNameFree(workspaceId, input.name);
+    await this.store.db.insertInto('computed_traits').values(row).execute();
+    const trait = computedTraitOf(row);
+    await this.backfill(workspaceId, definitionOf(trait));
+    return { ok: true, value: trait };
+  }
+
+  async list(workspaceId: string): Promise<ComputedTrait[]> {
+    const rows = await this.store.db
+      .selectFrom('computed_traits')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('trait_id')
+      .execute();
+    return rows.map(computedTraitOf);
+  }
+
+  async get(
+    workspaceId: string,
+    traitId: string,
+    db: Kysely<Database> = this.store.db,
+  ): Promise<ComputedTrait> {
+    const row = await db
+      .selectFrom('computed_traits')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('trait_id', '=', traitId)
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', `Computed trait ${traitId} not found`);
+    return computedTraitOf(row);
+  }
+
+  async update(
+    workspaceId: string,
+    traitId: string,
+    patch: UpdateComputedTrait,
+  ): Promise<Result<ComputedTrait, ErrorDetail[]>> {
+    const { id: _, createdAt, updatedAt: __, ...current } = await this.get(workspaceId, traitId);
+    const input = { ...current, ...patch };
+    const invalid = validate(input);
+    if (invalid) return { ok: false, error: invalid };
+    if (input.name !== current.name) await this.assertNameFree(workspaceId, input.name);
+    const updatedAt = nowIso(this.clock);
+    await this.store.db
+      .updateTable('computed_traits')
+      .set({ name: input.name, definition: JSON.stringify(input), updated_at: updatedAt })
+      .where('workspace_id', '=', workspaceId)
+      .where('trait_id', '=', traitId)
+      .execute();
+    const trait = { ...input, id: traitId, createdAt, updatedAt };
+    await this.backfill(workspaceId, definitionOf(trait));
+    return { ok: true, value: trait };
+  }
+
+  async delete(workspaceId: string, traitId: string): Promise<void> {
+    await this.get(workspaceId, traitId);
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('computed_trait_values')
+        .where('workspace_id', '=', workspaceId)
+        .where('trait_id', '=', traitId)
+        .execute();
+      await trx
+        .deleteFrom('computed_traits')
+        .where('workspace_id', '=', workspaceId)
+        .where('trait_id', '=', traitId)
+        .execute();
+    });
+  }
+
+  /** Definitions of a workspace, for the pipeline stage and rule validation. */
+  async definitions(workspaceId: string, db: Kysely<Database> = this.store.db): Promise<TraitDefinition[]> {
+    const rows = await db
+      .selectFrom('computed_traits')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .execute();
+    return rows.map((row) => definitionOf(computedTraitOf(row)));
+  }
+
+  /** Values of a profile by trait name (every trait, with its empty value when no event counted). */
+  async valuesOf(workspaceId: string, profileId: string): Promise<Record<string, unknown>> {
+    const [definitions, rows] = await Promise.all([
+      this.definitions(workspaceId),
+      this.store.db
+        .selectFrom('computed_trait_values')
+        .select(['trait_id', 'value'])
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', profileId)
+        .execute(),
+    ]);
+    const stored = new Map(rows.map((row) => [row.trait_id, fromJson<unknown>(row.value)]));
+    return Object.fromEntries(
+      definitions.map((d) => [d.name, stored.has(d.id) ? stored.get(d.id) : emptyValueOf(d.kind)]),
+    );
+  }
+
+  /** Folds processed events into every matching trait; returns the profiles whose values changed. */
+  async apply(
+    db: Kysely<Database>,
+    workspaceId: string,
+    events: readonly ProfiledEvent[],
+  ): Promise<Set<string>> {
+    const changed = new Set<string>();
+    const now = this.clock();
+    for (const definition of await this.definitions(workspaceId, db)) {
+      const counted = events.filter(
+        (e) => e.event === definition.event && eventCounts(definition, e.properties, now),
+      );
+      if (counted.length === 0) continue;
+      for (const id of await foldEvents(db, workspaceId, { definition, events: counted, now }))
+        changed.add(id);
+    }
+    return changed;
+  }
+
+  /**
+   * Recomputes a trait from the log: the events the segment stage has already passed (later
+   * ones reach the trait through the stage), in one transaction with the stage's checkpoint.
+   */
+  private async backfill(workspaceId: string, definition: TraitDefinition): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      const lock = this.store.kind === 'postgres' ? sql` for update` : sql``;
+      const { rows } = await sql<{
+        seq: number;
+      }>`select seq from pipeline_checkpoints where stage = ${SEGMENT_STAGE}${lock}`.execute(trx);
+      const upTo = Number(rows[0]?.seq ?? 0);
+      await trx
+        .deleteFrom('computed_trait_values')
+        .where('workspace_id', '=', workspaceId)
+        .where('trait_id', '=', definition.id)
+        .execute();
+      const events = await sql<{ profile_id: string; seq: number; timestamp: string; payload: unknown }>`
+        select pe.profile_id, pe.seq, pe.timestamp, e.payload from profile_events pe
+        join events e on e.seq = pe.seq and e.workspace_id = pe.workspace_id
+        where pe.workspace_id = ${workspaceId} and pe.event = ${definition.event} and pe.seq <= ${upTo}`.execute(
+        trx,
+      );
+      const now = this.clock();
+      const profiled = events.rows.map((row) => ({
+        profileId: row.profile_id,
+        seq: Number(row.seq),
+        event: definition.event,
+        timestamp: row.timestamp,
+        properties: propertiesOf(fromJson<Record<string, unknown>>(row.payload)),
+      }));
+      const counted = profiled.filter((e) => eventCounts(definition, e.properties, now));
+      await foldEvents(trx, workspaceId, { definition, events: counted, now, fresh: true });
+    });
+  }
+
+  private async assertNameFree(workspaceId: string, name: string): Promise<void> {
+    const taken = await this.store.db
+      .selectFrom('computed_traits')
+      .select('trait_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (taken) throw new AppError('conflict', `A computed trait is already named "${name}"`);
+  }
+}
+
+/** The checkpoint of the stage that feeds computed traits and audiences. */
+export const SEGMENT_STAGE = 'segment';
+
+function validate(input: CreateComputedTrait): ErrorDetail[] | undefined {
+  const issues: ErrorDetail[] = [];
+  if (input.kind !== 'count' && input.property === undefined) {
+    issues.push({ path: 'property', message: `a ${input.kind} trait needs the property it aggregates` });
+  }
+  const where = compileWhere(input.where ?? [], 'where');
+  if (!where.ok) issues.push(...where.error);
+  return issues.length > 0 ? issues : undefined;
+}
+
+export function propertiesOf(payload: Record<string, unknown>): Record<string, unknown> {
+  const properties = payload.properties;
+  // Parsed JSON: a non-array object is a record.
+  return typeof properties === 'object' && properties !== null && !Array.isArray(properties)
+    ? (properties as Record<string, unknown>)
+    : {};
+}
+
+/** A profile's computed traits by name, for the profile body. */
+export function computedTraitValuesOf(store: Store, workspaceId: string, profileId: string) {
+  return new ComputedTraitsService(store).valuesOf(workspaceId, profileId);
+}

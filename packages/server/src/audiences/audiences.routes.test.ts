@@ -1,0 +1,106 @@
+import { ENGINES } from '@tandem/engine/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TEST_WRITE_KEY, type TestServer } from '../testing/test-server.js';
+
+const writeKey = { authorization: `Basic ${Buffer.from(`${TEST_WRITE_KEY}:`).toString('base64')}` };
+
+describe.each(ENGINES)('the audiences and computed traits API on %s', (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    const recent = new Date(Date.now() - 86_400_000).toISOString();
+    await server.app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      headers: writeKey,
+      payload: {
+        batch: [
+          { type: 'identify', userId: 'ada', traits: { plan: 'pro' } },
+          {
+            type: 'track',
+            userId: 'ada',
+            event: 'Order Completed',
+            properties: { total: 70 },
+            timestamp: recent,
+          },
+          { type: 'identify', userId: 'bob', traits: { plan: 'free' } },
+        ],
+      },
+    });
+    await server.engine.pipeline.catchUp();
+    await server.engine.segment.catchUp();
+  });
+  afterAll(() => server.close());
+  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
+    server.app.inject({ method, url, headers: server.owner, ...(payload === undefined ? {} : { payload }) });
+
+  it('creates a computed trait, backfilled, shown on the profile', async () => {
+    const created = await call('POST', '/api/v1/computed-traits', {
+      name: 'orders_30d',
+      kind: 'count',
+      event: 'Order Completed',
+      within: '30d',
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({
+      id: expect.stringMatching(/^ctr_/),
+      name: 'orders_30d',
+      kind: 'count',
+    });
+    const ada = (await call('GET', '/api/v1/profiles/lookup?type=user_id&value=ada')).json();
+    expect(ada.computedTraits).toEqual({ orders_30d: 1 });
+    expect((await call('GET', '/api/v1/computed-traits')).json().data).toHaveLength(1);
+    const patched = await call('PATCH', `/api/v1/computed-traits/${created.json().id}`, { within: '7d' });
+    expect(patched.json().within).toBe('7d');
+    const invalid = await call('POST', '/api/v1/computed-traits', { name: 'x', kind: 'sum', event: 'E' });
+    expect(invalid.statusCode).toBe(422);
+    expect(invalid.json().error.details).toEqual([
+      { path: 'property', message: 'a sum trait needs the property it aggregates' },
+    ]);
+  });
+
+  it('creates an audience, lists members, previews, and shows membership on the profile', async () => {
+    const rule = {
+      all: [
+        { trait: 'plan', op: 'eq', value: 'pro' },
+        { computedTrait: 'orders_30d', op: 'gte', value: 1 },
+      ],
+    };
+    const preview = await call('POST', '/api/v1/audiences/preview', { rule });
+    expect(preview.statusCode).toBe(200);
+    const ada = (await call('GET', '/api/v1/profiles/lookup?type=user_id&value=ada')).json();
+    expect(preview.json()).toEqual({ count: 1, sample: [ada.id] });
+    const created = await call('POST', '/api/v1/audiences', { name: 'Buyers', rule });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    expect(id).toMatch(/^aud_/);
+    const members = (await call('GET', `/api/v1/audiences/${id}/members?limit=10`)).json();
+    expect(members).toEqual({
+      data: [{ profileId: ada.id, enteredAt: expect.any(String) }],
+      nextCursor: null,
+    });
+    const profile = (await call('GET', `/api/v1/profiles/${ada.id}`)).json();
+    expect(profile.audiences).toEqual([{ id, name: 'Buyers', enteredAt: members.data[0].enteredAt }]);
+    expect((await call('GET', `/api/v1/audiences/${id}`)).json()).toMatchObject({ id, name: 'Buyers', rule });
+    const renamed = await call('PATCH', `/api/v1/audiences/${id}`, { name: 'Pro buyers' });
+    expect(renamed.json().name).toBe('Pro buyers');
+    expect((await call('DELETE', `/api/v1/audiences/${id}`)).statusCode).toBe(204);
+    expect((await call('GET', `/api/v1/audiences/${id}`)).statusCode).toBe(404);
+  });
+
+  it('answers 400 or 422 naming the field of an invalid rule', async () => {
+    const shape = await call('POST', '/api/v1/audiences/preview', {
+      rule: { trait: 'plan', op: 'like', value: 'x' },
+    });
+    expect(shape.statusCode).toBe(400);
+    expect(shape.json().error.details[0].path).toMatch(/^body\.rule/);
+    const operand = await call('POST', '/api/v1/audiences', {
+      name: 'x',
+      rule: { any: [{ event: 'E', where: [{ property: 'total', op: 'gte', value: 'ten' }] }] },
+    });
+    expect(operand.statusCode).toBe(422);
+    expect(operand.json().error.details).toEqual([
+      { path: 'rule.any.0.where.0.value', message: 'gte needs a number' },
+    ]);
+  });
+});

@@ -1,0 +1,237 @@
+// `npm run bench:audiences`: audiences at scale on embedded SQLite. BENCH_PROFILES (default
+// 1,000,000) profiles and BENCH_EVENTS (default 10 per profile) events are bulk-written straight
+// into the log and the identity/traits projections; then a 3-condition audience (trait, event
+// count in 30 days, no event in 7 days) is evaluated in full (SQL) and previewed, and events are
+// streamed at BENCH_RATE (5,000/s) for BENCH_STREAM_SECONDS while the pipeline and the segment
+// stage run, timing event accepted → membership recorded. Not a test.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBuilt, fmt, printTable, root } from './bench-support.mjs';
+
+const PROFILES = Number(process.env.BENCH_PROFILES ?? 1_000_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? PROFILES * 10);
+const RATE = Number(process.env.BENCH_RATE ?? 5_000);
+const STREAM_SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 10);
+const DAY = 86_400_000;
+
+await ensureBuilt();
+if (process.env.BENCH_INSTRUMENT) await import(process.env.BENCH_INSTRUMENT);
+const { Engine, bootstrapIfEmpty } = await import(`${root}packages/engine/dist/index.js`);
+// Internal entry points of the engine, for timing the evaluators alone.
+const audiencesModule = await import(`${root}packages/engine/dist/audiences/index.js`);
+const dataDir = mkdtempSync(join(tmpdir(), 'tandem-audiences-'));
+console.log(
+  `Tandem audiences benchmark — ${fmt(PROFILES)} profiles, ${fmt(EVENTS)} events, Node ${process.version}, data in ${dataDir}`,
+);
+
+const RULE = {
+  all: [
+    { trait: 'plan', op: 'eq', value: 'pro' },
+    { event: 'Order Completed', count: { op: 'gte', value: 2 }, within: '30d' },
+    { not: { event: 'Order Completed', within: '7d' } },
+  ],
+};
+
+try {
+  const engine = await Engine.open({ dataDir });
+  const boot = await bootstrapIfEmpty(engine.store, engine, {
+    adminEmail: 'bench@example.com',
+    adminPassword: 'bench password 1',
+    adminToken: 'tdm_bench_audiences_owner_0',
+    writeKey: 'wk_bench_audiences',
+  });
+  const { workspaceId, sourceId } = boot;
+  const seconds = writeData(engine.store.sqlite, workspaceId, sourceId);
+  console.log(`data written in ${fmt(seconds, 1)} s (bulk, not part of the figures)`);
+
+  const scope = { computedTraits: new Map(), audiences: new Map() };
+  const compiled = audiencesModule.compileRule(RULE, scope);
+  const query = { db: engine.store.db, kind: 'sqlite', workspaceId, rule: compiled.value, now: Date.now() };
+  let started = performance.now();
+  const members = await audiencesModule.profilesMeeting(query);
+  const fullMs = performance.now() - started;
+  started = performance.now();
+  const preview = await engine.audiences.preview(workspaceId, RULE);
+  const previewMs = performance.now() - started;
+  if (preview.value.count !== members.length) throw new Error('preview and full evaluation disagree');
+
+  // The audience is stored without evaluating the whole workspace (that would append an
+  // Audience Entered event per member); streamed events then bring profiles in one by one.
+  const now = new Date().toISOString();
+  await engine.store.db
+    .insertInto('audiences')
+    .values({
+      workspace_id: workspaceId,
+      audience_id: 'aud_bench',
+      name: 'bench',
+      rule: JSON.stringify(RULE),
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  const stream = await streamEvents(engine, { workspaceId, sourceId });
+  await engine.close();
+
+  printTable('Results', [
+    ['measure', 'value', 'target', 'ok'],
+    [
+      `full evaluation, 3 conditions (ms; ${fmt(members.length)} members)`,
+      fmt(fullMs),
+      '< 2,000',
+      fullMs < 2000 ? 'yes' : 'NO',
+    ],
+    ['preview count + sample (ms)', fmt(previewMs), '< 1,000', previewMs < 1000 ? 'yes' : 'NO'],
+    [`event accepted → membership updated p50 (ms)`, fmt(stream.p50, 1), '', ''],
+    [
+      `event accepted → membership updated p99 (ms)`,
+      fmt(stream.p99, 1),
+      '< 50',
+      stream.p99 < 50 ? 'yes' : 'NO',
+    ],
+    [
+      `  streamed events/s (target rate ${fmt(RATE)}), entries timed`,
+      `${fmt(stream.rate)} / ${fmt(stream.samples)}`,
+      '',
+      '',
+    ],
+  ]);
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Profiles (user id, plan trait) and their events, written as unify would have left them. */
+function writeData(sqlite, workspaceId, sourceId) {
+  const started = performance.now();
+  const nowMs = Date.now();
+  const at = new Date(nowMs - 100 * DAY).toISOString();
+  const profile = sqlite.prepare(
+    `INSERT INTO profiles (workspace_id, profile_id, merged_into, event_count, created_at, updated_at) VALUES (?, ?, NULL, 0, ?, ?)`,
+  );
+  const identifier = sqlite.prepare(
+    `INSERT INTO profile_identifiers (workspace_id, value, type, profile_id, first_seen, last_seen) VALUES (?, ?, 'user_id', ?, ?, ?)`,
+  );
+  const trait = sqlite.prepare(
+    `INSERT INTO profile_traits (workspace_id, profile_id, name, value, value_text, priority, set_at, message_id, first_seen, last_seen, previous_value)
+     VALUES (?, ?, 'plan', ?, ?, 0, ?, 'm', ?, ?, NULL)`,
+  );
+  const event = sqlite.prepare(
+    `INSERT INTO events (seq, workspace_id, event_id, source_id, message_id, type, event, user_id, anonymous_id, timestamp, original_timestamp, sent_at, received_at, payload)
+     VALUES (?, ?, ?, ?, ?, 'track', ?, ?, NULL, ?, NULL, NULL, ?, ?)`,
+  );
+  const attribution = sqlite.prepare(
+    `INSERT INTO profile_events (seq, workspace_id, profile_id, timestamp, event) VALUES (?, ?, ?, ?, ?)`,
+  );
+  let seq = 1_000_000_000; // above anything the bootstrap wrote
+  let random = 42;
+  const next = () => {
+    random = (random * 1103515245 + 12345) % 2147483648;
+    return random / 2147483648;
+  };
+  const chunk = sqlite.transaction((from, to) => {
+    for (let i = from; i < to; i++) {
+      const id = profileId(i);
+      profile.run(workspaceId, id, at, at);
+      identifier.run(workspaceId, `user-${i}`, id, at, at);
+      const plan = i % 3 === 0 ? 'pro' : 'free';
+      trait.run(workspaceId, id, JSON.stringify(plan), plan, at, at, at);
+      const count = Math.floor((EVENTS / PROFILES) * (0.5 + next()));
+      for (let k = 0; k < count; k++) {
+        const name = next() < 0.2 ? 'Order Completed' : 'Page Viewed';
+        const timestamp = new Date(nowMs - Math.floor(next() * 90 * DAY)).toISOString();
+        const s = seq++;
+        const payload = JSON.stringify({
+          type: 'track',
+          event: name,
+          userId: `user-${i}`,
+          properties: { total: Math.floor(next() * 200) },
+        });
+        event.run(
+          s,
+          workspaceId,
+          `evt_b${s}`,
+          sourceId,
+          `b${s}`,
+          name,
+          `user-${i}`,
+          timestamp,
+          timestamp,
+          payload,
+        );
+        attribution.run(s, workspaceId, id, timestamp, name);
+      }
+    }
+  });
+  for (let from = 0; from < PROFILES; from += 20_000) chunk(from, Math.min(PROFILES, from + 20_000));
+  // The bulk data is already projected: both stages start after it.
+  for (const stage of ['unify', 'segment']) {
+    sqlite
+      .prepare(
+        `INSERT INTO pipeline_checkpoints (stage, txid, seq, updated_at) VALUES (?, 0, ?, ?) ON CONFLICT (stage) DO UPDATE SET seq = excluded.seq`,
+      )
+      .run(stage, seq - 1, new Date().toISOString());
+  }
+  sqlite.exec('ANALYZE');
+  return (performance.now() - started) / 1000;
+}
+
+function profileId(i) {
+  return `prof_b${String(i).padStart(10, '0')}`;
+}
+
+/** Streams two orders 8 days apart for random pro profiles with no order: the later one makes them enter. */
+async function streamEvents(engine, source) {
+  const acceptedAt = new Map();
+  const latencies = [];
+  const off = engine.segment.onChanges((changes) => {
+    const at = performance.now();
+    for (const change of changes) {
+      const accepted = acceptedAt.get(change.profileId);
+      if (change.entered && accepted !== undefined) latencies.push(at - accepted);
+    }
+  });
+  engine.pipeline.start((error) => console.error(error));
+  engine.segment.start((error) => console.error(error));
+  const perTick = Math.max(1, Math.round(RATE / 100));
+  const total = RATE * STREAM_SECONDS;
+  const started = performance.now();
+  let sent = 0;
+  let n = 0;
+  const pending = [];
+  while (sent < total) {
+    const calls = [];
+    for (let k = 0; k < perTick / 2; k++, n++) {
+      const i = 3 * ((n * 7919) % Math.floor(PROFILES / 3)); // pro profiles
+      const userId = `user-${i}`;
+      for (const daysAgo of [20, 8]) {
+        calls.push({
+          type: 'track',
+          userId,
+          event: 'Order Completed',
+          properties: { total: 10 },
+          messageId: `s${n}-${daysAgo}`,
+          timestamp: new Date(Date.now() - daysAgo * DAY).toISOString(),
+        });
+      }
+    }
+    const ids = calls.map((c) => profileId(Number(c.userId.slice(5))));
+    pending.push(
+      engine.collector.collect({ source, calls, request: {} }).then(() => {
+        const now = performance.now();
+        for (const id of ids) acceptedAt.set(id, now);
+      }),
+    );
+    sent += calls.length;
+    const due = started + (sent / RATE) * 1000;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  await Promise.all(pending);
+  const rate = sent / ((performance.now() - started) / 1000);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  off();
+  latencies.sort((a, b) => a - b);
+  const pick = (q) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return { p50: pick(0.5), p99: pick(0.99), rate, samples: latencies.length };
+}
