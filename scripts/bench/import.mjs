@@ -49,11 +49,11 @@ const env = {
 // The store must exist with its source: one migrate + bootstrap via a short-lived server start.
 await new Promise((resolve, reject) => {
   const boot = spawn(process.execPath, [`${root}packages/server/dist/cli.js`, 'start'], {
-    env: { ...env, PORT: '0', HOST: '127.0.0.1', TANDEM_PIPELINE: 'false' },
+    env: { ...env, PORT: '0', HOST: '127.0.0.1', TANDEM_PIPELINE: 'false', TANDEM_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   boot.stdout.on('data', (chunk) => {
-    if (String(chunk).includes('Write key')) boot.kill('SIGTERM');
+    if (String(chunk).includes('listening on')) boot.kill('SIGTERM');
   });
   boot.on('exit', resolve);
   boot.on('error', reject);

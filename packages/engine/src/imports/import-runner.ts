@@ -7,7 +7,7 @@ import type { ColumnMapping } from './column-mapping.js';
 import { type ImportFormat, readRows } from './read-rows.js';
 import { rowToCall } from './row-to-call.js';
 
-const BATCH_ROWS = 500;
+const BATCH_ROWS = 2000;
 const MAX_KEPT_ERRORS = 100;
 
 export interface ImportProgress {
@@ -84,11 +84,16 @@ export async function runImport(collector: Collector, request: ImportRequest): P
   return progress;
 }
 
+/**
+ * `imp-<line>-<hash of source, key, line and content>`: the same row of the same file always gets
+ * the same id, and ids of one file ascend with the line, so the unique index fills in order
+ * rather than at random places (random keys halved the insert rate when measured).
+ */
 function messageIdOf(request: ImportRequest, line: number, raw: string): string {
   const digest = createHash('sha256').update(
     `${request.source.sourceId}\n${request.importKey ?? ''}\n${line}\n${raw}`,
   );
-  return `imp-${digest.digest('base64url').slice(0, 32)}`;
+  return `imp-${line.toString(36).padStart(7, '0')}-${digest.digest('base64url').slice(0, 22)}`;
 }
 
 /** An import is a patient client: when the log is overloaded it waits instead of failing. */
