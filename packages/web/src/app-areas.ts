@@ -5,23 +5,31 @@ import { ComputedTraitsPage } from './computed-traits/computed-traits-page';
 import { DealsPage } from './deals/deals-page';
 import { DestinationsPage } from './destinations/destinations-page';
 import { PeoplePage } from './people/people-page';
+import { ProfilePage } from './people/profile-page';
 import { SettingsPage } from './settings/settings-page';
+import { SourceDebuggerPage } from './sources/source-debugger-page';
 import { SourcesPage } from './sources/sources-page';
 import { TasksPage } from './tasks/tasks-page';
 import { TicketsPage } from './tickets/tickets-page';
 
-export type AppArea = { path: string; label: string; Page: ComponentType };
+export type AppArea = {
+  path: string;
+  label: string;
+  Page: ComponentType;
+  /** One item of the area, at `${path}/:id`. */
+  DetailPage?: ComponentType;
+};
 
 /** The product's areas in navigation order; the router and the navbar are both built from it. */
 export const APP_AREAS: readonly AppArea[] = [
-  { path: '/people', label: 'People', Page: PeoplePage },
+  { path: '/people', label: 'People', Page: PeoplePage, DetailPage: ProfilePage },
   { path: '/companies', label: 'Companies', Page: CompaniesPage },
   { path: '/deals', label: 'Deals', Page: DealsPage },
   { path: '/tickets', label: 'Tickets', Page: TicketsPage },
   { path: '/tasks', label: 'Tasks', Page: TasksPage },
   { path: '/audiences', label: 'Audiences', Page: AudiencesPage },
   { path: '/computed-traits', label: 'Computed traits', Page: ComputedTraitsPage },
-  { path: '/sources', label: 'Sources', Page: SourcesPage },
+  { path: '/sources', label: 'Sources', Page: SourcesPage, DetailPage: SourceDebuggerPage },
   { path: '/destinations', label: 'Destinations', Page: DestinationsPage },
   { path: '/settings', label: 'Settings', Page: SettingsPage },
 ];

@@ -14,7 +14,10 @@ export const appRouter = createBrowserRouter([
         element: <AppLayout />,
         children: [
           { index: true, element: <Navigate to="/people" replace /> },
-          ...APP_AREAS.map(({ path, Page }) => ({ path, element: <Page /> })),
+          ...APP_AREAS.flatMap(({ path, Page, DetailPage }) => [
+            { path, element: <Page /> },
+            ...(DetailPage ? [{ path: `${path}/:id`, element: <DetailPage /> }] : []),
+          ]),
           { path: '*', element: <NotFoundPage /> },
         ],
       },

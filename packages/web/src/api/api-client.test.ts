@@ -72,4 +72,11 @@ describe('withPage', () => {
       '/api/v1/tokens?limit=20&cursor=abc',
     );
   });
+
+  it('adds filters and leaves empty ones out', () => {
+    expect(withPage('/api/v1/profiles', { q: 'ada@example.com', limit: 50, cursor: null })).toBe(
+      '/api/v1/profiles?q=ada%40example.com&limit=50',
+    );
+    expect(withPage('/api/v1/profiles/p/events', { event: '' })).toBe('/api/v1/profiles/p/events');
+  });
 });

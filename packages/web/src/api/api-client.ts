@@ -72,11 +72,12 @@ function isErrorBody(value: unknown): value is ErrorBody {
   );
 }
 
-/** Append `?limit=&cursor=` without sending empty parameters. */
-export function withPage(path: string, page: { limit?: number; cursor?: string | null }): string {
+/** Append `?limit=&cursor=` and any filters (`q`, `event`, …) without sending empty parameters. */
+export function withPage(path: string, params: Record<string, string | number | null | undefined>): string {
   const query = new URLSearchParams();
-  if (page.limit !== undefined) query.set('limit', String(page.limit));
-  if (page.cursor) query.set('cursor', page.cursor);
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') query.set(name, String(value));
+  }
   const search = query.toString();
   return search ? `${path}?${search}` : path;
 }

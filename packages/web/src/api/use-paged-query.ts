@@ -1,4 +1,5 @@
 import { type QueryKey, useInfiniteQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import type { Page } from './api-client';
 
 /** Follows `nextCursor` page by page; `items` is every page loaded so far, flattened. */
@@ -9,6 +10,7 @@ export function usePagedQuery<T>(queryKey: QueryKey, fetchPage: (cursor: string 
     initialPageParam: null as string | null, // the first page has no cursor
     getNextPageParam: (lastPage) => lastPage.nextCursor,
   });
-  const items = query.data?.pages.flatMap((page) => page.data) ?? [];
+  // Stable between renders, so effects and memos depending on the items run only when pages change.
+  const items = useMemo(() => query.data?.pages.flatMap((page) => page.data) ?? [], [query.data]);
   return { ...query, items };
 }

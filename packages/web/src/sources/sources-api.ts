@@ -3,6 +3,7 @@ import { apiClient, type Page, withPage } from '../api/api-client';
 
 export const sourcesApi = {
   list: (cursor: string | null) => apiClient.get<Page<Source>>(withPage('/api/v1/sources', { cursor })),
+  get: (sourceId: string) => apiClient.get<Source>(`/api/v1/sources/${encodeURIComponent(sourceId)}`),
   create: (input: { name: string }) => apiClient.post<Source>('/api/v1/sources', input),
 };
 

@@ -1,5 +1,6 @@
-import { Button, Code, CopyButton, Group, Table, Text } from '@mantine/core';
+import { Anchor, Button, Code, CopyButton, Group, Table, Text } from '@mantine/core';
 import type { Source } from '@tandem/contract';
+import { Link } from 'react-router';
 import { formatDate } from '../shared/format-date';
 
 export function SourcesTable({ sources }: { sources: readonly Source[] }) {
@@ -13,12 +14,17 @@ export function SourcesTable({ sources }: { sources: readonly Source[] }) {
           <Table.Th>Name</Table.Th>
           <Table.Th>Write key</Table.Th>
           <Table.Th>Created</Table.Th>
+          <Table.Th aria-label="Actions" />
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         {sources.map((source) => (
           <Table.Tr key={source.id}>
-            <Table.Td>{source.name}</Table.Td>
+            <Table.Td>
+              <Anchor component={Link} to={debuggerPath(source)}>
+                {source.name}
+              </Anchor>
+            </Table.Td>
             <Table.Td>
               <Group gap="xs" wrap="nowrap">
                 <Code>{source.writeKey}</Code>
@@ -37,9 +43,22 @@ export function SourcesTable({ sources }: { sources: readonly Source[] }) {
               </Group>
             </Table.Td>
             <Table.Td>{formatDate(source.createdAt)}</Table.Td>
+            <Table.Td>
+              <Button
+                component={Link}
+                to={debuggerPath(source)}
+                variant="light"
+                size="compact-sm"
+                aria-label={`Debugger of ${source.name}`}
+              >
+                Debugger
+              </Button>
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
     </Table>
   );
 }
+
+const debuggerPath = (source: Source) => `/sources/${encodeURIComponent(source.id)}`;
