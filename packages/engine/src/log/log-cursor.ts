@@ -1,6 +1,7 @@
-import type { CallType, StoredEvent } from '@tandem/contract';
-import { type Kysely, sql } from 'kysely';
-import { type Database, fromJson, prepared, rawSqliteOf, type StoreKind } from '../store/index.js';
+import type { StoredEvent } from '@tandem/contract';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Database, type EventsTable, prepared, rawSqliteOf, type StoreKind } from '../store/index.js';
+import { storedEventOf } from './log-queries.js';
 
 /**
  * A consumer's position in the log. On SQLite writes are serialized, so `seq` alone orders the
@@ -26,23 +27,8 @@ const COLUMN_LIST =
   'seq, workspace_id, event_id, source_id, message_id, type, event, user_id, anonymous_id, timestamp, original_timestamp, sent_at, received_at, payload';
 const COLUMNS = sql.raw(COLUMN_LIST);
 
-interface EventRow {
-  seq: number;
-  txid?: number;
-  workspace_id: string;
-  event_id: string;
-  source_id: string;
-  message_id: string;
-  type: string;
-  event: string | null;
-  user_id: string | null;
-  anonymous_id: string | null;
-  timestamp: string;
-  original_timestamp: string | null;
-  sent_at: string | null;
-  received_at: string;
-  payload: unknown;
-}
+/** A log row as read here: the events table's columns, plus the PostgreSQL txid when asked. */
+type EventRow = Selectable<EventsTable> & { txid?: number };
 
 /** Up to `limit` events after `after`, in log order, that no late commit can precede. */
 export async function readLogAfter(
@@ -133,23 +119,4 @@ export async function eventsBySeq(
     events.push(...rows.map(storedEventOf));
   }
   return events.sort((a, b) => a.seq - b.seq);
-}
-
-function storedEventOf(row: EventRow): StoredEvent {
-  return {
-    id: row.event_id,
-    seq: Number(row.seq),
-    sourceId: row.source_id,
-    messageId: row.message_id,
-    // Only collect/ writes the log, always with one of the call types.
-    type: row.type as CallType,
-    event: row.event,
-    userId: row.user_id,
-    anonymousId: row.anonymous_id,
-    timestamp: row.timestamp,
-    originalTimestamp: row.original_timestamp,
-    sentAt: row.sent_at,
-    receivedAt: row.received_at,
-    payload: fromJson<Record<string, unknown>>(row.payload),
-  };
 }

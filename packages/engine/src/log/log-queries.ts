@@ -66,10 +66,11 @@ export async function sourceStats(
   };
 }
 
-function storedEventOf(row: Selectable<EventsTable>): StoredEvent {
+/** A log row as the API shows it. */
+export function storedEventOf(row: Selectable<EventsTable>): StoredEvent {
   return {
     id: row.event_id,
-    seq: row.seq,
+    seq: Number(row.seq),
     sourceId: row.source_id,
     messageId: row.message_id,
     // Only collect/ writes these rows, always with one of the call types.
