@@ -16,7 +16,6 @@ const STREAM_SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 10);
 const DAY = 86_400_000;
 
 await ensureBuilt();
-if (process.env.BENCH_INSTRUMENT) await import(process.env.BENCH_INSTRUMENT);
 const { Engine, bootstrapIfEmpty } = await import(`${root}packages/engine/dist/index.js`);
 // Internal entry points of the engine, for timing the evaluators alone.
 const audiencesModule = await import(`${root}packages/engine/dist/audiences/index.js`);

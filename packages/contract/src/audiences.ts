@@ -43,7 +43,11 @@ export const PropertyNameSchema = z
   .regex(/^[^"\\]+$/, { error: 'a property name without quotes or backslashes' });
 
 export const PropertyConditionSchema = z
-  .strictObject({ property: PropertyNameSchema, op: ConditionOpSchema, value: ConditionValueSchema.optional() })
+  .strictObject({
+    property: PropertyNameSchema,
+    op: ConditionOpSchema,
+    value: ConditionValueSchema.optional(),
+  })
   .meta({ id: 'PropertyCondition' });
 export type PropertyCondition = z.infer<typeof PropertyConditionSchema>;
 
@@ -98,18 +102,31 @@ export const AudienceRuleSchema: z.ZodType<AudienceRule> = z
         count: CountConditionSchema.optional(),
         within: DurationSchema.optional(),
       }),
-      z.strictObject({ computedTrait: NameSchema, op: ConditionOpSchema, value: ConditionValueSchema.optional() }),
+      z.strictObject({
+        computedTrait: NameSchema,
+        op: ConditionOpSchema,
+        value: ConditionValueSchema.optional(),
+      }),
       z.strictObject({ audience: z.string().min(1) }),
     ]),
   )
   .meta({ id: 'AudienceRule' });
 
 export const AudienceSchema = z
-  .object({ id: z.string(), name: z.string(), rule: AudienceRuleSchema, createdAt: z.string(), updatedAt: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    rule: AudienceRuleSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
   .meta({ id: 'Audience' });
 export type Audience = z.infer<typeof AudienceSchema>;
 
-export const CreateAudienceSchema = z.object({ name: z.string().trim().min(1).max(200), rule: AudienceRuleSchema });
+export const CreateAudienceSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  rule: AudienceRuleSchema,
+});
 export type CreateAudience = z.infer<typeof CreateAudienceSchema>;
 export const UpdateAudienceSchema = CreateAudienceSchema.partial();
 export type UpdateAudience = z.infer<typeof UpdateAudienceSchema>;

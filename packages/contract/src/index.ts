@@ -1,4 +1,6 @@
 export * from './access.js';
+export * from './audiences.js';
+export * from './computed-traits.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './imports.js';
@@ -6,5 +8,3 @@ export * from './paging.js';
 export * from './profiles.js';
 export * from './tracking.js';
 export * from './workspaces.js';
-export * from './audiences.js';
-export * from './computed-traits.js';
