@@ -42,11 +42,15 @@ program
 
 program
   .command('rebuild')
-  .description('Replay the event log from the start into fresh profiles (identity, traits, companies).')
+  .description(
+    'Replay the event log from the start into fresh profiles (identity, traits, companies), then recompute computed traits and audiences.',
+  )
   .action(async () => {
     await withEngine(async (engine) => {
       const started = Date.now();
       const events = await engine.pipeline.rebuild();
+      await engine.segment.reset();
+      await engine.segment.catchUp();
       console.log(
         `Rebuilt profiles from ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
       );

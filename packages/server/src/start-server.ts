@@ -30,11 +30,12 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   if (bootstrap) printBootstrap(bootstrap);
 
   const address = await app.listen({ port: config.port, host: config.host });
-  // The pipeline (identity, traits) consumes the log in the background; engine.close stops it.
-  if (config.runPipeline)
+  // The pipeline stages (identity and traits, then computed traits and audiences) consume the
+  // log in the background; engine.close stops them.
+  if (config.runPipeline) {
     engine.pipeline.start((error) => app.log.error({ err: error }, 'pipeline batch failed'));
-  if (config.runPipeline)
     engine.segment.start((error) => app.log.error({ err: error }, 'segment batch failed'));
+  }
   app.log.info(
     { storage: engine.store.kind, location: engine.store.location },
     `Tandem listening on ${address}`,

@@ -144,6 +144,11 @@ describe('the tandem CLI on embedded storage', () => {
     });
   });
 
+  it('rebuilds profiles, computed traits and audiences from the log', async () => {
+    const { stdout } = await run(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, ...env } });
+    expect(stdout).toMatch(/Rebuilt profiles from [1-9]\d* events/);
+  });
+
   it('fails fast with a clear message on bad configuration', async () => {
     const failure = await run(process.execPath, [CLI, 'migrate'], {
       env: { ...process.env, DATABASE_URL: 'mysql://nope' },

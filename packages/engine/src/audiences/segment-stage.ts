@@ -57,6 +57,25 @@ export class SegmentStage {
     return result;
   }
 
+  /**
+   * After a rebuild of the profiles: recompute computed traits from the log and re-evaluate
+   * audiences. Memberships are kept (profile ids survive a rebuild), so only real changes are
+   * appended to the log as Audience Entered / Exited.
+   */
+  async reset(): Promise<void> {
+    const result = this.turn
+      .catch(() => undefined)
+      .then(() =>
+        this.store.db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('computed_trait_values').execute();
+          await trx.deleteFrom('audience_rechecks').execute();
+          await saveCheckpoint(trx, SEGMENT_STAGE, { txid: 0, seq: 0 });
+        }),
+      );
+    this.turn = result.then(() => 0);
+    await result;
+  }
+
   /** Runs until every event unify has passed is consumed and nothing is due. */
   async catchUp(): Promise<void> {
     while ((await this.runBatch()) > 0) {}
@@ -71,7 +90,8 @@ export class SegmentStage {
           onError(error);
           return 0;
         });
-        if (count === 0) await delay(this.options.pollMs ?? 5);
+        // Idle: look again soon, but not so often that an idle server keeps a core busy.
+        if (count === 0) await delay(this.options.pollMs ?? 20);
       }
     })();
   }
