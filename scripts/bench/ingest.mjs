@@ -92,22 +92,57 @@ const server = await startServer({
   TANDEM_MAX_PIPELINE_LAG: '0',
 });
 const rss = sampleRss(server.pid);
+
+/** Cumulative bucket counts of the server's latency histogram for one route. */
+async function scrapeHistogram(route) {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const buckets = new Map();
+  const pattern = new RegExp(
+    `tandem_http_request_duration_seconds_bucket\\{le="([^"]+)",method="POST",route="${route}"\\} (\\d+)`,
+    'g',
+  );
+  for (const match of text.matchAll(pattern)) buckets.set(match[1], Number(match[2]));
+  return buckets;
+}
+
+/** p99 of the requests between two scrapes, as the upper bound of its histogram bucket (ms). */
+function histogramQuantiles(before, after) {
+  const bounds = [...after.keys()]
+    .filter((le) => le !== '+Inf')
+    .map(Number)
+    .sort((a, b) => a - b);
+  const total = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
+  const upper = (q) => {
+    for (const le of bounds) {
+      const key = String(le);
+      if ((after.get(key) ?? 0) - (before.get(key) ?? 0) >= q * total) return le * 1000;
+    }
+    return Number.POSITIVE_INFINITY;
+  };
+  return { p50: upper(0.5), p99: upper(0.99) };
+}
 const load = (options) =>
   generateLoad({ url: server.url, writeKey: WRITE_KEY, durationSec: DURATION, ...options });
 
 try {
   const batchMax = await load({ mode: 'batch', connections: 16 });
   const singleMax = await load({ mode: 'single', connections: 64 });
+  // At half the maximum rate, latency is read twice: by the client (all it waited, including
+  // its own queueing on this shared 2-core machine) and by the server's request histogram.
+  let before = await scrapeHistogram('/v1/batch');
   const batchHalf = await load({
     mode: 'batch',
     connections: 16,
     overallRate: Math.max(1, Math.round(batchMax.requestsPerSec / 2)),
   });
+  const batchHalfServer = histogramQuantiles(before, await scrapeHistogram('/v1/batch'));
+  before = await scrapeHistogram('/v1/track');
   const singleHalf = await load({
     mode: 'single',
     connections: 64,
     overallRate: Math.max(1, Math.round(singleMax.requestsPerSec / 2)),
   });
+  const singleHalfServer = histogramQuantiles(before, await scrapeHistogram('/v1/track'));
   const share = batchMax.eventsPerSec / ceiling;
   // Honesty check: every acknowledged event is in the store (requests still in flight when a run
   // ends are stored but not counted as acknowledged, so the store may hold a few more).
@@ -140,14 +175,26 @@ try {
       verdict(singleMax.requestsPerSec >= 8_000),
     ],
     ['single-event p50 / p99 at max (ms)', `${singleMax.p50} / ${singleMax.p99}`, '—', ''],
-    ['batch p99 at half max rate (ms)', batchHalf.p99, '< 25', verdict(batchHalf.p99 < 25)],
-    ['single p99 at half max rate (ms)', singleHalf.p99, '< 25', verdict(singleHalf.p99 < 25)],
+    ['batch p99 at half max rate, client-side (ms)', batchHalf.p99, '< 25', verdict(batchHalf.p99 < 25)],
+    [
+      'batch p99 at half max rate, server-side (ms)',
+      `<= ${batchHalfServer.p99}`,
+      '< 25',
+      verdict(batchHalfServer.p99 <= 25),
+    ],
+    ['single p99 at half max rate, client-side (ms)', singleHalf.p99, '< 25', verdict(singleHalf.p99 < 25)],
+    [
+      'single p99 at half max rate, server-side (ms)',
+      `<= ${singleHalfServer.p99}`,
+      '< 25',
+      verdict(singleHalfServer.p99 <= 25),
+    ],
     ['server peak RSS (MB)', fmt(rss.max()), '< 500', verdict(rss.max() < 500)],
     [
       'events stored / acknowledged',
       `${fmt(stats.events)} / ${fmt(acknowledged)}`,
-      'equal',
-      verdict(stats.events === acknowledged),
+      'stored >= acknowledged',
+      verdict(stats.events >= acknowledged),
     ],
     [
       'non-2xx / errors',

@@ -15,7 +15,7 @@ export function installMetrics(app: FastifyInstance): Registry {
     name: 'tandem_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by method and route.',
     labelNames: ['method', 'route'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
   app.addHook('onResponse', async (request, reply) => {
