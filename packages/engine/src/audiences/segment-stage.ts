@@ -121,6 +121,13 @@ export class SegmentStage {
         seqs.push(e.event.seq);
       }
       for (const [workspaceId, seqs] of byWorkspace) {
+        // A workspace without computed traits or audiences has nothing to keep here: skip its
+        // events rather than look up their profiles (most of this stage's cost).
+        const [definitions, audiences] = await Promise.all([
+          this.deps.computedTraits.definitions(workspaceId, trx),
+          this.deps.audiences.compiledAudiences(workspaceId, trx),
+        ]);
+        if (definitions.length === 0 && audiences.length === 0) continue;
         const profileOf = await profilesOfEvents(trx, workspaceId, seqs);
         const profiled: ProfiledEvent[] = [];
         for (const { workspaceId: ws, event } of entries) {

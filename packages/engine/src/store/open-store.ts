@@ -5,8 +5,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { StoreKind } from './dialect.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
-import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 
 /** Where the data lives. A `postgres://` URL selects PostgreSQL, otherwise embedded SQLite. */
@@ -67,7 +67,9 @@ function openSqlite(options: StoreOptions): Store {
   const checkpointer =
     file === ':memory:' || options.walCheckpointer === false ? undefined : startWalCheckpointer(file);
   if (checkpointer) sqlite.pragma('wal_autocheckpoint = 65536');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return {
     kind: 'sqlite',
     db,
