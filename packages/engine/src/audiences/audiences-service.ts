@@ -47,14 +47,18 @@ export class AudiencesService {
     return { ok: true, value: audienceOf(row) };
   }
 
-  async list(workspaceId: string, db: Kysely<Database> = this.store.db): Promise<Audience[]> {
-    const rows = await db
+  /** A page of the workspace's audiences, oldest first (ids are time-ordered). */
+  async list(workspaceId: string, page: { limit: number; cursor?: string | undefined }) {
+    let query = this.store.db
       .selectFrom('audiences')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
       .orderBy('audience_id')
-      .execute();
-    return rows.map(audienceOf);
+      .limit(page.limit + 1);
+    if (page.cursor !== undefined) query = query.where('audience_id', '>', page.cursor);
+    const rows = await query.execute();
+    const data = rows.slice(0, page.limit).map(audienceOf);
+    return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
   }
 
   async get(workspaceId: string, audienceId: string): Promise<Audience> {
@@ -137,7 +141,7 @@ export class AudiencesService {
     workspaceId: string,
     db: Kysely<Database> = this.store.db,
   ): Promise<CompiledAudience[]> {
-    const audiences = await this.list(workspaceId, db);
+    const audiences = await this.all(workspaceId, db);
     const scope = await this.scopeOf(workspaceId, audiences, undefined, db);
     const compiled = new Map<string, CompiledAudience>();
     const visit = (audience: Audience, depth: number): void => {
@@ -154,6 +158,16 @@ export class AudiencesService {
     return [...compiled.values()];
   }
 
+  private async all(workspaceId: string, db: Kysely<Database> = this.store.db): Promise<Audience[]> {
+    const rows = await db
+      .selectFrom('audiences')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('audience_id')
+      .execute();
+    return rows.map(audienceOf);
+  }
+
   private async evaluate(workspaceId: string, audience: CompiledAudience): Promise<void> {
     const { db, kind } = this.store;
     const changes = await db
@@ -163,7 +177,7 @@ export class AudiencesService {
   }
 
   private async compile(workspaceId: string, rule: AudienceRule, self: string | undefined) {
-    const scope = await this.scopeOf(workspaceId, await this.list(workspaceId), self);
+    const scope = await this.scopeOf(workspaceId, await this.all(workspaceId), self);
     return compileRule(rule, scope);
   }
 

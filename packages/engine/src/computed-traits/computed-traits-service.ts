@@ -37,14 +37,18 @@ export class ComputedTraitsService {
     return { ok: true, value: trait };
   }
 
-  async list(workspaceId: string): Promise<ComputedTrait[]> {
-    const rows = await this.store.db
+  /** A page of the workspace's computed traits, oldest first (ids are time-ordered). */
+  async list(workspaceId: string, page: { limit: number; cursor?: string | undefined }) {
+    let query = this.store.db
       .selectFrom('computed_traits')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
       .orderBy('trait_id')
-      .execute();
-    return rows.map(computedTraitOf);
+      .limit(page.limit + 1);
+    if (page.cursor !== undefined) query = query.where('trait_id', '>', page.cursor);
+    const rows = await query.execute();
+    const data = rows.slice(0, page.limit).map(computedTraitOf);
+    return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
   }
 
   async get(

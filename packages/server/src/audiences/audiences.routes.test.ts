@@ -1,3 +1,4 @@
+import { createWorkspace } from '@tandem/engine';
 import { ENGINES } from '@tandem/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_WRITE_KEY, type TestServer } from '../testing/test-server.js';
@@ -86,6 +87,44 @@ describe.each(ENGINES)('the audiences and computed traits API on %s', (kind) => 
     expect(renamed.json().name).toBe('Pro buyers');
     expect((await call('DELETE', `/api/v1/audiences/${id}`)).statusCode).toBe(204);
     expect((await call('GET', `/api/v1/audiences/${id}`)).statusCode).toBe(404);
+  });
+
+  it('pages audiences and computed traits with limit and cursor, each workspace its own', async () => {
+    const workspace = await createWorkspace(server.engine.store, `paged ${kind}`);
+    const headers = await server.tokenFor('owner', workspace.id);
+    const send = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
+      server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+    const audienceIds: string[] = [];
+    const traitIds: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const rule = { trait: 'plan', op: 'eq', value: `plan ${n}` };
+      audienceIds.push((await send('POST', '/api/v1/audiences', { name: `a${n}`, rule })).json().id);
+      const trait = { name: `t${n}`, kind: 'count', event: `E${n}` };
+      traitIds.push((await send('POST', '/api/v1/computed-traits', trait)).json().id);
+    }
+    for (const [path, created] of [
+      ['/api/v1/audiences', audienceIds],
+      ['/api/v1/computed-traits', traitIds],
+    ] as const) {
+      const seen: string[] = [];
+      let url = `${path}?limit=2`;
+      for (let page = 1; ; page++) {
+        const response = await send('GET', url);
+        expect(response.statusCode).toBe(200);
+        const { data, nextCursor } = response.json();
+        seen.push(...data.map((item: { id: string }) => item.id));
+        if (nextCursor === null) break;
+        expect(page).toBeLessThan(2);
+        url = `${path}?limit=2&cursor=${encodeURIComponent(nextCursor)}`;
+      }
+      expect(seen).toEqual(created);
+      const all = (await send('GET', path)).json();
+      expect(all).toEqual({ data: expect.any(Array), nextCursor: null });
+      expect(all.data.map((item: { id: string }) => item.id)).toEqual(created);
+      expect((await send('GET', `${path}?limit=0`)).statusCode).toBe(400);
+    }
+    const home = (await call('GET', '/api/v1/audiences?limit=1000')).json();
+    expect(home.data.map((a: { id: string }) => a.id)).not.toContain(audienceIds[0]);
   });
 
   it('answers 400 or 422 naming the field of an invalid rule', async () => {

@@ -9,7 +9,6 @@ import {
   UpdateAudienceSchema,
 } from '@tandem/contract';
 import type { Engine } from '@tandem/engine';
-import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { valueOrUnprocessable } from '../http/result-or-throw.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema, NoContentSchema } from '../http/route-schemas.js';
@@ -39,10 +38,11 @@ export async function audiencesRoutes(app: App, options: { engine: Engine }) {
       config: { access: 'audiences:read' },
       schema: {
         tags,
-        response: { 200: z.object({ data: z.array(AudienceSchema), nextCursor: z.null() }), ...RESPONSES },
+        querystring: PageQuerySchema,
+        response: { 200: pageOf(AudienceSchema), ...RESPONSES },
       },
     },
-    async (request) => ({ data: await audiences.list(workspaceOf(request)), nextCursor: null }),
+    async (request) => audiences.list(workspaceOf(request), request.query),
   );
 
   app.post(

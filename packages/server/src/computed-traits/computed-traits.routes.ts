@@ -1,6 +1,11 @@
-import { ComputedTraitSchema, CreateComputedTraitSchema, UpdateComputedTraitSchema } from '@tandem/contract';
+import {
+  ComputedTraitSchema,
+  CreateComputedTraitSchema,
+  PageQuerySchema,
+  pageOf,
+  UpdateComputedTraitSchema,
+} from '@tandem/contract';
 import type { Engine } from '@tandem/engine';
-import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { valueOrUnprocessable } from '../http/result-or-throw.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema, NoContentSchema } from '../http/route-schemas.js';
@@ -32,13 +37,11 @@ export async function computedTraitsRoutes(app: App, options: { engine: Engine }
       config: { access: 'audiences:read' },
       schema: {
         tags,
-        response: {
-          200: z.object({ data: z.array(ComputedTraitSchema), nextCursor: z.null() }),
-          ...RESPONSES,
-        },
+        querystring: PageQuerySchema,
+        response: { 200: pageOf(ComputedTraitSchema), ...RESPONSES },
       },
     },
-    async (request) => ({ data: await computedTraits.list(workspaceOf(request)), nextCursor: null }),
+    async (request) => computedTraits.list(workspaceOf(request), request.query),
   );
 
   app.get(
