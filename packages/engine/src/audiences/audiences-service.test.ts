@@ -11,6 +11,40 @@ describe.each(ENGINES)('the audiences service on %s', (kind) => {
   });
   afterAll(() => engine.dispose());
 
+  /** A workspace whose profiles `u00`…`u29` have plan pro (even) or free (odd); u00–u04 ordered. */
+  async function workspaceWithPeople() {
+    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
+    const source = await engine.sources.create(workspaceId, { name: 'web' });
+    const users = Array.from({ length: 30 }, (_, i) => `u${String(i).padStart(2, '0')}`);
+    await engine.collector.collect({
+      source: { workspaceId, sourceId: source.id },
+      calls: users.flatMap((userId, i) => [
+        {
+          type: 'identify',
+          userId,
+          messageId: `id-${userId}`,
+          traits: { plan: i % 2 === 0 ? 'pro' : 'free' },
+        },
+        ...(i < 5 ? [{ type: 'track', userId, messageId: `order-${userId}`, event: 'Order Completed' }] : []),
+      ]),
+      request: {},
+    });
+    await engine.pipeline.catchUp();
+    await engine.segment.catchUp();
+    return workspaceId;
+  }
+
+  async function everyMember(workspaceId: string, audienceId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await engine.audiences.members(workspaceId, audienceId, { limit: 4, cursor });
+      ids.push(...page.data.map((m) => m.profileId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return ids;
+  }
+
   it('lists a workspace’s audiences page by page, oldest first, and no other workspace’s', async () => {
     const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
     const { id: otherId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
@@ -38,5 +72,55 @@ describe.each(ENGINES)('the audiences service on %s', (kind) => {
     expect((await engine.audiences.list(otherId, { limit: 50 })).data.map((a) => a.id)).toEqual([
       other.ok && other.value.id,
     ]);
+  });
+
+  it('previews the count and the first ten members by id, as evaluation would record them', async () => {
+    const workspaceId = await workspaceWithPeople();
+    const rules: AudienceRule[] = [
+      { trait: 'plan', op: 'eq', value: 'pro' },
+      { all: [{ trait: 'plan', op: 'eq', value: 'pro' }, { not: { event: 'Order Completed' } }] },
+      { any: [{ trait: 'plan', op: 'eq', value: 'free' }, { event: 'Order Completed' }] },
+    ];
+    for (const [i, rule] of rules.entries()) {
+      const preview = await engine.audiences.preview(workspaceId, rule);
+      if (!preview.ok) throw new Error(JSON.stringify(preview.error));
+      const audience = await engine.audiences.create(workspaceId, { name: `rule ${i}`, rule });
+      if (!audience.ok) throw new Error(JSON.stringify(audience.error));
+      const members = await everyMember(workspaceId, audience.value.id);
+      expect(members.length).toBeGreaterThan(10);
+      expect(preview.value).toEqual({ count: members.length, sample: members.slice(0, 10) });
+    }
+  });
+
+  it('previews no one, and rules that name computed traits and audiences', async () => {
+    const workspaceId = await workspaceWithPeople();
+    expect(await engine.audiences.preview(workspaceId, { trait: 'plan', op: 'eq', value: 'team' })).toEqual({
+      ok: true,
+      value: { count: 0, sample: [] },
+    });
+    const trait = await engine.computedTraits.create(workspaceId, {
+      name: 'orders',
+      kind: 'count',
+      event: 'Order Completed',
+    });
+    expect(trait.ok).toBe(true);
+    const buyers = await engine.audiences.preview(workspaceId, {
+      computedTrait: 'orders',
+      op: 'gte',
+      value: 1,
+    });
+    expect(buyers.ok && buyers.value.count).toBe(5);
+    const pro = await engine.audiences.create(workspaceId, {
+      name: 'pro',
+      rule: { trait: 'plan', op: 'eq', value: 'pro' },
+    });
+    if (!pro.ok) throw new Error(JSON.stringify(pro.error));
+    const proBuyers = await engine.audiences.preview(workspaceId, {
+      all: [{ audience: pro.value.id }, { computedTrait: 'orders', op: 'gte', value: 1 }],
+    });
+    expect(proBuyers.ok && proBuyers.value.count).toBe(3);
+    expect(
+      await engine.audiences.preview(workspaceId, { computedTrait: 'nope', op: 'gt', value: 1 }),
+    ).toEqual({ ok: false, error: [{ path: 'rule.computedTrait', message: 'no computed trait "nope"' }] });
   });
 });

@@ -8,14 +8,19 @@ import type {
   UpdateAudience,
 } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { type ComputedTraitsService, emptyValueOf } from '../computed-traits/index.js';
+import { type ComputedTraitsService, emptyValueOf, type TraitDefinition } from '../computed-traits/index.js';
 import { AppError, type Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { type Database, nowIso, type Store } from '../store/index.js';
 import { type CompiledAudience, evaluateAudience } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
 import { audienceOf } from './audience-rows.js';
-import { compileRule, referencedAudiences } from './compiled-rule.js';
+import {
+  compileRule,
+  type RuleScope,
+  referencedAudiences,
+  referencedComputedTraits,
+} from './compiled-rule.js';
 import { previewRule } from './rule-query.js';
 
 /** Audiences: definitions, preview, members; creating or editing one evaluates everyone. */
@@ -142,7 +147,7 @@ export class AudiencesService {
     db: Kysely<Database> = this.store.db,
   ): Promise<CompiledAudience[]> {
     const audiences = await this.all(workspaceId, db);
-    const scope = await this.scopeOf(workspaceId, audiences, undefined, db);
+    const scope = scopeOf(audiences, await this.deps.computedTraits.definitions(workspaceId, db), undefined);
     const compiled = new Map<string, CompiledAudience>();
     const visit = (audience: Audience, depth: number): void => {
       if (compiled.has(audience.id) || depth > audiences.length) return;
@@ -177,23 +182,26 @@ export class AudiencesService {
   }
 
   private async compile(workspaceId: string, rule: AudienceRule, self: string | undefined) {
-    const scope = await this.scopeOf(workspaceId, await this.all(workspaceId), self);
-    return compileRule(rule, scope);
+    // Only what the rule references is read, so a rule of traits and events (a preview, mostly)
+    // compiles without a query; a rule naming no audience cannot close a cycle.
+    const [audiences, traits] = await Promise.all([
+      referencedAudiences(rule).length > 0 ? this.all(workspaceId) : [],
+      referencedComputedTraits(rule).length > 0 ? this.deps.computedTraits.definitions(workspaceId) : [],
+    ]);
+    return compileRule(rule, scopeOf(audiences, traits, self));
   }
+}
 
-  private async scopeOf(
-    workspaceId: string,
-    audiences: readonly Audience[],
-    self: string | undefined,
-    db = this.store.db,
-  ) {
-    const traits = await this.deps.computedTraits.definitions(workspaceId, db);
-    return {
-      computedTraits: new Map(traits.map((t) => [t.name, { id: t.id, fallback: emptyValueOf(t.kind) }])),
-      audiences: new Map(audiences.map((a) => [a.id, referencedAudiences(a.rule)])),
-      self,
-    };
-  }
+function scopeOf(
+  audiences: readonly Audience[],
+  traits: readonly TraitDefinition[],
+  self: string | undefined,
+): RuleScope {
+  return {
+    computedTraits: new Map(traits.map((t) => [t.name, { id: t.id, fallback: emptyValueOf(t.kind) }])),
+    audiences: new Map(audiences.map((a) => [a.id, referencedAudiences(a.rule)])),
+    self,
+  };
 }
 
 /** The audiences a profile is in, for the profile body. */

@@ -181,6 +181,14 @@ export function referencedAudiences(rule: AudienceRule): string[] {
   return 'audience' in rule ? [rule.audience] : [];
 }
 
+/** Computed trait names a rule references (only those need loading to compile it). */
+export function referencedComputedTraits(rule: AudienceRule): string[] {
+  if ('all' in rule) return rule.all.flatMap(referencedComputedTraits);
+  if ('any' in rule) return rule.any.flatMap(referencedComputedTraits);
+  if ('not' in rule) return referencedComputedTraits(rule.not);
+  return 'computedTrait' in rule ? [rule.computedTrait] : [];
+}
+
 /** Property conditions of an event leaf or a computed trait, validated. */
 export function compileWhere(
   where: readonly { property: string; op: ConditionOp; value?: unknown }[],

@@ -7,7 +7,7 @@ import { createWorkspace } from '../workspaces/index.js';
 import { compileRule } from './compiled-rule.js';
 import { eventNamesOf, loadProfileFacts } from './profile-facts.js';
 import { ruleHolds } from './rule-evaluator.js';
-import { profilesMeeting } from './rule-query.js';
+import { previewRule, profilesMeeting } from './rule-query.js';
 
 const NOW = Date.parse('2024-06-01T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -209,6 +209,9 @@ describe.each(ENGINES)('batch (SQL) and real-time (in-memory) audience evaluatio
           return ofProfile !== undefined && ruleHolds(compiled.value, ofProfile, NOW);
         });
         expect(batch.sort()).toEqual(realTime.sort());
+        // The preview counts the same profiles and samples the first of them by id.
+        const preview = await previewRule({ db, kind, workspaceId, rule: compiled.value, now: NOW }, 3);
+        expect(preview).toEqual({ count: realTime.length, sample: [...realTime].sort().slice(0, 3) });
       }),
       { numRuns: kind === 'sqlite' ? 300 : 120 },
     );

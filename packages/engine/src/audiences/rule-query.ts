@@ -29,14 +29,18 @@ export async function profilesMeeting(query: RuleQuery): Promise<string[]> {
   return rows.map((row) => row.profile_id);
 }
 
-/** How many live profiles meet the rule, and a few of them. */
+/**
+ * How many live profiles meet the rule, and the first few of them by id: one query, the count
+ * riding on each sampled row (`count(*) over ()` is taken before the limit), so the rule runs
+ * once and no id beyond the sample leaves the database.
+ */
 export async function previewRule(
   query: RuleQuery,
   sampleSize = 10,
 ): Promise<{ count: number; sample: string[] }> {
-  const [count, sample] = await Promise.all([
-    sql<{ n: number }>`select count(*) as n ${matching(query)}`.execute(query.db),
-    sql<{ profile_id: string }>`select p.profile_id ${matching(query)} limit ${sampleSize}`.execute(query.db),
-  ]);
-  return { count: Number(count.rows[0]?.n ?? 0), sample: sample.rows.map((row) => row.profile_id) };
+  const { rows } = await sql<{ profile_id: string; matching: number }>`
+    select p.profile_id, count(*) over () as matching ${matching(query)}
+    order by p.profile_id limit ${sampleSize}`.execute(query.db);
+  // No row: no profile meets the rule.
+  return { count: rows[0]?.matching ?? 0, sample: rows.map((row) => row.profile_id) };
 }
