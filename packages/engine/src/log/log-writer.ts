@@ -42,6 +42,6 @@ export interface LogWriter {
 // PostgreSQL). They live here, not in store/, because they know the log's tables.
 export function logWriterFor(store: Store): LogWriter {
   if (store.kind === 'postgres') return postgresLogWriter(store.db);
-  if (!store.sqlite) throw new Error('A SQLite store must expose its raw handle');
-  return sqliteLogWriter(store.sqlite);
+  if (!store.sqlite || !store.writeTurn) throw new Error('A SQLite store must expose its raw handle');
+  return sqliteLogWriter(store.sqlite, store.writeTurn);
 }

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { WriteTurn } from '../store/index.js';
 import type { AppendOutcome, AppendRequest, LogWriter } from './log-writer.js';
 
 type CommitAll = (
@@ -8,7 +9,7 @@ type CommitAll = (
 ) => AppendOutcome[];
 
 /** The log's writer on SQLite: prepared statements in one synchronous transaction. */
-export function sqliteLogWriter(sqlite: BetterSqlite3.Database): LogWriter {
+export function sqliteLogWriter(sqlite: BetterSqlite3.Database, turn: WriteTurn): LogWriter {
   let commitAll: CommitAll | undefined;
   return {
     async commit(requests, purgeRejectionsBefore) {
@@ -17,7 +18,9 @@ export function sqliteLogWriter(sqlite: BetterSqlite3.Database): LogWriter {
       while (sqlite.inTransaction) await delay(1);
       // Prepared on first use: the tables exist only once migrations have run.
       commitAll ??= prepareCommit(sqlite);
-      return commitAll(requests, purgeRejectionsBefore);
+      const commit = commitAll;
+      // The write turn first: the pipeline thread's transaction ends before this one begins.
+      return turn.hold(() => commit(requests, purgeRejectionsBefore));
     },
   };
 }

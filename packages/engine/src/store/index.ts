@@ -27,3 +27,4 @@ export type {
   ImportsTable,
   RejectionsTable,
 } from './schema.js';
+export { WriteTurn } from './write-turn.js';

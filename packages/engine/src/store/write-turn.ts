@@ -1,0 +1,73 @@
+/**
+ * Turns at SQLite's single write lock between the threads of one process: the main thread
+ * (ingestion, API writes) and the pipeline thread. Left to SQLite, a waiting connection sleeps
+ * in its busy handler — blocking its event loop — and a busy thread can take the lock again and
+ * again ahead of it. Here a waiting thread awaits without blocking, and the pipeline thread
+ * gives way to the main thread between its transactions, so acknowledging events never waits
+ * for more than one pipeline transaction. Other processes (a CLI import) still meet SQLite's
+ * busy handler.
+ */
+export class WriteTurn {
+  private readonly cells: Int32Array;
+
+  /** `buffer` is shared by every thread of the process; `side` says which one this is. */
+  constructor(
+    readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT),
+    private readonly side: 'main' | 'pipeline' = 'main',
+  ) {
+    this.cells = new Int32Array(buffer);
+  }
+
+  /** Resolves once this thread holds the turn; `release()` gives it back. */
+  async acquire(): Promise<void> {
+    const { cells } = this;
+    const me = this.side === 'main' ? MAIN : PIPELINE;
+    if (me === MAIN) Atomics.add(cells, MAIN_WAITING, 1);
+    try {
+      for (;;) {
+        if (me === PIPELINE) {
+          const waiting = Atomics.load(cells, MAIN_WAITING);
+          if (waiting > 0) {
+            await waitUntilChanged(cells, MAIN_WAITING, waiting);
+            continue;
+          }
+        }
+        const holder = Atomics.compareExchange(cells, HOLDER, FREE, me);
+        if (holder === FREE) return;
+        await waitUntilChanged(cells, HOLDER, holder);
+      }
+    } finally {
+      if (me === MAIN) {
+        Atomics.sub(cells, MAIN_WAITING, 1);
+        Atomics.notify(cells, MAIN_WAITING);
+      }
+    }
+  }
+
+  release(): void {
+    Atomics.store(this.cells, HOLDER, FREE);
+    Atomics.notify(this.cells, HOLDER);
+  }
+
+  /** Runs `work` holding the turn. */
+  async hold<T>(work: () => T | Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      return await work();
+    } finally {
+      this.release();
+    }
+  }
+}
+
+const HOLDER = 0;
+const MAIN_WAITING = 1;
+const FREE = 0;
+const MAIN = 1;
+const PIPELINE = 2;
+
+/** Waits (without blocking the thread) for `cells[index]` to leave `value`; re-checks every 50 ms. */
+async function waitUntilChanged(cells: Int32Array, index: number, value: number): Promise<void> {
+  const result = Atomics.waitAsync(cells, index, value, 50);
+  if (result.async) await result.value;
+}
