@@ -190,7 +190,6 @@ async function streamEvents(engine, source) {
     }
   });
   engine.pipeline.start((error) => console.error(error));
-  engine.segment.start((error) => console.error(error));
   const perTick = Math.max(1, Math.round(RATE / 100));
   const total = RATE * STREAM_SECONDS;
   const started = performance.now();

@@ -38,7 +38,7 @@ export class Engine {
   readonly identity: IdentityService;
   /** Unified profiles (reads). */
   readonly profiles: ProfilesService;
-  /** The log's ordered consumers (identity, traits); `start()` runs them in the background. */
+  /** The log's ordered consumers (unify, then segment); `start()` runs them in the background. */
   readonly pipeline: Pipeline;
   /** CSV / NDJSON file imports through the collector. */
   readonly imports: ImportsService;
@@ -46,7 +46,7 @@ export class Engine {
   readonly computedTraits: ComputedTraitsService;
   /** Audiences (definitions, preview, members). */
   readonly audiences: AudiencesService;
-  /** The stage after unify: computed traits, real-time audiences, window re-checks. */
+  /** The stage after unify (run by the pipeline): computed traits, real-time audiences, window re-checks. */
   readonly segment: SegmentStage;
 
   private constructor(
@@ -59,18 +59,16 @@ export class Engine {
     this.collector = new Collector(this.log, options.collector);
     this.identity = new IdentityService(store);
     this.profiles = new ProfilesService(store, this.identity);
-    this.pipeline = new Pipeline(store, this.identity, this.log, options.pipeline);
     this.imports = new ImportsService(store, this.collector);
     const clock = options.segment?.clock ?? Date.now;
     this.computedTraits = new ComputedTraitsService(store, clock);
-    const events = new AudienceEvents(store, {
-      collector: this.collector,
-      sources: this.sources,
-      identity: this.identity,
-    });
+    const events = new AudienceEvents({ sources: this.sources, identity: this.identity });
     this.audiences = new AudiencesService(store, { computedTraits: this.computedTraits, events, clock });
     const segmentDeps = { computedTraits: this.computedTraits, audiences: this.audiences, events, clock };
     this.segment = new SegmentStage(store, segmentDeps, options.segment);
+    this.pipeline = new Pipeline(store, this.identity, this.log, options.pipeline, this.segment);
+    // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
+    this.log.onCommit(() => this.pipeline.wake());
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */
@@ -91,7 +89,6 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
-    await this.segment.stop();
     await this.pipeline.stop();
     await this.imports.stop();
     await this.log.flush();

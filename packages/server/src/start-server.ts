@@ -34,7 +34,6 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   // log in the background; engine.close stops them.
   if (config.runPipeline) {
     engine.pipeline.start((error) => app.log.error({ err: error }, 'pipeline batch failed'));
-    engine.segment.start((error) => app.log.error({ err: error }, 'segment batch failed'));
   }
   app.log.info(
     { storage: engine.store.kind, location: engine.store.location },

@@ -175,10 +175,14 @@ export class AudiencesService {
 
   private async evaluate(workspaceId: string, audience: CompiledAudience): Promise<void> {
     const { db, kind } = this.store;
-    const changes = await db
-      .transaction()
-      .execute((trx) => evaluateAudience({ db: trx, kind, workspaceId, now: this.deps.clock() }, audience));
-    await this.deps.events.append(changes);
+    // The Audience Entered / Exited events commit with the memberships they report.
+    await db.transaction().execute(async (trx) => {
+      const changes = await evaluateAudience(
+        { db: trx, kind, workspaceId, now: this.deps.clock() },
+        audience,
+      );
+      await this.deps.events.appendWithin(trx, changes);
+    });
   }
 
   private async compile(workspaceId: string, rule: AudienceRule, self: string | undefined) {

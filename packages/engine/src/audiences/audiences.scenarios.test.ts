@@ -159,4 +159,47 @@ describe.each(ENGINES)('computed traits and audiences over time on %s', (kind) =
     });
     expect(self.ok).toBe(false);
   });
+
+  it('carries computed traits and memberships to the survivor of a merge', async () => {
+    now = START;
+    const { workspaceId, send } = await workspace();
+    const orders = await engine.computedTraits.create(workspaceId, {
+      name: 'orders',
+      kind: 'count',
+      event: 'Order Completed',
+    });
+    expect(orders.ok).toBe(true);
+    const created = await engine.audiences.create(workspaceId, {
+      name: 'Two orders',
+      rule: { computedTrait: 'orders', op: 'gte', value: 2 },
+    });
+    if (!created.ok) throw new Error('not created');
+    const audienceId = created.value.id;
+    // One order as an anonymous visitor, one as a known user: two people so far, neither a member.
+    await send(
+      { type: 'track', anonymousId: 'anon-1', event: 'Order Completed', timestamp: at(3) },
+      { type: 'track', userId: 'dee', event: 'Order Completed', timestamp: at(2) },
+      { type: 'track', anonymousId: 'anon-2', event: 'Order Completed', timestamp: at(2) },
+      { type: 'track', anonymousId: 'anon-2', event: 'Order Completed', timestamp: at(1) },
+    );
+    const visitor = await engine.profiles.lookup(workspaceId, 'anonymous_id', 'anon-2');
+    expect(visitor.audiences.map((a) => a.id)).toEqual([audienceId]);
+    expect((await engine.profiles.lookup(workspaceId, 'user_id', 'dee')).computedTraits).toEqual({
+      orders: 1,
+    });
+
+    // A page view (no rule reads it) links anon-1 to Dee: the survivor counts both orders and enters.
+    await send({ type: 'page', anonymousId: 'anon-1', userId: 'dee', timestamp: at(0) });
+    const dee = await engine.profiles.lookup(workspaceId, 'user_id', 'dee');
+    expect(dee.computedTraits).toEqual({ orders: 2 });
+    expect(dee.audiences.map((a) => a.id)).toEqual([audienceId]);
+
+    // anon-2 (a member) joins Dee too: the merged-away profile leaves the members quietly, the
+    // survivor stays in, and the member list holds the one person.
+    await send({ type: 'identify', anonymousId: 'anon-2', userId: 'dee', timestamp: at(0) });
+    const merged = await engine.profiles.lookup(workspaceId, 'user_id', 'dee');
+    expect(merged.computedTraits).toEqual({ orders: 4 });
+    const members = await engine.audiences.members(workspaceId, audienceId, { limit: 10 });
+    expect(members.data.map((m) => m.profileId)).toEqual([merged.id]);
+  });
 });

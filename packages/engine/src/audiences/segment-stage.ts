@@ -1,4 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import type { StoredEvent } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import {
   type ComputedTraitsService,
@@ -7,29 +7,28 @@ import {
   refreshExpired,
   SEGMENT_STAGE,
 } from '../computed-traits/index.js';
-import { type LogPosition, readLogAfter } from '../log/index.js';
+import { chunksOf } from '../identity/index.js';
+import { type LogEntry, type LogPosition, readLogAfter } from '../log/index.js';
 import { lockCheckpoint, readCheckpoint, saveCheckpoint, UNIFY_STAGE } from '../pipeline/index.js';
-import type { Database, Store } from '../store/index.js';
+import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { evaluateProfiles } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
 import type { AudiencesService } from './audiences-service.js';
 import type { MembershipChange } from './membership-changes.js';
+import { eventNamesOf } from './profile-facts.js';
 
 export interface SegmentStageOptions {
   readonly batchSize?: number | undefined;
-  /** How often (ms) the idle loop looks for unified events and due re-checks. Default 5. */
-  readonly pollMs?: number | undefined;
   readonly clock?: (() => number) | undefined;
 }
 
 /**
- * The log's consumer after unify, with its own checkpoint (`segment`): folds each event into
+ * The log's consumer after unify, with its own checkpoint (`segment`), run by the pipeline after
+ * each unify batch: folds each event into
  * computed traits, re-evaluates the touched profiles against every audience in memory, and on
  * each turn re-checks what time alone changes (expired trait buckets, due window edges).
  */
 export class SegmentStage {
-  private running = false;
-  private loop: Promise<void> | undefined;
   private turn: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(changes: readonly MembershipChange[]) => void>();
 
@@ -81,31 +80,15 @@ export class SegmentStage {
     while ((await this.runBatch()) > 0) {}
   }
 
-  start(onError: (error: unknown) => void = () => {}): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        const count = await this.runBatch().catch((error: unknown) => {
-          onError(error);
-          return 0;
-        });
-        // Idle: look again soon, but not so often that an idle server keeps a core busy.
-        if (count === 0) await delay(this.options.pollMs ?? 20);
-      }
-    })();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-    await this.turn.catch(() => undefined);
+  /** Hands listeners changes recorded elsewhere (by the pipeline thread, on SQLite files). */
+  notify(changes: readonly MembershipChange[]): void {
+    for (const listener of this.listeners) listener(changes);
   }
 
   private async batch(): Promise<number> {
-    const { db, kind } = this.store;
+    const { kind } = this.store;
     const now = this.deps.clock();
-    const { consumed, changes } = await db.transaction().execute(async (trx) => {
+    const { consumed, changes } = await writeTransaction(this.store, async (trx) => {
       const position = await lockCheckpoint(trx, kind, SEGMENT_STAGE);
       const unified = await readCheckpoint(trx, UNIFY_STAGE);
       const entries = (await readLogAfter(trx, kind, position, this.options.batchSize ?? 2000)).filter((e) =>
@@ -114,37 +97,8 @@ export class SegmentStage {
       const touched = new Map<string, Set<string>>();
       const touch = (workspaceId: string, profileId: string) =>
         touched.set(workspaceId, (touched.get(workspaceId) ?? new Set()).add(profileId));
-      const byWorkspace = new Map<string, number[]>();
-      for (const e of entries) {
-        const seqs = byWorkspace.get(e.workspaceId) ?? [];
-        byWorkspace.set(e.workspaceId, seqs);
-        seqs.push(e.event.seq);
-      }
-      for (const [workspaceId, seqs] of byWorkspace) {
-        // A workspace without computed traits or audiences has nothing to keep here: skip its
-        // events rather than look up their profiles (most of this stage's cost).
-        const [definitions, audiences] = await Promise.all([
-          this.deps.computedTraits.definitions(workspaceId, trx),
-          this.deps.audiences.compiledAudiences(workspaceId, trx),
-        ]);
-        if (definitions.length === 0 && audiences.length === 0) continue;
-        const profileOf = await profilesOfEvents(trx, workspaceId, seqs);
-        const profiled: ProfiledEvent[] = [];
-        for (const { workspaceId: ws, event } of entries) {
-          const profileId = ws === workspaceId ? profileOf.get(event.seq) : undefined;
-          if (profileId === undefined) continue;
-          touch(workspaceId, profileId);
-          if (event.type === 'track' && event.event !== null) {
-            profiled.push({
-              profileId,
-              seq: event.seq,
-              event: event.event,
-              timestamp: event.timestamp,
-              properties: propertiesOf(event.payload),
-            });
-          }
-        }
-        for (const id of await this.deps.computedTraits.apply(trx, workspaceId, profiled))
+      for (const [workspaceId, events] of byWorkspace(entries)) {
+        for (const id of await this.applyEvents(trx, workspaceId, events, position.seq))
           touch(workspaceId, id);
       }
       await this.dueRechecks(trx, now, touch);
@@ -153,15 +107,69 @@ export class SegmentStage {
         const audiences = await this.deps.audiences.compiledAudiences(workspaceId, trx);
         changes.push(...(await evaluateProfiles({ db: trx, workspaceId, now }, audiences, [...ids])));
       }
+      // The Audience Entered / Exited events commit with the membership they report.
+      await this.deps.events.appendWithin(trx, changes);
       const last = entries.at(-1);
       if (last) await saveCheckpoint(trx, SEGMENT_STAGE, last.position);
       return { consumed: entries.length + (touched.size > 0 && entries.length === 0 ? 1 : 0), changes };
     });
-    if (changes.length > 0) {
-      for (const listener of this.listeners) listener(changes);
-      await this.deps.events.append(changes);
-    }
+    if (changes.length > 0) this.notify(changes);
     return consumed;
+  }
+
+  /**
+   * One workspace's events: merges they caused, computed traits, and the profiles whose rule
+   * inputs may have changed (to re-evaluate). An event changes what a rule reads when it sets
+   * traits (identify, group, alias), bears an event name some rule reads, changes a computed
+   * trait, or merged two profiles; any other event (a page view no rule mentions, an
+   * Audience Entered event) leaves every membership as it was.
+   */
+  private async applyEvents(
+    trx: Kysely<Database>,
+    workspaceId: string,
+    events: readonly StoredEvent[],
+    checkpointSeq: number,
+  ): Promise<Set<string>> {
+    const touched = new Set<string>();
+    // A workspace without computed traits or audiences has nothing to keep here: skip its
+    // events rather than look up their profiles (most of this stage's cost).
+    const [definitions, audiences] = await Promise.all([
+      this.deps.computedTraits.definitions(workspaceId, trx),
+      this.deps.audiences.compiledAudiences(workspaceId, trx),
+    ]);
+    if (definitions.length === 0 && audiences.length === 0) return touched;
+    const ruleEvents = new Set(eventNamesOf(audiences.map((a) => a.rule)));
+    const profileOf = await profilesOfEvents(
+      trx,
+      workspaceId,
+      events.map((e) => e.seq),
+    );
+    const { survivors, merged } = await mergesBy(trx, workspaceId, events, profileOf);
+    if (merged.length > 0) {
+      // The survivor's computed traits count the merged profile's past events from now on;
+      // this batch's events are folded next, as for any profile.
+      await this.deps.computedTraits.refold(trx, workspaceId, survivors, checkpointSeq);
+      await retireMerged(trx, workspaceId, merged);
+      for (const id of survivors) touched.add(id);
+    }
+    const profiled: ProfiledEvent[] = [];
+    for (const event of events) {
+      const profileId = profileOf.get(event.seq);
+      if (profileId === undefined) continue;
+      if (event.type === 'track' && event.event !== null) {
+        profiled.push({
+          profileId,
+          seq: event.seq,
+          event: event.event,
+          timestamp: event.timestamp,
+          properties: propertiesOf(event.payload),
+        });
+      }
+      if (TRAIT_SETTING_TYPES.has(event.type) || (event.event !== null && ruleEvents.has(event.event)))
+        touched.add(profileId);
+    }
+    for (const id of await this.deps.computedTraits.apply(trx, workspaceId, profiled)) touched.add(id);
+    return touched;
   }
 
   /** Time alone: computed-trait buckets leaving their window, audience window edges now due. */
@@ -204,6 +212,80 @@ async function profilesOfEvents(db: Kysely<Database>, workspaceId: string, seqs:
       if (row.workspace_id === workspaceId) profileOf.set(Number(row.seq), row.profile_id);
   }
   return profileOf;
+}
+
+/** Event types that set a profile's traits or company links. */
+const TRAIT_SETTING_TYPES = new Set(['identify', 'group', 'alias']);
+
+function byWorkspace(entries: readonly LogEntry[]): Map<string, StoredEvent[]> {
+  const groups = new Map<string, StoredEvent[]>();
+  for (const { workspaceId, event } of entries) {
+    const group = groups.get(workspaceId) ?? [];
+    groups.set(workspaceId, group);
+    group.push(event);
+  }
+  return groups;
+}
+
+/**
+ * Merges these events caused (still in force), found from the events' live profiles down the
+ * merge chains: the survivors to refold (live profiles) and every profile merged away.
+ */
+async function mergesBy(
+  db: Kysely<Database>,
+  workspaceId: string,
+  events: readonly StoredEvent[],
+  profileOf: ReadonlyMap<number, string>,
+): Promise<{ survivors: string[]; merged: string[] }> {
+  const eventIds = new Set(events.map((e) => e.id));
+  const survivors = new Set<string>();
+  const merged: string[] = [];
+  let frontier = [...new Set(profileOf.values())];
+  let live = true;
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const chunk of chunksOf(frontier)) {
+      const rows = await db
+        .selectFrom('profile_merges')
+        .select(['survivor_id', 'profile_id', 'event_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('survivor_id', 'in', chunk)
+        .where('undone_at', 'is', null)
+        .execute();
+      for (const row of rows) {
+        if (row.event_id === null || !eventIds.has(row.event_id)) continue;
+        if (live) survivors.add(row.survivor_id);
+        merged.push(row.profile_id);
+        next.push(row.profile_id);
+      }
+    }
+    frontier = next;
+    live = false;
+  }
+  return { survivors: [...survivors], merged };
+}
+
+/**
+ * A merged-away profile is no one now: its memberships end quietly (the survivor, re-evaluated,
+ * carries the person's memberships and their events), and its computed state goes.
+ */
+async function retireMerged(db: Kysely<Database>, workspaceId: string, profileIds: readonly string[]) {
+  const at = new Date().toISOString();
+  for (const chunk of chunksOf(profileIds)) {
+    await db
+      .updateTable('audience_members')
+      .set({ exited_at: at })
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', chunk)
+      .where('exited_at', 'is', null)
+      .execute();
+    for (const table of ['audience_rechecks', 'computed_trait_values'] as const)
+      await db
+        .deleteFrom(table)
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', chunk)
+        .execute();
+  }
 }
 
 function notAfter(position: LogPosition, limit: LogPosition): boolean {

@@ -7,4 +7,4 @@ export {
   type CollectResult,
 } from './collector.js';
 export type { RequestInfo } from './enrich-context.js';
-export type { CallProblem, SharedFields } from './normalize-call.js';
+export { type CallProblem, normalizeCall, type SharedFields } from './normalize-call.js';

@@ -2,6 +2,7 @@ import type { ComputedTrait, CreateComputedTrait, ErrorDetail, UpdateComputedTra
 import { type Kysely, sql } from 'kysely';
 import { compileWhere } from '../audiences/compiled-rule.js';
 import { AppError, type Result } from '../errors/index.js';
+import { chunksOf } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { type Database, fromJson, nowIso, type Store } from '../store/index.js';
 import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from './computed-trait-rows.js';
@@ -148,6 +149,45 @@ export class ComputedTraitsService {
         changed.add(id);
     }
     return changed;
+  }
+
+  /**
+   * Recomputes every trait of these profiles from their events up to `upToSeq` (a merge: the
+   * survivor's states must count the merged profile's events too).
+   */
+  async refold(
+    db: Kysely<Database>,
+    workspaceId: string,
+    profileIds: readonly string[],
+    upToSeq: number,
+  ): Promise<void> {
+    if (profileIds.length === 0) return;
+    const now = this.clock();
+    for (const definition of await this.definitions(workspaceId, db)) {
+      for (const chunk of chunksOf(profileIds)) {
+        await db
+          .deleteFrom('computed_trait_values')
+          .where('workspace_id', '=', workspaceId)
+          .where('trait_id', '=', definition.id)
+          .where('profile_id', 'in', chunk)
+          .execute();
+        const { rows } = await sql<{ profile_id: string; seq: number; timestamp: string; payload: unknown }>`
+          select pe.profile_id, pe.seq, pe.timestamp, e.payload from profile_events pe
+          join events e on e.seq = pe.seq and e.workspace_id = pe.workspace_id
+          where pe.workspace_id = ${workspaceId} and pe.profile_id in (${sql.join(chunk)})
+            and coalesce(pe.event, '') = ${definition.event} and pe.seq <= ${upToSeq}`.execute(db);
+        const counted = rows
+          .map((row) => ({
+            profileId: row.profile_id,
+            seq: Number(row.seq),
+            event: definition.event,
+            timestamp: row.timestamp,
+            properties: propertiesOf(fromJson<Record<string, unknown>>(row.payload)),
+          }))
+          .filter((e) => eventCounts(definition, e.properties, now));
+        await foldEvents(db, workspaceId, { definition, events: counted, now, fresh: true });
+      }
+    }
   }
 
   /**

@@ -30,6 +30,7 @@ export class EventLog {
   private readonly clock: () => number;
   private readonly rejectionRetentionMs: number;
   private lastPurgeAt = Number.NEGATIVE_INFINITY;
+  private readonly commitListeners = new Set<() => void>();
 
   constructor(
     private readonly store: Store,
@@ -47,6 +48,12 @@ export class EventLog {
   /** Write transactions committed since the log was opened. */
   get transactionsCommitted(): number {
     return this.writes.transactionsCommitted;
+  }
+
+  /** Calls `listener` after each commit of new appends (wakes the pipeline). Returns unsubscribe. */
+  onCommit(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   /** Throws `overloaded` when `calls` more would pass the queue's bound (backpressure). */
@@ -86,6 +93,7 @@ export class EventLog {
       now - this.lastPurgeAt >= HOUR_MS ? new Date(now - this.rejectionRetentionMs).toISOString() : undefined;
     const outcomes = await this.writer.commit(requests, purgeBefore);
     if (purgeBefore !== undefined) this.lastPurgeAt = now;
+    for (const listener of this.commitListeners) listener();
     return outcomes;
   }
 }

@@ -1,3 +1,4 @@
+export { appendWithin } from './append-within.js';
 export { EventLog, type EventLogOptions } from './event-log.js';
 export {
   eventsBySeq,

@@ -41,7 +41,8 @@ export function postgresLogWriter(db: Kysely<Database>): LogWriter {
   };
 }
 
-function eventRows({ workspaceId, sourceId, events }: AppendRequest): Insertable<EventsTable>[] {
+/** The events table's rows of one request (also used to append inside another stage's transaction). */
+export function eventRows({ workspaceId, sourceId, events }: AppendRequest): Insertable<EventsTable>[] {
   return events.map((e) => ({
     workspace_id: workspaceId,
     event_id: e.id,

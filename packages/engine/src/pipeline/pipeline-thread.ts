@@ -6,12 +6,20 @@ import type { PipelineOptions } from './pipeline.js';
 /** What the pipeline thread is started with. */
 export interface PipelineThreadData {
   readonly file: string;
+  /** The main thread store's write turn (store/write-turn.ts). */
+  readonly writeTurn: SharedArrayBuffer;
   readonly options: Omit<PipelineOptions, 'clock'>;
 }
 
 export interface PipelineThread {
+  /** New events are in the log (posted, so the thread skips the rest of its idle wait). */
+  wake(): void;
   stop(): Promise<void>;
 }
+
+/** Messages between this thread and the pipeline thread. */
+export type ToPipelineThread = 'wake' | 'stop';
+export type FromPipelineThread = { readonly error: string } | { readonly changes: readonly unknown[] };
 
 const WORKER = new URL('./pipeline-worker.js', import.meta.url);
 
@@ -20,11 +28,15 @@ export function pipelineThreadAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER));
 }
 
-/** Runs the pipeline over a SQLite file in a worker thread; errors are reported to `onError`. */
+/**
+ * Runs the pipeline over a SQLite file in a worker thread; errors are reported to `onError`,
+ * the segment stage's membership changes to `onChanges`.
+ */
 export function startPipelineThread(
   data: PipelineThreadData,
-  onError: (error: unknown) => void,
+  handlers: { onError: (error: unknown) => void; onChanges: (changes: readonly unknown[]) => void },
 ): PipelineThread {
+  const { onError } = handlers;
   const worker = new Worker(WORKER, { workerData: data });
   let exited = false;
   const exit = new Promise<void>((resolve) => {
@@ -33,12 +45,19 @@ export function startPipelineThread(
       resolve();
     });
   });
-  worker.on('message', (message: { error?: string }) => onError(new Error(message.error)));
+  worker.on('message', (message: FromPipelineThread) => {
+    if ('error' in message) onError(new Error(message.error));
+    else handlers.onChanges(message.changes);
+  });
   worker.on('error', onError);
+  const post = (message: ToPipelineThread) => {
+    if (!exited) worker.postMessage(message);
+  };
   return {
+    wake: () => post('wake'),
     stop: async () => {
       // Finishes its current batch, closes its connection, then exits.
-      if (!exited) worker.postMessage('stop');
+      post('stop');
       await exit;
     },
   };

@@ -1,30 +1,48 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { IdentityService } from '../identity/index.js';
-import { openStore, prepared } from '../store/index.js';
+import { Engine } from '../engine.js';
+import { prepared } from '../store/index.js';
 import { Pipeline } from './pipeline.js';
-import type { PipelineThreadData } from './pipeline-thread.js';
+import type { FromPipelineThread, PipelineThreadData, ToPipelineThread } from './pipeline-thread.js';
 
 // The pipeline's own thread (embedded SQLite): its own connection, so batches never stall the
 // main thread's HTTP and ingestion; WAL lets both work side by side, writes take turns.
 // Typed by pipeline-thread.ts, which is the only code starting this file.
 const data = workerData as PipelineThreadData;
-const store = await openStore({ sqliteFile: data.file, walCheckpointer: false });
-const sqlite = store.sqlite;
+const engine = await Engine.open({
+  sqliteFile: data.file,
+  walCheckpointer: false,
+  migrate: false,
+  pipelineWriteTurn: data.writeTurn,
+});
+const sqlite = engine.store.sqlite;
 if (!sqlite) throw new Error('the pipeline thread needs a SQLite store');
 const head = prepared(sqlite, 'SELECT max(seq) AS seq FROM events');
-// New commits show as a new log head: a primary-key read every wake check, no message needed.
+// Commits of other processes (a CLI import) show as a new log head, a primary-key read every
+// wake check; the main thread's own commits also post a wake-up.
 const commits = {
   get transactionsCommitted(): number {
     // A row of this shape, as selected.
     return Number((head.get() as { seq: number | null }).seq ?? 0);
   },
 };
-const pipeline = new Pipeline(store, new IdentityService(store), commits, { ...data.options, thread: 'off' });
-pipeline.start((error) =>
-  parentPort?.postMessage({ error: error instanceof Error ? error.stack : String(error) }),
+const post = (message: FromPipelineThread) => parentPort?.postMessage(message);
+const pipeline = new Pipeline(
+  engine.store,
+  engine.identity,
+  commits,
+  { ...data.options, thread: 'off' },
+  engine.segment,
 );
-parentPort?.once('message', async () => {
+engine.segment.onChanges((changes) => post({ changes }));
+pipeline.start((error) =>
+  post({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+);
+parentPort?.on('message', async (message: ToPipelineThread) => {
+  if (message === 'wake') {
+    pipeline.wake();
+    return;
+  }
   await pipeline.stop();
-  await store.close();
+  await engine.close();
   parentPort?.close();
 });

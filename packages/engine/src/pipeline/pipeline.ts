@@ -29,10 +29,19 @@ export interface CommitCounter {
   readonly transactionsCommitted: number;
 }
 
+/** The stage run after unify in the same loop: computed traits and audiences (audiences/). */
+export interface DownstreamStage {
+  /** One batch of unified events plus what time alone changed; resolves to the work done. */
+  runBatch(): Promise<number>;
+  /** Replays to this process's listeners the changes the pipeline thread recorded. */
+  notify(changes: readonly unknown[]): void;
+}
+
 /**
- * The ordered consumers of the event log. Today one stage, `unify` (identity, traits,
- * companies), run by one leased consumer: its checkpoint row is locked in every batch's
- * transaction, so several PostgreSQL processes take turns and a crashed one loses nothing.
+ * The ordered consumers of the event log: `unify` (identity, traits, companies), then the
+ * downstream `segment` stage (computed traits, audiences), batch after batch in one loop. Each
+ * stage is one leased consumer: its checkpoint row is locked in every batch's transaction, so
+ * several PostgreSQL processes take turns and a crashed one loses nothing.
  */
 export class Pipeline {
   private readonly batchSize: number;
@@ -41,12 +50,15 @@ export class Pipeline {
   private loop: Promise<void> | undefined;
   private turn: Promise<unknown> = Promise.resolve();
   private thread: PipelineThread | undefined;
+  private woken = false;
+  private wakeSleeper: (() => void) | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly identity: IdentityService,
     private readonly log: CommitCounter,
     private readonly options: PipelineOptions = {},
+    private readonly downstream?: DownstreamStage,
   ) {
     this.batchSize = options.batchSize ?? 2000;
     this.clock = options.clock ?? Date.now;
@@ -82,11 +94,29 @@ export class Pipeline {
     if (this.running || this.thread) return;
     if (this.runsInThread()) {
       const { clock: _clock, ...options } = this.options;
-      this.thread = startPipelineThread({ file: this.store.location, options }, onError);
+      const writeTurn = this.store.writeTurn?.buffer;
+      if (!writeTurn) throw new Error('the pipeline thread needs a SQLite store');
+      this.thread = startPipelineThread(
+        { file: this.store.location, options, writeTurn },
+        {
+          onError,
+          onChanges: (changes) => this.downstream?.notify(changes),
+        },
+      );
       return;
     }
     this.running = true;
     this.loop = this.runLoop(onError);
+  }
+
+  /** New events are in the log: end the idle wait now rather than at the next check. */
+  wake(): void {
+    if (this.thread) {
+      this.thread.wake();
+      return;
+    }
+    this.woken = true;
+    this.wakeSleeper?.();
   }
 
   /** Finishes the current batch and stops. */
@@ -145,42 +175,42 @@ export class Pipeline {
 
   private async runLoop(onError: (error: unknown) => void): Promise<void> {
     const pollMs = this.options.pollMs ?? 1000;
-    let commits = this.log.transactionsCommitted;
     while (this.running) {
-      commits = this.log.transactionsCommitted;
-      let count = 0;
+      const commits = this.log.transactionsCommitted;
+      this.woken = false;
+      let unified = 0;
+      let downstream = 0;
       try {
-        count = await this.runBatch();
+        unified = await this.runBatch();
+        if (this.downstream) downstream = await this.downstream.runBatch();
       } catch (error) {
         onError(error);
         await delay(pollMs);
       }
       // Between batches, let queued queries (HTTP reads) have the connection: on SQLite, Kysely's
       // connection lock is not fair, and the next batch would otherwise take it again at once.
-      if (count >= this.batchSize) await new Promise((resolve) => setImmediate(resolve));
+      if (unified > 0 || downstream > 0) await new Promise((resolve) => setImmediate(resolve));
       else await this.idle(commits, pollMs);
     }
   }
 
   /**
-   * Waits for this process's next commit to the log (a counter, no query) or, every `pollMs`,
-   * for another process's, checked with reads only: an idle pipeline never writes.
+   * Waits for a wake-up (this process's commits), a moved commit counter (checked every
+   * `wakeCheckMs`: the pipeline thread's view of the main thread) or `pollMs` (another
+   * process's writes, and the segment stage's due re-checks). An idle pipeline never writes.
    */
   private async idle(commits: number, pollMs: number): Promise<void> {
-    let since = this.clock();
-    while (this.running && this.log.transactionsCommitted === commits) {
-      await delay(this.options.wakeCheckMs ?? 20);
-      if (this.clock() - since < pollMs) continue;
-      if (await this.hasUnread().catch(() => true)) return;
-      since = this.clock();
+    const since = this.clock();
+    while (this.running && !this.woken && this.log.transactionsCommitted === commits) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.wakeCheckMs ?? 20);
+        this.wakeSleeper = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeSleeper = undefined;
+      if (this.clock() - since >= pollMs) return;
     }
-  }
-
-  private async hasUnread(): Promise<boolean> {
-    const [position, head] = await Promise.all([
-      readCheckpoint(this.store.db, UNIFY_STAGE),
-      logHeadSeq(this.store.db),
-    ]);
-    return hasUnreadUpTo(this.store.db, this.store.kind, position, head);
   }
 }

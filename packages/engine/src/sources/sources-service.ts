@@ -1,7 +1,8 @@
 import type { Source } from '@tandem/contract';
+import type { Kysely } from 'kysely';
 import { AppError } from '../errors/index.js';
 import { newId, newSecret } from '../ids/index.js';
-import { nowIso, type Store } from '../store/index.js';
+import { type Database, nowIso, type Store } from '../store/index.js';
 
 export interface SourceRef {
   readonly sourceId: string;
@@ -18,6 +19,7 @@ export class SourcesService {
   async create(
     workspaceId: string,
     options: { name: string; writeKey?: string | undefined },
+    db: Kysely<Database> = this.store.db,
   ): Promise<Source> {
     const row = {
       source_id: newId('source'),
@@ -27,7 +29,7 @@ export class SourcesService {
       created_at: nowIso(),
       deleted_at: null,
     };
-    await this.store.db.insertInto('sources').values(row).execute();
+    await db.insertInto('sources').values(row).execute();
     this.byWriteKey.delete(row.write_key);
     return sourceOf(row);
   }
