@@ -4,7 +4,7 @@ import type { RuleNode } from './compiled-rule.js';
 import { isoAt } from './condition-match.js';
 import type { MembershipChange } from './membership-changes.js';
 import { recordChanges, saveRechecks } from './membership-changes.js';
-import { eventNamesOf, loadProfileFacts } from './profile-facts.js';
+import { eventReadsOf, loadProfileFacts } from './profile-facts.js';
 import { nextChangeAt, ruleHolds } from './rule-evaluator.js';
 import { profilesMeeting } from './rule-query.js';
 
@@ -36,7 +36,7 @@ export async function evaluateProfiles(
     scope.db,
     scope.workspaceId,
     live,
-    eventNamesOf(audiences.map((a) => a.rule)),
+    eventReadsOf(audiences.map((a) => a.rule)),
   );
   const changes: MembershipChange[] = [];
   const at = isoAt(scope.now);
@@ -130,7 +130,7 @@ async function scheduleWindowEdges(scope: Scope, audience: CompiledAudience): Pr
   const ids = [...candidates];
   for (let start = 0; start < ids.length; start += 5000) {
     const chunk = ids.slice(start, start + 5000);
-    const facts = await loadProfileFacts(scope.db, scope.workspaceId, chunk, eventNamesOf([audience.rule]));
+    const facts = await loadProfileFacts(scope.db, scope.workspaceId, chunk, eventReadsOf([audience.rule]));
     const due = new Map(
       chunk.map((id) => {
         const ofProfile = facts.get(id);

@@ -5,7 +5,7 @@ import type { Engine } from '../engine.js';
 import { ENGINES, openTestEngine } from '../testing/index.js';
 import { createWorkspace } from '../workspaces/index.js';
 import { compileRule } from './compiled-rule.js';
-import { eventNamesOf, loadProfileFacts } from './profile-facts.js';
+import { eventReadsOf, loadProfileFacts } from './profile-facts.js';
 import { ruleHolds } from './rule-evaluator.js';
 import { previewRule, profilesMeeting } from './rule-query.js';
 
@@ -203,7 +203,7 @@ describe.each(ENGINES)('batch (SQL) and real-time (in-memory) audience evaluatio
           }
         }
         const batch = await profilesMeeting({ db, kind, workspaceId, rule: compiled.value, now: NOW });
-        const facts = await loadProfileFacts(db, workspaceId, ids, eventNamesOf([compiled.value]));
+        const facts = await loadProfileFacts(db, workspaceId, ids, eventReadsOf([compiled.value]));
         const realTime = ids.filter((id) => {
           const ofProfile = facts.get(id);
           return ofProfile !== undefined && ruleHolds(compiled.value, ofProfile, NOW);

@@ -11,13 +11,20 @@ export interface MutableFacts extends ProfileFacts {
   readonly audiences: Set<string>;
 }
 
+/** The events a set of rules reads: by name, and whether any condition filters on their properties. */
+export interface EventReads {
+  readonly names: readonly string[];
+  readonly properties: boolean;
+}
+
 /** What the in-memory evaluator needs of these profiles: traits, the named events, computed values, memberships. */
 export async function loadProfileFacts(
   db: Kysely<Database>,
   workspaceId: string,
   profileIds: readonly string[],
-  eventNames: readonly string[],
+  reads: EventReads,
 ): Promise<Map<string, MutableFacts>> {
+  const eventNames = reads.names;
   const facts = new Map<string, MutableFacts>();
   for (const id of profileIds) {
     facts.set(id, {
@@ -54,6 +61,18 @@ export async function loadProfileFacts(
     for (const c of computed) facts.get(c.profile_id)?.computed.set(c.trait_id, JSON.parse(c.value));
     for (const m of members) facts.get(m.profile_id)?.audiences.add(m.audience_id);
     if (eventNames.length === 0) continue;
+    if (!reads.properties) {
+      // No condition looks inside the events: identity's table alone, no payload to read and parse.
+      const { rows } = await sql<{ profile_id: string; event: string; timestamp: string }>`
+        select profile_id, event, timestamp from profile_events
+        where workspace_id = ${workspaceId} and profile_id in (${sql.join(chunk)})
+          and coalesce(event, '') in (${sql.join(eventNames)})`.execute(db);
+      for (const row of rows)
+        facts
+          .get(row.profile_id)
+          ?.events.push({ event: row.event, timestamp: row.timestamp, properties: {} });
+      continue;
+    }
     // coalesce(): keeps the planner on the per-profile index; the by-name one scans every event of that name.
     const { rows } = await sql<{ profile_id: string; event: string; timestamp: string; payload: unknown }>`
       select pe.profile_id, pe.event, pe.timestamp, e.payload from profile_events pe
@@ -77,14 +96,18 @@ export async function loadProfileFacts(
   return facts;
 }
 
-/** Event names a set of rules reads. */
-export function eventNamesOf(nodes: readonly RuleNode[]): string[] {
+/** The events a set of rules reads. */
+export function eventReadsOf(nodes: readonly RuleNode[]): EventReads {
   const names = new Set<string>();
+  let properties = false;
   const visit = (node: RuleNode): void => {
     if (node.kind === 'all' || node.kind === 'any') node.children.forEach(visit);
     else if (node.kind === 'not') visit(node.child);
-    else if (node.kind === 'event') names.add(node.name);
+    else if (node.kind === 'event') {
+      names.add(node.name);
+      if (node.where.length > 0) properties = true;
+    }
   };
   nodes.forEach(visit);
-  return [...names];
+  return { names: [...names], properties };
 }

@@ -15,7 +15,7 @@ import { evaluateProfiles } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
 import type { AudiencesService } from './audiences-service.js';
 import type { MembershipChange } from './membership-changes.js';
-import { eventNamesOf } from './profile-facts.js';
+import { eventReadsOf } from './profile-facts.js';
 
 export interface SegmentStageOptions {
   readonly batchSize?: number | undefined;
@@ -138,7 +138,7 @@ export class SegmentStage {
       this.deps.audiences.compiledAudiences(workspaceId, trx),
     ]);
     if (definitions.length === 0 && audiences.length === 0) return touched;
-    const ruleEvents = new Set(eventNamesOf(audiences.map((a) => a.rule)));
+    const ruleEvents = new Set(eventReadsOf(audiences.map((a) => a.rule)).names);
     const profileOf = await profilesOfEvents(
       trx,
       workspaceId,

@@ -88,15 +88,28 @@ export function saveGraphSqlite(
   attributions: readonly Attribution[],
 ): void {
   const now = nowIso();
-  const upsertProfile = prepared(
+  const insertProfile = prepared(
     sqlite,
     `INSERT INTO profiles (workspace_id, profile_id, merged_into, event_count, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, profile_id) DO UPDATE SET
-       merged_into = excluded.merged_into, event_count = excluded.event_count,
-       created_at = excluded.created_at, updated_at = excluded.updated_at`,
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const updateMerged = prepared(
+    sqlite,
+    `UPDATE profiles SET merged_into = ?, event_count = ?, created_at = ?, updated_at = ?
+     WHERE workspace_id = ? AND profile_id = ?`,
+  );
+  // Most writes just count an event: leaving merged_into out of the SET spares SQLite rewriting
+  // its index entry (a random page) on every event.
+  const updateCounts = prepared(
+    sqlite,
+    `UPDATE profiles SET event_count = ?, created_at = ?, updated_at = ? WHERE workspace_id = ? AND profile_id = ?`,
   );
   for (const p of graph.profiles.values()) {
-    if (p.dirty) upsertProfile.run(workspaceId, p.profileId, p.mergedInto, p.eventCount, p.createdAt, now);
+    if (!p.dirty) continue;
+    if (p.isNew) insertProfile.run(workspaceId, p.profileId, p.mergedInto, p.eventCount, p.createdAt, now);
+    else if (p.mergedInto !== null)
+      updateMerged.run(p.mergedInto, p.eventCount, p.createdAt, now, workspaceId, p.profileId);
+    else updateCounts.run(p.eventCount, p.createdAt, now, workspaceId, p.profileId);
   }
   const upsertIdentifier = prepared(
     sqlite,

@@ -76,7 +76,9 @@ function openSqlite(options: StoreOptions): Store {
   // (at ~256 MB of WAL) should that thread ever fall behind.
   const checkpointer =
     file === ':memory:' || options.walCheckpointer === false ? undefined : startWalCheckpointer(file);
-  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 65536');
+  // Extra connections (the pipeline thread's) leave checkpoints to that thread too: SQLite's
+  // default would run one inside a commit every 4 MB of WAL, on the pipeline's critical path.
+  if (file !== ':memory:') sqlite.pragma('wal_autocheckpoint = 65536');
   const writeTurn =
     options.pipelineWriteTurn === undefined
       ? new WriteTurn()
