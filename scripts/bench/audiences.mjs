@@ -2,8 +2,10 @@
 // 1,000,000) profiles and BENCH_EVENTS (default 10 per profile) events are bulk-written straight
 // into the log and the identity/traits projections; then a 3-condition audience (trait, event
 // count in 30 days, no event in 7 days) is evaluated in full (SQL) and previewed, and events are
-// streamed at BENCH_RATE (5,000/s) for BENCH_STREAM_SECONDS while the pipeline and the segment
-// stage run, timing event accepted → membership recorded. Not a test.
+// streamed at BENCH_RATE (5,000/s) for BENCH_STREAM_SECONDS while the pipeline (unify, then the
+// segment stage) runs, timing event accepted → membership recorded. The stream is browsing plus
+// BENCH_ORDER_SHARE (10 %) orders that make profiles enter; BENCH_ORDER_SHARE=1 is the stress
+// case where every event changes a membership. Not a test.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ const PROFILES = Number(process.env.BENCH_PROFILES ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? PROFILES * 10);
 const RATE = Number(process.env.BENCH_RATE ?? 5_000);
 const STREAM_SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 10);
+const ORDER_SHARE = Number(process.env.BENCH_ORDER_SHARE ?? 0.1);
 const DAY = 86_400_000;
 
 await ensureBuilt();
@@ -89,7 +92,7 @@ try {
       stream.p99 < 50 ? 'yes' : 'NO',
     ],
     [
-      `  streamed events/s (target rate ${fmt(RATE)}), entries timed`,
+      `  streamed events/s (target ${fmt(RATE)}; ${fmt(ORDER_SHARE * 100)} % orders), entries timed`,
       `${fmt(stream.rate)} / ${fmt(stream.samples)}`,
       '',
       '',
@@ -178,7 +181,11 @@ function profileId(i) {
   return `prof_b${String(i).padStart(10, '0')}`;
 }
 
-/** Streams two orders 8 days apart for random pro profiles with no order: the later one makes them enter. */
+/**
+ * Streams traffic at RATE: browsing (Page Viewed, which no audience reads) for random profiles,
+ * and a share BENCH_ORDER_SHARE of orders: two orders 8 days apart for a pro profile with no
+ * order, the later one making it enter. Each entry is timed from the orders' acknowledgement.
+ */
 async function streamEvents(engine, source) {
   const acceptedAt = new Map();
   const latencies = [];
@@ -195,10 +202,13 @@ async function streamEvents(engine, source) {
   const started = performance.now();
   let sent = 0;
   let n = 0;
+  let orderCredit = 0;
+  let browsing = 0;
   const pending = [];
   while (sent < total) {
     const calls = [];
-    for (let k = 0; k < perTick / 2; k++, n++) {
+    orderCredit += perTick * ORDER_SHARE;
+    for (; orderCredit >= 2; orderCredit -= 2, n++) {
       const i = 3 * ((n * 7919) % Math.floor(PROFILES / 3)); // pro profiles
       const userId = `user-${i}`;
       for (const daysAgo of [20, 8]) {
@@ -212,6 +222,18 @@ async function streamEvents(engine, source) {
         });
       }
     }
+    const orders = calls.map((c) => profileId(Number(c.userId.slice(5))));
+    while (calls.length < perTick) {
+      const i = (browsing * 104729) % PROFILES;
+      calls.push({
+        type: 'track',
+        userId: `user-${i}`,
+        event: 'Page Viewed',
+        properties: { path: `/products/${browsing % 500}` },
+        messageId: `p${browsing++}`,
+      });
+    }
+    const ids = orders;
     const ids = calls.map((c) => profileId(Number(c.userId.slice(5))));
     pending.push(
       engine.collector.collect({ source, calls, request: {} }).then(() => {

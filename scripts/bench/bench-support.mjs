@@ -24,8 +24,13 @@ export async function startServer(env) {
   const port = await freePort();
   const child = spawn(process.execPath, [`${root}packages/server/dist/cli.js`, 'start'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), TANDEM_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // Its logs (warnings and errors only) go to our stderr, out of the printed figures.
+    stdio: ['ignore', 2, 'inherit'],
   });
+  // A benchmark that fails half-way must not leave a server running (and loading the machine).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 200; attempt += 1) {
     try {

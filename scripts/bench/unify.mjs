@@ -35,8 +35,12 @@ try {
   const rss = sampleRss(server.pid);
   const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
   // The server starts consuming as soon as it listens: measure from the first status seen.
-  const pipelineStatus = async () =>
-    (await (await fetch(`${server.url}/api/v1/pipeline`, { headers: auth })).json()).stages[0];
+  const pipelineStatus = async () => {
+    const response = await fetch(`${server.url}/api/v1/pipeline`, { headers: auth });
+    const body = await response.json();
+    if (!response.ok) throw new Error(`pipeline status: ${response.status} ${JSON.stringify(body)}`);
+    return body.stages[0];
+  };
   let status = await pipelineStatus();
   while (status.lagEvents > 0) {
     await new Promise((resolve) => setTimeout(resolve, 100));

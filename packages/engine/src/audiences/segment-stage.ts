@@ -9,7 +9,13 @@ import {
 } from '../computed-traits/index.js';
 import { chunksOf } from '../identity/index.js';
 import { type LogEntry, type LogPosition, readLogAfter } from '../log/index.js';
-import { lockCheckpoint, readCheckpoint, saveCheckpoint, UNIFY_STAGE } from '../pipeline/index.js';
+import {
+  lockCheckpoint,
+  readCheckpoint,
+  saveCheckpoint,
+  UNIFY_STAGE,
+  type UnifiedBatch,
+} from '../pipeline/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { evaluateProfiles } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
@@ -49,9 +55,12 @@ export class SegmentStage {
     return () => this.listeners.delete(listener);
   }
 
-  /** One batch of unified events, then the due re-checks; resolves to the events consumed. */
-  runBatch(): Promise<number> {
-    const result = this.turn.catch(() => undefined).then(() => this.batch());
+  /**
+   * One batch of unified events, then the due re-checks; resolves to the events consumed.
+   * `handOff`: the unify batch the pipeline just ran, used when it is exactly what comes next.
+   */
+  runBatch(handOff?: UnifiedBatch): Promise<number> {
+    const result = this.turn.catch(() => undefined).then(() => this.batch(handOff));
     this.turn = result;
     return result;
   }
@@ -85,20 +94,27 @@ export class SegmentStage {
     for (const listener of this.listeners) listener(changes);
   }
 
-  private async batch(): Promise<number> {
+  private async batch(handOff: UnifiedBatch | undefined): Promise<number> {
     const { kind } = this.store;
     const now = this.deps.clock();
     const { consumed, changes } = await writeTransaction(this.store, async (trx) => {
       const position = await lockCheckpoint(trx, kind, SEGMENT_STAGE);
       const unified = await readCheckpoint(trx, UNIFY_STAGE);
-      const entries = (await readLogAfter(trx, kind, position, this.options.batchSize ?? 2000)).filter((e) =>
-        notAfter(e.position, unified),
-      );
+      // The batch unify just ran, when it starts at this checkpoint and unify has not moved since
+      // (another process's batch could have re-pointed profiles): no second read of the log.
+      const fresh =
+        handOff !== undefined && samePosition(handOff.from, position) && samePosition(handOff.to, unified);
+      const entries = fresh
+        ? handOff.entries
+        : (await readLogAfter(trx, kind, position, this.options.batchSize ?? 2000)).filter((e) =>
+            notAfter(e.position, unified),
+          );
       const touched = new Map<string, Set<string>>();
       const touch = (workspaceId: string, profileId: string) =>
         touched.set(workspaceId, (touched.get(workspaceId) ?? new Set()).add(profileId));
       for (const [workspaceId, events] of byWorkspace(entries)) {
-        for (const id of await this.applyEvents(trx, workspaceId, events, position.seq))
+        const known = fresh ? handOff.profileOf : undefined;
+        for (const id of await this.applyEvents(trx, workspaceId, events, position.seq, known))
           touch(workspaceId, id);
       }
       await this.dueRechecks(trx, now, touch);
@@ -129,6 +145,7 @@ export class SegmentStage {
     workspaceId: string,
     events: readonly StoredEvent[],
     checkpointSeq: number,
+    knownProfiles: ReadonlyMap<number, string> | undefined,
   ): Promise<Set<string>> {
     const touched = new Set<string>();
     // A workspace without computed traits or audiences has nothing to keep here: skip its
@@ -139,11 +156,13 @@ export class SegmentStage {
     ]);
     if (definitions.length === 0 && audiences.length === 0) return touched;
     const ruleEvents = new Set(eventReadsOf(audiences.map((a) => a.rule)).names);
-    const profileOf = await profilesOfEvents(
-      trx,
-      workspaceId,
-      events.map((e) => e.seq),
-    );
+    const profileOf = knownProfiles
+      ? profilesAmong(knownProfiles, events)
+      : await profilesOfEvents(
+          trx,
+          workspaceId,
+          events.map((e) => e.seq),
+        );
     const { survivors, merged } = await mergesBy(trx, workspaceId, events, profileOf);
     if (merged.length > 0) {
       // The survivor's computed traits count the merged profile's past events from now on;
@@ -196,6 +215,16 @@ export class SegmentStage {
     if (due.length > 0)
       await db.deleteFrom('audience_rechecks').where('due_at', '<=', new Date(now).toISOString()).execute();
   }
+}
+
+/** The profiles of these events, from a mapping of a wider batch. */
+function profilesAmong(known: ReadonlyMap<number, string>, events: readonly StoredEvent[]) {
+  const profileOf = new Map<number, string>();
+  for (const { seq } of events) {
+    const profileId = known.get(seq);
+    if (profileId !== undefined) profileOf.set(seq, profileId);
+  }
+  return profileOf;
 }
 
 /** The live profile of each event, through identity's event → profile mapping. */
@@ -286,6 +315,10 @@ async function retireMerged(db: Kysely<Database>, workspaceId: string, profileId
         .where('profile_id', 'in', chunk)
         .execute();
   }
+}
+
+function samePosition(a: LogPosition, b: LogPosition): boolean {
+  return a.txid === b.txid && a.seq === b.seq;
 }
 
 function notAfter(position: LogPosition, limit: LogPosition): boolean {

@@ -6,7 +6,7 @@ import { type Store, writeTransaction } from '../store/index.js';
 import { readCheckpoint, saveCheckpoint } from './checkpoints.js';
 import { type PipelineThread, pipelineThreadAvailable, startPipelineThread } from './pipeline-thread.js';
 import { rebuildProjections } from './rebuild-projections.js';
-import { runUnifyBatch, UNIFY_STAGE } from './unify-stage.js';
+import { runUnifyBatch, UNIFY_STAGE, type UnifiedBatch } from './unify-stage.js';
 import { unmerge } from './unmerge.js';
 
 export interface PipelineOptions {
@@ -31,8 +31,11 @@ export interface CommitCounter {
 
 /** The stage run after unify in the same loop: computed traits and audiences (audiences/). */
 export interface DownstreamStage {
-  /** One batch of unified events plus what time alone changed; resolves to the work done. */
-  runBatch(): Promise<number>;
+  /**
+   * One batch of unified events plus what time alone changed; resolves to the work done.
+   * `handOff`: the unify batch just run, for the stage to use instead of reading the log again.
+   */
+  runBatch(handOff?: UnifiedBatch): Promise<number>;
   /** Replays to this process's listeners the changes the pipeline thread recorded. */
   notify(changes: readonly unknown[]): void;
 }
@@ -65,10 +68,8 @@ export class Pipeline {
   }
 
   /** Runs one batch; resolves to the number of events consumed. */
-  runBatch(limit = this.batchSize): Promise<number> {
-    return this.exclusive(() =>
-      writeTransaction(this.store, (trx) => runUnifyBatch(trx, this.store.kind, this.identity, limit)),
-    );
+  async runBatch(limit = this.batchSize): Promise<number> {
+    return (await this.runUnify(limit))?.entries.length ?? 0;
   }
 
   /** Processes until every event committed before the call is consumed. */
@@ -166,6 +167,12 @@ export class Pipeline {
     );
   }
 
+  private runUnify(limit = this.batchSize): Promise<UnifiedBatch | undefined> {
+    return this.exclusive(() =>
+      writeTransaction(this.store, (trx) => runUnifyBatch(trx, this.store.kind, this.identity, limit)),
+    );
+  }
+
   /** One pipeline write at a time in this process. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const result = this.turn.catch(() => undefined).then(work);
@@ -181,8 +188,9 @@ export class Pipeline {
       let unified = 0;
       let downstream = 0;
       try {
-        unified = await this.runBatch();
-        if (this.downstream) downstream = await this.downstream.runBatch();
+        const batch = await this.runUnify();
+        unified = batch?.entries.length ?? 0;
+        if (this.downstream) downstream = await this.downstream.runBatch(batch);
       } catch (error) {
         onError(error);
         await delay(pollMs);

@@ -12,7 +12,7 @@ import {
   loadSeparations,
   saveGraph,
 } from '../identity/index.js';
-import { type LogEntry, readLogAfter } from '../log/index.js';
+import { type LogEntry, type LogPosition, readLogAfter } from '../log/index.js';
 import { type GroupWrite, projectCompanies, projectTraits, type TraitWrite } from '../profiles/index.js';
 import type { Database, StoreKind } from '../store/index.js';
 import { lockCheckpoint, saveCheckpoint } from './checkpoints.js';
@@ -21,25 +21,38 @@ import { objectOr } from './payload-fields.js';
 export const UNIFY_STAGE = 'unify';
 
 /**
+ * What a unify batch consumed, handed to the next stage in the same loop so it need not read
+ * and parse the same events again: valid while unify's checkpoint is still `to`.
+ */
+export interface UnifiedBatch {
+  readonly from: LogPosition;
+  readonly to: LogPosition;
+  readonly entries: readonly LogEntry[];
+  /** Each attributed event's live profile as the batch left it. */
+  readonly profileOf: ReadonlyMap<number, string>;
+}
+
+/**
  * One batch of the unify stage, in the caller's transaction: identity (which profile each
  * event belongs to, merges), then traits and companies, then the checkpoint — all or nothing.
- * Returns how many events it consumed.
+ * Returns what it consumed (undefined when nothing was new).
  */
 export async function runUnifyBatch(
   db: Kysely<Database>,
   kind: StoreKind,
   identity: IdentityService,
   limit: number,
-): Promise<number> {
+): Promise<UnifiedBatch | undefined> {
   const position = await lockCheckpoint(db, kind, UNIFY_STAGE);
   const entries = await readLogAfter(db, kind, position, limit);
   const last = entries.at(-1);
-  if (!last) return 0;
+  if (!last) return undefined;
+  const profileOf = new Map<number, string>();
   for (const [workspaceId, ofWorkspace] of byWorkspace(entries)) {
-    await unifyWorkspace(db, identity, workspaceId, ofWorkspace);
+    await unifyWorkspace(db, identity, workspaceId, ofWorkspace, profileOf);
   }
   await saveCheckpoint(db, UNIFY_STAGE, last.position);
-  return entries.length;
+  return { from: position, to: last.position, entries, profileOf };
 }
 
 async function unifyWorkspace(
@@ -47,6 +60,7 @@ async function unifyWorkspace(
   identity: IdentityService,
   workspaceId: string,
   entries: LogEntry[],
+  profileOf: Map<number, string>,
 ) {
   const rules = await identity.rules(workspaceId, db);
   const found = entries.map((entry) => identifiersOfEvent(entry.event, rules));
@@ -85,6 +99,7 @@ async function unifyWorkspace(
     }
   });
   const root = (profileId: string) => graph.root(profileId);
+  for (const a of attributions) profileOf.set(a.seq, root(a.profileId));
   await saveGraph(db, workspaceId, graph, attributions);
   await projectTraits(db, workspaceId, {
     writes: traitWrites.map((w) => ({ ...w, profileId: root(w.profileId) })),

@@ -2,6 +2,7 @@ import {
   CompiledQuery,
   type DatabaseConnection,
   type Driver,
+  SelectQueryNode,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
@@ -13,7 +14,7 @@ import type { WriteTurn } from './write-turn.js';
  * later gets SQLITE_BUSY at once (no busy wait) when another connection — the pipeline's
  * thread, the WAL checkpointer — holds the write lock at that moment; taking the lock up front
  * waits for it instead (busy_timeout). Between this process's threads the wait happens before
- * `BEGIN`, on the write turn, without blocking the thread.
+ * `BEGIN` (or before a write outside any transaction), on the write turn, without blocking.
  */
 export class ImmediateSqliteDialect extends SqliteDialect {
   constructor(
@@ -29,6 +30,9 @@ export class ImmediateSqliteDialect extends SqliteDialect {
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
+  private inTransaction = false;
+  private turnTaking: DatabaseConnection | undefined;
+
   constructor(
     settings: SqliteDialectConfig,
     private readonly turn: WriteTurn,
@@ -36,12 +40,27 @@ class ImmediateSqliteDriver extends SqliteDriver {
     super(settings);
   }
 
+  /** The one connection, whose writes outside transactions also wait for the write turn. */
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    this.turnTaking ??= {
+      executeQuery: <R>(query: CompiledQuery) =>
+        this.inTransaction || isRead(query)
+          ? connection.executeQuery<R>(query)
+          : this.turn.hold(() => connection.executeQuery<R>(query)),
+      streamQuery: <R>(query: CompiledQuery, chunkSize?: number) =>
+        connection.streamQuery<R>(query, chunkSize),
+    };
+    return this.turnTaking;
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await this.turn.acquire();
+    this.inTransaction = true;
     try {
       await connection.executeQuery(CompiledQuery.raw('begin immediate'));
     } catch (error) {
-      this.turn.release();
+      this.endTransaction();
       throw error;
     }
   }
@@ -50,7 +69,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
     try {
       await super.commitTransaction(connection);
     } finally {
-      this.turn.release();
+      this.endTransaction();
     }
   }
 
@@ -58,7 +77,17 @@ class ImmediateSqliteDriver extends SqliteDriver {
     try {
       await super.rollbackTransaction(connection);
     } finally {
-      this.turn.release();
+      this.endTransaction();
     }
   }
+
+  private endTransaction(): void {
+    this.inTransaction = false;
+    this.turn.release();
+  }
+}
+
+/** Statements that cannot write: everything else takes the write turn. */
+function isRead(query: CompiledQuery): boolean {
+  return SelectQueryNode.is(query.query) || /^\s*(select|pragma|explain)\b/i.test(query.sql);
 }

@@ -68,10 +68,9 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   // SQLite's default page cache is 2 MB: a pipeline batch touches more index pages than that and
-  // would re-read them (and spill dirty ones) every time. 64 MB per connection, plus reads
-  // through a memory map, keep the hot parts of the indexes in memory.
+  // would re-read them (and spill dirty ones) every time. 64 MB per connection keeps the hot
+  // parts of the indexes in memory.
   sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('mmap_size = 1073741824');
   // A file store checkpoints from a worker thread; the built-in checkpoint stays as a safety net
   // (at ~256 MB of WAL) should that thread ever fall behind.
   const checkpointer =
