@@ -233,12 +233,10 @@ async function streamEvents(engine, source) {
         messageId: `p${browsing++}`,
       });
     }
-    const ids = orders;
-    const ids = calls.map((c) => profileId(Number(c.userId.slice(5))));
     pending.push(
       engine.collector.collect({ source, calls, request: {} }).then(() => {
         const now = performance.now();
-        for (const id of ids) acceptedAt.set(id, now);
+        for (const id of orders) acceptedAt.set(id, now);
       }),
     );
     sent += calls.length;
