@@ -197,6 +197,8 @@ async function streamEvents(engine, source) {
     }
   });
   engine.pipeline.start((error) => console.error(error));
+  // Steady state, as in a running server: the pipeline thread has booted before traffic starts.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
   const perTick = Math.max(1, Math.round(RATE / 100));
   const total = RATE * STREAM_SECONDS;
   const started = performance.now();
