@@ -28,11 +28,30 @@ describe.each(ENGINES)('computed traits and audiences over time on %s', (kind) =
     };
     return { workspaceId, send };
   }
+  let loopRunning = false;
   async function settle() {
+    if (loopRunning) return waitForLoop();
     await engine.pipeline.catchUp();
     await engine.segment.catchUp();
     await engine.pipeline.catchUp();
     await engine.segment.catchUp();
+  }
+  /** Until both stages have consumed the whole log (their own Audience events included). */
+  async function waitForLoop() {
+    for (let attempt = 0; attempt < 500; attempt++) {
+      const head = await engine.store.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .executeTakeFirst();
+      const checkpoints = await engine.store.db
+        .selectFrom('pipeline_checkpoints')
+        .select(['stage', 'seq'])
+        .execute();
+      const at = (stage: string) => Number(checkpoints.find((c) => c.stage === stage)?.seq ?? -1);
+      if (at('unify') === Number(head?.seq) && at('segment') === Number(head?.seq)) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the pipeline loop did not catch up');
   }
   const at = (daysAgo: number) => new Date(now - daysAgo * DAY).toISOString();
 
@@ -160,9 +179,32 @@ describe.each(ENGINES)('computed traits and audiences over time on %s', (kind) =
     expect(self.ok).toBe(false);
   });
 
-  it('carries computed traits and memberships to the survivor of a merge', async () => {
-    now = START;
-    const { workspaceId, send } = await workspace();
+  // Through catch-up (each stage reads the log) and through the running loop (unify hands its
+  // batch, merges included, to the segment stage).
+  it.each(['catch-up', 'running pipeline'])(
+    'carries computed traits and memberships to the survivor of a merge (%s)',
+    async (mode) => {
+      now = START;
+      const { workspaceId, send } = await workspace();
+      if (mode === 'running pipeline') {
+        engine.pipeline.start((error) => {
+          throw error;
+        });
+        loopRunning = true;
+      }
+      try {
+        await mergeScenario(workspaceId, send);
+      } finally {
+        loopRunning = false;
+        await engine.pipeline.stop();
+      }
+    },
+  );
+
+  async function mergeScenario(
+    workspaceId: string,
+    send: (...calls: Record<string, unknown>[]) => Promise<void>,
+  ) {
     const orders = await engine.computedTraits.create(workspaceId, {
       name: 'orders',
       kind: 'count',
@@ -201,5 +243,5 @@ describe.each(ENGINES)('computed traits and audiences over time on %s', (kind) =
     expect(merged.computedTraits).toEqual({ orders: 4 });
     const members = await engine.audiences.members(workspaceId, audienceId, { limit: 10 });
     expect(members.data.map((m) => m.profileId)).toEqual([merged.id]);
-  });
+  }
 });

@@ -30,9 +30,9 @@ export interface SegmentStageOptions {
 
 /**
  * The log's consumer after unify, with its own checkpoint (`segment`), run by the pipeline after
- * each unify batch: folds each event into
- * computed traits, re-evaluates the touched profiles against every audience in memory, and on
- * each turn re-checks what time alone changes (expired trait buckets, due window edges).
+ * each unify batch: folds each event into computed traits, re-evaluates the touched profiles
+ * against every audience in memory, and on each turn re-checks what time alone changes (expired
+ * trait buckets, due window edges).
  */
 export class SegmentStage {
   private turn: Promise<unknown> = Promise.resolve();
@@ -113,7 +113,7 @@ export class SegmentStage {
       const touch = (workspaceId: string, profileId: string) =>
         touched.set(workspaceId, (touched.get(workspaceId) ?? new Set()).add(profileId));
       for (const [workspaceId, events] of byWorkspace(entries)) {
-        const known = fresh ? handOff.profileOf : undefined;
+        const known = fresh ? handOff : undefined;
         for (const id of await this.applyEvents(trx, workspaceId, events, position.seq, known))
           touch(workspaceId, id);
       }
@@ -145,7 +145,7 @@ export class SegmentStage {
     workspaceId: string,
     events: readonly StoredEvent[],
     checkpointSeq: number,
-    knownProfiles: ReadonlyMap<number, string> | undefined,
+    unified: UnifiedBatch | undefined,
   ): Promise<Set<string>> {
     const touched = new Set<string>();
     // A workspace without computed traits or audiences has nothing to keep here: skip its
@@ -156,14 +156,16 @@ export class SegmentStage {
     ]);
     if (definitions.length === 0 && audiences.length === 0) return touched;
     const ruleEvents = new Set(eventReadsOf(audiences.map((a) => a.rule)).names);
-    const profileOf = knownProfiles
-      ? profilesAmong(knownProfiles, events)
+    const profileOf = unified
+      ? profilesAmong(unified.profileOf, events)
       : await profilesOfEvents(
           trx,
           workspaceId,
           events.map((e) => e.seq),
         );
-    const { survivors, merged } = await mergesBy(trx, workspaceId, events, profileOf);
+    const { survivors, merged } = unified
+      ? mergesAmong(unified.merges, workspaceId)
+      : await mergesBy(trx, workspaceId, events, profileOf);
     if (merged.length > 0) {
       // The survivor's computed traits count the merged profile's past events from now on;
       // this batch's events are folded next, as for any profile.
@@ -241,6 +243,15 @@ async function profilesOfEvents(db: Kysely<Database>, workspaceId: string, seqs:
       if (row.workspace_id === workspaceId) profileOf.set(Number(row.seq), row.profile_id);
   }
   return profileOf;
+}
+
+/** The merges of one workspace in a unify batch. */
+function mergesAmong(merges: UnifiedBatch['merges'], workspaceId: string) {
+  const ofWorkspace = merges.filter((m) => m.workspaceId === workspaceId);
+  return {
+    survivors: [...new Set(ofWorkspace.map((m) => m.survivorId))],
+    merged: ofWorkspace.map((m) => m.mergedId),
+  };
 }
 
 /** Event types that set a profile's traits or company links. */

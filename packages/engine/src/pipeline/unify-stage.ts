@@ -30,6 +30,8 @@ export interface UnifiedBatch {
   readonly entries: readonly LogEntry[];
   /** Each attributed event's live profile as the batch left it. */
   readonly profileOf: ReadonlyMap<number, string>;
+  /** The merges the batch made: each merged-away profile and the live profile it is now part of. */
+  readonly merges: readonly { workspaceId: string; survivorId: string; mergedId: string }[];
 }
 
 /**
@@ -47,12 +49,18 @@ export async function runUnifyBatch(
   const entries = await readLogAfter(db, kind, position, limit);
   const last = entries.at(-1);
   if (!last) return undefined;
-  const profileOf = new Map<number, string>();
+  const batch: UnifiedBatch & { profileOf: Map<number, string>; merges: UnifiedBatch['merges'][number][] } = {
+    from: position,
+    to: last.position,
+    entries,
+    profileOf: new Map(),
+    merges: [],
+  };
   for (const [workspaceId, ofWorkspace] of byWorkspace(entries)) {
-    await unifyWorkspace(db, identity, workspaceId, ofWorkspace, profileOf);
+    await unifyWorkspace(db, identity, workspaceId, ofWorkspace, batch);
   }
   await saveCheckpoint(db, UNIFY_STAGE, last.position);
-  return { from: position, to: last.position, entries, profileOf };
+  return batch;
 }
 
 async function unifyWorkspace(
@@ -60,7 +68,7 @@ async function unifyWorkspace(
   identity: IdentityService,
   workspaceId: string,
   entries: LogEntry[],
-  profileOf: Map<number, string>,
+  batch: { readonly profileOf: Map<number, string>; readonly merges: UnifiedBatch['merges'][number][] },
 ) {
   const rules = await identity.rules(workspaceId, db);
   const found = entries.map((entry) => identifiersOfEvent(entry.event, rules));
@@ -99,7 +107,9 @@ async function unifyWorkspace(
     }
   });
   const root = (profileId: string) => graph.root(profileId);
-  for (const a of attributions) profileOf.set(a.seq, root(a.profileId));
+  for (const a of attributions) batch.profileOf.set(a.seq, root(a.profileId));
+  for (const m of graph.merges)
+    batch.merges.push({ workspaceId, survivorId: root(m.survivorId), mergedId: m.profileId });
   await saveGraph(db, workspaceId, graph, attributions);
   await projectTraits(db, workspaceId, {
     writes: traitWrites.map((w) => ({ ...w, profileId: root(w.profileId) })),
