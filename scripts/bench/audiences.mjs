@@ -99,7 +99,9 @@ try {
     ],
   ]);
 } finally {
-  rmSync(dataDir, { recursive: true, force: true });
+  // BENCH_KEEP_DATA=1 keeps the store, to study query plans on it.
+  if (process.env.BENCH_KEEP_DATA === '1') console.log(`data kept in ${dataDir}`);
+  else rmSync(dataDir, { recursive: true, force: true });
 }
 
 /** Profiles (user id, plan trait) and their events, written as unify would have left them. */

@@ -42,5 +42,5 @@ export async function previewRule(
     select p.profile_id, count(*) over () as matching ${matching(query)}
     order by p.profile_id limit ${sampleSize}`.execute(query.db);
   // No row: no profile meets the rule.
-  return { count: rows[0]?.matching ?? 0, sample: rows.map((row) => row.profile_id) };
+  return { count: Number(rows[0]?.matching ?? 0), sample: rows.map((row) => row.profile_id) };
 }

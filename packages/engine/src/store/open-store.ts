@@ -71,6 +71,8 @@ function openSqlite(options: StoreOptions): Store {
   // would re-read them (and spill dirty ones) every time. 64 MB per connection keeps the hot
   // parts of the indexes in memory.
   sqlite.pragma('cache_size = -65536');
+  // Sorts and IN-lists of audience queries (hundreds of thousands of ids) stay in memory.
+  sqlite.pragma('temp_store = MEMORY');
   // A file store checkpoints from a worker thread; the built-in checkpoint stays as a safety net
   // (at ~256 MB of WAL) should that thread ever fall behind.
   const checkpointer =
