@@ -3,9 +3,17 @@ import { eventLog } from './0002-event-log.js';
 import { unify } from './0003-unify.js';
 import { imports } from './0004-imports.js';
 import { audiences } from './0005-audiences.js';
+import { traitConditions } from './0006-trait-conditions.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in the order it runs. Append only. */
-export const MIGRATIONS: readonly Migration[] = [foundation, eventLog, unify, imports, audiences];
+export const MIGRATIONS: readonly Migration[] = [
+  foundation,
+  eventLog,
+  unify,
+  imports,
+  audiences,
+  traitConditions,
+];

@@ -1,0 +1,16 @@
+import type { Migration } from './migration.js';
+
+/**
+ * Audience trait conditions read one trait of every profile (`plan = 'pro'`): by name, not a scan
+ * of every trait of every profile.
+ */
+export const traitConditions: Migration = {
+  name: '0006-trait-conditions',
+  async up(db) {
+    await db.schema
+      .createIndex('profile_traits_by_name')
+      .on('profile_traits')
+      .columns(['workspace_id', 'name'])
+      .execute();
+  },
+};
