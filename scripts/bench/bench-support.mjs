@@ -22,7 +22,9 @@ export function freePort() {
 /** Starts `tandem start` in its own process and waits until /readyz answers 200. */
 export async function startServer(env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [`${root}packages/server/dist/cli.js`, 'start'], {
+  // BENCH_SERVER_NODE_ARGS: flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, `${root}packages/server/dist/cli.js`, 'start'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), TANDEM_LOG_LEVEL: 'warn', ...env },
     // Its logs (warnings and errors only) go to our stderr, out of the printed figures.
     stdio: ['ignore', 2, 'inherit'],
