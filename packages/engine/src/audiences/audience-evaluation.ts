@@ -1,7 +1,8 @@
-import { type Kysely, sql } from 'kysely';
-import type { Database, StoreKind } from '../store/index.js';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Database, jsonValueSql, type StoreKind } from '../store/index.js';
 import type { RuleNode } from './compiled-rule.js';
 import { isoAt } from './condition-match.js';
+import { conditionSql } from './condition-sql.js';
 import type { MembershipChange } from './membership-changes.js';
 import { recordChanges, saveRechecks } from './membership-changes.js';
 import { eventReadsOf, loadProfileFacts } from './profile-facts.js';
@@ -111,22 +112,26 @@ export async function evaluateAudience(
   return changes;
 }
 
-async function scheduleWindowEdges(scope: Scope, audience: CompiledAudience): Promise<void> {
+/**
+ * Schedules the re-check of every profile whose membership time alone can change: holders of an
+ * event inside a rule's window, or of a date (trait or computed trait) that a `within_last`
+ * condition will see leave, or enter, its window.
+ */
+async function scheduleWindowEdges(
+  scope: Scope & { kind: StoreKind },
+  audience: CompiledAudience,
+): Promise<void> {
   await scope.db
     .deleteFrom('audience_rechecks')
     .where('workspace_id', '=', scope.workspaceId)
     .where('audience_id', '=', audience.id)
     .execute();
-  const windows = windowedEvents(audience.rule);
-  if (windows.length === 0) return;
   const candidates = new Set<string>();
-  for (const { name, withinMs } of windows) {
-    const { rows } = await sql<{ profile_id: string }>`select distinct profile_id from profile_events
-      where workspace_id = ${scope.workspaceId} and event = ${name} and timestamp >= ${isoAt(scope.now - withinMs)}`.execute(
-      scope.db,
-    );
+  for (const query of timeBoundQueries(scope, audience.rule)) {
+    const { rows } = await query.execute(scope.db);
     for (const row of rows) candidates.add(row.profile_id);
   }
+  if (candidates.size === 0) return;
   const ids = [...candidates];
   for (let start = 0; start < ids.length; start += 5000) {
     const chunk = ids.slice(start, start + 5000);
@@ -141,12 +146,50 @@ async function scheduleWindowEdges(scope: Scope, audience: CompiledAudience): Pr
   }
 }
 
-function windowedEvents(node: RuleNode): { name: string; withinMs: number }[] {
-  if (node.kind === 'all' || node.kind === 'any') return node.children.flatMap(windowedEvents);
-  if (node.kind === 'not') return windowedEvents(node.child);
-  return node.kind === 'event' && node.withinMs !== null
-    ? [{ name: node.name, withinMs: node.withinMs }]
-    : [];
+/** For each leaf of the rule that time alone can flip, the query of profiles it may flip for. */
+function timeBoundQueries(
+  scope: Scope & { kind: StoreKind },
+  node: RuleNode,
+): RawBuilder<{ profile_id: string }>[] {
+  const { kind, workspaceId, now } = scope;
+  switch (node.kind) {
+    case 'all':
+    case 'any':
+      return node.children.flatMap((child) => timeBoundQueries(scope, child));
+    case 'not':
+      return timeBoundQueries(scope, node.child);
+    case 'event':
+      return node.withinMs === null
+        ? []
+        : [
+            sql<{ profile_id: string }>`select distinct profile_id from profile_events
+              where workspace_id = ${workspaceId} and event = ${node.name} and timestamp >= ${isoAt(now - node.withinMs)}`,
+          ];
+    case 'trait':
+    case 'computed': {
+      const condition = node.condition;
+      if (condition.op !== 'within_last') return [];
+      // Dates still in the window or ahead of it (a superset: dates compare as text).
+      const inWindowOrLater = (column: RawBuilder<unknown>) =>
+        conditionSql(
+          kind,
+          jsonValueSql(kind, column, { path: [], documentIsText: true }),
+          { op: 'after', value: isoAt(now - condition.ms - 1) },
+          now,
+        );
+      return node.kind === 'trait'
+        ? [
+            sql<{ profile_id: string }>`select t.profile_id from profile_traits t
+              where t.workspace_id = ${workspaceId} and t.name = ${node.name} and ${inWindowOrLater(sql`t.value`)}`,
+          ]
+        : [
+            sql<{ profile_id: string }>`select c.profile_id from computed_trait_values c
+              where c.workspace_id = ${workspaceId} and c.trait_id = ${node.traitId} and ${inWindowOrLater(sql`c.value`)}`,
+          ];
+    }
+    default:
+      return [];
+  }
 }
 
 async function liveProfiles(scope: Scope, profileIds: readonly string[]): Promise<string[]> {

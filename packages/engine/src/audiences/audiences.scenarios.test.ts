@@ -179,6 +179,23 @@ describe.each(ENGINES)('computed traits and audiences over time on %s', (kind) =
     expect(self.ok).toBe(false);
   });
 
+  it('lets a member leave when a date trait leaves its window, after a full evaluation', async () => {
+    now = START;
+    const { workspaceId, send } = await workspace();
+    await send({ type: 'identify', userId: 'eve', traits: { signedUpAt: at(25) }, timestamp: at(25) });
+    // Created after the data: the full evaluation (SQL) admits Eve, and must schedule her exit.
+    const created = await engine.audiences.create(workspaceId, {
+      name: 'Signed up this month',
+      rule: { trait: 'signedUpAt', op: 'within_last', value: '30d' },
+    });
+    if (!created.ok) throw new Error('not created');
+    const members = () => engine.audiences.members(workspaceId, created.value.id, { limit: 10 });
+    expect((await members()).data).toHaveLength(1);
+    now = START + 6 * DAY;
+    await settle();
+    expect((await members()).data).toEqual([]);
+  });
+
   // Through catch-up (each stage reads the log) and through the running loop (unify hands its
   // batch, merges included, to the segment stage).
   it.each(['catch-up', 'running pipeline'])(
