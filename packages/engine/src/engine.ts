@@ -69,6 +69,10 @@ export class Engine {
     this.pipeline = new Pipeline(store, this.identity, this.log, options.pipeline, this.segment);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
+    // A full evaluation's SQL runs where the pipeline runs: in its thread, off the event loop.
+    this.audiences.evaluateWith((workspaceId, audienceId) =>
+      this.pipeline.evaluateAudienceInThread(workspaceId, audienceId),
+    );
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */

@@ -136,6 +136,43 @@ describe('the tandem CLI on embedded storage', () => {
       expect((await counters.json()).events).toBeGreaterThan(200);
     });
 
+    it('evaluates audiences in the pipeline thread, and keeps them current as events arrive', async () => {
+      const admin = { authorization: `Bearer ${env.TANDEM_ADMIN_TOKEN}`, 'content-type': 'application/json' };
+      const created = await fetch(`${server.url}/api/v1/audiences`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ name: 'Ordered', rule: { event: 'Order Completed' } }),
+      });
+      expect(created.status).toBe(201);
+      const audience = (await created.json()) as { id: string };
+      const members = async () =>
+        (
+          (await (
+            await fetch(`${server.url}/api/v1/audiences/${audience.id}/members?limit=1000`, {
+              headers: admin,
+            })
+          ).json()) as { data: { profileId: string }[] }
+        ).data;
+      // The imported orders' customers (k1, k2) and the demo's buyers, evaluated before the answer.
+      const before = await members();
+      expect(before.length).toBeGreaterThanOrEqual(2);
+
+      // A new customer's first order: the pipeline thread lets them in, with no request of ours.
+      const basic = `Basic ${Buffer.from(`${env.TANDEM_WRITE_KEY}:`).toString('base64')}`;
+      const tracked = await fetch(`${server.url}/v1/track`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'new-buyer', event: 'Order Completed', properties: { total: 5 } }),
+      });
+      expect(tracked.status).toBe(200);
+      let after = before;
+      for (let attempt = 0; attempt < 100 && after.length === before.length; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        after = await members();
+      }
+      expect(after.length).toBe(before.length + 1);
+    });
+
     it('shuts down gracefully on SIGTERM', async () => {
       const exited = new Promise<number | null>((resolve) => server.child.on('exit', resolve));
       server.child.kill('SIGTERM');

@@ -25,6 +25,8 @@ import { previewRule } from './rule-query.js';
 
 /** Audiences: definitions, preview, members; creating or editing one evaluates everyone. */
 export class AudiencesService {
+  private delegate: ((workspaceId: string, audienceId: string) => Promise<boolean>) | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly deps: {
@@ -173,7 +175,28 @@ export class AudiencesService {
     return rows.map(audienceOf);
   }
 
+  /**
+   * Where full evaluations run: `delegate` runs one elsewhere (the pipeline thread) and
+   * resolves true, or resolves false to have it run here.
+   */
+  evaluateWith(delegate: (workspaceId: string, audienceId: string) => Promise<boolean>): void {
+    this.delegate = delegate;
+  }
+
+  /** Evaluates a stored audience in full, here (what a delegate runs). */
+  async evaluateStored(workspaceId: string, audienceId: string): Promise<void> {
+    const audience = await this.get(workspaceId, audienceId);
+    const compiled = await this.compile(workspaceId, audience.rule, audienceId);
+    if (!compiled.ok) throw new AppError('validation_failed', `Audience ${audienceId} no longer compiles`);
+    await this.evaluateHere(workspaceId, { id: audienceId, name: audience.name, rule: compiled.value });
+  }
+
   private async evaluate(workspaceId: string, audience: CompiledAudience): Promise<void> {
+    if (this.delegate && (await this.delegate(workspaceId, audience.id))) return;
+    await this.evaluateHere(workspaceId, audience);
+  }
+
+  private async evaluateHere(workspaceId: string, audience: CompiledAudience): Promise<void> {
     const { db, kind } = this.store;
     // The Audience Entered / Exited events commit with the memberships they report.
     await db.transaction().execute(async (trx) => {

@@ -14,12 +14,24 @@ export interface PipelineThreadData {
 export interface PipelineThread {
   /** New events are in the log (posted, so the thread skips the rest of its idle wait). */
   wake(): void;
+  /** Has the thread evaluate a stored audience in full; resolves once it is recorded. */
+  evaluateAudience(workspaceId: string, audienceId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** A full evaluation the main thread asks of the pipeline thread. */
+export interface EvaluationRequest {
+  readonly requestId: number;
+  readonly workspaceId: string;
+  readonly audienceId: string;
+}
+
 /** Messages between this thread and the pipeline thread. */
-export type ToPipelineThread = 'wake' | 'stop';
-export type FromPipelineThread = { readonly error: string } | { readonly changes: readonly unknown[] };
+export type ToPipelineThread = 'wake' | 'stop' | { readonly evaluate: EvaluationRequest };
+export type FromPipelineThread =
+  | { readonly error: string }
+  | { readonly changes: readonly unknown[] }
+  | { readonly evaluated: { readonly requestId: number; readonly error?: string } };
 
 const WORKER = new URL('./pipeline-worker.js', import.meta.url);
 
@@ -45,16 +57,36 @@ export function startPipelineThread(
       resolve();
     });
   });
+  const evaluations = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  let nextRequestId = 1;
   worker.on('message', (message: FromPipelineThread) => {
     if ('error' in message) onError(new Error(message.error));
-    else handlers.onChanges(message.changes);
+    else if ('changes' in message) handlers.onChanges(message.changes);
+    else {
+      const { requestId, error } = message.evaluated;
+      const pending = evaluations.get(requestId);
+      evaluations.delete(requestId);
+      if (error === undefined) pending?.resolve();
+      else pending?.reject(new Error(error));
+    }
   });
   worker.on('error', onError);
+  worker.once('exit', () => {
+    for (const pending of evaluations.values()) pending.reject(new Error('the pipeline thread stopped'));
+    evaluations.clear();
+  });
   const post = (message: ToPipelineThread) => {
     if (!exited) worker.postMessage(message);
   };
   return {
     wake: () => post('wake'),
+    evaluateAudience: (workspaceId, audienceId) =>
+      new Promise<void>((resolve, reject) => {
+        if (exited) return reject(new Error('the pipeline thread stopped'));
+        const requestId = nextRequestId++;
+        evaluations.set(requestId, { resolve, reject });
+        post({ evaluate: { requestId, workspaceId, audienceId } });
+      }),
     stop: async () => {
       // Finishes its current batch, closes its connection, then exits.
       post('stop');

@@ -42,6 +42,16 @@ parentPort?.on('message', async (message: ToPipelineThread) => {
     pipeline.wake();
     return;
   }
+  if (typeof message === 'object') {
+    const { requestId, workspaceId, audienceId } = message.evaluate;
+    try {
+      await engine.audiences.evaluateStored(workspaceId, audienceId);
+      post({ evaluated: { requestId } });
+    } catch (error) {
+      post({ evaluated: { requestId, error: error instanceof Error ? error.message : String(error) } });
+    }
+    return;
+  }
   await pipeline.stop();
   await engine.close();
   parentPort?.close();

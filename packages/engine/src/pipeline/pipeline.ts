@@ -120,6 +120,16 @@ export class Pipeline {
     this.wakeSleeper?.();
   }
 
+  /**
+   * Runs a full audience evaluation in the pipeline thread when one runs (its SQL would block
+   * this thread's event loop for seconds on a large workspace); false when there is none.
+   */
+  async evaluateAudienceInThread(workspaceId: string, audienceId: string): Promise<boolean> {
+    if (!this.thread) return false;
+    await this.thread.evaluateAudience(workspaceId, audienceId);
+    return true;
+  }
+
   /** Finishes the current batch and stops. */
   async stop(): Promise<void> {
     await this.thread?.stop();
