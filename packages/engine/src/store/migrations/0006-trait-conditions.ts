@@ -1,8 +1,9 @@
 import type { Migration } from './migration.js';
 
 /**
- * Audience trait conditions read one trait of every profile (`plan = 'pro'`): by name, not a scan
- * of every trait of every profile.
+ * Audience trait conditions read one trait of every profile (`plan = 'pro'`): by name (and, for
+ * equality, by the value's JSON text), not a scan of every trait of every profile. Covering: the
+ * profile id comes from the index.
  */
 export const traitConditions: Migration = {
   name: '0006-trait-conditions',
@@ -10,7 +11,7 @@ export const traitConditions: Migration = {
     await db.schema
       .createIndex('profile_traits_by_name')
       .on('profile_traits')
-      .columns(['workspace_id', 'name'])
+      .columns(['workspace_id', 'name', 'value', 'profile_id'])
       .execute();
   },
 };
