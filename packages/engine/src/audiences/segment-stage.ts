@@ -8,7 +8,7 @@ import {
   SEGMENT_STAGE,
 } from '../computed-traits/index.js';
 import { chunksOf } from '../identity/index.js';
-import { type LogEntry, type LogPosition, readLogAfter } from '../log/index.js';
+import { entriesByWorkspace, type LogPosition, readLogAfter } from '../log/index.js';
 import {
   lockCheckpoint,
   readCheckpoint,
@@ -112,7 +112,8 @@ export class SegmentStage {
       const touched = new Map<string, Set<string>>();
       const touch = (workspaceId: string, profileId: string) =>
         touched.set(workspaceId, (touched.get(workspaceId) ?? new Set()).add(profileId));
-      for (const [workspaceId, events] of byWorkspace(entries)) {
+      for (const [workspaceId, ofWorkspace] of entriesByWorkspace(entries)) {
+        const events = ofWorkspace.map((entry) => entry.event);
         const known = fresh ? handOff : undefined;
         for (const id of await this.applyEvents(trx, workspaceId, events, position.seq, known))
           touch(workspaceId, id);
@@ -256,16 +257,6 @@ function mergesAmong(merges: UnifiedBatch['merges'], workspaceId: string) {
 
 /** Event types that set a profile's traits or company links. */
 const TRAIT_SETTING_TYPES = new Set(['identify', 'group', 'alias']);
-
-function byWorkspace(entries: readonly LogEntry[]): Map<string, StoredEvent[]> {
-  const groups = new Map<string, StoredEvent[]>();
-  for (const { workspaceId, event } of entries) {
-    const group = groups.get(workspaceId) ?? [];
-    groups.set(workspaceId, group);
-    group.push(event);
-  }
-  return groups;
-}
 
 /**
  * Merges these events caused (still in force), found from the events' live profiles down the

@@ -1,5 +1,5 @@
 import type { ComputedTrait, CreateComputedTrait, ErrorDetail, UpdateComputedTrait } from '@tandem/contract';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { compileWhere } from '../audiences/compiled-rule.js';
 import { AppError, type Result } from '../errors/index.js';
 import { chunksOf } from '../identity/index.js';
@@ -171,20 +171,12 @@ export class ComputedTraitsService {
           .where('trait_id', '=', definition.id)
           .where('profile_id', 'in', chunk)
           .execute();
-        const { rows } = await sql<{ profile_id: string; seq: number; timestamp: string; payload: unknown }>`
-          select pe.profile_id, pe.seq, pe.timestamp, e.payload from profile_events pe
-          join events e on e.seq = pe.seq and e.workspace_id = pe.workspace_id
-          where pe.workspace_id = ${workspaceId} and pe.profile_id in (${sql.join(chunk)})
-            and coalesce(pe.event, '') = ${definition.event} and pe.seq <= ${upToSeq}`.execute(db);
-        const counted = rows
-          .map((row) => ({
-            profileId: row.profile_id,
-            seq: Number(row.seq),
-            event: definition.event,
-            timestamp: row.timestamp,
-            properties: propertiesOf(fromJson<Record<string, unknown>>(row.payload)),
-          }))
-          .filter((e) => eventCounts(definition, e.properties, now));
+        // coalesce(): keeps the planner on the per-profile index, not every event of that name.
+        const counted = await countedEvents(db, workspaceId, definition, {
+          where: sql`pe.profile_id in (${sql.join(chunk)}) and coalesce(pe.event, '') = ${definition.event}`,
+          upToSeq,
+          now,
+        });
         await foldEvents(db, workspaceId, { definition, events: counted, now, fresh: true });
       }
     }
@@ -206,21 +198,12 @@ export class ComputedTraitsService {
         .where('workspace_id', '=', workspaceId)
         .where('trait_id', '=', definition.id)
         .execute();
-      const events = await sql<{ profile_id: string; seq: number; timestamp: string; payload: unknown }>`
-        select pe.profile_id, pe.seq, pe.timestamp, e.payload from profile_events pe
-        join events e on e.seq = pe.seq and e.workspace_id = pe.workspace_id
-        where pe.workspace_id = ${workspaceId} and pe.event = ${definition.event} and pe.seq <= ${upTo}`.execute(
-        trx,
-      );
       const now = this.clock();
-      const profiled = events.rows.map((row) => ({
-        profileId: row.profile_id,
-        seq: Number(row.seq),
-        event: definition.event,
-        timestamp: row.timestamp,
-        properties: propertiesOf(fromJson<Record<string, unknown>>(row.payload)),
-      }));
-      const counted = profiled.filter((e) => eventCounts(definition, e.properties, now));
+      const counted = await countedEvents(trx, workspaceId, definition, {
+        where: sql`pe.event = ${definition.event}`,
+        upToSeq: upTo,
+        now,
+      });
       await foldEvents(trx, workspaceId, { definition, events: counted, now, fresh: true });
     });
   }
@@ -234,6 +217,28 @@ export class ComputedTraitsService {
       .executeTakeFirst();
     if (taken) throw new AppError('conflict', `A computed trait is already named "${name}"`);
   }
+}
+
+/** The logged events a trait counts (`where` picks them in `profile_events pe`), up to a seq. */
+async function countedEvents(
+  db: Kysely<Database>,
+  workspaceId: string,
+  definition: TraitDefinition,
+  options: { where: RawBuilder<unknown>; upToSeq: number; now: number },
+): Promise<ProfiledEvent[]> {
+  const { rows } = await sql<{ profile_id: string; seq: number; timestamp: string; payload: unknown }>`
+    select pe.profile_id, pe.seq, pe.timestamp, e.payload from profile_events pe
+    join events e on e.seq = pe.seq and e.workspace_id = pe.workspace_id
+    where pe.workspace_id = ${workspaceId} and ${options.where} and pe.seq <= ${options.upToSeq}`.execute(db);
+  return rows
+    .map((row) => ({
+      profileId: row.profile_id,
+      seq: Number(row.seq),
+      event: definition.event,
+      timestamp: row.timestamp,
+      properties: propertiesOf(fromJson<Record<string, unknown>>(row.payload)),
+    }))
+    .filter((e) => eventCounts(definition, e.properties, options.now));
 }
 
 /** The checkpoint of the stage that feeds computed traits and audiences. */

@@ -1,6 +1,7 @@
 export { appendWithin } from './append-within.js';
 export { EventLog, type EventLogOptions } from './event-log.js';
 export {
+  entriesByWorkspace,
   eventsBySeq,
   hasUnreadUpTo,
   LOG_START,

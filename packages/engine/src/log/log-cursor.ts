@@ -23,6 +23,17 @@ export interface LogEntry {
 
 export const LOG_START: LogPosition = { txid: 0, seq: 0 };
 
+/** Log entries grouped by workspace, each group in log order. */
+export function entriesByWorkspace(entries: readonly LogEntry[]): Map<string, LogEntry[]> {
+  const groups = new Map<string, LogEntry[]>();
+  for (const entry of entries) {
+    const group = groups.get(entry.workspaceId) ?? [];
+    groups.set(entry.workspaceId, group);
+    group.push(entry);
+  }
+  return groups;
+}
+
 const COLUMN_LIST =
   'seq, workspace_id, event_id, source_id, message_id, type, event, user_id, anonymous_id, timestamp, original_timestamp, sent_at, received_at, payload';
 const COLUMNS = sql.raw(COLUMN_LIST);

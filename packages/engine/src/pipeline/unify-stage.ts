@@ -12,7 +12,7 @@ import {
   loadSeparations,
   saveGraph,
 } from '../identity/index.js';
-import { type LogEntry, type LogPosition, readLogAfter } from '../log/index.js';
+import { entriesByWorkspace, type LogEntry, type LogPosition, readLogAfter } from '../log/index.js';
 import { type GroupWrite, projectCompanies, projectTraits, type TraitWrite } from '../profiles/index.js';
 import type { Database, StoreKind } from '../store/index.js';
 import { lockCheckpoint, saveCheckpoint } from './checkpoints.js';
@@ -56,7 +56,7 @@ export async function runUnifyBatch(
     profileOf: new Map(),
     merges: [],
   };
-  for (const [workspaceId, ofWorkspace] of byWorkspace(entries)) {
+  for (const [workspaceId, ofWorkspace] of entriesByWorkspace(entries)) {
     await unifyWorkspace(db, identity, workspaceId, ofWorkspace, batch);
   }
   await saveCheckpoint(db, UNIFY_STAGE, last.position);
@@ -129,14 +129,4 @@ function wantedIdentifiers(found: readonly EventIdentifiers[]): Identifier[] {
       wanted.push({ type: 'user_id', value: previousId }, { type: 'anonymous_id', value: previousId });
   }
   return wanted;
-}
-
-function byWorkspace(entries: readonly LogEntry[]): Map<string, LogEntry[]> {
-  const groups = new Map<string, LogEntry[]>();
-  for (const entry of entries) {
-    const group = groups.get(entry.workspaceId) ?? [];
-    groups.set(entry.workspaceId, group);
-    group.push(entry);
-  }
-  return groups;
 }
