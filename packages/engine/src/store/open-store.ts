@@ -7,7 +7,7 @@ import type { StoreKind } from './dialect.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
-import { startWalCheckpointer } from './wal-checkpointer.js';
+import { startWalCheckpointer, WAL_SAFETY_NET_PAGES } from './wal-checkpointer.js';
 import { WriteTurn } from './write-turn.js';
 
 /** Where the data lives. A `postgres://` URL selects PostgreSQL, otherwise embedded SQLite. */
@@ -74,16 +74,18 @@ function openSqlite(options: StoreOptions): Store {
   // Sorts and IN-lists of audience queries (hundreds of thousands of ids) stay in memory.
   sqlite.pragma('temp_store = MEMORY');
   // A file store checkpoints from a worker thread; the built-in checkpoint stays as a safety net
-  // (at ~256 MB of WAL) should that thread ever fall behind.
-  const checkpointer =
-    file === ':memory:' || options.walCheckpointer === false ? undefined : startWalCheckpointer(file);
-  // Extra connections (the pipeline thread's) leave checkpoints to that thread too: SQLite's
-  // default would run one inside a commit every 4 MB of WAL, on the pipeline's critical path.
-  if (file !== ':memory:') sqlite.pragma('wal_autocheckpoint = 65536');
+  // (at 4 GB of WAL, past the thread's own cap) should that thread ever fall behind.
   const writeTurn =
     options.pipelineWriteTurn === undefined
       ? new WriteTurn()
       : new WriteTurn(options.pipelineWriteTurn, 'pipeline');
+  const checkpointer =
+    file === ':memory:' || options.walCheckpointer === false
+      ? undefined
+      : startWalCheckpointer(file, writeTurn);
+  // Extra connections (the pipeline thread's) leave checkpoints to that thread too: SQLite's
+  // default would run one inside a commit every 4 MB of WAL, on the pipeline's critical path.
+  if (file !== ':memory:') sqlite.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, writeTurn),
   });

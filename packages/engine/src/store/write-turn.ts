@@ -4,8 +4,9 @@
  * in its busy handler — blocking its event loop — and a busy thread can take the lock again and
  * again ahead of it. Here a waiting thread awaits without blocking, and the pipeline thread
  * gives way to the main thread between its transactions, so acknowledging events never waits
- * for more than one pipeline transaction. Other processes (a CLI import) still meet SQLite's
- * busy handler.
+ * for more than one pipeline transaction. The WAL checkpointer thread takes a turn too, with the
+ * main thread's priority, for the one checkpoint that must exclude writers (wal-checkpointer.ts).
+ * Other processes (a CLI import) still meet SQLite's busy handler.
  */
 export class WriteTurn {
   private readonly cells: Int32Array;
@@ -22,13 +23,13 @@ export class WriteTurn {
   async acquire(): Promise<void> {
     const { cells } = this;
     const me = this.side === 'main' ? MAIN : PIPELINE;
-    if (me === MAIN) Atomics.add(cells, MAIN_WAITING, 1);
+    if (me === MAIN) Atomics.add(cells, PRIORITY_WAITING, 1);
     try {
       for (;;) {
         if (me === PIPELINE) {
-          const waiting = Atomics.load(cells, MAIN_WAITING);
+          const waiting = Atomics.load(cells, PRIORITY_WAITING);
           if (waiting > 0) {
-            await waitUntilChanged(cells, MAIN_WAITING, waiting);
+            await waitUntilChanged(cells, PRIORITY_WAITING, waiting);
             continue;
           }
         }
@@ -38,8 +39,8 @@ export class WriteTurn {
       }
     } finally {
       if (me === MAIN) {
-        Atomics.sub(cells, MAIN_WAITING, 1);
-        Atomics.notify(cells, MAIN_WAITING);
+        Atomics.sub(cells, PRIORITY_WAITING, 1);
+        Atomics.notify(cells, PRIORITY_WAITING);
       }
     }
   }
@@ -60,11 +61,19 @@ export class WriteTurn {
   }
 }
 
-const HOLDER = 0;
-const MAIN_WAITING = 1;
-const FREE = 0;
-const MAIN = 1;
-const PIPELINE = 2;
+/**
+ * The shared cells: who holds the turn, and how many threads the pipeline must give way to are
+ * waiting. Exported for the checkpointer thread's plain-JavaScript side of the protocol.
+ */
+export const TURN_CELLS = {
+  HOLDER: 0,
+  PRIORITY_WAITING: 1,
+  FREE: 0,
+  MAIN: 1,
+  PIPELINE: 2,
+  CHECKPOINTER: 3,
+} as const;
+const { HOLDER, PRIORITY_WAITING, FREE, MAIN, PIPELINE } = TURN_CELLS;
 
 /** Waits (without blocking the thread) for `cells[index]` to leave `value`; re-checks every 50 ms. */
 async function waitUntilChanged(cells: Int32Array, index: number, value: number): Promise<void> {
