@@ -2,8 +2,9 @@
 // 1,000,000) profiles and BENCH_EVENTS (default 10 per profile) events are bulk-written straight
 // into the log and the identity/traits projections; then a 3-condition audience (trait, event
 // count in 30 days, no event in 7 days) is evaluated in full (SQL) and previewed, and events are
-// streamed at BENCH_RATE (5,000/s) for BENCH_STREAM_SECONDS while the pipeline (unify, then the
-// segment stage) runs, timing event accepted → membership recorded. The stream is browsing plus
+// streamed at BENCH_RATE (5,000/s) for BENCH_STREAM_SECONDS (30: long enough for periodic pauses,
+// such as WAL restarts, to weigh in the p99) while the pipeline (unify, then the segment stage)
+// runs, timing event accepted → membership recorded. The stream is browsing plus
 // BENCH_ORDER_SHARE (10 %) orders that make profiles enter; BENCH_ORDER_SHARE=1 is the stress
 // case where every event changes a membership. Not a test.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { ensureBuilt, fmt, printTable, root } from './bench-support.mjs';
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? PROFILES * 10);
 const RATE = Number(process.env.BENCH_RATE ?? 5_000);
-const STREAM_SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 10);
+const STREAM_SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 30);
 const ORDER_SHARE = Number(process.env.BENCH_ORDER_SHARE ?? 0.1);
 const DAY = 86_400_000;
 
