@@ -10,7 +10,7 @@ import { ComputedTraitsService } from './computed-traits/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { EventLog } from './log/index.js';
-import { Pipeline, type PipelineOptions } from './pipeline/index.js';
+import { Pipeline, type PipelineOptions, partitionCountFor } from './pipeline/index.js';
 import { ProfilesService } from './profiles/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
@@ -20,7 +20,7 @@ export interface EngineOptions extends StoreOptions {
   readonly migrate?: boolean | undefined;
   /** Tuning of event collection (write queue bound, group commit delay, retention). */
   readonly collector?: CollectorOptions | undefined;
-  /** Tuning of the pipeline (batch size, polling). */
+  /** Tuning of the pipeline (batch size, polling, partitions). */
   readonly pipeline?: PipelineOptions | undefined;
   /** Tuning of the computed traits + audiences stage (batch size, polling, clock). */
   readonly segment?: SegmentStageOptions | undefined;
@@ -61,11 +61,13 @@ export class Engine {
     this.profiles = new ProfilesService(store, this.identity);
     this.imports = new ImportsService(store, this.collector);
     const clock = options.segment?.clock ?? Date.now;
-    this.computedTraits = new ComputedTraitsService(store, clock);
+    // Every stage and reader of a checkpoint works with the same partitions.
+    const partitions = partitionCountFor(store.kind, options.pipeline?.partitions);
+    this.computedTraits = new ComputedTraitsService(store, clock, partitions);
     const events = new AudienceEvents({ sources: this.sources, identity: this.identity });
     this.audiences = new AudiencesService(store, { computedTraits: this.computedTraits, events, clock });
     const segmentDeps = { computedTraits: this.computedTraits, audiences: this.audiences, events, clock };
-    this.segment = new SegmentStage(store, segmentDeps, options.segment);
+    this.segment = new SegmentStage(store, segmentDeps, { ...options.segment, partitions });
     this.pipeline = new Pipeline(store, this.identity, this.log, options.pipeline, this.segment);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

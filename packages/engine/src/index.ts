@@ -41,7 +41,7 @@ export {
   runImport,
 } from './imports/index.js';
 export { EventLog, type EventLogOptions } from './log/index.js';
-export { Pipeline, type PipelineOptions, UNIFY_STAGE } from './pipeline/index.js';
+export { PartitionLayoutError, Pipeline, type PipelineOptions, UNIFY_STAGE } from './pipeline/index.js';
 export { ProfilesService } from './profiles/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {

@@ -21,6 +21,13 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the pipeline partition count, one by default, refusing less than one', () => {
+    expect(loadConfig({}).pipelinePartitions).toBe(1);
+    expect(loadConfig({ TANDEM_PIPELINE_PARTITIONS: '8' }).pipelinePartitions).toBe(8);
+    expect(() => loadConfig({ TANDEM_PIPELINE_PARTITIONS: '0' })).toThrow(/TANDEM_PIPELINE_PARTITIONS/);
+    expect(() => loadConfig({ TANDEM_PIPELINE_PARTITIONS: '2.5' })).toThrow(/TANDEM_PIPELINE_PARTITIONS/);
+  });
+
   it('is documented: the README lists every variable', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     for (const setting of Object.values(SETTINGS)) expect(readme).toContain(`\`${setting.env}\``);

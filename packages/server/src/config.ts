@@ -94,6 +94,12 @@ export const SETTINGS = {
     schema: bool.default(true),
     description: 'Run the pipeline (identity, profiles) in this process; off for ingestion-only processes.',
   },
+  pipelinePartitions: {
+    env: 'TANDEM_PIPELINE_PARTITIONS',
+    schema: z.coerce.number().int().min(1).max(1024).default(1),
+    description:
+      'PostgreSQL: workspaces are split into this many pipeline partitions, each leased by one process at a time (SQLite: always 1).',
+  },
   secureCookies: {
     env: 'TANDEM_SECURE_COOKIES',
     schema: bool.default(false),

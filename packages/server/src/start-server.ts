@@ -9,6 +9,7 @@ export function openEngine(config: Config, options: { migrate?: boolean } = {}):
     dataDir: config.dataDir,
     poolSize: config.postgresPoolSize,
     collector: { maxQueuedEvents: config.maxQueuedEvents },
+    pipeline: { partitions: config.pipelinePartitions },
     ...options,
   });
 }
@@ -19,6 +20,13 @@ export function openEngine(config: Config, options: { migrate?: boolean } = {}):
  */
 export async function startServer(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
   const engine = await openEngine(config);
+  try {
+    // Refuse to start on checkpoints another partition count made that this one cannot take over.
+    if (config.runPipeline) await engine.pipeline.prepare();
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
   await engine.imports.failInterrupted();
   const app = await buildApp({ config, engine });
   const bootstrap = await bootstrapIfEmpty(engine.store, engine, {

@@ -8,13 +8,27 @@ import {
   SEGMENT_STAGE,
 } from '../computed-traits/index.js';
 import { chunksOf } from '../identity/index.js';
-import { entriesByWorkspace, type LogPosition, readLogAfter } from '../log/index.js';
 import {
+  entriesByWorkspace,
+  LOG_START,
+  type LogEntry,
+  type LogPosition,
+  readLogAfter,
+} from '../log/index.js';
+import {
+  adoptLayout,
+  leasePartition,
   lockCheckpoint,
+  type PartitionLease,
+  type PipelinePartition,
   readCheckpoint,
+  readLeasedWindow,
+  resetCheckpoints,
+  SINGLE_PARTITION,
   saveCheckpoint,
   UNIFY_STAGE,
   type UnifiedBatch,
+  workspaceInPartition,
 } from '../pipeline/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { evaluateProfiles } from './audience-evaluation.js';
@@ -26,6 +40,15 @@ import { eventReadsOf } from './profile-facts.js';
 export interface SegmentStageOptions {
   readonly batchSize?: number | undefined;
   readonly clock?: (() => number) | undefined;
+  /** The pipeline's partition count (PostgreSQL): partition p of this stage follows unify's p. */
+  readonly partitions?: number | undefined;
+}
+
+/** The events a batch takes: up to `to`, which it has `passed` (other partitions' included). */
+interface SegmentRead {
+  readonly entries: readonly LogEntry[];
+  readonly to: LogPosition | undefined;
+  readonly passed: number;
 }
 
 /**
@@ -77,7 +100,7 @@ export class SegmentStage {
         this.store.db.transaction().execute(async (trx) => {
           await trx.deleteFrom('computed_trait_values').execute();
           await trx.deleteFrom('audience_rechecks').execute();
-          await saveCheckpoint(trx, SEGMENT_STAGE, { txid: 0, seq: 0 });
+          await resetCheckpoints(trx, SEGMENT_STAGE);
         }),
       );
     this.turn = result.then(() => 0);
@@ -89,36 +112,75 @@ export class SegmentStage {
     while ((await this.runBatch()) > 0) {}
   }
 
+  /** Lays out the stage's checkpoints for the partition count, or refuses (see adoptLayout). */
+  async prepare(): Promise<void> {
+    await writeTransaction(this.store, (trx) =>
+      adoptLayout(trx, this.store.kind, SEGMENT_STAGE, this.options.partitions ?? 1),
+    );
+  }
+
   /** Hands listeners changes recorded elsewhere (by the pipeline thread, on SQLite files). */
   notify(changes: readonly MembershipChange[]): void {
     for (const listener of this.listeners) listener(changes);
   }
 
   private async batch(handOff: UnifiedBatch | undefined): Promise<number> {
-    const { kind } = this.store;
+    const count = this.options.partitions ?? 1;
+    if (count === 1) return (await this.batchOf(handOff, (trx) => this.lockSingle(trx))).consumed;
+    // Partitions: the hand-off's first, else the free one furthest behind unify; one with nothing
+    // to do (no event, no due re-check) passes the turn to the next, so that a call returning 0
+    // means every free partition is done (catchUp, the loop's idle wait).
+    const tried = new Set<number>();
+    for (;;) {
+      const lease = (trx: Kysely<Database>) =>
+        leasePartition(trx, {
+          stage: SEGMENT_STAGE,
+          count,
+          feeder: UNIFY_STAGE,
+          skip: tried,
+          prefer: handOff?.partition.index,
+        });
+      const { consumed, partition } = await this.batchOf(handOff, lease);
+      if (consumed > 0 || partition === undefined) return consumed;
+      tried.add(partition.index);
+    }
+  }
+
+  /** One partition: the checkpoint row locked (PostgreSQL processes take turns), unify's read. */
+  private async lockSingle(trx: Kysely<Database>): Promise<PartitionLease> {
+    const position = await lockCheckpoint(trx, this.store.kind, SEGMENT_STAGE);
+    const upTo = await readCheckpoint(trx, UNIFY_STAGE);
+    return { partition: SINGLE_PARTITION, checkpoint: SEGMENT_STAGE, position, upTo };
+  }
+
+  private async batchOf(
+    handOff: UnifiedBatch | undefined,
+    leaseOf: (trx: Kysely<Database>) => Promise<PartitionLease | undefined>,
+  ): Promise<{ consumed: number; partition: PipelinePartition | undefined }> {
     const now = this.deps.clock();
-    const { consumed, changes } = await writeTransaction(this.store, async (trx) => {
-      const position = await lockCheckpoint(trx, kind, SEGMENT_STAGE);
-      const unified = await readCheckpoint(trx, UNIFY_STAGE);
+    const { consumed, changes, partition } = await writeTransaction(this.store, async (trx) => {
+      const lease = await leaseOf(trx);
+      if (!lease) return { consumed: 0, changes: [], partition: undefined };
+      const { position, partition } = lease;
+      const unified = lease.upTo ?? LOG_START;
       // The batch unify just ran, when it starts at this checkpoint and unify has not moved since
       // (another process's batch could have re-pointed profiles): no second read of the log.
       const fresh =
-        handOff !== undefined && samePosition(handOff.from, position) && samePosition(handOff.to, unified);
-      const entries = fresh
-        ? handOff.entries
-        : (await readLogAfter(trx, kind, position, this.options.batchSize ?? 2000)).filter((e) =>
-            notAfter(e.position, unified),
-          );
+        handOff !== undefined &&
+        handOff.partition.index === partition.index &&
+        samePosition(handOff.from, position) &&
+        samePosition(handOff.to, unified);
+      const read: SegmentRead = fresh ? handOff : await this.read(trx, lease, unified);
       const touched = new Map<string, Set<string>>();
       const touch = (workspaceId: string, profileId: string) =>
         touched.set(workspaceId, (touched.get(workspaceId) ?? new Set()).add(profileId));
-      for (const [workspaceId, ofWorkspace] of entriesByWorkspace(entries)) {
+      for (const [workspaceId, ofWorkspace] of entriesByWorkspace(read.entries)) {
         const events = ofWorkspace.map((entry) => entry.event);
         const known = fresh ? handOff : undefined;
-        for (const id of await this.applyEvents(trx, workspaceId, events, position.seq, known))
+        for (const id of await this.applyEvents(trx, workspaceId, events, position, known))
           touch(workspaceId, id);
       }
-      await this.dueRechecks(trx, now, touch);
+      await this.dueRechecks(trx, { now, partition }, touch);
       const changes: MembershipChange[] = [];
       for (const [workspaceId, ids] of touched) {
         const audiences = await this.deps.audiences.compiledAudiences(workspaceId, trx);
@@ -126,12 +188,26 @@ export class SegmentStage {
       }
       // The Audience Entered / Exited events commit with the membership they report.
       await this.deps.events.appendWithin(trx, changes);
-      const last = entries.at(-1);
-      if (last) await saveCheckpoint(trx, SEGMENT_STAGE, last.position);
-      return { consumed: entries.length + (touched.size > 0 && entries.length === 0 ? 1 : 0), changes };
+      if (read.to) await saveCheckpoint(trx, lease.checkpoint, read.to);
+      const consumed = read.passed + (touched.size > 0 && read.passed === 0 ? 1 : 0);
+      return { consumed, changes, partition };
     });
     if (changes.length > 0) this.notify(changes);
-    return consumed;
+    return { consumed, partition };
+  }
+
+  /** The events after the lease's checkpoint that unify has passed in its partition. */
+  private async read(
+    trx: Kysely<Database>,
+    lease: PartitionLease,
+    unified: LogPosition,
+  ): Promise<SegmentRead> {
+    const limit = this.options.batchSize ?? 2000;
+    if (lease.partition.count > 1) return (await readLeasedWindow(trx, lease, limit)) ?? NOTHING_READ;
+    const entries = (await readLogAfter(trx, this.store.kind, lease.position, limit)).filter((e) =>
+      notAfter(e.position, unified),
+    );
+    return { entries, to: entries.at(-1)?.position, passed: entries.length };
   }
 
   /**
@@ -145,7 +221,7 @@ export class SegmentStage {
     trx: Kysely<Database>,
     workspaceId: string,
     events: readonly StoredEvent[],
-    checkpointSeq: number,
+    checkpoint: LogPosition,
     unified: UnifiedBatch | undefined,
   ): Promise<Set<string>> {
     const touched = new Set<string>();
@@ -170,7 +246,7 @@ export class SegmentStage {
     if (merged.length > 0) {
       // The survivor's computed traits count the merged profile's past events from now on;
       // this batch's events are folded next, as for any profile.
-      await this.deps.computedTraits.refold(trx, workspaceId, survivors, checkpointSeq);
+      await this.deps.computedTraits.refold(trx, workspaceId, survivors, checkpoint);
       await retireMerged(trx, workspaceId, merged);
       for (const id of survivors) touched.add(id);
     }
@@ -195,7 +271,13 @@ export class SegmentStage {
   }
 
   /** Time alone: computed-trait buckets leaving their window, audience window edges now due. */
-  private async dueRechecks(db: Kysely<Database>, now: number, touch: (ws: string, id: string) => void) {
+  private async dueRechecks(
+    db: Kysely<Database>,
+    { now, partition }: { now: number; partition: PipelinePartition },
+    touch: (ws: string, id: string) => void,
+  ) {
+    // Partitions: only this one's workspaces (another process may be re-checking the others).
+    const inPartition = partition.count > 1 ? workspaceInPartition(partition) : undefined;
     const definitions = new Map<string, Awaited<ReturnType<ComputedTraitsService['definitions']>>>();
     const refreshed = await refreshExpired(
       db,
@@ -204,19 +286,23 @@ export class SegmentStage {
           definitions.set(workspaceId, await this.deps.computedTraits.definitions(workspaceId, db));
         return definitions.get(workspaceId)?.find((d) => d.id === traitId);
       },
-      { now, limit: 2000 },
+      { now, limit: 2000, inPartition },
     );
     for (const { workspaceId, profileId } of refreshed) touch(workspaceId, profileId);
-    const due = await db
+    const dueAt = new Date(now).toISOString();
+    let dueQuery = db
       .selectFrom('audience_rechecks')
       .select(['workspace_id', 'profile_id'])
-      .where('due_at', '<=', new Date(now).toISOString())
-      .limit(2000)
-      .execute();
+      .where('due_at', '<=', dueAt);
+    if (inPartition) dueQuery = dueQuery.where(inPartition);
+    const due = await dueQuery.limit(2000).execute();
     for (const row of due) touch(row.workspace_id, row.profile_id);
     // Re-scheduled by the evaluation for profiles still live; a merged-away profile's edge just ends.
-    if (due.length > 0)
-      await db.deleteFrom('audience_rechecks').where('due_at', '<=', new Date(now).toISOString()).execute();
+    if (due.length > 0) {
+      let ended = db.deleteFrom('audience_rechecks').where('due_at', '<=', dueAt);
+      if (inPartition) ended = ended.where(inPartition);
+      await ended.execute();
+    }
   }
 }
 
@@ -318,6 +404,8 @@ async function retireMerged(db: Kysely<Database>, workspaceId: string, profileId
         .execute();
   }
 }
+
+const NOTHING_READ: SegmentRead = { entries: [], to: undefined, passed: 0 };
 
 function samePosition(a: LogPosition, b: LogPosition): boolean {
   return a.txid === b.txid && a.seq === b.seq;

@@ -4,6 +4,8 @@ import { compileWhere } from '../audiences/compiled-rule.js';
 import { AppError, type Result } from '../errors/index.js';
 import { chunksOf } from '../identity/index.js';
 import { newId } from '../ids/index.js';
+import { LOG_START, type LogPosition } from '../log/index.js';
+import { checkpointName, partitionOfWorkspace } from '../pipeline/index.js';
 import { type Database, fromJson, nowIso, type Store } from '../store/index.js';
 import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from './computed-trait-rows.js';
 import { emptyValueOf } from './trait-buckets.js';
@@ -14,6 +16,8 @@ export class ComputedTraitsService {
   constructor(
     private readonly store: Store,
     private readonly clock: () => number = Date.now,
+    /** The pipeline's partition count: whose segment checkpoint a workspace's backfill reads. */
+    private readonly partitions = 1,
   ) {}
 
   async create(
@@ -152,14 +156,14 @@ export class ComputedTraitsService {
   }
 
   /**
-   * Recomputes every trait of these profiles from their events up to `upToSeq` (a merge: the
+   * Recomputes every trait of these profiles from their events up to `upTo` (a merge: the
    * survivor's states must count the merged profile's events too).
    */
   async refold(
     db: Kysely<Database>,
     workspaceId: string,
     profileIds: readonly string[],
-    upToSeq: number,
+    upTo: LogPosition,
   ): Promise<void> {
     if (profileIds.length === 0) return;
     const now = this.clock();
@@ -174,7 +178,7 @@ export class ComputedTraitsService {
         // coalesce(): keeps the planner on the per-profile index, not every event of that name.
         const counted = await countedEvents(db, workspaceId, definition, {
           where: sql`pe.profile_id in (${sql.join(chunk)}) and coalesce(pe.event, '') = ${definition.event}`,
-          upToSeq,
+          passed: this.passedBy(upTo),
           now,
         });
         await foldEvents(db, workspaceId, { definition, events: counted, now, fresh: true });
@@ -184,15 +188,19 @@ export class ComputedTraitsService {
 
   /**
    * Recomputes a trait from the log: the events the segment stage has already passed (later
-   * ones reach the trait through the stage), in one transaction with the stage's checkpoint.
+   * ones reach the trait through the stage), in one transaction with the stage's checkpoint
+   * (of the workspace's partition).
    */
   private async backfill(workspaceId: string, definition: TraitDefinition): Promise<void> {
     await this.store.db.transaction().execute(async (trx) => {
       const lock = this.store.kind === 'postgres' ? sql` for update` : sql``;
+      const checkpoint = checkpointName(SEGMENT_STAGE, partitionOfWorkspace(workspaceId, this.partitions));
       const { rows } = await sql<{
+        txid: number;
         seq: number;
-      }>`select seq from pipeline_checkpoints where stage = ${SEGMENT_STAGE}${lock}`.execute(trx);
-      const upTo = Number(rows[0]?.seq ?? 0);
+      }>`select txid, seq from pipeline_checkpoints where stage = ${checkpoint}${lock}`.execute(trx);
+      const row = rows[0];
+      const upTo = row ? { txid: Number(row.txid), seq: Number(row.seq) } : LOG_START;
       await trx
         .deleteFrom('computed_trait_values')
         .where('workspace_id', '=', workspaceId)
@@ -201,11 +209,22 @@ export class ComputedTraitsService {
       const now = this.clock();
       const counted = await countedEvents(trx, workspaceId, definition, {
         where: sql`pe.event = ${definition.event}`,
-        upToSeq: upTo,
+        passed: this.passedBy(upTo),
         now,
       });
       await foldEvents(trx, workspaceId, { definition, events: counted, now, fresh: true });
     });
+  }
+
+  /**
+   * SQL: whether the event `pe` / `e` is at or before a stage's position. PostgreSQL orders the
+   * log by (txid, seq): by seq alone, an event of a transaction that committed late (not passed
+   * yet, so folded again later) could be counted now.
+   */
+  private passedBy(upTo: LogPosition): RawBuilder<unknown> {
+    return this.store.kind === 'postgres'
+      ? sql`(e.txid, e.seq) <= (${upTo.txid}, ${upTo.seq})`
+      : sql`pe.seq <= ${upTo.seq}`;
   }
 
   private async assertNameFree(workspaceId: string, name: string): Promise<void> {
@@ -219,17 +238,17 @@ export class ComputedTraitsService {
   }
 }
 
-/** The logged events a trait counts (`where` picks them in `profile_events pe`), up to a seq. */
+/** The logged events a trait counts (`where` picks them in `profile_events pe`), up to `passed`. */
 async function countedEvents(
   db: Kysely<Database>,
   workspaceId: string,
   definition: TraitDefinition,
-  options: { where: RawBuilder<unknown>; upToSeq: number; now: number },
+  options: { where: RawBuilder<unknown>; passed: RawBuilder<unknown>; now: number },
 ): Promise<ProfiledEvent[]> {
   const { rows } = await sql<{ profile_id: string; seq: number; timestamp: string; payload: unknown }>`
     select pe.profile_id, pe.seq, pe.timestamp, e.payload from profile_events pe
     join events e on e.seq = pe.seq and e.workspace_id = pe.workspace_id
-    where pe.workspace_id = ${workspaceId} and ${options.where} and pe.seq <= ${options.upToSeq}`.execute(db);
+    where pe.workspace_id = ${workspaceId} and ${options.where} and ${options.passed}`.execute(db);
   return rows
     .map((row) => ({
       profileId: row.profile_id,

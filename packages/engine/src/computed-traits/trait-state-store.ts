@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { chunksOf } from '../identity/index.js';
 import type { Database } from '../store/index.js';
 import type { TraitDefinition } from './computed-trait-rows.js';
@@ -51,15 +51,15 @@ export async function foldEvents(
 export async function refreshExpired(
   db: Kysely<Database>,
   definitions: (workspaceId: string, traitId: string) => Promise<TraitDefinition | undefined>,
-  options: { now: number; limit: number },
+  options: { now: number; limit: number; inPartition?: RawBuilder<boolean> | undefined },
 ): Promise<{ workspaceId: string; profileId: string }[]> {
-  const due = await db
+  let dueQuery = db
     .selectFrom('computed_trait_values')
     .selectAll()
-    .where('expires_at', '<=', new Date(options.now).toISOString())
-    .orderBy('expires_at')
-    .limit(options.limit)
-    .execute();
+    .where('expires_at', '<=', new Date(options.now).toISOString());
+  // Pipeline partitions: only the workspaces of the caller's (see pipeline/pipeline-partitions.ts).
+  if (options.inPartition) dueQuery = dueQuery.where(options.inPartition);
+  const due = await dueQuery.orderBy('expires_at').limit(options.limit).execute();
   const changed: { workspaceId: string; profileId: string }[] = [];
   const rows = [];
   for (const row of due) {

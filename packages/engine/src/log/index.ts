@@ -10,5 +10,6 @@ export {
   logHeadSeq,
   oldestUnreadReceivedAt,
   readLogAfter,
+  readLogWindow,
 } from './log-cursor.js';
 export type { AcceptedCall, AppendOutcome, AppendRequest, RejectedCall } from './log-writer.js';

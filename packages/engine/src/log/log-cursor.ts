@@ -1,5 +1,5 @@
 import type { StoredEvent } from '@tandem/contract';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { type Database, type EventsTable, prepared, rawSqliteOf, type StoreKind } from '../store/index.js';
 import { storedEventOf } from './log-queries.js';
 
@@ -57,11 +57,15 @@ export async function readLogAfter(
         limit,
       ) as EventRow[])
     : await readRows(db, kind, after, limit);
-  return rows.map((row) => ({
+  return rows.map(entryOf);
+}
+
+function entryOf(row: EventRow): LogEntry {
+  return {
     position: { txid: Number(row.txid ?? 0), seq: Number(row.seq) },
     workspaceId: row.workspace_id,
     event: storedEventOf(row),
-  }));
+  };
 }
 
 async function readRows(db: Kysely<Database>, kind: StoreKind, after: LogPosition, limit: number) {
@@ -73,6 +77,39 @@ async function readRows(db: Kysely<Database>, kind: StoreKind, after: LogPositio
             AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
           ORDER BY txid, seq LIMIT ${limit}`;
   return (await query.execute(db)).rows;
+}
+
+/**
+ * PostgreSQL, one partition of the log: the next `limit` events of the whole log after `after`
+ * (and not after `upTo`) that no late commit can precede — the window, `passed` events up to
+ * `to` — and among them those of `inPartition`. The reader's checkpoint moves to `to`, past the
+ * other partitions' events too, so a quiet partition never rescans others' events.
+ * Undefined when the window is empty.
+ */
+export async function readLogWindow(
+  db: Kysely<Database>,
+  after: LogPosition,
+  options: { limit: number; upTo?: LogPosition | undefined; inPartition: RawBuilder<boolean> },
+): Promise<{ to: LogPosition; passed: number; entries: LogEntry[] } | undefined> {
+  const { upTo } = options;
+  const bound = upTo ? sql`AND (txid, seq) <= (${upTo.txid}, ${upTo.seq})` : sql``;
+  // Two statements: the window, then the partition's events in it (below the first statement's
+  // oldest running transaction, so both see the same, final rows).
+  const { rows: ends } = await sql<{ txid: number; seq: number; passed: number }>`WITH window_rows AS (
+        SELECT txid, seq FROM events
+        WHERE (txid, seq) > (${after.txid}, ${after.seq}) ${bound}
+          AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+        ORDER BY txid, seq LIMIT ${options.limit})
+      SELECT txid, seq, (SELECT count(*) FROM window_rows) AS passed
+      FROM window_rows ORDER BY txid DESC, seq DESC LIMIT 1`.execute(db);
+  const end = ends[0];
+  if (!end) return undefined;
+  const to = { txid: Number(end.txid), seq: Number(end.seq) };
+  const { rows } = await sql<EventRow>`SELECT ${COLUMNS}, txid FROM events
+      WHERE (txid, seq) > (${after.txid}, ${after.seq}) AND (txid, seq) <= (${to.txid}, ${to.seq})
+        AND ${options.inPartition}
+      ORDER BY txid, seq`.execute(db);
+  return { to, passed: Number(end.passed), entries: rows.map(entryOf) };
 }
 
 /** The newest seq of the log (0 when empty). */

@@ -1,3 +1,13 @@
-export { lockCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints.js';
+export { adoptLayout, PartitionLayoutError } from './checkpoint-layout.js';
+export { lockCheckpoint, readCheckpoint, resetCheckpoints, saveCheckpoint } from './checkpoints.js';
+export { leasePartition, type PartitionLease, readLeasedWindow } from './partition-lease.js';
 export { type CommitCounter, Pipeline, type PipelineOptions } from './pipeline.js';
+export {
+  checkpointName,
+  type PipelinePartition,
+  partitionCountFor,
+  partitionOfWorkspace,
+  SINGLE_PARTITION,
+  workspaceInPartition,
+} from './pipeline-partitions.js';
 export { UNIFY_STAGE, type UnifiedBatch } from './unify-stage.js';

@@ -3,7 +3,9 @@ import type { PipelineStageStatus } from '@tandem/contract';
 import type { IdentityService } from '../identity/index.js';
 import { hasUnreadUpTo, logHeadSeq, oldestUnreadReceivedAt } from '../log/index.js';
 import { type Store, writeTransaction } from '../store/index.js';
-import { readCheckpoint, saveCheckpoint } from './checkpoints.js';
+import { adoptLayout } from './checkpoint-layout.js';
+import { lockCheckpoint, readStagePosition, resetCheckpoints } from './checkpoints.js';
+import { partitionCountFor, partitionOfWorkspace } from './pipeline-partitions.js';
 import { type PipelineThread, pipelineThreadAvailable, startPipelineThread } from './pipeline-thread.js';
 import { rebuildProjections } from './rebuild-projections.js';
 import { runUnifyBatch, UNIFY_STAGE, type UnifiedBatch } from './unify-stage.js';
@@ -22,6 +24,11 @@ export interface PipelineOptions {
    * own connection (embedded mode then uses two cores); `off`: always in this thread.
    */
   readonly thread?: 'auto' | 'off' | undefined;
+  /**
+   * PostgreSQL: workspaces are split into this many partitions, each leased by one process at a
+   * time, so several processes run batches at once. Default 1; always 1 on SQLite (one writer).
+   */
+  readonly partitions?: number | undefined;
 }
 
 /** A count that moves when the log gets new commits (the event log's group-commit counter). */
@@ -36,6 +43,8 @@ export interface DownstreamStage {
    * `handOff`: the unify batch just run, for the stage to use instead of reading the log again.
    */
   runBatch(handOff?: UnifiedBatch): Promise<number>;
+  /** Lays out the stage's checkpoints for the partition count, or refuses (see adoptLayout). */
+  prepare(): Promise<void>;
   /** Replays to this process's listeners the changes the pipeline thread recorded. */
   notify(changes: readonly unknown[]): void;
 }
@@ -43,11 +52,13 @@ export interface DownstreamStage {
 /**
  * The ordered consumers of the event log: `unify` (identity, traits, companies), then the
  * downstream `segment` stage (computed traits, audiences), batch after batch in one loop. Each
- * stage is one leased consumer: its checkpoint row is locked in every batch's transaction, so
- * several PostgreSQL processes take turns and a crashed one loses nothing.
+ * stage's partition is one leased consumer: its checkpoint row is locked in every batch's
+ * transaction, so PostgreSQL processes share the partitions (one partition: they take turns)
+ * and a crashed one loses nothing.
  */
 export class Pipeline {
   private readonly batchSize: number;
+  private readonly partitions: number;
   private readonly clock: () => number;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -64,12 +75,26 @@ export class Pipeline {
     private readonly downstream?: DownstreamStage,
   ) {
     this.batchSize = options.batchSize ?? 2000;
+    this.partitions = partitionCountFor(store.kind, options.partitions);
     this.clock = options.clock ?? Date.now;
   }
 
-  /** Runs one batch; resolves to the number of events consumed. */
+  /** Runs one batch; resolves to the events of the log it moved past (with partitions, other
+   * partitions' events too: 0 means nothing left in any partition this process could lease). */
   async runBatch(limit = this.batchSize): Promise<number> {
-    return (await this.runUnify(limit))?.entries.length ?? 0;
+    return (await this.runUnify(limit))?.passed ?? 0;
+  }
+
+  /**
+   * Lays out both stages' checkpoints for the partition count; rejects (PartitionLayoutError)
+   * when the stored ones were made with another count and cannot be taken over yet. Batches do
+   * the same on their own; this is to refuse at boot rather than at the first batch.
+   */
+  async prepare(): Promise<void> {
+    await this.exclusive(() =>
+      writeTransaction(this.store, (trx) => adoptLayout(trx, this.store.kind, UNIFY_STAGE, this.partitions)),
+    );
+    await this.downstream?.prepare();
   }
 
   /** Processes until every event committed before the call is consumed. */
@@ -81,7 +106,8 @@ export class Pipeline {
       const count = await this.runBatch();
       consumed += count;
       if (count > 0) continue;
-      const position = await readCheckpoint(this.store.db, UNIFY_STAGE);
+      // Partitions: the one furthest behind (held by another process, or not started).
+      const position = await readStagePosition(this.store.db, UNIFY_STAGE, this.partitions);
       if (!(await hasUnreadUpTo(this.store.db, this.store.kind, position, head))) return consumed;
       // PostgreSQL: an older transaction is still running somewhere; wait for it to end.
       if (this.clock() > deadline) throw new Error('pipeline catch-up timed out');
@@ -139,8 +165,9 @@ export class Pipeline {
     await this.turn.catch(() => undefined);
   }
 
+  /** The unify stage's lag; with partitions, that of the partition furthest behind. */
   async status(): Promise<PipelineStageStatus[]> {
-    const position = await readCheckpoint(this.store.db, UNIFY_STAGE);
+    const position = await readStagePosition(this.store.db, UNIFY_STAGE, this.partitions);
     const [head, oldest] = await Promise.all([
       logHeadSeq(this.store.db),
       oldestUnreadReceivedAt(this.store.db, this.store.kind, position),
@@ -155,7 +182,7 @@ export class Pipeline {
     await this.exclusive(() =>
       this.store.db.transaction().execute(async (trx) => {
         await rebuildProjections(trx);
-        await saveCheckpoint(trx, UNIFY_STAGE, { txid: 0, seq: 0 });
+        await resetCheckpoints(trx, UNIFY_STAGE);
       }),
     );
     return this.catchUp(Number.POSITIVE_INFINITY);
@@ -164,7 +191,14 @@ export class Pipeline {
   /** Splits a merge (between batches, so no batch sees half of it). */
   unmerge(input: { workspaceId: string; profileId: string; mergeId: string }) {
     return this.exclusive(() =>
-      this.store.db.transaction().execute((trx) => unmerge(trx, this.identity, input)),
+      this.store.db.transaction().execute(async (trx) => {
+        // Not in the middle of another process's batch of the workspace's partition either.
+        if (this.store.kind === 'postgres') {
+          const partition = partitionOfWorkspace(input.workspaceId, this.partitions);
+          await lockCheckpoint(trx, this.store.kind, UNIFY_STAGE, partition);
+        }
+        return unmerge(trx, this.identity, input);
+      }),
     );
   }
 
@@ -179,7 +213,14 @@ export class Pipeline {
 
   private runUnify(limit = this.batchSize): Promise<UnifiedBatch | undefined> {
     return this.exclusive(() =>
-      writeTransaction(this.store, (trx) => runUnifyBatch(trx, this.store.kind, this.identity, limit)),
+      writeTransaction(this.store, (trx) =>
+        runUnifyBatch(trx, {
+          kind: this.store.kind,
+          identity: this.identity,
+          limit,
+          partitions: this.partitions,
+        }),
+      ),
     );
   }
 
@@ -199,7 +240,7 @@ export class Pipeline {
       let downstream = 0;
       try {
         const batch = await this.runUnify();
-        unified = batch?.entries.length ?? 0;
+        unified = batch?.passed ?? 0;
         if (this.downstream) downstream = await this.downstream.runBatch(batch);
       } catch (error) {
         onError(error);

@@ -16,22 +16,36 @@ import { entriesByWorkspace, type LogEntry, type LogPosition, readLogAfter } fro
 import { type GroupWrite, projectCompanies, projectTraits, type TraitWrite } from '../profiles/index.js';
 import type { Database, StoreKind } from '../store/index.js';
 import { lockCheckpoint, saveCheckpoint } from './checkpoints.js';
+import { leasePartition, readLeasedWindow } from './partition-lease.js';
 import { objectOr } from './payload-fields.js';
+import { checkpointName, type PipelinePartition, SINGLE_PARTITION } from './pipeline-partitions.js';
 
 export const UNIFY_STAGE = 'unify';
 
 /**
  * What a unify batch consumed, handed to the next stage in the same loop so it need not read
- * and parse the same events again: valid while unify's checkpoint is still `to`.
+ * and parse the same events again: valid while unify's checkpoint (of that partition) is still `to`.
  */
 export interface UnifiedBatch {
+  /** The partition of the workspaces the batch unified (0 of 1 when unpartitioned). */
+  readonly partition: PipelinePartition;
   readonly from: LogPosition;
   readonly to: LogPosition;
+  /** Events of the log the batch moved past: `entries`, plus other partitions' events. */
+  readonly passed: number;
   readonly entries: readonly LogEntry[];
   /** Each attributed event's live profile as the batch left it. */
   readonly profileOf: ReadonlyMap<number, string>;
   /** The merges the batch made: each merged-away profile and the live profile it is now part of. */
   readonly merges: readonly { workspaceId: string; survivorId: string; mergedId: string }[];
+}
+
+export interface UnifyBatchOptions {
+  readonly kind: StoreKind;
+  readonly identity: IdentityService;
+  readonly limit: number;
+  /** Partitions of the workspaces (PostgreSQL); the batch leases one that no process holds. */
+  readonly partitions: number;
 }
 
 /**
@@ -41,26 +55,46 @@ export interface UnifiedBatch {
  */
 export async function runUnifyBatch(
   db: Kysely<Database>,
-  kind: StoreKind,
-  identity: IdentityService,
-  limit: number,
+  options: UnifyBatchOptions,
 ): Promise<UnifiedBatch | undefined> {
-  const position = await lockCheckpoint(db, kind, UNIFY_STAGE);
-  const entries = await readLogAfter(db, kind, position, limit);
-  const last = entries.at(-1);
-  if (!last) return undefined;
+  const read = options.partitions === 1 ? await readNext(db, options) : await readLeased(db, options);
+  if (!read) return undefined;
   const batch: UnifiedBatch & { profileOf: Map<number, string>; merges: UnifiedBatch['merges'][number][] } = {
-    from: position,
-    to: last.position,
-    entries,
+    ...read,
     profileOf: new Map(),
     merges: [],
   };
-  for (const [workspaceId, ofWorkspace] of entriesByWorkspace(entries)) {
-    await unifyWorkspace(db, identity, workspaceId, ofWorkspace, batch);
+  for (const [workspaceId, ofWorkspace] of entriesByWorkspace(read.entries)) {
+    await unifyWorkspace(db, options.identity, workspaceId, ofWorkspace, batch);
   }
-  await saveCheckpoint(db, UNIFY_STAGE, last.position);
+  await saveCheckpoint(db, checkpointName(UNIFY_STAGE, read.partition), read.to);
   return batch;
+}
+
+type UnifyRead = Pick<UnifiedBatch, 'partition' | 'from' | 'to' | 'passed' | 'entries'>;
+
+/** One partition: the next events of the log, the checkpoint row locked (processes take turns). */
+async function readNext(
+  db: Kysely<Database>,
+  { kind, limit }: UnifyBatchOptions,
+): Promise<UnifyRead | undefined> {
+  const from = await lockCheckpoint(db, kind, UNIFY_STAGE);
+  const entries = await readLogAfter(db, kind, from, limit);
+  const last = entries.at(-1);
+  if (!last) return undefined;
+  return { partition: SINGLE_PARTITION, from, to: last.position, passed: entries.length, entries };
+}
+
+/** Partitions: the next log window of a partition no other process holds. */
+async function readLeased(
+  db: Kysely<Database>,
+  { limit, partitions }: UnifyBatchOptions,
+): Promise<UnifyRead | undefined> {
+  const lease = await leasePartition(db, { stage: UNIFY_STAGE, count: partitions });
+  if (!lease) return undefined;
+  const window = await readLeasedWindow(db, lease, limit);
+  if (!window) return undefined;
+  return { partition: lease.partition, from: lease.position, ...window };
 }
 
 async function unifyWorkspace(
