@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
 import { type ComputedTraitsService, emptyValueOf, type TraitDefinition } from '../computed-traits/index.js';
 import { AppError, type Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { type Database, nowIso, type Store } from '../store/index.js';
+import { type Database, nowIso, type Store, writeTransaction } from '../store/index.js';
 import { type CompiledAudience, evaluateAudience } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
 import { audienceOf } from './audience-rows.js';
@@ -197,9 +197,9 @@ export class AudiencesService {
   }
 
   private async evaluateHere(workspaceId: string, audience: CompiledAudience): Promise<void> {
-    const { db, kind } = this.store;
+    const { kind } = this.store;
     // The Audience Entered / Exited events commit with the memberships they report.
-    await db.transaction().execute(async (trx) => {
+    await writeTransaction(this.store, async (trx) => {
       const changes = await evaluateAudience(
         { db: trx, kind, workspaceId, now: this.deps.clock() },
         audience,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { chunksOf } from '../identity/index.js';
-import type { Database } from '../store/index.js';
+import { type Database, prepared, rawSqliteOf } from '../store/index.js';
 
 /** A profile entering or leaving an audience. */
 export interface MembershipChange {
@@ -77,6 +77,18 @@ export async function saveRechecks(
           },
         ],
   );
+  const sqlite = rawSqliteOf(db);
+  if (sqlite) {
+    // A full evaluation schedules a row per profile with an event in a window (half the
+    // workspace, often): one prepared statement is several times faster than 500-row inserts.
+    const upsert = prepared(
+      sqlite,
+      `INSERT INTO audience_rechecks (workspace_id, audience_id, profile_id, due_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (workspace_id, audience_id, profile_id) DO UPDATE SET due_at = excluded.due_at`,
+    );
+    for (const row of set) upsert.run(row.workspace_id, row.audience_id, row.profile_id, row.due_at);
+    return;
+  }
   for (const chunk of chunksOf(set, 500)) {
     await db
       .insertInto('audience_rechecks')
