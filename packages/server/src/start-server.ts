@@ -3,7 +3,10 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 
 /** Opens storage for a config: PostgreSQL when DATABASE_URL is set, else SQLite in the data dir. */
-export function openEngine(config: Config, options: { migrate?: boolean } = {}): Promise<Engine> {
+export function openEngine(
+  config: Config,
+  options: { migrate?: boolean; pageCacheMb?: number } = {},
+): Promise<Engine> {
   return Engine.open({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,

@@ -24,6 +24,8 @@ export interface StoreOptions {
   readonly poolSize?: number | undefined;
   /** Checkpoint a SQLite file's WAL from a worker thread. Default true; off for extra connections. */
   readonly walCheckpointer?: boolean | undefined;
+  /** SQLite page cache per connection, in MB. Default 64 (see openSqlite). */
+  readonly pageCacheMb?: number | undefined;
   /** SQLite: the write turn shared with the main thread, when this store is the pipeline thread's. */
   readonly pipelineWriteTurn?: SharedArrayBuffer | undefined;
 }
@@ -70,7 +72,7 @@ function openSqlite(options: StoreOptions): Store {
   // SQLite's default page cache is 2 MB: a pipeline batch touches more index pages than that and
   // would re-read them (and spill dirty ones) every time. 64 MB per connection keeps the hot
   // parts of the indexes in memory.
-  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma(`cache_size = ${-1024 * (options.pageCacheMb ?? 64)}`);
   // Sorts and IN-lists of audience queries (hundreds of thousands of ids) stay in memory.
   sqlite.pragma('temp_store = MEMORY');
   // A file store checkpoints from a worker thread; the built-in checkpoint stays as a safety net
