@@ -8,6 +8,7 @@ import { recordChanges, saveRechecks } from './membership-changes.js';
 import { eventReadsOf, loadProfileFacts } from './profile-facts.js';
 import { nextChangeAt, ruleHolds } from './rule-evaluator.js';
 import { profilesMeeting } from './rule-query.js';
+import { ruleSql } from './rule-sql.js';
 
 /** An audience with its validated rule, in dependency order (referenced audiences first). */
 export interface CompiledAudience {
@@ -135,7 +136,10 @@ async function scheduleWindowEdges(
     if (at !== null && (known === undefined || known === null || at < known)) due.set(profileId, at);
     else if (known === undefined) due.set(profileId, at);
   };
-  const { windows, others } = timeBoundQueries(scope, audience.rule);
+  const { windows, others } = timeBoundQueries(
+    { ...scope, eligible: timeFreeConditions(scope, audience.rule) },
+    audience.rule,
+  );
   for (const { query, withinMs } of windows) {
     const { rows } = await query.execute(scope.db);
     for (const row of rows) dueNoLaterThan(row.profile_id, Date.parse(row.first) + withinMs + 1);
@@ -158,18 +162,46 @@ async function scheduleWindowEdges(
 }
 
 /**
+ * The conditions of a top-level `all` that time alone cannot flip, as a predicate on a profile
+ * id: a profile failing one stays out whatever the clock does, so it needs no re-check (a trait,
+ * event or membership change that could let it in re-evaluates it in real time, which schedules
+ * its re-checks then). Undefined when there is no such condition.
+ */
+function timeFreeConditions(
+  scope: Scope & { kind: StoreKind },
+  rule: RuleNode,
+): ((profileId: RawBuilder<string>) => RawBuilder<boolean>) | undefined {
+  if (rule.kind !== 'all') return undefined;
+  const timeFree = rule.children.filter((child) => {
+    const bound = timeBoundQueries(scope, child);
+    return bound.windows.length === 0 && bound.others.length === 0;
+  });
+  if (timeFree.length === 0) return undefined;
+  return (profileId) =>
+    ruleSql(
+      { kind: 'all', children: timeFree },
+      { kind: scope.kind, workspaceId: scope.workspaceId, now: scope.now, profileId },
+    );
+}
+
+/**
  * For each leaf of the rule that time alone can flip, the query of profiles it may flip for:
  * `windows`, plain event windows, with each profile's oldest event in the window; `others`
  * (filtered event windows, dates) only the profiles, whose next change needs their facts.
  */
 function timeBoundQueries(
-  scope: Scope & { kind: StoreKind },
+  scope: Scope & {
+    kind: StoreKind;
+    eligible?: ((profileId: RawBuilder<string>) => RawBuilder<boolean>) | undefined;
+  },
   node: RuleNode,
 ): {
   windows: { query: RawBuilder<{ profile_id: string; first: string }>; withinMs: number }[];
   others: RawBuilder<{ profile_id: string }>[];
 } {
   const { kind, workspaceId, now } = scope;
+  const eligible = (profileId: RawBuilder<string>) =>
+    scope.eligible ? sql` and ${scope.eligible(profileId)}` : sql``;
   switch (node.kind) {
     case 'all':
     case 'any': {
@@ -181,13 +213,17 @@ function timeBoundQueries(
     case 'event': {
       const { withinMs } = node;
       if (withinMs === null) return { windows: [], others: [] };
-      const inWindow = sql`workspace_id = ${workspaceId} and event = ${node.name} and timestamp >= ${isoAt(now - withinMs)}`;
+      const inWindow = sql`pe.workspace_id = ${workspaceId} and pe.event = ${node.name}
+        and pe.timestamp >= ${isoAt(now - withinMs)}${eligible(sql`pe.profile_id`)}`;
       return node.where.length === 0
         ? {
             windows: [
               {
-                query: sql<{ profile_id: string; first: string }>`select profile_id, min(timestamp) as first
-                  from profile_events where ${inWindow} group by profile_id`,
+                query: sql<{
+                  profile_id: string;
+                  first: string;
+                }>`select pe.profile_id, min(pe.timestamp) as first
+                  from profile_events pe where ${inWindow} group by pe.profile_id`,
                 withinMs,
               },
             ],
@@ -196,7 +232,9 @@ function timeBoundQueries(
         : {
             windows: [],
             others: [
-              sql<{ profile_id: string }>`select distinct profile_id from profile_events where ${inWindow}`,
+              sql<{
+                profile_id: string;
+              }>`select distinct pe.profile_id from profile_events pe where ${inWindow}`,
             ],
           };
     }
@@ -215,9 +253,9 @@ function timeBoundQueries(
       const query =
         node.kind === 'trait'
           ? sql<{ profile_id: string }>`select t.profile_id from profile_traits t
-              where t.workspace_id = ${workspaceId} and t.name = ${node.name} and ${inWindowOrLater(sql`t.value`)}`
+              where t.workspace_id = ${workspaceId} and t.name = ${node.name} and ${inWindowOrLater(sql`t.value`)}${eligible(sql`t.profile_id`)}`
           : sql<{ profile_id: string }>`select c.profile_id from computed_trait_values c
-              where c.workspace_id = ${workspaceId} and c.trait_id = ${node.traitId} and ${inWindowOrLater(sql`c.value`)}`;
+              where c.workspace_id = ${workspaceId} and c.trait_id = ${node.traitId} and ${inWindowOrLater(sql`c.value`)}${eligible(sql`c.profile_id`)}`;
       return { windows: [], others: [query] };
     }
     default:

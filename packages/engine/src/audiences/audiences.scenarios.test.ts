@@ -91,6 +91,10 @@ describe.each(ENGINES)('computed traits and audiences over time on %s', (kind) =
       { type: 'identify', userId: 'bob', traits: { plan: 'pro' }, timestamp: at(3) },
       { type: 'track', userId: 'bob', event: 'Order Completed', properties: { total: 5 }, timestamp: at(3) },
       { type: 'track', userId: 'bob', event: 'Order Completed', properties: { total: 5 }, timestamp: at(2) },
+      // Cat orders like Ann but is on the free plan: time alone can never let her in.
+      { type: 'identify', userId: 'cat', traits: { plan: 'free' }, timestamp: at(20) },
+      { type: 'track', userId: 'cat', event: 'Order Completed', properties: { total: 1 }, timestamp: at(20) },
+      { type: 'track', userId: 'cat', event: 'Order Completed', properties: { total: 1 }, timestamp: at(10) },
     );
     const created = await engine.audiences.create(workspaceId, {
       name: 'Pro, ordered twice in 30 days but not this week',
@@ -110,6 +114,21 @@ describe.each(ENGINES)('computed traits and audiences over time on %s', (kind) =
       { id: audienceId, name: created.value.name, enteredAt: new Date(now).toISOString() },
     ]);
     expect((await engine.profiles.lookup(workspaceId, 'user_id', 'bob')).audiences).toEqual([]);
+    // The full evaluation schedules window re-checks only where the plan condition holds.
+    const bobId = (await engine.profiles.lookup(workspaceId, 'user_id', 'bob')).id;
+    const catId = (await engine.profiles.lookup(workspaceId, 'user_id', 'cat')).id;
+    const rechecked = await engine.store.db
+      .selectFrom('audience_rechecks')
+      .select('profile_id')
+      .where('audience_id', '=', audienceId)
+      .execute();
+    expect(rechecked.map((r) => r.profile_id).sort()).toEqual([ann.id, bobId].sort());
+    expect(rechecked.map((r) => r.profile_id)).not.toContain(catId);
+    // Upgraded, Cat enters in real time, and her own window edge is scheduled then.
+    await send({ type: 'identify', userId: 'cat', traits: { plan: 'pro' }, timestamp: at(0) });
+    expect((await engine.profiles.lookup(workspaceId, 'user_id', 'cat')).audiences.map((a) => a.id)).toEqual([
+      audienceId,
+    ]);
 
     // Eleven days later Ann's first order has left the window: she exits, with no new event.
     now = START + 11 * DAY;
@@ -120,6 +139,8 @@ describe.each(ENGINES)('computed traits and audiences over time on %s', (kind) =
     // Bob's orders are now older than a week: he enters.
     const bob = await engine.profiles.lookup(workspaceId, 'user_id', 'bob');
     expect(bob.audiences.map((a) => a.id)).toEqual([audienceId]);
+    // Cat's first order has left the window too.
+    expect((await engine.profiles.lookup(workspaceId, 'user_id', 'cat')).audiences).toEqual([]);
     const annTimeline = await engine.profiles.timeline(workspaceId, ann.id, { limit: 20 });
     expect(annTimeline.data.map((e) => e.event).filter((e) => e?.startsWith('Audience'))).toEqual([
       'Audience Exited',
