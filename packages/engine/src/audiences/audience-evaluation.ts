@@ -8,7 +8,6 @@ import { recordChanges, saveRechecks } from './membership-changes.js';
 import { eventReadsOf, loadProfileFacts } from './profile-facts.js';
 import { nextChangeAt, ruleHolds } from './rule-evaluator.js';
 import { profilesMeeting } from './rule-query.js';
-import { ruleSql } from './rule-sql.js';
 
 /** An audience with its validated rule, in dependency order (referenced audiences first). */
 export interface CompiledAudience {
@@ -136,18 +135,19 @@ async function scheduleWindowEdges(
     if (at !== null && (known === undefined || known === null || at < known)) due.set(profileId, at);
     else if (known === undefined) due.set(profileId, at);
   };
-  const { windows, others } = timeBoundQueries(
-    { ...scope, eligible: timeFreeConditions(scope, audience.rule) },
-    audience.rule,
-  );
+  const { windows, others } = timeBoundQueries(scope, audience.rule);
+  if (windows.length === 0 && others.length === 0) return;
+  const eligible = await meetingTimeFreeConditions(scope, audience.rule);
+  const mayFlip = (profileId: string) => eligible === undefined || eligible.has(profileId);
   for (const { query, withinMs } of windows) {
     const { rows } = await query.execute(scope.db);
-    for (const row of rows) dueNoLaterThan(row.profile_id, Date.parse(row.first) + withinMs + 1);
+    for (const row of rows)
+      if (mayFlip(row.profile_id)) dueNoLaterThan(row.profile_id, Date.parse(row.first) + withinMs + 1);
   }
   const candidates = new Set<string>();
   for (const query of others) {
     const { rows } = await query.execute(scope.db);
-    for (const row of rows) candidates.add(row.profile_id);
+    for (const row of rows) if (mayFlip(row.profile_id)) candidates.add(row.profile_id);
   }
   const ids = [...candidates];
   for (let start = 0; start < ids.length; start += 5000) {
@@ -162,26 +162,24 @@ async function scheduleWindowEdges(
 }
 
 /**
- * The conditions of a top-level `all` that time alone cannot flip, as a predicate on a profile
- * id: a profile failing one stays out whatever the clock does, so it needs no re-check (a trait,
- * event or membership change that could let it in re-evaluates it in real time, which schedules
- * its re-checks then). Undefined when there is no such condition.
+ * The profiles meeting the conditions of a top-level `all` that time alone cannot flip: one
+ * failing them stays out whatever the clock does, so it needs no re-check (a trait, event or
+ * membership change that could let it in re-evaluates it in real time, which schedules its
+ * re-checks then). Read apart, not as an `IN` in the window queries: SQLite would drive those
+ * from the list and read every eligible profile's events. Undefined when there is no such
+ * condition.
  */
-function timeFreeConditions(
+async function meetingTimeFreeConditions(
   scope: Scope & { kind: StoreKind },
   rule: RuleNode,
-): ((profileId: RawBuilder<string>) => RawBuilder<boolean>) | undefined {
+): Promise<Set<string> | undefined> {
   if (rule.kind !== 'all') return undefined;
   const timeFree = rule.children.filter((child) => {
     const bound = timeBoundQueries(scope, child);
     return bound.windows.length === 0 && bound.others.length === 0;
   });
   if (timeFree.length === 0) return undefined;
-  return (profileId) =>
-    ruleSql(
-      { kind: 'all', children: timeFree },
-      { kind: scope.kind, workspaceId: scope.workspaceId, now: scope.now, profileId },
-    );
+  return new Set(await profilesMeeting({ ...scope, rule: { kind: 'all', children: timeFree } }));
 }
 
 /**
@@ -190,18 +188,13 @@ function timeFreeConditions(
  * (filtered event windows, dates) only the profiles, whose next change needs their facts.
  */
 function timeBoundQueries(
-  scope: Scope & {
-    kind: StoreKind;
-    eligible?: ((profileId: RawBuilder<string>) => RawBuilder<boolean>) | undefined;
-  },
+  scope: Scope & { kind: StoreKind },
   node: RuleNode,
 ): {
   windows: { query: RawBuilder<{ profile_id: string; first: string }>; withinMs: number }[];
   others: RawBuilder<{ profile_id: string }>[];
 } {
   const { kind, workspaceId, now } = scope;
-  const eligible = (profileId: RawBuilder<string>) =>
-    scope.eligible ? sql` and ${scope.eligible(profileId)}` : sql``;
   switch (node.kind) {
     case 'all':
     case 'any': {
@@ -214,7 +207,7 @@ function timeBoundQueries(
       const { withinMs } = node;
       if (withinMs === null) return { windows: [], others: [] };
       const inWindow = sql`pe.workspace_id = ${workspaceId} and pe.event = ${node.name}
-        and pe.timestamp >= ${isoAt(now - withinMs)}${eligible(sql`pe.profile_id`)}`;
+        and pe.timestamp >= ${isoAt(now - withinMs)}`;
       return node.where.length === 0
         ? {
             windows: [
@@ -253,9 +246,9 @@ function timeBoundQueries(
       const query =
         node.kind === 'trait'
           ? sql<{ profile_id: string }>`select t.profile_id from profile_traits t
-              where t.workspace_id = ${workspaceId} and t.name = ${node.name} and ${inWindowOrLater(sql`t.value`)}${eligible(sql`t.profile_id`)}`
+              where t.workspace_id = ${workspaceId} and t.name = ${node.name} and ${inWindowOrLater(sql`t.value`)}`
           : sql<{ profile_id: string }>`select c.profile_id from computed_trait_values c
-              where c.workspace_id = ${workspaceId} and c.trait_id = ${node.traitId} and ${inWindowOrLater(sql`c.value`)}${eligible(sql`c.profile_id`)}`;
+              where c.workspace_id = ${workspaceId} and c.trait_id = ${node.traitId} and ${inWindowOrLater(sql`c.value`)}`;
       return { windows: [], others: [query] };
     }
     default:
