@@ -68,6 +68,18 @@ export class Engine {
     this.audiences = new AudiencesService(store, { computedTraits: this.computedTraits, events, clock });
     const segmentDeps = { computedTraits: this.computedTraits, audiences: this.audiences, events, clock };
     this.segment = new SegmentStage(store, segmentDeps, { ...options.segment, partitions });
+    // Audience Entered / Exited events are appended in the segment stage's transaction, not
+    // through the collector: hand them to the source debugger's live stream once committed.
+    this.segment.onChanges((changes) => {
+      if (!this.collector.hasSubscribers()) return;
+      events
+        .committed(store.db, changes, (sourceId) => this.collector.hasSubscribers(sourceId))
+        .then((bySource) => {
+          for (const [sourceId, stored] of bySource) this.collector.publishCommitted(sourceId, stored);
+        })
+        // The debugger is best effort: a failed read never touches the pipeline.
+        .catch(() => undefined);
+    });
     this.pipeline = new Pipeline(store, this.identity, this.log, options.pipeline, this.segment);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

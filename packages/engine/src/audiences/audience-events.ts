@@ -1,8 +1,9 @@
-import { AUDIENCE_ENTERED_EVENT, AUDIENCE_EXITED_EVENT } from '@tandem/contract';
+import { AUDIENCE_ENTERED_EVENT, AUDIENCE_EXITED_EVENT, type StoredEvent } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import { normalizeCall } from '../collect/index.js';
 import type { IdentityService } from '../identity/index.js';
-import { type AcceptedCall, appendWithin } from '../log/index.js';
+import { chunksOf } from '../identity/index.js';
+import { type AcceptedCall, appendWithin, storedEventOf } from '../log/index.js';
 import type { SourcesService } from '../sources/index.js';
 import type { Database } from '../store/index.js';
 import type { MembershipChange } from './membership-changes.js';
@@ -18,13 +19,7 @@ export class AudienceEvents {
   constructor(private readonly deps: { sources: SourcesService; identity: IdentityService }) {}
 
   async appendWithin(db: Kysely<Database>, changes: readonly MembershipChange[]): Promise<void> {
-    const byWorkspace = new Map<string, MembershipChange[]>();
-    for (const c of changes) {
-      const ofWorkspace = byWorkspace.get(c.workspaceId) ?? [];
-      byWorkspace.set(c.workspaceId, ofWorkspace);
-      ofWorkspace.push(c);
-    }
-    for (const [workspaceId, ofWorkspace] of byWorkspace) {
+    for (const [workspaceId, ofWorkspace] of groupBy(changes, (c) => c.workspaceId)) {
       const sourceId = await this.sourceOf(db, workspaceId);
       const identities = await this.deps.identity.identitiesOf(
         workspaceId,
@@ -47,13 +42,49 @@ export class AudienceEvents {
           ...identifierFields(who, c.profileId),
           properties: { audienceId: c.audienceId, audienceName: c.audienceName, profileId: c.profileId },
           timestamp: c.at,
-          messageId: `${c.entered ? 'enter' : 'exit'}-${c.audienceId}-${c.profileId}-${c.at}`,
+          messageId: messageIdOf(c),
         };
         const verdict = normalizeCall(call, scope);
         if (verdict.ok) events.push(verdict.value);
       }
       await appendWithin(db, { workspaceId, sourceId, events, rejections: [] });
     }
+  }
+
+  /**
+   * The events `appendWithin` stored for these changes, by internal source, for the sources
+   * `wanted` picks (the ones a live debugger follows).
+   */
+  async committed(
+    db: Kysely<Database>,
+    changes: readonly MembershipChange[],
+    wanted: (sourceId: string) => boolean,
+  ): Promise<Map<string, StoredEvent[]>> {
+    const bySource = new Map<string, StoredEvent[]>();
+    for (const [workspaceId, ofWorkspace] of groupBy(changes, (c) => c.workspaceId)) {
+      const row = await db
+        .selectFrom('audience_settings')
+        .select('source_id')
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirst();
+      if (!row || !wanted(row.source_id)) continue;
+      const stored = [];
+      for (const chunk of chunksOf(ofWorkspace.map(messageIdOf))) {
+        const rows = await db
+          .selectFrom('events')
+          .selectAll()
+          .where('workspace_id', '=', workspaceId)
+          .where('source_id', '=', row.source_id)
+          .where('message_id', 'in', chunk)
+          .execute();
+        stored.push(...rows.map(storedEventOf));
+      }
+      bySource.set(
+        row.source_id,
+        stored.sort((a, b) => a.seq - b.seq),
+      );
+    }
+    return bySource;
   }
 
   private async sourceOf(db: Kysely<Database>, workspaceId: string): Promise<string> {
@@ -70,6 +101,21 @@ export class AudienceEvents {
       .execute();
     return source.id;
   }
+}
+
+/** Deterministic: replaying a change never stores a second event. */
+function messageIdOf(c: MembershipChange): string {
+  return `${c.entered ? 'enter' : 'exit'}-${c.audienceId}-${c.profileId}-${c.at}`;
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item)) ?? [];
+    groups.set(keyOf(item), group);
+    group.push(item);
+  }
+  return groups;
 }
 
 // Segment calls need a userId or anonymousId; a profile known only by email (or a device, or an

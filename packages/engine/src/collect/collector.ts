@@ -103,6 +103,19 @@ export class Collector {
     return this.log.sourceStats(workspaceId, sourceId);
   }
 
+  /** Whether a live debugger follows this source (omitted: any source). */
+  hasSubscribers(sourceId?: string): boolean {
+    return sourceId === undefined ? this.listeners.size > 0 : this.listeners.has(sourceId);
+  }
+
+  /** Hands a source's debuggers events committed without the collector (audience events). */
+  publishCommitted(sourceId: string, events: readonly StoredEvent[]): void {
+    this.deliver(
+      sourceId,
+      events.map((event) => ({ kind: 'event', event })),
+    );
+  }
+
   /** Waits for every pending write (on shutdown). */
   flush(): Promise<void> {
     return this.log.flush();
@@ -114,8 +127,7 @@ export class Collector {
     rejections: RejectedCall[],
     outcome: { eventSeqs: number[]; rejectionSeqs: number[] },
   ): void {
-    const listeners = this.listeners.get(sourceId);
-    if (!listeners) return;
+    if (!this.listeners.has(sourceId)) return;
     const items: CollectedItem[] = [];
     events.forEach((e, i) => {
       const seq = outcome.eventSeqs[i] ?? 0;
@@ -126,7 +138,11 @@ export class Collector {
       const { code, message, payload, receivedAt } = r;
       items.push({ kind: 'rejection', rejection: { seq, sourceId, code, message, payload, receivedAt } });
     });
-    for (const listener of listeners) {
+    this.deliver(sourceId, items);
+  }
+
+  private deliver(sourceId: string, items: readonly CollectedItem[]): void {
+    for (const listener of this.listeners.get(sourceId) ?? []) {
       for (const item of items) {
         try {
           listener(item);

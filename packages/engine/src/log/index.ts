@@ -12,4 +12,5 @@ export {
   readLogAfter,
   readLogWindow,
 } from './log-cursor.js';
+export { storedEventOf } from './log-queries.js';
 export type { AcceptedCall, AppendOutcome, AppendRequest, RejectedCall } from './log-writer.js';

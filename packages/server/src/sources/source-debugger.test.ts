@@ -48,6 +48,56 @@ describe.each(ENGINES)('the source debugger on %s', (kind) => {
     abort.abort();
   });
 
+  it('streams the Audience Entered events the pipeline appends to the audiences source', async () => {
+    const { engine, workspaceId } = server;
+    const settle = async () => {
+      await engine.pipeline.catchUp();
+      await engine.segment.catchUp();
+    };
+    // A source of its own: the other tests count the bootstrap source's events.
+    const signups = await engine.sources.create(workspaceId, { name: 'signups' });
+    const signUp = (userId: string) =>
+      engine.collector.collect({
+        source: { workspaceId, sourceId: signups.id },
+        calls: [{ type: 'track', userId, event: 'Signed Up', messageId: `signup-${userId}` }],
+        request: {},
+      });
+    const created = await engine.audiences.create(workspaceId, {
+      name: 'Signed up',
+      rule: { event: 'Signed Up' },
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    // The first member creates the internal source the audience events are appended under.
+    await signUp('first-member');
+    await settle();
+    const sources = await engine.sources.list(workspaceId, { limit: 50 });
+    const audiencesSource = sources.data.find((source) => source.name === 'Tandem audiences');
+    if (!audiencesSource) throw new Error('no audiences source');
+
+    const abort = new AbortController();
+    const response = await fetch(`${url}/api/v1/sources/${audiencesSource.id}/live`, {
+      headers: server.owner,
+      signal: abort.signal,
+    });
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error('no body');
+    let received = '';
+    const readUntil = async (text: string) => {
+      while (!received.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${text}`);
+        received += new TextDecoder().decode(value);
+      }
+    };
+    await readUntil('event: ready');
+    await signUp('second-member');
+    await settle();
+    await readUntil('second-member');
+    expect(received).toContain('Audience Entered');
+    expect(received).not.toContain('first-member');
+    abort.abort();
+  });
+
   it('lists recent events, rejections and counters of a source', async () => {
     const events = await server.app.inject({
       url: `/api/v1/sources/${server.sourceId}/events?limit=5`,
