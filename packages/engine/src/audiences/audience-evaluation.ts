@@ -129,11 +129,11 @@ async function scheduleWindowEdges(
     .where('workspace_id', '=', scope.workspaceId)
     .where('audience_id', '=', audience.id)
     .execute();
+  // Per profile, the earliest edge any leaf gives (null: none).
   const due = new Map<string, number | null>();
   const dueNoLaterThan = (profileId: string, at: number | null) => {
-    const known = due.get(profileId);
-    if (at !== null && (known === undefined || known === null || at < known)) due.set(profileId, at);
-    else if (known === undefined) due.set(profileId, at);
+    const known = due.get(profileId) ?? null;
+    due.set(profileId, known === null || (at !== null && at < known) ? (at ?? known) : known);
   };
   const { windows, others } = timeBoundQueries(scope, audience.rule);
   if (windows.length === 0 && others.length === 0) return;

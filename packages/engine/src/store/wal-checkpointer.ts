@@ -52,11 +52,12 @@ let restartedAt = Date.now();
 // which under steady writes happens only in the RESTART: it then flushed every page copied
 // since the last one (~200 ms of random writes, writers blocked). Flushing after each passive
 // checkpoint, here, leaves the RESTART only its own few pages to sync.
-const dbFile = require('node:fs').openSync(workerData.file, 'r');
+const fs = require('node:fs');
+const dbFile = fs.openSync(workerData.file, 'r');
 const timer = setInterval(() => {
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (result !== undefined && result.checkpointed > 0) require('node:fs').fdatasyncSync(dbFile);
+    if (result !== undefined && result.checkpointed > 0) fs.fdatasyncSync(dbFile);
     const due =
       result !== undefined &&
       result.checkpointed === result.log &&
@@ -72,7 +73,7 @@ const timer = setInterval(() => {
 }, workerData.everyMs);
 parentPort.on('message', () => {
   clearInterval(timer);
-  require('node:fs').closeSync(dbFile);
+  fs.closeSync(dbFile);
   db.close();
   parentPort.close();
 });

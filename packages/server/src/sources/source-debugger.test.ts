@@ -14,24 +14,34 @@ describe.each(ENGINES)('the source debugger on %s', (kind) => {
   });
   afterAll(() => server.close());
 
-  it('streams events and rejections live as they are committed', async () => {
+  /** Follows a source's live stream (SSE): what arrived so far, and a wait for some text. */
+  async function followLive(sourceId: string) {
     const abort = new AbortController();
-    const response = await fetch(`${url}/api/v1/sources/${server.sourceId}/live`, {
+    const response = await fetch(`${url}/api/v1/sources/${sourceId}/live`, {
       headers: server.owner,
       signal: abort.signal,
     });
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = response.body?.getReader();
     if (!reader) throw new Error('no body');
     let received = '';
-    const readUntil = async (text: string) => {
-      while (!received.includes(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${text}`);
-        received += new TextDecoder().decode(value);
-      }
+    return {
+      contentType: response.headers.get('content-type'),
+      received: () => received,
+      async readUntil(text: string) {
+        while (!received.includes(text)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`stream ended before ${text}`);
+          received += new TextDecoder().decode(value);
+        }
+      },
+      stop: () => abort.abort(),
     };
-    await readUntil('event: ready');
+  }
+
+  it('streams events and rejections live as they are committed', async () => {
+    const live = await followLive(server.sourceId);
+    expect(live.contentType).toContain('text/event-stream');
+    await live.readUntil('event: ready');
     await fetch(`${url}/v1/batch`, {
       method: 'POST',
       headers: { ...writeKey, 'content-type': 'application/json' },
@@ -42,10 +52,10 @@ describe.each(ENGINES)('the source debugger on %s', (kind) => {
         ],
       }),
     });
-    await readUntil('event: rejection');
-    expect(received).toContain('event: event');
-    expect(received).toContain('live-msg-1');
-    abort.abort();
+    await live.readUntil('event: rejection');
+    expect(live.received()).toContain('event: event');
+    expect(live.received()).toContain('live-msg-1');
+    live.stop();
   });
 
   it('streams the Audience Entered events the pipeline appends to the audiences source', async () => {
@@ -74,28 +84,14 @@ describe.each(ENGINES)('the source debugger on %s', (kind) => {
     const audiencesSource = sources.data.find((source) => source.name === 'Tandem audiences');
     if (!audiencesSource) throw new Error('no audiences source');
 
-    const abort = new AbortController();
-    const response = await fetch(`${url}/api/v1/sources/${audiencesSource.id}/live`, {
-      headers: server.owner,
-      signal: abort.signal,
-    });
-    const reader = response.body?.getReader();
-    if (!reader) throw new Error('no body');
-    let received = '';
-    const readUntil = async (text: string) => {
-      while (!received.includes(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${text}`);
-        received += new TextDecoder().decode(value);
-      }
-    };
-    await readUntil('event: ready');
+    const live = await followLive(audiencesSource.id);
+    await live.readUntil('event: ready');
     await signUp('second-member');
     await settle();
-    await readUntil('second-member');
-    expect(received).toContain('Audience Entered');
-    expect(received).not.toContain('first-member');
-    abort.abort();
+    await live.readUntil('second-member');
+    expect(live.received()).toContain('Audience Entered');
+    expect(live.received()).not.toContain('first-member');
+    live.stop();
   });
 
   it('lists recent events, rejections and counters of a source', async () => {
