@@ -109,6 +109,7 @@ export class Engine {
   async close(): Promise<void> {
     await this.pipeline.stop();
     await this.imports.stop();
+    await this.collector.close();
     await this.log.flush();
     await this.store.close();
   }

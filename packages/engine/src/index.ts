@@ -18,8 +18,12 @@ export {
   Collector,
   type CollectorOptions,
   type CollectResult,
+  MAX_BATCH_CALLS,
+  type PreparedRequest,
+  type RawTrackingRequest,
   type RequestInfo,
   type SharedFields,
+  type TrackingRoute,
 } from './collect/index.js';
 export { ComputedTraitsService } from './computed-traits/index.js';
 export { Engine, type EngineOptions } from './engine.js';

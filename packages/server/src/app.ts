@@ -18,6 +18,7 @@ import { LoginRateLimiter } from './auth/login-rate-limiter.js';
 import type { RouteAccess } from './auth/route-access.js';
 import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
+import { installCollectMetrics } from './http/collect-metrics.js';
 import { installErrorHandlers } from './http/error-handler.js';
 import { installMetrics } from './http/metrics.js';
 import { installPipelineMetrics } from './http/pipeline-metrics.js';
@@ -79,6 +80,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App & { routeT
 
   const metrics = installMetrics(app);
   installPipelineMetrics(metrics, engine);
+  installCollectMetrics(metrics, engine);
   await app.register(fastifyCookie);
   installAuthentication(app, engine);
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** One environment variable: how it is parsed, what it means, whether it is a secret. */
@@ -82,6 +83,17 @@ export const SETTINGS = {
     env: 'TANDEM_MAX_QUEUED_EVENTS',
     schema: z.coerce.number().int().min(100).default(50_000),
     description: 'Events waiting to be committed before the Tracking API answers 429 (backpressure).',
+  },
+  ingestThreads: {
+    env: 'TANDEM_INGEST_THREADS',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .default(() => Math.min(4, Math.max(1, availableParallelism() - 1))),
+    description:
+      'Threads that parse and validate Tracking API bodies of 4 KB and more, so the event loop spends its time committing them (0: none; default: cores − 1, 1 to 4).',
   },
   maxPipelineLag: {
     env: 'TANDEM_MAX_PIPELINE_LAG',

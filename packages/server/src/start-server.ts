@@ -11,7 +11,7 @@ export function openEngine(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.postgresPoolSize,
-    collector: { maxQueuedEvents: config.maxQueuedEvents },
+    collector: { maxQueuedEvents: config.maxQueuedEvents, preparationThreads: config.ingestThreads },
     pipeline: { partitions: config.pipelinePartitions },
     ...options,
   });

@@ -2,11 +2,23 @@ import type { CallRejection, SourceStats, StoredEvent, StoredRejection } from '@
 import type { AcceptedCall, EventLog, EventLogOptions, RejectedCall } from '../log/index.js';
 import type { SourceRef } from '../sources/index.js';
 import type { RequestInfo } from './enrich-context.js';
-import { normalizeCall, type SharedFields } from './normalize-call.js';
-import { rejectedCallOf } from './rejected-call.js';
+import type { SharedFields } from './normalize-call.js';
+import { PreparationPool } from './preparation-pool.js';
+import {
+  type PreparedCalls,
+  type PreparedRequest,
+  prepareCalls,
+  type RawTrackingRequest,
+} from './tracking-request.js';
 
 /** Tuning of collection; all optional. */
-export type CollectorOptions = EventLogOptions;
+export interface CollectorOptions extends EventLogOptions {
+  /**
+   * Threads that parse and normalize large request bodies, off the event loop that commits
+   * them. Default 0: everything on the calling thread (the server sets it).
+   */
+  readonly preparationThreads?: number | undefined;
+}
 
 export interface CollectInput {
   /** The source the write key resolved to. */
@@ -39,12 +51,14 @@ export type CollectedListener = (item: CollectedItem) => void;
 export class Collector {
   private readonly listeners = new Map<string, Set<CollectedListener>>();
   private readonly clock: () => number;
+  private readonly preparation: PreparationPool;
 
   constructor(
     private readonly log: EventLog,
     options: CollectorOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
+    this.preparation = new PreparationPool({ threads: options.preparationThreads ?? 0 });
   }
 
   /**
@@ -56,24 +70,41 @@ export class Collector {
     // Before any work: under overload, refusing must stay cheap.
     this.log.assertRoomFor(calls.length);
     const receivedAt = input.receivedAt ?? new Date(this.clock());
-    const scope = {
-      shared: input.shared,
-      request: input.request,
-      received: { ms: receivedAt.getTime(), iso: receivedAt.toISOString() },
-    };
-    const events: AcceptedCall[] = [];
-    const rejections: RejectedCall[] = [];
-    const rejected: CallRejection[] = [];
-    calls.forEach((call, index) => {
-      const verdict = normalizeCall(call, scope);
-      if (verdict.ok) events.push(verdict.value);
-      else {
-        rejected.push({ index, ...verdict.error });
-        rejections.push(rejectedCallOf(call, verdict.error, scope.received.iso));
-      }
-    });
-    if (calls.length === 0) return { stored: 0, duplicates: 0, rejected };
+    const received = { ms: receivedAt.getTime(), iso: receivedAt.toISOString() };
+    return this.store(
+      source,
+      prepareCalls(calls, { shared: input.shared, request: input.request, received }),
+    );
+  }
 
+  /**
+   * Parses, validates and normalizes a raw Tracking API request (on a preparation thread when it
+   * is large). Throws an AppError when the body as a whole is unusable, `overloaded` when the log
+   * or the preparation threads are too far behind.
+   */
+  prepare(
+    raw: Omit<RawTrackingRequest, 'receivedAtMs'> & { receivedAtMs?: number },
+  ): Promise<PreparedRequest> {
+    // At least one call: under overload, a request is refused before its body is read.
+    this.log.assertRoomFor(1);
+    return this.preparation.prepare({ ...raw, receivedAtMs: raw.receivedAtMs ?? this.clock() });
+  }
+
+  /** Request bodies prepared so far, on the event loop and on preparation threads. */
+  get bodiesPrepared(): { readonly inline: number; readonly threaded: number } {
+    return this.preparation.prepared;
+  }
+
+  /** Calls waiting to be committed (the bound past which the Tracking API answers 429). */
+  get queuedCalls(): number {
+    return this.log.queuedCalls;
+  }
+
+  /** Appends a source's prepared calls, resolving once committed. */
+  async store(source: SourceRef, prepared: PreparedCalls): Promise<CollectResult> {
+    const { events, rejections, rejected } = prepared;
+    if (events.length + rejections.length === 0) return { stored: 0, duplicates: 0, rejected };
+    this.log.assertRoomFor(events.length + rejections.length);
     const outcome = await this.log.append({ ...source, events, rejections });
     const stored = outcome.eventSeqs.reduce((count, seq) => (seq > 0 ? count + 1 : count), 0);
     this.publish(source.sourceId, events, rejections, outcome);
@@ -119,6 +150,11 @@ export class Collector {
   /** Waits for every pending write (on shutdown). */
   flush(): Promise<void> {
     return this.log.flush();
+  }
+
+  /** Stops the preparation threads (once no request is coming in). */
+  close(): Promise<void> {
+    return this.preparation.stop();
   }
 
   private publish(
@@ -168,6 +204,6 @@ function storedEventOf(e: AcceptedCall, seq: number, sourceId: string): StoredEv
     originalTimestamp: e.originalTimestamp,
     sentAt: e.sentAt,
     receivedAt: e.receivedAt,
-    payload: e.payload,
+    payload: JSON.parse(e.payloadJson),
   };
 }

@@ -8,3 +8,13 @@ export {
 } from './collector.js';
 export type { RequestInfo } from './enrich-context.js';
 export { type CallProblem, normalizeCall, type SharedFields } from './normalize-call.js';
+export { PreparationPool, type PreparationPoolOptions } from './preparation-pool.js';
+export {
+  MAX_BATCH_CALLS,
+  type PreparedCalls,
+  type PreparedRequest,
+  prepareCalls,
+  prepareRequest,
+  type RawTrackingRequest,
+  type TrackingRoute,
+} from './tracking-request.js';

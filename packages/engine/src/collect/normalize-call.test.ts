@@ -13,7 +13,7 @@ const scope: RequestScope = {
 function accept(call: unknown, within: RequestScope = scope) {
   const verdict = normalizeCall(call, within);
   if (!verdict.ok) throw new Error(`refused: ${verdict.error.code} ${verdict.error.message}`);
-  return verdict.value;
+  return { ...verdict.value, payload: JSON.parse(verdict.value.payloadJson) };
 }
 
 function refusal(call: unknown) {
@@ -194,7 +194,8 @@ describe('normalizeCall never throws', () => {
         }
         accepted++;
         const event = verdict.value;
-        expect(JSON.parse(event.payloadJson)).toEqual(JSON.parse(JSON.stringify(event.payload)));
+        const payload = JSON.parse(event.payloadJson);
+        expect(payload).toMatchObject({ type: event.type, messageId: event.messageId });
         expect(event.userId ?? event.anonymousId).toEqual(expect.any(String));
         expect(Number.isNaN(Date.parse(event.timestamp))).toBe(false);
       }),

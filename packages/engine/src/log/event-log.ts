@@ -50,6 +50,11 @@ export class EventLog {
     return this.writes.transactionsCommitted;
   }
 
+  /** Calls (events and rejections) queued or being committed. */
+  get queuedCalls(): number {
+    return this.writes.queuedItems;
+  }
+
   /** Calls `listener` after each commit of new appends (wakes the pipeline). Returns unsubscribe. */
   onCommit(listener: () => void): () => void {
     this.commitListeners.add(listener);

@@ -3,9 +3,11 @@ import type { Store } from '../store/index.js';
 import { postgresLogWriter } from './postgres-log-writer.js';
 import { sqliteLogWriter } from './sqlite-log-writer.js';
 
-/** A call collect/ accepted: the event to be, before the log gives it a `seq`. */
-export interface AcceptedCall extends Omit<StoredEvent, 'seq' | 'sourceId'> {
-  /** `payload` serialized once by collect/, which also checked its size on it. */
+/**
+ * A call collect/ accepted: the event to be, before the log gives it a `seq`. Its payload is
+ * kept only as JSON (serialized once, size-checked on it): it may come from another thread.
+ */
+export interface AcceptedCall extends Omit<StoredEvent, 'seq' | 'sourceId' | 'payload'> {
   readonly payloadJson: string;
 }
 

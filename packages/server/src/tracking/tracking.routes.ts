@@ -9,19 +9,19 @@ import {
   TrackingCallSchema,
   TrackingResponseSchema,
 } from '@tandem/contract';
-import { AppError, type Engine } from '@tandem/engine';
-import type { FastifySchemaCompiler } from 'fastify';
+import { AppError, type Engine, type TrackingRoute } from '@tandem/engine';
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import type { App } from '../http/route-schemas.js';
 import { PipelineLagGuard } from './pipeline-lag-guard.js';
-import { writeKeyOf } from './write-key.js';
+import { basicAuthWriteKey } from './write-key.js';
 
 export const MAX_BATCH_BYTES = 500 * 1024;
-export const MAX_BATCH_CALLS = 2500;
 /** A single call may not exceed 32 KB; the body limit leaves room for envelope whitespace. */
 const MAX_SINGLE_BYTES = 32 * 1024;
 
-// The schemas document the payloads in OpenAPI, but calls are checked one by one by the engine
-// so that one bad call of a batch never loses the good ones: the route validator lets all through.
+// The schemas document the payloads in OpenAPI, but bodies reach the engine as bytes: it parses
+// them (on its preparation threads when large) and checks calls one by one, so that one bad call
+// of a batch never loses the good ones. The route validator lets all through.
 const acceptAsIs: FastifySchemaCompiler<unknown> = () => (value) => ({ value });
 
 const TRACKING_ERRORS = {
@@ -45,15 +45,9 @@ export async function trackingRoutes(app: App, options: { engine: Engine; maxPip
   });
 
   // Segment's API reads every body as JSON whatever its Content-Type: sendBeacon posts text/plain,
-  // and RudderStack's node SDK posts gzip without any Content-Type at all.
-  app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new AppError('invalid_json', 'Body is not valid JSON'), undefined);
-    }
-  });
+  // and RudderStack's node SDK posts gzip without any Content-Type at all. The engine parses.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   // Gzip (and deflate) bodies: decompressed before the body limit counts the bytes.
   app.addHook('preParsing', async (request, _reply, payload) => {
@@ -75,24 +69,27 @@ export async function trackingRoutes(app: App, options: { engine: Engine; maxPip
     return payload.pipe(decoded);
   });
 
-  async function collect(
-    request: { body: unknown; ip: string; headers: Record<string, string | string[] | undefined> },
-    writeKey: string | undefined,
-    calls: unknown[],
-    shared?: { context?: unknown; integrations?: unknown; sentAt?: unknown },
-  ) {
+  async function resolveSource(writeKey: string | undefined) {
     if (!writeKey)
       throw new AppError('unauthorized', 'Missing write key: send it as the Basic auth username');
     const source = await engine.sources.resolveWriteKey(writeKey);
     if (!source) throw new AppError('unauthorized', 'Unknown write key');
+    return source;
+  }
+
+  async function collect(request: FastifyRequest, route: TrackingRoute) {
+    // A key in the header is checked before the body is read; one in the body only after.
+    const headerKey = basicAuthWriteKey(request.headers.authorization);
+    const headerSource = headerKey === undefined ? undefined : await resolveSource(headerKey);
     lagGuard.assertWithinBound();
     const userAgent = request.headers['user-agent'];
-    return engine.collector.collect({
-      source,
-      calls,
-      shared,
+    const prepared = await engine.collector.prepare({
+      route,
+      body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
       request: { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined },
     });
+    const source = headerSource ?? (await resolveSource(prepared.writeKey));
+    return engine.collector.store(source, prepared);
   }
 
   for (const type of CALL_TYPES) {
@@ -111,10 +108,7 @@ export async function trackingRoutes(app: App, options: { engine: Engine; maxPip
         },
       },
       async (request) => {
-        const call = asObject(request.body, 'body');
-        const result = await collect(request, writeKeyOf(request), [
-          { ...call, type: type satisfies CallType },
-        ]);
+        const result = await collect(request, type satisfies CallType);
         const rejection = result.rejected[0];
         // A single call that is refused is the request's failure: say why, as a 400.
         if (rejection) {
@@ -144,37 +138,11 @@ export async function trackingRoutes(app: App, options: { engine: Engine; maxPip
         },
       },
       async (request) => {
-        const body = asObject(request.body, 'body');
-        if (!Array.isArray(body.batch)) {
-          throw new AppError('validation_failed', 'body.batch must be an array of calls', {
-            details: [{ path: 'body.batch', message: 'must be an array' }],
-          });
-        }
-        if (body.batch.length > MAX_BATCH_CALLS) {
-          throw new AppError(
-            'payload_too_large',
-            `body.batch holds ${body.batch.length} calls; at most ${MAX_BATCH_CALLS} per request`,
-          );
-        }
-        const result = await collect(request, writeKeyOf(request), body.batch, {
-          context: body.context,
-          integrations: body.integrations,
-          sentAt: body.sentAt,
-        });
+        const result = await collect(request, 'batch');
         return result.rejected.length > 0
           ? { success: true as const, rejected: result.rejected }
           : { success: true as const };
       },
     );
   }
-}
-
-function asObject(body: unknown, path: string): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new AppError('validation_failed', `${path} must be a JSON object`, {
-      details: [{ path, message: 'must be a JSON object' }],
-    });
-  }
-  // Checked just above: a non-null, non-array object.
-  return body as Record<string, unknown>;
 }

@@ -1,19 +1,9 @@
-import type { FastifyRequest } from 'fastify';
-
 /**
- * The write key of a Tracking API call: HTTP Basic username (Segment's SDKs), or `writeKey`
- * in the body (Segment's HTTP API allows both).
+ * The write key of a Tracking API call sent as the HTTP Basic username (Segment's SDKs). The
+ * other place Segment's HTTP API allows, `writeKey` in the body, is read with the body.
  */
-export function writeKeyOf(request: FastifyRequest): string | undefined {
-  const authorization = request.headers.authorization;
-  if (authorization?.startsWith('Basic ')) {
-    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
-    const username = decoded.split(':')[0];
-    if (username) return username;
-  }
-  const body = request.body;
-  if (body && typeof body === 'object' && 'writeKey' in body && typeof body.writeKey === 'string') {
-    return body.writeKey || undefined;
-  }
-  return undefined;
+export function basicAuthWriteKey(authorization: string | undefined): string | undefined {
+  if (!authorization?.startsWith('Basic ')) return undefined;
+  const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+  return decoded.split(':')[0] || undefined;
 }

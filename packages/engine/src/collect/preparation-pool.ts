@@ -1,0 +1,192 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CallRejection } from '@tandem/contract';
+import { AppError } from '../errors/index.js';
+import type { RejectedCall } from '../log/index.js';
+import { type AcceptedCallsWire, decodeAcceptedCalls } from './accepted-calls-wire.js';
+import { type PreparedRequest, prepareRequest, type RawTrackingRequest } from './tracking-request.js';
+
+export interface PreparationPoolOptions {
+  /** Threads parsing and normalizing request bodies; 0 prepares every body on the calling thread. */
+  readonly threads: number;
+  /** Bodies smaller than this (bytes) are prepared on the calling thread: a hop costs more. Default 4 KB. */
+  readonly minThreadedBytes?: number | undefined;
+  /** Bytes of bodies being prepared past which requests are refused as `overloaded`. Default 64 MB. */
+  readonly maxPendingBytes?: number | undefined;
+}
+
+/** What the main thread posts to a preparation thread. */
+export interface PreparationJob extends RawTrackingRequest {
+  readonly jobId: number;
+}
+
+/** What a preparation thread answers: the prepared request, or why the body is unusable. */
+export type PreparationAnswer =
+  | {
+      readonly jobId: number;
+      readonly calls: number;
+      readonly writeKey: string | undefined;
+      readonly events: AcceptedCallsWire;
+      readonly rejections: RejectedCall[];
+      readonly rejected: CallRejection[];
+    }
+  | {
+      readonly jobId: number;
+      readonly error: {
+        readonly code: AppError['code'];
+        readonly message: string;
+        details?: AppError['details'];
+      };
+    };
+
+const WORKER = new URL('./preparation-worker.js', import.meta.url);
+
+interface Pending {
+  readonly bytes: number;
+  resolve(prepared: PreparedRequest): void;
+  reject(error: unknown): void;
+}
+
+/** One preparation thread and the jobs it has not answered yet. */
+class PreparationThread {
+  readonly pending = new Map<number, Pending>();
+  private readonly worker: Worker;
+  private dead = false;
+
+  constructor(onGone: (thread: PreparationThread) => void) {
+    this.worker = new Worker(WORKER);
+    // An idle pool must not keep the process alive (one with jobs pending must).
+    this.worker.unref();
+    this.worker.on('message', (answer: PreparationAnswer) => this.settle(answer));
+    const gone = (error: unknown) => {
+      if (this.dead) return;
+      this.dead = true;
+      onGone(this);
+      for (const job of this.pending.values()) job.reject(error);
+      this.pending.clear();
+    };
+    this.worker.on('error', gone);
+    this.worker.on('exit', (code) => gone(new Error(`a preparation thread exited (${code})`)));
+  }
+
+  post(job: PreparationJob, pending: Pending): void {
+    if (this.pending.size === 0) this.worker.ref();
+    this.pending.set(job.jobId, pending);
+    const { buffer, byteOffset, byteLength } = job.body;
+    // A body that owns its whole buffer moves to the thread; a slice of a shared pool is copied.
+    const owned = byteOffset === 0 && byteLength === buffer.byteLength && buffer instanceof ArrayBuffer;
+    this.worker.postMessage(owned ? job : { ...job, body: job.body.slice() }, owned ? [buffer] : []);
+  }
+
+  stop(): Promise<number> {
+    this.dead = true;
+    return this.worker.terminate();
+  }
+
+  private settle(answer: PreparationAnswer): void {
+    const job = this.pending.get(answer.jobId);
+    if (!job) return;
+    this.pending.delete(answer.jobId);
+    if (this.pending.size === 0) this.worker.unref();
+    if ('error' in answer) {
+      const { code, message, details } = answer.error;
+      job.reject(new AppError(code, message, details ? { details } : {}));
+      return;
+    }
+    const { calls, writeKey, rejections, rejected } = answer;
+    job.resolve({ calls, writeKey, events: decodeAcceptedCalls(answer.events), rejections, rejected });
+  }
+}
+
+/**
+ * Parses and normalizes Tracking API bodies on worker threads, so that the event loop, which
+ * also commits every event, spends its time on the inserts. Small bodies stay on the caller.
+ */
+export class PreparationPool {
+  private readonly threads: PreparationThread[] = [];
+  private readonly size: number;
+  private readonly minThreadedBytes: number;
+  private readonly maxPendingBytes: number;
+  private pendingBytes = 0;
+  private nextJobId = 1;
+  private inline = 0;
+  private threaded = 0;
+
+  constructor(options: PreparationPoolOptions) {
+    this.size = preparationThreadsAvailable() ? Math.max(0, Math.floor(options.threads)) : 0;
+    this.minThreadedBytes = options.minThreadedBytes ?? 4096;
+    this.maxPendingBytes = options.maxPendingBytes ?? 64 * 1024 * 1024;
+  }
+
+  /** Throws `overloaded` when the bodies already being prepared pass the bound. */
+  assertRoom(): void {
+    if (this.pendingBytes <= this.maxPendingBytes) return;
+    throw new AppError('overloaded', 'Too many request bodies are being read', { retryAfterSeconds: 1 });
+  }
+
+  /** Bodies prepared so far, on the calling thread and on preparation threads. */
+  get prepared(): { readonly inline: number; readonly threaded: number } {
+    return { inline: this.inline, threaded: this.threaded };
+  }
+
+  prepare(raw: RawTrackingRequest): Promise<PreparedRequest> {
+    if (this.size === 0 || raw.body.byteLength < this.minThreadedBytes) {
+      this.inline++;
+      try {
+        return Promise.resolve(prepareRequest(raw));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    this.assertRoom();
+    const thread = this.leastBusyThread();
+    this.threaded++;
+    const bytes = raw.body.byteLength;
+    this.pendingBytes += bytes;
+    return new Promise<PreparedRequest>((resolve, reject) => {
+      const done = () => {
+        this.pendingBytes -= bytes;
+      };
+      thread.post(
+        { ...raw, jobId: this.nextJobId++ },
+        {
+          bytes,
+          resolve: (prepared) => {
+            done();
+            resolve(prepared);
+          },
+          reject: (error) => {
+            done();
+            reject(error);
+          },
+        },
+      );
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.threads.splice(0).map((thread) => thread.stop()));
+  }
+
+  /** Threads start on first use (a process that never ingests large bodies starts none). */
+  private leastBusyThread(): PreparationThread {
+    if (this.threads.length < this.size) {
+      const thread = new PreparationThread((gone) => {
+        // A thread that died is replaced on the next job.
+        const at = this.threads.indexOf(gone);
+        if (at >= 0) this.threads.splice(at, 1);
+      });
+      this.threads.push(thread);
+      return thread;
+    }
+    let best = this.threads[0] as PreparationThread;
+    for (const thread of this.threads) if (thread.pending.size < best.pending.size) best = thread;
+    return best;
+  }
+}
+
+/** Whether threads can run: only from compiled files (sources run under vitest prepare in-process). */
+export function preparationThreadsAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER));
+}

@@ -1,0 +1,22 @@
+// A preparation thread (see preparation-pool.ts): parses and normalizes Tracking API bodies.
+import { parentPort } from 'node:worker_threads';
+import { AppError } from '../errors/index.js';
+import { encodeAcceptedCalls } from './accepted-calls-wire.js';
+import type { PreparationAnswer, PreparationJob } from './preparation-pool.js';
+import { prepareRequest } from './tracking-request.js';
+
+const port = parentPort;
+if (!port) throw new Error('preparation-worker runs as a worker thread');
+
+port.on('message', (job: PreparationJob) => {
+  let answer: PreparationAnswer;
+  try {
+    const { calls, writeKey, events, rejections, rejected } = prepareRequest(job);
+    answer = { jobId: job.jobId, calls, writeKey, events: encodeAcceptedCalls(events), rejections, rejected };
+  } catch (error) {
+    const { code, message, details } =
+      error instanceof AppError ? error : new AppError('internal', 'The request body could not be read');
+    answer = { jobId: job.jobId, error: details ? { code, message, details } : { code, message } };
+  }
+  port.postMessage(answer, 'events' in answer ? [answer.events.lengths.buffer] : []);
+});

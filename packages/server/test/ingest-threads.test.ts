@@ -1,0 +1,158 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTandem } from './support/start-tandem.js';
+
+const WRITE_KEY = 'wk_ingest_threads_key';
+const OWNER = { authorization: 'Bearer tdm_ingest_threads_owner_token' };
+const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+
+// Bodies of 4 KB and more are parsed and validated on ingest threads, which only run from the
+// built files: this suite runs the built CLI and checks they answer as the event loop would.
+describe('Tracking API bodies prepared on ingest threads', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-ingest-threads-'));
+  let child: ChildProcess;
+  let url: string;
+  let sourceId: string;
+
+  beforeAll(async () => {
+    ({ child, url } = await startTandem({
+      TANDEM_DATA_DIR: dataDir,
+      TANDEM_WRITE_KEY: WRITE_KEY,
+      TANDEM_ADMIN_TOKEN: OWNER.authorization.slice('Bearer '.length),
+      TANDEM_INGEST_THREADS: '2',
+    }));
+    const sources = await (await fetch(`${url}/api/v1/sources`, { headers: OWNER })).json();
+    sourceId = sources.data[0].id;
+  });
+  afterAll(async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/json', ...headers },
+      body,
+    });
+  /** Padding that takes a body past the threshold without changing what is checked. */
+  const padding = { note: 'x'.repeat(5000) };
+  const storedEvents = async () =>
+    (await (await fetch(`${url}/api/v1/sources/${sourceId}/events?limit=1000`, { headers: OWNER })).json())
+      .data as { messageId: string; type: string; payload: Record<string, unknown> }[];
+  const preparedOnThreads = async () => {
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    return Number(/tandem_collect_bodies_prepared_total\{on="ingest-thread"\} (\d+)/.exec(metrics)?.[1]);
+  };
+
+  it('stores the valid calls of a large batch and lists the others, as the event loop does', async () => {
+    const before = await preparedOnThreads();
+    const response = await post(
+      '/v1/batch',
+      JSON.stringify({
+        context: { locale: 'de' },
+        batch: [
+          { type: 'track', userId: 'u-1', event: 'Big Batch', messageId: 'big-1', properties: padding },
+          { type: 'track', userId: 'u-1', messageId: 'big-no-event' },
+          { type: 'identify', anonymousId: 'a-1', messageId: 'big-2', traits: { plan: 'pro' } },
+          'not a call',
+        ],
+      }),
+      { 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Firefox/120.0' },
+    );
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.rejected.map((r: { index: number; code: string }) => [r.index, r.code])).toEqual([
+      [1, 'missing_field'],
+      [3, 'invalid_call'],
+    ]);
+    expect(await preparedOnThreads()).toBe(before + 1);
+
+    const events = await storedEvents();
+    const track = events.find((e) => e.messageId === 'big-1');
+    expect(track?.payload).toMatchObject({
+      event: 'Big Batch',
+      properties: padding,
+      context: { locale: 'de', ip: '127.0.0.1', browser: { name: 'Firefox' } },
+    });
+    expect(events.find((e) => e.messageId === 'big-2')?.payload).toMatchObject({ traits: { plan: 'pro' } });
+    const rejections = await (
+      await fetch(`${url}/api/v1/sources/${sourceId}/rejections`, { headers: OWNER })
+    ).json();
+    expect(rejections.data.map((r: { code: string }) => r.code).sort()).toEqual([
+      'invalid_call',
+      'missing_field',
+    ]);
+  });
+
+  it('stores the same event from a thread as from the event loop', async () => {
+    const call = {
+      type: 'track',
+      userId: 'u-2',
+      event: 'Same Either Way',
+      properties: { sku: 'A-1', price: 9.5 },
+      context: { page: { url: 'https://shop.example/?utm_source=news&utm_campaign=winter' } },
+      timestamp: '2026-03-01T12:00:00.000Z',
+    };
+    expect((await post('/v1/track', JSON.stringify({ ...call, messageId: 'small' }))).status).toBe(200);
+    const large = { batch: [{ ...call, messageId: 'large' }], padding };
+    expect((await post('/v1/batch', JSON.stringify(large))).status).toBe(200);
+
+    const events = await storedEvents();
+    const comparable = (messageId: string) => {
+      const event = events.find((e) => e.messageId === messageId);
+      if (!event) throw new Error(`${messageId} was not stored`);
+      const { messageId: _id, receivedAt: _at, ...rest } = event.payload;
+      return rest;
+    };
+    expect(comparable('large')).toEqual(comparable('small'));
+    expect(comparable('large')).toMatchObject({ context: { campaign: { source: 'news', name: 'winter' } } });
+  });
+
+  it('reads the write key from a large body, and gzip bodies', async () => {
+    const keyed = JSON.stringify({
+      writeKey: WRITE_KEY,
+      batch: [{ type: 'track', anonymousId: 'a-3', event: 'Keyed', messageId: 'keyed', properties: padding }],
+    });
+    expect((await post('/v1/batch', keyed, { authorization: '' })).status).toBe(200);
+    const unknownKey = keyed.replace(WRITE_KEY, 'wk_nobody_has_this');
+    expect((await post('/v1/batch', unknownKey, { authorization: '' })).status).toBe(401);
+
+    const gzipped = gzipSync(
+      JSON.stringify({
+        batch: [
+          { type: 'track', anonymousId: 'a-3', event: 'Zipped', messageId: 'zipped', properties: padding },
+        ],
+      }),
+    );
+    expect((await post('/v1/batch', gzipped, { 'content-encoding': 'gzip' })).status).toBe(200);
+    const ids = (await storedEvents()).map((e) => e.messageId);
+    expect(ids).toEqual(expect.arrayContaining(['keyed', 'zipped']));
+  });
+
+  it('refuses unusable large bodies as a whole, with the same errors', async () => {
+    const broken = await post('/v1/batch', `{"batch": [${'{"type":"track"},'.repeat(400)}`);
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).error.code).toBe('invalid_json');
+
+    const tooMany = { batch: Array.from({ length: 2501 }, () => ({ type: 'track' })) };
+    const refused = await post('/v1/batch', JSON.stringify(tooMany));
+    expect(refused.status).toBe(413);
+    expect((await refused.json()).error.message).toContain('2501 calls');
+
+    const notABatch = await post('/v1/batch', JSON.stringify({ batch: 'nope', padding }));
+    expect(notABatch.status).toBe(400);
+    expect((await notABatch.json()).error.code).toBe('validation_failed');
+
+    const proto = `{"batch":[{"type":"track","event":"E","userId":"u","__proto__":{"x":1}}],"padding":"${'x'.repeat(5000)}"}`;
+    const poisoned = await post('/v1/batch', proto);
+    expect(poisoned.status).toBe(400);
+    expect((await poisoned.json()).error.code).toBe('invalid_json');
+  });
+});
