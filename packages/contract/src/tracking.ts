@@ -91,6 +91,85 @@ export const TrackingCallSchema = z
 export type TrackingCall = z.infer<typeof TrackingCallSchema>;
 
 /**
+ * A fast, conservative check of one call: true only for a call TrackingCallSchema accepts as it
+ * is (its output equal to the input). False means "ask the schema", which also explains why.
+ * The schema costs ~1.5 µs per call, a fifth of collecting one; this check ~0.1 µs.
+ */
+export function isWellFormedCall(call: unknown): boolean {
+  if (!isPlainRecord(call)) return false;
+  const c = call as Record<string, unknown>;
+  if (
+    !isOptionalId(c.messageId) ||
+    !isOptionalId(c.anonymousId) ||
+    !isOptionalDateTime(c.timestamp) ||
+    !isOptionalDateTime(c.originalTimestamp) ||
+    !isOptionalDateTime(c.sentAt) ||
+    !isOptionalRecord(c.context) ||
+    !isOptionalRecord(c.integrations)
+  ) {
+    return false;
+  }
+  switch (c.type) {
+    case 'identify':
+      return isOptionalId(c.userId) && isOptionalRecord(c.traits);
+    case 'track':
+      return (
+        isOptionalId(c.userId) &&
+        typeof c.event === 'string' &&
+        c.event !== '' &&
+        isOptionalRecord(c.properties)
+      );
+    case 'page':
+    case 'screen':
+      return (
+        isOptionalId(c.userId) &&
+        isOptionalString(c.name) &&
+        isOptionalString(c.category) &&
+        isOptionalRecord(c.properties)
+      );
+    case 'group':
+      return isOptionalId(c.userId) && isId(c.groupId) && isOptionalRecord(c.traits);
+    case 'alias':
+      return isId(c.userId) && isId(c.previousId);
+    default:
+      return false;
+  }
+}
+
+function isId(value: unknown): boolean {
+  return typeof value === 'string' ? value.length <= MAX_ID_LENGTH : Number.isFinite(value);
+}
+
+function isOptionalId(value: unknown): boolean {
+  return value == null || isId(value);
+}
+
+function isOptionalString(value: unknown): boolean {
+  return value == null || typeof value === 'string';
+}
+
+/** An object as JSON.parse makes them; stricter than the schema's record (it also takes others). */
+function isPlainRecord(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function isOptionalRecord(value: unknown): boolean {
+  return value == null || isPlainRecord(value);
+}
+
+// A batch repeats one sentAt in every call: the last date-time the schema accepted is remembered.
+let lastDateTime: string | undefined;
+
+function isOptionalDateTime(value: unknown): boolean {
+  if (value == null || value === lastDateTime) return true;
+  if (typeof value !== 'string' || !DateTimeSchema.safeParse(value).success) return false;
+  lastDateTime = value;
+  return true;
+}
+
+/**
  * `POST /v1/batch` (and `/v1/import`). Calls are checked one by one, so an invalid call rejects
  * only itself; `context`, `integrations` and `sentAt` apply to every call lacking them.
  */

@@ -17,9 +17,16 @@ const ZONE = /(?:Z|[+-]\d\d:\d\d)$/i;
 const MAX_DATE_MS = 8.64e15;
 const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
+// Every call of a batch usually carries the batch's one sentAt: its last reading is remembered.
+let lastText = '';
+let lastMs = Number.NaN;
+
 /** Milliseconds of an ISO 8601 date-time; one without a zone is read as UTC. NaN if invalid. */
 export function parseDateTime(text: string): number {
-  return Date.parse(ZONE.test(text) || !text.includes('T') ? text : `${text}Z`);
+  if (text === lastText) return lastMs;
+  lastMs = Date.parse(ZONE.test(text) || !text.includes('T') ? text : `${text}Z`);
+  lastText = text;
+  return lastMs;
 }
 
 /**

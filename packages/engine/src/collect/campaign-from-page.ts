@@ -17,11 +17,23 @@ const UTM_FIELDS = [
   ['utm_content', 'content'],
 ] as const;
 
-/** The campaign named by `page.url` (or `page.search`) UTM parameters, if any. */
-export function campaignFromPage(page: unknown): Campaign | undefined {
+// The calls of one page view or one batch repeat their page: the last answer is remembered.
+let lastQuery = '';
+let lastCampaign: Readonly<Campaign> | undefined;
+
+/** The campaign named by `page.url` (or `page.search`) UTM parameters, if any. Frozen, shared. */
+export function campaignFromPage(page: unknown): Readonly<Campaign> | undefined {
   if (!isJsonObject(page)) return undefined;
   const query = queryOf(page.url) ?? queryOf(page.search);
   if (query === undefined) return undefined;
+  if (query !== lastQuery) {
+    lastCampaign = campaignOf(query);
+    lastQuery = query;
+  }
+  return lastCampaign;
+}
+
+function campaignOf(query: string): Readonly<Campaign> | undefined {
   // URLSearchParams never throws, even on broken percent-encoding.
   const params = new URLSearchParams(query);
   const campaign: Campaign = {};
@@ -33,7 +45,7 @@ export function campaignFromPage(page: unknown): Campaign | undefined {
       found = true;
     }
   }
-  return found ? campaign : undefined;
+  return found ? Object.freeze(campaign) : undefined;
 }
 
 /** The query part of a URL or search string, when it mentions UTM at all (a cheap filter). */

@@ -1,4 +1,11 @@
-import { CALL_TYPES, MAX_CALL_BYTES, type RejectionCode, TrackingCallSchema } from '@tandem/contract';
+import {
+  CALL_TYPES,
+  isWellFormedCall,
+  MAX_CALL_BYTES,
+  type RejectionCode,
+  type TrackingCall,
+  TrackingCallSchema,
+} from '@tandem/contract';
 import type { Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import type { AcceptedCall } from '../log/index.js';
@@ -38,9 +45,14 @@ const TIME_FIELDS = new Set(['timestamp', 'originalTimestamp', 'sentAt']);
 export function normalizeCall(raw: unknown, scope: RequestScope): Result<AcceptedCall, CallProblem> {
   if (!isJsonObject(raw)) return refuse('invalid_call', 'A call must be a JSON object');
   const input = withSharedFields(raw, scope.shared);
-  const parsed = TrackingCallSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: problemOf(parsed.error.issues[0], input) };
-  const call = parsed.data;
+  let call: TrackingCall;
+  // The common case skips the schema: isWellFormedCall vouches the schema would return it as is.
+  if (isWellFormedCall(input)) call = input as TrackingCall;
+  else {
+    const parsed = TrackingCallSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, error: problemOf(parsed.error.issues[0], input) };
+    call = parsed.data;
+  }
 
   const userId = idText(call.userId);
   const anonymousId = idText(call.anonymousId);

@@ -68,7 +68,13 @@ export function toPortableValue(value: unknown): unknown {
   return copy;
 }
 
+// Either kind of unportable character, or a surrogate that may be fine (pairs are): one scan
+// clears the common case, a plain text with none.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters sought.
+const MAY_BE_UNPORTABLE = /[\u0000\ud800-\udfff]/;
+
 /** Text with NUL removed and lone surrogates replaced by U+FFFD. */
 export function toPortableText(text: string): string {
+  if (!MAY_BE_UNPORTABLE.test(text)) return text;
   return text.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\ufffd');
 }
