@@ -13,18 +13,20 @@ import {
   sampleRss,
   startServer,
 } from './bench-support.mjs';
+import { trackingBodies } from './tracking-bodies.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const WRITE_KEY = 'wk_bench_ingest_key';
 
 await ensureBuilt();
-const { Engine } = await import(`${root}packages/engine/dist/index.js`);
+const { Engine, prepareRequest } = await import(`${root}packages/engine/dist/index.js`);
 
 console.log(`Tandem ingest benchmark — ${DURATION}s per run, Node ${process.version}, ${process.arch}`);
 
 // Ceiling: the raw rate of inserting the same events straight into the store, without HTTP and
-// without Tandem's code: prepared INSERTs of ready-made rows (same columns, same indexes, same
-// payload size) into a migrated SQLite file, 100 rows per transaction like one batch request.
+// without Tandem's code on the way: the rows Tandem makes of the generator's calls (same columns,
+// same enriched payloads, same indexes), inserted by a prepared INSERT into a migrated SQLite file,
+// 100 rows per transaction like one batch request. Only ids and messageIds change from row to row.
 async function measureCeiling() {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-ceiling-'));
   const engine = await Engine.open({ dataDir: dir });
@@ -34,39 +36,32 @@ async function measureCeiling() {
        timestamp, original_timestamp, sent_at, received_at, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
-  const now = new Date().toISOString();
-  const payload = JSON.stringify({
-    type: 'track',
-    event: 'Product Viewed',
-    properties: { sku: 'SKU-42', price: 42.99, currency: 'EUR' },
-    context: {
-      page: { url: 'https://shop.example/p?utm_source=bench&utm_medium=load' },
-      ip: '198.51.100.7',
-      campaign: { source: 'bench', medium: 'load' },
-      library: { name: 'bench', version: '1' },
-    },
-    timestamp: now,
-    receivedAt: now,
+  const { events } = prepareRequest({
+    route: 'batch',
+    body: Buffer.from(trackingBodies('ceiling', 100).batch()),
+    request: { ip: '127.0.0.1' },
+    receivedAtMs: Date.now(),
   });
   let counter = 0;
   const insertBatch = sqlite.transaction(() => {
-    for (let i = 0; i < 100; i++) {
+    for (const e of events) {
       counter += 1;
-      const id = `evt_${counter.toString(36).padStart(26, '0')}`;
       insert.run(
         'ws_bench',
-        id,
+        // As long as a real event id (a ULID).
+        `evt_${counter.toString(36).padStart(26, '0')}`,
         'src_bench',
         `ceiling-${counter}`,
-        'track',
-        'Product Viewed',
+        e.type,
+        e.event,
+        // The generator's calls cycle through 50,000 users.
         `user-${counter % 50_000}`,
-        null,
-        now,
-        now,
-        now,
-        now,
-        payload,
+        e.anonymousId,
+        e.timestamp,
+        e.originalTimestamp,
+        e.sentAt,
+        e.receivedAt,
+        e.payloadJson,
       );
     }
   });

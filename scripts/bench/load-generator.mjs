@@ -2,35 +2,13 @@
 // over raw keep-alive HTTP/1.1 sockets and prints one JSON line of results. Every request carries
 // fresh messageIds, so deduplication never turns the load into no-ops.
 import net from 'node:net';
+import { trackingBodies } from './tracking-bodies.mjs';
 
 const options = JSON.parse(process.argv[2]);
 const { url, writeKey, mode, connections, durationSec, overallRate, batchSize = 100 } = options;
 const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
-let counter = 0;
-const runId = `${process.pid}-${Date.now().toString(36)}`;
-
-// Bodies are spliced from pre-serialized pieces: the generator shares the machine with the server,
-// so every microsecond it spends is one the server does not get.
-const [head, middle, tail] = JSON.stringify({
-  type: 'track',
-  userId: '\u0000',
-  event: 'Product Viewed',
-  messageId: '\u0000',
-  properties: { sku: 'SKU-42', price: 42.99, currency: 'EUR' },
-  context: { page: { url: 'https://shop.example/p?utm_source=bench&utm_medium=load' }, ip: '198.51.100.7' },
-}).split('\\u0000');
-
-function call() {
-  counter += 1;
-  return `${head}user-${counter % 50_000}${middle}${runId}-${counter}${tail}`;
-}
-
-function body() {
-  if (mode !== 'batch') return call();
-  const calls = new Array(batchSize);
-  for (let i = 0; i < batchSize; i++) calls[i] = call();
-  return `{"sentAt":"${new Date().toISOString()}","batch":[${calls.join(',')}]}`;
-}
+const bodies = trackingBodies(`${process.pid}-${Date.now().toString(36)}`, batchSize);
+const body = mode === 'batch' ? bodies.batch : bodies.single;
 
 const path = mode === 'batch' ? '/v1/batch' : '/v1/track';
 const perRequest = mode === 'batch' ? batchSize : 1;

@@ -20,6 +20,7 @@ export {
   type CollectResult,
   MAX_BATCH_CALLS,
   type PreparedRequest,
+  prepareRequest,
   type RawTrackingRequest,
   type RequestInfo,
   type SharedFields,
