@@ -42,31 +42,74 @@ export function encodeAcceptedCalls(calls: readonly AcceptedCall[]): AcceptedCal
   return { text: parts.join(''), lengths };
 }
 
-export function decodeAcceptedCalls({ text, lengths }: AcceptedCallsWire): AcceptedCall[] {
-  const calls = new Array<AcceptedCall>(lengths.length / FIELDS.length);
+/**
+ * The calls, each a view over the wire: a field is cut from the text only when read (by the
+ * insert, just before SQLite copies it). Calls wait for their commit across garbage
+ * collections; views keep the young generation's survivors to one small object per call.
+ */
+export function decodeAcceptedCalls(wire: AcceptedCallsWire): AcceptedCall[] {
+  const count = wire.lengths.length / FIELDS.length;
+  const calls = new Array<AcceptedCall>(count);
   let offset = 0;
-  let at = 0;
-  const next = (): string | null => {
-    const length = lengths[at++] ?? -1;
-    if (length < 0) return null;
-    offset += length;
-    return text.slice(offset - length, offset);
-  };
-  for (let i = 0; i < calls.length; i++) {
-    // Field order is FIELDS' order; what the encoder wrote as non-null comes back non-null.
-    calls[i] = {
-      id: next() as string,
-      messageId: next() as string,
-      type: next() as CallType,
-      event: next(),
-      userId: next(),
-      anonymousId: next(),
-      timestamp: next() as string,
-      originalTimestamp: next(),
-      sentAt: next(),
-      receivedAt: next() as string,
-      payloadJson: next() as string,
-    };
+  for (let i = 0; i < count; i++) {
+    calls[i] = new AcceptedCallView(wire, i * FIELDS.length, offset);
+    for (let field = 0; field < FIELDS.length; field++) {
+      offset += Math.max(0, wire.lengths[i * FIELDS.length + field] as number);
+    }
   }
   return calls;
+}
+
+/** One call of a wire; its fields in FIELDS' order from `start` in the text. */
+class AcceptedCallView implements AcceptedCall {
+  constructor(
+    private readonly wire: AcceptedCallsWire,
+    private readonly first: number,
+    private readonly start: number,
+  ) {}
+
+  private field(index: number): string | null {
+    const { text, lengths } = this.wire;
+    const length = lengths[this.first + index] as number;
+    if (length < 0) return null;
+    let from = this.start;
+    for (let before = 0; before < index; before++)
+      from += Math.max(0, lengths[this.first + before] as number);
+    return text.slice(from, from + length);
+  }
+
+  // What the encoder wrote as non-null comes back non-null.
+  get id() {
+    return this.field(0) as string;
+  }
+  get messageId() {
+    return this.field(1) as string;
+  }
+  get type() {
+    return this.field(2) as CallType;
+  }
+  get event() {
+    return this.field(3);
+  }
+  get userId() {
+    return this.field(4);
+  }
+  get anonymousId() {
+    return this.field(5);
+  }
+  get timestamp() {
+    return this.field(6) as string;
+  }
+  get originalTimestamp() {
+    return this.field(7);
+  }
+  get sentAt() {
+    return this.field(8);
+  }
+  get receivedAt() {
+    return this.field(9) as string;
+  }
+  get payloadJson() {
+    return this.field(10) as string;
+  }
 }
