@@ -31,6 +31,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
     throw error;
   }
   await engine.imports.failInterrupted();
+  // Ingest threads load while the server starts, not under the first large requests.
+  engine.collector.startThreads();
   const app = await buildApp({ config, engine });
   const bootstrap = await bootstrapIfEmpty(engine.store, engine, {
     adminEmail: config.adminEmail,

@@ -152,6 +152,11 @@ export class Collector {
     return this.log.flush();
   }
 
+  /** Starts the preparation threads ahead of the first large request (a server does, once). */
+  startThreads(): void {
+    this.preparation.start();
+  }
+
   /** Stops the preparation threads (once no request is coming in). */
   close(): Promise<void> {
     return this.preparation.stop();

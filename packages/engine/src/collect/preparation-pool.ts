@@ -165,24 +165,31 @@ export class PreparationPool {
     });
   }
 
+  /** Starts every thread now, so the first large bodies do not wait for one to load. */
+  start(): void {
+    while (this.threads.length < this.size) this.startThread();
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.threads.splice(0).map((thread) => thread.stop()));
   }
 
-  /** Threads start on first use (a process that never ingests large bodies starts none). */
+  /** Unless started, threads start on first use (a process that never ingests large bodies starts none). */
   private leastBusyThread(): PreparationThread {
-    if (this.threads.length < this.size) {
-      const thread = new PreparationThread((gone) => {
-        // A thread that died is replaced on the next job.
-        const at = this.threads.indexOf(gone);
-        if (at >= 0) this.threads.splice(at, 1);
-      });
-      this.threads.push(thread);
-      return thread;
-    }
+    if (this.threads.length < this.size) return this.startThread();
     let best = this.threads[0] as PreparationThread;
     for (const thread of this.threads) if (thread.pending.size < best.pending.size) best = thread;
     return best;
+  }
+
+  private startThread(): PreparationThread {
+    const thread = new PreparationThread((gone) => {
+      // A thread that died is replaced on the next job.
+      const at = this.threads.indexOf(gone);
+      if (at >= 0) this.threads.splice(at, 1);
+    });
+    this.threads.push(thread);
+    return thread;
   }
 }
 
