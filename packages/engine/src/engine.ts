@@ -110,7 +110,7 @@ export class Engine {
     await this.pipeline.stop();
     await this.imports.stop();
     await this.collector.close();
-    await this.log.flush();
+    await this.log.close();
     await this.store.close();
   }
 }

@@ -31,7 +31,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
     throw error;
   }
   await engine.imports.failInterrupted();
-  // Ingest threads load while the server starts, not under the first large requests.
+  // Ingest and log writer threads load while the server starts, not under the first requests.
   engine.collector.startThreads();
   const app = await buildApp({ config, engine });
   const bootstrap = await bootstrapIfEmpty(engine.store, engine, {

@@ -152,9 +152,10 @@ export class Collector {
     return this.log.flush();
   }
 
-  /** Starts the preparation threads ahead of the first large request (a server does, once). */
+  /** Starts the preparation threads and the log's writer thread ahead of the first request (a server does, once). */
   startThreads(): void {
     this.preparation.start();
+    this.log.startWriter();
   }
 
   /** Stops the preparation threads (once no request is coming in). */

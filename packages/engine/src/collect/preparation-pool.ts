@@ -3,8 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CallRejection } from '@tandem/contract';
 import { AppError } from '../errors/index.js';
-import type { RejectedCall } from '../log/index.js';
-import { type AcceptedCallsWire, decodeAcceptedCalls } from './accepted-calls-wire.js';
+import { type AcceptedCallsWire, decodeAcceptedCalls, type RejectedCall } from '../log/index.js';
 import { type PreparedRequest, prepareRequest, type RawTrackingRequest } from './tracking-request.js';
 
 export interface PreparationPoolOptions {

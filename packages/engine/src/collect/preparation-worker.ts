@@ -1,7 +1,7 @@
 // A preparation thread (see preparation-pool.ts): parses and normalizes Tracking API bodies.
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../errors/index.js';
-import { encodeAcceptedCalls } from './accepted-calls-wire.js';
+import { encodeAcceptedCalls } from '../log/index.js';
 import type { PreparationAnswer, PreparationJob } from './preparation-pool.js';
 import { prepareRequest } from './tracking-request.js';
 

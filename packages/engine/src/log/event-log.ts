@@ -42,6 +42,7 @@ export class EventLog {
     this.writes = new GroupCommit((requests) => this.commit(requests), {
       maxQueuedItems: options.maxQueuedEvents ?? 50_000,
       delayMs: options.groupCommitDelayMs ?? 0,
+      commitsInFlight: this.writer.commitsInFlight,
     });
   }
 
@@ -77,6 +78,17 @@ export class EventLog {
   /** Waits for every pending append. */
   flush(): Promise<void> {
     return this.writes.flush();
+  }
+
+  /** Starts the writer's thread, when it has one, ahead of the first append. */
+  startWriter(): void {
+    this.writer.start?.();
+  }
+
+  /** Waits for every pending append, then stops the writer (its thread). */
+  async close(): Promise<void> {
+    await this.writes.flush();
+    await this.writer.stop?.();
   }
 
   recentEvents(workspaceId: string, sourceId: string, limit: number): Promise<StoredEvent[]> {

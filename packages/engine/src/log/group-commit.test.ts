@@ -3,18 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { GroupCommit } from './group-commit.js';
 
 /** A group commit whose "transaction" records the groups it saw and echoes its requests. */
-function recordingCommit(options: { failOn?: string; commitMs?: number } = {}) {
+function recordingCommit(options: { failOn?: string; commitMs?: number; commitsInFlight?: number } = {}) {
   const groups: string[][] = [];
+  const started: string[][] = [];
+  // Like a writer thread, commits run one after the other in the order handed over.
+  let previous: Promise<unknown> = Promise.resolve();
   const writes = new GroupCommit<string, string>(
-    async (requests) => {
-      if (options.commitMs) await delay(options.commitMs);
-      if (options.failOn !== undefined && requests.includes(options.failOn)) throw new Error('disk on fire');
-      groups.push(requests);
-      return requests.map((request) => `done ${request}`);
+    (requests) => {
+      started.push(requests);
+      const commit = previous.then(async () => {
+        if (options.commitMs) await delay(options.commitMs);
+        if (options.failOn !== undefined && requests.includes(options.failOn))
+          throw new Error('disk on fire');
+        groups.push(requests);
+        return requests.map((request) => `done ${request}`);
+      });
+      previous = commit.catch(() => undefined);
+      return commit;
     },
-    { maxQueuedItems: 10, delayMs: 0 },
+    { maxQueuedItems: 10, delayMs: 0, commitsInFlight: options.commitsInFlight },
   );
-  return { writes, groups };
+  return { writes, groups, started };
 }
 
 describe('GroupCommit', () => {
@@ -51,6 +60,21 @@ describe('GroupCommit', () => {
     expect(writes.hasRoomFor(3)).toBe(false);
     await pending;
     expect(writes.hasRoomFor(3)).toBe(true);
+  });
+
+  it('hands a writer that queues commits the next group while one runs, committed in order', async () => {
+    const { writes, groups, started } = recordingCommit({ commitMs: 20, commitsInFlight: 2 });
+    const first = writes.submit('a', 1);
+    await delay(5);
+    const second = writes.submit('b', 1);
+    await delay(5);
+    // 'a' is still committing: 'b' was handed over already, 'c' and 'd' wait for a free slot.
+    expect(started).toEqual([['a'], ['b']]);
+    const later = ['c', 'd'].map((request) => writes.submit(request, 1));
+    expect(await Promise.all([first, second, ...later])).toEqual(['done a', 'done b', 'done c', 'done d']);
+    expect(groups).toEqual([['a'], ['b'], ['c', 'd']]);
+    await writes.flush();
+    expect(writes.queuedItems).toBe(0);
   });
 
   it('flush waits for pending commits', async () => {

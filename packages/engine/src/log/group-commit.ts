@@ -8,6 +8,12 @@ export interface GroupCommitOptions {
    * a burst would hold every other request (and the p99) hostage. Default 2,000.
    */
   readonly maxItemsPerCommit?: number;
+  /**
+   * Commits handed to the writer before the first of them is over. Default 1. A writer that
+   * runs its commits in order elsewhere (a thread) takes 2, so it starts the next group the
+   * moment one ends instead of waiting for this thread to hand it over.
+   */
+  readonly commitsInFlight?: number;
 }
 
 interface Waiter<TRequest, TOutcome> {
@@ -20,13 +26,13 @@ interface Waiter<TRequest, TOutcome> {
 /**
  * Group commit: requests queued while a commit runs (or during the current event-loop turn)
  * all go into the next commit, one transaction for many callers; each caller's promise settles
- * once that transaction is over.
+ * once that transaction is over. Groups are committed in the order they were formed.
  */
 export class GroupCommit<TRequest, TOutcome> {
   private waiting: Waiter<TRequest, TOutcome>[] = [];
   private pendingItems = 0;
   private scheduled = false;
-  private running = false;
+  private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
   private committed = 0;
 
@@ -60,31 +66,37 @@ export class GroupCommit<TRequest, TOutcome> {
 
   /** Resolves once everything submitted so far is committed (or failed). */
   flush(): Promise<void> {
-    if (!this.running && !this.scheduled) return Promise.resolve();
+    if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  private idle(): boolean {
+    return !this.scheduled && this.inFlight === 0 && this.waiting.length === 0;
+  }
+
   private schedule(): void {
-    if (this.scheduled || this.running) return;
+    // A commit that ends schedules the next group itself.
+    if (this.scheduled || this.inFlight >= (this.options.commitsInFlight ?? 1)) return;
     this.scheduled = true;
-    const drain = () => void this.drain();
+    const drain = () => this.drain();
     if (this.options.delayMs > 0) setTimeout(drain, this.options.delayMs);
     else setImmediate(drain);
   }
 
-  private async drain(): Promise<void> {
+  /**
+   * Hands what queued to the writer as groups. Between two groups of an in-thread writer the
+   * event loop gets a turn (the next drain is a setImmediate), so responses go out and new
+   * requests come in.
+   */
+  private drain(): void {
     this.scheduled = false;
-    this.running = true;
-    try {
-      // What queued while a commit ran forms the next group; between two groups the event loop
-      // gets a turn, so responses go out and new requests come in.
-      while (this.waiting.length > 0) {
-        await this.commitGroup(this.takeGroup());
-        if (this.waiting.length > 0) await new Promise((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      this.running = false;
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    while (this.waiting.length > 0 && this.inFlight < (this.options.commitsInFlight ?? 1)) {
+      this.inFlight++;
+      void this.commitGroup(this.takeGroup()).finally(() => {
+        this.inFlight--;
+        if (this.waiting.length > 0) this.schedule();
+        else if (this.idle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      });
     }
   }
 

@@ -1,3 +1,8 @@
+export {
+  type AcceptedCallsWire,
+  decodeAcceptedCalls,
+  encodeAcceptedCalls,
+} from './accepted-calls-wire.js';
 export { appendWithin } from './append-within.js';
 export { EventLog, type EventLogOptions } from './event-log.js';
 export {

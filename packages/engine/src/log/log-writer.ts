@@ -1,5 +1,6 @@
 import type { RejectionCode, StoredEvent } from '@tandem/contract';
 import type { Store } from '../store/index.js';
+import { logWriterThread, logWriterThreadAvailable } from './log-writer-thread.js';
 import { postgresLogWriter } from './postgres-log-writer.js';
 import { sqliteLogWriter } from './sqlite-log-writer.js';
 
@@ -38,6 +39,12 @@ export interface AppendOutcome {
 /** Commits many requests in one transaction, first purging rejections older than a cutoff. */
 export interface LogWriter {
   commit(requests: readonly AppendRequest[], purgeRejectionsBefore?: string): Promise<AppendOutcome[]>;
+  /** Commits it may be handed at once (it runs them in order); default 1. */
+  readonly commitsInFlight?: number;
+  /** Starts what the writer runs on (its thread) ahead of the first commit. */
+  start?(): void;
+  /** Releases what the writer holds (its thread), once every commit is done. */
+  stop?(): Promise<void>;
 }
 
 // Each engine gets its own hot path (prepared statements on SQLite, multi-row statements on
@@ -45,5 +52,9 @@ export interface LogWriter {
 export function logWriterFor(store: Store): LogWriter {
   if (store.kind === 'postgres') return postgresLogWriter(store.db);
   if (!store.sqlite || !store.writeTurn) throw new Error('A SQLite store must expose its raw handle');
+  // A file store commits from its own thread; an in-memory one (tests) cannot be shared.
+  if (store.location !== ':memory:' && logWriterThreadAvailable()) {
+    return logWriterThread({ file: store.location, writeTurn: store.writeTurn.buffer });
+  }
   return sqliteLogWriter(store.sqlite, store.writeTurn);
 }

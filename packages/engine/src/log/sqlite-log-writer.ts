@@ -3,21 +3,22 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { WriteTurn } from '../store/index.js';
 import type { AppendOutcome, AppendRequest, LogWriter } from './log-writer.js';
 
-type CommitAll = (
+/** One transaction appending many requests (after purging old rejections); synchronous. */
+export type SqliteCommit = (
   requests: readonly AppendRequest[],
   purgeRejectionsBefore: string | undefined,
 ) => AppendOutcome[];
 
 /** The log's writer on SQLite: prepared statements in one synchronous transaction. */
 export function sqliteLogWriter(sqlite: BetterSqlite3.Database, turn: WriteTurn): LogWriter {
-  let commitAll: CommitAll | undefined;
+  let commitAll: SqliteCommit | undefined;
   return {
     async commit(requests, purgeRejectionsBefore) {
       // Kysely transactions of other domains hold this same connection across awaits; ours
       // would silently join theirs (and roll back with it), so wait until they are done.
       while (sqlite.inTransaction) await delay(1);
       // Prepared on first use: the tables exist only once migrations have run.
-      commitAll ??= prepareCommit(sqlite);
+      commitAll ??= sqliteCommit(sqlite);
       const commit = commitAll;
       // The write turn first: the pipeline thread's transaction ends before this one begins.
       return turn.hold(() => commit(requests, purgeRejectionsBefore));
@@ -25,7 +26,8 @@ export function sqliteLogWriter(sqlite: BetterSqlite3.Database, turn: WriteTurn)
   };
 }
 
-function prepareCommit(sqlite: BetterSqlite3.Database): CommitAll {
+/** The log's commit on a SQLite connection, its statements prepared once. */
+export function sqliteCommit(sqlite: BetterSqlite3.Database): SqliteCommit {
   const insertEvent = sqlite.prepare(
     `INSERT INTO events (workspace_id, event_id, source_id, message_id, type, event, user_id, anonymous_id,
        timestamp, original_timestamp, sent_at, received_at, payload)

@@ -17,7 +17,13 @@ export {
   textStartsWith,
 } from './json-value-sql.js';
 export { isStoreReady, migrate, pendingMigrations } from './migrator.js';
-export { isPostgresUrl, openStore, type Store, type StoreOptions } from './open-store.js';
+export {
+  isPostgresUrl,
+  openSqliteConnection,
+  openStore,
+  type Store,
+  type StoreOptions,
+} from './open-store.js';
 export { prepared, rawSqliteOf, writeTransaction } from './raw-sqlite.js';
 export type {
   AudiencesTable,

@@ -62,21 +62,8 @@ function openSqlite(options: StoreOptions): Store {
     mkdirSync(dataDir, { recursive: true });
     file = join(dataDir, 'tandem.db');
   }
-  const sqlite = new BetterSqlite3(file);
-  // WAL: readers never block the writer. synchronous=NORMAL stays durable across a process
-  // crash (the WAL is written before commit returns); only an OS crash can lose the last commits.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  // SQLite's default page cache is 2 MB: a pipeline batch touches more index pages than that and
-  // would re-read them (and spill dirty ones) every time. 64 MB per connection keeps the hot
-  // parts of the indexes in memory.
-  sqlite.pragma(`cache_size = ${-1024 * (options.pageCacheMb ?? 64)}`);
-  // Sorts and IN-lists of audience queries (hundreds of thousands of ids) stay in memory.
-  sqlite.pragma('temp_store = MEMORY');
-  // A file store checkpoints from a worker thread; the built-in checkpoint stays as a safety net
-  // (at 4 GB of WAL, past the thread's own cap) should that thread ever fall behind.
+  const sqlite = openSqliteConnection(file, options.pageCacheMb);
+  // A file store checkpoints from a worker thread (see openSqliteConnection).
   const writeTurn =
     options.pipelineWriteTurn === undefined
       ? new WriteTurn()
@@ -85,9 +72,6 @@ function openSqlite(options: StoreOptions): Store {
     file === ':memory:' || options.walCheckpointer === false
       ? undefined
       : startWalCheckpointer(file, writeTurn);
-  // Extra connections (the pipeline thread's) leave checkpoints to that thread too: SQLite's
-  // default would run one inside a commit every 4 MB of WAL, on the pipeline's critical path.
-  if (file !== ':memory:') sqlite.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, writeTurn),
   });
@@ -141,4 +125,29 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     location: `${safeUrl.toString()}${schema ? ` (schema ${schema})` : ''}`,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * A SQLite connection as every Tandem thread opens one (the main thread's store, the pipeline
+ * thread's, the log writer thread's).
+ */
+export function openSqliteConnection(file: string, pageCacheMb = 64): BetterSqlite3.Database {
+  const sqlite = new BetterSqlite3(file);
+  // WAL: readers never block the writer. synchronous=NORMAL stays durable across a process
+  // crash (the WAL is written before commit returns); only an OS crash can lose the last commits.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  // SQLite's default page cache is 2 MB: a pipeline batch touches more index pages than that and
+  // would re-read them (and spill dirty ones) every time. 64 MB per connection keeps the hot
+  // parts of the indexes in memory.
+  sqlite.pragma(`cache_size = ${-1024 * pageCacheMb}`);
+  // Sorts and IN-lists of audience queries (hundreds of thousands of ids) stay in memory.
+  sqlite.pragma('temp_store = MEMORY');
+  // Checkpoints are the checkpointer thread's (wal-checkpointer.ts): SQLite's own, inside a
+  // commit every 4 MB of WAL, would sit on the critical path of ingestion or the pipeline.
+  // The built-in one stays as a safety net at 4 GB of WAL, should that thread ever fall behind.
+  if (file !== ':memory:') sqlite.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
+  return sqlite;
 }

@@ -1,10 +1,10 @@
 /**
  * Turns at SQLite's single write lock between the threads of one process: the main thread
- * (ingestion, API writes) and the pipeline thread. Left to SQLite, a waiting connection sleeps
+ * (API writes), the log writer thread (ingestion) and the pipeline thread. Left to SQLite, a waiting connection sleeps
  * in its busy handler — blocking its event loop — and a busy thread can take the lock again and
  * again ahead of it. Here a waiting thread awaits without blocking, and the pipeline thread
- * gives way to the main thread between its transactions, so acknowledging events never waits
- * for more than one pipeline transaction. The WAL checkpointer thread takes a turn too, with the
+ * gives way to the main and log writer threads between its transactions, so acknowledging
+ * events never waits for more than one pipeline transaction. The WAL checkpointer thread takes a turn too, with the
  * main thread's priority, for the one checkpoint that must exclude writers (wal-checkpointer.ts).
  * Other processes (a CLI import) still meet SQLite's busy handler.
  */
@@ -14,7 +14,7 @@ export class WriteTurn {
   /** `buffer` is shared by every thread of the process; `side` says which one this is. */
   constructor(
     readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT),
-    private readonly side: 'main' | 'pipeline' = 'main',
+    private readonly side: 'main' | 'log' | 'pipeline' = 'main',
   ) {
     this.cells = new Int32Array(buffer);
   }
@@ -22,8 +22,9 @@ export class WriteTurn {
   /** Resolves once this thread holds the turn; `release()` gives it back. */
   async acquire(): Promise<void> {
     const { cells } = this;
-    const me = this.side === 'main' ? MAIN : PIPELINE;
-    if (me === MAIN) Atomics.add(cells, PRIORITY_WAITING, 1);
+    const me = this.side === 'main' ? MAIN : this.side === 'log' ? LOG_WRITER : PIPELINE;
+    const priority = me !== PIPELINE;
+    if (priority) Atomics.add(cells, PRIORITY_WAITING, 1);
     try {
       for (;;) {
         if (me === PIPELINE) {
@@ -38,7 +39,7 @@ export class WriteTurn {
         await waitUntilChanged(cells, HOLDER, holder);
       }
     } finally {
-      if (me === MAIN) {
+      if (priority) {
         Atomics.sub(cells, PRIORITY_WAITING, 1);
         Atomics.notify(cells, PRIORITY_WAITING);
       }
@@ -72,8 +73,9 @@ export const TURN_CELLS = {
   MAIN: 1,
   PIPELINE: 2,
   CHECKPOINTER: 3,
+  LOG_WRITER: 4,
 } as const;
-const { HOLDER, PRIORITY_WAITING, FREE, MAIN, PIPELINE } = TURN_CELLS;
+const { HOLDER, PRIORITY_WAITING, FREE, MAIN, PIPELINE, LOG_WRITER } = TURN_CELLS;
 
 /** Waits (without blocking the thread) for `cells[index]` to leave `value`; re-checks every 50 ms. */
 async function waitUntilChanged(cells: Int32Array, index: number, value: number): Promise<void> {

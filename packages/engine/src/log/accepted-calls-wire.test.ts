@@ -1,8 +1,8 @@
 import { CALL_TYPES } from '@tandem/contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AcceptedCall } from '../log/index.js';
 import { decodeAcceptedCalls, encodeAcceptedCalls } from './accepted-calls-wire.js';
+import type { AcceptedCall } from './log-writer.js';
 
 // Any text, nulls where the log allows them: the wire must give back exactly what it was given.
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });

@@ -1,5 +1,5 @@
 import type { CallType } from '@tandem/contract';
-import type { AcceptedCall } from '../log/index.js';
+import type { AcceptedCall } from './log-writer.js';
 
 /**
  * Accepted calls as they cross from a preparation thread: every field of every call in one
@@ -24,6 +24,18 @@ const FIELDS = [
   'receivedAt',
   'payloadJson',
 ] as const satisfies readonly (keyof AcceptedCall)[];
+
+/** The calls on the wire: the one they were decoded from when they are all of it, in order. */
+export function wireOf(calls: readonly AcceptedCall[]): AcceptedCallsWire {
+  const wire = calls[0] instanceof AcceptedCallView ? calls[0].wire : undefined;
+  const whole =
+    wire !== undefined &&
+    wire.lengths.length === calls.length * FIELDS.length &&
+    calls.every(
+      (call, i) => call instanceof AcceptedCallView && call.wire === wire && call.first === i * FIELDS.length,
+    );
+  return whole ? wire : encodeAcceptedCalls(calls);
+}
 
 export function encodeAcceptedCalls(calls: readonly AcceptedCall[]): AcceptedCallsWire {
   const lengths = new Int32Array(calls.length * FIELDS.length);
@@ -63,8 +75,8 @@ export function decodeAcceptedCalls(wire: AcceptedCallsWire): AcceptedCall[] {
 /** One call of a wire; its fields in FIELDS' order from `start` in the text. */
 class AcceptedCallView implements AcceptedCall {
   constructor(
-    private readonly wire: AcceptedCallsWire,
-    private readonly first: number,
+    readonly wire: AcceptedCallsWire,
+    readonly first: number,
     private readonly start: number,
   ) {}
 

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RejectionCode } from '@tandem/contract';
+import { type AcceptedCallsWire, wireOf } from './accepted-calls-wire.js';
+import type { AppendOutcome, AppendRequest, LogWriter } from './log-writer.js';
+
+/** What the log writer thread is started with. */
+export interface LogWriterThreadData {
+  readonly file: string;
+  /** The process's write turn (store/write-turn.ts). */
+  readonly writeTurn: SharedArrayBuffer;
+}
+
+/** One group commit, as posted to the thread: events on the wire, rejections without their objects. */
+export interface CommitJob {
+  readonly jobId: number;
+  readonly purgeRejectionsBefore: string | undefined;
+  readonly requests: readonly {
+    readonly workspaceId: string;
+    readonly sourceId: string;
+    readonly events: AcceptedCallsWire;
+    readonly rejections: readonly {
+      readonly code: RejectionCode;
+      readonly message: string;
+      readonly payloadJson: string;
+      readonly receivedAt: string;
+    }[];
+  }[];
+}
+
+export type CommitAnswer =
+  | { readonly jobId: number; readonly outcomes: AppendOutcome[] }
+  | { readonly jobId: number; readonly error: string };
+
+const WORKER = new URL('./log-writer-worker.js', import.meta.url);
+
+/** Whether the thread can run: only from compiled files (sources run under vitest commit in-process). */
+export function logWriterThreadAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER));
+}
+
+/**
+ * The log's writer on SQLite, run by a thread of its own: group commits no longer block the
+ * event loop, which meanwhile reads, answers and hands out the next requests. The thread has
+ * its own connection and takes the write turn like the main thread (ahead of the pipeline).
+ */
+export function logWriterThread(data: LogWriterThreadData): LogWriter {
+  let worker: Worker | undefined;
+  let nextJobId = 1;
+  const pending = new Map<number, { resolve(outcomes: AppendOutcome[]): void; reject(error: Error): void }>();
+
+  const start = (): Worker => {
+    const started = new Worker(WORKER, { workerData: data });
+    started.on('message', (answer: CommitAnswer) => {
+      const job = pending.get(answer.jobId);
+      pending.delete(answer.jobId);
+      if ('error' in answer) job?.reject(new Error(answer.error));
+      else job?.resolve(answer.outcomes);
+      if (pending.size === 0) started.unref();
+    });
+    const gone = (error: Error) => {
+      // A thread that died is started again for the next commit.
+      if (worker === started) worker = undefined;
+      for (const job of pending.values()) job.reject(error);
+      pending.clear();
+    };
+    started.on('error', gone);
+    started.on('exit', (code) => gone(new Error(`the log writer thread exited (${code})`)));
+    return started;
+  };
+
+  return {
+    // The next group waits in the thread's queue while one commits: no gap between commits.
+    commitsInFlight: 2,
+    start() {
+      worker ??= start();
+      if (pending.size === 0) worker.unref();
+    },
+    commit(requests, purgeRejectionsBefore) {
+      worker ??= start();
+      const job: CommitJob = {
+        jobId: nextJobId++,
+        purgeRejectionsBefore,
+        requests: requests.map(toThread),
+      };
+      const thread = worker;
+      return new Promise<AppendOutcome[]>((resolve, reject) => {
+        pending.set(job.jobId, { resolve, reject });
+        thread.ref();
+        thread.postMessage(job);
+      });
+    },
+    async stop() {
+      const stopping = worker;
+      worker = undefined;
+      await stopping?.terminate();
+    },
+  };
+}
+
+function toThread({
+  workspaceId,
+  sourceId,
+  events,
+  rejections,
+}: AppendRequest): CommitJob['requests'][number] {
+  return {
+    workspaceId,
+    sourceId,
+    events: wireOf(events),
+    rejections: rejections.map(({ code, message, payloadJson, receivedAt }) => ({
+      code,
+      message,
+      payloadJson,
+      receivedAt,
+    })),
+  };
+}
