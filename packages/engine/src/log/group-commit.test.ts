@@ -62,17 +62,27 @@ describe('GroupCommit', () => {
     expect(writes.hasRoomFor(3)).toBe(true);
   });
 
-  it('hands a writer that queues commits the next group while one runs, committed in order', async () => {
+  it('hands a writer that queues commits a large next group while one runs, committed in order', async () => {
     const { writes, groups, started } = recordingCommit({ commitMs: 20, commitsInFlight: 2 });
     const first = writes.submit('a', 1);
     await delay(5);
-    const second = writes.submit('b', 1);
+    const small = writes.submit('s', 1);
     await delay(5);
-    // 'a' is still committing: 'b' was handed over already, 'c' and 'd' wait for a free slot.
-    expect(started).toEqual([['a'], ['b']]);
+    // A small group waits for the running commit, to grow.
+    expect(started).toEqual([['a']]);
+    const large = writes.submit('big', 100);
+    await delay(1);
+    // With 101 items waiting, the group goes ahead while 'a' still commits.
+    expect(started).toEqual([['a'], ['s', 'big']]);
     const later = ['c', 'd'].map((request) => writes.submit(request, 1));
-    expect(await Promise.all([first, second, ...later])).toEqual(['done a', 'done b', 'done c', 'done d']);
-    expect(groups).toEqual([['a'], ['b'], ['c', 'd']]);
+    expect(await Promise.all([first, small, large, ...later])).toEqual([
+      'done a',
+      'done s',
+      'done big',
+      'done c',
+      'done d',
+    ]);
+    expect(groups).toEqual([['a'], ['s', 'big'], ['c', 'd']]);
     await writes.flush();
     expect(writes.queuedItems).toBe(0);
   });

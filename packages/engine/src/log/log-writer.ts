@@ -52,9 +52,27 @@ export interface LogWriter {
 export function logWriterFor(store: Store): LogWriter {
   if (store.kind === 'postgres') return postgresLogWriter(store.db);
   if (!store.sqlite || !store.writeTurn) throw new Error('A SQLite store must expose its raw handle');
-  // A file store commits from its own thread; an in-memory one (tests) cannot be shared.
-  if (store.location !== ':memory:' && logWriterThreadAvailable()) {
-    return logWriterThread({ file: store.location, writeTurn: store.writeTurn.buffer });
-  }
-  return sqliteLogWriter(store.sqlite, store.writeTurn);
+  const here = sqliteLogWriter(store.sqlite, store.writeTurn);
+  // An in-memory store (tests) cannot be shared with a thread.
+  if (store.location === ':memory:' || !logWriterThreadAvailable()) return here;
+  const thread = logWriterThread({ file: store.location, writeTurn: store.writeTurn.buffer });
+  return {
+    ...thread,
+    // Large groups commit on the log writer thread, off the event loop; small ones (single
+    // calls at a moderate rate) right here: a hop to the thread and back costs the event loop
+    // more than inserting a few rows, and they only ever run when no other commit is in flight.
+    commit: (requests, purgeRejectionsBefore) =>
+      itemsOf(requests) < THREADED_COMMIT_MIN_ITEMS
+        ? here.commit(requests, purgeRejectionsBefore)
+        : thread.commit(requests, purgeRejectionsBefore),
+  };
+}
+
+/** Fewest calls in a group for it to be committed on the log writer thread. */
+const THREADED_COMMIT_MIN_ITEMS = 100;
+
+function itemsOf(requests: readonly AppendRequest[]): number {
+  let items = 0;
+  for (const { events, rejections } of requests) items += events.length + rejections.length;
+  return items;
 }
