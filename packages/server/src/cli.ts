@@ -129,8 +129,9 @@ program
         for (const error of job.errors.slice(0, 20)) console.log(`  line ${error.line}: ${error.message}`);
         if (job.status === 'failed') throw new Error(job.failure ?? 'import failed');
       },
-      // An import appends: 8 MB of page cache, not 64, keeps a multi-GB file in constant memory.
-      { pageCacheMb: 8 },
+      // An import appends one group at a time: 8 MB of page cache, not 64, and no log writer
+      // thread (its connection and heap) keep a multi-GB file in constant, small memory.
+      { pageCacheMb: 8, logWriterThread: false },
     );
   });
 

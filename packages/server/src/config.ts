@@ -93,7 +93,7 @@ export const SETTINGS = {
       .max(64)
       .default(() => Math.min(4, Math.max(1, availableParallelism() - 1))),
     description:
-      'Threads that parse and validate Tracking API bodies of 4 KB and more, so the event loop spends its time committing them (0: none; default: cores − 1, 1 to 4).',
+      'Threads that parse and validate Tracking API bodies of 4 KB and more, off the event loop (0: none; default: cores − 1, 1 to 4).',
   },
   maxPipelineLag: {
     env: 'TANDEM_MAX_PIPELINE_LAG',

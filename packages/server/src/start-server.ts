@@ -5,15 +5,20 @@ import type { Config } from './config.js';
 /** Opens storage for a config: PostgreSQL when DATABASE_URL is set, else SQLite in the data dir. */
 export function openEngine(
   config: Config,
-  options: { migrate?: boolean; pageCacheMb?: number } = {},
+  options: { migrate?: boolean; pageCacheMb?: number; logWriterThread?: boolean } = {},
 ): Promise<Engine> {
+  const { logWriterThread, ...storeOptions } = options;
   return Engine.open({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.postgresPoolSize,
-    collector: { maxQueuedEvents: config.maxQueuedEvents, preparationThreads: config.ingestThreads },
+    collector: {
+      maxQueuedEvents: config.maxQueuedEvents,
+      preparationThreads: config.ingestThreads,
+      writerThread: logWriterThread,
+    },
     pipeline: { partitions: config.pipelinePartitions },
-    ...options,
+    ...storeOptions,
   });
 }
 

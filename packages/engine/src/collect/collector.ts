@@ -14,8 +14,8 @@ import {
 /** Tuning of collection; all optional. */
 export interface CollectorOptions extends EventLogOptions {
   /**
-   * Threads that parse and normalize large request bodies, off the event loop that commits
-   * them. Default 0: everything on the calling thread (the server sets it).
+   * Threads that parse and normalize large request bodies, off the event loop. Default 0:
+   * everything on the calling thread (the server sets it).
    */
   readonly preparationThreads?: number | undefined;
 }
@@ -152,7 +152,7 @@ export class Collector {
     return this.log.flush();
   }
 
-  /** Starts the preparation threads and the log's writer thread ahead of the first request (a server does, once). */
+  /** Starts the preparation threads and the log's writer thread ahead of the first request. */
   startThreads(): void {
     this.preparation.start();
     this.log.startWriter();

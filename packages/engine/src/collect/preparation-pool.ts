@@ -35,14 +35,13 @@ export type PreparationAnswer =
       readonly error: {
         readonly code: AppError['code'];
         readonly message: string;
-        details?: AppError['details'];
+        readonly details?: AppError['details'];
       };
     };
 
 const WORKER = new URL('./preparation-worker.js', import.meta.url);
 
 interface Pending {
-  readonly bytes: number;
   resolve(prepared: PreparedRequest): void;
   reject(error: unknown): void;
 }
@@ -99,8 +98,8 @@ class PreparationThread {
 }
 
 /**
- * Parses and normalizes Tracking API bodies on worker threads, so that the event loop, which
- * also commits every event, spends its time on the inserts. Small bodies stay on the caller.
+ * Parses and normalizes Tracking API bodies on worker threads, off the event loop that reads
+ * and answers every request. Small bodies stay on the caller.
  */
 export class PreparationPool {
   private readonly threads: PreparationThread[] = [];
@@ -119,7 +118,7 @@ export class PreparationPool {
   }
 
   /** Throws `overloaded` when the bodies already being prepared pass the bound. */
-  assertRoom(): void {
+  private assertRoom(): void {
     if (this.pendingBytes <= this.maxPendingBytes) return;
     throw new AppError('overloaded', 'Too many request bodies are being read', { retryAfterSeconds: 1 });
   }
@@ -150,7 +149,6 @@ export class PreparationPool {
       thread.post(
         { ...raw, jobId: this.nextJobId++ },
         {
-          bytes,
           resolve: (prepared) => {
             done();
             resolve(prepared);

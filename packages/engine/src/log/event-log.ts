@@ -14,6 +14,11 @@ export interface EventLogOptions {
   readonly rejectionRetentionMs?: number | undefined;
   /** The time source, for tests. */
   readonly clock?: (() => number) | undefined;
+  /**
+   * SQLite file: commit large groups on a log writer thread. Default true; a CLI import, which
+   * appends one group at a time, keeps the thread's memory instead.
+   */
+  readonly writerThread?: boolean | undefined;
 }
 
 const HOUR_MS = 3_600_000;
@@ -36,7 +41,7 @@ export class EventLog {
     private readonly store: Store,
     options: EventLogOptions = {},
   ) {
-    this.writer = logWriterFor(store);
+    this.writer = logWriterFor(store, { thread: options.writerThread ?? true });
     this.clock = options.clock ?? Date.now;
     this.rejectionRetentionMs = options.rejectionRetentionMs ?? 7 * 24 * HOUR_MS;
     this.writes = new GroupCommit((requests) => this.commit(requests), {

@@ -49,12 +49,12 @@ export interface LogWriter {
 
 // Each engine gets its own hot path (prepared statements on SQLite, multi-row statements on
 // PostgreSQL). They live here, not in store/, because they know the log's tables.
-export function logWriterFor(store: Store): LogWriter {
+export function logWriterFor(store: Store, options: { thread: boolean }): LogWriter {
   if (store.kind === 'postgres') return postgresLogWriter(store.db);
   if (!store.sqlite || !store.writeTurn) throw new Error('A SQLite store must expose its raw handle');
   const here = sqliteLogWriter(store.sqlite, store.writeTurn);
   // An in-memory store (tests) cannot be shared with a thread.
-  if (store.location === ':memory:' || !logWriterThreadAvailable()) return here;
+  if (!options.thread || store.location === ':memory:' || !logWriterThreadAvailable()) return here;
   const thread = logWriterThread({ file: store.location, writeTurn: store.writeTurn.buffer });
   return {
     ...thread,
