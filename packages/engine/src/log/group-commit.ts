@@ -29,7 +29,7 @@ interface Waiter<TRequest, TOutcome> {
 /**
  * Group commit: requests queued while a commit runs (or during the current event-loop turn)
  * all go into the next commit, one transaction for many callers; each caller's promise settles
- * once that transaction is over. Groups are committed in the order they were formed.
+ * once that transaction is over. Groups go to the writer in the order they were formed.
  */
 export class GroupCommit<TRequest, TOutcome> {
   private waiting: Waiter<TRequest, TOutcome>[] = [];

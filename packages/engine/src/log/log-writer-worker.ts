@@ -15,7 +15,7 @@ const sqlite = openSqliteConnection(data.file, 32);
 const turn = new WriteTurn(data.writeTurn, 'log');
 const commit = sqliteCommit(sqlite);
 
-// One commit at a time, in the order posted (the group commit never posts two at once anyway).
+// One commit at a time, in the order posted (the group commit hands over up to two at once).
 let previous: Promise<void> = Promise.resolve();
 port.on('message', (job: CommitJob) => {
   previous = previous.then(() => run(job));
