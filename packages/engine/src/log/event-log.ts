@@ -48,6 +48,7 @@ export class EventLog {
       maxQueuedItems: options.maxQueuedEvents ?? 50_000,
       delayMs: options.groupCommitDelayMs ?? 0,
       commitsInFlight: this.writer.commitsInFlight,
+      minItemsAhead: this.writer.minItemsAhead,
     });
   }
 

@@ -41,6 +41,8 @@ export interface LogWriter {
   commit(requests: readonly AppendRequest[], purgeRejectionsBefore?: string): Promise<AppendOutcome[]>;
   /** Commits it may be handed at once (it runs them in order); default 1. */
   readonly commitsInFlight?: number;
+  /** Fewest calls a group needs to be handed over while another commits (see GroupCommit). */
+  readonly minItemsAhead?: number;
   /** Starts what the writer runs on (its thread) ahead of the first commit. */
   start?(): void;
   /** Releases what the writer holds (its thread), once every commit is done. */
@@ -58,6 +60,8 @@ export function logWriterFor(store: Store, options: { thread: boolean }): LogWri
   const thread = logWriterThread({ file: store.location, writeTurn: store.writeTurn.buffer });
   return {
     ...thread,
+    // Only large groups go ahead of a running commit: small ones then always commit alone.
+    minItemsAhead: THREADED_COMMIT_MIN_ITEMS,
     // Large groups commit on the log writer thread, off the event loop; small ones (single
     // calls at a moderate rate) right here: a hop to the thread and back costs the event loop
     // more than inserting a few rows, and they only ever run when no other commit is in flight.
