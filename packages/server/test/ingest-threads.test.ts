@@ -136,6 +136,46 @@ describe('Tracking API bodies prepared on ingest threads', () => {
     expect(ids).toEqual(expect.arrayContaining(['keyed', 'zipped']));
   });
 
+  it('streams to a live debugger the calls whose bytes went on to the log writer thread', async () => {
+    const abort = new AbortController();
+    const live = await fetch(`${url}/api/v1/sources/${sourceId}/live`, {
+      headers: OWNER,
+      signal: abort.signal,
+    });
+    const reader = live.body?.getReader();
+    if (!reader) throw new Error('no body');
+    let received = '';
+    const readUntil = async (predicate: () => boolean) => {
+      while (!predicate()) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the live stream ended');
+        received += new TextDecoder().decode(value);
+      }
+    };
+    await readUntil(() => received.includes('event: ready'));
+    // 150 calls: prepared on an ingest thread and committed on the log writer thread (>= 100).
+    const batch = Array.from({ length: 150 }, (_, i) => ({
+      type: 'track',
+      userId: 'u-live',
+      event: 'Followed Live',
+      messageId: `live-${i}`,
+      properties: { i, note: 'ü'.repeat(40) },
+    }));
+    expect((await post('/v1/batch', JSON.stringify({ batch }))).status).toBe(200);
+    const eventsReceived = () => received.split('event: event\n').length - 1;
+    await readUntil(() => eventsReceived() >= 150);
+    abort.abort();
+    const last = received
+      .split('\n')
+      .filter((line) => line.startsWith('data: ') && line.includes('"live-149"'))
+      .map((line) => JSON.parse(line.slice('data: '.length)));
+    expect(last[0]).toMatchObject({
+      messageId: 'live-149',
+      event: 'Followed Live',
+      payload: { properties: { i: 149, note: 'ü'.repeat(40) } },
+    });
+  });
+
   it('refuses unusable large bodies as a whole, with the same errors', async () => {
     const broken = await post('/v1/batch', `{"batch": [${'{"type":"track"},'.repeat(400)}`);
     expect(broken.status).toBe(400);

@@ -1,5 +1,11 @@
 import type { CallRejection, SourceStats, StoredEvent, StoredRejection } from '@tandem/contract';
-import type { AcceptedCall, EventLog, EventLogOptions, RejectedCall } from '../log/index.js';
+import {
+  type AcceptedCall,
+  type EventLog,
+  type EventLogOptions,
+  keepReadable,
+  type RejectedCall,
+} from '../log/index.js';
 import type { SourceRef } from '../sources/index.js';
 import type { RequestInfo } from './enrich-context.js';
 import type { SharedFields } from './normalize-call.js';
@@ -105,6 +111,8 @@ export class Collector {
     const { events, rejections, rejected } = prepared;
     if (events.length + rejections.length === 0) return { stored: 0, duplicates: 0, rejected };
     this.log.assertRoomFor(events.length + rejections.length);
+    // A debugger reads the calls once committed; the log writer thread takes their bytes.
+    if (this.listeners.has(source.sourceId)) keepReadable(events);
     const outcome = await this.log.append({ ...source, events, rejections });
     const stored = outcome.eventSeqs.reduce((count, seq) => (seq > 0 ? count + 1 : count), 0);
     this.publish(source.sourceId, events, rejections, outcome);

@@ -2,6 +2,7 @@ export {
   type AcceptedCallsWire,
   decodeAcceptedCalls,
   encodeAcceptedCalls,
+  keepReadable,
 } from './accepted-calls-wire.js';
 export { appendWithin } from './append-within.js';
 export { EventLog, type EventLogOptions } from './event-log.js';

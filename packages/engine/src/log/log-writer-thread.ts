@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RejectionCode } from '@tandem/contract';
-import { type AcceptedCallsWire, wireOf } from './accepted-calls-wire.js';
+import { type AcceptedCallsWire, transferablesOf, wireOf } from './accepted-calls-wire.js';
 import type { AppendOutcome, AppendRequest, LogWriter } from './log-writer.js';
 
 /** What the log writer thread is started with. */
@@ -88,7 +88,10 @@ export function logWriterThread(data: LogWriterThreadData): LogWriter {
       return new Promise<AppendOutcome[]>((resolve, reject) => {
         pending.set(job.jobId, { resolve, reject });
         thread.ref();
-        thread.postMessage(job);
+        // The calls' bytes move to the thread: held here until the next young collection, they
+        // added ~50 MB of resident memory at 100,000 events/s. Callers that still read calls
+        // after their commit keep them readable first (keepReadable).
+        thread.postMessage(job, transferablesOf(job.requests.map((request) => request.events)));
       });
     },
     async stop() {
