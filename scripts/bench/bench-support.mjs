@@ -72,14 +72,38 @@ export function sampleRss(pid, everyMs = 200) {
   };
 }
 
-/** Runs the load generator in a separate process and returns its JSON result. */
-export async function generateLoad(options) {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [`${root}scripts/bench/load-generator.mjs`, JSON.stringify(options)],
-    { cwd: root, maxBuffer: 1 << 20 },
-  );
-  return JSON.parse(stdout.trim().split('\n').at(-1));
+/**
+ * Runs the load generator in a separate process and returns its JSON result. `onMeasuring` is
+ * called when its unmeasured warm-up is over (paced runs), so that server-side figures read
+ * from then on cover the same requests as the generator's.
+ */
+export function generateLoad(options, { onMeasuring } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [`${root}scripts/bench/load-generator.mjs`, JSON.stringify(options)],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let pending = '';
+    let result;
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      pending += chunk;
+      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
+        const line = JSON.parse(pending.slice(0, end));
+        pending = pending.slice(end + 1);
+        if (line.measuring) onMeasuring?.();
+        else result = line;
+      }
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 && result ? resolve(result) : reject(new Error(`the load generator exited with ${code}`)),
+    );
+  });
 }
 
 export function printTable(title, rows) {

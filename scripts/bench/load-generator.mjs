@@ -100,10 +100,17 @@ async function paced() {
   };
   const startedAt = performance.now();
   let sent = 0;
+  let measuring = false;
   while (performance.now() - startedAt < warmUpMs + durationSec * 1000) {
     const due = Math.floor(((performance.now() - startedAt) / 1000) * overallRate);
     while (sent < due) {
-      send(performance.now() - startedAt >= warmUpMs);
+      const measured = performance.now() - startedAt >= warmUpMs;
+      if (measured && !measuring) {
+        measuring = true;
+        // Tells the benchmark to read the server's own figures from here.
+        process.stdout.write(`${JSON.stringify({ measuring: true })}\n`);
+      }
+      send(measured);
       sent += 1;
     }
     // Sleep until the next request is due: spinning on setImmediate would take a whole core from
