@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -52,6 +52,7 @@ describe('WAL checkpointer', () => {
     await main.acquire();
     const checkpointer = startWalCheckpointer(file, main, {
       everyMs: 20,
+      restartCheckEveryMs: 20,
       restartPages: 10,
       restartEveryMs: 0,
     });
@@ -70,4 +71,38 @@ describe('WAL checkpointer', () => {
     expect(order).toEqual(['main releases', 'pipeline']);
     await until(() => Atomics.load(cells, HOLDER) === FREE);
   });
+
+  // Linux keeps a nice value per thread: /proc shows each thread's.
+  const threadNices = () =>
+    readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+
+  it.runIf(process.platform === 'linux')(
+    'copies the WAL back from a thread of lower priority, leaving the rest of the process as it was',
+    async () => {
+      const { file, sqlite } = openFile();
+      const niceBefore = threadNices().filter((nice) => nice === 10).length;
+      const checkpointer = startWalCheckpointer(file, new WriteTurn(), {
+        everyMs: 20,
+        restartCheckEveryMs: 60_000,
+        copierNice: 10,
+      });
+      cleanup.push(() => checkpointer.stop());
+      const insert = sqlite.prepare('INSERT INTO t (body) VALUES (?)');
+      sqlite.transaction(() => {
+        for (let i = 0; i < 500; i++) insert.run('z'.repeat(500));
+      })();
+      // Copied back by the copier, as the WAL index says (read from its file: a checkpoint of
+      // our own would do the copying itself). Its header's mxFrame, its checkpoint info's nBackfill.
+      const walIndex = () => readFileSync(`${file}-shm`);
+      await until(() => {
+        const index = walIndex();
+        return index.readUInt32LE(16) > 0 && index.readUInt32LE(96) === index.readUInt32LE(16);
+      });
+      expect(threadNices().filter((nice) => nice === 10).length).toBe(niceBefore + 1);
+      expect(threadNices()[0]).toBe(0);
+    },
+  );
 });

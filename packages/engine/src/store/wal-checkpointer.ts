@@ -2,23 +2,40 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { TURN_CELLS, type WriteTurn } from './write-turn.js';
 
-// Runs in its own thread with its own connection: copying the WAL back into the database file
-// then never stalls the event loop that answers HTTP requests (SQLite's automatic checkpoint runs
-// inside whichever commit crosses the threshold, which showed up as p99 latency spikes).
+// Runs in threads of their own with their own connections: copying the WAL back into the
+// database file then never stalls the event loop that answers HTTP requests (SQLite's automatic
+// checkpoint runs inside whichever commit crosses the threshold, which showed up as p99 latency
+// spikes).
 //
 // A passive checkpoint copies without blocking anyone, but never shortens the WAL while writers
 // keep appending; a RESTART does, and blocks writers while it runs. Its cost is the copy and
-// fsync of what the last passive checkpoint left: ~25 ms under steady load once the database
+// fsync of what the last passive checkpoint left: ~5–25 ms under steady load once the database
 // file is flushed after each passive one (below). It runs holding the process's write turn (no
 // writer of ours is mid-transaction) and with no busy handler, whose sleeps (1, 2, 5 … ms) had
 // blocked writers 50–200 ms; and at most every 2 s (a 1 GB cap aside), not each time the WAL
 // passes 64 MB (every ~0.6 s at 5,000 events/s). A longer WAL costs disk, not reads: readers
 // search only frames not yet copied back.
+//
+// Two threads share the work. The copier, at a lower CPU priority (nice 10), runs the passive
+// checkpoints: ~20 ms of copying every 100 ms at 50,000 events/s, which on two cores had taken
+// its share of the CPU from the threads that answer requests and made their p99. The restarter,
+// at normal priority, starts the WAL over: a low-priority thread holding the write turn would
+// keep writers waiting while others ran (restarts took twice as long under load). It checks
+// with a passive checkpoint of its own, which copies whatever the copier has not (all of it,
+// should the copier get no CPU at all).
 const CHECKPOINTER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 0');
+if (workerData.nice > 0) {
+  try {
+    // This thread only (Linux keeps a priority per thread).
+    require('node:os').setPriority(workerData.nice);
+  } catch {
+    // Not permitted here: copy at normal priority.
+  }
+}
 const turn = workerData.turn === undefined ? undefined : new Int32Array(workerData.turn);
 const C = workerData.cells;
 
@@ -59,6 +76,7 @@ const timer = setInterval(() => {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
     if (result !== undefined && result.checkpointed > 0) fs.fdatasyncSync(dbFile);
     const due =
+      workerData.restarts &&
       result !== undefined &&
       result.checkpointed === result.log &&
       result.log > workerData.restartPages &&
@@ -84,8 +102,12 @@ export interface WalCheckpointer {
 }
 
 export interface WalCheckpointerOptions {
-  /** How often to checkpoint (ms). Default 100. */
+  /** How often the copier checkpoints (ms). Default 100. */
   readonly everyMs?: number;
+  /** How often the restarter checks whether to start the WAL over (ms). Default 250. */
+  readonly restartCheckEveryMs?: number;
+  /** The copier's nice value (0–19; 0: the process's priority). Default 10. */
+  readonly copierNice?: number;
   /** WAL length (pages) worth starting over. Default 16,384 (64 MB of 4 KB pages). */
   readonly restartPages?: number;
   /** Least time between two restarts (ms). Default 2,000. */
@@ -98,40 +120,49 @@ export interface WalCheckpointerOptions {
 export const WAL_SAFETY_NET_PAGES = 4 * 262_144;
 
 /**
- * Starts checkpointing `file` from a worker thread; `turn` is the process's write turn
- * (write-turn.ts), taken for the checkpoint that excludes writers.
+ * Starts checkpointing `file` from two worker threads (the copier and the restarter, above);
+ * `turn` is the process's write turn (write-turn.ts), taken for the checkpoint that excludes
+ * writers.
  */
 export function startWalCheckpointer(
   file: string,
   turn: WriteTurn,
   {
     everyMs = 100,
+    restartCheckEveryMs = 250,
+    copierNice = 10,
     restartPages = 16_384,
     restartEveryMs = 2_000,
     maxPages = 262_144,
   }: WalCheckpointerOptions = {},
 ): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(CHECKPOINTER, {
-    eval: true,
-    workerData: {
-      driver,
-      file,
-      everyMs,
-      restartPages,
-      restartEveryMs,
-      maxPages,
-      turn: turn.buffer,
-      cells: TURN_CELLS,
-    },
+  const shared = {
+    driver,
+    file,
+    restartPages,
+    restartEveryMs,
+    maxPages,
+    turn: turn.buffer,
+    cells: TURN_CELLS,
+  };
+  const threads = [
+    { ...shared, everyMs, nice: copierNice, restarts: false },
+    { ...shared, everyMs: restartCheckEveryMs, nice: 0, restarts: true },
+  ].map((workerData) => {
+    const worker = new Worker(CHECKPOINTER, { eval: true, workerData });
+    worker.unref();
+    return worker;
   });
-  worker.unref();
+  const stop = (worker: Worker) =>
+    new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve());
+      worker.ref(); // keep the process alive until the thread has closed its connection
+      worker.postMessage('stop');
+    });
   return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        worker.once('exit', () => resolve());
-        worker.ref(); // keep the process alive until the thread has closed its connection
-        worker.postMessage('stop');
-      }),
+    stop: async () => {
+      await Promise.all(threads.map(stop));
+    },
   };
 }
