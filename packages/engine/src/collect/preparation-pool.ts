@@ -53,7 +53,9 @@ class PreparationThread {
   private dead = false;
 
   constructor(onGone: (thread: PreparationThread) => void) {
-    this.worker = new Worker(WORKER);
+    // A small young generation: what a job allocates is garbage once it is answered, so the
+    // default (up to 48 MB, all of it resident once grown) only held garbage longer.
+    this.worker = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     // An idle pool must not keep the process alive (one with jobs pending must).
     this.worker.unref();
     this.worker.on('message', (answer: PreparationAnswer) => this.settle(answer));

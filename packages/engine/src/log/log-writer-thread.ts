@@ -51,7 +51,9 @@ export function logWriterThread(data: LogWriterThreadData): LogWriter {
   const pending = new Map<number, { resolve(outcomes: AppendOutcome[]): void; reject(error: Error): void }>();
 
   const start = (): Worker => {
-    const started = new Worker(WORKER, { workerData: data });
+    // A small young generation, as on the ingest threads: a commit's strings are garbage once
+    // it is done.
+    const started = new Worker(WORKER, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     started.on('message', (answer: CommitAnswer) => {
       const job = pending.get(answer.jobId);
       pending.delete(answer.jobId);
