@@ -65,11 +65,12 @@ async function closedLoop() {
  *
  * Each latency counts from the moment its request was due, not from when the generator got to
  * send it: whatever delays a request (the server, the machine, the generator itself) is counted,
- * never hidden. And the generator runs at a lower CPU priority (nice 10), as if it were on
- * another machine: on these two shared cores it used ~20 % of one, and taking it at equal
- * priority when the server's threads needed it put 60–100 requests of a 10 s run past 25 ms in
- * the server's own timings (0–3 at nice 10). The closed-loop runs, which measure throughput
- * and need the generator to keep every connection busy, stay at normal priority.
+ * never hidden. And the generator runs at a lower CPU priority (nice 10), closer to a client on
+ * another machine: on these two shared cores it uses ~20 % of one, taken at equal priority just
+ * when the server's threads needed it (in three runs each, 67–99 batch requests of 10 s past
+ * 25 ms in the server's own timings, against 0–3 at nice 10). Its own delays still count, from
+ * the due time. The closed-loop runs, which measure throughput and need the generator to keep
+ * every connection busy, stay at normal priority.
  */
 async function paced() {
   try {
