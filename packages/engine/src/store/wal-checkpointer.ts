@@ -71,13 +71,16 @@ let restartedAt = Date.now();
 // checkpoint, here, leaves the RESTART only its own few pages to sync.
 const fs = require('node:fs');
 const dbFile = fs.openSync(workerData.file, 'r');
+let checkpointedBefore = 0;
 const timer = setInterval(() => {
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (result !== undefined && result.checkpointed > 0) fs.fdatasyncSync(dbFile);
+    if (result === undefined) return;
+    // Only when this checkpoint copied something: an idle database is not synced 10 times a second.
+    if (result.checkpointed > 0 && result.checkpointed !== checkpointedBefore) fs.fdatasyncSync(dbFile);
+    checkpointedBefore = result.checkpointed;
     const due =
       workerData.restarts &&
-      result !== undefined &&
       result.checkpointed === result.log &&
       result.log > workerData.restartPages &&
       (Date.now() - restartedAt >= workerData.restartEveryMs || result.log > workerData.maxPages);
