@@ -5,6 +5,7 @@ import {
   type EventLogOptions,
   keepReadable,
   type RejectedCall,
+  stillReadable,
 } from '../log/index.js';
 import type { SourceRef } from '../sources/index.js';
 import type { RequestInfo } from './enrich-context.js';
@@ -179,10 +180,14 @@ export class Collector {
   ): void {
     if (!this.listeners.has(sourceId)) return;
     const items: CollectedItem[] = [];
-    events.forEach((e, i) => {
-      const seq = outcome.eventSeqs[i] ?? 0;
-      if (seq > 0) items.push({ kind: 'event', event: storedEventOf(e, seq, sourceId) });
-    });
+    // A debugger that started following while these calls were committing finds them gone to
+    // the log writer thread: it sees the next ones (the request must not fail for it).
+    if (stillReadable(events)) {
+      events.forEach((e, i) => {
+        const seq = outcome.eventSeqs[i] ?? 0;
+        if (seq > 0) items.push({ kind: 'event', event: storedEventOf(e, seq, sourceId) });
+      });
+    }
     rejections.forEach((r, i) => {
       const seq = outcome.rejectionSeqs[i] ?? 0;
       const { code, message, payload, receivedAt } = r;

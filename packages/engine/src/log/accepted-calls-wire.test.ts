@@ -1,7 +1,12 @@
 import { CALL_TYPES } from '@tandem/contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeAcceptedCalls, encodeAcceptedCalls } from './accepted-calls-wire.js';
+import {
+  decodeAcceptedCalls,
+  encodeAcceptedCalls,
+  keepReadable,
+  stillReadable,
+} from './accepted-calls-wire.js';
 import type { AcceptedCall } from './log-writer.js';
 
 // Any text, nulls where the log allows them: the wire must give back exactly what it was given.
@@ -36,5 +41,38 @@ describe('accepted calls on the wire', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('say when their bytes moved to another thread, and stay readable when kept so first', () => {
+    const call: AcceptedCall = {
+      id: 'evt_1',
+      messageId: 'm-1',
+      type: 'track',
+      event: 'Moved',
+      userId: 'u-1',
+      anonymousId: null,
+      timestamp: '2026-01-01T00:00:00.000Z',
+      originalTimestamp: null,
+      sentAt: null,
+      receivedAt: '2026-01-01T00:00:00.000Z',
+      payloadJson: '{"event":"Moved"}',
+    };
+    // Moving the bytes (as the log writer thread is handed them) leaves the sender's copy empty.
+    const moveAway = (wire: ReturnType<typeof encodeAcceptedCalls>) =>
+      structuredClone(wire.bytes, { transfer: [wire.bytes.buffer] });
+
+    const unread = encodeAcceptedCalls([call]);
+    const unreadCalls = decodeAcceptedCalls(unread);
+    moveAway(unread);
+    expect(stillReadable(unreadCalls)).toBe(false);
+    expect(() => unreadCalls[0]?.event).toThrow(/moved to another thread/);
+
+    const kept = encodeAcceptedCalls([call]);
+    const keptCalls = decodeAcceptedCalls(kept);
+    keepReadable(keptCalls);
+    moveAway(kept);
+    expect(stillReadable(keptCalls)).toBe(true);
+    expect(keptCalls[0]?.event).toBe('Moved');
+    expect(keptCalls[0]?.payloadJson).toBe('{"event":"Moved"}');
   });
 });

@@ -74,10 +74,15 @@ class DecodedWire {
     this.byteLength = wire.bytes.byteLength;
   }
 
+  /** Whether the text can still be read here: decoded already, or its bytes not moved away. */
+  get readable(): boolean {
+    return this.decodedText !== undefined || this.wire.bytes.byteLength === this.byteLength;
+  }
+
   get text(): string {
     if (this.decodedText === undefined) {
       // Bytes that moved to another thread read as empty: never pass that off as the calls.
-      if (this.wire.bytes.byteLength !== this.byteLength) {
+      if (!this.readable) {
         throw new Error("The accepted calls' bytes moved to another thread before they were read");
       }
       this.decodedText = decoder.decode(this.wire.bytes);
@@ -92,6 +97,11 @@ class DecodedWire {
  */
 export function keepReadable(calls: readonly AcceptedCall[]): void {
   for (const call of calls) if (call instanceof AcceptedCallView) void call.decoded.text;
+}
+
+/** Whether every call can still be read on this thread (see keepReadable). */
+export function stillReadable(calls: readonly AcceptedCall[]): boolean {
+  return calls.every((call) => !(call instanceof AcceptedCallView) || call.decoded.readable);
 }
 
 /**

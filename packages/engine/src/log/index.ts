@@ -3,6 +3,7 @@ export {
   decodeAcceptedCalls,
   encodeAcceptedCalls,
   keepReadable,
+  stillReadable,
 } from './accepted-calls-wire.js';
 export { appendWithin } from './append-within.js';
 export { EventLog, type EventLogOptions } from './event-log.js';
