@@ -6,6 +6,7 @@ import {
   encodeAcceptedCalls,
   keepReadable,
   stillReadable,
+  wireOf,
 } from './accepted-calls-wire.js';
 import type { AcceptedCall } from './log-writer.js';
 
@@ -74,5 +75,12 @@ describe('accepted calls on the wire', () => {
     expect(stillReadable(keptCalls)).toBe(true);
     expect(keptCalls[0]?.event).toBe('Moved');
     expect(keptCalls[0]?.payloadJson).toBe('{"event":"Moved"}');
+
+    // Handed over again (a failed commit retried): encoded anew when kept, refused when not,
+    // never sent as the empty bytes left behind.
+    const again = decodeAcceptedCalls(structuredClone(wireOf(keptCalls)));
+    expect(again[0]?.messageId).toBe('m-1');
+    expect(again[0]?.payloadJson).toBe('{"event":"Moved"}');
+    expect(() => wireOf(unreadCalls)).toThrow(/moved to another thread/);
   });
 });

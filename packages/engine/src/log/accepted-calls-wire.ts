@@ -33,11 +33,16 @@ const FIELDS = [
   'payloadJson',
 ] as const satisfies readonly (keyof AcceptedCall)[];
 
-/** The calls on the wire: the one they were decoded from when they are all of it, in order. */
+/**
+ * The calls on the wire: the one they were decoded from when they are all of it, in order, and
+ * its bytes are still here. Calls whose bytes already went to another thread (a commit there
+ * failed and is retried) are encoded again if they were kept readable, and refused if not.
+ */
 export function wireOf(calls: readonly AcceptedCall[]): AcceptedCallsWire {
   const decoded = calls[0] instanceof AcceptedCallView ? calls[0].decoded : undefined;
   const whole =
     decoded !== undefined &&
+    !decoded.moved &&
     decoded.wire.lengths.length === calls.length * FIELDS.length &&
     calls.every(
       (call, i) =>
@@ -74,9 +79,14 @@ class DecodedWire {
     this.byteLength = wire.bytes.byteLength;
   }
 
+  /** Whether the bytes went to another thread (they read as empty here since). */
+  get moved(): boolean {
+    return this.wire.bytes.byteLength !== this.byteLength;
+  }
+
   /** Whether the text can still be read here: decoded already, or its bytes not moved away. */
   get readable(): boolean {
-    return this.decodedText !== undefined || this.wire.bytes.byteLength === this.byteLength;
+    return this.decodedText !== undefined || !this.moved;
   }
 
   get text(): string {
