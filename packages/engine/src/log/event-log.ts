@@ -109,7 +109,7 @@ export class EventLog {
     return sourceStats(this.store, { workspaceId, sourceId });
   }
 
-  private async commit(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+  private async commit(requests: AppendRequest[]): Promise<(AppendOutcome | Error)[]> {
     // Rejections are purged opportunistically, at most once an hour, inside a write that happens anyway.
     const now = this.clock();
     const purgeBefore =

@@ -27,6 +27,26 @@ function recordingCommit(options: { failOn?: string; commitMs?: number; commitsI
 }
 
 describe('GroupCommit', () => {
+  it('fails only the request a commit answers with an error (the writer isolated it)', async () => {
+    const groups: string[][] = [];
+    const writes = new GroupCommit<string, string>(
+      async (requests) => {
+        groups.push(requests);
+        return requests.map((request) => (request === 'bad' ? new Error('bad alone') : `done ${request}`));
+      },
+      { maxQueuedItems: 10, delayMs: 0 },
+    );
+    const outcomes = await Promise.allSettled(['a', 'bad', 'c'].map((request) => writes.submit(request, 1)));
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual([
+      'done a',
+      'bad alone',
+      'done c',
+    ]);
+    // No retry of its own: the one transaction did it all.
+    expect(groups).toEqual([['a', 'bad', 'c']]);
+    expect(writes.queuedItems).toBe(0);
+  });
+
   it('commits everything submitted in the same turn in one transaction', async () => {
     const { writes, groups } = recordingCommit();
     const outcomes = await Promise.all(['a', 'b', 'c'].map((request) => writes.submit(request, 1)));

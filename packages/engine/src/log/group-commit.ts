@@ -40,7 +40,8 @@ export class GroupCommit<TRequest, TOutcome> {
   private committed = 0;
 
   constructor(
-    private readonly commitAll: (requests: TRequest[]) => Promise<TOutcome[]>,
+    // An Error in place of an outcome fails that request alone: the commit isolated it.
+    private readonly commitAll: (requests: TRequest[]) => Promise<readonly (TOutcome | Error)[]>,
     private readonly options: GroupCommitOptions,
   ) {}
 
@@ -125,7 +126,7 @@ export class GroupCommit<TRequest, TOutcome> {
   }
 
   private async commitGroup(group: Waiter<TRequest, TOutcome>[]): Promise<void> {
-    let outcomes: TOutcome[];
+    let outcomes: readonly (TOutcome | Error)[];
     try {
       outcomes = await this.commitAll(group.map((waiter) => waiter.request));
     } catch (error) {
@@ -136,7 +137,8 @@ export class GroupCommit<TRequest, TOutcome> {
     }
     this.committed++;
     group.forEach((waiter, i) => {
-      this.settle(waiter, (w) => w.resolve(outcomes[i]!));
+      const outcome = outcomes[i]!;
+      this.settle(waiter, (w) => (outcome instanceof Error ? w.reject(outcome) : w.resolve(outcome)));
     });
   }
 

@@ -29,8 +29,9 @@ export interface CommitJob {
   }[];
 }
 
+/** Per request its outcome, or why it alone failed; or why the whole job did. */
 export type CommitAnswer =
-  | { readonly jobId: number; readonly outcomes: AppendOutcome[] }
+  | { readonly jobId: number; readonly outcomes: (AppendOutcome | { readonly error: string })[] }
   | { readonly jobId: number; readonly error: string };
 
 const WORKER = new URL('./log-writer-worker.js', import.meta.url);
@@ -48,7 +49,10 @@ export function logWriterThreadAvailable(): boolean {
 export function logWriterThread(data: LogWriterThreadData): LogWriter {
   let worker: Worker | undefined;
   let nextJobId = 1;
-  const pending = new Map<number, { resolve(outcomes: AppendOutcome[]): void; reject(error: Error): void }>();
+  const pending = new Map<
+    number,
+    { resolve(outcomes: (AppendOutcome | Error)[]): void; reject(error: Error): void }
+  >();
 
   const start = (): Worker => {
     // A small young generation, as on the ingest threads: a commit's strings are garbage once
@@ -58,7 +62,7 @@ export function logWriterThread(data: LogWriterThreadData): LogWriter {
       const job = pending.get(answer.jobId);
       pending.delete(answer.jobId);
       if ('error' in answer) job?.reject(new Error(answer.error));
-      else job?.resolve(answer.outcomes);
+      else job?.resolve(answer.outcomes.map((o) => ('error' in o ? new Error(o.error) : o)));
       if (pending.size === 0) started.unref();
     });
     const gone = (error: Error) => {
@@ -87,7 +91,7 @@ export function logWriterThread(data: LogWriterThreadData): LogWriter {
         requests: requests.map(toThread),
       };
       const thread = worker;
-      return new Promise<AppendOutcome[]>((resolve, reject) => {
+      return new Promise<(AppendOutcome | Error)[]>((resolve, reject) => {
         pending.set(job.jobId, { resolve, reject });
         thread.ref();
         // The calls' bytes move to the thread: held here until the next young collection, they

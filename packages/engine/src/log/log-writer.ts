@@ -36,9 +36,16 @@ export interface AppendOutcome {
   readonly rejectionSeqs: number[];
 }
 
-/** Commits many requests in one transaction, first purging rejections older than a cutoff. */
+/**
+ * Commits many requests in one transaction, first purging rejections older than a cutoff. A
+ * writer that isolates a failing request itself answers an Error in its place (the others
+ * committed); one that rejects the whole commit leaves the isolating to GroupCommit.
+ */
 export interface LogWriter {
-  commit(requests: readonly AppendRequest[], purgeRejectionsBefore?: string): Promise<AppendOutcome[]>;
+  commit(
+    requests: readonly AppendRequest[],
+    purgeRejectionsBefore?: string,
+  ): Promise<(AppendOutcome | Error)[]>;
   /** Commits it may be handed at once (it runs them in order); default 1. */
   readonly commitsInFlight?: number;
   /** Fewest calls a group needs to be handed over while another commits (see GroupCommit). */
