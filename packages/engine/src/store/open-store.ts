@@ -22,7 +22,7 @@ export interface StoreOptions {
   readonly postgresSchema?: string | undefined;
   /** PostgreSQL pool size. */
   readonly poolSize?: number | undefined;
-  /** Checkpoint a SQLite file's WAL from a worker thread. Default true; off for extra connections. */
+  /** Checkpoint a SQLite file's WAL from threads of its own. Default true; off for extra connections. */
   readonly walCheckpointer?: boolean | undefined;
   /** SQLite page cache per connection, in MB. Default 64 (see openSqlite). */
   readonly pageCacheMb?: number | undefined;
@@ -63,7 +63,7 @@ function openSqlite(options: StoreOptions): Store {
     file = join(dataDir, 'tandem.db');
   }
   const sqlite = openSqliteConnection(file, options.pageCacheMb);
-  // A file store checkpoints from a worker thread (see openSqliteConnection).
+  // A file store checkpoints from threads of its own (wal-checkpointer.ts).
   const writeTurn =
     options.pipelineWriteTurn === undefined
       ? new WriteTurn()
@@ -145,7 +145,7 @@ export function openSqliteConnection(file: string, pageCacheMb = 64): BetterSqli
   sqlite.pragma(`cache_size = ${-1024 * pageCacheMb}`);
   // Sorts and IN-lists of audience queries (hundreds of thousands of ids) stay in memory.
   sqlite.pragma('temp_store = MEMORY');
-  // Checkpoints are the checkpointer thread's (wal-checkpointer.ts): SQLite's own, inside a
+  // Checkpoints are the checkpointer threads' (wal-checkpointer.ts): SQLite's own, inside a
   // commit every 4 MB of WAL, would sit on the critical path of ingestion or the pipeline.
   // The built-in one stays as a safety net at 4 GB of WAL, should that thread ever fall behind.
   if (file !== ':memory:') sqlite.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);

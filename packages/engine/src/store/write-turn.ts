@@ -1,12 +1,13 @@
 /**
  * Turns at SQLite's single write lock between the threads of one process: the main thread
- * (API writes), the log writer thread (ingestion) and the pipeline thread. Left to SQLite, a waiting connection sleeps
- * in its busy handler — blocking its event loop — and a busy thread can take the lock again and
- * again ahead of it. Here a waiting thread awaits without blocking, and the pipeline thread
- * gives way to the main and log writer threads between its transactions, so acknowledging
- * events never waits for more than one pipeline transaction. The WAL checkpointer thread takes a turn too, with the
- * main thread's priority, for the one checkpoint that must exclude writers (wal-checkpointer.ts).
- * Other processes (a CLI import) still meet SQLite's busy handler.
+ * (API writes), the log writer thread (ingestion) and the pipeline thread. Left to SQLite, a
+ * waiting connection sleeps in its busy handler — blocking its event loop — and a busy thread
+ * can take the lock again and again ahead of it. Here a waiting thread awaits without blocking,
+ * and the pipeline thread gives way to the main and log writer threads between its
+ * transactions, so acknowledging events never waits for more than one pipeline transaction. The
+ * WAL checkpointer's restarter thread takes a turn too, with the main thread's priority, for the
+ * one checkpoint that must exclude writers (wal-checkpointer.ts). Other processes (a CLI
+ * import) still meet SQLite's busy handler.
  */
 export class WriteTurn {
   private readonly cells: Int32Array;
@@ -64,7 +65,7 @@ export class WriteTurn {
 
 /**
  * The shared cells: who holds the turn, and how many threads the pipeline must give way to are
- * waiting. Exported for the checkpointer thread's plain-JavaScript side of the protocol.
+ * waiting. Exported for the checkpointer threads' plain-JavaScript side of the protocol.
  */
 export const TURN_CELLS = {
   HOLDER: 0,
