@@ -2,7 +2,13 @@
  * @tandem/engine — Tandem's domain, usable as a library: storage, collection, identity,
  * profiles, audiences and CRM. Knows nothing about HTTP.
  */
-export { AccessService, normalizeEmail, type Principal } from './access/index.js';
+export {
+  type AccessRevocation,
+  AccessService,
+  normalizeEmail,
+  type Principal,
+  revocationConcerns,
+} from './access/index.js';
 export {
   AudiencesService,
   type MembershipChange,

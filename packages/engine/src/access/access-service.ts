@@ -11,7 +11,7 @@ import { newId, newSecret } from '../ids/index.js';
 import { nowIso, type Store } from '../store/index.js';
 import { listWorkspacesOfUser, workspaceById } from '../workspaces/index.js';
 import { hashPassword, verifyPassword } from './password.js';
-import type { Principal } from './principal.js';
+import type { AccessRevocation, Principal } from './principal.js';
 import { hashSecret } from './secret-hash.js';
 
 const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -28,7 +28,19 @@ export function normalizeEmail(email: string): string {
 
 /** Users, memberships, API tokens and UI sessions. */
 export class AccessService {
+  private readonly revocationListeners = new Set<(revocation: AccessRevocation) => void>();
+
   constructor(private readonly store: Store) {}
+
+  /** Calls `listener` whenever credentials of this process's store end or lose rights; returns an unsubscribe. */
+  onRevoked(listener: (revocation: AccessRevocation) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  private revoked(revocation: AccessRevocation): void {
+    for (const listener of this.revocationListeners) listener(revocation);
+  }
 
   /** Creates a login, or returns the existing one for that email (setting its password if given). */
   async ensureUser(options: { email: string; password?: string | undefined }) {
@@ -145,6 +157,7 @@ export class AccessService {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new AppError('not_found', `Token ${tokenId} not found`);
+    this.revoked({ kind: 'token', tokenId });
   }
 
   /** The principal behind a bearer token, or undefined when it is unknown or revoked. */
@@ -232,6 +245,7 @@ export class AccessService {
 
   async logout(sessionId: string): Promise<void> {
     await this.store.db.deleteFrom('sessions').where('session_id', '=', sessionId).execute();
+    this.revoked({ kind: 'session', sessionId });
   }
 
   /** Moves a UI session to another workspace the user belongs to. */

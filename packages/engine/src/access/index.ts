@@ -1,3 +1,3 @@
 export { AccessService, normalizeEmail } from './access-service.js';
 export { hashPassword, verifyPassword } from './password.js';
-export type { Principal } from './principal.js';
+export { type AccessRevocation, type Principal, revocationConcerns } from './principal.js';
