@@ -53,3 +53,13 @@ export function roleAllows(role: Role, permission: Permission): boolean {
 export function roleCanGrant(granter: Role, role: Role): boolean {
   return ROLES.indexOf(granter) <= ROLES.indexOf(role);
 }
+
+/** Whether `role` ranks strictly above `other` (an admin does not outrank another admin). */
+export function roleOutranks(role: Role, other: Role): boolean {
+  return ROLES.indexOf(role) < ROLES.indexOf(other);
+}
+
+/** The less powerful of two roles: what a token may do is capped by its creator's current role. */
+export function lesserRole(a: Role, b: Role): Role {
+  return ROLES.indexOf(a) >= ROLES.indexOf(b) ? a : b;
+}

@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   ticket: 'tick',
   task: 'task',
   user: 'usr',
+  invitation: 'inv',
   token: 'tok',
   session: 'ses',
   import: 'imp',

@@ -8,10 +8,22 @@ export type Workspace = z.infer<typeof WorkspaceSchema>;
 
 export const CreateWorkspaceSchema = z.object({ name: z.string().trim().min(1).max(200) });
 
+/** Longest email address (RFC 5321's path limit) and password accepted anywhere. */
+export const MAX_EMAIL_LENGTH = 254;
+export const MAX_PASSWORD_LENGTH = 256;
+export const MIN_PASSWORD_LENGTH = 8;
+const EmailSchema = z.email().max(MAX_EMAIL_LENGTH);
+/** A new password; its strength (common passwords, patterns) is checked by the server. */
+export const NewPasswordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH);
+
 export const CreateTokenSchema = z.object({
   name: z.string().trim().min(1).max(200),
   role: RoleSchema,
-  workspaceId: z.string().optional(),
+  workspaceId: z.string().max(100).optional(),
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('When the token stops working (absent: never)'),
 });
 export const ApiTokenSchema = z
   .object({
@@ -21,6 +33,9 @@ export const ApiTokenSchema = z
     workspaceId: z.string(),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    /** The user the token acts for: it can never do more than that user's current role allows. */
+    createdBy: z.object({ id: z.string(), email: z.string() }).nullable(),
   })
   .meta({ id: 'ApiToken' });
 export type ApiToken = z.infer<typeof ApiTokenSchema>;
@@ -30,17 +45,72 @@ export const CreatedApiTokenSchema = ApiTokenSchema.extend({ token: z.string() }
 });
 
 export const InviteUserSchema = z.object({
-  email: z.email(),
-  password: z.string().min(8).max(200).optional(),
+  email: EmailSchema,
+  password: NewPasswordSchema.optional().describe(
+    'Initial password of a new account; ignored when the account exists (its credentials are never touched)',
+  ),
   role: RoleSchema,
 });
+export const INVITATION_STATUSES = [
+  'pending',
+  'active',
+  'accepted',
+  'declined',
+  'revoked',
+  'expired',
+] as const;
+/**
+ * An invitation as its sender sees it: the same whether the account existed or not. `active`:
+ * the member was added at once; `pending`: they join when they accept.
+ */
+export const InvitationSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: RoleSchema,
+    status: z.enum(INVITATION_STATUSES),
+    invitedBy: z.object({ id: z.string(), email: z.string() }).nullable(),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+  })
+  .meta({ id: 'Invitation' });
+export type Invitation = z.infer<typeof InvitationSchema>;
+
 export const MemberSchema = z
   .object({ id: z.string(), email: z.string(), role: RoleSchema, createdAt: z.string() })
   .meta({ id: 'Member' });
 export type Member = z.infer<typeof MemberSchema>;
+export const UpdateMemberSchema = z.object({ role: RoleSchema });
+
+/** What an invitation link shows before it is accepted (to whoever holds the link). */
+export const InvitationLinkSchema = z
+  .object({
+    workspace: z.object({ id: z.string(), name: z.string() }),
+    email: z.string(),
+    role: RoleSchema,
+    /** The account has no password yet: accepting sets one. */
+    needsPassword: z.boolean(),
+  })
+  .meta({ id: 'InvitationLink' });
+export const LinkTokenSchema = z.object({ token: z.string().min(1).max(200) });
+export const AcceptInvitationSchema = LinkTokenSchema.extend({ password: NewPasswordSchema.optional() });
+export const PasswordResetRequestSchema = z.object({ email: EmailSchema });
+export const PasswordResetSchema = LinkTokenSchema.extend({ password: NewPasswordSchema });
+export const ChangePasswordSchema = z.object({
+  currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  newPassword: NewPasswordSchema,
+});
 
 export const SourceSchema = z
-  .object({ id: z.string(), name: z.string(), writeKey: z.string(), createdAt: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    /** Shown only to roles that may write sources. */
+    writeKey: z.string().optional(),
+    /** `internal`: written by Tandem itself (audience events); the Tracking API refuses it. */
+    kind: z.enum(['tracking', 'internal']),
+    createdAt: z.string(),
+  })
   .meta({ id: 'Source' });
 export type Source = z.infer<typeof SourceSchema>;
 export const CreateSourceSchema = z.object({ name: z.string().trim().min(1).max(200) });
@@ -54,6 +124,17 @@ export const SessionInfoSchema = z
     role: RoleSchema,
     csrfToken: z.string(),
     workspaces: z.array(WorkspaceSchema),
+    /** Invitations to other workspaces waiting for this user's answer. */
+    invitations: z.array(
+      z.object({
+        id: z.string(),
+        workspace: z.object({ id: z.string(), name: z.string() }),
+        role: RoleSchema,
+        invitedBy: z.string().nullable(),
+      }),
+    ),
+    /** Whether Tandem can send email (invitations, password resets). */
+    mailConfigured: z.boolean(),
   })
   .meta({ id: 'SessionInfo' });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;

@@ -1,4 +1,4 @@
-import { AccessService } from './access/index.js';
+import { type AccessOptions, AccessService } from './access/index.js';
 import {
   AudienceEvents,
   AudiencesService,
@@ -16,6 +16,8 @@ import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
 
 export interface EngineOptions extends StoreOptions {
+  /** Logins, invitations and their emails. */
+  readonly access?: AccessOptions | undefined;
   /** Apply pending migrations on open. Default true. */
   readonly migrate?: boolean | undefined;
   /** Tuning of event collection (write queue bound, group commit delay, retention). */
@@ -53,7 +55,7 @@ export class Engine {
     readonly store: Store,
     options: EngineOptions,
   ) {
-    this.access = new AccessService(store);
+    this.access = new AccessService(store, options.access);
     this.sources = new SourcesService(store);
     this.log = new EventLog(store, options.collector);
     this.collector = new Collector(this.log, options.collector);
@@ -111,6 +113,7 @@ export class Engine {
     await this.imports.stop();
     await this.collector.close();
     await this.log.close();
+    await this.access.close();
     await this.store.close();
   }
 }

@@ -3,8 +3,10 @@
  * profiles, audiences and CRM. Knows nothing about HTTP.
  */
 export {
+  type AccessOptions,
   type AccessRevocation,
   AccessService,
+  type MemberActor,
   normalizeEmail,
   type Principal,
   revocationConcerns,
@@ -52,6 +54,7 @@ export {
   runImport,
 } from './imports/index.js';
 export { EventLog, type EventLogOptions } from './log/index.js';
+export { type MailMessage, type MailSender, smtpMailSender } from './mail/index.js';
 export { PartitionLayoutError, Pipeline, type PipelineOptions, UNIFY_STAGE } from './pipeline/index.js';
 export { ProfilesService } from './profiles/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';

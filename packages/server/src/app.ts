@@ -110,9 +110,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App & { routeT
   await app.register(authRoutes, {
     engine,
     loginLimiter: new LoginRateLimiter(config.loginAttemptsPerWindow),
+    linkLimiter: new LoginRateLimiter(config.loginAttemptsPerWindow),
     secureCookies: config.secureCookies,
   });
-  await app.register(workspacesRoutes, { engine });
+  await app.register(workspacesRoutes, { engine, workspaceCreation: config.workspaceCreation });
   await app.register(sourcesRoutes, { engine });
   await app.register(profilesRoutes, { engine });
   await app.register(sourceDebuggerRoutes, { engine });

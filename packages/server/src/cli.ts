@@ -60,9 +60,14 @@ program
 const user = program.command('user').description('Manage users.');
 user
   .command('create')
-  .description('Create a user (or update their password) and add them to a workspace.')
+  .description(
+    'Create a user (or set their password, ending their sessions) and make them a member of a workspace with a role.',
+  )
   .requiredOption('--email <email>', 'login email')
-  .option('--password <password>', 'password (min 8 characters); without it the user cannot sign in yet')
+  .option(
+    '--password <password>',
+    'password (at least 8 characters, not a common one); without it the user cannot sign in yet',
+  )
   .option('--role <role>', 'owner | admin | marketer | sales | support | viewer', parseRole, 'viewer')
   .option('--workspace <id>', 'workspace id (default: the first workspace)')
   .action(
@@ -77,8 +82,9 @@ user
       }
       await withEngine(async (engine) => {
         const workspaceId = options.workspace ?? (await firstWorkspaceId(engine));
-        const member = await engine.access.inviteMember(workspaceId, options);
-        console.log(`User ${member.email} (${member.id}) is ${member.role} of ${workspaceId}.`);
+        const member = await engine.access.accounts.ensureUser(options);
+        await engine.access.members.add(workspaceId, member.id, options.role);
+        console.log(`User ${member.email} (${member.id}) is ${options.role} of ${workspaceId}.`);
       });
     },
   );
@@ -93,7 +99,7 @@ token
   .action(async (options: { name: string; role: ReturnType<typeof parseRole>; workspace?: string }) => {
     await withEngine(async (engine) => {
       const workspaceId = options.workspace ?? (await firstWorkspaceId(engine));
-      const created = await engine.access.createToken({
+      const created = await engine.access.tokens.create({
         workspaceId,
         name: options.name,
         role: options.role,
@@ -182,8 +188,8 @@ program
   .action(async (options: { name: string; owner: string }) => {
     await withEngine(async (engine) => {
       const workspace = await createWorkspace(engine.store, options.name);
-      const owner = await engine.access.ensureUser({ email: options.owner });
-      await engine.access.addMember(workspace.id, owner.id, 'owner');
+      const owner = await engine.access.accounts.ensureUser({ email: options.owner });
+      await engine.access.members.add(workspace.id, owner.id, 'owner');
       const all = await listWorkspacesOfUser(engine.store, owner.id);
       console.log(`Workspace ${workspace.id} created; ${owner.email} owns ${all.length} workspace(s).`);
     });
@@ -212,10 +218,10 @@ async function withEngine<T>(
 }
 
 async function firstWriteKey(engine: Engine): Promise<string> {
-  const sources = await engine.sources.list(await firstWorkspaceId(engine), { limit: 1 });
-  const first = sources.data[0];
-  if (!first) throw new Error('No source yet: pass --write-key');
-  return first.writeKey;
+  const sources = await engine.sources.list(await firstWorkspaceId(engine), { limit: 100 });
+  const writeKey = sources.data.find((source) => source.writeKey)?.writeKey;
+  if (!writeKey) throw new Error('No source yet: pass --write-key');
+  return writeKey;
 }
 
 async function firstWorkspaceId(engine: Engine): Promise<string> {

@@ -117,6 +117,34 @@ export const SETTINGS = {
     schema: bool.default(false),
     description: 'Mark the session cookie Secure (set when served over HTTPS).',
   },
+  publicUrl: {
+    env: 'TANDEM_PUBLIC_URL',
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    description: 'Where people reach Tandem (for links in emails); default http://localhost:$PORT.',
+  },
+  smtpUrl: {
+    env: 'TANDEM_SMTP_URL',
+    schema: z.url({ protocol: /^smtps?$/ }).optional(),
+    description:
+      'Outbound mail relay, smtp://user:password@host:port (smtps:// for TLS); no email is sent without it.',
+    secret: true,
+  },
+  mailFrom: {
+    env: 'TANDEM_MAIL_FROM',
+    schema: z.string().min(3).default('Tandem <tandem@localhost>'),
+    description: 'Sender of the emails Tandem sends (invitations, password resets).',
+  },
+  invitationsNeedAcceptance: {
+    env: 'TANDEM_INVITATIONS_NEED_ACCEPTANCE',
+    schema: bool.default(false),
+    description: 'Invited people join a workspace only once they accept (else at once).',
+  },
+  workspaceCreation: {
+    env: 'TANDEM_WORKSPACE_CREATION',
+    schema: z.enum(['owners', 'any-user', 'operators']).default('owners'),
+    description:
+      'Who may create workspaces in the UI or API: owners (users who own one), any-user, or operators (the CLI only). Never API tokens.',
+  },
   webDist: {
     env: 'TANDEM_WEB_DIST',
     schema: optionalString,

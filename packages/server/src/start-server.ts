@@ -1,14 +1,25 @@
-import { bootstrapIfEmpty, Engine } from '@tandem/engine';
+import { bootstrapIfEmpty, Engine, smtpMailSender } from '@tandem/engine';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 
 /** Opens storage for a config: PostgreSQL when DATABASE_URL is set, else SQLite in the data dir. */
 export function openEngine(
   config: Config,
-  options: { migrate?: boolean; pageCacheMb?: number; logWriterThread?: boolean } = {},
+  options: {
+    migrate?: boolean;
+    pageCacheMb?: number;
+    logWriterThread?: boolean;
+    onMailError?: (error: unknown) => void;
+  } = {},
 ): Promise<Engine> {
-  const { logWriterThread, ...storeOptions } = options;
+  const { logWriterThread, onMailError, ...storeOptions } = options;
   return Engine.open({
+    access: {
+      mail: config.smtpUrl ? smtpMailSender({ url: config.smtpUrl, from: config.mailFrom }) : undefined,
+      publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+      invitationsNeedAcceptance: config.invitationsNeedAcceptance,
+      onMailError,
+    },
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.postgresPoolSize,
@@ -27,7 +38,10 @@ export function openEngine(
  * SIGTERM/SIGINT (stop accepting, finish in-flight requests, flush writes, close storage).
  */
 export async function startServer(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
-  const engine = await openEngine(config);
+  let reportMailError = (error: unknown): void => {
+    process.stderr.write(`an email could not be sent: ${String(error)}\n`);
+  };
+  const engine = await openEngine(config, { onMailError: (error) => reportMailError(error) });
   try {
     // Refuse to start on checkpoints another partition count made that this one cannot take over.
     if (config.runPipeline) await engine.pipeline.prepare();
@@ -39,6 +53,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   // Ingest and log writer threads load while the server starts, not under the first requests.
   engine.collector.startThreads();
   const app = await buildApp({ config, engine });
+  reportMailError = (error) => app.log.error({ err: error }, 'an email could not be sent');
   const bootstrap = await bootstrapIfEmpty(engine.store, engine, {
     adminEmail: config.adminEmail,
     adminPassword: config.adminPassword,

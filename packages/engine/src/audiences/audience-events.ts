@@ -94,7 +94,11 @@ export class AudienceEvents {
       .where('workspace_id', '=', workspaceId)
       .executeTakeFirst();
     if (row) return row.source_id;
-    const source = await this.deps.sources.create(workspaceId, { name: 'Tandem audiences' }, db);
+    const source = await this.deps.sources.create(
+      workspaceId,
+      { name: 'Tandem audiences', kind: 'internal' },
+      db,
+    );
     await db
       .insertInto('audience_settings')
       .values({ workspace_id: workspaceId, source_id: source.id })

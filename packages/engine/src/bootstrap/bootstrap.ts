@@ -35,9 +35,9 @@ export async function bootstrapIfEmpty(
   const adminPassword = options.adminPassword ?? newSecret('', 12);
   if (!options.adminPassword) generated.adminPassword = adminPassword;
   const workspace = await createWorkspace(store, 'Default');
-  const owner = await services.access.ensureUser({ email: adminEmail, password: adminPassword });
-  await services.access.addMember(workspace.id, owner.id, 'owner');
-  const token = await services.access.createToken({
+  const owner = await services.access.accounts.ensureUser({ email: adminEmail, password: adminPassword });
+  await services.access.members.add(workspace.id, owner.id, 'owner');
+  const token = await services.access.tokens.create({
     workspaceId: workspace.id,
     name: 'Bootstrap owner token',
     role: 'owner',

@@ -1,1 +1,1 @@
-export { type SourceRef, SourcesService } from './sources-service.js';
+export { type SourceKind, type SourceRef, SourcesService } from './sources-service.js';

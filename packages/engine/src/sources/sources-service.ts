@@ -4,6 +4,10 @@ import { AppError } from '../errors/index.js';
 import { newId, newSecret } from '../ids/index.js';
 import { type Database, nowIso, type Store } from '../store/index.js';
 
+export type SourceKind = 'tracking' | 'internal';
+/** Write keys are ~25 characters; a longer one is refused before it reaches the store. */
+const MAX_WRITE_KEY_LENGTH = 200;
+
 export interface SourceRef {
   readonly sourceId: string;
   readonly workspaceId: string;
@@ -18,7 +22,7 @@ export class SourcesService {
 
   async create(
     workspaceId: string,
-    options: { name: string; writeKey?: string | undefined },
+    options: { name: string; writeKey?: string | undefined; kind?: SourceKind | undefined },
     db: Kysely<Database> = this.store.db,
   ): Promise<Source> {
     const row = {
@@ -26,6 +30,7 @@ export class SourcesService {
       workspace_id: workspaceId,
       name: options.name,
       write_key: options.writeKey ?? newSecret('wk_', 18),
+      kind: options.kind ?? 'tracking',
       created_at: nowIso(),
       deleted_at: null,
     };
@@ -75,13 +80,19 @@ export class SourcesService {
   /** Deletes a source: its write key stops working at once; its events stay in the log. */
   async remove(workspaceId: string, sourceId: string): Promise<void> {
     const source = await this.get(workspaceId, sourceId);
+    if (source.kind === 'internal') {
+      throw new AppError(
+        'conflict',
+        `Source ${sourceId} is Tandem's own (audience events) and cannot be deleted`,
+      );
+    }
     await this.store.db
       .updateTable('sources')
       .set({ deleted_at: nowIso() })
       .where('workspace_id', '=', workspaceId)
       .where('source_id', '=', sourceId)
       .execute();
-    this.byWriteKey.delete(source.writeKey);
+    if (source.writeKey) this.byWriteKey.delete(source.writeKey);
   }
 
   /** An operator's reference to a source (its id or its write key), across workspaces. */
@@ -92,19 +103,25 @@ export class SourcesService {
       .selectFrom('sources')
       .select(['source_id', 'workspace_id'])
       .where('source_id', '=', reference)
+      .where('kind', '=', 'tracking')
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
     return row ? { sourceId: row.source_id, workspaceId: row.workspace_id } : undefined;
   }
 
-  /** The live source a write key belongs to, or undefined. */
+  /**
+   * The live source a write key belongs to, or undefined. Internal sources (written by Tandem
+   * itself) have no usable write key: their events must not be forged through the Tracking API.
+   */
   async resolveWriteKey(writeKey: string): Promise<SourceRef | undefined> {
     const cached = this.byWriteKey.get(writeKey);
     if (cached !== undefined) return cached ?? undefined;
+    if (writeKey.length > MAX_WRITE_KEY_LENGTH) return undefined;
     const row = await this.store.db
       .selectFrom('sources')
       .select(['source_id', 'workspace_id'])
       .where('write_key', '=', writeKey)
+      .where('kind', '=', 'tracking')
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
     const ref = row ? { sourceId: row.source_id, workspaceId: row.workspace_id } : null;
@@ -114,6 +131,20 @@ export class SourcesService {
   }
 }
 
-function sourceOf(row: { source_id: string; name: string; write_key: string; created_at: string }): Source {
-  return { id: row.source_id, name: row.name, writeKey: row.write_key, createdAt: row.created_at };
+function sourceOf(row: {
+  source_id: string;
+  name: string;
+  write_key: string;
+  kind: string;
+  created_at: string;
+}): Source {
+  const kind = row.kind === 'internal' ? 'internal' : 'tracking';
+  return {
+    id: row.source_id,
+    name: row.name,
+    // An internal source's key is never handed out: nothing outside Tandem writes to it.
+    ...(kind === 'tracking' ? { writeKey: row.write_key } : {}),
+    kind,
+    createdAt: row.created_at,
+  };
 }

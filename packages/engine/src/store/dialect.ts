@@ -78,3 +78,11 @@ export function toPortableText(text: string): string {
   if (!MAY_BE_UNPORTABLE.test(text)) return text;
   return text.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\ufffd');
 }
+
+/**
+ * Locks the rows a select reads until the transaction ends (PostgreSQL's FOR UPDATE); SQLite's
+ * write transactions already run one at a time. Use with `.$call(lockedForUpdate(kind))`.
+ */
+export function lockedForUpdate<Query extends { forUpdate(): Query }>(kind: StoreKind) {
+  return (query: Query): Query => (kind === 'postgres' ? query.forUpdate() : query);
+}

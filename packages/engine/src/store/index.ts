@@ -1,6 +1,7 @@
 export {
   fromJson,
   jsonText,
+  lockedForUpdate,
   mayHoldUnportableText,
   nowIso,
   type StoreKind,

@@ -37,6 +37,29 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  expires_at: string | null;
+}
+/** An invitation to a workspace: `pending` until accepted, `active` when the membership exists already. */
+export interface InvitationsTable {
+  workspace_id: string;
+  invitation_id: string;
+  user_id: string;
+  role: string;
+  invited_by: string | null;
+  status: string;
+  created_at: string;
+  expires_at: string;
+  answered_at: string | null;
+}
+/** One-time links sent by email (invitation, password reset), kept as hashes; scoped by user like `users`. */
+export interface AccountLinksTable {
+  link_hash: string;
+  purpose: string;
+  user_id: string;
+  invitation_id: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 export interface SessionsTable {
   workspace_id: string;
@@ -54,6 +77,8 @@ export interface SourcesTable {
   source_id: string;
   name: string;
   write_key: string;
+  /** `tracking`: written through the Tracking API; `internal`: written by Tandem only (audiences). */
+  kind: Generated<string>;
   created_at: string;
   deleted_at: string | null;
 }
@@ -259,6 +284,8 @@ export interface Database {
   memberships: MembershipsTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
+  invitations: InvitationsTable;
+  account_links: AccountLinksTable;
   sources: SourcesTable;
   events: EventsTable;
   rejections: RejectionsTable;

@@ -55,15 +55,15 @@ describe.each(ENGINES)('storage conformance on %s', (kind) => {
 
   it('upserts the same way on both engines', async () => {
     const { access, store } = await engine();
-    const user = await access.ensureUser({ email: 'a@b.co' });
+    const user = await access.accounts.ensureUser({ email: 'a@b.co' });
     const workspace = await store.db
       .insertInto('workspaces')
       .values({ workspace_id: 'ws_up', name: 'W', created_at: new Date().toISOString() })
       .returning('workspace_id')
       .executeTakeFirstOrThrow();
-    await access.addMember(workspace.workspace_id, user.id, 'viewer');
-    await access.addMember(workspace.workspace_id, user.id, 'sales');
-    expect(await access.roleOf(workspace.workspace_id, user.id)).toBe('sales');
+    await access.members.add(workspace.workspace_id, user.id, 'viewer');
+    await access.members.add(workspace.workspace_id, user.id, 'sales');
+    expect(await access.members.roleOf(workspace.workspace_id, user.id)).toBe('sales');
     const count = await sql<{ n: number }>`select count(*) as n from memberships`.execute(store.db);
     expect(Number(count.rows[0]?.n)).toBe(1);
   });

@@ -38,10 +38,10 @@ async function principalOf(request: FastifyRequest, engine: Engine): Promise<Pri
   const authorization = request.headers.authorization;
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    return match?.[1] ? engine.access.authenticateToken(match[1]) : undefined;
+    return match?.[1] ? engine.access.tokens.authenticate(match[1]) : undefined;
   }
   const sessionSecret = request.cookies[SESSION_COOKIE];
-  return sessionSecret ? engine.access.authenticateSession(sessionSecret) : undefined;
+  return sessionSecret ? engine.access.accounts.authenticateSession(sessionSecret) : undefined;
 }
 
 /** The principal of a route that required credentials (the hook above guarantees one). */

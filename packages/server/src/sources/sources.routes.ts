@@ -2,10 +2,12 @@ import {
   CreateSourceSchema,
   PageQuerySchema,
   pageOf,
+  roleAllows,
+  type Source,
   SourceSchema,
   UpdateSourceSchema,
 } from '@tandem/contract';
-import type { Engine } from '@tandem/engine';
+import type { Engine, Principal } from '@tandem/engine';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema, NoContentSchema } from '../http/route-schemas.js';
 
@@ -36,7 +38,11 @@ export async function sourcesRoutes(app: App, options: { engine: Engine }) {
         response: { 200: pageOf(SourceSchema), ...ERROR_RESPONSES },
       },
     },
-    async (request) => sources.list(requirePrincipal(request.principal).workspaceId, request.query),
+    async (request) => {
+      const principal = requirePrincipal(request.principal);
+      const page = await sources.list(principal.workspaceId, request.query);
+      return { ...page, data: page.data.map((source) => asSeenBy(principal, source)) };
+    },
   );
 
   app.get(
@@ -45,7 +51,10 @@ export async function sourcesRoutes(app: App, options: { engine: Engine }) {
       config: { access: 'sources:read' },
       schema: { tags, params: IdParamsSchema, response: { 200: SourceSchema, ...ERROR_RESPONSES } },
     },
-    async (request) => sources.get(requirePrincipal(request.principal).workspaceId, request.params.id),
+    async (request) => {
+      const principal = requirePrincipal(request.principal);
+      return asSeenBy(principal, await sources.get(principal.workspaceId, request.params.id));
+    },
   );
 
   app.patch(
@@ -74,4 +83,11 @@ export async function sourcesRoutes(app: App, options: { engine: Engine }) {
       return reply.code(204).send(null);
     },
   );
+}
+
+/** A write key lets its holder write any event under any identity: only source writers see it. */
+function asSeenBy(principal: Principal, source: Source): Source {
+  if (roleAllows(principal.role, 'sources:write')) return source;
+  const { writeKey: _hidden, ...rest } = source;
+  return rest;
 }

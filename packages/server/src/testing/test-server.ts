@@ -31,7 +31,7 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
     owner,
     /** A token of the given role in the bootstrap workspace (or another one). */
     async tokenFor(role: Role, workspaceId = bootstrap.workspaceId) {
-      const token = await engine.access.createToken({ workspaceId, name: `${role} test token`, role });
+      const token = await engine.access.tokens.create({ workspaceId, name: `${role} test token`, role });
       return { authorization: `Bearer ${token.token}` };
     },
     async close() {

@@ -14,7 +14,13 @@ describe.each(ENGINES)('API tokens, members and bootstrap on %s', (kind) => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       data: [
-        { id: server.sourceId, name: 'Default', writeKey: TEST_WRITE_KEY, createdAt: expect.any(String) },
+        {
+          id: server.sourceId,
+          name: 'Default',
+          writeKey: TEST_WRITE_KEY,
+          kind: 'tracking',
+          createdAt: expect.any(String),
+        },
       ],
       nextCursor: null,
     });

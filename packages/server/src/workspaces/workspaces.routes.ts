@@ -3,6 +3,7 @@ import {
   CreatedApiTokenSchema,
   CreateTokenSchema,
   CreateWorkspaceSchema,
+  InvitationSchema,
   InviteUserSchema,
   MemberSchema,
   PageQuerySchema,
@@ -10,16 +11,30 @@ import {
   type Role,
   roleAllows,
   roleCanGrant,
+  UpdateMemberSchema,
   WorkspaceSchema,
 } from '@tandem/contract';
-import { AppError, createWorkspace, type Engine, listWorkspacesOfUser, workspaceById } from '@tandem/engine';
+import {
+  AppError,
+  createWorkspace,
+  type Engine,
+  listWorkspacesOfUser,
+  type MemberActor,
+  type Principal,
+  workspaceById,
+} from '@tandem/engine';
 import { requirePrincipal } from '../auth/authenticate.js';
+import type { Config } from '../config.js';
 import { pageOfList } from '../http/page-of-list.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema, NoContentSchema } from '../http/route-schemas.js';
 
-/** Workspaces, their members and API tokens. */
-export async function workspacesRoutes(app: App, options: { engine: Engine }) {
+/** Workspaces, their members and invitations, and API tokens. */
+export async function workspacesRoutes(
+  app: App,
+  options: { engine: Engine; workspaceCreation: Config['workspaceCreation'] },
+) {
   const { engine } = options;
+  const { members, tokens } = engine.access;
 
   app.post(
     '/api/v1/workspaces',
@@ -27,17 +42,20 @@ export async function workspacesRoutes(app: App, options: { engine: Engine }) {
       config: { access: 'signed-in' },
       schema: {
         tags: ['Workspaces'],
+        description:
+          'Creates a workspace owned by the signed-in user. Needs a UI session (never an API token) and, by default (TANDEM_WORKSPACE_CREATION=owners), a user who owns a workspace already.',
         body: CreateWorkspaceSchema,
         response: { 201: WorkspaceSchema, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
       const principal = requirePrincipal(request.principal);
-      if (!principal.userId) {
-        throw new AppError('forbidden', 'This token acts for no user, so it cannot own a new workspace');
+      if (principal.kind !== 'session') {
+        throw new AppError('forbidden', 'API tokens cannot create workspaces: sign in as a user');
       }
+      await assertMayCreateWorkspace(engine, principal.userId, options.workspaceCreation);
       const workspace = await createWorkspace(engine.store, request.body.name);
-      await engine.access.addMember(workspace.id, principal.userId, 'owner');
+      await members.add(workspace.id, principal.userId, 'owner');
       return reply.code(201).send(workspace);
     },
   );
@@ -69,6 +87,8 @@ export async function workspacesRoutes(app: App, options: { engine: Engine }) {
       config: { access: 'tokens:manage' },
       schema: {
         tags: ['Tokens'],
+        description:
+          'Creates a token acting for the caller in one workspace, with a role no higher than the caller’s. A token can only create tokens for its own workspace.',
         body: CreateTokenSchema,
         response: { 201: CreatedApiTokenSchema, ...ERROR_RESPONSES },
       },
@@ -81,11 +101,12 @@ export async function workspacesRoutes(app: App, options: { engine: Engine }) {
         throw new AppError('forbidden', `You cannot manage tokens of workspace ${workspaceId}`);
       }
       assertCanGrant(granterRole, request.body.role);
-      const token = await engine.access.createToken({
+      const token = await tokens.create({
         workspaceId,
         name: request.body.name,
         role: request.body.role,
         userId: principal.userId,
+        expiresAt: request.body.expiresAt,
       });
       return reply.code(201).send(token);
     },
@@ -103,7 +124,7 @@ export async function workspacesRoutes(app: App, options: { engine: Engine }) {
     },
     async (request) => {
       const principal = requirePrincipal(request.principal);
-      return pageOfList(await engine.access.listTokens(principal.workspaceId), request.query, (t) => t.id);
+      return pageOfList(await tokens.list(principal.workspaceId), request.query, (t) => t.id);
     },
   );
 
@@ -118,7 +139,7 @@ export async function workspacesRoutes(app: App, options: { engine: Engine }) {
       },
     },
     async (request, reply) => {
-      await engine.access.revokeToken(requirePrincipal(request.principal).workspaceId, request.params.id);
+      await tokens.revoke(requirePrincipal(request.principal).workspaceId, request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -129,14 +150,18 @@ export async function workspacesRoutes(app: App, options: { engine: Engine }) {
       config: { access: 'members:manage' },
       schema: {
         tags: ['Members'],
+        summary: 'Invite someone to the workspace',
+        description:
+          'Adds the email to the workspace (at once, or once accepted when TANDEM_INVITATIONS_NEED_ACCEPTANCE is set) and emails them a link. An existing account is only added: its password is never touched, and the answer is the same whether the account existed.',
         body: InviteUserSchema,
-        response: { 201: MemberSchema, ...ERROR_RESPONSES },
+        response: { 201: InvitationSchema, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
       const principal = requirePrincipal(request.principal);
-      assertCanGrant(principal.role, request.body.role);
-      return reply.code(201).send(await engine.access.inviteMember(principal.workspaceId, request.body));
+      return reply
+        .code(201)
+        .send(await members.invite(actorOf(principal), principal.workspaceId, request.body));
     },
   );
 
@@ -152,9 +177,122 @@ export async function workspacesRoutes(app: App, options: { engine: Engine }) {
     },
     async (request) => {
       const principal = requirePrincipal(request.principal);
-      return pageOfList(await engine.access.listMembers(principal.workspaceId), request.query, (m) => m.id);
+      return pageOfList(await members.list(principal.workspaceId), request.query, (m) => m.id);
     },
   );
+
+  app.patch(
+    '/api/v1/members/:id',
+    {
+      config: { access: 'members:manage' },
+      schema: {
+        tags: ['Members'],
+        summary: "Change a member's role",
+        description:
+          'Nobody grants a role above their own or changes a member ranked above them; the last owner cannot be demoted.',
+        params: IdParamsSchema,
+        body: UpdateMemberSchema,
+        response: { 200: MemberSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request.principal);
+      return members.changeRole(
+        actorOf(principal),
+        principal.workspaceId,
+        request.params.id,
+        request.body.role,
+      );
+    },
+  );
+
+  app.delete(
+    '/api/v1/members/:id',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['Members'],
+        summary: 'Remove a member (or leave the workspace: your own id)',
+        description:
+          'Removing someone else needs members:manage and may not target a member ranked above you; the last owner cannot be removed. Their sessions in the workspace end and their tokens there are revoked.',
+        params: IdParamsSchema,
+        response: { 204: NoContentSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request.principal);
+      await members.remove(actorOf(principal), principal.workspaceId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/invitations',
+    {
+      config: { access: 'members:manage' },
+      schema: {
+        tags: ['Members'],
+        summary: 'Invitations waiting for an answer',
+        querystring: PageQuerySchema,
+        response: { 200: pageOf(InvitationSchema), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request.principal);
+      return pageOfList(await members.pendingInvitations(principal.workspaceId), request.query, (i) => i.id);
+    },
+  );
+
+  app.delete(
+    '/api/v1/invitations/:id',
+    {
+      config: { access: 'members:manage' },
+      schema: {
+        tags: ['Members'],
+        summary: 'Withdraw an invitation',
+        params: IdParamsSchema,
+        response: { 204: NoContentSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      await members.revokeInvitation(requirePrincipal(request.principal).workspaceId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}
+
+function actorOf(principal: Principal): MemberActor {
+  return { userId: principal.userId, role: principal.role };
+}
+
+async function assertMayCreateWorkspace(
+  engine: Engine,
+  userId: string,
+  policy: Config['workspaceCreation'],
+): Promise<void> {
+  switch (policy) {
+    case 'any-user':
+      return;
+    case 'owners': {
+      const owned = (await listWorkspacesOfUser(engine.store, userId)).some((w) => w.role === 'owner');
+      if (!owned) {
+        throw new AppError(
+          'forbidden',
+          'Only users who own a workspace may create one here (TANDEM_WORKSPACE_CREATION=owners)',
+        );
+      }
+      return;
+    }
+    case 'operators':
+      throw new AppError(
+        'forbidden',
+        'Workspaces are created by operators with `tandem workspace create` (TANDEM_WORKSPACE_CREATION=operators)',
+      );
+    default: {
+      const unknown: never = policy;
+      throw new Error(`Unknown workspace creation policy ${String(unknown)}`);
+    }
+  }
 }
 
 function isWorkspace<T extends { id?: string }>(
@@ -163,13 +301,13 @@ function isWorkspace<T extends { id?: string }>(
   return workspace.id !== undefined;
 }
 
-async function roleIn(
-  engine: Engine,
-  workspaceId: string,
-  principal: ReturnType<typeof requirePrincipal>,
-): Promise<Role | undefined> {
+/** The caller's role in a workspace: a token acts only in its own; a user in any of theirs. */
+async function roleIn(engine: Engine, workspaceId: string, principal: Principal): Promise<Role | undefined> {
   if (workspaceId === principal.workspaceId) return principal.role;
-  return principal.userId ? engine.access.roleOf(workspaceId, principal.userId) : undefined;
+  if (principal.kind === 'token') {
+    throw new AppError('forbidden', 'A token acts only in its own workspace');
+  }
+  return engine.access.members.roleOf(workspaceId, principal.userId);
 }
 
 function assertCanGrant(granter: Role, role: Role): void {

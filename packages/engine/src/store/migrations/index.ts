@@ -4,6 +4,7 @@ import { unify } from './0003-unify.js';
 import { imports } from './0004-imports.js';
 import { audiences } from './0005-audiences.js';
 import { traitConditions } from './0006-trait-conditions.js';
+import { accessControl } from './0007-access-control.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   imports,
   audiences,
   traitConditions,
+  accessControl,
 ];

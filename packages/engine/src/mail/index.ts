@@ -1,0 +1,1 @@
+export { type MailMessage, type MailSender, smtpMailSender } from './mail-sender.js';
