@@ -1,4 +1,4 @@
-import { bootstrapIfEmpty, Engine, smtpMailSender } from '@tandem/engine';
+import { type AccessOptions, bootstrapIfEmpty, Engine, smtpMailSender } from '@tandem/engine';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 
@@ -14,12 +14,7 @@ export function openEngine(
 ): Promise<Engine> {
   const { logWriterThread, onMailError, ...storeOptions } = options;
   return Engine.open({
-    access: {
-      mail: config.smtpUrl ? smtpMailSender({ url: config.smtpUrl, from: config.mailFrom }) : undefined,
-      publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
-      invitationsNeedAcceptance: config.invitationsNeedAcceptance,
-      onMailError,
-    },
+    access: accessOptionsOf(config, onMailError),
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.postgresPoolSize,
@@ -31,6 +26,16 @@ export function openEngine(
     pipeline: { partitions: config.pipelinePartitions },
     ...storeOptions,
   });
+}
+
+/** Logins, invitations and their emails, as configured. */
+export function accessOptionsOf(config: Config, onMailError?: (error: unknown) => void): AccessOptions {
+  return {
+    mail: config.smtpUrl ? smtpMailSender({ url: config.smtpUrl, from: config.mailFrom }) : undefined,
+    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    invitationsNeedAcceptance: config.invitationsNeedAcceptance,
+    onMailError,
+  };
 }
 
 /**
