@@ -86,7 +86,7 @@ describe('the tandem CLI on embedded storage', () => {
           '--email',
           'ops@example.com',
           '--password',
-          'ops-password',
+          'ops lantern quarry 7',
           '--role',
           'admin',
         ],
@@ -95,7 +95,7 @@ describe('the tandem CLI on embedded storage', () => {
       const login = await fetch(`${server.url}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'ops@example.com', password: 'ops-password' }),
+        body: JSON.stringify({ email: 'ops@example.com', password: 'ops lantern quarry 7' }),
       });
       expect(login.status).toBe(200);
     });

@@ -74,7 +74,7 @@ export async function authRoutes(
   app.get(
     '/api/v1/auth/session',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'session' },
       schema: { tags, response: { 200: SessionInfoSchema, ...ERROR_RESPONSES } },
     },
     async (request) => accounts.sessionInfo(sessionOf(request.principal)),
@@ -83,7 +83,7 @@ export async function authRoutes(
   app.post(
     '/api/v1/auth/logout',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'session' },
       schema: { tags, response: { 204: NoContentSchema, ...ERROR_RESPONSES } },
     },
     async (request, reply) => {
@@ -96,7 +96,7 @@ export async function authRoutes(
   app.post(
     '/api/v1/auth/workspace',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'session' },
       schema: {
         tags,
         body: z.object({ workspaceId: z.string().min(1).max(100) }),
@@ -115,7 +115,7 @@ export async function authRoutes(
   app.post(
     '/api/v1/auth/password',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'session' },
       schema: {
         tags,
         summary: 'Change your password',
@@ -210,7 +210,7 @@ export async function authRoutes(
     app.post(
       `/api/v1/auth/invitations/:id/${answer}`,
       {
-        config: { access: 'signed-in' },
+        config: { access: 'session' },
         schema: {
           tags,
           summary: `${answer === 'accept' ? 'Accept' : 'Decline'} one of your invitations`,

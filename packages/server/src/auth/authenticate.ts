@@ -28,6 +28,10 @@ export function installAuthentication(app: FastifyInstance, engine: Engine): voi
       }
     }
     if (access === undefined) return sendError(reply, 'forbidden', 'This route declares no access rule');
+    if (access === 'session') {
+      if (principal.kind === 'session') return;
+      return sendError(reply, 'forbidden', 'This route is for signed-in users, not API tokens');
+    }
     if (access !== 'signed-in' && !roleAllows(principal.role, access)) {
       return sendError(reply, 'forbidden', `Role ${principal.role} lacks permission ${access}`);
     }

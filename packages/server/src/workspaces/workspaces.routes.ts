@@ -39,7 +39,7 @@ export async function workspacesRoutes(
   app.post(
     '/api/v1/workspaces',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'session' },
       schema: {
         tags: ['Workspaces'],
         description:
@@ -50,9 +50,7 @@ export async function workspacesRoutes(
     },
     async (request, reply) => {
       const principal = requirePrincipal(request.principal);
-      if (principal.kind !== 'session') {
-        throw new AppError('forbidden', 'API tokens cannot create workspaces: sign in as a user');
-      }
+      if (principal.kind !== 'session') throw new Error('the session access rule let a token through');
       await assertMayCreateWorkspace(engine, principal.userId, options.workspaceCreation);
       const workspace = await createWorkspace(engine.store, request.body.name);
       await members.add(workspace.id, principal.userId, 'owner');
@@ -207,12 +205,31 @@ export async function workspacesRoutes(
   );
 
   app.delete(
-    '/api/v1/members/:id',
+    '/api/v1/members/me',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'session' },
       schema: {
         tags: ['Members'],
-        summary: 'Remove a member (or leave the workspace: your own id)',
+        summary: 'Leave the current workspace',
+        description: 'The last owner cannot leave; your session in the workspace ends.',
+        response: { 204: NoContentSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request.principal);
+      if (!principal.userId) throw new Error('a session without a user');
+      await members.remove(actorOf(principal), principal.workspaceId, principal.userId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/v1/members/:id',
+    {
+      config: { access: 'members:manage' },
+      schema: {
+        tags: ['Members'],
+        summary: 'Remove a member',
         description:
           'Removing someone else needs members:manage and may not target a member ranked above you; the last owner cannot be removed. Their sessions in the workspace end and their tokens there are revoked.',
         params: IdParamsSchema,
