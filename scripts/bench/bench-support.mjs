@@ -19,12 +19,15 @@ export function freePort() {
   });
 }
 
-/** Starts `tandem start` in its own process and waits until /readyz answers 200. */
-export async function startServer(env) {
+/**
+ * Starts `tandem start` in its own process and waits until /readyz answers 200. `checkoutRoot`
+ * runs another (built) checkout's server, to compare releases in one run.
+ */
+export async function startServer(env, { root: checkoutRoot = root } = {}) {
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS: flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, `${root}packages/server/dist/cli.js`, 'start'], {
+  const child = spawn(process.execPath, [...nodeArgs, `${checkoutRoot}packages/server/dist/cli.js`, 'start'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), TANDEM_LOG_LEVEL: 'warn', ...env },
     // Its logs (warnings and errors only) go to our stderr, out of the printed figures.
     stdio: ['ignore', 2, 'inherit'],
