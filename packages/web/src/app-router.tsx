@@ -1,12 +1,19 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { APP_AREAS } from './app-areas';
+import { AcceptInvitationPage } from './auth/accept-invitation-page';
+import { ForgotPasswordPage } from './auth/forgot-password-page';
 import { LoginPage } from './auth/login-page';
 import { RequireSession } from './auth/require-session';
+import { ResetPasswordPage } from './auth/reset-password-page';
 import { AppLayout } from './shell/app-layout';
 import { NotFoundPage } from './shell/not-found-page';
 
 export const appRouter = createBrowserRouter([
+  // Public pages: signing in and the pages emailed links open (their token rides in the fragment).
   { path: '/login', element: <LoginPage /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage /> },
+  { path: '/reset-password', element: <ResetPasswordPage /> },
+  { path: '/accept-invitation', element: <AcceptInvitationPage /> },
   {
     element: <RequireSession />,
     children: [

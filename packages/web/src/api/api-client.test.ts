@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, apiClient, setCsrfToken, withPage } from './api-client';
+import { ApiError, apiClient, endsSession, setCsrfToken, withPage } from './api-client';
 
 function answer(status: number, body?: unknown): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -78,5 +78,25 @@ describe('withPage', () => {
       '/api/v1/profiles?q=ada%40example.com&limit=50',
     );
     expect(withPage('/api/v1/profiles/p/events', { event: '' })).toBe('/api/v1/profiles/p/events');
+  });
+});
+
+describe('endsSession', () => {
+  it('is true for a 401 that is not a refused password', () => {
+    expect(endsSession(new ApiError({ status: 401, code: 'unauthorized', message: 'Sign in' }))).toBe(true);
+    expect(endsSession(new ApiError({ status: 401, code: 'http_error', message: 'Unauthorized' }))).toBe(
+      true,
+    );
+  });
+
+  it('is false for a wrong password and for other failures', () => {
+    const wrongPassword = new ApiError({
+      status: 401,
+      code: 'invalid_credentials',
+      message: 'The current password is wrong',
+    });
+    expect(endsSession(wrongPassword)).toBe(false);
+    expect(endsSession(new ApiError({ status: 403, code: 'forbidden', message: 'No' }))).toBe(false);
+    expect(endsSession(new TypeError('offline'))).toBe(false);
   });
 });

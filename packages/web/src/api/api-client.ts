@@ -18,6 +18,14 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Whether a failed call means the session is gone (expired, revoked, signed out elsewhere). A
+ * 401 `invalid_credentials` is a refused password, in a sign-in or a password change, instead.
+ */
+export function endsSession(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401 && error.code !== 'invalid_credentials';
+}
+
 // The session's CSRF token; the session hook keeps it current so every call site stays simple.
 let csrfToken: string | null = null;
 

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { authApi } from './auth-api';
+import { endSession } from './end-session';
 import { SESSION_QUERY_KEY } from './use-session';
 
 export function useLogin() {
@@ -14,11 +15,8 @@ export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: authApi.logout,
-    onSuccess: () => {
-      // Drop everything the previous user could see before the guard sends them to /login.
-      queryClient.removeQueries();
-      queryClient.setQueryData(SESSION_QUERY_KEY, null);
-    },
+    // The guard sends them to /login and drops everything they could see.
+    onSuccess: () => endSession(queryClient),
   });
 }
 

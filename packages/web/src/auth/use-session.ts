@@ -1,5 +1,6 @@
 import type { SessionInfo } from '@tandem/contract';
 import { useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { authApi } from './auth-api';
 
 export const SESSION_QUERY_KEY = ['session'] as const;
@@ -17,6 +18,10 @@ export function useSession() {
 /** The session inside the signed-in part of the app, where `RequireSession` guarantees one. */
 export function useCurrentSession(): SessionInfo {
   const { data } = useSession();
-  if (!data) throw new Error('useCurrentSession is only usable below <RequireSession>');
-  return data;
+  // When a session ends, a page can render once more before the guard above it unmounts it
+  // (its own query answered first): it keeps the session it was showing.
+  const shown = useRef(data);
+  if (data) shown.current = data;
+  if (!shown.current) throw new Error('useCurrentSession is only usable below <RequireSession>');
+  return shown.current;
 }

@@ -1,11 +1,12 @@
-import { Alert, Button, Group, PasswordInput, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
 import type { Role } from '@tandem/contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
+import { inviteNotice } from './invite-notice';
 import { RoleSelect } from './role-select';
-import { membersApi, membersQueryKey } from './settings-api';
+import { invitationsQueryKey, membersApi, membersQueryKey } from './settings-api';
 
 export function InviteMemberForm() {
   const session = useCurrentSession();
@@ -18,7 +19,10 @@ export function InviteMemberForm() {
     onSuccess: async () => {
       setEmail('');
       setPassword('');
-      await queryClient.invalidateQueries({ queryKey: membersQueryKey(session.workspace.id) });
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: membersQueryKey(session.workspace.id) }),
+        queryClient.invalidateQueries({ queryKey: invitationsQueryKey(session.workspace.id) }),
+      ]);
     },
   });
 
@@ -29,32 +33,58 @@ export function InviteMemberForm() {
   };
 
   return (
-    <form onSubmit={submit} aria-label="Invite member">
-      <Group align="flex-end">
-        <TextInput
-          label="Member email"
-          type="email"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.currentTarget.value)}
-        />
-        <PasswordInput
-          label="Initial password (optional)"
-          autoComplete="new-password"
-          minLength={8}
-          value={password}
-          onChange={(event) => setPassword(event.currentTarget.value)}
-        />
-        <RoleSelect label="Member role" value={role} onChange={setRole} />
-        <Button type="submit" loading={invite.isPending}>
-          Invite member
-        </Button>
-      </Group>
-      {invite.error && (
-        <Alert color="red" role="alert" mt="sm">
-          {errorMessage(invite.error)}
-        </Alert>
-      )}
-    </form>
+    <Paper withBorder p="md" radius="md">
+      <form onSubmit={submit} aria-label="Invite member">
+        <Stack gap="sm">
+          <Title order={4}>Invite someone</Title>
+          <Group align="flex-start" wrap="wrap">
+            <TextInput
+              label="Member email"
+              type="email"
+              placeholder="name@company.com"
+              required
+              value={email}
+              onChange={(event) => setEmail(event.currentTarget.value)}
+              style={{ flex: '1 1 240px' }}
+            />
+            <RoleSelect label="Member role" value={role} onChange={setRole} />
+          </Group>
+          <PasswordInput
+            label="Initial password (optional)"
+            description={
+              session.mailConfigured
+                ? 'For a new account only. Leave it empty and they choose their own from the emailed link.'
+                : 'Tandem cannot send email (TANDEM_SMTP_URL is not set), so no invitation link reaches them: set an initial password for a new account and share it with them.'
+            }
+            autoComplete="new-password"
+            minLength={8}
+            maxLength={256}
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+          />
+          {invite.error && (
+            <Alert color="red" role="alert">
+              {errorMessage(invite.error)}
+            </Alert>
+          )}
+          {invite.data && !invite.error && (
+            <Alert
+              color="green"
+              role="status"
+              withCloseButton
+              closeButtonLabel="Dismiss"
+              onClose={invite.reset}
+            >
+              {inviteNotice(invite.data, session.mailConfigured)}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button type="submit" loading={invite.isPending}>
+              Invite member
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
   );
 }

@@ -1,24 +1,37 @@
 import { Select } from '@mantine/core';
 import { ROLES, type Role, roleCanGrant } from '@tandem/contract';
 import { useCurrentSession } from '../auth/use-session';
+import { roleLabel } from '../shared/role-label';
 
-type RoleSelectProps = { label: string; value: Role; onChange: (role: Role) => void };
+type RoleSelectProps = {
+  label: string;
+  value: Role;
+  onChange: (role: Role) => void;
+  /** The roles offered; by default those the signed-in person may hand out (never above their own). */
+  roles?: readonly Role[];
+  /** Hides the label visually (it still names the field for screen readers), e.g. in a table cell. */
+  hideLabel?: boolean;
+  disabled?: boolean;
+  error?: string | undefined;
+  size?: 'xs' | 'sm';
+};
 
-/** Only the roles the signed-in person may hand out: never above their own. */
-export function RoleSelect({ label, value, onChange }: RoleSelectProps) {
+export function RoleSelect({ label, value, onChange, roles, hideLabel, ...rest }: RoleSelectProps) {
   const session = useCurrentSession();
-  const grantable = ROLES.filter((role) => roleCanGrant(session.role, role));
+  const offered = roles ?? ROLES.filter((role) => roleCanGrant(session.role, role));
   return (
     <Select
-      label={label}
-      data={grantable}
+      label={hideLabel ? undefined : label}
+      aria-label={hideLabel ? label : undefined}
+      data={offered.map((role) => ({ value: role, label: roleLabel(role) }))}
       value={value}
       allowDeselect={false}
       onChange={(role) => {
-        const picked = grantable.find((candidate) => candidate === role);
+        const picked = offered.find((candidate) => candidate === role);
         if (picked) onChange(picked);
       }}
       w={160}
+      {...rest}
     />
   );
 }

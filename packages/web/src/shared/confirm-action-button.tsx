@@ -13,6 +13,8 @@ type ConfirmActionButtonProps = {
   pending: boolean;
   error: unknown;
   onConfirm: () => void;
+  /** The opening button's look: subtle in table rows (the default), outline on its own. */
+  variant?: 'subtle' | 'outline';
 };
 
 /** A destructive action that asks once, in a popover, before it runs. */
@@ -23,9 +25,10 @@ export function ConfirmActionButton(props: ConfirmActionButtonProps) {
       <Popover.Target>
         <Button
           color="red"
-          variant="subtle"
-          size="compact-sm"
+          variant={props.variant ?? 'subtle'}
+          size={props.variant === 'outline' ? 'sm' : 'compact-sm'}
           aria-label={props.ariaLabel}
+          style={{ flexShrink: 0 }}
           onClick={() => onOpenedChange(!opened)}
         >
           {props.label}

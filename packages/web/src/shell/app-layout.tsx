@@ -4,6 +4,7 @@ import { Outlet } from 'react-router';
 import { AppNav } from './app-nav';
 import { UserMenu } from './user-menu';
 import { WorkspaceSwitcher } from './workspace-switcher';
+import { YourInvitations } from './your-invitations';
 
 /** The frame of the signed-in app: header with workspace and user, navbar with the areas. */
 export function AppLayout() {
@@ -38,6 +39,7 @@ export function AppLayout() {
         <AppNav onNavigate={nav.close} />
       </AppShell.Navbar>
       <AppShell.Main>
+        <YourInvitations />
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -8,12 +8,12 @@ import type { DebuggerItem } from './debugger-item';
 
 export type FeedFilter = 'all' | DebuggerItem['kind'];
 
-type DebuggerFeedTableProps = { items: readonly DebuggerItem[]; filter: FeedFilter };
+type DebuggerFeedTableProps = { items: readonly DebuggerItem[]; filter: FeedFilter; emptyText: string };
 
-export function DebuggerFeedTable({ items, filter }: DebuggerFeedTableProps) {
+export function DebuggerFeedTable({ items, filter, emptyText }: DebuggerFeedTableProps) {
   const shown = filter === 'all' ? items : items.filter((item) => item.kind === filter);
   if (shown.length === 0) {
-    return <Text c="dimmed">Nothing received yet. Calls sent with this source's write key appear here.</Text>;
+    return <Text c="dimmed">{emptyText}</Text>;
   }
   return (
     <Table.ScrollContainer minWidth={720}>

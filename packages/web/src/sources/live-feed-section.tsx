@@ -1,4 +1,5 @@
 import { Badge, Button, Group, SegmentedControl, Stack, Title } from '@mantine/core';
+import type { Source } from '@tandem/contract';
 import { useState } from 'react';
 import { QueryState } from '../shared/query-state';
 import { DebuggerFeedTable, type FeedFilter } from './debugger-feed-table';
@@ -13,8 +14,8 @@ const STATUS: Record<LiveStatus, { label: string; color: string }> = {
 };
 
 /** The source's calls as they arrive; mount it keyed by the source id. */
-export function LiveFeedSection({ sourceId }: { sourceId: string }) {
-  const feed = useLiveFeed(sourceId);
+export function LiveFeedSection({ source }: { source: Source }) {
+  const feed = useLiveFeed(source.id);
   const [filter, setFilter] = useState<FeedFilter>('all');
   const status = STATUS[feed.status];
 
@@ -48,7 +49,15 @@ export function LiveFeedSection({ sourceId }: { sourceId: string }) {
         </Group>
       </Group>
       <QueryState isPending={feed.isPending} error={feed.error} refetch={feed.refetch}>
-        <DebuggerFeedTable items={feed.items} filter={filter} />
+        <DebuggerFeedTable
+          items={feed.items}
+          filter={filter}
+          emptyText={
+            source.kind === 'internal'
+              ? 'Nothing yet. Tandem writes an event here each time a profile enters or leaves an audience.'
+              : "Nothing received yet. Calls sent with this source's write key appear here."
+          }
+        />
       </QueryState>
     </Stack>
   );
