@@ -12,9 +12,14 @@ export const CreateWorkspaceSchema = z.object({ name: z.string().trim().min(1).m
 export const MAX_EMAIL_LENGTH = 254;
 export const MAX_PASSWORD_LENGTH = 256;
 export const MIN_PASSWORD_LENGTH = 8;
-const EmailSchema = z.email().max(MAX_EMAIL_LENGTH);
+const EmailSchema = z
+  .email({ error: 'an email address' })
+  .max(MAX_EMAIL_LENGTH, { error: `at most ${MAX_EMAIL_LENGTH} characters` });
 /** A new password; its strength (common passwords, patterns) is checked by the server. */
-export const NewPasswordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH);
+export const NewPasswordSchema = z
+  .string({ error: 'a password' })
+  .min(MIN_PASSWORD_LENGTH, { error: `at least ${MIN_PASSWORD_LENGTH} characters` })
+  .max(MAX_PASSWORD_LENGTH, { error: `at most ${MAX_PASSWORD_LENGTH} characters` });
 
 export const CreateTokenSchema = z.object({
   name: z.string().trim().min(1).max(200),

@@ -165,6 +165,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (parsed.success) values[key] = parsed.data;
     else problems.push(`${setting.env}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
+  if (values.invitationsNeedAcceptance === true && values.smtpUrl === undefined) {
+    problems.push(
+      'TANDEM_INVITATIONS_NEED_ACCEPTANCE: needs TANDEM_SMTP_URL, since new people accept from the emailed link',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   // Built key by key from SETTINGS above, so the shape is exactly Config.
   return Object.freeze(values) as Config;

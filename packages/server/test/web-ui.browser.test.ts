@@ -56,6 +56,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the web UI in a real 
     await page.waitForURL(/\/sources/);
     await expect.poll(() => page.getByText('wk_browser_test_key').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(tmpdir(), 'tandem-sources.png') });
+
+    // This server has no mail relay: inviting someone says how to get them in without email.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const invite = page.getByRole('form', { name: 'Invite member' });
+    await expect
+      .poll(() => invite.textContent())
+      .toContain('Tandem cannot send email (TANDEM_SMTP_URL is not set)');
   });
 
   it('shows a tracked person in People, their timeline and merges, and the source debugger', async () => {

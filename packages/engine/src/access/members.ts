@@ -324,11 +324,26 @@ export class Members {
         .where('workspace_id', '=', workspaceId)
         .where('user_id', '=', userId)
         .execute();
-      await trx
-        .deleteFrom('sessions')
+      // Someone who leaves stays signed in to another of their workspaces, if they have one.
+      const elsewhere = leaving
+        ? await trx
+            .selectFrom('memberships')
+            .select('workspace_id')
+            .where('user_id', '=', userId)
+            .orderBy('workspace_id')
+            .executeTakeFirst()
+        : undefined;
+      const sessions = trx
+        .updateTable('sessions')
         .where('workspace_id', '=', workspaceId)
-        .where('user_id', '=', userId)
-        .execute();
+        .where('user_id', '=', userId);
+      if (elsewhere) await sessions.set({ workspace_id: elsewhere.workspace_id }).execute();
+      else
+        await trx
+          .deleteFrom('sessions')
+          .where('workspace_id', '=', workspaceId)
+          .where('user_id', '=', userId)
+          .execute();
     });
     await this.deps.tokens.revokeAllOf(workspaceId, userId);
     this.deps.announce({ kind: 'membership', workspaceId, userId });

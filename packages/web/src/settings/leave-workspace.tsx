@@ -6,7 +6,7 @@ import { endSession } from '../auth/end-session';
 import { SESSION_QUERY_KEY, useCurrentSession } from '../auth/use-session';
 import { ConfirmActionButton } from '../shared/confirm-action-button';
 
-/** Leaving ends this session in the workspace; the person signs in again to open another one. */
+/** Leaving moves this session to another of the person's workspaces, or signs them out when there is none. */
 export function LeaveWorkspace() {
   const session = useCurrentSession();
   const queryClient = useQueryClient();
@@ -16,11 +16,12 @@ export function LeaveWorkspace() {
   const leave = useMutation({
     mutationFn: async () => {
       await authApi.leaveWorkspace();
-      // The server ends this session with the membership; a newer one may keep it elsewhere.
+      // The server moves the session to another workspace of theirs, or ends it.
       return authApi.fetchSession();
     },
     onSuccess: async (next) => {
       if (next) {
+        setConfirming(false);
         queryClient.setQueryData(SESSION_QUERY_KEY, next);
         await queryClient.invalidateQueries();
         return;
