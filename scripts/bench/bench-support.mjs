@@ -27,11 +27,15 @@ export async function startServer(env, { root: checkoutRoot = root } = {}) {
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS: flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, `${checkoutRoot}packages/server/dist/cli.js`, 'start'], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), TANDEM_LOG_LEVEL: 'warn', ...env },
-    // Its logs (warnings and errors only) go to our stderr, out of the printed figures.
-    stdio: ['ignore', 2, 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, `${checkoutRoot}packages/server/dist/cli.js`, 'start'],
+    {
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), TANDEM_LOG_LEVEL: 'warn', ...env },
+      // Its logs (warnings and errors only) go to our stderr, out of the printed figures.
+      stdio: ['ignore', 2, 'inherit'],
+    },
+  );
   // A benchmark that fails half-way must not leave a server running (and loading the machine).
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
