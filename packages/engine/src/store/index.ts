@@ -11,6 +11,7 @@ export {
 export {
   binaryText,
   type JsonValueSql,
+  jsonListSql,
   jsonValueSql,
   textContains,
   textEndsWith,
