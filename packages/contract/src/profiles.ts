@@ -106,7 +106,29 @@ export const IdentitySettingsSchema = z
   })
   .meta({ id: 'IdentitySettings' });
 export type IdentitySettings = z.infer<typeof IdentitySettingsSchema>;
-export const IdentitySettingsPatchSchema = IdentitySettingsSchema.partial();
+/** Most identifier types a workspace's settings name (priority, limits, external ids). */
+export const MAX_IDENTIFIER_TYPES = 50;
+/** Most extra blocked values, and most sources with a trait priority, in identity settings. */
+export const MAX_IDENTITY_SETTING_ENTRIES = 1000;
+
+function boundedRecord<T extends z.ZodType>(value: T, max: number) {
+  return z
+    .record(z.string().max(500), value)
+    .refine((record) => Object.keys(record).length <= max, { error: `at most ${max} entries` });
+}
+
+/** A change of the settings: every list and map bounded (the stored settings are answered as they are). */
+export const IdentitySettingsPatchSchema = z.object({
+  priority: z.array(IdentifierTypeSchema).max(MAX_IDENTIFIER_TYPES).optional(),
+  limits: boundedRecord(LimitSchema, MAX_IDENTIFIER_TYPES).optional(),
+  blockedValues: z.array(z.string().max(500)).max(MAX_IDENTITY_SETTING_ENTRIES).optional(),
+  externalIdTypes: z.array(IdentifierTypeSchema).max(MAX_IDENTIFIER_TYPES).optional(),
+  defaultCountry: IdentitySettingsSchema.shape.defaultCountry.optional(),
+  sourcePriority: boundedRecord(
+    z.number().int().min(-1_000_000).max(1_000_000),
+    MAX_IDENTITY_SETTING_ENTRIES,
+  ).optional(),
+});
 export type IdentitySettingsPatch = z.infer<typeof IdentitySettingsPatchSchema>;
 
 /** How far a pipeline stage is behind the log. */
