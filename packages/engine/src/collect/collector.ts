@@ -8,6 +8,7 @@ import {
   stillReadable,
 } from '../log/index.js';
 import type { SourceRef } from '../sources/index.js';
+import type { CallLimits } from './call-limits.js';
 import type { RequestInfo } from './enrich-context.js';
 import type { SharedFields } from './normalize-call.js';
 import { PreparationPool } from './preparation-pool.js';
@@ -25,6 +26,8 @@ export interface CollectorOptions extends EventLogOptions {
    * everything on the calling thread (the server sets it).
    */
   readonly preparationThreads?: number | undefined;
+  /** Bounds on each call's shape (properties, traits, nesting). Default: DEFAULT_CALL_LIMITS. */
+  readonly callLimits?: CallLimits | undefined;
 }
 
 export interface CollectInput {
@@ -59,13 +62,18 @@ export class Collector {
   private readonly listeners = new Map<string, Set<CollectedListener>>();
   private readonly clock: () => number;
   private readonly preparation: PreparationPool;
+  private readonly callLimits: CallLimits | undefined;
 
   constructor(
     private readonly log: EventLog,
     options: CollectorOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
-    this.preparation = new PreparationPool({ threads: options.preparationThreads ?? 0 });
+    this.callLimits = options.callLimits;
+    this.preparation = new PreparationPool({
+      threads: options.preparationThreads ?? 0,
+      callLimits: options.callLimits,
+    });
   }
 
   /**
@@ -80,7 +88,12 @@ export class Collector {
     const received = { ms: receivedAt.getTime(), iso: receivedAt.toISOString() };
     return this.store(
       source,
-      prepareCalls(calls, { shared: input.shared, request: input.request, received }),
+      prepareCalls(calls, {
+        shared: input.shared,
+        request: input.request,
+        received,
+        limits: this.callLimits,
+      }),
     );
   }
 

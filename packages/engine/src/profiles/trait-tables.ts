@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import { type Database, rawSqliteOf, toJson } from '../store/index.js';
-import { deleteTraitsSqlite, loadTraitsSqlite, saveTraitsSqlite } from './sqlite-trait-tables.js';
+import {
+  deleteTraitNamesSqlite,
+  deleteTraitsSqlite,
+  loadTraitsSqlite,
+  saveTraitsSqlite,
+} from './sqlite-trait-tables.js';
 import type { TraitState } from './trait-merge.js';
 
 const CHUNK = 1000;
@@ -88,6 +93,30 @@ export async function deleteTraits(db: Kysely<Database>, workspaceId: string, pr
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', 'in', profileIds.slice(start, start + CHUNK))
       .execute();
+  }
+}
+
+/** Deletes these traits (per profile, per name). */
+export async function deleteTraitNames(
+  db: Kysely<Database>,
+  workspaceId: string,
+  traits: readonly { profileId: string; name: string }[],
+): Promise<void> {
+  if (traits.length === 0) return;
+  const sqlite = rawSqliteOf(db);
+  if (sqlite) return deleteTraitNamesSqlite(sqlite, workspaceId, traits);
+  const byProfile = new Map<string, string[]>();
+  for (const { profileId, name } of traits)
+    byProfile.set(profileId, [...(byProfile.get(profileId) ?? []), name]);
+  for (const [profileId, names] of byProfile) {
+    for (let start = 0; start < names.length; start += CHUNK) {
+      await db
+        .deleteFrom('profile_traits')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', profileId)
+        .where('name', 'in', names.slice(start, start + CHUNK))
+        .execute();
+    }
   }
 }
 
