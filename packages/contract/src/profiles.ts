@@ -29,14 +29,28 @@ export const ProfileSchema = z
   .meta({ id: 'Profile' });
 export type Profile = z.infer<typeof ProfileSchema>;
 
+/** Most traits a profile summary carries: those lists show a person by first, then by name. */
+export const MAX_SUMMARY_TRAITS = 100;
+/** Trait names a summary carries before the others, when the profile has them. */
+export const SUMMARY_FIRST_TRAITS = ['name', 'email', 'firstName', 'first_name', 'lastName', 'last_name'];
+/** Longest text a summary's trait value keeps (longer ones end with `…`). */
+export const MAX_SUMMARY_TEXT = 200;
+
 /** A profile as lists show it. */
 export const ProfileSummarySchema = ProfileSchema.pick({
   id: true,
-  traits: true,
   identities: true,
   createdAt: true,
   updatedAt: true,
-}).meta({ id: 'ProfileSummary' });
+})
+  .extend({
+    traits: z
+      .record(z.string(), z.unknown())
+      .describe(
+        `At most ${MAX_SUMMARY_TRAITS} traits (name and email first, then by name), texts cut at ${MAX_SUMMARY_TEXT} characters, large objects left out: the profile itself has them all`,
+      ),
+  })
+  .meta({ id: 'ProfileSummary' });
 export type ProfileSummary = z.infer<typeof ProfileSummarySchema>;
 
 export const ProfileListQuerySchema = PageQuerySchema.extend({

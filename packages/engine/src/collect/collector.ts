@@ -1,4 +1,10 @@
-import type { CallRejection, SourceStats, StoredEvent, StoredRejection } from '@tandem/contract';
+import {
+  type CallRejection,
+  MAX_PAGE_BYTES,
+  type SourceStats,
+  type StoredEvent,
+  type StoredRejection,
+} from '@tandem/contract';
 import {
   type AcceptedCall,
   type EventLog,
@@ -144,12 +150,18 @@ export class Collector {
     };
   }
 
+  /** A source's latest events, newest first: `limit` of them, or fewer once they pass MAX_PAGE_BYTES. */
   recentEvents(workspaceId: string, sourceId: string, limit: number): Promise<StoredEvent[]> {
-    return this.log.recentEvents(workspaceId, sourceId, limit);
+    return latestWithinBudget(limit, (count, beforeSeq) =>
+      this.log.recentEvents(workspaceId, sourceId, count, beforeSeq),
+    );
   }
 
+  /** A source's latest rejections, newest first: `limit` of them, or fewer once they pass MAX_PAGE_BYTES. */
   recentRejections(workspaceId: string, sourceId: string, limit: number): Promise<StoredRejection[]> {
-    return this.log.recentRejections(workspaceId, sourceId, limit);
+    return latestWithinBudget(limit, (count, beforeSeq) =>
+      this.log.recentRejections(workspaceId, sourceId, count, beforeSeq),
+    );
   }
 
   sourceStats(workspaceId: string, sourceId: string): Promise<SourceStats> {
@@ -220,6 +232,30 @@ export class Collector {
       }
     }
   }
+}
+
+// Calls are read this many at a time, so a list stops soon after its byte budget: at most one
+// such group (32 KB a call) is read past it.
+const READ_GROUP = 50;
+
+/** Reads the latest items group by group, stopping at `limit` or after the one that passes MAX_PAGE_BYTES. */
+async function latestWithinBudget<T extends { seq: number }>(
+  limit: number,
+  read: (count: number, beforeSeq: number | undefined) => Promise<T[]>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let bytes = 0;
+  while (items.length < limit) {
+    const count = Math.min(READ_GROUP, limit - items.length);
+    const group = await read(count, items.at(-1)?.seq);
+    for (const item of group) {
+      items.push(item);
+      bytes += JSON.stringify(item).length;
+      if (bytes >= MAX_PAGE_BYTES) return items;
+    }
+    if (group.length < count) break;
+  }
+  return items;
 }
 
 function storedEventOf(e: AcceptedCall, seq: number, sourceId: string): StoredEvent {

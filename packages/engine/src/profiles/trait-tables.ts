@@ -106,8 +106,11 @@ export async function deleteTraitNames(
   const sqlite = rawSqliteOf(db);
   if (sqlite) return deleteTraitNamesSqlite(sqlite, workspaceId, traits);
   const byProfile = new Map<string, string[]>();
-  for (const { profileId, name } of traits)
-    byProfile.set(profileId, [...(byProfile.get(profileId) ?? []), name]);
+  for (const { profileId, name } of traits) {
+    const names = byProfile.get(profileId);
+    if (names) names.push(name);
+    else byProfile.set(profileId, [name]);
+  }
   for (const [profileId, names] of byProfile) {
     for (let start = 0; start < names.length; start += CHUNK) {
       await db
@@ -118,6 +121,34 @@ export async function deleteTraitNames(
         .execute();
     }
   }
+}
+
+/** A profile's trait values, at most `limit` of them (the names that sort first). */
+export async function traitValuesOf(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileId: string,
+  limit: number,
+): Promise<Record<string, unknown>> {
+  const rows = await db
+    .selectFrom('profile_traits')
+    .select(['name', 'value'])
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .orderBy('name')
+    .limit(limit)
+    .execute();
+  const traits: Record<string, unknown> = {};
+  // defineProperty: a trait named "__proto__" must stay a plain member.
+  for (const { name, value } of rows) {
+    Object.defineProperty(traits, name, {
+      value: parseJson(value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return traits;
 }
 
 /** Lower-cased text of a scalar, for search by trait value. */
