@@ -219,7 +219,8 @@ export class Pipeline {
           const partition = partitionOfWorkspace(input.workspaceId, this.partitions);
           await lockCheckpoint(trx, this.store.kind, UNIFY_STAGE, partition);
         }
-        return unmerge(trx, this.identity, input);
+        const { maxTraitsPerProfile } = this.options;
+        return unmerge(trx, { identity: this.identity, maxTraitsPerProfile }, input);
       }),
     );
   }

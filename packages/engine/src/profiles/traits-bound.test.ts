@@ -55,14 +55,38 @@ describe.each(ENGINES)('the number of traits a profile holds on %s', (kind) => {
     expect(await ws.traitsOf('u1')).toEqual({ a: 2, b: 2, c: 3 });
   });
 
-  it('keeps a merged profile within the bound', async () => {
+  it('keeps a merged profile, and both sides of an unmerge, within the bound', async () => {
     const ws = await workspaceOf(bounded);
+    const storedNames = async (profileId: string) =>
+      (
+        await bounded.store.db
+          .selectFrom('profile_traits')
+          .select('name')
+          .where('workspace_id', '=', ws.workspaceId)
+          .where('profile_id', '=', profileId)
+          .orderBy('name')
+          .execute()
+      ).map((row) => row.name);
     await ws.send(
-      { type: 'identify', userId: 'u1', traits: { a: 1, c: 1, e: 1 } },
-      { type: 'identify', anonymousId: 'anon', traits: { b: 2, d: 2, f: 2 } },
+      { type: 'identify', userId: 'u1', traits: { a: 1, c: 1, e: 1, g: 1 } },
+      { type: 'identify', anonymousId: 'anon', traits: { b: 2, d: 2, f: 2, h: 2 } },
     );
     await ws.send({ type: 'identify', userId: 'u1', anonymousId: 'anon' });
-    expect(await ws.traitsOf('u1')).toEqual({ a: 1, b: 2, c: 1 });
+    const merged = await bounded.profiles.lookup(ws.workspaceId, 'user_id', 'u1');
+    expect(await storedNames(merged.id)).toEqual(['a', 'b', 'c']);
+
+    const [merge] = await bounded.identity.mergesOf(ws.workspaceId, merged.id);
+    if (!merge) throw new Error('no merge recorded');
+    const split = await bounded.pipeline.unmerge({
+      workspaceId: ws.workspaceId,
+      profileId: merged.id,
+      mergeId: merge.id,
+    });
+    const sides = [await storedNames(split.survivorId), await storedNames(split.restoredId)];
+    expect(sides.sort()).toEqual([
+      ['a', 'c', 'e'],
+      ['b', 'd', 'f'],
+    ]);
   });
 
   it('stops a write key from giving a profile more than 1,000 traits by default', async () => {
