@@ -246,6 +246,8 @@ async function latestWithinBudget<T extends { seq: number }>(
   const items: T[] = [];
   let bytes = 0;
   while (items.length < limit) {
+    // SQLite answers synchronously: between groups, the event loop gets a turn.
+    if (items.length > 0) await new Promise((resolve) => setImmediate(resolve));
     const count = Math.min(READ_GROUP, limit - items.length);
     const group = await read(count, items.at(-1)?.seq);
     for (const item of group) {

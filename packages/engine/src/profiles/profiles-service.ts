@@ -220,6 +220,8 @@ async function readWithinBudget<K, T>(
   const items: T[] = [];
   let bytes = 0;
   for (let start = 0; start < keys.length; start += READ_GROUP) {
+    // SQLite answers synchronously: between groups, the event loop gets a turn.
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
     const group = await read(keys.slice(start, start + READ_GROUP));
     const lastGroup = start + READ_GROUP >= keys.length;
     for (const [index, item] of group.entries()) {

@@ -25,7 +25,9 @@ export async function summaryTraits(
 ): Promise<Map<string, Record<string, unknown>>> {
   const byProfile = new Map<string, Record<string, unknown>>();
   if (profileIds.length === 0) return byProfile;
-  const columns = sql`t.profile_id, t.name, substr(t.value, 1, ${HEAD_CHARS}) as head, length(t.value) as size`;
+  // set_at is not in profile_traits_by_name: without it, SQLite (no statistics) prefers that
+  // covering index, walking every trait of the workspace, to the primary key of one profile.
+  const columns = sql`t.profile_id, t.name, substr(t.value, 1, ${HEAD_CHARS}) as head, length(t.value) as size, t.set_at`;
   const first = sql<SummaryTraitRow>`select ${columns} from profile_traits t
     where t.workspace_id = ${workspaceId} and t.profile_id in (${sql.join([...profileIds])})
       and t.name in (${sql.join(SUMMARY_FIRST_TRAITS)})`;

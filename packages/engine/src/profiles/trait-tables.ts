@@ -132,7 +132,9 @@ export async function traitValuesOf(
 ): Promise<Record<string, unknown>> {
   const rows = await db
     .selectFrom('profile_traits')
-    .select(['name', 'value'])
+    // set_at is not in profile_traits_by_name: without it, SQLite (no statistics) prefers that
+    // covering index, walking every trait of the workspace, to the primary key of one profile.
+    .select(['name', 'value', 'set_at'])
     .where('workspace_id', '=', workspaceId)
     .where('profile_id', '=', profileId)
     .orderBy('name')
