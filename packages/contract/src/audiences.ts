@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CONDITION_VALUES, MAX_WHERE_CONDITIONS, ruleLimitProblem } from './rule-limits.js';
 
 /** A window like `30d`, `12h` or `90m`. */
 export const DurationSchema = z
@@ -32,7 +33,7 @@ export type ConditionOp = z.infer<typeof ConditionOpSchema>;
 
 const ScalarSchema = z.union([z.string().max(1000), z.number(), z.boolean()]);
 /** What a condition compares with: a scalar, or a list of them for `in` / `not_in`. */
-export const ConditionValueSchema = z.union([ScalarSchema, z.array(ScalarSchema).max(1000)]);
+export const ConditionValueSchema = z.union([ScalarSchema, z.array(ScalarSchema).max(MAX_CONDITION_VALUES)]);
 export type ConditionValue = z.infer<typeof ConditionValueSchema>;
 
 /** A top-level event property (no quotes or backslashes, so every engine can address it). */
@@ -89,16 +90,17 @@ export type AudienceRule =
 
 const NameSchema = z.string().min(1).max(200);
 
-export const AudienceRuleSchema: z.ZodType<AudienceRule> = z
+// The tree itself, recursive and without the size limits: stored rules are answered with it.
+const RuleTreeSchema: z.ZodType<AudienceRule> = z
   .lazy(() =>
     z.union([
-      z.strictObject({ all: z.array(AudienceRuleSchema).min(1).max(100) }),
-      z.strictObject({ any: z.array(AudienceRuleSchema).min(1).max(100) }),
-      z.strictObject({ not: AudienceRuleSchema }),
+      z.strictObject({ all: z.array(RuleTreeSchema).min(1).max(100) }),
+      z.strictObject({ any: z.array(RuleTreeSchema).min(1).max(100) }),
+      z.strictObject({ not: RuleTreeSchema }),
       z.strictObject({ trait: NameSchema, op: ConditionOpSchema, value: ConditionValueSchema.optional() }),
       z.strictObject({
         event: NameSchema,
-        where: z.array(PropertyConditionSchema).max(20).optional(),
+        where: z.array(PropertyConditionSchema).max(MAX_WHERE_CONDITIONS).optional(),
         count: CountConditionSchema.optional(),
         within: DurationSchema.optional(),
       }),
@@ -112,11 +114,22 @@ export const AudienceRuleSchema: z.ZodType<AudienceRule> = z
   )
   .meta({ id: 'AudienceRule' });
 
+/**
+ * A rule as accepted: its depth and number of conditions are measured first, without
+ * recursion (see rule-limits.ts), so a hostile rule is refused naming the limit before the
+ * recursive schema could overflow the stack on it.
+ */
+export const AudienceRuleSchema = z.preprocess((rule, context) => {
+  const problem = ruleLimitProblem(rule);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: rule });
+  return rule;
+}, RuleTreeSchema);
+
 export const AudienceSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    rule: AudienceRuleSchema,
+    rule: RuleTreeSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })

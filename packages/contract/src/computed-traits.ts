@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DurationSchema, PropertyConditionSchema, PropertyNameSchema } from './audiences.js';
+import { MAX_WHERE_CONDITIONS } from './rule-limits.js';
 
 export const COMPUTED_TRAIT_KINDS = [
   'count',
@@ -26,7 +27,7 @@ const ComputedTraitFields = z.object({
   kind: ComputedTraitKindSchema,
   event: z.string().min(1).max(200).describe('The track event aggregated'),
   property: PropertyNameSchema.optional().describe('The event property aggregated (not needed for count)'),
-  where: z.array(PropertyConditionSchema).max(20).optional(),
+  where: z.array(PropertyConditionSchema).max(MAX_WHERE_CONDITIONS).optional(),
   within: DurationSchema.optional().describe('Window; absent means all time'),
 });
 

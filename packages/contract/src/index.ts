@@ -6,5 +6,6 @@ export * from './ids.js';
 export * from './imports.js';
 export * from './paging.js';
 export * from './profiles.js';
+export * from './rule-limits.js';
 export * from './tracking.js';
 export * from './workspaces.js';

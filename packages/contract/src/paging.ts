@@ -2,6 +2,11 @@ import { z } from 'zod';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 1000;
+/**
+ * Lists of what callers wrote (profiles, timelines, recent events) stop a page early, with a
+ * `nextCursor`, once its items pass about this many bytes of JSON.
+ */
+export const MAX_PAGE_BYTES = 1_000_000;
 
 /** `?limit=&cursor=` of every list endpoint. */
 export const PageQuerySchema = z.object({

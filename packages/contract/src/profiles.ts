@@ -29,14 +29,28 @@ export const ProfileSchema = z
   .meta({ id: 'Profile' });
 export type Profile = z.infer<typeof ProfileSchema>;
 
+/** Most traits a profile summary carries: those lists show a person by first, then by name. */
+export const MAX_SUMMARY_TRAITS = 100;
+/** Trait names a summary carries before the others, when the profile has them. */
+export const SUMMARY_FIRST_TRAITS = ['name', 'email', 'firstName', 'first_name', 'lastName', 'last_name'];
+/** Longest text a summary's trait value keeps (longer ones end with `…`). */
+export const MAX_SUMMARY_TEXT = 200;
+
 /** A profile as lists show it. */
 export const ProfileSummarySchema = ProfileSchema.pick({
   id: true,
-  traits: true,
   identities: true,
   createdAt: true,
   updatedAt: true,
-}).meta({ id: 'ProfileSummary' });
+})
+  .extend({
+    traits: z
+      .record(z.string(), z.unknown())
+      .describe(
+        `At most ${MAX_SUMMARY_TRAITS} traits (name and email first, then by name), texts cut at ${MAX_SUMMARY_TEXT} characters, large objects left out: the profile itself has them all`,
+      ),
+  })
+  .meta({ id: 'ProfileSummary' });
 export type ProfileSummary = z.infer<typeof ProfileSummarySchema>;
 
 export const ProfileListQuerySchema = PageQuerySchema.extend({
@@ -106,7 +120,29 @@ export const IdentitySettingsSchema = z
   })
   .meta({ id: 'IdentitySettings' });
 export type IdentitySettings = z.infer<typeof IdentitySettingsSchema>;
-export const IdentitySettingsPatchSchema = IdentitySettingsSchema.partial();
+/** Most identifier types a workspace's settings name (priority, limits, external ids). */
+export const MAX_IDENTIFIER_TYPES = 50;
+/** Most extra blocked values, and most sources with a trait priority, in identity settings. */
+export const MAX_IDENTITY_SETTING_ENTRIES = 1000;
+
+function boundedRecord<T extends z.ZodType>(value: T, max: number) {
+  return z
+    .record(z.string().max(500), value)
+    .refine((record) => Object.keys(record).length <= max, { error: `at most ${max} entries` });
+}
+
+/** A change of the settings: every list and map bounded (the stored settings are answered as they are). */
+export const IdentitySettingsPatchSchema = z.object({
+  priority: z.array(IdentifierTypeSchema).max(MAX_IDENTIFIER_TYPES).optional(),
+  limits: boundedRecord(LimitSchema, MAX_IDENTIFIER_TYPES).optional(),
+  blockedValues: z.array(z.string().max(500)).max(MAX_IDENTITY_SETTING_ENTRIES).optional(),
+  externalIdTypes: z.array(IdentifierTypeSchema).max(MAX_IDENTIFIER_TYPES).optional(),
+  defaultCountry: IdentitySettingsSchema.shape.defaultCountry.optional(),
+  sourcePriority: boundedRecord(
+    z.number().int().min(-1_000_000).max(1_000_000),
+    MAX_IDENTITY_SETTING_ENTRIES,
+  ).optional(),
+});
 export type IdentitySettingsPatch = z.infer<typeof IdentitySettingsPatchSchema>;
 
 /** How far a pipeline stage is behind the log. */

@@ -193,6 +193,7 @@ export const REJECTION_CODES = [
   'invalid_field',
   'invalid_timestamp',
   'call_too_large',
+  'limit_exceeded',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -60,7 +60,9 @@ export class Engine {
     this.log = new EventLog(store, options.collector);
     this.collector = new Collector(this.log, options.collector);
     this.identity = new IdentityService(store);
-    this.profiles = new ProfilesService(store, this.identity);
+    this.profiles = new ProfilesService(store, this.identity, {
+      maxTraitsPerProfile: options.pipeline?.maxTraitsPerProfile,
+    });
     this.imports = new ImportsService(store, this.collector);
     const clock = options.segment?.clock ?? Date.now;
     // Every stage and reader of a checkpoint works with the same partitions.

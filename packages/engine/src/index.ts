@@ -19,6 +19,7 @@ export {
 } from './audiences/index.js';
 export { type BootstrapOptions, type BootstrapResult, bootstrapIfEmpty } from './bootstrap/index.js';
 export {
+  type CallLimits,
   type CallProblem,
   type CollectedItem,
   type CollectedListener,
@@ -26,6 +27,7 @@ export {
   Collector,
   type CollectorOptions,
   type CollectResult,
+  DEFAULT_CALL_LIMITS,
   MAX_BATCH_CALLS,
   type PreparedRequest,
   prepareRequest,
@@ -55,7 +57,13 @@ export {
 } from './imports/index.js';
 export { EventLog, type EventLogOptions } from './log/index.js';
 export { type MailMessage, type MailSender, smtpMailSender } from './mail/index.js';
-export { PartitionLayoutError, Pipeline, type PipelineOptions, UNIFY_STAGE } from './pipeline/index.js';
+export {
+  PartitionLayoutError,
+  Pipeline,
+  type PipelineOptions,
+  UNIFY_STAGE,
+  type WorkspaceTraitsDropped,
+} from './pipeline/index.js';
 export { ProfilesService } from './profiles/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {

@@ -95,6 +95,30 @@ export const SETTINGS = {
     description:
       'Threads that parse and validate Tracking API bodies of 4 KB and more, off the event loop (0: none; default: cores − 1, 1 to 4).',
   },
+  maxPropertiesPerEvent: {
+    env: 'TANDEM_MAX_PROPERTIES_PER_EVENT',
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    description:
+      "Keys a call's `properties` may hold, those of nested objects included; a call with more is rejected.",
+  },
+  maxTraitsPerCall: {
+    env: 'TANDEM_MAX_TRAITS_PER_CALL',
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    description:
+      "Keys a call's `traits` may hold, those of nested objects included; a call with more is rejected.",
+  },
+  maxCallDepth: {
+    env: 'TANDEM_MAX_CALL_DEPTH',
+    schema: z.coerce.number().int().min(1).max(256).default(32),
+    description:
+      'Levels of objects and arrays any member of a call (properties, traits, context, …) may nest; a deeper call is rejected.',
+  },
+  maxTraitsPerProfile: {
+    env: 'TANDEM_MAX_TRAITS_PER_PROFILE',
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    description:
+      'Distinct traits a profile holds: past it, the trait names that sort first are kept and the others dropped (logged as a warning).',
+  },
   maxPipelineLag: {
     env: 'TANDEM_MAX_PIPELINE_LAG',
     schema: z.coerce.number().int().min(0).default(1_000_000),

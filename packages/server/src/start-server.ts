@@ -2,6 +2,18 @@ import { type AccessOptions, bootstrapIfEmpty, Engine, smtpMailSender } from '@t
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 
+/** The bounds on what a write key can store, from the config: the engine's part of its options. */
+export function writeBoundsOf(config: Config) {
+  return {
+    callLimits: {
+      maxPropertiesPerEvent: config.maxPropertiesPerEvent,
+      maxTraitsPerCall: config.maxTraitsPerCall,
+      maxDepth: config.maxCallDepth,
+    },
+    maxTraitsPerProfile: config.maxTraitsPerProfile,
+  };
+}
+
 /** Opens storage for a config: PostgreSQL when DATABASE_URL is set, else SQLite in the data dir. */
 export function openEngine(
   config: Config,
@@ -13,6 +25,7 @@ export function openEngine(
   } = {},
 ): Promise<Engine> {
   const { logWriterThread, onMailError, ...storeOptions } = options;
+  const { callLimits, maxTraitsPerProfile } = writeBoundsOf(config);
   return Engine.open({
     access: accessOptionsOf(config, onMailError),
     databaseUrl: config.databaseUrl,
@@ -22,8 +35,9 @@ export function openEngine(
       maxQueuedEvents: config.maxQueuedEvents,
       preparationThreads: config.ingestThreads,
       writerThread: logWriterThread,
+      callLimits,
     },
-    pipeline: { partitions: config.pipelinePartitions },
+    pipeline: { partitions: config.pipelinePartitions, maxTraitsPerProfile },
     ...storeOptions,
   });
 }
@@ -71,6 +85,12 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   // The pipeline stages (identity and traits, then computed traits and audiences) consume the
   // log in the background; engine.close stops them.
   if (config.runPipeline) {
+    engine.pipeline.onTraitsDropped((dropped) =>
+      app.log.warn(
+        { ...dropped, limit: config.maxTraitsPerProfile },
+        'profiles reached TANDEM_MAX_TRAITS_PER_PROFILE: the trait names sorting after the limit were dropped',
+      ),
+    );
     engine.pipeline.start((error) => app.log.error({ err: error }, 'pipeline batch failed'));
   }
   app.log.info(

@@ -16,14 +16,18 @@ describe('Tracking API bodies prepared on ingest threads', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-ingest-threads-'));
   let child: ChildProcess;
   let url: string;
+  let output: () => string;
   let sourceId: string;
 
   beforeAll(async () => {
-    ({ child, url } = await startTandem({
+    ({ child, url, output } = await startTandem({
       TANDEM_DATA_DIR: dataDir,
       TANDEM_WRITE_KEY: WRITE_KEY,
       TANDEM_ADMIN_TOKEN: OWNER.authorization.slice('Bearer '.length),
       TANDEM_INGEST_THREADS: '2',
+      TANDEM_MAX_PROPERTIES_PER_EVENT: '50',
+      TANDEM_MAX_CALL_DEPTH: '8',
+      TANDEM_MAX_TRAITS_PER_PROFILE: '5',
     }));
     const sources = await (await fetch(`${url}/api/v1/sources`, { headers: OWNER })).json();
     sourceId = sources.data[0].id;
@@ -174,6 +178,58 @@ describe('Tracking API bodies prepared on ingest threads', () => {
       event: 'Followed Live',
       payload: { properties: { i: 149, note: 'ü'.repeat(40) } },
     });
+  });
+
+  it('rejects calls over the configured payload limits on a thread as on the event loop', async () => {
+    const wide = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]));
+    const deep = { a: { b: { c: { d: { e: { f: { g: { h: { i: 1 } } } } } } } } };
+    const calls = [
+      { type: 'track', userId: 'u-4', event: 'Wide', messageId: 'wide', properties: wide },
+      { type: 'track', userId: 'u-4', event: 'Deep', messageId: 'deep', context: deep },
+      { type: 'track', userId: 'u-4', event: 'Fine', messageId: 'fine', properties: padding },
+    ];
+    const before = await preparedOnThreads();
+    const batch = await post('/v1/batch', JSON.stringify({ batch: calls }));
+    expect(await preparedOnThreads()).toBe(before + 1);
+    const onThread = (await batch.json()).rejected;
+    expect(onThread).toEqual([
+      {
+        index: 0,
+        code: 'limit_exceeded',
+        message:
+          '`properties` holds 51 keys (nested keys count); the limit is 50 (TANDEM_MAX_PROPERTIES_PER_EVENT)',
+      },
+      {
+        index: 1,
+        code: 'limit_exceeded',
+        message:
+          '`context` nests objects and arrays deeper than the limit of 8 levels (TANDEM_MAX_CALL_DEPTH)',
+      },
+    ]);
+    for (const [index, call] of calls.slice(0, 2).entries()) {
+      const single = await post('/v1/track', JSON.stringify(call));
+      expect(single.status).toBe(400);
+      expect((await single.json()).error.message).toBe(onThread[index].message);
+    }
+    const ids = (await storedEvents()).map((e) => e.messageId);
+    expect(ids).toContain('fine');
+    expect(ids).not.toContain('wide');
+  });
+
+  it('bounds the traits of a profile in the pipeline thread, and logs what it dropped', async () => {
+    const traits = Object.fromEntries(['h', 'g', 'f', 'e', 'd', 'c', 'b', 'a'].map((name) => [name, name]));
+    expect((await post('/v1/identify', JSON.stringify({ userId: 'u-5', traits }))).status).toBe(200);
+    const lookup = `${url}/api/v1/profiles/lookup?type=user_id&value=u-5`;
+    let profile = await fetch(lookup, { headers: OWNER });
+    for (let tries = 0; profile.status === 404 && tries < 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      profile = await fetch(lookup, { headers: OWNER });
+    }
+    expect((await profile.json()).traits).toEqual({ a: 'a', b: 'b', c: 'c', d: 'd', e: 'e' });
+    const warning = output()
+      .split('\n')
+      .find((line) => line.includes('TANDEM_MAX_TRAITS_PER_PROFILE'));
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({ level: 40, profiles: 1, traits: 3, limit: 5 });
   });
 
   it('refuses unusable large bodies as a whole, with the same errors', async () => {

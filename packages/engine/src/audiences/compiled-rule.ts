@@ -1,4 +1,10 @@
-import type { AudienceRule, ConditionOp, CountCondition, ErrorDetail } from '@tandem/contract';
+import {
+  type AudienceRule,
+  type ConditionOp,
+  type CountCondition,
+  type ErrorDetail,
+  ruleLimitProblem,
+} from '@tandem/contract';
 import type { Result } from '../errors/index.js';
 import { durationMs } from './duration.js';
 
@@ -47,6 +53,9 @@ type Issues = ErrorDetail[];
 
 /** Validates a rule against the workspace (references, operand types, cycles). */
 export function compileRule(rule: AudienceRule, scope: RuleScope, path = 'rule'): Result<RuleNode, Issues> {
+  // The schema refuses these too; a caller other than HTTP must not reach the recursion below.
+  const tooLarge = ruleLimitProblem(rule);
+  if (tooLarge !== undefined) return { ok: false, error: [{ path, message: tooLarge }] };
   const issues: Issues = [];
   const node = compileNode(rule, scope, path, issues);
   return issues.length === 0 && node ? { ok: true, value: node } : { ok: false, error: issues };

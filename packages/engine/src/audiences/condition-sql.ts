@@ -2,10 +2,12 @@ import { type RawBuilder, sql } from 'kysely';
 import {
   binaryText,
   type JsonValueSql,
+  jsonListSql,
   type StoreKind,
   textContains,
   textEndsWith,
   textStartsWith,
+  toPortableText,
 } from '../store/index.js';
 import type { Condition } from './compiled-rule.js';
 import { isoAt } from './condition-match.js';
@@ -25,8 +27,26 @@ export function conditionSql(
       return and(json.isNumber, sql<boolean>`coalesce(${json.number} = ${operand}, false)`);
     return and(json.isString, sql<boolean>`coalesce(${json.text} = ${operand}, false)`);
   };
-  const oneOf = (operands: readonly (string | number | boolean)[]) =>
-    sql<boolean>`(${sql.join(operands.map(same), sql` or `)})`;
+  // Texts and numbers as one bound list each (a list may hold 1,000 values), booleans one by one.
+  const oneOf = (operands: readonly (string | number | boolean)[]) => {
+    const texts = operands.filter((o) => typeof o === 'string').map(toPortableText);
+    const numbers = operands.filter((o) => typeof o === 'number');
+    const parts = [...new Set(operands.filter((o) => typeof o === 'boolean'))].map(json.isBoolean);
+    if (texts.length > 0) {
+      parts.push(
+        and(json.isString, sql<boolean>`coalesce(${json.text} in ${jsonListSql(kind, { texts })}, false)`),
+      );
+    }
+    if (numbers.length > 0) {
+      parts.push(
+        and(
+          json.isNumber,
+          sql<boolean>`coalesce(${json.number} in ${jsonListSql(kind, { numbers })}, false)`,
+        ),
+      );
+    }
+    return sql<boolean>`(${sql.join(parts, sql` or `)})`;
+  };
   const compare = (op: string, operand: number) =>
     and(json.isNumber, sql<boolean>`coalesce(${json.number} ${sql.raw(op)} ${operand}, false)`);
   const isText = (predicate: RawBuilder<boolean>) =>

@@ -1,4 +1,10 @@
-import type { CallRejection, SourceStats, StoredEvent, StoredRejection } from '@tandem/contract';
+import {
+  type CallRejection,
+  MAX_PAGE_BYTES,
+  type SourceStats,
+  type StoredEvent,
+  type StoredRejection,
+} from '@tandem/contract';
 import {
   type AcceptedCall,
   type EventLog,
@@ -8,6 +14,7 @@ import {
   stillReadable,
 } from '../log/index.js';
 import type { SourceRef } from '../sources/index.js';
+import type { CallLimits } from './call-limits.js';
 import type { RequestInfo } from './enrich-context.js';
 import type { SharedFields } from './normalize-call.js';
 import { PreparationPool } from './preparation-pool.js';
@@ -25,6 +32,8 @@ export interface CollectorOptions extends EventLogOptions {
    * everything on the calling thread (the server sets it).
    */
   readonly preparationThreads?: number | undefined;
+  /** Bounds on each call's shape (properties, traits, nesting). Default: DEFAULT_CALL_LIMITS. */
+  readonly callLimits?: CallLimits | undefined;
 }
 
 export interface CollectInput {
@@ -59,13 +68,18 @@ export class Collector {
   private readonly listeners = new Map<string, Set<CollectedListener>>();
   private readonly clock: () => number;
   private readonly preparation: PreparationPool;
+  private readonly callLimits: CallLimits | undefined;
 
   constructor(
     private readonly log: EventLog,
     options: CollectorOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
-    this.preparation = new PreparationPool({ threads: options.preparationThreads ?? 0 });
+    this.callLimits = options.callLimits;
+    this.preparation = new PreparationPool({
+      threads: options.preparationThreads ?? 0,
+      callLimits: options.callLimits,
+    });
   }
 
   /**
@@ -80,7 +94,12 @@ export class Collector {
     const received = { ms: receivedAt.getTime(), iso: receivedAt.toISOString() };
     return this.store(
       source,
-      prepareCalls(calls, { shared: input.shared, request: input.request, received }),
+      prepareCalls(calls, {
+        shared: input.shared,
+        request: input.request,
+        received,
+        limits: this.callLimits,
+      }),
     );
   }
 
@@ -131,12 +150,18 @@ export class Collector {
     };
   }
 
+  /** A source's latest events, newest first: `limit` of them, or fewer once they pass MAX_PAGE_BYTES. */
   recentEvents(workspaceId: string, sourceId: string, limit: number): Promise<StoredEvent[]> {
-    return this.log.recentEvents(workspaceId, sourceId, limit);
+    return latestWithinBudget(limit, (count, beforeSeq) =>
+      this.log.recentEvents(workspaceId, sourceId, count, beforeSeq),
+    );
   }
 
+  /** A source's latest rejections, newest first: `limit` of them, or fewer once they pass MAX_PAGE_BYTES. */
   recentRejections(workspaceId: string, sourceId: string, limit: number): Promise<StoredRejection[]> {
-    return this.log.recentRejections(workspaceId, sourceId, limit);
+    return latestWithinBudget(limit, (count, beforeSeq) =>
+      this.log.recentRejections(workspaceId, sourceId, count, beforeSeq),
+    );
   }
 
   sourceStats(workspaceId: string, sourceId: string): Promise<SourceStats> {
@@ -207,6 +232,32 @@ export class Collector {
       }
     }
   }
+}
+
+// Calls are read this many at a time, so a list stops soon after its byte budget: at most one
+// such group (32 KB a call) is read past it.
+const READ_GROUP = 50;
+
+/** Reads the latest items group by group, stopping at `limit` or after the one that passes MAX_PAGE_BYTES. */
+async function latestWithinBudget<T extends { seq: number }>(
+  limit: number,
+  read: (count: number, beforeSeq: number | undefined) => Promise<T[]>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let bytes = 0;
+  while (items.length < limit) {
+    // SQLite answers synchronously: between groups, the event loop gets a turn.
+    if (items.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    const count = Math.min(READ_GROUP, limit - items.length);
+    const group = await read(count, items.at(-1)?.seq);
+    for (const item of group) {
+      items.push(item);
+      bytes += JSON.stringify(item).length;
+      if (bytes >= MAX_PAGE_BYTES) return items;
+    }
+    if (group.length < count) break;
+  }
+  return items;
 }
 
 function storedEventOf(e: AcceptedCall, seq: number, sourceId: string): StoredEvent {

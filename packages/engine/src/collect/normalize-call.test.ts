@@ -106,6 +106,55 @@ describe('normalizeCall', () => {
     expect(refusal(call).code).toBe('call_too_large');
   });
 
+  it('refuses a call over the properties, traits or depth limit, naming the limit and its setting', () => {
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    const nested = (levels: number): Record<string, unknown> => {
+      let value: Record<string, unknown> = { leaf: 1 };
+      for (let i = 1; i < levels; i++) value = { [`l${i}`]: [value] }; // an object and an array per step
+      return value;
+    };
+    const track = (properties: unknown) => ({ type: 'track', userId: 'u', event: 'E', properties });
+    expect(refusal(track(keys(1001)))).toEqual({
+      code: 'limit_exceeded',
+      message:
+        '`properties` holds 1,001 keys (nested keys count); the limit is 1,000 (TANDEM_MAX_PROPERTIES_PER_EVENT)',
+    });
+    expect(refusal(track({ a: keys(600), b: [keys(400)] })).message).toContain('holds 1,002 keys');
+    expect(accept(track({ a: keys(599), b: [keys(399)] })).type).toBe('track');
+    expect(refusal({ type: 'identify', userId: 'u', traits: keys(1001) })).toEqual({
+      code: 'limit_exceeded',
+      message:
+        '`traits` holds 1,001 keys (nested keys count); the limit is 1,000 (TANDEM_MAX_TRAITS_PER_CALL)',
+    });
+    // `properties` is the first level, each step below adds an object and an array.
+    expect(accept(track(nested(16))).type).toBe('track');
+    expect(refusal(track(nested(17)))).toEqual({
+      code: 'limit_exceeded',
+      message:
+        '`properties` nests objects and arrays deeper than the limit of 32 levels (TANDEM_MAX_CALL_DEPTH)',
+    });
+    const context = { type: 'track', userId: 'u', event: 'E', context: nested(5000) };
+    expect(refusal(context).message).toMatch(/^`context` nests/);
+  });
+
+  it('applies the limits it is given, on every member of the call', () => {
+    const limits = { maxPropertiesPerEvent: 2, maxTraitsPerCall: 1, maxDepth: 2 };
+    const within = { ...scope, limits };
+    const verdict = (call: unknown) => normalizeCall(call, within);
+    expect(verdict({ type: 'track', userId: 'u', event: 'E', properties: { a: 1, b: 2 } }).ok).toBe(true);
+    expect(
+      verdict({ type: 'track', userId: 'u', event: 'E', properties: { a: 1, b: { c: 2 } } }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'limit_exceeded', message: expect.stringContaining('the limit is 2') },
+    });
+    expect(verdict({ type: 'group', userId: 'u', groupId: 'g', traits: { a: 1, b: 2 } }).ok).toBe(false);
+    expect(verdict({ type: 'page', anonymousId: 'a', integrations: { x: { y: { z: 1 } } } })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^`integrations` nests/) },
+    });
+  });
+
   it('replaces text PostgreSQL cannot hold (NUL, lone surrogates) everywhere', () => {
     const event = accept({
       type: 'track',

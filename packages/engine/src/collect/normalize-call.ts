@@ -10,6 +10,7 @@ import type { Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import type { AcceptedCall } from '../log/index.js';
 import { mayHoldUnportableText, toPortableText, toPortableValue } from '../store/index.js';
+import { type CallLimits, callLimitProblem, DEFAULT_CALL_LIMITS } from './call-limits.js';
 import { resolveCallTimes } from './call-timestamps.js';
 import { enrichContext, type RequestInfo } from './enrich-context.js';
 import { isJsonObject } from './is-json-object.js';
@@ -32,6 +33,8 @@ export interface RequestScope {
   readonly shared: SharedFields | undefined;
   readonly request: RequestInfo;
   readonly received: { readonly ms: number; readonly iso: string };
+  /** Bounds on each call's shape. Default: DEFAULT_CALL_LIMITS. */
+  readonly limits?: CallLimits | undefined;
 }
 
 type Issue = NonNullable<ReturnType<typeof TrackingCallSchema.safeParse>['error']>['issues'][number];
@@ -53,6 +56,8 @@ export function normalizeCall(raw: unknown, scope: RequestScope): Result<Accepte
     if (!parsed.success) return { ok: false, error: problemOf(parsed.error.issues[0], input) };
     call = parsed.data;
   }
+  const overLimit = callLimitProblem(call, scope.limits ?? DEFAULT_CALL_LIMITS);
+  if (overLimit !== undefined) return { ok: false, error: overLimit };
 
   const userId = idText(call.userId);
   const anonymousId = idText(call.anonymousId);

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { CallRejection } from '@tandem/contract';
 import { AppError } from '../errors/index.js';
 import { type AcceptedCallsWire, decodeAcceptedCalls, type RejectedCall } from '../log/index.js';
+import { type CallLimits, DEFAULT_CALL_LIMITS } from './call-limits.js';
 import { type PreparedRequest, prepareRequest, type RawTrackingRequest } from './tracking-request.js';
 
 export interface PreparationPoolOptions {
@@ -13,6 +14,13 @@ export interface PreparationPoolOptions {
   readonly minThreadedBytes?: number | undefined;
   /** Bytes of bodies being prepared past which requests are refused as `overloaded`. Default 64 MB. */
   readonly maxPendingBytes?: number | undefined;
+  /** Bounds on each call's shape, the same on every thread. Default: DEFAULT_CALL_LIMITS. */
+  readonly callLimits?: CallLimits | undefined;
+}
+
+/** What a preparation thread is started with. */
+export interface PreparationThreadData {
+  readonly callLimits: CallLimits;
 }
 
 /** What the main thread posts to a preparation thread. */
@@ -52,10 +60,10 @@ class PreparationThread {
   private readonly worker: Worker;
   private dead = false;
 
-  constructor(onGone: (thread: PreparationThread) => void) {
+  constructor(data: PreparationThreadData, onGone: (thread: PreparationThread) => void) {
     // A small young generation: what a job allocates is garbage once it is answered, so the
     // default (up to 48 MB, all of it resident once grown) only held garbage longer.
-    this.worker = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    this.worker = new Worker(WORKER, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     // An idle pool must not keep the process alive (one with jobs pending must).
     this.worker.unref();
     this.worker.on('message', (answer: PreparationAnswer) => this.settle(answer));
@@ -108,6 +116,7 @@ export class PreparationPool {
   private readonly size: number;
   private readonly minThreadedBytes: number;
   private readonly maxPendingBytes: number;
+  private readonly callLimits: CallLimits;
   private pendingBytes = 0;
   private nextJobId = 1;
   private inline = 0;
@@ -117,6 +126,7 @@ export class PreparationPool {
     this.size = preparationThreadsAvailable() ? Math.max(0, Math.floor(options.threads)) : 0;
     this.minThreadedBytes = options.minThreadedBytes ?? 4096;
     this.maxPendingBytes = options.maxPendingBytes ?? 64 * 1024 * 1024;
+    this.callLimits = options.callLimits ?? DEFAULT_CALL_LIMITS;
   }
 
   /** Throws `overloaded` when the bodies already being prepared pass the bound. */
@@ -134,7 +144,7 @@ export class PreparationPool {
     if (this.size === 0 || raw.body.byteLength < this.minThreadedBytes) {
       this.inline++;
       try {
-        return Promise.resolve(prepareRequest(raw));
+        return Promise.resolve(prepareRequest(raw, this.callLimits));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -182,7 +192,7 @@ export class PreparationPool {
   }
 
   private startThread(): PreparationThread {
-    const thread = new PreparationThread((gone) => {
+    const thread = new PreparationThread({ callLimits: this.callLimits }, (gone) => {
       // A thread that died is replaced on the next job.
       const at = this.threads.indexOf(gone);
       if (at >= 0) this.threads.splice(at, 1);

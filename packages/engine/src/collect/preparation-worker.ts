@@ -1,17 +1,19 @@
 // A preparation thread (see preparation-pool.ts): parses and normalizes Tracking API bodies.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../errors/index.js';
 import { encodeAcceptedCalls } from '../log/index.js';
-import type { PreparationAnswer, PreparationJob } from './preparation-pool.js';
+import type { PreparationAnswer, PreparationJob, PreparationThreadData } from './preparation-pool.js';
 import { prepareRequest } from './tracking-request.js';
 
 const port = parentPort;
 if (!port) throw new Error('preparation-worker runs as a worker thread');
+// Typed by preparation-pool.ts, the only code starting this file.
+const { callLimits } = workerData as PreparationThreadData;
 
 port.on('message', (job: PreparationJob) => {
   let answer: PreparationAnswer;
   try {
-    const { calls, writeKey, events, rejections, rejected } = prepareRequest(job);
+    const { calls, writeKey, events, rejections, rejected } = prepareRequest(job, callLimits);
     answer = { jobId: job.jobId, calls, writeKey, events: encodeAcceptedCalls(events), rejections, rejected };
   } catch (error) {
     const { code, message, details } =

@@ -1,6 +1,7 @@
 import type { CallRejection, CallType } from '@tandem/contract';
 import { AppError } from '../errors/index.js';
 import type { AcceptedCall, RejectedCall } from '../log/index.js';
+import type { CallLimits } from './call-limits.js';
 import type { RequestInfo } from './enrich-context.js';
 import { isJsonObject } from './is-json-object.js';
 import { normalizeCall, type RequestScope, type SharedFields } from './normalize-call.js';
@@ -42,9 +43,10 @@ const decoder = new TextDecoder();
 
 /**
  * Reads a Tracking API body into prepared calls. Throws an AppError when the body as a whole is
- * unusable (not JSON, not an object, no batch array, too many calls); a bad call only rejects itself.
+ * unusable (not JSON, not an object, no batch array, too many calls); a bad call only rejects itself,
+ * a call over `limits` too (default: DEFAULT_CALL_LIMITS).
  */
-export function prepareRequest(raw: RawTrackingRequest): PreparedRequest {
+export function prepareRequest(raw: RawTrackingRequest, limits?: CallLimits): PreparedRequest {
   const body = parseBody(decoder.decode(raw.body));
   const writeKey = typeof body.writeKey === 'string' && body.writeKey !== '' ? body.writeKey : undefined;
   const received = { ms: raw.receivedAtMs, iso: new Date(raw.receivedAtMs).toISOString() };
@@ -54,7 +56,7 @@ export function prepareRequest(raw: RawTrackingRequest): PreparedRequest {
     return {
       calls: 1,
       writeKey,
-      ...prepareCalls([call], { shared: undefined, request: raw.request, received }),
+      ...prepareCalls([call], { shared: undefined, request: raw.request, received, limits }),
     };
   }
   const { batch } = body;
@@ -77,7 +79,7 @@ export function prepareRequest(raw: RawTrackingRequest): PreparedRequest {
   return {
     calls: batch.length,
     writeKey,
-    ...prepareCalls(batch, { shared, request: raw.request, received }),
+    ...prepareCalls(batch, { shared, request: raw.request, received, limits }),
   };
 }
 

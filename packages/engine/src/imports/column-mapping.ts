@@ -1,3 +1,4 @@
+import { MAX_MAPPING_COLUMNS, MAX_MAPPING_CONTEXT_DEPTH } from '@tandem/contract';
 import type { Result } from '../errors/index.js';
 
 /** Where a column's value goes in the Segment call built from a row. */
@@ -43,7 +44,19 @@ export function parseColumnMapping(
     const column = entry.slice(separator + 1).trim();
     const parsed = targetOf(target);
     if (!parsed) return { ok: false, error: `unknown mapping target "${target}"` };
+    if (parsed.kind === 'context' && parsed.path.length > MAX_MAPPING_CONTEXT_DEPTH) {
+      return {
+        ok: false,
+        error: `mapping target "${target}" is ${parsed.path.length} deep; the limit is ${MAX_MAPPING_CONTEXT_DEPTH}`,
+      };
+    }
     columns.push({ column, target: parsed });
+    if (columns.length > MAX_MAPPING_COLUMNS) {
+      return {
+        ok: false,
+        error: `the mapping holds more than ${MAX_MAPPING_COLUMNS} entries; the limit is ${MAX_MAPPING_COLUMNS}`,
+      };
+    }
   }
   const mapsEvent = columns.some((c) => c.target.kind === 'field' && c.target.field === 'event');
   const type = options.type ?? (mapsEvent || options.event ? 'track' : 'identify');

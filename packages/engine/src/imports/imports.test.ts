@@ -42,6 +42,19 @@ describe('column mappings', () => {
     });
   });
 
+  it('refuse a mapping with too many entries or a context path too deep, naming the limit', () => {
+    const many = Array.from({ length: 501 }, (_, i) => `traits.t${i}=c${i}`).join(',');
+    expect(parseColumnMapping(`userId=id,${many}`)).toEqual({
+      ok: false,
+      error: 'the mapping holds more than 500 entries; the limit is 500',
+    });
+    const deep = `context.${Array.from({ length: 2000 }, () => 'a').join('.')}`;
+    expect(parseColumnMapping(`userId=id,${deep}=c`)).toEqual({
+      ok: false,
+      error: `mapping target "${deep}" is 2000 deep; the limit is 8`,
+    });
+  });
+
   it('build calls with typed values, nested context and ISO timestamps', () => {
     const call = rowToCall(
       { id: ' 7 ', plan: 'pro', total: '12.50', vip: 'true', ip: '1.2.3.4', when: '2024-01-05 10:00' },

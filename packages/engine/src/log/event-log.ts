@@ -97,12 +97,24 @@ export class EventLog {
     await this.writer.stop?.();
   }
 
-  recentEvents(workspaceId: string, sourceId: string, limit: number): Promise<StoredEvent[]> {
-    return recentEvents(this.store, { workspaceId, sourceId, limit: clampLimit(limit) });
+  /** A source's latest events, newest first (older than `beforeSeq` when given). */
+  recentEvents(
+    workspaceId: string,
+    sourceId: string,
+    limit: number,
+    beforeSeq?: number,
+  ): Promise<StoredEvent[]> {
+    return recentEvents(this.store, { workspaceId, sourceId, limit: clampLimit(limit), beforeSeq });
   }
 
-  recentRejections(workspaceId: string, sourceId: string, limit: number): Promise<StoredRejection[]> {
-    return recentRejections(this.store, { workspaceId, sourceId, limit: clampLimit(limit) });
+  /** A source's latest rejections, newest first (older than `beforeSeq` when given). */
+  recentRejections(
+    workspaceId: string,
+    sourceId: string,
+    limit: number,
+    beforeSeq?: number,
+  ): Promise<StoredRejection[]> {
+    return recentRejections(this.store, { workspaceId, sourceId, limit: clampLimit(limit), beforeSeq });
   }
 
   sourceStats(workspaceId: string, sourceId: string): Promise<SourceStats> {

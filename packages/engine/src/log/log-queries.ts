@@ -2,35 +2,37 @@ import type { CallType, RejectionCode, SourceStats, StoredEvent, StoredRejection
 import type { Selectable } from 'kysely';
 import { type EventsTable, fromJson, type RejectionsTable, type Store } from '../store/index.js';
 
+/** Which of a source's latest calls to read: `limit` of them, older than `beforeSeq` when given. */
+export interface RecentScope {
+  readonly workspaceId: string;
+  readonly sourceId: string;
+  readonly limit: number;
+  readonly beforeSeq?: number | undefined;
+}
+
 /** Reads of the log for one source, newest first; every query is scoped by workspace. */
-export async function recentEvents(
-  store: Store,
-  scope: { workspaceId: string; sourceId: string; limit: number },
-): Promise<StoredEvent[]> {
-  const rows = await store.db
+export async function recentEvents(store: Store, scope: RecentScope): Promise<StoredEvent[]> {
+  let query = store.db
     .selectFrom('events')
     .selectAll()
     .where('workspace_id', '=', scope.workspaceId)
     .where('source_id', '=', scope.sourceId)
     .orderBy('seq', 'desc')
-    .limit(scope.limit)
-    .execute();
-  return rows.map(storedEventOf);
+    .limit(scope.limit);
+  if (scope.beforeSeq !== undefined) query = query.where('seq', '<', scope.beforeSeq);
+  return (await query.execute()).map(storedEventOf);
 }
 
-export async function recentRejections(
-  store: Store,
-  scope: { workspaceId: string; sourceId: string; limit: number },
-): Promise<StoredRejection[]> {
-  const rows = await store.db
+export async function recentRejections(store: Store, scope: RecentScope): Promise<StoredRejection[]> {
+  let query = store.db
     .selectFrom('rejections')
     .selectAll()
     .where('workspace_id', '=', scope.workspaceId)
     .where('source_id', '=', scope.sourceId)
     .orderBy('seq', 'desc')
-    .limit(scope.limit)
-    .execute();
-  return rows.map(storedRejectionOf);
+    .limit(scope.limit);
+  if (scope.beforeSeq !== undefined) query = query.where('seq', '<', scope.beforeSeq);
+  return (await query.execute()).map(storedRejectionOf);
 }
 
 export async function sourceStats(

@@ -10,4 +10,4 @@ export {
   SINGLE_PARTITION,
   workspaceInPartition,
 } from './pipeline-partitions.js';
-export { UNIFY_STAGE, type UnifiedBatch } from './unify-stage.js';
+export { UNIFY_STAGE, type UnifiedBatch, type WorkspaceTraitsDropped } from './unify-stage.js';

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PipelineOptions } from './pipeline.js';
+import type { WorkspaceTraitsDropped } from './unify-stage.js';
 
 /** What the pipeline thread is started with. */
 export interface PipelineThreadData {
@@ -31,6 +32,7 @@ export type ToPipelineThread = 'wake' | 'stop' | { readonly evaluate: Evaluation
 export type FromPipelineThread =
   | { readonly error: string }
   | { readonly changes: readonly unknown[] }
+  | { readonly traitsDropped: WorkspaceTraitsDropped }
   | { readonly evaluated: { readonly requestId: number; readonly error?: string } };
 
 const WORKER = new URL('./pipeline-worker.js', import.meta.url);
@@ -42,11 +44,16 @@ export function pipelineThreadAvailable(): boolean {
 
 /**
  * Runs the pipeline over a SQLite file in a worker thread; errors are reported to `onError`,
- * the segment stage's membership changes to `onChanges`.
+ * the segment stage's membership changes to `onChanges`, traits left out at the bound to
+ * `onTraitsDropped`.
  */
 export function startPipelineThread(
   data: PipelineThreadData,
-  handlers: { onError: (error: unknown) => void; onChanges: (changes: readonly unknown[]) => void },
+  handlers: {
+    onError: (error: unknown) => void;
+    onChanges: (changes: readonly unknown[]) => void;
+    onTraitsDropped: (dropped: WorkspaceTraitsDropped) => void;
+  },
 ): PipelineThread {
   const { onError } = handlers;
   const worker = new Worker(WORKER, { workerData: data });
@@ -62,6 +69,7 @@ export function startPipelineThread(
   worker.on('message', (message: FromPipelineThread) => {
     if ('error' in message) onError(new Error(message.error));
     else if ('changes' in message) handlers.onChanges(message.changes);
+    else if ('traitsDropped' in message) handlers.onTraitsDropped(message.traitsDropped);
     else {
       const { requestId, error } = message.evaluated;
       const pending = evaluations.get(requestId);

@@ -34,6 +34,7 @@ const pipeline = new Pipeline(
   engine.segment,
 );
 engine.segment.onChanges((changes) => post({ changes }));
+pipeline.onTraitsDropped((traitsDropped) => post({ traitsDropped }));
 pipeline.start((error) =>
   post({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
 );

@@ -8,7 +8,7 @@ import { lockCheckpoint, readStagePosition, resetCheckpoints } from './checkpoin
 import { partitionCountFor, partitionOfWorkspace } from './pipeline-partitions.js';
 import { type PipelineThread, pipelineThreadAvailable, startPipelineThread } from './pipeline-thread.js';
 import { rebuildProjections } from './rebuild-projections.js';
-import { runUnifyBatch, UNIFY_STAGE, type UnifiedBatch } from './unify-stage.js';
+import { runUnifyBatch, UNIFY_STAGE, type UnifiedBatch, type WorkspaceTraitsDropped } from './unify-stage.js';
 import { unmerge } from './unmerge.js';
 
 export interface PipelineOptions {
@@ -29,6 +29,11 @@ export interface PipelineOptions {
    * time, so several processes run batches at once. Default 1; always 1 on SQLite (one writer).
    */
   readonly partitions?: number | undefined;
+  /**
+   * Distinct traits a profile holds: past it, the names that sort first are kept (see
+   * profiles/traits-projection.ts). Default 1,000.
+   */
+  readonly maxTraitsPerProfile?: number | undefined;
 }
 
 /** A count that moves when the log gets new commits (the event log's group-commit counter). */
@@ -66,6 +71,7 @@ export class Pipeline {
   private thread: PipelineThread | undefined;
   private woken = false;
   private wakeSleeper: (() => void) | undefined;
+  private readonly dropListeners = new Set<(dropped: WorkspaceTraitsDropped) => void>();
 
   constructor(
     private readonly store: Store,
@@ -128,12 +134,28 @@ export class Pipeline {
         {
           onError,
           onChanges: (changes) => this.downstream?.notify(changes),
+          onTraitsDropped: (dropped) => this.reportDropped([dropped]),
         },
       );
       return;
     }
     this.running = true;
     this.loop = this.runLoop(onError);
+  }
+
+  /**
+   * Calls `listener` after each batch that left trait names out of profiles at their bound (in
+   * this thread or the pipeline thread), once per workspace. Returns unsubscribe.
+   */
+  onTraitsDropped(listener: (dropped: WorkspaceTraitsDropped) => void): () => void {
+    this.dropListeners.add(listener);
+    return () => this.dropListeners.delete(listener);
+  }
+
+  private reportDropped(drops: readonly WorkspaceTraitsDropped[]): void {
+    for (const dropped of drops) {
+      for (const listener of this.dropListeners) listener(dropped);
+    }
   }
 
   /** New events are in the log: end the idle wait now rather than at the next check. */
@@ -197,7 +219,8 @@ export class Pipeline {
           const partition = partitionOfWorkspace(input.workspaceId, this.partitions);
           await lockCheckpoint(trx, this.store.kind, UNIFY_STAGE, partition);
         }
-        return unmerge(trx, this.identity, input);
+        const { maxTraitsPerProfile } = this.options;
+        return unmerge(trx, { identity: this.identity, maxTraitsPerProfile }, input);
       }),
     );
   }
@@ -211,17 +234,21 @@ export class Pipeline {
     );
   }
 
-  private runUnify(limit = this.batchSize): Promise<UnifiedBatch | undefined> {
-    return this.exclusive(() =>
+  private async runUnify(limit = this.batchSize): Promise<UnifiedBatch | undefined> {
+    const batch = await this.exclusive(() =>
       writeTransaction(this.store, (trx) =>
         runUnifyBatch(trx, {
           kind: this.store.kind,
           identity: this.identity,
           limit,
           partitions: this.partitions,
+          maxTraitsPerProfile: this.options.maxTraitsPerProfile,
         }),
       ),
     );
+    // Once committed: what the batch dropped is then final.
+    if (batch) this.reportDropped(batch.traitsDropped);
+    return batch;
   }
 
   /** One pipeline write at a time in this process. */

@@ -18,6 +18,7 @@ const peopleCalls = fc
       ids: fc.subarray(['user', 'email', 'anon0', 'anon1', 'anon2'], { minLength: 1 }),
       identify: fc.boolean(),
       plan: fc.constantFrom('free', 'pro', 'team'),
+      more: fc.subarray(['age', 'city', 'zone']),
       second: fc.integer({ min: 0, max: 3 }),
     }),
     { minLength: 1, maxLength: 25 },
@@ -28,7 +29,11 @@ const peopleCalls = fc
       const anonymousId =
         id('anon0') ?? id('anon1') ?? id('anon2') ?? (id('user') ? undefined : `anon0-${spec.person}`);
       const email = id('email') && `p${spec.person}@example.com`;
-      const traits = { ...(email ? { email } : {}), ...(spec.identify ? { plan: spec.plan } : {}) };
+      const traits = {
+        ...(email ? { email } : {}),
+        ...(spec.identify ? { plan: spec.plan } : {}),
+        ...Object.fromEntries(spec.more.map((name) => [name, `${name} ${spec.plan}`])),
+      };
       const context = {
         traits: email ? { email } : {},
         device: id('anon2') ? { id: `dev-${spec.person}` } : undefined,
@@ -67,12 +72,27 @@ async function unify(engine: Engine, calls: Call[], options: { stepwise: boolean
   return profiles.sort();
 }
 
+/** The profiles of `unify`, each with only the `bound` trait names that sort first. */
+function cutTraits(profiles: string[], bound: number): string[] {
+  return profiles
+    .map((profile) => {
+      const { ids, traits } = JSON.parse(profile) as { ids: string[]; traits: [string, unknown][] };
+      return JSON.stringify({ ids, traits: traits.slice(0, bound) });
+    })
+    .sort();
+}
+
 describe.each(ENGINES)('identity and traits do not depend on arrival order on %s', (kind) => {
   let engine: Engine & { dispose(): Promise<void> };
+  let bounded: Engine & { dispose(): Promise<void> };
   beforeAll(async () => {
     engine = await openTestEngine(kind);
+    bounded = await openTestEngine(kind, { pipeline: { maxTraitsPerProfile: 2 } });
   });
-  afterAll(() => engine.dispose());
+  afterAll(async () => {
+    await engine.dispose();
+    await bounded.dispose();
+  });
 
   it('gives the same partition and traits for any delivery order', async () => {
     await fc.assert(
@@ -89,4 +109,25 @@ describe.each(ENGINES)('identity and traits do not depend on arrival order on %s
       { numRuns: kind === 'sqlite' ? 60 : 20 },
     );
   }, 120_000);
+
+  it('keeps, in any delivery order, the trait names that sort first when profiles pass their bound', async () => {
+    let cut = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        peopleCalls.chain((calls) =>
+          fc.tuple(fc.constant(calls), fc.shuffledSubarray(calls, { minLength: calls.length })),
+        ),
+        async ([calls, shuffled]) => {
+          const unboundedProfiles = await unify(engine, calls, { stepwise: false });
+          const expected = cutTraits(unboundedProfiles, 2);
+          if (expected.join() !== unboundedProfiles.join()) cut += 1;
+          expect(await unify(bounded, shuffled, { stepwise: true })).toEqual(expected);
+          expect(await unify(bounded, calls, { stepwise: false })).toEqual(expected);
+        },
+      ),
+      { numRuns: kind === 'sqlite' ? 40 : 15 },
+    );
+    // The bound was reached, not only respected.
+    expect(cut).toBeGreaterThan(5);
+  }, 180_000);
 });

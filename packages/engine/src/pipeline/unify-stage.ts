@@ -13,7 +13,13 @@ import {
   saveGraph,
 } from '../identity/index.js';
 import { entriesByWorkspace, type LogEntry, type LogPosition, readLogAfter } from '../log/index.js';
-import { type GroupWrite, projectCompanies, projectTraits, type TraitWrite } from '../profiles/index.js';
+import {
+  type GroupWrite,
+  projectCompanies,
+  projectTraits,
+  type TraitsDropped,
+  type TraitWrite,
+} from '../profiles/index.js';
 import type { Database, StoreKind } from '../store/index.js';
 import { lockCheckpoint, saveCheckpoint } from './checkpoints.js';
 import { leasePartition, readLeasedWindow } from './partition-lease.js';
@@ -38,6 +44,13 @@ export interface UnifiedBatch {
   readonly profileOf: ReadonlyMap<number, string>;
   /** The merges the batch made: each merged-away profile and the live profile it is now part of. */
   readonly merges: readonly { workspaceId: string; survivorId: string; mergedId: string }[];
+  /** Per workspace, the trait names profiles at their bound left out. */
+  readonly traitsDropped: readonly WorkspaceTraitsDropped[];
+}
+
+/** Trait names a unify batch left out of a workspace's profiles at their bound. */
+export interface WorkspaceTraitsDropped extends TraitsDropped {
+  readonly workspaceId: string;
 }
 
 export interface UnifyBatchOptions {
@@ -46,6 +59,8 @@ export interface UnifyBatchOptions {
   readonly limit: number;
   /** Partitions of the workspaces (PostgreSQL); the batch leases one that no process holds. */
   readonly partitions: number;
+  /** Distinct traits a profile holds (default DEFAULT_MAX_TRAITS_PER_PROFILE). */
+  readonly maxTraitsPerProfile?: number | undefined;
 }
 
 /**
@@ -59,13 +74,9 @@ export async function runUnifyBatch(
 ): Promise<UnifiedBatch | undefined> {
   const read = options.partitions === 1 ? await readNext(db, options) : await readLeased(db, options);
   if (!read) return undefined;
-  const batch: UnifiedBatch & { profileOf: Map<number, string>; merges: UnifiedBatch['merges'][number][] } = {
-    ...read,
-    profileOf: new Map(),
-    merges: [],
-  };
+  const batch: UnifiedBatch & BatchEffects = { ...read, profileOf: new Map(), merges: [], traitsDropped: [] };
   for (const [workspaceId, ofWorkspace] of entriesByWorkspace(read.entries)) {
-    await unifyWorkspace(db, options.identity, workspaceId, ofWorkspace, batch);
+    await unifyWorkspace(db, options, workspaceId, ofWorkspace, batch);
   }
   await saveCheckpoint(db, checkpointName(UNIFY_STAGE, read.partition), read.to);
   return batch;
@@ -97,14 +108,21 @@ async function readLeased(
   return { partition: lease.partition, from: lease.position, ...window };
 }
 
+/** What unifying each workspace adds to the batch. */
+interface BatchEffects {
+  readonly profileOf: Map<number, string>;
+  readonly merges: UnifiedBatch['merges'][number][];
+  readonly traitsDropped: WorkspaceTraitsDropped[];
+}
+
 async function unifyWorkspace(
   db: Kysely<Database>,
-  identity: IdentityService,
+  options: UnifyBatchOptions,
   workspaceId: string,
   entries: LogEntry[],
-  batch: { readonly profileOf: Map<number, string>; readonly merges: UnifiedBatch['merges'][number][] },
+  batch: BatchEffects,
 ) {
-  const rules = await identity.rules(workspaceId, db);
+  const rules = await options.identity.rules(workspaceId, db);
   const found = entries.map((entry) => identifiersOfEvent(entry.event, rules));
   const graph = new IdentityGraph(
     rules,
@@ -145,11 +163,13 @@ async function unifyWorkspace(
   for (const m of graph.merges)
     batch.merges.push({ workspaceId, survivorId: root(m.survivorId), mergedId: m.profileId });
   await saveGraph(db, workspaceId, graph, attributions);
-  await projectTraits(db, workspaceId, {
+  const dropped = await projectTraits(db, workspaceId, {
     writes: traitWrites.map((w) => ({ ...w, profileId: root(w.profileId) })),
     folds: graph.merges,
     root,
+    maxTraits: options.maxTraitsPerProfile,
   });
+  if (dropped.traits > 0) batch.traitsDropped.push({ workspaceId, ...dropped });
   await projectCompanies(db, workspaceId, { groups: groupWrites, folds: graph.merges, root });
   await countRejections(db, workspaceId, rejections);
 }

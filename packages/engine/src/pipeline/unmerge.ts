@@ -11,9 +11,10 @@ import { objectOr } from './payload-fields.js';
  */
 export async function unmerge(
   db: Kysely<Database>,
-  identity: IdentityService,
+  deps: { identity: IdentityService; maxTraitsPerProfile?: number | undefined },
   input: { workspaceId: string; profileId: string; mergeId: string },
 ): Promise<{ survivorId: string; restoredId: string }> {
+  const { identity } = deps;
   const { workspaceId } = input;
   const split = await splitMerge(db, identity, input);
   const rules = await identity.rules(workspaceId, db);
@@ -36,6 +37,7 @@ export async function unmerge(
       })),
       folds: [],
       root,
+      maxTraits: deps.maxTraitsPerProfile,
     });
     const groups = events.flatMap((e) =>
       e.type === 'group' && typeof e.payload.groupId === 'string'

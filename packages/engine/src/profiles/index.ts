@@ -8,4 +8,10 @@ export {
 export { ProfilesService } from './profiles-service.js';
 export { combineTrait, combineTraits, type TraitState, traitOfEvent } from './trait-merge.js';
 export { deleteTraits } from './trait-tables.js';
-export { type ProfileFold, projectTraits, type TraitWrite } from './traits-projection.js';
+export {
+  DEFAULT_MAX_TRAITS_PER_PROFILE,
+  type ProfileFold,
+  projectTraits,
+  type TraitsDropped,
+  type TraitWrite,
+} from './traits-projection.js';

@@ -1,4 +1,4 @@
-import type { Profile, ProfileSummary, TimelineEvent } from '@tandem/contract';
+import { MAX_PAGE_BYTES, type Profile, type ProfileSummary, type TimelineEvent } from '@tandem/contract';
 import { membershipsOf } from '../audiences/index.js';
 import { computedTraitValuesOf } from '../computed-traits/index.js';
 import { AppError } from '../errors/index.js';
@@ -6,14 +6,26 @@ import type { IdentityService } from '../identity/index.js';
 import { eventsBySeq } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import { companiesOf } from './companies.js';
-import { loadTraits } from './trait-tables.js';
+import { summaryTraits } from './summary-traits.js';
+import { traitValuesOf } from './trait-tables.js';
+import { DEFAULT_MAX_TRAITS_PER_PROFILE } from './traits-projection.js';
+
+// Read a page's profiles and events this many at a time, so that a page stops soon after its
+// byte budget: at most one such group is read past it (events are at most 32 KB each).
+const READ_GROUP = 50;
 
 /** Reads of unified profiles: one per person, with traits, identities, companies, timeline. */
 export class ProfilesService {
+  private readonly maxTraits: number;
+
   constructor(
     private readonly store: Store,
     private readonly identity: IdentityService,
-  ) {}
+    /** Traits a profile holds (the pipeline's bound): a profile shows no more. */
+    options: { maxTraitsPerProfile?: number | undefined } = {},
+  ) {
+    this.maxTraits = options.maxTraitsPerProfile ?? DEFAULT_MAX_TRAITS_PER_PROFILE;
+  }
 
   /** A profile; a merged id answers with its survivor. Throws `not_found`. */
   async get(workspaceId: string, profileId: string): Promise<Profile> {
@@ -23,14 +35,31 @@ export class ProfilesService {
   }
 
   private async live(workspaceId: string, liveId: string): Promise<Profile> {
-    const [summary] = await this.summaries(workspaceId, [liveId]);
-    if (!summary) throw new AppError('not_found', `Profile ${liveId} not found`);
-    const [companies, computedTraits, audiences] = await Promise.all([
+    const [row, identities, traits, companies, computedTraits, audiences] = await Promise.all([
+      this.store.db
+        .selectFrom('profiles')
+        .select(['created_at', 'updated_at'])
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', liveId)
+        .executeTakeFirst(),
+      this.identity.identitiesOf(workspaceId, [liveId]),
+      // Within the bound even for a profile stored before it (or under a larger one).
+      traitValuesOf(this.store.db, workspaceId, liveId, this.maxTraits),
       companiesOf(this.store.db, workspaceId, liveId),
       computedTraitValuesOf(this.store, workspaceId, liveId),
       membershipsOf(this.store, workspaceId, liveId),
     ]);
-    return { ...summary, computedTraits, audiences, companies };
+    if (!row) throw new AppError('not_found', `Profile ${liveId} not found`);
+    return {
+      id: liveId,
+      traits,
+      identities: identities.get(liveId) ?? [],
+      computedTraits,
+      audiences,
+      companies,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
   }
 
   /** The profile holding an identifier. Throws `not_found`. */
@@ -47,8 +76,12 @@ export class ProfilesService {
   ) {
     const ids =
       page.q === undefined ? await this.pageOfIds(workspaceId, page) : await this.search(workspaceId, page);
-    const data = await this.summaries(workspaceId, ids.slice(0, page.limit));
-    return { data, nextCursor: ids.length > page.limit ? (data.at(-1)?.id ?? null) : null };
+    const wanted = ids.slice(0, page.limit);
+    const { items: data, complete } = await readWithinBudget(wanted, (group) =>
+      this.summaries(workspaceId, group),
+    );
+    const more = !complete || ids.length > page.limit;
+    return { data, nextCursor: more ? (data.at(-1)?.id ?? null) : null };
   }
 
   /** A profile's events, newest first; the cursor is opaque. */
@@ -65,22 +98,36 @@ export class ProfilesService {
       before,
       limit: page.limit + 1,
     });
-    const shown = seqs.slice(0, page.limit);
+    const wanted = seqs.slice(0, page.limit);
+    const { items, complete } = await readWithinBudget(wanted, (group) =>
+      this.timelineEvents(workspaceId, group),
+    );
+    const last = wanted[items.length - 1];
+    const more = !complete || seqs.length > page.limit;
+    const data = items.map((item) => item.event).filter((event) => event !== undefined);
+    return { data, nextCursor: more && last ? cursorOf(last) : null };
+  }
+
+  /** The timeline items of these positions, in their order (an item without its event is empty). */
+  private async timelineEvents(
+    workspaceId: string,
+    positions: readonly { seq: number }[],
+  ): Promise<{ event: TimelineEvent | undefined }[]> {
     const events = new Map(
       (
         await eventsBySeq(
           this.store.db,
           workspaceId,
-          shown.map((s) => s.seq),
+          positions.map((s) => s.seq),
         )
       ).map((e) => [e.seq, e]),
     );
-    const data = shown.flatMap(({ seq }) => {
+    return positions.map(({ seq }) => {
       const event = events.get(seq);
-      if (!event) return [];
+      if (!event) return { event: undefined };
       const payload = event.payload;
-      return [
-        {
+      return {
+        event: {
           id: event.id,
           type: event.type,
           event: event.event,
@@ -92,11 +139,8 @@ export class ProfilesService {
           messageId: event.messageId,
           sourceId: event.sourceId,
         },
-      ];
+      };
     });
-    const last = shown.at(-1);
-    const nextCursor = seqs.length > page.limit && last ? cursorOf(last) : null;
-    return { data, nextCursor };
   }
 
   private async pageOfIds(workspaceId: string, page: { limit: number; cursor?: string | undefined }) {
@@ -146,17 +190,16 @@ export class ProfilesService {
         .where('profile_id', 'in', profileIds)
         .execute(),
       this.identity.identitiesOf(workspaceId, profileIds),
-      loadTraits(this.store.db, workspaceId, profileIds),
+      summaryTraits(this.store.db, workspaceId, profileIds),
     ]);
     const byId = new Map(rows.map((row) => [row.profile_id, row]));
     return profileIds.flatMap((id) => {
       const row = byId.get(id);
       if (!row) return [];
-      const traitValues = Object.fromEntries([...(traits.get(id) ?? [])].map(([name, t]) => [name, t.value]));
       return [
         {
           id,
-          traits: traitValues,
+          traits: traits.get(id) ?? {},
           identities: identities.get(id) ?? [],
           createdAt: row.created_at,
           updatedAt: row.updated_at,
@@ -164,6 +207,32 @@ export class ProfilesService {
       ];
     });
   }
+}
+
+/**
+ * Reads `keys`' items group by group, in order, and stops after the item that takes the page
+ * past MAX_PAGE_BYTES of JSON: the page then ends early (`complete` false), at that item.
+ */
+async function readWithinBudget<K, T>(
+  keys: readonly K[],
+  read: (group: readonly K[]) => Promise<readonly T[]>,
+): Promise<{ items: T[]; complete: boolean }> {
+  const items: T[] = [];
+  let bytes = 0;
+  for (let start = 0; start < keys.length; start += READ_GROUP) {
+    // SQLite answers synchronously: between groups, the event loop gets a turn.
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    const group = await read(keys.slice(start, start + READ_GROUP));
+    const lastGroup = start + READ_GROUP >= keys.length;
+    for (const [index, item] of group.entries()) {
+      items.push(item);
+      bytes += JSON.stringify(item).length;
+      if (bytes >= MAX_PAGE_BYTES && !(lastGroup && index === group.length - 1)) {
+        return { items, complete: false };
+      }
+    }
+  }
+  return { items, complete: true };
 }
 
 function cursorOf(position: { seq: number; timestamp: string }): string {

@@ -88,3 +88,15 @@ export function deleteTraitsSqlite(
   const remove = prepared(sqlite, 'DELETE FROM profile_traits WHERE workspace_id = ? AND profile_id = ?');
   for (const profileId of profileIds) remove.run(workspaceId, profileId);
 }
+
+export function deleteTraitNamesSqlite(
+  sqlite: BetterSqlite3.Database,
+  workspaceId: string,
+  traits: readonly { profileId: string; name: string }[],
+): void {
+  const remove = prepared(
+    sqlite,
+    'DELETE FROM profile_traits WHERE workspace_id = ? AND profile_id = ? AND name = ?',
+  );
+  for (const { profileId, name } of traits) remove.run(workspaceId, profileId, name);
+}

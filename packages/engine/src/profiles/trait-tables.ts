@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import { type Database, rawSqliteOf, toJson } from '../store/index.js';
-import { deleteTraitsSqlite, loadTraitsSqlite, saveTraitsSqlite } from './sqlite-trait-tables.js';
+import {
+  deleteTraitNamesSqlite,
+  deleteTraitsSqlite,
+  loadTraitsSqlite,
+  saveTraitsSqlite,
+} from './sqlite-trait-tables.js';
 import type { TraitState } from './trait-merge.js';
 
 const CHUNK = 1000;
@@ -89,6 +94,63 @@ export async function deleteTraits(db: Kysely<Database>, workspaceId: string, pr
       .where('profile_id', 'in', profileIds.slice(start, start + CHUNK))
       .execute();
   }
+}
+
+/** Deletes these traits (per profile, per name). */
+export async function deleteTraitNames(
+  db: Kysely<Database>,
+  workspaceId: string,
+  traits: readonly { profileId: string; name: string }[],
+): Promise<void> {
+  if (traits.length === 0) return;
+  const sqlite = rawSqliteOf(db);
+  if (sqlite) return deleteTraitNamesSqlite(sqlite, workspaceId, traits);
+  const byProfile = new Map<string, string[]>();
+  for (const { profileId, name } of traits) {
+    const names = byProfile.get(profileId);
+    if (names) names.push(name);
+    else byProfile.set(profileId, [name]);
+  }
+  for (const [profileId, names] of byProfile) {
+    for (let start = 0; start < names.length; start += CHUNK) {
+      await db
+        .deleteFrom('profile_traits')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', profileId)
+        .where('name', 'in', names.slice(start, start + CHUNK))
+        .execute();
+    }
+  }
+}
+
+/** A profile's trait values, at most `limit` of them (the names that sort first). */
+export async function traitValuesOf(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileId: string,
+  limit: number,
+): Promise<Record<string, unknown>> {
+  const rows = await db
+    .selectFrom('profile_traits')
+    // set_at is not in profile_traits_by_name: without it, SQLite (no statistics) prefers that
+    // covering index, walking every trait of the workspace, to the primary key of one profile.
+    .select(['name', 'value', 'set_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .orderBy('name')
+    .limit(limit)
+    .execute();
+  const traits: Record<string, unknown> = {};
+  // defineProperty: a trait named "__proto__" must stay a plain member.
+  for (const { name, value } of rows) {
+    Object.defineProperty(traits, name, {
+      value: parseJson(value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return traits;
 }
 
 /** Lower-cased text of a scalar, for search by trait value. */

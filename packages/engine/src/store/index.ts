@@ -12,6 +12,7 @@ export {
 export {
   binaryText,
   type JsonValueSql,
+  jsonListSql,
   jsonValueSql,
   textContains,
   textEndsWith,

@@ -55,6 +55,21 @@ export function jsonValueSql(
   };
 }
 
+/**
+ * A list of texts or numbers as a one-column subquery, for `x IN (…)`: the list is bound as one
+ * JSON parameter, so no list is ever too long for the engines' parameter limits.
+ */
+export function jsonListSql(
+  kind: StoreKind,
+  list: { readonly texts: readonly string[] } | { readonly numbers: readonly number[] },
+): RawBuilder<unknown> {
+  const json = JSON.stringify('texts' in list ? list.texts : list.numbers);
+  if (kind === 'sqlite') return sql`(select value from json_each(${json}))`;
+  return 'texts' in list
+    ? sql`(select jsonb_array_elements_text(${json}::jsonb))`
+    : sql`(select jsonb_array_elements_text(${json}::jsonb)::numeric)`;
+}
+
 /** `text` compared by code point, not by the database's locale (PostgreSQL's default collation). */
 export function binaryText(kind: StoreKind, text: RawBuilder<string | null>): RawBuilder<string | null> {
   return kind === 'postgres' ? sql<string | null>`(${text} collate "C")` : text;

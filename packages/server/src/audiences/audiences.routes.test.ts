@@ -142,4 +142,38 @@ describe.each(ENGINES)('the audiences and computed traits API on %s', (kind) => 
       { path: 'rule.any.0.where.0.value', message: 'gte needs a number' },
     ]);
   });
+
+  it('answers 400 naming the limit for a rule nested 2,000 deep or holding 10,000 conditions', async () => {
+    let deep: unknown = { trait: 'plan', op: 'exists' };
+    for (let i = 0; i < 2000; i++) deep = { not: deep };
+    const wide = {
+      any: Array.from({ length: 100 }, () => ({
+        all: Array.from({ length: 100 }, (_, i) => ({ trait: `t${i}`, op: 'in', value: [1, 2] })),
+      })),
+    };
+    const existing = await call('POST', '/api/v1/audiences', {
+      name: 'pro',
+      rule: { trait: 'plan', op: 'eq', value: 'pro' },
+    });
+    const tooDeep = 'Invalid body.rule: rule is nested 2,000 deep; the limit is 10';
+    const tooWide =
+      'Invalid body.rule: rule holds 10,000 conditions (a leaf and each of its where conditions count one); the limit is 200';
+    for (const [rule, message] of [
+      [deep, tooDeep],
+      [wide, tooWide],
+    ] as const) {
+      for (const [method, url, body] of [
+        ['POST', '/api/v1/audiences', { name: 'hostile', rule }],
+        ['POST', '/api/v1/audiences/preview', { rule }],
+        ['PATCH', `/api/v1/audiences/${existing.json().id}`, { rule }],
+      ] as const) {
+        const response = await call(method, url, body);
+        expect(response.statusCode).toBe(400);
+        expect(response.json().error).toMatchObject({ code: 'validation_failed', message });
+      }
+    }
+    const openapi = await server.app.inject({ url: '/api/openapi.json' });
+    expect(openapi.statusCode).toBe(200);
+    expect(openapi.json().components.schemas.AudienceRule.anyOf).toHaveLength(7);
+  });
 });

@@ -165,6 +165,24 @@ describe.each(ENGINES)('the profile API on %s', (kind) => {
     expect((await patch({ defaultCountry: 'DE' }, await server.tokenFor('marketer'))).statusCode).toBe(403);
   });
 
+  it('refuses identity settings whose lists or maps pass their bound, naming it', async () => {
+    const patch = (payload: unknown) =>
+      server.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/identity/settings',
+        headers: server.owner,
+        payload,
+      });
+    const blocked = await patch({ blockedValues: Array.from({ length: 1001 }, (_, i) => `v${i}`) });
+    expect(blocked.statusCode).toBe(400);
+    expect(blocked.json().error.details[0]).toMatchObject({ path: 'body.blockedValues' });
+    const sources = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`src_${i}`, 1]));
+    const priorities = await patch({ sourcePriority: sources });
+    expect(priorities.statusCode).toBe(400);
+    expect(priorities.json().error.message).toBe('Invalid body.sourcePriority: at most 1000 entries');
+    expect((await patch({ blockedValues: ['test'], sourcePriority: { src_1: 2 } })).statusCode).toBe(200);
+  });
+
   it('reports the pipeline lag in the API and in /metrics', async () => {
     const status = (await get('/api/v1/pipeline')).json();
     expect(status.stages).toEqual([

@@ -3,7 +3,7 @@ import { bootstrapIfEmpty, type StoreKind } from '@tandem/engine';
 import { openTestEngine } from '@tandem/engine/testing';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
-import { accessOptionsOf } from '../start-server.js';
+import { accessOptionsOf, writeBoundsOf } from '../start-server.js';
 
 export const TEST_ADMIN_TOKEN = 'tdm_test_owner_token_0123456789';
 export const TEST_WRITE_KEY = 'wk_test_write_key_0123';
@@ -13,8 +13,10 @@ export const TEST_ADMIN_PASSWORD = 'correct horse battery';
 /** A real server (in-process, not listening unless asked) on a fresh bootstrapped store. */
 export async function startTestServer(kind: StoreKind, env: Record<string, string> = {}) {
   const config = loadConfig({ TANDEM_LOG_LEVEL: 'silent', TANDEM_WEB_DIST: '/nonexistent', ...env });
+  const { callLimits, maxTraitsPerProfile } = writeBoundsOf(config);
   const engine = await openTestEngine(kind, {
-    collector: { maxQueuedEvents: config.maxQueuedEvents },
+    collector: { maxQueuedEvents: config.maxQueuedEvents, callLimits },
+    pipeline: { maxTraitsPerProfile },
     access: accessOptionsOf(config),
   });
   const app = await buildApp({ config, engine, logger: false });

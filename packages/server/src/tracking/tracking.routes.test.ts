@@ -206,6 +206,56 @@ describe.each(ENGINES)('the Tracking API on %s', (kind) => {
     expect(await byMessageId('neighbour-1')).toHaveLength(1);
   });
 
+  it('rejects a call over the properties, traits or nesting limit, naming it, and keeps its neighbours', async () => {
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      headers: auth,
+      payload: {
+        batch: [
+          { type: 'track', userId: 'u6', event: 'Wide', properties: keys(1001) },
+          { type: 'identify', userId: 'u6', traits: keys(1001) },
+          { type: 'track', userId: 'u6', event: 'Deep', properties: { deep } },
+          { type: 'track', userId: 'u6', event: 'Small', messageId: 'neighbour-2', properties: keys(1000) },
+        ],
+      },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().rejected).toEqual([
+      {
+        index: 0,
+        code: 'limit_exceeded',
+        message:
+          '`properties` holds 1,001 keys (nested keys count); the limit is 1,000 (TANDEM_MAX_PROPERTIES_PER_EVENT)',
+      },
+      {
+        index: 1,
+        code: 'limit_exceeded',
+        message:
+          '`traits` holds 1,001 keys (nested keys count); the limit is 1,000 (TANDEM_MAX_TRAITS_PER_CALL)',
+      },
+      {
+        index: 2,
+        code: 'limit_exceeded',
+        message:
+          '`properties` nests objects and arrays deeper than the limit of 32 levels (TANDEM_MAX_CALL_DEPTH)',
+      },
+    ]);
+    expect(await byMessageId('neighbour-2')).toHaveLength(1);
+
+    const single = await server.app.inject({
+      method: 'POST',
+      url: '/v1/identify',
+      headers: auth,
+      payload: { userId: 'u6', traits: keys(1001) },
+    });
+    expect(single.statusCode).toBe(400);
+    expect(single.json().error.message).toContain('the limit is 1,000 (TANDEM_MAX_TRAITS_PER_CALL)');
+  });
+
   it('fills context.ip from the connection', async () => {
     await server.app.inject({
       method: 'POST',
