@@ -19,13 +19,32 @@ export function freePort() {
   });
 }
 
+/** The token the benchmarks' servers open /metrics with (TANDEM_METRICS_TOKEN). */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
+/** The Prometheus text of a server started by startServer. */
+export async function scrapeMetrics(url) {
+  const response = await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
+  });
+  if (!response.ok) throw new Error(`/metrics answered ${response.status}: ${await response.text()}`);
+  return response.text();
+}
+
 /** Starts `tandem start` in its own process and waits until /readyz answers 200. */
 export async function startServer(env) {
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS: flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, `${root}packages/server/dist/cli.js`, 'start'], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), TANDEM_LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      TANDEM_LOG_LEVEL: 'warn',
+      TANDEM_METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      ...env,
+    },
     // Its logs (warnings and errors only) go to our stderr, out of the printed figures.
     stdio: ['ignore', 2, 'inherit'],
   });

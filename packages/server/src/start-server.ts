@@ -1,6 +1,7 @@
 import { bootstrapIfEmpty, Engine } from '@tandem/engine';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { startMetricsListener } from './http/metrics-listener.js';
 
 /** Opens storage for a config: PostgreSQL when DATABASE_URL is set, else SQLite in the data dir. */
 export function openEngine(
@@ -26,7 +27,11 @@ export function openEngine(
  * Starts Tandem: migrate, bootstrap an empty store, listen, and shut down gracefully on
  * SIGTERM/SIGINT (stop accepting, finish in-flight requests, flush writes, close storage).
  */
-export async function startServer(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startServer(
+  config: Config,
+): Promise<{ url: string; metricsUrl: string | undefined; stop: () => Promise<void> }> {
+  // Every file the server writes (database, uploads) is its owner's alone.
+  process.umask(0o077);
   const engine = await openEngine(config);
   try {
     // Refuse to start on checkpoints another partition count made that this one cannot take over.
@@ -48,6 +53,10 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   if (bootstrap) printBootstrap(bootstrap);
 
   const address = await app.listen({ port: config.port, host: config.host });
+  const metricsListener = config.metricsListen
+    ? await startMetricsListener(app.metrics, config.metricsListen)
+    : undefined;
+  if (metricsListener) app.log.info(`Metrics served on ${metricsListener.url}`);
   // The pipeline stages (identity and traits, then computed traits and audiences) consume the
   // log in the background; engine.close stops them.
   if (config.runPipeline) {
@@ -62,7 +71,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   const stop = () => {
     stopping ??= (async () => {
       app.log.info('shutting down: no new connections, finishing in-flight requests');
-      await app.close();
+      await Promise.all([app.close(), metricsListener?.close()]);
       await engine.close();
     })();
     return stopping;
@@ -78,7 +87,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
       );
     });
   }
-  return { url: address, stop };
+  return { url: address, metricsUrl: metricsListener?.url, stop };
 }
 
 function printBootstrap(result: NonNullable<Awaited<ReturnType<typeof bootstrapIfEmpty>>>): void {
