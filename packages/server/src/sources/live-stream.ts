@@ -14,6 +14,7 @@ export interface StreamEnd {
 export class LiveStream {
   private ended = false;
   private slow = false;
+  private latestChunkBytes = 0;
   private readonly endListeners = new Set<() => void>();
 
   constructor(
@@ -38,12 +39,14 @@ export class LiveStream {
   }
 
   /**
-   * Writes a chunk, or ends the stream when more than the bound is still waiting for the client
-   * (so at most the bound plus one chunk is ever held for it).
+   * Writes a chunk, or ends the stream when more than the bound written before the latest chunk
+   * is still waiting for the client: a burst (one large chunk after a pause) is given the time
+   * to drain, a client that stopped reading is not. At most the bound and two chunks are held
+   * for it, and chunks are shared by every stream of a source.
    */
   send(chunk: Buffer | string): void {
     if (this.ended) return;
-    if (this.response.writableLength > this.options.bufferBytes) {
+    if (this.response.writableLength - this.latestChunkBytes > this.options.bufferBytes) {
       this.slow = true;
       this.end({
         code: 'overloaded',
@@ -52,6 +55,7 @@ export class LiveStream {
       return;
     }
     this.response.write(chunk);
+    this.latestChunkBytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
   }
 
   /** Ends the response, first telling the client why when a reason is given. */
