@@ -39,12 +39,12 @@ export async function workspaceLag(
     return { stage, checkpointSeq: headSeq, headSeq, lagEvents: 0, lagSeconds: 0 };
   }
   const [counted, oldest] = await Promise.all([
-    sql<{ unread: number }>`SELECT count(*) AS unread FROM (
+    // Source by source: each count is a range of the index, bounded.
+    sql<{ unread: number }>`SELECT (SELECT count(*) FROM (
         SELECT 1 FROM events e
-        WHERE e.workspace_id = ${workspaceId}
-          AND e.source_id IN (SELECT source_id FROM sources WHERE workspace_id = ${workspaceId})
-          AND ${unread}
-        LIMIT ${WORKSPACE_LAG_COUNT_BOUND}) AS bounded`.execute(db),
+        WHERE e.workspace_id = s.workspace_id AND e.source_id = s.source_id AND ${unread}
+        LIMIT ${WORKSPACE_LAG_COUNT_BOUND}) AS bounded) AS unread
+      FROM sources s WHERE s.workspace_id = ${workspaceId}`.execute(db),
     db.selectFrom('events').select('received_at').where('seq', '=', firstUnread).executeTakeFirst(),
   ]);
   const receivedAt = oldest ? Date.parse(oldest.received_at) : options.now;
@@ -52,7 +52,13 @@ export async function workspaceLag(
     stage,
     checkpointSeq: firstUnread - 1,
     headSeq,
-    lagEvents: Math.max(1, Number(counted.rows[0]?.unread ?? 0)),
+    lagEvents: Math.min(
+      WORKSPACE_LAG_COUNT_BOUND,
+      Math.max(
+        1,
+        counted.rows.reduce((sum, row) => sum + Number(row.unread), 0),
+      ),
+    ),
     lagSeconds: Math.max(0, (options.now - receivedAt) / 1000),
   };
 }
