@@ -19,6 +19,18 @@ export function freePort() {
   });
 }
 
+/** The token the benchmarks' servers open /metrics with (TANDEM_METRICS_TOKEN). */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
+/** The Prometheus text of a server started by startServer. */
+export async function scrapeMetrics(url) {
+  const response = await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
+  });
+  if (!response.ok) throw new Error(`/metrics answered ${response.status}: ${await response.text()}`);
+  return response.text();
+}
+
 /**
  * Starts `tandem start` in its own process and waits until /readyz answers 200. `checkoutRoot`
  * runs another (built) checkout's server, to compare releases in one run.
@@ -31,7 +43,14 @@ export async function startServer(env, { root: checkoutRoot = root } = {}) {
     process.execPath,
     [...nodeArgs, `${checkoutRoot}packages/server/dist/cli.js`, 'start'],
     {
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), TANDEM_LOG_LEVEL: 'warn', ...env },
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        TANDEM_LOG_LEVEL: 'warn',
+        TANDEM_METRICS_TOKEN: BENCH_METRICS_TOKEN,
+        ...env,
+      },
       // Its logs (warnings and errors only) go to our stderr, out of the printed figures.
       stdio: ['ignore', 2, 'inherit'],
     },

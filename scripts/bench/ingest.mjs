@@ -11,6 +11,7 @@ import {
   printTable,
   root,
   sampleRss,
+  scrapeMetrics,
   startServer,
 } from './bench-support.mjs';
 import { trackingBodies } from './tracking-bodies.mjs';
@@ -92,7 +93,7 @@ const rss = sampleRss(server.pid);
 
 /** Cumulative bucket counts of the server's latency histogram for one route. */
 async function scrapeHistogram(route) {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const text = await scrapeMetrics(server.url);
   const buckets = new Map();
   const pattern = new RegExp(
     `tandem_http_request_duration_seconds_bucket\\{le="([^"]+)",method="POST",route="${route}"\\} (\\d+)`,

@@ -121,7 +121,11 @@ export type Source = z.infer<typeof SourceSchema>;
 export const CreateSourceSchema = z.object({ name: z.string().trim().min(1).max(200) });
 export const UpdateSourceSchema = z.object({ name: z.string().trim().min(1).max(200) });
 
-export const LoginSchema = z.object({ email: z.string().min(1), password: z.string().min(1) });
+/** Lengths are capped so a login body costs bounded memory (RFC 5321's 254 for an address). */
+export const LoginSchema = z.object({
+  email: z.string().min(1).max(254),
+  password: z.string().min(1).max(256),
+});
 export const SessionInfoSchema = z
   .object({
     user: z.object({ id: z.string(), email: z.string() }),

@@ -15,6 +15,9 @@ import { ProfilesService } from './profiles/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
 
+/** Reads of committed audience events for the source debugger that may run at once. */
+const MAX_DEBUGGER_READS = 4;
+
 export interface EngineOptions extends StoreOptions {
   /** Logins, invitations and their emails. */
   readonly access?: AccessOptions | undefined;
@@ -74,15 +77,22 @@ export class Engine {
     this.segment = new SegmentStage(store, segmentDeps, { ...options.segment, partitions });
     // Audience Entered / Exited events are appended in the segment stage's transaction, not
     // through the collector: hand them to the source debugger's live stream once committed.
+    // At most a few reads in flight: when they fall behind the pipeline, the debugger skips
+    // batches rather than holding an ever longer queue of them in memory.
+    let debuggerReads = 0;
     this.segment.onChanges((changes) => {
-      if (!this.collector.hasSubscribers()) return;
+      if (!this.collector.hasSubscribers() || debuggerReads >= MAX_DEBUGGER_READS) return;
+      debuggerReads += 1;
       events
         .committed(store.db, changes, (sourceId) => this.collector.hasSubscribers(sourceId))
         .then((bySource) => {
           for (const [sourceId, stored] of bySource) this.collector.publishCommitted(sourceId, stored);
         })
         // The debugger is best effort: a failed read never touches the pipeline.
-        .catch(() => undefined);
+        .catch(() => undefined)
+        .finally(() => {
+          debuggerReads -= 1;
+        });
     });
     this.pipeline = new Pipeline(store, this.identity, this.log, options.pipeline, this.segment);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.

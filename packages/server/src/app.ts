@@ -11,6 +11,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import type { Registry } from 'prom-client';
 import { audiencesRoutes } from './audiences/audiences.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { installAuthentication } from './auth/authenticate.js';
@@ -20,12 +22,16 @@ import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.j
 import type { Config } from './config.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
 import { installErrorHandlers } from './http/error-handler.js';
+import { installLiveStreamMetrics } from './http/live-stream-metrics.js';
+import { logOptions } from './http/log-options.js';
 import { installMetrics } from './http/metrics.js';
 import { installPipelineMetrics } from './http/pipeline-metrics.js';
 import type { App } from './http/route-schemas.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
+import { LiveStreams } from './sources/live-streams.js';
 import { sourceDebuggerRoutes } from './sources/source-debugger.routes.js';
 import { sourcesRoutes } from './sources/sources.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
@@ -42,17 +48,21 @@ export interface RouteEntry {
 export interface BuildAppOptions {
   readonly config: Config;
   readonly engine: Engine;
-  /** pino options or false; defaults to JSON logs at the configured level. */
+  /** pino options or false; defaults to JSON logs at the configured level (see log-options.ts). */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Where the default logger writes (default stdout); tests read the lines. */
+  readonly logStream?: DestinationStream | undefined;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
 /** Builds the HTTP server (not listening): Tracking API, admin API, docs, metrics and web UI. */
-export async function buildApp(options: BuildAppOptions): Promise<App & { routeTable: RouteEntry[] }> {
+export async function buildApp(
+  options: BuildAppOptions,
+): Promise<App & { routeTable: RouteEntry[]; metrics: Registry; liveStreams: LiveStreams }> {
   const { config, engine } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: options.logger ?? logOptions(config.logLevel, options.logStream),
     trustProxy: config.trustProxy,
     // Honour a caller's request id so logs join up across services; otherwise make one.
     genReqId: (request) => {
@@ -61,6 +71,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App & { routeT
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...timeoutOptions(config),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -81,6 +92,27 @@ export async function buildApp(options: BuildAppOptions): Promise<App & { routeT
   const metrics = installMetrics(app);
   installPipelineMetrics(metrics, engine);
   installCollectMetrics(metrics, engine);
+  const liveStreams = new LiveStreams(
+    {
+      access: {
+        onRevoked: (listener) => engine.access.onRevoked(listener),
+        authenticateToken: (secret) => engine.access.tokens.authenticate(secret),
+        authenticateSession: (secret) => engine.access.accounts.authenticateSession(secret),
+      },
+      collector: engine.collector,
+    },
+    {
+      limits: {
+        bufferBytes: config.liveStreamBufferBytes,
+        perPrincipal: config.liveStreamsPerPrincipal,
+        perProcess: config.liveStreamsPerProcess,
+      },
+    },
+  );
+  // Live streams never finish on their own: end them when the server shuts down.
+  app.addHook('preClose', async () => liveStreams.close());
+  installLiveStreamMetrics(metrics, liveStreams);
+  await installSecurityHeaders(app);
   await app.register(fastifyCookie);
   installAuthentication(app, engine);
 
@@ -106,22 +138,44 @@ export async function buildApp(options: BuildAppOptions): Promise<App & { routeT
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(opsRoutes, { engine, metrics });
+  await app.register(opsRoutes, { engine, metrics, metricsToken: config.metricsToken });
   await app.register(authRoutes, {
     engine,
-    loginLimiter: new LoginRateLimiter(config.loginAttemptsPerWindow),
-    linkLimiter: new LoginRateLimiter(config.loginAttemptsPerWindow),
+    loginLimiter: new LoginRateLimiter({
+      maxAttempts: config.loginAttemptsPerWindow,
+      maxKeys: config.loginLimiterKeys,
+    }),
+    linkLimiter: new LoginRateLimiter({
+      maxAttempts: config.loginAttemptsPerWindow,
+      maxKeys: config.loginLimiterKeys,
+    }),
     secureCookies: config.secureCookies,
   });
   await app.register(workspacesRoutes, { engine, workspaceCreation: config.workspaceCreation });
   await app.register(sourcesRoutes, { engine });
   await app.register(profilesRoutes, { engine });
-  await app.register(sourceDebuggerRoutes, { engine });
+  await app.register(sourceDebuggerRoutes, { engine, liveStreams });
   await app.register(trackingRoutes, { engine, maxPipelineLag: config.maxPipelineLag });
   await app.register(importsRoutes, { engine });
   await app.register(audiencesRoutes, { engine });
   await app.register(computedTraitsRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
-  return Object.assign(app, { routeTable });
+  return Object.assign(app, { routeTable, metrics, liveStreams });
+}
+
+/**
+ * Slow clients cannot hold sockets: headers and whole requests must arrive in time (408), idle
+ * connections close. Responses are not limited, so live streams stay open.
+ */
+function timeoutOptions(config: Config) {
+  // Node refuses a headers timeout above the request timeout.
+  const headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
+  return {
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionTimeout: config.idleTimeoutMs,
+    // Node checks both timeouts on this period (default 30 s): a few times per headers timeout.
+    http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(30_000, headersTimeout / 4)) },
+  };
 }

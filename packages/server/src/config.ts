@@ -79,6 +79,12 @@ export const SETTINGS = {
     schema: z.coerce.number().int().min(1).default(10),
     description: 'Failed-or-not login attempts allowed per client IP and email per 15 minutes.',
   },
+  loginLimiterKeys: {
+    env: 'TANDEM_LOGIN_RATE_LIMIT_KEYS',
+    schema: z.coerce.number().int().min(100).default(50_000),
+    description:
+      'Client IP + email pairs the login rate limiter remembers at most (the oldest are forgotten).',
+  },
   maxQueuedEvents: {
     env: 'TANDEM_MAX_QUEUED_EVENTS',
     schema: z.coerce.number().int().min(100).default(50_000),
@@ -139,7 +145,62 @@ export const SETTINGS = {
   secureCookies: {
     env: 'TANDEM_SECURE_COOKIES',
     schema: bool.default(false),
-    description: 'Mark the session cookie Secure (set when served over HTTPS).',
+    description:
+      'Always mark the session cookie Secure. It is Secure anyway on requests that arrived over HTTPS (X-Forwarded-Proto counts with TANDEM_TRUST_PROXY).',
+  },
+  headersTimeoutMs: {
+    env: 'TANDEM_HEADERS_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(100).default(20_000),
+    description: 'A request whose headers take longer to arrive is answered 408 and its connection closed.',
+  },
+  requestTimeoutMs: {
+    env: 'TANDEM_REQUEST_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(100).default(300_000),
+    description:
+      'A request (headers and body) that takes longer to arrive is answered 408; raise it for very large imports over slow links. Responses, such as live streams, are not limited.',
+  },
+  keepAliveTimeoutMs: {
+    env: 'TANDEM_KEEP_ALIVE_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(100).default(72_000),
+    description: 'An idle keep-alive connection is closed after this long.',
+  },
+  idleTimeoutMs: {
+    env: 'TANDEM_IDLE_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(1000).default(120_000),
+    description:
+      'A connection with no traffic either way for this long is closed (live streams send a heartbeat every 15 s).',
+  },
+  liveStreamBufferBytes: {
+    env: 'TANDEM_LIVE_STREAM_BUFFER_BYTES',
+    schema: z.coerce.number().int().min(16_384).default(1_048_576),
+    description:
+      'Bytes a source debugger live stream may have waiting for a slow client; past it the stream is ended with an error message.',
+  },
+  liveStreamsPerPrincipal: {
+    env: 'TANDEM_LIVE_STREAMS_PER_PRINCIPAL',
+    schema: z.coerce.number().int().min(1).default(10),
+    description: 'Live streams one API token or UI session may hold open at once (429 past it).',
+  },
+  liveStreamsPerProcess: {
+    env: 'TANDEM_LIVE_STREAMS_MAX',
+    schema: z.coerce.number().int().min(1).default(256),
+    description: 'Live streams this process holds open at once (429 past it).',
+  },
+  metricsToken: {
+    env: 'TANDEM_METRICS_TOKEN',
+    schema: z.string().min(16).optional(),
+    description:
+      'Opens /metrics on the main port to requests with Authorization: Bearer <this token>. Without it (or TANDEM_METRICS_LISTEN), /metrics is closed.',
+    secret: true,
+  },
+  metricsListen: {
+    env: 'TANDEM_METRICS_LISTEN',
+    schema: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+      .optional(),
+    description:
+      'Serves /metrics, without credentials, on a listener of its own at host:port (e.g. 127.0.0.1:9464).',
   },
   publicUrl: {
     env: 'TANDEM_PUBLIC_URL',

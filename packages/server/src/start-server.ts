@@ -1,6 +1,7 @@
 import { type AccessOptions, bootstrapIfEmpty, Engine, smtpMailSender } from '@tandem/engine';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { startMetricsListener } from './http/metrics-listener.js';
 
 /** The bounds on what a write key can store, from the config: the engine's part of its options. */
 export function writeBoundsOf(config: Config) {
@@ -56,7 +57,11 @@ export function accessOptionsOf(config: Config, onMailError?: (error: unknown) =
  * Starts Tandem: migrate, bootstrap an empty store, listen, and shut down gracefully on
  * SIGTERM/SIGINT (stop accepting, finish in-flight requests, flush writes, close storage).
  */
-export async function startServer(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startServer(
+  config: Config,
+): Promise<{ url: string; metricsUrl: string | undefined; stop: () => Promise<void> }> {
+  // Every file the server writes (database, uploads) is its owner's alone.
+  process.umask(0o077);
   let reportMailError = (error: unknown): void => {
     process.stderr.write(`an email could not be sent: ${String(error)}\n`);
   };
@@ -82,6 +87,10 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   if (bootstrap) printBootstrap(bootstrap);
 
   const address = await app.listen({ port: config.port, host: config.host });
+  const metricsListener = config.metricsListen
+    ? await startMetricsListener(app.metrics, config.metricsListen)
+    : undefined;
+  if (metricsListener) app.log.info(`Metrics served on ${metricsListener.url}`);
   // The pipeline stages (identity and traits, then computed traits and audiences) consume the
   // log in the background; engine.close stops them.
   if (config.runPipeline) {
@@ -102,7 +111,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   const stop = () => {
     stopping ??= (async () => {
       app.log.info('shutting down: no new connections, finishing in-flight requests');
-      await app.close();
+      await Promise.all([app.close(), metricsListener?.close()]);
       await engine.close();
     })();
     return stopping;
@@ -118,7 +127,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
       );
     });
   }
-  return { url: address, stop };
+  return { url: address, metricsUrl: metricsListener?.url, stop };
 }
 
 function printBootstrap(result: NonNullable<Awaited<ReturnType<typeof bootstrapIfEmpty>>>): void {

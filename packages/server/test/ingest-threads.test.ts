@@ -8,6 +8,7 @@ import { startTandem } from './support/start-tandem.js';
 
 const WRITE_KEY = 'wk_ingest_threads_key';
 const OWNER = { authorization: 'Bearer tdm_ingest_threads_owner_token' };
+const METRICS_TOKEN = 'ingest-threads-metrics-token';
 const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
 
 // Bodies of 4 KB and more are parsed and validated on ingest threads, which only run from the
@@ -28,6 +29,7 @@ describe('Tracking API bodies prepared on ingest threads', () => {
       TANDEM_MAX_PROPERTIES_PER_EVENT: '50',
       TANDEM_MAX_CALL_DEPTH: '8',
       TANDEM_MAX_TRAITS_PER_PROFILE: '5',
+      TANDEM_METRICS_TOKEN: METRICS_TOKEN,
     }));
     const sources = await (await fetch(`${url}/api/v1/sources`, { headers: OWNER })).json();
     sourceId = sources.data[0].id;
@@ -51,7 +53,9 @@ describe('Tracking API bodies prepared on ingest threads', () => {
     (await (await fetch(`${url}/api/v1/sources/${sourceId}/events?limit=1000`, { headers: OWNER })).json())
       .data as { messageId: string; type: string; payload: Record<string, unknown> }[];
   const preparedOnThreads = async () => {
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     return Number(/tandem_collect_bodies_prepared_total\{on="ingest-thread"\} (\d+)/.exec(metrics)?.[1]);
   };
 

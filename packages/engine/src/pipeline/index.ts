@@ -11,3 +11,4 @@ export {
   workspaceInPartition,
 } from './pipeline-partitions.js';
 export { UNIFY_STAGE, type UnifiedBatch, type WorkspaceTraitsDropped } from './unify-stage.js';
+export { WORKSPACE_LAG_COUNT_BOUND } from './workspace-lag.js';

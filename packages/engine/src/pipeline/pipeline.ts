@@ -10,6 +10,7 @@ import { type PipelineThread, pipelineThreadAvailable, startPipelineThread } fro
 import { rebuildProjections } from './rebuild-projections.js';
 import { runUnifyBatch, UNIFY_STAGE, type UnifiedBatch, type WorkspaceTraitsDropped } from './unify-stage.js';
 import { unmerge } from './unmerge.js';
+import { workspaceLag } from './workspace-lag.js';
 
 export interface PipelineOptions {
   /** Events per transaction. Default 2,000. */
@@ -187,7 +188,10 @@ export class Pipeline {
     await this.turn.catch(() => undefined);
   }
 
-  /** The unify stage's lag; with partitions, that of the partition furthest behind. */
+  /**
+   * The unify stage's lag over the whole log (for operators: metrics, backpressure); with
+   * partitions, that of the partition furthest behind. Tenants get workspaceStatus.
+   */
   async status(): Promise<PipelineStageStatus[]> {
     const position = await readStagePosition(this.store.db, UNIFY_STAGE, this.partitions);
     const [head, oldest] = await Promise.all([
@@ -197,6 +201,22 @@ export class Pipeline {
     const lagSeconds = oldest === null ? 0 : Math.max(0, (this.clock() - Date.parse(oldest)) / 1000);
     const lagEvents = oldest === null ? 0 : Math.max(1, head - position.seq);
     return [{ stage: UNIFY_STAGE, checkpointSeq: position.seq, headSeq: head, lagEvents, lagSeconds }];
+  }
+
+  /**
+   * The unify stage's lag on one workspace's events only (what a tenant may see): its
+   * unconsumed events, counted up to WORKSPACE_LAG_COUNT_BOUND, and their age. `headSeq` is the
+   * workspace's newest event, `checkpointSeq` the seq up to which all its events are consumed.
+   */
+  async workspaceStatus(workspaceId: string): Promise<PipelineStageStatus[]> {
+    const status = await workspaceLag(this.store.db, {
+      kind: this.store.kind,
+      stage: UNIFY_STAGE,
+      partitions: this.partitions,
+      workspaceId,
+      now: this.clock(),
+    });
+    return [status];
   }
 
   /** Empties the projections and replays the whole log into them. */

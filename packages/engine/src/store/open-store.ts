@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -59,9 +59,11 @@ function openSqlite(options: StoreOptions): Store {
   let file = options.sqliteFile;
   if (file === undefined) {
     const dataDir = options.dataDir ?? './data';
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    restrictMode(dataDir, 0o700);
     file = join(dataDir, 'tandem.db');
   }
+  if (file !== ':memory:') restrictDatabaseFiles(file);
   const sqlite = openSqliteConnection(file, options.pageCacheMb);
   // A file store checkpoints from threads of its own (wal-checkpointer.ts).
   const writeTurn =
@@ -125,6 +127,27 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     location: `${safeUrl.toString()}${schema ? ` (schema ${schema})` : ''}`,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * The database holds personal data: only its owner may read it. The file is created 0600 before
+ * SQLite opens it (SQLite gives its -wal and -shm files the database file's mode); files left by
+ * an older version are tightened.
+ */
+function restrictDatabaseFiles(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) restrictMode(path, 0o600);
+  }
+}
+
+function restrictMode(path: string, mode: number): void {
+  try {
+    chmodSync(path, mode);
+  } catch (error) {
+    // A folder the operator chose but does not own (a mount point) keeps its mode.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error; // fs errors carry a code
+  }
 }
 
 /**

@@ -64,7 +64,7 @@ export async function authRoutes(
         path: '/',
         httpOnly: true,
         sameSite: 'lax',
-        secure: options.secureCookies,
+        secure: options.secureCookies || request.protocol === 'https',
         expires: new Date(session.expiresAt),
       });
       return accounts.sessionInfo(principal);

@@ -1,23 +1,53 @@
+import { createHash } from 'node:crypto';
+
+export interface LoginRateLimiterOptions {
+  /** Attempts allowed per key and window. */
+  readonly maxAttempts: number;
+  /** Keys remembered at most; past it the oldest window is forgotten. */
+  readonly maxKeys: number;
+  readonly windowMs?: number | undefined;
+  readonly clock?: (() => number) | undefined;
+}
+
+interface AttemptWindow {
+  startedAt: number;
+  attempts: number;
+}
+
 /**
  * Fixed-window attempt counter for logins, keyed by client IP and email, so one attacker
  * cannot guess passwords quickly and one victim's account cannot be locked from everywhere.
+ * Memory is bounded: keys are kept as fixed-size hashes, and at most `maxKeys` of them.
  */
 export class LoginRateLimiter {
-  private readonly windows = new Map<string, { startedAt: number; attempts: number }>();
+  // Insertion order is window start order (a restarted window is re-inserted): the first key is the oldest.
+  private readonly windows = new Map<string, AttemptWindow>();
+  private readonly maxAttempts: number;
+  private readonly maxKeys: number;
+  private readonly windowMs: number;
+  private readonly clock: () => number;
 
-  constructor(
-    private readonly maxAttempts: number,
-    private readonly windowMs = 15 * 60 * 1000,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  constructor(options: LoginRateLimiterOptions) {
+    this.maxAttempts = options.maxAttempts;
+    this.maxKeys = Math.max(1, options.maxKeys);
+    this.windowMs = options.windowMs ?? 15 * 60 * 1000;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Keys currently remembered (never more than `maxKeys`). */
+  get size(): number {
+    return this.windows.size;
+  }
 
   /** Counts an attempt; returns the seconds to wait when the key is over its limit. */
   attempt(key: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
     const now = this.clock();
-    if (this.windows.size > 10_000) this.evictExpired(now);
-    const window = this.windows.get(key);
+    const hashed = hashOf(key);
+    const window = this.windows.get(hashed);
     if (!window || now - window.startedAt >= this.windowMs) {
-      this.windows.set(key, { startedAt: now, attempts: 1 });
+      this.windows.delete(hashed);
+      this.makeRoom(now);
+      this.windows.set(hashed, { startedAt: now, attempts: 1 });
       return { allowed: true };
     }
     window.attempts += 1;
@@ -27,12 +57,19 @@ export class LoginRateLimiter {
 
   /** A successful login clears the key's failures. */
   reset(key: string): void {
-    this.windows.delete(key);
+    this.windows.delete(hashOf(key));
   }
 
-  private evictExpired(now: number): void {
+  /** Drops expired windows from the oldest end, then the oldest live one if still full. */
+  private makeRoom(now: number): void {
     for (const [key, window] of this.windows) {
-      if (now - window.startedAt >= this.windowMs) this.windows.delete(key);
+      if (this.windows.size < this.maxKeys && now - window.startedAt < this.windowMs) return;
+      this.windows.delete(key);
     }
   }
+}
+
+/** A fixed-size stand-in for a key: an email of any length costs the same few bytes. */
+function hashOf(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, 22);
 }

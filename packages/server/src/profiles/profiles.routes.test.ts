@@ -7,7 +7,7 @@ const writeKey = { authorization: `Basic ${Buffer.from(`${TEST_WRITE_KEY}:`).toS
 describe.each(ENGINES)('the profile API on %s', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    server = await startTestServer(kind, { TANDEM_METRICS_TOKEN: 'metrics-token-0123456789' });
     await track([
       { type: 'page', anonymousId: 'anon-1', name: 'Pricing', timestamp: '2024-05-01T10:00:00.000Z' },
       {
@@ -194,7 +194,10 @@ describe.each(ENGINES)('the profile API on %s', (kind) => {
         lagSeconds: 0,
       },
     ]);
-    const metrics = await server.app.inject({ url: '/metrics' });
+    const metrics = await server.app.inject({
+      url: '/metrics',
+      headers: { authorization: 'Bearer metrics-token-0123456789' },
+    });
     expect(metrics.body).toContain('tandem_pipeline_lag_events{stage="unify"} 0');
   });
 });

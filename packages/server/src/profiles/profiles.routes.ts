@@ -142,8 +142,13 @@ export async function profilesRoutes(app: App, options: { engine: Engine }) {
     '/api/v1/pipeline',
     {
       config: { access: 'sources:read' },
-      schema: { tags, response: { 200: PipelineStatusSchema, ...ERROR_RESPONSES } },
+      schema: {
+        tags,
+        description:
+          "The pipeline's progress on this workspace's events only: `lagEvents` counts its events not yet processed (at most 100,000 are counted), `lagSeconds` is the age of the oldest, `headSeq` is its newest event's seq and `checkpointSeq` the seq up to which all its events are processed.",
+        response: { 200: PipelineStatusSchema, ...ERROR_RESPONSES },
+      },
     },
-    async () => ({ stages: await pipeline.status() }),
+    async (request) => ({ stages: await pipeline.workspaceStatus(workspaceOf(request)) }),
   );
 }

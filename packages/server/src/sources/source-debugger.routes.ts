@@ -3,19 +3,14 @@ import type { Engine } from '@tandem/engine';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema } from '../http/route-schemas.js';
+import { credentialsOf, type LiveStreams } from './live-streams.js';
 
 const RecentQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
-const HEARTBEAT_MS = 15_000;
 
 /** The source debugger: latest events and rejections, counters, and a live stream (SSE). */
-export async function sourceDebuggerRoutes(app: App, options: { engine: Engine }) {
-  const { engine } = options;
+export async function sourceDebuggerRoutes(app: App, options: { engine: Engine; liveStreams: LiveStreams }) {
+  const { engine, liveStreams } = options;
   const tags = ['Sources'];
-  // Live streams never finish on their own: end them when the server shuts down.
-  const openStreams = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const end of openStreams) end();
-  });
 
   app.get(
     '/api/v1/sources/:id/events',
@@ -79,37 +74,35 @@ export async function sourceDebuggerRoutes(app: App, options: { engine: Engine }
       schema: {
         tags,
         summary: 'Server-sent events: `event` and `rejection` messages as they are committed',
+        description:
+          'A client that falls more than TANDEM_LIVE_STREAM_BUFFER_BYTES behind, or whose credentials are revoked or lose the permission, gets a last `error` message ({code, message}) and the stream ends. Open streams are capped per token or session and per process (429).',
         params: IdParamsSchema,
         response: { 200: z.string().describe('text/event-stream'), ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
-      const workspaceId = requirePrincipal(request.principal).workspaceId;
-      const source = await engine.sources.get(workspaceId, request.params.id);
+      const principal = requirePrincipal(request.principal);
+      const source = await engine.sources.get(principal.workspaceId, request.params.id);
+      const credentials = credentialsOf(request);
+      if (!credentials) throw new Error('credentials missing on an authenticated route');
+      liveStreams.assertRoomFor(principal);
       reply.hijack();
-      const stream = reply.raw;
-      stream.writeHead(200, {
+      const response = reply.raw;
+      response.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
       });
-      stream.write(`event: ready\ndata: ${JSON.stringify({ sourceId: source.id })}\n\n`);
-      const unsubscribe = engine.collector.subscribe(source.id, (item) => {
-        const data = item.kind === 'event' ? item.event : item.rejection;
-        stream.write(`event: ${item.kind}\ndata: ${JSON.stringify(data)}\n\n`);
+      response.write(`event: ready\ndata: ${JSON.stringify({ sourceId: source.id })}\n\n`);
+      liveStreams.follow({
+        response,
+        principal,
+        credentials,
+        permission: 'events:read',
+        sourceId: source.id,
       });
-      // Comments keep proxies from closing an idle stream.
-      const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      const end = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        openStreams.delete(end);
-        stream.end();
-      };
-      openStreams.add(end);
-      request.raw.on('close', end);
     },
   );
 }
