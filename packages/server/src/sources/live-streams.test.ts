@@ -236,7 +236,7 @@ describe.each(ENGINES)('source debugger live streams on %s', (kind) => {
     const stream = await follow({ authorization: `Bearer ${token.token}` });
     await stream.readUntil('event: ready');
     // Another process's access service: no revocation is announced in this one.
-    await new AccessService(server.engine.store).revokeToken(server.workspaceId, token.id);
+    await new AccessService(server.engine.store).tokens.revoke(server.workspaceId, token.id);
     expect(server.app.liveStreams.openCount).toBe(1);
     await server.app.liveStreams.recheckAll();
     expect(await stream.readToEnd()).toContain('"code":"unauthorized"');
