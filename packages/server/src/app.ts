@@ -112,7 +112,7 @@ export async function buildApp(
   // Live streams never finish on their own: end them when the server shuts down.
   app.addHook('preClose', async () => liveStreams.close());
   installLiveStreamMetrics(metrics, liveStreams);
-  await installSecurityHeaders(app);
+  installSecurityHeaders(app);
   await app.register(fastifyCookie);
   installAuthentication(app, engine);
 
