@@ -6,7 +6,8 @@
 // in alternating rounds (this machine's speed drifts within minutes), and prints both: the
 // issue's bound is that access checks add at most 5 % to the admin API's p99.
 // BENCH_SECONDS (default 10) is the measured time per round, BENCH_ROUNDS (default 3) the rounds,
-// BENCH_PEOPLE (default 20,000) the people tracked before measuring.
+// BENCH_PEOPLE (default 20,000) the people tracked before measuring, BENCH_CONNECTIONS (default 16)
+// the concurrent readers (1 shows each route's own time).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { ensureBuilt, fmt, printTable, root, startServer } from './bench-support
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 20_000);
-const CONNECTIONS = 16;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const TOKEN = 'tdm_bench_admin_owner_token_0123456789';
 const WRITE_KEY = 'wk_bench_admin_key';
 const baselineRoot = process.env.BENCH_BASELINE_ROOT
@@ -33,11 +34,17 @@ const servers = [];
 for (const target of targets) servers.push({ ...target, ...(await prepare(target.root)) });
 
 const latencies = new Map(servers.map((server) => [server.name, []]));
+// Per route pattern, per server: where a difference comes from.
+const byRoute = new Map();
 const counts = new Map(servers.map((server) => [server.name, { ok: 0, failed: 0, seconds: 0 }]));
 for (let round = 0; round < ROUNDS; round += 1) {
   for (const server of servers) {
     const result = await load(server);
     latencies.get(server.name).push(...result.latencies);
+    for (const [route, values] of result.byRoute) {
+      const key = `${route}|${server.name}`;
+      byRoute.set(key, [...(byRoute.get(key) ?? []), ...values]);
+    }
     const count = counts.get(server.name);
     count.ok += result.ok;
     count.failed += result.failed;
@@ -60,6 +67,18 @@ for (const server of servers) {
   if (count.failed > 0) console.log(`${server.name}: ${count.failed} requests failed`);
 }
 printTable('Admin API reads (sources, people, timelines, audiences, members, tokens)', rows);
+const routeRows = [['route', ...servers.map((server) => `${server.name} p50 / p99 (ms)`)]];
+for (const route of new Set([...byRoute.keys()].map((key) => key.split('|')[0]))) {
+  routeRows.push([
+    route,
+    ...servers.map((server) => {
+      const sorted = (byRoute.get(`${route}|${server.name}`) ?? []).sort((a, b) => a - b);
+      const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+      return `${fmt(at(0.5), 1)} / ${fmt(at(0.99), 1)}`;
+    }),
+  ]);
+}
+printTable('By route', routeRows);
 if (baselineRoot) {
   const added = (p99.get('this checkout') / p99.get('baseline') - 1) * 100;
   console.log(`\np99 added over the baseline: ${fmt(added, 1)} %   (target: <= 5 %)`);
@@ -169,6 +188,7 @@ async function load(server) {
     ][i % 8];
   };
   const latencies = [];
+  const byRoute = new Map();
   let ok = 0;
   let failed = 0;
   let sent = 0;
@@ -181,11 +201,14 @@ async function load(server) {
         const t0 = performance.now();
         const response = await fetch(`${server.url}${path}`, { headers: server.headers });
         await response.arrayBuffer();
-        latencies.push(performance.now() - t0);
+        const took = performance.now() - t0;
+        latencies.push(took);
+        const route = path.replace(/prof_\w+/, ':id').replace(/aud_\w+/, ':id').split('?')[0];
+        byRoute.set(route, [...(byRoute.get(route) ?? []), took]);
         if (response.ok) ok += 1;
         else failed += 1;
       }
     }),
   );
-  return { latencies, ok, failed, seconds: (performance.now() - started) / 1000 };
+  return { latencies, byRoute, ok, failed, seconds: (performance.now() - started) / 1000 };
 }
