@@ -1,7 +1,7 @@
 import { RoleSchema, type SessionInfo, type Workspace } from '@tandem/contract';
 import { AppError } from '../errors/index.js';
 import { newId, newSecret } from '../ids/index.js';
-import { nowIso, type Store } from '../store/index.js';
+import { nowIso, reusableQuery, type Store } from '../store/index.js';
 import { listWorkspacesOfUser, workspaceById } from '../workspaces/index.js';
 import { accountLinks } from './account-links.js';
 import type { AccountMail } from './account-mail-sender.js';
@@ -93,23 +93,7 @@ export class Accounts {
 
   async authenticateSession(secret: string): Promise<SessionPrincipal | undefined> {
     if (secret.length > MAX_CREDENTIAL_LENGTH) return undefined;
-    const row = await this.store.db
-      .selectFrom('sessions')
-      .innerJoin('memberships', (join) =>
-        join
-          .onRef('memberships.workspace_id', '=', 'sessions.workspace_id')
-          .onRef('memberships.user_id', '=', 'sessions.user_id'),
-      )
-      .select([
-        'sessions.session_id',
-        'sessions.user_id',
-        'sessions.workspace_id',
-        'sessions.csrf_token',
-        'sessions.expires_at',
-        'memberships.role',
-      ])
-      .where('sessions.token_hash', '=', hashSecret(secret))
-      .executeTakeFirst();
+    const [row] = await sessionByHash(this.store.db, hashSecret(secret));
     if (!row || Date.parse(row.expires_at) < this.deps.clock()) return undefined;
     return {
       kind: 'session',
@@ -243,3 +227,23 @@ export class Accounts {
 }
 
 const DUMMY_HASH = hashPassword('not-a-real-password');
+
+// Read on every request a UI session makes: compiled once, not built anew each time.
+const sessionByHash = reusableQuery((db, tokenHash: string) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('memberships', (join) =>
+      join
+        .onRef('memberships.workspace_id', '=', 'sessions.workspace_id')
+        .onRef('memberships.user_id', '=', 'sessions.user_id'),
+    )
+    .select([
+      'sessions.session_id',
+      'sessions.user_id',
+      'sessions.workspace_id',
+      'sessions.csrf_token',
+      'sessions.expires_at',
+      'memberships.role',
+    ])
+    .where('sessions.token_hash', '=', tokenHash),
+);

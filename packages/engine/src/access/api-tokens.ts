@@ -1,7 +1,7 @@
 import { type ApiToken, lesserRole, type Role, RoleSchema } from '@tandem/contract';
 import { AppError } from '../errors/index.js';
 import { newId, newSecret } from '../ids/index.js';
-import { nowIso, type Store } from '../store/index.js';
+import { nowIso, reusableQuery, type Store } from '../store/index.js';
 import type { AccessRevocation, Principal } from './principal.js';
 import { hashSecret } from './secret-hash.js';
 
@@ -102,25 +102,7 @@ export class ApiTokens {
   /** The principal behind a bearer token, or undefined when unknown, revoked, expired or orphaned. */
   async authenticate(secret: string): Promise<Principal | undefined> {
     if (secret.length > MAX_CREDENTIAL_LENGTH) return undefined;
-    const row = await this.store.db
-      .selectFrom('api_tokens')
-      .leftJoin('memberships', (join) =>
-        join
-          .onRef('memberships.workspace_id', '=', 'api_tokens.workspace_id')
-          .onRef('memberships.user_id', '=', 'api_tokens.user_id'),
-      )
-      .select([
-        'api_tokens.token_id',
-        'api_tokens.workspace_id',
-        'api_tokens.role',
-        'api_tokens.last_used_at',
-        'api_tokens.user_id',
-        'api_tokens.expires_at',
-        'memberships.role as member_role',
-      ])
-      .where('api_tokens.token_hash', '=', hashSecret(secret))
-      .where('api_tokens.revoked_at', 'is', null)
-      .executeTakeFirst();
+    const [row] = await tokenByHash(this.store.db, hashSecret(secret));
     if (!row) return undefined;
     const now = this.clock();
     if (row.expires_at !== null && Date.parse(row.expires_at) <= now) return undefined;
@@ -149,6 +131,28 @@ export class ApiTokens {
     return user?.email ?? null;
   }
 }
+
+// Read on every request a token makes: compiled once, not built anew each time.
+const tokenByHash = reusableQuery((db, tokenHash: string) =>
+  db
+    .selectFrom('api_tokens')
+    .leftJoin('memberships', (join) =>
+      join
+        .onRef('memberships.workspace_id', '=', 'api_tokens.workspace_id')
+        .onRef('memberships.user_id', '=', 'api_tokens.user_id'),
+    )
+    .select([
+      'api_tokens.token_id',
+      'api_tokens.workspace_id',
+      'api_tokens.role',
+      'api_tokens.last_used_at',
+      'api_tokens.user_id',
+      'api_tokens.expires_at',
+      'memberships.role as member_role',
+    ])
+    .where('api_tokens.token_hash', '=', tokenHash)
+    .where('api_tokens.revoked_at', 'is', null),
+);
 
 function tokenOf(row: {
   token_id: string;

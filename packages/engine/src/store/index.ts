@@ -27,6 +27,7 @@ export {
   type StoreOptions,
 } from './open-store.js';
 export { prepared, rawSqliteOf, writeTransaction } from './raw-sqlite.js';
+export { reusableQuery } from './reusable-query.js';
 export type {
   AudiencesTable,
   ComputedTraitsTable,
