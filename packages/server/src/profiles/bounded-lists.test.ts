@@ -100,6 +100,18 @@ describe.each(ENGINES)('list responses bounded in bytes on %s', (kind) => {
     expect(summary.traits).toMatchObject({ name: 'Hoarder', email: 'h@example.com' });
     expect(summary.traits.a00000).toBe(`${'y'.repeat(200)}…`);
 
+    // Profiles listed after it still show their traits (the read it filled is finished per profile).
+    await track(
+      Array.from({ length: 3 }, (_, i) => ({
+        type: 'identify',
+        userId: `after-hoarder-${i}`,
+        traits: { name: `After ${i}`, plan: 'pro' },
+      })),
+    );
+    const after = (await get('/api/v1/profiles?limit=50')).json().data;
+    expect(after.filter((p: { traits: { plan?: string } }) => p.traits.plan === 'pro')).toHaveLength(3);
+    expect(after.find((p: { id: string }) => p.id === hoarder.id).traits.email).toBe('h@example.com');
+
     // The profile itself shows the traits the pipeline would keep of it: the first 1,000 names.
     let profile = await get(`/api/v1/profiles/${hoarder.id}`);
     expect(
