@@ -203,7 +203,10 @@ async function load(server) {
         await response.arrayBuffer();
         const took = performance.now() - t0;
         latencies.push(took);
-        const route = path.replace(/prof_\w+/, ':id').replace(/aud_\w+/, ':id').split('?')[0];
+        const route = path
+          .replace(/prof_\w+/, ':id')
+          .replace(/aud_\w+/, ':id')
+          .split('?')[0];
         byRoute.set(route, [...(byRoute.get(route) ?? []), took]);
         if (response.ok) ok += 1;
         else failed += 1;

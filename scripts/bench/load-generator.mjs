@@ -5,10 +5,15 @@ import net from 'node:net';
 import { setPriority } from 'node:os';
 import { trackingBodies } from './tracking-bodies.mjs';
 
+// Options: url, writeKey (or writeKeys: connections take them in turn), mode (batch | single),
+// connections, durationSec, overallRate (paced), batchSize, maxRequests (closed loop: stop after
+// that many), shape ({events, users} of tracking-bodies.mjs).
 const options = JSON.parse(process.argv[2]);
-const { url, writeKey, mode, connections, durationSec, overallRate, batchSize = 100 } = options;
-const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
-const bodies = trackingBodies(`${process.pid}-${Date.now().toString(36)}`, batchSize);
+const { url, mode, connections, durationSec, overallRate, batchSize = 100 } = options;
+const writeKeys = options.writeKeys ?? [options.writeKey];
+const auths = writeKeys.map((key) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`);
+let nextAuth = 0;
+const bodies = trackingBodies(`${process.pid}-${Date.now().toString(36)}`, batchSize, options.shape);
 const body = mode === 'batch' ? bodies.batch : bodies.single;
 
 const path = mode === 'batch' ? '/v1/batch' : '/v1/track';
@@ -36,16 +41,27 @@ async function closedLoop() {
       }),
     ),
   );
-  const sendNext = (connection) => connection.send(performance.now(), requestBytes(target, body()));
+  let sent = 0;
+  let finished;
+  const allSent = new Promise((resolve) => {
+    finished = resolve;
+  });
+  const sendNext = (connection) => {
+    sent += 1;
+    connection.send(performance.now(), requestBytes(target, body(), connection.auth));
+  };
   function onResponse(connection, status) {
     latencies.push(performance.now() - connection.startedAt);
     if (status >= 200 && status < 300) ok += 1;
     else non2xx += 1;
-    if (running) sendNext(connection);
-    else connection.idle = true;
+    if (running && !(options.maxRequests <= sent)) sendNext(connection);
+    else {
+      connection.idle = true;
+      if (sockets.every((each) => each.idle)) finished();
+    }
   }
   for (const connection of sockets) sendNext(connection);
-  await new Promise((resolve) => setTimeout(resolve, durationSec * 1000));
+  await (options.maxRequests ? allSent : new Promise((resolve) => setTimeout(resolve, durationSec * 1000)));
   running = false;
   const seconds = (performance.now() - startedAt) / 1000;
   // Answers still in flight are awaited (so the server is quiet for the next run) but not counted.
@@ -106,13 +122,14 @@ async function paced() {
   // sockets) at thousands of requests a second lags by tens of ms, which read as the server's.
   const warmUpMs = 1000;
   const send = (dueAt, measured) => {
-    const bytes = requestBytes(target, body());
+    const bytes = requestBytes(target, body(), auths[sentTotal++ % auths.length]);
     const connection = idle.pop();
     if (connection) connection.send(dueAt, bytes, measured);
     else waiting.push([dueAt, bytes, measured]);
   };
   const startedAt = performance.now();
   let sent = 0;
+  let sentTotal = 0;
   let measuring = false;
   while (performance.now() - startedAt < warmUpMs + durationSec * 1000) {
     const due = Math.floor(((performance.now() - startedAt) / 1000) * overallRate);
@@ -145,7 +162,7 @@ async function paced() {
 }
 
 /** A whole request as bytes, ready to write. */
-function requestBytes(target, payload) {
+function requestBytes(target, payload, auth) {
   return Buffer.from(
     `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nAuthorization: ${auth}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`,
@@ -176,6 +193,8 @@ function openConnection(target, onResponse, onError) {
     const connection = {
       startedAt: 0,
       measured: true,
+      // Each connection writes to one source: with several write keys, connections take them in turn.
+      auth: auths[nextAuth++ % auths.length],
       send(startedAt, bytes, measured = true) {
         connection.startedAt = startedAt;
         connection.measured = measured;
