@@ -1,36 +1,19 @@
 import type { Invitation } from '@tandem/contract';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useCurrentSession } from '../auth/use-session';
-import { ConfirmActionButton } from '../shared/confirm-action-button';
+import { ConfirmedMutationButton } from '../shared/confirmed-mutation-button';
 import { invitationsApi, invitationsQueryKey } from './settings-api';
 
+/** Withdrawing ends the invitation's link, so it asks first. */
 export function WithdrawInvitationButton({ invitation }: { invitation: Invitation }) {
   const session = useCurrentSession();
-  const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
-  const withdraw = useMutation({
-    mutationFn: invitationsApi.withdraw,
-    onSuccess: async () => {
-      setConfirming(false);
-      await queryClient.invalidateQueries({ queryKey: invitationsQueryKey(session.workspace.id) });
-    },
-  });
-
   return (
-    <ConfirmActionButton
+    <ConfirmedMutationButton
       label="Withdraw"
       ariaLabel={`Withdraw the invitation of ${invitation.email}`}
       question={`Withdraw the invitation of ${invitation.email}? Its link stops working.`}
       confirmLabel="Confirm withdraw"
-      opened={confirming}
-      onOpenedChange={(opened) => {
-        setConfirming(opened);
-        if (!opened) withdraw.reset();
-      }}
-      pending={withdraw.isPending}
-      error={withdraw.error}
-      onConfirm={() => withdraw.mutate(invitation.id)}
+      run={() => invitationsApi.withdraw(invitation.id)}
+      invalidates={invitationsQueryKey(session.workspace.id)}
     />
   );
 }
