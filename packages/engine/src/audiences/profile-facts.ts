@@ -39,7 +39,9 @@ export async function loadProfileFacts(
     const [traits, computed, members] = await Promise.all([
       db
         .selectFrom('profile_traits')
-        .select(['profile_id', 'name', 'value'])
+        // set_at is not in profile_traits_by_name: without it, SQLite (no statistics) prefers that
+        // covering index and scans every trait of the workspace instead of these profiles' keys.
+        .select(['profile_id', 'name', 'value', 'set_at'])
         .where('workspace_id', '=', workspaceId)
         .where('profile_id', 'in', chunk)
         .execute(),
@@ -63,10 +65,11 @@ export async function loadProfileFacts(
     if (eventNames.length === 0) continue;
     if (!reads.properties) {
       // No condition looks inside the events: identity's table alone, no payload to read and parse.
+      // Answered from the index by profile and name (0008), a few rows a profile.
       const { rows } = await sql<{ profile_id: string; event: string; timestamp: string }>`
         select profile_id, event, timestamp from profile_events
         where workspace_id = ${workspaceId} and profile_id in (${sql.join(chunk)})
-          and coalesce(event, '') in (${sql.join(eventNames)})`.execute(db);
+          and event in (${sql.join(eventNames)})`.execute(db);
       for (const row of rows)
         facts
           .get(row.profile_id)
