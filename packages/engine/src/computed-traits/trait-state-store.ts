@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { chunksOf } from '../identity/index.js';
-import type { Database } from '../store/index.js';
+import { type Database, prepared, rawSqliteOf } from '../store/index.js';
 import type { TraitDefinition } from './computed-trait-rows.js';
 import { addEvent, emptyValueOf, prune, type TraitState, traitValueOf } from './trait-buckets.js';
 
@@ -24,7 +24,11 @@ export async function foldEvents(
 ): Promise<Set<string>> {
   const { definition, now } = options;
   const byProfile = new Map<string, ProfiledEvent[]>();
-  for (const e of options.events) byProfile.set(e.profileId, [...(byProfile.get(e.profileId) ?? []), e]);
+  for (const e of options.events) {
+    const ofProfile = byProfile.get(e.profileId);
+    if (ofProfile) ofProfile.push(e);
+    else byProfile.set(e.profileId, [e]);
+  }
   const changed = new Set<string>();
   for (const chunk of chunksOf([...byProfile.keys()])) {
     const stored = options.fresh ? [] : await loadStates(db, workspaceId, definition.id, chunk);
@@ -91,7 +95,29 @@ function rowOf(
   };
 }
 
-async function loadStates(db: Kysely<Database>, workspaceId: string, traitId: string, profileIds: string[]) {
+type StoredState = { profile_id: string; state: string; value: string };
+
+async function loadStates(
+  db: Kysely<Database>,
+  workspaceId: string,
+  traitId: string,
+  profileIds: string[],
+): Promise<StoredState[]> {
+  const sqlite = rawSqliteOf(db);
+  if (sqlite) {
+    // The pipeline's batches on SQLite: a prepared point read per profile by primary key.
+    const byKey = prepared(
+      sqlite,
+      'SELECT profile_id, state, value FROM computed_trait_values WHERE workspace_id = ? AND trait_id = ? AND profile_id = ?',
+    );
+    const rows: StoredState[] = [];
+    for (const profileId of profileIds) {
+      // A row of this shape, as selected.
+      const row = byKey.get(workspaceId, traitId, profileId) as StoredState | undefined;
+      if (row) rows.push(row);
+    }
+    return rows;
+  }
   return db
     .selectFrom('computed_trait_values')
     .select(['profile_id', 'state', 'value'])
@@ -102,6 +128,19 @@ async function loadStates(db: Kysely<Database>, workspaceId: string, traitId: st
 }
 
 async function saveStates(db: Kysely<Database>, rows: ReturnType<typeof rowOf>[]) {
+  const sqlite = rawSqliteOf(db);
+  if (sqlite) {
+    // A prepared upsert per row: no multi-row statement to build and compile per batch.
+    const upsert = prepared(
+      sqlite,
+      `INSERT INTO computed_trait_values (workspace_id, trait_id, profile_id, state, value, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, trait_id, profile_id) DO UPDATE SET
+         state = excluded.state, value = excluded.value, expires_at = excluded.expires_at`,
+    );
+    for (const r of rows)
+      upsert.run(r.workspace_id, r.trait_id, r.profile_id, r.state, r.value, r.expires_at);
+    return;
+  }
   for (const chunk of chunksOf(rows, 500)) {
     await db
       .insertInto('computed_trait_values')
