@@ -1,6 +1,7 @@
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   openSync,
   readSync,
   realpathSync,
@@ -8,6 +9,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
+import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Result } from '../errors/index.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -137,6 +139,8 @@ export async function restoreStoreFile(options: {
     problem('in_use', `${target} is open by a running Tandem (server or command): stop it, then restore`);
   if (isStoreFileInUse(target)) return inUse();
 
+  // A fresh machine's data folder may not exist yet; it is its owner's alone, as openStore makes it.
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   const restoring = `${target}.restoring-${process.pid}`;
   try {
     await copyConsistently(from, restoring);

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { backupStoreFile, restoreStoreFile, sqliteStorePath } from '@tandem/engine';
 import type { Config } from '../config.js';
@@ -16,7 +15,6 @@ export async function backupStore(config: Config, to: string): Promise<string> {
 /** `tandem restore --from FILE`: replaces the stopped embedded store with a backup, migrated to this release. */
 export async function restoreStore(config: Config, from: string): Promise<string> {
   refuseOnPostgres(config, 'restore');
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const target = sqliteStorePath(config.dataDir);
   const restored = await restoreStoreFile({ from: resolve(from), target: resolve(target) });
   if (!restored.ok) throw new Error(restored.error.message);
