@@ -34,7 +34,8 @@ describe('tandem backup and restore on embedded storage', () => {
   let sent = 0;
   /** Sends a batch of tracked events; resolves with their message ids once acknowledged. */
   async function sendBatch(url: string, size: number): Promise<string[]> {
-    const ids = Array.from({ length: size }, () => `m-${(sent += 1)}`);
+    const ids = Array.from({ length: size }, (_, i) => `m-${sent + i + 1}`);
+    sent += size;
     const response = await fetch(`${url}/v1/batch`, {
       method: 'POST',
       headers: {
