@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { type Engine, inspectStoreFile, restoreStoreFile, sqliteStorePath } from '@tandem/engine';
+import { type Engine, pendingMigrations, restoreStoreFile, sqliteStorePath } from '@tandem/engine';
+import { ENGINES } from '@tandem/engine/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -28,20 +31,27 @@ interface Expected {
 }
 
 const FIXTURES = new URL('./fixtures/stores/', import.meta.url).pathname;
-const versions = readdirSync(FIXTURES)
-  .filter((name) => name.endsWith('.sqlite.gz'))
-  .map((name) => name.slice(0, -'.sqlite.gz'.length));
+const STORE_FILES = { sqlite: '.sqlite.gz', postgres: '.postgres.sql.gz' } as const;
+const fixtures = readdirSync(FIXTURES).flatMap((name) =>
+  ENGINES.flatMap((kind) =>
+    name.endsWith(STORE_FILES[kind]) ? [{ kind, version: name.slice(0, -STORE_FILES[kind].length) }] : [],
+  ),
+);
 
-it('has a fixture of this release', () => {
+it('has fixtures of this release on both engines', () => {
   const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  expect(versions).toContain(version);
+  for (const kind of ['sqlite', 'postgres'] as const) {
+    expect(readdirSync(FIXTURES)).toContain(`${version}${STORE_FILES[kind]}`);
+  }
 });
 
 // Every store an earlier release wrote must open, migrate and answer as it did then.
-describe.each(versions)('the store written by release %s', (version) => {
-  const expected = JSON.parse(readFileSync(join(FIXTURES, `${version}.expected.json`), 'utf8')) as Expected;
+describe.each(fixtures)('the $kind store written by release $version', ({ kind, version }) => {
+  const expected = JSON.parse(
+    readFileSync(join(FIXTURES, `${version}.${kind}.expected.json`), 'utf8'),
+  ) as Expected;
   const parent = mkdtempSync(join(tmpdir(), `tandem-upgrade-${version}-`));
-  const dataDir = join(parent, 'data');
+  let store: { env: Record<string, string>; dispose: () => Promise<void> };
   let engine: Engine;
   let app: Awaited<ReturnType<typeof buildApp>>;
   const get = async <T>(url: string): Promise<T> => {
@@ -63,28 +73,21 @@ describe.each(versions)('the store written by release %s', (version) => {
       .sort();
 
   beforeAll(async () => {
-    const file = join(parent, `${version}.sqlite`);
-    writeFileSync(file, gunzipSync(readFileSync(join(FIXTURES, `${version}.sqlite.gz`))));
-    // An old store comes back the way an operator brings it back: restored, then migrated on open.
-    const restored = await restoreStoreFile({ from: file, target: sqliteStorePath(dataDir) });
-    expect(restored.ok).toBe(true);
-    const config = loadConfig({
-      TANDEM_DATA_DIR: dataDir,
-      TANDEM_LOG_LEVEL: 'silent',
-      TANDEM_WEB_DIST: '/nonexistent',
-    });
+    const dump = gunzipSync(readFileSync(join(FIXTURES, `${version}${STORE_FILES[kind]}`)));
+    store = kind === 'sqlite' ? await restoreSqlite(dump, parent) : await loadPostgres(dump);
+    const config = loadConfig({ ...store.env, TANDEM_LOG_LEVEL: 'silent', TANDEM_WEB_DIST: '/nonexistent' });
     engine = await openEngine(config);
     app = await buildApp({ config, engine, logger: false });
   });
   afterAll(async () => {
     await app?.close();
     await engine?.close();
+    await store?.dispose();
     rmSync(parent, { recursive: true, force: true });
   });
 
-  it('is migrated to this release', () => {
-    const inspected = inspectStoreFile(sqliteStorePath(dataDir));
-    expect(inspected.ok && inspected.value.pending).toEqual([]);
+  it('is migrated to this release', async () => {
+    expect(await pendingMigrations(engine.store)).toEqual([]);
   });
 
   it('reads back its profiles, their traits, computed traits, audiences, companies and events', async () => {
@@ -158,3 +161,38 @@ describe.each(versions)('the store written by release %s', (version) => {
     expect(after.computedTraits.orders).toBe(Number(before.computedTraits.orders) + 1);
   });
 });
+
+/** An old store comes back the way an operator brings it back: `restore` (which migrates it). */
+async function restoreSqlite(file: Buffer, parent: string) {
+  const dataDir = join(parent, 'data');
+  writeFileSync(join(parent, 'fixture.db'), file);
+  const restored = await restoreStoreFile({
+    from: join(parent, 'fixture.db'),
+    target: sqliteStorePath(dataDir),
+  });
+  expect(restored.ok).toBe(true);
+  return { env: { TANDEM_DATA_DIR: dataDir }, dispose: async () => {} };
+}
+
+/** A plain pg_dump loaded into a database of its own (the dump names the public schema). */
+async function loadPostgres(dump: Buffer) {
+  const serverUrl = process.env.TANDEM_TEST_DATABASE_URL as string; // ENGINES holds postgres only when set
+  const database = `tandem_upgrade_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const onServer = async (work: (client: pg.Client) => Promise<unknown>, url = serverUrl) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  await onServer((client) => client.query(`CREATE DATABASE ${database}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  await onServer((client) => client.query(dump.toString('utf8')), url.toString());
+  return {
+    env: { DATABASE_URL: url.toString() },
+    dispose: () => onServer((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)),
+  };
+}
