@@ -89,6 +89,8 @@ describe('backing up and restoring a SQLite store file', () => {
     writeFileSync(join(dir, 'taken.db'), 'keep me');
     const overwrite = await backupStoreFile(join(dir, 'tandem.db'), join(dir, 'taken.db'));
     expect(overwrite.ok || overwrite.error.kind).toBe('exists');
+    const nowhere = await backupStoreFile(join(dir, 'tandem.db'), join(dir, 'no-such-folder', 'copy.db'));
+    expect(nowhere.ok || nowhere.error.kind).toBe('missing');
 
     writeFileSync(join(dir, 'notes.txt'), 'not a database at all, but long enough to have a header');
     const other = new BetterSqlite3(join(dir, 'other.db'));

@@ -106,6 +106,8 @@ export async function backupStoreFile(
   const checked = inspectStoreFile(source);
   if (!checked.ok) return checked;
   if (existsSync(destination)) return problem('exists', `${destination} already exists`);
+  if (!existsSync(dirname(destination)))
+    return problem('missing', `the folder of ${destination} does not exist`);
   const started = performance.now();
   const partial = `${destination}.partial-${process.pid}`;
   try {
