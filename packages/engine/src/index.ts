@@ -67,13 +67,22 @@ export {
 export { ProfilesService } from './profiles/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {
+  type BackupReport,
+  backupStoreFile,
+  inspectStoreFile,
   isPostgresUrl,
+  isStoreFileInUse,
   isStoreReady,
   migrate,
   openStore,
   pendingMigrations,
+  type RestoreReport,
+  restoreStoreFile,
   type Store,
+  type StoreFileInfo,
+  type StoreFileProblem,
   type StoreKind,
   type StoreOptions,
+  sqliteStorePath,
 } from './store/index.js';
 export { createWorkspace, listWorkspacesOfUser, oldestWorkspace, workspaceById } from './workspaces/index.js';

@@ -10,6 +10,7 @@ import {
 } from '@tandem/engine';
 import { Command, InvalidArgumentError } from 'commander';
 import { importFile } from './cli/import-command.js';
+import { backupStore, restoreStore } from './cli/store-file-commands.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { sendDemo } from './demo/demo-command.js';
 import { openEngine, startServer } from './start-server.js';
@@ -55,6 +56,26 @@ program
         `Rebuilt profiles from ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
       );
     });
+  });
+
+program
+  .command('backup')
+  .description(
+    'Write a consistent copy of the embedded store to a file, also while a server runs on it (PostgreSQL: use pg_dump).',
+  )
+  .requiredOption('--to <file>', 'the backup file to create (never overwritten)')
+  .action(async (options: { to: string }) => {
+    console.log(await backupStore(config(), options.to));
+  });
+
+program
+  .command('restore')
+  .description(
+    'Replace the embedded store with a backup (the server must be stopped); an older store is migrated, the replaced one kept beside it.',
+  )
+  .requiredOption('--from <file>', 'a backup, or the store file of this or an older release')
+  .action(async (options: { from: string }) => {
+    console.log(await restoreStore(config(), options.from));
   });
 
 const user = program.command('user').description('Manage users.');

@@ -25,6 +25,7 @@ export {
   openStore,
   type Store,
   type StoreOptions,
+  sqliteStorePath,
 } from './open-store.js';
 export { prepared, rawSqliteOf, writeTransaction } from './raw-sqlite.js';
 export { reusableQuery } from './reusable-query.js';
@@ -36,4 +37,14 @@ export type {
   ImportsTable,
   RejectionsTable,
 } from './schema.js';
+export {
+  type BackupReport,
+  backupStoreFile,
+  inspectStoreFile,
+  isStoreFileInUse,
+  type RestoreReport,
+  restoreStoreFile,
+  type StoreFileInfo,
+  type StoreFileProblem,
+} from './store-file.js';
 export { WriteTurn } from './write-turn.js';

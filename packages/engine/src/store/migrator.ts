@@ -2,8 +2,17 @@ import { type Kysely, type Migration as KyselyMigration, Migrator, sql } from 'k
 import { MIGRATIONS } from './migrations/index.js';
 import type { Store } from './open-store.js';
 
-/** Applies every pending migration, in order. Returns the names it applied. */
+/**
+ * Applies every pending migration, in order. Returns the names it applied. Refuses a store that a
+ * newer release migrated: its schema is ahead of this code, and migrations never go down.
+ */
 export async function migrate(store: Store): Promise<string[]> {
+  const newer = await unknownMigrations(store);
+  if (newer.length > 0) {
+    throw new Error(
+      `This store was migrated by a newer Tandem release (${newer.join(', ')}): run that release, or restore a backup taken before the upgrade`,
+    );
+  }
   const { error, results } = await migratorFor(store).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -23,6 +32,23 @@ export async function isStoreReady(store: Store): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Migrations the store has applied that this code does not know. */
+async function unknownMigrations(store: Store): Promise<string[]> {
+  const table =
+    store.kind === 'sqlite'
+      ? sql<{
+          present: number;
+        }>`select count(*) as present from sqlite_schema where type = 'table' and name = 'tandem_migrations'`
+      : sql<{
+          present: number;
+        }>`select count(*)::int as present from (select to_regclass('tandem_migrations') as t) r where t is not null`;
+  const [found] = (await table.execute(store.db)).rows;
+  if (!found?.present) return [];
+  const applied = await sql<{ name: string }>`select name from tandem_migrations`.execute(store.db);
+  const known = new Set(MIGRATIONS.map((migration) => migration.name));
+  return applied.rows.map((row) => row.name).filter((name) => !known.has(name));
 }
 
 function migratorFor(store: Store): Migrator {

@@ -49,6 +49,11 @@ export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//.test(url);
 }
 
+/** The embedded store's file in a data folder (what `openStore` opens without `sqliteFile`). */
+export function sqliteStorePath(dataDir: string): string {
+  return join(dataDir, 'tandem.db');
+}
+
 export async function openStore(options: StoreOptions): Promise<Store> {
   return isPostgresUrl(options.databaseUrl)
     ? openPostgres(options.databaseUrl, options)
@@ -61,7 +66,7 @@ function openSqlite(options: StoreOptions): Store {
     const dataDir = options.dataDir ?? './data';
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     restrictMode(dataDir, 0o700);
-    file = join(dataDir, 'tandem.db');
+    file = sqliteStorePath(dataDir);
   }
   if (file !== ':memory:') restrictDatabaseFiles(file);
   const sqlite = openSqliteConnection(file, options.pageCacheMb);

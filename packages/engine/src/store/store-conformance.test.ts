@@ -23,6 +23,14 @@ describe.each(ENGINES)('storage conformance on %s', (kind) => {
     expect(await isStoreReady(store)).toBe(true);
   });
 
+  it('refuses a store that a newer release migrated, naming its migrations', async () => {
+    const { store } = await engine();
+    await sql`insert into tandem_migrations (name, timestamp) values ('9999-from-the-future', '2030-01-01')`.execute(
+      store.db,
+    );
+    await expect(migrate(store)).rejects.toThrow(/newer Tandem release \(9999-from-the-future\)/);
+  });
+
   it('round-trips JSON documents and reads members with the dialect helper', async () => {
     const { store } = await engine();
     const payload = { traits: { plan: 'pro', seats: 3 }, tags: ['a', 'é'] };
