@@ -1,7 +1,6 @@
 export type { TraitDefinition } from './computed-trait-rows.js';
 export {
   ComputedTraitsService,
-  computedTraitValuesOf,
   propertiesOf,
   SEGMENT_STAGE,
 } from './computed-traits-service.js';

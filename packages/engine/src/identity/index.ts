@@ -18,4 +18,5 @@ export {
   repointProfile,
   saveGraph,
 } from './identity-tables.js';
+export { eventsOfProfiles } from './profile-events.js';
 export { type SplitProfiles, splitMerge } from './split-merge.js';
