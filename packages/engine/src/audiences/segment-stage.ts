@@ -2,6 +2,8 @@ import type { StoredEvent } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import {
   type ComputedTraitsService,
+  forgetAllValues,
+  forgetProfiles,
   type ProfiledEvent,
   propertiesOf,
   refreshExpired,
@@ -107,7 +109,7 @@ export class SegmentStage implements PipelineStage {
    * so the replay appends Audience Entered / Exited only for real changes.
    */
   async reset(db: Kysely<Database>): Promise<void> {
-    await db.deleteFrom('computed_trait_values').execute();
+    await forgetAllValues(db);
     await db.deleteFrom('audience_rechecks').execute();
     await resetCheckpoints(db, SEGMENT_STAGE);
   }
@@ -411,13 +413,13 @@ async function retireMerged(db: Kysely<Database>, workspaceId: string, profileId
       .where('profile_id', 'in', chunk)
       .where('exited_at', 'is', null)
       .execute();
-    for (const table of ['audience_rechecks', 'computed_trait_values'] as const)
-      await db
-        .deleteFrom(table)
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', 'in', chunk)
-        .execute();
+    await db
+      .deleteFrom('audience_rechecks')
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', chunk)
+      .execute();
   }
+  await forgetProfiles(db, workspaceId, profileIds);
 }
 
 const NOTHING_READ: SegmentRead = { entries: [], to: undefined, passed: 0 };

@@ -5,4 +5,4 @@ export {
   SEGMENT_STAGE,
 } from './computed-traits-service.js';
 export { emptyValueOf } from './trait-buckets.js';
-export { type ProfiledEvent, refreshExpired } from './trait-state-store.js';
+export { forgetAllValues, forgetProfiles, type ProfiledEvent, refreshExpired } from './trait-state-store.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { IdentityService } from '../identity/index.js';
+import { type IdentityService, resetIdentityGraph } from '../identity/index.js';
 import {
   adoptLayout,
   type PipelineStage,
@@ -7,8 +7,8 @@ import {
   resetCheckpoints,
   type StageBatch,
 } from '../pipeline-runtime/index.js';
+import { resetProfileProjections } from '../profiles/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
-import { rebuildProjections } from './rebuild-projections.js';
 import { rederiveUnified } from './unify-rederive.js';
 import { runUnifyBatch, UNIFY_STAGE, type UnifiedBatch, type WorkspaceTraitsDropped } from './unify-stage.js';
 
@@ -59,7 +59,8 @@ export class UnifyStage implements PipelineStage {
   }
 
   async reset(db: Kysely<Database>): Promise<void> {
-    await rebuildProjections(db);
+    await resetIdentityGraph(db);
+    await resetProfileProjections(db);
     await resetCheckpoints(db, UNIFY_STAGE);
   }
 
