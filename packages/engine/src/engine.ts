@@ -2,6 +2,7 @@ import { type AccessOptions, AccessService } from './access/index.js';
 import {
   AudienceEvents,
   AudiencesService,
+  membershipsOf,
   SegmentStage,
   type SegmentStageOptions,
 } from './audiences/index.js';
@@ -10,7 +11,14 @@ import { ComputedTraitsService } from './computed-traits/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { EventLog } from './log/index.js';
-import { Pipeline, type PipelineOptions, partitionCountFor } from './pipeline/index.js';
+import {
+  Pipeline,
+  type PipelineOptions,
+  type PipelineStages,
+  UNIFY_STAGE,
+  UnifyStage,
+} from './pipeline/index.js';
+import { partitionCountFor } from './pipeline-runtime/index.js';
 import { ProfilesService } from './profiles/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
@@ -51,8 +59,12 @@ export class Engine {
   readonly computedTraits: ComputedTraitsService;
   /** Audiences (definitions, preview, members). */
   readonly audiences: AudiencesService;
+  /** The first stage: identity, traits, companies. */
+  readonly unify: UnifyStage;
   /** The stage after unify (run by the pipeline): computed traits, real-time audiences, window re-checks. */
   readonly segment: SegmentStage;
+  /** The pipeline's stages, in order. */
+  readonly stages: PipelineStages;
 
   private constructor(
     readonly store: Store,
@@ -65,6 +77,10 @@ export class Engine {
     this.identity = new IdentityService(store);
     this.profiles = new ProfilesService(store, this.identity, {
       maxTraitsPerProfile: options.pipeline?.maxTraitsPerProfile,
+      sections: {
+        computedTraitsOf: (workspaceId, profileId) => this.computedTraits.valuesOf(workspaceId, profileId),
+        audiencesOf: (workspaceId, profileId) => membershipsOf(store, workspaceId, profileId),
+      },
     });
     this.imports = new ImportsService(store, this.collector);
     const clock = options.segment?.clock ?? Date.now;
@@ -74,7 +90,11 @@ export class Engine {
     const events = new AudienceEvents({ sources: this.sources, identity: this.identity });
     this.audiences = new AudiencesService(store, { computedTraits: this.computedTraits, events, clock });
     const segmentDeps = { computedTraits: this.computedTraits, audiences: this.audiences, events, clock };
-    this.segment = new SegmentStage(store, segmentDeps, { ...options.segment, partitions });
+    this.segment = new SegmentStage(store, segmentDeps, {
+      ...options.segment,
+      partitions,
+      feeder: UNIFY_STAGE,
+    });
     // Audience Entered / Exited events are appended in the segment stage's transaction, not
     // through the collector: hand them to the source debugger's live stream once committed.
     // At most a few reads in flight: when they fall behind the pipeline, the debugger skips
@@ -94,7 +114,13 @@ export class Engine {
           debuggerReads -= 1;
         });
     });
-    this.pipeline = new Pipeline(store, this.identity, this.log, options.pipeline, this.segment);
+    this.unify = new UnifyStage(store, this.identity, {
+      batchSize: options.pipeline?.batchSize,
+      partitions,
+      maxTraitsPerProfile: options.pipeline?.maxTraitsPerProfile,
+    });
+    this.stages = { unify: this.unify, after: [this.segment] };
+    this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
     // A full evaluation's SQL runs where the pipeline runs: in its thread, off the event loop.

@@ -58,12 +58,18 @@ export {
 export { EventLog, type EventLogOptions } from './log/index.js';
 export { type MailMessage, type MailSender, smtpMailSender } from './mail/index.js';
 export {
-  PartitionLayoutError,
   Pipeline,
   type PipelineOptions,
   UNIFY_STAGE,
   type WorkspaceTraitsDropped,
 } from './pipeline/index.js';
+export {
+  PartitionLayoutError,
+  type PipelineStage,
+  type ProfiledBatch,
+  type Rederivation,
+  type StageBatch,
+} from './pipeline-runtime/index.js';
 export { ProfilesService } from './profiles/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {

@@ -49,9 +49,8 @@ program
   .action(async () => {
     await withEngine(async (engine) => {
       const started = Date.now();
+      // Every stage empties what it derived, then the log is replayed through all of them.
       const events = await engine.pipeline.rebuild();
-      await engine.segment.reset();
-      await engine.segment.catchUp();
       console.log(
         `Rebuilt profiles from ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
       );

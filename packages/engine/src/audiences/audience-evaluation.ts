@@ -1,8 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { conditionSql, isoAt } from '../conditions/index.js';
 import { type Database, jsonValueSql, type StoreKind } from '../store/index.js';
 import type { RuleNode } from './compiled-rule.js';
-import { isoAt } from './condition-match.js';
-import { conditionSql } from './condition-sql.js';
 import type { MembershipChange } from './membership-changes.js';
 import { recordChanges, saveRechecks } from './membership-changes.js';
 import { eventReadsOf, loadProfileFacts } from './profile-facts.js';

@@ -87,6 +87,36 @@ export class AudienceEvents {
     return bySource;
   }
 
+  /**
+   * Of these ended memberships, those whose end the log never announced (no Audience Exited
+   * event): ended quietly, as a merged-away profile's are.
+   */
+  async unannounced(
+    db: Kysely<Database>,
+    workspaceId: string,
+    ended: readonly { audienceId: string; profileId: string; exitedAt: string }[],
+  ): Promise<{ audienceId: string; profileId: string }[]> {
+    if (ended.length === 0) return [];
+    const row = await db
+      .selectFrom('audience_settings')
+      .select('source_id')
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    const messageIds = ended.map((e) => exitMessageId(e.audienceId, e.profileId, e.exitedAt));
+    const announced = new Set<string>();
+    for (const chunk of row ? chunksOf(messageIds) : []) {
+      const rows = await db
+        .selectFrom('events')
+        .select('message_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('source_id', '=', row?.source_id ?? '')
+        .where('message_id', 'in', chunk)
+        .execute();
+      for (const { message_id } of rows) announced.add(message_id);
+    }
+    return ended.filter((_, i) => !announced.has(messageIds[i] ?? ''));
+  }
+
   private async sourceOf(db: Kysely<Database>, workspaceId: string): Promise<string> {
     const row = await db
       .selectFrom('audience_settings')
@@ -109,7 +139,13 @@ export class AudienceEvents {
 
 /** Deterministic: replaying a change never stores a second event. */
 function messageIdOf(c: MembershipChange): string {
-  return `${c.entered ? 'enter' : 'exit'}-${c.audienceId}-${c.profileId}-${c.at}`;
+  return c.entered
+    ? `enter-${c.audienceId}-${c.profileId}-${c.at}`
+    : exitMessageId(c.audienceId, c.profileId, c.at);
+}
+
+function exitMessageId(audienceId: string, profileId: string, at: string): string {
+  return `exit-${audienceId}-${profileId}-${at}`;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

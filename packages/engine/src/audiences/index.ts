@@ -1,6 +1,6 @@
 export { AudienceEvents } from './audience-events.js';
 export { AudiencesService, membershipsOf } from './audiences-service.js';
-export { type Condition, compileRule, type RuleNode, type RuleScope } from './compiled-rule.js';
+export { compileRule, type RuleNode, type RuleScope } from './compiled-rule.js';
 export type { MembershipChange } from './membership-changes.js';
 export { type ProfileFacts, ruleHolds } from './rule-evaluator.js';
 export { profilesMeeting } from './rule-query.js';

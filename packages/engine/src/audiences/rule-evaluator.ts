@@ -1,6 +1,6 @@
 import type { CountCondition } from '@tandem/contract';
+import { conditionExpiresAt, conditionHolds, isoAt } from '../conditions/index.js';
 import type { RuleNode } from './compiled-rule.js';
-import { conditionExpiresAt, conditionHolds, isoAt } from './condition-match.js';
 
 /** One event of a profile, as event conditions see it. */
 export interface ProfileEvent {

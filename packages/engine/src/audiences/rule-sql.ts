@@ -1,8 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
+import { type Condition, conditionHolds, conditionSql, isoAt } from '../conditions/index.js';
 import { jsonValueSql, type StoreKind } from '../store/index.js';
-import type { Condition, RuleNode } from './compiled-rule.js';
-import { conditionHolds, isoAt } from './condition-match.js';
-import { conditionSql } from './condition-sql.js';
+import type { RuleNode } from './compiled-rule.js';
 import { countHolds } from './rule-evaluator.js';
 
 interface RuleSqlContext {

@@ -2,6 +2,8 @@ import type { StoredEvent } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import {
   type ComputedTraitsService,
+  forgetAllValues,
+  forgetProfiles,
   type ProfiledEvent,
   propertiesOf,
   refreshExpired,
@@ -16,32 +18,40 @@ import {
   readLogAfter,
 } from '../log/index.js';
 import {
+  type AfterCommit,
   adoptLayout,
+  checkpointName,
   leasePartition,
   lockCheckpoint,
   type PartitionLease,
   type PipelinePartition,
+  type PipelineStage,
+  type ProfiledBatch,
+  partitionOfWorkspace,
+  type Rederivation,
   readCheckpoint,
   readLeasedWindow,
   resetCheckpoints,
   SINGLE_PARTITION,
+  type StageBatch,
   saveCheckpoint,
-  UNIFY_STAGE,
-  type UnifiedBatch,
   workspaceInPartition,
-} from '../pipeline/index.js';
+} from '../pipeline-runtime/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { evaluateProfiles } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
 import type { AudiencesService } from './audiences-service.js';
 import type { MembershipChange } from './membership-changes.js';
 import { eventReadsOf } from './profile-facts.js';
+import { rederiveSegment } from './segment-rederive.js';
 
 export interface SegmentStageOptions {
   readonly batchSize?: number | undefined;
   readonly clock?: (() => number) | undefined;
   /** The pipeline's partition count (PostgreSQL): partition p of this stage follows unify's p. */
   readonly partitions?: number | undefined;
+  /** The stage it follows (unify): it reads only events that one has passed, partition by partition. */
+  readonly feeder: string;
 }
 
 /** The events a batch takes: up to `to`, which it has `passed` (other partitions' included). */
@@ -57,7 +67,8 @@ interface SegmentRead {
  * against every audience in memory, and on each turn re-checks what time alone changes (expired
  * trait buckets, due window edges).
  */
-export class SegmentStage {
+export class SegmentStage implements PipelineStage {
+  readonly name = SEGMENT_STAGE;
   private turn: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(changes: readonly MembershipChange[]) => void>();
 
@@ -69,7 +80,7 @@ export class SegmentStage {
       events: AudienceEvents;
       clock: () => number;
     },
-    private readonly options: SegmentStageOptions = {},
+    private readonly options: SegmentStageOptions,
   ) {}
 
   /** Called with each batch of membership changes once recorded (benchmarks, tests). */
@@ -78,33 +89,38 @@ export class SegmentStage {
     return () => this.listeners.delete(listener);
   }
 
+  processBatch(handOff?: ProfiledBatch): Promise<StageBatch> {
+    return this.runBatch(handOff).then((consumed) => ({ consumed }));
+  }
+
   /**
    * One batch of unified events, then the due re-checks; resolves to the events consumed.
    * `handOff`: the unify batch the pipeline just ran, used when it is exactly what comes next.
    */
-  runBatch(handOff?: UnifiedBatch): Promise<number> {
+  runBatch(handOff?: ProfiledBatch): Promise<number> {
     const result = this.turn.catch(() => undefined).then(() => this.batch(handOff));
     this.turn = result;
     return result;
   }
 
   /**
-   * After a rebuild of the profiles: recompute computed traits from the log and re-evaluate
-   * audiences. Memberships are kept (profile ids survive a rebuild), so only real changes are
-   * appended to the log as Audience Entered / Exited.
+   * In the caller's transaction, before a replay of the log: computed traits go (recomputed by
+   * the replay) and the stage restarts. Memberships are kept (profile ids survive a rebuild),
+   * so the replay appends Audience Entered / Exited only for real changes.
    */
-  async reset(): Promise<void> {
-    const result = this.turn
-      .catch(() => undefined)
-      .then(() =>
-        this.store.db.transaction().execute(async (trx) => {
-          await trx.deleteFrom('computed_trait_values').execute();
-          await trx.deleteFrom('audience_rechecks').execute();
-          await resetCheckpoints(trx, SEGMENT_STAGE);
-        }),
-      );
-    this.turn = result.then(() => 0);
-    await result;
+  async reset(db: Kysely<Database>): Promise<void> {
+    await forgetAllValues(db);
+    await db.deleteFrom('audience_rechecks').execute();
+    await resetCheckpoints(db, SEGMENT_STAGE);
+  }
+
+  /** In the caller's transaction: computed traits and memberships of these profiles, derived again. */
+  async rederive(db: Kysely<Database>, change: Rederivation): Promise<AfterCommit | undefined> {
+    const partition = partitionOfWorkspace(change.workspaceId, this.options.partitions ?? 1);
+    const checkpoint = await readCheckpoint(db, checkpointName(SEGMENT_STAGE, partition));
+    const now = this.deps.clock();
+    const changes = await rederiveSegment(db, this.deps, { change, checkpoint, now });
+    return changes.length > 0 ? () => this.notify(changes) : undefined;
   }
 
   /** Runs until every event unify has passed is consumed and nothing is due. */
@@ -120,11 +136,12 @@ export class SegmentStage {
   }
 
   /** Hands listeners changes recorded elsewhere (by the pipeline thread, on SQLite files). */
-  notify(changes: readonly MembershipChange[]): void {
-    for (const listener of this.listeners) listener(changes);
+  notify(changes: readonly unknown[]): void {
+    // What this stage recorded, in this thread or the pipeline thread (structured clones).
+    for (const listener of this.listeners) listener(changes as readonly MembershipChange[]);
   }
 
-  private async batch(handOff: UnifiedBatch | undefined): Promise<number> {
+  private async batch(handOff: ProfiledBatch | undefined): Promise<number> {
     const count = this.options.partitions ?? 1;
     if (count === 1) return (await this.batchOf(handOff, (trx) => this.lockSingle(trx))).consumed;
     // Partitions: the hand-off's first, else the free one furthest behind unify; one with nothing
@@ -136,7 +153,7 @@ export class SegmentStage {
         leasePartition(trx, {
           stage: SEGMENT_STAGE,
           count,
-          feeder: UNIFY_STAGE,
+          feeder: this.options.feeder,
           skip: tried,
           prefer: handOff?.partition.index,
         });
@@ -149,12 +166,12 @@ export class SegmentStage {
   /** One partition: the checkpoint row locked (PostgreSQL processes take turns), unify's read. */
   private async lockSingle(trx: Kysely<Database>): Promise<PartitionLease> {
     const position = await lockCheckpoint(trx, this.store.kind, SEGMENT_STAGE);
-    const upTo = await readCheckpoint(trx, UNIFY_STAGE);
+    const upTo = await readCheckpoint(trx, this.options.feeder);
     return { partition: SINGLE_PARTITION, checkpoint: SEGMENT_STAGE, position, upTo };
   }
 
   private async batchOf(
-    handOff: UnifiedBatch | undefined,
+    handOff: ProfiledBatch | undefined,
     leaseOf: (trx: Kysely<Database>) => Promise<PartitionLease | undefined>,
   ): Promise<{ consumed: number; partition: PipelinePartition | undefined }> {
     const now = this.deps.clock();
@@ -222,7 +239,7 @@ export class SegmentStage {
     workspaceId: string,
     events: readonly StoredEvent[],
     checkpoint: LogPosition,
-    unified: UnifiedBatch | undefined,
+    unified: ProfiledBatch | undefined,
   ): Promise<Set<string>> {
     const touched = new Set<string>();
     // A workspace without computed traits or audiences has nothing to keep here: skip its
@@ -333,7 +350,7 @@ async function profilesOfEvents(db: Kysely<Database>, workspaceId: string, seqs:
 }
 
 /** The merges of one workspace in a unify batch. */
-function mergesAmong(merges: UnifiedBatch['merges'], workspaceId: string) {
+function mergesAmong(merges: ProfiledBatch['merges'], workspaceId: string) {
   const ofWorkspace = merges.filter((m) => m.workspaceId === workspaceId);
   return {
     survivors: [...new Set(ofWorkspace.map((m) => m.survivorId))],
@@ -396,13 +413,13 @@ async function retireMerged(db: Kysely<Database>, workspaceId: string, profileId
       .where('profile_id', 'in', chunk)
       .where('exited_at', 'is', null)
       .execute();
-    for (const table of ['audience_rechecks', 'computed_trait_values'] as const)
-      await db
-        .deleteFrom(table)
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', 'in', chunk)
-        .execute();
+    await db
+      .deleteFrom('audience_rechecks')
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', chunk)
+      .execute();
   }
+  await forgetProfiles(db, workspaceId, profileIds);
 }
 
 const NOTHING_READ: SegmentRead = { entries: [], to: undefined, passed: 0 };

@@ -1,8 +1,6 @@
 import type { ComputedTrait, CreateComputedTrait } from '@tandem/contract';
 import type { Selectable } from 'kysely';
-import { type Condition, compileWhere } from '../audiences/compiled-rule.js';
-import { conditionHolds } from '../audiences/condition-match.js';
-import { durationMs } from '../audiences/duration.js';
+import { type Condition, compileWhere, conditionHolds, durationMs } from '../conditions/index.js';
 import type { ComputedTraitsTable } from '../store/index.js';
 import type { BucketSpec } from './trait-buckets.js';
 

@@ -1,11 +1,11 @@
 import type { ComputedTrait, CreateComputedTrait, ErrorDetail, UpdateComputedTrait } from '@tandem/contract';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { compileWhere } from '../audiences/compiled-rule.js';
+import { compileWhere } from '../conditions/index.js';
 import { AppError, type Result } from '../errors/index.js';
 import { chunksOf } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { LOG_START, type LogPosition } from '../log/index.js';
-import { checkpointName, partitionOfWorkspace } from '../pipeline/index.js';
+import { checkpointName, partitionOfWorkspace } from '../pipeline-runtime/index.js';
 import { type Database, fromJson, nowIso, type Store } from '../store/index.js';
 import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from './computed-trait-rows.js';
 import { emptyValueOf } from './trait-buckets.js';
@@ -279,9 +279,4 @@ export function propertiesOf(payload: Record<string, unknown>): Record<string, u
   return typeof properties === 'object' && properties !== null && !Array.isArray(properties)
     ? (properties as Record<string, unknown>)
     : {};
-}
-
-/** A profile's computed traits by name, for the profile body. */
-export function computedTraitValuesOf(store: Store, workspaceId: string, profileId: string) {
-  return new ComputedTraitsService(store).valuesOf(workspaceId, profileId);
 }

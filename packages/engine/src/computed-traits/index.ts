@@ -1,9 +1,8 @@
 export type { TraitDefinition } from './computed-trait-rows.js';
 export {
   ComputedTraitsService,
-  computedTraitValuesOf,
   propertiesOf,
   SEGMENT_STAGE,
 } from './computed-traits-service.js';
 export { emptyValueOf } from './trait-buckets.js';
-export { type ProfiledEvent, refreshExpired } from './trait-state-store.js';
+export { forgetAllValues, forgetProfiles, type ProfiledEvent, refreshExpired } from './trait-state-store.js';

@@ -155,3 +155,23 @@ async function saveStates(db: Kysely<Database>, rows: ReturnType<typeof rowOf>[]
       .execute();
   }
 }
+
+/** Drops every computed value of these profiles (merged away: no one now). */
+export async function forgetProfiles(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileIds: readonly string[],
+) {
+  for (const chunk of chunksOf(profileIds)) {
+    await db
+      .deleteFrom('computed_trait_values')
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', chunk)
+      .execute();
+  }
+}
+
+/** Drops every computed value of every workspace, before a replay of the log recomputes them. */
+export async function forgetAllValues(db: Kysely<Database>): Promise<void> {
+  await db.deleteFrom('computed_trait_values').execute();
+}

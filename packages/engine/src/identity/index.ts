@@ -6,6 +6,7 @@ export {
   normalizeIdentifier,
 } from './identifiers-of-event.js';
 export { IdentityGraph, identifierKey, type MergeDecision, type Separation } from './identity-graph.js';
+export { resetIdentityGraph } from './identity-reset.js';
 export { compileRules, DEFAULT_IDENTITY_SETTINGS, type IdentityRules } from './identity-rules.js';
 export { IdentityService } from './identity-service.js';
 export {
@@ -18,4 +19,5 @@ export {
   repointProfile,
   saveGraph,
 } from './identity-tables.js';
+export { eventsOfProfiles } from './profile-events.js';
 export { type SplitProfiles, splitMerge } from './split-merge.js';

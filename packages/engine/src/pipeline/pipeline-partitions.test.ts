@@ -2,10 +2,13 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine.js';
+import {
+  PartitionLayoutError,
+  partitionOfWorkspace,
+  workspaceInPartition,
+} from '../pipeline-runtime/index.js';
 import { ENGINES, isolatedStoreOptions } from '../testing/index.js';
 import { createWorkspace } from '../workspaces/index.js';
-import { PartitionLayoutError } from './checkpoint-layout.js';
-import { partitionOfWorkspace, workspaceInPartition } from './pipeline-partitions.js';
 
 // Partitions exist on PostgreSQL only (SQLite has one writer and always runs one partition).
 const POSTGRES = ENGINES.includes('postgres');

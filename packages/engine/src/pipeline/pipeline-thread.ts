@@ -31,7 +31,7 @@ export interface EvaluationRequest {
 export type ToPipelineThread = 'wake' | 'stop' | { readonly evaluate: EvaluationRequest };
 export type FromPipelineThread =
   | { readonly error: string }
-  | { readonly changes: readonly unknown[] }
+  | { readonly stage: string; readonly changes: readonly unknown[] }
   | { readonly traitsDropped: WorkspaceTraitsDropped }
   | { readonly evaluated: { readonly requestId: number; readonly error?: string } };
 
@@ -44,14 +44,14 @@ export function pipelineThreadAvailable(): boolean {
 
 /**
  * Runs the pipeline over a SQLite file in a worker thread; errors are reported to `onError`,
- * the segment stage's membership changes to `onChanges`, traits left out at the bound to
+ * a stage's changes (the segment stage's memberships) to `onChanges`, traits left out at the bound to
  * `onTraitsDropped`.
  */
 export function startPipelineThread(
   data: PipelineThreadData,
   handlers: {
     onError: (error: unknown) => void;
-    onChanges: (changes: readonly unknown[]) => void;
+    onChanges: (stage: string, changes: readonly unknown[]) => void;
     onTraitsDropped: (dropped: WorkspaceTraitsDropped) => void;
   },
 ): PipelineThread {
@@ -68,7 +68,7 @@ export function startPipelineThread(
   let nextRequestId = 1;
   worker.on('message', (message: FromPipelineThread) => {
     if ('error' in message) onError(new Error(message.error));
-    else if ('changes' in message) handlers.onChanges(message.changes);
+    else if ('changes' in message) handlers.onChanges(message.stage, message.changes);
     else if ('traitsDropped' in message) handlers.onTraitsDropped(message.traitsDropped);
     else {
       const { requestId, error } = message.evaluated;

@@ -26,14 +26,8 @@ const commits = {
   },
 };
 const post = (message: FromPipelineThread) => parentPort?.postMessage(message);
-const pipeline = new Pipeline(
-  engine.store,
-  engine.identity,
-  commits,
-  { ...data.options, thread: 'off' },
-  engine.segment,
-);
-engine.segment.onChanges((changes) => post({ changes }));
+const pipeline = new Pipeline(engine.store, commits, engine.stages, { ...data.options, thread: 'off' });
+engine.segment.onChanges((changes) => post({ stage: engine.segment.name, changes }));
 pipeline.onTraitsDropped((traitsDropped) => post({ traitsDropped }));
 pipeline.start((error) =>
   post({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),

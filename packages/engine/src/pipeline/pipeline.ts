@@ -1,16 +1,22 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { PipelineStageStatus } from '@tandem/contract';
-import type { IdentityService } from '../identity/index.js';
-import { hasUnreadUpTo, logHeadSeq, oldestUnreadReceivedAt } from '../log/index.js';
-import { type Store, writeTransaction } from '../store/index.js';
-import { adoptLayout } from './checkpoint-layout.js';
-import { lockCheckpoint, readStagePosition, resetCheckpoints } from './checkpoints.js';
-import { partitionCountFor, partitionOfWorkspace } from './pipeline-partitions.js';
+import { splitMerge } from '../identity/index.js';
+import { hasUnreadUpTo, logHeadSeq } from '../log/index.js';
+import {
+  type AfterCommit,
+  lockCheckpoint,
+  type PipelineStage,
+  type ProfiledBatch,
+  partitionCountFor,
+  partitionOfWorkspace,
+  readStagePosition,
+  stagesLag,
+  workspaceLag,
+} from '../pipeline-runtime/index.js';
+import type { Store } from '../store/index.js';
 import { type PipelineThread, pipelineThreadAvailable, startPipelineThread } from './pipeline-thread.js';
-import { rebuildProjections } from './rebuild-projections.js';
-import { runUnifyBatch, UNIFY_STAGE, type UnifiedBatch, type WorkspaceTraitsDropped } from './unify-stage.js';
-import { unmerge } from './unmerge.js';
-import { workspaceLag } from './workspace-lag.js';
+import type { UnifyStage } from './unify.js';
+import type { WorkspaceTraitsDropped } from './unify-stage.js';
 
 export interface PipelineOptions {
   /** Events per transaction. Default 2,000. */
@@ -42,28 +48,23 @@ export interface CommitCounter {
   readonly transactionsCommitted: number;
 }
 
-/** The stage run after unify in the same loop: computed traits and audiences (audiences/). */
-export interface DownstreamStage {
-  /**
-   * One batch of unified events plus what time alone changed; resolves to the work done.
-   * `handOff`: the unify batch just run, for the stage to use instead of reading the log again.
-   */
-  runBatch(handOff?: UnifiedBatch): Promise<number>;
-  /** Lays out the stage's checkpoints for the partition count, or refuses (see adoptLayout). */
-  prepare(): Promise<void>;
-  /** Replays to this process's listeners the changes the pipeline thread recorded. */
-  notify(changes: readonly unknown[]): void;
+/** The stages, in order: `unify` resolves profiles; the stages after it consume its hand-off. */
+export interface PipelineStages {
+  readonly unify: UnifyStage;
+  readonly after: readonly PipelineStage[];
 }
 
 /**
- * The ordered consumers of the event log: `unify` (identity, traits, companies), then the
- * downstream `segment` stage (computed traits, audiences), batch after batch in one loop. Each
- * stage's partition is one leased consumer: its checkpoint row is locked in every batch's
- * transaction, so PostgreSQL processes share the partitions (one partition: they take turns)
- * and a crashed one loses nothing.
+ * The ordered consumers of the event log: `unify` (identity, traits, companies), then the stages
+ * after it (`segment`: computed traits, audiences), batch after batch in one loop, each handed
+ * the batch before it. Each stage's partition is one leased consumer: its checkpoint row is
+ * locked in every batch's transaction, so PostgreSQL processes share the partitions (one
+ * partition: they take turns) and a crashed one loses nothing.
  */
 export class Pipeline {
-  private readonly batchSize: number;
+  /** Every stage, in the order they run. */
+  readonly stages: readonly PipelineStage[];
+  private readonly unify: UnifyStage;
   private readonly partitions: number;
   private readonly clock: () => number;
   private running = false;
@@ -72,49 +73,48 @@ export class Pipeline {
   private thread: PipelineThread | undefined;
   private woken = false;
   private wakeSleeper: (() => void) | undefined;
-  private readonly dropListeners = new Set<(dropped: WorkspaceTraitsDropped) => void>();
 
   constructor(
     private readonly store: Store,
-    private readonly identity: IdentityService,
     private readonly log: CommitCounter,
+    stages: PipelineStages,
     private readonly options: PipelineOptions = {},
-    private readonly downstream?: DownstreamStage,
   ) {
-    this.batchSize = options.batchSize ?? 2000;
+    this.unify = stages.unify;
+    this.stages = [stages.unify, ...stages.after];
     this.partitions = partitionCountFor(store.kind, options.partitions);
     this.clock = options.clock ?? Date.now;
   }
 
-  /** Runs one batch; resolves to the events of the log it moved past (with partitions, other
-   * partitions' events too: 0 means nothing left in any partition this process could lease). */
-  async runBatch(limit = this.batchSize): Promise<number> {
-    return (await this.runUnify(limit))?.passed ?? 0;
+  /** Runs one batch of unify; resolves to the events of the log it moved past (with partitions,
+   * other partitions' events too: 0 means nothing left in any partition this process could lease). */
+  async runBatch(limit?: number): Promise<number> {
+    return (await this.exclusive(() => this.unify.runBatch(limit))).consumed;
   }
 
   /**
-   * Lays out both stages' checkpoints for the partition count; rejects (PartitionLayoutError)
+   * Lays out every stage's checkpoints for the partition count; rejects (PartitionLayoutError)
    * when the stored ones were made with another count and cannot be taken over yet. Batches do
    * the same on their own; this is to refuse at boot rather than at the first batch.
    */
   async prepare(): Promise<void> {
-    await this.exclusive(() =>
-      writeTransaction(this.store, (trx) => adoptLayout(trx, this.store.kind, UNIFY_STAGE, this.partitions)),
-    );
-    await this.downstream?.prepare();
+    for (const stage of this.stages) await this.exclusive(() => stage.prepare());
   }
 
-  /** Processes until every event committed before the call is consumed. */
+  /**
+   * Runs every stage until each has consumed every event committed before the call (and the
+   * events the stages themselves appended meanwhile, such as Audience Entered).
+   */
   async catchUp(timeoutMs = 60_000): Promise<number> {
     const head = await logHeadSeq(this.store.db);
     const deadline = this.clock() + timeoutMs;
     let consumed = 0;
     for (;;) {
-      const count = await this.runBatch();
-      consumed += count;
-      if (count > 0) continue;
+      const { first, all } = await this.runRound();
+      consumed += first;
+      if (all > 0) continue;
       // Partitions: the one furthest behind (held by another process, or not started).
-      const position = await readStagePosition(this.store.db, UNIFY_STAGE, this.partitions);
+      const position = await readStagePosition(this.store.db, this.unify.name, this.partitions);
       if (!(await hasUnreadUpTo(this.store.db, this.store.kind, position, head))) return consumed;
       // PostgreSQL: an older transaction is still running somewhere; wait for it to end.
       if (this.clock() > deadline) throw new Error('pipeline catch-up timed out');
@@ -134,8 +134,8 @@ export class Pipeline {
         { file: this.store.location, options, writeTurn },
         {
           onError,
-          onChanges: (changes) => this.downstream?.notify(changes),
-          onTraitsDropped: (dropped) => this.reportDropped([dropped]),
+          onChanges: (stage, changes) => this.stages.find((s) => s.name === stage)?.notify?.(changes),
+          onTraitsDropped: (dropped) => this.unify.reportDropped([dropped]),
         },
       );
       return;
@@ -149,14 +149,7 @@ export class Pipeline {
    * this thread or the pipeline thread), once per workspace. Returns unsubscribe.
    */
   onTraitsDropped(listener: (dropped: WorkspaceTraitsDropped) => void): () => void {
-    this.dropListeners.add(listener);
-    return () => this.dropListeners.delete(listener);
-  }
-
-  private reportDropped(drops: readonly WorkspaceTraitsDropped[]): void {
-    for (const dropped of drops) {
-      for (const listener of this.dropListeners) listener(dropped);
-    }
+    return this.unify.onTraitsDropped(listener);
   }
 
   /** New events are in the log: end the idle wait now rather than at the next check. */
@@ -189,60 +182,67 @@ export class Pipeline {
   }
 
   /**
-   * The unify stage's lag over the whole log (for operators: metrics, backpressure); with
-   * partitions, that of the partition furthest behind. Tenants get workspaceStatus.
+   * Every stage's lag over the whole log (for operators: metrics, backpressure); with
+   * partitions, that of each stage's partition furthest behind. Tenants get workspaceStatus.
    */
-  async status(): Promise<PipelineStageStatus[]> {
-    const position = await readStagePosition(this.store.db, UNIFY_STAGE, this.partitions);
-    const [head, oldest] = await Promise.all([
-      logHeadSeq(this.store.db),
-      oldestUnreadReceivedAt(this.store.db, this.store.kind, position),
-    ]);
-    const lagSeconds = oldest === null ? 0 : Math.max(0, (this.clock() - Date.parse(oldest)) / 1000);
-    const lagEvents = oldest === null ? 0 : Math.max(1, head - position.seq);
-    return [{ stage: UNIFY_STAGE, checkpointSeq: position.seq, headSeq: head, lagEvents, lagSeconds }];
+  status(): Promise<PipelineStageStatus[]> {
+    return stagesLag(this.store.db, {
+      kind: this.store.kind,
+      stages: this.stages.map((stage) => stage.name),
+      partitions: this.partitions,
+      now: this.clock(),
+    });
   }
 
   /**
-   * The unify stage's lag on one workspace's events only (what a tenant may see): its
-   * unconsumed events, counted up to WORKSPACE_LAG_COUNT_BOUND, and their age. `headSeq` is the
-   * workspace's newest event, `checkpointSeq` the seq up to which all its events are consumed.
+   * Every stage's lag on one workspace's events only (what a tenant may see), read in one pass:
+   * its unconsumed events, counted up to WORKSPACE_LAG_COUNT_BOUND, and their age. `headSeq` is
+   * the workspace's newest event, `checkpointSeq` the seq up to which all its events are consumed.
    */
-  async workspaceStatus(workspaceId: string): Promise<PipelineStageStatus[]> {
-    const status = await workspaceLag(this.store.db, {
+  workspaceStatus(workspaceId: string): Promise<PipelineStageStatus[]> {
+    return workspaceLag(this.store.db, {
       kind: this.store.kind,
-      stage: UNIFY_STAGE,
+      stages: this.stages.map((stage) => stage.name),
       partitions: this.partitions,
       workspaceId,
       now: this.clock(),
     });
-    return [status];
   }
 
-  /** Empties the projections and replays the whole log into them. */
+  /** Empties what every stage derived and replays the whole log through them. */
   async rebuild(): Promise<number> {
     await this.exclusive(() =>
       this.store.db.transaction().execute(async (trx) => {
-        await rebuildProjections(trx);
-        await resetCheckpoints(trx, UNIFY_STAGE);
+        for (const stage of this.stages) await stage.reset(trx);
       }),
     );
     return this.catchUp(Number.POSITIVE_INFINITY);
   }
 
-  /** Splits a merge (between batches, so no batch sees half of it). */
-  unmerge(input: { workspaceId: string; profileId: string; mergeId: string }) {
-    return this.exclusive(() =>
+  /**
+   * Splits a merge, then has every stage, in order, derive again what it keeps about both
+   * profiles: one transaction, between batches, so no batch sees half of it.
+   */
+  async unmerge(input: { workspaceId: string; profileId: string; mergeId: string }) {
+    const { split, afterCommit } = await this.exclusive(() =>
       this.store.db.transaction().execute(async (trx) => {
         // Not in the middle of another process's batch of the workspace's partition either.
         if (this.store.kind === 'postgres') {
           const partition = partitionOfWorkspace(input.workspaceId, this.partitions);
-          await lockCheckpoint(trx, this.store.kind, UNIFY_STAGE, partition);
+          for (const stage of this.stages) await lockCheckpoint(trx, this.store.kind, stage.name, partition);
         }
-        const { maxTraitsPerProfile } = this.options;
-        return unmerge(trx, { identity: this.identity, maxTraitsPerProfile }, input);
+        const split = await splitMerge(trx, this.unify.identity, input);
+        const change = { workspaceId: input.workspaceId, profileIds: [split.survivorId, split.restoredId] };
+        const afterCommit: AfterCommit[] = [];
+        for (const stage of this.stages) {
+          const after = await stage.rederive(trx, change);
+          if (after) afterCommit.push(after);
+        }
+        return { split, afterCommit };
       }),
     );
+    for (const after of afterCommit) after();
+    return { survivorId: split.survivorId, restoredId: split.restoredId };
   }
 
   private runsInThread(): boolean {
@@ -254,21 +254,21 @@ export class Pipeline {
     );
   }
 
-  private async runUnify(limit = this.batchSize): Promise<UnifiedBatch | undefined> {
-    const batch = await this.exclusive(() =>
-      writeTransaction(this.store, (trx) =>
-        runUnifyBatch(trx, {
-          kind: this.store.kind,
-          identity: this.identity,
-          limit,
-          partitions: this.partitions,
-          maxTraitsPerProfile: this.options.maxTraitsPerProfile,
-        }),
-      ),
-    );
-    // Once committed: what the batch dropped is then final.
-    if (batch) this.reportDropped(batch.traitsDropped);
-    return batch;
+  /**
+   * One batch of every stage, in order, each handed the batch before it. `first`: what unify
+   * consumed; `all`: what every stage consumed (0: nothing left to do for now).
+   */
+  private async runRound(): Promise<{ first: number; all: number }> {
+    let handOff: ProfiledBatch | undefined;
+    let first = 0;
+    let all = 0;
+    for (const stage of this.stages) {
+      const batch = await this.exclusive(() => stage.processBatch(handOff));
+      if (stage === this.unify) first = batch.consumed;
+      all += batch.consumed;
+      handOff = batch.handOff ?? handOff;
+    }
+    return { first, all };
   }
 
   /** One pipeline write at a time in this process. */
@@ -283,19 +283,16 @@ export class Pipeline {
     while (this.running) {
       const commits = this.log.transactionsCommitted;
       this.woken = false;
-      let unified = 0;
-      let downstream = 0;
+      let consumed = 0;
       try {
-        const batch = await this.runUnify();
-        unified = batch?.passed ?? 0;
-        if (this.downstream) downstream = await this.downstream.runBatch(batch);
+        consumed = (await this.runRound()).all;
       } catch (error) {
         onError(error);
         await delay(pollMs);
       }
       // Between batches, let queued queries (HTTP reads) have the connection: on SQLite, Kysely's
       // connection lock is not fair, and the next batch would otherwise take it again at once.
-      if (unified > 0 || downstream > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (consumed > 0) await new Promise((resolve) => setImmediate(resolve));
       else await this.idle(commits, pollMs);
     }
   }

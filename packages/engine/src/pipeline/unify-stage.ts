@@ -12,7 +12,16 @@ import {
   loadSeparations,
   saveGraph,
 } from '../identity/index.js';
-import { entriesByWorkspace, type LogEntry, type LogPosition, readLogAfter } from '../log/index.js';
+import { entriesByWorkspace, type LogEntry, readLogAfter } from '../log/index.js';
+import {
+  checkpointName,
+  leasePartition,
+  lockCheckpoint,
+  type ProfiledBatch,
+  readLeasedWindow,
+  SINGLE_PARTITION,
+  saveCheckpoint,
+} from '../pipeline-runtime/index.js';
 import {
   type GroupWrite,
   projectCompanies,
@@ -21,29 +30,12 @@ import {
   type TraitWrite,
 } from '../profiles/index.js';
 import type { Database, StoreKind } from '../store/index.js';
-import { lockCheckpoint, saveCheckpoint } from './checkpoints.js';
-import { leasePartition, readLeasedWindow } from './partition-lease.js';
 import { objectOr } from './payload-fields.js';
-import { checkpointName, type PipelinePartition, SINGLE_PARTITION } from './pipeline-partitions.js';
 
 export const UNIFY_STAGE = 'unify';
 
-/**
- * What a unify batch consumed, handed to the next stage in the same loop so it need not read
- * and parse the same events again: valid while unify's checkpoint (of that partition) is still `to`.
- */
-export interface UnifiedBatch {
-  /** The partition of the workspaces the batch unified (0 of 1 when unpartitioned). */
-  readonly partition: PipelinePartition;
-  readonly from: LogPosition;
-  readonly to: LogPosition;
-  /** Events of the log the batch moved past: `entries`, plus other partitions' events. */
-  readonly passed: number;
-  readonly entries: readonly LogEntry[];
-  /** Each attributed event's live profile as the batch left it. */
-  readonly profileOf: ReadonlyMap<number, string>;
-  /** The merges the batch made: each merged-away profile and the live profile it is now part of. */
-  readonly merges: readonly { workspaceId: string; survivorId: string; mergedId: string }[];
+/** What a unify batch consumed, handed to the next stage in the same loop (see ProfiledBatch). */
+export interface UnifiedBatch extends ProfiledBatch {
   /** Per workspace, the trait names profiles at their bound left out. */
   readonly traitsDropped: readonly WorkspaceTraitsDropped[];
 }

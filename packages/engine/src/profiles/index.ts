@@ -5,7 +5,8 @@ export {
   projectCompanies,
   removeMemberships,
 } from './companies.js';
-export { ProfilesService } from './profiles-service.js';
+export { resetProfileProjections } from './profiles-reset.js';
+export { type ProfileSections, ProfilesService } from './profiles-service.js';
 export { combineTrait, combineTraits, type TraitState, traitOfEvent } from './trait-merge.js';
 export { deleteTraits } from './trait-tables.js';
 export {

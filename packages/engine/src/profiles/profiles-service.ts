@@ -1,6 +1,4 @@
 import { MAX_PAGE_BYTES, type Profile, type ProfileSummary, type TimelineEvent } from '@tandem/contract';
-import { membershipsOf } from '../audiences/index.js';
-import { computedTraitValuesOf } from '../computed-traits/index.js';
 import { AppError } from '../errors/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { eventsBySeq } from '../log/index.js';
@@ -14,17 +12,36 @@ import { DEFAULT_MAX_TRAITS_PER_PROFILE } from './traits-projection.js';
 // byte budget: at most one such group is read past it (events are at most 32 KB each).
 const READ_GROUP = 50;
 
+/**
+ * What later stages keep about a profile, read through their own domains (computed traits,
+ * audiences): handed in by the engine, so profiles never imports the domains built on it.
+ */
+export interface ProfileSections {
+  computedTraitsOf(workspaceId: string, profileId: string): Promise<Profile['computedTraits']>;
+  audiencesOf(workspaceId: string, profileId: string): Promise<Profile['audiences']>;
+}
+
+const NO_SECTIONS: ProfileSections = {
+  computedTraitsOf: async () => ({}),
+  audiencesOf: async () => [],
+};
+
 /** Reads of unified profiles: one per person, with traits, identities, companies, timeline. */
 export class ProfilesService {
   private readonly maxTraits: number;
+  private readonly sections: ProfileSections;
 
   constructor(
     private readonly store: Store,
     private readonly identity: IdentityService,
-    /** Traits a profile holds (the pipeline's bound): a profile shows no more. */
-    options: { maxTraitsPerProfile?: number | undefined } = {},
+    options: {
+      /** Traits a profile holds (the pipeline's bound): a profile shows no more. */
+      maxTraitsPerProfile?: number | undefined;
+      sections?: ProfileSections | undefined;
+    } = {},
   ) {
     this.maxTraits = options.maxTraitsPerProfile ?? DEFAULT_MAX_TRAITS_PER_PROFILE;
+    this.sections = options.sections ?? NO_SECTIONS;
   }
 
   /** A profile; a merged id answers with its survivor. Throws `not_found`. */
@@ -46,8 +63,8 @@ export class ProfilesService {
       // Within the bound even for a profile stored before it (or under a larger one).
       traitValuesOf(this.store.db, workspaceId, liveId, this.maxTraits),
       companiesOf(this.store.db, workspaceId, liveId),
-      computedTraitValuesOf(this.store, workspaceId, liveId),
-      membershipsOf(this.store, workspaceId, liveId),
+      this.sections.computedTraitsOf(workspaceId, liveId),
+      this.sections.audiencesOf(workspaceId, liveId),
     ]);
     if (!row) throw new AppError('not_found', `Profile ${liveId} not found`);
     return {

@@ -1,9 +1,15 @@
+import type { PipelineStageStatus } from '@tandem/contract';
 import type { Engine } from '@tandem/engine';
 import { Gauge, type Registry } from 'prom-client';
 
-/** Pipeline lag gauges, read from the store when Prometheus scrapes. */
+/** Every pipeline stage's lag gauges, read from the store when Prometheus scrapes. */
 export function installPipelineMetrics(registry: Registry, engine: Engine): void {
-  const stages = () => engine.pipeline.status();
+  // The two gauges are collected together: they share one read of the stages' lag.
+  let reading: Promise<PipelineStageStatus[]> | undefined;
+  const stages = () =>
+    (reading ??= engine.pipeline.status().finally(() => {
+      reading = undefined;
+    }));
   new Gauge({
     name: 'tandem_pipeline_lag_events',
     help: 'Events of the log a pipeline stage has not consumed yet (head seq minus checkpoint).',

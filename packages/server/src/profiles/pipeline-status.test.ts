@@ -27,19 +27,18 @@ describe.each(ENGINES)('the pipeline status API on %s', (kind) => {
 
     const status = await server.app.inject({ url: '/api/v1/pipeline', headers: server.owner });
     expect(status.statusCode).toBe(200);
-    expect(status.json().stages).toEqual([
-      {
-        stage: 'unify',
-        checkpointSeq: expect.any(Number),
-        headSeq: mine?.seq,
-        lagEvents: 1,
-        lagSeconds: expect.any(Number),
-      },
-    ]);
+    const behindByMine = (stage: string) => ({
+      stage,
+      checkpointSeq: expect.any(Number),
+      headSeq: mine?.seq,
+      lagEvents: 1,
+      lagSeconds: expect.any(Number),
+    });
+    expect(status.json().stages).toEqual([behindByMine('unify'), behindByMine('segment')]);
     const outsider = await server.app.inject({
       url: '/api/v1/pipeline',
       headers: await server.tokenFor('owner', other.id),
     });
-    expect(outsider.json().stages[0].lagEvents).toBe(40);
+    expect(outsider.json().stages.map((s: { lagEvents: number }) => s.lagEvents)).toEqual([40, 40]);
   });
 });

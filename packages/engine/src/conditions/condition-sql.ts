@@ -9,7 +9,7 @@ import {
   textStartsWith,
   toPortableText,
 } from '../store/index.js';
-import type { Condition } from './compiled-rule.js';
+import type { Condition } from './condition.js';
 import { isoAt } from './condition-match.js';
 
 /** A condition on a JSON value as a SQL predicate, never NULL: the SQL twin of condition-match.ts. */

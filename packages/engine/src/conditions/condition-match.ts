@@ -1,4 +1,4 @@
-import type { Condition } from './compiled-rule.js';
+import type { Condition } from './condition.js';
 
 /** Whether a JSON value (undefined when absent) meets a condition: the in-memory twin of condition-sql.ts. */
 export function conditionHolds(value: unknown, condition: Condition, now: number): boolean {

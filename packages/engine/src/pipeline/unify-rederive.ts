@@ -1,31 +1,27 @@
 import type { StoredEvent } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { type IdentityService, splitMerge } from '../identity/index.js';
+import { eventsOfProfiles, type IdentityService } from '../identity/index.js';
+import type { Rederivation } from '../pipeline-runtime/index.js';
 import { deleteTraits, projectCompanies, projectTraits, removeMemberships } from '../profiles/index.js';
 import type { Database } from '../store/index.js';
 import { objectOr } from './payload-fields.js';
 
 /**
- * Splits a wrong merge, in the caller's transaction: identity gives the merged profile back its
- * identifiers and events, then both profiles' traits and companies are recomputed from the log.
+ * The unify stage's part of a re-derivation, in the caller's transaction: the profiles' traits
+ * and company memberships recomputed from the events identity now gives each of them.
  */
-export async function unmerge(
+export async function rederiveUnified(
   db: Kysely<Database>,
   deps: { identity: IdentityService; maxTraitsPerProfile?: number | undefined },
-  input: { workspaceId: string; profileId: string; mergeId: string },
-): Promise<{ survivorId: string; restoredId: string }> {
-  const { identity } = deps;
-  const { workspaceId } = input;
-  const split = await splitMerge(db, identity, input);
-  const rules = await identity.rules(workspaceId, db);
-  const sides = [
-    [split.survivorId, split.survivorEvents],
-    [split.restoredId, split.restoredEvents],
-  ] as const;
-  await deleteTraits(db, workspaceId, [split.survivorId, split.restoredId]);
-  // Memberships are rebuilt from the group calls each side keeps.
-  await removeMemberships(db, workspaceId, [split.survivorId, split.restoredId]);
-  for (const [profileId, events] of sides) {
+  { workspaceId, profileIds }: Rederivation,
+): Promise<void> {
+  const rules = await deps.identity.rules(workspaceId, db);
+  const eventsOf = await eventsOfProfiles(db, workspaceId, profileIds);
+  await deleteTraits(db, workspaceId, [...profileIds]);
+  // Memberships are rebuilt from the group calls each profile keeps.
+  await removeMemberships(db, workspaceId, [...profileIds]);
+  for (const profileId of profileIds) {
+    const events = eventsOf.get(profileId) ?? [];
     const root = () => profileId;
     await projectTraits(db, workspaceId, {
       writes: identifyCalls(events).map((e) => ({
@@ -53,7 +49,6 @@ export async function unmerge(
     );
     await projectCompanies(db, workspaceId, { groups, folds: [], root });
   }
-  return { survivorId: split.survivorId, restoredId: split.restoredId };
 }
 
 function identifyCalls(events: readonly StoredEvent[]): StoredEvent[] {

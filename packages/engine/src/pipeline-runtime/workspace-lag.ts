@@ -1,0 +1,132 @@
+import type { PipelineStageStatus } from '@tandem/contract';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { LOG_START, type LogPosition } from '../log/index.js';
+import type { Database, StoreKind } from '../store/index.js';
+import { checkpointName, partitionOfWorkspace } from './pipeline-partitions.js';
+
+/** Unconsumed events counted at most: past it `lagEvents` says "at least this many". */
+export const WORKSPACE_LAG_COUNT_BOUND = 100_000;
+
+// PostgreSQL: a transaction takes at most its first seq before its txid, so a transaction after
+// the checkpoint's has no seq below the next one's first by more than the transactions running
+// at that moment: far fewer than this.
+const CONCURRENT_SEQ_SLACK = 1000;
+
+/**
+ * How far each stage is behind on one workspace's events, read through the workspace's own
+ * index (`events_by_source`), never the other workspaces' events, in one pass for all stages
+ * (stages at one position share their reads): per stage its partition's checkpoint, its
+ * unconsumed events (counted up to the bound), the age of the oldest of them, and the newest seq.
+ */
+export async function workspaceLag(
+  db: Kysely<Database>,
+  options: {
+    kind: StoreKind;
+    stages: readonly string[];
+    partitions: number;
+    workspaceId: string;
+    now: number;
+  },
+): Promise<PipelineStageStatus[]> {
+  const { workspaceId } = options;
+  const partition = partitionOfWorkspace(workspaceId, options.partitions);
+  const names = options.stages.map((stage) => checkpointName(stage, partition));
+  const stored = await db
+    .selectFrom('pipeline_checkpoints')
+    .select(['stage', 'txid', 'seq'])
+    .where('stage', 'in', names)
+    .execute();
+  const positionOf = (name: string): LogPosition => {
+    const row = stored.find((r) => r.stage === name);
+    return row ? { txid: Number(row.txid), seq: Number(row.seq) } : LOG_START;
+  };
+  // One read per distinct position, in the order of the stages.
+  const positions = [...new Map(names.map((name) => [key(positionOf(name)), positionOf(name)])).values()];
+  const unread = await Promise.all(positions.map((position) => unreadCondition(db, options.kind, position)));
+  const { rows: ends } = await sql<Record<string, number | null>>`
+    SELECT ${sql.join(
+      unread.map(
+        (condition, i) => sql`(SELECT e.seq FROM events e WHERE e.workspace_id = s.workspace_id
+          AND e.source_id = s.source_id AND ${condition} ORDER BY e.seq LIMIT 1) AS ${sql.ref(`first_unread_${i}`)}`,
+      ),
+    )},
+      (SELECT e.seq FROM events e WHERE e.workspace_id = s.workspace_id AND e.source_id = s.source_id
+        ORDER BY e.seq DESC LIMIT 1) AS newest
+    FROM sources s WHERE s.workspace_id = ${workspaceId}`.execute(db);
+  const headSeq = maxOf(ends.map((row) => row.newest ?? null)) ?? 0;
+  const firstUnread = positions.map((_, i) => minOf(ends.map((row) => row[`first_unread_${i}`] ?? null)));
+  const behind = firstUnread.flatMap((seq, i) => (seq === undefined ? [] : [{ i, seq }]));
+  const [counted, oldest] = await Promise.all([
+    behind.length === 0
+      ? { rows: [] }
+      : // Source by source: each count is a range of the index, bounded.
+        sql<Record<string, number>>`SELECT ${sql.join(
+          behind.map(
+            ({ i }) => sql`(SELECT count(*) FROM (
+            SELECT 1 FROM events e
+            WHERE e.workspace_id = s.workspace_id AND e.source_id = s.source_id AND ${unread[i]}
+            LIMIT ${WORKSPACE_LAG_COUNT_BOUND}) AS bounded) AS ${sql.ref(`unread_${i}`)}`,
+          ),
+        )}
+          FROM sources s WHERE s.workspace_id = ${workspaceId}`.execute(db),
+    behind.length === 0
+      ? []
+      : db
+          .selectFrom('events')
+          .select(['seq', 'received_at'])
+          .where(
+            'seq',
+            'in',
+            behind.map(({ seq }) => seq),
+          )
+          .execute(),
+  ]);
+  const statusAt = (stage: string, i: number): PipelineStageStatus => {
+    const first = firstUnread[i];
+    if (first === undefined) return { stage, checkpointSeq: headSeq, headSeq, lagEvents: 0, lagSeconds: 0 };
+    const receivedAt = oldest.find((row) => Number(row.seq) === first)?.received_at;
+    const unreadCount = counted.rows.reduce((sum, row) => sum + Number(row[`unread_${i}`] ?? 0), 0);
+    return {
+      stage,
+      checkpointSeq: first - 1,
+      headSeq,
+      lagEvents: Math.min(WORKSPACE_LAG_COUNT_BOUND, Math.max(1, unreadCount)),
+      lagSeconds: Math.max(0, (options.now - (receivedAt ? Date.parse(receivedAt) : options.now)) / 1000),
+    };
+  };
+  return options.stages.map((stage, s) => {
+    const name = names[s] as string; // one name per stage
+    return statusAt(
+      stage,
+      positions.findIndex((p) => key(p) === key(positionOf(name))),
+    );
+  });
+}
+
+function key(position: LogPosition): string {
+  return `${position.txid}:${position.seq}`;
+}
+
+/** `e` is past the checkpoint: by seq on SQLite, by (txid, seq) on PostgreSQL with a seq floor for the index. */
+async function unreadCondition(
+  db: Kysely<Database>,
+  kind: StoreKind,
+  position: LogPosition,
+): Promise<RawBuilder<unknown>> {
+  if (kind === 'sqlite') return sql`e.seq > ${position.seq}`;
+  const { rows } = await sql<{ seq: number }>`SELECT seq FROM events WHERE txid > ${position.txid}
+      ORDER BY txid, seq LIMIT 1`.execute(db);
+  const next = rows[0];
+  const floor = next ? Math.min(position.seq, Number(next.seq) - CONCURRENT_SEQ_SLACK) : position.seq;
+  return sql`e.seq > ${floor} AND (e.txid, e.seq) > (${position.txid}, ${position.seq})`;
+}
+
+function minOf(values: readonly (number | null)[]): number | undefined {
+  const present = values.filter((value): value is number => value !== null).map(Number);
+  return present.length > 0 ? Math.min(...present) : undefined;
+}
+
+function maxOf(values: readonly (number | null)[]): number | undefined {
+  const present = values.filter((value): value is number => value !== null).map(Number);
+  return present.length > 0 ? Math.max(...present) : undefined;
+}
