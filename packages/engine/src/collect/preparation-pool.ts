@@ -21,6 +21,8 @@ export interface PreparationPoolOptions {
    * with an error (it is replaced on the next job). Default 10 s; a body takes milliseconds.
    */
   readonly stallTimeoutMs?: number | undefined;
+  /** Old-generation heap (MB) of each thread; a body that needs more ends its thread. Default: Node's. */
+  readonly maxThreadHeapMb?: number | undefined;
 }
 
 /** What a preparation thread is started with. */
@@ -70,15 +72,20 @@ class PreparationThread {
   private readonly worker: Worker;
   private dead = false;
   private stall: NodeJS.Timeout | undefined;
+  private readonly stallTimeoutMs: number;
 
   constructor(
     data: PreparationThreadData,
-    private readonly stallTimeoutMs: number,
+    limits: { readonly stallTimeoutMs: number; readonly maxHeapMb: number | undefined },
     private readonly onGone: (thread: PreparationThread) => void,
   ) {
     // A small young generation: what a job allocates is garbage once it is answered, so the
     // default (up to 48 MB, all of it resident once grown) only held garbage longer.
-    this.worker = new Worker(WORKER, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    this.worker = new Worker(WORKER, {
+      workerData: data,
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: limits.maxHeapMb },
+    });
+    this.stallTimeoutMs = limits.stallTimeoutMs;
     // An idle pool must not keep the process alive (one with jobs pending must).
     this.worker.unref();
     this.worker.on('message', (answer: PreparationAnswer) => this.settle(answer));
@@ -170,7 +177,7 @@ export class PreparationPool {
   private readonly minThreadedBytes: number;
   private readonly maxPendingBytes: number;
   private readonly callLimits: CallLimits;
-  private readonly stallTimeoutMs: number;
+  private readonly threadLimits: { readonly stallTimeoutMs: number; readonly maxHeapMb: number | undefined };
   private pendingBytes = 0;
   private nextJobId = 1;
   private inline = 0;
@@ -181,7 +188,10 @@ export class PreparationPool {
     this.minThreadedBytes = options.minThreadedBytes ?? 4096;
     this.maxPendingBytes = options.maxPendingBytes ?? 64 * 1024 * 1024;
     this.callLimits = options.callLimits ?? DEFAULT_CALL_LIMITS;
-    this.stallTimeoutMs = options.stallTimeoutMs ?? 10_000;
+    this.threadLimits = {
+      stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
+      maxHeapMb: options.maxThreadHeapMb,
+    };
   }
 
   /** Throws `overloaded` when the bodies already being prepared pass the bound. */
@@ -247,7 +257,7 @@ export class PreparationPool {
   }
 
   private startThread(): PreparationThread {
-    const thread = new PreparationThread({ callLimits: this.callLimits }, this.stallTimeoutMs, (gone) => {
+    const thread = new PreparationThread({ callLimits: this.callLimits }, this.threadLimits, (gone) => {
       // A thread that died is replaced on the next job.
       const at = this.threads.indexOf(gone);
       if (at >= 0) this.threads.splice(at, 1);
