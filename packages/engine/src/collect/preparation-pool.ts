@@ -16,6 +16,13 @@ export interface PreparationPoolOptions {
   readonly maxPendingBytes?: number | undefined;
   /** Bounds on each call's shape, the same on every thread. Default: DEFAULT_CALL_LIMITS. */
   readonly callLimits?: CallLimits | undefined;
+  /**
+   * A thread holding jobs that answers none for this long (ms) is ended and its jobs answered
+   * with an error (it is replaced on the next job). Default 10 s; a body takes milliseconds.
+   */
+  readonly stallTimeoutMs?: number | undefined;
+  /** Old-generation heap (MB) of each thread; a body that needs more ends its thread. Default: Node's. */
+  readonly maxThreadHeapMb?: number | undefined;
 }
 
 /** What a preparation thread is started with. */
@@ -54,32 +61,49 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** Why the requests a thread held could not be prepared: an answer, never a lost promise. */
+function threadFailed(why: string): AppError {
+  return new AppError('internal', `The ingest thread preparing this request ${why}; retry the request`);
+}
+
 /** One preparation thread and the jobs it has not answered yet. */
 class PreparationThread {
   readonly pending = new Map<number, Pending>();
   private readonly worker: Worker;
   private dead = false;
+  private stall: NodeJS.Timeout | undefined;
+  private readonly stallTimeoutMs: number;
 
-  constructor(data: PreparationThreadData, onGone: (thread: PreparationThread) => void) {
+  constructor(
+    data: PreparationThreadData,
+    limits: { readonly stallTimeoutMs: number; readonly maxHeapMb: number | undefined },
+    private readonly onGone: (thread: PreparationThread) => void,
+  ) {
     // A small young generation: what a job allocates is garbage once it is answered, so the
     // default (up to 48 MB, all of it resident once grown) only held garbage longer.
-    this.worker = new Worker(WORKER, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    this.worker = new Worker(WORKER, {
+      workerData: data,
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: limits.maxHeapMb },
+    });
+    this.stallTimeoutMs = limits.stallTimeoutMs;
     // An idle pool must not keep the process alive (one with jobs pending must).
     this.worker.unref();
     this.worker.on('message', (answer: PreparationAnswer) => this.settle(answer));
-    const gone = (error: unknown) => {
-      if (this.dead) return;
-      this.dead = true;
-      onGone(this);
-      for (const job of this.pending.values()) job.reject(error);
-      this.pending.clear();
-    };
-    this.worker.on('error', gone);
-    this.worker.on('exit', (code) => gone(new Error(`a preparation thread exited (${code})`)));
+    // An answer the event loop cannot deserialize is dropped by Node with only this event. The
+    // thread answers its jobs in the order posted, so the lost answer is the oldest pending job's.
+    this.worker.on('messageerror', () => {
+      const [oldest] = this.pending.keys();
+      if (oldest !== undefined) this.finish(oldest)?.reject(threadFailed('could not hand back its answer'));
+    });
+    this.worker.on('error', (error) => this.fail(`failed (${error.message})`));
+    this.worker.on('exit', (code) => this.fail(`exited (code ${code})`));
   }
 
   post(job: PreparationJob, pending: Pending): void {
-    if (this.pending.size === 0) this.worker.ref();
+    if (this.pending.size === 0) {
+      this.worker.ref();
+      this.watch();
+    }
     this.pending.set(job.jobId, pending);
     const { buffer, byteOffset, byteLength } = job.body;
     // A body that owns its whole buffer moves to the thread; a slice of a shared pool is copied.
@@ -88,22 +112,58 @@ class PreparationThread {
   }
 
   stop(): Promise<number> {
-    this.dead = true;
+    this.fail('was stopped');
     return this.worker.terminate();
   }
 
+  /** A thread that answers nothing for stallTimeoutMs while it holds jobs is stuck: it is ended. */
+  private watch(): void {
+    clearTimeout(this.stall);
+    this.stall = setTimeout(() => {
+      this.fail(`answered nothing for ${this.stallTimeoutMs} ms`);
+      void this.worker.terminate();
+    }, this.stallTimeoutMs);
+    this.stall.unref();
+  }
+
+  /** The thread is gone (or given up on): every job it holds is answered with the reason. */
+  private fail(why: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    clearTimeout(this.stall);
+    this.onGone(this);
+    const error = threadFailed(why);
+    for (const job of this.pending.values()) job.reject(error);
+    this.pending.clear();
+  }
+
+  /** Takes a job out of the pending ones; the thread may idle (and the watch ends) once none is left. */
+  private finish(jobId: number): Pending | undefined {
+    const job = this.pending.get(jobId);
+    if (!job) return undefined;
+    this.pending.delete(jobId);
+    if (this.pending.size === 0) {
+      clearTimeout(this.stall);
+      this.worker.unref();
+    } else this.watch();
+    return job;
+  }
+
   private settle(answer: PreparationAnswer): void {
-    const job = this.pending.get(answer.jobId);
+    const job = this.finish(answer.jobId);
     if (!job) return;
-    this.pending.delete(answer.jobId);
-    if (this.pending.size === 0) this.worker.unref();
     if ('error' in answer) {
       const { code, message, details } = answer.error;
       job.reject(new AppError(code, message, details ? { details } : {}));
       return;
     }
-    const { calls, writeKey, rejections, rejected } = answer;
-    job.resolve({ calls, writeKey, events: decodeAcceptedCalls(answer.events), rejections, rejected });
+    try {
+      const { calls, writeKey, rejections, rejected } = answer;
+      job.resolve({ calls, writeKey, events: decodeAcceptedCalls(answer.events), rejections, rejected });
+    } catch {
+      // Thrown here, it would be an uncaught exception of the event loop, and the request unanswered.
+      job.reject(threadFailed('handed back an unreadable answer'));
+    }
   }
 }
 
@@ -117,6 +177,7 @@ export class PreparationPool {
   private readonly minThreadedBytes: number;
   private readonly maxPendingBytes: number;
   private readonly callLimits: CallLimits;
+  private readonly threadLimits: { readonly stallTimeoutMs: number; readonly maxHeapMb: number | undefined };
   private pendingBytes = 0;
   private nextJobId = 1;
   private inline = 0;
@@ -127,6 +188,10 @@ export class PreparationPool {
     this.minThreadedBytes = options.minThreadedBytes ?? 4096;
     this.maxPendingBytes = options.maxPendingBytes ?? 64 * 1024 * 1024;
     this.callLimits = options.callLimits ?? DEFAULT_CALL_LIMITS;
+    this.threadLimits = {
+      stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
+      maxHeapMb: options.maxThreadHeapMb,
+    };
   }
 
   /** Throws `overloaded` when the bodies already being prepared pass the bound. */
@@ -192,7 +257,7 @@ export class PreparationPool {
   }
 
   private startThread(): PreparationThread {
-    const thread = new PreparationThread({ callLimits: this.callLimits }, (gone) => {
+    const thread = new PreparationThread({ callLimits: this.callLimits }, this.threadLimits, (gone) => {
       // A thread that died is replaced on the next job.
       const at = this.threads.indexOf(gone);
       if (at >= 0) this.threads.splice(at, 1);

@@ -20,9 +20,20 @@ port.on('message', (job: PreparationJob) => {
       error instanceof AppError ? error : new AppError('internal', 'The request body could not be read');
     answer = { jobId: job.jobId, error: details ? { code, message, details } : { code, message } };
   }
-  // The calls' bytes move to the event loop's thread without a copy.
-  port.postMessage(
-    answer,
-    'events' in answer ? [answer.events.bytes.buffer, answer.events.lengths.buffer] : [],
-  );
+  try {
+    // The calls' bytes move to the event loop's thread without a copy.
+    port.postMessage(
+      answer,
+      'events' in answer ? [answer.events.bytes.buffer, answer.events.lengths.buffer] : [],
+    );
+  } catch {
+    // An answer that cannot be cloned must still answer its request (and not end the thread).
+    port.postMessage({
+      jobId: job.jobId,
+      error: {
+        code: 'internal',
+        message: 'The prepared request could not be handed back by its ingest thread',
+      },
+    } satisfies PreparationAnswer);
+  }
 });

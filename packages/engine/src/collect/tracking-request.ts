@@ -111,6 +111,13 @@ function parseBody(text: string): Record<string, unknown> {
     body = MAY_NAME_PROTO.test(text) ? JSON.parse(text, refuseProto) : JSON.parse(text);
   } catch (error) {
     if (error instanceof AppError) throw error;
+    // The reviver walks the parsed value recursively: a body nested thousands of levels deep
+    // overflows its stack. It is JSON, just too deep to read.
+    if (error instanceof RangeError) {
+      throw new AppError('validation_failed', 'body nests objects and arrays too deeply to be read', {
+        details: [{ path: 'body', message: 'nests objects and arrays too deeply' }],
+      });
+    }
     throw new AppError('invalid_json', 'Body is not valid JSON');
   }
   if (!isJsonObject(body)) {

@@ -71,6 +71,14 @@ export function logWriterThread(data: LogWriterThreadData): LogWriter {
       for (const job of pending.values()) job.reject(error);
       pending.clear();
     };
+    // An answer the event loop cannot deserialize is dropped with only this event; the thread
+    // answers its jobs in the order posted, so it was the oldest pending job's.
+    started.on('messageerror', () => {
+      const [oldest] = pending.entries();
+      if (!oldest) return;
+      pending.delete(oldest[0]);
+      oldest[1].reject(new Error('the log writer thread could not hand back the outcome of a commit'));
+    });
     started.on('error', gone);
     started.on('exit', (code) => gone(new Error(`the log writer thread exited (${code})`)));
     return started;
