@@ -1,11 +1,12 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import type { StoreKind } from './dialect.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import type { Database } from './schema.js';
+import { SearchPathPostgresDialect } from './search-path-dialect.js';
 import { withStatementCache } from './statement-cache.js';
 import { startWalCheckpointer, WAL_SAFETY_NET_PAGES } from './wal-checkpointer.js';
 import { WriteTurn } from './write-turn.js';
@@ -120,7 +121,7 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
         oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new SearchPathPostgresDialect({ pool }) });
   const safeUrl = new URL(url);
   safeUrl.password = '';
   return {
