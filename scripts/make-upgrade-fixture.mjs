@@ -362,6 +362,16 @@ async function fillStore(url, env, workDir) {
     const stats = await api('GET', `/api/v1/sources/${source.id}/stats`);
     sources.push({ id: source.id, name: source.name, events: stats.events });
   }
+  const imports = (await api('GET', '/api/v1/imports?limit=1000')).data.map((job) => ({
+    id: job.id,
+    fileName: job.fileName,
+    status: job.status,
+    rowsRead: job.rowsRead,
+    rowsStored: job.rowsStored,
+  }));
+  const members = (await api('GET', '/api/v1/members?limit=1000')).data
+    .map((member) => ({ email: member.email, role: member.role }))
+    .sort((a, b) => a.email.localeCompare(b.email));
   let profileCount = 0;
   for (let cursor = ''; ; ) {
     const page = await api('GET', `/api/v1/profiles?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
@@ -379,6 +389,8 @@ async function fillStore(url, env, workDir) {
     profiles,
     audiences,
     sources,
+    imports,
+    members,
   };
   return expected;
 }

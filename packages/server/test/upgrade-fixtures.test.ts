@@ -28,6 +28,8 @@ interface Expected {
   }[];
   audiences: { id: string; name: string; members: string[] }[];
   sources: { id: string; name: string; events: number }[];
+  imports: { id: string; fileName: string; status: string; rowsRead: number; rowsStored: number }[];
+  members: { email: string; role: string }[];
 }
 
 const FIXTURES = new URL('./fixtures/stores/', import.meta.url).pathname;
@@ -115,6 +117,15 @@ describe.each(fixtures)('the $kind store written by release $version', ({ kind, 
       cursor = page.nextCursor;
     }
     expect(profiles).toBe(expected.profileCount);
+  });
+
+  it('reads back its import jobs and workspace members', async () => {
+    const imports = await get<{ data: Expected['imports'] }>('/api/v1/imports?limit=1000');
+    expect(imports.data).toEqual(expected.imports.map((job) => expect.objectContaining(job)));
+    const members = await get<{ data: Expected['members'] }>('/api/v1/members?limit=1000');
+    expect(
+      members.data.map(({ email, role }) => ({ email, role })).sort((a, b) => a.email.localeCompare(b.email)),
+    ).toEqual(expected.members);
   });
 
   it('reads back its audience members and source event counts', async () => {

@@ -160,6 +160,7 @@ describe('backing up and restoring a SQLite store file', () => {
     const keptAs = join(dir, 'tandem.db.before-restore-2026-12-02T17-40-00-000Z');
     expect(restored).toEqual({ ok: true, value: { migrated: LATEST.slice(-1), keptAs } });
     expect(workspacesIn(join(dir, 'tandem.db'))).toBe(3);
+    expect(statSync(join(dir, 'tandem.db')).mode & 0o777).toBe(0o600);
     expect(workspacesIn(keptAs)).toBe(6);
     const reopened = await openStore({ sqliteFile: join(dir, 'tandem.db'), walCheckpointer: false });
     try {
