@@ -40,7 +40,9 @@ export class AnswerDeadline {
     for (const [reply, openedAt] of this.open) {
       if (openedAt > due) return;
       this.open.delete(reply);
-      if (!reply.sent) sendError(reply, 'not_ready', this.message, { retryAfterSeconds: 1 });
+      if (reply.sent) continue;
+      reply.log.warn({ answerWithinMs: this.ms }, 'answered 503: the request could not finish in time');
+      sendError(reply, 'not_ready', this.message, { retryAfterSeconds: 1 });
     }
     if (this.open.size === 0) {
       clearInterval(this.sweeper);
