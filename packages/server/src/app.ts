@@ -155,7 +155,11 @@ export async function buildApp(
   await app.register(sourcesRoutes, { engine });
   await app.register(profilesRoutes, { engine });
   await app.register(sourceDebuggerRoutes, { engine, liveStreams });
-  await app.register(trackingRoutes, { engine, maxPipelineLag: config.maxPipelineLag });
+  await app.register(trackingRoutes, {
+    engine,
+    maxPipelineLag: config.maxPipelineLag,
+    answerWithinMs: config.trackingAnswerTimeoutMs,
+  });
   await app.register(importsRoutes, { engine });
   await app.register(audiencesRoutes, { engine });
   await app.register(computedTraitsRoutes, { engine });

@@ -159,6 +159,12 @@ export const SETTINGS = {
     description:
       'A request (headers and body) that takes longer to arrive is answered 408; raise it for very large imports over slow links. Responses, such as live streams, are not limited.',
   },
+  trackingAnswerTimeoutMs: {
+    env: 'TANDEM_TRACKING_ANSWER_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(100).default(30_000),
+    description:
+      'A Tracking API request not stored within this long (a commit stuck behind a lock) is answered 503 with Retry-After; calls with a messageId are stored once when retried.',
+  },
   keepAliveTimeoutMs: {
     env: 'TANDEM_KEEP_ALIVE_TIMEOUT_MS',
     schema: z.coerce.number().int().min(100).default(72_000),

@@ -11,6 +11,7 @@ import {
 } from '@tandem/contract';
 import { AppError, type Engine, type TrackingRoute } from '@tandem/engine';
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import { AnswerDeadline } from '../http/answer-deadline.js';
 import type { App } from '../http/route-schemas.js';
 import { PipelineLagGuard } from './pipeline-lag-guard.js';
 import { basicAuthWriteKey } from './write-key.js';
@@ -29,11 +30,19 @@ const TRACKING_ERRORS = {
   401: ErrorBodySchema,
   413: ErrorBodySchema,
   429: ErrorBodySchema,
+  503: ErrorBodySchema,
 };
 
 /** The Segment-compatible Tracking API: `/v1/{identify,track,page,screen,group,alias,batch,import}`. */
-export async function trackingRoutes(app: App, options: { engine: Engine; maxPipelineLag: number }) {
+export async function trackingRoutes(
+  app: App,
+  options: { engine: Engine; maxPipelineLag: number; answerWithinMs: number },
+) {
   const { engine } = options;
+  const deadline = new AnswerDeadline(
+    options.answerWithinMs,
+    `The calls were not stored within ${options.answerWithinMs / 1000} s; retry the request (calls with a messageId are stored once)`,
+  );
   const lagGuard = new PipelineLagGuard(engine, options.maxPipelineLag);
 
   // Browsers call the Tracking API from any site; no cookies are involved, so any origin is fine.
@@ -107,17 +116,18 @@ export async function trackingRoutes(app: App, options: { engine: Engine; maxPip
           response: { 200: TrackingResponseSchema, ...TRACKING_ERRORS },
         },
       },
-      async (request) => {
-        const result = await collect(request, type satisfies CallType);
-        const rejection = result.rejected[0];
-        // A single call that is refused is the request's failure: say why, as a 400.
-        if (rejection) {
-          throw new AppError('validation_failed', rejection.message, {
-            details: [{ path: 'body', message: `${rejection.code}: ${rejection.message}` }],
-          });
-        }
-        return { success: true as const };
-      },
+      (request, reply) =>
+        deadline.run(reply, async () => {
+          const result = await collect(request, type satisfies CallType);
+          const rejection = result.rejected[0];
+          // A single call that is refused is the request's failure: say why, as a 400.
+          if (rejection) {
+            throw new AppError('validation_failed', rejection.message, {
+              details: [{ path: 'body', message: `${rejection.code}: ${rejection.message}` }],
+            });
+          }
+          return { success: true as const };
+        }),
     );
   }
 
@@ -137,12 +147,13 @@ export async function trackingRoutes(app: App, options: { engine: Engine; maxPip
           response: { 200: TrackingResponseSchema, ...TRACKING_ERRORS },
         },
       },
-      async (request) => {
-        const result = await collect(request, 'batch');
-        return result.rejected.length > 0
-          ? { success: true as const, rejected: result.rejected }
-          : { success: true as const };
-      },
+      (request, reply) =>
+        deadline.run(reply, async () => {
+          const result = await collect(request, 'batch');
+          return result.rejected.length > 0
+            ? { success: true as const, rejected: result.rejected }
+            : { success: true as const };
+        }),
     );
   }
 }
