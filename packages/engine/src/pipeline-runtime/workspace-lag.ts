@@ -5,7 +5,7 @@ import type { Database, StoreKind } from '../store/index.js';
 import { checkpointName, partitionOfWorkspace } from './pipeline-partitions.js';
 
 /** Unconsumed events counted at most: past it `lagEvents` says "at least this many". */
-export const WORKSPACE_LAG_COUNT_BOUND = 100_000;
+export const WORKSPACE_LAG_COUNT_BOUND = 10_000;
 
 // PostgreSQL: a transaction takes at most its first seq before its txid, so a transaction after
 // the checkpoint's has no seq below the next one's first by more than the transactions running
