@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ErrorCode } from '@tandem/contract';
+import { AppError } from '../errors/index.js';
 import type { PipelineOptions } from './pipeline.js';
 import type { WorkspaceTraitsDropped } from './unify-stage.js';
 
@@ -17,7 +19,26 @@ export interface PipelineThread {
   wake(): void;
   /** Has the thread evaluate a stored audience in full; resolves once it is recorded. */
   evaluateAudience(workspaceId: string, audienceId: string): Promise<void>;
+  /** Has the thread split a merge between its batches; resolves to the two profiles. */
+  unmerge(input: UnmergeInput): Promise<UnmergedProfiles>;
   stop(): Promise<void>;
+}
+
+export interface UnmergeInput {
+  readonly workspaceId: string;
+  readonly profileId: string;
+  readonly mergeId: string;
+}
+
+export interface UnmergedProfiles {
+  readonly survivorId: string;
+  readonly restoredId: string;
+}
+
+/** A failure in the thread, its AppError code kept (not_found, conflict) for the caller. */
+export interface ThreadFailure {
+  readonly message: string;
+  readonly code?: ErrorCode | undefined;
 }
 
 /** A full evaluation the main thread asks of the pipeline thread. */
@@ -28,12 +49,23 @@ export interface EvaluationRequest {
 }
 
 /** Messages between this thread and the pipeline thread. */
-export type ToPipelineThread = 'wake' | 'stop' | { readonly evaluate: EvaluationRequest };
+export type ToPipelineThread =
+  | 'wake'
+  | 'stop'
+  | { readonly evaluate: EvaluationRequest }
+  | { readonly unmerge: UnmergeInput & { readonly requestId: number } };
 export type FromPipelineThread =
   | { readonly error: string }
   | { readonly stage: string; readonly changes: readonly unknown[] }
   | { readonly traitsDropped: WorkspaceTraitsDropped }
-  | { readonly evaluated: { readonly requestId: number; readonly error?: string } };
+  | { readonly evaluated: { readonly requestId: number; readonly error?: string } }
+  | {
+      readonly unmerged: {
+        readonly requestId: number;
+        readonly split?: UnmergedProfiles;
+        readonly error?: ThreadFailure;
+      };
+    };
 
 const WORKER = new URL('./pipeline-worker.js', import.meta.url);
 
@@ -65,12 +97,22 @@ export function startPipelineThread(
     });
   });
   const evaluations = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const unmerges = new Map<
+    number,
+    { resolve: (split: UnmergedProfiles) => void; reject: (error: Error) => void }
+  >();
   let nextRequestId = 1;
   worker.on('message', (message: FromPipelineThread) => {
     if ('error' in message) onError(new Error(message.error));
     else if ('changes' in message) handlers.onChanges(message.stage, message.changes);
     else if ('traitsDropped' in message) handlers.onTraitsDropped(message.traitsDropped);
-    else {
+    else if ('unmerged' in message) {
+      const { requestId, split, error } = message.unmerged;
+      const pending = unmerges.get(requestId);
+      unmerges.delete(requestId);
+      if (split) pending?.resolve(split);
+      else pending?.reject(failureOf(error));
+    } else {
       const { requestId, error } = message.evaluated;
       const pending = evaluations.get(requestId);
       evaluations.delete(requestId);
@@ -80,8 +122,10 @@ export function startPipelineThread(
   });
   worker.on('error', onError);
   worker.once('exit', () => {
-    for (const pending of evaluations.values()) pending.reject(new Error('the pipeline thread stopped'));
+    for (const pending of [...evaluations.values(), ...unmerges.values()])
+      pending.reject(new Error('the pipeline thread stopped'));
     evaluations.clear();
+    unmerges.clear();
   });
   const post = (message: ToPipelineThread) => {
     if (!exited) worker.postMessage(message);
@@ -95,10 +139,28 @@ export function startPipelineThread(
         evaluations.set(requestId, { resolve, reject });
         post({ evaluate: { requestId, workspaceId, audienceId } });
       }),
+    unmerge: (input) =>
+      new Promise<UnmergedProfiles>((resolve, reject) => {
+        if (exited) return reject(new Error('the pipeline thread stopped'));
+        const requestId = nextRequestId++;
+        unmerges.set(requestId, { resolve, reject });
+        post({ unmerge: { ...input, requestId } });
+      }),
     stop: async () => {
       // Finishes its current batch, closes its connection, then exits.
       post('stop');
       await exit;
     },
   };
+}
+
+/** What the thread posts for an error: an AppError keeps its code. */
+export function threadFailureOf(error: unknown): ThreadFailure {
+  if (error instanceof AppError) return { message: error.message, code: error.code };
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+function failureOf(failure: ThreadFailure | undefined): Error {
+  if (failure?.code) return new AppError(failure.code, failure.message);
+  return new Error(failure?.message ?? 'the pipeline thread failed');
 }

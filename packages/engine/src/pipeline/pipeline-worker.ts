@@ -2,7 +2,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Engine } from '../engine.js';
 import { prepared } from '../store/index.js';
 import { Pipeline } from './pipeline.js';
-import type { FromPipelineThread, PipelineThreadData, ToPipelineThread } from './pipeline-thread.js';
+import {
+  type FromPipelineThread,
+  type PipelineThreadData,
+  type ToPipelineThread,
+  threadFailureOf,
+} from './pipeline-thread.js';
 
 // The pipeline's own thread (embedded SQLite): its own connection, so batches never stall the
 // main thread's HTTP and ingestion; WAL lets both work side by side, writes take turns.
@@ -13,6 +18,8 @@ const engine = await Engine.open({
   walCheckpointer: false,
   migrate: false,
   pipelineWriteTurn: data.writeTurn,
+  // The stages are the engine's: built with the pipeline's options (batch size, trait bound).
+  pipeline: { ...data.options, thread: 'off' },
 });
 const sqlite = engine.store.sqlite;
 if (!sqlite) throw new Error('the pipeline thread needs a SQLite store');
@@ -35,6 +42,15 @@ pipeline.start((error) =>
 parentPort?.on('message', async (message: ToPipelineThread) => {
   if (message === 'wake') {
     pipeline.wake();
+    return;
+  }
+  if (typeof message === 'object' && 'unmerge' in message) {
+    const { requestId, ...input } = message.unmerge;
+    try {
+      post({ unmerged: { requestId, split: await pipeline.unmerge(input) } });
+    } catch (error) {
+      post({ unmerged: { requestId, error: threadFailureOf(error) } });
+    }
     return;
   }
   if (typeof message === 'object') {

@@ -14,7 +14,13 @@ import {
   workspaceLag,
 } from '../pipeline-runtime/index.js';
 import type { Store } from '../store/index.js';
-import { type PipelineThread, pipelineThreadAvailable, startPipelineThread } from './pipeline-thread.js';
+import {
+  type PipelineThread,
+  pipelineThreadAvailable,
+  startPipelineThread,
+  type UnmergedProfiles,
+  type UnmergeInput,
+} from './pipeline-thread.js';
 import type { UnifyStage } from './unify.js';
 import type { WorkspaceTraitsDropped } from './unify-stage.js';
 
@@ -72,6 +78,8 @@ export class Pipeline {
   private turn: Promise<unknown> = Promise.resolve();
   private thread: PipelineThread | undefined;
   private woken = false;
+  /** Counts re-derivations: a hand-off made before one may name profiles it has changed. */
+  private rederivations = 0;
   private wakeSleeper: (() => void) | undefined;
 
   constructor(
@@ -221,9 +229,12 @@ export class Pipeline {
 
   /**
    * Splits a merge, then has every stage, in order, derive again what it keeps about both
-   * profiles: one transaction, between batches, so no batch sees half of it.
+   * profiles: one transaction, between batches, so no batch sees half of it (and no stage uses
+   * a hand-off made before it).
    */
-  async unmerge(input: { workspaceId: string; profileId: string; mergeId: string }) {
+  async unmerge(input: UnmergeInput): Promise<UnmergedProfiles> {
+    // Where the batches run: in the pipeline thread, between its own batches.
+    if (this.thread) return this.thread.unmerge(input);
     const { split, afterCommit } = await this.exclusive(() =>
       this.store.db.transaction().execute(async (trx) => {
         // Not in the middle of another process's batch of the workspace's partition either.
@@ -232,6 +243,7 @@ export class Pipeline {
           for (const stage of this.stages) await lockCheckpoint(trx, this.store.kind, stage.name, partition);
         }
         const split = await splitMerge(trx, this.unify.identity, input);
+        this.rederivations += 1;
         const change = { workspaceId: input.workspaceId, profileIds: [split.survivorId, split.restoredId] };
         const afterCommit: AfterCommit[] = [];
         for (const stage of this.stages) {
@@ -262,11 +274,18 @@ export class Pipeline {
     let handOff: ProfiledBatch | undefined;
     let first = 0;
     let all = 0;
+    let handedAt = this.rederivations;
     for (const stage of this.stages) {
-      const batch = await this.exclusive(() => stage.processBatch(handOff));
+      // An unmerge between two stages' batches voids the hand-off: the next stage reads the log.
+      const batch = await this.exclusive(() =>
+        stage.processBatch(handedAt === this.rederivations ? handOff : undefined),
+      );
       if (stage === this.unify) first = batch.consumed;
       all += batch.consumed;
-      handOff = batch.handOff ?? handOff;
+      if (batch.handOff) {
+        handOff = batch.handOff;
+        handedAt = this.rederivations;
+      }
     }
     return { first, all };
   }
