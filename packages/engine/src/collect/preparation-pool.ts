@@ -21,7 +21,10 @@ export interface PreparationPoolOptions {
    * with an error (it is replaced on the next job). Default 10 s; a body takes milliseconds.
    */
   readonly stallTimeoutMs?: number | undefined;
-  /** Old-generation heap (MB) of each thread; a body that needs more ends its thread. Default: Node's. */
+  /**
+   * Old-generation heap (MB) of each thread; a body that needs more ends its thread. Default:
+   * Node's. Keep it far above a body's size: a single allocation past it aborts the process.
+   */
   readonly maxThreadHeapMb?: number | undefined;
 }
 
