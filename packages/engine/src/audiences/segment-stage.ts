@@ -9,7 +9,7 @@ import {
   refreshExpired,
   SEGMENT_STAGE,
 } from '../computed-traits/index.js';
-import { chunksOf } from '../identity/index.js';
+import { chunksOf, mergesCausedBy, profilesOfEvents } from '../identity/index.js';
 import {
   entriesByWorkspace,
   LOG_START,
@@ -259,7 +259,7 @@ export class SegmentStage implements PipelineStage {
         );
     const { survivors, merged } = unified
       ? mergesAmong(unified.merges, workspaceId)
-      : await mergesBy(trx, workspaceId, events, profileOf);
+      : await mergesCausedBy(trx, workspaceId, events, profileOf);
     if (merged.length > 0) {
       // The survivor's computed traits count the merged profile's past events from now on;
       // this batch's events are folded next, as for any profile.
@@ -333,22 +333,6 @@ function profilesAmong(known: ReadonlyMap<number, string>, events: readonly Stor
   return profileOf;
 }
 
-/** The live profile of each event, through identity's event → profile mapping. */
-async function profilesOfEvents(db: Kysely<Database>, workspaceId: string, seqs: readonly number[]) {
-  const profileOf = new Map<number, string>();
-  for (let start = 0; start < seqs.length; start += 1000) {
-    // By seq alone (the key); with workspace_id in the filter SQLite picks a per-workspace index scan.
-    const rows = await db
-      .selectFrom('profile_events')
-      .select(['seq', 'profile_id', 'workspace_id'])
-      .where('seq', 'in', seqs.slice(start, start + 1000))
-      .execute();
-    for (const row of rows)
-      if (row.workspace_id === workspaceId) profileOf.set(Number(row.seq), row.profile_id);
-  }
-  return profileOf;
-}
-
 /** The merges of one workspace in a unify batch. */
 function mergesAmong(merges: ProfiledBatch['merges'], workspaceId: string) {
   const ofWorkspace = merges.filter((m) => m.workspaceId === workspaceId);
@@ -360,44 +344,6 @@ function mergesAmong(merges: ProfiledBatch['merges'], workspaceId: string) {
 
 /** Event types that set a profile's traits or company links. */
 const TRAIT_SETTING_TYPES = new Set(['identify', 'group', 'alias']);
-
-/**
- * Merges these events caused (still in force), found from the events' live profiles down the
- * merge chains: the survivors to refold (live profiles) and every profile merged away.
- */
-async function mergesBy(
-  db: Kysely<Database>,
-  workspaceId: string,
-  events: readonly StoredEvent[],
-  profileOf: ReadonlyMap<number, string>,
-): Promise<{ survivors: string[]; merged: string[] }> {
-  const eventIds = new Set(events.map((e) => e.id));
-  const survivors = new Set<string>();
-  const merged: string[] = [];
-  let frontier = [...new Set(profileOf.values())];
-  let live = true;
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const chunk of chunksOf(frontier)) {
-      const rows = await db
-        .selectFrom('profile_merges')
-        .select(['survivor_id', 'profile_id', 'event_id'])
-        .where('workspace_id', '=', workspaceId)
-        .where('survivor_id', 'in', chunk)
-        .where('undone_at', 'is', null)
-        .execute();
-      for (const row of rows) {
-        if (row.event_id === null || !eventIds.has(row.event_id)) continue;
-        if (live) survivors.add(row.survivor_id);
-        merged.push(row.profile_id);
-        next.push(row.profile_id);
-      }
-    }
-    frontier = next;
-    live = false;
-  }
-  return { survivors: [...survivors], merged };
-}
 
 /**
  * A merged-away profile is no one now: its memberships end quietly (the survivor, re-evaluated,

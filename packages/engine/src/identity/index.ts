@@ -19,5 +19,6 @@ export {
   repointProfile,
   saveGraph,
 } from './identity-tables.js';
-export { eventsOfProfiles } from './profile-events.js';
+export { mergesCausedBy } from './merges-caused-by.js';
+export { eventsOfProfiles, profilesOfEvents } from './profile-events.js';
 export { type SplitProfiles, splitMerge } from './split-merge.js';

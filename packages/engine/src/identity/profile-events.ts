@@ -27,3 +27,19 @@ export async function eventsOfProfiles(
   }
   return events;
 }
+
+/** The live profile of each event, through identity's event → profile mapping. */
+export async function profilesOfEvents(db: Kysely<Database>, workspaceId: string, seqs: readonly number[]) {
+  const profileOf = new Map<number, string>();
+  for (let start = 0; start < seqs.length; start += 1000) {
+    // By seq alone (the key); with workspace_id in the filter SQLite picks a per-workspace index scan.
+    const rows = await db
+      .selectFrom('profile_events')
+      .select(['seq', 'profile_id', 'workspace_id'])
+      .where('seq', 'in', seqs.slice(start, start + 1000))
+      .execute();
+    for (const row of rows)
+      if (row.workspace_id === workspaceId) profileOf.set(Number(row.seq), row.profile_id);
+  }
+  return profileOf;
+}

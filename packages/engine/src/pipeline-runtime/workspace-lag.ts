@@ -43,8 +43,8 @@ export async function workspaceLag(
   // One read per distinct position, in the order of the stages.
   const positions = [...new Map(names.map((name) => [key(positionOf(name)), positionOf(name)])).values()];
   const unread = await Promise.all(positions.map((position) => unreadCondition(db, options.kind, position)));
-  const { rows: ends } = await sql<Record<string, number | null>>`
-    SELECT ${sql.join(
+  const { rows: ends } = await sql<Record<string, number | string | null>>`
+    SELECT s.source_id, ${sql.join(
       unread.map(
         (condition, i) => sql`(SELECT e.seq FROM events e WHERE e.workspace_id = s.workspace_id
           AND e.source_id = s.source_id AND ${condition} ORDER BY e.seq LIMIT 1) AS ${sql.ref(`first_unread_${i}`)}`,
@@ -53,19 +53,32 @@ export async function workspaceLag(
       (SELECT e.seq FROM events e WHERE e.workspace_id = s.workspace_id AND e.source_id = s.source_id
         ORDER BY e.seq DESC LIMIT 1) AS newest
     FROM sources s WHERE s.workspace_id = ${workspaceId}`.execute(db);
-  const headSeq = maxOf(ends.map((row) => row.newest ?? null)) ?? 0;
-  const firstUnread = positions.map((_, i) => minOf(ends.map((row) => row[`first_unread_${i}`] ?? null)));
+  const seqOf = (row: Record<string, number | string | null>, column: string) =>
+    row[column] === null || row[column] === undefined ? null : Number(row[column]);
+  const headSeq = maxOf(ends.map((row) => seqOf(row, 'newest'))) ?? 0;
+  const firstUnread = positions.map((_, i) => minOf(ends.map((row) => seqOf(row, `first_unread_${i}`))));
   const behind = firstUnread.flatMap((seq, i) => (seq === undefined ? [] : [{ i, seq }]));
+  // Stages behind, oldest position first: the events between one position and the next are
+  // counted once (a bounded range of the index per source), and each stage's lag is the sum of
+  // the ranges after its position.
+  const ordered = [...behind].sort((a, b) => (before(positions[a.i], positions[b.i]) ? -1 : 1));
+  const ranges = ordered.map(({ i }, k) => {
+    const next = ordered[k + 1];
+    if (!next) return unread[i];
+    // SQLite: a range of seqs; PostgreSQL: not past the next position in (txid, seq) order.
+    const upTo =
+      options.kind === 'sqlite' ? sql`e.seq <= ${positions[next.i]?.seq ?? 0}` : sql`NOT (${unread[next.i]})`;
+    return sql`${unread[i]} AND ${upTo}`;
+  });
   const [counted, oldest] = await Promise.all([
-    behind.length === 0
+    ranges.length === 0
       ? { rows: [] }
-      : // Source by source: each count is a range of the index, bounded.
-        sql<Record<string, number>>`SELECT ${sql.join(
-          behind.map(
-            ({ i }) => sql`(SELECT count(*) FROM (
+      : sql<Record<string, number>>`SELECT ${sql.join(
+          ranges.map(
+            (range, k) => sql`(SELECT count(*) FROM (
             SELECT 1 FROM events e
-            WHERE e.workspace_id = s.workspace_id AND e.source_id = s.source_id AND ${unread[i]}
-            LIMIT ${WORKSPACE_LAG_COUNT_BOUND}) AS bounded) AS ${sql.ref(`unread_${i}`)}`,
+            WHERE e.workspace_id = s.workspace_id AND e.source_id = s.source_id AND ${range}
+            LIMIT ${WORKSPACE_LAG_COUNT_BOUND}) AS bounded) AS ${sql.ref(`range_${k}`)}`,
           ),
         )}
           FROM sources s WHERE s.workspace_id = ${workspaceId}`.execute(db),
@@ -85,7 +98,12 @@ export async function workspaceLag(
     const first = firstUnread[i];
     if (first === undefined) return { stage, checkpointSeq: headSeq, headSeq, lagEvents: 0, lagSeconds: 0 };
     const receivedAt = oldest.find((row) => Number(row.seq) === first)?.received_at;
-    const unreadCount = counted.rows.reduce((sum, row) => sum + Number(row[`unread_${i}`] ?? 0), 0);
+    const from = ordered.findIndex((stage) => stage.i === i);
+    const unreadCount = counted.rows.reduce(
+      (sum, row) =>
+        sum + ranges.slice(from).reduce((of, _, k) => of + Number(row[`range_${from + k}`] ?? 0), 0),
+      0,
+    );
     return {
       stage,
       checkpointSeq: first - 1,
@@ -101,6 +119,11 @@ export async function workspaceLag(
       positions.findIndex((p) => key(p) === key(positionOf(name))),
     );
   });
+}
+
+function before(a: LogPosition | undefined, b: LogPosition | undefined): boolean {
+  if (!a || !b) return false;
+  return a.txid < b.txid || (a.txid === b.txid && a.seq < b.seq);
 }
 
 function key(position: LogPosition): string {

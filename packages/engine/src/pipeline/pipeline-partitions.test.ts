@@ -359,6 +359,36 @@ describe.skipIf(!POSTGRES)('partitioned, leased pipeline on postgres', () => {
     expect(values.map((v) => v.value)).toEqual(['3']);
   });
 
+  it("unmerges within its workspace's partition of every stage", async () => {
+    const shared = await store();
+    const engine = await shared.open(4);
+    const [ws] = await workspaces(engine, { partitions: 1, atLeast: 1 });
+    if (!ws) throw new Error('no workspace');
+    await defineSegments(engine, ws.id);
+    await ws.send([
+      { type: 'identify', userId: 'u1', traits: { plan: 'pro' } },
+      { type: 'page', userId: 'u1' },
+      { type: 'identify', anonymousId: 'a1', traits: { plan: 'pro' } },
+      { type: 'track', anonymousId: 'a1', event: 'Order Completed' },
+      { type: 'track', anonymousId: 'a1', event: 'Order Completed' },
+      { type: 'track', anonymousId: 'a1', userId: 'u1', event: 'Link' },
+    ]);
+    await engine.pipeline.catchUp();
+    const merged = await engine.profiles.lookup(ws.id, 'user_id', 'u1');
+    expect(merged.computedTraits).toEqual({ orders: 2 });
+    const [merge] = await engine.identity.mergesOf(ws.id, merged.id);
+    if (!merge) throw new Error('no merge');
+    await engine.pipeline.unmerge({ workspaceId: ws.id, profileId: merged.id, mergeId: merge.id });
+    await engine.pipeline.catchUp();
+    const byUser = await engine.profiles.lookup(ws.id, 'user_id', 'u1');
+    const byAnonymous = await engine.profiles.lookup(ws.id, 'anonymous_id', 'a1');
+    expect(byUser.id).not.toBe(byAnonymous.id);
+    expect([byUser, byAnonymous].map((p) => [p.computedTraits, p.audiences.map((a) => a.name)])).toEqual([
+      [{ orders: 0 }, []],
+      [{ orders: 2 }, ['pro buyers']],
+    ]);
+  });
+
   it('changes the partition count only while all checkpoints of a stage are at one position', async () => {
     const shared = await store();
     const single = await shared.open(1);
