@@ -5,6 +5,7 @@ import { imports } from './0004-imports.js';
 import { audiences } from './0005-audiences.js';
 import { traitConditions } from './0006-trait-conditions.js';
 import { accessControl } from './0007-access-control.js';
+import { editsAudienceSweeps } from './0008-edits-audience-sweeps.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   audiences,
   traitConditions,
   accessControl,
+  editsAudienceSweeps,
 ];
