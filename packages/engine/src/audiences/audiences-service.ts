@@ -37,6 +37,8 @@ export class AudiencesService {
       clock: () => number;
       /** The pipeline's partition count (PostgreSQL), for the segment checkpoint edits lock. */
       partitions?: number | undefined;
+      /** Largest chunk a full evaluation applies in one transaction (see full-evaluation.ts). */
+      maxChunk?: number | undefined;
     },
   ) {}
 
@@ -270,7 +272,7 @@ export class AudiencesService {
     const { store } = this;
     const { events, clock } = this.deps;
     return evaluateInFull(
-      { store, events, clock, partitions: this.deps.partitions ?? 1 },
+      { store, events, clock, partitions: this.deps.partitions ?? 1, maxChunk: this.deps.maxChunk },
       { workspaceId, audience, version },
     );
   }

@@ -13,6 +13,8 @@ export interface FullEvaluationDeps {
   readonly clock: () => number;
   /** The pipeline's partition count: chunks lock the workspace's segment checkpoint (PostgreSQL). */
   readonly partitions: number;
+  /** The largest chunk, in candidate profiles (default 5,000; tests make many small chunks). */
+  readonly maxChunk?: number | undefined;
 }
 
 /** One full evaluation: the audience as stored when it started (`rule` text, `updatedAt`). */
@@ -65,7 +67,8 @@ export async function evaluateInFull(
   let changes = 0;
   let chunks = 0;
   let longestChunkMs = 0;
-  let size = FIRST_CHUNK;
+  const maxChunk = deps.maxChunk ?? MAX_CHUNK;
+  let size = Math.min(FIRST_CHUNK, maxChunk);
   for (let start = 0; start < candidates.length; ) {
     const chunk = candidates.slice(start, start + size);
     let began = 0;
@@ -85,8 +88,8 @@ export async function evaluateInFull(
     if (recorded === undefined) return { changes, chunks, longestChunkMs, superseded: true };
     changes += recorded;
     start += chunk.length;
-    if (ms < TARGET_MS / 2) size = Math.min(MAX_CHUNK, size * 2);
-    else if (ms > TARGET_MS * 2) size = Math.max(MIN_CHUNK, Math.floor(size / 2));
+    if (ms < TARGET_MS / 2) size = Math.min(maxChunk, size * 2);
+    else if (ms > TARGET_MS * 2) size = Math.max(Math.min(MIN_CHUNK, maxChunk), Math.floor(size / 2));
     // Let other work (segment batches, the main thread's writes) take the write lock.
     await new Promise((resolve) => setImmediate(resolve));
   }
