@@ -7,10 +7,17 @@
 // the p99) while the pipeline (unify, then the segment stage) runs, timing event accepted →
 // membership recorded. The stream is browsing plus
 // BENCH_ORDER_SHARE (10 %) orders that make profiles enter; BENCH_ORDER_SHARE=1 is the stress
-// case where every event changes a membership. Not a test.
+// case where every event changes a membership.
+// Then audience edits under load: while events are ingested at BENCH_EDIT_RATE (1,000/s, in
+// requests of 1 % of that every 10 ms, each timed from call to acknowledgement), an audience is
+// created (evaluated in full) and then edited (a second rule, evaluated in full again). A watcher
+// thread times every hold of the write turn by the pipeline thread, where the evaluation runs (its
+// chunks, and the segment batches between them: an upper bound on the edit's longest write
+// transaction). BENCH_MODE=edits skips the latency stream. Not a test.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { ensureBuilt, fmt, printTable, root } from './bench-support.mjs';
 
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 1_000_000);
@@ -19,6 +26,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 5_000);
 const STREAM_SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 30);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const ORDER_SHARE = Number(process.env.BENCH_ORDER_SHARE ?? 0.1);
+const EDIT_RATE = Number(process.env.BENCH_EDIT_RATE ?? 1_000);
+const MODE = process.env.BENCH_MODE ?? 'all';
 const DAY = 86_400_000;
 
 await ensureBuilt();
@@ -34,6 +43,14 @@ const RULE = {
   all: [
     { trait: 'plan', op: 'eq', value: 'pro' },
     { event: 'Order Completed', count: { op: 'gte', value: 2 }, within: '30d' },
+    { not: { event: 'Order Completed', within: '7d' } },
+  ],
+};
+// The edit: one order in 30 days is enough (most members stay, many enter).
+const EDITED_RULE = {
+  all: [
+    { trait: 'plan', op: 'eq', value: 'pro' },
+    { event: 'Order Completed', count: { op: 'gte', value: 1 }, within: '30d' },
     { not: { event: 'Order Completed', within: '7d' } },
   ],
 };
@@ -75,13 +92,15 @@ try {
       updated_at: now,
     })
     .execute();
-  const stream = await streamEvents(engine, { workspaceId, sourceId });
-  // The product's path, end to end: creating an audience evaluates it in full, records each
-  // member's entry (and its Audience Entered event) and schedules the window re-checks.
-  started = performance.now();
-  const created = await engine.audiences.create(workspaceId, { name: 'bench, created', rule: RULE });
-  const createMs = performance.now() - started;
-  if (!created.ok) throw new Error(`audience create failed: ${JSON.stringify(created.error)}`);
+  const stream =
+    MODE === 'edits'
+      ? { p50: Number.NaN, p99: Number.NaN, rate: 0, samples: 0 }
+      : await streamEvents(engine, { workspaceId, sourceId });
+  if (MODE === 'edits') {
+    engine.pipeline.start((error) => console.error(error));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+  }
+  const edits = await editUnderLoad(engine, { workspaceId, sourceId });
   await engine.close();
 
   printTable('Results', [
@@ -93,7 +112,21 @@ try {
       fullMs < 2000 ? 'yes' : 'NO',
     ],
     ['preview count + sample (ms)', fmt(previewMs), '< 1,000', previewMs < 1000 ? 'yes' : 'NO'],
-    ['  create: full evaluation, memberships, events, re-checks (ms)', fmt(createMs), '', ''],
+    [`create under load: full evaluation, ~${fmt(members.length)} members (ms)`, fmt(edits.createMs), '', ''],
+    [`edit under load: full evaluation, then ${fmt(edits.edited)} members (ms)`, fmt(edits.editMs), '', ''],
+    [
+      `  longest pipeline write transaction during create + edit (ms; ${fmt(edits.holds)} held)`,
+      fmt(edits.longestHoldMs, 1),
+      '< 100',
+      edits.longestHoldMs < 100 ? 'yes' : 'NO',
+    ],
+    [
+      `  ingestion ack p99 during create + edit (ms; ${fmt(edits.acks)} requests, p50 ${fmt(edits.ackP50, 1)})`,
+      fmt(edits.ackP99, 1),
+      '< 50',
+      edits.ackP99 < 50 ? 'yes' : 'NO',
+    ],
+    ['  ingestion ack p99, same load before the create (ms)', fmt(edits.baselineP99, 1), '', ''],
     [`event accepted → membership updated p50 (ms)`, fmt(stream.p50, 1), '', ''],
     [
       `event accepted → membership updated p99 (ms)`,
@@ -187,6 +220,116 @@ function writeData(sqlite, workspaceId, sourceId) {
   }
   sqlite.exec('ANALYZE');
   return (performance.now() - started) / 1000;
+}
+
+/**
+ * Creates, then edits, an audience while events are ingested at EDIT_RATE; times each
+ * acknowledgement and, from a watcher thread, each hold of the write turn by the pipeline thread.
+ */
+async function editUnderLoad(engine, source) {
+  const acks = [];
+  const baseline = [];
+  let baselineFrom = Number.POSITIVE_INFINITY;
+  let loading = true;
+  let from = Number.POSITIVE_INFINITY;
+  let until = Number.POSITIVE_INFINITY;
+  const load = (async () => {
+    const perTick = Math.max(1, Math.round(EDIT_RATE / 100));
+    let n = 0;
+    const pending = [];
+    const started = performance.now();
+    while (loading) {
+      const calls = [];
+      for (let k = 0; k < perTick; k++, n++) {
+        const i = (n * 7919) % PROFILES;
+        calls.push(
+          n % 10 === 0
+            ? { type: 'track', userId: `user-${i}`, event: 'Order Completed', messageId: `edit-o${n}` }
+            : { type: 'track', userId: `user-${i}`, event: 'Page Viewed', messageId: `edit-p${n}` },
+        );
+      }
+      const sentAt = performance.now();
+      // Timed when sent during the create or the edit.
+      pending.push(
+        engine.collector.collect({ source, calls, request: {} }).then(() => {
+          if (sentAt >= from && sentAt <= until) acks.push(performance.now() - sentAt);
+          else if (sentAt >= baselineFrom && sentAt < from) baseline.push(performance.now() - sentAt);
+        }),
+      );
+      const wait = started + (n / EDIT_RATE) * 1000 - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    await Promise.all(pending);
+  })();
+  // A second of load first, so the figures cover steady ingestion, not its start; then 3 s of
+  // load alone, for the acknowledgements' baseline.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  baselineFrom = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const control = new Int32Array(new SharedArrayBuffer(4));
+  const watcher = new Worker(
+    `const { workerData, parentPort } = require('node:worker_threads');
+    const cells = new Int32Array(workerData.turn);
+    const control = new Int32Array(workerData.control);
+    const HOLDER = 0, PIPELINE = 2;
+    let longest = 0, holds = 0;
+    parentPort.postMessage('ready');
+    while (Atomics.load(control, 0) === 0) {
+      const holder = Atomics.load(cells, HOLDER);
+      // A taken turn is seen within 1 ms (taking it notifies no one); a release at once.
+      if (holder !== PIPELINE) { Atomics.wait(cells, HOLDER, holder, 1); continue; }
+      const start = performance.now();
+      while (Atomics.load(cells, HOLDER) === PIPELINE && Atomics.load(control, 0) === 0)
+        Atomics.wait(cells, HOLDER, PIPELINE, 5);
+      holds++;
+      longest = Math.max(longest, performance.now() - start);
+    }
+    parentPort.postMessage({ longest, holds });`,
+    { eval: true, workerData: { turn: engine.store.writeTurn.buffer, control: control.buffer } },
+  );
+  await new Promise((resolve) => watcher.once('message', resolve));
+  const watched = new Promise((resolve) => watcher.on('message', resolve));
+  from = performance.now();
+  let started = from;
+  const created = await engine.audiences.create(source.workspaceId, { name: 'bench, edited', rule: RULE });
+  const createMs = performance.now() - started;
+  if (!created.ok) throw new Error(`audience create failed: ${JSON.stringify(created.error)}`);
+  const membersOf = async () =>
+    Number(
+      (
+        await engine.store.db
+          .selectFrom('audience_members')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('audience_id', '=', created.value.id)
+          .where('exited_at', 'is', null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  started = performance.now();
+  const edited = await engine.audiences.update(source.workspaceId, created.value.id, { rule: EDITED_RULE });
+  const editMs = performance.now() - started;
+  if (!edited.ok) throw new Error(`audience edit failed: ${JSON.stringify(edited.error)}`);
+  until = performance.now();
+  Atomics.store(control, 0, 1);
+  const afterEdit = await membersOf();
+  loading = false;
+  await load;
+  const { longest, holds } = await watched;
+  await watcher.terminate();
+  acks.sort((a, b) => a - b);
+  baseline.sort((a, b) => a - b);
+  const pick = (q, of = acks) => of[Math.min(of.length - 1, Math.floor(q * of.length))] ?? Number.NaN;
+  return {
+    createMs,
+    editMs,
+    edited: afterEdit,
+    longestHoldMs: longest,
+    holds,
+    acks: acks.length,
+    ackP50: pick(0.5),
+    ackP99: pick(0.99),
+    baselineP99: pick(0.99, baseline),
+  };
 }
 
 function profileId(i) {
