@@ -48,6 +48,8 @@ interface SweepScope {
   /** Partitions: only rows of this partition's workspaces. */
   readonly inPartition: RawBuilder<boolean> | undefined;
   readonly compiledAudiences: (workspaceId: string) => Promise<readonly CompiledAudience[]>;
+  /** Profiles per event leaf and sweep (default 2,000). */
+  readonly limit?: number | undefined;
 }
 
 /**
@@ -107,13 +109,14 @@ async function sweepLeaf(
     case 'event': {
       // In the window at t: timestamp >= iso(t - within). Left during (from, to]: in [from - w, to - w).
       const start = isoAt(from - leaf.withinMs);
+      const limit = scope.limit ?? SWEEP_LIMIT;
       const { rows } = await sql<{ profile_id: string; timestamp: string }>`
         select profile_id, timestamp from profile_events
         where workspace_id = ${workspaceId} and event = ${leaf.name}
           and timestamp >= ${start} and timestamp < ${isoAt(to - leaf.withinMs)}
-        order by timestamp limit ${SWEEP_LIMIT}`.execute(db);
+        order by timestamp limit ${limit}`.execute(db);
       const last = rows.at(-1);
-      if (rows.length < SWEEP_LIMIT || !last) return { profileIds: rows.map((r) => r.profile_id), to };
+      if (rows.length < limit || !last) return { profileIds: rows.map((r) => r.profile_id), to };
       // Cut at the last timestamp read; rows at it are read again from there (re-checking twice
       // is harmless), unless they fill the whole limit: then all of them, and past it.
       if (last.timestamp > start)
