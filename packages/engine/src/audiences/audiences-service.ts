@@ -241,11 +241,11 @@ export class AudiencesService {
     await writeTransaction(this.store, async (trx) => {
       await lockSegment(trx, { store: this.store, partitions: this.deps.partitions ?? 1 }, workspaceId);
       await write(trx);
-      const sweep = trx
+      await trx
         .deleteFrom('audience_sweeps')
         .where('workspace_id', '=', workspaceId)
-        .where('audience_id', '=', audience.id);
-      await sweep.execute();
+        .where('audience_id', '=', audience.id)
+        .execute();
       if (timeLeavesOf(audience.rule).length > 0) {
         await trx
           .insertInto('audience_sweeps')

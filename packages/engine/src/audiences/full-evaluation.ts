@@ -36,9 +36,10 @@ export interface FullEvaluationReport {
 // Chunk sizes adapt to keep each write transaction near TARGET_MS: an acknowledgement of ingested
 // events may wait for one, and should stay under 50 ms (write transactions: under ~100 ms).
 const TARGET_MS = 15;
-const FIRST_CHUNK = 500;
+const FIRST_CHUNK = 200;
 const MIN_CHUNK = 50;
 const MAX_CHUNK = 5_000;
+const REST_FACTOR = 3;
 
 /**
  * A new or edited rule, evaluated for every profile without holding the write lock for long:
@@ -91,9 +92,10 @@ export async function evaluateInFull(
     start += chunk.length;
     if (ms < TARGET_MS / 2) size = Math.min(maxChunk, size * 2);
     else if (ms > TARGET_MS * 1.5) size = Math.max(Math.min(MIN_CHUNK, maxChunk), Math.floor(size / 2));
-    // Rest as long as the chunk took: the write lock stays free half the time, and the pipeline
-    // unifies the Audience events each chunk appends in batches of about that size (not thousands).
-    await new Promise((resolve) => setTimeout(resolve, Math.ceil(ms)));
+    // Rest three times as long as the chunk took: the write lock stays free most of the time, and
+    // the pipeline keeps up with the Audience events the chunks append (unifying one costs more
+    // than a chunk spends on a profile), in small batches rather than a backlog of thousands.
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(REST_FACTOR * ms)));
   }
   return { changes, chunks, longestChunkMs, superseded: false };
 }
