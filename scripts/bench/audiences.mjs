@@ -16,6 +16,14 @@
 // transaction), over the create and edit and over as long a time of the same load before them.
 // BENCH_MODE=edits skips the latency stream; BENCH_DATA_DIR reuses a store kept by an earlier
 // run (BENCH_KEEP_DATA=1) instead of writing the data again. Not a test.
+// Edits at 1M profiles (BENCH_MODE=edits, 1,000 events/s, 2 cores shared with other work at load
+// 4–12): create (~20k members) 11–23 s, edit (to ~105k members) 28–65 s. Chunks of ~15 ms, 3
+// runs: longest pipeline write transaction 257 / 50 / 160 ms (p99 27 / 23 / 41 ms; 3 / 0 / 7 of
+// ~5,000 over 100 ms), acknowledgement p99 134 / 20 / 66 ms. Chunks of ~10 ms, 2 runs: 54 / 102
+// ms (p99 19 / 35; 0 / 2 over 100 ms), acknowledgement p99 19 / 40 ms; 5 s of the same load
+// before the create: 5–9 ms. The slow ones, timed inside: chunks of 100 profiles and unify
+// batches of 100–200 Audience events (usually ~10 ms) stretched to 60–100 ms by the busy
+// machine. The former single transaction held the write lock ~4.7 s.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
