@@ -88,7 +88,12 @@ export class Engine {
     const partitions = partitionCountFor(store.kind, options.pipeline?.partitions);
     this.computedTraits = new ComputedTraitsService(store, clock, partitions);
     const events = new AudienceEvents({ sources: this.sources, identity: this.identity });
-    this.audiences = new AudiencesService(store, { computedTraits: this.computedTraits, events, clock });
+    this.audiences = new AudiencesService(store, {
+      computedTraits: this.computedTraits,
+      events,
+      clock,
+      partitions,
+    });
     const segmentDeps = { computedTraits: this.computedTraits, audiences: this.audiences, events, clock };
     this.segment = new SegmentStage(store, segmentDeps, {
       ...options.segment,

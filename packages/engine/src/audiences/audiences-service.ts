@@ -7,12 +7,12 @@ import type {
   ErrorDetail,
   UpdateAudience,
 } from '@tandem/contract';
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import { type ComputedTraitsService, emptyValueOf, type TraitDefinition } from '../computed-traits/index.js';
 import { AppError, type Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { type Database, nowIso, type Store, writeTransaction } from '../store/index.js';
-import { type CompiledAudience, evaluateAudience } from './audience-evaluation.js';
+import type { CompiledAudience } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
 import { audienceOf } from './audience-rows.js';
 import {
@@ -21,7 +21,9 @@ import {
   referencedAudiences,
   referencedComputedTraits,
 } from './compiled-rule.js';
+import { evaluateInFull, type FullEvaluationReport, lockSegment } from './full-evaluation.js';
 import { previewRule } from './rule-query.js';
+import { sweepWindowEdges, timeLeavesOf } from './window-sweep.js';
 
 /** Audiences: definitions, preview, members; creating or editing one evaluates everyone. */
 export class AudiencesService {
@@ -33,6 +35,10 @@ export class AudiencesService {
       computedTraits: ComputedTraitsService;
       events: AudienceEvents;
       clock: () => number;
+      /** The pipeline's partition count (PostgreSQL), for the segment checkpoint edits lock. */
+      partitions?: number | undefined;
+      /** Largest chunk a full evaluation applies in one transaction (see full-evaluation.ts). */
+      maxChunk?: number | undefined;
     },
   ) {}
 
@@ -49,8 +55,14 @@ export class AudiencesService {
       created_at: now,
       updated_at: now,
     };
-    await this.store.db.insertInto('audiences').values(row).execute();
-    await this.evaluate(workspaceId, { id: audienceId, name: input.name, rule: compiled.value });
+    await this.storeRule(workspaceId, { id: audienceId, name: input.name, rule: compiled.value }, (trx) =>
+      trx.insertInto('audiences').values(row).execute(),
+    );
+    await this.evaluate(
+      workspaceId,
+      { id: audienceId, name: input.name, rule: compiled.value },
+      { rule: row.rule, updatedAt: now },
+    );
     return { ok: true, value: audienceOf(row) };
   }
 
@@ -88,20 +100,24 @@ export class AudiencesService {
     const next = { ...current, ...patch, updatedAt: nowIso(this.deps.clock) };
     const compiled = await this.compile(workspaceId, next.rule, audienceId);
     if (!compiled.ok) return compiled;
-    await this.store.db
-      .updateTable('audiences')
-      .set({ name: next.name, rule: JSON.stringify(next.rule), updated_at: next.updatedAt })
-      .where('workspace_id', '=', workspaceId)
-      .where('audience_id', '=', audienceId)
-      .execute();
-    await this.evaluate(workspaceId, { id: audienceId, name: next.name, rule: compiled.value });
+    const audience = { id: audienceId, name: next.name, rule: compiled.value };
+    const rule = JSON.stringify(next.rule);
+    await this.storeRule(workspaceId, audience, (trx) =>
+      trx
+        .updateTable('audiences')
+        .set({ name: next.name, rule, updated_at: next.updatedAt })
+        .where('workspace_id', '=', workspaceId)
+        .where('audience_id', '=', audienceId)
+        .execute(),
+    );
+    await this.evaluate(workspaceId, audience, { rule, updatedAt: next.updatedAt });
     return { ok: true, value: next };
   }
 
   async delete(workspaceId: string, audienceId: string): Promise<void> {
     await this.get(workspaceId, audienceId);
     await this.store.db.transaction().execute(async (trx) => {
-      for (const table of ['audience_members', 'audience_rechecks', 'audiences'] as const) {
+      for (const table of ['audience_members', 'audience_sweeps', 'audiences'] as const) {
         await trx
           .deleteFrom(table)
           .where('workspace_id', '=', workspaceId)
@@ -184,28 +200,81 @@ export class AudiencesService {
   }
 
   /** Evaluates a stored audience in full, here (what a delegate runs). */
-  async evaluateStored(workspaceId: string, audienceId: string): Promise<void> {
+  async evaluateStored(workspaceId: string, audienceId: string): Promise<FullEvaluationReport> {
     const audience = await this.get(workspaceId, audienceId);
     const compiled = await this.compile(workspaceId, audience.rule, audienceId);
     if (!compiled.ok) throw new AppError('validation_failed', `Audience ${audienceId} no longer compiles`);
-    await this.evaluateHere(workspaceId, { id: audienceId, name: audience.name, rule: compiled.value });
+    return this.evaluateHere(
+      workspaceId,
+      { id: audienceId, name: audience.name, rule: compiled.value },
+      { rule: JSON.stringify(audience.rule), updatedAt: audience.updatedAt },
+    );
   }
 
-  private async evaluate(workspaceId: string, audience: CompiledAudience): Promise<void> {
-    if (this.delegate && (await this.delegate(workspaceId, audience.id))) return;
-    await this.evaluateHere(workspaceId, audience);
-  }
-
-  private async evaluateHere(workspaceId: string, audience: CompiledAudience): Promise<void> {
-    const { kind } = this.store;
-    // The Audience Entered / Exited events commit with the memberships they report.
-    await writeTransaction(this.store, async (trx) => {
-      const changes = await evaluateAudience(
-        { db: trx, kind, workspaceId, now: this.deps.clock() },
-        audience,
-      );
-      await this.deps.events.appendWithin(trx, changes);
+  /**
+   * The profiles of due audiences whose membership time alone may have flipped (window edges),
+   * for the segment stage to re-evaluate; `inPartition` limits it to a partition's workspaces.
+   */
+  sweepWindowEdges(
+    db: Kysely<Database>,
+    options: { now: number; inPartition?: RawBuilder<boolean> | undefined },
+  ) {
+    return sweepWindowEdges({
+      db,
+      kind: this.store.kind,
+      now: options.now,
+      inPartition: options.inPartition,
+      compiledAudiences: (workspaceId) => this.compiledAudiences(workspaceId, db),
     });
+  }
+
+  /**
+   * Stores a new or edited rule, and (re)starts its window sweep at now, in a transaction that
+   * first waits for the workspace's running segment batch: every later batch sees the new rule
+   * (see full-evaluation.ts).
+   */
+  private async storeRule(
+    workspaceId: string,
+    audience: CompiledAudience,
+    write: (trx: Kysely<Database>) => Promise<unknown>,
+  ): Promise<void> {
+    await writeTransaction(this.store, async (trx) => {
+      await lockSegment(trx, { store: this.store, partitions: this.deps.partitions ?? 1 }, workspaceId);
+      await write(trx);
+      await trx
+        .deleteFrom('audience_sweeps')
+        .where('workspace_id', '=', workspaceId)
+        .where('audience_id', '=', audience.id)
+        .execute();
+      if (timeLeavesOf(audience.rule).length > 0) {
+        await trx
+          .insertInto('audience_sweeps')
+          .values({ workspace_id: workspaceId, audience_id: audience.id, swept_to: nowIso(this.deps.clock) })
+          .execute();
+      }
+    });
+  }
+
+  private async evaluate(
+    workspaceId: string,
+    audience: CompiledAudience,
+    version: { rule: string; updatedAt: string },
+  ): Promise<void> {
+    if (this.delegate && (await this.delegate(workspaceId, audience.id))) return;
+    await this.evaluateHere(workspaceId, audience, version);
+  }
+
+  private evaluateHere(
+    workspaceId: string,
+    audience: CompiledAudience,
+    version: { rule: string; updatedAt: string },
+  ): Promise<FullEvaluationReport> {
+    const { store } = this;
+    const { events, clock } = this.deps;
+    return evaluateInFull(
+      { store, events, clock, partitions: this.deps.partitions ?? 1, maxChunk: this.deps.maxChunk },
+      { workspaceId, audience, version },
+    );
   }
 
   private async compile(workspaceId: string, rule: AudienceRule, self: string | undefined) {

@@ -114,17 +114,14 @@ describe.each(ENGINES)('computed traits and audiences over time on %s', (kind) =
       { id: audienceId, name: created.value.name, enteredAt: new Date(now).toISOString() },
     ]);
     expect((await engine.profiles.lookup(workspaceId, 'user_id', 'bob')).audiences).toEqual([]);
-    // The full evaluation schedules window re-checks only where the plan condition holds.
-    const bobId = (await engine.profiles.lookup(workspaceId, 'user_id', 'bob')).id;
-    const catId = (await engine.profiles.lookup(workspaceId, 'user_id', 'cat')).id;
-    const rechecked = await engine.store.db
-      .selectFrom('audience_rechecks')
-      .select('profile_id')
-      .where('audience_id', '=', audienceId)
+    // Time-driven re-checks are one sweep position for the audience, not a row per profile.
+    const sweeps = await engine.store.db
+      .selectFrom('audience_sweeps')
+      .select(['audience_id', 'swept_to'])
+      .where('workspace_id', '=', workspaceId)
       .execute();
-    expect(rechecked.map((r) => r.profile_id).sort()).toEqual([ann.id, bobId].sort());
-    expect(rechecked.map((r) => r.profile_id)).not.toContain(catId);
-    // Upgraded, Cat enters in real time, and her own window edge is scheduled then.
+    expect(sweeps).toEqual([{ audience_id: audienceId, swept_to: new Date(now).toISOString() }]);
+    // Upgraded, Cat enters in real time.
     await send({ type: 'identify', userId: 'cat', traits: { plan: 'pro' }, timestamp: at(0) });
     expect((await engine.profiles.lookup(workspaceId, 'user_id', 'cat')).audiences.map((a) => a.id)).toEqual([
       audienceId,

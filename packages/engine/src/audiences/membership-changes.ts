@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { chunksOf } from '../identity/index.js';
-import { type Database, prepared, rawSqliteOf } from '../store/index.js';
+import type { Database } from '../store/index.js';
 
 /** A profile entering or leaving an audience. */
 export interface MembershipChange {
@@ -38,66 +38,25 @@ export async function recordChanges(
       )
       .execute();
   }
+  // Exits of one audience at one moment (a full evaluation's chunk: thousands) in few statements.
+  const exits = new Map<string, MembershipChange[]>();
   for (const c of changes.filter((change) => !change.entered)) {
-    await db
-      .updateTable('audience_members')
-      .set({ exited_at: c.at })
-      .where('workspace_id', '=', c.workspaceId)
-      .where('audience_id', '=', c.audienceId)
-      .where('profile_id', '=', c.profileId)
-      .execute();
+    const key = JSON.stringify([c.workspaceId, c.audienceId, c.at]);
+    const group = exits.get(key) ?? [];
+    exits.set(key, group);
+    group.push(c);
   }
-}
-
-/** Schedules (or clears) the next re-check of each profile in an audience. */
-export async function saveRechecks(
-  db: Kysely<Database>,
-  workspaceId: string,
-  audienceId: string,
-  dueAt: ReadonlyMap<string, number | null>,
-): Promise<void> {
-  const clear = [...dueAt].filter(([, due]) => due === null).map(([id]) => id);
-  for (const chunk of chunksOf(clear)) {
-    await db
-      .deleteFrom('audience_rechecks')
-      .where('workspace_id', '=', workspaceId)
-      .where('audience_id', '=', audienceId)
-      .where('profile_id', 'in', chunk)
-      .execute();
-  }
-  const set = [...dueAt].flatMap(([profileId, due]) =>
-    due === null
-      ? []
-      : [
-          {
-            workspace_id: workspaceId,
-            audience_id: audienceId,
-            profile_id: profileId,
-            due_at: new Date(due).toISOString(),
-          },
-        ],
-  );
-  const sqlite = rawSqliteOf(db);
-  if (sqlite) {
-    // A full evaluation schedules a row per profile with an event in a window (half the
-    // workspace, often): one prepared statement is several times faster than 500-row inserts.
-    const upsert = prepared(
-      sqlite,
-      `INSERT INTO audience_rechecks (workspace_id, audience_id, profile_id, due_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (workspace_id, audience_id, profile_id) DO UPDATE SET due_at = excluded.due_at`,
-    );
-    for (const row of set) upsert.run(row.workspace_id, row.audience_id, row.profile_id, row.due_at);
-    return;
-  }
-  for (const chunk of chunksOf(set, 500)) {
-    await db
-      .insertInto('audience_rechecks')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc
-          .columns(['workspace_id', 'audience_id', 'profile_id'])
-          .doUpdateSet((eb) => ({ due_at: eb.ref('excluded.due_at') })),
-      )
-      .execute();
+  for (const ofAudience of exits.values()) {
+    const first = ofAudience[0];
+    if (!first) continue;
+    for (const chunk of chunksOf(ofAudience.map((c) => c.profileId))) {
+      await db
+        .updateTable('audience_members')
+        .set({ exited_at: first.at })
+        .where('workspace_id', '=', first.workspaceId)
+        .where('audience_id', '=', first.audienceId)
+        .where('profile_id', 'in', chunk)
+        .execute();
+    }
   }
 }

@@ -1,5 +1,5 @@
 import type { CountCondition } from '@tandem/contract';
-import { conditionExpiresAt, conditionHolds, isoAt } from '../conditions/index.js';
+import { conditionHolds, isoAt } from '../conditions/index.js';
 import type { RuleNode } from './compiled-rule.js';
 
 /** One event of a profile, as event conditions see it. */
@@ -49,37 +49,6 @@ export function ruleHolds(node: RuleNode, facts: ProfileFacts, now: number): boo
   }
 }
 
-/**
- * The next moment after `now` the rule's value for this profile could change with no new event
- * (an event leaving a window, a date entering `within_last`), or null when it cannot.
- */
-export function nextChangeAt(node: RuleNode, facts: ProfileFacts, now: number): number | null {
-  switch (node.kind) {
-    case 'all':
-    case 'any':
-      return earliest(node.children.map((child) => nextChangeAt(child, facts, now)));
-    case 'not':
-      return nextChangeAt(node.child, facts, now);
-    case 'trait':
-      return conditionExpiresAt(facts.traits.get(node.name), node.condition, now);
-    case 'computed':
-      return conditionExpiresAt(facts.computed.get(node.traitId), node.condition, now);
-    case 'audience':
-      return null;
-    case 'event': {
-      if (node.withinMs === null) return null;
-      const withinMs = node.withinMs;
-      // Each event in the window leaves it once now passes its timestamp + window.
-      const leaving = matchingEvents(node, facts, now).map((e) => Date.parse(e.timestamp) + withinMs + 1);
-      return earliest(leaving);
-    }
-    default: {
-      const unknown: never = node;
-      throw new Error(`unknown rule node ${JSON.stringify(unknown)}`);
-    }
-  }
-}
-
 function matchingEvents(node: Extract<RuleNode, { kind: 'event' }>, facts: ProfileFacts, now: number) {
   const windowStart = node.withinMs === null ? null : isoAt(now - node.withinMs);
   return facts.events.filter(
@@ -109,10 +78,4 @@ export function countHolds(count: CountCondition, n: number): boolean {
       throw new Error(`unknown count operator ${String(unknown)}`);
     }
   }
-}
-
-function earliest(times: readonly (number | null)[]): number | null {
-  let first: number | null = null;
-  for (const time of times) if (time !== null && (first === null || time < first)) first = time;
-  return first;
 }

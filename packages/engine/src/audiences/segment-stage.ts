@@ -110,7 +110,6 @@ export class SegmentStage implements PipelineStage {
    */
   async reset(db: Kysely<Database>): Promise<void> {
     await forgetAllValues(db);
-    await db.deleteFrom('audience_rechecks').execute();
     await resetCheckpoints(db, SEGMENT_STAGE);
   }
 
@@ -306,20 +305,12 @@ export class SegmentStage implements PipelineStage {
       { now, limit: 2000, inPartition },
     );
     for (const { workspaceId, profileId } of refreshed) touch(workspaceId, profileId);
-    const dueAt = new Date(now).toISOString();
-    let dueQuery = db
-      .selectFrom('audience_rechecks')
-      .select(['workspace_id', 'profile_id'])
-      .where('due_at', '<=', dueAt);
-    if (inPartition) dueQuery = dueQuery.where(inPartition);
-    const due = await dueQuery.limit(2000).execute();
-    for (const row of due) touch(row.workspace_id, row.profile_id);
-    // Re-scheduled by the evaluation for profiles still live; a merged-away profile's edge just ends.
-    if (due.length > 0) {
-      let ended = db.deleteFrom('audience_rechecks').where('due_at', '<=', dueAt);
-      if (inPartition) ended = ended.where(inPartition);
-      await ended.execute();
-    }
+    // Audience window edges, swept by time window (window-sweep.ts); merged-away profiles are skipped.
+    for (const { workspaceId, profileId } of await this.deps.audiences.sweepWindowEdges(db, {
+      now,
+      inPartition,
+    }))
+      touch(workspaceId, profileId);
   }
 }
 
@@ -358,11 +349,6 @@ async function retireMerged(db: Kysely<Database>, workspaceId: string, profileId
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', 'in', chunk)
       .where('exited_at', 'is', null)
-      .execute();
-    await db
-      .deleteFrom('audience_rechecks')
-      .where('workspace_id', '=', workspaceId)
-      .where('profile_id', 'in', chunk)
       .execute();
   }
   await forgetProfiles(db, workspaceId, profileIds);

@@ -45,16 +45,6 @@ export function conditionHolds(value: unknown, condition: Condition, now: number
   }
 }
 
-/** When a `within_last` condition on this value stops holding without any change, or null. */
-export function conditionExpiresAt(value: unknown, condition: Condition, now: number): number | null {
-  if (condition.op !== 'within_last' || typeof value !== 'string') return null;
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) return null;
-  // Dates compare as ISO text; a future date enters the window once `now` passes it.
-  if (value > isoAt(now)) return time;
-  return conditionHolds(value, condition, now) ? time + condition.ms + 1 : null;
-}
-
 export function isoAt(ms: number): string {
   return new Date(ms).toISOString();
 }

@@ -1,4 +1,4 @@
 export { type Condition, compileCondition, compileWhere } from './condition.js';
-export { conditionExpiresAt, conditionHolds, isoAt } from './condition-match.js';
+export { conditionHolds, isoAt } from './condition-match.js';
 export { conditionSql } from './condition-sql.js';
 export { durationMs } from './duration.js';

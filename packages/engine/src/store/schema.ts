@@ -267,11 +267,10 @@ export interface AudienceMembersTable {
   entered_at: string;
   exited_at: string | null;
 }
-export interface AudienceRechecksTable {
+export interface AudienceSweepsTable {
   workspace_id: string;
   audience_id: string;
-  profile_id: string;
-  due_at: string;
+  swept_to: string;
 }
 export interface AudienceSettingsTable {
   workspace_id: string;
@@ -305,6 +304,6 @@ export interface Database {
   computed_trait_values: ComputedTraitValuesTable;
   audiences: AudiencesTable;
   audience_members: AudienceMembersTable;
-  audience_rechecks: AudienceRechecksTable;
+  audience_sweeps: AudienceSweepsTable;
   audience_settings: AudienceSettingsTable;
 }

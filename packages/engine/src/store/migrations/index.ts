@@ -6,6 +6,7 @@ import { audiences } from './0005-audiences.js';
 import { traitConditions } from './0006-trait-conditions.js';
 import { accessControl } from './0007-access-control.js';
 import { profileEventNames } from './0008-profile-event-names.js';
+import { audienceSweeps } from './0009-audience-sweeps.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   traitConditions,
   accessControl,
   profileEventNames,
+  audienceSweeps,
 ];
