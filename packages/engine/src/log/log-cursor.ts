@@ -93,23 +93,29 @@ export async function readLogWindow(
 ): Promise<{ to: LogPosition; passed: number; entries: LogEntry[] } | undefined> {
   const { upTo } = options;
   const bound = upTo ? sql`AND (txid, seq) <= (${upTo.txid}, ${upTo.seq})` : sql``;
-  // Two statements: the window, then the partition's events in it (below the first statement's
-  // oldest running transaction, so both see the same, final rows).
-  const { rows: ends } = await sql<{ txid: number; seq: number; passed: number }>`WITH window_rows AS (
+  // One statement (one snapshot): the window's end and size, and the partition's events in it;
+  // a window without any of them still yields one row (its end), the event columns null.
+  const { rows } = await sql<EventRow & { window_txid: number; window_seq: number; passed: number }>`
+      WITH window_rows AS (
         SELECT txid, seq FROM events
         WHERE (txid, seq) > (${after.txid}, ${after.seq}) ${bound}
           AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-        ORDER BY txid, seq LIMIT ${options.limit})
-      SELECT txid, seq, (SELECT count(*) FROM window_rows) AS passed
-      FROM window_rows ORDER BY txid DESC, seq DESC LIMIT 1`.execute(db);
-  const end = ends[0];
+        ORDER BY txid, seq LIMIT ${options.limit}),
+      window_end AS (
+        SELECT txid AS window_txid, seq AS window_seq, (SELECT count(*) FROM window_rows) AS passed
+        FROM window_rows ORDER BY txid DESC, seq DESC LIMIT 1)
+      SELECT w.window_txid, w.window_seq, w.passed, p.*
+      FROM window_end w LEFT JOIN LATERAL (
+        SELECT ${COLUMNS}, txid FROM events
+        WHERE (txid, seq) > (${after.txid}, ${after.seq}) AND (txid, seq) <= (w.window_txid, w.window_seq)
+          AND ${options.inPartition}
+      ) p ON true
+      ORDER BY p.txid, p.seq`.execute(db);
+  const end = rows[0];
   if (!end) return undefined;
-  const to = { txid: Number(end.txid), seq: Number(end.seq) };
-  const { rows } = await sql<EventRow>`SELECT ${COLUMNS}, txid FROM events
-      WHERE (txid, seq) > (${after.txid}, ${after.seq}) AND (txid, seq) <= (${to.txid}, ${to.seq})
-        AND ${options.inPartition}
-      ORDER BY txid, seq`.execute(db);
-  return { to, passed: Number(end.passed), entries: rows.map(entryOf) };
+  const to = { txid: Number(end.window_txid), seq: Number(end.window_seq) };
+  const entries = rows.filter((row) => row.seq !== null).map(entryOf);
+  return { to, passed: Number(end.passed), entries };
 }
 
 /** The newest seq of the log (0 when empty). */
