@@ -9,7 +9,7 @@ import { checkpointName, partitionOfWorkspace } from '../pipeline-runtime/index.
 import { type Database, fromJson, nowIso, type Store } from '../store/index.js';
 import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from './computed-trait-rows.js';
 import { emptyValueOf } from './trait-buckets.js';
-import { foldEvents, type ProfiledEvent } from './trait-state-store.js';
+import { foldEvents, foldTraits, type ProfiledEvent } from './trait-state-store.js';
 
 /** Computed traits: definitions (CRUD, each backfilled from the log) and their per-profile values. */
 export class ComputedTraitsService {
@@ -109,8 +109,26 @@ export class ComputedTraitsService {
     });
   }
 
-  /** Definitions of a workspace, for the pipeline stage and rule validation. */
+  /**
+   * Definitions of a workspace, for the pipeline stage and rule validation; in a transaction,
+   * read once (a batch asks for them in several stages of its work).
+   */
   async definitions(workspaceId: string, db: Kysely<Database> = this.store.db): Promise<TraitDefinition[]> {
+    if (!db.isTransaction) return this.readDefinitions(workspaceId, db);
+    let ofTransaction = definitionsOfTransaction.get(db);
+    if (!ofTransaction) {
+      ofTransaction = new Map();
+      definitionsOfTransaction.set(db, ofTransaction);
+    }
+    let definitions = ofTransaction.get(workspaceId);
+    if (!definitions) {
+      definitions = this.readDefinitions(workspaceId, db);
+      ofTransaction.set(workspaceId, definitions);
+    }
+    return definitions;
+  }
+
+  private async readDefinitions(workspaceId: string, db: Kysely<Database>): Promise<TraitDefinition[]> {
     const rows = await db
       .selectFrom('computed_traits')
       .selectAll()
@@ -142,17 +160,15 @@ export class ComputedTraitsService {
     workspaceId: string,
     events: readonly ProfiledEvent[],
   ): Promise<Set<string>> {
-    const changed = new Set<string>();
     const now = this.clock();
-    for (const definition of await this.definitions(workspaceId, db)) {
-      const counted = events.filter(
+    const folds = (await this.definitions(workspaceId, db)).map((definition) => ({
+      definition,
+      events: events.filter(
         (e) => e.event === definition.event && eventCounts(definition, e.properties, now),
-      );
-      if (counted.length === 0) continue;
-      for (const id of await foldEvents(db, workspaceId, { definition, events: counted, now }))
-        changed.add(id);
-    }
-    return changed;
+      ),
+    }));
+    // Every trait's states in one read and one write.
+    return foldTraits(db, workspaceId, { folds, now });
   }
 
   /**
@@ -237,6 +253,9 @@ export class ComputedTraitsService {
     if (taken) throw new AppError('conflict', `A computed trait is already named "${name}"`);
   }
 }
+
+/** Per transaction, the definitions read in it, by workspace (a transaction's objects are its own). */
+const definitionsOfTransaction = new WeakMap<Kysely<Database>, Map<string, Promise<TraitDefinition[]>>>();
 
 /** The logged events a trait counts (`where` picks them in `profile_events pe`), up to `passed`. */
 async function countedEvents(

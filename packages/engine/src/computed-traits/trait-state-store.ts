@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, type RawBuilder, sql } from 'kysely';
 import { chunksOf } from '../identity/index.js';
 import { type Database, prepared, rawSqliteOf } from '../store/index.js';
 import type { TraitDefinition } from './computed-trait-rows.js';
@@ -17,37 +17,58 @@ export interface ProfiledEvent {
  * Folds events into the stored states of one trait (load, add, prune, save): incremental, each
  * event read once. Returns the profiles whose value changed.
  */
-export async function foldEvents(
+export function foldEvents(
   db: Kysely<Database>,
   workspaceId: string,
   options: { definition: TraitDefinition; events: readonly ProfiledEvent[]; now: number; fresh?: boolean },
 ): Promise<Set<string>> {
-  const { definition, now } = options;
-  const byProfile = new Map<string, ProfiledEvent[]>();
-  for (const e of options.events) {
-    const ofProfile = byProfile.get(e.profileId);
-    if (ofProfile) ofProfile.push(e);
-    else byProfile.set(e.profileId, [e]);
+  const { definition, events, now, fresh } = options;
+  return foldTraits(db, workspaceId, { folds: [{ definition, events }], now, fresh });
+}
+
+/**
+ * Folds events into the stored states of several traits at once: one read of their states and
+ * one write (on PostgreSQL, one statement each whatever the number of traits and profiles).
+ * Returns the profiles whose value changed.
+ */
+export async function foldTraits(
+  db: Kysely<Database>,
+  workspaceId: string,
+  options: {
+    folds: readonly { definition: TraitDefinition; events: readonly ProfiledEvent[] }[];
+    now: number;
+    fresh?: boolean | undefined;
+  },
+): Promise<Set<string>> {
+  const { now } = options;
+  const work: { definition: TraitDefinition; profileId: string; events: ProfiledEvent[] }[] = [];
+  for (const { definition, events } of options.folds) {
+    const byProfile = new Map<string, ProfiledEvent[]>();
+    for (const e of events) {
+      const ofProfile = byProfile.get(e.profileId);
+      if (ofProfile) ofProfile.push(e);
+      else byProfile.set(e.profileId, [e]);
+    }
+    for (const [profileId, ofProfile] of byProfile) work.push({ definition, profileId, events: ofProfile });
   }
   const changed = new Set<string>();
-  for (const chunk of chunksOf([...byProfile.keys()])) {
-    const stored = options.fresh ? [] : await loadStates(db, workspaceId, definition.id, chunk);
-    const states = new Map(stored.map((s) => [s.profile_id, s]));
-    const rows = chunk.map((profileId) => {
-      const before = states.get(profileId);
-      // Stored by this module: the JSON of a TraitState.
-      const state = (before ? JSON.parse(before.state) : {}) as TraitState;
-      for (const e of byProfile.get(profileId) ?? []) {
-        const value = definition.property === undefined ? undefined : e.properties[definition.property];
-        addEvent(state, definition, { timestamp: e.timestamp, seq: e.seq, value }, now);
-      }
-      const expiresAt = prune(state, definition, now);
-      const value = JSON.stringify(traitValueOf(state, definition.kind));
-      if (value !== (before?.value ?? JSON.stringify(emptyValueOf(definition.kind)))) changed.add(profileId);
-      return rowOf(workspaceId, definition.id, profileId, { state, value, expiresAt });
-    });
-    await saveStates(db, rows);
-  }
+  if (work.length === 0) return changed;
+  const keys = work.map((w) => ({ traitId: w.definition.id, profileId: w.profileId }));
+  const states = options.fresh ? new Map<string, StoredState>() : await loadStates(db, workspaceId, keys);
+  const rows = work.map(({ definition, profileId, events }) => {
+    const before = states.get(stateKey(definition.id, profileId));
+    // Stored by this module: the JSON of a TraitState.
+    const state = (before ? JSON.parse(before.state) : {}) as TraitState;
+    for (const e of events) {
+      const value = definition.property === undefined ? undefined : e.properties[definition.property];
+      addEvent(state, definition, { timestamp: e.timestamp, seq: e.seq, value }, now);
+    }
+    const expiresAt = prune(state, definition, now);
+    const value = JSON.stringify(traitValueOf(state, definition.kind));
+    if (value !== (before?.value ?? JSON.stringify(emptyValueOf(definition.kind)))) changed.add(profileId);
+    return rowOf(workspaceId, definition.id, profileId, { state, value, expiresAt });
+  });
+  await saveStates(db, rows);
   return changed;
 }
 
@@ -95,39 +116,66 @@ function rowOf(
   };
 }
 
-type StoredState = { profile_id: string; state: string; value: string };
+type StoredState = { trait_id: string; profile_id: string; state: string; value: string };
 
+function stateKey(traitId: string, profileId: string): string {
+  return `${traitId}\u0000${profileId}`;
+}
+
+/** The stored states of these (trait, profile) pairs, by stateKey. */
 async function loadStates(
   db: Kysely<Database>,
   workspaceId: string,
-  traitId: string,
-  profileIds: string[],
-): Promise<StoredState[]> {
+  keys: readonly { traitId: string; profileId: string }[],
+): Promise<Map<string, StoredState>> {
+  const found = new Map<string, StoredState>();
   const sqlite = rawSqliteOf(db);
   if (sqlite) {
     // The pipeline's batches on SQLite: a prepared point read per profile by primary key.
     const byKey = prepared(
       sqlite,
-      'SELECT profile_id, state, value FROM computed_trait_values WHERE workspace_id = ? AND trait_id = ? AND profile_id = ?',
+      'SELECT trait_id, profile_id, state, value FROM computed_trait_values WHERE workspace_id = ? AND trait_id = ? AND profile_id = ?',
     );
-    const rows: StoredState[] = [];
-    for (const profileId of profileIds) {
+    for (const { traitId, profileId } of keys) {
       // A row of this shape, as selected.
       const row = byKey.get(workspaceId, traitId, profileId) as StoredState | undefined;
-      if (row) rows.push(row);
+      if (row) found.set(stateKey(traitId, profileId), row);
     }
-    return rows;
+    return found;
   }
-  return db
-    .selectFrom('computed_trait_values')
-    .select(['profile_id', 'state', 'value'])
-    .where('workspace_id', '=', workspaceId)
-    .where('trait_id', '=', traitId)
-    .where('profile_id', 'in', profileIds)
-    .execute();
+  if (!onPostgres(db)) {
+    // SQLite through Kysely (no raw handle: an in-memory store): per trait, its profiles in chunks.
+    const byTrait = new Map<string, string[]>();
+    for (const { traitId, profileId } of keys)
+      byTrait.set(traitId, [...(byTrait.get(traitId) ?? []), profileId]);
+    for (const [traitId, profileIds] of byTrait) {
+      for (const chunk of chunksOf(profileIds)) {
+        const rows = await db
+          .selectFrom('computed_trait_values')
+          .select(['trait_id', 'profile_id', 'state', 'value'])
+          .where('workspace_id', '=', workspaceId)
+          .where('trait_id', '=', traitId)
+          .where('profile_id', 'in', chunk)
+          .execute();
+        for (const row of rows) found.set(stateKey(row.trait_id, row.profile_id), row);
+      }
+    }
+    return found;
+  }
+  // One statement: the pairs as two arrays, each looked up by primary key.
+  const { rows } = await sql<StoredState>`
+    select c.trait_id, c.profile_id, c.state, c.value
+    from unnest(${keys.map((k) => k.traitId)}::text[], ${keys.map((k) => k.profileId)}::text[]) as w(trait_id, profile_id)
+    join computed_trait_values c
+      on c.workspace_id = ${workspaceId} and c.trait_id = w.trait_id and c.profile_id = w.profile_id`.execute(
+    db,
+  );
+  for (const row of rows) found.set(stateKey(row.trait_id, row.profile_id), row);
+  return found;
 }
 
 async function saveStates(db: Kysely<Database>, rows: ReturnType<typeof rowOf>[]) {
+  if (rows.length === 0) return;
   const sqlite = rawSqliteOf(db);
   if (sqlite) {
     // A prepared upsert per row: no multi-row statement to build and compile per batch.
@@ -141,19 +189,35 @@ async function saveStates(db: Kysely<Database>, rows: ReturnType<typeof rowOf>[]
       upsert.run(r.workspace_id, r.trait_id, r.profile_id, r.state, r.value, r.expires_at);
     return;
   }
-  for (const chunk of chunksOf(rows, 500)) {
-    await db
-      .insertInto('computed_trait_values')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'trait_id', 'profile_id']).doUpdateSet({
-          state: sql.ref('excluded.state'),
-          value: sql.ref('excluded.value'),
-          expires_at: sql.ref('excluded.expires_at'),
-        }),
-      )
-      .execute();
+  if (!onPostgres(db)) {
+    for (const chunk of chunksOf(rows, 500)) {
+      await db
+        .insertInto('computed_trait_values')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.columns(['workspace_id', 'trait_id', 'profile_id']).doUpdateSet({
+            state: sql.ref('excluded.state'),
+            value: sql.ref('excluded.value'),
+            expires_at: sql.ref('excluded.expires_at'),
+          }),
+        )
+        .execute();
+    }
+    return;
   }
+  // One statement whatever the count: the columns as arrays (no parameter bound, one parse).
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+  await sql`
+    insert into computed_trait_values (workspace_id, trait_id, profile_id, state, value, expires_at)
+    select * from unnest(${column('workspace_id')}::text[], ${column('trait_id')}::text[],
+      ${column('profile_id')}::text[], ${column('state')}::text[], ${column('value')}::text[],
+      ${column('expires_at')}::text[])
+    on conflict (workspace_id, trait_id, profile_id) do update set
+      state = excluded.state, value = excluded.value, expires_at = excluded.expires_at`.execute(db);
+}
+
+function onPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /** Drops every computed value of these profiles (merged away: no one now). */

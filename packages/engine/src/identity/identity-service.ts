@@ -1,9 +1,10 @@
 import type { Identity, IdentitySettings, IdentitySettingsPatch, ProfileMerge } from '@tandem/contract';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Database, fromJson, nowIso, type Store, toJson } from '../store/index.js';
 import { normalizeIdentifier } from './identifiers-of-event.js';
+import type { Separation } from './identity-graph.js';
 import { compileRules, type IdentityRules, patchedSettings, settingsFrom } from './identity-rules.js';
-import { chunksOf } from './identity-tables.js';
+import { chunksOf, loadSeparations, onPostgres } from './identity-tables.js';
 
 const MAX_HOPS = 32;
 // Rules are read on every lookup; a second-old copy is fine (other processes' edits show within it).
@@ -32,6 +33,37 @@ export class IdentityService {
     const rules = compileRules(await this.settings(workspaceId));
     this.cachedRules.set(workspaceId, { rules, at: Date.now() });
     return rules;
+  }
+
+  /**
+   * In a pipeline batch's transaction: the rules and the separated identifier pairs (on
+   * PostgreSQL, read in one statement).
+   */
+  async batchRules(
+    workspaceId: string,
+    db: Kysely<Database>,
+  ): Promise<{ rules: IdentityRules; separations: Separation[] }> {
+    if (!onPostgres(db)) {
+      return {
+        rules: await this.rules(workspaceId, db),
+        separations: await loadSeparations(db, workspaceId),
+      };
+    }
+    const { rows } = await sql<{ settings: unknown; separations: [string, string, string, string][] }>`
+      select (select settings from identity_settings where workspace_id = ${workspaceId}) as settings,
+        (select coalesce(json_agg(json_build_array(type_a, value_a, type_b, value_b)), '[]'::json)
+          from identity_separations where workspace_id = ${workspaceId}) as separations`.execute(db);
+    const row = rows[0];
+    const stored = row?.settings ?? null;
+    return {
+      rules: compileRules(settingsFrom(stored === null ? undefined : fromJson<unknown>(stored))),
+      separations: fromJson<[string, string, string, string][]>(row?.separations ?? []).map(
+        ([typeA, valueA, typeB, valueB]) => ({
+          a: { type: typeA, value: valueA },
+          b: { type: typeB, value: valueB },
+        }),
+      ),
+    };
   }
 
   /** Changes the rules; they apply to events processed from now on (`tandem rebuild` re-applies). */

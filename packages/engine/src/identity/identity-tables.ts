@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter } from 'kysely';
 import { newId } from '../ids/index.js';
 import { type Database, fromJson, nowIso, rawSqliteOf, toJson } from '../store/index.js';
 import type { Identifier, IdentifierRejection } from './identifiers-of-event.js';
 import type { IdentifierNode, IdentityGraph, ProfileNode, Separation } from './identity-graph.js';
+import { loadGraphStatePostgres, saveGraphRowsPostgres } from './postgres-identity-tables.js';
 import { loadGraphStateSqlite, saveGraphSqlite } from './sqlite-identity-tables.js';
 
 // 1,000 rows of at most 7 values stay below both engines' bound on parameters per statement.
@@ -20,6 +21,7 @@ export async function loadGraphState(
 ): Promise<{ profiles: ProfileNode[]; identifiers: IdentifierNode[] }> {
   const sqlite = rawSqliteOf(db);
   if (sqlite) return loadGraphStateSqlite(sqlite, workspaceId, identifiers);
+  if (onPostgres(db)) return loadGraphStatePostgres(db, workspaceId, identifiers);
   const wanted = new Set(identifiers.map((i) => `${i.type}\u0000${i.value}`));
   const profileIds = new Set<string>();
   for (const chunk of chunksOf([...new Set(identifiers.map((i) => i.value))])) {
@@ -105,6 +107,16 @@ export async function saveGraph(
   if (sqlite) return saveGraphSqlite(sqlite, workspaceId, graph, attributions);
   const now = nowIso();
   const dirtyProfiles = [...graph.profiles.values()].filter((p) => p.dirty);
+  if (onPostgres(db)) {
+    await saveGraphRowsPostgres(db, workspaceId, {
+      profiles: dirtyProfiles,
+      identifiers: [...graph.identifiers.values()].filter((i) => i.dirty),
+      events: attributions.map((a) => ({ ...a, profileId: graph.root(a.profileId) })),
+      now,
+    });
+    await saveMerges(db, workspaceId, graph, now);
+    return;
+  }
   for (const chunk of chunksOf(dirtyProfiles)) {
     await db
       .insertInto('profiles')
@@ -165,6 +177,11 @@ export async function saveGraph(
       .onConflict((oc) => oc.column('seq').doNothing())
       .execute();
   }
+  await saveMerges(db, workspaceId, graph, now);
+}
+
+/** Records the graph's merges, each merged profile's rows moved onto its survivor. */
+async function saveMerges(db: Kysely<Database>, workspaceId: string, graph: IdentityGraph, now: string) {
   for (const merge of graph.merges) {
     await db
       .insertInto('profile_merges')
@@ -183,6 +200,10 @@ export async function saveGraph(
     // may have been merged into it already); ids merged into it earlier now resolve in one hop.
     await repointProfile(db, workspaceId, merge.profileId, merge.survivorId);
   }
+}
+
+export function onPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /** Moves a profile's events and earlier merged ids onto another profile. */

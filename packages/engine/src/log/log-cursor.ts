@@ -69,14 +69,36 @@ function entryOf(row: EventRow): LogEntry {
 }
 
 async function readRows(db: Kysely<Database>, kind: StoreKind, after: LogPosition, limit: number) {
-  const query =
-    kind === 'sqlite'
-      ? sql<EventRow>`SELECT ${COLUMNS} FROM events WHERE seq > ${after.seq} ORDER BY seq LIMIT ${limit}`
-      : sql<EventRow>`SELECT ${COLUMNS}, txid FROM events
-          WHERE (txid, seq) > (${after.txid}, ${after.seq})
-            AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-          ORDER BY txid, seq LIMIT ${limit}`;
-  return (await query.execute(db)).rows;
+  if (kind === 'sqlite') {
+    const query = sql<EventRow>`SELECT ${COLUMNS} FROM events WHERE seq > ${after.seq} ORDER BY seq LIMIT ${limit}`;
+    return (await query.execute(db)).rows;
+  }
+  return inLogOrder(db, async () => {
+    const query = sql<EventRow>`SELECT ${COLUMNS}, txid FROM events
+        WHERE (txid, seq) > (${after.txid}, ${after.seq})
+          AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+        ORDER BY txid, seq LIMIT ${limit}`;
+    return (await query.execute(db)).rows;
+  });
+}
+
+/**
+ * PostgreSQL: runs a read of the next events with the planner held to walking `events_by_txid`
+ * in order. Without statistics on `events` (a new, fast-growing table that autovacuum has not
+ * analyzed yet) it picks a bitmap scan of every event after the position plus a sort, so each
+ * batch cost grew with the backlog. The settings are local to the transaction and restored after.
+ */
+async function inLogOrder<T>(db: Kysely<Database>, read: () => Promise<T>): Promise<T> {
+  const { rows } = await sql<{ bitmap: string; seqscan: string }>`SELECT
+      current_setting('enable_bitmapscan') AS bitmap, current_setting('enable_seqscan') AS seqscan,
+      set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`.execute(db);
+  const result = await read();
+  const previous = rows[0];
+  if (previous) {
+    await sql`SELECT set_config('enable_bitmapscan', ${previous.bitmap}, true),
+        set_config('enable_seqscan', ${previous.seqscan}, true)`.execute(db);
+  }
+  return result;
 }
 
 /**
@@ -93,23 +115,30 @@ export async function readLogWindow(
 ): Promise<{ to: LogPosition; passed: number; entries: LogEntry[] } | undefined> {
   const { upTo } = options;
   const bound = upTo ? sql`AND (txid, seq) <= (${upTo.txid}, ${upTo.seq})` : sql``;
-  // Two statements: the window, then the partition's events in it (below the first statement's
-  // oldest running transaction, so both see the same, final rows).
-  const { rows: ends } = await sql<{ txid: number; seq: number; passed: number }>`WITH window_rows AS (
+  // One statement (one snapshot): the window's end and size, and the partition's events in it;
+  // a window without any of them still yields one row (its end), the event columns null.
+  const read = sql<EventRow & { window_txid: number; window_seq: number; passed: number }>`
+      WITH window_rows AS (
         SELECT txid, seq FROM events
         WHERE (txid, seq) > (${after.txid}, ${after.seq}) ${bound}
           AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-        ORDER BY txid, seq LIMIT ${options.limit})
-      SELECT txid, seq, (SELECT count(*) FROM window_rows) AS passed
-      FROM window_rows ORDER BY txid DESC, seq DESC LIMIT 1`.execute(db);
-  const end = ends[0];
+        ORDER BY txid, seq LIMIT ${options.limit}),
+      window_end AS (
+        SELECT txid AS window_txid, seq AS window_seq, (SELECT count(*) FROM window_rows) AS passed
+        FROM window_rows ORDER BY txid DESC, seq DESC LIMIT 1)
+      SELECT w.window_txid, w.window_seq, w.passed, p.*
+      FROM window_end w LEFT JOIN LATERAL (
+        SELECT ${COLUMNS}, txid FROM events
+        WHERE (txid, seq) > (${after.txid}, ${after.seq}) AND (txid, seq) <= (w.window_txid, w.window_seq)
+          AND ${options.inPartition}
+      ) p ON true
+      ORDER BY p.txid, p.seq`;
+  const { rows } = await inLogOrder(db, () => read.execute(db));
+  const end = rows[0];
   if (!end) return undefined;
-  const to = { txid: Number(end.txid), seq: Number(end.seq) };
-  const { rows } = await sql<EventRow>`SELECT ${COLUMNS}, txid FROM events
-      WHERE (txid, seq) > (${after.txid}, ${after.seq}) AND (txid, seq) <= (${to.txid}, ${to.seq})
-        AND ${options.inPartition}
-      ORDER BY txid, seq`.execute(db);
-  return { to, passed: Number(end.passed), entries: rows.map(entryOf) };
+  const to = { txid: Number(end.window_txid), seq: Number(end.window_seq) };
+  const entries = rows.filter((row) => row.seq !== null).map(entryOf);
+  return { to, passed: Number(end.passed), entries };
 }
 
 /** The newest seq of the log (0 when empty). */

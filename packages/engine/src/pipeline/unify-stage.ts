@@ -9,7 +9,6 @@ import {
   type IdentityService,
   identifiersOfEvent,
   loadGraphState,
-  loadSeparations,
   saveGraph,
 } from '../identity/index.js';
 import { entriesByWorkspace, type LogEntry, readLogAfter } from '../log/index.js';
@@ -114,12 +113,12 @@ async function unifyWorkspace(
   entries: LogEntry[],
   batch: BatchEffects,
 ) {
-  const rules = await options.identity.rules(workspaceId, db);
+  const { rules, separations } = await options.identity.batchRules(workspaceId, db);
   const found = entries.map((entry) => identifiersOfEvent(entry.event, rules));
   const graph = new IdentityGraph(
     rules,
     await loadGraphState(db, workspaceId, wantedIdentifiers(found)),
-    await loadSeparations(db, workspaceId),
+    separations,
   );
   const attributions: Attribution[] = [];
   const traitWrites: TraitWrite[] = [];
