@@ -9,3 +9,4 @@ export * from './profiles.js';
 export * from './rule-limits.js';
 export * from './tracking.js';
 export * from './workspaces.js';
+export * from './destinations.js';

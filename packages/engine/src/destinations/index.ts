@@ -1,0 +1,8 @@
+export type {
+  DeliveryMessage,
+  DeliveryOutcome,
+  DestinationTransport,
+  TransportContext,
+  TransportKind,
+  TransportLog,
+} from './transport.js';

@@ -1,0 +1,71 @@
+import type { DeliveryType, DestinationConfig, DestinationType } from '@tandem/contract';
+
+// The seam between the delivery machinery (outbox, dispatcher, retries, dead letters) and the
+// systems it delivers to. A transport only sends; what to send, when and how often is decided
+// above it.
+
+/** One delivery to one destination, as the transport sends it. */
+export interface DeliveryMessage {
+  /** Stable across retries and replays: the receiver's idempotency key. */
+  readonly deliveryId: string;
+  readonly workspaceId: string;
+  readonly destinationId: string;
+  readonly profileId: string;
+  readonly type: DeliveryType;
+  /** When its cause happened (ISO 8601 UTC). */
+  readonly occurredAt: string;
+  /** What is sent: the webhook body of the contract, or the subscription's mapping of it. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** 1 for the first try. */
+  readonly attempt: number;
+}
+
+/** What became of one message. A transport never throws for a failed send: it answers this. */
+export type DeliveryOutcome =
+  | { readonly ok: true; readonly status?: number | undefined }
+  | {
+      readonly ok: false;
+      /** false: retrying cannot help (a 4xx other than 408/429, a refused address). */
+      readonly retryable: boolean;
+      /** The other side's `Retry-After`, when it gave one. */
+      readonly retryAfterMs?: number | undefined;
+      readonly status?: number | undefined;
+      /** A sentence for the delivery log. */
+      readonly error: string;
+    };
+
+/** An open connection to one destination. */
+export interface DestinationTransport {
+  /**
+   * Sends the messages (one destination; the array keeps each profile's order) and answers one
+   * outcome per message, in the same order. `signal` aborts sends that outlive their deadline.
+   */
+  send(messages: readonly DeliveryMessage[], signal: AbortSignal): Promise<DeliveryOutcome[]>;
+  /** Closes connections; sends after it are not made. */
+  close(): Promise<void>;
+}
+
+/** A logger's shape, so the engine needs none. */
+export type TransportLog = (
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  fields?: Readonly<Record<string, unknown>>,
+) => void;
+
+/** What a transport is opened with. */
+export interface TransportContext<T extends DestinationType = DestinationType> {
+  readonly workspaceId: string;
+  readonly destinationId: string;
+  /** The configuration, secrets decrypted. */
+  readonly config: DestinationConfig<T>;
+  /** `TANDEM_ALLOW_PRIVATE_DESTINATIONS`: loopback and private ranges allowed. */
+  readonly allowPrivateNetworks: boolean;
+  /** Where the transport reports what the delivery log does not show (a reconnect, a dropped link). */
+  readonly log: TransportLog;
+}
+
+/** A kind of destination: how to open a transport to one. */
+export interface TransportKind<T extends DestinationType = DestinationType> {
+  readonly type: T;
+  open(context: TransportContext<T>): Promise<DestinationTransport>;
+}
