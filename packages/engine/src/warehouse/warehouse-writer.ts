@@ -396,7 +396,7 @@ export class WarehouseWriter {
         'entered_at',
         (i, c) => (m.member ? (m.keepEnteredAt ? c('entered_at') : i('entered_at')) : c('entered_at')),
       ],
-      ['exited_at', (i, c) => (m.member ? 'NULL' : i('exited_at'))],
+      ['exited_at', (i) => (m.member ? 'NULL' : i('exited_at'))],
     ];
     if (this.db.engine === 'postgres') {
       const incoming = (c: string) => `EXCLUDED.${c}`;
