@@ -6,6 +6,7 @@ import {
   SegmentStage,
   type SegmentStageOptions,
 } from './audiences/index.js';
+import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
 import { IdentityService } from './identity/index.js';
@@ -59,6 +60,8 @@ export class Engine {
   readonly computedTraits: ComputedTraitsService;
   /** Audiences (definitions, preview, members). */
   readonly audiences: AudiencesService;
+  /** The trait and event names a workspace's data uses (the audience builder's pickers). */
+  readonly catalog: CatalogService;
   /** The first stage: identity, traits, companies. */
   readonly unify: UnifyStage;
   /** The stage after unify (run by the pipeline): computed traits, real-time audiences, window re-checks. */
@@ -83,6 +86,7 @@ export class Engine {
       },
     });
     this.imports = new ImportsService(store, this.collector);
+    this.catalog = new CatalogService(store);
     const clock = options.segment?.clock ?? Date.now;
     // Every stage and reader of a checkpoint works with the same partitions.
     const partitions = partitionCountFor(store.kind, options.pipeline?.partitions);

@@ -18,6 +18,7 @@ export {
   type SegmentStageOptions,
 } from './audiences/index.js';
 export { type BootstrapOptions, type BootstrapResult, bootstrapIfEmpty } from './bootstrap/index.js';
+export { type CatalogLimits, CatalogService } from './catalog/index.js';
 export {
   type CallLimits,
   type CallProblem,

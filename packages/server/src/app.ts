@@ -18,6 +18,7 @@ import { authRoutes } from './auth/auth.routes.js';
 import { installAuthentication } from './auth/authenticate.js';
 import { LoginRateLimiter } from './auth/login-rate-limiter.js';
 import type { RouteAccess } from './auth/route-access.js';
+import { catalogRoutes } from './catalog/catalog.routes.js';
 import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
@@ -163,6 +164,7 @@ export async function buildApp(
   await app.register(importsRoutes, { engine });
   await app.register(audiencesRoutes, { engine });
   await app.register(computedTraitsRoutes, { engine });
+  await app.register(catalogRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });

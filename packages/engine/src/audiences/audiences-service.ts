@@ -80,6 +80,25 @@ export class AudiencesService {
     return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
   }
 
+  /** These audiences with their current member counts (one grouped read by the members' key). */
+  async withMemberCounts(workspaceId: string, audiences: readonly Audience[]): Promise<Audience[]> {
+    if (audiences.length === 0) return [];
+    const rows = await this.store.db
+      .selectFrom('audience_members')
+      .select(['audience_id', (eb) => eb.fn.countAll<number | string>().as('members')])
+      .where('workspace_id', '=', workspaceId)
+      .where(
+        'audience_id',
+        'in',
+        audiences.map((a) => a.id),
+      )
+      .where('exited_at', 'is', null)
+      .groupBy('audience_id')
+      .execute();
+    const counts = new Map(rows.map((row) => [row.audience_id, Number(row.members)]));
+    return audiences.map((audience) => ({ ...audience, memberCount: counts.get(audience.id) ?? 0 }));
+  }
+
   async get(workspaceId: string, audienceId: string): Promise<Audience> {
     const row = await this.store.db
       .selectFrom('audiences')
