@@ -89,12 +89,28 @@ export class AudienceFilesService {
   private readonly clock: () => number;
   /** Directory writes run one at a time per process: a file is never appended to twice at once. */
   private fileTurn: Promise<unknown> = Promise.resolve();
+  /** Whether a destination of the workspace exists (the destinations domain answers, once wired). */
+  private destinationExists: (workspaceId: string, destinationId: string) => Promise<boolean>;
 
   constructor(
     private readonly store: Store,
     options: AudienceFilesOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
+    // Until the destinations domain is wired in: a destination is known by its files.
+    this.destinationExists = async (workspaceId, destinationId) =>
+      (await this.store.db
+        .selectFrom('audience_files')
+        .select('file_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('destination_id', '=', destinationId)
+        .limit(1)
+        .executeTakeFirst()) !== undefined;
+  }
+
+  /** How a destination's existence is checked before its files are listed (the destinations domain). */
+  checkDestinationsWith(exists: (workspaceId: string, destinationId: string) => Promise<boolean>): void {
+    this.destinationExists = exists;
   }
 
   /** The `audience-file` transport: writes audience.entered / exited deliveries into hourly files. */
@@ -418,6 +434,9 @@ export class AudienceFilesService {
     destinationId: string,
     query: AudienceFileListQuery,
   ): Promise<{ data: AudienceFile[]; nextCursor: string | null }> {
+    if (!(await this.destinationExists(workspaceId, destinationId))) {
+      throw new AppError('not_found', `Destination ${destinationId} not found`);
+    }
     let select = this.store.db
       .selectFrom('audience_files')
       .selectAll()
