@@ -1,4 +1,5 @@
 export * from './access.js';
+export * from './audience-files.js';
 export * from './audiences.js';
 export * from './catalog.js';
 export * from './computed-traits.js';

@@ -1,4 +1,5 @@
 import { type AccessOptions, AccessService } from './access/index.js';
+import { AudienceFilesService } from './audience-files/index.js';
 import {
   AudienceEvents,
   AudiencesService,
@@ -64,6 +65,8 @@ export class Engine {
   readonly catalog: CatalogService;
   /** The first stage: identity, traits, companies. */
   readonly unify: UnifyStage;
+  /** Files of audience-file destinations (full exports, hourly additions / removals); its transport. */
+  readonly audienceFiles: AudienceFilesService;
   /** The stage after unify (run by the pipeline): computed traits, real-time audiences, window re-checks. */
   readonly segment: SegmentStage;
   /** The pipeline's stages, in order. */
@@ -87,6 +90,7 @@ export class Engine {
     });
     this.imports = new ImportsService(store, this.collector);
     this.catalog = new CatalogService(store);
+    this.audienceFiles = new AudienceFilesService(store);
     const clock = options.segment?.clock ?? Date.now;
     // Every stage and reader of a checkpoint works with the same partitions.
     const partitions = partitionCountFor(store.kind, options.pipeline?.partitions);

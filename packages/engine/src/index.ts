@@ -12,6 +12,13 @@ export {
   revocationConcerns,
 } from './access/index.js';
 export {
+  type AudienceFileFormat,
+  AudienceFilesService,
+  contentTypeOf as audienceFileContentType,
+  type FileProfile,
+  type FullExport,
+} from './audience-files/index.js';
+export {
   AudiencesService,
   type MembershipChange,
   SegmentStage,
@@ -59,6 +66,14 @@ export {
 export { EventLog, type EventLogOptions } from './log/index.js';
 export { type MailMessage, type MailSender, smtpMailSender } from './mail/index.js';
 export {
+  amqpTransport,
+  amqpTransportKind,
+  natsTransport,
+  natsTransportKind,
+  redisStreamTransport,
+  redisStreamTransportKind,
+} from './message-buses/index.js';
+export {
   Pipeline,
   type PipelineOptions,
   UNIFY_STAGE,
@@ -92,4 +107,10 @@ export {
   type StoreOptions,
   sqliteStorePath,
 } from './store/index.js';
+export {
+  syncWarehouse,
+  type WarehouseProfile,
+  warehouseTransport,
+  warehouseTransportKind,
+} from './warehouse/index.js';
 export { createWorkspace, listWorkspacesOfUser, oldestWorkspace, workspaceById } from './workspaces/index.js';

@@ -13,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
+import { audienceFilesRoutes } from './audience-files/audience-files.routes.js';
 import { audiencesRoutes } from './audiences/audiences.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { installAuthentication } from './auth/authenticate.js';
@@ -165,6 +166,7 @@ export async function buildApp(
   await app.register(audiencesRoutes, { engine });
   await app.register(computedTraitsRoutes, { engine });
   await app.register(catalogRoutes, { engine });
+  await app.register(audienceFilesRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });

@@ -277,6 +277,33 @@ export interface AudienceSettingsTable {
   source_id: string;
 }
 
+/** audience-files/ — files of `audience-file` destinations and their lines. */
+export interface AudienceFilesTable {
+  workspace_id: string;
+  file_id: string;
+  destination_id: string;
+  audience_id: string;
+  audience_name: string;
+  /** `full`, `additions` or `removals`. */
+  kind: string;
+  format: string;
+  /** `full` files: their creation time; additions / removals: the UTC hour they collect. */
+  bucket: string;
+  /** The file on disk when the destination has a directory; null: lines kept in the store. */
+  path: string | null;
+  row_count: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface AudienceFileRowsTable {
+  workspace_id: string;
+  file_id: string;
+  /** The delivery id (additions / removals) or the profile id (full files): a retry adds nothing. */
+  row_key: string;
+  profile_id: string;
+  line: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -306,4 +333,6 @@ export interface Database {
   audience_members: AudienceMembersTable;
   audience_sweeps: AudienceSweepsTable;
   audience_settings: AudienceSettingsTable;
+  audience_files: AudienceFilesTable;
+  audience_file_rows: AudienceFileRowsTable;
 }

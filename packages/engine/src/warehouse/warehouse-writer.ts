@@ -231,6 +231,9 @@ export class WarehouseWriter {
       // Computed-trait changes may not be in the profile's traits: their new values are.
       for (const [name, change] of Object.entries(asRecord(body.changes) ?? {}))
         traits[name] = asRecord(change)?.to ?? null;
+      // The delivery domain's shape: `trait: {id, name, value, previous}`.
+      const trait = asRecord(body.trait);
+      if (typeof trait?.name === 'string') traits[trait.name] = trait.value ?? null;
     }
     const identities = Array.isArray(profile.identities) ? (profile.identities as unknown[]) : [];
     const values = await this.columnsFor(traits);

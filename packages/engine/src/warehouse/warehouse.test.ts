@@ -214,6 +214,16 @@ for (const engine of ['postgres', 'mysql'] as const) {
           : { score: 'double' },
       );
       expect(await profileRow('prof_a')).toMatchObject({ score: 7, churn_risk: 0.25, age: 31 });
+      // The same change in the shape `trait: {id, name, value, previous}`.
+      const named = delivery(
+        'trait.changed',
+        { id: 'prof_a', traits: {} },
+        {
+          trait: { id: 'ctr_1', name: 'orders_30d', value: 3, previous: 2 },
+        },
+      );
+      expect(await transport.send([named], signal())).toEqual(ok(1));
+      expect((await profileRow('prof_a'))?.orders_30d).toBe(3);
       expect((await profileRow('prof_b'))?.score).toBeNull();
 
       // "age" was a number; a string for it turns the column into text, old values kept as text.

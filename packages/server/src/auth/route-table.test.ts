@@ -128,6 +128,17 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       payload: '{"type":"track","userId":"u","event":"E"}\n',
     });
     realIds.set('/api/v1/imports/:id', job.json().id ?? '');
+    // An audience-file destination's full export (its file routes 404 for another workspace).
+    const exported = await engine.audienceFiles.exportFull({
+      workspaceId,
+      destinationId: 'dst_route_table',
+      config: { format: 'csv' },
+      audience: { id: 'aud_route_table', name: 'A' },
+      members: (async function* () {
+        yield { id: profile.id, traits: {}, identities: [] };
+      })(),
+    });
+    realIds.set('/api/v1/destinations/:id', exported.destinationId);
   });
   afterAll(() => server.close());
 
@@ -166,6 +177,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/catalog/traits → audiences:read",
         "GET /api/v1/computed-traits → audiences:read",
         "GET /api/v1/computed-traits/:id → audiences:read",
+        "GET /api/v1/destinations/:id/files → destinations:read",
+        "GET /api/v1/destinations/:id/files/:fileId → destinations:read",
         "GET /api/v1/identity/settings → profiles:read",
         "GET /api/v1/imports → sources:read",
         "GET /api/v1/imports/:id → sources:read",
