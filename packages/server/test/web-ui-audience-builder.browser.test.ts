@@ -93,6 +93,9 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
     }
   }
 
+  const nav = (page: Page, area: string) =>
+    page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: area }).click();
+
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 
@@ -108,7 +111,7 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
   it('builds an audience with nested groups by clicking, follows the live count, saves it and lists its members', async () => {
     const page = await freshPage(browser);
     await signIn(page, server.url, OWNER, OWNER_PASSWORD);
-    await page.getByRole('link', { name: 'Audiences' }).click();
+    await nav(page, 'Audiences');
     await page.getByText('No audiences yet').waitFor();
     await shot(page, 'audiences-empty');
     await page.getByRole('link', { name: 'Create your first audience' }).click();
@@ -172,8 +175,9 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
     await page.getByRole('tab', { name: 'Members' }).click();
     await members.getByRole('link', { name: 'Eve Arden' }).click();
     await page.waitForURL(/\/people\/prof_/);
+    await page.getByRole('heading', { name: 'Eve Arden' }).waitFor();
 
-    await page.getByRole('link', { name: 'Audiences' }).click();
+    await nav(page, 'Audiences');
     const list = page.getByRole('table', { name: 'Audiences' });
     await expectText(list, /Engaged pros.*3/);
     await shot(page, 'audiences-list');
@@ -182,7 +186,7 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
   it('defines a computed trait with pickers, previews it on sample profiles, and saves it', async () => {
     const page = await freshPage(browser);
     await signIn(page, server.url, OWNER, OWNER_PASSWORD);
-    await page.getByRole('link', { name: 'Computed traits' }).click();
+    await nav(page, 'Computed traits');
     await page.getByText('No computed traits yet').waitFor();
     await page.getByRole('link', { name: 'New computed trait' }).click();
     await page.waitForURL(/\/computed-traits\/new/);
@@ -203,9 +207,22 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
 
     await page.getByRole('button', { name: 'Save computed trait' }).click();
     await page.waitForURL(/\/computed-traits\/ctr_/);
-    await page.getByRole('link', { name: 'Computed traits' }).first().click();
+    await nav(page, 'Computed traits');
     const list = page.getByRole('table', { name: 'Computed traits' });
     await expectText(list, /spend.*Sum of a property/);
     await shot(page, 'computed-traits-list');
+
+    // Audiences use it by name: spend of at least 100 is Ada (80 + 20) and Dee (100).
+    await nav(page, 'Audiences');
+    await page.getByRole('link', { name: 'New audience' }).click();
+    const rule = page.getByRole('group', { name: 'Rule' });
+    await rule.getByRole('button', { name: 'Remove condition' }).click();
+    await rule.getByRole('button', { name: '+ Add condition' }).click();
+    await page.getByRole('menuitem', { name: /^Computed trait/ }).click();
+    await pickStarting(rule, 'Computed trait', 'spend');
+    await pick(rule, 'Computed trait operator', 'at least');
+    await rule.getByRole('textbox', { name: 'Computed trait spend value' }).fill('100');
+    await expectText(page.getByLabel('Matching people'), '2 people');
+    await shot(page, 'audience-with-computed-trait');
   });
 });

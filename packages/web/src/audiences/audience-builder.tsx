@@ -86,7 +86,7 @@ export function AudienceBuilder({ audience, onSaved, onCancel }: AudienceBuilder
     <RulePickersContext.Provider value={pickers}>
       <RuleProblemsContext.Provider value={problems}>
         <Grid gap="lg">
-          <Grid.Col span={{ base: 12, lg: 8 }}>
+          <Grid.Col span={{ base: 12, md: 8, xl: 9 }}>
             <Stack>
               <TextInput
                 label="Audience name"
@@ -121,7 +121,7 @@ export function AudienceBuilder({ audience, onSaved, onCancel }: AudienceBuilder
               </Group>
             </Stack>
           </Grid.Col>
-          <Grid.Col span={{ base: 12, lg: 4 }}>
+          <Grid.Col span={{ base: 12, md: 4, xl: 3 }}>
             <div style={{ position: 'sticky', top: 76 }}>
               <AudiencePreviewPanel
                 preview={preview.data}

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, EmptyState, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, EmptyState, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { Audience } from '@tandem/contract';
 import { Link } from 'react-router';
 import { usePagedQuery } from '../api/use-paged-query';
@@ -30,17 +30,18 @@ export function AudiencesPage() {
       </Group>
       <QueryState isPending={audiences.isPending} error={audiences.error} refetch={audiences.refetch}>
         {audiences.items.length === 0 ? (
-          <EmptyState
-            title="No audiences yet"
-            description="An audience is everyone who matches a rule, such as pro customers who ordered twice this month. Build one with pickers, watch how many people match, and connect it to a destination."
-            mt="xl"
-          >
-            <EmptyState.Actions>
-              <Button component={Link} to="/audiences/new">
-                Create your first audience
-              </Button>
-            </EmptyState.Actions>
-          </EmptyState>
+          <Paper withBorder radius="md" p="xl">
+            <EmptyState
+              title="No audiences yet"
+              description="An audience is everyone who matches a rule, such as pro customers who ordered twice this month. Build one with pickers, watch how many people match, and connect it to a destination."
+            >
+              <EmptyState.Actions>
+                <Button component={Link} to="/audiences/new">
+                  Create your first audience
+                </Button>
+              </EmptyState.Actions>
+            </EmptyState>
+          </Paper>
         ) : (
           <AudiencesTable audiences={audiences.items} />
         )}

@@ -180,7 +180,10 @@ function DefinitionFields({
         </Group>
         <div>
           <Text size="sm" fw={500} mb={4}>
-            Only events
+            Only events where
+          </Text>
+          <Text size="xs" c="dimmed" mb={4}>
+            Optional: without a filter, every event of this name counts.
           </Text>
           <WhereConditions
             rows={form.where}

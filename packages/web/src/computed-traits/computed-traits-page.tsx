@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, EmptyState, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, EmptyState, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { ComputedTrait } from '@tandem/contract';
 import { Link } from 'react-router';
 import { usePagedQuery } from '../api/use-paged-query';
@@ -31,17 +31,18 @@ export function ComputedTraitsPage() {
       </Group>
       <QueryState isPending={traits.isPending} error={traits.error} refetch={traits.refetch}>
         {traits.items.length === 0 ? (
-          <EmptyState
-            title="No computed traits yet"
-            description="A computed trait turns events into a value on every profile: orders in the last 30 days, total spend, favourite category. Audiences can then use it like any trait."
-            mt="xl"
-          >
-            <EmptyState.Actions>
-              <Button component={Link} to="/computed-traits/new">
-                Create your first computed trait
-              </Button>
-            </EmptyState.Actions>
-          </EmptyState>
+          <Paper withBorder radius="md" p="xl">
+            <EmptyState
+              title="No computed traits yet"
+              description="A computed trait turns events into a value on every profile: orders in the last 30 days, total spend, favourite category. Audiences can then use it like any trait."
+            >
+              <EmptyState.Actions>
+                <Button component={Link} to="/computed-traits/new">
+                  Create your first computed trait
+                </Button>
+              </EmptyState.Actions>
+            </EmptyState>
+          </Paper>
         ) : (
           <ComputedTraitsTable traits={traits.items} />
         )}
