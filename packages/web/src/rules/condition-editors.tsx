@@ -29,7 +29,7 @@ export function ConditionEditor({ node, onChange }: EditorProps<LeafNode>) {
 
 function Lead({ children }: { children: string }) {
   return (
-    <Text size="sm" fw={500} pt={6} miw={96}>
+    <Text size="sm" fw={500} pt={6} miw={70}>
       {children}
     </Text>
   );
@@ -91,7 +91,7 @@ function ComputedTraitConditionEditor({ node, onChange }: EditorProps<ComputedTr
   const trait = computedTraits.find((t) => t.name === node.computedTrait);
   return (
     <Group gap="xs" align="flex-start">
-      <Lead>Computed trait</Lead>
+      <Lead>Computed</Lead>
       <NameSelect
         label="Computed trait"
         placeholder="Pick a computed trait"
@@ -178,7 +178,7 @@ function EventConditionEditor({ node, onChange }: EditorProps<EventNode>) {
           data={FREQUENCIES}
           value={frequency}
           allowDeselect={false}
-          w={180}
+          w={150}
           onChange={(next) => {
             if (next === 'once') onChange({ ...node, count: undefined });
             if (next === 'never') onChange({ ...node, count: { op: 'eq', text: '0' } });
@@ -194,7 +194,7 @@ function EventConditionEditor({ node, onChange }: EditorProps<EventNode>) {
           }))}
           value={node.event}
           error={useProblem(node.id, 'event')}
-          width={240}
+          width={210}
           onChange={(name) => onChange({ ...node, event: name })}
         />
         {frequency === 'times' && node.count ? (
@@ -235,7 +235,7 @@ function EventConditionEditor({ node, onChange }: EditorProps<EventNode>) {
           ]}
           value={node.within === undefined ? 'ever' : 'within'}
           allowDeselect={false}
-          w={140}
+          w={125}
           onChange={(next) => onChange({ ...node, within: next === 'within' ? '30d' : undefined })}
         />
         {node.within !== undefined ? (

@@ -27,7 +27,7 @@ export function NameSelect(props: NameSelectProps) {
       value={value === '' ? null : value}
       onChange={(next) => props.onChange(next ?? '')}
       error={props.error}
-      w={props.width ?? 220}
+      w={props.width ?? 190}
       comboboxProps={{ width: 'target', withinPortal: true }}
     />
   );

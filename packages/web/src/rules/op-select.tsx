@@ -21,7 +21,7 @@ export function OpSelect({ ops, value, onChange, label }: OpSelectProps) {
       // The options are the ops listed above.
       onChange={(next) => next && onChange(next as ConditionOp)}
       allowDeselect={false}
-      w={170}
+      w={150}
     />
   );
 }

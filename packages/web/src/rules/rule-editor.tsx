@@ -14,9 +14,9 @@ import {
 import { useProblem } from './rule-problems';
 
 const COMBINATORS: { value: Combinator; label: string }[] = [
-  { value: 'all', label: 'All of these' },
-  { value: 'any', label: 'Any of these' },
-  { value: 'none', label: 'None of these' },
+  { value: 'all', label: 'all of' },
+  { value: 'any', label: 'any of' },
+  { value: 'none', label: 'none of' },
 ];
 
 const JOINERS: Record<Combinator, string> = { all: 'and', any: 'or', none: 'nor' };
@@ -61,17 +61,21 @@ function GroupEditor({ group, depth, actions }: { group: GroupNode; depth: numbe
     >
       <Group justify="space-between" mb="xs" wrap="nowrap">
         <Group gap="xs">
+          <Text size="sm" fw={500}>
+            {depth === 0 ? 'People who match' : 'Match'}
+          </Text>
           <Select
             aria-label="Match"
             data={COMBINATORS}
             value={group.combinator}
             allowDeselect={false}
-            w={170}
+            w={110}
+            size="xs"
             // The options are combinators.
             onChange={(next) => actions.change({ ...group, combinator: (next ?? 'all') as Combinator })}
           />
-          <Text size="sm" c="dimmed">
-            {depth === 0 ? 'People who match' : 'match'}
+          <Text size="sm" fw={500}>
+            these conditions
           </Text>
         </Group>
         {depth > 0 ? (

@@ -39,7 +39,7 @@ export function ValueInput({ op, value, onChange, examples = [], label, error }:
           value={value.list}
           onChange={(list) => onChange({ ...value, list })}
           error={error}
-          miw={220}
+          miw={180}
           style={{ flex: 1 }}
         />
       );
@@ -55,7 +55,7 @@ export function ValueInput({ op, value, onChange, examples = [], label, error }:
         value={value.text}
         onChange={(next) => onChange({ ...value, text: String(next) })}
         error={error}
-        w={140}
+        w={120}
       />
     );
   }
@@ -93,7 +93,7 @@ export function ValueInput({ op, value, onChange, examples = [], label, error }:
       value={value.text}
       onChange={(text) => onChange({ ...value, text })}
       error={error}
-      miw={180}
+      miw={140}
       style={{ flex: 1 }}
     />
   );

@@ -65,7 +65,7 @@ function WhereConditionRow({ row, first, properties, label, onChange, onRemove }
         options={properties.map((p) => ({ value: p.name, label: `${p.name} (${p.type})` }))}
         value={row.property}
         error={propertyProblem}
-        width={200}
+        width={170}
         onChange={(name) => {
           const type = valueTypeOfCatalog(properties.find((p) => p.name === name)?.type);
           const ops = opsFor(type);
