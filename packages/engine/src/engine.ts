@@ -10,6 +10,16 @@ import {
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
+import {
+  ALLOW_ALL,
+  type DeliveryOptions,
+  DeliveryStage,
+  DestinationsService,
+  Dispatcher,
+  SecretBox,
+  type TransportKind,
+  webhookTransportKind,
+} from './destinations/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { EventLog } from './log/index.js';
@@ -39,6 +49,8 @@ export interface EngineOptions extends StoreOptions {
   readonly pipeline?: PipelineOptions | undefined;
   /** Tuning of the computed traits + audiences stage (batch size, polling, clock). */
   readonly segment?: SegmentStageOptions | undefined;
+  /** Destinations and delivery (secret key, retries, transports, consent). */
+  readonly delivery?: DeliveryOptions | undefined;
 }
 
 /** The domain services over one store. The server and the CLI each hold one. */
@@ -69,6 +81,12 @@ export class Engine {
   readonly audienceFiles: AudienceFilesService;
   /** The stage after unify (run by the pipeline): computed traits, real-time audiences, window re-checks. */
   readonly segment: SegmentStage;
+  /** Destinations, their delivery log, replays and test sends. */
+  readonly destinations: DestinationsService;
+  /** The last stage: writes the delivery outbox of each batch of the log. */
+  readonly delivery: DeliveryStage;
+  /** Sends the outbox (started by the server: `dispatcher.start()`). */
+  readonly dispatcher: Dispatcher;
   /** The pipeline's stages, in order. */
   readonly stages: PipelineStages;
 
@@ -127,12 +145,52 @@ export class Engine {
           debuggerReads -= 1;
         });
     });
+    const delivery = options.delivery ?? {};
+    const transports = new Map<string, TransportKind>(
+      [webhookTransportKind as TransportKind, ...(delivery.transports ?? [])].map((kind) => [
+        kind.type,
+        kind,
+      ]),
+    );
+    const deliveryClock = delivery.clock ?? Date.now;
+    const maxAgeMs = delivery.maxAgeMs ?? 3 * 86_400_000;
+    this.destinations = new DestinationsService(store, {
+      secrets: new SecretBox(delivery.secretKey),
+      transports,
+      allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
+      clock: deliveryClock,
+      onDue: (ids) => this.dispatcher.wakeIds(ids),
+      sendTimeoutMs: delivery.sendTimeoutMs ?? 10_000,
+    });
+    this.dispatcher = new Dispatcher(store, this.destinations, {
+      transports,
+      allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
+      consent: delivery.consent ?? ALLOW_ALL,
+      sendTimeoutMs: delivery.sendTimeoutMs ?? 10_000,
+      maxAttempts: delivery.maxAttempts ?? 12,
+      maxAgeMs,
+      baseBackoffMs: delivery.baseBackoffMs ?? 1000,
+      maxBackoffMs: delivery.maxBackoffMs ?? 600_000,
+      retentionDays: delivery.retentionDays ?? 30,
+      pollMs: delivery.pollMs ?? 1000,
+      clock: deliveryClock,
+      log: delivery.log ?? (() => {}),
+    });
+    this.delivery = new DeliveryStage(store, {
+      batchSize: options.pipeline?.batchSize,
+      partitions,
+      maxAgeMs,
+      clock: deliveryClock,
+    });
+    // New outbox rows wake their destinations' workers at once (this thread or, posted, the
+    // pipeline thread's); other processes' rows are found by the dispatcher's poll.
+    this.delivery.onWritten((written) => this.dispatcher.wake(written));
     this.unify = new UnifyStage(store, this.identity, {
       batchSize: options.pipeline?.batchSize,
       partitions,
       maxTraitsPerProfile: options.pipeline?.maxTraitsPerProfile,
     });
-    this.stages = { unify: this.unify, after: [this.segment] };
+    this.stages = { unify: this.unify, after: [this.segment, this.delivery] };
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -160,6 +218,7 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.dispatcher.stop();
     await this.pipeline.stop();
     await this.imports.stop();
     await this.collector.close();

@@ -8,6 +8,7 @@ import { accessControl } from './0007-access-control.js';
 import { profileEventNames } from './0008-profile-event-names.js';
 import { audienceSweeps } from './0009-audience-sweeps.js';
 import { audienceFiles } from './0013-audience-files.js';
+import { destinations } from './0010-destinations.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -23,5 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   accessControl,
   profileEventNames,
   audienceSweeps,
+  destinations,
   audienceFiles,
 ];
