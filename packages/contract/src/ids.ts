@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   import: 'imp',
   merge: 'mrg',
   computedTrait: 'ctr',
+  consentDecision: 'cns',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

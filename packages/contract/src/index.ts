@@ -10,3 +10,4 @@ export * from './rule-limits.js';
 export * from './tracking.js';
 export * from './workspaces.js';
 export * from './destinations.js';
+export * from './consent.js';

@@ -7,6 +7,7 @@ import {
   type SegmentStageOptions,
 } from './audiences/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
+import { ConsentService, ConsentStage } from './consent/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
@@ -63,6 +64,10 @@ export class Engine {
   readonly unify: UnifyStage;
   /** The stage after unify (run by the pipeline): computed traits, real-time audiences, window re-checks. */
   readonly segment: SegmentStage;
+  /** Consent purposes, the workspace default, decisions recorded through the API. */
+  readonly consent: ConsentService;
+  /** The stage right after unify: consent carried by events, merged profiles' consent. */
+  readonly consentStage: ConsentStage;
   /** The pipeline's stages, in order. */
   readonly stages: PipelineStages;
 
@@ -124,7 +129,14 @@ export class Engine {
       partitions,
       maxTraitsPerProfile: options.pipeline?.maxTraitsPerProfile,
     });
-    this.stages = { unify: this.unify, after: [this.segment] };
+    this.consent = new ConsentService(store, this.identity);
+    this.consentStage = new ConsentStage(store, this.identity, {
+      batchSize: options.pipeline?.batchSize,
+      partitions,
+      feeder: UNIFY_STAGE,
+    });
+    // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
+    this.stages = { unify: this.unify, after: [this.consentStage, this.segment] };
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

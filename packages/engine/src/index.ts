@@ -37,6 +37,13 @@ export {
   type TrackingRoute,
 } from './collect/index.js';
 export { ComputedTraitsService } from './computed-traits/index.js';
+export {
+  CONSENT_STAGE,
+  ConsentService,
+  ConsentStage,
+  consentedProfiles,
+  consentOf,
+} from './consent/index.js';
 export { Engine, type EngineOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
