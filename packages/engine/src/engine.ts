@@ -7,8 +7,8 @@ import {
   type SegmentStageOptions,
 } from './audiences/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
-import { ConsentService, ConsentStage } from './consent/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
+import { ConsentService, ConsentStage } from './consent/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { EventLog } from './log/index.js';
