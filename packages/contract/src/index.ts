@@ -3,6 +3,7 @@ export * from './audience-files.js';
 export * from './audiences.js';
 export * from './catalog.js';
 export * from './computed-traits.js';
+export * from './consent.js';
 export * from './destinations.js';
 export * from './errors.js';
 export * from './ids.js';

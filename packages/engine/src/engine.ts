@@ -11,7 +11,6 @@ import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
 import {
-  ALLOW_ALL,
   type DeliveryOptions,
   DeliveryStage,
   DestinationsService,
@@ -20,6 +19,7 @@ import {
   type TransportKind,
   webhookTransportKind,
 } from './destinations/index.js';
+import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { EventLog } from './log/index.js';
@@ -87,6 +87,10 @@ export class Engine {
   readonly delivery: DeliveryStage;
   /** Sends the outbox (started by the server: `dispatcher.start()`). */
   readonly dispatcher: Dispatcher;
+  /** Consent purposes, the workspace default, decisions recorded through the API. */
+  readonly consent: ConsentService;
+  /** The stage right after unify: consent carried by events, merged profiles' consent. */
+  readonly consentStage: ConsentStage;
   /** The pipeline's stages, in order. */
   readonly stages: PipelineStages;
 
@@ -165,7 +169,7 @@ export class Engine {
     this.dispatcher = new Dispatcher(store, this.destinations, {
       transports,
       allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
-      consent: delivery.consent ?? ALLOW_ALL,
+      consent: delivery.consent ?? consentedProfiles,
       sendTimeoutMs: delivery.sendTimeoutMs ?? 10_000,
       maxAttempts: delivery.maxAttempts ?? 12,
       maxAgeMs,
@@ -190,7 +194,14 @@ export class Engine {
       partitions,
       maxTraitsPerProfile: options.pipeline?.maxTraitsPerProfile,
     });
-    this.stages = { unify: this.unify, after: [this.segment, this.delivery] };
+    this.consent = new ConsentService(store, this.identity);
+    this.consentStage = new ConsentStage(store, this.identity, {
+      batchSize: options.pipeline?.batchSize,
+      partitions,
+      feeder: UNIFY_STAGE,
+    });
+    // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
+    this.stages = { unify: this.unify, after: [this.consentStage, this.segment, this.delivery] };
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

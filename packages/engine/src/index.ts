@@ -62,6 +62,12 @@ export {
   type TransportKind,
   type TransportLog,
 } from './destinations/index.js';
+  CONSENT_STAGE,
+  ConsentService,
+  ConsentStage,
+  consentedProfiles,
+  consentOf,
+} from './consent/index.js';
 export { Engine, type EngineOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {

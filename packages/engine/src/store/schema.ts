@@ -342,6 +342,47 @@ export interface DeliveryTraitValuesTable {
   profile_id: string;
   trait_id: string;
   value: string;
+/** consent/ — purposes, the workspace default, decisions (history) and current states. */
+export interface ConsentSettingsTable {
+  workspace_id: string;
+  default_mode: string;
+  updated_at: string;
+}
+export interface ConsentPurposesTable {
+  workspace_id: string;
+  purpose_key: string;
+  label: string;
+  description: string;
+  default_mode: string | null;
+  /** JSON text: other category names (a consent manager's) that mean this purpose. */
+  aliases: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface ConsentDecisionsTable {
+  workspace_id: string;
+  decision_id: string;
+  profile_id: string;
+  origin_profile_id: string;
+  category: string;
+  purpose: string | null;
+  granted: number;
+  decided_at: string;
+  recorded_at: string;
+  source_kind: string;
+  source_id: string | null;
+  principal: string | null;
+  event_id: string | null;
+  seq: number | null;
+  note: string | null;
+}
+export interface ConsentStatesTable {
+  workspace_id: string;
+  profile_id: string;
+  purpose: string;
+  granted: number;
+  decided_at: string;
 }
 
 export interface Database {
@@ -378,4 +419,8 @@ export interface Database {
   destinations: DestinationsTable;
   deliveries: DeliveriesTable;
   delivery_trait_values: DeliveryTraitValuesTable;
+  consent_settings: ConsentSettingsTable;
+  consent_purposes: ConsentPurposesTable;
+  consent_decisions: ConsentDecisionsTable;
+  consent_states: ConsentStatesTable;
 }

@@ -9,6 +9,7 @@ import { profileEventNames } from './0008-profile-event-names.js';
 import { audienceSweeps } from './0009-audience-sweeps.js';
 import { audienceFiles } from './0013-audience-files.js';
 import { destinations } from './0010-destinations.js';
+import { consent } from './0011-consent.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -25,5 +26,6 @@ export const MIGRATIONS: readonly Migration[] = [
   profileEventNames,
   audienceSweeps,
   destinations,
+  consent,
   audienceFiles,
 ];
