@@ -58,6 +58,12 @@ export {
 export { EventLog, type EventLogOptions } from './log/index.js';
 export { type MailMessage, type MailSender, smtpMailSender } from './mail/index.js';
 export {
+  EMPTY_SETTINGS,
+  type PersonalizationGate,
+  PersonalizationService,
+  type Visitor,
+} from './personalization/index.js';
+export {
   Pipeline,
   type PipelineOptions,
   UNIFY_STAGE,
@@ -91,4 +97,11 @@ export {
   type StoreOptions,
   sqliteStorePath,
 } from './store/index.js';
+export {
+  type InboundWebhook,
+  inboundPathOf,
+  PRESETS,
+  signatureProblem,
+  WebhookSourcesService,
+} from './webhook-sources/index.js';
 export { createWorkspace, listWorkspacesOfUser, oldestWorkspace, workspaceById } from './workspaces/index.js';

@@ -8,7 +8,7 @@ export {
 export { resetProfileProjections } from './profiles-reset.js';
 export { type ProfileSections, ProfilesService } from './profiles-service.js';
 export { combineTrait, combineTraits, type TraitState, traitOfEvent } from './trait-merge.js';
-export { deleteTraits } from './trait-tables.js';
+export { deleteTraits, storedTraitsOf } from './trait-tables.js';
 export {
   DEFAULT_MAX_TRAITS_PER_PROFILE,
   type ProfileFold,
