@@ -38,7 +38,8 @@ export function InstallSnippetSection({ source }: { source: Source }) {
       </Text>
       {snippet ? (
         <Stack gap={4}>
-          <Code block aria-label="Install snippet">
+          {/* Wrapped: the snippet's one long line must stay readable (and copyable) in place. */}
+          <Code block aria-label="Install snippet" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
             {snippet}
           </Code>
           <Group>
