@@ -12,4 +12,5 @@ export * from './paging.js';
 export * from './profiles.js';
 export * from './rule-limits.js';
 export * from './tracking.js';
+export * from './website.js';
 export * from './workspaces.js';

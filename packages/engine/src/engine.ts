@@ -23,6 +23,7 @@ import { ConsentService, ConsentStage, consentedProfiles } from './consent/index
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { EventLog } from './log/index.js';
+import { PersonalizationService } from './personalization/index.js';
 import {
   Pipeline,
   type PipelineOptions,
@@ -34,6 +35,7 @@ import { partitionCountFor } from './pipeline-runtime/index.js';
 import { ProfilesService } from './profiles/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
+import { WebhookSourcesService } from './webhook-sources/index.js';
 
 /** Reads of committed audience events for the source debugger that may run at once. */
 const MAX_DEBUGGER_READS = 4;
@@ -93,6 +95,10 @@ export class Engine {
   readonly consentStage: ConsentStage;
   /** The pipeline's stages, in order. */
   readonly stages: PipelineStages;
+  /** What browsers may read of their visitor's profile (publishable keys). */
+  readonly personalization: PersonalizationService;
+  /** Sources fed by other systems' webhooks through a JSONata mapping. */
+  readonly webhookSources: WebhookSourcesService;
 
   private constructor(
     readonly store: Store,
@@ -202,6 +208,19 @@ export class Engine {
     });
     // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
     this.stages = { unify: this.unify, after: [this.consentStage, this.segment, this.delivery] };
+    this.personalization = new PersonalizationService(store, {
+      identity: this.identity,
+      computedTraits: this.computedTraits,
+      audiences: this.audiences,
+    });
+    // A visitor who has not granted the personalization purpose is answered like an unknown one.
+    this.personalization.gateWith(async (workspaceId, profileId) =>
+      (await consentedProfiles(store.db, workspaceId, [profileId], ['personalization'])).has(profileId),
+    );
+    this.webhookSources = new WebhookSourcesService(store, {
+      sources: this.sources,
+      collector: this.collector,
+    });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

@@ -96,6 +96,11 @@ export {
   redisStreamTransport,
   redisStreamTransportKind,
 } from './message-buses/index.js';
+  EMPTY_SETTINGS,
+  type PersonalizationGate,
+  PersonalizationService,
+  type Visitor,
+} from './personalization/index.js';
 export {
   Pipeline,
   type PipelineOptions,
@@ -136,4 +141,10 @@ export {
   warehouseTransport,
   warehouseTransportKind,
 } from './warehouse/index.js';
+  type InboundWebhook,
+  inboundPathOf,
+  PRESETS,
+  signatureProblem,
+  WebhookSourcesService,
+} from './webhook-sources/index.js';
 export { createWorkspace, listWorkspacesOfUser, oldestWorkspace, workspaceById } from './workspaces/index.js';

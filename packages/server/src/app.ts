@@ -39,6 +39,8 @@ import { sourceDebuggerRoutes } from './sources/source-debugger.routes.js';
 import { sourcesRoutes } from './sources/sources.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
 import { DEFAULT_WEB_DIST, installWebUi } from './web/web-ui.js';
+import { webhookSourcesRoutes } from './website/webhook-sources.routes.js';
+import { websiteRoutes } from './website/website.routes.js';
 import { workspacesRoutes } from './workspaces/workspaces.routes.js';
 
 /** A route as registered, with its declared access (the route-table test walks these). */
@@ -131,6 +133,11 @@ export async function buildApp(
         securitySchemes: {
           bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token' },
           writeKey: { type: 'http', scheme: 'basic', description: 'Source write key as the username' },
+          publishableKey: {
+            type: 'http',
+            scheme: 'basic',
+            description: 'Source publishable key as the username (browser-safe, read-only)',
+          },
         },
       },
       security: [{ bearerToken: [] }],
@@ -169,6 +176,8 @@ export async function buildApp(
   await app.register(catalogRoutes, { engine });
   await app.register(audienceFilesRoutes, { engine });
   await app.register(destinationsRoutes, { engine });
+  await app.register(websiteRoutes, { engine });
+  await app.register(webhookSourcesRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });

@@ -79,6 +79,8 @@ export interface SourcesTable {
   write_key: string;
   /** `tracking`: written through the Tracking API; `internal`: written by Tandem only (audiences). */
   kind: Generated<string>;
+  /** Browser-safe key of the personalization API (read-only). */
+  publishable_key: string | null;
   created_at: string;
   deleted_at: string | null;
 }
@@ -384,6 +386,26 @@ export interface ConsentStatesTable {
   granted: number;
   decided_at: string;
 }
+/** personalization/ — what each workspace exposes to the browser. */
+export interface PersonalizationSettingsTable {
+  workspace_id: string;
+  /** JSON text. */
+  settings: string;
+  updated_at: string;
+}
+
+/** webhook-sources/ — inbound webhooks and the JSONata mapping of their payloads. */
+export interface WebhookSourcesTable {
+  workspace_id: string;
+  source_id: string;
+  token: string;
+  preset: string | null;
+  mapping: string;
+  signature: string | null;
+  signing_secret: string | null;
+  created_at: string;
+  updated_at: string;
+}
 
 export interface Database {
   workspaces: WorkspacesTable;
@@ -423,4 +445,6 @@ export interface Database {
   consent_purposes: ConsentPurposesTable;
   consent_decisions: ConsentDecisionsTable;
   consent_states: ConsentStatesTable;
+  personalization_settings: PersonalizationSettingsTable;
+  webhook_sources: WebhookSourcesTable;
 }

@@ -199,6 +199,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/imports/:id → sources:read",
         "GET /api/v1/invitations → members:manage",
         "GET /api/v1/members → signed-in",
+        "GET /api/v1/personalization/settings → sources:read",
         "GET /api/v1/pipeline → sources:read",
         "GET /api/v1/profiles → profiles:read",
         "GET /api/v1/profiles/:id → profiles:read",
@@ -211,7 +212,9 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/sources/:id/live → events:read",
         "GET /api/v1/sources/:id/rejections → events:read",
         "GET /api/v1/sources/:id/stats → sources:read",
+        "GET /api/v1/sources/:id/webhook → sources:read",
         "GET /api/v1/tokens → tokens:manage",
+        "GET /api/v1/webhook-presets → sources:read",
         "GET /api/v1/workspaces → signed-in",
         "PATCH /api/v1/audiences/:id → audiences:write",
         "PATCH /api/v1/computed-traits/:id → audiences:write",
@@ -240,9 +243,13 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/profiles/:id/unmerge → profiles:merge",
         "POST /api/v1/sources → sources:write",
         "POST /api/v1/sources/:id/imports → sources:write",
+        "POST /api/v1/sources/:id/publishable-key → sources:write",
+        "POST /api/v1/sources/:id/webhook/test → sources:write",
         "POST /api/v1/tokens → tokens:manage",
         "POST /api/v1/users → members:manage",
         "POST /api/v1/workspaces → session",
+        "PUT /api/v1/personalization/settings → sources:write",
+        "PUT /api/v1/sources/:id/webhook → sources:write",
       ]
     `);
   });

@@ -10,6 +10,7 @@ import { audienceSweeps } from './0009-audience-sweeps.js';
 import { audienceFiles } from './0013-audience-files.js';
 import { destinations } from './0010-destinations.js';
 import { consent } from './0011-consent.js';
+import { website } from './0012-website.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -27,5 +28,6 @@ export const MIGRATIONS: readonly Migration[] = [
   audienceSweeps,
   destinations,
   consent,
+  website,
   audienceFiles,
 ];
