@@ -3,6 +3,7 @@ import { AudiencesPage } from './audiences/audiences-page';
 import { CompaniesPage } from './companies/companies-page';
 import { ComputedTraitsPage } from './computed-traits/computed-traits-page';
 import { DealsPage } from './deals/deals-page';
+import { DestinationPage } from './destinations/destination-page';
 import { DestinationsPage } from './destinations/destinations-page';
 import { PeoplePage } from './people/people-page';
 import { ProfilePage } from './people/profile-page';
@@ -30,6 +31,6 @@ export const APP_AREAS: readonly AppArea[] = [
   { path: '/audiences', label: 'Audiences', Page: AudiencesPage },
   { path: '/computed-traits', label: 'Computed traits', Page: ComputedTraitsPage },
   { path: '/sources', label: 'Sources', Page: SourcesPage, DetailPage: SourceDebuggerPage },
-  { path: '/destinations', label: 'Destinations', Page: DestinationsPage },
+  { path: '/destinations', label: 'Destinations', Page: DestinationsPage, DetailPage: DestinationPage },
   { path: '/settings', label: 'Settings', Page: SettingsPage },
 ];
