@@ -97,8 +97,8 @@ function DeliveriesTable({
               <Table.Td>
                 <DeliveryStatusBadge status={delivery.status} />
               </Table.Td>
-              <Table.Td>{DELIVERY_TYPE_LABELS[delivery.type]}</Table.Td>
-              <Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{DELIVERY_TYPE_LABELS[delivery.type]}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Anchor
                   component={Link}
                   to={`/people/${encodeURIComponent(delivery.profileId)}`}
@@ -133,7 +133,8 @@ function DeliveriesTable({
   );
 }
 
-/** `prof_01HZX…9K` → its tail, enough to tell rows apart; the link carries the whole id. */
+/** `prof_01HZX…` → `prof_…` and its tail, enough to tell rows apart; the link carries the whole id. */
 function shortId(id: string): string {
-  return id.length > 16 ? `${id.slice(0, 5)}…${id.slice(-8)}` : id;
+  const cut = id.indexOf('_') + 1;
+  return id.length > 16 ? `${id.slice(0, cut)}…${id.slice(-8)}` : id;
 }

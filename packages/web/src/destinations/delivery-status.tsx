@@ -28,7 +28,13 @@ const STATUS_COLORS: Record<DeliveryStatus, string> = {
 
 export function DeliveryStatusBadge({ status }: { status: DeliveryStatus }) {
   return (
-    <Badge color={STATUS_COLORS[status]} variant="light" title={DELIVERY_STATUS_HINTS[status]}>
+    <Badge
+      color={STATUS_COLORS[status]}
+      variant="light"
+      title={DELIVERY_STATUS_HINTS[status]}
+      // Table cells shrink to their content's minimum: keep the whole word.
+      style={{ minWidth: 'max-content' }}
+    >
       {DELIVERY_STATUS_LABELS[status]}
     </Badge>
   );

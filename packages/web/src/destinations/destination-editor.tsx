@@ -68,7 +68,7 @@ export function DestinationEditor(props: DestinationEditorProps) {
             />
           </Section>
         )}
-        <Section title="Connection" description={info.summary}>
+        <Section title="Connection" description={`How Tandem reaches this ${info.label.toLowerCase()}.`}>
           <TextInput
             label="Name"
             placeholder={`${info.label} for …`}

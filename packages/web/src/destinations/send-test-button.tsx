@@ -1,4 +1,4 @@
-import { Alert, Button, Grid, JsonInput, Modal, Select, Stack, Text } from '@mantine/core';
+import { Alert, Button, Grid, Group, JsonInput, Modal, Select, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { Destination, DestinationTestResult } from '@tandem/contract';
 import { useMutation, useQuery } from '@tanstack/react-query';
@@ -88,18 +88,18 @@ function SendTestForm({ destination }: { destination: Destination }) {
               onChange={(value) => setSubscription(value ?? 'none')}
             />
           )}
-          <Stack gap="xs" align="flex-start">
+          <Group gap="xs">
             <Button onClick={() => run(true)} loading={test.isPending && test.variables === true}>
               Send test
             </Button>
             <Button
-              variant="subtle"
+              variant="default"
               onClick={() => run(false)}
               loading={test.isPending && test.variables === false}
             >
               Preview without sending
             </Button>
-          </Stack>
+          </Group>
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 6 }}>
@@ -133,9 +133,8 @@ function TestResult({ result }: { result: DestinationTestResult }) {
           </Alert>
         ) : (
           <Alert color="red" title="Not delivered" role="alert">
-            {result.sent.error ?? 'The destination refused the test.'}
-            {result.sent.status === null ? '' : ` (HTTP ${result.sent.status})`} It took{' '}
-            {formatLatency(result.sent.latencyMs)}.
+            {result.sent.status === null ? 'No HTTP answer' : `HTTP ${result.sent.status}`} after{' '}
+            {formatLatency(result.sent.latencyMs)}. {result.sent.error ?? 'The destination refused the test.'}
           </Alert>
         ))}
       {result.mappingError ? (
