@@ -147,6 +147,7 @@ function Stat(props: { label: string; value: number; color: string; onClick?: ((
       withBorder
       radius="md"
       padding="md"
+      component="section"
       aria-label={props.label}
       onClick={props.onClick}
       style={props.onClick ? { cursor: 'pointer' } : undefined}

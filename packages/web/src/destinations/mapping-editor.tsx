@@ -41,7 +41,9 @@ export function MappingEditor({ enabled, mapping, onChange, label }: MappingEdit
               <Textarea
                 label="Mapping (JSONata)"
                 aria-label={`${label} mapping`}
-                placeholder={'{\n  "email": profile.traits.email,\n  "order": event.properties.orderId\n}'}
+                placeholder={
+                  '{\n  "email": profile.traits.email,\n  "order": event.payload.properties.orderId\n}'
+                }
                 autosize
                 minRows={5}
                 maxRows={16}
