@@ -8,6 +8,13 @@ import {
 } from './audiences/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
+import {
+  type DeliveryOptions,
+  DestinationsService,
+  SecretBox,
+  type TransportKind,
+  webhookTransportKind,
+} from './destinations/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { EventLog } from './log/index.js';
@@ -37,6 +44,8 @@ export interface EngineOptions extends StoreOptions {
   readonly pipeline?: PipelineOptions | undefined;
   /** Tuning of the computed traits + audiences stage (batch size, polling, clock). */
   readonly segment?: SegmentStageOptions | undefined;
+  /** Destinations and delivery (secret key, retries, transports, consent). */
+  readonly delivery?: DeliveryOptions | undefined;
 }
 
 /** The domain services over one store. The server and the CLI each hold one. */
@@ -63,6 +72,8 @@ export class Engine {
   readonly unify: UnifyStage;
   /** The stage after unify (run by the pipeline): computed traits, real-time audiences, window re-checks. */
   readonly segment: SegmentStage;
+  /** Destinations, their delivery log, replays and test sends. */
+  readonly destinations: DestinationsService;
   /** The pipeline's stages, in order. */
   readonly stages: PipelineStages;
 
@@ -118,6 +129,21 @@ export class Engine {
         .finally(() => {
           debuggerReads -= 1;
         });
+    });
+    const delivery = options.delivery ?? {};
+    const transports = new Map<string, TransportKind>(
+      [webhookTransportKind as TransportKind, ...(delivery.transports ?? [])].map((kind) => [
+        kind.type,
+        kind,
+      ]),
+    );
+    this.destinations = new DestinationsService(store, {
+      secrets: new SecretBox(delivery.secretKey),
+      transports,
+      allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
+      clock: delivery.clock ?? Date.now,
+      onDue: () => {},
+      sendTimeoutMs: delivery.sendTimeoutMs ?? 10_000,
     });
     this.unify = new UnifyStage(store, this.identity, {
       batchSize: options.pipeline?.batchSize,

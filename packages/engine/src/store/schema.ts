@@ -277,6 +277,48 @@ export interface AudienceSettingsTable {
   source_id: string;
 }
 
+/** destinations/ — destinations, the delivery outbox and log, trait values last delivered on. */
+export interface DestinationsTable {
+  workspace_id: string;
+  destination_id: string;
+  name: string;
+  type: string;
+  config: string;
+  secrets: string | null;
+  purposes: string;
+  subscriptions: string;
+  enabled: number;
+  limits: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface DeliveriesTable {
+  workspace_id: string;
+  delivery_id: string;
+  destination_id: string;
+  profile_id: string;
+  type: string;
+  ord: number | string;
+  body: string;
+  mapping: string | null;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  last_status: number | null;
+  latency_ms: number | null;
+  occurred_at: string;
+  created_at: string;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  lease_until: string | null;
+}
+export interface DeliveryTraitValuesTable {
+  workspace_id: string;
+  profile_id: string;
+  trait_id: string;
+  value: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -306,4 +348,7 @@ export interface Database {
   audience_members: AudienceMembersTable;
   audience_sweeps: AudienceSweepsTable;
   audience_settings: AudienceSettingsTable;
+  destinations: DestinationsTable;
+  deliveries: DeliveriesTable;
+  delivery_trait_values: DeliveryTraitValuesTable;
 }

@@ -105,6 +105,16 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       '/api/v1/computed-traits/:id',
       (await post('/api/v1/computed-traits', { name: 'n', kind: 'count', event: 'E' })).id,
     );
+    realIds.set(
+      '/api/v1/destinations/:id',
+      (
+        await post('/api/v1/destinations', {
+          name: 'D',
+          type: 'webhook',
+          config: { url: 'https://example.com/hook' },
+        })
+      ).id,
+    );
     const invitation = await post('/api/v1/users', {
       email: 'pending@route-table.example.com',
       role: 'viewer',
@@ -153,6 +163,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       [
         "DELETE /api/v1/audiences/:id → audiences:write",
         "DELETE /api/v1/computed-traits/:id → audiences:write",
+        "DELETE /api/v1/destinations/:id → destinations:write",
         "DELETE /api/v1/invitations/:id → members:manage",
         "DELETE /api/v1/members/:id → members:manage",
         "DELETE /api/v1/members/me → session",
@@ -164,6 +175,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/auth/session → session",
         "GET /api/v1/computed-traits → audiences:read",
         "GET /api/v1/computed-traits/:id → audiences:read",
+        "GET /api/v1/destinations → destinations:read",
+        "GET /api/v1/destinations/:id → destinations:read",
+        "GET /api/v1/destinations/:id/deliveries → destinations:read",
+        "GET /api/v1/destinations/:id/deliveries/:deliveryId → destinations:read",
         "GET /api/v1/identity/settings → profiles:read",
         "GET /api/v1/imports → sources:read",
         "GET /api/v1/imports/:id → sources:read",
@@ -185,6 +200,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/workspaces → signed-in",
         "PATCH /api/v1/audiences/:id → audiences:write",
         "PATCH /api/v1/computed-traits/:id → audiences:write",
+        "PATCH /api/v1/destinations/:id → destinations:write",
         "PATCH /api/v1/identity/settings → profiles:merge",
         "PATCH /api/v1/members/:id → members:manage",
         "PATCH /api/v1/sources/:id → sources:write",
@@ -201,6 +217,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/auth/password-reset/confirm → public",
         "POST /api/v1/auth/workspace → session",
         "POST /api/v1/computed-traits → audiences:write",
+        "POST /api/v1/destinations → destinations:write",
+        "POST /api/v1/destinations/:id/replay → destinations:write",
+        "POST /api/v1/destinations/:id/test → destinations:write",
+        "POST /api/v1/destinations/mapping-test → destinations:read",
         "POST /api/v1/profiles/:id/unmerge → profiles:merge",
         "POST /api/v1/sources → sources:write",
         "POST /api/v1/sources/:id/imports → sources:write",

@@ -7,6 +7,7 @@ import { traitConditions } from './0006-trait-conditions.js';
 import { accessControl } from './0007-access-control.js';
 import { profileEventNames } from './0008-profile-event-names.js';
 import { audienceSweeps } from './0009-audience-sweeps.js';
+import { destinations } from './0010-destinations.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   accessControl,
   profileEventNames,
   audienceSweeps,
+  destinations,
 ];
