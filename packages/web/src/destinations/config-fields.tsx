@@ -187,7 +187,7 @@ function HeadersEditor({
           />
           <PasswordInput
             aria-label={`Header ${index + 1} value`}
-            placeholder={keeps ? 'Leave empty to keep' : 'Bearer …'}
+            placeholder={keeps && row.stored ? 'Leave empty to keep' : 'Bearer …'}
             autoComplete="new-password"
             value={row.value}
             onChange={(event) => update(index, { value: event.currentTarget.value })}

@@ -126,7 +126,7 @@ describe('destination form ↔ API bodies', () => {
     });
     const form = formFromDestination(destination);
     expect(form.fields).toEqual({ url: 'https://example.com/hook', secret: '' });
-    expect(form.headers).toEqual([{ name: 'Authorization', value: '' }]);
+    expect(form.headers).toEqual([{ name: 'Authorization', value: '', stored: true }]);
     expect(form.batching).toBe(true);
     expect(form.enabled).toBe(false);
     expect(updateBody(form)).toEqual({
@@ -143,6 +143,11 @@ describe('destination form ↔ API bodies', () => {
     });
     form.fields.secret = 'rotated';
     expect(updateBody(form).config).toMatchObject({ secret: 'rotated' });
+    // A header added while editing sends what was typed; removing every header clears them.
+    form.headers.push({ name: 'X-New', value: '' });
+    expect(updateBody(form).config?.headers).toEqual({ Authorization: '***', 'X-New': '' });
+    form.headers = [];
+    expect(updateBody(form).config?.headers).toEqual({});
   });
 
   it('keeps a masked bus URL as answered, so sending it back keeps the password', () => {

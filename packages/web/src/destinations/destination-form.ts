@@ -16,7 +16,8 @@ import { destinationTypeInfo, isSecretField } from './destination-types';
 /** What the server answers in place of a secret value it keeps (header values, URL passwords). */
 export const MASKED = '***';
 
-export type HeaderRow = { name: string; value: string };
+/** `stored`: the row came from the server, its value hidden; left empty, the stored value stays. */
+export type HeaderRow = { name: string; value: string; stored?: boolean };
 export type ConditionRow = { property: string; op: ConditionOp; value: string };
 
 export const EVENT_CALL_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
@@ -113,7 +114,9 @@ export function formFromDestination(destination: Destination): DestinationForm {
     if (typeof value === 'string' || typeof value === 'number') fields[spec.key] = String(value);
   }
   const headers = isStringRecord(config.headers)
-    ? Object.entries(config.headers).map(([name, value]) => ({ name, value: value === MASKED ? '' : value }))
+    ? Object.entries(config.headers).map(([name, value]) =>
+        value === MASKED ? { name, value: '', stored: true } : { name, value },
+      )
     : [];
   const batch = isRecord(config.batch) ? config.batch : null;
   return {
@@ -280,10 +283,11 @@ export function configBody(form: DestinationForm, mode: 'create' | 'edit'): Reco
     for (const row of form.headers) {
       const name = row.name.trim();
       if (!name) continue;
-      // On an edited destination an untouched (empty) header value is sent masked: the server keeps it.
-      headers[name] = row.value === '' && mode === 'edit' ? MASKED : row.value;
+      // A stored header left empty is sent masked: the server keeps its value (under this name).
+      headers[name] = row.value === '' && row.stored && mode === 'edit' ? MASKED : row.value;
     }
-    if (Object.keys(headers).length > 0) config.headers = headers;
+    // Editing, an empty list removes the stored headers (left out, they would be kept).
+    if (Object.keys(headers).length > 0 || mode === 'edit') config.headers = headers;
     if (form.batching) {
       config.batch = { maxSize: Number(form.batchMaxSize), maxWaitMs: Number(form.batchMaxWaitMs || '0') };
     }
