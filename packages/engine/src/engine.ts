@@ -9,8 +9,11 @@ import {
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
 import {
+  ALLOW_ALL,
   type DeliveryOptions,
+  DeliveryStage,
   DestinationsService,
+  Dispatcher,
   SecretBox,
   type TransportKind,
   webhookTransportKind,
@@ -74,6 +77,10 @@ export class Engine {
   readonly segment: SegmentStage;
   /** Destinations, their delivery log, replays and test sends. */
   readonly destinations: DestinationsService;
+  /** The last stage: writes the delivery outbox of each batch of the log. */
+  readonly delivery: DeliveryStage;
+  /** Sends the outbox (started by the server: `dispatcher.start()`). */
+  readonly dispatcher: Dispatcher;
   /** The pipeline's stages, in order. */
   readonly stages: PipelineStages;
 
@@ -137,20 +144,45 @@ export class Engine {
         kind,
       ]),
     );
+    const deliveryClock = delivery.clock ?? Date.now;
+    const maxAgeMs = delivery.maxAgeMs ?? 3 * 86_400_000;
     this.destinations = new DestinationsService(store, {
       secrets: new SecretBox(delivery.secretKey),
       transports,
       allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
-      clock: delivery.clock ?? Date.now,
-      onDue: () => {},
+      clock: deliveryClock,
+      onDue: (ids) => this.dispatcher.wakeIds(ids),
       sendTimeoutMs: delivery.sendTimeoutMs ?? 10_000,
     });
+    this.dispatcher = new Dispatcher(store, this.destinations, {
+      transports,
+      allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
+      consent: delivery.consent ?? ALLOW_ALL,
+      sendTimeoutMs: delivery.sendTimeoutMs ?? 10_000,
+      maxAttempts: delivery.maxAttempts ?? 12,
+      maxAgeMs,
+      baseBackoffMs: delivery.baseBackoffMs ?? 1000,
+      maxBackoffMs: delivery.maxBackoffMs ?? 600_000,
+      retentionDays: delivery.retentionDays ?? 30,
+      pollMs: delivery.pollMs ?? 1000,
+      clock: deliveryClock,
+      log: delivery.log ?? (() => {}),
+    });
+    this.delivery = new DeliveryStage(store, {
+      batchSize: options.pipeline?.batchSize,
+      partitions,
+      maxAgeMs,
+      clock: deliveryClock,
+    });
+    // New outbox rows wake their destinations' workers at once (this thread or, posted, the
+    // pipeline thread's); other processes' rows are found by the dispatcher's poll.
+    this.delivery.onWritten((written) => this.dispatcher.wake(written));
     this.unify = new UnifyStage(store, this.identity, {
       batchSize: options.pipeline?.batchSize,
       partitions,
       maxTraitsPerProfile: options.pipeline?.maxTraitsPerProfile,
     });
-    this.stages = { unify: this.unify, after: [this.segment] };
+    this.stages = { unify: this.unify, after: [this.segment, this.delivery] };
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -178,6 +210,7 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.dispatcher.stop();
     await this.pipeline.stop();
     await this.imports.stop();
     await this.collector.close();

@@ -37,6 +37,23 @@ export {
   type TrackingRoute,
 } from './collect/index.js';
 export { ComputedTraitsService } from './computed-traits/index.js';
+export {
+  ALLOW_ALL,
+  type AttemptReport,
+  type ConsentChecker,
+  type DeliveryMessage,
+  type DeliveryOptions,
+  type DeliveryOutcome,
+  DestinationsService,
+  type DestinationTransport,
+  Dispatcher,
+  newSecretKeyText,
+  parseSecretKey,
+  signatureOf,
+  type TransportContext,
+  type TransportKind,
+  type TransportLog,
+} from './destinations/index.js';
 export { Engine, type EngineOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
