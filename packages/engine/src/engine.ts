@@ -10,6 +10,7 @@ import {
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
+import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
 import {
   type DeliveryOptions,
   DeliveryStage,
@@ -19,10 +20,10 @@ import {
   type TransportKind,
   webhookTransportKind,
 } from './destinations/index.js';
-import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { EventLog } from './log/index.js';
+import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
 import { PersonalizationService } from './personalization/index.js';
 import {
   Pipeline,
@@ -35,6 +36,7 @@ import { partitionCountFor } from './pipeline-runtime/index.js';
 import { ProfilesService } from './profiles/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
+import { warehouseTransport } from './warehouse/index.js';
 import { WebhookSourcesService } from './webhook-sources/index.js';
 
 /** Reads of committed audience events for the source debugger that may run at once. */
@@ -157,10 +159,15 @@ export class Engine {
     });
     const delivery = options.delivery ?? {};
     const transports = new Map<string, TransportKind>(
-      [webhookTransportKind as TransportKind, ...(delivery.transports ?? [])].map((kind) => [
-        kind.type,
-        kind,
-      ]),
+      [
+        webhookTransportKind,
+        natsTransport,
+        amqpTransport,
+        redisStreamTransport,
+        warehouseTransport,
+        this.audienceFiles.transportKind,
+        ...(delivery.transports ?? []),
+      ].map((kind) => [kind.type, kind]),
     );
     const deliveryClock = delivery.clock ?? Date.now;
     const maxAgeMs = delivery.maxAgeMs ?? 3 * 86_400_000;
@@ -172,6 +179,13 @@ export class Engine {
       onDue: (ids) => this.dispatcher.wakeIds(ids),
       sendTimeoutMs: delivery.sendTimeoutMs ?? 10_000,
     });
+    // Files are listed only for a destination of this workspace.
+    this.audienceFiles.checkDestinationsWith(async (workspaceId, destinationId) =>
+      this.destinations.get(workspaceId, destinationId).then(
+        (destination) => destination.type === 'audience-file',
+        () => false,
+      ),
+    );
     this.dispatcher = new Dispatcher(store, this.destinations, {
       transports,
       allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,

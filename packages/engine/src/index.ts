@@ -46,6 +46,13 @@ export {
 } from './collect/index.js';
 export { ComputedTraitsService } from './computed-traits/index.js';
 export {
+  CONSENT_STAGE,
+  ConsentService,
+  ConsentStage,
+  consentedProfiles,
+  consentOf,
+} from './consent/index.js';
+export {
   ALLOW_ALL,
   type AttemptReport,
   type ConsentChecker,
@@ -62,12 +69,7 @@ export {
   type TransportKind,
   type TransportLog,
 } from './destinations/index.js';
-  CONSENT_STAGE,
-  ConsentService,
-  ConsentStage,
-  consentedProfiles,
-  consentOf,
-} from './consent/index.js';
+
 export { Engine, type EngineOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
@@ -96,11 +98,13 @@ export {
   redisStreamTransport,
   redisStreamTransportKind,
 } from './message-buses/index.js';
+export {
   EMPTY_SETTINGS,
   type PersonalizationGate,
   PersonalizationService,
   type Visitor,
 } from './personalization/index.js';
+
 export {
   Pipeline,
   type PipelineOptions,
@@ -141,10 +145,12 @@ export {
   warehouseTransport,
   warehouseTransportKind,
 } from './warehouse/index.js';
+export {
   type InboundWebhook,
   inboundPathOf,
   PRESETS,
   signatureProblem,
   WebhookSourcesService,
 } from './webhook-sources/index.js';
+
 export { createWorkspace, listWorkspacesOfUser, oldestWorkspace, workspaceById } from './workspaces/index.js';

@@ -304,6 +304,7 @@ export interface AudienceFileRowsTable {
   row_key: string;
   profile_id: string;
   line: string;
+}
 /** destinations/ — destinations, the delivery outbox and log, trait values last delivered on. */
 export interface DestinationsTable {
   workspace_id: string;
@@ -344,6 +345,7 @@ export interface DeliveryTraitValuesTable {
   profile_id: string;
   trait_id: string;
   value: string;
+}
 /** consent/ — purposes, the workspace default, decisions (history) and current states. */
 export interface ConsentSettingsTable {
   workspace_id: string;
