@@ -76,6 +76,7 @@ const server = await startServer({
   TANDEM_ADMIN_TOKEN: TOKEN,
   TANDEM_ALLOW_PRIVATE_DESTINATIONS: 'true',
   TANDEM_MAX_PIPELINE_LAG: '0',
+  ...(process.env.BENCH_SERVER_ENV ? JSON.parse(process.env.BENCH_SERVER_ENV) : {}),
 });
 const owner = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 const call = async (path, body, method = 'POST') => {
@@ -174,6 +175,16 @@ try {
       .filter((e) => e.at >= from && e.at < to && acceptedAt.has(e.bid))
       .map((e) => Math.max(0, e.at - acceptedAt.get(e.bid)));
 
+  // A progress line every 5 s: what was sent, delivered, and how far behind each pipeline stage is.
+  const progress = setInterval(async () => {
+    try {
+      const status = await (await fetch(`${server.url}/api/v1/pipeline`, { headers: owner })).json();
+      const lag = (status.stages ?? []).map((s) => `${s.stage} ${fmt(s.lagEvents)}`).join(', ');
+      console.log(
+        `  ${fmt((Date.now() - started) / 1000)} s: sent ${fmt(sent)}, live got ${fmt(live.state.ids.size)}, down-then-up got ${fmt(later.state.ids.size)}; lag: ${lag}`,
+      );
+    } catch {}
+  }, 5000);
   // Warm-up (5 s) left out of the figures; then the down period.
   const started = Date.now();
   await new Promise((resolve) => setTimeout(resolve, DOWN_SECONDS * 1000));
@@ -196,6 +207,7 @@ try {
   }
   const drainEnd = caughtUpAt || Date.now();
   loading = false;
+  clearInterval(progress);
   await load;
   const drained = later.state.times.filter((t) => t < drainEnd);
   const firstBack = drained[0] ?? drainEnd;
