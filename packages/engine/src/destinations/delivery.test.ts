@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../engine.js';
-import { ENGINES, openTestEngine } from '../testing/index.js';
+import { Engine } from '../engine.js';
+import { ENGINES, isolatedStoreOptions, openTestEngine } from '../testing/index.js';
 import { createWorkspace } from '../workspaces/index.js';
 import type { ConsentChecker } from './delivery-options.js';
 import { TestReceiver } from './test-receiver.js';
@@ -377,6 +377,117 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
       ]);
     } finally {
       await receiver.stop();
+    }
+  });
+
+  it('delivers computed-trait changes with the previous value', async () => {
+    const receiver = new TestReceiver();
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      const trait = await engine.computedTraits.create(ws.workspaceId, {
+        name: 'orders',
+        kind: 'count',
+        event: 'Order Completed',
+      });
+      if (!trait.ok) throw new Error('trait');
+      await ws.webhook(receiver.url, { subscriptions: [{ kind: 'trait', traits: ['orders'] }] });
+      await ws.send({ type: 'track', userId: 'tc', event: 'Order Completed' });
+      await receiver.until(() => receiver.accepted.length >= 1);
+      await ws.send({ type: 'track', userId: 'tc', event: 'Page Viewed' });
+      await ws.send({ type: 'track', userId: 'tc', event: 'Order Completed' });
+      await receiver.until(() => receiver.accepted.length >= 2);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(receiver.accepted.map((r) => r.body.trait)).toEqual([
+        { id: trait.value.id, name: 'orders', value: 1, previous: null },
+        { id: trait.value.id, name: 'orders', value: 2, previous: 1 },
+      ]);
+      expect(receiver.accepted[0]?.body.type).toBe('trait.changed');
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('batches deliveries in order when the webhook asks for batches', async () => {
+    const receiver = new TestReceiver();
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      await ws.webhook(receiver.url, { config: { url: receiver.url, batch: { maxSize: 10 } } });
+      await ws.send(
+        ...Array.from({ length: 25 }, (_, i) => ({
+          type: 'track',
+          userId: 'batcher',
+          event: 'B',
+          properties: { i },
+        })),
+      );
+      const items = () =>
+        receiver.accepted.flatMap(
+          (r) => (r.body.batch as { event: { payload: { properties: { i: number } } } }[]) ?? [],
+        );
+      await receiver.until(() => items().length >= 25);
+      expect(items().map((b) => b.event.payload.properties.i)).toEqual(
+        Array.from({ length: 25 }, (_, i) => i),
+      );
+      expect(receiver.accepted.every((r) => Array.isArray(r.body.batch) && r.body.batch.length <= 10)).toBe(
+        true,
+      );
+      const first = receiver.accepted[0];
+      expect(String(first?.headers['x-tandem-delivery-id']).split(',')).toEqual(
+        (first?.body.batch as { deliveryId: string }[]).map((b) => b.deliveryId),
+      );
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
+
+describe.runIf(ENGINES.includes('postgres'))('two dispatchers on one PostgreSQL store', () => {
+  it('never send the same delivery twice while both run', async () => {
+    const { options, dispose } = await isolatedStoreOptions('postgres');
+    const delivery = { secretKey: KEY, allowPrivateNetworks: true, pollMs: 50 };
+    const first = await Engine.open({ ...options, delivery });
+    const second = await Engine.open({ ...options, delivery });
+    const receiver = new TestReceiver({ delayMs: 2 });
+    await receiver.start();
+    try {
+      const { id: workspaceId } = await createWorkspace(first.store, 'shared');
+      const source = await first.sources.create(workspaceId, { name: 'web' });
+      const created = await first.destinations.create(workspaceId, {
+        name: 'hook',
+        type: 'webhook',
+        config: { url: receiver.url },
+        subscriptions: [{ kind: 'event' }],
+        limits: { concurrency: 4 },
+      });
+      expect(created.ok).toBe(true);
+      first.dispatcher.start();
+      second.dispatcher.start();
+      for (let b = 0; b < 5; b++) {
+        await first.collector.collect({
+          source: { workspaceId, sourceId: source.id },
+          calls: Array.from({ length: 40 }, (_, i) => ({
+            type: 'track',
+            userId: `u${i % 7}`,
+            event: 'E',
+            messageId: `two-${b}-${i}`,
+          })),
+          request: {},
+        });
+        // Only the first process runs the pipeline; both send.
+        await first.pipeline.catchUp();
+      }
+      await receiver.until(() => receiver.accepted.length >= 200, 20_000);
+      await new Promise((r) => setTimeout(r, 500));
+      const ids = receiver.received.map((r) => String(r.headers['x-tandem-delivery-id']));
+      expect(ids).toHaveLength(200);
+      expect(new Set(ids).size).toBe(200);
+    } finally {
+      await receiver.stop();
+      await first.close();
+      await second.close();
+      await dispose();
     }
   });
 });
