@@ -435,7 +435,7 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
       );
       const first = receiver.accepted[0];
       expect(String(first?.headers['x-tandem-delivery-id']).split(',')).toEqual(
-        (first?.body.batch as { deliveryId: string }[]).map((b) => b.deliveryId),
+        ((first?.body.batch ?? []) as { deliveryId: string }[]).map((b) => b.deliveryId),
       );
     } finally {
       await receiver.stop();
