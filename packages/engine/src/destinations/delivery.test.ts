@@ -380,6 +380,53 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
     }
   });
 
+  it('dead-letters by age and forgets finished deliveries after the retention', async () => {
+    const ws = await workspace();
+    const destination = await ws.webhook('http://127.0.0.1:9/never');
+    const old = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const row = (id: string, status: string, createdAt: string) => ({
+      workspace_id: ws.workspaceId,
+      delivery_id: id,
+      destination_id: destination.id,
+      profile_id: 'prof_x',
+      type: 'event',
+      ord: 1,
+      body: '{}',
+      mapping: null,
+      status,
+      attempts: 1,
+      last_error: null,
+      last_status: null,
+      latency_ms: null,
+      occurred_at: createdAt,
+      created_at: createdAt,
+      // Not due: only the sweep may touch them.
+      next_attempt_at: new Date(Date.now() + 3_600_000).toISOString(),
+      delivered_at: null,
+      lease_until: null,
+    });
+    await engine.store.db
+      .insertInto('deliveries')
+      .values([
+        row(`${destination.id}-a`, 'failed', old(4)),
+        row(`${destination.id}-b`, 'delivered', old(40)),
+        row(`${destination.id}-c`, 'delivered', old(1)),
+      ])
+      .execute();
+    await engine.dispatcher.sweep();
+    const left = await engine.store.db
+      .selectFrom('deliveries')
+      .select(['delivery_id', 'status', 'last_error'])
+      .where('destination_id', '=', destination.id)
+      .orderBy('delivery_id')
+      .execute();
+    expect(left.map((r) => [r.delivery_id.slice(-1), r.status])).toEqual([
+      ['a', 'dead'],
+      ['c', 'delivered'],
+    ]);
+    expect(left[0]?.last_error).toMatch(/maximum age/);
+  });
+
   it('delivers computed-trait changes with the previous value', async () => {
     const receiver = new TestReceiver();
     await receiver.start();
