@@ -22,6 +22,7 @@ import type { RouteAccess } from './auth/route-access.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
+import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
 import { installErrorHandlers } from './http/error-handler.js';
@@ -97,6 +98,7 @@ export async function buildApp(
   const metrics = installMetrics(app);
   installPipelineMetrics(metrics, engine);
   installCollectMetrics(metrics, engine);
+  installDeliveryMetrics(metrics, engine);
   const liveStreams = new LiveStreams(
     {
       access: {
