@@ -38,6 +38,11 @@ type Config = DestinationConfig<'audience-file'>;
 /** Lines of a full export written per transaction. */
 const FULL_BATCH = 500;
 
+/** `items` in slices small enough for one statement's parameters. */
+function* chunksOf<T>(items: readonly T[], size = 500): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
 export interface AudienceFilesOptions {
   /** The clock that decides an incremental line's hour (tests move it). */
   readonly clock?: (() => number) | undefined;
@@ -173,69 +178,74 @@ export class AudienceFilesService {
   ) {
     const now = nowIso(this.clock);
     const bucket = now.slice(0, 13);
+    // Within a batch only each profile's last change per audience counts (as if applied in turn).
+    const last = new Map<string, Change>();
+    for (const change of changes) {
+      const key = `${change.audience.id}\u0000${change.profileId}`;
+      last.delete(key);
+      last.set(key, change);
+    }
+    const groups = new Map<string, Change[]>();
+    for (const change of last.values()) {
+      const key = `${change.audience.id}\u0000${change.kind}`;
+      groups.set(key, [...(groups.get(key) ?? []), change]);
+    }
     await writeTransaction(this.store, async (trx) => {
       /** New lines per file to append on disk; files whose lines were taken out, to write anew. */
       const appended = new Map<string, { file: FileRow; lines: string[] }>();
       const rewritten = new Map<string, FileRow>();
-      for (const change of changes) {
-        const opposite = change.kind === 'additions' ? 'removals' : 'additions';
-        // The last change of the hour wins: the profile leaves the other file of the pair.
-        const other = await this.findFile(
-          trx,
-          workspaceId,
-          destinationId,
-          change.audience.id,
-          opposite,
-          bucket,
-        );
+      for (const group of groups.values()) {
+        const { audience, kind } = group[0]!;
+        const opposite = kind === 'additions' ? 'removals' : 'additions';
+        // The last change of the hour wins: its profiles leave the other file of the pair.
+        const other = await this.findFile(trx, workspaceId, destinationId, audience.id, opposite, bucket);
         if (other) {
-          const removed = await trx
-            .deleteFrom('audience_file_rows')
-            .where('workspace_id', '=', workspaceId)
-            .where('file_id', '=', other.file_id)
-            .where('row_key', '=', change.profileId)
-            .executeTakeFirst();
-          if (removed.numDeletedRows > 0n) {
-            await this.setCount(trx, workspaceId, other.file_id, -Number(removed.numDeletedRows), now);
+          let removed = 0;
+          for (const keys of chunksOf(group.map((c) => c.profileId))) {
+            const result = await trx
+              .deleteFrom('audience_file_rows')
+              .where('workspace_id', '=', workspaceId)
+              .where('file_id', '=', other.file_id)
+              .where('row_key', 'in', keys)
+              .executeTakeFirst();
+            removed += Number(result.numDeletedRows);
+          }
+          if (removed > 0) {
+            await this.setCount(trx, workspaceId, other.file_id, -removed, now);
             if (config.directory) rewritten.set(other.file_id, other);
           }
         }
-        if (change.line === undefined) continue;
+        const lines = group.filter((c): c is Change & { line: string } => c.line !== undefined);
+        if (lines.length === 0) continue;
         const file =
-          (await this.findFile(trx, workspaceId, destinationId, change.audience.id, change.kind, bucket)) ??
-          (await this.createFile(trx, {
-            workspaceId,
-            destinationId,
-            config,
-            audience: change.audience,
-            kind: change.kind,
-            bucket,
-            now,
-          }));
-        const inserted = await trx
-          .insertInto('audience_file_rows')
-          .values({
-            workspace_id: workspaceId,
-            file_id: file.file_id,
-            row_key: change.profileId,
-            profile_id: change.profileId,
-            line: change.line,
-          })
-          .onConflict((oc) => oc.columns(['workspace_id', 'file_id', 'row_key']).doNothing())
-          .returning('row_key')
-          .executeTakeFirst();
-        if (!inserted) continue;
-        await this.setCount(trx, workspaceId, file.file_id, 1, now);
-        if (config.directory && !rewritten.has(file.file_id)) {
-          const entry = appended.get(file.file_id) ?? { file, lines: [] };
-          entry.lines.push(change.line);
-          appended.set(file.file_id, entry);
+          (await this.findFile(trx, workspaceId, destinationId, audience.id, kind, bucket)) ??
+          (await this.createFile(trx, { workspaceId, destinationId, config, audience, kind, bucket, now }));
+        const added: string[] = [];
+        for (const chunk of chunksOf(lines)) {
+          const inserted = await trx
+            .insertInto('audience_file_rows')
+            .values(
+              chunk.map((c) => ({
+                workspace_id: workspaceId,
+                file_id: file.file_id,
+                row_key: c.profileId,
+                profile_id: c.profileId,
+                line: c.line,
+              })),
+            )
+            .onConflict((oc) => oc.columns(['workspace_id', 'file_id', 'row_key']).doNothing())
+            .returning('row_key')
+            .execute();
+          const fresh = new Set(inserted.map((r) => r.row_key));
+          for (const c of chunk) if (fresh.has(c.profileId)) added.push(c.line);
         }
+        if (added.length === 0) continue;
+        await this.setCount(trx, workspaceId, file.file_id, added.length, now);
+        if (config.directory) appended.set(file.file_id, { file, lines: added });
       }
       // On disk before the commit: a failed write rolls the lines back, and the retry writes them.
       for (const [fileId, entry] of appended) {
-        if (rewritten.has(fileId)) continue;
-        await this.appendToDisk(entry.file, entry.lines);
+        if (!rewritten.has(fileId)) await this.appendToDisk(entry.file, entry.lines);
       }
       for (const file of rewritten.values()) await this.rewriteOnDisk(trx, file);
     });

@@ -235,6 +235,43 @@ for (const kind of ENGINES) {
       await transport.close();
     });
 
+    it('keeps a profile’s last change within one batch, and takes big batches in slices', async () => {
+      now = Date.parse('2026-12-03T11:00:00.000Z');
+      const transport = await open({ format: 'csv' }, 'dst_batch');
+      const many = Array.from({ length: 1_200 }, (_, i) => ({
+        id: `prof_m${String(i).padStart(4, '0')}`,
+        traits: {},
+      }));
+      const batch = [
+        change('audience.entered', members[0]!),
+        ...many.map((p) => change('audience.entered', p)),
+        change('audience.exited', members[0]!),
+      ];
+      const outcomes = await send(transport, batch);
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      const { data } = await files.list('ws_1', 'dst_batch', {
+        limit: 50,
+        kind: undefined,
+        audienceId: undefined,
+      });
+      expect(data.map((f) => [f.kind, f.rows]).sort()).toEqual([
+        ['additions', 1_200],
+        ['removals', 1],
+      ]);
+      // Sent again (a retried batch): nothing changes.
+      await send(transport, batch);
+      const again = await files.list('ws_1', 'dst_batch', {
+        limit: 50,
+        kind: undefined,
+        audienceId: undefined,
+      });
+      expect(again.data.map((f) => [f.kind, f.rows]).sort()).toEqual([
+        ['additions', 1_200],
+        ['removals', 1],
+      ]);
+      await transport.close();
+    });
+
     it('refuses, without retry, what is not an audience change', async () => {
       const transport = await open({ format: 'ndjson' });
       const event = { ...change('audience.entered', members[0]!), type: 'event' as const };
