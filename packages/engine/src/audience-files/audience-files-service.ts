@@ -297,8 +297,24 @@ export class AudienceFilesService {
       updated_at: input.now,
     };
     if (input.config.directory) row.path = join(input.config.directory, fileNameOf(row));
-    await db.insertInto('audience_files').values(row).execute();
-    return row;
+    // Two sends of the same hour at once: the second finds the first one's file.
+    await db
+      .insertInto('audience_files')
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'destination_id', 'audience_id', 'kind', 'bucket']).doNothing(),
+      )
+      .execute();
+    const created = await this.findFile(
+      db,
+      input.workspaceId,
+      input.destinationId,
+      input.audience.id,
+      input.kind,
+      input.bucket,
+    );
+    if (!created) throw new Error('The audience file could not be created');
+    return created;
   }
 
   private async setCount(

@@ -272,6 +272,23 @@ for (const kind of ENGINES) {
       await transport.close();
     });
 
+    it('takes concurrent sends of the same hour into one file', async () => {
+      const transport = await open({ format: 'csv' }, 'dst_concurrent');
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          send(transport, [change('audience.entered', { id: `prof_c${i}`, traits: {} })]),
+        ),
+      );
+      expect(outcomes.flat().every((o) => o.ok)).toBe(true);
+      const { data } = await files.list('ws_1', 'dst_concurrent', {
+        limit: 50,
+        kind: undefined,
+        audienceId: undefined,
+      });
+      expect(data.map((f) => [f.kind, f.rows])).toEqual([['additions', 8]]);
+      await transport.close();
+    });
+
     it('refuses, without retry, what is not an audience change', async () => {
       const transport = await open({ format: 'ndjson' });
       const event = { ...change('audience.entered', members[0]!), type: 'event' as const };
