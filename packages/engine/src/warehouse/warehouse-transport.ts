@@ -33,6 +33,8 @@ export function warehouseTransportKind(options: WarehouseTransportOptions = {}):
               return { ok: true };
             } catch (error) {
               const retryable = !(error instanceof UnreadableMessage);
+              // Tables dropped or changed behind Tandem's back: look at them again next time.
+              if (retryable) writer.forgetSchema();
               return { ok: false, retryable, error: `Warehouse write failed: ${describe(error)}` };
             }
           }),

@@ -242,6 +242,23 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect((await profileRow('prof_d'))?.age).toBe('5');
     });
 
+    it('adds the columns of many profiles written at once', async () => {
+      const batch = Array.from({ length: 12 }, (_, i) =>
+        delivery(
+          'event',
+          { id: `prof_p${i}`, traits: { [`burst_${i % 4}`]: i, shared_flag: i % 2 === 0 } },
+          trackEvent(`evt_p${i}`, {}),
+        ),
+      );
+      expect(await transport.send(batch, signal())).toEqual(ok(12));
+      expect(await columnTypes()).toMatchObject({
+        burst_0: expect.any(String),
+        burst_3: expect.any(String),
+        shared_flag: expect.any(String),
+      });
+      expect((await profileRow('prof_p7'))?.burst_3).toBe(7);
+    });
+
     it('keeps audience memberships; a replayed old change does not undo a newer one', async () => {
       const audience = { audience: { id: 'aud_1', name: 'Big spenders' } };
       const entered = delivery(
@@ -269,6 +286,19 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect(Boolean(row?.member)).toBe(false);
       expect(iso(row?.exited_at)).toBe('2026-12-03T09:00:00.000Z');
       expect(iso(row?.entered_at)).toBe('2026-12-03T08:00:00.000Z');
+    });
+
+    it('recreates its tables after they were dropped behind its back', async () => {
+      await admin.query(`DROP TABLE ${table('identities')}`);
+      const message = delivery(
+        'event',
+        { id: 'prof_r', traits: {}, identities: [{ type: 'email', value: 'r@example.com' }] },
+        trackEvent('evt_r', {}),
+      );
+      const [first] = await transport.send([message], signal());
+      expect(first).toMatchObject({ ok: false, retryable: true });
+      expect(await transport.send([{ ...message, attempt: 2 }], signal())).toEqual(ok(1));
+      expect(await count('identities')).toBe(1);
     });
 
     it('refuses, without retry, a body that is not the contract’s', async () => {
