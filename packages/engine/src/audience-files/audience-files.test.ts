@@ -44,6 +44,18 @@ describe('customer-match normalization', () => {
     expect(googleRow({ firstName: 'John' })).toBeUndefined();
   });
 
+  it('hashes to the well-known SHA-256 hex digests (computed with sha256sum)', () => {
+    expect(googleRow({ email: ' Test@Example.com ' })?.[0]).toBe(
+      '973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e813b',
+    );
+    expect(
+      googleRow({ email: 'John.Doe@gmail.com', phone: '(650) 253-0000', country: 'US' })?.slice(0, 2),
+    ).toEqual([
+      '06a240d11cc201676da976f7b49341181fd180da37cbe40a77432c0a366c80c3',
+      '3ad9f10d73829a714b1383221691d4dbf08484f3ceeae884f53053a1c7bb0a92',
+    ]);
+  });
+
   it('follows Meta: digits-only phones with the country code, letters-only names, US zips of 5 digits', () => {
     expect(metaPhone('+1 (650) 253-0000')).toBe('16502530000');
     expect(metaPhone('020 7031 3000', 'GB')).toBe('442070313000');
