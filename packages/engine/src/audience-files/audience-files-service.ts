@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type {
   AudienceFile,
   AudienceFileKind,
@@ -46,6 +46,11 @@ function* chunksOf<T>(items: readonly T[], size = 500): Generator<T[]> {
 export interface AudienceFilesOptions {
   /** The clock that decides an incremental line's hour (tests move it). */
   readonly clock?: (() => number) | undefined;
+  /**
+   * The folder destinations' `directory` must lie in (a relative one is taken inside it). Unset:
+   * any folder the process can write to.
+   */
+  readonly directoryRoot?: string | undefined;
 }
 
 /** A full export's input. */
@@ -94,6 +99,7 @@ export class AudienceFilesService {
   private readonly clock: () => number;
   /** Directory writes run one at a time per process: a file is never appended to twice at once. */
   private fileTurn: Promise<unknown> = Promise.resolve();
+  private readonly directoryRoot: string | undefined;
   /** Whether a destination of the workspace exists (the destinations domain answers, once wired). */
   private destinationExists: (workspaceId: string, destinationId: string) => Promise<boolean>;
 
@@ -102,6 +108,7 @@ export class AudienceFilesService {
     options: AudienceFilesOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
+    this.directoryRoot = options.directoryRoot === undefined ? undefined : resolve(options.directoryRoot);
     // Until the destinations domain is wired in: a destination is known by its files.
     this.destinationExists = async (workspaceId, destinationId) =>
       (await this.store.db
@@ -116,6 +123,24 @@ export class AudienceFilesService {
   /** How a destination's existence is checked before its files are listed (the destinations domain). */
   checkDestinationsWith(exists: (workspaceId: string, destinationId: string) => Promise<boolean>): void {
     this.destinationExists = exists;
+  }
+
+  /**
+   * The configuration with its directory made absolute, or why it is refused: outside the root,
+   * a destination could write files wherever the server may.
+   */
+  private placed(config: Config): { ok: true; config: Config } | { ok: false; error: string } {
+    if (config.directory === undefined) return { ok: true, config };
+    const root = this.directoryRoot;
+    if (root === undefined) return { ok: true, config: { ...config, directory: resolve(config.directory) } };
+    const directory = resolve(root, config.directory);
+    if (directory !== root && !directory.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) {
+      return {
+        ok: false,
+        error: `The directory ${config.directory} is outside ${root}, where audience files may be written (TANDEM_AUDIENCE_FILES_DIR)`,
+      };
+    }
+    return { ok: true, config: { ...config, directory } };
   }
 
   /** The `audience-file` transport: writes audience.entered / exited deliveries into hourly files. */
@@ -138,6 +163,17 @@ export class AudienceFilesService {
   };
 
   private async writeChanges(
+    workspaceId: string,
+    destinationId: string,
+    config: Config,
+    messages: readonly DeliveryMessage[],
+  ): Promise<DeliveryOutcome[]> {
+    const placed = this.placed(config);
+    if (!placed.ok) return messages.map(() => ({ ok: false, retryable: false, error: placed.error }));
+    return this.writePlaced(workspaceId, destinationId, placed.config, messages);
+  }
+
+  private async writePlaced(
     workspaceId: string,
     destinationId: string,
     config: Config,
@@ -371,7 +407,10 @@ export class AudienceFilesService {
    */
   async exportFull(input: FullExport): Promise<AudienceFile> {
     const now = nowIso(this.clock);
-    const { workspaceId, config } = input;
+    const { workspaceId } = input;
+    const placed = this.placed(input.config);
+    if (!placed.ok) throw new AppError('unprocessable', placed.error);
+    const config = placed.config;
     const format = config.format;
     const context: LineContext = { audience: input.audience, occurredAt: now };
     // Two exports in one millisecond get distinct buckets through the file id.

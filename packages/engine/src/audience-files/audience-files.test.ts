@@ -365,6 +365,36 @@ for (const kind of ENGINES) {
       await transport.close();
     });
 
+    it('keeps directories inside the root it was given', async () => {
+      const rooted = new AudienceFilesService(store, { clock: () => now, directoryRoot: directory });
+      const inside = await rooted.exportFull({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_rooted',
+        config: { format: 'csv', directory: 'exports' },
+        audience: { id: 'aud_1', name: 'VIP' },
+        members: iterate(members),
+      });
+      expect(inside.path).toBe(join(directory, 'exports', inside.fileName));
+      await expect(
+        rooted.exportFull({
+          workspaceId: 'ws_1',
+          destinationId: 'dst_rooted',
+          config: { format: 'csv', directory: '../elsewhere' },
+          audience: { id: 'aud_1', name: 'VIP' },
+          members: iterate(members),
+        }),
+      ).rejects.toMatchObject({ code: 'unprocessable' });
+      const transport = await rooted.transportKind.open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_rooted',
+        config: { format: 'csv', directory: '/etc' },
+        allowPrivateNetworks: true,
+        log: () => undefined,
+      });
+      const [outcome] = await send(transport, [change('audience.entered', members[0]!)]);
+      expect(outcome).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/outside/) });
+    });
+
     it('writes a Meta list with its header', async () => {
       const file = await files.exportFull({
         workspaceId: 'ws_1',
