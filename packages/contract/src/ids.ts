@@ -20,6 +20,7 @@ export const ID_PREFIXES = {
   merge: 'mrg',
   computedTrait: 'ctr',
   audienceFile: 'afile',
+  consentDecision: 'cns',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -25,6 +25,7 @@ export {
   type SegmentStageOptions,
 } from './audiences/index.js';
 export { type BootstrapOptions, type BootstrapResult, bootstrapIfEmpty } from './bootstrap/index.js';
+export { type CatalogLimits, CatalogService } from './catalog/index.js';
 export {
   type CallLimits,
   type CallProblem,
@@ -44,6 +45,31 @@ export {
   type TrackingRoute,
 } from './collect/index.js';
 export { ComputedTraitsService } from './computed-traits/index.js';
+export {
+  CONSENT_STAGE,
+  ConsentService,
+  ConsentStage,
+  consentedProfiles,
+  consentOf,
+} from './consent/index.js';
+export {
+  ALLOW_ALL,
+  type AttemptReport,
+  type ConsentChecker,
+  type DeliveryMessage,
+  type DeliveryOptions,
+  type DeliveryOutcome,
+  DestinationsService,
+  type DestinationTransport,
+  Dispatcher,
+  newSecretKeyText,
+  parseSecretKey,
+  signatureOf,
+  type TransportContext,
+  type TransportKind,
+  type TransportLog,
+} from './destinations/index.js';
+
 export { Engine, type EngineOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
@@ -72,6 +98,13 @@ export {
   redisStreamTransport,
   redisStreamTransportKind,
 } from './message-buses/index.js';
+export {
+  EMPTY_SETTINGS,
+  type PersonalizationGate,
+  PersonalizationService,
+  type Visitor,
+} from './personalization/index.js';
+
 export {
   Pipeline,
   type PipelineOptions,
@@ -112,4 +145,12 @@ export {
   warehouseTransport,
   warehouseTransportKind,
 } from './warehouse/index.js';
+export {
+  type InboundWebhook,
+  inboundPathOf,
+  PRESETS,
+  signatureProblem,
+  WebhookSourcesService,
+} from './webhook-sources/index.js';
+
 export { createWorkspace, listWorkspacesOfUser, oldestWorkspace, workspaceById } from './workspaces/index.js';
