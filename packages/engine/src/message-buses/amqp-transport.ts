@@ -9,6 +9,8 @@ import {
   bodyBytes,
   DEFAULT_SEND_TIMEOUT_MS,
   describeError,
+  failure,
+  HostGuard,
   retryable,
   SharedConnection,
   sendInProfileOrder,
@@ -37,8 +39,10 @@ export function amqpTransportKind(options: AmqpTransportOptions = {}): Transport
     async open(context) {
       const { exchange, routingKey } = context.config;
       const where = exchange === '' ? `the default exchange (queue ${routingKey})` : `exchange ${exchange}`;
+      const guard = new HostGuard(new URL(context.config.url).hostname, context.allowPrivateNetworks);
       const link = new SharedConnection<AmqpLink>(
         async () => {
+          await guard.check();
           const connection = await connect(context.config.url, { timeout: timeoutMs });
           try {
             const channel = await connection.createConfirmChannel();
@@ -116,7 +120,7 @@ export function amqpTransportKind(options: AmqpTransportOptions = {}): Transport
         try {
           return await withinBound(work, timeoutMs, 'The AMQP broker', signal);
         } catch (error) {
-          return retryable(`AMQP publish to ${where} failed: ${describeError(error)}`);
+          return failure(`AMQP publish to ${where} failed`, error);
         }
       };
 

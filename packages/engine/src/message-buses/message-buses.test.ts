@@ -364,3 +364,52 @@ describe('redis stream transport', () => {
     await transport.close();
   });
 });
+
+describe('the address guard of the buses', () => {
+  const open = {
+    nats: (url: string, allowPrivateNetworks: boolean) =>
+      natsTransportKind({ timeoutMs: 1_500 }).open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_1',
+        config: { url, subject: 's' },
+        allowPrivateNetworks,
+        log,
+      }),
+    amqp: (url: string, allowPrivateNetworks: boolean) =>
+      amqpTransportKind({ timeoutMs: 1_500 }).open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_1',
+        config: { url, exchange: '', routingKey: 'q' },
+        allowPrivateNetworks,
+        log,
+      }),
+    redis: (url: string, allowPrivateNetworks: boolean) =>
+      redisStreamTransportKind({ timeoutMs: 1_500 }).open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_1',
+        config: { url, stream: 's' },
+        allowPrivateNetworks,
+        log,
+      }),
+  };
+  const urls = {
+    nats: ['nats://127.0.0.1:4222', 'nats://169.254.169.254:4222'],
+    amqp: ['amqp://guest:guest@127.0.0.1:5672', 'amqp://guest:guest@169.254.169.254:5672'],
+    redis: ['redis://127.0.0.1:6379', 'redis://169.254.169.254:6379'],
+  } as const;
+
+  for (const kind of ['nats', 'amqp', 'redis'] as const) {
+    it(`refuses loopback without TANDEM_ALLOW_PRIVATE_DESTINATIONS and metadata addresses always (${kind})`, async () => {
+      const [loopback, metadata] = urls[kind];
+      for (const [url, allow, pattern] of [
+        [loopback, false, /loopback or private/],
+        [metadata, true, /link-local, metadata/],
+      ] as const) {
+        const transport = await open[kind](url, allow);
+        const [outcome] = await transport.send([message(1)], signal());
+        expect(outcome).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(pattern) });
+        await transport.close();
+      }
+    });
+  }
+});

@@ -1,4 +1,6 @@
-import type { DeliveryMessage, DeliveryOutcome } from '../destinations/index.js';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { addressRefusal, type DeliveryMessage, type DeliveryOutcome } from '../destinations/index.js';
 
 // What every transport of this folder shares: a bound on each send, per-profile order, and the
 // sentence a failure becomes.
@@ -62,6 +64,55 @@ export function describeError(error: unknown): string {
 
 export function retryable(error: string): DeliveryOutcome {
   return { ok: false, retryable: true, error };
+}
+
+/** A destination's host that may not be connected to: retrying cannot help. */
+export class RefusedAddress extends Error {
+  override name = 'RefusedAddress';
+}
+
+/** The outcome of a failed send: retryable, except for a refused address. */
+export function failure(what: string, error: unknown): DeliveryOutcome {
+  return {
+    ok: false,
+    retryable: !(error instanceof RefusedAddress),
+    error: `${what}: ${describeError(error)}`,
+  };
+}
+
+/** How long a host's addresses, once checked, are trusted before being looked up again. */
+const HOST_CHECK_TTL_MS = 60_000;
+
+/**
+ * The SSRF guard of the buses and warehouses (the webhook's rules): a host whose address is
+ * link-local or a cloud metadata service is refused, one that is loopback or private unless
+ * TANDEM_ALLOW_PRIVATE_DESTINATIONS. A host without a name (a local socket) counts as loopback.
+ * Checked before connecting; the client library then resolves the name again, so a DNS answer
+ * that changes in between is not caught.
+ */
+export class HostGuard {
+  private checkedAt = -Infinity;
+
+  constructor(
+    private readonly hostname: string,
+    private readonly allowPrivate: boolean,
+  ) {}
+
+  async check(): Promise<void> {
+    if (Date.now() - this.checkedAt < HOST_CHECK_TTL_MS) return;
+    const host = this.hostname.startsWith('[') ? this.hostname.slice(1, -1) : this.hostname;
+    const addresses =
+      host === ''
+        ? ['127.0.0.1']
+        : isIP(host)
+          ? [host]
+          : (await lookup(host, { all: true })).map((a) => a.address);
+    for (const address of addresses) {
+      const refusal = addressRefusal(address, this.allowPrivate);
+      if (refusal) throw new RefusedAddress(host === address ? refusal : `${host} resolves to ${refusal}`);
+    }
+    this.checkedAt = Date.now();
+  }
 }
 
 /**

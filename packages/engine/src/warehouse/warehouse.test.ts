@@ -323,7 +323,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
             audiences: [],
           };
       }
-      expect(await syncWarehouse(config, profiles())).toBe(251);
+      expect(await syncWarehouse(config, profiles(), { allowPrivateNetworks: true })).toBe(251);
       expect((await profileRow('prof_a'))?.plan).toBe('enterprise');
       expect((await profileRow('prof_s249'))?.rank).toBe(249);
       const memberships = await admin.query(
@@ -335,8 +335,30 @@ for (const engine of ['postgres', 'mysql'] as const) {
       ]);
       // Run again: the same tables (idempotent, apart from the sync's own time).
       const before = await count('identities');
-      await syncWarehouse(config, profiles());
+      await syncWarehouse(config, profiles(), { allowPrivateNetworks: true });
+      // Without TANDEM_ALLOW_PRIVATE_DESTINATIONS a loopback warehouse is refused.
+      await expect(syncWarehouse(config, profiles())).rejects.toThrow(/loopback or private/);
       expect(await count('identities')).toBe(before);
+    });
+
+    it('refuses a loopback warehouse without TANDEM_ALLOW_PRIVATE_DESTINATIONS, without retry', async () => {
+      const guarded = await warehouseTransportKind().open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_1',
+        config,
+        allowPrivateNetworks: false,
+        log: () => undefined,
+      });
+      const [outcome] = await guarded.send(
+        [delivery('event', { id: 'prof_g', traits: {} }, trackEvent('evt_g', {}))],
+        signal(),
+      );
+      expect(outcome).toMatchObject({
+        ok: false,
+        retryable: false,
+        error: expect.stringMatching(/loopback or private/),
+      });
+      await guarded.close();
     });
 
     it('answers a retryable outcome fast when the warehouse is down', async () => {
