@@ -1,5 +1,5 @@
 import { type AccessOptions, AccessService } from './access/index.js';
-import { AudienceFilesService } from './audience-files/index.js';
+import { type AudienceFilesOptions, AudienceFilesService } from './audience-files/index.js';
 import {
   AudienceEvents,
   AudiencesService,
@@ -53,6 +53,8 @@ export interface EngineOptions extends StoreOptions {
   readonly pipeline?: PipelineOptions | undefined;
   /** Tuning of the computed traits + audiences stage (batch size, polling, clock). */
   readonly segment?: SegmentStageOptions | undefined;
+  /** Audience files (the folder destinations' directories must lie in). */
+  readonly audienceFiles?: AudienceFilesOptions | undefined;
   /** Destinations and delivery (secret key, retries, transports, consent). */
   readonly delivery?: DeliveryOptions | undefined;
 }
@@ -120,7 +122,7 @@ export class Engine {
     });
     this.imports = new ImportsService(store, this.collector);
     this.catalog = new CatalogService(store);
-    this.audienceFiles = new AudienceFilesService(store);
+    this.audienceFiles = new AudienceFilesService(store, options.audienceFiles);
     const clock = options.segment?.clock ?? Date.now;
     // Every stage and reader of a checkpoint works with the same partitions.
     const partitions = partitionCountFor(store.kind, options.pipeline?.partitions);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type AccessOptions, bootstrapIfEmpty, Engine, smtpMailSender } from '@tandem/engine';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
@@ -28,6 +29,7 @@ export function openEngine(
   const { logWriterThread, onMailError, ...storeOptions } = options;
   const { callLimits, maxTraitsPerProfile } = writeBoundsOf(config);
   return Engine.open({
+    audienceFiles: { directoryRoot: config.audienceFilesDir ?? join(config.dataDir, 'audience-files') },
     access: accessOptionsOf(config, onMailError),
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
