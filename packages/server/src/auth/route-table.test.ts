@@ -238,6 +238,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/computed-traits/preview → audiences:read",
         "POST /api/v1/destinations → destinations:write",
         "POST /api/v1/destinations/:id/replay → destinations:write",
+        "POST /api/v1/destinations/:id/sync → destinations:write",
         "POST /api/v1/destinations/:id/test → destinations:write",
         "POST /api/v1/destinations/mapping-test → destinations:read",
         "POST /api/v1/profiles/:id/unmerge → profiles:merge",
