@@ -30,6 +30,8 @@ interface AmqpLink {
   readonly channel: ConfirmChannel;
   /** Delivery ids the broker returned as unroutable, until their confirm is read. */
   readonly returned: Set<string>;
+  /** Why the broker closed the channel (a missing exchange), for the failures it caused. */
+  closedBecause?: Error;
 }
 
 export function amqpTransportKind(options: AmqpTransportOptions = {}): TransportKind<'amqp'> {
@@ -54,7 +56,9 @@ export function amqpTransportKind(options: AmqpTransportOptions = {}): Transport
             };
             connection.on('error', () => undefined);
             connection.on('close', drop('connection'));
-            channel.on('error', () => undefined);
+            channel.on('error', (error: Error) => {
+              opened.closedBecause = error;
+            });
             channel.on('close', drop('channel'));
             channel.on('return', (returned) => {
               const id = returned.properties.messageId;
@@ -107,7 +111,8 @@ export function amqpTransportKind(options: AmqpTransportOptions = {}): Transport
             await publish(open, message);
           } catch (error) {
             link.forget(open);
-            throw error;
+            // "channel closed" says less than the broker's reason for closing it.
+            throw open.closedBecause ?? error;
           }
           // The broker returns an unroutable message before it confirms it.
           if (open.returned.delete(message.deliveryId)) {
@@ -125,7 +130,7 @@ export function amqpTransportKind(options: AmqpTransportOptions = {}): Transport
       };
 
       const transport: DestinationTransport = {
-        send: (messages, signal) => sendInProfileOrder(messages, signal, (m) => sendOne(m, signal)),
+        send: (messages, signal) => sendInProfileOrder(messages, signal, sendOne),
         close: () => link.close(),
       };
       return transport;

@@ -5,7 +5,13 @@ import { Redis } from 'ioredis';
 import { type NatsConnection, connect as natsConnect, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryMessage, DestinationTransport, TransportLog } from '../destinations/index.js';
-import { amqpTransportKind, natsTransportKind, redisStreamTransportKind } from './index.js';
+import {
+  amqpTransportKind,
+  natsTransportKind,
+  redisStreamTransportKind,
+  sendInProfileOrder,
+  withinBound,
+} from './index.js';
 
 // Against the real servers running locally (NATS JetStream 4222, RabbitMQ 5672, Redis 6379).
 // A TCP proxy in front of each plays "the server went down and came back" without touching it.
@@ -74,6 +80,25 @@ async function sendUntilOk(transport: DestinationTransport, make: () => Delivery
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+describe('sending in profile order', () => {
+  it('sends each profile in order, profiles at once, and stops at the deadline', async () => {
+    const sent: string[] = [];
+    const controller = new AbortController();
+    const slow = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const messages = [message(1, 'a'), message(2, 'b'), message(3, 'a'), message(4, 'a')];
+    setTimeout(() => controller.abort(), 150);
+    const outcomes = await sendInProfileOrder(messages, controller.signal, async (m, signal) => {
+      await withinBound(slow(m.profileId === 'a' ? 100 : 10), 1_000, 'test', signal);
+      sent.push(String(m.body.n));
+      return { ok: true };
+    });
+    expect(sent).toEqual(['2', '1']);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, false, false]);
+    expect(outcomes[2]).toMatchObject({ retryable: true, error: expect.stringMatching(/aborted/) });
+    expect(outcomes[3]).toMatchObject({ retryable: true, error: expect.stringMatching(/earlier delivery/) });
+  });
+});
 
 describe('nats transport', () => {
   let nc: NatsConnection;
@@ -257,6 +282,34 @@ describe('amqp transport', () => {
         error: expect.stringMatching(/No queue is bound/),
       });
     } finally {
+      await transport.close();
+    }
+  });
+
+  it('fails retryably on a missing exchange, and sends again once it exists', async () => {
+    const missing = `tandem.test.missing.${suffix()}`;
+    const transport = await amqpTransportKind({ timeoutMs: 2_000 }).open({
+      workspaceId: 'ws_1',
+      destinationId: 'dst_1',
+      config: { url: 'amqp://guest:guest@127.0.0.1:5672', exchange: missing, routingKey: 'tandem' },
+      allowPrivateNetworks: true,
+      log,
+    });
+    const ch = await admin.createChannel();
+    try {
+      const [outcome] = await transport.send([message(1)], signal());
+      expect(outcome).toMatchObject({
+        ok: false,
+        retryable: true,
+        error: expect.stringMatching(/NOT_FOUND|404/),
+      });
+      await ch.assertExchange(missing, 'direct', { durable: false });
+      await ch.bindQueue(queue, missing, 'tandem');
+      expect(await sendUntilOk(transport, () => message(2))).toEqual({ ok: true });
+      await ch.purgeQueue(queue);
+    } finally {
+      await ch.deleteExchange(missing).catch(() => undefined);
+      await ch.close();
       await transport.close();
     }
   });

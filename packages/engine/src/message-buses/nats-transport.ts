@@ -112,7 +112,7 @@ export function natsTransportKind(options: NatsTransportOptions = {}): Transport
       };
 
       const transport: DestinationTransport = {
-        send: (messages, signal) => sendInProfileOrder(messages, signal, (m) => sendOne(m, signal)),
+        send: (messages, signal) => sendInProfileOrder(messages, signal, sendOne),
         close: () => connection.close(),
       };
       return transport;

@@ -52,6 +52,7 @@ export function redisStreamTransportKind(
       });
       let closed = false;
 
+      let waiting: Promise<void> | undefined;
       /** Resolves once the client is ready; starts connecting when it never did. */
       const ready = async (): Promise<void> => {
         if (client.status === 'ready') return;
@@ -61,8 +62,9 @@ export function redisStreamTransportKind(
         if (client.status === 'wait' || client.status === 'end') {
           return client.connect();
         }
-        // Connecting or waiting to reconnect: wait for ready, or the next failure.
-        return new Promise<void>((resolve, reject) => {
+        // Connecting or waiting to reconnect: wait for ready, or the next failure (one waiter
+        // shared by every send meanwhile).
+        waiting ??= new Promise<void>((resolve, reject) => {
           const onReady = () => {
             client.off('error', onError);
             resolve();
@@ -73,7 +75,10 @@ export function redisStreamTransportKind(
           };
           client.once('ready', onReady);
           client.once('error', onError);
+        }).finally(() => {
+          waiting = undefined;
         });
+        return waiting;
       };
 
       const sendOne = async (message: DeliveryMessage, signal: AbortSignal): Promise<DeliveryOutcome> => {
@@ -100,7 +105,7 @@ export function redisStreamTransportKind(
       };
 
       const transport: DestinationTransport = {
-        send: (messages, signal) => sendInProfileOrder(messages, signal, (m) => sendOne(m, signal)),
+        send: (messages, signal) => sendInProfileOrder(messages, signal, sendOne),
         async close() {
           closed = true;
           client.disconnect();

@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { setMaxListeners } from 'node:events';
 import { isIP } from 'node:net';
 import { addressRefusal, type DeliveryMessage, type DeliveryOutcome } from '../destinations/index.js';
 
@@ -123,7 +124,26 @@ export class HostGuard {
 export async function sendInProfileOrder(
   messages: readonly DeliveryMessage[],
   signal: AbortSignal,
-  sendOne: (message: DeliveryMessage) => Promise<DeliveryOutcome>,
+  sendOne: (message: DeliveryMessage, signal: AbortSignal) => Promise<DeliveryOutcome>,
+): Promise<DeliveryOutcome[]> {
+  // One listener on the caller's signal; the sends (one listener each, many at once) listen to
+  // this one, which may have any number.
+  const scoped = new AbortController();
+  setMaxListeners(0, scoped.signal);
+  const abort = () => scoped.abort();
+  if (signal.aborted) scoped.abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  try {
+    return await sendEach(messages, scoped.signal, sendOne);
+  } finally {
+    signal.removeEventListener('abort', abort);
+  }
+}
+
+async function sendEach(
+  messages: readonly DeliveryMessage[],
+  signal: AbortSignal,
+  sendOne: (message: DeliveryMessage, signal: AbortSignal) => Promise<DeliveryOutcome>,
 ): Promise<DeliveryOutcome[]> {
   const outcomes: DeliveryOutcome[] = new Array(messages.length);
   const byProfile = new Map<string, number[]>();
@@ -148,7 +168,7 @@ export async function sendInProfileOrder(
         }
         let outcome: DeliveryOutcome;
         try {
-          outcome = await sendOne(message);
+          outcome = await sendOne(message, signal);
         } catch (error) {
           outcome = retryable(describeError(error));
         }

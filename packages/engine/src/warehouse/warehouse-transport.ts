@@ -32,7 +32,7 @@ export function warehouseTransportKind(options: WarehouseTransportOptions = {}):
       let closed = false;
       const transport: DestinationTransport = {
         send: (messages, signal) =>
-          sendInProfileOrder(messages, signal, async (message) => {
+          sendInProfileOrder(messages, signal, async (message, scoped) => {
             if (closed) return { ok: false, retryable: true, error: 'The transport is closed' };
             try {
               // Generous: the first message may create the schema, a new trait a column.
@@ -40,7 +40,7 @@ export function warehouseTransportKind(options: WarehouseTransportOptions = {}):
                 guard.check().then(() => writer.apply(message)),
                 timeoutMs * 4,
                 `The ${engine} warehouse`,
-                signal,
+                scoped,
               );
               return { ok: true };
             } catch (error) {
