@@ -22,6 +22,7 @@ import type { RouteAccess } from './auth/route-access.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
+import { destinationSyncRoutes } from './destination-sync/destination-sync.routes.js';
 import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
@@ -177,6 +178,7 @@ export async function buildApp(
   await app.register(computedTraitsRoutes, { engine });
   await app.register(catalogRoutes, { engine });
   await app.register(audienceFilesRoutes, { engine });
+  await app.register(destinationSyncRoutes, { engine });
   await app.register(destinationsRoutes, { engine });
   await app.register(websiteRoutes, { engine });
   await app.register(webhookSourcesRoutes, { engine });

@@ -27,6 +27,12 @@ export const SETTINGS = {
     schema: z.string().default('./data'),
     description: 'Folder of the embedded SQLite database (used when DATABASE_URL is not set).',
   },
+  audienceFilesDir: {
+    env: 'TANDEM_AUDIENCE_FILES_DIR',
+    schema: optionalString,
+    description:
+      "The folder audience-file destinations' `directory` must lie in, a relative one taken inside it (default: `audience-files` in the data folder).",
+  },
   databaseUrl: {
     env: 'DATABASE_URL',
     schema: z

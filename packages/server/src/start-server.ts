@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   type AccessOptions,
   bootstrapIfEmpty,
@@ -37,6 +38,7 @@ export function openEngine(
   const { logWriterThread, onMailError, onDeliveryLog, ...storeOptions } = options;
   const { callLimits, maxTraitsPerProfile } = writeBoundsOf(config);
   return Engine.open({
+    audienceFiles: { directoryRoot: config.audienceFilesDir ?? join(config.dataDir, 'audience-files') },
     access: accessOptionsOf(config, onMailError),
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
