@@ -20,6 +20,7 @@ import { LoginRateLimiter } from './auth/login-rate-limiter.js';
 import type { RouteAccess } from './auth/route-access.js';
 import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
+import { consentRoutes } from './consent/consent.routes.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
 import { installErrorHandlers } from './http/error-handler.js';
 import { installLiveStreamMetrics } from './http/live-stream-metrics.js';
@@ -163,6 +164,7 @@ export async function buildApp(
   await app.register(importsRoutes, { engine });
   await app.register(audiencesRoutes, { engine });
   await app.register(computedTraitsRoutes, { engine });
+  await app.register(consentRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });

@@ -153,6 +153,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       [
         "DELETE /api/v1/audiences/:id → audiences:write",
         "DELETE /api/v1/computed-traits/:id → audiences:write",
+        "DELETE /api/v1/consent/purposes/:key → privacy:manage",
         "DELETE /api/v1/invitations/:id → members:manage",
         "DELETE /api/v1/members/:id → members:manage",
         "DELETE /api/v1/members/me → session",
@@ -164,6 +165,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/auth/session → session",
         "GET /api/v1/computed-traits → audiences:read",
         "GET /api/v1/computed-traits/:id → audiences:read",
+        "GET /api/v1/consent/purposes → profiles:read",
+        "GET /api/v1/consent/settings → profiles:read",
         "GET /api/v1/identity/settings → profiles:read",
         "GET /api/v1/imports → sources:read",
         "GET /api/v1/imports/:id → sources:read",
@@ -172,6 +175,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/pipeline → sources:read",
         "GET /api/v1/profiles → profiles:read",
         "GET /api/v1/profiles/:id → profiles:read",
+        "GET /api/v1/profiles/:id/consent → profiles:read",
         "GET /api/v1/profiles/:id/events → profiles:read",
         "GET /api/v1/profiles/:id/merges → profiles:read",
         "GET /api/v1/profiles/lookup → profiles:read",
@@ -185,6 +189,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/workspaces → signed-in",
         "PATCH /api/v1/audiences/:id → audiences:write",
         "PATCH /api/v1/computed-traits/:id → audiences:write",
+        "PATCH /api/v1/consent/purposes/:key → privacy:manage",
         "PATCH /api/v1/identity/settings → profiles:merge",
         "PATCH /api/v1/members/:id → members:manage",
         "PATCH /api/v1/sources/:id → sources:write",
@@ -201,12 +206,15 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/auth/password-reset/confirm → public",
         "POST /api/v1/auth/workspace → session",
         "POST /api/v1/computed-traits → audiences:write",
+        "POST /api/v1/consent/purposes → privacy:manage",
         "POST /api/v1/profiles/:id/unmerge → profiles:merge",
         "POST /api/v1/sources → sources:write",
         "POST /api/v1/sources/:id/imports → sources:write",
         "POST /api/v1/tokens → tokens:manage",
         "POST /api/v1/users → members:manage",
         "POST /api/v1/workspaces → session",
+        "PUT /api/v1/consent/settings → privacy:manage",
+        "PUT /api/v1/profiles/:id/consent → profiles:write",
       ]
     `);
   });
