@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { AudiencesPage } from './audiences/audiences-page';
 import { CompaniesPage } from './companies/companies-page';
 import { ComputedTraitsPage } from './computed-traits/computed-traits-page';
+import { ConsentPage } from './consent/consent-page';
 import { DealsPage } from './deals/deals-page';
 import { DestinationsPage } from './destinations/destinations-page';
 import { PeoplePage } from './people/people-page';
@@ -31,5 +32,6 @@ export const APP_AREAS: readonly AppArea[] = [
   { path: '/computed-traits', label: 'Computed traits', Page: ComputedTraitsPage },
   { path: '/sources', label: 'Sources', Page: SourcesPage, DetailPage: SourceDebuggerPage },
   { path: '/destinations', label: 'Destinations', Page: DestinationsPage },
+  { path: '/consent', label: 'Consent', Page: ConsentPage },
   { path: '/settings', label: 'Settings', Page: SettingsPage },
 ];
