@@ -2,7 +2,8 @@ import { Badge } from '@mantine/core';
 
 export function ConsentBadge({ granted }: { granted: boolean }) {
   return (
-    <Badge color={granted ? 'green' : 'red'} variant="light">
+    // Never cut short by a narrow column.
+    <Badge color={granted ? 'green' : 'red'} variant="light" style={{ minWidth: 'max-content' }}>
       {granted ? 'Granted' : 'Refused'}
     </Badge>
   );

@@ -2,6 +2,7 @@ import { Table, Text } from '@mantine/core';
 import type { ConsentDecision } from '@tandem/contract';
 import { formatDate } from '../shared/format-date';
 import { ConsentBadge } from './consent-badge';
+import { useMemberEmails } from './consent-queries';
 
 type ConsentHistoryTableProps = {
   history: readonly ConsentDecision[];
@@ -10,6 +11,11 @@ type ConsentHistoryTableProps = {
 
 /** Every decision the person made, newest first, with where it came from. */
 export function ConsentHistoryTable({ history, labelOf }: ConsentHistoryTableProps) {
+  const emailOf = useMemberEmails();
+  const who = (principal: string | null) =>
+    principal === null
+      ? 'the API'
+      : (emailOf.get(principal) ?? (principal.startsWith('tok_') ? `API token ${principal}` : principal));
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table aria-label="Consent history" striped>
@@ -42,7 +48,7 @@ export function ConsentHistoryTable({ history, labelOf }: ConsentHistoryTablePro
               <Table.Td>
                 <ConsentBadge granted={decision.granted} />
               </Table.Td>
-              <Table.Td fz="sm">{sourceText(decision)}</Table.Td>
+              <Table.Td fz="sm">{sourceText(decision, who)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -51,15 +57,15 @@ export function ConsentHistoryTable({ history, labelOf }: ConsentHistoryTablePro
   );
 }
 
-function sourceText({ source }: ConsentDecision): string {
+function sourceText({ source }: ConsentDecision, who: (principal: string | null) => string): string {
   const note = source.note ? ` — “${source.note}”` : '';
   switch (source.kind) {
     case 'event':
       return `Event ${source.eventId ?? ''}`.trim();
     case 'api':
-      return `Recorded by ${source.principal ?? 'the API'}${note}`;
+      return `Recorded by ${who(source.principal)}${note}`;
     case 'import':
-      return `Imported by ${source.principal ?? 'the API'}${note}`;
+      return `Imported by ${who(source.principal)}${note}`;
     default: {
       const unknown: never = source.kind;
       return unknown;

@@ -49,7 +49,7 @@ export function PurposesSection() {
                   </Table.Td>
                   <Table.Td fz="sm">
                     {purpose.key === 'necessary' ? (
-                      <Badge color="green" variant="light">
+                      <Badge color="green" variant="light" style={{ minWidth: 'max-content' }}>
                         Always granted
                       </Badge>
                     ) : purpose.defaultMode ? (
