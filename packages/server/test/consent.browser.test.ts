@@ -138,7 +138,9 @@ describe.skipIf(!HAS_CHROMIUM)('consent in the web UI, in a real browser', () =>
     await form.getByLabel('Note').fill('Asked by phone');
     await form.getByRole('button', { name: 'Record' }).click();
     await expect.poll(() => states.textContent()).toMatch(/MarketingGrantedDecided/);
-    await expect.poll(() => history.textContent()).toContain('Recorded by privacy@example.com — “Asked by phone”');
+    await expect
+      .poll(() => history.textContent())
+      .toContain('Recorded by privacy@example.com — “Asked by phone”');
     await expect.poll(() => summary.textContent()).toMatch(/Marketing\s*Granted/);
     await shot(page, '6-profile-consent-recorded');
   });
