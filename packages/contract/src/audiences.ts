@@ -132,6 +132,7 @@ export const AudienceSchema = z
     rule: RuleTreeSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
+    memberCount: z.number().int().optional().describe('Current members (in lists and reads of one audience)'),
   })
   .meta({ id: 'Audience' });
 export type Audience = z.infer<typeof AudienceSchema>;

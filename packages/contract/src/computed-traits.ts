@@ -43,3 +43,17 @@ export const ComputedTraitSchema = ComputedTraitFields.extend({
   updatedAt: z.string(),
 }).meta({ id: 'ComputedTrait' });
 export type ComputedTrait = z.infer<typeof ComputedTraitSchema>;
+
+/** A definition to try out before saving it. */
+export const ComputedTraitPreviewRequestSchema = z.object({ definition: CreateComputedTraitSchema });
+export type ComputedTraitPreviewRequest = z.infer<typeof ComputedTraitPreviewRequestSchema>;
+
+/** The trait's value on a sample of the profiles that performed its event recently. */
+export const ComputedTraitPreviewSchema = z
+  .object({
+    profiles: z.number().int().describe('Profiles in the sample'),
+    withValue: z.number().int().describe('Profiles of the sample with a value (not empty, not 0)'),
+    sample: z.array(z.object({ profileId: z.string(), value: z.unknown() })),
+  })
+  .meta({ id: 'ComputedTraitPreview' });
+export type ComputedTraitPreview = z.infer<typeof ComputedTraitPreviewSchema>;

@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   import: 'imp',
   merge: 'mrg',
   computedTrait: 'ctr',
+  audienceFile: 'afile',
   consentDecision: 'cns',
 } as const;
 

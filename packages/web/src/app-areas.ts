@@ -1,9 +1,12 @@
 import type { ComponentType } from 'react';
+import { AudiencePage } from './audiences/audience-page';
 import { AudiencesPage } from './audiences/audiences-page';
 import { CompaniesPage } from './companies/companies-page';
+import { ComputedTraitPage } from './computed-traits/computed-trait-page';
 import { ComputedTraitsPage } from './computed-traits/computed-traits-page';
 import { ConsentPage } from './consent/consent-page';
 import { DealsPage } from './deals/deals-page';
+import { DestinationPage } from './destinations/destination-page';
 import { DestinationsPage } from './destinations/destinations-page';
 import { PeoplePage } from './people/people-page';
 import { ProfilePage } from './people/profile-page';
@@ -28,10 +31,15 @@ export const APP_AREAS: readonly AppArea[] = [
   { path: '/deals', label: 'Deals', Page: DealsPage },
   { path: '/tickets', label: 'Tickets', Page: TicketsPage },
   { path: '/tasks', label: 'Tasks', Page: TasksPage },
-  { path: '/audiences', label: 'Audiences', Page: AudiencesPage },
-  { path: '/computed-traits', label: 'Computed traits', Page: ComputedTraitsPage },
+  { path: '/audiences', label: 'Audiences', Page: AudiencesPage, DetailPage: AudiencePage },
+  {
+    path: '/computed-traits',
+    label: 'Computed traits',
+    Page: ComputedTraitsPage,
+    DetailPage: ComputedTraitPage,
+  },
   { path: '/sources', label: 'Sources', Page: SourcesPage, DetailPage: SourceDebuggerPage },
-  { path: '/destinations', label: 'Destinations', Page: DestinationsPage },
+  { path: '/destinations', label: 'Destinations', Page: DestinationsPage, DetailPage: DestinationPage },
   { path: '/consent', label: 'Consent', Page: ConsentPage },
   { path: '/settings', label: 'Settings', Page: SettingsPage },
 ];

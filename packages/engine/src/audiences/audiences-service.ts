@@ -11,7 +11,7 @@ import type { Kysely, RawBuilder } from 'kysely';
 import { type ComputedTraitsService, emptyValueOf, type TraitDefinition } from '../computed-traits/index.js';
 import { AppError, type Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { type Database, nowIso, type Store, writeTransaction } from '../store/index.js';
+import { type Database, nowIso, reusableQuery, type Store, writeTransaction } from '../store/index.js';
 import type { CompiledAudience } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
 import { audienceOf } from './audience-rows.js';
@@ -78,6 +78,25 @@ export class AudiencesService {
     const rows = await query.execute();
     const data = rows.slice(0, page.limit).map(audienceOf);
     return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
+  }
+
+  /** These audiences with their current member counts (one grouped read by the members' key). */
+  async withMemberCounts(workspaceId: string, audiences: readonly Audience[]): Promise<Audience[]> {
+    if (audiences.length === 0) return [];
+    const rows = await this.store.db
+      .selectFrom('audience_members')
+      .select(['audience_id', (eb) => eb.fn.countAll<number | string>().as('members')])
+      .where('workspace_id', '=', workspaceId)
+      .where(
+        'audience_id',
+        'in',
+        audiences.map((a) => a.id),
+      )
+      .where('exited_at', 'is', null)
+      .groupBy('audience_id')
+      .execute();
+    const counts = new Map(rows.map((row) => [row.audience_id, Number(row.members)]));
+    return audiences.map((audience) => ({ ...audience, memberCount: counts.get(audience.id) ?? 0 }));
   }
 
   async get(workspaceId: string, audienceId: string): Promise<Audience> {
@@ -317,3 +336,13 @@ export async function membershipsOf(store: Store, workspaceId: string, profileId
     .execute();
   return rows.map((row) => ({ id: row.audience_id, name: row.name, enteredAt: row.entered_at }));
 }
+
+/** Ids of the audiences a profile is a member of now: one compiled indexed read. */
+export const activeAudienceIdsOf = reusableQuery((db, workspaceId: string, profileId: string) =>
+  db
+    .selectFrom('audience_members')
+    .select('audience_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .where('exited_at', 'is', null),
+);

@@ -1,14 +1,20 @@
-import type { ComputedTrait, CreateComputedTrait, ErrorDetail, UpdateComputedTrait } from '@tandem/contract';
+import type {
+  ComputedTrait,
+  ComputedTraitPreview,
+  CreateComputedTrait,
+  ErrorDetail,
+  UpdateComputedTrait,
+} from '@tandem/contract';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { compileWhere } from '../conditions/index.js';
 import { AppError, type Result } from '../errors/index.js';
-import { chunksOf } from '../identity/index.js';
+import { chunksOf, eventsOfProfilesNamed, profilesWithEventNamed } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { LOG_START, type LogPosition } from '../log/index.js';
 import { checkpointName, partitionOfWorkspace } from '../pipeline-runtime/index.js';
-import { type Database, fromJson, nowIso, type Store } from '../store/index.js';
+import { type Database, fromJson, nowIso, reusableQuery, type Store } from '../store/index.js';
 import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from './computed-trait-rows.js';
-import { emptyValueOf } from './trait-buckets.js';
+import { addEvent, emptyValueOf, prune, type TraitState, traitValueOf } from './trait-buckets.js';
 import { foldEvents, foldTraits, type ProfiledEvent } from './trait-state-store.js';
 
 /** Computed traits: definitions (CRUD, each backfilled from the log) and their per-profile values. */
@@ -40,6 +46,40 @@ export class ComputedTraitsService {
     const trait = computedTraitOf(row);
     await this.backfill(workspaceId, definitionOf(trait));
     return { ok: true, value: trait };
+  }
+
+  /**
+   * A definition's values on a sample of the profiles that performed its event most recently,
+   * computed from their logged events without saving anything.
+   */
+  async preview(
+    workspaceId: string,
+    input: CreateComputedTrait,
+    options: { profiles: number } = { profiles: PREVIEW_PROFILES },
+  ): Promise<Result<ComputedTraitPreview, ErrorDetail[]>> {
+    const invalid = validate(input);
+    if (invalid) return { ok: false, error: invalid };
+    const { db } = this.store;
+    const definition = definitionOf({ ...input, id: 'preview', createdAt: '', updatedAt: '' });
+    const profileIds = await profilesWithEventNamed(db, workspaceId, {
+      event: input.event,
+      limit: options.profiles,
+    });
+    const eventsByProfile = await eventsOfProfilesNamed(db, workspaceId, { profileIds, event: input.event });
+    const now = this.clock();
+    const sample = profileIds.map((profileId) => {
+      const state: TraitState = {};
+      for (const event of eventsByProfile.get(profileId) ?? []) {
+        const properties = propertiesOf(event.payload);
+        if (!eventCounts(definition, properties, now)) continue;
+        const value = definition.property === undefined ? undefined : properties[definition.property];
+        addEvent(state, definition, { timestamp: event.timestamp, seq: event.seq, value }, now);
+      }
+      prune(state, definition, now);
+      return { profileId, value: traitValueOf(state, definition.kind) };
+    });
+    const withValue = sample.filter(({ value }) => hasValue(value)).length;
+    return { ok: true, value: { profiles: sample.length, withValue, sample } };
   }
 
   /** A page of the workspace's computed traits, oldest first (ids are time-ordered). */
@@ -279,6 +319,15 @@ async function countedEvents(
     .filter((e) => eventCounts(definition, e.properties, options.now));
 }
 
+/** Profiles a preview computes the trait for. */
+const PREVIEW_PROFILES = 25;
+
+/** Whether a preview counts the value as one (not empty, not a zero counter, not an empty list). */
+function hasValue(value: unknown): boolean {
+  if (value === null || value === undefined || value === 0) return false;
+  return !(Array.isArray(value) && value.length === 0);
+}
+
 /** The checkpoint of the stage that feeds computed traits and audiences. */
 export const SEGMENT_STAGE = 'segment';
 
@@ -299,3 +348,12 @@ export function propertiesOf(payload: Record<string, unknown>): Record<string, u
     ? (properties as Record<string, unknown>)
     : {};
 }
+
+/** A profile's stored computed-trait values (JSON text) by trait id: one compiled indexed read. */
+export const storedComputedValuesOf = reusableQuery((db, workspaceId: string, profileId: string) =>
+  db
+    .selectFrom('computed_trait_values')
+    .select(['trait_id', 'value'])
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId),
+);

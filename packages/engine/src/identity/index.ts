@@ -1,4 +1,11 @@
 export {
+  countEventsNamed,
+  eventNamesOf,
+  eventsOfProfilesNamed,
+  latestEventsNamed,
+  profilesWithEventNamed,
+} from './event-catalog-reads.js';
+export {
   type EventIdentifiers,
   type Identifier,
   type IdentifierRejection,

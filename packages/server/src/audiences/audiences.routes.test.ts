@@ -82,7 +82,14 @@ describe.each(ENGINES)('the audiences and computed traits API on %s', (kind) => 
     });
     const profile = (await call('GET', `/api/v1/profiles/${ada.id}`)).json();
     expect(profile.audiences).toEqual([{ id, name: 'Buyers', enteredAt: members.data[0].enteredAt }]);
-    expect((await call('GET', `/api/v1/audiences/${id}`)).json()).toMatchObject({ id, name: 'Buyers', rule });
+    expect((await call('GET', `/api/v1/audiences/${id}`)).json()).toMatchObject({
+      id,
+      name: 'Buyers',
+      rule,
+      memberCount: 1,
+    });
+    const listed = (await call('GET', '/api/v1/audiences')).json().data;
+    expect(listed.find((a: { id: string }) => a.id === id)?.memberCount).toBe(1);
     const renamed = await call('PATCH', `/api/v1/audiences/${id}`, { name: 'Pro buyers' });
     expect(renamed.json().name).toBe('Pro buyers');
     expect((await call('DELETE', `/api/v1/audiences/${id}`)).statusCode).toBe(204);

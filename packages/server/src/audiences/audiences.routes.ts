@@ -42,7 +42,10 @@ export async function audiencesRoutes(app: App, options: { engine: Engine }) {
         response: { 200: pageOf(AudienceSchema), ...RESPONSES },
       },
     },
-    async (request) => audiences.list(workspaceOf(request), request.query),
+    async (request) => {
+      const page = await audiences.list(workspaceOf(request), request.query);
+      return { ...page, data: await audiences.withMemberCounts(workspaceOf(request), page.data) };
+    },
   );
 
   app.post(
@@ -64,7 +67,11 @@ export async function audiencesRoutes(app: App, options: { engine: Engine }) {
       config: { access: 'audiences:read' },
       schema: { tags, params: IdParamsSchema, response: { 200: AudienceSchema, ...RESPONSES } },
     },
-    async (request) => audiences.get(workspaceOf(request), request.params.id),
+    async (request) => {
+      const audience = await audiences.get(workspaceOf(request), request.params.id);
+      const [counted] = await audiences.withMemberCounts(workspaceOf(request), [audience]);
+      return counted ?? audience;
+    },
   );
 
   app.patch(

@@ -1,4 +1,6 @@
 import {
+  ComputedTraitPreviewRequestSchema,
+  ComputedTraitPreviewSchema,
   ComputedTraitSchema,
   CreateComputedTraitSchema,
   PageQuerySchema,
@@ -42,6 +44,20 @@ export async function computedTraitsRoutes(app: App, options: { engine: Engine }
       },
     },
     async (request) => computedTraits.list(workspaceOf(request), request.query),
+  );
+
+  app.post(
+    '/api/v1/computed-traits/preview',
+    {
+      config: { access: 'audiences:read' },
+      schema: {
+        tags,
+        body: ComputedTraitPreviewRequestSchema,
+        response: { 200: ComputedTraitPreviewSchema, ...RESPONSES },
+      },
+    },
+    async (request) =>
+      valueOrUnprocessable(await computedTraits.preview(workspaceOf(request), request.body.definition)),
   );
 
   app.get(
