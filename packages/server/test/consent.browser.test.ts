@@ -80,6 +80,7 @@ describe.skipIf(!HAS_CHROMIUM)('consent in the web UI, in a real browser', () =>
     await expect
       .poll(async () => (await page.request.get(`${server.url}/api/v1/consent/settings`)).json())
       .toEqual({ defaultMode: 'opt-in' });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, '4-consent-configured');
   });
 

@@ -44,7 +44,7 @@ export function PurposesSection() {
                       {purpose.description}
                     </Text>
                   </Table.Td>
-                  <Table.Td ff="monospace" fz="sm">
+                  <Table.Td ff="monospace" fz="sm" style={{ whiteSpace: 'nowrap' }}>
                     {purpose.key}
                   </Table.Td>
                   <Table.Td fz="sm">
