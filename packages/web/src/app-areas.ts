@@ -4,6 +4,7 @@ import { AudiencesPage } from './audiences/audiences-page';
 import { CompaniesPage } from './companies/companies-page';
 import { ComputedTraitPage } from './computed-traits/computed-trait-page';
 import { ComputedTraitsPage } from './computed-traits/computed-traits-page';
+import { ConsentPage } from './consent/consent-page';
 import { DealsPage } from './deals/deals-page';
 import { DestinationPage } from './destinations/destination-page';
 import { DestinationsPage } from './destinations/destinations-page';
@@ -39,5 +40,6 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   { path: '/sources', label: 'Sources', Page: SourcesPage, DetailPage: SourceDebuggerPage },
   { path: '/destinations', label: 'Destinations', Page: DestinationsPage, DetailPage: DestinationPage },
+  { path: '/consent', label: 'Consent', Page: ConsentPage },
   { path: '/settings', label: 'Settings', Page: SettingsPage },
 ];

@@ -1,6 +1,7 @@
 import { Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { Profile } from '@tandem/contract';
 import type { ReactNode } from 'react';
+import { ConsentSummary } from '../consent/consent-summary';
 import { formatDate } from '../shared/format-date';
 import { KeyValueTable } from '../shared/key-value-table';
 
@@ -56,6 +57,9 @@ export function ProfileSidebar({ profile }: { profile: Profile }) {
             ))}
           </Stack>
         )}
+      </SideSection>
+      <SideSection title="Consent">
+        <ConsentSummary profileId={profile.id} />
       </SideSection>
       <SideSection title="Computed traits">
         <KeyValueTable label="Computed traits" values={profile.computedTraits} empty="No computed traits." />

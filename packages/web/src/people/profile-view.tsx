@@ -1,5 +1,6 @@
 import { Grid, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import type { Profile } from '@tandem/contract';
+import { ProfileConsentPanel } from '../consent/profile-consent-panel';
 import { formatDate } from '../shared/format-date';
 import { KeyValueTable } from '../shared/key-value-table';
 import { MergeHistory } from './merge-history';
@@ -30,6 +31,7 @@ export function ProfileView({ profile }: { profile: Profile }) {
             <Tabs.List>
               <Tabs.Tab value="activity">Activity</Tabs.Tab>
               <Tabs.Tab value="traits">Traits</Tabs.Tab>
+              <Tabs.Tab value="consent">Consent</Tabs.Tab>
               <Tabs.Tab value="merges">Merge history</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="activity" pt="md">
@@ -37,6 +39,9 @@ export function ProfileView({ profile }: { profile: Profile }) {
             </Tabs.Panel>
             <Tabs.Panel value="traits" pt="md">
               <KeyValueTable label="Traits" values={profile.traits} empty="No traits yet." />
+            </Tabs.Panel>
+            <Tabs.Panel value="consent" pt="md">
+              <ProfileConsentPanel profileId={profile.id} />
             </Tabs.Panel>
             <Tabs.Panel value="merges" pt="md">
               <MergeHistory profileId={profile.id} />

@@ -1,0 +1,133 @@
+import {
+  ConsentPurposeSchema,
+  ConsentSettingsSchema,
+  CreateConsentPurposeSchema,
+  ProfileConsentSchema,
+  PurposeKeyParamsSchema,
+  pageOf,
+  RecordConsentSchema,
+  UpdateConsentPurposeSchema,
+} from '@tandem/contract';
+import type { Engine, Principal } from '@tandem/engine';
+import { requirePrincipal } from '../auth/authenticate.js';
+import { type App, ERROR_RESPONSES, IdParamsSchema, NoContentSchema } from '../http/route-schemas.js';
+
+/**
+ * Consent: the workspace's purposes and default (a privacy officer's: `privacy:manage`), and each
+ * profile's consent, recorded on the person's behalf by whoever may edit profiles.
+ */
+export async function consentRoutes(app: App, options: { engine: Engine }) {
+  const { consent } = options.engine;
+  const tags = ['Consent'];
+  const workspaceOf = (request: { principal: Principal | undefined }) =>
+    requirePrincipal(request.principal).workspaceId;
+
+  app.get(
+    '/api/v1/consent/purposes',
+    {
+      config: { access: 'profiles:read' },
+      schema: { tags, response: { 200: pageOf(ConsentPurposeSchema), ...ERROR_RESPONSES } },
+    },
+    async (request) => ({ data: await consent.purposes(workspaceOf(request)), nextCursor: null }),
+  );
+
+  app.post(
+    '/api/v1/consent/purposes',
+    {
+      config: { access: 'privacy:manage' },
+      schema: {
+        tags,
+        body: CreateConsentPurposeSchema,
+        response: { 201: ConsentPurposeSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await consent.createPurpose(workspaceOf(request), request.body)),
+  );
+
+  app.patch(
+    '/api/v1/consent/purposes/:key',
+    {
+      config: { access: 'privacy:manage' },
+      schema: {
+        tags,
+        params: PurposeKeyParamsSchema,
+        body: UpdateConsentPurposeSchema,
+        response: { 200: ConsentPurposeSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => consent.updatePurpose(workspaceOf(request), request.params.key, request.body),
+  );
+
+  app.delete(
+    '/api/v1/consent/purposes/:key',
+    {
+      config: { access: 'privacy:manage' },
+      schema: {
+        tags,
+        params: PurposeKeyParamsSchema,
+        response: { 204: NoContentSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      await consent.deletePurpose(workspaceOf(request), request.params.key);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/consent/settings',
+    {
+      config: { access: 'profiles:read' },
+      schema: { tags, response: { 200: ConsentSettingsSchema, ...ERROR_RESPONSES } },
+    },
+    async (request) => consent.settings(workspaceOf(request)),
+  );
+
+  app.put(
+    '/api/v1/consent/settings',
+    {
+      config: { access: 'privacy:manage' },
+      schema: {
+        tags,
+        body: ConsentSettingsSchema,
+        response: { 200: ConsentSettingsSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => consent.updateSettings(workspaceOf(request), request.body),
+  );
+
+  app.get(
+    '/api/v1/profiles/:id/consent',
+    {
+      config: { access: 'profiles:read' },
+      schema: { tags, params: IdParamsSchema, response: { 200: ProfileConsentSchema, ...ERROR_RESPONSES } },
+    },
+    async (request) => consent.profileConsent(workspaceOf(request), request.params.id),
+  );
+
+  app.put(
+    '/api/v1/profiles/:id/consent',
+    {
+      config: { access: 'profiles:write' },
+      schema: {
+        tags,
+        params: IdParamsSchema,
+        body: RecordConsentSchema,
+        response: { 200: ProfileConsentSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request.principal);
+      return consent.record(principal.workspaceId, request.params.id, {
+        ...request.body,
+        principal: principalName(principal),
+      });
+    },
+  );
+}
+
+/** Who recorded a decision, as history shows it: the signed-in user, or the API token used. */
+function principalName(principal: Principal): string {
+  return principal.kind === 'session' ? principal.userId : principal.tokenId;
+}

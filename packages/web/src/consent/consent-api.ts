@@ -1,0 +1,36 @@
+import type {
+  ConsentPurpose,
+  ConsentSettings,
+  CreateConsentPurpose,
+  ProfileConsent,
+  RecordConsent,
+  UpdateConsentPurpose,
+} from '@tandem/contract';
+import { apiClient, type Page } from '../api/api-client';
+
+const purposePath = (key: string) => `/api/v1/consent/purposes/${encodeURIComponent(key)}`;
+const profileConsentPath = (profileId: string) => `/api/v1/profiles/${encodeURIComponent(profileId)}/consent`;
+
+export const consentApi = {
+  purposes: () => apiClient.get<Page<ConsentPurpose>>('/api/v1/consent/purposes'),
+  createPurpose: (purpose: CreateConsentPurpose) =>
+    apiClient.post<ConsentPurpose>('/api/v1/consent/purposes', purpose),
+  updatePurpose: ({ key, ...patch }: UpdateConsentPurpose & { key: string }) =>
+    apiClient.patch<ConsentPurpose>(purposePath(key), patch),
+  deletePurpose: (key: string) => apiClient.delete(purposePath(key)),
+  settings: () => apiClient.get<ConsentSettings>('/api/v1/consent/settings'),
+  updateSettings: (settings: ConsentSettings) =>
+    apiClient.put<ConsentSettings>('/api/v1/consent/settings', settings),
+  ofProfile: (profileId: string) => apiClient.get<ProfileConsent>(profileConsentPath(profileId)),
+  record: ({ profileId, ...decision }: RecordConsent & { profileId: string }) =>
+    apiClient.put<ProfileConsent>(profileConsentPath(profileId), decision),
+};
+
+/** Every consent query of a workspace starts with this key. */
+export const consentQueryKey = (workspaceId: string) => ['consent', workspaceId] as const;
+
+/** What a purpose's default means, in words a privacy officer uses. */
+export const MODE_LABELS = {
+  'opt-out': 'Granted until refused (opt-out)',
+  'opt-in': 'Refused until granted (opt-in)',
+} as const;
