@@ -232,6 +232,26 @@ describe.each(ENGINES)('the website loop on %s', (kind) => {
       });
     });
 
+    it('follows merges: an anonymous visitor who later identified answers as the merged profile', async () => {
+      await call(
+        'POST',
+        '/v1/batch',
+        {
+          batch: [
+            { type: 'page', anonymousId: 'anon-merge', name: 'Home' },
+            { type: 'identify', userId: 'merge-user', traits: { plan: 'pro' } },
+          ],
+        },
+        writeKeyAuth,
+      );
+      await settle();
+      expect((await personalize('anonymousId=anon-merge')).json().traits).toEqual({});
+      await call('POST', '/v1/identify', { userId: 'merge-user', anonymousId: 'anon-merge' }, writeKeyAuth);
+      await settle();
+      const merged = await personalize('anonymousId=anon-merge');
+      expect(merged.json()).toMatchObject({ traits: { plan: 'pro' }, audiences: ['Pro plan'] });
+    });
+
     it('answers an unknown visitor with the same shape, empty, and asks for an id', async () => {
       const unknown = await personalize('anonymousId=never-seen');
       expect(unknown.statusCode).toBe(200);
