@@ -9,7 +9,7 @@
 // (p99 < 5 ms, >= 10,000 requests/s). BENCH_DATA_DIR reuses a store kept by an earlier run
 // (BENCH_KEEP_DATA=1). The client shares the machine with the server. Not a test.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, fmt, printTable, root, startServer } from './bench/bench-support.mjs';
@@ -88,6 +88,7 @@ try {
     headers: { authorization: `Basic ${Buffer.from(`${source.publishable_key}:`).toString('base64')}` },
   });
   console.log(`sample answer (user-3): ${await sample.text()}`);
+  const cpuBefore = cpuSecondsOf(server.pid);
   const result = await load({
     url: server.url,
     publishableKey: source.publishable_key,
@@ -96,6 +97,10 @@ try {
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
   });
+  // The server's own CPU per request (all its threads, over warm-up and measure): what a core
+  // of its own would serve, whatever else the machine runs.
+  const cpuPerRequestMs =
+    ((cpuSecondsOf(server.pid) - cpuBefore) * 1000) / (result.requests + result.warmupRequests);
   printTable('GET /v1/personalize (client-side latency, keep-alive)', [
     ['', 'measured', 'target', ''],
     ['p50', `${fmt(result.p50, 2)} ms`, '', ''],
@@ -112,12 +117,22 @@ try {
       result.perSecond >= TARGET_PER_SECOND ? 'met' : 'MISSED',
     ],
     ['requests', fmt(result.requests), '', ''],
+    ['server CPU per request', `${fmt(cpuPerRequestMs * 1000)} µs`, '', ''],
+    ['= requests/s per server core', fmt(1000 / cpuPerRequestMs), `>= ${fmt(TARGET_PER_SECOND)}`, ''],
+    ['machine load (1 min)', fmt(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 1), '', ''],
     ['non-200 or empty', fmt(result.failures), '0', result.failures === 0 ? 'met' : 'MISSED'],
   ]);
 } finally {
   await server?.stop();
   if (process.env.BENCH_KEEP_DATA === '1' || reused) console.log(`data kept in ${dataDir}`);
   else rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc). */
+function cpuSecondsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function load(options) {

@@ -51,6 +51,7 @@ async function run(forSeconds) {
 }
 
 await run(warmupSeconds);
+const warmupRequests = latencies.length;
 latencies = [];
 failures = 0;
 const started = performance.now();
@@ -59,6 +60,6 @@ const elapsed = (performance.now() - started) / 1000;
 const sorted = Float64Array.from(latencies).sort();
 const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 process.stdout.write(
-  `${JSON.stringify({ requests: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1), perSecond: sorted.length / elapsed, failures })}\n`,
+  `${JSON.stringify({ requests: sorted.length, warmupRequests, p50: at(0.5), p99: at(0.99), max: at(1), perSecond: sorted.length / elapsed, failures })}\n`,
 );
 agent.destroy();

@@ -153,10 +153,13 @@ export async function traitValuesOf(
   return traits;
 }
 
+// set_at is selected for the plan, not the answer: profile_traits_by_name covers (workspace, name,
+// value, profile) and SQLite without statistics would walk it, every trait of the workspace,
+// instead of the primary key's range of one profile (see traitValuesOf).
 const traitsOfProfile = reusableQuery((db, workspaceId: string, profileId: string) =>
   db
     .selectFrom('profile_traits')
-    .select(['name', 'value'])
+    .select(['name', 'value', 'set_at'])
     .where('workspace_id', '=', workspaceId)
     .where('profile_id', '=', profileId),
 );
@@ -174,7 +177,7 @@ export async function storedTraitsOf(
   if (store.sqlite) {
     return prepared(
       store.sqlite,
-      'SELECT name, value FROM profile_traits WHERE workspace_id = ? AND profile_id = ?',
+      'SELECT name, value, set_at FROM profile_traits WHERE workspace_id = ? AND profile_id = ?',
     ).all(workspaceId, profileId) as { name: string; value: string }[];
   }
   return traitsOfProfile(store.db, workspaceId, profileId);
