@@ -268,6 +268,11 @@ describe.each(ENGINES)('the website loop on %s', (kind) => {
       const withWriteKey = await personalize('userId=ada', TEST_WRITE_KEY);
       expect(withWriteKey.statusCode).toBe(401);
       expect(withWriteKey.json().error.message).toBe('Unknown publishable key');
+      // The page's script can read why (CORS on errors too), even for a malformed query.
+      expect(withWriteKey.headers['access-control-allow-origin']).toBe('*');
+      const malformed = await personalize('anonymousId=');
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.headers['access-control-allow-origin']).toBe('*');
       const anonymous = await server.app.inject({ method: 'GET', url: '/v1/personalize?userId=ada' });
       expect(anonymous.statusCode).toBe(401);
       const tracking = await server.app.inject({
