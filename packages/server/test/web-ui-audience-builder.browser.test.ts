@@ -224,5 +224,19 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
     await rule.getByRole('textbox', { name: 'Computed trait spend value' }).fill('100');
     await expectText(page.getByLabel('Matching people'), '2 people');
     await shot(page, 'audience-with-computed-trait');
+    await page.getByLabel('Audience name').fill('Big spenders');
+    await page.getByRole('button', { name: 'Save audience' }).click();
+    await page.waitForURL(/\/audiences\/aud_/);
+    const audienceUrl = page.url();
+
+    // With the trait deleted, the server's refusal of the rule shows next to the picker.
+    await nav(page, 'Computed traits');
+    await page.getByRole('button', { name: 'Delete spend' }).click();
+    await page.getByRole('button', { name: 'Delete trait' }).click();
+    await page.getByText('No computed traits yet').waitFor();
+    await page.goto(audienceUrl);
+    await page.getByRole('tab', { name: 'Rule' }).click();
+    await page.getByText('No computed trait "spend".', { exact: true }).waitFor();
+    await shot(page, 'audience-server-problem');
   });
 });

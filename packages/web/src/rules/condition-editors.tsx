@@ -29,7 +29,7 @@ export function ConditionEditor({ node, onChange }: EditorProps<LeafNode>) {
 
 function Lead({ children }: { children: string }) {
   return (
-    <Text size="sm" fw={500} pt={6} miw={70}>
+    <Text size="sm" fw={500} pt={6}>
       {children}
     </Text>
   );
@@ -91,12 +91,12 @@ function ComputedTraitConditionEditor({ node, onChange }: EditorProps<ComputedTr
   const trait = computedTraits.find((t) => t.name === node.computedTrait);
   return (
     <Group gap="xs" align="flex-start">
-      <Lead>Computed</Lead>
+      <Lead>Computed trait</Lead>
       <NameSelect
         label="Computed trait"
         placeholder="Pick a computed trait"
         nothingFound="No computed trait with this name"
-        options={computedTraits.map((t) => ({ value: t.name, label: `${t.name} (${t.kind} of ${t.event})` }))}
+        options={computedTraits.map((t) => ({ value: t.name, label: `${t.name} (${t.kind})` }))}
         value={node.computedTrait}
         error={useProblem(node.id, 'computedTrait')}
         onChange={(name) =>
