@@ -19,6 +19,8 @@ export const ID_PREFIXES = {
   import: 'imp',
   merge: 'mrg',
   computedTrait: 'ctr',
+  audienceFile: 'afile',
+  consentDecision: 'cns',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

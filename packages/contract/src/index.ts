@@ -1,7 +1,9 @@
 export * from './access.js';
+export * from './audience-files.js';
 export * from './audiences.js';
 export * from './catalog.js';
 export * from './computed-traits.js';
+export * from './consent.js';
 export * from './destinations.js';
 export * from './errors.js';
 export * from './ids.js';
@@ -10,4 +12,5 @@ export * from './paging.js';
 export * from './profiles.js';
 export * from './rule-limits.js';
 export * from './tracking.js';
+export * from './website.js';
 export * from './workspaces.js';

@@ -112,13 +112,22 @@ export const SourceSchema = z
     name: z.string(),
     /** Shown only to roles that may write sources. */
     writeKey: z.string().optional(),
-    /** `internal`: written by Tandem itself (audience events); the Tracking API refuses it. */
-    kind: z.enum(['tracking', 'internal']),
+    /** Browser-safe, read-only key of the personalization API (`GET /v1/personalize`). */
+    publishableKey: z.string().optional(),
+    /**
+     * `internal`: written by Tandem itself (audience events); the Tracking API refuses it.
+     * `webhook`: fed by another system's webhooks through a JSONata mapping.
+     */
+    kind: z.enum(['tracking', 'internal', 'webhook']),
     createdAt: z.string(),
   })
   .meta({ id: 'Source' });
 export type Source = z.infer<typeof SourceSchema>;
-export const CreateSourceSchema = z.object({ name: z.string().trim().min(1).max(200) });
+export const CreateSourceSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  /** Default `tracking`; a `webhook` source is then given its mapping (`PUT …/webhook`). */
+  kind: z.enum(['tracking', 'webhook']).optional(),
+});
 export const UpdateSourceSchema = z.object({ name: z.string().trim().min(1).max(200) });
 
 /** Lengths are capped so a login body costs bounded memory (RFC 5321's 254 for an address). */

@@ -1,4 +1,5 @@
 import { type AccessOptions, AccessService } from './access/index.js';
+import { AudienceFilesService } from './audience-files/index.js';
 import {
   AudienceEvents,
   AudiencesService,
@@ -9,9 +10,21 @@ import {
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
+import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
+import {
+  type DeliveryOptions,
+  DeliveryStage,
+  DestinationsService,
+  Dispatcher,
+  SecretBox,
+  type TransportKind,
+  webhookTransportKind,
+} from './destinations/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { EventLog } from './log/index.js';
+import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
+import { PersonalizationService } from './personalization/index.js';
 import {
   Pipeline,
   type PipelineOptions,
@@ -23,6 +36,8 @@ import { partitionCountFor } from './pipeline-runtime/index.js';
 import { ProfilesService } from './profiles/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
+import { warehouseTransport } from './warehouse/index.js';
+import { WebhookSourcesService } from './webhook-sources/index.js';
 
 /** Reads of committed audience events for the source debugger that may run at once. */
 const MAX_DEBUGGER_READS = 4;
@@ -38,6 +53,8 @@ export interface EngineOptions extends StoreOptions {
   readonly pipeline?: PipelineOptions | undefined;
   /** Tuning of the computed traits + audiences stage (batch size, polling, clock). */
   readonly segment?: SegmentStageOptions | undefined;
+  /** Destinations and delivery (secret key, retries, transports, consent). */
+  readonly delivery?: DeliveryOptions | undefined;
 }
 
 /** The domain services over one store. The server and the CLI each hold one. */
@@ -64,10 +81,26 @@ export class Engine {
   readonly catalog: CatalogService;
   /** The first stage: identity, traits, companies. */
   readonly unify: UnifyStage;
+  /** Files of audience-file destinations (full exports, hourly additions / removals); its transport. */
+  readonly audienceFiles: AudienceFilesService;
   /** The stage after unify (run by the pipeline): computed traits, real-time audiences, window re-checks. */
   readonly segment: SegmentStage;
+  /** Destinations, their delivery log, replays and test sends. */
+  readonly destinations: DestinationsService;
+  /** The last stage: writes the delivery outbox of each batch of the log. */
+  readonly delivery: DeliveryStage;
+  /** Sends the outbox (started by the server: `dispatcher.start()`). */
+  readonly dispatcher: Dispatcher;
+  /** Consent purposes, the workspace default, decisions recorded through the API. */
+  readonly consent: ConsentService;
+  /** The stage right after unify: consent carried by events, merged profiles' consent. */
+  readonly consentStage: ConsentStage;
   /** The pipeline's stages, in order. */
   readonly stages: PipelineStages;
+  /** What browsers may read of their visitor's profile (publishable keys). */
+  readonly personalization: PersonalizationService;
+  /** Sources fed by other systems' webhooks through a JSONata mapping. */
+  readonly webhookSources: WebhookSourcesService;
 
   private constructor(
     readonly store: Store,
@@ -87,6 +120,7 @@ export class Engine {
     });
     this.imports = new ImportsService(store, this.collector);
     this.catalog = new CatalogService(store);
+    this.audienceFiles = new AudienceFilesService(store);
     const clock = options.segment?.clock ?? Date.now;
     // Every stage and reader of a checkpoint works with the same partitions.
     const partitions = partitionCountFor(store.kind, options.pipeline?.partitions);
@@ -123,12 +157,84 @@ export class Engine {
           debuggerReads -= 1;
         });
     });
+    const delivery = options.delivery ?? {};
+    const transports = new Map<string, TransportKind>(
+      [
+        webhookTransportKind,
+        natsTransport,
+        amqpTransport,
+        redisStreamTransport,
+        warehouseTransport,
+        this.audienceFiles.transportKind,
+        ...(delivery.transports ?? []),
+      ].map((kind) => [kind.type, kind]),
+    );
+    const deliveryClock = delivery.clock ?? Date.now;
+    const maxAgeMs = delivery.maxAgeMs ?? 3 * 86_400_000;
+    this.destinations = new DestinationsService(store, {
+      secrets: new SecretBox(delivery.secretKey),
+      transports,
+      allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
+      clock: deliveryClock,
+      onDue: (ids) => this.dispatcher.wakeIds(ids),
+      sendTimeoutMs: delivery.sendTimeoutMs ?? 10_000,
+    });
+    // Files are listed only for a destination of this workspace.
+    this.audienceFiles.checkDestinationsWith(async (workspaceId, destinationId) =>
+      this.destinations.get(workspaceId, destinationId).then(
+        (destination) => destination.type === 'audience-file',
+        () => false,
+      ),
+    );
+    this.dispatcher = new Dispatcher(store, this.destinations, {
+      transports,
+      allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
+      consent: delivery.consent ?? consentedProfiles,
+      sendTimeoutMs: delivery.sendTimeoutMs ?? 10_000,
+      maxAttempts: delivery.maxAttempts ?? 12,
+      maxAgeMs,
+      baseBackoffMs: delivery.baseBackoffMs ?? 1000,
+      maxBackoffMs: delivery.maxBackoffMs ?? 600_000,
+      retentionDays: delivery.retentionDays ?? 30,
+      pollMs: delivery.pollMs ?? 1000,
+      clock: deliveryClock,
+      log: delivery.log ?? (() => {}),
+    });
+    this.delivery = new DeliveryStage(store, {
+      batchSize: options.pipeline?.batchSize,
+      partitions,
+      maxAgeMs,
+      clock: deliveryClock,
+    });
+    // New outbox rows wake their destinations' workers at once (this thread or, posted, the
+    // pipeline thread's); other processes' rows are found by the dispatcher's poll.
+    this.delivery.onWritten((written) => this.dispatcher.wake(written));
     this.unify = new UnifyStage(store, this.identity, {
       batchSize: options.pipeline?.batchSize,
       partitions,
       maxTraitsPerProfile: options.pipeline?.maxTraitsPerProfile,
     });
-    this.stages = { unify: this.unify, after: [this.segment] };
+    this.consent = new ConsentService(store, this.identity);
+    this.consentStage = new ConsentStage(store, this.identity, {
+      batchSize: options.pipeline?.batchSize,
+      partitions,
+      feeder: UNIFY_STAGE,
+    });
+    // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
+    this.stages = { unify: this.unify, after: [this.consentStage, this.segment, this.delivery] };
+    this.personalization = new PersonalizationService(store, {
+      identity: this.identity,
+      computedTraits: this.computedTraits,
+      audiences: this.audiences,
+    });
+    // A visitor who has not granted the personalization purpose is answered like an unknown one.
+    this.personalization.gateWith(async (workspaceId, profileId) =>
+      (await consentedProfiles(store.db, workspaceId, [profileId], ['personalization'])).has(profileId),
+    );
+    this.webhookSources = new WebhookSourcesService(store, {
+      sources: this.sources,
+      collector: this.collector,
+    });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -156,6 +262,7 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.dispatcher.stop();
     await this.pipeline.stop();
     await this.imports.stop();
     await this.collector.close();

@@ -12,6 +12,13 @@ export {
   revocationConcerns,
 } from './access/index.js';
 export {
+  type AudienceFileFormat,
+  AudienceFilesService,
+  contentTypeOf as audienceFileContentType,
+  type FileProfile,
+  type FullExport,
+} from './audience-files/index.js';
+export {
   AudiencesService,
   type MembershipChange,
   SegmentStage,
@@ -38,6 +45,31 @@ export {
   type TrackingRoute,
 } from './collect/index.js';
 export { ComputedTraitsService } from './computed-traits/index.js';
+export {
+  CONSENT_STAGE,
+  ConsentService,
+  ConsentStage,
+  consentedProfiles,
+  consentOf,
+} from './consent/index.js';
+export {
+  ALLOW_ALL,
+  type AttemptReport,
+  type ConsentChecker,
+  type DeliveryMessage,
+  type DeliveryOptions,
+  type DeliveryOutcome,
+  DestinationsService,
+  type DestinationTransport,
+  Dispatcher,
+  newSecretKeyText,
+  parseSecretKey,
+  signatureOf,
+  type TransportContext,
+  type TransportKind,
+  type TransportLog,
+} from './destinations/index.js';
+
 export { Engine, type EngineOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
@@ -58,6 +90,21 @@ export {
 } from './imports/index.js';
 export { EventLog, type EventLogOptions } from './log/index.js';
 export { type MailMessage, type MailSender, smtpMailSender } from './mail/index.js';
+export {
+  amqpTransport,
+  amqpTransportKind,
+  natsTransport,
+  natsTransportKind,
+  redisStreamTransport,
+  redisStreamTransportKind,
+} from './message-buses/index.js';
+export {
+  EMPTY_SETTINGS,
+  type PersonalizationGate,
+  PersonalizationService,
+  type Visitor,
+} from './personalization/index.js';
+
 export {
   Pipeline,
   type PipelineOptions,
@@ -92,4 +139,18 @@ export {
   type StoreOptions,
   sqliteStorePath,
 } from './store/index.js';
+export {
+  syncWarehouse,
+  type WarehouseProfile,
+  warehouseTransport,
+  warehouseTransportKind,
+} from './warehouse/index.js';
+export {
+  type InboundWebhook,
+  inboundPathOf,
+  PRESETS,
+  signatureProblem,
+  WebhookSourcesService,
+} from './webhook-sources/index.js';
+
 export { createWorkspace, listWorkspacesOfUser, oldestWorkspace, workspaceById } from './workspaces/index.js';

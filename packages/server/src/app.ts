@@ -13,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
+import { audienceFilesRoutes } from './audience-files/audience-files.routes.js';
 import { audiencesRoutes } from './audiences/audiences.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { installAuthentication } from './auth/authenticate.js';
@@ -21,6 +22,7 @@ import type { RouteAccess } from './auth/route-access.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
+import { destinationsRoutes } from './destinations/destinations.routes.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
 import { installErrorHandlers } from './http/error-handler.js';
 import { installLiveStreamMetrics } from './http/live-stream-metrics.js';
@@ -37,6 +39,8 @@ import { sourceDebuggerRoutes } from './sources/source-debugger.routes.js';
 import { sourcesRoutes } from './sources/sources.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
 import { DEFAULT_WEB_DIST, installWebUi } from './web/web-ui.js';
+import { webhookSourcesRoutes } from './website/webhook-sources.routes.js';
+import { websiteRoutes } from './website/website.routes.js';
 import { workspacesRoutes } from './workspaces/workspaces.routes.js';
 
 /** A route as registered, with its declared access (the route-table test walks these). */
@@ -129,6 +133,11 @@ export async function buildApp(
         securitySchemes: {
           bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token' },
           writeKey: { type: 'http', scheme: 'basic', description: 'Source write key as the username' },
+          publishableKey: {
+            type: 'http',
+            scheme: 'basic',
+            description: 'Source publishable key as the username (browser-safe, read-only)',
+          },
         },
       },
       security: [{ bearerToken: [] }],
@@ -165,6 +174,10 @@ export async function buildApp(
   await app.register(audiencesRoutes, { engine });
   await app.register(computedTraitsRoutes, { engine });
   await app.register(catalogRoutes, { engine });
+  await app.register(audienceFilesRoutes, { engine });
+  await app.register(destinationsRoutes, { engine });
+  await app.register(websiteRoutes, { engine });
+  await app.register(webhookSourcesRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });

@@ -5,6 +5,7 @@ import { CompaniesPage } from './companies/companies-page';
 import { ComputedTraitPage } from './computed-traits/computed-trait-page';
 import { ComputedTraitsPage } from './computed-traits/computed-traits-page';
 import { DealsPage } from './deals/deals-page';
+import { DestinationPage } from './destinations/destination-page';
 import { DestinationsPage } from './destinations/destinations-page';
 import { PeoplePage } from './people/people-page';
 import { ProfilePage } from './people/profile-page';
@@ -37,6 +38,6 @@ export const APP_AREAS: readonly AppArea[] = [
     DetailPage: ComputedTraitPage,
   },
   { path: '/sources', label: 'Sources', Page: SourcesPage, DetailPage: SourceDebuggerPage },
-  { path: '/destinations', label: 'Destinations', Page: DestinationsPage },
+  { path: '/destinations', label: 'Destinations', Page: DestinationsPage, DetailPage: DestinationPage },
   { path: '/settings', label: 'Settings', Page: SettingsPage },
 ];

@@ -11,7 +11,7 @@ import type { Kysely, RawBuilder } from 'kysely';
 import { type ComputedTraitsService, emptyValueOf, type TraitDefinition } from '../computed-traits/index.js';
 import { AppError, type Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { type Database, nowIso, type Store, writeTransaction } from '../store/index.js';
+import { type Database, nowIso, reusableQuery, type Store, writeTransaction } from '../store/index.js';
 import type { CompiledAudience } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
 import { audienceOf } from './audience-rows.js';
@@ -336,3 +336,13 @@ export async function membershipsOf(store: Store, workspaceId: string, profileId
     .execute();
   return rows.map((row) => ({ id: row.audience_id, name: row.name, enteredAt: row.entered_at }));
 }
+
+/** Ids of the audiences a profile is a member of now: one compiled indexed read. */
+export const activeAudienceIdsOf = reusableQuery((db, workspaceId: string, profileId: string) =>
+  db
+    .selectFrom('audience_members')
+    .select('audience_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .where('exited_at', 'is', null),
+);

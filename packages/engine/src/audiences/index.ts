@@ -1,5 +1,5 @@
 export { AudienceEvents } from './audience-events.js';
-export { AudiencesService, membershipsOf } from './audiences-service.js';
+export { AudiencesService, activeAudienceIdsOf, membershipsOf } from './audiences-service.js';
 export { compileRule, type RuleNode, type RuleScope } from './compiled-rule.js';
 export type { MembershipChange } from './membership-changes.js';
 export { type ProfileFacts, ruleHolds } from './rule-evaluator.js';

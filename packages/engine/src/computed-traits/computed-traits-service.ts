@@ -12,7 +12,7 @@ import { chunksOf, eventsOfProfilesNamed, profilesWithEventNamed } from '../iden
 import { newId } from '../ids/index.js';
 import { LOG_START, type LogPosition } from '../log/index.js';
 import { checkpointName, partitionOfWorkspace } from '../pipeline-runtime/index.js';
-import { type Database, fromJson, nowIso, type Store } from '../store/index.js';
+import { type Database, fromJson, nowIso, reusableQuery, type Store } from '../store/index.js';
 import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from './computed-trait-rows.js';
 import { addEvent, emptyValueOf, prune, type TraitState, traitValueOf } from './trait-buckets.js';
 import { foldEvents, foldTraits, type ProfiledEvent } from './trait-state-store.js';
@@ -348,3 +348,12 @@ export function propertiesOf(payload: Record<string, unknown>): Record<string, u
     ? (properties as Record<string, unknown>)
     : {};
 }
+
+/** A profile's stored computed-trait values (JSON text) by trait id: one compiled indexed read. */
+export const storedComputedValuesOf = reusableQuery((db, workspaceId: string, profileId: string) =>
+  db
+    .selectFrom('computed_trait_values')
+    .select(['trait_id', 'value'])
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId),
+);

@@ -3,6 +3,7 @@ export {
   ComputedTraitsService,
   propertiesOf,
   SEGMENT_STAGE,
+  storedComputedValuesOf,
 } from './computed-traits-service.js';
 export { emptyValueOf } from './trait-buckets.js';
 export { forgetAllValues, forgetProfiles, type ProfiledEvent, refreshExpired } from './trait-state-store.js';

@@ -1,3 +1,10 @@
+export { ALLOW_ALL, type ConsentChecker, type DeliveryOptions } from './delivery-options.js';
+export { DELIVERY_STAGE, DeliveryStage, type OutboxWritten } from './delivery-stage.js';
+export { DestinationsService } from './destinations-service.js';
+export { type AttemptReport, backoffMs, Dispatcher } from './dispatcher.js';
+export { applyMapping } from './mapping.js';
+export { addressRefusal } from './safe-address.js';
+export { newSecretKeyText, parseSecretKey, SecretBox } from './secret-box.js';
 export type {
   DeliveryMessage,
   DeliveryOutcome,
@@ -6,3 +13,4 @@ export type {
   TransportKind,
   TransportLog,
 } from './transport.js';
+export { isRetryableStatus, signatureOf, webhookTransportKind } from './webhook-transport.js';

@@ -32,6 +32,11 @@ export type DeliveryOutcome =
       readonly status?: number | undefined;
       /** A sentence for the delivery log. */
       readonly error: string;
+      /**
+       * The message was not sent at all (an earlier one of its profile failed in the same call):
+       * no attempt is counted; it waits behind that one.
+       */
+      readonly notAttempted?: boolean | undefined;
     };
 
 /** An open connection to one destination. */

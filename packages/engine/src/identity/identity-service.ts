@@ -1,6 +1,6 @@
 import type { Identity, IdentitySettings, IdentitySettingsPatch, ProfileMerge } from '@tandem/contract';
 import { type Kysely, sql } from 'kysely';
-import { type Database, fromJson, nowIso, type Store, toJson } from '../store/index.js';
+import { type Database, fromJson, nowIso, reusableQuery, type Store, toJson } from '../store/index.js';
 import { normalizeIdentifier } from './identifiers-of-event.js';
 import type { Separation } from './identity-graph.js';
 import { compileRules, type IdentityRules, patchedSettings, settingsFrom } from './identity-rules.js';
@@ -112,6 +112,24 @@ export class IdentityService {
     return row ? this.resolveProfileId(workspaceId, row.profile_id) : undefined;
   }
 
+  /**
+   * The live profile holding an identifier, by compiled point reads (the personalization API's
+   * path, called per page view): the identifier's row, then the merge chain if any.
+   */
+  async liveProfileIdOf(workspaceId: string, type: string, value: string): Promise<string | undefined> {
+    const normalized = normalizeIdentifier(type, value, await this.rules(workspaceId));
+    if ('reason' in normalized) return undefined;
+    const [row] = await identifierOwner(this.store.db, workspaceId, normalized.value, type);
+    let id = row?.profile_id;
+    for (let hop = 0; id !== undefined && hop < MAX_HOPS; hop++) {
+      const [profile] = await mergedInto(this.store.db, workspaceId, id);
+      if (!profile) return undefined;
+      if (profile.merged_into === null) return id;
+      id = profile.merged_into;
+    }
+    return undefined;
+  }
+
   /** Identifiers of each profile, most trusted first. */
   async identitiesOf(
     workspaceId: string,
@@ -210,3 +228,20 @@ export class IdentityService {
     return rows.map((row) => ({ type: row.type, reason: row.reason, count: Number(row.count) }));
   }
 }
+
+const identifierOwner = reusableQuery((db, workspaceId: string, value: string, type: string) =>
+  db
+    .selectFrom('profile_identifiers')
+    .select('profile_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('value', '=', value)
+    .where('type', '=', type),
+);
+
+const mergedInto = reusableQuery((db, workspaceId: string, profileId: string) =>
+  db
+    .selectFrom('profiles')
+    .select('merged_into')
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId),
+);

@@ -35,6 +35,8 @@ const commits = {
 const post = (message: FromPipelineThread) => parentPort?.postMessage(message);
 const pipeline = new Pipeline(engine.store, commits, engine.stages, { ...data.options, thread: 'off' });
 engine.segment.onChanges((changes) => post({ stage: engine.segment.name, changes }));
+// Outbox rows written here wake the main thread's dispatcher.
+engine.delivery.onWritten((written) => post({ stage: engine.delivery.name, changes: written }));
 pipeline.onTraitsDropped((traitsDropped) => post({ traitsDropped }));
 pipeline.start((error) =>
   post({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),

@@ -9,7 +9,7 @@ export { resetProfileProjections } from './profiles-reset.js';
 export { type ProfileSections, ProfilesService } from './profiles-service.js';
 export { traitNamesOf, traitSampleOf } from './trait-catalog-reads.js';
 export { combineTrait, combineTraits, type TraitState, traitOfEvent } from './trait-merge.js';
-export { deleteTraits } from './trait-tables.js';
+export { deleteTraits, storedTraitsOf } from './trait-tables.js';
 export {
   DEFAULT_MAX_TRAITS_PER_PROFILE,
   type ProfileFold,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type Database, rawSqliteOf, toJson } from '../store/index.js';
+import { type Database, rawSqliteOf, reusableQuery, toJson } from '../store/index.js';
 import {
   deleteTraitNamesSqlite,
   deleteTraitsSqlite,
@@ -152,6 +152,18 @@ export async function traitValuesOf(
   }
   return traits;
 }
+
+/**
+ * A profile's traits as stored (value as JSON text), by one compiled read of its primary-key
+ * range: for per-request readers that parse only the few traits they need.
+ */
+export const storedTraitsOf = reusableQuery((db, workspaceId: string, profileId: string) =>
+  db
+    .selectFrom('profile_traits')
+    .select(['name', 'value', 'set_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId),
+);
 
 /** Lower-cased text of a scalar, for search by trait value. */
 export function searchTextOf(value: unknown): string | null {

@@ -79,6 +79,8 @@ export interface SourcesTable {
   write_key: string;
   /** `tracking`: written through the Tracking API; `internal`: written by Tandem only (audiences). */
   kind: Generated<string>;
+  /** Browser-safe key of the personalization API (read-only). */
+  publishable_key: string | null;
   created_at: string;
   deleted_at: string | null;
 }
@@ -277,6 +279,136 @@ export interface AudienceSettingsTable {
   source_id: string;
 }
 
+/** audience-files/ — files of `audience-file` destinations and their lines. */
+export interface AudienceFilesTable {
+  workspace_id: string;
+  file_id: string;
+  destination_id: string;
+  audience_id: string;
+  audience_name: string;
+  /** `full`, `additions` or `removals`. */
+  kind: string;
+  format: string;
+  /** `full` files: their creation time; additions / removals: the UTC hour they collect. */
+  bucket: string;
+  /** The file on disk when the destination has a directory; null: lines kept in the store. */
+  path: string | null;
+  row_count: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface AudienceFileRowsTable {
+  workspace_id: string;
+  file_id: string;
+  /** The delivery id (additions / removals) or the profile id (full files): a retry adds nothing. */
+  row_key: string;
+  profile_id: string;
+  line: string;
+}
+/** destinations/ — destinations, the delivery outbox and log, trait values last delivered on. */
+export interface DestinationsTable {
+  workspace_id: string;
+  destination_id: string;
+  name: string;
+  type: string;
+  config: string;
+  secrets: string | null;
+  purposes: string;
+  subscriptions: string;
+  enabled: number;
+  limits: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface DeliveriesTable {
+  workspace_id: string;
+  delivery_id: string;
+  destination_id: string;
+  profile_id: string;
+  type: string;
+  ord: number | string;
+  body: string;
+  mapping: string | null;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  last_status: number | null;
+  latency_ms: number | null;
+  occurred_at: string;
+  created_at: string;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  lease_until: string | null;
+}
+export interface DeliveryTraitValuesTable {
+  workspace_id: string;
+  profile_id: string;
+  trait_id: string;
+  value: string;
+}
+/** consent/ — purposes, the workspace default, decisions (history) and current states. */
+export interface ConsentSettingsTable {
+  workspace_id: string;
+  default_mode: string;
+  updated_at: string;
+}
+export interface ConsentPurposesTable {
+  workspace_id: string;
+  purpose_key: string;
+  label: string;
+  description: string;
+  default_mode: string | null;
+  /** JSON text: other category names (a consent manager's) that mean this purpose. */
+  aliases: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface ConsentDecisionsTable {
+  workspace_id: string;
+  decision_id: string;
+  profile_id: string;
+  origin_profile_id: string;
+  category: string;
+  purpose: string | null;
+  granted: number;
+  decided_at: string;
+  recorded_at: string;
+  source_kind: string;
+  source_id: string | null;
+  principal: string | null;
+  event_id: string | null;
+  seq: number | null;
+  note: string | null;
+}
+export interface ConsentStatesTable {
+  workspace_id: string;
+  profile_id: string;
+  purpose: string;
+  granted: number;
+  decided_at: string;
+}
+/** personalization/ — what each workspace exposes to the browser. */
+export interface PersonalizationSettingsTable {
+  workspace_id: string;
+  /** JSON text. */
+  settings: string;
+  updated_at: string;
+}
+
+/** webhook-sources/ — inbound webhooks and the JSONata mapping of their payloads. */
+export interface WebhookSourcesTable {
+  workspace_id: string;
+  source_id: string;
+  token: string;
+  preset: string | null;
+  mapping: string;
+  signature: string | null;
+  signing_secret: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -306,4 +438,15 @@ export interface Database {
   audience_members: AudienceMembersTable;
   audience_sweeps: AudienceSweepsTable;
   audience_settings: AudienceSettingsTable;
+  audience_files: AudienceFilesTable;
+  audience_file_rows: AudienceFileRowsTable;
+  destinations: DestinationsTable;
+  deliveries: DeliveriesTable;
+  delivery_trait_values: DeliveryTraitValuesTable;
+  consent_settings: ConsentSettingsTable;
+  consent_purposes: ConsentPurposesTable;
+  consent_decisions: ConsentDecisionsTable;
+  consent_states: ConsentStatesTable;
+  personalization_settings: PersonalizationSettingsTable;
+  webhook_sources: WebhookSourcesTable;
 }

@@ -105,6 +105,16 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       '/api/v1/computed-traits/:id',
       (await post('/api/v1/computed-traits', { name: 'n', kind: 'count', event: 'E' })).id,
     );
+    realIds.set(
+      '/api/v1/destinations/:id',
+      (
+        await post('/api/v1/destinations', {
+          name: 'D',
+          type: 'webhook',
+          config: { url: 'https://example.com/hook' },
+        })
+      ).id,
+    );
     const invitation = await post('/api/v1/users', {
       email: 'pending@route-table.example.com',
       role: 'viewer',
@@ -128,6 +138,17 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       payload: '{"type":"track","userId":"u","event":"E"}\n',
     });
     realIds.set('/api/v1/imports/:id', job.json().id ?? '');
+    // An audience-file destination's full export (its file routes 404 for another workspace).
+    const exported = await engine.audienceFiles.exportFull({
+      workspaceId,
+      destinationId: 'dst_route_table',
+      config: { format: 'csv' },
+      audience: { id: 'aud_route_table', name: 'A' },
+      members: (async function* () {
+        yield { id: profile.id, traits: {}, identities: [] };
+      })(),
+    });
+    realIds.set('/api/v1/destinations/:id', exported.destinationId);
   });
   afterAll(() => server.close());
 
@@ -153,6 +174,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       [
         "DELETE /api/v1/audiences/:id → audiences:write",
         "DELETE /api/v1/computed-traits/:id → audiences:write",
+        "DELETE /api/v1/destinations/:id → destinations:write",
         "DELETE /api/v1/invitations/:id → members:manage",
         "DELETE /api/v1/members/:id → members:manage",
         "DELETE /api/v1/members/me → session",
@@ -166,11 +188,18 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/catalog/traits → audiences:read",
         "GET /api/v1/computed-traits → audiences:read",
         "GET /api/v1/computed-traits/:id → audiences:read",
+        "GET /api/v1/destinations → destinations:read",
+        "GET /api/v1/destinations/:id → destinations:read",
+        "GET /api/v1/destinations/:id/deliveries → destinations:read",
+        "GET /api/v1/destinations/:id/deliveries/:deliveryId → destinations:read",
+        "GET /api/v1/destinations/:id/files → destinations:read",
+        "GET /api/v1/destinations/:id/files/:fileId → destinations:read",
         "GET /api/v1/identity/settings → profiles:read",
         "GET /api/v1/imports → sources:read",
         "GET /api/v1/imports/:id → sources:read",
         "GET /api/v1/invitations → members:manage",
         "GET /api/v1/members → signed-in",
+        "GET /api/v1/personalization/settings → sources:read",
         "GET /api/v1/pipeline → sources:read",
         "GET /api/v1/profiles → profiles:read",
         "GET /api/v1/profiles/:id → profiles:read",
@@ -183,10 +212,13 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/sources/:id/live → events:read",
         "GET /api/v1/sources/:id/rejections → events:read",
         "GET /api/v1/sources/:id/stats → sources:read",
+        "GET /api/v1/sources/:id/webhook → sources:read",
         "GET /api/v1/tokens → tokens:manage",
+        "GET /api/v1/webhook-presets → sources:read",
         "GET /api/v1/workspaces → signed-in",
         "PATCH /api/v1/audiences/:id → audiences:write",
         "PATCH /api/v1/computed-traits/:id → audiences:write",
+        "PATCH /api/v1/destinations/:id → destinations:write",
         "PATCH /api/v1/identity/settings → profiles:merge",
         "PATCH /api/v1/members/:id → members:manage",
         "PATCH /api/v1/sources/:id → sources:write",
@@ -204,12 +236,20 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/auth/workspace → session",
         "POST /api/v1/computed-traits → audiences:write",
         "POST /api/v1/computed-traits/preview → audiences:read",
+        "POST /api/v1/destinations → destinations:write",
+        "POST /api/v1/destinations/:id/replay → destinations:write",
+        "POST /api/v1/destinations/:id/test → destinations:write",
+        "POST /api/v1/destinations/mapping-test → destinations:read",
         "POST /api/v1/profiles/:id/unmerge → profiles:merge",
         "POST /api/v1/sources → sources:write",
         "POST /api/v1/sources/:id/imports → sources:write",
+        "POST /api/v1/sources/:id/publishable-key → sources:write",
+        "POST /api/v1/sources/:id/webhook/test → sources:write",
         "POST /api/v1/tokens → tokens:manage",
         "POST /api/v1/users → members:manage",
         "POST /api/v1/workspaces → session",
+        "PUT /api/v1/personalization/settings → sources:write",
+        "PUT /api/v1/sources/:id/webhook → sources:write",
       ]
     `);
   });

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 
-// Paths other sites call or load (the Tracking API, the analytics.js bundle): readable cross-origin.
-const CROSS_ORIGIN_PATHS = ['/v1/', '/analytics.js/'];
+// Paths other sites call or load (the Tracking API, the analytics.js bundle and its lazy chunks):
+// readable cross-origin.
+const CROSS_ORIGIN_PATHS = ['/v1/', '/analytics.js/', '/analytics-next/'];
 const HSTS = 'max-age=31536000; includeSubDomains';
 
 const CONTENT_SECURITY_POLICY = [

@@ -25,6 +25,17 @@ const MAX_SINGLE_BYTES = 32 * 1024;
 // of a batch never loses the good ones. The route validator lets all through.
 const acceptAsIs: FastifySchemaCompiler<unknown> = () => (value) => ({ value });
 
+/** analytics.js's paths: the first letter of the call type (`/v1/b` when it batches). */
+const SHORT_PATHS: readonly (readonly [string, TrackingRoute])[] = [
+  ['t', 'track'],
+  ['p', 'page'],
+  ['i', 'identify'],
+  ['g', 'group'],
+  ['a', 'alias'],
+  ['s', 'screen'],
+  ['b', 'batch'],
+];
+
 const TRACKING_ERRORS = {
   400: ErrorBodySchema,
   401: ErrorBodySchema,
@@ -49,7 +60,8 @@ export async function trackingRoutes(
   await app.register(fastifyCors, {
     origin: true,
     methods: ['POST', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type', 'content-encoding'],
+    // X-Retry-Count: analytics.js numbers its retries.
+    allowedHeaders: ['authorization', 'content-type', 'content-encoding', 'x-retry-count'],
     maxAge: 86_400,
   });
 
@@ -127,6 +139,39 @@ export async function trackingRoutes(
             });
           }
           return { success: true as const };
+        }),
+    );
+  }
+
+  // analytics.js (Segment's browser SDK) posts to one-letter paths, text/plain with the write key
+  // in the body: the same endpoints under its names.
+  for (const [letter, route] of SHORT_PATHS) {
+    app.post(
+      `/v1/${letter}`,
+      {
+        config: { access: 'public' },
+        bodyLimit: route === 'batch' ? MAX_BATCH_BYTES : MAX_SINGLE_BYTES,
+        validatorCompiler: acceptAsIs,
+        schema: {
+          tags: ['Tracking'],
+          summary: `analytics.js's path for /v1/${route}`,
+          security: [{ writeKey: [] }],
+          body: route === 'batch' ? TrackingBatchSchema : TrackingCallSchema,
+          response: { 200: TrackingResponseSchema, ...TRACKING_ERRORS },
+        },
+      },
+      (request, reply) =>
+        deadline.run(reply, async () => {
+          const result = await collect(request, route);
+          const rejection = result.rejected[0];
+          if (route !== 'batch' && rejection) {
+            throw new AppError('validation_failed', rejection.message, {
+              details: [{ path: 'body', message: `${rejection.code}: ${rejection.message}` }],
+            });
+          }
+          return result.rejected.length > 0
+            ? { success: true as const, rejected: result.rejected }
+            : { success: true as const };
         }),
     );
   }

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, TextInput } from '@mantine/core';
+import { Alert, Button, Group, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../api/error-message';
@@ -9,6 +9,7 @@ export function CreateSourceForm() {
   const session = useCurrentSession();
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
+  const [kind, setKind] = useState<'tracking' | 'webhook'>('tracking');
   const create = useMutation({
     mutationFn: sourcesApi.create,
     onSuccess: async () => {
@@ -19,12 +20,26 @@ export function CreateSourceForm() {
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    create.mutate({ name: name.trim() });
+    create.mutate({ name: name.trim(), kind });
   };
 
   return (
     <form onSubmit={submit} aria-label="Create source">
       <Group align="flex-end">
+        <Stack gap={4}>
+          <Text size="sm" fw={500}>
+            Kind
+          </Text>
+          <SegmentedControl
+            aria-label="Kind of source"
+            value={kind}
+            onChange={(value) => setKind(value === 'webhook' ? 'webhook' : 'tracking')}
+            data={[
+              { value: 'tracking', label: 'Website or app' },
+              { value: 'webhook', label: 'Webhook' },
+            ]}
+          />
+        </Stack>
         <TextInput
           label="Source name"
           placeholder="Website"

@@ -3,14 +3,20 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { useCurrentSession } from '../auth/use-session';
 import { QueryState } from '../shared/query-state';
+import { InstallSnippetSection } from './install-snippet-section';
 import { LiveFeedSection } from './live-feed-section';
+import { PersonalizationSection } from './personalization-section';
 import { SourceImports } from './source-imports';
 import { SourceName } from './source-name';
 import { SourceStats } from './source-stats';
 import { sourcesApi, sourcesQueryKey } from './sources-api';
+import { WebhookSourceSection } from './webhook-source-section';
 import { WriteKey } from './write-key';
 
-/** `/sources/:id`: is this source sending what we expect? Counters, a live feed and imports. */
+/**
+ * `/sources/:id`: how to send to this source (the website snippet, or a webhook's mapping) and
+ * whether it sends what we expect: counters, a live feed and imports.
+ */
 export function SourceDebuggerPage() {
   const { id = '' } = useParams();
   const session = useCurrentSession();
@@ -30,7 +36,7 @@ export function SourceDebuggerPage() {
           <Stack key={source.data.id} gap="lg">
             <div>
               <SourceName source={source.data}>
-                <Title order={2}>{source.data.name}: debugger</Title>
+                <Title order={2}>{source.data.name}</Title>
               </SourceName>
               <Group gap="xs">
                 <Text c="dimmed" size="sm">
@@ -39,6 +45,9 @@ export function SourceDebuggerPage() {
                 <WriteKey source={source.data} />
               </Group>
             </div>
+            {source.data.kind === 'tracking' && <InstallSnippetSection source={source.data} />}
+            {source.data.kind === 'tracking' && <PersonalizationSection />}
+            {source.data.kind === 'webhook' && <WebhookSourceSection source={source.data} />}
             <SourceStats sourceId={source.data.id} />
             <LiveFeedSection source={source.data} />
             <SourceImports sourceId={source.data.id} />

@@ -6,7 +6,8 @@ const sourcePath = (sourceId: string) => `/api/v1/sources/${encodeURIComponent(s
 export const sourcesApi = {
   list: (cursor: string | null) => apiClient.get<Page<Source>>(withPage('/api/v1/sources', { cursor })),
   get: (sourceId: string) => apiClient.get<Source>(sourcePath(sourceId)),
-  create: (input: { name: string }) => apiClient.post<Source>('/api/v1/sources', input),
+  create: (input: { name: string; kind?: 'tracking' | 'webhook' }) =>
+    apiClient.post<Source>('/api/v1/sources', input),
   remove: (sourceId: string) => apiClient.delete(sourcePath(sourceId)),
 };
 

@@ -50,7 +50,7 @@ export function SourcesTable({ sources }: { sources: readonly Source[] }) {
                     Debugger
                   </Button>
                   {/* Tandem's own source cannot be deleted (the server refuses too). */}
-                  {canWrite && source.kind === 'tracking' && <DeleteSourceButton source={source} />}
+                  {canWrite && source.kind !== 'internal' && <DeleteSourceButton source={source} />}
                 </Group>
               </Table.Td>
             </Table.Tr>

@@ -13,6 +13,13 @@ export function WriteKey({ source }: { source: Source }) {
       </Text>
     );
   }
+  if (source.kind === 'webhook') {
+    return (
+      <Text size="sm" c="dimmed">
+        None: fed through its webhook URL
+      </Text>
+    );
+  }
   if (source.writeKey === undefined) {
     return (
       <Text size="sm" c="dimmed">

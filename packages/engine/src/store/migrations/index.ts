@@ -7,6 +7,10 @@ import { traitConditions } from './0006-trait-conditions.js';
 import { accessControl } from './0007-access-control.js';
 import { profileEventNames } from './0008-profile-event-names.js';
 import { audienceSweeps } from './0009-audience-sweeps.js';
+import { destinations } from './0010-destinations.js';
+import { consent } from './0011-consent.js';
+import { website } from './0012-website.js';
+import { audienceFiles } from './0013-audience-files.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -22,4 +26,8 @@ export const MIGRATIONS: readonly Migration[] = [
   accessControl,
   profileEventNames,
   audienceSweeps,
+  destinations,
+  consent,
+  website,
+  audienceFiles,
 ];

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/** The purpose every profile has granted, whatever it says: what the service cannot run without. */
+export const NECESSARY_PURPOSE = 'necessary';
+
+/**
+ * What a purpose means for a profile that has never decided: `opt-out` = granted until refused,
+ * `opt-in` = refused until granted.
+ */
+export const CONSENT_MODES = ['opt-in', 'opt-out'] as const;
+export const ConsentModeSchema = z.enum(CONSENT_MODES);
+export type ConsentMode = z.infer<typeof ConsentModeSchema>;
+
+/** Where a decision came from: an event's `context.consent`, the admin API, an import. */
+export const CONSENT_SOURCE_KINDS = ['event', 'api', 'import'] as const;
+export const ConsentSourceKindSchema = z.enum(CONSENT_SOURCE_KINDS);
+export type ConsentSourceKind = z.infer<typeof ConsentSourceKindSchema>;
+
+export const PurposeKeySchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "-" or "_" (at most 64)')
+  .describe('What events and destinations call the purpose (a categoryPreferences key)');
+
+const AliasesSchema = z
+  .array(z.string().trim().min(1).max(100))
+  .max(20)
+  .describe(
+    'Other category names that mean this purpose (a consent manager’s, e.g. "C0004" or "Advertising"), matched without regard to case',
+  );
+
+const PurposeFields = z.object({
+  key: PurposeKeySchema,
+  label: z.string().trim().min(1).max(100),
+  description: z.string().trim().max(1000),
+  defaultMode: ConsentModeSchema.nullable().describe(
+    'For profiles that never decided on this purpose; null follows the workspace default',
+  ),
+  aliases: AliasesSchema,
+});
+
+export const ConsentPurposeSchema = PurposeFields.extend({
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}).meta({ id: 'ConsentPurpose' });
+export type ConsentPurpose = z.infer<typeof ConsentPurposeSchema>;
+
+export const CreateConsentPurposeSchema = PurposeFields.extend({
+  description: PurposeFields.shape.description.default(''),
+  defaultMode: PurposeFields.shape.defaultMode.default(null),
+  aliases: AliasesSchema.default([]),
+});
+export type CreateConsentPurpose = z.input<typeof CreateConsentPurposeSchema>;
+/** A purpose to create, its defaults filled. */
+export type NewConsentPurpose = z.output<typeof CreateConsentPurposeSchema>;
+
+export const UpdateConsentPurposeSchema = PurposeFields.omit({ key: true }).partial();
+export type UpdateConsentPurpose = z.infer<typeof UpdateConsentPurposeSchema>;
+
+export const PurposeKeyParamsSchema = z.object({ key: z.string().min(1).max(64) });
+
+/** The workspace's default for profiles and events with no consent information. */
+export const ConsentSettingsSchema = z
+  .object({
+    defaultMode: ConsentModeSchema.describe(
+      'opt-out: granted until refused; opt-in: refused until granted (a purpose may override it)',
+    ),
+  })
+  .meta({ id: 'ConsentSettings' });
+export type ConsentSettings = z.infer<typeof ConsentSettingsSchema>;
+
+/** `PUT /api/v1/profiles/{id}/consent`: decisions recorded on behalf of the person. */
+export const RecordConsentSchema = z.object({
+  purposes: z
+    .record(PurposeKeySchema, z.boolean())
+    .refine((purposes) => Object.keys(purposes).length > 0, 'name at least one purpose')
+    .describe('Purpose key → granted'),
+  source: z
+    .enum(['api', 'import'])
+    .default('api')
+    .describe('api: recorded by the caller (kept with its principal); import: from another system'),
+  decidedAt: z.iso
+    .datetime({ offset: true, error: 'an ISO 8601 date-time' })
+    .optional()
+    .describe('When the person decided (default: now); an older decision never overrides a newer one'),
+  note: z.string().trim().max(500).optional().describe('Why, or where it was collected'),
+});
+export type RecordConsent = z.input<typeof RecordConsentSchema>;
+/** Decisions to record, their defaults filled. */
+export type ConsentToRecord = z.output<typeof RecordConsentSchema>;
+
+export const ConsentSourceSchema = z.object({
+  kind: ConsentSourceKindSchema,
+  eventId: z.string().nullable().describe('The event that carried it (kind event)'),
+  sourceId: z.string().nullable().describe('The source of that event'),
+  principal: z.string().nullable().describe('Who recorded it (a user or token id; kinds api, import)'),
+  note: z.string().nullable(),
+});
+export type ConsentSource = z.infer<typeof ConsentSourceSchema>;
+
+export const ConsentDecisionSchema = z
+  .object({
+    id: z.string(),
+    category: z.string().describe('The key as received'),
+    purpose: z
+      .string()
+      .nullable()
+      .describe('The purpose it counts for; null: no such purpose (history only)'),
+    granted: z.boolean(),
+    decidedAt: z.string(),
+    recordedAt: z.string(),
+    source: ConsentSourceSchema,
+  })
+  .meta({ id: 'ConsentDecision' });
+export type ConsentDecision = z.infer<typeof ConsentDecisionSchema>;
+
+export const PurposeStateSchema = z.object({
+  granted: z.boolean(),
+  updatedAt: z.string().nullable().describe('When the deciding decision was made; null for a default'),
+  basis: z.enum(['decision', 'default', 'necessary']),
+});
+export type PurposeState = z.infer<typeof PurposeStateSchema>;
+
+export const ProfileConsentSchema = z
+  .object({
+    profileId: z.string(),
+    purposes: z.record(z.string(), PurposeStateSchema),
+    history: z.array(ConsentDecisionSchema).describe('Newest first (at most 500)'),
+  })
+  .meta({ id: 'ProfileConsent' });
+export type ProfileConsent = z.infer<typeof ProfileConsentSchema>;

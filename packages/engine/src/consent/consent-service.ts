@@ -1,0 +1,265 @@
+import {
+  type ConsentDecision,
+  type ConsentPurpose,
+  type ConsentSettings,
+  type ConsentToRecord,
+  NECESSARY_PURPOSE,
+  type NewConsentPurpose,
+  type ProfileConsent,
+  type UpdateConsentPurpose,
+} from '@tandem/contract';
+import type { Kysely } from 'kysely';
+import { AppError } from '../errors/index.js';
+import type { IdentityService } from '../identity/index.js';
+import { newId } from '../ids/index.js';
+import { type Database, type Store, writeTransaction } from '../store/index.js';
+import { readConfiguration, storeBuiltIns } from './consent-purposes.js';
+import { foldDecision, insertDecisions, loadStandings, saveStandings } from './consent-states.js';
+import { consentOf } from './consented-profiles.js';
+
+/** How far in the future a recorded decision may say it was made (clocks of other systems). */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** Decisions a profile's consent answer lists, newest first. */
+const HISTORY_LIMIT = 500;
+
+/** Purposes, the workspace default, and decisions recorded through the API. */
+export class ConsentService {
+  constructor(
+    private readonly store: Store,
+    private readonly identity: IdentityService,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async purposes(workspaceId: string): Promise<ConsentPurpose[]> {
+    return [...(await readConfiguration(this.store.db, workspaceId)).purposes];
+  }
+
+  async settings(workspaceId: string): Promise<ConsentSettings> {
+    return { defaultMode: (await readConfiguration(this.store.db, workspaceId)).defaultMode };
+  }
+
+  async updateSettings(workspaceId: string, settings: ConsentSettings): Promise<ConsentSettings> {
+    const at = this.now();
+    await writeTransaction(this.store, async (trx) => {
+      await storeBuiltIns(trx, workspaceId, at);
+      await trx
+        .updateTable('consent_settings')
+        .set({ default_mode: settings.defaultMode, updated_at: at })
+        .where('workspace_id', '=', workspaceId)
+        .execute();
+    });
+    return this.settings(workspaceId);
+  }
+
+  async createPurpose(workspaceId: string, input: NewConsentPurpose): Promise<ConsentPurpose> {
+    const at = this.now();
+    await writeTransaction(this.store, async (trx) => {
+      await storeBuiltIns(trx, workspaceId, at);
+      const { purposes } = await readConfiguration(trx, workspaceId);
+      if (purposes.some((p) => p.key === input.key))
+        throw new AppError('conflict', `A purpose with key "${input.key}" already exists`);
+      assertAliasesFree(purposes, input.key, input.aliases);
+      const position = Math.max(-1, ...(await positions(trx, workspaceId))) + 1;
+      await trx
+        .insertInto('consent_purposes')
+        .values({
+          workspace_id: workspaceId,
+          purpose_key: input.key,
+          label: input.label,
+          description: input.description,
+          default_mode: input.defaultMode,
+          aliases: JSON.stringify(input.aliases),
+          position,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+    });
+    return this.purpose(workspaceId, input.key);
+  }
+
+  async updatePurpose(
+    workspaceId: string,
+    key: string,
+    patch: UpdateConsentPurpose,
+  ): Promise<ConsentPurpose> {
+    const at = this.now();
+    await writeTransaction(this.store, async (trx) => {
+      await storeBuiltIns(trx, workspaceId, at);
+      const { purposes } = await readConfiguration(trx, workspaceId);
+      if (!purposes.some((p) => p.key === key)) throw purposeNotFound(key);
+      if (patch.aliases) assertAliasesFree(purposes, key, patch.aliases);
+      await trx
+        .updateTable('consent_purposes')
+        .set({
+          ...(patch.label !== undefined ? { label: patch.label } : {}),
+          ...(patch.description !== undefined ? { description: patch.description } : {}),
+          ...(patch.defaultMode !== undefined ? { default_mode: patch.defaultMode } : {}),
+          ...(patch.aliases !== undefined ? { aliases: JSON.stringify(patch.aliases) } : {}),
+          updated_at: at,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('purpose_key', '=', key)
+        .execute();
+    });
+    return this.purpose(workspaceId, key);
+  }
+
+  /**
+   * Removes a purpose (not `necessary`). Decisions already made on it stay in history and in
+   * the profiles' state, so that re-creating it finds them; meanwhile nothing grants it.
+   */
+  async deletePurpose(workspaceId: string, key: string): Promise<void> {
+    if (key === NECESSARY_PURPOSE)
+      throw new AppError('conflict', 'The necessary purpose cannot be removed: every profile grants it');
+    const at = this.now();
+    await writeTransaction(this.store, async (trx) => {
+      await storeBuiltIns(trx, workspaceId, at);
+      const deleted = await trx
+        .deleteFrom('consent_purposes')
+        .where('workspace_id', '=', workspaceId)
+        .where('purpose_key', '=', key)
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) throw purposeNotFound(key);
+    });
+  }
+
+  /** A profile's consent (a merged-away id answers with its survivor's): state and history. */
+  async profileConsent(workspaceId: string, profileId: string): Promise<ProfileConsent> {
+    const liveId = await this.liveProfile(workspaceId, profileId);
+    return {
+      profileId: liveId,
+      purposes: await consentOf(this.store.db, workspaceId, liveId),
+      history: await historyOf(this.store.db, workspaceId, liveId),
+    };
+  }
+
+  /**
+   * Records decisions made on a person's behalf (a preference centre, a support call, another
+   * system's import). Each is kept in history with who recorded it; like an event's, a decision
+   * dated before the profile's latest one on a purpose does not override it.
+   */
+  async record(
+    workspaceId: string,
+    profileId: string,
+    input: ConsentToRecord & { principal: string },
+  ): Promise<ProfileConsent> {
+    const liveId = await this.liveProfile(workspaceId, profileId);
+    const now = this.clock();
+    const decidedAt = input.decidedAt ? new Date(input.decidedAt).toISOString() : new Date(now).toISOString();
+    if (Date.parse(decidedAt) > now + FUTURE_TOLERANCE_MS)
+      throw new AppError('validation_failed', 'Invalid decidedAt: a decision cannot be made in the future', {
+        details: [{ path: 'decidedAt', message: 'in the future' }],
+      });
+    const recordedAt = new Date(now).toISOString();
+    await writeTransaction(this.store, async (trx) => {
+      const { purposes } = await readConfiguration(trx, workspaceId);
+      const known = new Set(purposes.map((p) => p.key));
+      const unknown = Object.keys(input.purposes).filter((key) => !known.has(key));
+      if (unknown.length > 0)
+        throw new AppError('validation_failed', `Invalid purposes.${unknown[0]}: no such purpose`, {
+          details: unknown.map((key) => ({ path: `purposes.${key}`, message: 'no such purpose' })),
+        });
+      const standings = await loadStandings(trx, workspaceId, [liveId]);
+      const ofProfile = standings.get(liveId) ?? new Map();
+      const entries = Object.entries(input.purposes);
+      for (const [purpose, granted] of entries) foldDecision(ofProfile, purpose, { granted, at: decidedAt });
+      await insertDecisions(
+        trx,
+        workspaceId,
+        entries.map(([purpose, granted]) => ({
+          decisionId: newId('consentDecision'),
+          profileId: liveId,
+          // The id named: should the merge that made it part of another be undone, it goes back.
+          originProfileId: profileId,
+          category: purpose,
+          purpose,
+          granted,
+          decidedAt,
+          recordedAt,
+          sourceKind: input.source,
+          principal: input.principal,
+          note: input.note,
+        })),
+      );
+      await saveStandings(trx, workspaceId, standings);
+    });
+    return this.profileConsent(workspaceId, liveId);
+  }
+
+  private async purpose(workspaceId: string, key: string): Promise<ConsentPurpose> {
+    const found = (await this.purposes(workspaceId)).find((p) => p.key === key);
+    if (!found) throw purposeNotFound(key);
+    return found;
+  }
+
+  private async liveProfile(workspaceId: string, profileId: string): Promise<string> {
+    const liveId = await this.identity.resolveProfileId(workspaceId, profileId);
+    if (liveId === undefined) throw new AppError('not_found', `No profile ${profileId}`);
+    return liveId;
+  }
+
+  private now(): string {
+    return new Date(this.clock()).toISOString();
+  }
+}
+
+async function positions(db: Kysely<Database>, workspaceId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('consent_purposes')
+    .select('position')
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  return rows.map((row) => Number(row.position));
+}
+
+/** A category name must mean one purpose: an alias may not be another purpose's key or alias. */
+function assertAliasesFree(purposes: readonly ConsentPurpose[], key: string, aliases: readonly string[]) {
+  const taken = new Map<string, string>();
+  for (const purpose of purposes) {
+    if (purpose.key === key) continue;
+    for (const name of [purpose.key, ...purpose.aliases]) taken.set(name.trim().toLowerCase(), purpose.key);
+  }
+  for (const alias of aliases) {
+    const owner = taken.get(alias.trim().toLowerCase());
+    if (owner !== undefined)
+      throw new AppError('conflict', `The alias "${alias}" already means the purpose "${owner}"`, {
+        details: [{ path: 'aliases', message: `already means "${owner}"` }],
+      });
+  }
+}
+
+function purposeNotFound(key: string): AppError {
+  return new AppError('not_found', `No consent purpose "${key}"`);
+}
+
+async function historyOf(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileId: string,
+): Promise<ConsentDecision[]> {
+  const rows = await db
+    .selectFrom('consent_decisions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .orderBy('decided_at', 'desc')
+    .orderBy('decision_id', 'desc')
+    .limit(HISTORY_LIMIT)
+    .execute();
+  return rows.map((row) => ({
+    id: row.decision_id,
+    category: row.category,
+    purpose: row.purpose,
+    granted: row.granted === 1,
+    decidedAt: row.decided_at,
+    recordedAt: row.recorded_at,
+    source: {
+      kind: row.source_kind === 'event' || row.source_kind === 'import' ? row.source_kind : 'api',
+      eventId: row.event_id,
+      sourceId: row.source_id,
+      principal: row.principal,
+      note: row.note,
+    },
+  }));
+}

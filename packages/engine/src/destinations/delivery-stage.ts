@@ -1,0 +1,461 @@
+import type { StoredEvent } from '@tandem/contract';
+import type { Kysely } from 'kysely';
+import { SEGMENT_STAGE } from '../computed-traits/index.js';
+import { chunksOf, profilesOfEvents } from '../identity/index.js';
+import {
+  entriesByWorkspace,
+  LOG_START,
+  type LogEntry,
+  type LogPosition,
+  readLogAfter,
+} from '../log/index.js';
+import {
+  type AfterCommit,
+  adoptLayout,
+  leasePartition,
+  lockCheckpoint,
+  type PartitionLease,
+  type PipelinePartition,
+  type PipelineStage,
+  type ProfiledBatch,
+  readCheckpoint,
+  readLeasedWindow,
+  resetCheckpoints,
+  SINGLE_PARTITION,
+  type StageBatch,
+  saveCheckpoint,
+} from '../pipeline-runtime/index.js';
+import { type Database, nowIso, type Store, writeTransaction } from '../store/index.js';
+import type { DeliveriesTable } from '../store/schema.js';
+import {
+  audienceBody,
+  deliveryIdOf,
+  eventBody,
+  type ProfileSection,
+  profileSections,
+  traitBody,
+} from './delivery-bodies.js';
+import type { StoredDestination } from './destination-rows.js';
+import { storedDestinationOf } from './destination-rows.js';
+import {
+  audienceTransitionOf,
+  type CompiledSubscription,
+  compileSubscriptions,
+  eventMatches,
+} from './subscriptions.js';
+
+/** The checkpoint of the delivery stage. */
+export const DELIVERY_STAGE = 'delivery';
+
+export interface DeliveryStageOptions {
+  readonly batchSize?: number | undefined;
+  readonly partitions?: number | undefined;
+  /** Causes older than this are not delivered (they would be dead on arrival): a rebuild's replay. */
+  readonly maxAgeMs: number;
+  readonly clock: () => number;
+}
+
+/** What a batch wrote: the destinations that have new deliveries (the dispatcher's wake-up). */
+export type OutboxWritten = { readonly workspaceId: string; readonly destinationId: string };
+
+interface DeliveryRead {
+  readonly entries: readonly LogEntry[];
+  readonly to: LogPosition | undefined;
+  readonly passed: number;
+}
+
+type Row = Omit<DeliveriesTable, never>;
+
+/**
+ * The log's last consumer (after segment): for each batch of events, the outbox rows of every
+ * matching subscription, written with the stage's checkpoint in one transaction. Audience
+ * entered / exited come from the `Audience Entered` / `Audience Exited` events segment appends
+ * to the log; computed-trait changes from comparing, for the profiles a batch touched, their
+ * computed values with those the stage saw last (`delivery_trait_values`).
+ */
+export class DeliveryStage implements PipelineStage {
+  readonly name = DELIVERY_STAGE;
+  private turn: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(written: readonly OutboxWritten[]) => void>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: DeliveryStageOptions,
+  ) {}
+
+  /** Called after each batch that wrote outbox rows, once committed (in this process). */
+  onWritten(listener: (written: readonly OutboxWritten[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  notify(changes: readonly unknown[]): void {
+    for (const listener of this.listeners) listener(changes as readonly OutboxWritten[]);
+  }
+
+  async prepare(): Promise<void> {
+    await writeTransaction(this.store, (trx) =>
+      adoptLayout(trx, this.store.kind, DELIVERY_STAGE, this.options.partitions ?? 1),
+    );
+  }
+
+  processBatch(handOff?: ProfiledBatch): Promise<StageBatch> {
+    const result = this.turn.catch(() => undefined).then(() => this.batch(handOff));
+    this.turn = result;
+    return result.then((consumed) => ({ consumed }));
+  }
+
+  /** Runs until every event segment has passed is consumed. */
+  async catchUp(): Promise<void> {
+    while ((await this.processBatch()).consumed > 0) {}
+  }
+
+  /**
+   * Rewinds to the start. Deliveries are kept: a replayed event makes the same delivery id
+   * again, which is already there (nothing is sent twice); causes older than the dead-letter
+   * age are not delivered at all.
+   */
+  async reset(db: Kysely<Database>): Promise<void> {
+    await resetCheckpoints(db, DELIVERY_STAGE);
+  }
+
+  /** Deliveries are history: an unmerge re-derives nothing here (later causes carry the new profiles). */
+  async rederive(): Promise<AfterCommit | undefined> {
+    return undefined;
+  }
+
+  private async batch(handOff: ProfiledBatch | undefined): Promise<number> {
+    const count = this.options.partitions ?? 1;
+    if (count === 1) return (await this.batchOf(handOff, (trx) => this.lockSingle(trx))).consumed;
+    const tried = new Set<number>();
+    for (;;) {
+      const lease = (trx: Kysely<Database>) =>
+        leasePartition(trx, {
+          stage: DELIVERY_STAGE,
+          count,
+          feeder: SEGMENT_STAGE,
+          skip: tried,
+          prefer: handOff?.partition.index,
+        });
+      const { consumed, partition } = await this.batchOf(handOff, lease);
+      if (consumed > 0 || partition === undefined) return consumed;
+      tried.add(partition.index);
+    }
+  }
+
+  private async lockSingle(trx: Kysely<Database>): Promise<PartitionLease> {
+    const position = await lockCheckpoint(trx, this.store.kind, DELIVERY_STAGE);
+    const upTo = await readCheckpoint(trx, SEGMENT_STAGE);
+    return { partition: SINGLE_PARTITION, checkpoint: DELIVERY_STAGE, position, upTo };
+  }
+
+  private async batchOf(
+    handOff: ProfiledBatch | undefined,
+    leaseOf: (trx: Kysely<Database>) => Promise<PartitionLease | undefined>,
+  ): Promise<{ consumed: number; partition: PipelinePartition | undefined }> {
+    const { consumed, written, partition } = await writeTransaction(this.store, async (trx) => {
+      const lease = await leaseOf(trx);
+      if (!lease) return { consumed: 0, written: [], partition: undefined };
+      const upTo = lease.upTo ?? LOG_START;
+      const fresh =
+        handOff !== undefined &&
+        handOff.partition.index === lease.partition.index &&
+        samePosition(handOff.from, lease.position) &&
+        samePosition(handOff.to, upTo);
+      const read: DeliveryRead = fresh ? handOff : await this.read(trx, lease, upTo);
+      const written: OutboxWritten[] = [];
+      for (const [workspaceId, entries] of entriesByWorkspace(read.entries)) {
+        const events = entries.map((e) => e.event);
+        const destinations = await this.subscribed(trx, workspaceId);
+        if (destinations.length === 0) continue;
+        const profileOf = fresh
+          ? new Map(
+              events.flatMap((e) =>
+                handOff.profileOf.has(e.seq) ? [[e.seq, handOff.profileOf.get(e.seq) as string]] : [],
+              ),
+            )
+          : await profilesOfEvents(
+              trx,
+              workspaceId,
+              events.map((e) => e.seq),
+            );
+        const ids = await this.writeOutbox(trx, workspaceId, destinations, events, profileOf);
+        for (const destinationId of ids) written.push({ workspaceId, destinationId });
+      }
+      if (read.to) await saveCheckpoint(trx, lease.checkpoint, read.to);
+      return { consumed: read.passed, written, partition: lease.partition };
+    });
+    if (written.length > 0) this.notify(written);
+    return { consumed, partition };
+  }
+
+  private async read(trx: Kysely<Database>, lease: PartitionLease, upTo: LogPosition): Promise<DeliveryRead> {
+    const limit = this.options.batchSize ?? 2000;
+    if (lease.partition.count > 1) return (await readLeasedWindow(trx, lease, limit)) ?? NOTHING_READ;
+    const entries = (await readLogAfter(trx, this.store.kind, lease.position, limit)).filter((e) =>
+      notAfter(e.position, upTo),
+    );
+    return { entries, to: entries.at(-1)?.position, passed: entries.length };
+  }
+
+  private async subscribed(trx: Kysely<Database>, workspaceId: string): Promise<Subscribed[]> {
+    const rows = await trx
+      .selectFrom('destinations')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('enabled', '=', 1)
+      .execute();
+    const subscribed: Subscribed[] = [];
+    for (const row of rows) {
+      const destination = storedDestinationOf(row);
+      if (destination.subscriptions.length === 0) continue;
+      const compiled = compileSubscriptions(destination.subscriptions);
+      if (compiled.ok) subscribed.push({ destination, subscriptions: compiled.value });
+    }
+    return subscribed;
+  }
+
+  /** The outbox rows of one workspace's events; answers the destinations that got rows. */
+  private async writeOutbox(
+    trx: Kysely<Database>,
+    workspaceId: string,
+    destinations: readonly Subscribed[],
+    events: readonly StoredEvent[],
+    profileOf: ReadonlyMap<number, string>,
+  ): Promise<Set<string>> {
+    const now = this.options.clock();
+    const oldest = now - this.options.maxAgeMs;
+    const createdAt = nowIso(this.options.clock);
+    type Pending = {
+      destination: StoredDestination;
+      subscription: CompiledSubscription;
+      profileId: string;
+      event: StoredEvent;
+      make: (profile: ProfileSection, deliveryId: string) => Record<string, unknown>;
+      occurredAt: string;
+      type: string;
+      cause: string;
+      ord: number;
+    };
+    const pending: Pending[] = [];
+    const traitSubscribers = destinations.filter((d) => d.subscriptions.some((s) => s.kind === 'trait'));
+    for (const event of events) {
+      const transition = audienceTransitionOf(event);
+      const attributed = profileOf.get(event.seq);
+      const received = Date.parse(event.receivedAt);
+      for (const { destination, subscriptions } of destinations) {
+        // A cause before the destination existed, or too old to deliver: a rebuild's replay.
+        if (received < oldest || event.receivedAt < destination.createdAt) continue;
+        for (const subscription of subscriptions) {
+          if (subscription.kind === 'event') {
+            if (transition || attributed === undefined || !eventMatches(subscription, event, now)) continue;
+            pending.push({
+              destination,
+              subscription,
+              profileId: attributed,
+              event,
+              make: (profile, id) => eventBody(event, profile, id),
+              occurredAt: event.timestamp,
+              type: 'event',
+              cause: event.id,
+              ord: event.seq,
+            });
+          } else if (subscription.kind === 'audience' && transition) {
+            if (transition.audienceId !== subscription.audienceId) continue;
+            if (transition.entered ? !subscription.entered : !subscription.exited) continue;
+            const fromEvent = (event.payload.properties as Record<string, unknown> | undefined)?.profileId;
+            const profileId = attributed ?? (typeof fromEvent === 'string' ? fromEvent : undefined);
+            if (profileId === undefined) continue;
+            const which = transition.entered ? 'entered' : 'exited';
+            const audience = { id: transition.audienceId, name: transition.audienceName };
+            pending.push({
+              destination,
+              subscription,
+              profileId,
+              event,
+              make: (profile, id) => audienceBody(which, audience, profile, event.timestamp, id),
+              occurredAt: event.timestamp,
+              type: `audience.${which}`,
+              cause: event.id,
+              ord: event.seq,
+            });
+          }
+        }
+      }
+    }
+    const traitChanges =
+      traitSubscribers.length > 0 ? await this.traitChanges(trx, workspaceId, events, profileOf) : [];
+    for (const change of traitChanges) {
+      for (const { destination, subscriptions } of traitSubscribers) {
+        if (change.seq !== undefined && change.receivedAt < destination.createdAt) continue;
+        for (const subscription of subscriptions) {
+          if (subscription.kind !== 'trait') continue;
+          if (subscription.traits && !subscription.traits.has(change.name)) continue;
+          pending.push({
+            destination,
+            subscription,
+            profileId: change.profileId,
+            event: change.event,
+            make: (profile, id) =>
+              traitBody(
+                { id: change.traitId, name: change.name, value: change.value, previous: change.previous },
+                profile,
+                change.at,
+                id,
+              ),
+            occurredAt: change.at,
+            type: 'trait.changed',
+            cause: `trait:${change.traitId}:${change.profileId}:${change.seq}`,
+            ord: change.seq,
+          });
+        }
+      }
+    }
+    if (pending.length === 0) return new Set();
+    const sections = await profileSections(trx, workspaceId, [...new Set(pending.map((p) => p.profileId))]);
+    const rows: Row[] = pending.map((p) => {
+      const deliveryId = deliveryIdOf(p.destination.id, p.cause, p.subscription.index);
+      const profile = sections.get(p.profileId) ?? { id: p.profileId, traits: {}, identities: [] };
+      return {
+        workspace_id: workspaceId,
+        delivery_id: deliveryId,
+        destination_id: p.destination.id,
+        profile_id: p.profileId,
+        type: p.type,
+        // The cause's place in the log, then the subscription: a profile's deliveries in order.
+        ord: p.ord * 64 + p.subscription.index,
+        body: JSON.stringify(p.make(profile, deliveryId)),
+        mapping: p.subscription.mapping ?? null,
+        status: 'pending',
+        attempts: 0,
+        last_error: null,
+        last_status: null,
+        latency_ms: null,
+        occurred_at: p.occurredAt,
+        created_at: createdAt,
+        next_attempt_at: createdAt,
+        delivered_at: null,
+        lease_until: null,
+      };
+    });
+    for (const chunk of chunksOf(rows, 200)) {
+      await trx
+        .insertInto('deliveries')
+        .values(chunk)
+        .onConflict((oc) => oc.columns(['workspace_id', 'delivery_id']).doNothing())
+        .execute();
+    }
+    return new Set(pending.map((p) => p.destination.id));
+  }
+
+  /**
+   * Computed-trait values that changed for the profiles of these events since the stage last
+   * looked (what segment computed for them is committed before this stage reads). The first
+   * value the stage sees for a profile counts as a change from null.
+   */
+  private async traitChanges(
+    trx: Kysely<Database>,
+    workspaceId: string,
+    events: readonly StoredEvent[],
+    profileOf: ReadonlyMap<number, string>,
+  ): Promise<TraitChange[]> {
+    const lastEvent = new Map<string, StoredEvent>();
+    for (const event of events) {
+      const profileId = profileOf.get(event.seq);
+      if (profileId !== undefined) lastEvent.set(profileId, event);
+    }
+    if (lastEvent.size === 0) return [];
+    const definitions = new Map(
+      (
+        await trx
+          .selectFrom('computed_traits')
+          .select(['trait_id', 'name'])
+          .where('workspace_id', '=', workspaceId)
+          .execute()
+      ).map((d) => [d.trait_id, d.name]),
+    );
+    if (definitions.size === 0) return [];
+    const changes: TraitChange[] = [];
+    for (const chunk of chunksOf([...lastEvent.keys()])) {
+      const [current, seen] = await Promise.all([
+        trx
+          .selectFrom('computed_trait_values')
+          .select(['profile_id', 'trait_id', 'value'])
+          .where('workspace_id', '=', workspaceId)
+          .where('profile_id', 'in', chunk)
+          .execute(),
+        trx
+          .selectFrom('delivery_trait_values')
+          .select(['profile_id', 'trait_id', 'value'])
+          .where('workspace_id', '=', workspaceId)
+          .where('profile_id', 'in', chunk)
+          .execute(),
+      ]);
+      const before = new Map(seen.map((r) => [`${r.profile_id}|${r.trait_id}`, r.value]));
+      const updates: { workspace_id: string; profile_id: string; trait_id: string; value: string }[] = [];
+      for (const row of current) {
+        const name = definitions.get(row.trait_id);
+        const value = typeof row.value === 'string' ? row.value : JSON.stringify(row.value);
+        const previous = before.get(`${row.profile_id}|${row.trait_id}`);
+        if (name === undefined || previous === value) continue;
+        const event = lastEvent.get(row.profile_id) as StoredEvent;
+        changes.push({
+          profileId: row.profile_id,
+          traitId: row.trait_id,
+          name,
+          value: JSON.parse(value),
+          previous: previous === undefined ? null : JSON.parse(previous),
+          at: event.timestamp,
+          seq: event.seq,
+          receivedAt: event.receivedAt,
+          event,
+        });
+        updates.push({
+          workspace_id: workspaceId,
+          profile_id: row.profile_id,
+          trait_id: row.trait_id,
+          value,
+        });
+      }
+      for (const part of chunksOf(updates, 200)) {
+        await trx
+          .insertInto('delivery_trait_values')
+          .values(part)
+          .onConflict((oc) =>
+            oc
+              .columns(['workspace_id', 'profile_id', 'trait_id'])
+              .doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
+          )
+          .execute();
+      }
+    }
+    return changes;
+  }
+}
+
+interface Subscribed {
+  readonly destination: StoredDestination;
+  readonly subscriptions: readonly CompiledSubscription[];
+}
+
+interface TraitChange {
+  readonly profileId: string;
+  readonly traitId: string;
+  readonly name: string;
+  readonly value: unknown;
+  readonly previous: unknown;
+  readonly at: string;
+  readonly seq: number;
+  readonly receivedAt: string;
+  readonly event: StoredEvent;
+}
+
+const NOTHING_READ: DeliveryRead = { entries: [], to: undefined, passed: 0 };
+
+function samePosition(a: LogPosition, b: LogPosition): boolean {
+  return a.txid === b.txid && a.seq === b.seq;
+}
+
+function notAfter(position: LogPosition, limit: LogPosition): boolean {
+  return position.txid < limit.txid || (position.txid === limit.txid && position.seq <= limit.seq);
+}

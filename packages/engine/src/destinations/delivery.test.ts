@@ -1,0 +1,352 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../engine.js';
+import { ENGINES, openTestEngine } from '../testing/index.js';
+import { createWorkspace } from '../workspaces/index.js';
+import type { ConsentChecker } from './delivery-options.js';
+import { TestReceiver } from './test-receiver.js';
+
+type TestEngine = Engine & { dispose(): Promise<void> };
+
+const KEY = Buffer.alloc(32, 7);
+const SECRET = 'whsec_test_secret';
+
+describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
+  let engine: TestEngine;
+  // Consent, injected: profiles listed here are refused the `marketing` purpose.
+  const refused = new Set<string>();
+  const consent: ConsentChecker = async (_db, _ws, profileIds) =>
+    new Set(profileIds.filter((id) => !refused.has(id)));
+
+  beforeAll(async () => {
+    engine = await openTestEngine(kind, {
+      delivery: {
+        secretKey: KEY,
+        allowPrivateNetworks: true,
+        baseBackoffMs: 20,
+        maxBackoffMs: 200,
+        maxAttempts: 6,
+        pollMs: 100,
+        sendTimeoutMs: 2000,
+        consent,
+      },
+      pipeline: { pollMs: 50 },
+    });
+    engine.pipeline.start();
+    engine.dispatcher.start();
+  });
+  afterAll(async () => {
+    await engine.dispose();
+  });
+
+  async function workspace() {
+    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
+    const source = await engine.sources.create(workspaceId, { name: 'web' });
+    let n = 0;
+    return {
+      workspaceId,
+      async send(...calls: Record<string, unknown>[]) {
+        const stamped = calls.map((call) => ({ messageId: `m${++n}-${Math.random()}`, ...call }));
+        const result = await engine.collector.collect({
+          source: { workspaceId, sourceId: source.id },
+          calls: stamped,
+          request: {},
+        });
+        expect(result.rejected).toEqual([]);
+      },
+      async webhook(url: string, extra: Record<string, unknown> = {}) {
+        const created = await engine.destinations.create(workspaceId, {
+          name: `hook ${n}`,
+          type: 'webhook',
+          config: { url, secret: SECRET, headers: { 'x-api-key': 'k-123' } },
+          subscriptions: [{ kind: 'event', filter: { type: 'track' } }],
+          ...extra,
+        });
+        if (!created.ok) throw new Error(JSON.stringify(created.error));
+        return created.value;
+      },
+    };
+  }
+
+  it('keeps secrets sealed at rest and out of answers', async () => {
+    const ws = await workspace();
+    const destination = await ws.webhook('http://user:pa55@127.0.0.1:9/hook');
+    expect(JSON.stringify(destination)).not.toContain(SECRET);
+    expect(JSON.stringify(destination)).not.toContain('k-123');
+    expect(JSON.stringify(destination)).not.toContain('pa55');
+    expect(destination.secrets.sort()).toEqual(['headers', 'secret']);
+    expect(destination.config).toMatchObject({
+      url: 'http://user:***@127.0.0.1:9/hook',
+      headers: { 'x-api-key': '***' },
+    });
+    const row = await engine.store.db
+      .selectFrom('destinations')
+      .selectAll()
+      .where('destination_id', '=', destination.id)
+      .executeTakeFirstOrThrow();
+    expect(`${row.config}${row.secrets}`).not.toContain(SECRET);
+    expect(`${row.config}${row.secrets}`).not.toContain('k-123');
+    // Answered back masked, a PATCH keeps the stored secrets.
+    const patched = await engine.destinations.update(ws.workspaceId, destination.id, {
+      name: 'renamed',
+      config: destination.config,
+    });
+    expect(patched.ok).toBe(true);
+    const opened = await engine.destinations.forSending(ws.workspaceId, destination.id);
+    expect(opened?.config).toMatchObject({
+      url: 'http://user:pa55@127.0.0.1:9/hook',
+      secret: SECRET,
+      headers: { 'x-api-key': 'k-123' },
+    });
+  });
+
+  it('refuses link-local and metadata addresses always, private ones unless allowed', async () => {
+    const ws = await workspace();
+    for (const url of [
+      'http://169.254.169.254/latest',
+      'http://[fe80::1]/x',
+      'http://[::ffff:169.254.169.254]/',
+    ]) {
+      const created = await engine.destinations.create(ws.workspaceId, {
+        name: 'bad',
+        type: 'webhook',
+        config: { url },
+      });
+      expect(created.ok, url).toBe(false);
+      if (!created.ok) expect(created.error[0]?.path).toBe('config.url');
+    }
+    const { addressRefusal } = await import('./safe-address.js');
+    expect(addressRefusal('127.0.0.1', false)).toMatch(/TANDEM_ALLOW_PRIVATE_DESTINATIONS/);
+    expect(addressRefusal('10.1.2.3', false)).toBeDefined();
+    expect(addressRefusal('127.0.0.1', true)).toBeUndefined();
+    expect(addressRefusal('169.254.169.254', true)).toMatch(/link-local/);
+    expect(addressRefusal('93.184.216.34', false)).toBeUndefined();
+  });
+
+  it('delivers each matching event, signed, with a stable delivery id and the contract body', async () => {
+    const receiver = new TestReceiver();
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      const destination = await ws.webhook(receiver.url, {
+        subscriptions: [
+          {
+            kind: 'event',
+            filter: {
+              type: 'track',
+              event: 'Order Completed',
+              where: [{ property: 'total', op: 'gt', value: 10 }],
+            },
+          },
+        ],
+      });
+      await ws.send(
+        { type: 'identify', userId: 'ada', traits: { email: 'ada@example.com' } },
+        { type: 'track', userId: 'ada', event: 'Order Completed', properties: { total: 42 } },
+        { type: 'track', userId: 'ada', event: 'Order Completed', properties: { total: 5 } },
+        { type: 'track', userId: 'ada', event: 'Page Viewed' },
+      );
+      await receiver.until(() => receiver.accepted.length >= 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.accepted).toHaveLength(1);
+      const [hit] = receiver.accepted;
+      const expected = `sha256=${createHmac('sha256', SECRET)
+        .update(hit?.raw ?? '')
+        .digest('hex')}`;
+      expect(hit?.headers['x-tandem-signature']).toBe(expected);
+      expect(hit?.headers['x-api-key']).toBe('k-123');
+      expect(hit?.headers['x-tandem-delivery-id']).toBe(hit?.body.deliveryId);
+      expect(hit?.body).toMatchObject({
+        type: 'event',
+        event: { type: 'track', event: 'Order Completed' },
+        profile: {
+          traits: { email: 'ada@example.com' },
+          identities: expect.arrayContaining([{ type: 'user_id', value: 'ada' }]),
+        },
+      });
+      const log = await engine.destinations.deliveries(ws.workspaceId, destination.id, {
+        limit: 10,
+        status: 'delivered',
+      });
+      expect(log.data).toHaveLength(1);
+      expect(log.data[0]).toMatchObject({ attempts: 1, lastStatusCode: 200, status: 'delivered' });
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('delivers everything to a receiver failing half the requests, duplicates with the same id, each profile in order', async () => {
+    // Fails every other request; answers slowly.
+    const receiver = new TestReceiver({ answer: ({ n }) => (n % 2 === 0 ? 503 : 200), delayMs: 5 });
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      await ws.webhook(receiver.url);
+      const people = ['p1', 'p2', 'p3', 'p4'];
+      const perPerson = 15;
+      for (let i = 0; i < perPerson; i++)
+        await ws.send(...people.map((p) => ({ type: 'track', userId: p, event: 'Step', properties: { i } })));
+      const total = people.length * perPerson;
+      const ids = () => new Set(receiver.accepted.map((r) => r.body.deliveryId));
+      await receiver.until(() => ids().size >= total, 30_000);
+      expect(ids().size).toBe(total);
+      // Every request with a given id carried the same body.
+      const bodies = new Map<string, string>();
+      for (const r of receiver.received) {
+        const id = String(r.headers['x-tandem-delivery-id']);
+        expect(bodies.get(id) ?? r.raw).toBe(r.raw);
+        bodies.set(id, r.raw);
+      }
+      // Per person, the accepted deliveries arrive in the order of the events.
+      for (const p of people) {
+        const seen = receiver.accepted
+          .filter((r) => (r.body.event as { userId: string }).userId === p)
+          .map((r) => (r.body.event as { payload: { properties: { i: number } } }).payload.properties.i);
+        const firsts = seen.filter((i, k) => seen.indexOf(i) === k);
+        expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+        expect(new Set(seen).size).toBe(perPerson);
+      }
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('keeps delivering to a healthy destination while another is down, then drains the other', async () => {
+    const healthy = new TestReceiver();
+    const down = new TestReceiver();
+    await healthy.start();
+    await down.start();
+    const downUrl = down.url;
+    await down.stop();
+    try {
+      const ws = await workspace();
+      await ws.webhook(healthy.url);
+      await ws.webhook(downUrl);
+      const started = Date.now();
+      for (let i = 0; i < 10; i++)
+        await ws.send({ type: 'track', userId: `d${i % 3}`, event: 'Tick', properties: { i } });
+      await healthy.until(() => healthy.accepted.length >= 10, 10_000);
+      expect(Date.now() - started).toBeLessThan(5000);
+      // Back up on the same port: the backlog drains.
+      await down.start(Number(new URL(downUrl).port));
+      await down.until(() => new Set(down.accepted.map((r) => r.body.deliveryId)).size >= 10, 20_000);
+    } finally {
+      await healthy.stop();
+      await down.stop();
+    }
+  });
+
+  it('honours Retry-After', async () => {
+    let first = 0;
+    const receiver = new TestReceiver({
+      answer: ({ n }) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : 200),
+    });
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      await ws.webhook(receiver.url);
+      await ws.send({ type: 'track', userId: 'ra', event: 'Once' });
+      await receiver.until(() => receiver.accepted.length >= 1, 10_000);
+      first = receiver.received[0]?.at ?? 0;
+      const second = receiver.accepted[0]?.at ?? 0;
+      expect(second - first).toBeGreaterThanOrEqual(950);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('dead-letters after the attempts bound or a 4xx, and replays with the same id', async () => {
+    let failing = true;
+    const receiver = new TestReceiver({ answer: () => (failing ? 400 : 200) });
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      const destination = await ws.webhook(receiver.url);
+      await ws.send({ type: 'track', userId: 'dl', event: 'Bad' });
+      await receiver.until(() => receiver.received.length >= 1);
+      const dead = async () =>
+        (await engine.destinations.deliveries(ws.workspaceId, destination.id, { limit: 10, status: 'dead' }))
+          .data;
+      for (let i = 0; i < 50 && (await dead()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const [letter] = await dead();
+      expect(letter).toMatchObject({ attempts: 1, lastStatusCode: 400, status: 'dead' });
+      expect(letter?.lastError).toMatch(/400/);
+      // No retry of a 400.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.received).toHaveLength(1);
+      failing = false;
+      expect(await engine.destinations.replay(ws.workspaceId, destination.id, {})).toEqual({ replayed: 1 });
+      await receiver.until(() => receiver.accepted.length >= 1);
+      expect(receiver.accepted[0]?.body.deliveryId).toBe(letter?.id);
+      const detail = await engine.destinations.delivery(ws.workspaceId, destination.id, letter?.id ?? '');
+      expect(detail.body.deliveryId).toBe(letter?.id);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('re-checks consent at send time: a profile that withdrew is skipped', async () => {
+    const receiver = new TestReceiver();
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      const destination = await ws.webhook(receiver.url, { purposes: ['marketing'] });
+      await ws.send({ type: 'identify', userId: 'yes' }, { type: 'identify', userId: 'no' });
+      await engine.pipeline.catchUp();
+      const no = await engine.profiles.lookup(ws.workspaceId, 'user_id', 'no');
+      refused.add(no.id);
+      await ws.send(
+        { type: 'track', userId: 'yes', event: 'E' },
+        { type: 'track', userId: 'no', event: 'E' },
+      );
+      await receiver.until(() => receiver.accepted.length >= 1);
+      const skipped = async () =>
+        (
+          await engine.destinations.deliveries(ws.workspaceId, destination.id, {
+            limit: 10,
+            status: 'skipped',
+          })
+        ).data;
+      for (let i = 0; i < 50 && (await skipped()).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect((await skipped()).map((d) => d.profileId)).toEqual([no.id]);
+      expect((await skipped())[0]?.lastError).toMatch(/consent/);
+      expect(receiver.accepted.map((r) => (r.body.event as { userId: string }).userId)).toEqual(['yes']);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('delivers audience entered and exited, mapped by JSONata', async () => {
+    const receiver = new TestReceiver();
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      const audience = await engine.audiences.create(ws.workspaceId, {
+        name: 'Pros',
+        rule: { trait: 'plan', op: 'eq', value: 'pro' },
+      });
+      if (!audience.ok) throw new Error('audience');
+      await ws.webhook(receiver.url, {
+        subscriptions: [
+          {
+            kind: 'audience',
+            audienceId: audience.value.id,
+            on: ['entered', 'exited'],
+            mapping: '{"kind": type, "who": profile.id, "list": audience.name}',
+          },
+        ],
+      });
+      await ws.send({ type: 'identify', userId: 'au', traits: { plan: 'pro' } });
+      await receiver.until(() => receiver.accepted.length >= 1);
+      await ws.send({ type: 'identify', userId: 'au', traits: { plan: 'free' } });
+      await receiver.until(() => receiver.accepted.length >= 2);
+      expect(receiver.accepted.map((r) => r.body)).toEqual([
+        { kind: 'audience.entered', who: expect.stringMatching(/^prof_/), list: 'Pros' },
+        { kind: 'audience.exited', who: expect.stringMatching(/^prof_/), list: 'Pros' },
+      ]);
+    } finally {
+      await receiver.stop();
+    }
+  });
+});

@@ -1,0 +1,768 @@
+import type { DestinationType } from '@tandem/contract';
+import { type Kysely, sql } from 'kysely';
+import { chunksOf } from '../identity/index.js';
+import { type Database, type Store, writeTransaction } from '../store/index.js';
+import type { ConsentChecker } from './delivery-options.js';
+import type { DeliveryRow, StoredDestination } from './destination-rows.js';
+import type { DestinationsService } from './destinations-service.js';
+import { applyMapping } from './mapping.js';
+import type {
+  DeliveryMessage,
+  DeliveryOutcome,
+  DestinationTransport,
+  TransportKind,
+  TransportLog,
+} from './transport.js';
+
+// The dispatcher: sends the outbox, at least once, in each (destination, profile)'s order.
+// One worker per destination claims due deliveries (a lease on the rows; PostgreSQL processes
+// skip each other's locked rows), sends them with up to `concurrency` sends in flight, and
+// records each outcome: delivered, retried later with exponential backoff and jitter (or the
+// other side's Retry-After), dead after the attempt or age bound, or skipped when consent or
+// the profile is gone. A profile whose head delivery waits to be retried holds back only its own
+// later deliveries ("parked" until then); a destination failing every send opens a circuit: one
+// probe at a time until it answers, then everything parked is due at once.
+
+export interface DispatcherOptions {
+  readonly transports: ReadonlyMap<string, TransportKind>;
+  readonly allowPrivateNetworks: boolean;
+  readonly consent: ConsentChecker;
+  readonly sendTimeoutMs: number;
+  readonly maxAttempts: number;
+  readonly maxAgeMs: number;
+  readonly baseBackoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly retentionDays: number;
+  readonly pollMs: number;
+  readonly clock: () => number;
+  readonly log: TransportLog;
+}
+
+/** What one finished attempt reports (metrics). */
+export interface AttemptReport {
+  readonly workspaceId: string;
+  readonly destinationId: string;
+  readonly status: 'delivered' | 'failed' | 'dead' | 'skipped';
+  /** For delivered ones: from the outbox row's creation to the answer. */
+  readonly sinceCreatedMs?: number | undefined;
+  readonly sendMs?: number | undefined;
+}
+
+/** How long a claim holds rows before another process may take them (a crashed sender's). */
+const LEASE_MS = 60_000;
+/** Rows claimed per send. */
+const CLAIM_LIMIT = 500;
+/** Consecutive failed sends (every message failed, retryably) that open the circuit. */
+const CIRCUIT_FAILURES = 5;
+const MAX_PROBE_DELAY_MS = 5_000;
+const SWEEP_EVERY_MS = 60_000;
+
+export class Dispatcher {
+  private readonly workers = new Map<string, DestinationWorker>();
+  private readonly listeners = new Set<(report: AttemptReport) => void>();
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private lastSweep = 0;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly destinations: DestinationsService,
+    readonly options: DispatcherOptions,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Starts sending: a worker per enabled destination, polling for other processes' rows. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const tick = () => {
+      if (!this.running) return;
+      this.refresh()
+        .catch((error) => this.options.log('error', 'delivery refresh failed', { error: String(error) }))
+        .finally(() => {
+          if (this.running) this.timer = setTimeout(tick, this.options.pollMs);
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.refreshing?.catch(() => undefined);
+    await Promise.all([...this.workers.values()].map((w) => w.stop()));
+    this.workers.clear();
+  }
+
+  /** Deliveries were written or made due (the stage, a replay): their workers look now. */
+  wake(destinations: readonly { workspaceId: string; destinationId: string }[]): void {
+    if (!this.running) return;
+    for (const { workspaceId, destinationId } of destinations) {
+      const worker = this.workers.get(destinationId);
+      if (worker) worker.poke();
+      else this.ensureWorker(workspaceId, destinationId).catch(() => undefined);
+    }
+  }
+
+  /** Destinations whose deliveries were made due (a replay, a re-enable). */
+  wakeIds(destinationIds: readonly string[]): void {
+    for (const id of destinationIds) this.workers.get(id)?.poke();
+  }
+
+  /** Called after each recorded attempt (metrics, benchmarks). */
+  onAttempt(listener: (report: AttemptReport) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Undelivered deliveries by destination (backlog metrics). */
+  async backlog(): Promise<{ workspaceId: string; destinationId: string; status: string; count: number }[]> {
+    const rows = await this.store.db
+      .selectFrom('deliveries')
+      .select((eb) => ['workspace_id', 'destination_id', 'status', eb.fn.countAll().as('count')])
+      .where('status', 'in', ['pending', 'failed', 'dead'])
+      .groupBy(['workspace_id', 'destination_id', 'status'])
+      .execute();
+    return rows.map((r) => ({
+      workspaceId: r.workspace_id,
+      destinationId: r.destination_id,
+      status: r.status,
+      count: Number(r.count),
+    }));
+  }
+
+  /** Runs the dead-letter age bound and the delivery log's retention now. */
+  async sweep(): Promise<{ dead: number; removed: number }> {
+    const now = this.options.clock();
+    const tooOld = new Date(now - this.options.maxAgeMs).toISOString();
+    const dead = await this.store.db
+      .updateTable('deliveries')
+      .set({
+        status: 'dead',
+        last_error: 'Not delivered within the maximum age (TANDEM_DELIVERY_MAX_AGE)',
+        next_attempt_at: null,
+        lease_until: null,
+      })
+      .where('status', 'in', ['pending', 'failed'])
+      .where('created_at', '<', tooOld)
+      .where((eb) =>
+        eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', new Date(now).toISOString())]),
+      )
+      .executeTakeFirst();
+    const expired = new Date(now - this.options.retentionDays * 86_400_000).toISOString();
+    const removed = await this.store.db
+      .deleteFrom('deliveries')
+      .where('status', 'in', ['delivered', 'dead', 'skipped'])
+      .where('created_at', '<', expired)
+      .executeTakeFirst();
+    return { dead: Number(dead.numUpdatedRows), removed: Number(removed.numDeletedRows) };
+  }
+
+  report(report: AttemptReport): void {
+    for (const listener of this.listeners) listener(report);
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing = (async () => {
+      const rows = await this.store.db
+        .selectFrom('destinations')
+        .select(['workspace_id', 'destination_id', 'updated_at', 'enabled'])
+        .execute();
+      const live = new Set<string>();
+      for (const row of rows) {
+        if (Number(row.enabled) !== 1) continue;
+        live.add(row.destination_id);
+        const worker = this.workers.get(row.destination_id);
+        if (worker && worker.version !== row.updated_at) {
+          this.workers.delete(row.destination_id);
+          await worker.stop();
+        }
+        if (!this.workers.has(row.destination_id))
+          await this.ensureWorker(row.workspace_id, row.destination_id);
+        else this.workers.get(row.destination_id)?.poke();
+      }
+      for (const [id, worker] of this.workers) {
+        if (live.has(id)) continue;
+        this.workers.delete(id);
+        await worker.stop();
+      }
+      const now = this.options.clock();
+      if (now - this.lastSweep >= SWEEP_EVERY_MS) {
+        this.lastSweep = now;
+        await this.sweep();
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async ensureWorker(workspaceId: string, destinationId: string): Promise<void> {
+    if (this.workers.has(destinationId) || !this.running) return;
+    const found = await this.destinations.forSending(workspaceId, destinationId);
+    if (!found || !found.stored.enabled || this.workers.has(destinationId) || !this.running) return;
+    const worker = new DestinationWorker(this.store, this, found.stored, found.config);
+    this.workers.set(destinationId, worker);
+    worker.start();
+  }
+}
+
+/** Claims, sends and records the deliveries of one destination. */
+class DestinationWorker {
+  readonly version: string;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private transport: Promise<DestinationTransport> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private poked = false;
+  private inFlight = 0;
+  private readonly sends = new Set<Promise<void>>();
+  /** Profiles whose later deliveries were parked behind a retried one. */
+  private readonly parked = new Set<string>();
+  private failedSends = 0;
+  private circuitOpenUntil = 0;
+  private probeDelayMs = 250;
+  private probing = false;
+  private readonly bucket: TokenBucket | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly dispatcher: Dispatcher,
+    private readonly destination: StoredDestination,
+    private readonly config: Record<string, unknown>,
+  ) {
+    this.version = destination.updatedAt;
+    const rate = destination.limits.ratePerSecond;
+    this.bucket = rate ? new TokenBucket(rate) : undefined;
+  }
+
+  private get options(): DispatcherOptions {
+    return this.dispatcher.options;
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.poke();
+    await this.loop;
+    await Promise.all([...this.sends]);
+    const transport = await this.transport?.catch(() => undefined);
+    await transport?.close();
+  }
+
+  poke(): void {
+    this.poked = true;
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    const concurrency = this.destination.limits.concurrency;
+    while (this.running) {
+      this.poked = false;
+      let claimed = 0;
+      try {
+        const now = this.options.clock();
+        const circuitOpen = now < this.circuitOpenUntil;
+        // A destination down (circuit open): one probe when its time comes, nothing else.
+        if (!circuitOpen && !this.probing) {
+          while (this.running && this.inFlight < concurrency) {
+            const probe = this.failedSends >= CIRCUIT_FAILURES;
+            const batch = await this.claim(probe ? 1 : undefined);
+            if (batch.length === 0) break;
+            claimed += batch.length;
+            this.launch(batch, probe);
+            if (probe) break;
+          }
+        }
+      } catch (error) {
+        this.options.log('error', 'delivery claim failed', {
+          destinationId: this.destination.id,
+          error: String(error),
+        });
+      }
+      if (claimed > 0 && this.inFlight < concurrency) continue;
+      await this.idle();
+    }
+  }
+
+  /** Waits for a poke, a finished send, the circuit's probe time, the next due row or the poll. */
+  private async idle(): Promise<void> {
+    if (this.poked || !this.running) return;
+    const now = this.options.clock();
+    let waitMs = this.options.pollMs;
+    if (now < this.circuitOpenUntil) waitMs = Math.min(waitMs, this.circuitOpenUntil - now);
+    else {
+      const next = await this.nextDueAt().catch(() => undefined);
+      if (next !== undefined) waitMs = Math.max(1, Math.min(waitMs, next - now));
+    }
+    if (this.poked || !this.running) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeUp = undefined;
+    // The circuit's time has come: let the next claim be the probe.
+    if (this.options.clock() >= this.circuitOpenUntil) this.circuitOpenUntil = 0;
+  }
+
+  private async nextDueAt(): Promise<number | undefined> {
+    const row = await this.store.db
+      .selectFrom('deliveries')
+      .select('next_attempt_at')
+      .where('destination_id', '=', this.destination.id)
+      .where('status', 'in', ['pending', 'failed'])
+      .orderBy('next_attempt_at')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.next_attempt_at ? Date.parse(row.next_attempt_at) : undefined;
+  }
+
+  private launch(batch: DeliveryRow[], probe: boolean): void {
+    this.inFlight += 1;
+    if (probe) this.probing = true;
+    const send = this.send(batch)
+      .catch((error) =>
+        this.options.log('error', 'delivery send failed', {
+          destinationId: this.destination.id,
+          error: String(error),
+        }),
+      )
+      .finally(() => {
+        this.inFlight -= 1;
+        if (probe) this.probing = false;
+        this.sends.delete(send);
+        this.poke();
+      });
+    this.sends.add(send);
+  }
+
+  /**
+   * Due deliveries, each profile's next ones in order (up to `perProfile`), leased. A profile
+   * with an earlier delivery still to send (retried later, or another sender's) is parked behind
+   * it instead: its rows wait until then.
+   */
+  private async claim(limit: number | undefined): Promise<DeliveryRow[]> {
+    const { clock } = this.options;
+    const perProfile = this.perProfile();
+    return writeTransaction(this.store, async (trx) => {
+      const now = clock();
+      const nowText = new Date(now).toISOString();
+      let select = trx
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('destination_id', '=', this.destination.id)
+        .where('status', 'in', ['pending', 'failed'])
+        .where('next_attempt_at', '<=', nowText)
+        .orderBy('next_attempt_at')
+        .orderBy('ord')
+        .limit(limit ?? CLAIM_LIMIT);
+      if (this.store.kind === 'postgres') select = select.forUpdate().skipLocked();
+      const due = await select.execute();
+      if (due.length === 0) return [];
+      const byProfile = new Map<string, DeliveryRow[]>();
+      for (const row of [...due].sort((a, b) => Number(a.ord) - Number(b.ord))) {
+        const rows = byProfile.get(row.profile_id) ?? [];
+        byProfile.set(row.profile_id, rows);
+        if (rows.length < perProfile) rows.push(row);
+      }
+      const heads = await this.headsOf(trx, [...byProfile.keys()]);
+      const claimed: DeliveryRow[] = [];
+      const parkUntil = new Map<string, string>();
+      for (const [profileId, rows] of byProfile) {
+        const head = heads.get(profileId);
+        const first = rows[0] as DeliveryRow;
+        if (head && head.ord < Number(first.ord)) {
+          const until = Math.max(Date.parse(head.until), now + 200);
+          parkUntil.set(profileId, new Date(until).toISOString());
+          continue;
+        }
+        claimed.push(...rows);
+      }
+      for (const [profileId, until] of parkUntil) {
+        this.parked.add(profileId);
+        await trx
+          .updateTable('deliveries')
+          .set({ next_attempt_at: until })
+          .where('destination_id', '=', this.destination.id)
+          .where('profile_id', '=', profileId)
+          .where('status', 'in', ['pending', 'failed'])
+          .where('next_attempt_at', '<=', nowText)
+          .execute();
+      }
+      const leaseEnd = new Date(now + LEASE_MS).toISOString();
+      for (const chunk of chunksOf(claimed.map((r) => r.delivery_id))) {
+        await trx
+          .updateTable('deliveries')
+          .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
+          .where('workspace_id', '=', this.destination.workspaceId)
+          .where('delivery_id', 'in', chunk)
+          .execute();
+      }
+      return claimed;
+    });
+  }
+
+  /** Each profile's earliest delivery still to send, and the latest time any of its rows waits for. */
+  private async headsOf(
+    trx: Kysely<Database>,
+    profileIds: readonly string[],
+  ): Promise<Map<string, { ord: number; until: string }>> {
+    const heads = new Map<string, { ord: number; until: string }>();
+    for (const chunk of chunksOf(profileIds)) {
+      const rows = await trx
+        .selectFrom('deliveries')
+        .select((eb) => ['profile_id', eb.fn.min('ord').as('head'), eb.fn.max('next_attempt_at').as('until')])
+        .where('destination_id', '=', this.destination.id)
+        .where('profile_id', 'in', chunk)
+        .where('status', 'in', ['pending', 'failed'])
+        .groupBy('profile_id')
+        .execute();
+      for (const row of rows)
+        heads.set(row.profile_id, {
+          ord: Number(row.head),
+          until: String(row.until ?? new Date(0).toISOString()),
+        });
+    }
+    return heads;
+  }
+
+  private perProfile(): number {
+    const batch = this.config.batch as { maxSize?: number } | undefined;
+    return Math.max(1, Math.min(batch?.maxSize ?? 20, CLAIM_LIMIT));
+  }
+
+  private openTransport(): Promise<DestinationTransport> {
+    if (!this.transport) {
+      const kind = this.options.transports.get(this.destination.type);
+      this.transport = kind
+        ? kind.open({
+            workspaceId: this.destination.workspaceId,
+            destinationId: this.destination.id,
+            config: this.config as never,
+            allowPrivateNetworks: this.options.allowPrivateNetworks,
+            log: this.options.log,
+          })
+        : Promise.reject(
+            new Error(`No transport for ${this.destination.type as DestinationType} destinations`),
+          );
+      // A failed open is retried by the next send.
+      this.transport.catch(() => {
+        this.transport = undefined;
+      });
+    }
+    return this.transport;
+  }
+
+  /** Consent and the profiles' existence re-checked, mappings applied, sent, outcomes recorded. */
+  private async send(rows: DeliveryRow[]): Promise<void> {
+    const { workspaceId } = this.destination;
+    const skipped = new Map<string, string>();
+    const survivors = await this.liveProfiles(rows.map((r) => r.profile_id));
+    const allowed =
+      this.destination.purposes.length > 0
+        ? await this.options.consent(
+            this.store.db,
+            workspaceId,
+            [...new Set([...survivors.values()])],
+            this.destination.purposes,
+          )
+        : undefined;
+    const messages: { row: DeliveryRow; message: DeliveryMessage }[] = [];
+    const mappingFailures = new Map<string, string>();
+    for (const row of rows) {
+      const live = survivors.get(row.profile_id);
+      if (live === undefined) {
+        skipped.set(row.delivery_id, 'Not sent: the profile was deleted');
+        continue;
+      }
+      if (allowed && !allowed.has(live)) {
+        skipped.set(
+          row.delivery_id,
+          `Not sent: no consent for ${this.destination.purposes.join(', ')} (checked at send time)`,
+        );
+        continue;
+      }
+      let body = JSON.parse(row.body) as Record<string, unknown>;
+      if (row.mapping) {
+        const mapped = await applyMapping(row.mapping, body);
+        if (!mapped.ok) {
+          mappingFailures.set(row.delivery_id, mapped.error);
+          continue;
+        }
+        body = mapped.value as Record<string, unknown>;
+      }
+      messages.push({
+        row,
+        message: {
+          deliveryId: row.delivery_id,
+          workspaceId,
+          destinationId: this.destination.id,
+          profileId: row.profile_id,
+          type: row.type as DeliveryMessage['type'],
+          occurredAt: row.occurred_at,
+          body,
+          attempt: Number(row.attempts) + 1,
+        },
+      });
+    }
+    let outcomes: DeliveryOutcome[] = [];
+    const started = performance.now();
+    if (messages.length > 0) {
+      if (this.bucket) await this.bucket.take(messages.length);
+      try {
+        const transport = await this.openTransport();
+        outcomes = await transport.send(
+          messages.map((m) => m.message),
+          AbortSignal.timeout(this.options.sendTimeoutMs),
+        );
+      } catch (error) {
+        const failure: DeliveryOutcome = {
+          ok: false,
+          retryable: true,
+          error: `Could not open the destination: ${error instanceof Error ? error.message : String(error)}`,
+        };
+        outcomes = messages.map(() => failure);
+      }
+    }
+    const sendMs = performance.now() - started;
+    await this.record(
+      messages.map((m, i) => ({
+        row: m.row,
+        outcome: outcomes[i] ?? { ok: false, retryable: true, error: 'The transport gave no outcome' },
+      })),
+      { skipped, mappingFailures, sendMs, rows },
+    );
+  }
+
+  /** Each profile's live id (a merged-away one resolves to its survivor); deleted ones are absent. */
+  private async liveProfiles(profileIds: readonly string[]): Promise<Map<string, string>> {
+    const live = new Map<string, string>();
+    for (const chunk of chunksOf([...new Set(profileIds)])) {
+      const rows = await this.store.db
+        .selectFrom('profiles')
+        .select(['profile_id', 'merged_into'])
+        .where('workspace_id', '=', this.destination.workspaceId)
+        .where('profile_id', 'in', chunk)
+        .execute();
+      for (const row of rows) live.set(row.profile_id, row.merged_into ?? row.profile_id);
+    }
+    return live;
+  }
+
+  private async record(
+    results: readonly { row: DeliveryRow; outcome: DeliveryOutcome }[],
+    extra: {
+      skipped: ReadonlyMap<string, string>;
+      mappingFailures: ReadonlyMap<string, string>;
+      sendMs: number;
+      rows: readonly DeliveryRow[];
+    },
+  ): Promise<void> {
+    const { clock, maxAttempts, maxAgeMs } = this.options;
+    const now = clock();
+    const nowText = new Date(now).toISOString();
+    const latency = Math.round(extra.sendMs * 10) / 10;
+    const delivered = results.filter((r) => r.outcome.ok);
+    const attemptedFailures = results.filter((r) => !r.outcome.ok && !r.outcome.notAttempted);
+    // The circuit: every message of a send failing retryably, several sends in a row.
+    if (results.length > 0) {
+      if (delivered.length > 0) {
+        const wasOpen = this.failedSends >= CIRCUIT_FAILURES;
+        this.failedSends = 0;
+        this.probeDelayMs = 250;
+        if (wasOpen) await this.unparkAll(nowText);
+      } else if (
+        attemptedFailures.length > 0 &&
+        attemptedFailures.every((r) => !r.outcome.ok && r.outcome.retryable)
+      ) {
+        this.failedSends += 1;
+        if (this.failedSends >= CIRCUIT_FAILURES) {
+          this.circuitOpenUntil = now + jitter(this.probeDelayMs);
+          this.probeDelayMs = Math.min(this.probeDelayMs * 2, MAX_PROBE_DELAY_MS);
+        }
+      }
+    }
+    const reports: AttemptReport[] = [];
+    await writeTransaction(this.store, async (trx) => {
+      const ws = this.destination.workspaceId;
+      const byStatus = new Map<number | null, string[]>();
+      for (const { row, outcome } of delivered) {
+        const status = outcome.status ?? null;
+        byStatus.set(status, [...(byStatus.get(status) ?? []), row.delivery_id]);
+        reports.push({
+          workspaceId: ws,
+          destinationId: this.destination.id,
+          status: 'delivered',
+          sinceCreatedMs: now - Date.parse(row.created_at),
+          sendMs: extra.sendMs,
+        });
+      }
+      for (const [status, ids] of byStatus) {
+        for (const chunk of chunksOf(ids)) {
+          await trx
+            .updateTable('deliveries')
+            .set({
+              status: 'delivered',
+              attempts: sql`attempts + 1`,
+              last_status: status,
+              last_error: null,
+              latency_ms: latency,
+              delivered_at: nowText,
+              next_attempt_at: null,
+              lease_until: null,
+            })
+            .where('workspace_id', '=', ws)
+            .where('delivery_id', 'in', chunk)
+            .execute();
+        }
+      }
+      // A delivered profile's parked rows are due now (they waited behind this one).
+      const unpark = [...new Set(delivered.map((d) => d.row.profile_id))].filter((p) =>
+        this.parked.delete(p),
+      );
+      for (const chunk of chunksOf(unpark)) {
+        await trx
+          .updateTable('deliveries')
+          .set({ next_attempt_at: nowText })
+          .where('destination_id', '=', this.destination.id)
+          .where('profile_id', 'in', chunk)
+          .where('status', 'in', ['pending', 'failed'])
+          .where('lease_until', 'is', null)
+          .where('next_attempt_at', '>', nowText)
+          .execute();
+      }
+      const finalRows: { id: string; status: 'dead' | 'skipped'; error: string }[] = [];
+      for (const [id, error] of extra.skipped) finalRows.push({ id, status: 'skipped', error });
+      for (const [id, error] of extra.mappingFailures) finalRows.push({ id, status: 'dead', error });
+      for (const { id, status, error } of finalRows) {
+        await trx
+          .updateTable('deliveries')
+          .set({ status, last_error: error, next_attempt_at: null, lease_until: null })
+          .where('workspace_id', '=', ws)
+          .where('delivery_id', '=', id)
+          .execute();
+        reports.push({ workspaceId: ws, destinationId: this.destination.id, status });
+      }
+      // Failures: retried after a backoff (or Retry-After), or dead; a profile's later rows wait.
+      const retryAt = new Map<string, { until: string; ord: number }>();
+      for (const { row, outcome } of results) {
+        if (outcome.ok) continue;
+        if (outcome.notAttempted) {
+          const head = retryAt.get(row.profile_id);
+          await trx
+            .updateTable('deliveries')
+            .set({
+              next_attempt_at: head?.until ?? new Date(now + this.options.baseBackoffMs).toISOString(),
+              lease_until: null,
+            })
+            .where('workspace_id', '=', ws)
+            .where('delivery_id', '=', row.delivery_id)
+            .execute();
+          this.parked.add(row.profile_id);
+          continue;
+        }
+        const attempts = Number(row.attempts) + 1;
+        const tooOld = now - Date.parse(row.created_at) >= maxAgeMs;
+        const dead = !outcome.retryable || attempts >= maxAttempts || tooOld;
+        const delay =
+          outcome.retryAfterMs ?? backoffMs(attempts, this.options.baseBackoffMs, this.options.maxBackoffMs);
+        const until = new Date(now + delay).toISOString();
+        await trx
+          .updateTable('deliveries')
+          .set({
+            status: dead ? 'dead' : 'failed',
+            attempts,
+            last_error:
+              dead && !outcome.retryable
+                ? outcome.error
+                : dead
+                  ? `${outcome.error} (gave up after ${attempts} attempts)`
+                  : outcome.error,
+            last_status: outcome.status ?? null,
+            latency_ms: latency,
+            next_attempt_at: dead ? null : until,
+            lease_until: null,
+          })
+          .where('workspace_id', '=', ws)
+          .where('delivery_id', '=', row.delivery_id)
+          .execute();
+        reports.push({
+          workspaceId: ws,
+          destinationId: this.destination.id,
+          status: dead ? 'dead' : 'failed',
+        });
+        if (!dead) {
+          retryAt.set(row.profile_id, { until, ord: Number(row.ord) });
+          this.parked.add(row.profile_id);
+          // The profile's later deliveries wait for this one.
+          await trx
+            .updateTable('deliveries')
+            .set({ next_attempt_at: until })
+            .where('destination_id', '=', this.destination.id)
+            .where('profile_id', '=', row.profile_id)
+            .where('status', 'in', ['pending', 'failed'])
+            .where('ord', '>', Number(row.ord))
+            .where('lease_until', 'is', null)
+            .execute();
+        }
+      }
+    });
+    for (const report of reports) this.dispatcher.report(report);
+  }
+
+  /** The destination answers again: everything parked behind its failures is due now. */
+  private async unparkAll(nowText: string): Promise<void> {
+    this.parked.clear();
+    await this.store.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: nowText })
+      .where('destination_id', '=', this.destination.id)
+      .where('status', 'in', ['pending', 'failed'])
+      .where('lease_until', 'is', null)
+      .where('next_attempt_at', '>', nowText)
+      .execute();
+  }
+}
+
+/** Exponential backoff with jitter: between half and all of base·2^(attempt−1), capped. */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+function jitter(ms: number): number {
+  return Math.round(ms * (0.75 + Math.random() * 0.5));
+}
+
+/** Deliveries per second, at most: `take` waits until the tokens are there. */
+class TokenBucket {
+  private tokens: number;
+  private last = Date.now();
+
+  constructor(private readonly perSecond: number) {
+    this.tokens = perSecond;
+  }
+
+  async take(count: number): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+      this.last = now;
+      if (this.tokens >= Math.min(count, this.perSecond)) {
+        this.tokens -= count;
+        return;
+      }
+      const missing = Math.min(count, this.perSecond) - this.tokens;
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil((missing / this.perSecond) * 1000)));
+    }
+  }
+}

@@ -1,0 +1,19 @@
+export {
+  openWarehouseConnection,
+  type WarehouseConnection,
+  type WarehouseEngine,
+} from './warehouse-connection.js';
+export {
+  syncWarehouse,
+  type WarehouseTransportOptions,
+  warehouseTransport,
+  warehouseTransportKind,
+} from './warehouse-transport.js';
+export {
+  type ColumnKind,
+  kindOf,
+  traitColumn,
+  type WarehouseIdentity,
+  type WarehouseProfile,
+  WarehouseWriter,
+} from './warehouse-writer.js';

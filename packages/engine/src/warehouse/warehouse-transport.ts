@@ -1,0 +1,71 @@
+import type { DestinationConfig } from '@tandem/contract';
+import type { DestinationTransport, TransportKind } from '../destinations/index.js';
+import { DEFAULT_SEND_TIMEOUT_MS, sendInProfileOrder, withinBound } from '../message-buses/index.js';
+import { openWarehouseConnection } from './warehouse-connection.js';
+import { UnreadableMessage, type WarehouseProfile, WarehouseWriter } from './warehouse-writer.js';
+
+// Warehouse sync: each delivery becomes idempotent upserts into the destination's schema
+// (PostgreSQL or MySQL/MariaDB); the schema and its tables are created on first use.
+
+export interface WarehouseTransportOptions {
+  /** Bound of one message's writes (connect and schema changes included). */
+  readonly timeoutMs?: number | undefined;
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function warehouseTransportKind(options: WarehouseTransportOptions = {}): TransportKind<'warehouse'> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  return {
+    type: 'warehouse',
+    async open(context) {
+      const { engine, url, schema } = context.config;
+      const db = openWarehouseConnection({ engine, url, timeoutMs });
+      const writer = new WarehouseWriter(db, schema);
+      let closed = false;
+      const transport: DestinationTransport = {
+        send: (messages, signal) =>
+          sendInProfileOrder(messages, signal, async (message) => {
+            if (closed) return { ok: false, retryable: true, error: 'The transport is closed' };
+            try {
+              // Generous: the first message may create the schema, a new trait a column.
+              await withinBound(writer.apply(message), timeoutMs * 4, `The ${engine} warehouse`, signal);
+              return { ok: true };
+            } catch (error) {
+              const retryable = !(error instanceof UnreadableMessage);
+              return { ok: false, retryable, error: `Warehouse write failed: ${describe(error)}` };
+            }
+          }),
+        async close() {
+          closed = true;
+          await db.close();
+        },
+      };
+      return transport;
+    },
+  };
+}
+
+/** Warehouse sync with the default bounds. */
+export const warehouseTransport: TransportKind<'warehouse'> = warehouseTransportKind();
+
+/**
+ * The initial full sync of a warehouse destination (on its creation): every profile, with its
+ * identities and audience memberships. Answers how many profiles were written.
+ */
+export async function syncWarehouse(
+  config: DestinationConfig<'warehouse'>,
+  profiles: AsyncIterable<WarehouseProfile>,
+  options: { timeoutMs?: number | undefined; batchSize?: number | undefined } = {},
+): Promise<number> {
+  const db = openWarehouseConnection({
+    engine: config.engine,
+    url: config.url,
+    timeoutMs: options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+  });
+  try {
+    return await new WarehouseWriter(db, config.schema).syncProfiles(profiles, options.batchSize);
+  } finally {
+    await db.close();
+  }
+}

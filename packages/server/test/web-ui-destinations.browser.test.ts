@@ -1,0 +1,265 @@
+import { createHmac } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTandem } from './support/start-tandem.js';
+import {
+  expectText,
+  freshPage,
+  HAS_CHROMIUM,
+  launchChromium,
+  pick,
+  signIn,
+} from './support/web-ui-browser.js';
+
+const OWNER = 'owner@example.com';
+const OWNER_PASSWORD = 'browser-test-pass';
+const WRITE_KEY = 'wk_web_ui_destinations_key';
+const SECRET = 'whsec_browser_test_0123456789';
+const SHOTS = '/tmp/shots-dest-ui';
+// Events go through the pipeline, the delivery stage and the dispatcher; give a slow CI machine time.
+const DELIVERY_WAIT = { timeout: 30_000, interval: 250 };
+
+/** One POST the receiver got: its delivery id, whether the signature matched, its JSON body. */
+type Received = { deliveryId: string; signed: boolean; body: Record<string, unknown>; answered: number };
+
+/** A real webhook endpoint on 127.0.0.1 that answers 200, or 500 while `failing`. */
+async function startReceiver() {
+  const received: Received[] = [];
+  const state = { failing: false };
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const expected = `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`;
+      const answered = state.failing ? 500 : 200;
+      received.push({
+        deliveryId: String(request.headers['x-tandem-delivery-id'] ?? ''),
+        signed:
+          request.headers['x-tandem-signature'] === expected && request.headers['x-shop'] === 'browser-test',
+        body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>,
+        answered,
+      });
+      response.writeHead(answered, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/tandem`,
+    received,
+    state,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+// Destinations in the UI against a real server and a real HTTP receiver: create a webhook by
+// clicking, test-send, see tracked events delivered, a failing receiver's delivery go dead and
+// its replay arrive, then edit, pause and delete.
+describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 90_000 }, () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-web-destinations-'));
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let server: Awaited<ReturnType<typeof startTandem>>;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    receiver = await startReceiver();
+    server = await startTandem({
+      TANDEM_DATA_DIR: dataDir,
+      TANDEM_ADMIN_EMAIL: OWNER,
+      TANDEM_ADMIN_PASSWORD: OWNER_PASSWORD,
+      TANDEM_WRITE_KEY: WRITE_KEY,
+      // The receiver listens on loopback, which destinations may only reach when allowed.
+      TANDEM_ALLOW_PRIVATE_DESTINATIONS: 'true',
+      // Dead after two quick attempts, so the test sees a dead letter within seconds.
+      TANDEM_DELIVERY_MAX_ATTEMPTS: '2',
+      TANDEM_DELIVERY_BASE_BACKOFF_MS: '200',
+      TANDEM_DELIVERY_POLL_MS: '200',
+    });
+    browser = await launchChromium();
+    page = await freshPage(browser);
+    await page.setViewportSize({ width: 1360, height: 1000 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.child.kill('SIGTERM');
+    await receiver?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const shot = (name: string) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+
+  async function track(userId: string, event: string, properties: Record<string, unknown>) {
+    const response = await fetch(`${server.url}/v1/track`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+      },
+      body: JSON.stringify({ userId, event, properties }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  const deliveriesFor = (user: string) =>
+    receiver.received.filter((entry) => (entry.body as { user?: unknown }).user === user);
+
+  it('creates a webhook destination by clicking, with a subscription, a condition and a tested mapping', async () => {
+    await signIn(page, server.url, OWNER, OWNER_PASSWORD);
+    await page.getByRole('link', { name: 'Destinations' }).click();
+    await page.getByText('No destinations yet').waitFor();
+    await shot('01-empty-list');
+    await page.getByRole('link', { name: 'New destination' }).first().click();
+    await page.waitForURL(/\/destinations\/new$/);
+
+    // Saving an empty form names what is missing, as sentences.
+    await page.getByRole('button', { name: 'Create destination' }).click();
+    await expectText(page.getByRole('alert'), /Give the destination a name\..*Endpoint URL is required\./);
+
+    await page.getByLabel(/^Name/).fill('Orders to the shop');
+    await page.getByLabel('Endpoint URL').fill(receiver.url);
+    await page.getByLabel('Signing secret').fill(SECRET);
+    await page.getByRole('button', { name: '+ Add header' }).click();
+    await page.getByLabel('Header 1 name').fill('X-Shop');
+    await page.getByLabel('Header 1 value').fill('browser-test');
+
+    await page.getByRole('button', { name: '+ Add subscription' }).click();
+    await page.getByRole('menuitem', { name: /^Events/ }).click();
+    const subscription = page.getByRole('region', { name: 'Subscription 1' });
+    await subscription.getByLabel('Subscription 1 event name').fill('Order Completed');
+    await subscription.getByRole('button', { name: '+ Add property condition' }).click();
+    await subscription.getByLabel('Subscription 1 condition 1 property').fill('total');
+    await pick(subscription, 'Subscription 1 condition 1 operator', 'is at least');
+    await subscription.getByLabel('Subscription 1 condition 1 value').fill('50');
+
+    // The mapping reshapes the body; tried on the sample event before saving.
+    await subscription.getByRole('switch', { name: /Reshape the payload/ }).check({ force: true });
+    await subscription
+      .getByLabel('Subscription 1 mapping')
+      .fill(
+        '{"kind": type, "user": event.userId, "order": event.payload.properties.orderId, "deliveryId": deliveryId}',
+      );
+    await subscription.getByRole('button', { name: 'Test with the sample event' }).click();
+    await expectText(subscription.getByLabel('Mapped output'), /"order": "ord_1001"/);
+    await shot('02-create-form');
+
+    await page.getByRole('button', { name: 'Create destination' }).click();
+    await page.waitForURL(/\/destinations\/dst_/);
+    await page.getByRole('heading', { name: 'Orders to the shop' }).waitFor();
+    await expectText(
+      page.getByRole('region', { name: 'Receives' }),
+      /“Order Completed” events where total is at least 50, mapped/,
+    );
+  });
+
+  it('sends a test delivery that the receiver gets, signed, with the custom header', async () => {
+    await page.getByRole('button', { name: 'Send test' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Send test' }).click();
+    await expectText(dialog.getByRole('status'), /accepted the test with HTTP 200/);
+    await shot('03-send-test');
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() => receiver.received.some((entry) => entry.deliveryId.startsWith('test_')))
+      .toBe(true);
+    expect(receiver.received.every((entry) => entry.signed)).toBe(true);
+  });
+
+  it('delivers a tracked event that matches and shows it in the log as delivered', async () => {
+    await track('u-small', 'Order Completed', { orderId: 'ord_small', total: 10 });
+    await track('u-ada', 'Order Completed', { orderId: 'ord_big', total: 120 });
+    await expect.poll(() => deliveriesFor('u-ada').length, DELIVERY_WAIT).toBe(1);
+    const [delivery] = deliveriesFor('u-ada');
+    expect(delivery?.signed).toBe(true);
+    expect(delivery?.body).toMatchObject({ kind: 'event', order: 'ord_big' });
+
+    const log = page.getByRole('table', { name: 'Delivery log' });
+    await expectText(log, /Delivered/);
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Delivered', exact: true }).textContent(), DELIVERY_WAIT)
+      .toContain('1');
+    // The event under the threshold never becomes a delivery.
+    expect(deliveriesFor('u-small')).toEqual([]);
+
+    await page
+      .getByRole('button', { name: /^Inspect delivery / })
+      .first()
+      .click();
+    await expectText(
+      page.getByRole('table', { name: 'Delivery details' }),
+      new RegExp(delivery?.deliveryId ?? 'none'),
+    );
+    await expectText(page.getByLabel(/^Body of delivery /), /ord_big/);
+    await shot('04-delivery-log');
+  });
+
+  it('shows a failing receiver’s delivery as dead, and replays it once the receiver is back', async () => {
+    receiver.state.failing = true;
+    await track('u-bob', 'Order Completed', { orderId: 'ord_failing', total: 75 });
+    await page.getByRole('radio', { name: 'Dead' }).click({ force: true });
+    const log = page.getByRole('table', { name: 'Delivery log' });
+    await expectText(log, /Dead/);
+    await expectText(log, /500/);
+    await shot('05-log-dead-filter');
+    const failedAttempts = deliveriesFor('u-bob');
+    expect(failedAttempts.length).toBeGreaterThanOrEqual(1);
+    expect(failedAttempts.every((entry) => entry.answered === 500)).toBe(true);
+
+    await page.getByRole('tab', { name: /Dead letters/ }).click();
+    const deadLetters = page.getByRole('table', { name: 'Dead letters' });
+    await expectText(deadLetters, /500/);
+    await shot('06-dead-letters');
+
+    receiver.state.failing = false;
+    await page
+      .getByRole('button', { name: /^Replay dead letter / })
+      .first()
+      .click();
+    await expectText(page.getByText(/queued again/), '1 delivery queued again.');
+    await expect
+      .poll(() => deliveriesFor('u-bob').some((entry) => entry.answered === 200), DELIVERY_WAIT)
+      .toBe(true);
+    // Every attempt and the replay carried one delivery id: the receiver can drop duplicates.
+    expect(new Set(deliveriesFor('u-bob').map((entry) => entry.deliveryId)).size).toBe(1);
+    await page.getByText('No dead letters').waitFor({ timeout: DELIVERY_WAIT.timeout });
+    await shot('07-replayed');
+  });
+
+  it('edits, pauses and deletes the destination; secrets stay hidden', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'Edit destination' });
+    // The stored secret and header value are never sent back to the page.
+    expect(await form.getByLabel('Signing secret').inputValue()).toBe('');
+    expect(await form.getByLabel('Header 1 value').inputValue()).toBe('');
+    expect(await page.content()).not.toContain(SECRET);
+    await form.getByLabel(/^Name/).fill('Orders to the shop (EU)');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Orders to the shop (EU)' }).waitFor();
+    await shot('08-settings');
+
+    // Saving with the secrets left empty kept them: a new delivery is still signed.
+    await track('u-eve', 'Order Completed', { orderId: 'ord_after_edit', total: 300 });
+    await expect.poll(() => deliveriesFor('u-eve').length, DELIVERY_WAIT).toBe(1);
+    expect(deliveriesFor('u-eve')[0]?.signed).toBe(true);
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText('Paused', { exact: true }).first().waitFor();
+    await page.getByRole('link', { name: '← Destinations' }).click();
+    await expectText(page.getByRole('table', { name: 'Destinations' }), /Orders to the shop \(EU\).*Paused/);
+    await shot('09-list');
+
+    await page.getByRole('link', { name: 'Orders to the shop (EU)' }).click();
+    await page.getByRole('button', { name: /^Delete destination / }).click();
+    await page.getByRole('button', { name: 'Confirm delete' }).click();
+    await page.waitForURL(/\/destinations$/);
+    await page.getByText('No destinations yet').waitFor();
+  });
+});
