@@ -171,6 +171,25 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
     await shot(page, 'audience-rule');
     await page.getByRole('tab', { name: 'Destinations' }).click();
     await page.getByText('No destination receives this audience yet').waitFor();
+    const audienceId = new URL(page.url()).pathname.split('/').at(-1);
+    // Paused: it is listed, nothing is ever sent to its address.
+    const created = await fetch(`${server.url}/api/v1/destinations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({
+        name: 'CRM webhook',
+        type: 'webhook',
+        config: { url: 'https://hooks.example.com/tandem' },
+        subscriptions: [{ kind: 'audience', audienceId, on: ['entered'] }],
+        enabled: false,
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    await page.reload();
+    await page.getByRole('tab', { name: 'Destinations' }).click();
+    const connected = page.getByRole('table', { name: 'Connected destinations' });
+    await expectText(connected, /CRM webhook.*webhook.*enter.*Paused/);
+    await shot(page, 'audience-destinations');
 
     await page.getByRole('tab', { name: 'Members' }).click();
     await members.getByRole('link', { name: 'Eve Arden' }).click();
