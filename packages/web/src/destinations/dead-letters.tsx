@@ -6,11 +6,10 @@ import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
 import { ConfirmActionButton } from '../shared/confirm-action-button';
 import { ExpandableRow } from '../shared/expandable-row';
-import { formatPreciseDate } from '../shared/format-date';
 import { LoadMoreButton } from '../shared/load-more-button';
 import { QueryState } from '../shared/query-state';
 import { DeliveryInspector } from './delivery-inspector';
-import { DELIVERY_TYPE_LABELS } from './delivery-status';
+import { DELIVERY_TYPE_LABELS, formatWhen } from './delivery-status';
 import { destinationQueryKey, destinationsApi } from './destinations-api';
 import { useDeliveries } from './use-deliveries';
 
@@ -194,7 +193,9 @@ function DeadLetterRow(props: {
           '—'
         )}
       </Table.Td>
-      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatPreciseDate(delivery.occurredAt)}</Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }} title={delivery.occurredAt}>
+        {formatWhen(delivery.occurredAt)}
+      </Table.Td>
       {props.canReplay && (
         <Table.Td>
           <Button
