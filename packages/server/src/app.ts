@@ -20,6 +20,7 @@ import { LoginRateLimiter } from './auth/login-rate-limiter.js';
 import type { RouteAccess } from './auth/route-access.js';
 import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
+import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
 import { installErrorHandlers } from './http/error-handler.js';
@@ -93,6 +94,7 @@ export async function buildApp(
   const metrics = installMetrics(app);
   installPipelineMetrics(metrics, engine);
   installCollectMetrics(metrics, engine);
+  installDeliveryMetrics(metrics, engine);
   const liveStreams = new LiveStreams(
     {
       access: {

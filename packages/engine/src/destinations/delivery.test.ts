@@ -25,10 +25,13 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
         allowPrivateNetworks: true,
         baseBackoffMs: 20,
         maxBackoffMs: 200,
-        maxAttempts: 6,
+        maxAttempts: 40,
         pollMs: 100,
         sendTimeoutMs: 2000,
         consent,
+        log: (level, message, fields) => {
+          if (level === 'error') console.error(message, fields);
+        },
       },
       pipeline: { pollMs: 50 },
     });
@@ -188,7 +191,34 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
         await ws.send(...people.map((p) => ({ type: 'track', userId: p, event: 'Step', properties: { i } })));
       const total = people.length * perPerson;
       const ids = () => new Set(receiver.accepted.map((r) => r.body.deliveryId));
-      await receiver.until(() => ids().size >= total, 30_000);
+      await receiver
+        .until(() => ids().size >= total, 20_000)
+        .catch(async (error) => {
+          const rows = await engine.store.db
+            .selectFrom('deliveries')
+            .select([
+              'profile_id',
+              'status',
+              'attempts',
+              'ord',
+              'next_attempt_at',
+              'lease_until',
+              'last_error',
+            ])
+            .where('workspace_id', '=', ws.workspaceId)
+            .orderBy('profile_id')
+            .orderBy('ord')
+            .execute();
+          console.log(
+            new Date().toISOString(),
+            JSON.stringify(
+              rows.filter((r) => r.status !== 'delivered'),
+              null,
+              0,
+            ),
+          );
+          throw error;
+        });
       expect(ids().size).toBe(total);
       // Every request with a given id carried the same body.
       const bodies = new Map<string, string>();
