@@ -243,18 +243,45 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
     await shot('06-dead-letters');
 
     receiver.state.failing = false;
-    await page
-      .getByRole('button', { name: /^Replay dead letter / })
-      .first()
-      .click();
+    const replayOne = page.getByRole('button', {
+      name: `Replay dead letter ${failedAttempts[0]?.deliveryId}`,
+    });
+    await replayOne.click();
     await expectText(page.getByText(/queued again/), '1 delivery queued again.');
     await expect
       .poll(() => deliveriesFor('u-bob').some((entry) => entry.answered === 200), DELIVERY_WAIT)
       .toBe(true);
     // Every attempt and the replay carried one delivery id: the receiver can drop duplicates.
     expect(new Set(deliveriesFor('u-bob').map((entry) => entry.deliveryId)).size).toBe(1);
-    await page.getByText('No dead letters').waitFor({ timeout: DELIVERY_WAIT.timeout });
+    await expect.poll(() => replayOne.count(), DELIVERY_WAIT).toBe(0);
     await shot('07-replayed');
+  });
+
+  it('replays a selection of dead letters, then all of them', async () => {
+    receiver.state.failing = true;
+    await track('u-cy', 'Order Completed', { orderId: 'ord_cy', total: 60 });
+    await track('u-dan', 'Order Completed', { orderId: 'ord_dan', total: 61 });
+    const rows = page
+      .getByRole('table', { name: 'Dead letters' })
+      .getByRole('button', { name: /^Replay dead letter / });
+    await expect.poll(() => rows.count(), DELIVERY_WAIT).toBe(2);
+    receiver.state.failing = false;
+
+    const cy = deliveriesFor('u-cy')[0]?.deliveryId;
+    await page.getByRole('checkbox', { name: `Select dead letter ${cy}` }).check();
+    await page.getByRole('button', { name: 'Replay selected (1)' }).click();
+    await expect
+      .poll(() => deliveriesFor('u-cy').some((entry) => entry.answered === 200), DELIVERY_WAIT)
+      .toBe(true);
+    await expect.poll(() => rows.count(), DELIVERY_WAIT).toBe(1);
+    await shot('07b-replay-selected');
+
+    await page.getByRole('button', { name: 'Replay all', exact: true }).click();
+    await page.getByRole('button', { name: 'Replay all dead letters' }).click();
+    await expect
+      .poll(() => deliveriesFor('u-dan').some((entry) => entry.answered === 200), DELIVERY_WAIT)
+      .toBe(true);
+    await page.getByText('No dead letters').waitFor({ timeout: DELIVERY_WAIT.timeout });
   });
 
   it('edits, pauses and deletes the destination; secrets stay hidden', async () => {
