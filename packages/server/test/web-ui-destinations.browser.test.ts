@@ -285,6 +285,13 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
   });
 
   it('edits, pauses and deletes the destination; secrets stay hidden', async () => {
+    // An audience to subscribe to, picked from the list by its name.
+    const audience = await fetch(`${server.url}/api/v1/audiences`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Pro customers', rule: { trait: 'plan', op: 'eq', value: 'pro' } }),
+    });
+    expect(audience.status).toBe(201);
     await page.getByRole('tab', { name: 'Settings' }).click();
     const form = page.getByRole('form', { name: 'Edit destination' });
     // The stored secret and header value are never sent back to the page.
@@ -292,9 +299,37 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
     expect(await form.getByLabel('Header 1 value').inputValue()).toBe('');
     expect(await page.content()).not.toContain(SECRET);
     await form.getByLabel(/^Name/).fill('Orders to the shop (EU)');
+    await form.getByRole('button', { name: '+ Add subscription' }).click();
+    await page.getByRole('menuitem', { name: /^Audience/ }).click();
+    const second = form.getByRole('region', { name: 'Subscription 2' });
+    await pick(second, 'Subscription 2 audience', 'Pro customers');
+    await second.getByRole('checkbox', { name: 'Subscription 2 on exited' }).uncheck();
+    await shot('08-settings');
     await form.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: 'Orders to the shop (EU)' }).waitFor();
-    await shot('08-settings');
+    await expectText(page.getByRole('region', { name: 'Receives' }), /People entering “Pro customers”/);
+
+    // A person entering the audience is delivered as such.
+    const identify = await fetch(`${server.url}/v1/identify`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+      },
+      body: JSON.stringify({ userId: 'u-vip', traits: { plan: 'pro' } }),
+    });
+    expect(identify.status).toBe(200);
+    await expect
+      .poll(
+        () => receiver.received.filter((entry) => entry.body.type === 'audience.entered').length,
+        DELIVERY_WAIT,
+      )
+      .toBe(1);
+    await page.getByRole('tab', { name: 'Delivery log' }).click();
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Delivery log' }).textContent(), DELIVERY_WAIT)
+      .toMatch(/DeliveredEntered audience/);
+    await shot('08b-audience-delivered');
 
     // Saving with the secrets left empty kept them: a new delivery is still signed.
     await track('u-eve', 'Order Completed', { orderId: 'ord_after_edit', total: 300 });
