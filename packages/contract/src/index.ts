@@ -1,6 +1,7 @@
 export * from './access.js';
 export * from './audiences.js';
 export * from './computed-traits.js';
+export * from './destinations.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './imports.js';
@@ -9,4 +10,3 @@ export * from './profiles.js';
 export * from './rule-limits.js';
 export * from './tracking.js';
 export * from './workspaces.js';
-export * from './destinations.js';

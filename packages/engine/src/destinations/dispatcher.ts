@@ -279,7 +279,8 @@ class DestinationWorker {
             if (batch.length === 0) break;
             claimed += batch.length;
             this.launch(batch, probe);
-            if (probe) break;
+            // Fewer than a full claim: nothing more is due now (the next poke brings more).
+            if (probe || batch.length < CLAIM_LIMIT / 2) break;
           }
         }
       } catch (error) {
@@ -288,7 +289,7 @@ class DestinationWorker {
           error: String(error),
         });
       }
-      if (claimed > 0 && this.inFlight < concurrency) continue;
+      if (claimed >= CLAIM_LIMIT / 2 && this.inFlight < concurrency) continue;
       await this.idle();
     }
   }
@@ -666,67 +667,85 @@ class DestinationWorker {
             .execute();
           reports.push({ workspaceId: ws, destinationId: this.destination.id, status });
         }
-        // Failures: retried after a backoff (or Retry-After), or dead; a profile's later rows wait.
-        const retryAt = new Map<string, { until: string; ord: number }>();
+        // Failures: retried after a backoff (or Retry-After), or dead; a profile's later rows
+        // wait. Rows given the same values are updated together (a down destination fails
+        // whole batches: a few statements, not one per row).
+        const updates = new Map<string, { values: FailureValues; ids: string[] }>();
+        const parkUntil = new Map<string, string>();
+        const delays = new Map<number, number>();
         for (const { row, outcome } of results) {
-          if (outcome.ok) continue;
-          if (outcome.notAttempted) {
-            const head = retryAt.get(row.profile_id);
-            await trx
-              .updateTable('deliveries')
-              .set({
-                next_attempt_at: head?.until ?? new Date(now + this.options.baseBackoffMs).toISOString(),
-                lease_until: null,
-              })
-              .where('workspace_id', '=', ws)
-              .where('delivery_id', '=', row.delivery_id)
-              .execute();
-            this.parked.add(row.profile_id);
-            continue;
-          }
+          if (outcome.ok || outcome.notAttempted) continue;
           const attempts = Number(row.attempts) + 1;
           const tooOld = now - Date.parse(row.created_at) >= maxAgeMs;
           const dead = !outcome.retryable || attempts >= maxAttempts || tooOld;
-          const delay =
-            outcome.retryAfterMs ??
-            backoffMs(attempts, this.options.baseBackoffMs, this.options.maxBackoffMs);
-          const until = new Date(now + delay).toISOString();
-          await trx
-            .updateTable('deliveries')
-            .set({
-              status: dead ? 'dead' : 'failed',
-              attempts,
-              last_error:
-                dead && !outcome.retryable
-                  ? outcome.error
-                  : dead
-                    ? `${outcome.error} (gave up after ${attempts} attempts)`
-                    : outcome.error,
-              last_status: outcome.status ?? null,
-              latency_ms: latency,
-              next_attempt_at: dead ? null : until,
-              lease_until: null,
-            })
-            .where('workspace_id', '=', ws)
-            .where('delivery_id', '=', row.delivery_id)
-            .execute();
+          // One jittered backoff per attempt count in a send.
+          if (!delays.has(attempts))
+            delays.set(attempts, backoffMs(attempts, this.options.baseBackoffMs, this.options.maxBackoffMs));
+          const until = new Date(
+            now + (outcome.retryAfterMs ?? (delays.get(attempts) as number)),
+          ).toISOString();
+          const values: FailureValues = {
+            status: dead ? 'dead' : 'failed',
+            attempts,
+            last_error:
+              dead && outcome.retryable
+                ? `${outcome.error} (gave up after ${attempts} attempts)`
+                : outcome.error,
+            last_status: outcome.status ?? null,
+            latency_ms: latency,
+            next_attempt_at: dead ? null : until,
+            lease_until: null,
+          };
+          const key = JSON.stringify(values);
+          const group = updates.get(key) ?? { values, ids: [] };
+          group.ids.push(row.delivery_id);
+          updates.set(key, group);
           reports.push({
             workspaceId: ws,
             destinationId: this.destination.id,
             status: dead ? 'dead' : 'failed',
           });
           if (!dead) {
-            retryAt.set(row.profile_id, { until, ord: Number(row.ord) });
+            parkUntil.set(row.profile_id, until);
             this.parked.add(row.profile_id);
-            // The profile's later deliveries wait for this one.
+          }
+        }
+        // Not sent (behind a failed one of their profile): they wait as long as it does.
+        for (const { row, outcome } of results) {
+          if (outcome.ok || !outcome.notAttempted) continue;
+          const until =
+            parkUntil.get(row.profile_id) ?? new Date(now + this.options.baseBackoffMs).toISOString();
+          const values: FailureValues = { next_attempt_at: until, lease_until: null };
+          const key = JSON.stringify(values);
+          const group = updates.get(key) ?? { values, ids: [] };
+          group.ids.push(row.delivery_id);
+          updates.set(key, group);
+          this.parked.add(row.profile_id);
+        }
+        for (const { values, ids } of updates.values()) {
+          for (const chunk of chunksOf(ids)) {
+            await trx
+              .updateTable('deliveries')
+              .set(values)
+              .where('workspace_id', '=', ws)
+              .where('delivery_id', 'in', chunk)
+              .execute();
+          }
+        }
+        // The profiles' later deliveries wait for their retried one.
+        const byUntil = new Map<string, string[]>();
+        for (const [profileId, until] of parkUntil)
+          byUntil.set(until, [...(byUntil.get(until) ?? []), profileId]);
+        for (const [until, profileIds] of byUntil) {
+          for (const chunk of chunksOf(profileIds)) {
             await trx
               .updateTable('deliveries')
               .set({ next_attempt_at: until })
               .where('destination_id', '=', this.destination.id)
-              .where('profile_id', '=', row.profile_id)
+              .where('profile_id', 'in', chunk)
               .where('status', 'in', ['pending', 'failed'])
-              .where('ord', '>', Number(row.ord))
               .where('lease_until', 'is', null)
+              .where('next_attempt_at', '<', until)
               .execute();
           }
         }
@@ -748,6 +767,17 @@ class DestinationWorker {
       .execute();
   }
 }
+
+/** What a failed attempt sets on its row. */
+type FailureValues = {
+  status?: 'dead' | 'failed';
+  attempts?: number;
+  last_error?: string;
+  last_status?: number | null;
+  latency_ms?: number;
+  next_attempt_at: string | null;
+  lease_until: null;
+};
 
 /** Exponential backoff with jitter: between half and all of base·2^(attempt−1), capped. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {

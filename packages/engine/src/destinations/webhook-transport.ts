@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { DestinationConfig } from '@tandem/contract';
@@ -66,6 +67,8 @@ class WebhookTransport implements DestinationTransport {
   async send(messages: readonly DeliveryMessage[], signal: AbortSignal): Promise<DeliveryOutcome[]> {
     const refusal = this.refusal();
     if (refusal) return messages.map(() => ({ ok: false, retryable: false, error: refusal }));
+    // Every request of the call listens to the one signal.
+    setMaxListeners(0, signal);
     const batch = this.config.batch;
     if (batch) return this.sendBatches(messages, batch.maxSize, signal);
     // One POST per message: a profile's in order, one after the other; profiles side by side.

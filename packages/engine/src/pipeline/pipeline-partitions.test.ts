@@ -263,7 +263,7 @@ describe.skipIf(!POSTGRES)('partitioned, leased pipeline on postgres', () => {
     first.pipeline.start((error) => errors.push(error));
     second.pipeline.start((error) => errors.push(error));
     for (let chunk = 2; chunk < 6; chunk++) await sendChunk(chunk);
-    await waitUntilSettled(first, 8);
+    await waitUntilSettled(first, 12);
     await first.pipeline.stop();
     await second.pipeline.stop();
     expect(errors).toEqual([]);

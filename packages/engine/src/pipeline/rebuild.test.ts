@@ -75,6 +75,7 @@ describe.each(ENGINES)('a rebuild through every stage on %s', (kind) => {
     expect((await engine.pipeline.status()).map((s) => [s.stage, s.lagEvents])).toEqual([
       ['unify', 0],
       ['segment', 0],
+      ['delivery', 0],
     ]);
   });
 });

@@ -49,7 +49,7 @@ describe.each(ENGINES)('a workspace’s pipeline status on %s', (kind) => {
     await engine.pipeline.catchUp();
     for (const workspaceId of [busy, quiet]) {
       const stages = await engine.pipeline.workspaceStatus(workspaceId);
-      expect(stages.map((s) => s.stage)).toEqual(['unify', 'segment']);
+      expect(stages.map((s) => s.stage)).toEqual(['unify', 'segment', 'delivery']);
       for (const status of stages) {
         expect(status).toMatchObject({ lagEvents: 0, lagSeconds: 0 });
         expect(status.checkpointSeq).toBe(status.headSeq);
@@ -86,9 +86,10 @@ describe.each(ENGINES)('a workspace’s pipeline status on %s', (kind) => {
     expect(global.map((s) => [s.stage, s.lagEvents])).toEqual([
       ['unify', 0],
       ['segment', 5],
+      ['delivery', 5],
     ]);
     await engine.pipeline.catchUp();
-    expect((await engine.pipeline.status()).map((s) => s.lagEvents)).toEqual([0, 0]);
+    expect((await engine.pipeline.status()).map((s) => s.lagEvents)).toEqual([0, 0, 0]);
   });
 
   it('reports nothing to do for a workspace without events', async () => {
@@ -98,6 +99,7 @@ describe.each(ENGINES)('a workspace’s pipeline status on %s', (kind) => {
     expect(await engine.pipeline.workspaceStatus(empty.id)).toEqual([
       { stage: 'unify', checkpointSeq: 0, headSeq: 0, lagEvents: 0, lagSeconds: 0 },
       { stage: 'segment', checkpointSeq: 0, headSeq: 0, lagEvents: 0, lagSeconds: 0 },
+      { stage: 'delivery', checkpointSeq: 0, headSeq: 0, lagEvents: 0, lagSeconds: 0 },
     ]);
   });
 });
