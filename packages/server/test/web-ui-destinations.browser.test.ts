@@ -165,6 +165,13 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
     await expectText(subscription.getByLabel('Mapped output'), /"order": "ord_1001"/);
     await shot('02-create-form');
 
+    // The server refuses a cloud metadata address, and the page says why beside the field.
+    await page.getByLabel('Endpoint URL').fill('http://169.254.169.254/latest/meta-data');
+    await page.getByRole('button', { name: 'Create destination' }).click();
+    const urlField = page.getByRole('region', { name: 'Connection' });
+    await expect.poll(() => urlField.textContent()).toMatch(/169\.254\.169\.254 is .*address/);
+    await shot('02b-refused-address');
+    await page.getByLabel('Endpoint URL').fill(receiver.url);
     await page.getByRole('button', { name: 'Create destination' }).click();
     await page.waitForURL(/\/destinations\/dst_/);
     await page.getByRole('heading', { name: 'Orders to the shop' }).waitFor();
