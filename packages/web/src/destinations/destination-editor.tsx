@@ -68,7 +68,10 @@ export function DestinationEditor(props: DestinationEditorProps) {
             />
           </Section>
         )}
-        <Section title="Connection" description={`How Tandem reaches this ${info.label.toLowerCase()}.`}>
+        <Section
+          title="Connection"
+          description={`Where ${info.label} deliveries go, and how Tandem signs in there.`}
+        >
           <TextInput
             label="Name"
             placeholder={`${info.label} for …`}
