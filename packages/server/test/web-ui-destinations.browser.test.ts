@@ -13,6 +13,7 @@ import {
   HAS_CHROMIUM,
   launchChromium,
   pick,
+  STRONG_PASSWORD,
   signIn,
 } from './support/web-ui-browser.js';
 
@@ -20,6 +21,7 @@ const OWNER = 'owner@example.com';
 const OWNER_PASSWORD = 'browser-test-pass';
 const WRITE_KEY = 'wk_web_ui_destinations_key';
 const ADMIN_TOKEN = 'tdm_web_ui_destinations_owner_token';
+const VIEWER = 'viewer@example.com';
 const SECRET = 'whsec_browser_test_0123456789';
 const SHOTS = '/tmp/shots-dest-ui';
 // Events go through the pipeline, the delivery stage and the dispatcher; give a slow CI machine time.
@@ -289,6 +291,32 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
       .poll(() => deliveriesFor('u-dan').some((entry) => entry.answered === 200), DELIVERY_WAIT)
       .toBe(true);
     await page.getByText('No dead letters').waitFor({ timeout: DELIVERY_WAIT.timeout });
+  });
+
+  it('shows a viewer the delivery log without anything that changes it', async () => {
+    const invited = await fetch(`${server.url}/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: VIEWER, password: STRONG_PASSWORD, role: 'viewer' }),
+    });
+    expect(invited.status).toBe(201);
+    const viewer = await freshPage(browser);
+    await signIn(viewer, server.url, VIEWER, STRONG_PASSWORD);
+    await viewer.goto(`${server.url}/destinations`);
+    await viewer.getByRole('link', { name: 'Orders to the shop' }).click();
+    await viewer.getByRole('table', { name: 'Delivery log' }).waitFor();
+    await viewer
+      .getByRole('button', { name: /^Inspect delivery / })
+      .first()
+      .click();
+    await viewer.getByText('Body sent').waitFor();
+    for (const control of ['Send test', 'Pause', 'Replay', 'Send again']) {
+      expect(await viewer.getByRole('button', { name: control, exact: true }).count(), control).toBe(0);
+    }
+    expect(await viewer.getByRole('tab', { name: 'Settings' }).count()).toBe(0);
+    await viewer.getByRole('link', { name: '← Destinations' }).click();
+    expect(await viewer.getByRole('link', { name: 'New destination' }).count()).toBe(0);
+    await viewer.context().close();
   });
 
   it('edits, pauses and deletes the destination; secrets stay hidden', async () => {
