@@ -80,7 +80,11 @@ const server = await startServer({
 });
 const owner = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 const call = async (path, body, method = 'POST') => {
-  const response = await fetch(`${server.url}${path}`, { method, headers: owner, body: JSON.stringify(body) });
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: owner,
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.json();
 };
@@ -95,8 +99,14 @@ try {
   ])
     await call('/api/v1/computed-traits', trait);
   const buyers = await call('/api/v1/audiences', { name: 'Buyers', rule: { event: 'Order Completed' } });
-  await call('/api/v1/audiences', { name: 'Big spenders', rule: { computedTrait: 'revenue', op: 'gt', value: 300 } });
-  await call('/api/v1/audiences', { name: 'Browsers', rule: { computedTrait: 'views_7d', op: 'gt', value: 3 } });
+  await call('/api/v1/audiences', {
+    name: 'Big spenders',
+    rule: { computedTrait: 'revenue', op: 'gt', value: 300 },
+  });
+  await call('/api/v1/audiences', {
+    name: 'Browsers',
+    rule: { computedTrait: 'views_7d', op: 'gt', value: 3 },
+  });
   const subscriptions = [
     { kind: 'event', filter: { type: 'track' } },
     { kind: 'audience', audienceId: buyers.id, on: ['entered'] },
@@ -136,7 +146,9 @@ try {
         type: 'track',
         userId,
         event: order ? 'Order Completed' : 'Product Viewed',
-        properties: order ? { bid, total: Math.round(Math.random() * 200) } : { bid, sku: `sku-${bid % 300}` },
+        properties: order
+          ? { bid, total: Math.round(Math.random() * 200) }
+          : { bid, sku: `sku-${bid % 300}` },
       });
     }
     const response = await fetch(`${server.url}/v1/batch`, {
@@ -219,7 +231,12 @@ try {
   const verdict = (ok) => (ok ? 'met' : 'MISSED');
   printTable('Activation (embedded SQLite, pipeline on)', [
     ['measure', 'value', 'target', 'verdict'],
-    ['events sent / accepted per second', `${fmt(sent)} / ${fmt(RATE)}${loadErrors ? ` (${loadErrors} failed requests)` : ''}`, '1,000/s', ''],
+    [
+      'events sent / accepted per second',
+      `${fmt(sent)} / ${fmt(RATE)}${loadErrors ? ` (${loadErrors} failed requests)` : ''}`,
+      '1,000/s',
+      '',
+    ],
     ['event accepted → webhook received, p99 (ms)', fmt(p99(steady)), '< 100', verdict(p99(steady) < 100)],
     [
       'audience entered → webhook received, p99 (ms)',

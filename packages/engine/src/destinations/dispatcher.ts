@@ -48,6 +48,12 @@ export interface AttemptReport {
   readonly sendMs?: number | undefined;
 }
 
+/**
+ * Deliveries still to send, written out (not bound): SQLite uses the partial index
+ * `deliveries_due` only when the query repeats its condition literally.
+ */
+const UNSENT = sql<boolean>`status IN ('pending', 'failed')`;
+
 /** How long a claim holds rows before another process may take them (a crashed sender's). */
 const LEASE_MS = 60_000;
 /** Rows claimed per send. */
@@ -149,7 +155,7 @@ export class Dispatcher {
         next_attempt_at: null,
         lease_until: null,
       })
-      .where('status', 'in', ['pending', 'failed'])
+      .where(UNSENT)
       .where('created_at', '<', tooOld)
       .where((eb) =>
         eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', new Date(now).toISOString())]),
@@ -322,7 +328,7 @@ class DestinationWorker {
       .selectFrom('deliveries')
       .select('next_attempt_at')
       .where('destination_id', '=', this.destination.id)
-      .where('status', 'in', ['pending', 'failed'])
+      .where(UNSENT)
       .orderBy('next_attempt_at')
       .limit(1)
       .executeTakeFirst();
@@ -363,7 +369,7 @@ class DestinationWorker {
         .selectFrom('deliveries')
         .selectAll()
         .where('destination_id', '=', this.destination.id)
-        .where('status', 'in', ['pending', 'failed'])
+        .where(UNSENT)
         .where('next_attempt_at', '<=', nowText)
         .orderBy('next_attempt_at')
         .orderBy('ord')
@@ -397,7 +403,7 @@ class DestinationWorker {
           .set({ next_attempt_at: until })
           .where('destination_id', '=', this.destination.id)
           .where('profile_id', '=', profileId)
-          .where('status', 'in', ['pending', 'failed'])
+          .where(UNSENT)
           .where('next_attempt_at', '<=', nowText)
           .execute();
       }
@@ -433,7 +439,7 @@ class DestinationWorker {
         ])
         .where('destination_id', '=', this.destination.id)
         .where('profile_id', 'in', chunk)
-        .where('status', 'in', ['pending', 'failed'])
+        .where(UNSENT)
         .groupBy('profile_id')
         .execute();
       for (const row of rows) {
@@ -650,7 +656,7 @@ class DestinationWorker {
             .set({ next_attempt_at: nowText })
             .where('destination_id', '=', this.destination.id)
             .where('profile_id', 'in', chunk)
-            .where('status', 'in', ['pending', 'failed'])
+            .where(UNSENT)
             .where('lease_until', 'is', null)
             .where('next_attempt_at', '>', nowText)
             .execute();
@@ -743,7 +749,7 @@ class DestinationWorker {
               .set({ next_attempt_at: until })
               .where('destination_id', '=', this.destination.id)
               .where('profile_id', 'in', chunk)
-              .where('status', 'in', ['pending', 'failed'])
+              .where(UNSENT)
               .where('lease_until', 'is', null)
               .where('next_attempt_at', '<', until)
               .execute();
@@ -761,7 +767,7 @@ class DestinationWorker {
       .updateTable('deliveries')
       .set({ next_attempt_at: nowText })
       .where('destination_id', '=', this.destination.id)
-      .where('status', 'in', ['pending', 'failed'])
+      .where(UNSENT)
       .where('lease_until', 'is', null)
       .where('next_attempt_at', '>', nowText)
       .execute();

@@ -27,7 +27,10 @@ describe.each(ENGINES)('the destinations API on %s', (kind) => {
   let server: TestServer;
   let hook: Awaited<ReturnType<typeof receiver>>;
   beforeAll(async () => {
-    server = await startTestServer(kind, { TANDEM_ALLOW_PRIVATE_DESTINATIONS: 'true' });
+    server = await startTestServer(kind, {
+      TANDEM_ALLOW_PRIVATE_DESTINATIONS: 'true',
+      TANDEM_METRICS_TOKEN: 'metrics-token-0123456789',
+    });
     hook = await receiver();
   });
   afterAll(async () => {
@@ -123,6 +126,17 @@ describe.each(ENGINES)('the destinations API on %s', (kind) => {
     });
     expect(unknownAudience.statusCode).toBe(400);
     expect(unknownAudience.json().error.message).toMatch(/subscriptions\.0\.audienceId/);
+  });
+
+  it('exposes delivery metrics', async () => {
+    const metrics = await server.app.inject({
+      url: '/metrics',
+      headers: { authorization: 'Bearer metrics-token-0123456789' },
+    });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toContain('tandem_delivery_latency_seconds');
+    expect(metrics.body).toContain('tandem_delivery_backlog');
+    expect(metrics.body).toContain('tandem_pipeline_lag_events{stage="delivery"}');
   });
 
   it('tries a mapping on a sample', async () => {
