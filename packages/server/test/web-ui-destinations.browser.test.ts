@@ -100,14 +100,19 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
   const shot = (name: string) =>
     page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 
-  async function track(userId: string, event: string, properties: Record<string, unknown>) {
+  async function track(
+    userId: string,
+    event: string,
+    properties: Record<string, unknown>,
+    context: Record<string, unknown> = {},
+  ) {
     const response = await fetch(`${server.url}/v1/track`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
       },
-      body: JSON.stringify({ userId, event, properties }),
+      body: JSON.stringify({ userId, event, properties, context }),
     });
     expect(response.status).toBe(200);
   }
@@ -291,6 +296,51 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
       .poll(() => deliveriesFor('u-dan').some((entry) => entry.answered === 200), DELIVERY_WAIT)
       .toBe(true);
     await page.getByText('No dead letters').waitFor({ timeout: DELIVERY_WAIT.timeout });
+  });
+
+  it('needs a consent purpose: a person who refused it is skipped, never sent', async (context) => {
+    const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    // Without the consent API (a server before it) the purposes are typed freely; nothing to check here.
+    if ((await fetch(`${server.url}/api/v1/consent/purposes`, { headers })).status === 404) context.skip();
+
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'Edit destination' });
+    await form.getByLabel('Consent purposes needed').click();
+    await page.getByRole('option', { name: 'Marketing' }).click();
+    await page.keyboard.press('Escape');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await expectText(
+      page.getByRole('region', { name: 'Receives' }),
+      /Only people who consented to marketing\./,
+    );
+
+    const consent = (marketing: boolean) => ({ consent: { categoryPreferences: { marketing } } });
+    await track('u-refuses', 'Order Completed', { orderId: 'ord_refused', total: 80 }, consent(false));
+    await track('u-grants', 'Order Completed', { orderId: 'ord_granted', total: 80 }, consent(true));
+    await expect.poll(() => deliveriesFor('u-grants').length, DELIVERY_WAIT).toBe(1);
+    await page.getByRole('tab', { name: 'Delivery log' }).click();
+    await page
+      .getByRole('radiogroup', { name: 'Filter by status' })
+      .getByText('Skipped', { exact: true })
+      .click();
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Delivery log' }).textContent(), DELIVERY_WAIT)
+      .toMatch(/Skipped/);
+    await shot('07c-consent-skipped');
+    expect(deliveriesFor('u-refuses')).toEqual([]);
+
+    // The purpose off again, so the tests after this one send to everyone.
+    const destinations = (await (await fetch(`${server.url}/api/v1/destinations`, { headers })).json()) as {
+      data: { id: string }[];
+    };
+    for (const { id } of destinations.data) {
+      const cleared = await fetch(`${server.url}/api/v1/destinations/${id}`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({ purposes: [] }),
+      });
+      expect(cleared.status).toBe(200);
+    }
   });
 
   it('shows a viewer the delivery log without anything that changes it', async () => {
