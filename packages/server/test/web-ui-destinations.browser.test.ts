@@ -325,7 +325,10 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
       .click();
     await expect
       .poll(() => page.getByRole('table', { name: 'Delivery log' }).textContent(), DELIVERY_WAIT)
-      .toMatch(/Skipped/);
+      .toMatch(/Skipped.*no consent for marketing/);
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Skipped (consent)' }).textContent(), DELIVERY_WAIT)
+      .toContain('1');
     await shot('07c-consent-skipped');
     expect(deliveriesFor('u-refuses')).toEqual([]);
 

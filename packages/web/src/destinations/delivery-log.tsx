@@ -116,7 +116,8 @@ function DeliveriesTable({
               <Table.Td maw={240}>
                 {delivery.lastError ? (
                   <Tooltip label={delivery.lastError} multiline maw={420}>
-                    <Text size="sm" c="red" truncate="end">
+                    {/* A skipped delivery's reason (no consent, deleted) is information, not a failure. */}
+                    <Text size="sm" c={delivery.status === 'skipped' ? 'dimmed' : 'red'} truncate="end">
                       {delivery.lastError}
                     </Text>
                   </Tooltip>
