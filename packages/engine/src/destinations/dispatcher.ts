@@ -281,7 +281,7 @@ class DestinationWorker {
         if (!circuitOpen && !this.probing) {
           while (this.running && this.inFlight < concurrency) {
             const probe = this.failedSends >= CIRCUIT_FAILURES;
-            const batch = await this.claim(probe ? 1 : undefined);
+            const batch = probe ? await this.claimProbe() : await this.claim(undefined);
             if (batch.length === 0) break;
             claimed += batch.length;
             this.launch(batch, probe);
@@ -417,6 +417,47 @@ class DestinationWorker {
           .execute();
       }
       return claimed;
+    });
+  }
+
+  /**
+   * The probe of a destination whose circuit is open: the earliest delivery of the profile whose
+   * turn comes first, due or not (its rows may all wait for long backoffs; the probe is what
+   * tells that the destination is back).
+   */
+  private async claimProbe(): Promise<DeliveryRow[]> {
+    return writeTransaction(this.store, async (trx) => {
+      const now = this.options.clock();
+      const nowText = new Date(now).toISOString();
+      let first = trx
+        .selectFrom('deliveries')
+        .select('profile_id')
+        .where('destination_id', '=', this.destination.id)
+        .where(UNSENT)
+        .orderBy('next_attempt_at')
+        .orderBy('ord')
+        .limit(1);
+      if (this.store.kind === 'postgres') first = first.forUpdate().skipLocked();
+      const next = await first.executeTakeFirst();
+      if (!next) return [];
+      const head = await trx
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('destination_id', '=', this.destination.id)
+        .where('profile_id', '=', next.profile_id)
+        .where(UNSENT)
+        .orderBy('ord')
+        .limit(1)
+        .executeTakeFirst();
+      if (!head || (head.lease_until !== null && head.lease_until > nowText)) return [];
+      const leaseEnd = new Date(now + LEASE_MS).toISOString();
+      await trx
+        .updateTable('deliveries')
+        .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
+        .where('workspace_id', '=', head.workspace_id)
+        .where('delivery_id', '=', head.delivery_id)
+        .execute();
+      return [head];
     });
   }
 
