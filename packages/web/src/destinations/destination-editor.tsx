@@ -70,7 +70,7 @@ export function DestinationEditor(props: DestinationEditorProps) {
         )}
         <Section
           title="Connection"
-          description={`Where ${info.label} deliveries go, and how Tandem signs in there.`}
+          description="Where deliveries go, and the credentials Tandem needs to get there."
         >
           <TextInput
             label="Name"
