@@ -207,6 +207,31 @@ describe('nats transport', () => {
     }
   });
 
+  it('confirms core publishes with one flush, and fails them fast while the server is down', async () => {
+    const proxy = new FlakyProxy(4222);
+    await proxy.up();
+    const transport = await natsTransportKind({ timeoutMs: 1_500 }).open({
+      workspaceId: 'ws_1',
+      destinationId: 'dst_1',
+      config: { url: `nats://127.0.0.1:${proxy.port}`, subject: `${subject}.core` },
+      allowPrivateNetworks: true,
+      log,
+    });
+    try {
+      const batch = Array.from({ length: 50 }, (_, i) => message(i, `prof_${i % 5}`));
+      expect(await transport.send(batch, signal())).toEqual(batch.map(() => ({ ok: true })));
+      await proxy.down();
+      const { value, ms } = await timed(transport.send([message(60), message(61)], signal()));
+      expect(value.every((o) => !o.ok && o.retryable)).toBe(true);
+      expect(ms).toBeLessThan(3_000);
+      await proxy.up();
+      expect(await sendUntilOk(transport, () => message(62))).toEqual({ ok: true });
+    } finally {
+      await transport.close();
+      await proxy.down();
+    }
+  });
+
   it('answers a retryable outcome fast for a server that was never there', async () => {
     const transport = await natsTransportKind({ timeoutMs: 1_500 }).open({
       workspaceId: 'ws_1',

@@ -1,4 +1,4 @@
-import { connect, type NatsConnection, headers as natsHeaders } from 'nats';
+import { connect, type JetStreamClient, type NatsConnection, headers as natsHeaders } from 'nats';
 import type {
   DeliveryMessage,
   DeliveryOutcome,
@@ -81,38 +81,66 @@ export function natsTransportKind(options: NatsTransportOptions = {}): Transport
         return stream;
       };
 
-      const sendOne = async (message: DeliveryMessage, signal: AbortSignal): Promise<DeliveryOutcome> => {
-        const work = (async (): Promise<DeliveryOutcome> => {
-          const nc = await connection.get();
-          const stream = await streamOf(nc);
-          const h = natsHeaders();
-          h.set('Tandem-Delivery-Id', message.deliveryId);
-          h.set('Tandem-Type', message.type);
-          h.set('Content-Type', 'application/json');
-          if (stream) {
-            const ack = await nc.jetstream().publish(subject, bodyBytes(message), {
+      const headersOf = (message: DeliveryMessage) => {
+        const h = natsHeaders();
+        h.set('Tandem-Delivery-Id', message.deliveryId);
+        h.set('Tandem-Type', message.type);
+        h.set('Content-Type', 'application/json');
+        return h;
+      };
+      const where = `NATS at ${server.host}`;
+      const failed = (error: unknown) => failure(`NATS publish to ${subject} failed`, error);
+
+      /** A JetStream publish, acknowledged by the stream once stored (or known as a duplicate). */
+      const publishToStream = async (
+        js: JetStreamClient,
+        message: DeliveryMessage,
+        signal: AbortSignal,
+      ): Promise<DeliveryOutcome> => {
+        try {
+          await withinBound(
+            js.publish(subject, bodyBytes(message), {
               msgID: message.deliveryId,
               timeout: timeoutMs,
-              headers: h,
-            });
-            // A duplicate is a success: the stream holds the message from an earlier try.
-            void ack.duplicate;
-            return { ok: true };
-          }
-          nc.publish(subject, bodyBytes(message), { headers: h });
-          // The flush's round trip proves the server has read the publish.
-          await nc.flush();
+              headers: headersOf(message),
+            }),
+            timeoutMs,
+            where,
+            signal,
+          );
           return { ok: true };
-        })();
-        try {
-          return await withinBound(work, timeoutMs, `NATS at ${server.host}`, signal);
         } catch (error) {
-          return failure(`NATS publish to ${subject} failed`, error);
+          return failed(error);
         }
       };
 
       const transport: DestinationTransport = {
-        send: (messages, signal) => sendInProfileOrder(messages, signal, sendOne),
+        async send(messages, signal) {
+          let nc: NatsConnection;
+          let stream: string | undefined;
+          try {
+            nc = await withinBound(connection.get(), timeoutMs, where, signal);
+            stream = await withinBound(streamOf(nc), timeoutMs, where, signal);
+          } catch (error) {
+            return messages.map(() => failed(error));
+          }
+          if (stream) {
+            const js = nc.jetstream();
+            return sendInProfileOrder(messages, signal, (message, scoped) =>
+              publishToStream(js, message, scoped),
+            );
+          }
+          // Core NATS: the messages go out in order on the one connection, and one flush (a round
+          // trip) proves the server has read them all.
+          try {
+            for (const message of messages)
+              nc.publish(subject, bodyBytes(message), { headers: headersOf(message) });
+            await withinBound(nc.flush(), timeoutMs, where, signal);
+            return messages.map(() => ({ ok: true }));
+          } catch (error) {
+            return messages.map(() => failed(error));
+          }
+        },
         close: () => connection.close(),
       };
       return transport;

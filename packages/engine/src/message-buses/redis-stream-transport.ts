@@ -41,6 +41,8 @@ export function redisStreamTransportKind(
         maxRetriesPerRequest: 0,
         retryStrategy: (times) => Math.min(times * 200, 2_000),
         connectionName: `tandem-${context.destinationId}`,
+        // Commands of concurrent sends go out as one pipeline per tick.
+        enableAutoPipelining: true,
       });
       let wasReady = false;
       client.on('error', () => undefined);
