@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PropertyConditionSchema } from './audiences.js';
+import { PurposeKeySchema } from './consent.js';
 
 // Destination types and their configuration: shared by the engine (validation, transports) and
 // the web UI (forms). The destinations domain adds subscriptions, purposes and the API shapes.
@@ -104,10 +105,8 @@ export const DESTINATION_SECRET_FIELDS: Record<DestinationType, readonly string[
 // ---------------------------------------------------------------------------------------------
 // API shapes of /api/v1/destinations (destinations domain).
 
-/** A consent purpose a destination needs (`marketing`, `analytics`, …). */
-export const PurposeNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,63}$/, { error: 'a purpose name of lowercase letters, digits, - and _' });
+/** A consent purpose a destination needs (`marketing`, `analytics`, …): a consent purpose key. */
+export const PurposeNameSchema = PurposeKeySchema;
 
 /** A JSONata expression reshaping the delivery body (it sees the body as `$`). */
 export const MappingSchema = z

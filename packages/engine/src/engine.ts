@@ -1,5 +1,5 @@
 import { type AccessOptions, AccessService } from './access/index.js';
-import { AudienceFilesService } from './audience-files/index.js';
+import { type AudienceFilesOptions, AudienceFilesService } from './audience-files/index.js';
 import {
   AudienceEvents,
   AudiencesService,
@@ -11,7 +11,9 @@ import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
 import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
+import { type DestinationSyncDeps, syncDestination } from './destination-sync.js';
 import {
+  type ConsentChecker,
   type DeliveryOptions,
   DeliveryStage,
   DestinationsService,
@@ -53,6 +55,8 @@ export interface EngineOptions extends StoreOptions {
   readonly pipeline?: PipelineOptions | undefined;
   /** Tuning of the computed traits + audiences stage (batch size, polling, clock). */
   readonly segment?: SegmentStageOptions | undefined;
+  /** Audience files (the folder destinations' directories must lie in). */
+  readonly audienceFiles?: AudienceFilesOptions | undefined;
   /** Destinations and delivery (secret key, retries, transports, consent). */
   readonly delivery?: DeliveryOptions | undefined;
 }
@@ -102,6 +106,9 @@ export class Engine {
   /** Sources fed by other systems' webhooks through a JSONata mapping. */
   readonly webhookSources: WebhookSourcesService;
 
+  /** What a destination's full sync checks: consent, private addresses. */
+  private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
+
   private constructor(
     readonly store: Store,
     options: EngineOptions,
@@ -120,7 +127,7 @@ export class Engine {
     });
     this.imports = new ImportsService(store, this.collector);
     this.catalog = new CatalogService(store);
-    this.audienceFiles = new AudienceFilesService(store);
+    this.audienceFiles = new AudienceFilesService(store, options.audienceFiles);
     const clock = options.segment?.clock ?? Date.now;
     // Every stage and reader of a checkpoint works with the same partitions.
     const partitions = partitionCountFor(store.kind, options.pipeline?.partitions);
@@ -170,6 +177,10 @@ export class Engine {
       ].map((kind) => [kind.type, kind]),
     );
     const deliveryClock = delivery.clock ?? Date.now;
+    this.syncPolicy = {
+      consent: delivery.consent ?? consentedProfiles,
+      allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
+    };
     const maxAgeMs = delivery.maxAgeMs ?? 3 * 86_400_000;
     this.destinations = new DestinationsService(store, {
       secrets: new SecretBox(delivery.secretKey),
@@ -254,6 +265,22 @@ export class Engine {
       throw error;
     }
     return new Engine(store, options);
+  }
+
+  /**
+   * The full sync of a warehouse destination (every profile) or an audience-file one (a full file
+   * per subscribed audience): on creation, then whenever wanted; deliveries keep it up to date.
+   */
+  syncDestination(workspaceId: string, destinationId: string) {
+    const deps: DestinationSyncDeps = {
+      store: this.store,
+      destinations: this.destinations,
+      profiles: this.profiles,
+      audiences: this.audiences,
+      audienceFiles: this.audienceFiles,
+      ...this.syncPolicy,
+    };
+    return syncDestination(deps, workspaceId, destinationId);
   }
 
   isReady(): Promise<boolean> {

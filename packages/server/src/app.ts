@@ -23,6 +23,8 @@ import { catalogRoutes } from './catalog/catalog.routes.js';
 import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
 import { consentRoutes } from './consent/consent.routes.js';
+import { destinationSyncRoutes } from './destination-sync/destination-sync.routes.js';
+import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
 import { installErrorHandlers } from './http/error-handler.js';
@@ -98,6 +100,7 @@ export async function buildApp(
   const metrics = installMetrics(app);
   installPipelineMetrics(metrics, engine);
   installCollectMetrics(metrics, engine);
+  installDeliveryMetrics(metrics, engine);
   const liveStreams = new LiveStreams(
     {
       access: {
@@ -177,6 +180,7 @@ export async function buildApp(
   await app.register(consentRoutes, { engine });
   await app.register(catalogRoutes, { engine });
   await app.register(audienceFilesRoutes, { engine });
+  await app.register(destinationSyncRoutes, { engine });
   await app.register(destinationsRoutes, { engine });
   await app.register(websiteRoutes, { engine });
   await app.register(webhookSourcesRoutes, { engine });

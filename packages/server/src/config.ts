@@ -27,6 +27,12 @@ export const SETTINGS = {
     schema: z.string().default('./data'),
     description: 'Folder of the embedded SQLite database (used when DATABASE_URL is not set).',
   },
+  audienceFilesDir: {
+    env: 'TANDEM_AUDIENCE_FILES_DIR',
+    schema: optionalString,
+    description:
+      "The folder audience-file destinations' `directory` must lie in, a relative one taken inside it (default: `audience-files` in the data folder).",
+  },
   databaseUrl: {
     env: 'DATABASE_URL',
     schema: z
@@ -240,6 +246,56 @@ export const SETTINGS = {
     env: 'TANDEM_WEB_DIST',
     schema: optionalString,
     description: 'Folder of the built web UI (default: packages/web/dist).',
+  },
+  secretKey: {
+    env: 'TANDEM_SECRET_KEY',
+    schema: z
+      .string()
+      .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'must be 32 bytes as 64 hex digits or base64')
+      .optional(),
+    description:
+      'Key (32 bytes, hex or base64) sealing destination secrets at rest (AES-256-GCM). Absent: generated once into TANDEM_DATA_DIR/secret.key (0600). Several processes sharing a PostgreSQL store must all be given the same key.',
+    secret: true,
+  },
+  allowPrivateDestinations: {
+    env: 'TANDEM_ALLOW_PRIVATE_DESTINATIONS',
+    schema: bool.default(false),
+    description:
+      'Let destinations reach loopback and private addresses (10/8, 172.16/12, 192.168/16, 127/8, fc00::/7). Link-local and cloud metadata addresses are refused regardless.',
+  },
+  runDelivery: {
+    env: 'TANDEM_DELIVERY',
+    schema: bool.default(true),
+    description: 'Send deliveries to destinations from this process (the dispatcher).',
+  },
+  deliveryTimeoutMs: {
+    env: 'TANDEM_DELIVERY_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(100).max(300_000).default(10_000),
+    description: 'Time limit of one send to a destination (a webhook request, a batch).',
+  },
+  deliveryMaxAttempts: {
+    env: 'TANDEM_DELIVERY_MAX_ATTEMPTS',
+    schema: z.coerce.number().int().min(1).max(1000).default(12),
+    description: 'Attempts of a delivery before it goes dead-letter.',
+  },
+  deliveryMaxAgeHours: {
+    env: 'TANDEM_DELIVERY_MAX_AGE_HOURS',
+    schema: z.coerce
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(72),
+    description: 'Age after which an undelivered delivery goes dead-letter, attempts left or not.',
+  },
+  deliveryMaxBackoffSeconds: {
+    env: 'TANDEM_DELIVERY_MAX_BACKOFF_SECONDS',
+    schema: z.coerce.number().positive().max(86_400).default(600),
+    description: 'Longest wait between two attempts (the backoff doubles from 1 s, with jitter, up to this).',
+  },
+  deliveryRetentionDays: {
+    env: 'TANDEM_DELIVERY_RETENTION_DAYS',
+    schema: z.coerce.number().positive().max(3650).default(30),
+    description: 'Days the delivery log keeps finished deliveries (delivered, dead, skipped).',
   },
 } satisfies Record<string, Setting<z.ZodType>>;
 

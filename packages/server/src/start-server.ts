@@ -1,6 +1,15 @@
-import { type AccessOptions, bootstrapIfEmpty, Engine, smtpMailSender } from '@tandem/engine';
+import { join } from 'node:path';
+import {
+  type AccessOptions,
+  bootstrapIfEmpty,
+  type DeliveryOptions,
+  Engine,
+  smtpMailSender,
+  type TransportLog,
+} from '@tandem/engine';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { resolveSecretKey } from './destinations/secret-key.js';
 import { startMetricsListener } from './http/metrics-listener.js';
 
 /** The bounds on what a write key can store, from the config: the engine's part of its options. */
@@ -23,11 +32,13 @@ export function openEngine(
     pageCacheMb?: number;
     logWriterThread?: boolean;
     onMailError?: (error: unknown) => void;
+    onDeliveryLog?: TransportLog;
   } = {},
 ): Promise<Engine> {
-  const { logWriterThread, onMailError, ...storeOptions } = options;
+  const { logWriterThread, onMailError, onDeliveryLog, ...storeOptions } = options;
   const { callLimits, maxTraitsPerProfile } = writeBoundsOf(config);
   return Engine.open({
+    audienceFiles: { directoryRoot: config.audienceFilesDir ?? join(config.dataDir, 'audience-files') },
     access: accessOptionsOf(config, onMailError),
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -39,8 +50,23 @@ export function openEngine(
       callLimits,
     },
     pipeline: { partitions: config.pipelinePartitions, maxTraitsPerProfile },
+    delivery: deliveryOptionsOf(config, onDeliveryLog),
     ...storeOptions,
   });
+}
+
+/** Destinations and their delivery, as configured. */
+export function deliveryOptionsOf(config: Config, log?: TransportLog): DeliveryOptions {
+  return {
+    secretKey: resolveSecretKey(config),
+    allowPrivateNetworks: config.allowPrivateDestinations,
+    sendTimeoutMs: config.deliveryTimeoutMs,
+    maxAttempts: config.deliveryMaxAttempts,
+    maxAgeMs: config.deliveryMaxAgeHours * 3_600_000,
+    maxBackoffMs: config.deliveryMaxBackoffSeconds * 1000,
+    retentionDays: config.deliveryRetentionDays,
+    log,
+  };
 }
 
 /** Logins, invitations and their emails, as configured. */
@@ -65,7 +91,13 @@ export async function startServer(
   let reportMailError = (error: unknown): void => {
     process.stderr.write(`an email could not be sent: ${String(error)}\n`);
   };
-  const engine = await openEngine(config, { onMailError: (error) => reportMailError(error) });
+  let deliveryLog: TransportLog = (level, message, fields) => {
+    if (level !== 'info') process.stderr.write(`${message} ${JSON.stringify(fields ?? {})}\n`);
+  };
+  const engine = await openEngine(config, {
+    onMailError: (error) => reportMailError(error),
+    onDeliveryLog: (level, message, fields) => deliveryLog(level, message, fields),
+  });
   try {
     // Refuse to start on checkpoints another partition count made that this one cannot take over.
     if (config.runPipeline) await engine.pipeline.prepare();
@@ -78,6 +110,7 @@ export async function startServer(
   engine.collector.startThreads();
   const app = await buildApp({ config, engine });
   reportMailError = (error) => app.log.error({ err: error }, 'an email could not be sent');
+  deliveryLog = (level, message, fields) => app.log[level](fields ?? {}, message);
   const bootstrap = await bootstrapIfEmpty(engine.store, engine, {
     adminEmail: config.adminEmail,
     adminPassword: config.adminPassword,
@@ -102,6 +135,8 @@ export async function startServer(
     );
     engine.pipeline.start((error) => app.log.error({ err: error }, 'pipeline batch failed'));
   }
+  // Deliveries go out from every process with TANDEM_DELIVERY on (PostgreSQL: rows are leased).
+  if (config.runDelivery) engine.dispatcher.start();
   app.log.info(
     { storage: engine.store.kind, location: engine.store.location },
     `Tandem listening on ${address}`,

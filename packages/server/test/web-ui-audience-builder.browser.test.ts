@@ -93,6 +93,16 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
     }
   }
 
+  /** Opens an "+ Add condition" menu and picks a kind; waits for the menu to close. */
+  async function addCondition(button: Locator, kind: string) {
+    await button.click();
+    await button
+      .page()
+      .getByRole('menuitem', { name: new RegExp(`^${kind}`) })
+      .click();
+    await expect.poll(() => button.page().getByRole('menu').count()).toBe(0);
+  }
+
   const nav = (page: Page, area: string) =>
     page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: area }).click();
 
@@ -132,19 +142,16 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
     await expectText(count, '4 people');
 
     // A nested "any" group: a big order, or a look at the pricing page.
-    await rule.getByRole('button', { name: '+ Add condition' }).last().click();
-    await page.getByRole('menuitem', { name: /^Group/ }).click();
+    await addCondition(rule.getByRole('button', { name: '+ Add condition' }).last(), 'Group');
     const nested = page.getByRole('group', { name: 'Condition group' });
-    await nested.getByRole('button', { name: '+ Add condition' }).click();
-    await page.getByRole('menuitem', { name: /^Event/ }).click();
+    await addCondition(nested.getByRole('button', { name: '+ Add condition' }), 'Event');
     const bigOrder = nested.getByRole('group', { name: 'Condition' }).first();
     await pickStarting(bigOrder, 'Event', 'Order Completed');
     await bigOrder.getByRole('button', { name: '+ Property filter' }).click();
     await pick(bigOrder, 'Order Completed property', 'total (number)');
     await pick(bigOrder, 'Order Completed property operator', 'at least');
     await bigOrder.getByRole('textbox', { name: 'Order Completed total value' }).fill('50');
-    await nested.getByRole('button', { name: '+ Add condition' }).click();
-    await page.getByRole('menuitem', { name: /^Event/ }).click();
+    await addCondition(nested.getByRole('button', { name: '+ Add condition' }), 'Event');
     const pricing = nested.getByRole('group', { name: 'Condition' }).nth(1);
     await pickStarting(pricing, 'Event', 'Pricing Viewed');
     // Ada (an 80 order), Cy (pricing) and Eve (a 60 order); Bob's order is too small, Dee is free.
@@ -171,6 +178,25 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
     await shot(page, 'audience-rule');
     await page.getByRole('tab', { name: 'Destinations' }).click();
     await page.getByText('No destination receives this audience yet').waitFor();
+    const audienceId = new URL(page.url()).pathname.split('/').at(-1);
+    // Paused: it is listed, nothing is ever sent to its address.
+    const created = await fetch(`${server.url}/api/v1/destinations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({
+        name: 'CRM webhook',
+        type: 'webhook',
+        config: { url: 'https://hooks.example.com/tandem' },
+        subscriptions: [{ kind: 'audience', audienceId, on: ['entered'] }],
+        enabled: false,
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    await page.reload();
+    await page.getByRole('tab', { name: 'Destinations' }).click();
+    const connected = page.getByRole('table', { name: 'Connected destinations' });
+    await expectText(connected, /CRM webhook.*webhook.*enter.*Paused/);
+    await shot(page, 'audience-destinations');
 
     await page.getByRole('tab', { name: 'Members' }).click();
     await members.getByRole('link', { name: 'Eve Arden' }).click();
@@ -207,9 +233,14 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
 
     await page.getByRole('button', { name: 'Save computed trait' }).click();
     await page.waitForURL(/\/computed-traits\/ctr_/);
+    // Edited in place: a window of the last 30 days (every order is recent: the same values).
+    await pick(page, 'Window', 'In the last');
+    await page.getByRole('textbox', { name: 'Window amount' }).fill('30');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved. Every profile’s value was recomputed from its history.').waitFor();
     await nav(page, 'Computed traits');
     const list = page.getByRole('table', { name: 'Computed traits' });
-    await expectText(list, /spend.*Sum of a property/);
+    await expectText(list, /spend.*Sum of a property.*Last 30 days/);
     await shot(page, 'computed-traits-list');
 
     // Audiences use it by name: spend of at least 100 is Ada (80 + 20) and Dee (100).
@@ -217,12 +248,31 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
     await page.getByRole('link', { name: 'New audience' }).click();
     const rule = page.getByRole('group', { name: 'Rule' });
     await rule.getByRole('button', { name: 'Remove condition' }).click();
-    await rule.getByRole('button', { name: '+ Add condition' }).click();
-    await page.getByRole('menuitem', { name: /^Computed trait/ }).click();
+    await addCondition(rule.getByRole('button', { name: '+ Add condition' }), 'Computed trait');
     await pickStarting(rule, 'Computed trait', 'spend');
     await pick(rule, 'Computed trait operator', 'at least');
     await rule.getByRole('textbox', { name: 'Computed trait spend value' }).fill('100');
     await expectText(page.getByLabel('Matching people'), '2 people');
     await shot(page, 'audience-with-computed-trait');
+    await page.getByLabel('Audience name').fill('Big spenders');
+    await page.getByRole('button', { name: 'Save audience' }).click();
+    await page.waitForURL(/\/audiences\/aud_/);
+    const audienceUrl = page.url();
+
+    // With the trait deleted, the server's refusal of the rule shows next to the picker.
+    await nav(page, 'Computed traits');
+    await page.getByRole('button', { name: 'Delete spend' }).click();
+    await page.getByRole('button', { name: 'Delete trait' }).click();
+    await page.getByText('No computed traits yet').waitFor();
+    await page.goto(audienceUrl);
+    await page.getByRole('tab', { name: 'Rule' }).click();
+    await page.getByText('No computed trait "spend".', { exact: true }).waitFor();
+    await shot(page, 'audience-server-problem');
+
+    await page.getByRole('button', { name: 'Delete audience' }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.waitForURL(/\/audiences$/);
+    await page.getByRole('heading', { name: 'Audiences' }).waitFor();
+    await expect.poll(() => page.getByText('Big spenders').count()).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type {
   AudienceFile,
   AudienceFileKind,
@@ -38,9 +38,19 @@ type Config = DestinationConfig<'audience-file'>;
 /** Lines of a full export written per transaction. */
 const FULL_BATCH = 500;
 
+/** `items` in slices small enough for one statement's parameters. */
+function* chunksOf<T>(items: readonly T[], size = 500): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
 export interface AudienceFilesOptions {
   /** The clock that decides an incremental line's hour (tests move it). */
   readonly clock?: (() => number) | undefined;
+  /**
+   * The folder destinations' `directory` must lie in (a relative one is taken inside it). Unset:
+   * any folder the process can write to.
+   */
+  readonly directoryRoot?: string | undefined;
 }
 
 /** A full export's input. */
@@ -89,6 +99,7 @@ export class AudienceFilesService {
   private readonly clock: () => number;
   /** Directory writes run one at a time per process: a file is never appended to twice at once. */
   private fileTurn: Promise<unknown> = Promise.resolve();
+  private readonly directoryRoot: string | undefined;
   /** Whether a destination of the workspace exists (the destinations domain answers, once wired). */
   private destinationExists: (workspaceId: string, destinationId: string) => Promise<boolean>;
 
@@ -97,6 +108,7 @@ export class AudienceFilesService {
     options: AudienceFilesOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
+    this.directoryRoot = options.directoryRoot === undefined ? undefined : resolve(options.directoryRoot);
     // Until the destinations domain is wired in: a destination is known by its files.
     this.destinationExists = async (workspaceId, destinationId) =>
       (await this.store.db
@@ -111,6 +123,24 @@ export class AudienceFilesService {
   /** How a destination's existence is checked before its files are listed (the destinations domain). */
   checkDestinationsWith(exists: (workspaceId: string, destinationId: string) => Promise<boolean>): void {
     this.destinationExists = exists;
+  }
+
+  /**
+   * The configuration with its directory made absolute, or why it is refused: outside the root,
+   * a destination could write files wherever the server may.
+   */
+  private placed(config: Config): { ok: true; config: Config } | { ok: false; error: string } {
+    if (config.directory === undefined) return { ok: true, config };
+    const root = this.directoryRoot;
+    if (root === undefined) return { ok: true, config: { ...config, directory: resolve(config.directory) } };
+    const directory = resolve(root, config.directory);
+    if (directory !== root && !directory.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) {
+      return {
+        ok: false,
+        error: `The directory ${config.directory} is outside ${root}, where audience files may be written (TANDEM_AUDIENCE_FILES_DIR)`,
+      };
+    }
+    return { ok: true, config: { ...config, directory } };
   }
 
   /** The `audience-file` transport: writes audience.entered / exited deliveries into hourly files. */
@@ -133,6 +163,17 @@ export class AudienceFilesService {
   };
 
   private async writeChanges(
+    workspaceId: string,
+    destinationId: string,
+    config: Config,
+    messages: readonly DeliveryMessage[],
+  ): Promise<DeliveryOutcome[]> {
+    const placed = this.placed(config);
+    if (!placed.ok) return messages.map(() => ({ ok: false, retryable: false, error: placed.error }));
+    return this.writePlaced(workspaceId, destinationId, placed.config, messages);
+  }
+
+  private async writePlaced(
     workspaceId: string,
     destinationId: string,
     config: Config,
@@ -173,69 +214,74 @@ export class AudienceFilesService {
   ) {
     const now = nowIso(this.clock);
     const bucket = now.slice(0, 13);
+    // Within a batch only each profile's last change per audience counts (as if applied in turn).
+    const last = new Map<string, Change>();
+    for (const change of changes) {
+      const key = `${change.audience.id}\u0000${change.profileId}`;
+      last.delete(key);
+      last.set(key, change);
+    }
+    const groups = new Map<string, Change[]>();
+    for (const change of last.values()) {
+      const key = `${change.audience.id}\u0000${change.kind}`;
+      groups.set(key, [...(groups.get(key) ?? []), change]);
+    }
     await writeTransaction(this.store, async (trx) => {
       /** New lines per file to append on disk; files whose lines were taken out, to write anew. */
       const appended = new Map<string, { file: FileRow; lines: string[] }>();
       const rewritten = new Map<string, FileRow>();
-      for (const change of changes) {
-        const opposite = change.kind === 'additions' ? 'removals' : 'additions';
-        // The last change of the hour wins: the profile leaves the other file of the pair.
-        const other = await this.findFile(
-          trx,
-          workspaceId,
-          destinationId,
-          change.audience.id,
-          opposite,
-          bucket,
-        );
+      for (const group of groups.values()) {
+        const { audience, kind } = group[0]!;
+        const opposite = kind === 'additions' ? 'removals' : 'additions';
+        // The last change of the hour wins: its profiles leave the other file of the pair.
+        const other = await this.findFile(trx, workspaceId, destinationId, audience.id, opposite, bucket);
         if (other) {
-          const removed = await trx
-            .deleteFrom('audience_file_rows')
-            .where('workspace_id', '=', workspaceId)
-            .where('file_id', '=', other.file_id)
-            .where('row_key', '=', change.profileId)
-            .executeTakeFirst();
-          if (removed.numDeletedRows > 0n) {
-            await this.setCount(trx, workspaceId, other.file_id, -Number(removed.numDeletedRows), now);
+          let removed = 0;
+          for (const keys of chunksOf(group.map((c) => c.profileId))) {
+            const result = await trx
+              .deleteFrom('audience_file_rows')
+              .where('workspace_id', '=', workspaceId)
+              .where('file_id', '=', other.file_id)
+              .where('row_key', 'in', keys)
+              .executeTakeFirst();
+            removed += Number(result.numDeletedRows);
+          }
+          if (removed > 0) {
+            await this.setCount(trx, workspaceId, other.file_id, -removed, now);
             if (config.directory) rewritten.set(other.file_id, other);
           }
         }
-        if (change.line === undefined) continue;
+        const lines = group.filter((c): c is Change & { line: string } => c.line !== undefined);
+        if (lines.length === 0) continue;
         const file =
-          (await this.findFile(trx, workspaceId, destinationId, change.audience.id, change.kind, bucket)) ??
-          (await this.createFile(trx, {
-            workspaceId,
-            destinationId,
-            config,
-            audience: change.audience,
-            kind: change.kind,
-            bucket,
-            now,
-          }));
-        const inserted = await trx
-          .insertInto('audience_file_rows')
-          .values({
-            workspace_id: workspaceId,
-            file_id: file.file_id,
-            row_key: change.profileId,
-            profile_id: change.profileId,
-            line: change.line,
-          })
-          .onConflict((oc) => oc.columns(['workspace_id', 'file_id', 'row_key']).doNothing())
-          .returning('row_key')
-          .executeTakeFirst();
-        if (!inserted) continue;
-        await this.setCount(trx, workspaceId, file.file_id, 1, now);
-        if (config.directory && !rewritten.has(file.file_id)) {
-          const entry = appended.get(file.file_id) ?? { file, lines: [] };
-          entry.lines.push(change.line);
-          appended.set(file.file_id, entry);
+          (await this.findFile(trx, workspaceId, destinationId, audience.id, kind, bucket)) ??
+          (await this.createFile(trx, { workspaceId, destinationId, config, audience, kind, bucket, now }));
+        const added: string[] = [];
+        for (const chunk of chunksOf(lines)) {
+          const inserted = await trx
+            .insertInto('audience_file_rows')
+            .values(
+              chunk.map((c) => ({
+                workspace_id: workspaceId,
+                file_id: file.file_id,
+                row_key: c.profileId,
+                profile_id: c.profileId,
+                line: c.line,
+              })),
+            )
+            .onConflict((oc) => oc.columns(['workspace_id', 'file_id', 'row_key']).doNothing())
+            .returning('row_key')
+            .execute();
+          const fresh = new Set(inserted.map((r) => r.row_key));
+          for (const c of chunk) if (fresh.has(c.profileId)) added.push(c.line);
         }
+        if (added.length === 0) continue;
+        await this.setCount(trx, workspaceId, file.file_id, added.length, now);
+        if (config.directory) appended.set(file.file_id, { file, lines: added });
       }
       // On disk before the commit: a failed write rolls the lines back, and the retry writes them.
       for (const [fileId, entry] of appended) {
-        if (rewritten.has(fileId)) continue;
-        await this.appendToDisk(entry.file, entry.lines);
+        if (!rewritten.has(fileId)) await this.appendToDisk(entry.file, entry.lines);
       }
       for (const file of rewritten.values()) await this.rewriteOnDisk(trx, file);
     });
@@ -287,8 +333,24 @@ export class AudienceFilesService {
       updated_at: input.now,
     };
     if (input.config.directory) row.path = join(input.config.directory, fileNameOf(row));
-    await db.insertInto('audience_files').values(row).execute();
-    return row;
+    // Two sends of the same hour at once: the second finds the first one's file.
+    await db
+      .insertInto('audience_files')
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'destination_id', 'audience_id', 'kind', 'bucket']).doNothing(),
+      )
+      .execute();
+    const created = await this.findFile(
+      db,
+      input.workspaceId,
+      input.destinationId,
+      input.audience.id,
+      input.kind,
+      input.bucket,
+    );
+    if (!created) throw new Error('The audience file could not be created');
+    return created;
   }
 
   private async setCount(
@@ -345,7 +407,10 @@ export class AudienceFilesService {
    */
   async exportFull(input: FullExport): Promise<AudienceFile> {
     const now = nowIso(this.clock);
-    const { workspaceId, config } = input;
+    const { workspaceId } = input;
+    const placed = this.placed(input.config);
+    if (!placed.ok) throw new AppError('unprocessable', placed.error);
+    const config = placed.config;
     const format = config.format;
     const context: LineContext = { audience: input.audience, occurredAt: now };
     // Two exports in one millisecond get distinct buckets through the file id.

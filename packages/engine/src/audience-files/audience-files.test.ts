@@ -44,6 +44,18 @@ describe('customer-match normalization', () => {
     expect(googleRow({ firstName: 'John' })).toBeUndefined();
   });
 
+  it('hashes to the well-known SHA-256 hex digests (computed with sha256sum)', () => {
+    expect(googleRow({ email: ' Test@Example.com ' })?.[0]).toBe(
+      '973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e813b',
+    );
+    expect(
+      googleRow({ email: 'John.Doe@gmail.com', phone: '(650) 253-0000', country: 'US' })?.slice(0, 2),
+    ).toEqual([
+      '06a240d11cc201676da976f7b49341181fd180da37cbe40a77432c0a366c80c3',
+      '3ad9f10d73829a714b1383221691d4dbf08484f3ceeae884f53053a1c7bb0a92',
+    ]);
+  });
+
   it('follows Meta: digits-only phones with the country code, letters-only names, US zips of 5 digits', () => {
     expect(metaPhone('+1 (650) 253-0000')).toBe('16502530000');
     expect(metaPhone('020 7031 3000', 'GB')).toBe('442070313000');
@@ -235,6 +247,60 @@ for (const kind of ENGINES) {
       await transport.close();
     });
 
+    it('keeps a profile’s last change within one batch, and takes big batches in slices', async () => {
+      now = Date.parse('2026-12-03T11:00:00.000Z');
+      const transport = await open({ format: 'csv' }, 'dst_batch');
+      const many = Array.from({ length: 1_200 }, (_, i) => ({
+        id: `prof_m${String(i).padStart(4, '0')}`,
+        traits: {},
+      }));
+      const batch = [
+        change('audience.entered', members[0]!),
+        ...many.map((p) => change('audience.entered', p)),
+        change('audience.exited', members[0]!),
+      ];
+      const outcomes = await send(transport, batch);
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      const { data } = await files.list('ws_1', 'dst_batch', {
+        limit: 50,
+        kind: undefined,
+        audienceId: undefined,
+      });
+      expect(data.map((f) => [f.kind, f.rows]).sort()).toEqual([
+        ['additions', 1_200],
+        ['removals', 1],
+      ]);
+      // Sent again (a retried batch): nothing changes.
+      await send(transport, batch);
+      const again = await files.list('ws_1', 'dst_batch', {
+        limit: 50,
+        kind: undefined,
+        audienceId: undefined,
+      });
+      expect(again.data.map((f) => [f.kind, f.rows]).sort()).toEqual([
+        ['additions', 1_200],
+        ['removals', 1],
+      ]);
+      await transport.close();
+    });
+
+    it('takes concurrent sends of the same hour into one file', async () => {
+      const transport = await open({ format: 'csv' }, 'dst_concurrent');
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          send(transport, [change('audience.entered', { id: `prof_c${i}`, traits: {} })]),
+        ),
+      );
+      expect(outcomes.flat().every((o) => o.ok)).toBe(true);
+      const { data } = await files.list('ws_1', 'dst_concurrent', {
+        limit: 50,
+        kind: undefined,
+        audienceId: undefined,
+      });
+      expect(data.map((f) => [f.kind, f.rows])).toEqual([['additions', 8]]);
+      await transport.close();
+    });
+
     it('refuses, without retry, what is not an audience change', async () => {
       const transport = await open({ format: 'ndjson' });
       const event = { ...change('audience.entered', members[0]!), type: 'event' as const };
@@ -297,6 +363,36 @@ for (const kind of ENGINES) {
           .map((l) => JSON.parse(l).profileId),
       ).toEqual(['prof_1']);
       await transport.close();
+    });
+
+    it('keeps directories inside the root it was given', async () => {
+      const rooted = new AudienceFilesService(store, { clock: () => now, directoryRoot: directory });
+      const inside = await rooted.exportFull({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_rooted',
+        config: { format: 'csv', directory: 'exports' },
+        audience: { id: 'aud_1', name: 'VIP' },
+        members: iterate(members),
+      });
+      expect(inside.path).toBe(join(directory, 'exports', inside.fileName));
+      await expect(
+        rooted.exportFull({
+          workspaceId: 'ws_1',
+          destinationId: 'dst_rooted',
+          config: { format: 'csv', directory: '../elsewhere' },
+          audience: { id: 'aud_1', name: 'VIP' },
+          members: iterate(members),
+        }),
+      ).rejects.toMatchObject({ code: 'unprocessable' });
+      const transport = await rooted.transportKind.open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_rooted',
+        config: { format: 'csv', directory: '/etc' },
+        allowPrivateNetworks: true,
+        log: () => undefined,
+      });
+      const [outcome] = await send(transport, [change('audience.entered', members[0]!)]);
+      expect(outcome).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/outside/) });
     });
 
     it('writes a Meta list with its header', async () => {

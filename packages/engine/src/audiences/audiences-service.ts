@@ -11,7 +11,14 @@ import type { Kysely, RawBuilder } from 'kysely';
 import { type ComputedTraitsService, emptyValueOf, type TraitDefinition } from '../computed-traits/index.js';
 import { AppError, type Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { type Database, nowIso, reusableQuery, type Store, writeTransaction } from '../store/index.js';
+import {
+  type Database,
+  nowIso,
+  prepared,
+  reusableQuery,
+  type Store,
+  writeTransaction,
+} from '../store/index.js';
 import type { CompiledAudience } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
 import { audienceOf } from './audience-rows.js';
@@ -337,8 +344,7 @@ export async function membershipsOf(store: Store, workspaceId: string, profileId
   return rows.map((row) => ({ id: row.audience_id, name: row.name, enteredAt: row.entered_at }));
 }
 
-/** Ids of the audiences a profile is a member of now: one compiled indexed read. */
-export const activeAudienceIdsOf = reusableQuery((db, workspaceId: string, profileId: string) =>
+const audiencesOfProfile = reusableQuery((db, workspaceId: string, profileId: string) =>
   db
     .selectFrom('audience_members')
     .select('audience_id')
@@ -346,3 +352,18 @@ export const activeAudienceIdsOf = reusableQuery((db, workspaceId: string, profi
     .where('profile_id', '=', profileId)
     .where('exited_at', 'is', null),
 );
+
+/** Ids of the audiences a profile is a member of now: one indexed read. */
+export async function activeAudienceIdsOf(
+  store: Store,
+  workspaceId: string,
+  profileId: string,
+): Promise<{ audience_id: string }[]> {
+  if (store.sqlite) {
+    return prepared(
+      store.sqlite,
+      'SELECT audience_id FROM audience_members WHERE workspace_id = ? AND profile_id = ? AND exited_at IS NULL',
+    ).all(workspaceId, profileId) as { audience_id: string }[];
+  }
+  return audiencesOfProfile(store.db, workspaceId, profileId);
+}

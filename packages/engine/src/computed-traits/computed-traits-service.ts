@@ -12,7 +12,7 @@ import { chunksOf, eventsOfProfilesNamed, profilesWithEventNamed } from '../iden
 import { newId } from '../ids/index.js';
 import { LOG_START, type LogPosition } from '../log/index.js';
 import { checkpointName, partitionOfWorkspace } from '../pipeline-runtime/index.js';
-import { type Database, fromJson, nowIso, reusableQuery, type Store } from '../store/index.js';
+import { type Database, fromJson, nowIso, prepared, reusableQuery, type Store } from '../store/index.js';
 import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from './computed-trait-rows.js';
 import { addEvent, emptyValueOf, prune, type TraitState, traitValueOf } from './trait-buckets.js';
 import { foldEvents, foldTraits, type ProfiledEvent } from './trait-state-store.js';
@@ -349,11 +349,25 @@ export function propertiesOf(payload: Record<string, unknown>): Record<string, u
     : {};
 }
 
-/** A profile's stored computed-trait values (JSON text) by trait id: one compiled indexed read. */
-export const storedComputedValuesOf = reusableQuery((db, workspaceId: string, profileId: string) =>
+const computedValuesOfProfile = reusableQuery((db, workspaceId: string, profileId: string) =>
   db
     .selectFrom('computed_trait_values')
     .select(['trait_id', 'value'])
     .where('workspace_id', '=', workspaceId)
     .where('profile_id', '=', profileId),
 );
+
+/** A profile's stored computed-trait values (JSON text) by trait id: one indexed read. */
+export async function storedComputedValuesOf(
+  store: Store,
+  workspaceId: string,
+  profileId: string,
+): Promise<{ trait_id: string; value: string }[]> {
+  if (store.sqlite) {
+    return prepared(
+      store.sqlite,
+      'SELECT trait_id, value FROM computed_trait_values WHERE workspace_id = ? AND profile_id = ?',
+    ).all(workspaceId, profileId) as { trait_id: string; value: string }[];
+  }
+  return computedValuesOfProfile(store.db, workspaceId, profileId);
+}

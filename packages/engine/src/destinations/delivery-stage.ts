@@ -25,8 +25,7 @@ import {
   type StageBatch,
   saveCheckpoint,
 } from '../pipeline-runtime/index.js';
-import { type Database, nowIso, type Store, writeTransaction } from '../store/index.js';
-import type { DeliveriesTable } from '../store/schema.js';
+import { type Database, type DeliveriesTable, nowIso, type Store, writeTransaction } from '../store/index.js';
 import {
   audienceBody,
   deliveryIdOf,

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../engine.js';
-import { ENGINES, openTestEngine } from '../testing/index.js';
+import { Engine } from '../engine.js';
+import { ENGINES, isolatedStoreOptions, openTestEngine } from '../testing/index.js';
 import { createWorkspace } from '../workspaces/index.js';
 import type { ConsentChecker } from './delivery-options.js';
 import { TestReceiver } from './test-receiver.js';
@@ -25,10 +25,13 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
         allowPrivateNetworks: true,
         baseBackoffMs: 20,
         maxBackoffMs: 200,
-        maxAttempts: 6,
+        maxAttempts: 40,
         pollMs: 100,
         sendTimeoutMs: 2000,
         consent,
+        log: (level, message, fields) => {
+          if (level === 'error') console.error(message, fields);
+        },
       },
       pipeline: { pollMs: 50 },
     });
@@ -188,7 +191,34 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
         await ws.send(...people.map((p) => ({ type: 'track', userId: p, event: 'Step', properties: { i } })));
       const total = people.length * perPerson;
       const ids = () => new Set(receiver.accepted.map((r) => r.body.deliveryId));
-      await receiver.until(() => ids().size >= total, 30_000);
+      await receiver
+        .until(() => ids().size >= total, 20_000)
+        .catch(async (error) => {
+          const rows = await engine.store.db
+            .selectFrom('deliveries')
+            .select([
+              'profile_id',
+              'status',
+              'attempts',
+              'ord',
+              'next_attempt_at',
+              'lease_until',
+              'last_error',
+            ])
+            .where('workspace_id', '=', ws.workspaceId)
+            .orderBy('profile_id')
+            .orderBy('ord')
+            .execute();
+          console.log(
+            new Date().toISOString(),
+            JSON.stringify(
+              rows.filter((r) => r.status !== 'delivered'),
+              null,
+              0,
+            ),
+          );
+          throw error;
+        });
       expect(ids().size).toBe(total);
       // Every request with a given id carried the same body.
       const bodies = new Map<string, string>();
@@ -347,6 +377,163 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
       ]);
     } finally {
       await receiver.stop();
+    }
+  });
+
+  it('dead-letters by age and forgets finished deliveries after the retention', async () => {
+    const ws = await workspace();
+    const destination = await ws.webhook('http://127.0.0.1:9/never');
+    const old = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const row = (id: string, status: string, createdAt: string) => ({
+      workspace_id: ws.workspaceId,
+      delivery_id: id,
+      destination_id: destination.id,
+      profile_id: 'prof_x',
+      type: 'event',
+      ord: 1,
+      body: '{}',
+      mapping: null,
+      status,
+      attempts: 1,
+      last_error: null,
+      last_status: null,
+      latency_ms: null,
+      occurred_at: createdAt,
+      created_at: createdAt,
+      // Not due: only the sweep may touch them.
+      next_attempt_at: new Date(Date.now() + 3_600_000).toISOString(),
+      delivered_at: null,
+      lease_until: null,
+    });
+    await engine.store.db
+      .insertInto('deliveries')
+      .values([
+        row(`${destination.id}-a`, 'failed', old(4)),
+        row(`${destination.id}-b`, 'delivered', old(40)),
+        row(`${destination.id}-c`, 'delivered', old(1)),
+      ])
+      .execute();
+    await engine.dispatcher.sweep();
+    const left = await engine.store.db
+      .selectFrom('deliveries')
+      .select(['delivery_id', 'status', 'last_error'])
+      .where('destination_id', '=', destination.id)
+      .orderBy('delivery_id')
+      .execute();
+    expect(left.map((r) => [r.delivery_id.slice(-1), r.status])).toEqual([
+      ['a', 'dead'],
+      ['c', 'delivered'],
+    ]);
+    expect(left[0]?.last_error).toMatch(/maximum age/);
+  });
+
+  it('delivers computed-trait changes with the previous value', async () => {
+    const receiver = new TestReceiver();
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      const trait = await engine.computedTraits.create(ws.workspaceId, {
+        name: 'orders',
+        kind: 'count',
+        event: 'Order Completed',
+      });
+      if (!trait.ok) throw new Error('trait');
+      await ws.webhook(receiver.url, { subscriptions: [{ kind: 'trait', traits: ['orders'] }] });
+      await ws.send({ type: 'track', userId: 'tc', event: 'Order Completed' });
+      await receiver.until(() => receiver.accepted.length >= 1);
+      await ws.send({ type: 'track', userId: 'tc', event: 'Page Viewed' });
+      await ws.send({ type: 'track', userId: 'tc', event: 'Order Completed' });
+      await receiver.until(() => receiver.accepted.length >= 2);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(receiver.accepted.map((r) => r.body.trait)).toEqual([
+        { id: trait.value.id, name: 'orders', value: 1, previous: null },
+        { id: trait.value.id, name: 'orders', value: 2, previous: 1 },
+      ]);
+      expect(receiver.accepted[0]?.body.type).toBe('trait.changed');
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('batches deliveries in order when the webhook asks for batches', async () => {
+    const receiver = new TestReceiver();
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      await ws.webhook(receiver.url, { config: { url: receiver.url, batch: { maxSize: 10 } } });
+      await ws.send(
+        ...Array.from({ length: 25 }, (_, i) => ({
+          type: 'track',
+          userId: 'batcher',
+          event: 'B',
+          properties: { i },
+        })),
+      );
+      const items = () =>
+        receiver.accepted.flatMap(
+          (r) => (r.body.batch as { event: { payload: { properties: { i: number } } } }[]) ?? [],
+        );
+      await receiver.until(() => items().length >= 25);
+      expect(items().map((b) => b.event.payload.properties.i)).toEqual(
+        Array.from({ length: 25 }, (_, i) => i),
+      );
+      expect(receiver.accepted.every((r) => Array.isArray(r.body.batch) && r.body.batch.length <= 10)).toBe(
+        true,
+      );
+      // A batch has an id of its own; its items carry theirs.
+      expect(String(receiver.accepted[0]?.headers['x-tandem-delivery-id'])).toMatch(/^batch_/);
+      expect(new Set(items().map((b) => (b as unknown as { deliveryId: string }).deliveryId)).size).toBe(25);
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
+
+describe.runIf(ENGINES.includes('postgres'))('two dispatchers on one PostgreSQL store', () => {
+  it('never send the same delivery twice while both run', async () => {
+    const { options, dispose } = await isolatedStoreOptions('postgres');
+    const delivery = { secretKey: KEY, allowPrivateNetworks: true, pollMs: 50 };
+    const first = await Engine.open({ ...options, delivery });
+    const second = await Engine.open({ ...options, delivery });
+    const receiver = new TestReceiver({ delayMs: 2 });
+    await receiver.start();
+    try {
+      const { id: workspaceId } = await createWorkspace(first.store, 'shared');
+      const source = await first.sources.create(workspaceId, { name: 'web' });
+      const created = await first.destinations.create(workspaceId, {
+        name: 'hook',
+        type: 'webhook',
+        config: { url: receiver.url },
+        subscriptions: [{ kind: 'event' }],
+        limits: { concurrency: 4 },
+      });
+      expect(created.ok).toBe(true);
+      first.dispatcher.start();
+      second.dispatcher.start();
+      for (let b = 0; b < 5; b++) {
+        await first.collector.collect({
+          source: { workspaceId, sourceId: source.id },
+          calls: Array.from({ length: 40 }, (_, i) => ({
+            type: 'track',
+            userId: `u${i % 7}`,
+            event: 'E',
+            messageId: `two-${b}-${i}`,
+          })),
+          request: {},
+        });
+        // Only the first process runs the pipeline; both send.
+        await first.pipeline.catchUp();
+      }
+      await receiver.until(() => receiver.accepted.length >= 200, 20_000);
+      await new Promise((r) => setTimeout(r, 500));
+      const ids = receiver.received.map((r) => String(r.headers['x-tandem-delivery-id']));
+      expect(ids).toHaveLength(200);
+      expect(new Set(ids).size).toBe(200);
+    } finally {
+      await receiver.stop();
+      await first.close();
+      await second.close();
+      await dispose();
     }
   });
 });

@@ -11,7 +11,7 @@ import {
   type Subscription,
 } from '@tandem/contract';
 import type { Selectable } from 'kysely';
-import type { DeliveriesTable, DestinationsTable } from '../store/schema.js';
+import type { DeliveriesTable, DestinationsTable } from '../store/index.js';
 import { maskedConfig } from './destination-config.js';
 
 export type DestinationRow = Selectable<DestinationsTable>;

@@ -48,6 +48,12 @@ export interface AttemptReport {
   readonly sendMs?: number | undefined;
 }
 
+/**
+ * Deliveries still to send, written out (not bound): SQLite uses the partial index
+ * `deliveries_due` only when the query repeats its condition literally.
+ */
+const UNSENT = sql<boolean>`status IN ('pending', 'failed')`;
+
 /** How long a claim holds rows before another process may take them (a crashed sender's). */
 const LEASE_MS = 60_000;
 /** Rows claimed per send. */
@@ -56,6 +62,8 @@ const CLAIM_LIMIT = 500;
 const CIRCUIT_FAILURES = 5;
 const MAX_PROBE_DELAY_MS = 5_000;
 const SWEEP_EVERY_MS = 60_000;
+/** How long rows behind a delivery in flight wait before they are looked at again. */
+const IN_FLIGHT_PARK_MS = 250;
 
 export class Dispatcher {
   private readonly workers = new Map<string, DestinationWorker>();
@@ -147,7 +155,7 @@ export class Dispatcher {
         next_attempt_at: null,
         lease_until: null,
       })
-      .where('status', 'in', ['pending', 'failed'])
+      .where(UNSENT)
       .where('created_at', '<', tooOld)
       .where((eb) =>
         eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', new Date(now).toISOString())]),
@@ -202,7 +210,7 @@ export class Dispatcher {
   private async ensureWorker(workspaceId: string, destinationId: string): Promise<void> {
     if (this.workers.has(destinationId) || !this.running) return;
     const found = await this.destinations.forSending(workspaceId, destinationId);
-    if (!found || !found.stored.enabled || this.workers.has(destinationId) || !this.running) return;
+    if (!found?.stored.enabled || this.workers.has(destinationId) || !this.running) return;
     const worker = new DestinationWorker(this.store, this, found.stored, found.config);
     this.workers.set(destinationId, worker);
     worker.start();
@@ -273,11 +281,12 @@ class DestinationWorker {
         if (!circuitOpen && !this.probing) {
           while (this.running && this.inFlight < concurrency) {
             const probe = this.failedSends >= CIRCUIT_FAILURES;
-            const batch = await this.claim(probe ? 1 : undefined);
+            const batch = probe ? await this.claimProbe() : await this.claim(undefined);
             if (batch.length === 0) break;
             claimed += batch.length;
             this.launch(batch, probe);
-            if (probe) break;
+            // Fewer than a full claim: nothing more is due now (the next poke brings more).
+            if (probe || batch.length < CLAIM_LIMIT / 2) break;
           }
         }
       } catch (error) {
@@ -286,7 +295,7 @@ class DestinationWorker {
           error: String(error),
         });
       }
-      if (claimed > 0 && this.inFlight < concurrency) continue;
+      if (claimed >= CLAIM_LIMIT / 2 && this.inFlight < concurrency) continue;
       await this.idle();
     }
   }
@@ -319,7 +328,7 @@ class DestinationWorker {
       .selectFrom('deliveries')
       .select('next_attempt_at')
       .where('destination_id', '=', this.destination.id)
-      .where('status', 'in', ['pending', 'failed'])
+      .where(UNSENT)
       .orderBy('next_attempt_at')
       .limit(1)
       .executeTakeFirst();
@@ -360,7 +369,7 @@ class DestinationWorker {
         .selectFrom('deliveries')
         .selectAll()
         .where('destination_id', '=', this.destination.id)
-        .where('status', 'in', ['pending', 'failed'])
+        .where(UNSENT)
         .where('next_attempt_at', '<=', nowText)
         .orderBy('next_attempt_at')
         .orderBy('ord')
@@ -374,7 +383,7 @@ class DestinationWorker {
         byProfile.set(row.profile_id, rows);
         if (rows.length < perProfile) rows.push(row);
       }
-      const heads = await this.headsOf(trx, [...byProfile.keys()]);
+      const heads = await this.headsOf(trx, [...byProfile.keys()], now);
       const claimed: DeliveryRow[] = [];
       const parkUntil = new Map<string, string>();
       for (const [profileId, rows] of byProfile) {
@@ -394,7 +403,7 @@ class DestinationWorker {
           .set({ next_attempt_at: until })
           .where('destination_id', '=', this.destination.id)
           .where('profile_id', '=', profileId)
-          .where('status', 'in', ['pending', 'failed'])
+          .where(UNSENT)
           .where('next_attempt_at', '<=', nowText)
           .execute();
       }
@@ -411,26 +420,75 @@ class DestinationWorker {
     });
   }
 
+  /**
+   * The probe of a destination whose circuit is open: the earliest delivery of the profile whose
+   * turn comes first, due or not (its rows may all wait for long backoffs; the probe is what
+   * tells that the destination is back).
+   */
+  private async claimProbe(): Promise<DeliveryRow[]> {
+    return writeTransaction(this.store, async (trx) => {
+      const now = this.options.clock();
+      const nowText = new Date(now).toISOString();
+      let first = trx
+        .selectFrom('deliveries')
+        .select('profile_id')
+        .where('destination_id', '=', this.destination.id)
+        .where(UNSENT)
+        .orderBy('next_attempt_at')
+        .orderBy('ord')
+        .limit(1);
+      if (this.store.kind === 'postgres') first = first.forUpdate().skipLocked();
+      const next = await first.executeTakeFirst();
+      if (!next) return [];
+      const head = await trx
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('destination_id', '=', this.destination.id)
+        .where('profile_id', '=', next.profile_id)
+        .where(UNSENT)
+        .orderBy('ord')
+        .limit(1)
+        .executeTakeFirst();
+      if (!head || (head.lease_until !== null && head.lease_until > nowText)) return [];
+      const leaseEnd = new Date(now + LEASE_MS).toISOString();
+      await trx
+        .updateTable('deliveries')
+        .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
+        .where('workspace_id', '=', head.workspace_id)
+        .where('delivery_id', '=', head.delivery_id)
+        .execute();
+      return [head];
+    });
+  }
+
   /** Each profile's earliest delivery still to send, and the latest time any of its rows waits for. */
   private async headsOf(
     trx: Kysely<Database>,
     profileIds: readonly string[],
+    now: number,
   ): Promise<Map<string, { ord: number; until: string }>> {
     const heads = new Map<string, { ord: number; until: string }>();
     for (const chunk of chunksOf(profileIds)) {
       const rows = await trx
         .selectFrom('deliveries')
-        .select((eb) => ['profile_id', eb.fn.min('ord').as('head'), eb.fn.max('next_attempt_at').as('until')])
+        .select((eb) => [
+          'profile_id',
+          eb.fn.min('ord').as('head'),
+          // When its retried rows are due (rows in flight excluded: they are done sooner).
+          sql<string | null>`max(case when lease_until is null then next_attempt_at end)`.as('until'),
+          eb.fn.max('lease_until').as('leased'),
+        ])
         .where('destination_id', '=', this.destination.id)
         .where('profile_id', 'in', chunk)
-        .where('status', 'in', ['pending', 'failed'])
+        .where(UNSENT)
         .groupBy('profile_id')
         .execute();
-      for (const row of rows)
-        heads.set(row.profile_id, {
-          ord: Number(row.head),
-          until: String(row.until ?? new Date(0).toISOString()),
-        });
+      for (const row of rows) {
+        // A head in flight: look again shortly (its sender un-parks at once when it is here).
+        const inFlight = row.leased !== null && Date.parse(String(row.leased)) > now;
+        const until = Math.max(row.until ? Date.parse(row.until) : 0, inFlight ? now + IN_FLIGHT_PARK_MS : 0);
+        heads.set(row.profile_id, { ord: Number(row.head), until: new Date(until).toISOString() });
+      }
     }
     return heads;
   }
@@ -592,130 +650,154 @@ class DestinationWorker {
       }
     }
     const reports: AttemptReport[] = [];
-    await writeTransaction(this.store, async (trx) => {
-      const ws = this.destination.workspaceId;
-      const byStatus = new Map<number | null, string[]>();
-      for (const { row, outcome } of delivered) {
-        const status = outcome.status ?? null;
-        byStatus.set(status, [...(byStatus.get(status) ?? []), row.delivery_id]);
-        reports.push({
-          workspaceId: ws,
-          destinationId: this.destination.id,
-          status: 'delivered',
-          sinceCreatedMs: now - Date.parse(row.created_at),
-          sendMs: extra.sendMs,
-        });
-      }
-      for (const [status, ids] of byStatus) {
-        for (const chunk of chunksOf(ids)) {
+    // PostgreSQL may abort it as a deadlock victim (parking touches rows a claim may hold):
+    // tried again, since leased rows left unrecorded would wait for their lease to end.
+    await retried(() =>
+      writeTransaction(this.store, async (trx) => {
+        reports.length = 0;
+        const ws = this.destination.workspaceId;
+        const byStatus = new Map<number | null, string[]>();
+        for (const { row, outcome } of delivered) {
+          const status = outcome.status ?? null;
+          byStatus.set(status, [...(byStatus.get(status) ?? []), row.delivery_id]);
+          reports.push({
+            workspaceId: ws,
+            destinationId: this.destination.id,
+            status: 'delivered',
+            sinceCreatedMs: now - Date.parse(row.created_at),
+            sendMs: extra.sendMs,
+          });
+        }
+        for (const [status, ids] of byStatus) {
+          for (const chunk of chunksOf(ids)) {
+            await trx
+              .updateTable('deliveries')
+              .set({
+                status: 'delivered',
+                attempts: sql`attempts + 1`,
+                last_status: status,
+                last_error: null,
+                latency_ms: latency,
+                delivered_at: nowText,
+                next_attempt_at: null,
+                lease_until: null,
+              })
+              .where('workspace_id', '=', ws)
+              .where('delivery_id', 'in', chunk)
+              .execute();
+          }
+        }
+        // A delivered profile's parked rows are due now (they waited behind this one).
+        const unpark = [...new Set(delivered.map((d) => d.row.profile_id))].filter((p) =>
+          this.parked.delete(p),
+        );
+        for (const chunk of chunksOf(unpark)) {
           await trx
             .updateTable('deliveries')
-            .set({
-              status: 'delivered',
-              attempts: sql`attempts + 1`,
-              last_status: status,
-              last_error: null,
-              latency_ms: latency,
-              delivered_at: nowText,
-              next_attempt_at: null,
-              lease_until: null,
-            })
-            .where('workspace_id', '=', ws)
-            .where('delivery_id', 'in', chunk)
+            .set({ next_attempt_at: nowText })
+            .where('destination_id', '=', this.destination.id)
+            .where('profile_id', 'in', chunk)
+            .where(UNSENT)
+            .where('lease_until', 'is', null)
+            .where('next_attempt_at', '>', nowText)
             .execute();
         }
-      }
-      // A delivered profile's parked rows are due now (they waited behind this one).
-      const unpark = [...new Set(delivered.map((d) => d.row.profile_id))].filter((p) =>
-        this.parked.delete(p),
-      );
-      for (const chunk of chunksOf(unpark)) {
-        await trx
-          .updateTable('deliveries')
-          .set({ next_attempt_at: nowText })
-          .where('destination_id', '=', this.destination.id)
-          .where('profile_id', 'in', chunk)
-          .where('status', 'in', ['pending', 'failed'])
-          .where('lease_until', 'is', null)
-          .where('next_attempt_at', '>', nowText)
-          .execute();
-      }
-      const finalRows: { id: string; status: 'dead' | 'skipped'; error: string }[] = [];
-      for (const [id, error] of extra.skipped) finalRows.push({ id, status: 'skipped', error });
-      for (const [id, error] of extra.mappingFailures) finalRows.push({ id, status: 'dead', error });
-      for (const { id, status, error } of finalRows) {
-        await trx
-          .updateTable('deliveries')
-          .set({ status, last_error: error, next_attempt_at: null, lease_until: null })
-          .where('workspace_id', '=', ws)
-          .where('delivery_id', '=', id)
-          .execute();
-        reports.push({ workspaceId: ws, destinationId: this.destination.id, status });
-      }
-      // Failures: retried after a backoff (or Retry-After), or dead; a profile's later rows wait.
-      const retryAt = new Map<string, { until: string; ord: number }>();
-      for (const { row, outcome } of results) {
-        if (outcome.ok) continue;
-        if (outcome.notAttempted) {
-          const head = retryAt.get(row.profile_id);
+        const finalRows: { id: string; status: 'dead' | 'skipped'; error: string }[] = [];
+        for (const [id, error] of extra.skipped) finalRows.push({ id, status: 'skipped', error });
+        for (const [id, error] of extra.mappingFailures) finalRows.push({ id, status: 'dead', error });
+        for (const { id, status, error } of finalRows) {
           await trx
             .updateTable('deliveries')
-            .set({
-              next_attempt_at: head?.until ?? new Date(now + this.options.baseBackoffMs).toISOString(),
-              lease_until: null,
-            })
+            .set({ status, last_error: error, next_attempt_at: null, lease_until: null })
             .where('workspace_id', '=', ws)
-            .where('delivery_id', '=', row.delivery_id)
+            .where('delivery_id', '=', id)
             .execute();
-          this.parked.add(row.profile_id);
-          continue;
+          reports.push({ workspaceId: ws, destinationId: this.destination.id, status });
         }
-        const attempts = Number(row.attempts) + 1;
-        const tooOld = now - Date.parse(row.created_at) >= maxAgeMs;
-        const dead = !outcome.retryable || attempts >= maxAttempts || tooOld;
-        const delay =
-          outcome.retryAfterMs ?? backoffMs(attempts, this.options.baseBackoffMs, this.options.maxBackoffMs);
-        const until = new Date(now + delay).toISOString();
-        await trx
-          .updateTable('deliveries')
-          .set({
+        // Failures: retried after a backoff (or Retry-After), or dead; a profile's later rows
+        // wait. Rows given the same values are updated together (a down destination fails
+        // whole batches: a few statements, not one per row).
+        const updates = new Map<string, { values: FailureValues; ids: string[] }>();
+        const parkUntil = new Map<string, string>();
+        const delays = new Map<number, number>();
+        for (const { row, outcome } of results) {
+          if (outcome.ok || outcome.notAttempted) continue;
+          const attempts = Number(row.attempts) + 1;
+          const tooOld = now - Date.parse(row.created_at) >= maxAgeMs;
+          const dead = !outcome.retryable || attempts >= maxAttempts || tooOld;
+          // One jittered backoff per attempt count in a send.
+          if (!delays.has(attempts))
+            delays.set(attempts, backoffMs(attempts, this.options.baseBackoffMs, this.options.maxBackoffMs));
+          const until = new Date(
+            now + (outcome.retryAfterMs ?? (delays.get(attempts) as number)),
+          ).toISOString();
+          const values: FailureValues = {
             status: dead ? 'dead' : 'failed',
             attempts,
             last_error:
-              dead && !outcome.retryable
-                ? outcome.error
-                : dead
-                  ? `${outcome.error} (gave up after ${attempts} attempts)`
-                  : outcome.error,
+              dead && outcome.retryable
+                ? `${outcome.error} (gave up after ${attempts} attempts)`
+                : outcome.error,
             last_status: outcome.status ?? null,
             latency_ms: latency,
             next_attempt_at: dead ? null : until,
             lease_until: null,
-          })
-          .where('workspace_id', '=', ws)
-          .where('delivery_id', '=', row.delivery_id)
-          .execute();
-        reports.push({
-          workspaceId: ws,
-          destinationId: this.destination.id,
-          status: dead ? 'dead' : 'failed',
-        });
-        if (!dead) {
-          retryAt.set(row.profile_id, { until, ord: Number(row.ord) });
-          this.parked.add(row.profile_id);
-          // The profile's later deliveries wait for this one.
-          await trx
-            .updateTable('deliveries')
-            .set({ next_attempt_at: until })
-            .where('destination_id', '=', this.destination.id)
-            .where('profile_id', '=', row.profile_id)
-            .where('status', 'in', ['pending', 'failed'])
-            .where('ord', '>', Number(row.ord))
-            .where('lease_until', 'is', null)
-            .execute();
+          };
+          const key = JSON.stringify(values);
+          const group = updates.get(key) ?? { values, ids: [] };
+          group.ids.push(row.delivery_id);
+          updates.set(key, group);
+          reports.push({
+            workspaceId: ws,
+            destinationId: this.destination.id,
+            status: dead ? 'dead' : 'failed',
+          });
+          if (!dead) {
+            parkUntil.set(row.profile_id, until);
+            this.parked.add(row.profile_id);
+          }
         }
-      }
-    });
+        // Not sent (behind a failed one of their profile): they wait as long as it does.
+        for (const { row, outcome } of results) {
+          if (outcome.ok || !outcome.notAttempted) continue;
+          const until =
+            parkUntil.get(row.profile_id) ?? new Date(now + this.options.baseBackoffMs).toISOString();
+          const values: FailureValues = { next_attempt_at: until, lease_until: null };
+          const key = JSON.stringify(values);
+          const group = updates.get(key) ?? { values, ids: [] };
+          group.ids.push(row.delivery_id);
+          updates.set(key, group);
+          this.parked.add(row.profile_id);
+        }
+        for (const { values, ids } of updates.values()) {
+          for (const chunk of chunksOf(ids)) {
+            await trx
+              .updateTable('deliveries')
+              .set(values)
+              .where('workspace_id', '=', ws)
+              .where('delivery_id', 'in', chunk)
+              .execute();
+          }
+        }
+        // The profiles' later deliveries wait for their retried one.
+        const byUntil = new Map<string, string[]>();
+        for (const [profileId, until] of parkUntil)
+          byUntil.set(until, [...(byUntil.get(until) ?? []), profileId]);
+        for (const [until, profileIds] of byUntil) {
+          for (const chunk of chunksOf(profileIds)) {
+            await trx
+              .updateTable('deliveries')
+              .set({ next_attempt_at: until })
+              .where('destination_id', '=', this.destination.id)
+              .where('profile_id', 'in', chunk)
+              .where(UNSENT)
+              .where('lease_until', 'is', null)
+              .where('next_attempt_at', '<', until)
+              .execute();
+          }
+        }
+      }),
+    );
     for (const report of reports) this.dispatcher.report(report);
   }
 
@@ -726,17 +808,39 @@ class DestinationWorker {
       .updateTable('deliveries')
       .set({ next_attempt_at: nowText })
       .where('destination_id', '=', this.destination.id)
-      .where('status', 'in', ['pending', 'failed'])
+      .where(UNSENT)
       .where('lease_until', 'is', null)
       .where('next_attempt_at', '>', nowText)
       .execute();
   }
 }
 
+/** What a failed attempt sets on its row. */
+type FailureValues = {
+  status?: 'dead' | 'failed';
+  attempts?: number;
+  last_error?: string;
+  last_status?: number | null;
+  latency_ms?: number;
+  next_attempt_at: string | null;
+  lease_until: null;
+};
+
 /** Exponential backoff with jitter: between half and all of base·2^(attempt−1), capped. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+async function retried<T>(work: () => Promise<T>, tries = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= tries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    }
+  }
 }
 
 function jitter(ms: number): number {

@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { DestinationConfig } from '@tandem/contract';
@@ -27,6 +28,11 @@ export function retryAfterMsOf(header: string | string[] | undefined, now = Date
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Stable for the same deliveries in the same order. */
+function batchIdOf(deliveryIds: readonly string[]): string {
+  return `batch_${createHash('sha256').update(deliveryIds.join(',')).digest('hex').slice(0, 32)}`;
 }
 
 export function signatureOf(secret: string, rawBody: string): string {
@@ -66,6 +72,8 @@ class WebhookTransport implements DestinationTransport {
   async send(messages: readonly DeliveryMessage[], signal: AbortSignal): Promise<DeliveryOutcome[]> {
     const refusal = this.refusal();
     if (refusal) return messages.map(() => ({ ok: false, retryable: false, error: refusal }));
+    // Every request of the call listens to the one signal.
+    setMaxListeners(0, signal);
     const batch = this.config.batch;
     if (batch) return this.sendBatches(messages, batch.maxSize, signal);
     // One POST per message: a profile's in order, one after the other; profiles side by side.
@@ -134,8 +142,9 @@ class WebhookTransport implements DestinationTransport {
       'content-type': 'application/json',
       'content-length': String(Buffer.byteLength(rawBody)),
       'user-agent': 'Tandem-Webhooks/1',
-      // A batch names every delivery it carries, in order.
-      'x-tandem-delivery-id': deliveryIds.join(','),
+      // One delivery: its id. A batch: an id of the batch (its items carry their own
+      // `deliveryId`, the idempotency keys; listing them all could pass header size limits).
+      'x-tandem-delivery-id': deliveryIds.length === 1 ? (deliveryIds[0] as string) : batchIdOf(deliveryIds),
     };
     if (this.config.secret) headers['x-tandem-signature'] = signatureOf(this.config.secret, rawBody);
     return new Promise<DeliveryOutcome>((resolve) => {

@@ -1,6 +1,14 @@
 import type { Identity, IdentitySettings, IdentitySettingsPatch, ProfileMerge } from '@tandem/contract';
 import { type Kysely, sql } from 'kysely';
-import { type Database, fromJson, nowIso, reusableQuery, type Store, toJson } from '../store/index.js';
+import {
+  type Database,
+  fromJson,
+  nowIso,
+  prepared,
+  reusableQuery,
+  type Store,
+  toJson,
+} from '../store/index.js';
 import { normalizeIdentifier } from './identifiers-of-event.js';
 import type { Separation } from './identity-graph.js';
 import { compileRules, type IdentityRules, patchedSettings, settingsFrom } from './identity-rules.js';
@@ -113,21 +121,20 @@ export class IdentityService {
   }
 
   /**
-   * The live profile holding an identifier, by compiled point reads (the personalization API's
-   * path, called per page view): the identifier's row, then the merge chain if any.
+   * The live profile holding an identifier, by point reads (the personalization API's path,
+   * called per page view): the identifier's profile with its merge pointer, then the merge chain
+   * if any. On SQLite prepared statements, synchronous: building a query costs more than running it.
    */
   async liveProfileIdOf(workspaceId: string, type: string, value: string): Promise<string | undefined> {
     const normalized = normalizeIdentifier(type, value, await this.rules(workspaceId));
     if ('reason' in normalized) return undefined;
-    const [row] = await identifierOwner(this.store.db, workspaceId, normalized.value, type);
-    let id = row?.profile_id;
-    for (let hop = 0; id !== undefined && hop < MAX_HOPS; hop++) {
-      const [profile] = await mergedInto(this.store.db, workspaceId, id);
-      if (!profile) return undefined;
-      if (profile.merged_into === null) return id;
-      id = profile.merged_into;
-    }
-    return undefined;
+    const sqlite = this.store.sqlite;
+    const [row] = sqlite
+      ? (prepared(sqlite, IDENTIFIER_OWNER_SQL).all(workspaceId, normalized.value, type) as OwnerRow[])
+      : await identifierOwner(this.store.db, workspaceId, normalized.value, type);
+    if (!row) return undefined;
+    if (row.merged_into === null) return row.profile_id;
+    return this.resolveProfileId(workspaceId, row.merged_into);
   }
 
   /** Identifiers of each profile, most trusted first. */
@@ -229,19 +236,23 @@ export class IdentityService {
   }
 }
 
+interface OwnerRow {
+  profile_id: string;
+  merged_into: string | null;
+}
+
+const IDENTIFIER_OWNER_SQL = `SELECT i.profile_id, p.merged_into FROM profile_identifiers i
+  JOIN profiles p ON p.workspace_id = i.workspace_id AND p.profile_id = i.profile_id
+  WHERE i.workspace_id = ? AND i.value = ? AND i.type = ?`;
+
 const identifierOwner = reusableQuery((db, workspaceId: string, value: string, type: string) =>
   db
-    .selectFrom('profile_identifiers')
-    .select('profile_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('value', '=', value)
-    .where('type', '=', type),
-);
-
-const mergedInto = reusableQuery((db, workspaceId: string, profileId: string) =>
-  db
-    .selectFrom('profiles')
-    .select('merged_into')
-    .where('workspace_id', '=', workspaceId)
-    .where('profile_id', '=', profileId),
+    .selectFrom('profile_identifiers as i')
+    .innerJoin('profiles as p', (join) =>
+      join.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.profile_id', '=', 'i.profile_id'),
+    )
+    .select(['i.profile_id', 'p.merged_into'])
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.value', '=', value)
+    .where('i.type', '=', type),
 );

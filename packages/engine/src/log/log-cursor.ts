@@ -191,9 +191,11 @@ export async function eventsBySeq(
   const events: StoredEvent[] = [];
   for (let start = 0; start < seqs.length; start += 1000) {
     const chunk = seqs.slice(start, start + 1000);
+    // By seq alone (the key), the workspace checked here: with workspace_id in the filter SQLite
+    // scans the workspace's rows of events_by_source instead (about a second at 1M events).
     const { rows } = await sql<EventRow>`SELECT ${COLUMNS} FROM events
-        WHERE workspace_id = ${workspaceId} AND seq IN (${sql.join(chunk)}) ORDER BY seq`.execute(db);
-    events.push(...rows.map(storedEventOf));
+        WHERE seq IN (${sql.join(chunk)})`.execute(db);
+    events.push(...rows.filter((row) => row.workspace_id === workspaceId).map(storedEventOf));
   }
   return events.sort((a, b) => a.seq - b.seq);
 }

@@ -9,6 +9,8 @@ import {
   bodyBytes,
   DEFAULT_SEND_TIMEOUT_MS,
   describeError,
+  failure,
+  HostGuard,
   retryable,
   SharedConnection,
   sendInProfileOrder,
@@ -28,6 +30,8 @@ interface AmqpLink {
   readonly channel: ConfirmChannel;
   /** Delivery ids the broker returned as unroutable, until their confirm is read. */
   readonly returned: Set<string>;
+  /** Why the broker closed the channel (a missing exchange), for the failures it caused. */
+  closedBecause?: Error;
 }
 
 export function amqpTransportKind(options: AmqpTransportOptions = {}): TransportKind<'amqp'> {
@@ -37,8 +41,10 @@ export function amqpTransportKind(options: AmqpTransportOptions = {}): Transport
     async open(context) {
       const { exchange, routingKey } = context.config;
       const where = exchange === '' ? `the default exchange (queue ${routingKey})` : `exchange ${exchange}`;
+      const guard = new HostGuard(new URL(context.config.url).hostname, context.allowPrivateNetworks);
       const link = new SharedConnection<AmqpLink>(
         async () => {
+          await guard.check();
           const connection = await connect(context.config.url, { timeout: timeoutMs });
           try {
             const channel = await connection.createConfirmChannel();
@@ -50,7 +56,9 @@ export function amqpTransportKind(options: AmqpTransportOptions = {}): Transport
             };
             connection.on('error', () => undefined);
             connection.on('close', drop('connection'));
-            channel.on('error', () => undefined);
+            channel.on('error', (error: Error) => {
+              opened.closedBecause = error;
+            });
             channel.on('close', drop('channel'));
             channel.on('return', (returned) => {
               const id = returned.properties.messageId;
@@ -103,7 +111,8 @@ export function amqpTransportKind(options: AmqpTransportOptions = {}): Transport
             await publish(open, message);
           } catch (error) {
             link.forget(open);
-            throw error;
+            // "channel closed" says less than the broker's reason for closing it.
+            throw open.closedBecause ?? error;
           }
           // The broker returns an unroutable message before it confirms it.
           if (open.returned.delete(message.deliveryId)) {
@@ -116,12 +125,12 @@ export function amqpTransportKind(options: AmqpTransportOptions = {}): Transport
         try {
           return await withinBound(work, timeoutMs, 'The AMQP broker', signal);
         } catch (error) {
-          return retryable(`AMQP publish to ${where} failed: ${describeError(error)}`);
+          return failure(`AMQP publish to ${where} failed`, error);
         }
       };
 
       const transport: DestinationTransport = {
-        send: (messages, signal) => sendInProfileOrder(messages, signal, (m) => sendOne(m, signal)),
+        send: (messages, signal) => sendInProfileOrder(messages, signal, sendOne),
         close: () => link.close(),
       };
       return transport;

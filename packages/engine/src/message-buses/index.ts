@@ -5,4 +5,10 @@ export {
   redisStreamTransport,
   redisStreamTransportKind,
 } from './redis-stream-transport.js';
-export { DEFAULT_SEND_TIMEOUT_MS, sendInProfileOrder, withinBound } from './send-helpers.js';
+export {
+  DEFAULT_SEND_TIMEOUT_MS,
+  HostGuard,
+  RefusedAddress,
+  sendInProfileOrder,
+  withinBound,
+} from './send-helpers.js';

@@ -5,7 +5,13 @@ import { Redis } from 'ioredis';
 import { type NatsConnection, connect as natsConnect, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryMessage, DestinationTransport, TransportLog } from '../destinations/index.js';
-import { amqpTransportKind, natsTransportKind, redisStreamTransportKind } from './index.js';
+import {
+  amqpTransportKind,
+  natsTransportKind,
+  redisStreamTransportKind,
+  sendInProfileOrder,
+  withinBound,
+} from './index.js';
 
 // Against the real servers running locally (NATS JetStream 4222, RabbitMQ 5672, Redis 6379).
 // A TCP proxy in front of each plays "the server went down and came back" without touching it.
@@ -74,6 +80,25 @@ async function sendUntilOk(transport: DestinationTransport, make: () => Delivery
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+describe('sending in profile order', () => {
+  it('sends each profile in order, profiles at once, and stops at the deadline', async () => {
+    const sent: string[] = [];
+    const controller = new AbortController();
+    const slow = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const messages = [message(1, 'a'), message(2, 'b'), message(3, 'a'), message(4, 'a')];
+    setTimeout(() => controller.abort(), 150);
+    const outcomes = await sendInProfileOrder(messages, controller.signal, async (m, signal) => {
+      await withinBound(slow(m.profileId === 'a' ? 100 : 10), 1_000, 'test', signal);
+      sent.push(String(m.body.n));
+      return { ok: true };
+    });
+    expect(sent).toEqual(['2', '1']);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, false, false]);
+    expect(outcomes[2]).toMatchObject({ retryable: true, error: expect.stringMatching(/aborted/) });
+    expect(outcomes[3]).toMatchObject({ retryable: true, error: expect.stringMatching(/earlier delivery/) });
+  });
+});
 
 describe('nats transport', () => {
   let nc: NatsConnection;
@@ -261,6 +286,34 @@ describe('amqp transport', () => {
     }
   });
 
+  it('fails retryably on a missing exchange, and sends again once it exists', async () => {
+    const missing = `tandem.test.missing.${suffix()}`;
+    const transport = await amqpTransportKind({ timeoutMs: 2_000 }).open({
+      workspaceId: 'ws_1',
+      destinationId: 'dst_1',
+      config: { url: 'amqp://guest:guest@127.0.0.1:5672', exchange: missing, routingKey: 'tandem' },
+      allowPrivateNetworks: true,
+      log,
+    });
+    const ch = await admin.createChannel();
+    try {
+      const [outcome] = await transport.send([message(1)], signal());
+      expect(outcome).toMatchObject({
+        ok: false,
+        retryable: true,
+        error: expect.stringMatching(/NOT_FOUND|404/),
+      });
+      await ch.assertExchange(missing, 'direct', { durable: false });
+      await ch.bindQueue(queue, missing, 'tandem');
+      expect(await sendUntilOk(transport, () => message(2))).toEqual({ ok: true });
+      await ch.purgeQueue(queue);
+    } finally {
+      await ch.deleteExchange(missing).catch(() => undefined);
+      await ch.close();
+      await transport.close();
+    }
+  });
+
   it('answers a retryable outcome fast when the broker is down, and reconnects when it is back', async () => {
     const proxy = new FlakyProxy(5672);
     await proxy.up();
@@ -363,4 +416,53 @@ describe('redis stream transport', () => {
     expect(ms).toBeLessThan(2_000);
     await transport.close();
   });
+});
+
+describe('the address guard of the buses', () => {
+  const open = {
+    nats: (url: string, allowPrivateNetworks: boolean) =>
+      natsTransportKind({ timeoutMs: 1_500 }).open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_1',
+        config: { url, subject: 's' },
+        allowPrivateNetworks,
+        log,
+      }),
+    amqp: (url: string, allowPrivateNetworks: boolean) =>
+      amqpTransportKind({ timeoutMs: 1_500 }).open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_1',
+        config: { url, exchange: '', routingKey: 'q' },
+        allowPrivateNetworks,
+        log,
+      }),
+    redis: (url: string, allowPrivateNetworks: boolean) =>
+      redisStreamTransportKind({ timeoutMs: 1_500 }).open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_1',
+        config: { url, stream: 's' },
+        allowPrivateNetworks,
+        log,
+      }),
+  };
+  const urls = {
+    nats: ['nats://127.0.0.1:4222', 'nats://169.254.169.254:4222'],
+    amqp: ['amqp://guest:guest@127.0.0.1:5672', 'amqp://guest:guest@169.254.169.254:5672'],
+    redis: ['redis://127.0.0.1:6379', 'redis://169.254.169.254:6379'],
+  } as const;
+
+  for (const kind of ['nats', 'amqp', 'redis'] as const) {
+    it(`refuses loopback without TANDEM_ALLOW_PRIVATE_DESTINATIONS and metadata addresses always (${kind})`, async () => {
+      const [loopback, metadata] = urls[kind];
+      for (const [url, allow, pattern] of [
+        [loopback, false, /loopback or private/],
+        [metadata, true, /link-local, metadata/],
+      ] as const) {
+        const transport = await open[kind](url, allow);
+        const [outcome] = await transport.send([message(1)], signal());
+        expect(outcome).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(pattern) });
+        await transport.close();
+      }
+    });
+  }
 });

@@ -9,7 +9,8 @@ import {
   bodyBytes,
   DEFAULT_SEND_TIMEOUT_MS,
   describeError,
-  retryable,
+  failure,
+  HostGuard,
   SharedConnection,
   sendInProfileOrder,
   withinBound,
@@ -35,8 +36,10 @@ export function natsTransportKind(options: NatsTransportOptions = {}): Transport
       // `host:port` alone is accepted as well as `nats://user:password@host:port`.
       const raw = context.config.url.includes('://') ? context.config.url : `nats://${context.config.url}`;
       const server = new URL(raw);
+      const guard = new HostGuard(server.hostname, context.allowPrivateNetworks);
       const connection = new SharedConnection<NatsConnection>(
         async () => {
+          await guard.check();
           const nc = await connect({
             servers: `${server.hostname}:${server.port || '4222'}`,
             ...(server.username ? { user: decodeURIComponent(server.username) } : {}),
@@ -104,12 +107,12 @@ export function natsTransportKind(options: NatsTransportOptions = {}): Transport
         try {
           return await withinBound(work, timeoutMs, `NATS at ${server.host}`, signal);
         } catch (error) {
-          return retryable(`NATS publish to ${subject} failed: ${describeError(error)}`);
+          return failure(`NATS publish to ${subject} failed`, error);
         }
       };
 
       const transport: DestinationTransport = {
-        send: (messages, signal) => sendInProfileOrder(messages, signal, (m) => sendOne(m, signal)),
+        send: (messages, signal) => sendInProfileOrder(messages, signal, sendOne),
         close: () => connection.close(),
       };
       return transport;

@@ -7,7 +7,8 @@ import type {
 } from '../destinations/index.js';
 import {
   DEFAULT_SEND_TIMEOUT_MS,
-  describeError,
+  failure,
+  HostGuard,
   retryable,
   sendInProfileOrder,
   withinBound,
@@ -29,6 +30,7 @@ export function redisStreamTransportKind(
     type: 'redis-stream',
     async open(context) {
       const { stream, maxLength } = context.config;
+      const guard = new HostGuard(new URL(context.config.url).hostname, context.allowPrivateNetworks);
       // One client per destination; ioredis reconnects by itself (backing off up to 2 s). Without
       // an offline queue a command while disconnected fails at once instead of waiting.
       const client = new Redis(context.config.url, {
@@ -50,14 +52,19 @@ export function redisStreamTransportKind(
       });
       let closed = false;
 
+      let waiting: Promise<void> | undefined;
       /** Resolves once the client is ready; starts connecting when it never did. */
-      const ready = (): Promise<void> => {
-        if (client.status === 'ready') return Promise.resolve();
+      const ready = async (): Promise<void> => {
+        if (client.status === 'ready') return;
+        await guard.check();
+        // Ready meanwhile (the check awaited a lookup): TypeScript narrowed the status too early.
+        if ((client.status as string) === 'ready') return;
         if (client.status === 'wait' || client.status === 'end') {
           return client.connect();
         }
-        // Connecting or waiting to reconnect: wait for ready, or the next failure.
-        return new Promise<void>((resolve, reject) => {
+        // Connecting or waiting to reconnect: wait for ready, or the next failure (one waiter
+        // shared by every send meanwhile).
+        waiting ??= new Promise<void>((resolve, reject) => {
           const onReady = () => {
             client.off('error', onError);
             resolve();
@@ -68,7 +75,10 @@ export function redisStreamTransportKind(
           };
           client.once('ready', onReady);
           client.once('error', onError);
+        }).finally(() => {
+          waiting = undefined;
         });
+        return waiting;
       };
 
       const sendOne = async (message: DeliveryMessage, signal: AbortSignal): Promise<DeliveryOutcome> => {
@@ -90,12 +100,12 @@ export function redisStreamTransportKind(
         try {
           return await withinBound(work, timeoutMs, 'Redis', signal);
         } catch (error) {
-          return retryable(`XADD to ${stream} failed: ${describeError(error)}`);
+          return failure(`XADD to ${stream} failed`, error);
         }
       };
 
       const transport: DestinationTransport = {
-        send: (messages, signal) => sendInProfileOrder(messages, signal, (m) => sendOne(m, signal)),
+        send: (messages, signal) => sendInProfileOrder(messages, signal, sendOne),
         async close() {
           closed = true;
           client.disconnect();

@@ -1,4 +1,7 @@
-import type { DeliveryMessage, DeliveryOutcome } from '../destinations/index.js';
+import { lookup } from 'node:dns/promises';
+import { setMaxListeners } from 'node:events';
+import { isIP } from 'node:net';
+import { addressRefusal, type DeliveryMessage, type DeliveryOutcome } from '../destinations/index.js';
 
 // What every transport of this folder shares: a bound on each send, per-profile order, and the
 // sentence a failure becomes.
@@ -64,6 +67,55 @@ export function retryable(error: string): DeliveryOutcome {
   return { ok: false, retryable: true, error };
 }
 
+/** A destination's host that may not be connected to: retrying cannot help. */
+export class RefusedAddress extends Error {
+  override name = 'RefusedAddress';
+}
+
+/** The outcome of a failed send: retryable, except for a refused address. */
+export function failure(what: string, error: unknown): DeliveryOutcome {
+  return {
+    ok: false,
+    retryable: !(error instanceof RefusedAddress),
+    error: `${what}: ${describeError(error)}`,
+  };
+}
+
+/** How long a host's addresses, once checked, are trusted before being looked up again. */
+const HOST_CHECK_TTL_MS = 60_000;
+
+/**
+ * The SSRF guard of the buses and warehouses (the webhook's rules): a host whose address is
+ * link-local or a cloud metadata service is refused, one that is loopback or private unless
+ * TANDEM_ALLOW_PRIVATE_DESTINATIONS. A host without a name (a local socket) counts as loopback.
+ * Checked before connecting; the client library then resolves the name again, so a DNS answer
+ * that changes in between is not caught.
+ */
+export class HostGuard {
+  private checkedAt = -Infinity;
+
+  constructor(
+    private readonly hostname: string,
+    private readonly allowPrivate: boolean,
+  ) {}
+
+  async check(): Promise<void> {
+    if (Date.now() - this.checkedAt < HOST_CHECK_TTL_MS) return;
+    const host = this.hostname.startsWith('[') ? this.hostname.slice(1, -1) : this.hostname;
+    const addresses =
+      host === ''
+        ? ['127.0.0.1']
+        : isIP(host)
+          ? [host]
+          : (await lookup(host, { all: true })).map((a) => a.address);
+    for (const address of addresses) {
+      const refusal = addressRefusal(address, this.allowPrivate);
+      if (refusal) throw new RefusedAddress(host === address ? refusal : `${host} resolves to ${refusal}`);
+    }
+    this.checkedAt = Date.now();
+  }
+}
+
 /**
  * Sends each profile's messages one after the other, in the array's order, and different profiles
  * at once. After a failure, the profile's later messages are not sent (their order would break):
@@ -72,7 +124,26 @@ export function retryable(error: string): DeliveryOutcome {
 export async function sendInProfileOrder(
   messages: readonly DeliveryMessage[],
   signal: AbortSignal,
-  sendOne: (message: DeliveryMessage) => Promise<DeliveryOutcome>,
+  sendOne: (message: DeliveryMessage, signal: AbortSignal) => Promise<DeliveryOutcome>,
+): Promise<DeliveryOutcome[]> {
+  // One listener on the caller's signal; the sends (one listener each, many at once) listen to
+  // this one, which may have any number.
+  const scoped = new AbortController();
+  setMaxListeners(0, scoped.signal);
+  const abort = () => scoped.abort();
+  if (signal.aborted) scoped.abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  try {
+    return await sendEach(messages, scoped.signal, sendOne);
+  } finally {
+    signal.removeEventListener('abort', abort);
+  }
+}
+
+async function sendEach(
+  messages: readonly DeliveryMessage[],
+  signal: AbortSignal,
+  sendOne: (message: DeliveryMessage, signal: AbortSignal) => Promise<DeliveryOutcome>,
 ): Promise<DeliveryOutcome[]> {
   const outcomes: DeliveryOutcome[] = new Array(messages.length);
   const byProfile = new Map<string, number[]>();
@@ -97,7 +168,7 @@ export async function sendInProfileOrder(
         }
         let outcome: DeliveryOutcome;
         try {
-          outcome = await sendOne(message);
+          outcome = await sendOne(message, signal);
         } catch (error) {
           outcome = retryable(describeError(error));
         }

@@ -99,11 +99,11 @@ export class PersonalizationService {
     const profileId = await this.profileOf(workspaceId, visitor);
     if (profileId === undefined) return emptyAnswer();
     if (this.gate && !(await this.gate(workspaceId, profileId))) return emptyAnswer();
-    const db = this.store.db;
+    const store = this.store;
     const [traitRows, computedRows, audienceRows] = await Promise.all([
-      exposure.traits.size > 0 ? storedTraitsOf(db, workspaceId, profileId) : [],
-      exposure.computed.size > 0 ? storedComputedValuesOf(db, workspaceId, profileId) : [],
-      exposure.audiences.size > 0 ? activeAudienceIdsOf(db, workspaceId, profileId) : [],
+      exposure.traits.size > 0 ? storedTraitsOf(store, workspaceId, profileId) : [],
+      exposure.computed.size > 0 ? storedComputedValuesOf(store, workspaceId, profileId) : [],
+      exposure.audiences.size > 0 ? activeAudienceIdsOf(store, workspaceId, profileId) : [],
     ]);
     const answer = emptyAnswer();
     for (const row of traitRows) {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type Database, rawSqliteOf, reusableQuery, toJson } from '../store/index.js';
+import { type Database, prepared, rawSqliteOf, reusableQuery, type Store, toJson } from '../store/index.js';
 import {
   deleteTraitNamesSqlite,
   deleteTraitsSqlite,
@@ -153,17 +153,35 @@ export async function traitValuesOf(
   return traits;
 }
 
-/**
- * A profile's traits as stored (value as JSON text), by one compiled read of its primary-key
- * range: for per-request readers that parse only the few traits they need.
- */
-export const storedTraitsOf = reusableQuery((db, workspaceId: string, profileId: string) =>
+// set_at is selected for the plan, not the answer: profile_traits_by_name covers (workspace, name,
+// value, profile) and SQLite without statistics would walk it, every trait of the workspace,
+// instead of the primary key's range of one profile (see traitValuesOf).
+const traitsOfProfile = reusableQuery((db, workspaceId: string, profileId: string) =>
   db
     .selectFrom('profile_traits')
     .select(['name', 'value', 'set_at'])
     .where('workspace_id', '=', workspaceId)
     .where('profile_id', '=', profileId),
 );
+
+/**
+ * A profile's traits as stored (value as JSON text), by one read of its primary-key range: for
+ * per-request readers (the personalization API) that parse only the few traits they need. On
+ * SQLite a prepared statement, synchronous: building the query would cost more than running it.
+ */
+export async function storedTraitsOf(
+  store: Store,
+  workspaceId: string,
+  profileId: string,
+): Promise<{ name: string; value: string }[]> {
+  if (store.sqlite) {
+    return prepared(
+      store.sqlite,
+      'SELECT name, value, set_at FROM profile_traits WHERE workspace_id = ? AND profile_id = ?',
+    ).all(workspaceId, profileId) as { name: string; value: string }[];
+  }
+  return traitsOfProfile(store.db, workspaceId, profileId);
+}
 
 /** Lower-cased text of a scalar, for search by trait value. */
 export function searchTextOf(value: unknown): string | null {

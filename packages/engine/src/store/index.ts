@@ -33,6 +33,8 @@ export type {
   AudiencesTable,
   ComputedTraitsTable,
   Database,
+  DeliveriesTable,
+  DestinationsTable,
   EventsTable,
   ImportsTable,
   RejectionsTable,

@@ -1,6 +1,12 @@
 import type { DestinationConfig } from '@tandem/contract';
 import type { DestinationTransport, TransportKind } from '../destinations/index.js';
-import { DEFAULT_SEND_TIMEOUT_MS, sendInProfileOrder, withinBound } from '../message-buses/index.js';
+import {
+  DEFAULT_SEND_TIMEOUT_MS,
+  HostGuard,
+  RefusedAddress,
+  sendInProfileOrder,
+  withinBound,
+} from '../message-buses/index.js';
 import { openWarehouseConnection } from './warehouse-connection.js';
 import { UnreadableMessage, type WarehouseProfile, WarehouseWriter } from './warehouse-writer.js';
 
@@ -22,17 +28,25 @@ export function warehouseTransportKind(options: WarehouseTransportOptions = {}):
       const { engine, url, schema } = context.config;
       const db = openWarehouseConnection({ engine, url, timeoutMs });
       const writer = new WarehouseWriter(db, schema);
+      const guard = new HostGuard(new URL(url).hostname, context.allowPrivateNetworks);
       let closed = false;
       const transport: DestinationTransport = {
         send: (messages, signal) =>
-          sendInProfileOrder(messages, signal, async (message) => {
+          sendInProfileOrder(messages, signal, async (message, scoped) => {
             if (closed) return { ok: false, retryable: true, error: 'The transport is closed' };
             try {
               // Generous: the first message may create the schema, a new trait a column.
-              await withinBound(writer.apply(message), timeoutMs * 4, `The ${engine} warehouse`, signal);
+              await withinBound(
+                guard.check().then(() => writer.apply(message)),
+                timeoutMs * 4,
+                `The ${engine} warehouse`,
+                scoped,
+              );
               return { ok: true };
             } catch (error) {
-              const retryable = !(error instanceof UnreadableMessage);
+              const retryable = !(error instanceof UnreadableMessage || error instanceof RefusedAddress);
+              // Tables dropped or changed behind Tandem's back: look at them again next time.
+              if (retryable) writer.forgetSchema();
               return { ok: false, retryable, error: `Warehouse write failed: ${describe(error)}` };
             }
           }),
@@ -56,8 +70,14 @@ export const warehouseTransport: TransportKind<'warehouse'> = warehouseTransport
 export async function syncWarehouse(
   config: DestinationConfig<'warehouse'>,
   profiles: AsyncIterable<WarehouseProfile>,
-  options: { timeoutMs?: number | undefined; batchSize?: number | undefined } = {},
+  options: {
+    timeoutMs?: number | undefined;
+    batchSize?: number | undefined;
+    /** TANDEM_ALLOW_PRIVATE_DESTINATIONS: loopback and private addresses allowed. Default false. */
+    allowPrivateNetworks?: boolean | undefined;
+  } = {},
 ): Promise<number> {
+  await new HostGuard(new URL(config.url).hostname, options.allowPrivateNetworks ?? false).check();
   const db = openWarehouseConnection({
     engine: config.engine,
     url: config.url,

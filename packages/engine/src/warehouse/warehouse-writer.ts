@@ -112,6 +112,11 @@ export class WarehouseWriter {
     return this.prepared;
   }
 
+  /** After a failed write: the schema is checked and its columns read again on the next one. */
+  forgetSchema(): void {
+    this.prepared = undefined;
+  }
+
   private async createTables(): Promise<void> {
     const pgsql = this.db.engine === 'postgres';
     const key = pgsql ? 'text' : 'VARCHAR(191)';

@@ -242,6 +242,23 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect((await profileRow('prof_d'))?.age).toBe('5');
     });
 
+    it('adds the columns of many profiles written at once', async () => {
+      const batch = Array.from({ length: 12 }, (_, i) =>
+        delivery(
+          'event',
+          { id: `prof_p${i}`, traits: { [`burst_${i % 4}`]: i, shared_flag: i % 2 === 0 } },
+          trackEvent(`evt_p${i}`, {}),
+        ),
+      );
+      expect(await transport.send(batch, signal())).toEqual(ok(12));
+      expect(await columnTypes()).toMatchObject({
+        burst_0: expect.any(String),
+        burst_3: expect.any(String),
+        shared_flag: expect.any(String),
+      });
+      expect((await profileRow('prof_p7'))?.burst_3).toBe(7);
+    });
+
     it('keeps audience memberships; a replayed old change does not undo a newer one', async () => {
       const audience = { audience: { id: 'aud_1', name: 'Big spenders' } };
       const entered = delivery(
@@ -271,6 +288,19 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect(iso(row?.entered_at)).toBe('2026-12-03T08:00:00.000Z');
     });
 
+    it('recreates its tables after they were dropped behind its back', async () => {
+      await admin.query(`DROP TABLE ${table('identities')}`);
+      const message = delivery(
+        'event',
+        { id: 'prof_r', traits: {}, identities: [{ type: 'email', value: 'r@example.com' }] },
+        trackEvent('evt_r', {}),
+      );
+      const [first] = await transport.send([message], signal());
+      expect(first).toMatchObject({ ok: false, retryable: true });
+      expect(await transport.send([{ ...message, attempt: 2 }], signal())).toEqual(ok(1));
+      expect(await count('identities')).toBe(1);
+    });
+
     it('refuses, without retry, a body that is not the contract’s', async () => {
       const mapped = { ...delivery('event', { id: 'prof_x', traits: {} }), body: { whatever: 1 } };
       const [outcome] = await transport.send([mapped], signal());
@@ -293,7 +323,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
             audiences: [],
           };
       }
-      expect(await syncWarehouse(config, profiles())).toBe(251);
+      expect(await syncWarehouse(config, profiles(), { allowPrivateNetworks: true })).toBe(251);
       expect((await profileRow('prof_a'))?.plan).toBe('enterprise');
       expect((await profileRow('prof_s249'))?.rank).toBe(249);
       const memberships = await admin.query(
@@ -305,8 +335,30 @@ for (const engine of ['postgres', 'mysql'] as const) {
       ]);
       // Run again: the same tables (idempotent, apart from the sync's own time).
       const before = await count('identities');
-      await syncWarehouse(config, profiles());
+      await syncWarehouse(config, profiles(), { allowPrivateNetworks: true });
+      // Without TANDEM_ALLOW_PRIVATE_DESTINATIONS a loopback warehouse is refused.
+      await expect(syncWarehouse(config, profiles())).rejects.toThrow(/loopback or private/);
       expect(await count('identities')).toBe(before);
+    });
+
+    it('refuses a loopback warehouse without TANDEM_ALLOW_PRIVATE_DESTINATIONS, without retry', async () => {
+      const guarded = await warehouseTransportKind().open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_1',
+        config,
+        allowPrivateNetworks: false,
+        log: () => undefined,
+      });
+      const [outcome] = await guarded.send(
+        [delivery('event', { id: 'prof_g', traits: {} }, trackEvent('evt_g', {}))],
+        signal(),
+      );
+      expect(outcome).toMatchObject({
+        ok: false,
+        retryable: false,
+        error: expect.stringMatching(/loopback or private/),
+      });
+      await guarded.close();
     });
 
     it('answers a retryable outcome fast when the warehouse is down', async () => {

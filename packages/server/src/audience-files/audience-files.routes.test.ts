@@ -6,12 +6,21 @@ import { startTestServer, type TestServer } from '../testing/test-server.js';
 describe.each(ENGINES)('the audience files API on %s', (kind) => {
   let server: TestServer;
   let fullId = '';
+  let destinationId = '';
   beforeAll(async () => {
     server = await startTestServer(kind);
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/destinations',
+      headers: server.owner,
+      payload: { name: 'Lists', type: 'audience-file', config: { format: 'csv' } },
+    });
+    expect(created.statusCode).toBe(201);
+    destinationId = created.json().id;
     const files = server.engine.audienceFiles;
     const full = await files.exportFull({
       workspaceId: server.workspaceId,
-      destinationId: 'dst_files',
+      destinationId,
       config: { format: 'csv' },
       audience: { id: 'aud_1', name: 'VIP' },
       members: (async function* () {
@@ -22,7 +31,7 @@ describe.each(ENGINES)('the audience files API on %s', (kind) => {
     fullId = full.id;
     const transport = await files.transportKind.open({
       workspaceId: server.workspaceId,
-      destinationId: 'dst_files',
+      destinationId,
       config: { format: 'csv' },
       allowPrivateNetworks: true,
       log: () => undefined,
@@ -32,7 +41,7 @@ describe.each(ENGINES)('the audience files API on %s', (kind) => {
         {
           deliveryId: 'dlv_1',
           workspaceId: server.workspaceId,
-          destinationId: 'dst_files',
+          destinationId,
           profileId: 'prof_3',
           type: 'audience.entered',
           occurredAt: new Date().toISOString(),
@@ -51,7 +60,7 @@ describe.each(ENGINES)('the audience files API on %s', (kind) => {
   const get = (url: string, headers = server.owner) => server.app.inject({ method: 'GET', url, headers });
 
   it('lists a destination’s files, newest first, filtered by kind', async () => {
-    const all = await get('/api/v1/destinations/dst_files/files');
+    const all = await get(`/api/v1/destinations/${destinationId}/files`);
     expect(all.statusCode).toBe(200);
     expect(all.json().data.map((f: { kind: string }) => f.kind)).toEqual(['additions', 'full']);
     expect(all.json().data[1]).toMatchObject({
@@ -60,12 +69,12 @@ describe.each(ENGINES)('the audience files API on %s', (kind) => {
       format: 'csv',
       audience: { id: 'aud_1', name: 'VIP' },
     });
-    const full = await get('/api/v1/destinations/dst_files/files?kind=full&limit=1');
+    const full = await get(`/api/v1/destinations/${destinationId}/files?kind=full&limit=1`);
     expect(full.json()).toMatchObject({ data: [{ id: fullId }], nextCursor: null });
   });
 
   it('downloads a file with its header and a file name', async () => {
-    const response = await get(`/api/v1/destinations/dst_files/files/${fullId}`);
+    const response = await get(`/api/v1/destinations/${destinationId}/files/${fullId}`);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="aud_1-full-.*\.csv"$/);
@@ -80,21 +89,23 @@ describe.each(ENGINES)('the audience files API on %s', (kind) => {
   it('answers 404 for another workspace, an unknown file and a bad query with 400', async () => {
     const other = await createWorkspace(server.engine.store, 'Other');
     const stranger = await server.tokenFor('owner', other.id);
-    expect((await get('/api/v1/destinations/dst_files/files', stranger)).statusCode).toBe(404);
-    expect((await get(`/api/v1/destinations/dst_files/files/${fullId}`, stranger)).statusCode).toBe(404);
-    const unknown = await get('/api/v1/destinations/dst_files/files/afile_nope');
+    expect((await get(`/api/v1/destinations/${destinationId}/files`, stranger)).statusCode).toBe(404);
+    expect((await get(`/api/v1/destinations/${destinationId}/files/${fullId}`, stranger)).statusCode).toBe(
+      404,
+    );
+    const unknown = await get(`/api/v1/destinations/${destinationId}/files/afile_nope`);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('not_found');
-    const bad = await get('/api/v1/destinations/dst_files/files?kind=everything');
+    const bad = await get(`/api/v1/destinations/${destinationId}/files?kind=everything`);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(/kind/);
   });
 
   it('lets a viewer list and download, not an anonymous caller', async () => {
     const viewer = await server.tokenFor('viewer');
-    expect((await get('/api/v1/destinations/dst_files/files', viewer)).statusCode).toBe(200);
-    expect((await get('/api/v1/destinations/dst_files/files', {} as typeof server.owner)).statusCode).toBe(
-      401,
-    );
+    expect((await get(`/api/v1/destinations/${destinationId}/files`, viewer)).statusCode).toBe(200);
+    expect(
+      (await get(`/api/v1/destinations/${destinationId}/files`, {} as typeof server.owner)).statusCode,
+    ).toBe(401);
   });
 });

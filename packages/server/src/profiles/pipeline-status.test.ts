@@ -34,14 +34,11 @@ describe.each(ENGINES)('the pipeline status API on %s', (kind) => {
       lagEvents: 1,
       lagSeconds: expect.any(Number),
     });
-    // Every stage, in the pipeline's order.
-    expect(status.json().stages).toEqual(server.engine.pipeline.stages.map((s) => behindByMine(s.name)));
+    expect(status.json().stages).toEqual(['unify', 'consent', 'segment', 'delivery'].map(behindByMine));
     const outsider = await server.app.inject({
       url: '/api/v1/pipeline',
       headers: await server.tokenFor('owner', other.id),
     });
-    expect(outsider.json().stages.map((s: { lagEvents: number }) => s.lagEvents)).toEqual(
-      server.engine.pipeline.stages.map(() => 40),
-    );
+    expect(outsider.json().stages.map((s: { lagEvents: number }) => s.lagEvents)).toEqual([40, 40, 40, 40]);
   });
 });

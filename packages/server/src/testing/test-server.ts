@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Role } from '@tandem/contract';
 import { bootstrapIfEmpty, type StoreKind } from '@tandem/engine';
 import { openTestEngine } from '@tandem/engine/testing';
@@ -18,6 +19,8 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
     collector: { maxQueuedEvents: config.maxQueuedEvents, callLimits },
     pipeline: { maxTraitsPerProfile },
     access: accessOptionsOf(config),
+    // A key of its own: no secret.key file is written by tests.
+    delivery: { secretKey: randomBytes(32), allowPrivateNetworks: config.allowPrivateDestinations },
   });
   const app = await buildApp({ config, engine, logger: false });
   const bootstrap = await bootstrapIfEmpty(engine.store, engine, {

@@ -232,6 +232,26 @@ describe.each(ENGINES)('the website loop on %s', (kind) => {
       });
     });
 
+    it('follows merges: an anonymous visitor who later identified answers as the merged profile', async () => {
+      await call(
+        'POST',
+        '/v1/batch',
+        {
+          batch: [
+            { type: 'page', anonymousId: 'anon-merge', name: 'Home' },
+            { type: 'identify', userId: 'merge-user', traits: { plan: 'pro' } },
+          ],
+        },
+        writeKeyAuth,
+      );
+      await settle();
+      expect((await personalize('anonymousId=anon-merge')).json().traits).toEqual({});
+      await call('POST', '/v1/identify', { userId: 'merge-user', anonymousId: 'anon-merge' }, writeKeyAuth);
+      await settle();
+      const merged = await personalize('anonymousId=anon-merge');
+      expect(merged.json()).toMatchObject({ traits: { plan: 'pro' }, audiences: ['Pro plan'] });
+    });
+
     it('answers an unknown visitor with the same shape, empty, and asks for an id', async () => {
       const unknown = await personalize('anonymousId=never-seen');
       expect(unknown.statusCode).toBe(200);
@@ -248,6 +268,11 @@ describe.each(ENGINES)('the website loop on %s', (kind) => {
       const withWriteKey = await personalize('userId=ada', TEST_WRITE_KEY);
       expect(withWriteKey.statusCode).toBe(401);
       expect(withWriteKey.json().error.message).toBe('Unknown publishable key');
+      // The page's script can read why (CORS on errors too), even for a malformed query.
+      expect(withWriteKey.headers['access-control-allow-origin']).toBe('*');
+      const malformed = await personalize('anonymousId=');
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.headers['access-control-allow-origin']).toBe('*');
       const anonymous = await server.app.inject({ method: 'GET', url: '/v1/personalize?userId=ada' });
       expect(anonymous.statusCode).toBe(401);
       const tracking = await server.app.inject({

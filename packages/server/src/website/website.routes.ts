@@ -39,6 +39,12 @@ export async function websiteRoutes(app: App, options: { engine: Engine; bundle?
   const bundle = options.bundle ?? new AnalyticsBundle();
   const tags = ['Website'];
 
+  // Every answer of the personalization API, errors included (a refused key, a bad query), is
+  // readable by the page that asked: otherwise its script sees a CORS failure, not the reason.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/v1/personalize')) allowAnyOrigin(reply);
+  });
+
   async function trackingSource(writeKey: string) {
     const source = PLAIN_KEY.test(writeKey) ? await engine.sources.resolveWriteKey(writeKey) : undefined;
     if (!source) throw new AppError('not_found', 'Unknown write key');
@@ -130,7 +136,6 @@ export async function websiteRoutes(app: App, options: { engine: Engine; bundle?
       },
     },
     async (request, reply) => {
-      allowAnyOrigin(reply);
       const source = await publishableSource(engine, request);
       const { userId, anonymousId } = request.query;
       if (userId === undefined && anonymousId === undefined) {

@@ -90,7 +90,7 @@ function ComputedTraitsTable({ traits }: { traits: readonly ComputedTrait[] }) {
                 ) : null}
               </Table.Td>
               <Table.Td>
-                <Badge variant="light" color="gray">
+                <Badge variant="light" color="gray" tt="none">
                   {trait.event}
                 </Badge>
                 {trait.where?.length ? (

@@ -33,7 +33,7 @@ export function ConfigFields({ form, onChange, mode, storedSecrets, problems }: 
         {info.fields.map((spec) => (
           <ConfigField
             key={spec.key}
-            spec={spec}
+            spec={placeholderFor(form, spec)}
             value={form.fields[spec.key] ?? ''}
             onChange={(value) => setField(spec.key, value)}
             // A stored secret is never shown: empty keeps it, a new value replaces it.
@@ -83,6 +83,14 @@ export function ConfigFields({ form, onChange, mode, storedSecrets, problems }: 
       )}
     </Stack>
   );
+}
+
+/** The warehouse URL's example follows the database picked. */
+function placeholderFor(form: DestinationForm, spec: ConfigFieldSpec): ConfigFieldSpec {
+  if (form.type === 'warehouse' && spec.key === 'url' && form.fields.engine === 'mysql') {
+    return { ...spec, placeholder: 'mysql://user:password@host:3306/analytics' };
+  }
+  return spec;
 }
 
 function ConfigField({

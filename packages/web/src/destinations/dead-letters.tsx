@@ -1,16 +1,14 @@
-import { Alert, Button, Checkbox, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Popover, Stack, Table, Text, Tooltip } from '@mantine/core';
 import type { Delivery, ReplayRequest } from '@tandem/contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
-import { ConfirmActionButton } from '../shared/confirm-action-button';
 import { ExpandableRow } from '../shared/expandable-row';
-import { formatPreciseDate } from '../shared/format-date';
 import { LoadMoreButton } from '../shared/load-more-button';
 import { QueryState } from '../shared/query-state';
 import { DeliveryInspector } from './delivery-inspector';
-import { DELIVERY_TYPE_LABELS } from './delivery-status';
+import { DELIVERY_TYPE_LABELS, formatWhen } from './delivery-status';
 import { destinationQueryKey, destinationsApi } from './destinations-api';
 import { useDeliveries } from './use-deliveries';
 
@@ -76,21 +74,35 @@ export function DeadLetters({ destinationId, canReplay }: { destinationId: strin
           >
             Replay selected{shownSelected.length > 0 ? ` (${shownSelected.length})` : ''}
           </Button>
-          <ConfirmActionButton
-            label="Replay all"
-            ariaLabel="Replay all dead letters"
-            question="Replay every dead letter of this destination, including those not loaded on this page?"
-            confirmLabel="Replay all"
-            opened={confirmingAll}
-            onOpenedChange={(opened) => {
-              setConfirmingAll(opened);
-              if (!opened) replay.reset();
-            }}
-            pending={replay.isPending}
-            error={confirmingAll ? replay.error : null}
-            onConfirm={() => replay.mutate({ status: ['dead'] })}
-            variant="outline"
-          />
+          <Popover opened={confirmingAll} onChange={setConfirmingAll} withArrow position="bottom-start">
+            <Popover.Target>
+              <Button variant="default" onClick={() => setConfirmingAll((open) => !open)}>
+                Replay all
+              </Button>
+            </Popover.Target>
+            <Popover.Dropdown maw={340}>
+              <Text size="sm" mb="xs">
+                Replay every dead letter of this destination, including those not loaded on this page?
+              </Text>
+              {replay.error ? (
+                <Text size="sm" c="red" role="alert" mb="xs">
+                  {errorMessage(replay.error)}
+                </Text>
+              ) : null}
+              <Group gap="xs" justify="flex-end">
+                <Button size="compact-sm" variant="default" onClick={() => setConfirmingAll(false)}>
+                  Cancel
+                </Button>
+                <Button
+                  size="compact-sm"
+                  loading={replay.isPending}
+                  onClick={() => replay.mutate({ status: ['dead'] })}
+                >
+                  Replay all dead letters
+                </Button>
+              </Group>
+            </Popover.Dropdown>
+          </Popover>
         </Group>
       )}
       <QueryState isPending={dead.isPending} error={dead.error} refetch={dead.refetch}>
@@ -194,7 +206,9 @@ function DeadLetterRow(props: {
           '—'
         )}
       </Table.Td>
-      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatPreciseDate(delivery.occurredAt)}</Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }} title={delivery.occurredAt}>
+        {formatWhen(delivery.occurredAt)}
+      </Table.Td>
       {props.canReplay && (
         <Table.Td>
           <Button

@@ -77,7 +77,10 @@ function DeliveryDetailView({ delivery, canReplay }: { delivery: DeliveryDetail;
             </Table.Tbody>
           </Table>
           {delivery.lastError && (
-            <Alert color="red" title="Last error">
+            <Alert
+              color={delivery.status === 'skipped' ? 'gray' : 'red'}
+              title={delivery.status === 'skipped' ? 'Why it was not sent' : 'Last error'}
+            >
               {delivery.lastError}
             </Alert>
           )}

@@ -3,7 +3,6 @@ import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus } from '@tandem/c
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { ExpandableRow } from '../shared/expandable-row';
-import { formatPreciseDate } from '../shared/format-date';
 import { LoadMoreButton } from '../shared/load-more-button';
 import { QueryState } from '../shared/query-state';
 import { DeliveryInspector } from './delivery-inspector';
@@ -13,6 +12,7 @@ import {
   DELIVERY_TYPE_LABELS,
   DeliveryStatusBadge,
   formatLatency,
+  formatWhen,
 } from './delivery-status';
 import { useDeliveries } from './use-deliveries';
 
@@ -113,10 +113,11 @@ function DeliveriesTable({
                 {formatLatency(delivery.latencyMs)}
               </Table.Td>
               <Table.Td>{delivery.lastStatusCode ?? '—'}</Table.Td>
-              <Table.Td maw={280}>
+              <Table.Td maw={240}>
                 {delivery.lastError ? (
                   <Tooltip label={delivery.lastError} multiline maw={420}>
-                    <Text size="sm" c="red" truncate="end">
+                    {/* A skipped delivery's reason (no consent, deleted) is information, not a failure. */}
+                    <Text size="sm" c={delivery.status === 'skipped' ? 'dimmed' : 'red'} truncate="end">
                       {delivery.lastError}
                     </Text>
                   </Tooltip>
@@ -124,7 +125,9 @@ function DeliveriesTable({
                   '—'
                 )}
               </Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatPreciseDate(delivery.occurredAt)}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }} title={delivery.occurredAt}>
+                {formatWhen(delivery.occurredAt)}
+              </Table.Td>
             </ExpandableRow>
           ))}
         </Table.Tbody>

@@ -1,5 +1,6 @@
 import { Badge } from '@mantine/core';
 import type { DeliveryStatus, DeliveryType } from '@tandem/contract';
+import { formatPreciseDate } from '../shared/format-date';
 
 export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
   pending: 'Pending',
@@ -64,4 +65,13 @@ export function EnabledBadge({ enabled }: { enabled: boolean }) {
       Paused
     </Badge>
   );
+}
+
+const TIME_ONLY = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+
+/** When a delivery happened: the time alone today (the log is mostly recent), else date and time. */
+export function formatWhen(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toDateString() === now.toDateString() ? TIME_ONLY.format(date) : formatPreciseDate(iso);
 }

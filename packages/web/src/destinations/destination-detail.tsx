@@ -20,6 +20,7 @@ import { useCurrentSession } from '../auth/use-session';
 import { ConfirmActionButton } from '../shared/confirm-action-button';
 import { formatDate } from '../shared/format-date';
 import { QueryState } from '../shared/query-state';
+import { AudienceFiles } from './audience-files';
 import { DeadLetters } from './dead-letters';
 import { DeliveryLog } from './delivery-log';
 import { EnabledBadge } from './delivery-status';
@@ -123,6 +124,7 @@ function DestinationView({ destination }: { destination: Destination }) {
           >
             Dead letters
           </Tabs.Tab>
+          {destination.type === 'audience-file' && <Tabs.Tab value="files">Files</Tabs.Tab>}
           {canWrite && <Tabs.Tab value="settings">Settings</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="log" pt="md">
@@ -131,6 +133,11 @@ function DestinationView({ destination }: { destination: Destination }) {
         <Tabs.Panel value="dead" pt="md">
           <DeadLetters destinationId={destination.id} canReplay={canWrite} />
         </Tabs.Panel>
+        {destination.type === 'audience-file' && (
+          <Tabs.Panel value="files" pt="md">
+            <AudienceFiles destinationId={destination.id} />
+          </Tabs.Panel>
+        )}
         {canWrite && (
           <Tabs.Panel value="settings" pt="md">
             <DestinationSettings destination={destination} />

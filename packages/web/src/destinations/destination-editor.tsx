@@ -68,7 +68,10 @@ export function DestinationEditor(props: DestinationEditorProps) {
             />
           </Section>
         )}
-        <Section title="Connection" description={`How Tandem reaches this ${info.label.toLowerCase()}.`}>
+        <Section
+          title="Connection"
+          description="Where deliveries go, and the credentials Tandem needs to get there."
+        >
           <TextInput
             label="Name"
             placeholder={`${info.label} for …`}
@@ -135,8 +138,10 @@ export function DestinationEditor(props: DestinationEditorProps) {
         )}
         {props.error ? (
           <Alert color="red" role="alert" title="Could not save the destination">
-            {errorMessage(props.error)}
-            {server.unplaced.length > 0 && ` ${server.unplaced.join(' ')}`}
+            {/* Field errors are shown beside their fields; the alert only points at them then. */}
+            {Object.keys(server.byField).length > 0 && server.unplaced.length === 0
+              ? 'Correct what is marked beside the fields above, then save again.'
+              : [errorMessage(props.error), ...server.unplaced].join(' ')}
           </Alert>
         ) : null}
         <Group justify="flex-end">
@@ -188,9 +193,18 @@ export function serverProblems(error: unknown): { byField: Record<string, string
   for (const detail of error.details) {
     const path = detail.path.replace(/^body\./, '');
     const subscription = /^subscriptions\.(\d+)/.exec(path);
-    if (subscription) byField[`subscriptions.${subscription[1]}`] = detail.message;
-    else if (FIELD_PATHS.some((pattern) => pattern.test(path))) byField[path] = detail.message;
-    else if (detail.message !== error.message) unplaced.push(detail.message);
+    const message = asSentence(detail.message);
+    if (subscription) byField[`subscriptions.${subscription[1]}`] = message;
+    else if (FIELD_PATHS.some((pattern) => pattern.test(path))) byField[path] = message;
+    else if (detail.message !== error.message) unplaced.push(message);
   }
   return { byField, unplaced };
+}
+
+/** A server message as a sentence: capitalized, with its full stop. */
+function asSentence(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return trimmed;
+  const capitalized = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capitalized) ? capitalized : `${capitalized}.`;
 }

@@ -67,12 +67,14 @@ describe('destination page helpers', () => {
         { path: 'body.config.url', message: 'The URL points to a link-local address.' },
         { path: 'subscriptions.1.filter.where.0.value', message: 'A value is needed.' },
         { path: 'purposes.0', message: 'Unknown purpose “ads”.' },
+        { path: 'limits.concurrency', message: 'too big: at most 256' },
       ],
     });
     expect(serverProblems(error)).toEqual({
       byField: {
         'config.url': 'The URL points to a link-local address.',
         'subscriptions.1': 'A value is needed.',
+        'limits.concurrency': 'Too big: at most 256.',
       },
       unplaced: ['Unknown purpose “ads”.'],
     });

@@ -23,6 +23,22 @@ export type MappingTestResult = Omit<DestinationTestResult, 'sent'>;
 /** A consent purpose as the consent API lists it; only `key` (or `name`) is needed here. */
 export type ConsentPurpose = { key: string; label?: string; description?: string };
 
+/**
+ * A file of an audience-file destination (`GET /api/v1/destinations/{id}/files`, served by the
+ * audience-files domain): a full export, or an hour's additions or removals.
+ */
+export type AudienceFileRow = {
+  id: string;
+  audience: { id: string; name: string };
+  kind: 'full' | 'additions' | 'removals';
+  format: string;
+  fileName: string;
+  rows: number;
+  path: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
 /** An event name of the catalog with the property names seen on it. */
 export type CatalogEventNames = { name: string; properties: string[] };
 
@@ -46,6 +62,10 @@ export const destinationsApi = {
     apiClient.post<ReplayResult>(`${destinationPath(destinationId)}/replay`, input),
   test: (destinationId: string, input: DestinationTestRequest) =>
     apiClient.post<DestinationTestResult>(`${destinationPath(destinationId)}/test`, input),
+  files: (destinationId: string, cursor: string | null) =>
+    apiClient.get<Page<AudienceFileRow>>(withPage(`${destinationPath(destinationId)}/files`, { cursor })),
+  fileUrl: (destinationId: string, fileId: string) =>
+    `${destinationPath(destinationId)}/files/${encodeURIComponent(fileId)}`,
   testMapping: (input: { mapping: string; sample?: Record<string, unknown> }) =>
     apiClient.post<MappingTestResult>('/api/v1/destinations/mapping-test', input),
 };

@@ -30,7 +30,7 @@ function SendTestForm({ destination }: { destination: Destination }) {
   const session = useCurrentSession();
   const [sample, setSample] = useState(SAMPLE_EVENT_TEXT);
   const [sampleError, setSampleError] = useState<string | null>(null);
-  const [subscription, setSubscription] = useState<string>('none');
+  const [subscription, setSubscription] = useState<string>('0');
   const audiences = useQuery({
     queryKey: pickerQueryKey(session.workspace.id, 'audiences'),
     queryFn: pickerApi.audiences,
@@ -43,7 +43,7 @@ function SendTestForm({ destination }: { destination: Destination }) {
       return destinationsApi.test(destination.id, {
         sample: parsed.value,
         send,
-        ...(subscription === 'none' ? {} : { subscription: Number(subscription) }),
+        ...(destination.subscriptions.length > 0 ? { subscription: Number(subscription) } : {}),
       });
     },
   });
@@ -51,9 +51,6 @@ function SendTestForm({ destination }: { destination: Destination }) {
     setSampleError(parseSample(sample).error);
     test.mutate(send);
   };
-  const mappedSubscriptions = destination.subscriptions
-    .map((entry, index) => ({ entry, index }))
-    .filter(({ entry }) => entry.mapping !== undefined);
 
   return (
     <Grid gap="lg">
@@ -73,19 +70,17 @@ function SendTestForm({ destination }: { destination: Destination }) {
             onChange={setSample}
             error={sampleError}
           />
-          {mappedSubscriptions.length > 0 && (
+          {destination.subscriptions.length > 1 && (
             <Select
-              label="Apply a subscription's mapping"
-              data={[
-                { value: 'none', label: 'None: the body as is' },
-                ...mappedSubscriptions.map(({ entry, index }) => ({
-                  value: String(index),
-                  label: describeSubscription(entry, names),
-                })),
-              ]}
+              label="Send as"
+              description="The test takes this subscription's body (event, audience or trait change) and its mapping."
+              data={destination.subscriptions.map((entry, index) => ({
+                value: String(index),
+                label: describeSubscription(entry, names),
+              }))}
               value={subscription}
               allowDeselect={false}
-              onChange={(value) => setSubscription(value ?? 'none')}
+              onChange={(value) => setSubscription(value ?? '0')}
             />
           )}
           <Group gap="xs">

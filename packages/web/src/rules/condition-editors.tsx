@@ -27,10 +27,18 @@ export function ConditionEditor({ node, onChange }: EditorProps<LeafNode>) {
   }
 }
 
-function Lead({ children }: { children: string }) {
+const KIND_LABELS: Record<LeafNode['kind'], string> = {
+  trait: 'Trait',
+  event: 'Event',
+  computedTrait: 'Computed trait',
+  audience: 'Member of audience',
+};
+
+/** The condition's kind, small above its inputs. */
+export function ConditionKind({ kind }: { kind: LeafNode['kind'] }) {
   return (
-    <Text size="sm" fw={500} pt={6} miw={70}>
-      {children}
+    <Text size="xs" c="dimmed" tt="uppercase" fw={600} mb={4}>
+      {KIND_LABELS[kind]}
     </Text>
   );
 }
@@ -50,7 +58,6 @@ function TraitConditionEditor({ node, onChange }: EditorProps<TraitNode>) {
   const trait = traits.find((t) => t.name === node.trait);
   return (
     <Group gap="xs" align="flex-start">
-      <Lead>Trait</Lead>
       <NameSelect
         label="Trait"
         placeholder="Pick a trait"
@@ -91,12 +98,11 @@ function ComputedTraitConditionEditor({ node, onChange }: EditorProps<ComputedTr
   const trait = computedTraits.find((t) => t.name === node.computedTrait);
   return (
     <Group gap="xs" align="flex-start">
-      <Lead>Computed</Lead>
       <NameSelect
         label="Computed trait"
         placeholder="Pick a computed trait"
         nothingFound="No computed trait with this name"
-        options={computedTraits.map((t) => ({ value: t.name, label: `${t.name} (${t.kind} of ${t.event})` }))}
+        options={computedTraits.map((t) => ({ value: t.name, label: `${t.name} (${t.kind})` }))}
         value={node.computedTrait}
         error={useProblem(node.id, 'computedTrait')}
         onChange={(name) =>
@@ -129,7 +135,6 @@ function AudienceConditionEditor({ node, onChange }: EditorProps<AudienceNode>) 
   const { audiences } = useRulePickers();
   return (
     <Group gap="xs" align="flex-start">
-      <Lead>Member of</Lead>
       <NameSelect
         label="Audience"
         placeholder="Pick an audience"

@@ -1,5 +1,5 @@
 import { Badge, Button, CloseButton, Group, Menu, Paper, Select, Stack, Text } from '@mantine/core';
-import { ConditionEditor } from './condition-editors';
+import { ConditionEditor, ConditionKind } from './condition-editors';
 import {
   addChild,
   type Combinator,
@@ -96,6 +96,7 @@ function GroupEditor({ group, depth, actions }: { group: GroupNode; depth: numbe
               <Paper withBorder radius="sm" p="xs" role="group" aria-label="Condition">
                 <Group justify="space-between" align="flex-start" wrap="nowrap">
                   <div style={{ flex: 1, minWidth: 0 }}>
+                    <ConditionKind kind={child.kind} />
                     <ConditionEditor node={child} onChange={actions.change} />
                   </div>
                   <CloseButton aria-label="Remove condition" onClick={() => actions.remove(child.id)} />

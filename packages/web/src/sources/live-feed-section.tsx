@@ -55,7 +55,9 @@ export function LiveFeedSection({ source }: { source: Source }) {
           emptyText={
             source.kind === 'internal'
               ? 'Nothing yet. Tandem writes an event here each time a profile enters or leaves an audience.'
-              : "Nothing received yet. Calls sent with this source's write key appear here."
+              : source.kind === 'webhook'
+                ? 'Nothing received yet. The calls its webhooks map to appear here.'
+                : "Nothing received yet. Calls sent with this source's write key appear here."
           }
         />
       </QueryState>

@@ -1,0 +1,282 @@
+// `npm run bench:activate`: delivery as a user runs it. The real server (embedded SQLite, the
+// pipeline on) with a realistic workspace (computed traits, audiences), 1,000 track events/s
+// sustained through the Tracking API, two webhook destinations subscribed to every track event
+// and to an audience's entries:
+//   - "live": always up; measures event accepted → webhook received, and audience entered →
+//     webhook received (from the membership change's time, `occurredAt`);
+//   - "down-then-up": refuses connections for BENCH_DOWN_SECONDS (default 60; the issue's figure
+//     is 600), then comes back; measures how fast its backlog drains (batches of 500 a POST),
+//     while the live one's p99 is measured over the same drain.
+// Settings: BENCH_RATE (1000 events/s), BENCH_DOWN_SECONDS (60), BENCH_AFTER_SECONDS (up to 60:
+// load after the down destination is back), BENCH_USERS (5000). Not a test.
+// Ends by running scripts/bench-personalize.mjs when it exists (the website's figures).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBuilt, fmt, printTable, root, startServer } from './bench/bench-support.mjs';
+
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
+const AFTER_SECONDS = Number(process.env.BENCH_AFTER_SECONDS ?? 60);
+const USERS = Number(process.env.BENCH_USERS ?? 5000);
+const TOKEN = 'tdm_bench_activate_owner_token_0123';
+const TICK_MS = 100;
+
+await ensureBuilt();
+console.log(
+  `Tandem activation benchmark — ${fmt(RATE)} events/s, ${fmt(USERS)} users, a destination down ${DOWN_SECONDS} s (BENCH_DOWN_SECONDS; the issue's case is 600), Node ${process.version}`,
+);
+
+/** A webhook receiver in this process: records each delivery's arrival. */
+async function receiver() {
+  const state = { up: false, ids: new Set(), events: [], audiences: [], requests: 0, firstAt: 0, times: [] };
+  const server = createServer((request, response) => {
+    let raw = '';
+    request.on('data', (c) => {
+      raw += c;
+    });
+    request.on('end', () => {
+      const at = Date.now();
+      state.requests += 1;
+      const body = JSON.parse(raw);
+      for (const item of body.batch ?? [body]) {
+        if (state.ids.has(item.deliveryId)) continue;
+        state.ids.add(item.deliveryId);
+        state.times.push(at);
+        if (item.type === 'event') state.events.push({ at, bid: item.event?.payload?.properties?.bid });
+        else if (item.type === 'audience.entered') state.audiences.push(at - Date.parse(item.occurredAt));
+      }
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = server.address().port;
+  state.up = true;
+  return {
+    state,
+    url: `http://127.0.0.1:${port}/hook`,
+    async down() {
+      state.up = false;
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+    async up() {
+      await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+      state.up = true;
+    },
+    close: () => new Promise((resolve) => (state.up ? server.close(resolve) : resolve())),
+  };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-activate-'));
+const server = await startServer({
+  TANDEM_DATA_DIR: dataDir,
+  TANDEM_ADMIN_TOKEN: TOKEN,
+  TANDEM_ALLOW_PRIVATE_DESTINATIONS: 'true',
+  TANDEM_MAX_PIPELINE_LAG: '0',
+  ...(process.env.BENCH_SERVER_ENV ? JSON.parse(process.env.BENCH_SERVER_ENV) : {}),
+});
+const owner = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+const call = async (path, body, method = 'POST') => {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: owner,
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+};
+const live = await receiver();
+const later = await receiver();
+try {
+  const source = await call('/api/v1/sources', { name: 'Shop website' });
+  for (const trait of [
+    { name: 'orders_30d', kind: 'count', event: 'Order Completed', within: '30d' },
+    { name: 'revenue', kind: 'sum', event: 'Order Completed', property: 'total' },
+    { name: 'views_7d', kind: 'count', event: 'Product Viewed', within: '7d' },
+  ])
+    await call('/api/v1/computed-traits', trait);
+  const buyers = await call('/api/v1/audiences', { name: 'Buyers', rule: { event: 'Order Completed' } });
+  await call('/api/v1/audiences', {
+    name: 'Big spenders',
+    rule: { computedTrait: 'revenue', op: 'gt', value: 300 },
+  });
+  await call('/api/v1/audiences', {
+    name: 'Browsers',
+    rule: { computedTrait: 'views_7d', op: 'gt', value: 3 },
+  });
+  const subscriptions = [
+    { kind: 'event', filter: { type: 'track' } },
+    { kind: 'audience', audienceId: buyers.id, on: ['entered'] },
+  ];
+  await call('/api/v1/destinations', {
+    name: 'live',
+    type: 'webhook',
+    config: { url: live.url, secret: 'bench-secret' },
+    subscriptions,
+    limits: { concurrency: 32 },
+  });
+  await call('/api/v1/destinations', {
+    name: 'down-then-up',
+    type: 'webhook',
+    config: { url: later.url, secret: 'bench-secret', batch: { maxSize: 500 } },
+    subscriptions,
+    limits: { concurrency: 16 },
+  });
+  await later.down();
+
+  // The load: RATE events a second, in batches every TICK_MS; each event's accept time by id.
+  const acceptedAt = new Map();
+  let sent = 0;
+  let bid = 0;
+  const writeKey = `Basic ${Buffer.from(`${source.writeKey}:`).toString('base64')}`;
+  const perTick = Math.round((RATE * TICK_MS) / 1000);
+  let loadErrors = 0;
+  const tick = async () => {
+    const batch = [];
+    const ids = [];
+    for (let i = 0; i < perTick; i++) {
+      bid += 1;
+      ids.push(bid);
+      const userId = `u${Math.floor(Math.random() * USERS)}`;
+      const order = Math.random() < 0.1;
+      batch.push({
+        type: 'track',
+        userId,
+        event: order ? 'Order Completed' : 'Product Viewed',
+        properties: order
+          ? { bid, total: Math.round(Math.random() * 200) }
+          : { bid, sku: `sku-${bid % 300}` },
+      });
+    }
+    const response = await fetch(`${server.url}/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: writeKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ batch }),
+    });
+    const at = Date.now();
+    if (response.ok) for (const id of ids) acceptedAt.set(id, at);
+    else loadErrors += 1;
+    sent += batch.length;
+  };
+  let loading = true;
+  const load = (async () => {
+    let next = Date.now();
+    const inFlight = new Set();
+    while (loading) {
+      const p = tick().catch(() => {
+        loadErrors += 1;
+      });
+      inFlight.add(p);
+      p.finally(() => inFlight.delete(p));
+      next += TICK_MS;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
+    }
+    await Promise.all(inFlight);
+  })();
+
+  const p99 = (values) => {
+    if (values.length === 0) return Number.NaN;
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
+  };
+  const eventLatencies = (from, to) =>
+    live.state.events
+      .filter((e) => e.at >= from && e.at < to && acceptedAt.has(e.bid))
+      .map((e) => Math.max(0, e.at - acceptedAt.get(e.bid)));
+
+  // A progress line every 5 s: what was sent, delivered, and how far behind each pipeline stage is.
+  const progress = setInterval(async () => {
+    try {
+      const status = await (await fetch(`${server.url}/api/v1/pipeline`, { headers: owner })).json();
+      const lag = (status.stages ?? []).map((s) => `${s.stage} ${fmt(s.lagEvents)}`).join(', ');
+      console.log(
+        `  ${fmt((Date.now() - started) / 1000)} s: sent ${fmt(sent)}, live got ${fmt(live.state.ids.size)}, down-then-up got ${fmt(later.state.ids.size)}; lag: ${lag}`,
+      );
+    } catch {}
+  }, 5000);
+  // Warm-up (5 s) left out of the figures; then the down period.
+  const started = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, DOWN_SECONDS * 1000));
+  // Its backlog: the deliveries waiting for it when it comes back (the pipeline's lag aside).
+  const laterId = (await call('/api/v1/destinations', undefined, 'GET')).data.find(
+    (d) => d.name === 'down-then-up',
+  ).id;
+  const counts = (await call(`/api/v1/destinations/${laterId}`, undefined, 'GET')).deliveries;
+  const backlogAtUp = counts.pending + counts.failed;
+  const upAt = Date.now();
+  await later.up();
+  console.log(
+    `  down-then-up is back after ${DOWN_SECONDS} s with ${fmt(backlogAtUp)} deliveries waiting for it`,
+  );
+  // Until that backlog is delivered, or AFTER_SECONDS.
+  const deadline = Date.now() + AFTER_SECONDS * 1000;
+  let caughtUpAt = 0;
+  let countAtCatchUp = 0;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (later.state.ids.size >= backlogAtUp) {
+      caughtUpAt = Date.now();
+      countAtCatchUp = later.state.ids.size;
+      break;
+    }
+  }
+  const drainEnd = caughtUpAt || Date.now();
+  loading = false;
+  clearInterval(progress);
+  await load;
+  const drained = later.state.times.slice(0, Math.max(backlogAtUp, 1));
+  const firstBack = drained[0] ?? drainEnd;
+  const drainRate = drained.length / Math.max(0.001, (drainEnd - firstBack) / 1000);
+
+  const steady = eventLatencies(started + 5000, upAt);
+  const duringDrain = eventLatencies(upAt, drainEnd);
+  const audience = live.state.audiences;
+  const verdict = (ok) => (ok ? 'met' : 'MISSED');
+  printTable('Activation (embedded SQLite, pipeline on)', [
+    ['measure', 'value', 'target', 'verdict'],
+    [
+      'events sent / accepted per second',
+      `${fmt(sent)} / ${fmt(RATE)}${loadErrors ? ` (${loadErrors} failed requests)` : ''}`,
+      '1,000/s',
+      '',
+    ],
+    ['event accepted → webhook received, p99 (ms)', fmt(p99(steady)), '< 100', verdict(p99(steady) < 100)],
+    [
+      'audience entered → webhook received, p99 (ms)',
+      `${fmt(p99(audience))} (${fmt(audience.length)} entries)`,
+      '< 150',
+      verdict(p99(audience) < 150),
+    ],
+    [`destination down for (s)`, fmt(DOWN_SECONDS), '600 in the issue', ''],
+    [
+      'backlog drained once back (deliveries/s)',
+      caughtUpAt
+        ? `${fmt(drainRate)} (${fmt(drained.length)} in ${fmt((drainEnd - firstBack) / 1000, 1)} s, first ${fmt((firstBack - upAt) / 1000, 1)} s after it was back)`
+        : `not caught up within ${AFTER_SECONDS} s (${fmt(later.state.ids.size)} received)`,
+      '≥ 5,000',
+      verdict(caughtUpAt > 0 && drainRate >= 5000),
+    ],
+    [
+      'healthy destination during the drain, event p99 (ms)',
+      `${fmt(p99(duringDrain))} (${fmt(duringDrain.length)} events)`,
+      '< 100',
+      verdict(p99(duringDrain) < 100),
+    ],
+  ]);
+  if (countAtCatchUp === 0) console.log('  (the down destination did not catch up: see the figures above)');
+} finally {
+  await server.stop();
+  await live.close();
+  await later.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+// The website helper's benchmark (personalization API), when present.
+const personalize = join(root, 'scripts/bench-personalize.mjs');
+if (existsSync(personalize)) {
+  console.log('\nRunning scripts/bench-personalize.mjs');
+  spawnSync(process.execPath, [personalize], { stdio: 'inherit' });
+}
