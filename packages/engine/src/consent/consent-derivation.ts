@@ -40,13 +40,20 @@ export async function applyConsentEvents(
   const unmatched = carrying.some((c) => c.preferences.some(([category]) => match(category) === undefined));
   const unknown = unmatched ? await unknownCategoryStandings(db, workspaceId, profileIds) : new Map();
   const decisions: DecisionRecord[] = [];
+  // Only the standings a decision moved are written back.
+  const moved: ConsentStandings = new Map();
   for (const { event, profileId, preferences } of carrying) {
     const at = decisionTime(event.timestamp);
     for (const [category, granted] of preferences) {
       const purpose = match(category);
-      const differs = purpose
-        ? foldDecision(standingsOf(standings, profileId), purpose, { granted, at })
-        : foldDecision(standingsOf(unknown, profileId), category, { granted, at });
+      let differs: boolean;
+      if (purpose) {
+        const ofProfile = standingsOf(standings, profileId);
+        const before = ofProfile.get(purpose);
+        differs = foldDecision(ofProfile, purpose, { granted, at });
+        const after = ofProfile.get(purpose);
+        if (after !== before && after) standingsOf(moved, profileId).set(purpose, after);
+      } else differs = foldDecision(standingsOf(unknown, profileId), category, { granted, at });
       if (!differs) continue;
       decisions.push({
         decisionId: newId('consentDecision'),
@@ -64,7 +71,7 @@ export async function applyConsentEvents(
     }
   }
   await insertDecisions(db, workspaceId, decisions);
-  await saveStandings(db, workspaceId, standings);
+  await saveStandings(db, workspaceId, moved);
   return carrying.length;
 }
 

@@ -1,7 +1,7 @@
 import type { ConsentSourceKind } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import { chunksOf } from '../identity/index.js';
-import type { Database } from '../store/index.js';
+import { type Database, prepared, rawSqliteOf } from '../store/index.js';
 
 /** A profile's standing on one purpose: granted or not, as of the latest decision's time. */
 export interface PurposeStanding {
@@ -68,6 +68,14 @@ export async function saveStandings(
       decided_at: standing.at,
     })),
   );
+  const sqlite = rawSqliteOf(db);
+  if (sqlite) {
+    // SQLite, in a pipeline batch: one prepared statement per row beats building wide inserts.
+    const upsert = prepared(sqlite, UPSERT_STANDING);
+    for (const row of rows)
+      upsert.run(row.workspace_id, row.profile_id, row.purpose, row.granted, row.decided_at);
+    return;
+  }
   for (const chunk of chunksOf(rows, 500)) {
     await db
       .insertInto('consent_states')
@@ -84,6 +92,12 @@ export async function saveStandings(
       .execute();
   }
 }
+
+const UPSERT_STANDING = `INSERT INTO consent_states (workspace_id, profile_id, purpose, granted, decided_at)
+  VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (workspace_id, profile_id, purpose) DO UPDATE
+  SET granted = excluded.granted, decided_at = excluded.decided_at
+  WHERE excluded.decided_at >= consent_states.decided_at`;
 
 /** Replaces the standings of these profiles with what is given (re-derivations, rebuilds). */
 export async function replaceStandings(

@@ -151,6 +151,13 @@ describe.each(ENGINES)('consent on %s', (kind) => {
     expect(await consented(['marketing', 'analytics'])).toEqual(new Set());
     // A purpose the workspace does not define is granted by no one.
     expect(await consented(['telepathy'])).toEqual(new Set());
+    await send({
+      type: 'track',
+      event: 'Sale ok',
+      userId: 'dee',
+      context: consenting({ 'sale-of-data': true }),
+    });
+    expect(await consented(['sale-of-data'])).toEqual(new Set([dee]));
     await engine.consent.deletePurpose(workspaceId, 'sale-of-data');
     expect(await consented(['sale-of-data'])).toEqual(new Set());
     await expect(engine.consent.deletePurpose(workspaceId, 'necessary')).rejects.toMatchObject({

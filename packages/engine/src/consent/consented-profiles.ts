@@ -68,14 +68,16 @@ export async function consentedProfiles(
     }
     for (const profileId of chunk) {
       const ofProfile = decided.get(profileId);
-      if (required.every((purpose) => ofProfile?.get(purpose) ?? defaults.get(purpose) === true))
-        consented.add(profileId);
+      // A purpose the workspace does not define (any more) is granted by no one, decisions or not.
+      const grants = (purpose: string) =>
+        defaults.has(purpose) && (ofProfile?.get(purpose) ?? defaults.get(purpose) === true);
+      if (required.every(grants)) consented.add(profileId);
     }
   }
   return consented;
 }
 
-/** Each required purpose's default (true: granted) from the rows of the query above. */
+/** Each required purpose's default (true: granted), absent when not defined, from the rows above. */
 function defaultsOf(
   rows: readonly { kind: string; purpose: string; mode: string | null }[],
   required: readonly string[],
@@ -88,10 +90,7 @@ function defaultsOf(
   const workspaceMode = modeOf(workspaceRow?.mode ?? null) ?? BUILT_IN_DEFAULT_MODE;
   const defaults = new Map<string, boolean>();
   for (const purpose of required) {
-    if (!defined.has(purpose)) {
-      defaults.set(purpose, false);
-      continue;
-    }
+    if (!defined.has(purpose)) continue;
     const mode: ConsentMode = defined.get(purpose) ?? workspaceMode;
     defaults.set(purpose, mode === 'opt-out');
   }
