@@ -134,7 +134,7 @@ ${installSnippet({ tandemUrl: tandem.url, writeKey: WRITE_KEY, publishableKey: s
     );
     expect(anonymousId).toMatch(/^[\w-]{10,}$/);
 
-    // Known only by its page view so far (anonymousId): no traits yet, the exposed count at 0.
+    // Nothing known of the visitor yet (or only its page view): no traits, the exposed count at 0.
     await expect
       .poll(() => page.evaluate(() => (window as unknown as Shop).tandem.profile()), PIPELINE_WAIT)
       .toEqual({ traits: {}, computedTraits: { pricing_views: 0 }, audiences: [] });
