@@ -88,15 +88,21 @@ try {
     headers: { authorization: `Basic ${Buffer.from(`${source.publishable_key}:`).toString('base64')}` },
   });
   console.log(`sample answer (user-3): ${await sample.text()}`);
-  const cpuBefore = cpuSecondsOf(server.pid);
-  const result = await load({
+  const options = {
     url: server.url,
     publishableKey: source.publishable_key,
     profiles: PROFILES,
     connections: CONNECTIONS,
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
-  });
+  };
+  // The same client on GET /healthz first: what HTTP alone costs on this machine, now.
+  let cpuBefore = cpuSecondsOf(server.pid);
+  const floor = await load({ ...options, seconds: 5, warmupSeconds: 1, floor: true });
+  const floorCpuMs =
+    ((cpuSecondsOf(server.pid) - cpuBefore) * 1000) / (floor.requests + floor.warmupRequests);
+  cpuBefore = cpuSecondsOf(server.pid);
+  const result = await load(options);
   // The server's own CPU per request (all its threads, over warm-up and measure): what a core
   // of its own would serve, whatever else the machine runs.
   const cpuPerRequestMs =
@@ -119,6 +125,12 @@ try {
     ['requests', fmt(result.requests), '', ''],
     ['server CPU per request', `${fmt(cpuPerRequestMs * 1000)} µs`, '', ''],
     ['= requests/s per server core', fmt(1000 / cpuPerRequestMs), `>= ${fmt(TARGET_PER_SECOND)}`, ''],
+    [
+      'HTTP floor: GET /healthz, same client',
+      `${fmt(floor.perSecond)} req/s, ${fmt(floorCpuMs * 1000)} µs CPU each, p99 ${fmt(floor.p99, 2)} ms`,
+      '',
+      '',
+    ],
     ['machine load (1 min)', fmt(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 1), '', ''],
     ['non-200 or empty', fmt(result.failures), '0', result.failures === 0 ? 'met' : 'MISSED'],
   ]);
