@@ -5,7 +5,9 @@
 // exposes 2 traits, 1 computed trait and 2 audiences. Then the real server (`tandem start`) is
 // started and a separate process drives GET /v1/personalize with random known visitors (half by
 // anonymousId, half by userId) over BENCH_CONNECTIONS (default 16) keep-alive connections for
-// BENCH_SECONDS (20, after 3 unmeasured). Prints p50/p99 and requests/s beside the targets
+// BENCH_SECONDS (20, after 3 unmeasured), after 5 s of the same client on GET /healthz (the HTTP
+// floor: what the server's cheapest answer costs on this machine now). Prints p50/p99 and
+// requests/s beside the targets
 // (p99 < 5 ms, >= 10,000 requests/s). BENCH_DATA_DIR reuses a store kept by an earlier run
 // (BENCH_KEEP_DATA=1). The client shares the machine with the server. Not a test.
 import { spawn } from 'node:child_process';
