@@ -5,7 +5,9 @@
 // exposes 2 traits, 1 computed trait and 2 audiences. Then the real server (`tandem start`) is
 // started and a separate process drives GET /v1/personalize with random known visitors (half by
 // anonymousId, half by userId) over BENCH_CONNECTIONS (default 16) keep-alive connections for
-// BENCH_SECONDS (20, after 3 unmeasured). Prints p50/p99 and requests/s beside the targets
+// BENCH_SECONDS (20, after 3 unmeasured), after 5 s of the same client on GET /healthz (the HTTP
+// floor: what the server's cheapest answer costs on this machine now). Prints p50/p99 and
+// requests/s beside the targets
 // (p99 < 5 ms, >= 10,000 requests/s). BENCH_DATA_DIR reuses a store kept by an earlier run
 // (BENCH_KEEP_DATA=1). The client shares the machine with the server. Not a test.
 import { spawn } from 'node:child_process';
@@ -88,15 +90,21 @@ try {
     headers: { authorization: `Basic ${Buffer.from(`${source.publishable_key}:`).toString('base64')}` },
   });
   console.log(`sample answer (user-3): ${await sample.text()}`);
-  const cpuBefore = cpuSecondsOf(server.pid);
-  const result = await load({
+  const options = {
     url: server.url,
     publishableKey: source.publishable_key,
     profiles: PROFILES,
     connections: CONNECTIONS,
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
-  });
+  };
+  // The same client on GET /healthz first: what HTTP alone costs on this machine, now.
+  let cpuBefore = cpuSecondsOf(server.pid);
+  const floor = await load({ ...options, seconds: 5, warmupSeconds: 1, floor: true });
+  const floorCpuMs =
+    ((cpuSecondsOf(server.pid) - cpuBefore) * 1000) / (floor.requests + floor.warmupRequests);
+  cpuBefore = cpuSecondsOf(server.pid);
+  const result = await load(options);
   // The server's own CPU per request (all its threads, over warm-up and measure): what a core
   // of its own would serve, whatever else the machine runs.
   const cpuPerRequestMs =
@@ -119,6 +127,12 @@ try {
     ['requests', fmt(result.requests), '', ''],
     ['server CPU per request', `${fmt(cpuPerRequestMs * 1000)} µs`, '', ''],
     ['= requests/s per server core', fmt(1000 / cpuPerRequestMs), `>= ${fmt(TARGET_PER_SECOND)}`, ''],
+    [
+      'HTTP floor: GET /healthz, same client',
+      `${fmt(floor.perSecond)} req/s, ${fmt(floorCpuMs * 1000)} µs CPU each, p99 ${fmt(floor.p99, 2)} ms`,
+      '',
+      '',
+    ],
     ['machine load (1 min)', fmt(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 1), '', ''],
     ['non-200 or empty', fmt(result.failures), '0', result.failures === 0 ? 'met' : 'MISSED'],
   ]);

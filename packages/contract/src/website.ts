@@ -17,7 +17,7 @@ export const PersonalizationSettingsSchema = z
   .meta({ id: 'PersonalizationSettings' });
 export type PersonalizationSettings = z.infer<typeof PersonalizationSettingsSchema>;
 
-/** The personalization answer: only exposed fields; an unknown visitor gets the same shape, empty. */
+/** The personalization answer: only exposed fields; an unknown visitor gets what one with nothing stored gets. */
 export const PersonalizationAnswerSchema = z
   .object({
     traits: z.record(z.string(), z.unknown()),

@@ -134,7 +134,7 @@ ${installSnippet({ tandemUrl: tandem.url, writeKey: WRITE_KEY, publishableKey: s
     );
     expect(anonymousId).toMatch(/^[\w-]{10,}$/);
 
-    // Known only by its page view so far (anonymousId): no traits yet, the exposed count at 0.
+    // Nothing known of the visitor yet (or only its page view): no traits, the exposed count at 0.
     await expect
       .poll(() => page.evaluate(() => (window as unknown as Shop).tandem.profile()), PIPELINE_WAIT)
       .toEqual({ traits: {}, computedTraits: { pricing_views: 0 }, audiences: [] });
@@ -215,6 +215,17 @@ ${installSnippet({ tandemUrl: tandem.url, writeKey: WRITE_KEY, publishableKey: s
       });
     await page.screenshot({ path: join(SHOTS, 'shop-page.png') });
     expect(consoleErrors).toEqual([]);
+
+    // A blocker stops analytics.js: tandem.profile() still answers, from the ids it stored.
+    const blocked = await context.newPage();
+    await blocked.route(/\/analytics\.js\//, (route) => route.abort());
+    await blocked.goto(shopUrl);
+    expect(await blocked.evaluate(() => (window as unknown as Shop).tandem.profile())).toEqual({
+      traits: { plan: 'pro', firstName: 'Grace' },
+      computedTraits: { pricing_views: 2 },
+      audiences: ['Pricing viewers'],
+    });
+    expect(await blocked.evaluate(() => (window as unknown as Shop).analytics.initialized)).toBeFalsy();
     await context.close();
   });
 });

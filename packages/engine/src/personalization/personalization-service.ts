@@ -90,22 +90,22 @@ export class PersonalizationService {
 
   /**
    * The visitor's exposed traits, computed traits and audience names. An unknown visitor (or
-   * one whose consent refuses personalization) gets the same shape, empty: the answer never
-   * tells whether an id is known.
+   * one whose consent refuses personalization) gets what a known visitor with nothing stored
+   * gets: the answer never tells whether an id is known.
    */
   async answer(workspaceId: string, visitor: Visitor): Promise<PersonalizationAnswer> {
     const exposure = await this.exposureOf(workspaceId);
-    if (exposure.empty) return emptyAnswer();
+    if (exposure.empty) return emptyAnswer(exposure);
     const profileId = await this.profileOf(workspaceId, visitor);
-    if (profileId === undefined) return emptyAnswer();
-    if (this.gate && !(await this.gate(workspaceId, profileId))) return emptyAnswer();
+    if (profileId === undefined) return emptyAnswer(exposure);
+    if (this.gate && !(await this.gate(workspaceId, profileId))) return emptyAnswer(exposure);
     const store = this.store;
     const [traitRows, computedRows, audienceRows] = await Promise.all([
       exposure.traits.size > 0 ? storedTraitsOf(store, workspaceId, profileId) : [],
       exposure.computed.size > 0 ? storedComputedValuesOf(store, workspaceId, profileId) : [],
       exposure.audiences.size > 0 ? activeAudienceIdsOf(store, workspaceId, profileId) : [],
     ]);
-    const answer = emptyAnswer();
+    const answer: PersonalizationAnswer = { traits: {}, computedTraits: {}, audiences: [] };
     for (const row of traitRows) {
       if (exposure.traits.has(row.name)) define(answer.traits, row.name, parsed(row.value));
     }
@@ -193,8 +193,14 @@ async function* pages<T>(
   } while (cursor !== undefined);
 }
 
-function emptyAnswer(): PersonalizationAnswer {
-  return { traits: {}, computedTraits: {}, audiences: [] };
+/**
+ * What a visitor with nothing stored gets, known or not: exposed computed traits at their empty
+ * value (as a known profile without events shows them), so the two cannot be told apart.
+ */
+function emptyAnswer(exposure: Exposure): PersonalizationAnswer {
+  const computedTraits: Record<string, unknown> = {};
+  for (const { name, empty } of exposure.computed.values()) define(computedTraits, name, empty);
+  return { traits: {}, computedTraits, audiences: [] };
 }
 
 /** A stored JSON value (text on SQLite; PostgreSQL may hand it parsed). */

@@ -1,24 +1,36 @@
 /**
  * `/v1/tandem.js`: defines `window.tandem.profile()` → Promise of the personalization answer for
- * the visitor analytics.js knows (its userId, else its anonymousId), asked with the publishable
- * key of the script tag's `data-publishable-key`, from the host the script was loaded from.
+ * the visitor analytics.js knows (its userId, else its anonymousId; what it stored when it does
+ * not load), asked with the publishable key of the script tag's `data-publishable-key`, from the
+ * host the script was loaded from.
  */
 export const TANDEM_SCRIPT = `(function () {
   var script = document.currentScript;
   var key = script && script.getAttribute('data-publishable-key');
   var host = script && script.src ? new URL(script.src).origin : '';
   var tandem = (window.tandem = window.tandem || {});
+  // analytics.js may never load (a blocker): wait for it at most 3 s, then use what it stored.
   function analyticsReady() {
     var analytics = window.analytics;
     if (!analytics || typeof analytics.ready !== 'function') return Promise.resolve();
     return new Promise(function (resolve) {
       analytics.ready(function () { resolve(); });
+      setTimeout(resolve, 3000);
     });
+  }
+  function stored(name) {
+    try {
+      var value = window.localStorage.getItem(name);
+      return value ? JSON.parse(value) : null;
+    } catch (error) {
+      return null;
+    }
   }
   function visitor() {
     var analytics = window.analytics;
-    var user = analytics && typeof analytics.user === 'function' ? analytics.user() : null;
-    return user ? { userId: user.id(), anonymousId: user.anonymousId() } : {};
+    var user = analytics && analytics.initialized && typeof analytics.user === 'function' ? analytics.user() : null;
+    if (user) return { userId: user.id(), anonymousId: user.anonymousId() };
+    return { userId: stored('ajs_user_id'), anonymousId: stored('ajs_anonymous_id') };
   }
   tandem.profile = function () {
     if (!key) return Promise.reject(new Error('tandem.js: the script tag has no data-publishable-key'));

@@ -255,7 +255,8 @@ describe.each(ENGINES)('the website loop on %s', (kind) => {
     it('answers an unknown visitor with the same shape, empty, and asks for an id', async () => {
       const unknown = await personalize('anonymousId=never-seen');
       expect(unknown.statusCode).toBe(200);
-      expect(unknown.json()).toEqual({ traits: {}, computedTraits: {}, audiences: [] });
+      // Exactly what a known visitor with nothing stored gets: the id's existence does not show.
+      expect(unknown.json()).toEqual({ traits: {}, computedTraits: { orders: 0 }, audiences: [] });
       const none = await personalize('');
       expect(none.statusCode).toBe(400);
       expect(none.json().error.details).toEqual([

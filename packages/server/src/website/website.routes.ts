@@ -129,7 +129,7 @@ export async function websiteRoutes(app: App, options: { engine: Engine; bundle?
         summary: "The visitor's exposed traits, computed traits and audiences",
         description:
           'Authorization: Basic base64(<publishableKey>:). Only what the workspace exposes ' +
-          '(PUT /api/v1/personalization/settings); an unknown visitor gets the same shape, empty.',
+          '(PUT /api/v1/personalization/settings); an unknown visitor gets what one with nothing stored gets.',
         security: [{ publishableKey: [] }],
         querystring: PersonalizeQuerySchema,
         response: { 200: PersonalizationAnswerSchema, ...PUBLIC_ERRORS },

@@ -18,6 +18,7 @@ describe.each(ENGINES)('API tokens, members and bootstrap on %s', (kind) => {
           id: server.sourceId,
           name: 'Default',
           writeKey: TEST_WRITE_KEY,
+          publishableKey: expect.stringMatching(/^pk_/),
           kind: 'tracking',
           createdAt: expect.any(String),
         },

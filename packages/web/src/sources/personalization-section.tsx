@@ -45,7 +45,7 @@ export function PersonalizationSection() {
             <TagsInput
               label="Traits"
               description="Trait names, as profiles store them (press Enter after each)"
-              placeholder="plan"
+              placeholder={canWrite ? 'plan' : draft.traits.length ? undefined : 'None'}
               value={draft.traits}
               onChange={(traits) => setDraft({ ...draft, traits })}
               disabled={!canWrite}
@@ -64,7 +64,15 @@ export function PersonalizationSection() {
             <MultiSelect
               label="Audiences"
               description="The page sees the names of these audiences when its visitor belongs to them"
-              placeholder={audiences.data?.data.length ? 'Pick audiences' : 'No audiences yet'}
+              placeholder={
+                !canWrite
+                  ? draft.audiences.length
+                    ? undefined
+                    : 'None'
+                  : audiences.data?.data.length
+                    ? 'Pick audiences'
+                    : 'No audiences yet'
+              }
               data={(audiences.data?.data ?? []).map((audience) => ({
                 value: audience.id,
                 label: audience.name,
@@ -74,6 +82,11 @@ export function PersonalizationSection() {
               searchable
               disabled={!canWrite}
             />
+            {!canWrite && (
+              <Text size="sm" c="dimmed">
+                Only roles that manage sources change what is exposed.
+              </Text>
+            )}
             {canWrite && (
               <Group>
                 <Button onClick={() => save.mutate(draft)} loading={save.isPending} disabled={!changed}>
