@@ -53,6 +53,11 @@ export interface AttemptReport {
  * `deliveries_due` only when the query repeats its condition literally.
  */
 const UNSENT = sql<boolean>`status IN ('pending', 'failed')`;
+/**
+ * The same, bound: for a profile's rows, so that SQLite picks `deliveries_by_profile` (with the
+ * literal it may range-scan the due index instead, every due row for each profile).
+ */
+const UNSENT_STATUSES = ['pending', 'failed'];
 
 /** How long a claim holds rows before another process may take them (a crashed sender's). */
 const LEASE_MS = 60_000;
@@ -403,7 +408,7 @@ class DestinationWorker {
           .set({ next_attempt_at: until })
           .where('destination_id', '=', this.destination.id)
           .where('profile_id', '=', profileId)
-          .where(UNSENT)
+          .where('status', 'in', UNSENT_STATUSES)
           .where('next_attempt_at', '<=', nowText)
           .execute();
       }
@@ -445,7 +450,7 @@ class DestinationWorker {
         .selectAll()
         .where('destination_id', '=', this.destination.id)
         .where('profile_id', '=', next.profile_id)
-        .where(UNSENT)
+        .where('status', 'in', UNSENT_STATUSES)
         .orderBy('ord')
         .limit(1)
         .executeTakeFirst();
@@ -480,7 +485,7 @@ class DestinationWorker {
         ])
         .where('destination_id', '=', this.destination.id)
         .where('profile_id', 'in', chunk)
-        .where(UNSENT)
+        .where('status', 'in', UNSENT_STATUSES)
         .groupBy('profile_id')
         .execute();
       for (const row of rows) {
@@ -697,7 +702,7 @@ class DestinationWorker {
             .set({ next_attempt_at: nowText })
             .where('destination_id', '=', this.destination.id)
             .where('profile_id', 'in', chunk)
-            .where(UNSENT)
+            .where('status', 'in', UNSENT_STATUSES)
             .where('lease_until', 'is', null)
             .where('next_attempt_at', '>', nowText)
             .execute();
@@ -790,7 +795,7 @@ class DestinationWorker {
               .set({ next_attempt_at: until })
               .where('destination_id', '=', this.destination.id)
               .where('profile_id', 'in', chunk)
-              .where(UNSENT)
+              .where('status', 'in', UNSENT_STATUSES)
               .where('lease_until', 'is', null)
               .where('next_attempt_at', '<', until)
               .execute();
