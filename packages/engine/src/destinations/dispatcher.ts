@@ -399,7 +399,9 @@ class DestinationWorker {
           parkUntil.set(profileId, new Date(until).toISOString());
           continue;
         }
-        claimed.push(...rows);
+        // Only the rows before the profile's first one that is not due: its order holds.
+        const blocked = head?.blocked;
+        claimed.push(...(blocked === undefined ? rows : rows.filter((r) => Number(r.ord) < blocked)));
       }
       for (const [profileId, until] of parkUntil) {
         this.parked.add(profileId);
@@ -471,8 +473,9 @@ class DestinationWorker {
     trx: Kysely<Database>,
     profileIds: readonly string[],
     now: number,
-  ): Promise<Map<string, { ord: number; until: string }>> {
-    const heads = new Map<string, { ord: number; until: string }>();
+  ): Promise<Map<string, { ord: number; until: string; blocked: number | undefined }>> {
+    const nowText = new Date(now).toISOString();
+    const heads = new Map<string, { ord: number; until: string; blocked: number | undefined }>();
     for (const chunk of chunksOf(profileIds)) {
       const rows = await trx
         .selectFrom('deliveries')
@@ -482,6 +485,8 @@ class DestinationWorker {
           // When its retried rows are due (rows in flight excluded: they are done sooner).
           sql<string | null>`max(case when lease_until is null then next_attempt_at end)`.as('until'),
           eb.fn.max('lease_until').as('leased'),
+          // Its first row not due now (parked, in flight): no row after it may go before it.
+          sql<number | string | null>`min(case when next_attempt_at > ${nowText} then ord end)`.as('blocked'),
         ])
         .where('destination_id', '=', this.destination.id)
         .where('profile_id', 'in', chunk)
@@ -492,7 +497,11 @@ class DestinationWorker {
         // A head in flight: look again shortly (its sender un-parks at once when it is here).
         const inFlight = row.leased !== null && Date.parse(String(row.leased)) > now;
         const until = Math.max(row.until ? Date.parse(row.until) : 0, inFlight ? now + IN_FLIGHT_PARK_MS : 0);
-        heads.set(row.profile_id, { ord: Number(row.head), until: new Date(until).toISOString() });
+        heads.set(row.profile_id, {
+          ord: Number(row.head),
+          until: new Date(until).toISOString(),
+          blocked: row.blocked === null ? undefined : Number(row.blocked),
+        });
       }
     }
     return heads;
