@@ -233,19 +233,6 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
           .filter((r) => (r.body.event as { userId: string }).userId === p)
           .map((r) => (r.body.event as { payload: { properties: { i: number } } }).payload.properties.i);
         const firsts = seen.filter((i, k) => seen.indexOf(i) === k);
-        if (
-          process.env.DEBUG_ORDER &&
-          JSON.stringify(firsts) !== JSON.stringify([...firsts].sort((a, b) => a - b))
-        )
-          console.log(
-            receiver.received
-              .filter((r) => (r.body.event as { userId: string }).userId === p)
-              .map(
-                (r) =>
-                  `${(r.body.event as { payload: { properties: { i: number } } }).payload.properties.i}:${r.status}@${r.at % 100000}`,
-              )
-              .join(' '),
-          );
         expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
         expect(new Set(seen).size).toBe(perPerson);
       }
