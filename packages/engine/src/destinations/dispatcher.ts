@@ -403,16 +403,23 @@ class DestinationWorker {
         const blocked = head?.blocked;
         claimed.push(...(blocked === undefined ? rows : rows.filter((r) => Number(r.ord) < blocked)));
       }
+      // Parked together: most wait behind a row in flight, until the same moment.
+      const byUntil = new Map<string, string[]>();
       for (const [profileId, until] of parkUntil) {
         this.parked.add(profileId);
-        await trx
-          .updateTable('deliveries')
-          .set({ next_attempt_at: until })
-          .where('destination_id', '=', this.destination.id)
-          .where('profile_id', '=', profileId)
-          .where('status', 'in', UNSENT_STATUSES)
-          .where('next_attempt_at', '<=', nowText)
-          .execute();
+        byUntil.set(until, [...(byUntil.get(until) ?? []), profileId]);
+      }
+      for (const [until, profileIds] of byUntil) {
+        for (const chunk of chunksOf(profileIds)) {
+          await trx
+            .updateTable('deliveries')
+            .set({ next_attempt_at: until })
+            .where('destination_id', '=', this.destination.id)
+            .where('profile_id', 'in', chunk)
+            .where('status', 'in', UNSENT_STATUSES)
+            .where('next_attempt_at', '<=', nowText)
+            .execute();
+        }
       }
       const leaseEnd = new Date(now + LEASE_MS).toISOString();
       for (const chunk of chunksOf(claimed.map((r) => r.delivery_id))) {
