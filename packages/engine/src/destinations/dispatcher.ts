@@ -67,6 +67,8 @@ const CLAIM_LIMIT = 500;
 const CIRCUIT_FAILURES = 5;
 const MAX_PROBE_DELAY_MS = 5_000;
 const SWEEP_EVERY_MS = 60_000;
+/** How long a woken worker waits for more rows before it claims. */
+const COALESCE_MS = 15;
 /** How long rows behind a delivery in flight wait before they are looked at again. */
 const IN_FLIGHT_PARK_MS = 250;
 
@@ -302,6 +304,9 @@ class DestinationWorker {
       }
       if (claimed >= CLAIM_LIMIT / 2 && this.inFlight < concurrency) continue;
       await this.idle();
+      // Woken by new rows: let a few more arrive, so that claims (write transactions, which
+      // take turns with the pipeline's) stay few and large; well within the latency budget.
+      if (this.running) await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
     }
   }
 
