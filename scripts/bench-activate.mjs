@@ -10,6 +10,11 @@
 // Settings: BENCH_RATE (1000 events/s), BENCH_DOWN_SECONDS (60), BENCH_AFTER_SECONDS (up to 60:
 // load after the down destination is back), BENCH_USERS (5000). Not a test.
 // Ends by running scripts/bench-personalize.mjs when it exists (the website's figures).
+//
+// Figures (2-core VM shared with other builds, load ~5-8; down 30 s), 2026-12-03: 1,001 events/s
+// sustained, pipeline lag ~0; event accepted → webhook p99 211 ms (target 100); audience entered
+// → webhook p99 401 ms (150); backlog of 32,296 drained at 1,782/s (5,000); the live
+// destination's p99 during that drain 1,640 ms (100). Every target missed on this machine.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -46,7 +51,8 @@ async function receiver() {
         state.ids.add(item.deliveryId);
         state.times.push(at);
         if (item.type === 'event') state.events.push({ at, bid: item.event?.payload?.properties?.bid });
-        else if (item.type === 'audience.entered') state.audiences.push(at - Date.parse(item.occurredAt));
+        else if (item.type === 'audience.entered')
+          state.audiences.push({ at, ms: at - Date.parse(item.occurredAt) });
       }
       response.writeHead(204).end();
     });
@@ -233,20 +239,24 @@ try {
 
   const steady = eventLatencies(started + 5000, upAt);
   const duringDrain = eventLatencies(upAt, drainEnd);
-  const audience = live.state.audiences;
+  // Entries before the drain (the steady state), and during it.
+  const audience = live.state.audiences.filter((a) => a.at >= started + 5000 && a.at < upAt).map((a) => a.ms);
+  const audienceDuringDrain = live.state.audiences
+    .filter((a) => a.at >= upAt && a.at < drainEnd)
+    .map((a) => a.ms);
   const verdict = (ok) => (ok ? 'met' : 'MISSED');
   printTable('Activation (embedded SQLite, pipeline on)', [
     ['measure', 'value', 'target', 'verdict'],
     [
-      'events sent / accepted per second',
-      `${fmt(sent)} / ${fmt(RATE)}${loadErrors ? ` (${loadErrors} failed requests)` : ''}`,
+      'events sent (events/s sustained)',
+      `${fmt(sent)} in ${fmt((drainEnd - started) / 1000)} s (${fmt(sent / ((drainEnd - started) / 1000))}/s)${loadErrors ? `, ${loadErrors} failed requests` : ''}`,
       '1,000/s',
       '',
     ],
     ['event accepted → webhook received, p99 (ms)', fmt(p99(steady)), '< 100', verdict(p99(steady) < 100)],
     [
       'audience entered → webhook received, p99 (ms)',
-      `${fmt(p99(audience))} (${fmt(audience.length)} entries)`,
+      `${fmt(p99(audience))} (${fmt(audience.length)} entries; ${fmt(p99(audienceDuringDrain))} during the drain)`,
       '< 150',
       verdict(p99(audience) < 150),
     ],

@@ -57,8 +57,10 @@ export function openEngine(
 
 /** Destinations and their delivery, as configured. */
 export function deliveryOptionsOf(config: Config, log?: TransportLog): DeliveryOptions {
+  let key: Buffer | undefined;
   return {
-    secretKey: resolveSecretKey(config),
+    // Read (or generated) when a secret is first sealed or opened, not by every CLI command.
+    secretKey: () => (key ??= resolveSecretKey(config)),
     allowPrivateNetworks: config.allowPrivateDestinations,
     sendTimeoutMs: config.deliveryTimeoutMs,
     maxAttempts: config.deliveryMaxAttempts,

@@ -18,8 +18,11 @@ export const ALLOW_ALL: ConsentChecker = async (_db, _workspaceId, profileIds) =
 
 /** Delivery settings (the server's TANDEM_DELIVERY_* and TANDEM_SECRET_KEY). */
 export interface DeliveryOptions {
-  /** 32 bytes sealing destination secrets; without it, destinations with secrets are refused. */
-  readonly secretKey?: Buffer | undefined;
+  /**
+   * 32 bytes sealing destination secrets, or a function giving them on first use; without it,
+   * destinations with secrets are refused.
+   */
+  readonly secretKey?: Buffer | (() => Buffer) | undefined;
   /** TANDEM_ALLOW_PRIVATE_DESTINATIONS: loopback and private ranges allowed. */
   readonly allowPrivateNetworks?: boolean | undefined;
   /** Transports of the other destination types (webhook is built in). */

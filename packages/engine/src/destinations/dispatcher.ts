@@ -53,6 +53,11 @@ export interface AttemptReport {
  * `deliveries_due` only when the query repeats its condition literally.
  */
 const UNSENT = sql<boolean>`status IN ('pending', 'failed')`;
+/**
+ * The same, bound: for a profile's rows, so that SQLite picks `deliveries_by_profile` (with the
+ * literal it may range-scan the due index instead, every due row for each profile).
+ */
+const UNSENT_STATUSES = ['pending', 'failed'];
 
 /** How long a claim holds rows before another process may take them (a crashed sender's). */
 const LEASE_MS = 60_000;
@@ -62,6 +67,8 @@ const CLAIM_LIMIT = 500;
 const CIRCUIT_FAILURES = 5;
 const MAX_PROBE_DELAY_MS = 5_000;
 const SWEEP_EVERY_MS = 60_000;
+/** How long a woken worker waits for more rows before it claims. */
+const COALESCE_MS = 15;
 /** How long rows behind a delivery in flight wait before they are looked at again. */
 const IN_FLIGHT_PARK_MS = 250;
 
@@ -297,6 +304,9 @@ class DestinationWorker {
       }
       if (claimed >= CLAIM_LIMIT / 2 && this.inFlight < concurrency) continue;
       await this.idle();
+      // Woken by new rows: let a few more arrive, so that claims (write transactions, which
+      // take turns with the pipeline's) stay few and large; well within the latency budget.
+      if (this.running) await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
     }
   }
 
@@ -394,18 +404,27 @@ class DestinationWorker {
           parkUntil.set(profileId, new Date(until).toISOString());
           continue;
         }
-        claimed.push(...rows);
+        // Only the rows before the profile's first one that is not due: its order holds.
+        const blocked = head?.blocked;
+        claimed.push(...(blocked === undefined ? rows : rows.filter((r) => Number(r.ord) < blocked)));
       }
+      // Parked together: most wait behind a row in flight, until the same moment.
+      const byUntil = new Map<string, string[]>();
       for (const [profileId, until] of parkUntil) {
         this.parked.add(profileId);
-        await trx
-          .updateTable('deliveries')
-          .set({ next_attempt_at: until })
-          .where('destination_id', '=', this.destination.id)
-          .where('profile_id', '=', profileId)
-          .where(UNSENT)
-          .where('next_attempt_at', '<=', nowText)
-          .execute();
+        byUntil.set(until, [...(byUntil.get(until) ?? []), profileId]);
+      }
+      for (const [until, profileIds] of byUntil) {
+        for (const chunk of chunksOf(profileIds)) {
+          await trx
+            .updateTable('deliveries')
+            .set({ next_attempt_at: until })
+            .where('destination_id', '=', this.destination.id)
+            .where('profile_id', 'in', chunk)
+            .where('status', 'in', UNSENT_STATUSES)
+            .where('next_attempt_at', '<=', nowText)
+            .execute();
+        }
       }
       const leaseEnd = new Date(now + LEASE_MS).toISOString();
       for (const chunk of chunksOf(claimed.map((r) => r.delivery_id))) {
@@ -445,7 +464,7 @@ class DestinationWorker {
         .selectAll()
         .where('destination_id', '=', this.destination.id)
         .where('profile_id', '=', next.profile_id)
-        .where(UNSENT)
+        .where('status', 'in', UNSENT_STATUSES)
         .orderBy('ord')
         .limit(1)
         .executeTakeFirst();
@@ -466,8 +485,9 @@ class DestinationWorker {
     trx: Kysely<Database>,
     profileIds: readonly string[],
     now: number,
-  ): Promise<Map<string, { ord: number; until: string }>> {
-    const heads = new Map<string, { ord: number; until: string }>();
+  ): Promise<Map<string, { ord: number; until: string; blocked: number | undefined }>> {
+    const nowText = new Date(now).toISOString();
+    const heads = new Map<string, { ord: number; until: string; blocked: number | undefined }>();
     for (const chunk of chunksOf(profileIds)) {
       const rows = await trx
         .selectFrom('deliveries')
@@ -477,17 +497,23 @@ class DestinationWorker {
           // When its retried rows are due (rows in flight excluded: they are done sooner).
           sql<string | null>`max(case when lease_until is null then next_attempt_at end)`.as('until'),
           eb.fn.max('lease_until').as('leased'),
+          // Its first row not due now (parked, in flight): no row after it may go before it.
+          sql<number | string | null>`min(case when next_attempt_at > ${nowText} then ord end)`.as('blocked'),
         ])
         .where('destination_id', '=', this.destination.id)
         .where('profile_id', 'in', chunk)
-        .where(UNSENT)
+        .where('status', 'in', UNSENT_STATUSES)
         .groupBy('profile_id')
         .execute();
       for (const row of rows) {
         // A head in flight: look again shortly (its sender un-parks at once when it is here).
         const inFlight = row.leased !== null && Date.parse(String(row.leased)) > now;
         const until = Math.max(row.until ? Date.parse(row.until) : 0, inFlight ? now + IN_FLIGHT_PARK_MS : 0);
-        heads.set(row.profile_id, { ord: Number(row.head), until: new Date(until).toISOString() });
+        heads.set(row.profile_id, {
+          ord: Number(row.head),
+          until: new Date(until).toISOString(),
+          blocked: row.blocked === null ? undefined : Number(row.blocked),
+        });
       }
     }
     return heads;
@@ -697,7 +723,7 @@ class DestinationWorker {
             .set({ next_attempt_at: nowText })
             .where('destination_id', '=', this.destination.id)
             .where('profile_id', 'in', chunk)
-            .where(UNSENT)
+            .where('status', 'in', UNSENT_STATUSES)
             .where('lease_until', 'is', null)
             .where('next_attempt_at', '>', nowText)
             .execute();
@@ -790,7 +816,7 @@ class DestinationWorker {
               .set({ next_attempt_at: until })
               .where('destination_id', '=', this.destination.id)
               .where('profile_id', 'in', chunk)
-              .where(UNSENT)
+              .where('status', 'in', UNSENT_STATUSES)
               .where('lease_until', 'is', null)
               .where('next_attempt_at', '<', until)
               .execute();

@@ -21,11 +21,14 @@ export function newSecretKeyText(): string {
   return randomBytes(32).toString('hex');
 }
 
-export class SecretBox {
-  constructor(private readonly key: Buffer | undefined) {}
+/** A key, or how to get it on first use (the server reads or generates its key file only then). */
+export type SecretKeySource = Buffer | (() => Buffer);
 
-  get ready(): boolean {
-    return this.key !== undefined;
+export class SecretBox {
+  private key: Buffer | undefined;
+
+  constructor(private readonly source: SecretKeySource | undefined) {
+    this.key = Buffer.isBuffer(source) ? source : undefined;
   }
 
   seal(plain: string, context: string): string {
@@ -57,6 +60,7 @@ export class SecretBox {
   }
 
   private requireKey(): Buffer {
+    if (!this.key && typeof this.source === 'function') this.key = this.source();
     if (!this.key)
       throw new AppError('not_ready', 'Destination secrets need TANDEM_SECRET_KEY (the server sets one up)');
     return this.key;
