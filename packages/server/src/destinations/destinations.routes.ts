@@ -39,8 +39,17 @@ export async function destinationsRoutes(app: App, options: { engine: Engine }) 
         response: { 201: DestinationSchema, ...ERROR_RESPONSES },
       },
     },
-    async (request, reply) =>
-      reply.code(201).send(valueOrBadRequest(await destinations.create(workspaceOf(request), request.body))),
+    async (request, reply) => {
+      const workspaceId = workspaceOf(request);
+      const created = valueOrBadRequest(await destinations.create(workspaceId, request.body));
+      // A destination that keeps state starts from everything known so far; deliveries follow.
+      if (created.type === 'warehouse' || created.type === 'audience-file') {
+        options.engine.syncDestination(workspaceId, created.id).catch((error: unknown) => {
+          request.log.warn({ err: error, destinationId: created.id }, 'initial destination sync failed');
+        });
+      }
+      return reply.code(201).send(created);
+    },
   );
 
   app.get(
