@@ -188,6 +188,7 @@ export class Engine {
       allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
       clock: deliveryClock,
       onDue: (ids) => this.dispatcher.wakeIds(ids),
+      onChanged: () => this.dispatcher.reload(),
       sendTimeoutMs: delivery.sendTimeoutMs ?? 10_000,
     });
     // Files are listed only for a destination of this workspace.

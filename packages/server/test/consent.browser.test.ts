@@ -76,7 +76,8 @@ describe.skipIf(!HAS_CHROMIUM)('consent in the web UI, in a real browser', () =>
     await page.getByRole('button', { name: 'Remove purpose' }).click();
     await expect.poll(() => purposes.getByRole('row').count()).toBe(6);
 
-    await page.getByRole('radio', { name: 'Refused until granted (opt-in)' }).check();
+    // The radio follows the saved setting: it turns checked once the server has answered.
+    await page.getByRole('radio', { name: 'Refused until granted (opt-in)' }).click();
     await expect
       .poll(async () => (await page.request.get(`${server.url}/api/v1/consent/settings`)).json())
       .toEqual({ defaultMode: 'opt-in' });

@@ -43,6 +43,8 @@ export interface DestinationsServiceDeps {
   readonly clock: () => number;
   /** Called when deliveries become due outside the stage (a replay): wakes the dispatcher. */
   readonly onDue: (destinationIds: readonly string[]) => void;
+  /** Called when a destination was edited or deleted: senders drop what they kept of it. */
+  readonly onChanged: () => Promise<void>;
   /** Per-request time limit of a test send. */
   readonly sendTimeoutMs: number;
 }
@@ -135,7 +137,8 @@ export class DestinationsService {
       .where('workspace_id', '=', workspaceId)
       .where('destination_id', '=', destinationId)
       .execute();
-    // Re-enabled: what waited is due again.
+    // Sends from now on use the new definition (purposes, config); re-enabled, what waited is due.
+    await this.deps.onChanged();
     if (patch.enabled === true) this.deps.onDue([destinationId]);
     return { ok: true, value: await this.get(workspaceId, destinationId) };
   }
@@ -155,6 +158,7 @@ export class DestinationsService {
         .where('destination_id', '=', destinationId)
         .execute();
     });
+    await this.deps.onChanged();
   }
 
   /** The delivery log, newest first, optionally of one status. */

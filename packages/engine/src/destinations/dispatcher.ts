@@ -79,6 +79,7 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private lastSweep = 0;
   private refreshing: Promise<void> | undefined;
+  private readonly retiring = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -111,6 +112,7 @@ export class Dispatcher {
     await this.refreshing?.catch(() => undefined);
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
     this.workers.clear();
+    await Promise.all([...this.retiring]);
   }
 
   /** Deliveries were written or made due (the stage, a replay): their workers look now. */
@@ -181,8 +183,28 @@ export class Dispatcher {
     for (const listener of this.listeners) listener(report);
   }
 
+  /**
+   * Stops a worker whose destination changed or went: it claims nothing more at once, and its
+   * sends in flight finish in the background, so an edit never waits for a slow receiver.
+   */
+  private retire(worker: DestinationWorker): void {
+    const stopped = worker
+      .stop()
+      .catch((error) => this.options.log('error', 'delivery worker stop failed', { error: String(error) }))
+      .finally(() => this.retiring.delete(stopped));
+    this.retiring.add(stopped);
+  }
+
+  /** A destination was edited or deleted here: its worker is replaced before this resolves. */
+  async reload(): Promise<void> {
+    if (this.running) await this.refresh();
+  }
+
   private refresh(): Promise<void> {
+    // One refresh at a time: a reload waits for the poll's and runs after it.
+    const previous = this.refreshing;
     this.refreshing = (async () => {
+      await previous?.catch(() => undefined);
       const rows = await this.store.db
         .selectFrom('destinations')
         .select(['workspace_id', 'destination_id', 'updated_at', 'enabled'])
@@ -194,7 +216,7 @@ export class Dispatcher {
         const worker = this.workers.get(row.destination_id);
         if (worker && worker.version !== row.updated_at) {
           this.workers.delete(row.destination_id);
-          await worker.stop();
+          this.retire(worker);
         }
         if (!this.workers.has(row.destination_id))
           await this.ensureWorker(row.workspace_id, row.destination_id);
@@ -203,7 +225,7 @@ export class Dispatcher {
       for (const [id, worker] of this.workers) {
         if (live.has(id)) continue;
         this.workers.delete(id);
-        await worker.stop();
+        this.retire(worker);
       }
       const now = this.options.clock();
       if (now - this.lastSweep >= SWEEP_EVERY_MS) {

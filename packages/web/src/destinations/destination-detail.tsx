@@ -222,11 +222,15 @@ function DestinationSettings({ destination }: { destination: Destination }) {
   const session = useCurrentSession();
   const queryClient = useQueryClient();
   const [saved, setSaved] = useState(false);
+  // Bumped by this form's own saves only: a change made elsewhere, arriving with the page's
+  // periodic refresh, never wipes what someone is typing.
+  const [savedVersion, setSavedVersion] = useState(0);
   const update = useMutation({
     mutationFn: (body: ReturnType<typeof updateBody>) => destinationsApi.update(destination.id, body),
     onSuccess: async (answer) => {
       queryClient.setQueryData(destinationQueryKey(session.workspace.id, destination.id), answer);
       await queryClient.invalidateQueries({ queryKey: destinationsQueryKey(session.workspace.id) });
+      setSavedVersion((version) => version + 1);
       setSaved(true);
     },
   });
@@ -239,7 +243,7 @@ function DestinationSettings({ destination }: { destination: Destination }) {
       )}
       <DestinationEditor
         // Answered afresh after a save: the form shows what is stored (secrets emptied again).
-        key={destination.updatedAt}
+        key={savedVersion}
         mode="edit"
         initial={formFromDestination(destination)}
         storedSecrets={destination.secrets}
