@@ -10,6 +10,11 @@
 // requests/s beside the targets
 // (p99 < 5 ms, >= 10,000 requests/s). BENCH_DATA_DIR reuses a store kept by an earlier run
 // (BENCH_KEEP_DATA=1). The client shares the machine with the server. Not a test.
+//
+// Figures, 2026-12-03: under load 8-17 (other builds), warm cache: 955 req/s, p99 68 ms, 642 µs
+// CPU per request. Quiet machine (load 1.5), cold 3.8 GB store: 225 req/s, p99 148 ms, 2,125 µs
+// CPU per request (1,072 µs without the consent gate); the /healthz floor 8,215 req/s. Targets
+// missed: the read path is bound by disk reads and per-request queries (consent, exposure).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
