@@ -431,12 +431,8 @@ class DestinationWorker {
         claimed.push(...(blocked === undefined ? rows : rows.filter((r) => Number(r.ord) < blocked)));
       }
       // Parked together: most wait behind a row in flight, until the same moment.
-      const byUntil = new Map<string, string[]>();
-      for (const [profileId, until] of parkUntil) {
-        this.parked.add(profileId);
-        byUntil.set(until, [...(byUntil.get(until) ?? []), profileId]);
-      }
-      for (const [until, profileIds] of byUntil) {
+      for (const profileId of parkUntil.keys()) this.parked.add(profileId);
+      for (const [until, profileIds] of profilesByTime(parkUntil)) {
         for (const chunk of chunksOf(profileIds)) {
           await trx
             .updateTable('deliveries')
@@ -828,10 +824,7 @@ class DestinationWorker {
           }
         }
         // The profiles' later deliveries wait for their retried one.
-        const byUntil = new Map<string, string[]>();
-        for (const [profileId, until] of parkUntil)
-          byUntil.set(until, [...(byUntil.get(until) ?? []), profileId]);
-        for (const [until, profileIds] of byUntil) {
+        for (const [until, profileIds] of profilesByTime(parkUntil)) {
           for (const chunk of chunksOf(profileIds)) {
             await trx
               .updateTable('deliveries')
@@ -889,6 +882,13 @@ async function retried<T>(work: () => Promise<T>, tries = 5): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
     }
   }
+}
+
+/** Parked profiles grouped by the time they wait until: one update per time. */
+function profilesByTime(parkUntil: ReadonlyMap<string, string>): Map<string, string[]> {
+  const byUntil = new Map<string, string[]>();
+  for (const [profileId, until] of parkUntil) byUntil.set(until, [...(byUntil.get(until) ?? []), profileId]);
+  return byUntil;
 }
 
 function jitter(ms: number): number {
