@@ -21,6 +21,13 @@ export const ID_PREFIXES = {
   computedTrait: 'ctr',
   audienceFile: 'afile',
   consentDecision: 'cns',
+  activity: 'act',
+  customField: 'fld',
+  savedView: 'view',
+  team: 'team',
+  auditEntry: 'adt',
+  dealStageChange: 'dsc',
+  leadScore: 'lsc',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -11,6 +11,7 @@ import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
 import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
+import { CrmEvents } from './crm/index.js';
 import { type DestinationSyncDeps, syncDestination } from './destination-sync.js';
 import {
   type ConsentChecker,
@@ -105,6 +106,8 @@ export class Engine {
   readonly personalization: PersonalizationService;
   /** Sources fed by other systems' webhooks through a JSONata mapping. */
   readonly webhookSources: WebhookSourcesService;
+  /** Appends CRM changes to the log (in the CRM write's transaction) so the CDP sees them. */
+  readonly crmEvents: CrmEvents;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -247,6 +250,7 @@ export class Engine {
       sources: this.sources,
       collector: this.collector,
     });
+    this.crmEvents = new CrmEvents({ sources: this.sources, identity: this.identity });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

@@ -2,7 +2,7 @@ import { AUDIENCE_ENTERED_EVENT, AUDIENCE_EXITED_EVENT, type StoredEvent } from 
 import type { Kysely } from 'kysely';
 import { normalizeCall } from '../collect/index.js';
 import type { IdentityService } from '../identity/index.js';
-import { chunksOf } from '../identity/index.js';
+import { callIdentifierFields, chunksOf } from '../identity/index.js';
 import { type AcceptedCall, appendWithin, storedEventOf } from '../log/index.js';
 import type { SourcesService } from '../sources/index.js';
 import type { Database } from '../store/index.js';
@@ -39,7 +39,7 @@ export class AudienceEvents {
         const call = {
           type: 'track',
           event: c.entered ? AUDIENCE_ENTERED_EVENT : AUDIENCE_EXITED_EVENT,
-          ...identifierFields(who, c.profileId),
+          ...callIdentifierFields(who, c.profileId),
           properties: { audienceId: c.audienceId, audienceName: c.audienceName, profileId: c.profileId },
           timestamp: c.at,
           messageId: messageIdOf(c),
@@ -156,23 +156,4 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
     group.push(item);
   }
   return groups;
-}
-
-// Segment calls need a userId or anonymousId; a profile known only by email (or a device, or an
-// external id) gets an anonymous id of its own, so the event can never link two people.
-function identifierFields(who: { type: string; value: string }, profileId: string): Record<string, unknown> {
-  const anonymousId = `tandem:${profileId}`;
-  switch (who.type) {
-    case 'user_id':
-      return { userId: who.value };
-    case 'anonymous_id':
-      return { anonymousId: who.value };
-    case 'email':
-    case 'phone':
-      return { anonymousId, context: { traits: { [who.type]: who.value } } };
-    case 'device_id':
-      return { anonymousId, context: { device: { id: who.value } } };
-    default:
-      return { anonymousId, context: { externalIds: [{ id: who.value, type: who.type }] } };
-  }
 }

@@ -1,3 +1,4 @@
+export { callIdentifierFields } from './call-identifiers.js';
 export {
   countEventsNamed,
   eventNamesOf,

@@ -409,6 +409,30 @@ export interface WebhookSourcesTable {
   updated_at: string;
 }
 
+/** crm/ — CRM settings (its internal source) and the audit trail of CRM writes. */
+export interface CrmSettingsTable {
+  workspace_id: string;
+  source_id: string;
+  /** JSON text. */
+  settings: string;
+  updated_at: string;
+}
+export interface CrmAuditTable {
+  workspace_id: string;
+  audit_id: string;
+  /** The user or token that made the change; null: Tandem itself (an assignment rule, a merge). */
+  actor_id: string | null;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  /** The person the entry is about, when it is about one (for export and erasure). */
+  profile_id: string | null;
+  /** JSON text of the record before and after; null on create / delete. */
+  before: string | null;
+  after: string | null;
+  at: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -449,4 +473,6 @@ export interface Database {
   consent_states: ConsentStatesTable;
   personalization_settings: PersonalizationSettingsTable;
   webhook_sources: WebhookSourcesTable;
+  crm_settings: CrmSettingsTable;
+  crm_audit: CrmAuditTable;
 }

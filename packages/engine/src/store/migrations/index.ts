@@ -11,6 +11,7 @@ import { destinations } from './0010-destinations.js';
 import { consent } from './0011-consent.js';
 import { website } from './0012-website.js';
 import { audienceFiles } from './0013-audience-files.js';
+import { crmFoundation } from './0014-crm-foundation.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   consent,
   website,
   audienceFiles,
+  crmFoundation,
 ];

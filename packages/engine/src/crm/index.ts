@@ -1,0 +1,2 @@
+export { type CrmAuditEntry, type CrmAuditRecord, crmAuditOf, recordCrmAudit } from './crm-audit.js';
+export { type CrmEvent, CrmEvents } from './crm-events.js';
