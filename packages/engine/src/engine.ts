@@ -109,6 +109,9 @@ export class Engine {
   /** Appends CRM changes to the log (in the CRM write's transaction) so the CDP sees them. */
   readonly crmEvents: CrmEvents;
 
+  /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
+  private readonly secrets: SecretBox;
+
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
 
@@ -185,8 +188,9 @@ export class Engine {
       allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
     };
     const maxAgeMs = delivery.maxAgeMs ?? 3 * 86_400_000;
+    this.secrets = new SecretBox(delivery.secretKey);
     this.destinations = new DestinationsService(store, {
-      secrets: new SecretBox(delivery.secretKey),
+      secrets: this.secrets,
       transports,
       allowPrivateNetworks: delivery.allowPrivateNetworks ?? false,
       clock: deliveryClock,
@@ -249,6 +253,7 @@ export class Engine {
     this.webhookSources = new WebhookSourcesService(store, {
       sources: this.sources,
       collector: this.collector,
+      secrets: this.secrets,
     });
     this.crmEvents = new CrmEvents({ sources: this.sources, identity: this.identity });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);

@@ -254,7 +254,7 @@ export const SETTINGS = {
       .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'must be 32 bytes as 64 hex digits or base64')
       .optional(),
     description:
-      'Key (32 bytes, hex or base64) sealing destination secrets at rest (AES-256-GCM). Absent: generated into TANDEM_DATA_DIR/secret.key (0600) when a secret is first sealed. Several processes sharing a PostgreSQL store must all be given the same key.',
+      'Key (32 bytes, hex or base64) sealing secrets at rest (AES-256-GCM): destination credentials, signing secrets of webhook sources. Absent: generated into TANDEM_DATA_DIR/secret.key (0600) when a secret is first sealed. Several processes sharing a PostgreSQL store must all be given the same key.',
     secret: true,
   },
   allowPrivateDestinations: {

@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AppError } from '../errors/index.js';
 
-// Destination secrets at rest: AES-256-GCM under TANDEM_SECRET_KEY, bound to their destination
-// (its ids are the additional data, so a sealed value copied to another row does not open).
+// Secrets at rest (destinations' credentials, webhook sources' signing secrets): AES-256-GCM under
+// TANDEM_SECRET_KEY, bound to their owner (its ids are the additional data, so a sealed value
+// copied to another row does not open).
 
 const VERSION = 'v1';
 
@@ -44,7 +45,7 @@ export class SecretBox {
     const key = this.requireKey();
     const [version, data] = sealed.split(':');
     if (version !== VERSION || !data)
-      throw new AppError('internal', 'A destination secret is in an unknown format');
+      throw new AppError('internal', 'A stored secret is in an unknown format');
     const bytes = Buffer.from(data, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
     decipher.setAAD(Buffer.from(context));
@@ -54,7 +55,7 @@ export class SecretBox {
     } catch {
       throw new AppError(
         'internal',
-        'A destination secret does not open with this TANDEM_SECRET_KEY (was the key changed?)',
+        'A stored secret does not open with this TANDEM_SECRET_KEY (was the key changed?)',
       );
     }
   }
@@ -62,7 +63,7 @@ export class SecretBox {
   private requireKey(): Buffer {
     if (!this.key && typeof this.source === 'function') this.key = this.source();
     if (!this.key)
-      throw new AppError('not_ready', 'Destination secrets need TANDEM_SECRET_KEY (the server sets one up)');
+      throw new AppError('not_ready', 'Stored secrets need TANDEM_SECRET_KEY (the server sets one up)');
     return this.key;
   }
 }

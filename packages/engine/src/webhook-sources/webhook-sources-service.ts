@@ -8,6 +8,7 @@ import type {
 import type jsonata from 'jsonata';
 import type { Collector, CollectResult, RequestInfo } from '../collect/index.js';
 import { prepareCalls } from '../collect/index.js';
+import type { SecretBox } from '../destinations/index.js';
 import { AppError } from '../errors/index.js';
 import { newSecret } from '../ids/index.js';
 import type { SourcesService } from '../sources/index.js';
@@ -19,6 +20,12 @@ import { compileMapping, runMapping } from './webhook-mapping.js';
 /** Where a webhook source's sender posts: the token is its only credential. */
 export function inboundPathOf(token: string): string {
   return `/v1/webhooks/${token}`;
+}
+
+/** Signing secrets are sealed with the destinations' key, bound to their source. */
+const SEALED_PREFIX = 'v1:';
+function secretContext(workspaceId: string, sourceId: string): string {
+  return `webhook-source:${workspaceId}:${sourceId}`;
 }
 
 interface Row {
@@ -51,7 +58,7 @@ export class WebhookSourcesService {
 
   constructor(
     private readonly store: Store,
-    private readonly deps: { sources: SourcesService; collector: Collector },
+    private readonly deps: { sources: SourcesService; collector: Collector; secrets: SecretBox },
   ) {}
 
   /** The presets, with their mapping and a sample payload. */
@@ -83,7 +90,11 @@ export class WebhookSourcesService {
     const signature =
       input.signature !== undefined ? input.signature : (existing?.signature ?? preset?.signature ?? null);
     const signingSecret =
-      input.signingSecret !== undefined ? input.signingSecret : (existing?.signing_secret ?? null);
+      input.signingSecret !== undefined
+        ? input.signingSecret === null
+          ? null
+          : this.deps.secrets.seal(input.signingSecret, secretContext(workspaceId, sourceId))
+        : (existing?.signing_secret ?? null);
     if (signingSecret !== null && signature === null) {
       throw new AppError('validation_failed', 'A signing secret needs the signature scheme it checks', {
         details: [{ path: 'signature', message: 'set "shopify" or "stripe" with a signing secret' }],
@@ -146,6 +157,13 @@ export class WebhookSourcesService {
     };
   }
 
+  /** The plain signing secret: sealed at rest; rows written before sealing hold it as typed. */
+  private signingSecretOf(row: Row, stored: string): string {
+    return stored.startsWith(SEALED_PREFIX)
+      ? this.deps.secrets.open(stored, secretContext(row.workspace_id, row.source_id))
+      : stored;
+  }
+
   /**
    * Takes an inbound webhook: checks its signature (when a secret is set), maps it, stores the
    * valid calls. Throws `not_found` for an unknown token, `unauthorized` for a bad signature,
@@ -162,7 +180,7 @@ export class WebhookSourcesService {
     if (row.signing_secret !== null && row.signature !== null) {
       const problem = signatureProblem(
         row.signature as WebhookSignature,
-        row.signing_secret,
+        this.signingSecretOf(row, row.signing_secret),
         inbound.body,
         inbound.headers,
       );

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { newSecretKeyText, parseSecretKey } from '@tandem/engine';
 
 /**
- * The key sealing destination secrets: TANDEM_SECRET_KEY, else `secret.key` in the data dir,
+ * The key sealing stored secrets: TANDEM_SECRET_KEY, else `secret.key` in the data dir,
  * generated (0600) on first use. On PostgreSQL too: a single process keeps working with no
  * setting; several processes on one store must be given the same TANDEM_SECRET_KEY.
  */

@@ -364,6 +364,14 @@ describe.each(ENGINES)('the website loop on %s', (kind) => {
         hasSigningSecret: true,
       });
       expect(JSON.stringify(put.json())).not.toContain(secret);
+      // At rest the secret is sealed, never kept as typed.
+      const stored = await server.engine.store.db
+        .selectFrom('webhook_sources')
+        .select('signing_secret')
+        .where('source_id', '=', sourceId)
+        .executeTakeFirstOrThrow();
+      expect(stored.signing_secret).toMatch(/^v1:/);
+      expect(stored.signing_secret).not.toContain(secret);
       const path = put.json().inboundPath as string;
       const body = JSON.stringify(PRESETS['shopify-orders'].samplePayload);
       const hmac = createHmac('sha256', secret).update(body).digest('base64');
