@@ -61,6 +61,8 @@ export interface EngineOptions extends StoreOptions {
   readonly audienceFiles?: AudienceFilesOptions | undefined;
   /** Destinations and delivery (secret key, retries, transports, consent). */
   readonly delivery?: DeliveryOptions | undefined;
+  /** Lead scoring: profiles rescored per transaction after an edit of the rules. */
+  readonly leadScoring?: { readonly rescoreChunk?: number | undefined } | undefined;
 }
 
 /** The domain services over one store. The server and the CLI each hold one. */
@@ -249,7 +251,12 @@ export class Engine {
     this.leadScoringStage = new LeadScoringStage(
       store,
       { computedTraits: this.computedTraits, clock },
-      { batchSize: options.pipeline?.batchSize, partitions, feeder: SEGMENT_STAGE },
+      {
+        batchSize: options.pipeline?.batchSize,
+        rescoreChunk: options.leadScoring?.rescoreChunk,
+        partitions,
+        feeder: SEGMENT_STAGE,
+      },
     );
     // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
     this.stages = {
