@@ -132,6 +132,22 @@ export const LeadScoreSchema = z
   .meta({ id: 'LeadScore' });
 export type LeadScore = z.infer<typeof LeadScoreSchema>;
 
+/** A lead in the list of the highest scores. */
+export const ScoredLeadSchema = z
+  .object({
+    profileId: z.string(),
+    total: z.number().int(),
+    fit: z.number().int(),
+    engagement: z.number().int(),
+    scoredAt: z.string(),
+  })
+  .meta({ id: 'ScoredLead' });
+export type ScoredLead = z.infer<typeof ScoredLeadSchema>;
+
+export const TopLeadsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(25),
+});
+
 export const LeadScoreBandSchema = z
   .object({
     label: z.string(),

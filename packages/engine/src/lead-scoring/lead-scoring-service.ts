@@ -5,6 +5,7 @@ import type {
   LeadScoreContribution,
   LeadScoring,
   LeadScoringSettings,
+  ScoredLead,
 } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import type { ComputedTraitsService } from '../computed-traits/index.js';
@@ -114,6 +115,26 @@ export class LeadScoringService {
   /** Current scores of these profiles (absent: 0, no rule gave points). */
   scoresOf(workspaceId: string, profileIds: readonly string[]): Promise<Map<string, LeadScoreSummary>> {
     return leadScoresOf(this.store.db, workspaceId, profileIds);
+  }
+
+  /** The workspace's highest scores, best first. */
+  async topLeads(workspaceId: string, limit: number): Promise<ScoredLead[]> {
+    const rows = await this.store.db
+      .selectFrom('lead_scores')
+      .select(['profile_id', 'total', 'fit', 'engagement', 'scored_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('total', '>', 0)
+      .orderBy('total', 'desc')
+      .orderBy('profile_id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      profileId: row.profile_id,
+      total: Number(row.total),
+      fit: Number(row.fit),
+      engagement: Number(row.engagement),
+      scoredAt: row.scored_at,
+    }));
   }
 
   /** Score bands against deals won and lost by the people in them. */

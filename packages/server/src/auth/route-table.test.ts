@@ -192,6 +192,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/invitations → members:manage",
         "GET /api/v1/lead-scoring → crm:read",
         "GET /api/v1/lead-scoring/calibration → crm:read",
+        "GET /api/v1/lead-scoring/scores → crm:read",
         "GET /api/v1/lead-scoring/scores/:profileId → crm:read",
         "GET /api/v1/members → signed-in",
         "GET /api/v1/personalization/settings → sources:read",

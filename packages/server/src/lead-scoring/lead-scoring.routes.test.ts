@@ -75,6 +75,8 @@ describe.each(ENGINES)('the lead scoring API on %s', (kind) => {
     const after = await as(server.owner, 'GET', `/api/v1/lead-scoring/scores/${adaId}`);
     expect(after.json()).toMatchObject({ total: 50, engagement: 20 });
     expect((await as(server.owner, 'GET', '/api/v1/lead-scoring/scores/prof_nobody')).statusCode).toBe(404);
+    const top = await as(server.owner, 'GET', '/api/v1/lead-scoring/scores?limit=5');
+    expect(top.json()).toMatchObject({ data: [{ profileId: adaId, total: 50, fit: 30, engagement: 20 }], nextCursor: null });
   });
 
   it('refuses bad rules with 422 naming the field', async () => {

@@ -3,6 +3,9 @@ import {
   LeadScoreSchema,
   LeadScoringSchema,
   LeadScoringSettingsSchema,
+  pageOf,
+  ScoredLeadSchema,
+  TopLeadsQuerySchema,
 } from '@tandem/contract';
 import type { Engine } from '@tandem/engine';
 import { z } from 'zod';
@@ -44,6 +47,23 @@ export async function leadScoringRoutes(app: App, options: { engine: Engine }) {
       },
     },
     async (request) => valueOrUnprocessable(await leadScoring.update(workspaceOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/v1/lead-scoring/scores',
+    {
+      config: { access: 'crm:read' },
+      schema: {
+        tags,
+        description: 'The highest scores of the workspace, best first (one page).',
+        querystring: TopLeadsQuerySchema,
+        response: { 200: pageOf(ScoredLeadSchema), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ({
+      data: await leadScoring.topLeads(workspaceOf(request), request.query.limit),
+      nextCursor: null,
+    }),
   );
 
   app.get(

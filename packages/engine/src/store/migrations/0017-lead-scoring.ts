@@ -36,6 +36,12 @@ export const leadScoring: Migration = {
       .addPrimaryKeyConstraint('lead_scores_pk', ['workspace_id', 'profile_id'])
       .execute();
     await db.schema.createIndex('lead_scores_by_due').on('lead_scores').columns(['due_at']).execute();
+    // The workspace's leads, highest score first.
+    await db.schema
+      .createIndex('lead_scores_by_total')
+      .on('lead_scores')
+      .columns(['workspace_id', 'total'])
+      .execute();
     await db.schema
       .createTable('lead_score_history')
       .addColumn('workspace_id', 'text', (c) => c.notNull())
