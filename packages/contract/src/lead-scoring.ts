@@ -72,7 +72,7 @@ export const LeadScoringSettingsSchema = z
     groupCaps: z
       .strictObject({ fit: CapSchema.optional(), engagement: CapSchema.optional() })
       .optional()
-      .describe("Most points each group may add to the score"),
+      .describe('Most points each group may add to the score'),
     cap: CapSchema.optional().describe('Most points the whole score may reach'),
   })
   .meta({ id: 'LeadScoringSettings' });
@@ -114,7 +114,7 @@ export const LeadScoreChangeSchema = z
     previousTotal: z.number().int(),
     changes: z
       .array(z.object({ rule: z.string(), from: z.number().int(), to: z.number().int() }))
-      .describe("Rules whose points changed"),
+      .describe('Rules whose points changed'),
   })
   .meta({ id: 'LeadScoreChange' });
 export type LeadScoreChange = z.infer<typeof LeadScoreChangeSchema>;

@@ -153,7 +153,12 @@ export class LeadScoringStage implements PipelineStage {
   /** One workspace's events: their profiles (and the survivors of merges they caused) scored again. */
   private async applyWorkspace(
     trx: Kysely<Database>,
-    batch: { workspaceId: string; events: readonly StoredEvent[]; unified: ProfiledBatch | undefined; now: number },
+    batch: {
+      workspaceId: string;
+      events: readonly StoredEvent[];
+      unified: ProfiledBatch | undefined;
+      now: number;
+    },
   ): Promise<void> {
     const { workspaceId, events, unified, now } = batch;
     const scoring = await this.scoringOf(trx, workspaceId);
@@ -202,7 +207,13 @@ export class LeadScoringStage implements PipelineStage {
       limit,
       scoredOnly: scoring.rules.length === 0,
     });
-    await rescoreProfiles(trx, { workspaceId: pending.workspaceId, scoring, profileIds, now, reason: 'rules' });
+    await rescoreProfiles(trx, {
+      workspaceId: pending.workspaceId,
+      scoring,
+      profileIds,
+      now,
+      reason: 'rules',
+    });
     await advanceRescore(trx, {
       workspaceId: pending.workspaceId,
       version: pending.version,

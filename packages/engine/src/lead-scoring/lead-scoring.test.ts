@@ -147,7 +147,13 @@ describe.each(ENGINES)('lead scoring on %s', (kind) => {
     const { send, score, configure } = await workspace();
     await configure({
       rules: [
-        { name: 'Webinar', group: 'engagement', condition: { event: 'Webinar Attended' }, points: 40, decayDays: 4 },
+        {
+          name: 'Webinar',
+          group: 'engagement',
+          condition: { event: 'Webinar Attended' },
+          points: 40,
+          decayDays: 4,
+        },
         { name: 'Plan', group: 'fit', condition: { trait: 'plan', op: 'exists' }, points: 10 },
       ],
     });
@@ -196,17 +202,34 @@ describe.each(ENGINES)('lead scoring on %s', (kind) => {
 
   it('reads computed traits and the person’s companies', async () => {
     const { workspaceId, send, score, configure } = await workspace();
-    const orders = await engine.computedTraits.create(workspaceId, { name: 'orders', kind: 'count', event: 'Order' });
+    const orders = await engine.computedTraits.create(workspaceId, {
+      name: 'orders',
+      kind: 'count',
+      event: 'Order',
+    });
     if (!orders.ok) throw new Error('computed trait refused');
     await configure({
       rules: [
-        { name: 'Buyer', group: 'engagement', condition: { computedTrait: 'orders', op: 'gte', value: 2 }, points: 15 },
-        { name: 'SaaS', group: 'fit', condition: { trait: 'company.industry', op: 'eq', value: 'SaaS' }, points: 20 },
+        {
+          name: 'Buyer',
+          group: 'engagement',
+          condition: { computedTrait: 'orders', op: 'gte', value: 2 },
+          points: 15,
+        },
+        {
+          name: 'SaaS',
+          group: 'fit',
+          condition: { trait: 'company.industry', op: 'eq', value: 'SaaS' },
+          points: 20,
+        },
       ],
     });
     await send({ type: 'group', userId: 'di', groupId: 'acme', traits: { name: 'Acme', industry: 'SaaS' } });
     expect((await score('di')).total).toBe(20);
-    await send({ type: 'track', userId: 'di', event: 'Order' }, { type: 'track', userId: 'di', event: 'Order' });
+    await send(
+      { type: 'track', userId: 'di', event: 'Order' },
+      { type: 'track', userId: 'di', event: 'Order' },
+    );
     expect((await score('di')).breakdown.map((c) => c.rule)).toEqual(['Buyer', 'SaaS']);
   });
 
@@ -290,7 +313,9 @@ describe.each(ENGINES)('lead scoring on %s', (kind) => {
   it('compares score bands with deals won and lost', async () => {
     const { workspaceId, send, profileOf, configure } = await workspace();
     await configure({
-      rules: [{ name: 'Seats', group: 'fit', condition: { trait: 'seats', op: 'gte', value: 10 }, points: 90 }],
+      rules: [
+        { name: 'Seats', group: 'fit', condition: { trait: 'seats', op: 'gte', value: 10 }, points: 90 },
+      ],
       cap: 100,
     });
     await send(

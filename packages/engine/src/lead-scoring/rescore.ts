@@ -2,8 +2,8 @@ import type { LeadScoreChangeReason } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import { chunksOf } from '../identity/index.js';
 import type { Database } from '../store/index.js';
-import { loadScoreFacts } from './score-facts.js';
 import { type CompiledScoring, scoreOf } from './score-evaluation.js';
+import { loadScoreFacts } from './score-facts.js';
 import { deleteScores, readScores, type ScoreUpdate, saveScores } from './score-store.js';
 
 /**

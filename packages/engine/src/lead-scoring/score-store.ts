@@ -240,7 +240,11 @@ async function pruneHistory(db: Kysely<Database>, workspaceId: string, profileId
     .deleteFrom('lead_score_history')
     .where('workspace_id', '=', workspaceId)
     .where('profile_id', '=', profileId)
-    .where('change_id', 'not in', kept.map((k) => k.change_id))
+    .where(
+      'change_id',
+      'not in',
+      kept.map((k) => k.change_id),
+    )
     .execute();
 }
 

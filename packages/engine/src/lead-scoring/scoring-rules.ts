@@ -63,7 +63,8 @@ export function compileScoring(
   const rules: ScoringRule[] = [];
   settings.rules.forEach((rule, i) => {
     const path = `rules.${i}`;
-    if (names.has(rule.name)) issues.push({ path: `${path}.name`, message: `another rule is named "${rule.name}"` });
+    if (names.has(rule.name))
+      issues.push({ path: `${path}.name`, message: `another rule is named "${rule.name}"` });
     names.add(rule.name);
     const isEvent = 'event' in rule.condition;
     for (const field of ['perEvent', 'decayDays'] as const) {

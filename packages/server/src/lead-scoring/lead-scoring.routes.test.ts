@@ -76,7 +76,10 @@ describe.each(ENGINES)('the lead scoring API on %s', (kind) => {
     expect(after.json()).toMatchObject({ total: 50, engagement: 20 });
     expect((await as(server.owner, 'GET', '/api/v1/lead-scoring/scores/prof_nobody')).statusCode).toBe(404);
     const top = await as(server.owner, 'GET', '/api/v1/lead-scoring/scores?limit=5');
-    expect(top.json()).toMatchObject({ data: [{ profileId: adaId, total: 50, fit: 30, engagement: 20 }], nextCursor: null });
+    expect(top.json()).toMatchObject({
+      data: [{ profileId: adaId, total: 50, fit: 30, engagement: 20 }],
+      nextCursor: null,
+    });
   });
 
   it('refuses bad rules with 422 naming the field', async () => {
@@ -92,7 +95,9 @@ describe.each(ENGINES)('the lead scoring API on %s', (kind) => {
       ],
     });
     expect(badRule.statusCode).toBe(422);
-    expect(badRule.json().error.message).toBe('Invalid rules.0.perEvent: perEvent is for engagement rules, not fit rules');
+    expect(badRule.json().error.message).toBe(
+      'Invalid rules.0.perEvent: perEvent is for engagement rules, not fit rules',
+    );
     expect(badRule.json().error.details.map((d: { path: string }) => d.path)).toEqual([
       'rules.0.perEvent',
       'rules.1.condition.computedTrait',
