@@ -9,6 +9,7 @@ export * from './destinations.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './imports.js';
+export * from './lead-scoring.js';
 export * from './paging.js';
 export * from './profiles.js';
 export * from './rule-limits.js';

@@ -9,7 +9,7 @@ import {
 } from './audiences/index.js';
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
-import { ComputedTraitsService } from './computed-traits/index.js';
+import { ComputedTraitsService, SEGMENT_STAGE } from './computed-traits/index.js';
 import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
 import { CrmEvents } from './crm/index.js';
 import { type DestinationSyncDeps, syncDestination } from './destination-sync.js';
@@ -25,6 +25,7 @@ import {
 } from './destinations/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
+import { LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
 import { EventLog } from './log/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
 import { PersonalizationService } from './personalization/index.js';
@@ -60,6 +61,8 @@ export interface EngineOptions extends StoreOptions {
   readonly audienceFiles?: AudienceFilesOptions | undefined;
   /** Destinations and delivery (secret key, retries, transports, consent). */
   readonly delivery?: DeliveryOptions | undefined;
+  /** Lead scoring: profiles rescored per transaction after an edit of the rules. */
+  readonly leadScoring?: { readonly rescoreChunk?: number | undefined } | undefined;
 }
 
 /** The domain services over one store. The server and the CLI each hold one. */
@@ -100,6 +103,10 @@ export class Engine {
   readonly consent: ConsentService;
   /** The stage right after unify: consent carried by events, merged profiles' consent. */
   readonly consentStage: ConsentStage;
+  /** Lead scoring rules, scores with their explanation, calibration against deals. */
+  readonly leadScoring: LeadScoringService;
+  /** The stage after segment: scores kept current as events arrive, decay, rescoring after edits. */
+  readonly leadScoringStage: LeadScoringStage;
   /** The pipeline's stages, in order. */
   readonly stages: PipelineStages;
   /** What browsers may read of their visitor's profile (publishable keys). */
@@ -239,8 +246,27 @@ export class Engine {
       partitions,
       feeder: UNIFY_STAGE,
     });
+    this.leadScoring = new LeadScoringService(store, {
+      identity: this.identity,
+      computedTraits: this.computedTraits,
+      clock,
+    });
+    // After segment: the rules read the computed traits that stage keeps.
+    this.leadScoringStage = new LeadScoringStage(
+      store,
+      { computedTraits: this.computedTraits, clock },
+      {
+        batchSize: options.pipeline?.batchSize,
+        rescoreChunk: options.leadScoring?.rescoreChunk,
+        partitions,
+        feeder: SEGMENT_STAGE,
+      },
+    );
     // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
-    this.stages = { unify: this.unify, after: [this.consentStage, this.segment, this.delivery] };
+    this.stages = {
+      unify: this.unify,
+      after: [this.consentStage, this.segment, this.leadScoringStage, this.delivery],
+    };
     this.personalization = new PersonalizationService(store, {
       identity: this.identity,
       computedTraits: this.computedTraits,
@@ -259,6 +285,8 @@ export class Engine {
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
+    // An edit of the scoring rules starts its rescore at once.
+    this.leadScoring.onRulesChanged(() => this.pipeline.wake());
     // A full evaluation's SQL runs where the pipeline runs: in its thread, off the event loop.
     this.audiences.evaluateWith((workspaceId, audienceId) =>
       this.pipeline.evaluateAudienceInThread(workspaceId, audienceId),

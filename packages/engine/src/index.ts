@@ -53,6 +53,15 @@ export {
   consentOf,
 } from './consent/index.js';
 export {
+  type DealOutcome,
+  LEAD_SCORING_STAGE,
+  type LeadScoreSummary,
+  LeadScoringService,
+  LeadScoringStage,
+  leadScoresOf,
+  type OutcomesOf,
+} from './lead-scoring/index.js';
+export {
   ALLOW_ALL,
   type AttemptReport,
   type ConsentChecker,

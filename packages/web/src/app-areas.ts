@@ -8,6 +8,7 @@ import { ConsentPage } from './consent/consent-page';
 import { DealsPage } from './deals/deals-page';
 import { DestinationPage } from './destinations/destination-page';
 import { DestinationsPage } from './destinations/destinations-page';
+import { LeadScoringPage } from './lead-scoring/lead-scoring-page';
 import { PeoplePage } from './people/people-page';
 import { ProfilePage } from './people/profile-page';
 import { SettingsPage } from './settings/settings-page';
@@ -31,6 +32,7 @@ export const APP_AREAS: readonly AppArea[] = [
   { path: '/deals', label: 'Deals', Page: DealsPage },
   { path: '/tickets', label: 'Tickets', Page: TicketsPage },
   { path: '/tasks', label: 'Tasks', Page: TasksPage },
+  { path: '/lead-scoring', label: 'Lead scoring', Page: LeadScoringPage },
   { path: '/audiences', label: 'Audiences', Page: AudiencesPage, DetailPage: AudiencePage },
   {
     path: '/computed-traits',

@@ -2,6 +2,7 @@ export { AudienceEvents } from './audience-events.js';
 export { AudiencesService, activeAudienceIdsOf, membershipsOf } from './audiences-service.js';
 export { compileRule, type RuleNode, type RuleScope } from './compiled-rule.js';
 export type { MembershipChange } from './membership-changes.js';
-export { type ProfileFacts, ruleHolds } from './rule-evaluator.js';
+export { type EventReads, eventReadsOf, loadProfileFacts } from './profile-facts.js';
+export { countHolds, type ProfileEvent, type ProfileFacts, ruleHolds } from './rule-evaluator.js';
 export { profilesMeeting } from './rule-query.js';
 export { SegmentStage, type SegmentStageOptions } from './segment-stage.js';

@@ -433,6 +433,45 @@ export interface CrmAuditTable {
   at: string;
 }
 
+/** lead-scoring/ — rules, current scores, their history. */
+export interface LeadScoringRulesTable {
+  workspace_id: string;
+  /** JSON text: the LeadScoringSettings as saved. */
+  settings: string;
+  version: number;
+  /** The last profile id the rescore reached ('' = not started); null: none pending. */
+  rescore_after: string | null;
+  rescored: number;
+  updated_at: string;
+}
+export interface LeadScoresTable {
+  workspace_id: string;
+  profile_id: string;
+  total: number;
+  fit: number;
+  engagement: number;
+  /** JSON text: the contributions per rule. */
+  breakdown: string;
+  scored_at: string;
+  due_at: string | null;
+  history_length: number;
+  last_change_id: string | null;
+  last_reason: string | null;
+}
+export interface LeadScoreHistoryTable {
+  workspace_id: string;
+  change_id: string;
+  profile_id: string;
+  at: string;
+  reason: string;
+  total: number;
+  fit: number;
+  engagement: number;
+  previous_total: number;
+  /** JSON text: the rules whose points changed. */
+  changes: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -475,4 +514,7 @@ export interface Database {
   webhook_sources: WebhookSourcesTable;
   crm_settings: CrmSettingsTable;
   crm_audit: CrmAuditTable;
+  lead_scoring_rules: LeadScoringRulesTable;
+  lead_scores: LeadScoresTable;
+  lead_score_history: LeadScoreHistoryTable;
 }
