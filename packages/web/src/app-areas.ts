@@ -1,47 +1,137 @@
-import type { ComponentType } from 'react';
-import { AudiencePage } from './audiences/audience-page';
-import { AudiencesPage } from './audiences/audiences-page';
-import { CompaniesPage } from './companies/companies-page';
-import { ComputedTraitPage } from './computed-traits/computed-trait-page';
-import { ComputedTraitsPage } from './computed-traits/computed-traits-page';
-import { ConsentPage } from './consent/consent-page';
-import { DealsPage } from './deals/deals-page';
-import { DestinationPage } from './destinations/destination-page';
-import { DestinationsPage } from './destinations/destinations-page';
-import { LeadScoringPage } from './lead-scoring/lead-scoring-page';
-import { PeoplePage } from './people/people-page';
-import { ProfilePage } from './people/profile-page';
-import { SettingsPage } from './settings/settings-page';
-import { SourceDebuggerPage } from './sources/source-debugger-page';
-import { SourcesPage } from './sources/sources-page';
-import { TasksPage } from './tasks/tasks-page';
-import { TicketsPage } from './tickets/tickets-page';
+import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 
 export type AppArea = {
   path: string;
   label: string;
-  Page: ComponentType;
+  Page: LazyExoticComponent<ComponentType>;
   /** One item of the area, at `${path}/:id`. */
-  DetailPage?: ComponentType;
+  DetailPage?: LazyExoticComponent<ComponentType>;
 };
+
+/**
+ * A page loaded on first visit: each area's code is its own chunk, so the first page downloads
+ * only the shell and that area. Pages are named exports, hence the pick.
+ */
+function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType) {
+  return lazy(async () => ({ default: pick(await load()) }));
+}
 
 /** The product's areas in navigation order; the router and the navbar are both built from it. */
 export const APP_AREAS: readonly AppArea[] = [
-  { path: '/people', label: 'People', Page: PeoplePage, DetailPage: ProfilePage },
-  { path: '/companies', label: 'Companies', Page: CompaniesPage },
-  { path: '/deals', label: 'Deals', Page: DealsPage },
-  { path: '/tickets', label: 'Tickets', Page: TicketsPage },
-  { path: '/tasks', label: 'Tasks', Page: TasksPage },
-  { path: '/lead-scoring', label: 'Lead scoring', Page: LeadScoringPage },
-  { path: '/audiences', label: 'Audiences', Page: AudiencesPage, DetailPage: AudiencePage },
+  {
+    path: '/people',
+    label: 'People',
+    Page: lazyPage(
+      () => import('./people/people-page'),
+      (m) => m.PeoplePage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./people/profile-page'),
+      (m) => m.ProfilePage,
+    ),
+  },
+  {
+    path: '/companies',
+    label: 'Companies',
+    Page: lazyPage(
+      () => import('./companies/companies-page'),
+      (m) => m.CompaniesPage,
+    ),
+  },
+  {
+    path: '/deals',
+    label: 'Deals',
+    Page: lazyPage(
+      () => import('./deals/deals-page'),
+      (m) => m.DealsPage,
+    ),
+  },
+  {
+    path: '/tickets',
+    label: 'Tickets',
+    Page: lazyPage(
+      () => import('./tickets/tickets-page'),
+      (m) => m.TicketsPage,
+    ),
+  },
+  {
+    path: '/tasks',
+    label: 'Tasks',
+    Page: lazyPage(
+      () => import('./tasks/tasks-page'),
+      (m) => m.TasksPage,
+    ),
+  },
+  {
+    path: '/lead-scoring',
+    label: 'Lead scoring',
+    Page: lazyPage(
+      () => import('./lead-scoring/lead-scoring-page'),
+      (m) => m.LeadScoringPage,
+    ),
+  },
+  {
+    path: '/audiences',
+    label: 'Audiences',
+    Page: lazyPage(
+      () => import('./audiences/audiences-page'),
+      (m) => m.AudiencesPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./audiences/audience-page'),
+      (m) => m.AudiencePage,
+    ),
+  },
   {
     path: '/computed-traits',
     label: 'Computed traits',
-    Page: ComputedTraitsPage,
-    DetailPage: ComputedTraitPage,
+    Page: lazyPage(
+      () => import('./computed-traits/computed-traits-page'),
+      (m) => m.ComputedTraitsPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./computed-traits/computed-trait-page'),
+      (m) => m.ComputedTraitPage,
+    ),
   },
-  { path: '/sources', label: 'Sources', Page: SourcesPage, DetailPage: SourceDebuggerPage },
-  { path: '/destinations', label: 'Destinations', Page: DestinationsPage, DetailPage: DestinationPage },
-  { path: '/consent', label: 'Consent', Page: ConsentPage },
-  { path: '/settings', label: 'Settings', Page: SettingsPage },
+  {
+    path: '/sources',
+    label: 'Sources',
+    Page: lazyPage(
+      () => import('./sources/sources-page'),
+      (m) => m.SourcesPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./sources/source-debugger-page'),
+      (m) => m.SourceDebuggerPage,
+    ),
+  },
+  {
+    path: '/destinations',
+    label: 'Destinations',
+    Page: lazyPage(
+      () => import('./destinations/destinations-page'),
+      (m) => m.DestinationsPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./destinations/destination-page'),
+      (m) => m.DestinationPage,
+    ),
+  },
+  {
+    path: '/consent',
+    label: 'Consent',
+    Page: lazyPage(
+      () => import('./consent/consent-page'),
+      (m) => m.ConsentPage,
+    ),
+  },
+  {
+    path: '/settings',
+    label: 'Settings',
+    Page: lazyPage(
+      () => import('./settings/settings-page'),
+      (m) => m.SettingsPage,
+    ),
+  },
 ];

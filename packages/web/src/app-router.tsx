@@ -7,6 +7,7 @@ import { RequireSession } from './auth/require-session';
 import { ResetPasswordPage } from './auth/reset-password-page';
 import { AppLayout } from './shell/app-layout';
 import { NotFoundPage } from './shell/not-found-page';
+import { PageLoadError } from './shell/page-load-error';
 
 export const appRouter = createBrowserRouter([
   // Public pages: signing in and the pages emailed links open (their token rides in the fragment).
@@ -19,6 +20,7 @@ export const appRouter = createBrowserRouter([
     children: [
       {
         element: <AppLayout />,
+        errorElement: <PageLoadError />,
         children: [
           { index: true, element: <Navigate to="/people" replace /> },
           ...APP_AREAS.flatMap(({ path, Page, DetailPage }) => [

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
@@ -9,19 +10,39 @@ export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist', impor
 
 const API_PREFIXES = ['/api/', '/v1/', '/healthz', '/readyz', '/metrics'];
 
+/** Files under assets/ carry a content hash in their name: a new build never reuses a name. */
+export const HASHED_ASSET_CACHE = 'public, max-age=31536000, immutable';
+/** index.html names the current build's assets: revalidated on every load, so a release shows at once. */
+export const PAGE_CACHE = 'no-cache';
+
 /**
  * Serves the built React app at `/`; unknown non-API paths answer index.html so the client
- * router can handle deep links. API paths keep answering JSON errors.
+ * router can handle deep links. API paths keep answering JSON errors. The build writes brotli
+ * and gzip copies beside each text asset (web/precompress-plugin.ts): the copy the client's
+ * Accept-Encoding prefers is sent, with `Vary: Accept-Encoding`.
  */
 export async function installWebUi(app: FastifyInstance, webDist: string): Promise<void> {
   const hasUi = existsSync(`${webDist}/index.html`);
   if (hasUi) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+    const assetsDir = `${webDist.replace(/[\\/]+$/, '')}${sep}assets${sep}`;
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: ['index.html'],
+      preCompressed: true,
+      // Set below, per file: send's default (max-age=0) fits neither kind.
+      cacheControl: false,
+      setHeaders: (reply, path) => {
+        reply.header('cache-control', path.startsWith(assetsDir) ? HASHED_ASSET_CACHE : PAGE_CACHE);
+      },
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const isApi = API_PREFIXES.some((prefix) => path.startsWith(prefix));
-    if (request.method === 'GET' && !isApi) {
+    // A chunk of an older build answers 404, not index.html: the page then says it failed to load.
+    const isAsset = path.startsWith('/assets/');
+    if (request.method === 'GET' && !isApi && !isAsset) {
       if (hasUi) return reply.sendFile('index.html');
       return reply
         .type('text/plain; charset=utf-8')

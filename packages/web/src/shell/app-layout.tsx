@@ -1,7 +1,9 @@
 import { AppShell, Burger, Group, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { Suspense } from 'react';
 import { Outlet } from 'react-router';
 import { AppNav } from './app-nav';
+import { PageLoading } from './page-loading';
 import { UserMenu } from './user-menu';
 import { WorkspaceSwitcher } from './workspace-switcher';
 import { YourInvitations } from './your-invitations';
@@ -40,7 +42,10 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main>
         <YourInvitations />
-        <Outlet />
+        {/* Areas load lazily (app-areas.ts): the frame stays while a page's code arrives. */}
+        <Suspense fallback={<PageLoading />}>
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );
