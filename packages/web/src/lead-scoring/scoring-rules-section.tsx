@@ -87,6 +87,11 @@ export function ScoringRulesSection({ scoring }: { scoring: LeadScoring }) {
                     {about}
                   </Text>
                 </div>
+                {rules.some((r) => r.group === group) ? null : (
+                  <Text size="sm" c="dimmed">
+                    No {title.toLowerCase()} rules yet.
+                  </Text>
+                )}
                 {rules
                   .filter((r) => r.group === group)
                   .map((draft) => (
