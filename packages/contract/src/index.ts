@@ -12,6 +12,8 @@ export * from './imports.js';
 export * from './paging.js';
 export * from './profiles.js';
 export * from './rule-limits.js';
+export * from './saved-views.js';
+export * from './search.js';
 export * from './tracking.js';
 export * from './website.js';
 export * from './workspaces.js';

@@ -475,4 +475,19 @@ export interface Database {
   webhook_sources: WebhookSourcesTable;
   crm_settings: CrmSettingsTable;
   crm_audit: CrmAuditTable;
+  saved_views: SavedViewsTable;
+}
+
+export interface SavedViewsTable {
+  workspace_id: string;
+  view_id: string;
+  /** The user who saved it; only they edit it, and only they see it unless `shared`. */
+  owner_id: string;
+  entity: string;
+  name: string;
+  /** JSON text: the view's filters, sort and columns. */
+  definition: string;
+  shared: number;
+  created_at: string;
+  updated_at: string;
 }
