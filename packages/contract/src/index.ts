@@ -13,6 +13,8 @@ export * from './lead-scoring.js';
 export * from './paging.js';
 export * from './profiles.js';
 export * from './rule-limits.js';
+export * from './saved-views.js';
+export * from './search.js';
 export * from './tracking.js';
 export * from './website.js';
 export * from './workspaces.js';

@@ -37,7 +37,9 @@ import {
   UnifyStage,
 } from './pipeline/index.js';
 import { partitionCountFor } from './pipeline-runtime/index.js';
-import { ProfilesService } from './profiles/index.js';
+import { companiesSearch, ProfilesService, peopleSearch } from './profiles/index.js';
+import { SavedViewsService } from './saved-views/index.js';
+import { SearchService } from './search/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';
@@ -115,6 +117,10 @@ export class Engine {
   readonly webhookSources: WebhookSourcesService;
   /** Appends CRM changes to the log (in the CRM write's transaction) so the CDP sees them. */
   readonly crmEvents: CrmEvents;
+  /** Global search (⌘K): each type's searcher is registered below, from its own domain. */
+  readonly search: SearchService;
+  /** Saved views of the CRM lists, a user's own or shared with the workspace. */
+  readonly savedViews: SavedViewsService;
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
@@ -282,6 +288,10 @@ export class Engine {
       secrets: this.secrets,
     });
     this.crmEvents = new CrmEvents({ sources: this.sources, identity: this.identity });
+    this.search = new SearchService();
+    this.search.register('people', peopleSearch(store, this.identity));
+    this.search.register('companies', companiesSearch(store));
+    this.savedViews = new SavedViewsService(store, this.identity);
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

@@ -127,6 +127,8 @@ export {
   type StageBatch,
 } from './pipeline-runtime/index.js';
 export { ProfilesService } from './profiles/index.js';
+export { type SavedViewActor, SavedViewsService } from './saved-views/index.js';
+export { type SearchCandidate, type Searcher, SearchService } from './search/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {
   type BackupReport,

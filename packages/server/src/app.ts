@@ -38,6 +38,8 @@ import { importsRoutes } from './imports/imports.routes.js';
 import { leadScoringRoutes } from './lead-scoring/lead-scoring.routes.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
+import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
+import { searchRoutes } from './search/search.routes.js';
 import { LiveStreams } from './sources/live-streams.js';
 import { sourceDebuggerRoutes } from './sources/source-debugger.routes.js';
 import { sourcesRoutes } from './sources/sources.routes.js';
@@ -186,6 +188,8 @@ export async function buildApp(
   await app.register(destinationsRoutes, { engine });
   await app.register(websiteRoutes, { engine });
   await app.register(webhookSourcesRoutes, { engine });
+  await app.register(searchRoutes, { engine });
+  await app.register(savedViewsRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });

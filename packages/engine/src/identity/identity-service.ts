@@ -4,6 +4,8 @@ import {
   type Database,
   fromJson,
   nowIso,
+  type PrefixLookup,
+  prefixLookupSql,
   prepared,
   reusableQuery,
   type Store,
@@ -171,6 +173,22 @@ export class IdentityService {
       .limit(limit)
       .execute();
     return rows.map((row) => row.profile_id);
+  }
+
+  /** Identifiers of a type matching an indexed prefix probe (global search), with their profile. */
+  async identifiersMatching(
+    workspaceId: string,
+    request: { type: string; lookup: PrefixLookup; limit: number },
+  ): Promise<{ value: string; profileId: string }[]> {
+    const rows = await this.store.db
+      .selectFrom('profile_identifiers')
+      .select(['value', 'profile_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where((eb) => prefixLookupSql(eb.ref('value'), request.lookup))
+      .where('type', '=', request.type)
+      .limit(request.limit)
+      .execute();
+    return rows.map((row) => ({ value: row.value, profileId: row.profile_id }));
   }
 
   /** Merges into or of a profile, newest first. */

@@ -5,6 +5,9 @@ export {
   projectCompanies,
   removeMemberships,
 } from './companies.js';
+export { type CompanyMatch, companiesSearch } from './company-search.js';
+export { PERSON_BUILT_IN_COLUMNS, type PersonRow, peopleRows } from './people-rows.js';
+export { PERSON_NAME_TRAITS, type PersonMatch, peopleSearch } from './people-search.js';
 export { resetProfileProjections } from './profiles-reset.js';
 export { type ProfileSections, ProfilesService } from './profiles-service.js';
 export { traitNamesOf, traitSampleOf } from './trait-catalog-reads.js';

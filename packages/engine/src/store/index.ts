@@ -27,6 +27,7 @@ export {
   type StoreOptions,
   sqliteStorePath,
 } from './open-store.js';
+export { lowerJsonMemberSql, type PrefixLookup, prefixLookupSql } from './prefix-lookup.js';
 export { prepared, rawSqliteOf, writeTransaction } from './raw-sqlite.js';
 export { reusableQuery } from './reusable-query.js';
 export type {
@@ -38,6 +39,7 @@ export type {
   EventsTable,
   ImportsTable,
   RejectionsTable,
+  SavedViewsTable,
 } from './schema.js';
 export {
   type BackupReport,

@@ -517,4 +517,19 @@ export interface Database {
   lead_scoring_rules: LeadScoringRulesTable;
   lead_scores: LeadScoresTable;
   lead_score_history: LeadScoreHistoryTable;
+  saved_views: SavedViewsTable;
+}
+
+export interface SavedViewsTable {
+  workspace_id: string;
+  view_id: string;
+  /** The user who saved it; only they edit it, and only they see it unless `shared`. */
+  owner_id: string;
+  entity: string;
+  name: string;
+  /** JSON text: the view's filters, sort and columns. */
+  definition: string;
+  shared: number;
+  created_at: string;
+  updated_at: string;
 }

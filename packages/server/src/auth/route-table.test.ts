@@ -138,6 +138,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       payload: '{"type":"track","userId":"u","event":"E"}\n',
     });
     realIds.set('/api/v1/imports/:id', job.json().id ?? '');
+    realIds.set(
+      '/api/v1/views/:id',
+      (await post('/api/v1/views', { name: 'Shared', entity: 'people', shared: true })).id,
+    );
   });
   afterAll(() => server.close());
 
@@ -170,6 +174,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "DELETE /api/v1/members/me → session",
         "DELETE /api/v1/sources/:id → sources:write",
         "DELETE /api/v1/tokens/:id → tokens:manage",
+        "DELETE /api/v1/views/:id → crm:read",
         "GET /api/v1/audiences → audiences:read",
         "GET /api/v1/audiences/:id → audiences:read",
         "GET /api/v1/audiences/:id/members → audiences:read",
@@ -195,6 +200,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/lead-scoring/scores → crm:read",
         "GET /api/v1/lead-scoring/scores/:profileId → crm:read",
         "GET /api/v1/members → signed-in",
+        "GET /api/v1/people/export.csv → profiles:read",
         "GET /api/v1/personalization/settings → sources:read",
         "GET /api/v1/pipeline → sources:read",
         "GET /api/v1/profiles → profiles:read",
@@ -203,6 +209,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/profiles/:id/events → profiles:read",
         "GET /api/v1/profiles/:id/merges → profiles:read",
         "GET /api/v1/profiles/lookup → profiles:read",
+        "GET /api/v1/search → crm:read",
         "GET /api/v1/sources → sources:read",
         "GET /api/v1/sources/:id → sources:read",
         "GET /api/v1/sources/:id/events → events:read",
@@ -211,6 +218,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/sources/:id/stats → sources:read",
         "GET /api/v1/sources/:id/webhook → sources:read",
         "GET /api/v1/tokens → tokens:manage",
+        "GET /api/v1/views → crm:read",
+        "GET /api/v1/views/:id → crm:read",
         "GET /api/v1/webhook-presets → sources:read",
         "GET /api/v1/workspaces → signed-in",
         "PATCH /api/v1/audiences/:id → audiences:write",
@@ -220,6 +229,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/identity/settings → profiles:merge",
         "PATCH /api/v1/members/:id → members:manage",
         "PATCH /api/v1/sources/:id → sources:write",
+        "PATCH /api/v1/views/:id → crm:read",
         "POST /api/v1/audiences → audiences:write",
         "POST /api/v1/audiences/preview → audiences:read",
         "POST /api/v1/auth/invitation → public",
@@ -247,6 +257,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/sources/:id/webhook/test → sources:write",
         "POST /api/v1/tokens → tokens:manage",
         "POST /api/v1/users → members:manage",
+        "POST /api/v1/views → crm:read",
         "POST /api/v1/workspaces → session",
         "PUT /api/v1/consent/settings → privacy:manage",
         "PUT /api/v1/lead-scoring → crm:write",

@@ -2,6 +2,7 @@ import { AppShell, Burger, Group, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Suspense } from 'react';
 import { Outlet } from 'react-router';
+import { GlobalSearch, GlobalSearchButton } from '../search/global-search';
 import { AppNav } from './app-nav';
 import { PageLoading } from './page-loading';
 import { UserMenu } from './user-menu';
@@ -33,7 +34,10 @@ export function AppLayout() {
             </Text>
             <WorkspaceSwitcher />
           </Group>
-          <UserMenu />
+          <Group wrap="nowrap" gap="sm">
+            <GlobalSearchButton />
+            <UserMenu />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation">
@@ -47,6 +51,7 @@ export function AppLayout() {
           <Outlet />
         </Suspense>
       </AppShell.Main>
+      <GlobalSearch />
     </AppShell>
   );
 }
