@@ -25,6 +25,7 @@ export const TASK_STATUSES = ['open', 'done'] as const;
 export const TaskStatusSchema = z.enum(TASK_STATUSES);
 export const TASK_PRIORITIES = ['low', 'normal', 'high'] as const;
 export const TaskPrioritySchema = z.enum(TASK_PRIORITIES);
+export type TaskPriority = z.infer<typeof TaskPrioritySchema>;
 
 export const TaskSchema = z
   .object({

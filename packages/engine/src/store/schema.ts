@@ -442,6 +442,8 @@ export interface CrmPeopleTable {
   lead_status: string | null;
   tags: string;
   fields: string;
+  /** JSON list of merged-away profile ids whose records this one folded in when last written. */
+  absorbed: string;
   created_at: string;
   updated_at: string;
 }

@@ -18,6 +18,8 @@ export const crmPeople: Migration = {
       .addColumn('lead_status', 'text')
       .addColumn('tags', 'text', (c) => c.notNull())
       .addColumn('fields', 'text', (c) => c.notNull())
+      // Profile ids merged into this one whose records this one already folded in.
+      .addColumn('absorbed', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('crm_people_pk', ['workspace_id', 'profile_id'])
