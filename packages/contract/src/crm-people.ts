@@ -38,6 +38,7 @@ export const TaskSchema = z
     reminderAt: z.string().nullable(),
     assigneeId: z.string().nullable(),
     profileId: z.string().nullable(),
+    personName: z.string().nullable().describe('The name (or email) of the person the task is about'),
     companyId: z.string().nullable(),
     dealId: z.string().nullable(),
     createdBy: z.string().nullable(),

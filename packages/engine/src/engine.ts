@@ -276,7 +276,22 @@ export class Engine {
       // CRM events are appended in the CRM write's transaction: tell the pipeline once committed.
       wake: () => this.pipeline.wake(),
     };
-    this.tasks = new TasksService(store, crmDeps);
+    this.tasks = new TasksService(store, {
+      ...crmDeps,
+      namesOf: async (workspaceId, profileIds) => {
+        const names = new Map<string, string>();
+        for (const id of profileIds) {
+          const liveId = (await this.identity.resolveProfileId(workspaceId, id)) ?? id;
+          const [summary] = await this.profiles.summariesOf(workspaceId, [liveId]);
+          const name =
+            summary?.traits.name ??
+            summary?.traits.email ??
+            summary?.identities.find((i) => i.type === 'email')?.value;
+          if (typeof name === 'string') names.set(id, name);
+        }
+        return names;
+      },
+    });
     this.activities = new ActivitiesService(store, crmDeps);
     this.customFields = new CustomFieldDefinitions(store.db);
     this.people = new PeopleService(store, {

@@ -177,6 +177,7 @@ describe.each(ENGINES)('the CRM people API on %s', (kind) => {
       'Send the proposal',
       'Follow up',
     ]);
+    expect(mine.json().data[0].personName).toBe('tara@example.com');
     const overdue = await call('GET', '/api/v1/tasks?assignee=me&status=open&overdue=true');
     expect(overdue.json().data.map((t: { title: string }) => t.title)).toEqual(['Send the proposal']);
     const done = await call('PATCH', `/api/v1/tasks/${late.json().id}`, { status: 'done' });

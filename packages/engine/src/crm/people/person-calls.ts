@@ -48,7 +48,10 @@ export async function appendTraitsWithin(
   },
 ): Promise<void> {
   const identities = await deps.identity.identitiesOf(input.workspaceId, [input.profileId], db);
-  const who = identities.get(input.profileId)?.[0];
+  const known = identities.get(input.profileId) ?? [];
+  // A user or anonymous id names the profile without giving it another identifier.
+  const who =
+    known.find((i) => i.type === 'user_id') ?? known.find((i) => i.type === 'anonymous_id') ?? known[0];
   if (!who) return;
   // identify reads email and phone from its traits, not from context.traits.
   const named = who.type === 'email' || who.type === 'phone' ? { [who.type]: who.value } : {};

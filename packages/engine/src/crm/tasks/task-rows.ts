@@ -4,7 +4,7 @@ import type { Database } from '../../store/index.js';
 type Row = Database['crm_tasks'];
 
 /** A stored task as the API shows it; `now` decides whether it is overdue. */
-export function taskOf(row: Row, now: string): Task {
+export function taskOf(row: Row, now: string, personName: string | null = null): Task {
   return {
     id: row.task_id,
     title: row.title,
@@ -15,6 +15,7 @@ export function taskOf(row: Row, now: string): Task {
     reminderAt: row.reminder_at,
     assigneeId: row.assignee_id,
     profileId: row.profile_id,
+    personName,
     companyId: row.company_id,
     dealId: row.deal_id,
     createdBy: row.created_by,

@@ -19,6 +19,8 @@ export interface TasksDeps {
   readonly identity: IdentityService;
   readonly crmEvents: CrmEvents;
   readonly clock: () => number;
+  /** How people are named in task lists (their name or email), by profile id. */
+  readonly namesOf?: (workspaceId: string, profileIds: readonly string[]) => Promise<Map<string, string>>;
 }
 
 /** Who asks for a list of tasks ("me" means them). */
@@ -108,7 +110,9 @@ export class TasksService {
       .where('task_id', '=', taskId)
       .executeTakeFirst();
     if (!row) throw new AppError('not_found', `Task ${taskId} not found`);
-    return taskOf(row, this.now());
+    // Inside a write's transaction names are not read: other reads would wait for it to end.
+    if (db !== this.store.db) return taskOf(row, this.now());
+    return (await this.named(workspaceId, [row]))[0] ?? taskOf(row, this.now());
   }
 
   /** Edits a task; `status: "done"` completes it (`Task Completed`), `"open"` reopens it. */
@@ -235,7 +239,7 @@ export class TasksService {
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
-      data: page.map((row) => taskOf(row, now)),
+      data: await this.named(workspaceId, page),
       nextCursor: rows.length > query.limit && last ? `${last.due_at}|${last.task_id}` : null,
     };
   }
@@ -254,6 +258,19 @@ export class TasksService {
       .limit(limit)
       .execute();
     return rows.map((row) => taskOf(row, now));
+  }
+
+  /** Tasks with the names of the people they are about. */
+  private async named(workspaceId: string, rows: readonly Database['crm_tasks'][]): Promise<Task[]> {
+    const now = this.now();
+    const ids = [...new Set(rows.flatMap((row) => (row.profile_id === null ? [] : [row.profile_id])))];
+    const names =
+      ids.length > 0 && this.deps.namesOf
+        ? await this.deps.namesOf(workspaceId, ids)
+        : new Map<string, string>();
+    return rows.map((row) =>
+      taskOf(row, now, row.profile_id === null ? null : (names.get(row.profile_id) ?? null)),
+    );
   }
 }
 
