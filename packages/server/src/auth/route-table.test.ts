@@ -143,7 +143,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       '/api/v1/activities/:id',
       (await post('/api/v1/activities', { kind: 'note', profileId: profile.id, body: 'n' })).id,
     );
-    realIds.set('/api/v1/tasks/:id', (await post('/api/v1/tasks', { title: 't', dueAt: '2030-01-01T00:00:00Z' })).id);
+    realIds.set(
+      '/api/v1/tasks/:id',
+      (await post('/api/v1/tasks', { title: 't', dueAt: '2030-01-01T00:00:00Z' })).id,
+    );
     realIds.set(
       '/api/v1/custom-fields/:id',
       (await post('/api/v1/custom-fields', { entity: 'person', key: 'k', label: 'K', type: 'text' })).id,
