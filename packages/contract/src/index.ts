@@ -4,6 +4,8 @@ export * from './audiences.js';
 export * from './catalog.js';
 export * from './computed-traits.js';
 export * from './consent.js';
+export * from './crm-fields.js';
+export * from './crm-people.js';
 export * from './destination-sync.js';
 export * from './destinations.js';
 export * from './errors.js';

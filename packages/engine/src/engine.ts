@@ -11,7 +11,15 @@ import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService, SEGMENT_STAGE } from './computed-traits/index.js';
 import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
-import { CrmEvents } from './crm/index.js';
+import {
+  ActivitiesService,
+  CrmEvents,
+  CustomFieldDefinitions,
+  NO_PERSON_SECTIONS,
+  PeopleService,
+  type PersonSections,
+  TasksService,
+} from './crm/index.js';
 import { type DestinationSyncDeps, syncDestination } from './destination-sync.js';
 import {
   type ConsentChecker,
@@ -124,6 +132,16 @@ export class Engine {
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
+  /** People are profiles: their CRM view (owner, lifecycle stage, lead status, tags, fields). */
+  readonly people: PeopleService;
+  /** Notes, calls, emails and meetings about people, companies and deals. */
+  readonly activities: ActivitiesService;
+  /** Tasks with assignees and due dates ("my tasks", overdue). */
+  readonly tasks: TasksService;
+  /** Custom fields of people, companies and deals. */
+  readonly customFields: CustomFieldDefinitions;
+  /** What lead scoring and deals add to a person's CRM view (set where those are wired). */
+  private personSections: PersonSections = NO_PERSON_SECTIONS;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -257,6 +275,13 @@ export class Engine {
       computedTraits: this.computedTraits,
       clock,
     });
+    this.personSections = {
+      ...this.personSections,
+      leadScoreOf: async (workspaceId, profileId) => {
+        const score = (await this.leadScoring.scoresOf(workspaceId, [profileId])).get(profileId);
+        return { leadScore: score?.total ?? null, leadScoreBreakdown: [...(score?.breakdown ?? [])] };
+      },
+    };
     // After segment: the rules read the computed traits that stage keeps.
     this.leadScoringStage = new LeadScoringStage(
       store,
@@ -292,6 +317,41 @@ export class Engine {
     this.search.register('people', peopleSearch(store, this.identity));
     this.search.register('companies', companiesSearch(store));
     this.savedViews = new SavedViewsService(store, this.identity);
+    const crmDeps = {
+      identity: this.identity,
+      crmEvents: this.crmEvents,
+      clock,
+      // CRM events are appended in the CRM write's transaction: tell the pipeline once committed.
+      wake: () => this.pipeline.wake(),
+    };
+    this.tasks = new TasksService(store, {
+      ...crmDeps,
+      namesOf: async (workspaceId, profileIds) => {
+        const names = new Map<string, string>();
+        for (const id of profileIds) {
+          const liveId = (await this.identity.resolveProfileId(workspaceId, id)) ?? id;
+          const [summary] = await this.profiles.summariesOf(workspaceId, [liveId]);
+          const name =
+            summary?.traits.name ??
+            summary?.traits.email ??
+            summary?.identities.find((i) => i.type === 'email')?.value;
+          if (typeof name === 'string') names.set(id, name);
+        }
+        return names;
+      },
+    });
+    this.activities = new ActivitiesService(store, crmDeps);
+    this.customFields = new CustomFieldDefinitions(store.db);
+    this.people = new PeopleService(store, {
+      ...crmDeps,
+      profiles: this.profiles,
+      tasks: this.tasks,
+      sections: () => this.personSections,
+      // Where no pipeline runs in the background (tests, the CLI), run it here.
+      settle: async () => {
+        if (!this.pipeline.started) await this.pipeline.catchUp(10_000);
+      },
+    });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

@@ -1,2 +1,11 @@
+export { ACTIVITY_EVENTS, ActivitiesService } from './activities/index.js';
 export { type CrmAuditEntry, type CrmAuditRecord, crmAuditOf, recordCrmAudit } from './crm-audit.js';
 export { type CrmEvent, CrmEvents } from './crm-events.js';
+export {
+  CustomFieldDefinitions,
+  checkFieldValues,
+  customFieldsOf,
+  validateCustomFields,
+} from './custom-fields/index.js';
+export { NO_PERSON_SECTIONS, PeopleService, type PersonSections } from './people/index.js';
+export { type TaskReader, TasksService } from './tasks/index.js';

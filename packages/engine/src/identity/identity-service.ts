@@ -108,6 +108,34 @@ export class IdentityService {
     throw new Error(`merge chain of ${profileId} is longer than ${MAX_HOPS}`);
   }
 
+  /**
+   * A live profile and every id merged into it (directly or down a chain): what rows other
+   * domains keep under a profile id gather from, so an unmerge gives each its own back.
+   */
+  async mergedIdsOf(
+    workspaceId: string,
+    liveId: string,
+    db: Kysely<Database> = this.store.db,
+  ): Promise<string[]> {
+    const ids = [liveId];
+    let frontier = [liveId];
+    for (let hop = 0; hop < MAX_HOPS && frontier.length > 0; hop++) {
+      const next: string[] = [];
+      for (const chunk of chunksOf(frontier)) {
+        const rows = await db
+          .selectFrom('profiles')
+          .select('profile_id')
+          .where('workspace_id', '=', workspaceId)
+          .where('merged_into', 'in', chunk)
+          .execute();
+        for (const row of rows) next.push(row.profile_id);
+      }
+      ids.push(...next);
+      frontier = next;
+    }
+    return ids;
+  }
+
   /** The live profile holding an identifier, the value normalized as events' values are. */
   async profileIdOf(workspaceId: string, type: string, value: string): Promise<string | undefined> {
     const normalized = normalizeIdentifier(type, value, await this.rules(workspaceId));

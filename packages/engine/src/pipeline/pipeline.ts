@@ -160,6 +160,11 @@ export class Pipeline {
     return this.unify.onTraitsDropped(listener);
   }
 
+  /** Whether batches run in the background (`start()`), here or in the pipeline thread. */
+  get started(): boolean {
+    return this.running || this.thread !== undefined;
+  }
+
   /** New events are in the log: end the idle wait now rather than at the next check. */
   wake(): void {
     if (this.thread) {

@@ -197,6 +197,11 @@ export class ProfilesService {
       .slice(0, page.limit + 1);
   }
 
+  /** Summaries of these live profiles, in their order (an unknown id is left out). */
+  summariesOf(workspaceId: string, profileIds: readonly string[]): Promise<ProfileSummary[]> {
+    return this.summaries(workspaceId, profileIds);
+  }
+
   private async summaries(workspaceId: string, profileIds: readonly string[]): Promise<ProfileSummary[]> {
     if (profileIds.length === 0) return [];
     const [rows, identities, traits] = await Promise.all([

@@ -471,6 +471,100 @@ export interface LeadScoreHistoryTable {
   /** JSON text: the rules whose points changed. */
   changes: string;
 }
+/** crm/people — a person's CRM record (JSON text: tags, fields), kept under its profile id. */
+export interface CrmPeopleTable {
+  workspace_id: string;
+  profile_id: string;
+  owner_id: string | null;
+  lifecycle_stage: string | null;
+  lead_status: string | null;
+  tags: string;
+  fields: string;
+  /** JSON list of merged-away profile ids whose records this one folded in when last written. */
+  absorbed: string;
+  created_at: string;
+  updated_at: string;
+}
+/** crm/activities — notes, calls, emails and meetings about a person, company or deal. */
+export interface CrmActivitiesTable {
+  workspace_id: string;
+  activity_id: string;
+  kind: string;
+  profile_id: string | null;
+  company_id: string | null;
+  deal_id: string | null;
+  body: string;
+  actor_id: string | null;
+  occurred_at: string;
+  created_at: string;
+}
+/** crm/tasks — to-dos with an assignee and a due date. */
+export interface CrmTasksTable {
+  workspace_id: string;
+  task_id: string;
+  title: string;
+  notes: string;
+  status: string;
+  priority: string;
+  due_at: string;
+  reminder_at: string | null;
+  assignee_id: string | null;
+  profile_id: string | null;
+  company_id: string | null;
+  deal_id: string | null;
+  created_by: string | null;
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+/** crm/custom-fields — definitions of custom fields (options: JSON text; required: 0 / 1). */
+export interface CrmCustomFieldsTable {
+  workspace_id: string;
+  field_id: string;
+  entity: string;
+  key: string;
+  label: string;
+  type: string;
+  options: string;
+  required: number;
+  created_at: string;
+  updated_at: string;
+}
+/** crm/companies — the CRM side of a company (the company itself is profiles' `companies`). */
+export interface CrmCompaniesTable {
+  workspace_id: string;
+  company_id: string;
+  owner_id: string | null;
+  fields: string;
+  /** Set once merged by hand: the company this one now resolves to. */
+  merged_into: string | null;
+  updated_at: string;
+}
+export interface CrmCompanyDomainsTable {
+  workspace_id: string;
+  domain: string;
+  company_id: string;
+}
+/** crm/assignment — teams leads are handed out in (rules: JSON text). */
+export interface CrmTeamsTable {
+  workspace_id: string;
+  team_id: string;
+  name: string;
+  strategy: string;
+  rules: string;
+  next_position: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface CrmTeamMembersTable {
+  workspace_id: string;
+  team_id: string;
+  user_id: string;
+  position: number;
+  /** 0 / 1: an away member is skipped by round robin. */
+  away: number;
+  capacity: number | null;
+}
 
 export interface Database {
   workspaces: WorkspacesTable;
@@ -518,6 +612,14 @@ export interface Database {
   lead_scores: LeadScoresTable;
   lead_score_history: LeadScoreHistoryTable;
   saved_views: SavedViewsTable;
+  crm_people: CrmPeopleTable;
+  crm_activities: CrmActivitiesTable;
+  crm_tasks: CrmTasksTable;
+  crm_custom_fields: CrmCustomFieldsTable;
+  crm_companies: CrmCompaniesTable;
+  crm_company_domains: CrmCompanyDomainsTable;
+  crm_teams: CrmTeamsTable;
+  crm_team_members: CrmTeamMembersTable;
 }
 
 export interface SavedViewsTable {

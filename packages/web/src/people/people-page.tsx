@@ -1,36 +1,89 @@
-import { Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Select, Stack, Text, Title } from '@mantine/core';
+import type { LifecycleStage } from '@tandem/contract';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { usePagedQuery } from '../api/use-paged-query';
 import { useCurrentSession } from '../auth/use-session';
 import { LoadMoreButton } from '../shared/load-more-button';
 import { QueryState } from '../shared/query-state';
-import { profilesApi, profilesQueryKey } from './people-api';
+import { BulkEditBar } from './bulk-edit-bar';
+import { ContactsTable } from './contacts-table';
+import { crmQueryKey, type PeopleFilters, peopleApi } from './crm-api';
+import { LIFECYCLE_OPTIONS } from './lifecycle-labels';
+import { NewPersonModal } from './new-person-modal';
 import { PeopleSearch } from './people-search';
-import { ProfilesTable } from './profiles-table';
+import { useCanWriteCrm, useCrmMembers } from './use-crm-members';
 
+/** `/people`: the contacts list, every profile with its CRM columns, filtered and edited in bulk. */
 export function PeoplePage() {
   const session = useCurrentSession();
-  // The search lives in the address, so going back from a profile returns to the same results.
+  const canWrite = useCanWriteCrm();
+  const members = useCrmMembers();
+  // Search and filters live in the address, so going back from a person returns to the same list.
   const [searchParams, setSearchParams] = useSearchParams();
-  const q = searchParams.get('q') ?? '';
-  const people = usePagedQuery([...profilesQueryKey(session.workspace.id), 'list', q], (cursor) =>
-    profilesApi.list(q, cursor),
+  const filters: PeopleFilters = {
+    q: searchParams.get('q') ?? undefined,
+    ownerId: searchParams.get('owner') ?? undefined,
+    lifecycleStage: (searchParams.get('stage') as LifecycleStage | null) ?? undefined, // checked by the server
+  };
+  const setFilter = (name: string, value: string | null) => {
+    const next = new URLSearchParams(searchParams);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setSearchParams(next, { replace: true });
+  };
+  const people = usePagedQuery([...crmQueryKey(session.workspace.id), 'people', filters], (cursor) =>
+    peopleApi.list(filters, cursor),
   );
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [creating, setCreating] = useState(false);
 
   return (
     <Stack>
-      <Title order={2}>People</Title>
-      <Text c="dimmed">
-        One profile per person, merged from every identifier, event and trait Tandem has seen.
-      </Text>
-      <PeopleSearch
-        value={q}
-        onSearch={(next) => setSearchParams(next ? { q: next } : {}, { replace: true })}
-      />
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={2}>People</Title>
+          <Text c="dimmed">
+            One profile per person, merged from every identifier, event and trait, with who owns them and
+            where they are in the relationship.
+          </Text>
+        </div>
+        {canWrite && <Button onClick={() => setCreating(true)}>New person</Button>}
+      </Group>
+      <Group align="flex-end">
+        <PeopleSearch value={filters.q ?? ''} onSearch={(q) => setFilter('q', q)} />
+        <Select
+          label="Lifecycle stage"
+          placeholder="Any stage"
+          data={LIFECYCLE_OPTIONS}
+          value={filters.lifecycleStage ?? null}
+          onChange={(value) => setFilter('stage', value)}
+          clearable
+          w={180}
+        />
+        <Select
+          label="Owner"
+          placeholder="Anyone"
+          data={[{ value: 'me', label: 'Me' }, ...members.options.filter((o) => o.value !== members.me)]}
+          value={filters.ownerId ?? null}
+          onChange={(value) => setFilter('owner', value)}
+          clearable
+          w={220}
+        />
+      </Group>
+      {canWrite && selected.size > 0 && (
+        <BulkEditBar profileIds={[...selected]} onDone={() => setSelected(new Set())} />
+      )}
       <QueryState isPending={people.isPending} error={people.error} refetch={people.refetch}>
-        <ProfilesTable profiles={people.items} searched={q !== ''} />
+        <ContactsTable
+          people={people.items}
+          filtered={Boolean(filters.q ?? filters.ownerId ?? filters.lifecycleStage)}
+          selected={canWrite ? selected : undefined}
+          onSelect={setSelected}
+        />
         <LoadMoreButton {...people} />
       </QueryState>
+      {creating && <NewPersonModal onClose={() => setCreating(false)} />}
     </Stack>
   );
 }

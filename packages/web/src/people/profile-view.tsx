@@ -3,15 +3,26 @@ import type { Profile } from '@tandem/contract';
 import { ProfileConsentPanel } from '../consent/profile-consent-panel';
 import { formatDate } from '../shared/format-date';
 import { KeyValueTable } from '../shared/key-value-table';
+import { ActivitiesList } from './activities-list';
+import { ActivityComposer } from './activity-composer';
 import { MergeHistory } from './merge-history';
+import { PersonCrmCard } from './person-crm-card';
+import { PersonDealsSlot, PersonLeadScoreSlot } from './person-slots';
+import { PersonTasks } from './person-tasks';
 import { profileEmail, profileName } from './profile-name';
 import { ProfileSidebar } from './profile-sidebar';
 import { ProfileTimeline } from './profile-timeline';
+import { useCanWriteCrm } from './use-crm-members';
 
-/** A loaded profile: who they are at the top, what they did in the middle, how we know them aside. */
+/**
+ * A loaded profile, the person 360: who they are at the top; what they did and what the team
+ * logged in the middle; the relationship (owner, stage, tags, fields), tasks and how we know
+ * them aside.
+ */
 export function ProfileView({ profile }: { profile: Profile }) {
   const email = profileEmail(profile);
   const name = profileName(profile);
+  const canWrite = useCanWriteCrm();
   return (
     <Stack>
       <div>
@@ -27,15 +38,21 @@ export function ProfileView({ profile }: { profile: Profile }) {
       </div>
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
-          <Tabs defaultValue="activity" keepMounted={false}>
+          {canWrite && <ActivityComposer target={{ profileId: profile.id }} />}
+          <PersonDealsSlot profileId={profile.id} />
+          <Tabs defaultValue="activity" keepMounted={false} mt="md">
             <Tabs.List>
               <Tabs.Tab value="activity">Activity</Tabs.Tab>
+              <Tabs.Tab value="logged">Notes and calls</Tabs.Tab>
               <Tabs.Tab value="traits">Traits</Tabs.Tab>
               <Tabs.Tab value="consent">Consent</Tabs.Tab>
               <Tabs.Tab value="merges">Merge history</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="activity" pt="md">
               <ProfileTimeline profileId={profile.id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="logged" pt="md">
+              <ActivitiesList target={{ profileId: profile.id }} />
             </Tabs.Panel>
             <Tabs.Panel value="traits" pt="md">
               <KeyValueTable label="Traits" values={profile.traits} empty="No traits yet." />
@@ -49,7 +66,12 @@ export function ProfileView({ profile }: { profile: Profile }) {
           </Tabs>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <ProfileSidebar profile={profile} />
+          <Stack>
+            <PersonLeadScoreSlot profileId={profile.id} />
+            <PersonCrmCard key={profile.id} profileId={profile.id} />
+            <PersonTasks profileId={profile.id} />
+            <ProfileSidebar profile={profile} />
+          </Stack>
         </Grid.Col>
       </Grid>
     </Stack>

@@ -12,6 +12,7 @@ import { consent } from './0011-consent.js';
 import { website } from './0012-website.js';
 import { audienceFiles } from './0013-audience-files.js';
 import { crmFoundation } from './0014-crm-foundation.js';
+import { crmPeople } from './0015-crm-people.js';
 import { leadScoring } from './0017-lead-scoring.js';
 import { savedViews } from './0018-saved-views.js';
 import type { Migration } from './migration.js';
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   website,
   audienceFiles,
   crmFoundation,
+  crmPeople,
   leadScoring,
   savedViews,
 ];

@@ -1,0 +1,1 @@
+export { ACTIVITY_EVENTS, type ActivitiesDeps, ActivitiesService } from './activities-service.js';

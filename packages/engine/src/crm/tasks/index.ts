@@ -1,0 +1,1 @@
+export { type TaskReader, type TasksDeps, TasksService } from './tasks-service.js';

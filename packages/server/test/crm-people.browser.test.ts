@@ -1,0 +1,110 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTandem } from './support/start-tandem.js';
+import { freshPage, HAS_CHROMIUM, launchChromium, pick, signIn } from './support/web-ui-browser.js';
+
+const OWNER = { email: 'rep@example.com', password: 'violet kettle orbit 42' };
+/** Screenshots of the CRM people pages, to look at. */
+const SHOTS = '/tmp/shots-crm-people';
+
+describe.skipIf(!HAS_CHROMIUM)('CRM people in the web UI, in a real browser', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-crm-people-'));
+  let server: Awaited<ReturnType<typeof startTandem>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startTandem({
+      TANDEM_DATA_DIR: dataDir,
+      TANDEM_ADMIN_EMAIL: OWNER.email,
+      TANDEM_ADMIN_PASSWORD: OWNER.password,
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.child.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+
+  it('creates a person, adds a note and sees it on the timeline; edits the relationship; completes a task', async () => {
+    const page = await freshPage(browser);
+    await signIn(page, server.url, OWNER.email, OWNER.password);
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.waitForURL(/\/people/);
+    await page.getByRole('button', { name: 'New person' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('Ada Lovelace');
+    await dialog.getByLabel('Email').fill('ada@example.com');
+    await shot(page, '1-new-person');
+    await dialog.getByRole('button', { name: 'Create person' }).click();
+    await page.waitForURL(/\/people\/prof_/);
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('Ada Lovelace');
+    const relationship = page.getByRole('region', { name: 'Relationship' });
+    await expect.poll(() => relationship.getByLabel('Lifecycle stage').inputValue()).toBe('Lead');
+
+    // A note, on the logged activities at once and on the timeline once the pipeline has it.
+    await page.getByRole('textbox', { name: 'Add note' }).fill('Asked for a demo of the analytics engine');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Add note' }).inputValue()).toBe('');
+    const timeline = page.getByRole('table', { name: 'Activity' });
+    await expect
+      .poll(
+        async () => {
+          const text = (await timeline.textContent()) ?? '';
+          if (!text.includes('Note Added')) await page.reload();
+          return (await timeline.textContent()) ?? '';
+        },
+        { timeout: 20_000 },
+      )
+      .toContain('Note Added');
+    await expect.poll(() => timeline.textContent()).toContain('Asked for a demo');
+    await shot(page, '2-person-360-note-on-timeline');
+
+    // Relationship fields are saved as they change.
+    await pick(relationship, 'Lifecycle stage', 'SQL');
+    await relationship.getByLabel('Tags').fill('vip');
+    await relationship.getByLabel('Tags').press('Enter');
+    await expect
+      .poll(async () => {
+        const id = new URL(page.url()).pathname.split('/').pop() ?? '';
+        return (await (await page.request.get(`${server.url}/api/v1/people/${id}`)).json()) as unknown;
+      })
+      .toMatchObject({ lifecycleStage: 'sql', tags: ['vip'] });
+
+    // A task created inline shows among the person's open tasks, and is completed there.
+    await page.getByRole('region', { name: 'Log activity' }).getByText('Task', { exact: true }).click();
+    await page.getByRole('textbox', { name: 'Task', exact: true }).fill('Send the proposal');
+    await page.getByRole('button', { name: 'Create task' }).click();
+    const tasks = page.getByRole('region', { name: 'Open tasks' });
+    await expect.poll(() => tasks.textContent()).toContain('Send the proposal');
+    await page.getByRole('tab', { name: 'Notes and calls' }).click();
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Logged activities' }).textContent())
+      .toContain('Asked for a demo');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, '3-person-360-task-and-fields');
+
+    // The contacts list shows the CRM columns.
+    await page.getByRole('link', { name: 'People' }).first().click();
+    const people = page.getByRole('table', { name: 'People' });
+    await expect.poll(() => people.textContent()).toContain('SQL');
+    await expect.poll(() => people.textContent()).toContain('vip');
+    await page.getByRole('checkbox', { name: 'Select Ada Lovelace' }).check();
+    await shot(page, '4-contacts-list-selected');
+
+    // My tasks: complete it.
+    await page.getByRole('link', { name: 'Tasks' }).click();
+    const list = page.getByRole('table', { name: 'Tasks' });
+    await expect.poll(() => list.textContent()).toContain('Send the proposal');
+    await shot(page, '5-my-tasks');
+    await page.getByRole('checkbox', { name: 'Complete Send the proposal' }).click();
+    await expect.poll(() => page.getByText('Nothing on your list.').count()).toBe(1);
+  });
+});
