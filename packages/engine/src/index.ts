@@ -53,15 +53,6 @@ export {
   consentOf,
 } from './consent/index.js';
 export {
-  type DealOutcome,
-  LEAD_SCORING_STAGE,
-  type LeadScoreSummary,
-  LeadScoringService,
-  LeadScoringStage,
-  leadScoresOf,
-  type OutcomesOf,
-} from './lead-scoring/index.js';
-export {
   ALLOW_ALL,
   type AttemptReport,
   type ConsentChecker,
@@ -78,7 +69,6 @@ export {
   type TransportKind,
   type TransportLog,
 } from './destinations/index.js';
-
 export { Engine, type EngineOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
@@ -97,6 +87,15 @@ export {
   parseColumnMapping,
   runImport,
 } from './imports/index.js';
+export {
+  type DealOutcome,
+  LEAD_SCORING_STAGE,
+  type LeadScoreSummary,
+  LeadScoringService,
+  LeadScoringStage,
+  leadScoresOf,
+  type OutcomesOf,
+} from './lead-scoring/index.js';
 export { EventLog, type EventLogOptions } from './log/index.js';
 export { type MailMessage, type MailSender, smtpMailSender } from './mail/index.js';
 export {
