@@ -90,6 +90,24 @@ export type AudienceRule =
 
 const NameSchema = z.string().min(1).max(200);
 
+/** The leaves of a rule on what a person is and did (lead scoring takes these alone). */
+export const TraitRuleSchema = z.strictObject({
+  trait: NameSchema,
+  op: ConditionOpSchema,
+  value: ConditionValueSchema.optional(),
+});
+export const EventRuleSchema = z.strictObject({
+  event: NameSchema,
+  where: z.array(PropertyConditionSchema).max(MAX_WHERE_CONDITIONS).optional(),
+  count: CountConditionSchema.optional(),
+  within: DurationSchema.optional(),
+});
+export const ComputedTraitRuleSchema = z.strictObject({
+  computedTrait: NameSchema,
+  op: ConditionOpSchema,
+  value: ConditionValueSchema.optional(),
+});
+
 // The tree itself, recursive and without the size limits: stored rules are answered with it.
 const RuleTreeSchema: z.ZodType<AudienceRule> = z
   .lazy(() =>
@@ -97,18 +115,9 @@ const RuleTreeSchema: z.ZodType<AudienceRule> = z
       z.strictObject({ all: z.array(RuleTreeSchema).min(1).max(100) }),
       z.strictObject({ any: z.array(RuleTreeSchema).min(1).max(100) }),
       z.strictObject({ not: RuleTreeSchema }),
-      z.strictObject({ trait: NameSchema, op: ConditionOpSchema, value: ConditionValueSchema.optional() }),
-      z.strictObject({
-        event: NameSchema,
-        where: z.array(PropertyConditionSchema).max(MAX_WHERE_CONDITIONS).optional(),
-        count: CountConditionSchema.optional(),
-        within: DurationSchema.optional(),
-      }),
-      z.strictObject({
-        computedTrait: NameSchema,
-        op: ConditionOpSchema,
-        value: ConditionValueSchema.optional(),
-      }),
+      TraitRuleSchema,
+      EventRuleSchema,
+      ComputedTraitRuleSchema,
       z.strictObject({ audience: z.string().min(1) }),
     ]),
   )

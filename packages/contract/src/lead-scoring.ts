@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  ConditionOpSchema,
-  ConditionValueSchema,
-  CountConditionSchema,
-  DurationSchema,
-  PropertyConditionSchema,
-} from './audiences.js';
-import { MAX_WHERE_CONDITIONS } from './rule-limits.js';
+import { ComputedTraitRuleSchema, EventRuleSchema, TraitRuleSchema } from './audiences.js';
 
 /** Who the person is (traits, company fields) or what they did (events, computed traits). */
 export const LEAD_SCORE_GROUPS = ['fit', 'engagement'] as const;
@@ -18,27 +11,12 @@ export const MAX_LEAD_SCORING_RULES = 100;
 /** Largest points (either sign) one rule may give, and largest cap. */
 export const MAX_LEAD_SCORE_POINTS = 100_000;
 
-const NameSchema = z.string().min(1).max(200);
-
 /**
  * One leaf of the audience rule language: a trait (`company.<field>` reads the person's
  * companies), an event, or a computed trait.
  */
 export const LeadScoreConditionSchema = z
-  .union([
-    z.strictObject({ trait: NameSchema, op: ConditionOpSchema, value: ConditionValueSchema.optional() }),
-    z.strictObject({
-      event: NameSchema,
-      where: z.array(PropertyConditionSchema).max(MAX_WHERE_CONDITIONS).optional(),
-      count: CountConditionSchema.optional(),
-      within: DurationSchema.optional(),
-    }),
-    z.strictObject({
-      computedTrait: NameSchema,
-      op: ConditionOpSchema,
-      value: ConditionValueSchema.optional(),
-    }),
-  ])
+  .union([TraitRuleSchema, EventRuleSchema, ComputedTraitRuleSchema])
   .meta({ id: 'LeadScoreCondition' });
 export type LeadScoreCondition = z.infer<typeof LeadScoreConditionSchema>;
 

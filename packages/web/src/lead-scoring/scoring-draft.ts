@@ -103,7 +103,11 @@ export function toSettings(rules: readonly RuleDraft[], caps: CapsDraft): BuiltS
     if (draft.points.trim() === '' || !Number.isInteger(points))
       problem('points', 'Enter points, a whole number.');
     const leaf = toRule(newGroup('all', [draft.condition]));
-    problems.push(...leaf.problems);
+    // A company field is typed, not picked.
+    for (const p of leaf.problems)
+      problems.push(
+        draft.kind === 'company' && p.field === 'trait' ? { ...p, message: 'Enter a company field.' } : p,
+      );
     const paths = new Map<string, string>();
     for (const [path, id] of leaf.paths) paths.set(path.replace(/^rule\.all\.0/, `rules.${i}.condition`), id);
     conditionPaths.set(`rules.${i}`, paths);
