@@ -89,6 +89,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the web UI in a real 
 
     await page.getByRole('link', { name: 'People' }).click();
     await page.getByLabel('Search people').fill(EMAIL);
+    // The search reaches the address after its debounce: wait for it, so it cannot land on the
+    // profile's address after the click below.
+    await page.waitForURL(/\/people\?q=/);
     await page.getByRole('link', { name: 'Ada Lovelace' }).waitFor();
     await page.screenshot({ path: join(tmpdir(), 'tandem-people.png') });
     await page.getByRole('link', { name: 'Ada Lovelace' }).click();

@@ -203,6 +203,25 @@ export class IdentityService {
     return rows.map((row) => row.profile_id);
   }
 
+  /**
+   * Identifiers of a type of the profiles whose id lies in (`after`, `upTo`]: one range read for
+   * a dense page of profiles (an export), instead of a list of ids.
+   */
+  async identifiersInRange(
+    workspaceId: string,
+    range: { type: string; after: string | undefined; upTo: string },
+  ): Promise<{ value: string; profileId: string }[]> {
+    let query = this.store.db
+      .selectFrom('profile_identifiers')
+      .select(['value', 'profile_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '<=', range.upTo)
+      .where('type', '=', range.type)
+      .orderBy('profile_id');
+    if (range.after !== undefined) query = query.where('profile_id', '>', range.after);
+    return (await query.execute()).map((row) => ({ value: row.value, profileId: row.profile_id }));
+  }
+
   /** Identifiers of a type matching an indexed prefix probe (global search), with their profile. */
   async identifiersMatching(
     workspaceId: string,
@@ -212,7 +231,9 @@ export class IdentityService {
       .selectFrom('profile_identifiers')
       .select(['value', 'profile_id'])
       .where('workspace_id', '=', workspaceId)
-      .where((eb) => prefixLookupSql(eb.ref('value'), request.lookup))
+      .where((eb) =>
+        prefixLookupSql(eb.ref('value'), request.lookup, { table: 'profile_identifiers', workspaceId }),
+      )
       .where('type', '=', request.type)
       .limit(request.limit)
       .execute();

@@ -25,7 +25,7 @@ export function companiesSearch(store: Store) {
           .selectFrom('companies')
           .select(['company_id', 'name', domain.as('domain')])
           .where('workspace_id', '=', workspaceId)
-          .where(() => prefixLookupSql(text, lookup))
+          .where(() => prefixLookupSql(text, lookup, { table: 'companies', workspaceId }))
           .limit(request.limit)
           .execute(),
       ),

@@ -24,6 +24,8 @@ export async function* peopleRows(
     (column) => !(PERSON_BUILT_IN_COLUMNS as readonly string[]).includes(column),
   );
   const wantsEmail = options.columns.includes('email');
+  // A person without an email identifier may still have an email trait.
+  const traitNames = wantsEmail ? [...traitColumns, 'email'] : traitColumns;
   let after: string | undefined;
   for (;;) {
     let query = store.db
@@ -40,24 +42,15 @@ export async function* peopleRows(
     const people = await query.execute();
     if (people.length === 0) return;
     const ids = people.map((person) => person.profile_id);
-    const [traits, identities] = await Promise.all([
-      traitColumns.length === 0
-        ? Promise.resolve([])
-        : store.db
-            .selectFrom('profile_traits')
-            .select(['profile_id', 'name', 'value'])
-            .where('workspace_id', '=', workspaceId)
-            .where('profile_id', 'in', ids)
-            .where('name', 'in', traitColumns)
-            .execute(),
-      wantsEmail ? identity.identitiesOf(workspaceId, ids) : Promise.resolve(new Map()),
+    // Unfiltered, a page is every live profile of an id range: read its traits and emails by
+    // that range (an index range scan) rather than by a list of 2,000 ids.
+    const range = options.filters.length === 0 ? { after, upTo: ids.at(-1) ?? '' } : undefined;
+    const [traitsOf, emailsOf] = await Promise.all([
+      traitNames.length === 0
+        ? new Map<string, Map<string, string>>()
+        : traitValues(store, workspaceId, traitNames, ids, range),
+      wantsEmail ? emails(identity, workspaceId, ids, range) : new Map<string, string>(),
     ]);
-    const traitsOf = new Map<string, Map<string, string>>();
-    for (const trait of traits) {
-      const values = traitsOf.get(trait.profile_id) ?? new Map<string, string>();
-      values.set(trait.name, trait.value);
-      traitsOf.set(trait.profile_id, values);
-    }
     yield people.map((person) => {
       const row: PersonRow = {};
       const values = traitsOf.get(person.profile_id);
@@ -65,17 +58,66 @@ export async function* peopleRows(
         if (column === 'id') row[column] = person.profile_id;
         else if (column === 'created_at') row[column] = person.created_at;
         else if (column === 'updated_at') row[column] = person.updated_at;
-        else if (column === 'email') {
-          const emails = identities.get(person.profile_id) ?? [];
-          row[column] =
-            emails.find((i: { type: string }) => i.type === 'email')?.value ?? cellOf(values?.get('email'));
-        } else row[column] = cellOf(values?.get(column));
+        else if (column === 'email')
+          row[column] = emailsOf.get(person.profile_id) ?? cellOf(values?.get('email'));
+        else row[column] = cellOf(values?.get(column));
       }
       return row;
     });
     if (people.length < pageSize) return;
     after = ids.at(-1);
   }
+}
+
+type IdRange = { after: string | undefined; upTo: string };
+
+async function traitValues(
+  store: Store,
+  workspaceId: string,
+  names: readonly string[],
+  ids: readonly string[],
+  range: IdRange | undefined,
+): Promise<Map<string, Map<string, string>>> {
+  let query = store.db
+    .selectFrom('profile_traits')
+    .select(['profile_id', 'name', 'value'])
+    .where('workspace_id', '=', workspaceId)
+    .where('name', 'in', names);
+  if (range === undefined) query = query.where('profile_id', 'in', ids);
+  else {
+    query = query.where('profile_id', '<=', range.upTo);
+    if (range.after !== undefined) query = query.where('profile_id', '>', range.after);
+  }
+  const byProfile = new Map<string, Map<string, string>>();
+  for (const trait of await query.execute()) {
+    const values = byProfile.get(trait.profile_id) ?? new Map<string, string>();
+    values.set(trait.name, trait.value);
+    byProfile.set(trait.profile_id, values);
+  }
+  return byProfile;
+}
+
+/** Each profile's first email identifier (by value). */
+async function emails(
+  identity: IdentityService,
+  workspaceId: string,
+  ids: readonly string[],
+  range: IdRange | undefined,
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (range === undefined) {
+    for (const [profileId, identities] of await identity.identitiesOf(workspaceId, ids)) {
+      const email = identities.find((i) => i.type === 'email');
+      if (email) found.set(profileId, email.value);
+    }
+    return found;
+  }
+  const inRange = await identity.identifiersInRange(workspaceId, { type: 'email', ...range });
+  for (const { profileId, value } of inRange) {
+    const known = found.get(profileId);
+    if (known === undefined || value < known) found.set(profileId, value);
+  }
+  return found;
 }
 
 // A trait's stored JSON as a cell: scalars as they are, objects and arrays as JSON.

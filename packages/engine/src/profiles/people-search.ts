@@ -1,4 +1,5 @@
 import { SUMMARY_FIRST_TRAITS } from '@tandem/contract';
+import { sql } from 'kysely';
 import type { IdentityService } from '../identity/index.js';
 import { type PrefixLookup, prefixLookupSql, type Store } from '../store/index.js';
 
@@ -27,8 +28,12 @@ export function peopleSearch(store: Store, identity: IdentityService) {
         .selectFrom('profile_traits')
         .select('profile_id')
         .where('workspace_id', '=', workspaceId)
-        .where((eb) => prefixLookupSql(eb.ref('value_text'), lookup))
-        .where('name', 'in', PERSON_NAME_TRAITS)
+        .where((eb) =>
+          prefixLookupSql(eb.ref('value_text'), lookup, { table: 'profile_traits', workspaceId }),
+        )
+        // Not indexable on purpose: the probe must run on the text index, never on the index by
+        // trait name (which would read every name trait of the workspace).
+        .where(sql<string>`name || ''`, 'in', PERSON_NAME_TRAITS)
         .limit(request.limit)
         .execute()
         .then((rows) => rows.map((row) => row.profile_id)),

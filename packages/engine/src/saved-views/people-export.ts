@@ -1,6 +1,6 @@
-import { pipeline, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { SavedView, ViewFilter } from '@tandem/contract';
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../errors/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { peopleRows } from '../profiles/index.js';
@@ -33,14 +33,32 @@ export function peopleCsv(
     columns,
     pageSize: EXPORT_PAGE,
   });
-  async function* rows() {
-    for await (const page of pages) yield* page;
-  }
-  const csv = stringify({ header: true, columns: [...columns], cast: { string: neutralized } });
-  // A failed read destroys the output with its error: the reader sees a broken stream, not a
-  // file that merely looks complete.
-  pipeline(Readable.from(rows()), csv, () => {});
-  return csv;
+  const options = { columns: [...columns], cast: { string: neutralized } };
+  let first = true;
+  // One CSV chunk per page, read when the consumer wants more: a slow client holds the export,
+  // not memory. A failed read destroys the stream with its error, so the download is broken
+  // rather than a file that merely looks complete.
+  return new Readable({
+    async read() {
+      try {
+        const next = await pages.next();
+        const header = first;
+        first = false;
+        if (next.done) {
+          if (header) this.push(stringify([], { ...options, header: true }));
+          this.push(null);
+        } else {
+          this.push(stringify(next.value, { ...options, header }));
+        }
+      } catch (error) {
+        this.destroy(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+    async destroy(error, callback) {
+      await pages.return(undefined);
+      callback(error);
+    },
+  });
 }
 
 // A cell a spreadsheet would run as a formula (=, @, +, -, tab) is prefixed with '.

@@ -60,10 +60,12 @@ export class SearchService {
       }
     };
     rank(await searcher(workspaceId, { lookups: [{ prefix: q }], limit }));
-    const exact = [...found.values()].filter(({ hit }) => hit.typos === 0).length;
-    if (exact < limit) {
-      const lookups = typoLookups(q);
-      if (lookups.length > 0) rank(await searcher(workspaceId, { lookups, limit }));
+    // Typo probes by cost: exact prefixes of variants (narrow ranges) first, then the bounded
+    // scans for a wrong or missing letter, each only while the page is not full.
+    const lookups = typoLookups(q);
+    for (const tier of [lookups.filter((l) => !l.followedBy), lookups.filter((l) => l.followedBy)]) {
+      if (found.size >= limit || tier.length === 0) continue;
+      rank(await searcher(workspaceId, { lookups: tier, limit }));
     }
     return [...found.values()]
       .sort(betterHit)

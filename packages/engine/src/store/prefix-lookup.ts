@@ -11,16 +11,33 @@ export interface PrefixLookup {
   readonly followedBy?: { readonly skip: 0 | 1; readonly text: string } | undefined;
 }
 
-/** The condition of a lookup on `column` (a lower-cased, indexed text). */
+/**
+ * Index entries a `followedBy` probe examines at most: its prefix may be a wide range (all
+ * names starting "jo"), and the rest of it is checked entry by entry. Bounded, a probe costs the
+ * same in any workspace; in a very wide range a match past this many entries is not found.
+ */
+export const FOLLOWED_BY_SCAN = 2000;
+
+/**
+ * The condition of a lookup on `column` (a lower-cased, indexed text of `scope.table`, written
+ * the same unqualified way inside a subquery of that table).
+ */
 export function prefixLookupSql(
   column: Expression<string | null>,
   lookup: PrefixLookup,
+  scope: { table: string; workspaceId: string },
 ): Expression<SqlBool> {
-  const range = sql<SqlBool>`${column} >= ${lookup.prefix} and ${column} < ${`${lookup.prefix}\uffff`}`;
+  const range = rangeSql(column, lookup.prefix);
   const { followedBy } = lookup;
   if (followedBy === undefined || followedBy.text === '') return range;
   const start = [...lookup.prefix].length + 1 + followedBy.skip;
-  return sql<SqlBool>`${range} and substr(${column}, ${start}, ${[...followedBy.text].length}) = ${followedBy.text}`;
+  const firstEntries = sql`select ${column} as probed from ${sql.table(scope.table)} where workspace_id = ${scope.workspaceId} and ${range} order by ${column} limit ${FOLLOWED_BY_SCAN}`;
+  const matching = sql`select probed from (${firstEntries}) as first_entries where substr(probed, ${start}, ${[...followedBy.text].length}) = ${followedBy.text}`;
+  return sql<SqlBool>`${column} in (${matching})`;
+}
+
+function rangeSql(column: Expression<string | null>, prefix: string) {
+  return sql<SqlBool>`${column} >= ${prefix} and ${column} < ${`${prefix}\uffff`}`;
 }
 
 /**
