@@ -5,6 +5,17 @@ export {
   projectCompanies,
   removeMemberships,
 } from './companies.js';
+export {
+  type CompanyRecord,
+  companiesById,
+  createCompany,
+  linkMember,
+  memberCounts,
+  membersOfCompanies,
+  pageOfCompanies,
+  unlinkMember,
+  updateCompany,
+} from './company-records.js';
 export { resetProfileProjections } from './profiles-reset.js';
 export { type ProfileSections, ProfilesService } from './profiles-service.js';
 export { traitNamesOf, traitSampleOf } from './trait-catalog-reads.js';
