@@ -107,4 +107,46 @@ describe.skipIf(!HAS_CHROMIUM)('CRM people in the web UI, in a real browser', ()
     await page.getByRole('checkbox', { name: 'Complete Send the proposal' }).click();
     await expect.poll(() => page.getByText('Nothing on your list.').count()).toBe(1);
   });
+
+  it('creates a company, links a person to it by hand, and lists it', async () => {
+    const page = await freshPage(browser);
+    await signIn(page, server.url, OWNER.email, OWNER.password);
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    const created = await page.request.post(`${server.url}/api/v1/people`, {
+      data: { email: 'gus@globex.com', name: 'Gus Fring' },
+      headers: { 'X-CSRF-Token': await csrfOf(page) },
+    });
+    expect(created.status()).toBe(201);
+    await page.getByRole('link', { name: 'Companies' }).click();
+    await page.getByRole('button', { name: 'New company' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('Globex');
+    await dialog.getByLabel('Domain').fill('globex.com');
+    await dialog.getByRole('button', { name: 'Create company' }).click();
+    await page.waitForURL(/\/companies\/co_/);
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('Globex');
+    await page.getByRole('combobox', { name: 'Add a person' }).fill('gus@');
+    await page.getByRole('option', { name: /Gus Fring/ }).click();
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const people = page.getByRole('table', { name: 'Company people' });
+    await expect.poll(() => people.textContent()).toContain('Gus Fring');
+    await page.getByRole('textbox', { name: 'Add note' }).fill('Renewal talk in March');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByRole('tab', { name: 'Notes and calls' }).click();
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Logged activities' }).textContent())
+      .toContain('Renewal talk');
+    await page.getByRole('tab', { name: /People/ }).click();
+    await shot(page, '6-company-page');
+    await page.getByRole('link', { name: '← Companies' }).click();
+    const list = page.getByRole('table', { name: 'Companies' });
+    await expect.poll(() => list.textContent()).toContain('globex.com');
+    await shot(page, '7-companies-list');
+  });
 });
+
+/** The session's CSRF token, for writes made with the page's cookies. */
+async function csrfOf(page: Page): Promise<string> {
+  const session = await page.request.get(new URL('/api/v1/auth/session', page.url()).toString());
+  return ((await session.json()) as { csrfToken: string }).csrfToken;
+}

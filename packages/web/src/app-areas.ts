@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { AudiencePage } from './audiences/audience-page';
 import { AudiencesPage } from './audiences/audiences-page';
 import { CompaniesPage } from './companies/companies-page';
+import { CompanyPage } from './companies/company-page';
 import { ComputedTraitPage } from './computed-traits/computed-trait-page';
 import { ComputedTraitsPage } from './computed-traits/computed-traits-page';
 import { ConsentPage } from './consent/consent-page';
@@ -27,7 +28,7 @@ export type AppArea = {
 /** The product's areas in navigation order; the router and the navbar are both built from it. */
 export const APP_AREAS: readonly AppArea[] = [
   { path: '/people', label: 'People', Page: PeoplePage, DetailPage: ProfilePage },
-  { path: '/companies', label: 'Companies', Page: CompaniesPage },
+  { path: '/companies', label: 'Companies', Page: CompaniesPage, DetailPage: CompanyPage },
   { path: '/deals', label: 'Deals', Page: DealsPage },
   { path: '/tickets', label: 'Tickets', Page: TicketsPage },
   { path: '/tasks', label: 'Tasks', Page: TasksPage },
