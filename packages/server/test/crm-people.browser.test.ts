@@ -143,6 +143,42 @@ describe.skipIf(!HAS_CHROMIUM)('CRM people in the web UI, in a real browser', ()
     await expect.poll(() => list.textContent()).toContain('globex.com');
     await shot(page, '7-companies-list');
   });
+
+  it('defines a custom field and fills it on a person', async () => {
+    const page = await freshPage(browser);
+    await signIn(page, server.url, OWNER.email, OWNER.password);
+    await page.getByRole('link', { name: 'Custom fields' }).click();
+    await page.getByRole('button', { name: 'Add field' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Label').fill('Plan tier');
+    expect(await dialog.getByLabel('Key').inputValue()).toBe('plan_tier');
+    await pick(dialog, 'Type', 'One choice');
+    await dialog.getByLabel('Choices').fill('free');
+    await dialog.getByLabel('Choices').press('Enter');
+    await dialog.getByLabel('Choices').fill('pro');
+    await dialog.getByLabel('Choices').press('Enter');
+    await dialog.getByRole('button', { name: 'Add field' }).click();
+    const fields = page.getByRole('table', { name: 'Custom fields' });
+    await expect.poll(() => fields.textContent()).toContain('plan_tier');
+    await shot(page, '8-custom-fields');
+
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('link', { name: 'Gus Fring' }).click();
+    const relationship = page.getByRole('region', { name: 'Relationship' });
+    await pick(relationship, 'Plan tier', 'pro');
+    const id = () => new URL(page.url()).pathname.split('/').pop() ?? '';
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await page.request.get(`${server.url}/api/v1/people/${id()}`)).json()) as {
+              fields: unknown;
+            }
+          ).fields,
+      )
+      .toEqual({ plan_tier: 'pro' });
+    await shot(page, '9-person-custom-field');
+  });
 });
 
 /** The session's CSRF token, for writes made with the page's cookies. */

@@ -6,6 +6,7 @@ import { CompanyPage } from './companies/company-page';
 import { ComputedTraitPage } from './computed-traits/computed-trait-page';
 import { ComputedTraitsPage } from './computed-traits/computed-traits-page';
 import { ConsentPage } from './consent/consent-page';
+import { CustomFieldsPage } from './custom-fields/custom-fields-page';
 import { DealsPage } from './deals/deals-page';
 import { DestinationPage } from './destinations/destination-page';
 import { DestinationsPage } from './destinations/destinations-page';
@@ -32,6 +33,7 @@ export const APP_AREAS: readonly AppArea[] = [
   { path: '/deals', label: 'Deals', Page: DealsPage },
   { path: '/tickets', label: 'Tickets', Page: TicketsPage },
   { path: '/tasks', label: 'Tasks', Page: TasksPage },
+  { path: '/custom-fields', label: 'Custom fields', Page: CustomFieldsPage },
   { path: '/audiences', label: 'Audiences', Page: AudiencesPage, DetailPage: AudiencePage },
   {
     path: '/computed-traits',
