@@ -4,6 +4,7 @@ export * from './audiences.js';
 export * from './catalog.js';
 export * from './computed-traits.js';
 export * from './consent.js';
+export * from './crm-companies.js';
 export * from './crm-fields.js';
 export * from './crm-people.js';
 export * from './destination-sync.js';

@@ -13,6 +13,7 @@ import { ComputedTraitsService, SEGMENT_STAGE } from './computed-traits/index.js
 import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
 import {
   ActivitiesService,
+  CompaniesService,
   CrmEvents,
   CustomFieldDefinitions,
   NO_PERSON_SECTIONS,
@@ -138,6 +139,8 @@ export class Engine {
   readonly activities: ActivitiesService;
   /** Tasks with assignees and due dates ("my tasks", overdue). */
   readonly tasks: TasksService;
+  /** Companies in the CRM: domains, owner, fields, people, duplicates and merges. */
+  readonly companies: CompaniesService;
   /** Custom fields of people, companies and deals. */
   readonly customFields: CustomFieldDefinitions;
   /** What lead scoring and deals add to a person's CRM view (set where those are wired). */
@@ -342,11 +345,19 @@ export class Engine {
     });
     this.activities = new ActivitiesService(store, crmDeps);
     this.customFields = new CustomFieldDefinitions(store.db);
+    this.companies = new CompaniesService(store, { ...crmDeps, profiles: this.profiles });
     this.people = new PeopleService(store, {
       ...crmDeps,
       profiles: this.profiles,
       tasks: this.tasks,
       sections: () => this.personSections,
+      onCreated: (created) =>
+        this.companies.linkPersonByEmail(
+          created.workspaceId,
+          created.profileId,
+          created.email,
+          created.actorId,
+        ),
       // Where no pipeline runs in the background (tests, the CLI), run it here.
       settle: async () => {
         if (!this.pipeline.started) await this.pipeline.catchUp(10_000);

@@ -24,6 +24,7 @@ import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.j
 import type { Config } from './config.js';
 import { consentRoutes } from './consent/consent.routes.js';
 import { activitiesRoutes } from './crm-people/activities.routes.js';
+import { companiesRoutes } from './crm-people/companies.routes.js';
 import { customFieldsRoutes } from './crm-people/custom-fields.routes.js';
 import { peopleRoutes } from './crm-people/people.routes.js';
 import { tasksRoutes } from './crm-people/tasks.routes.js';
@@ -189,6 +190,7 @@ export async function buildApp(
   await app.register(peopleRoutes, { engine });
   await app.register(activitiesRoutes, { engine });
   await app.register(tasksRoutes, { engine });
+  await app.register(companiesRoutes, { engine });
   await app.register(customFieldsRoutes, { engine });
   await app.register(catalogRoutes, { engine });
   await app.register(audienceFilesRoutes, { engine });

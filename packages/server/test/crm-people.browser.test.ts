@@ -107,4 +107,82 @@ describe.skipIf(!HAS_CHROMIUM)('CRM people in the web UI, in a real browser', ()
     await page.getByRole('checkbox', { name: 'Complete Send the proposal' }).click();
     await expect.poll(() => page.getByText('Nothing on your list.').count()).toBe(1);
   });
+
+  it('creates a company, links a person to it by hand, and lists it', async () => {
+    const page = await freshPage(browser);
+    await signIn(page, server.url, OWNER.email, OWNER.password);
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    const created = await page.request.post(`${server.url}/api/v1/people`, {
+      data: { email: 'gus@globex.com', name: 'Gus Fring' },
+      headers: { 'X-CSRF-Token': await csrfOf(page) },
+    });
+    expect(created.status()).toBe(201);
+    await page.getByRole('link', { name: 'Companies' }).click();
+    await page.getByRole('button', { name: 'New company' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('Globex');
+    await dialog.getByLabel('Domain').fill('globex.com');
+    await dialog.getByRole('button', { name: 'Create company' }).click();
+    await page.waitForURL(/\/companies\/co_/);
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('Globex');
+    await page.getByRole('combobox', { name: 'Add a person' }).fill('gus@');
+    await page.getByRole('option', { name: /Gus Fring/ }).click();
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const people = page.getByRole('table', { name: 'Company people' });
+    await expect.poll(() => people.textContent()).toContain('Gus Fring');
+    await page.getByRole('textbox', { name: 'Add note' }).fill('Renewal talk in March');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByRole('tab', { name: 'Notes and calls' }).click();
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Logged activities' }).textContent())
+      .toContain('Renewal talk');
+    await page.getByRole('tab', { name: /People/ }).click();
+    await shot(page, '6-company-page');
+    await page.getByRole('link', { name: '← Companies' }).click();
+    const list = page.getByRole('table', { name: 'Companies' });
+    await expect.poll(() => list.textContent()).toContain('globex.com');
+    await shot(page, '7-companies-list');
+  });
+
+  it('defines a custom field and fills it on a person', async () => {
+    const page = await freshPage(browser);
+    await signIn(page, server.url, OWNER.email, OWNER.password);
+    await page.getByRole('link', { name: 'Custom fields' }).click();
+    await page.getByRole('button', { name: 'Add field' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Label').fill('Plan tier');
+    expect(await dialog.getByLabel('Key').inputValue()).toBe('plan_tier');
+    await pick(dialog, 'Type', 'One choice');
+    await dialog.getByLabel('Choices').fill('free');
+    await dialog.getByLabel('Choices').press('Enter');
+    await dialog.getByLabel('Choices').fill('pro');
+    await dialog.getByLabel('Choices').press('Enter');
+    await dialog.getByRole('button', { name: 'Add field' }).click();
+    const fields = page.getByRole('table', { name: 'Custom fields' });
+    await expect.poll(() => fields.textContent()).toContain('plan_tier');
+    await shot(page, '8-custom-fields');
+
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('link', { name: 'Gus Fring' }).click();
+    const relationship = page.getByRole('region', { name: 'Relationship' });
+    await pick(relationship, 'Plan tier', 'pro');
+    const id = () => new URL(page.url()).pathname.split('/').pop() ?? '';
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await page.request.get(`${server.url}/api/v1/people/${id()}`)).json()) as {
+              fields: unknown;
+            }
+          ).fields,
+      )
+      .toEqual({ plan_tier: 'pro' });
+    await shot(page, '9-person-custom-field');
+  });
 });
+
+/** The session's CSRF token, for writes made with the page's cookies. */
+async function csrfOf(page: Page): Promise<string> {
+  const session = await page.request.get(new URL('/api/v1/auth/session', page.url()).toString());
+  return ((await session.json()) as { csrfToken: string }).csrfToken;
+}

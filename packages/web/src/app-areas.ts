@@ -37,6 +37,10 @@ export const APP_AREAS: readonly AppArea[] = [
       () => import('./companies/companies-page'),
       (m) => m.CompaniesPage,
     ),
+    DetailPage: lazyPage(
+      () => import('./companies/company-page'),
+      (m) => m.CompanyPage,
+    ),
   },
   {
     path: '/deals',
@@ -60,6 +64,14 @@ export const APP_AREAS: readonly AppArea[] = [
     Page: lazyPage(
       () => import('./tasks/tasks-page'),
       (m) => m.TasksPage,
+    ),
+  },
+  {
+    path: '/custom-fields',
+    label: 'Custom fields',
+    Page: lazyPage(
+      () => import('./custom-fields/custom-fields-page'),
+      (m) => m.CustomFieldsPage,
     ),
   },
   {

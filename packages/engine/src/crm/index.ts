@@ -1,6 +1,8 @@
 export { ACTIVITY_EVENTS, ActivitiesService } from './activities/index.js';
+export { CompaniesService } from './companies/index.js';
 export { type CrmAuditEntry, type CrmAuditRecord, crmAuditOf, recordCrmAudit } from './crm-audit.js';
 export { type CrmEvent, CrmEvents } from './crm-events.js';
+export { crmSettingsOf, saveCrmSettings } from './crm-settings.js';
 export {
   CustomFieldDefinitions,
   checkFieldValues,

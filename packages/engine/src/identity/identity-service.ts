@@ -240,6 +240,29 @@ export class IdentityService {
     return rows.map((row) => ({ value: row.value, profileId: row.profile_id }));
   }
 
+  /** Live profiles with an email at this domain (at most `limit`; a scan of the workspace's emails). */
+  async profilesWithEmailDomain(
+    workspaceId: string,
+    domain: string,
+    limit: number,
+    db: Kysely<Database> = this.store.db,
+  ): Promise<string[]> {
+    const rows = await db
+      .selectFrom('profile_identifiers')
+      .select('profile_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('type', '=', 'email')
+      .where('value', 'like', `%@${domain.toLowerCase()}`)
+      .limit(limit)
+      .execute();
+    const live = new Set<string>();
+    for (const row of rows) {
+      const liveId = await this.resolveProfileId(workspaceId, row.profile_id, db);
+      if (liveId !== undefined) live.add(liveId);
+    }
+    return [...live];
+  }
+
   /** Merges into or of a profile, newest first. */
   async mergesOf(workspaceId: string, profileId: string): Promise<ProfileMerge[]> {
     const rows = await this.store.db

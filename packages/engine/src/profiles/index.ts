@@ -5,6 +5,17 @@ export {
   projectCompanies,
   removeMemberships,
 } from './companies.js';
+export {
+  type CompanyRecord,
+  companiesById,
+  createCompany,
+  linkMember,
+  memberCounts,
+  membersOfCompanies,
+  pageOfCompanies,
+  unlinkMember,
+  updateCompany,
+} from './company-records.js';
 export { type CompanyMatch, companiesSearch } from './company-search.js';
 export { PERSON_BUILT_IN_COLUMNS, type PersonRow, peopleRows } from './people-rows.js';
 export { PERSON_NAME_TRAITS, type PersonMatch, peopleSearch } from './people-search.js';

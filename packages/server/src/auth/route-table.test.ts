@@ -143,6 +143,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       (await post('/api/v1/views', { name: 'Shared', entity: 'people', shared: true })).id,
     );
     realIds.set('/api/v1/people/:id', profile.id);
+    realIds.set('/api/v1/companies/:id', (await post('/api/v1/companies', { name: 'Co' })).id);
     realIds.set(
       '/api/v1/activities/:id',
       (await post('/api/v1/activities', { kind: 'note', profileId: profile.id, body: 'n' })).id,
@@ -179,6 +180,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     expect(declared).toMatchInlineSnapshot(`
       [
         "DELETE /api/v1/audiences/:id → audiences:write",
+        "DELETE /api/v1/companies/:id/people/:profileId → crm:write",
         "DELETE /api/v1/computed-traits/:id → audiences:write",
         "DELETE /api/v1/consent/purposes/:key → privacy:manage",
         "DELETE /api/v1/custom-fields/:id → crm:write",
@@ -197,10 +199,14 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/auth/session → session",
         "GET /api/v1/catalog/events → audiences:read",
         "GET /api/v1/catalog/traits → audiences:read",
+        "GET /api/v1/companies → crm:read",
+        "GET /api/v1/companies/:id → crm:read",
+        "GET /api/v1/companies/duplicates → crm:read",
         "GET /api/v1/computed-traits → audiences:read",
         "GET /api/v1/computed-traits/:id → audiences:read",
         "GET /api/v1/consent/purposes → profiles:read",
         "GET /api/v1/consent/settings → profiles:read",
+        "GET /api/v1/crm/settings → crm:read",
         "GET /api/v1/custom-fields → crm:read",
         "GET /api/v1/destinations → destinations:read",
         "GET /api/v1/destinations/:id → destinations:read",
@@ -244,6 +250,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/webhook-presets → sources:read",
         "GET /api/v1/workspaces → signed-in",
         "PATCH /api/v1/audiences/:id → audiences:write",
+        "PATCH /api/v1/companies/:id → crm:write",
         "PATCH /api/v1/computed-traits/:id → audiences:write",
         "PATCH /api/v1/consent/purposes/:key → privacy:manage",
         "PATCH /api/v1/custom-fields/:id → crm:write",
@@ -267,6 +274,9 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/auth/password-reset → public",
         "POST /api/v1/auth/password-reset/confirm → public",
         "POST /api/v1/auth/workspace → session",
+        "POST /api/v1/companies → crm:write",
+        "POST /api/v1/companies/:id/merge → crm:write",
+        "POST /api/v1/companies/:id/people → crm:write",
         "POST /api/v1/computed-traits → audiences:write",
         "POST /api/v1/computed-traits/preview → audiences:read",
         "POST /api/v1/consent/purposes → privacy:manage",
@@ -289,6 +299,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/views → crm:read",
         "POST /api/v1/workspaces → session",
         "PUT /api/v1/consent/settings → privacy:manage",
+        "PUT /api/v1/crm/settings → crm:write",
         "PUT /api/v1/lead-scoring → crm:write",
         "PUT /api/v1/personalization/settings → sources:write",
         "PUT /api/v1/profiles/:id/consent → profiles:write",

@@ -2,6 +2,7 @@ import type {
   Activity,
   BulkUpdatePeople,
   CreateActivity,
+  CreateCustomField,
   CreatePerson,
   CreateTask,
   CustomField,
@@ -10,6 +11,7 @@ import type {
   Person,
   PersonSummary,
   Task,
+  UpdateCustomField,
   UpdatePerson,
   UpdateTask,
 } from '@tandem/contract';
@@ -55,8 +57,12 @@ export const tasksApi = {
 };
 
 export const customFieldsApi = {
-  list: (entity: CustomFieldEntity) =>
+  list: (entity?: CustomFieldEntity) =>
     apiClient.get<Page<CustomField>>(withPage('/api/v1/custom-fields', { entity })),
+  create: (input: CreateCustomField) => apiClient.post<CustomField>('/api/v1/custom-fields', input),
+  update: (input: { fieldId: string; patch: UpdateCustomField }) =>
+    apiClient.patch<CustomField>(`/api/v1/custom-fields/${encodeURIComponent(input.fieldId)}`, input.patch),
+  remove: (fieldId: string) => apiClient.delete(`/api/v1/custom-fields/${encodeURIComponent(fieldId)}`),
 };
 
 /** Every CRM query of a workspace starts with this key: a CRM write refreshes them all. */

@@ -1,22 +1,23 @@
 import { MultiSelect, NumberInput, Select, Switch, TextInput } from '@mantine/core';
-import type { CustomField } from '@tandem/contract';
+import type { CustomField, CustomFieldEntity } from '@tandem/contract';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useCurrentSession } from '../auth/use-session';
 import { crmQueryKey, customFieldsApi } from './crm-api';
 
 type CustomFieldInputsProps = {
+  entity?: CustomFieldEntity;
   values: Record<string, unknown>;
   onSave: (patch: Record<string, unknown>) => void;
   disabled: boolean;
 };
 
-/** One input per custom field of people, each saving its own value (null clears it). */
-export function CustomFieldInputs({ values, onSave, disabled }: CustomFieldInputsProps) {
+/** One input per custom field of people (or companies), each saving its own value (null clears it). */
+export function CustomFieldInputs({ entity = 'person', values, onSave, disabled }: CustomFieldInputsProps) {
   const session = useCurrentSession();
   const fields = useQuery({
-    queryKey: [...crmQueryKey(session.workspace.id), 'custom-fields', 'person'],
-    queryFn: () => customFieldsApi.list('person'),
+    queryKey: [...crmQueryKey(session.workspace.id), 'custom-fields', entity],
+    queryFn: () => customFieldsApi.list(entity),
     staleTime: 60_000,
   });
   return (

@@ -2,10 +2,16 @@ import { TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { type FormEvent, useState } from 'react';
 
-type PeopleSearchProps = { value: string; onSearch: (q: string) => void };
+type PeopleSearchProps = {
+  value: string;
+  onSearch: (q: string) => void;
+  label?: string;
+  description?: string;
+  placeholder?: string;
+};
 
 /** Searches as one types (debounced), and at once on Enter. */
-export function PeopleSearch({ value, onSearch }: PeopleSearchProps) {
+export function PeopleSearch({ value, onSearch, ...wording }: PeopleSearchProps) {
   const [text, setText] = useState(value);
   const search = useDebouncedCallback((next: string) => onSearch(next.trim()), 300);
 
@@ -20,9 +26,12 @@ export function PeopleSearch({ value, onSearch }: PeopleSearchProps) {
       <form onSubmit={submit}>
         <TextInput
           type="search"
-          label="Search people"
-          description="An email, user id or other identifier (or its beginning), or a trait's exact value"
-          placeholder="ada@example.com"
+          label={wording.label ?? 'Search people'}
+          description={
+            wording.description ??
+            "An email, user id or other identifier (or its beginning), or a trait's exact value"
+          }
+          placeholder={wording.placeholder ?? 'ada@example.com'}
           maw={520}
           value={text}
           onChange={(event) => {

@@ -50,6 +50,13 @@ export interface PeopleDeps {
   readonly sections: () => PersonSections;
   /** After CRM events committed: the pipeline should look at the log now. */
   readonly wake: () => void;
+  /** After a person was created by hand with an email (links them to their domain's company). */
+  readonly onCreated?: (created: {
+    workspaceId: string;
+    profileId: string;
+    email: string;
+    actorId: string | null;
+  }) => Promise<void>;
   /** Waits until the pipeline has unified what is in the log (bounded). */
   readonly settle: (workspaceId: string) => Promise<void>;
 }
@@ -267,6 +274,7 @@ export class PeopleService {
       ]);
       await this.updateWithin(trx, { workspaceId, profileId, patch: crm, actorId });
     });
+    if (email !== undefined) await this.deps.onCreated?.({ workspaceId, profileId, email, actorId });
     this.deps.wake();
     return this.get(workspaceId, profileId);
   }

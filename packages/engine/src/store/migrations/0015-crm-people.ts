@@ -136,6 +136,13 @@ export const crmPeople: Migration = {
       .columns(['workspace_id', 'company_id'])
       .execute();
 
+    // A company's people, read by the company page (profiles' table, found from the company side).
+    await db.schema
+      .createIndex('company_members_by_company')
+      .on('company_members')
+      .columns(['workspace_id', 'company_id'])
+      .execute();
+
     await db.schema
       .createTable('crm_teams')
       .addColumn('workspace_id', 'text', (c) => c.notNull())

@@ -1,0 +1,1 @@
+export { type CompaniesDeps, CompaniesService } from './companies-service.js';

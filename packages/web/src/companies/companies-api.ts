@@ -1,0 +1,25 @@
+import type { Company, CompanySummary, CreateCompany, UpdateCompany } from '@tandem/contract';
+import { apiClient, type Page, withPage } from '../api/api-client';
+
+const PAGE_SIZE = 50;
+const companyPath = (companyId: string) => `/api/v1/companies/${encodeURIComponent(companyId)}`;
+
+export type CompanyDuplicates = { data: { domain: string; companies: { id: string; name: string }[] }[] };
+
+export const companiesApi = {
+  list: (q: string, cursor: string | null) =>
+    apiClient.get<Page<CompanySummary>>(withPage('/api/v1/companies', { q, limit: PAGE_SIZE, cursor })),
+  get: (companyId: string) => apiClient.get<Company>(companyPath(companyId)),
+  create: (input: CreateCompany) => apiClient.post<Company>('/api/v1/companies', input),
+  update: (input: { companyId: string; patch: UpdateCompany }) =>
+    apiClient.patch<Company>(companyPath(input.companyId), input.patch),
+  duplicates: () => apiClient.get<CompanyDuplicates>('/api/v1/companies/duplicates'),
+  merge: (input: { companyId: string; otherId: string }) =>
+    apiClient.post<Company>(`${companyPath(input.companyId)}/merge`, { otherId: input.otherId }),
+  addPerson: (input: { companyId: string; profileId: string }) =>
+    apiClient.post<Company>(`${companyPath(input.companyId)}/people`, { profileId: input.profileId }),
+  removePerson: (input: { companyId: string; profileId: string }) =>
+    apiClient.delete<Company>(
+      `${companyPath(input.companyId)}/people/${encodeURIComponent(input.profileId)}`,
+    ),
+};
