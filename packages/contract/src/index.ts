@@ -4,6 +4,7 @@ export * from './audiences.js';
 export * from './catalog.js';
 export * from './computed-traits.js';
 export * from './consent.js';
+export * from './crm-deals.js';
 export * from './destination-sync.js';
 export * from './destinations.js';
 export * from './errors.js';

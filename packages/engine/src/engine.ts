@@ -11,7 +11,7 @@ import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService } from './computed-traits/index.js';
 import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
-import { CrmEvents } from './crm/index.js';
+import { CrmEvents, CrmReportsService, DealsService, PipelinesService } from './crm/index.js';
 import { type DestinationSyncDeps, syncDestination } from './destination-sync.js';
 import {
   type ConsentChecker,
@@ -108,6 +108,12 @@ export class Engine {
   readonly webhookSources: WebhookSourcesService;
   /** Appends CRM changes to the log (in the CRM write's transaction) so the CDP sees them. */
   readonly crmEvents: CrmEvents;
+  /** Sales pipelines and their stages. */
+  readonly pipelines: PipelinesService;
+  /** Deals: stage moves, people with roles, outcomes (each change audited and on the log). */
+  readonly deals: DealsService;
+  /** Pipeline, forecast, sales and stage reports. */
+  readonly crmReports: CrmReportsService;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -251,6 +257,16 @@ export class Engine {
       collector: this.collector,
     });
     this.crmEvents = new CrmEvents({ sources: this.sources, identity: this.identity });
+    this.pipelines = new PipelinesService(store);
+    this.deals = new DealsService({
+      store,
+      crmEvents: this.crmEvents,
+      liveProfileOf: (workspaceId, profileId, db) =>
+        this.identity.resolveProfileId(workspaceId, profileId, db),
+      isMember: async (workspaceId, userId) =>
+        (await this.access.members.roleOf(workspaceId, userId)) !== undefined,
+    });
+    this.crmReports = new CrmReportsService(store, this.pipelines);
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

@@ -23,6 +23,8 @@ import { catalogRoutes } from './catalog/catalog.routes.js';
 import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
 import { consentRoutes } from './consent/consent.routes.js';
+import { crmDealsRoutes } from './crm-deals/crm-deals.routes.js';
+import { crmReportsRoutes } from './crm-deals/crm-reports.routes.js';
 import { destinationSyncRoutes } from './destination-sync/destination-sync.routes.js';
 import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
@@ -178,6 +180,8 @@ export async function buildApp(
   await app.register(audiencesRoutes, { engine });
   await app.register(computedTraitsRoutes, { engine });
   await app.register(consentRoutes, { engine });
+  await app.register(crmDealsRoutes, { engine });
+  await app.register(crmReportsRoutes, { engine });
   await app.register(catalogRoutes, { engine });
   await app.register(audienceFilesRoutes, { engine });
   await app.register(destinationSyncRoutes, { engine });

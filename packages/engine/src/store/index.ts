@@ -1,4 +1,5 @@
 export {
+  daysBetween,
   fromJson,
   jsonText,
   lockedForUpdate,
@@ -32,6 +33,7 @@ export { reusableQuery } from './reusable-query.js';
 export type {
   AudiencesTable,
   ComputedTraitsTable,
+  CrmDealsTable,
   Database,
   DeliveriesTable,
   DestinationsTable,

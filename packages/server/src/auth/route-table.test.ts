@@ -138,6 +138,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       payload: '{"type":"track","userId":"u","event":"E"}\n',
     });
     realIds.set('/api/v1/imports/:id', job.json().id ?? '');
+    const pipeline = await post('/api/v1/pipelines', { name: 'P', stages: [{ name: 'S', probability: 5 }] });
+    realIds.set('/api/v1/pipelines/:id', pipeline.id);
+    const deal = await post('/api/v1/deals', { name: 'D', amount: 1, currency: 'EUR', pipelineId: pipeline.id });
+    realIds.set('/api/v1/deals/:id', deal.id);
   });
   afterAll(() => server.close());
 
@@ -180,6 +184,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/computed-traits/:id → audiences:read",
         "GET /api/v1/consent/purposes → profiles:read",
         "GET /api/v1/consent/settings → profiles:read",
+        "GET /api/v1/deals → crm:read",
+        "GET /api/v1/deals/:id → crm:read",
         "GET /api/v1/destinations → destinations:read",
         "GET /api/v1/destinations/:id → destinations:read",
         "GET /api/v1/destinations/:id/deliveries → destinations:read",
@@ -193,12 +199,18 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/members → signed-in",
         "GET /api/v1/personalization/settings → sources:read",
         "GET /api/v1/pipeline → sources:read",
+        "GET /api/v1/pipelines → crm:read",
+        "GET /api/v1/pipelines/:id → crm:read",
         "GET /api/v1/profiles → profiles:read",
         "GET /api/v1/profiles/:id → profiles:read",
         "GET /api/v1/profiles/:id/consent → profiles:read",
         "GET /api/v1/profiles/:id/events → profiles:read",
         "GET /api/v1/profiles/:id/merges → profiles:read",
         "GET /api/v1/profiles/lookup → profiles:read",
+        "GET /api/v1/reports/forecast → crm:read",
+        "GET /api/v1/reports/pipeline → crm:read",
+        "GET /api/v1/reports/sales → crm:read",
+        "GET /api/v1/reports/stages → crm:read",
         "GET /api/v1/sources → sources:read",
         "GET /api/v1/sources/:id → sources:read",
         "GET /api/v1/sources/:id/events → events:read",
@@ -212,9 +224,11 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/audiences/:id → audiences:write",
         "PATCH /api/v1/computed-traits/:id → audiences:write",
         "PATCH /api/v1/consent/purposes/:key → privacy:manage",
+        "PATCH /api/v1/deals/:id → crm:write",
         "PATCH /api/v1/destinations/:id → destinations:write",
         "PATCH /api/v1/identity/settings → profiles:merge",
         "PATCH /api/v1/members/:id → members:manage",
+        "PATCH /api/v1/pipelines/:id → crm:write",
         "PATCH /api/v1/sources/:id → sources:write",
         "POST /api/v1/audiences → audiences:write",
         "POST /api/v1/audiences/preview → audiences:read",
@@ -231,11 +245,13 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/computed-traits → audiences:write",
         "POST /api/v1/computed-traits/preview → audiences:read",
         "POST /api/v1/consent/purposes → privacy:manage",
+        "POST /api/v1/deals → crm:write",
         "POST /api/v1/destinations → destinations:write",
         "POST /api/v1/destinations/:id/replay → destinations:write",
         "POST /api/v1/destinations/:id/sync → destinations:write",
         "POST /api/v1/destinations/:id/test → destinations:write",
         "POST /api/v1/destinations/mapping-test → destinations:read",
+        "POST /api/v1/pipelines → crm:write",
         "POST /api/v1/profiles/:id/unmerge → profiles:merge",
         "POST /api/v1/sources → sources:write",
         "POST /api/v1/sources/:id/imports → sources:write",
@@ -245,6 +261,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/users → members:manage",
         "POST /api/v1/workspaces → session",
         "PUT /api/v1/consent/settings → privacy:manage",
+        "PUT /api/v1/deals/:id/people → crm:write",
         "PUT /api/v1/personalization/settings → sources:write",
         "PUT /api/v1/profiles/:id/consent → profiles:write",
         "PUT /api/v1/sources/:id/webhook → sources:write",

@@ -1,0 +1,3 @@
+export { validateDealFields } from './deal-fields.js';
+export { companyNamesOf, dealPage, dealsOf, peopleOf, stageHistoryOf } from './deal-reads.js';
+export { type ActorId, type DealsDeps, DealsService } from './deals-service.js';
