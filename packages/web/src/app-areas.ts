@@ -5,6 +5,7 @@ import { CompaniesPage } from './companies/companies-page';
 import { ComputedTraitPage } from './computed-traits/computed-trait-page';
 import { ComputedTraitsPage } from './computed-traits/computed-traits-page';
 import { ConsentPage } from './consent/consent-page';
+import { DealPage } from './deals/deal-page';
 import { DealsPage } from './deals/deals-page';
 import { DestinationPage } from './destinations/destination-page';
 import { DestinationsPage } from './destinations/destinations-page';
@@ -28,7 +29,7 @@ export type AppArea = {
 export const APP_AREAS: readonly AppArea[] = [
   { path: '/people', label: 'People', Page: PeoplePage, DetailPage: ProfilePage },
   { path: '/companies', label: 'Companies', Page: CompaniesPage },
-  { path: '/deals', label: 'Deals', Page: DealsPage },
+  { path: '/deals', label: 'Deals', Page: DealsPage, DetailPage: DealPage },
   { path: '/tickets', label: 'Tickets', Page: TicketsPage },
   { path: '/tasks', label: 'Tasks', Page: TasksPage },
   { path: '/audiences', label: 'Audiences', Page: AudiencesPage, DetailPage: AudiencePage },

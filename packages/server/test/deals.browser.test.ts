@@ -1,0 +1,159 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTandem } from './support/start-tandem.js';
+import { freshPage, HAS_CHROMIUM, launchChromium, signIn } from './support/web-ui-browser.js';
+
+const WRITE_KEY = 'wk_deals_browser_key';
+const OWNER = { email: 'seller@example.com', password: 'violet kettle orbit 42' };
+/** Screenshots of the deal pages, to look at. */
+const SHOTS = '/tmp/shots-deals';
+
+describe.skipIf(!HAS_CHROMIUM)('deals in the web UI, in a real browser', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-deals-'));
+  let server: Awaited<ReturnType<typeof startTandem>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startTandem({
+      TANDEM_DATA_DIR: dataDir,
+      TANDEM_ADMIN_EMAIL: OWNER.email,
+      TANDEM_ADMIN_PASSWORD: OWNER.password,
+      TANDEM_WRITE_KEY: WRITE_KEY,
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.child.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+  const column = (page: Page, stage: string) => page.getByRole('region', { name: `Stage ${stage}` });
+
+  it('creates a deal for a person, drags it to another stage, keeps it there, and tells the person’s timeline', async () => {
+    const sent = await fetch(`${server.url}/v1/identify`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+      },
+      body: JSON.stringify({ userId: 'grace', traits: { email: 'grace@example.com', name: 'Grace Hopper' } }),
+    });
+    expect(sent.status).toBe(200);
+    const page = await freshPage(browser);
+    await signIn(page, server.url, OWNER.email, OWNER.password);
+    let profileId = '';
+    await expect
+      .poll(
+        async () => {
+          const found = await page.request.get(
+            `${server.url}/api/v1/profiles/lookup?type=user_id&value=grace`,
+          );
+          profileId = found.ok() ? ((await found.json()) as { id: string }).id : '';
+          return profileId;
+        },
+        { timeout: 20_000, interval: 200 },
+      )
+      .toMatch(/^prof_/);
+
+    // A new deal, from the board, with Grace as its decision maker.
+    await page.getByRole('link', { name: 'Deals' }).click();
+    await page.waitForURL(/\/deals/);
+    await expect.poll(() => column(page, 'Qualification').count()).toBe(1);
+    await page.getByRole('button', { name: 'New deal' }).click();
+    const form = page.getByRole('form', { name: 'New deal' });
+    await form.getByLabel('Name').fill('Grace expansion');
+    await form.getByLabel('Amount').fill('12000');
+    await form.getByLabel('Expected close date').fill('2026-12-20');
+    await form.getByRole('combobox', { name: 'Person' }).fill('grace');
+    await page.getByRole('option', { name: /Grace Hopper/ }).click();
+    await shot(page, '1-new-deal');
+    await form.getByRole('button', { name: 'Create deal' }).click();
+    await page.waitForURL(/\/deals\/deal_/);
+    const dealId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    await expect
+      .poll(() => page.getByRole('table', { name: 'People on the deal' }).textContent())
+      .toContain('Grace Hopper');
+    await shot(page, '2-deal-page');
+
+    // On the board it sits in the first stage; the keyboard carries it one stage right.
+    await page.getByRole('link', { name: '← Deals' }).click();
+    const card = page.locator(`[data-deal-id="${dealId}"]`);
+    await expect
+      .poll(() => column(page, 'Qualification').locator(`[data-deal-id="${dealId}"]`).count())
+      .toBe(1);
+    await expect
+      .poll(() => column(page, 'Qualification').textContent())
+      .toMatch(/12,000 total · 1,200 weighted/);
+    await shot(page, '3-board-before');
+    // What the board tells a screen reader, step by step.
+    const announced = page.locator('[id^="DndLiveRegion"]');
+    await card.focus();
+    await page.keyboard.press('Space');
+    await expect
+      .poll(() => announced.textContent())
+      .toMatch(/Picked up Grace expansion|Grace expansion is over Qualification/);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => announced.textContent()).toContain('Grace expansion is over Discovery');
+    await page.keyboard.press('Space');
+    await expect.poll(() => column(page, 'Discovery').locator(`[data-deal-id="${dealId}"]`).count()).toBe(1);
+
+    // Then the mouse drags it on to Proposal.
+    const box = await card.boundingBox();
+    const target = await column(page, 'Proposal').boundingBox();
+    if (!box || !target) throw new Error('the card and the column are on the page');
+    // Grabbed by its amount (the name is a link to the deal).
+    await page.mouse.move(box.x + box.width / 2, box.y + 48);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 20, box.y + 30, { steps: 5 });
+    await page.mouse.move(target.x + target.width / 2, target.y + 120, { steps: 15 });
+    await page.mouse.up();
+    await expect.poll(() => column(page, 'Proposal').locator(`[data-deal-id="${dealId}"]`).count()).toBe(1);
+    await expect.poll(() => column(page, 'Proposal').textContent()).toMatch(/12,000 total · 6,000 weighted/);
+
+    // After a reload it is still there: the move was saved.
+    await page.reload();
+    await expect.poll(() => column(page, 'Proposal').locator(`[data-deal-id="${dealId}"]`).count()).toBe(1);
+    expect(await column(page, 'Qualification').locator(`[data-deal-id="${dealId}"]`).count()).toBe(0);
+    await shot(page, '4-board-after-reload');
+    const saved = await (await page.request.get(`${server.url}/api/v1/deals/${dealId}`)).json();
+    expect(saved.stageHistory.map((s: { stageName: string }) => s.stageName)).toEqual([
+      'Qualification',
+      'Discovery',
+      'Proposal',
+    ]);
+
+    await page.getByText('Table', { exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('table', { name: /Deals of/ }).textContent())
+      .toContain('Grace expansion');
+    await shot(page, '5-table');
+
+    // Grace's timeline tells it.
+    await page.goto(`${server.url}/people/${profileId}`);
+    await expect
+      .poll(() => page.getByText('Deal Stage Changed').count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    await shot(page, '6-person-timeline');
+
+    // Lost, with a reason, on the deal page; the history shows every stay.
+    await page.goto(`${server.url}/deals/${dealId}`);
+    await page.getByRole('button', { name: 'Mark as lost' }).click();
+    await page.getByLabel('Why was it lost?').fill('Chose a competitor');
+    await page
+      .getByRole('form', { name: 'Mark as lost' })
+      .getByRole('button', { name: 'Mark as lost' })
+      .click();
+    await expect.poll(() => page.getByText(/Lost on .*: Chose a competitor/).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Stage history' }).getByRole('row').count())
+      .toBe(4);
+    await shot(page, '7-deal-lost');
+  });
+});
