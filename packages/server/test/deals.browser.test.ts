@@ -8,6 +8,7 @@ import { freshPage, HAS_CHROMIUM, launchChromium, signIn } from './support/web-u
 
 const WRITE_KEY = 'wk_deals_browser_key';
 const OWNER = { email: 'seller@example.com', password: 'violet kettle orbit 42' };
+const ADMIN_TOKEN = 'tdm_deals_browser_admin_token_0123456789';
 /** Screenshots of the deal pages, to look at. */
 const SHOTS = '/tmp/shots-deals';
 
@@ -23,6 +24,7 @@ describe.skipIf(!HAS_CHROMIUM)('deals in the web UI, in a real browser', () => {
       TANDEM_ADMIN_EMAIL: OWNER.email,
       TANDEM_ADMIN_PASSWORD: OWNER.password,
       TANDEM_WRITE_KEY: WRITE_KEY,
+      TANDEM_ADMIN_TOKEN: ADMIN_TOKEN,
     });
     browser = await launchChromium();
   });
@@ -155,5 +157,46 @@ describe.skipIf(!HAS_CHROMIUM)('deals in the web UI, in a real browser', () => {
       .poll(() => page.getByRole('table', { name: 'Stage history' }).getByRole('row').count())
       .toBe(4);
     await shot(page, '7-deal-lost');
+  });
+
+  it('charts the pipeline, the forecast, outcomes and learned stage probabilities', async () => {
+    const api = async (method: string, path: string, body: unknown) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ADMIN_TOKEN}` },
+        body: JSON.stringify(body),
+      });
+      expect(response.status, path).toBeLessThan(300);
+      return (await response.json()) as { id: string; stages: { id: string }[] };
+    };
+    const [sales] = (
+      (await (
+        await fetch(`${server.url}/api/v1/pipelines`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })
+      ).json()) as { data: { id: string; stages: { id: string }[] }[] }
+    ).data;
+    if (!sales) throw new Error('the default pipeline');
+    const month = new Date().toISOString().slice(0, 7);
+    for (const [index, stage] of sales.stages.entries()) {
+      const deal = await api('POST', '/api/v1/deals', {
+        name: `Deal ${index}`,
+        amount: 1000 * (index + 1),
+        currency: 'EUR',
+        pipelineId: sales.id,
+        stageId: stage.id,
+        closeDate: `${month}-28`,
+      });
+      if (index === 3) await api('PATCH', `/api/v1/deals/${deal.id}`, { status: 'won' });
+    }
+    const page = await freshPage(browser);
+    await signIn(page, server.url, OWNER.email, OWNER.password);
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.waitForURL(/\/reports/);
+    const forecast = page.getByRole('table', { name: 'Forecast' });
+    await expect.poll(() => forecast.textContent()).toContain(month);
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Win rate and performance' }).textContent())
+      .toMatch(/Win rate50 %/);
+    await expect.poll(() => page.getByRole('img', { name: 'Forecast by close month' }).count()).toBe(1);
+    await shot(page, '8-reports');
   });
 });

@@ -11,6 +11,7 @@ import { DestinationPage } from './destinations/destination-page';
 import { DestinationsPage } from './destinations/destinations-page';
 import { PeoplePage } from './people/people-page';
 import { ProfilePage } from './people/profile-page';
+import { ReportsPage } from './reports/reports-page';
 import { SettingsPage } from './settings/settings-page';
 import { SourceDebuggerPage } from './sources/source-debugger-page';
 import { SourcesPage } from './sources/sources-page';
@@ -30,6 +31,7 @@ export const APP_AREAS: readonly AppArea[] = [
   { path: '/people', label: 'People', Page: PeoplePage, DetailPage: ProfilePage },
   { path: '/companies', label: 'Companies', Page: CompaniesPage },
   { path: '/deals', label: 'Deals', Page: DealsPage, DetailPage: DealPage },
+  { path: '/reports', label: 'Reports', Page: ReportsPage },
   { path: '/tickets', label: 'Tickets', Page: TicketsPage },
   { path: '/tasks', label: 'Tasks', Page: TasksPage },
   { path: '/audiences', label: 'Audiences', Page: AudiencesPage, DetailPage: AudiencePage },
