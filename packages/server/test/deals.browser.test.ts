@@ -199,4 +199,37 @@ describe.skipIf(!HAS_CHROMIUM)('deals in the web UI, in a real browser', () => {
     await expect.poll(() => page.getByRole('img', { name: 'Forecast by close month' }).count()).toBe(1);
     await shot(page, '8-reports');
   });
+
+  it('creates a pipeline and edits its stages, without typing JSON', async () => {
+    const page = await freshPage(browser);
+    await signIn(page, server.url, OWNER.email, OWNER.password);
+    await page.goto(`${server.url}/deals`);
+    await page.getByRole('button', { name: 'Pipelines' }).click();
+    await page.getByRole('menuitem', { name: 'New pipeline' }).click();
+    const form = page.getByRole('form', { name: 'New pipeline' });
+    await form.getByLabel(/^Name/).fill('Partners');
+    await form.getByLabel('Stage 2 name').fill('Pilot');
+    await form.getByRole('button', { name: 'Add stage' }).click();
+    await form.getByLabel('Stage 4 name').fill('Signed');
+    await form.getByLabel('Stage 4 probability').fill('95');
+    await form.getByRole('button', { name: 'Move stage 4 up' }).click();
+    await shot(page, '9-new-pipeline');
+    await form.getByRole('button', { name: 'Create pipeline' }).click();
+    await expect.poll(() => page.getByRole('group', { name: 'Partners pipeline' }).count()).toBe(1);
+    const names = await page
+      .getByRole('region', { name: /^Stage / })
+      .evaluateAll((regions) => regions.map((r) => r.getAttribute('aria-label')));
+    expect(names).toEqual(['Stage Qualification', 'Stage Pilot', 'Stage Signed', 'Stage Negotiation']);
+
+    // Edited in place: the probability shows in the column's header.
+    await page.getByRole('button', { name: 'Pipelines' }).click();
+    await page.getByRole('menuitem', { name: 'Edit Partners' }).click();
+    const edit = page.getByRole('form', { name: 'Edit pipeline' });
+    await edit.getByLabel('Stage 3 probability').fill('90');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Stage Signed' }).textContent())
+      .toContain('(90%)');
+    await shot(page, '10-pipeline-edited');
+  });
 });

@@ -1,4 +1,5 @@
-import { Button, Group, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Menu, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
+import type { Pipeline } from '@tandem/contract';
 import { roleAllows } from '@tandem/contract';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -9,6 +10,7 @@ import { useMembers, usePipelineReport, usePipelines } from './deal-queries';
 import { DealsKanban } from './deals-kanban';
 import { DealsTable } from './deals-table';
 import { formatAmount } from './format-money';
+import { PipelineFormModal } from './pipeline-form-modal';
 
 /** `/deals`: a pipeline's deals as a kanban of its stages, or as a table. */
 export function DealsPage() {
@@ -22,6 +24,8 @@ export function DealsPage() {
   const report = usePipelineReport(pipeline?.id ?? null);
   const members = useMembers();
   const [creating, setCreating] = useState(false);
+  // The pipeline being edited; null: a new one.
+  const [editing, setEditing] = useState<Pipeline | null | undefined>(undefined);
   const setParam = (name: string, value: string) =>
     setParams((current) => {
       const next = new URLSearchParams(current);
@@ -60,6 +64,17 @@ export function DealsPage() {
               { value: 'table', label: 'Table' },
             ]}
           />
+          {canEdit && (
+            <Menu position="bottom-end">
+              <Menu.Target>
+                <Button variant="default">Pipelines</Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                {pipeline && <Menu.Item onClick={() => setEditing(pipeline)}>Edit {pipeline.name}</Menu.Item>}
+                <Menu.Item onClick={() => setEditing(null)}>New pipeline</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          )}
           {canEdit && pipeline && <Button onClick={() => setCreating(true)}>New deal</Button>}
         </Group>
       </Group>
@@ -83,6 +98,13 @@ export function DealsPage() {
           ))}
       </QueryState>
       {creating && pipeline && <DealFormModal pipeline={pipeline} onClose={() => setCreating(false)} />}
+      {editing !== undefined && (
+        <PipelineFormModal
+          pipeline={editing}
+          onClose={() => setEditing(undefined)}
+          onSaved={(saved) => setParam('pipeline', saved.id)}
+        />
+      )}
     </Stack>
   );
 }
