@@ -1,3 +1,4 @@
+import type { Person } from '@tandem/contract';
 import { type AccessOptions, AccessService } from './access/index.js';
 import { type AudienceFilesOptions, AudienceFilesService } from './audience-files/index.js';
 import {
@@ -15,10 +16,15 @@ import {
   ActivitiesService,
   CompaniesService,
   CrmEvents,
+  CrmReportsService,
   CustomFieldDefinitions,
+  closedDealOutcomes,
+  DealsService,
+  dealsSearch,
   NO_PERSON_SECTIONS,
   PeopleService,
   type PersonSections,
+  PipelinesService,
   TasksService,
 } from './crm/index.js';
 import { type DestinationSyncDeps, syncDestination } from './destination-sync.js';
@@ -145,6 +151,12 @@ export class Engine {
   readonly customFields: CustomFieldDefinitions;
   /** What lead scoring and deals add to a person's CRM view (set where those are wired). */
   private personSections: PersonSections = NO_PERSON_SECTIONS;
+  /** Sales pipelines and their stages. */
+  readonly pipelines: PipelinesService;
+  /** Deals: stage moves, people with roles, outcomes (each change audited and on the log). */
+  readonly deals: DealsService;
+  /** Pipeline, forecast, sales and stage reports. */
+  readonly crmReports: CrmReportsService;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -363,6 +375,29 @@ export class Engine {
         if (!this.pipeline.started) await this.pipeline.catchUp(10_000);
       },
     });
+    this.pipelines = new PipelinesService(store);
+    this.deals = new DealsService({
+      store,
+      crmEvents: this.crmEvents,
+      liveProfileOf: (workspaceId, profileId, db) =>
+        this.identity.resolveProfileId(workspaceId, profileId, db),
+      isMember: async (workspaceId, userId) =>
+        (await this.access.members.roleOf(workspaceId, userId)) !== undefined,
+    });
+    this.crmReports = new CrmReportsService(store, this.pipelines);
+    this.search.register('deals', dealsSearch(store));
+    this.leadScoring.calibrateWith((workspaceId) => closedDealOutcomes(store, workspaceId));
+    this.personSections = {
+      ...this.personSections,
+      dealsOf: async (workspaceId, profileIds) => {
+        const seen = new Map<string, Person['deals'][number]>();
+        for (const profileId of profileIds) {
+          const page = await this.deals.list(workspaceId, { profileId, limit: 100 });
+          for (const deal of page.data) seen.set(deal.id, deal);
+        }
+        return [...seen.values()];
+      },
+    };
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

@@ -28,6 +28,8 @@ import { companiesRoutes } from './crm-people/companies.routes.js';
 import { customFieldsRoutes } from './crm-people/custom-fields.routes.js';
 import { peopleRoutes } from './crm-people/people.routes.js';
 import { tasksRoutes } from './crm-people/tasks.routes.js';
+import { crmDealsRoutes } from './crm-deals/crm-deals.routes.js';
+import { crmReportsRoutes } from './crm-deals/crm-reports.routes.js';
 import { destinationSyncRoutes } from './destination-sync/destination-sync.routes.js';
 import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
@@ -192,6 +194,8 @@ export async function buildApp(
   await app.register(tasksRoutes, { engine });
   await app.register(companiesRoutes, { engine });
   await app.register(customFieldsRoutes, { engine });
+  await app.register(crmDealsRoutes, { engine });
+  await app.register(crmReportsRoutes, { engine });
   await app.register(catalogRoutes, { engine });
   await app.register(audienceFilesRoutes, { engine });
   await app.register(destinationSyncRoutes, { engine });

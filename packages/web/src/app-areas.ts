@@ -49,6 +49,18 @@ export const APP_AREAS: readonly AppArea[] = [
       () => import('./deals/deals-page'),
       (m) => m.DealsPage,
     ),
+    DetailPage: lazyPage(
+      () => import('./deals/deal-page'),
+      (m) => m.DealPage,
+    ),
+  },
+  {
+    path: '/reports',
+    label: 'Reports',
+    Page: lazyPage(
+      () => import('./reports/reports-page'),
+      (m) => m.ReportsPage,
+    ),
   },
   {
     path: '/tickets',

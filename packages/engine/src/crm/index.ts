@@ -9,5 +9,16 @@ export {
   customFieldsOf,
   validateCustomFields,
 } from './custom-fields/index.js';
+export {
+  type ActorId,
+  closedDealOutcomes,
+  DealsService,
+  dealPage,
+  dealsSearch,
+  peopleOf,
+  validateDealFields,
+} from './deals/index.js';
 export { NO_PERSON_SECTIONS, PeopleService, type PersonSections } from './people/index.js';
+export { DEFAULT_PIPELINE, PipelinesService } from './pipelines/index.js';
+export { CrmReportsService } from './reports/index.js';
 export { type TaskReader, TasksService } from './tasks/index.js';

@@ -86,3 +86,10 @@ export function toPortableText(text: string): string {
 export function lockedForUpdate<Query extends { forUpdate(): Query }>(kind: StoreKind) {
   return (query: Query): Query => (kind === 'postgres' ? query.forUpdate() : query);
 }
+
+/** Days from one ISO 8601 text timestamp column to another, as a fractional number. */
+export function daysBetween(kind: StoreKind, from: string, to: string): RawBuilder<number> {
+  return kind === 'sqlite'
+    ? sql<number>`(julianday(${sql.ref(to)}) - julianday(${sql.ref(from)}))`
+    : sql<number>`(extract(epoch from (${sql.ref(to)}::timestamptz - ${sql.ref(from)}::timestamptz)) / 86400.0)`;
+}

@@ -1,4 +1,5 @@
 export {
+  daysBetween,
   fromJson,
   jsonText,
   lockedForUpdate,
@@ -33,6 +34,7 @@ export { reusableQuery } from './reusable-query.js';
 export type {
   AudiencesTable,
   ComputedTraitsTable,
+  CrmDealsTable,
   Database,
   DeliveriesTable,
   DestinationsTable,

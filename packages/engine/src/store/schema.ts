@@ -565,6 +565,65 @@ export interface CrmTeamMembersTable {
   away: number;
   capacity: number | null;
 }
+/** crm/ — pipelines and their stages, deals, the people on them, each deal's stays in stages. */
+export interface CrmPipelinesTable {
+  workspace_id: string;
+  pipeline_id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface CrmStagesTable {
+  workspace_id: string;
+  stage_id: string;
+  pipeline_id: string;
+  name: string;
+  /** Percent, 0 to 100. */
+  probability: number;
+  position: number;
+}
+export interface CrmDealsTable {
+  workspace_id: string;
+  deal_id: string;
+  name: string;
+  amount: number;
+  currency: string;
+  pipeline_id: string;
+  stage_id: string;
+  /** open | won | lost */
+  status: string;
+  lost_reason: string | null;
+  company_id: string | null;
+  owner_id: string | null;
+  /** YYYY-MM-DD */
+  close_date: string | null;
+  /** JSON text of the custom field values. */
+  fields: string;
+  stage_entered_at: string;
+  closed_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface CrmDealPeopleTable {
+  workspace_id: string;
+  deal_id: string;
+  profile_id: string;
+  role: string;
+  added_at: string;
+}
+export interface CrmDealStageHistoryTable {
+  workspace_id: string;
+  change_id: string;
+  deal_id: string;
+  pipeline_id: string;
+  stage_id: string;
+  from_stage_id: string | null;
+  entered_at: string;
+  entered_by: string | null;
+  left_at: string | null;
+  left_by: string | null;
+}
 
 export interface Database {
   workspaces: WorkspacesTable;
@@ -620,6 +679,11 @@ export interface Database {
   crm_company_domains: CrmCompanyDomainsTable;
   crm_teams: CrmTeamsTable;
   crm_team_members: CrmTeamMembersTable;
+  crm_pipelines: CrmPipelinesTable;
+  crm_stages: CrmStagesTable;
+  crm_deals: CrmDealsTable;
+  crm_deal_people: CrmDealPeopleTable;
+  crm_deal_stage_history: CrmDealStageHistoryTable;
 }
 
 export interface SavedViewsTable {

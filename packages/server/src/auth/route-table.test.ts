@@ -156,6 +156,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       '/api/v1/custom-fields/:id',
       (await post('/api/v1/custom-fields', { entity: 'person', key: 'k', label: 'K', type: 'text' })).id,
     );
+    const pipeline = await post('/api/v1/pipelines', { name: 'P', stages: [{ name: 'S', probability: 5 }] });
+    realIds.set('/api/v1/pipelines/:id', pipeline.id);
+    const deal = await post('/api/v1/deals', { name: 'D', amount: 1, currency: 'EUR', pipelineId: pipeline.id });
+    realIds.set('/api/v1/deals/:id', deal.id);
   });
   afterAll(() => server.close());
 
@@ -208,6 +212,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/consent/settings → profiles:read",
         "GET /api/v1/crm/settings → crm:read",
         "GET /api/v1/custom-fields → crm:read",
+        "GET /api/v1/deals → crm:read",
+        "GET /api/v1/deals/:id → crm:read",
         "GET /api/v1/destinations → destinations:read",
         "GET /api/v1/destinations/:id → destinations:read",
         "GET /api/v1/destinations/:id/deliveries → destinations:read",
@@ -228,6 +234,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/people/export.csv → profiles:read",
         "GET /api/v1/personalization/settings → sources:read",
         "GET /api/v1/pipeline → sources:read",
+        "GET /api/v1/pipelines → crm:read",
+        "GET /api/v1/pipelines/:id → crm:read",
         "GET /api/v1/profiles → profiles:read",
         "GET /api/v1/profiles/:id → profiles:read",
         "GET /api/v1/profiles/:id/consent → profiles:read",
@@ -235,6 +243,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/profiles/:id/merges → profiles:read",
         "GET /api/v1/profiles/lookup → profiles:read",
         "GET /api/v1/search → crm:read",
+        "GET /api/v1/reports/forecast → crm:read",
+        "GET /api/v1/reports/pipeline → crm:read",
+        "GET /api/v1/reports/sales → crm:read",
+        "GET /api/v1/reports/stages → crm:read",
         "GET /api/v1/sources → sources:read",
         "GET /api/v1/sources/:id → sources:read",
         "GET /api/v1/sources/:id/events → events:read",
@@ -258,6 +270,11 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/identity/settings → profiles:merge",
         "PATCH /api/v1/members/:id → members:manage",
         "PATCH /api/v1/people/:id → crm:write",
+        "PATCH /api/v1/deals/:id → crm:write",
+        "PATCH /api/v1/destinations/:id → destinations:write",
+        "PATCH /api/v1/identity/settings → profiles:merge",
+        "PATCH /api/v1/members/:id → members:manage",
+        "PATCH /api/v1/pipelines/:id → crm:write",
         "PATCH /api/v1/sources/:id → sources:write",
         "PATCH /api/v1/tasks/:id → crm:write",
         "PATCH /api/v1/views/:id → crm:read",
@@ -281,6 +298,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/computed-traits/preview → audiences:read",
         "POST /api/v1/consent/purposes → privacy:manage",
         "POST /api/v1/custom-fields → crm:write",
+        "POST /api/v1/deals → crm:write",
         "POST /api/v1/destinations → destinations:write",
         "POST /api/v1/destinations/:id/replay → destinations:write",
         "POST /api/v1/destinations/:id/sync → destinations:write",
@@ -288,6 +306,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/destinations/mapping-test → destinations:read",
         "POST /api/v1/people → crm:write",
         "POST /api/v1/people/bulk → crm:write",
+        "POST /api/v1/pipelines → crm:write",
         "POST /api/v1/profiles/:id/unmerge → profiles:merge",
         "POST /api/v1/sources → sources:write",
         "POST /api/v1/sources/:id/imports → sources:write",
@@ -301,6 +320,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PUT /api/v1/consent/settings → privacy:manage",
         "PUT /api/v1/crm/settings → crm:write",
         "PUT /api/v1/lead-scoring → crm:write",
+        "PUT /api/v1/deals/:id/people → crm:write",
         "PUT /api/v1/personalization/settings → sources:write",
         "PUT /api/v1/profiles/:id/consent → profiles:write",
         "PUT /api/v1/sources/:id/webhook → sources:write",

@@ -1,13 +1,14 @@
 import { Grid, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import type { Profile } from '@tandem/contract';
 import { ProfileConsentPanel } from '../consent/profile-consent-panel';
+import { PersonDeals } from '../deals/person-deals';
+import { LeadScoreCard } from '../lead-scoring/lead-score-card';
 import { formatDate } from '../shared/format-date';
 import { KeyValueTable } from '../shared/key-value-table';
 import { ActivitiesList } from './activities-list';
 import { ActivityComposer } from './activity-composer';
 import { MergeHistory } from './merge-history';
 import { PersonCrmCard } from './person-crm-card';
-import { PersonDealsSlot, PersonLeadScoreSlot } from './person-slots';
 import { PersonTasks } from './person-tasks';
 import { profileEmail, profileName } from './profile-name';
 import { ProfileSidebar } from './profile-sidebar';
@@ -39,7 +40,7 @@ export function ProfileView({ profile }: { profile: Profile }) {
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
           {canWrite && <ActivityComposer target={{ profileId: profile.id }} />}
-          <PersonDealsSlot profileId={profile.id} />
+          <PersonDeals profileId={profile.id} />
           <Tabs defaultValue="activity" keepMounted={false} mt="md">
             <Tabs.List>
               <Tabs.Tab value="activity">Activity</Tabs.Tab>
@@ -67,7 +68,7 @@ export function ProfileView({ profile }: { profile: Profile }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack>
-            <PersonLeadScoreSlot profileId={profile.id} />
+            <LeadScoreCard profileId={profile.id} />
             <PersonCrmCard key={profile.id} profileId={profile.id} />
             <PersonTasks profileId={profile.id} />
             <ProfileSidebar profile={profile} />

@@ -13,6 +13,7 @@ import { website } from './0012-website.js';
 import { audienceFiles } from './0013-audience-files.js';
 import { crmFoundation } from './0014-crm-foundation.js';
 import { crmPeople } from './0015-crm-people.js';
+import { crmDeals } from './0016-crm-deals.js';
 import { leadScoring } from './0017-lead-scoring.js';
 import { savedViews } from './0018-saved-views.js';
 import type { Migration } from './migration.js';
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   audienceFiles,
   crmFoundation,
   crmPeople,
+  crmDeals,
   leadScoring,
   savedViews,
 ];

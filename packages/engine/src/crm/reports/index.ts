@@ -1,0 +1,2 @@
+export { categoryOf, monthsFrom } from './forecast-report.js';
+export { CrmReportsService } from './reports-service.js';

@@ -1,0 +1,31 @@
+import { useQuery } from '@tanstack/react-query';
+import { useCurrentSession } from '../auth/use-session';
+import { membersApi, membersQueryKey } from '../settings/settings-api';
+import { dealsApi, pipelinesKey, reportKey } from './deals-api';
+
+/** The workspace's pipelines (made on first use: there is always one). */
+export function usePipelines() {
+  const session = useCurrentSession();
+  return useQuery({ queryKey: pipelinesKey(session.workspace.id), queryFn: dealsApi.pipelines });
+}
+
+/** Open deals of a pipeline per stage: counts, totals, weighted totals. */
+export function usePipelineReport(pipelineId: string | null) {
+  const session = useCurrentSession();
+  return useQuery({
+    queryKey: reportKey(session.workspace.id, 'pipeline', pipelineId),
+    queryFn: () => dealsApi.pipelineReport(pipelineId ?? ''),
+    enabled: pipelineId !== null,
+  });
+}
+
+/** The workspace's members (possible deal owners): id → email. */
+export function useMembers() {
+  const session = useCurrentSession();
+  const members = useQuery({
+    queryKey: [...membersQueryKey(session.workspace.id), 'owners'],
+    queryFn: () => membersApi.list(null),
+  });
+  const list = members.data?.data ?? [];
+  return { list, emailOf: (id: string | null) => (id ? (list.find((m) => m.id === id)?.email ?? id) : null) };
+}
