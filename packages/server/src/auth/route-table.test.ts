@@ -158,7 +158,12 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     );
     const pipeline = await post('/api/v1/pipelines', { name: 'P', stages: [{ name: 'S', probability: 5 }] });
     realIds.set('/api/v1/pipelines/:id', pipeline.id);
-    const deal = await post('/api/v1/deals', { name: 'D', amount: 1, currency: 'EUR', pipelineId: pipeline.id });
+    const deal = await post('/api/v1/deals', {
+      name: 'D',
+      amount: 1,
+      currency: 'EUR',
+      pipelineId: pipeline.id,
+    });
     realIds.set('/api/v1/deals/:id', deal.id);
   });
   afterAll(() => server.close());

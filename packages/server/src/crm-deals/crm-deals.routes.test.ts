@@ -218,8 +218,14 @@ describe.each(ENGINES)('the pipelines, deals and reports API on %s', (kind) => {
       },
     ]);
 
-    const later = await call('GET', `/api/v1/reports/forecast?pipelineId=${pipeline.id}&from=2026-04&months=1`);
-    expect(later.json()).toMatchObject({ overdue: { count: 2, amount: 300 }, undated: { count: 0, amount: 0 } });
+    const later = await call(
+      'GET',
+      `/api/v1/reports/forecast?pipelineId=${pipeline.id}&from=2026-04&months=1`,
+    );
+    expect(later.json()).toMatchObject({
+      overdue: { count: 2, amount: 300 },
+      undated: { count: 0, amount: 0 },
+    });
 
     const outcomes = await call('GET', `/api/v1/reports/sales?pipelineId=${pipeline.id}&since=2026-03-01`);
     expect(outcomes.json().overall).toMatchObject({

@@ -116,11 +116,30 @@ describe.each(ENGINES)('the lead scoring API on %s', (kind) => {
     expect((await as(admin, 'PUT', '/api/v1/lead-scoring', RULES)).statusCode).toBe(200);
   });
 
-  it('answers calibration from the deal outcomes wired in', async () => {
-    const unwired = await as(server.owner, 'GET', '/api/v1/lead-scoring/calibration');
-    expect(unwired.json()).toMatchObject({ dealsConnected: false, won: 0, lost: 0 });
-    server.engine.leadScoring.calibrateWith(async () => [{ profileId: adaId, won: true }]);
-    const wired = await as(server.owner, 'GET', '/api/v1/lead-scoring/calibration');
-    expect(wired.json()).toMatchObject({ dealsConnected: true, won: 1, lost: 0 });
+  it('answers calibration from the deals won and lost', async () => {
+    const before = await as(server.owner, 'GET', '/api/v1/lead-scoring/calibration');
+    expect(before.json()).toMatchObject({ dealsConnected: true, won: 0, lost: 0 });
+    const post = (url: string, payload: unknown) =>
+      server.app.inject({ method: 'POST', url, headers: server.owner, payload });
+    const pipeline = await post('/api/v1/pipelines', {
+      name: 'Sales',
+      stages: [{ name: 'Lead', probability: 10 }],
+    });
+    const deal = await post('/api/v1/deals', {
+      name: 'Ada’s plan',
+      amount: 100,
+      currency: 'EUR',
+      pipelineId: pipeline.json().id,
+      profileIds: [adaId],
+    });
+    const won = await server.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/deals/${deal.json().id}`,
+      headers: server.owner,
+      payload: { status: 'won' },
+    });
+    expect(won.statusCode).toBe(200);
+    const after = await as(server.owner, 'GET', '/api/v1/lead-scoring/calibration');
+    expect(after.json()).toMatchObject({ dealsConnected: true, won: 1, lost: 0 });
   });
 });

@@ -44,8 +44,7 @@ describe.each(ENGINES)('the search API on %s', (kind) => {
     });
     const john = await server.engine.profiles.lookup(server.workspaceId, 'user_id', 'john');
     expect(body.data[0].id).toBe(john.id);
-    // Deals are searched once their domain registers a searcher.
-    expect(body.unsupported).toEqual(['deals']);
+    expect(body.unsupported).toEqual([]);
   });
 
   it('searches only the types asked for, at most `limit` of each', async () => {
@@ -74,5 +73,28 @@ describe.each(ENGINES)('the search API on %s', (kind) => {
   it('answers a viewer, and nobody without a token', async () => {
     expect((await search('q=joan', await server.tokenFor('viewer'))).json().data[0].title).toBe('Joan Baez');
     expect((await search('q=joan', {})).statusCode).toBe(401);
+  });
+
+  it('finds a deal by its name, with a typo', async () => {
+    const pipeline = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/pipelines',
+      headers: server.owner,
+      payload: { name: 'Sales', stages: [{ name: 'Lead', probability: 10 }] },
+    });
+    const deal = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/deals',
+      headers: server.owner,
+      payload: { name: 'Big renewal', amount: 5000, currency: 'EUR', pipelineId: pipeline.json().id },
+    });
+    expect(deal.statusCode).toBe(201);
+    const found = (await search('q=big%20renwal&types=deals')).json();
+    expect(found.data[0]).toMatchObject({
+      type: 'deals',
+      id: deal.json().id,
+      title: 'Big renewal',
+      typos: 1,
+    });
   });
 });
