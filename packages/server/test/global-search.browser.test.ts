@@ -65,7 +65,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('global search (⌘K) 
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/people/);
 
-    const palette = page.getByRole('textbox', { name: 'Search people, companies and deals' });
+    const palette = page.getByRole('textbox', { name: 'Find people, companies and deals' });
     const results = page.getByRole('dialog');
     // The pipeline unifies the people in the background: search until John is there.
     await expect
@@ -88,7 +88,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('global search (⌘K) 
     await page.screenshot({ path: join(tmpdir(), 'tandem-global-search-profile.png') });
 
     // The header button opens it too, and an unknown name says so.
-    await page.getByRole('button', { name: 'Search people, companies and deals' }).click();
+    await page.getByRole('button', { name: 'Open global search' }).click();
     await palette.fill('zzqx');
     await expect.poll(() => results.getByText('Nothing matches “zzqx”.').isVisible()).toBe(true);
   });

@@ -20,7 +20,7 @@ export function GlobalSearchButton() {
       size="xs"
       onClick={() => spotlight.open()}
       rightSection={<Kbd size="xs">{IS_MAC ? '⌘K' : 'Ctrl K'}</Kbd>}
-      aria-label="Search people, companies and deals"
+      aria-label="Open global search"
     >
       Search
     </Button>
@@ -49,7 +49,7 @@ export function GlobalSearch() {
     <Spotlight.Root query={query} onQueryChange={setQuery} shortcut={['mod + K']} scrollable maxHeight={480}>
       <Spotlight.Search
         placeholder="Search people, companies and deals…"
-        aria-label="Search people, companies and deals"
+        aria-label="Find people, companies and deals"
         rightSection={results.isFetching ? <Loader size="xs" aria-label="Searching" /> : null}
       />
       <Spotlight.ActionsList aria-label="Search results">
