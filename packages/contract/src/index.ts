@@ -7,6 +7,7 @@ export * from './consent.js';
 export * from './crm-companies.js';
 export * from './crm-fields.js';
 export * from './crm-people.js';
+export * from './crm-teams.js';
 export * from './destination-sync.js';
 export * from './destinations.js';
 export * from './errors.js';

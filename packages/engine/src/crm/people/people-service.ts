@@ -50,11 +50,12 @@ export interface PeopleDeps {
   readonly sections: () => PersonSections;
   /** After CRM events committed: the pipeline should look at the log now. */
   readonly wake: () => void;
-  /** After a person was created by hand with an email (links them to their domain's company). */
+  /** After a person was created by hand (links them to their email domain's company, assigns an owner). */
   readonly onCreated?: (created: {
     workspaceId: string;
     profileId: string;
-    email: string;
+    email: string | undefined;
+    ownerGiven: boolean;
     actorId: string | null;
   }) => Promise<void>;
   /** Waits until the pipeline has unified what is in the log (bounded). */
@@ -142,7 +143,8 @@ export class PeopleService {
     return { updated };
   }
 
-  private async updateWithin(
+  /** `update` inside the caller's transaction (assignment, bulk edits); the live profile's id. */
+  async updateWithin(
     trx: Kysely<Database>,
     input: {
       workspaceId: string;
@@ -274,7 +276,7 @@ export class PeopleService {
       ]);
       await this.updateWithin(trx, { workspaceId, profileId, patch: crm, actorId });
     });
-    if (email !== undefined) await this.deps.onCreated?.({ workspaceId, profileId, email, actorId });
+    await this.deps.onCreated?.({ workspaceId, profileId, email, ownerGiven: crm.ownerId != null, actorId });
     this.deps.wake();
     return this.get(workspaceId, profileId);
   }
