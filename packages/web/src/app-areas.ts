@@ -16,6 +16,7 @@ import { SettingsPage } from './settings/settings-page';
 import { SourceDebuggerPage } from './sources/source-debugger-page';
 import { SourcesPage } from './sources/sources-page';
 import { TasksPage } from './tasks/tasks-page';
+import { TeamsPage } from './teams/teams-page';
 import { TicketsPage } from './tickets/tickets-page';
 
 export type AppArea = {
@@ -34,6 +35,7 @@ export const APP_AREAS: readonly AppArea[] = [
   { path: '/tickets', label: 'Tickets', Page: TicketsPage },
   { path: '/tasks', label: 'Tasks', Page: TasksPage },
   { path: '/custom-fields', label: 'Custom fields', Page: CustomFieldsPage },
+  { path: '/teams', label: 'Teams', Page: TeamsPage },
   { path: '/audiences', label: 'Audiences', Page: AudiencesPage, DetailPage: AudiencePage },
   {
     path: '/computed-traits',
