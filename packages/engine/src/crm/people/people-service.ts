@@ -219,9 +219,8 @@ export class PeopleService {
       userId === undefined
         ? { type: 'anonymous_id', value: anonymousId }
         : { type: 'user_id', value: userId };
-    // Custom fields are checked before anything is written.
-    if (crm.fields !== undefined)
-      await validateCustomFields(this.store.db, workspaceId, 'person', crm.fields, {});
+    // Custom fields are checked before anything is written (a new record: required ones given).
+    await validateCustomFields(this.store.db, workspaceId, 'person', crm.fields ?? {});
     await this.store.db.transaction().execute((trx) =>
       appendIdentifyWithin(trx, this.deps.crmEvents, {
         workspaceId,
