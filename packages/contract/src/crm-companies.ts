@@ -100,6 +100,11 @@ export const CrmSettingsSchema = z
       .describe(
         'Link people to the company whose domain their email has, when a domain is added or a person created by hand',
       ),
+    assignNewLeadsTo: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe('The team that assigns an owner to people created by hand without one'),
   })
   .meta({ id: 'CrmSettings' });
 export type CrmSettings = z.infer<typeof CrmSettingsSchema>;

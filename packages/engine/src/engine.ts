@@ -26,6 +26,7 @@ import {
   type PersonSections,
   PipelinesService,
   TasksService,
+  TeamsService,
 } from './crm/index.js';
 import { type DestinationSyncDeps, syncDestination } from './destination-sync.js';
 import {
@@ -147,6 +148,8 @@ export class Engine {
   readonly tasks: TasksService;
   /** Companies in the CRM: domains, owner, fields, people, duplicates and merges. */
   readonly companies: CompaniesService;
+  /** Teams and lead assignment (round robin, rules). */
+  readonly teams: TeamsService;
   /** Custom fields of people, companies and deals. */
   readonly customFields: CustomFieldDefinitions;
   /** What lead scoring and deals add to a person's CRM view (set where those are wired). */
@@ -363,13 +366,18 @@ export class Engine {
       profiles: this.profiles,
       tasks: this.tasks,
       sections: () => this.personSections,
-      onCreated: (created) =>
-        this.companies.linkPersonByEmail(
-          created.workspaceId,
-          created.profileId,
-          created.email,
-          created.actorId,
-        ),
+      // A person created by hand joins their email domain's company and, without an owner, gets one.
+      onCreated: async (created) => {
+        if (created.email !== undefined) {
+          await this.companies.linkPersonByEmail(
+            created.workspaceId,
+            created.profileId,
+            created.email,
+            created.actorId,
+          );
+        }
+        if (!created.ownerGiven) await this.teams.assignNewLead(created.workspaceId, created.profileId);
+      },
       // Where no pipeline runs in the background (tests, the CLI), run it here.
       settle: async () => {
         if (!this.pipeline.started) await this.pipeline.catchUp(10_000);
@@ -398,6 +406,11 @@ export class Engine {
         return [...seen.values()];
       },
     };
+    this.teams = new TeamsService(store, {
+      identity: this.identity,
+      people: this.people,
+      wake: crmDeps.wake,
+    });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

@@ -30,6 +30,7 @@ import { companiesRoutes } from './crm-people/companies.routes.js';
 import { customFieldsRoutes } from './crm-people/custom-fields.routes.js';
 import { peopleRoutes } from './crm-people/people.routes.js';
 import { tasksRoutes } from './crm-people/tasks.routes.js';
+import { teamsRoutes } from './crm-people/teams.routes.js';
 import { destinationSyncRoutes } from './destination-sync/destination-sync.routes.js';
 import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
@@ -193,6 +194,7 @@ export async function buildApp(
   await app.register(activitiesRoutes, { engine });
   await app.register(tasksRoutes, { engine });
   await app.register(companiesRoutes, { engine });
+  await app.register(teamsRoutes, { engine });
   await app.register(customFieldsRoutes, { engine });
   await app.register(crmDealsRoutes, { engine });
   await app.register(crmReportsRoutes, { engine });

@@ -179,6 +179,51 @@ describe.skipIf(!HAS_CHROMIUM)('CRM people in the web UI, in a real browser', ()
       .toEqual({ plan_tier: 'pro' });
     await shot(page, '9-person-custom-field');
   });
+
+  it('creates a team, makes it the new-leads team, and assigns selected people with it', async () => {
+    const page = await freshPage(browser);
+    await signIn(page, server.url, OWNER.email, OWNER.password);
+    await page.getByRole('link', { name: 'Teams' }).click();
+    const form = page.getByRole('form', { name: 'New team' });
+    await form.getByLabel('Team name').fill('Inbound');
+    await form.getByPlaceholder('Pick members').click();
+    await page.getByRole('option', { name: `Me (${OWNER.email})` }).click();
+    await page.keyboard.press('Escape');
+    await form.getByRole('button', { name: 'Create team' }).click();
+    const team = page.getByRole('region', { name: 'Team Inbound' });
+    await expect.poll(() => team.getByRole('switch', { name: 'Me is away' }).count()).toBe(1);
+    await pick(
+      page.getByRole('region', { name: 'New leads' }),
+      'Assign people created without an owner with',
+      'Inbound',
+    );
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await page.request.get(`${server.url}/api/v1/crm/settings`)).json()) as {
+              assignNewLeadsTo: string | null;
+            }
+          ).assignNewLeadsTo,
+      )
+      .toMatch(/^team_/);
+    await shot(page, '10-teams');
+
+    const hank = await page.request.post(`${server.url}/api/v1/people`, {
+      data: { email: 'hank@dea.gov', name: 'Hank Schrader', ownerId: 'usr_someone_else' },
+      headers: { 'X-CSRF-Token': await csrfOf(page) },
+    });
+    expect(hank.status()).toBe(201);
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('checkbox', { name: 'Select Hank Schrader' }).check();
+    await pick(page.getByRole('region', { name: 'Edit the selected people' }), 'Assign with team', 'Inbound');
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    const people = page.getByRole('table', { name: 'People' });
+    await expect
+      .poll(async () => (await people.getByRole('row', { name: /Hank Schrader/ }).textContent()) ?? '')
+      .toContain('Me');
+    await shot(page, '11-assigned');
+  });
 });
 
 /** The session's CSRF token, for writes made with the page's cookies. */

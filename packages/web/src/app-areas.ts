@@ -87,6 +87,14 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/teams',
+    label: 'Teams',
+    Page: lazyPage(
+      () => import('./teams/teams-page'),
+      (m) => m.TeamsPage,
+    ),
+  },
+  {
     path: '/lead-scoring',
     label: 'Lead scoring',
     Page: lazyPage(

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { type Database, fromJson, nowIso, toJson } from '../store/index.js';
 import type { CrmEvents } from './crm-events.js';
 
-const DEFAULTS: CrmSettings = { linkPeopleByEmailDomain: false };
+const DEFAULTS: CrmSettings = { linkPeopleByEmailDomain: false, assignNewLeadsTo: null };
 
 /** The workspace's CRM settings (kept beside the CRM's internal source). */
 export async function crmSettingsOf(db: Kysely<Database>, workspaceId: string): Promise<CrmSettings> {

@@ -144,6 +144,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     );
     realIds.set('/api/v1/people/:id', profile.id);
     realIds.set('/api/v1/companies/:id', (await post('/api/v1/companies', { name: 'Co' })).id);
+    realIds.set('/api/v1/teams/:id', (await post('/api/v1/teams', { name: 'T' })).id);
     realIds.set(
       '/api/v1/activities/:id',
       (await post('/api/v1/activities', { kind: 'note', profileId: profile.id, body: 'n' })).id,
@@ -198,6 +199,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "DELETE /api/v1/members/:id → members:manage",
         "DELETE /api/v1/members/me → session",
         "DELETE /api/v1/sources/:id → sources:write",
+        "DELETE /api/v1/teams/:id → crm:write",
         "DELETE /api/v1/tokens/:id → tokens:manage",
         "DELETE /api/v1/views/:id → crm:read",
         "GET /api/v1/activities → crm:read",
@@ -261,6 +263,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/sources/:id/webhook → sources:read",
         "GET /api/v1/tasks → crm:read",
         "GET /api/v1/tasks/:id → crm:read",
+        "GET /api/v1/teams → crm:read",
+        "GET /api/v1/teams/:id → crm:read",
         "GET /api/v1/tokens → tokens:manage",
         "GET /api/v1/views → crm:read",
         "GET /api/v1/views/:id → crm:read",
@@ -280,6 +284,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/sources/:id → sources:write",
         "PATCH /api/v1/tasks/:id → crm:write",
         "PATCH /api/v1/views/:id → crm:read",
+        "PATCH /api/v1/teams/:id → crm:write",
         "POST /api/v1/activities → crm:write",
         "POST /api/v1/audiences → audiences:write",
         "POST /api/v1/audiences/preview → audiences:read",
@@ -315,6 +320,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/sources/:id/publishable-key → sources:write",
         "POST /api/v1/sources/:id/webhook/test → sources:write",
         "POST /api/v1/tasks → crm:write",
+        "POST /api/v1/teams → crm:write",
+        "POST /api/v1/teams/:id/assign → crm:write",
         "POST /api/v1/tokens → tokens:manage",
         "POST /api/v1/users → members:manage",
         "POST /api/v1/views → crm:read",

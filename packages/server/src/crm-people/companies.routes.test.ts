@@ -93,6 +93,7 @@ describe.each(ENGINES)('the companies API on %s', (kind) => {
     const hal = (await server.engine.profiles.lookup(server.workspaceId, 'user_id', 'hal')).id;
 
     expect((await call('PUT', '/api/v1/crm/settings', { linkPeopleByEmailDomain: true })).json()).toEqual({
+      assignNewLeadsTo: null,
       linkPeopleByEmailDomain: true,
     });
     const typed = (

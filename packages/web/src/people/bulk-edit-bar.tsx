@@ -1,9 +1,10 @@
 import { Alert, Button, Group, Paper, Select, TagsInput, Text } from '@mantine/core';
 import type { LifecycleStage } from '@tandem/contract';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
+import { teamsApi } from '../teams/teams-api';
 import { crmQueryKey, peopleApi } from './crm-api';
 import { LIFECYCLE_OPTIONS } from './lifecycle-labels';
 import { useCrmMembers } from './use-crm-members';
@@ -72,11 +73,56 @@ export function BulkEditBar({ profileIds, onDone }: { profileIds: readonly strin
           Clear selection
         </Button>
       </Group>
+      <AssignWithTeam profileIds={profileIds} onDone={onDone} />
       {apply.error && (
         <Alert color="red" role="alert" mt="sm">
           {errorMessage(apply.error)}
         </Alert>
       )}
     </Paper>
+  );
+}
+
+/** Hands the selected people out to a team's members (in turn, or by its rules). */
+function AssignWithTeam({ profileIds, onDone }: { profileIds: readonly string[]; onDone: () => void }) {
+  const session = useCurrentSession();
+  const queryClient = useQueryClient();
+  const teams = useQuery({
+    queryKey: [...crmQueryKey(session.workspace.id), 'teams'],
+    queryFn: teamsApi.list,
+  });
+  const [teamId, setTeamId] = useState<string | null>(null);
+  const assign = useMutation({
+    mutationFn: teamsApi.assign,
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: crmQueryKey(session.workspace.id) });
+      onDone();
+    },
+  });
+  if ((teams.data?.data.length ?? 0) === 0) return null;
+  return (
+    <Group align="flex-end" mt="sm">
+      <Select
+        label="Assign with team"
+        placeholder="Choose a team"
+        data={(teams.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+        value={teamId}
+        onChange={setTeamId}
+        w={220}
+      />
+      <Button
+        variant="light"
+        disabled={!teamId}
+        loading={assign.isPending}
+        onClick={() => teamId && assign.mutate({ teamId, profileIds: [...profileIds] })}
+      >
+        Assign
+      </Button>
+      {assign.error && (
+        <Alert color="red" role="alert">
+          {errorMessage(assign.error)}
+        </Alert>
+      )}
+    </Group>
   );
 }

@@ -50,11 +50,12 @@ export interface PeopleDeps {
   readonly sections: () => PersonSections;
   /** After CRM events committed: the pipeline should look at the log now. */
   readonly wake: () => void;
-  /** After a person was created by hand with an email (links them to their domain's company). */
+  /** After a person was created by hand (links them to their email domain's company, assigns an owner). */
   readonly onCreated?: (created: {
     workspaceId: string;
     profileId: string;
-    email: string;
+    email: string | undefined;
+    ownerGiven: boolean;
     actorId: string | null;
   }) => Promise<void>;
   /** Waits until the pipeline has unified what is in the log (bounded). */
@@ -142,7 +143,8 @@ export class PeopleService {
     return { updated };
   }
 
-  private async updateWithin(
+  /** `update` inside the caller's transaction (assignment, bulk edits); the live profile's id. */
+  async updateWithin(
     trx: Kysely<Database>,
     input: {
       workspaceId: string;
@@ -217,9 +219,8 @@ export class PeopleService {
       userId === undefined
         ? { type: 'anonymous_id', value: anonymousId }
         : { type: 'user_id', value: userId };
-    // Custom fields are checked before anything is written.
-    if (crm.fields !== undefined)
-      await validateCustomFields(this.store.db, workspaceId, 'person', crm.fields, {});
+    // Custom fields are checked before anything is written (a new record: required ones given).
+    await validateCustomFields(this.store.db, workspaceId, 'person', crm.fields ?? {});
     await this.store.db.transaction().execute((trx) =>
       appendIdentifyWithin(trx, this.deps.crmEvents, {
         workspaceId,
@@ -274,7 +275,7 @@ export class PeopleService {
       ]);
       await this.updateWithin(trx, { workspaceId, profileId, patch: crm, actorId });
     });
-    if (email !== undefined) await this.deps.onCreated?.({ workspaceId, profileId, email, actorId });
+    await this.deps.onCreated?.({ workspaceId, profileId, email, ownerGiven: crm.ownerId != null, actorId });
     this.deps.wake();
     return this.get(workspaceId, profileId);
   }

@@ -1,0 +1,1 @@
+export { TeamsService } from './teams-service.js';
