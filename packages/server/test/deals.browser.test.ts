@@ -231,5 +231,13 @@ describe.skipIf(!HAS_CHROMIUM)('deals in the web UI, in a real browser', () => {
       .poll(() => page.getByRole('region', { name: 'Stage Signed' }).textContent())
       .toContain('(90%)');
     await shot(page, '10-pipeline-edited');
+
+    // The owner restricts edits of deals to their owners.
+    await page.getByRole('button', { name: 'Pipelines' }).click();
+    await page.getByRole('switch', { name: 'Only a deal’s owner may change it' }).click({ force: true });
+    await expect
+      .poll(async () => (await page.request.get(`${server.url}/api/v1/deal-settings`)).json())
+      .toEqual({ ownerOnlyEdits: true });
+    await shot(page, '11-owner-only');
   });
 });

@@ -140,7 +140,12 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     realIds.set('/api/v1/imports/:id', job.json().id ?? '');
     const pipeline = await post('/api/v1/pipelines', { name: 'P', stages: [{ name: 'S', probability: 5 }] });
     realIds.set('/api/v1/pipelines/:id', pipeline.id);
-    const deal = await post('/api/v1/deals', { name: 'D', amount: 1, currency: 'EUR', pipelineId: pipeline.id });
+    const deal = await post('/api/v1/deals', {
+      name: 'D',
+      amount: 1,
+      currency: 'EUR',
+      pipelineId: pipeline.id,
+    });
     realIds.set('/api/v1/deals/:id', deal.id);
   });
   afterAll(() => server.close());
@@ -184,6 +189,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/computed-traits/:id → audiences:read",
         "GET /api/v1/consent/purposes → profiles:read",
         "GET /api/v1/consent/settings → profiles:read",
+        "GET /api/v1/deal-settings → crm:read",
         "GET /api/v1/deals → crm:read",
         "GET /api/v1/deals/:id → crm:read",
         "GET /api/v1/destinations → destinations:read",
@@ -261,6 +267,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/users → members:manage",
         "POST /api/v1/workspaces → session",
         "PUT /api/v1/consent/settings → privacy:manage",
+        "PUT /api/v1/deal-settings → members:manage",
         "PUT /api/v1/deals/:id/people → crm:write",
         "PUT /api/v1/personalization/settings → sources:write",
         "PUT /api/v1/profiles/:id/consent → profiles:write",
