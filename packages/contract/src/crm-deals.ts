@@ -133,6 +133,18 @@ export const UpdateDealSchema = z.object({
 export type UpdateDeal = z.input<typeof UpdateDealSchema>;
 export type DealPatch = z.output<typeof UpdateDealSchema>;
 
+/** `GET/PUT /api/v1/deal-settings`. */
+export const DealSettingsSchema = z
+  .object({
+    ownerOnlyEdits: z
+      .boolean()
+      .describe(
+        'Only a deal’s owner (and owners / admins of the workspace) may change a deal that has an owner',
+      ),
+  })
+  .meta({ id: 'DealSettings' });
+export type DealSettings = z.infer<typeof DealSettingsSchema>;
+
 /** `PUT /api/v1/deals/{id}/people`: the whole list. */
 export const SetDealPeopleSchema = z.object({ people: PeopleSchema });
 export type SetDealPeople = z.infer<typeof SetDealPeopleSchema>;

@@ -117,6 +117,46 @@ describe.each(ENGINES)('the pipelines, deals and reports API on %s', (kind) => {
     expect(deal.statusCode).toBe(403);
   });
 
+  it('restricts edits of a deal to its owner when the workspace says so', async () => {
+    const pipeline = await newPipeline();
+    const ownerId = (await server.engine.access.members.list(server.workspaceId))[0]?.id;
+    const owned = await call('POST', '/api/v1/deals', {
+      name: 'Mine',
+      amount: 1,
+      currency: 'EUR',
+      pipelineId: pipeline.id,
+      ownerId,
+    });
+    expect(owned.statusCode).toBe(201);
+    const dealId = owned.json().id as string;
+    // A sales token created by no user is nobody's: while edits are open it may edit.
+    expect((await call('PATCH', `/api/v1/deals/${dealId}`, { amount: 2 })).statusCode).toBe(200);
+    expect((await call('PUT', '/api/v1/deal-settings', { ownerOnlyEdits: true })).statusCode).toBe(403);
+    const restricted = await call('PUT', '/api/v1/deal-settings', { ownerOnlyEdits: true }, server.owner);
+    expect(restricted.json()).toEqual({ ownerOnlyEdits: true });
+    expect((await call('GET', '/api/v1/deal-settings', undefined, viewer)).json()).toEqual({
+      ownerOnlyEdits: true,
+    });
+    const refused = await call('PATCH', `/api/v1/deals/${dealId}`, { amount: 3 });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.message).toBe(
+      'Only the owner of this deal may change it: the workspace restricts edits to owners',
+    );
+    expect((await call('PUT', `/api/v1/deals/${dealId}/people`, { people: [] })).statusCode).toBe(403);
+    // The workspace's owner may, and so may anyone on a deal without an owner.
+    expect((await call('PATCH', `/api/v1/deals/${dealId}`, { amount: 3 }, server.owner)).statusCode).toBe(
+      200,
+    );
+    const unowned = await call('POST', '/api/v1/deals', {
+      name: 'Open',
+      amount: 1,
+      currency: 'EUR',
+      pipelineId: pipeline.id,
+    });
+    expect((await call('PATCH', `/api/v1/deals/${unowned.json().id}`, { amount: 5 })).statusCode).toBe(200);
+    await call('PUT', '/api/v1/deal-settings', { ownerOnlyEdits: false }, server.owner);
+  });
+
   it('names the field that is wrong', async () => {
     const pipeline = await newPipeline();
     const badBody = await call('POST', '/api/v1/deals', {

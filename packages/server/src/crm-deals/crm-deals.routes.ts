@@ -4,6 +4,7 @@ import {
   DealDetailSchema,
   DealListQuerySchema,
   DealSchema,
+  DealSettingsSchema,
   PipelineSchema,
   pageOf,
   SetDealPeopleSchema,
@@ -22,6 +23,14 @@ export async function crmDealsRoutes(app: App, options: { engine: Engine }) {
     requirePrincipal(request.principal).workspaceId;
   const actorOf = (request: { principal: Parameters<typeof requirePrincipal>[0] }) =>
     crmActorOf(requirePrincipal(request.principal));
+  /** The workspace may restrict edits of a deal to its owner (see DealSettings). */
+  const assertMayEdit = (request: { principal: Parameters<typeof requirePrincipal>[0] }, dealId: string) => {
+    const principal = requirePrincipal(request.principal);
+    return deals.assertMayEdit(principal.workspaceId, dealId, {
+      userId: principal.userId,
+      role: principal.role,
+    });
+  };
 
   app.get(
     '/api/v1/pipelines',
@@ -125,7 +134,10 @@ export async function crmDealsRoutes(app: App, options: { engine: Engine }) {
         response: { 200: DealDetailSchema, ...ERROR_RESPONSES },
       },
     },
-    async (request) => deals.update(workspaceOf(request), request.params.id, request.body, actorOf(request)),
+    async (request) => {
+      await assertMayEdit(request, request.params.id);
+      return deals.update(workspaceOf(request), request.params.id, request.body, actorOf(request));
+    },
   );
 
   app.put(
@@ -139,7 +151,31 @@ export async function crmDealsRoutes(app: App, options: { engine: Engine }) {
         response: { 200: DealDetailSchema, ...ERROR_RESPONSES },
       },
     },
-    async (request) =>
-      deals.setPeople(workspaceOf(request), request.params.id, request.body.people, actorOf(request)),
+    async (request) => {
+      await assertMayEdit(request, request.params.id);
+      return deals.setPeople(workspaceOf(request), request.params.id, request.body.people, actorOf(request));
+    },
+  );
+
+  app.get(
+    '/api/v1/deal-settings',
+    {
+      config: { access: 'crm:read' },
+      schema: { tags: ['Deals'], response: { 200: DealSettingsSchema, ...ERROR_RESPONSES } },
+    },
+    async (request) => deals.settings(workspaceOf(request)),
+  );
+
+  app.put(
+    '/api/v1/deal-settings',
+    {
+      config: { access: 'members:manage' },
+      schema: {
+        tags: ['Deals'],
+        body: DealSettingsSchema,
+        response: { 200: DealSettingsSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => deals.updateSettings(workspaceOf(request), request.body, actorOf(request)),
   );
 }

@@ -10,6 +10,7 @@ import { useMembers, usePipelineReport, usePipelines } from './deal-queries';
 import { DealsKanban } from './deals-kanban';
 import { DealsTable } from './deals-table';
 import { formatAmount } from './format-money';
+import { OwnerOnlySwitch } from './owner-only-switch';
 import { PipelineFormModal } from './pipeline-form-modal';
 
 /** `/deals`: a pipeline's deals as a kanban of its stages, or as a table. */
@@ -72,6 +73,12 @@ export function DealsPage() {
               <Menu.Dropdown>
                 {pipeline && <Menu.Item onClick={() => setEditing(pipeline)}>Edit {pipeline.name}</Menu.Item>}
                 <Menu.Item onClick={() => setEditing(null)}>New pipeline</Menu.Item>
+                {roleAllows(session.role, 'members:manage') && (
+                  <>
+                    <Menu.Divider />
+                    <OwnerOnlySwitch />
+                  </>
+                )}
               </Menu.Dropdown>
             </Menu>
           )}

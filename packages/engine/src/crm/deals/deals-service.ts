@@ -4,8 +4,10 @@ import type {
   DealListQuery,
   DealPatch,
   DealPerson,
+  DealSettings,
   ErrorDetail,
   NewDeal,
+  Role,
   Stage,
 } from '@tandem/contract';
 import type { Kysely } from 'kysely';
@@ -26,6 +28,7 @@ import { stageOf } from '../pipelines/index.js';
 import { dealClosedEvents, dealCreatedEvents, stageChangedEvents } from './deal-events.js';
 import { validateDealFields } from './deal-fields.js';
 import { companyNamesOf, dealPage, dealRowOf, dealsOf, stageHistoryOf } from './deal-reads.js';
+import { dealSettingsOf, storeDealSettings } from './deal-settings.js';
 
 export interface DealsDeps {
   readonly store: Store;
@@ -59,6 +62,49 @@ export class DealsService {
     const [deal] = await dealsOf(db, workspaceId, [row]);
     if (!deal) throw notFound(dealId);
     return { ...deal, stageHistory: await stageHistoryOf(db, workspaceId, dealId) };
+  }
+
+  settings(workspaceId: string): Promise<DealSettings> {
+    return dealSettingsOf(this.deps.store.db, workspaceId);
+  }
+
+  async updateSettings(workspaceId: string, settings: DealSettings, actorId: ActorId): Promise<DealSettings> {
+    const at = nowIso(this.clock);
+    await writeTransaction(this.deps.store, async (trx) => {
+      const before = await dealSettingsOf(trx, workspaceId);
+      // The CRM settings row is made with the CRM's internal source, on first use.
+      await this.deps.crmEvents.sourceOf(trx, workspaceId);
+      await storeDealSettings(trx, workspaceId, settings, this.clock);
+      await recordCrmAudit(trx, [
+        {
+          workspaceId,
+          actorId,
+          entityType: 'deal_settings',
+          entityId: workspaceId,
+          action: 'update',
+          before,
+          after: settings,
+          at,
+        },
+      ]);
+    });
+    return this.settings(workspaceId);
+  }
+
+  /**
+   * Refuses a change to a deal owned by someone else when the workspace restricts edits to
+   * owners; owners and admins of the workspace may always edit.
+   */
+  async assertMayEdit(workspaceId: string, dealId: string, editor: { userId: string | null; role: Role }) {
+    if (editor.role === 'owner' || editor.role === 'admin') return;
+    if (!(await dealSettingsOf(this.deps.store.db, workspaceId)).ownerOnlyEdits) return;
+    const row = await dealRowOf(this.deps.store.db, workspaceId, dealId);
+    if (!row) throw notFound(dealId);
+    if (row.owner_id !== null && row.owner_id !== editor.userId)
+      throw new AppError(
+        'forbidden',
+        'Only the owner of this deal may change it: the workspace restricts edits to owners',
+      );
   }
 
   list(workspaceId: string, query: DealListQuery) {
