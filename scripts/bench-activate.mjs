@@ -9,7 +9,8 @@
 //     while the live one's p99 is measured over the same drain.
 // Settings: BENCH_RATE (1000 events/s), BENCH_DOWN_SECONDS (60), BENCH_AFTER_SECONDS (up to 60:
 // load after the down destination is back), BENCH_USERS (5000). Not a test.
-// Ends by running scripts/bench-personalize.mjs when it exists (the website's figures).
+// Ends by running scripts/bench-personalize.mjs when it exists (the website's figures), unless
+// BENCH_PERSONALIZE=0.
 //
 // Figures (2-core VM shared with other builds, load ~5-8; down 30 s), 2026-12-03: 1,001 events/s
 // sustained, pipeline lag ~0; event accepted → webhook p99 211 ms (target 100); audience entered
@@ -23,7 +24,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, fmt, printTable, root, startServer } from './bench/bench-support.mjs';
+import { cpuSecondsOf, ensureBuilt, fmt, printTable, root, startServer } from './bench/bench-support.mjs';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
@@ -208,7 +209,10 @@ try {
   }, 5000);
   // Warm-up (5 s) left out of the figures; then the down period.
   const started = Date.now();
-  await new Promise((resolve) => setTimeout(resolve, DOWN_SECONDS * 1000));
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const cpuAtSteady = cpuSecondsOf(server.pid);
+  const liveAtSteady = live.state.ids.size;
+  await new Promise((resolve) => setTimeout(resolve, DOWN_SECONDS * 1000 - 5000));
   // Its backlog: the deliveries waiting for it when it comes back (the pipeline's lag aside).
   const laterId = (await call('/api/v1/destinations', undefined, 'GET')).data.find(
     (d) => d.name === 'down-then-up',
@@ -216,6 +220,8 @@ try {
   const counts = (await call(`/api/v1/destinations/${laterId}`, undefined, 'GET')).deliveries;
   const backlogAtUp = counts.pending + counts.failed;
   const upAt = Date.now();
+  const cpuAtUp = cpuSecondsOf(server.pid);
+  const liveAtUp = live.state.ids.size;
   await later.up();
   console.log(
     `  down-then-up is back after ${DOWN_SECONDS} s with ${fmt(backlogAtUp)} deliveries waiting for it`,
@@ -233,6 +239,9 @@ try {
     }
   }
   const drainEnd = caughtUpAt || Date.now();
+  const cpuAtEnd = cpuSecondsOf(server.pid);
+  const liveAtEnd = live.state.ids.size;
+  const laterAtEnd = later.state.ids.size;
   loading = false;
   clearInterval(progress);
   await load;
@@ -278,6 +287,18 @@ try {
       '< 100',
       verdict(p99(duringDrain) < 100),
     ],
+    [
+      'server CPU, steady (cores; ms per live delivery, ingestion and pipeline included)',
+      `${fmt((cpuAtUp - cpuAtSteady) / ((upAt - started - 5000) / 1000), 2)}; ${fmt(((cpuAtUp - cpuAtSteady) * 1000) / Math.max(1, liveAtUp - liveAtSteady), 3)}`,
+      '',
+      '',
+    ],
+    [
+      'server CPU, drain (cores; ms per delivery, both destinations)',
+      `${fmt((cpuAtEnd - cpuAtUp) / Math.max(0.001, (drainEnd - upAt) / 1000), 2)}; ${fmt(((cpuAtEnd - cpuAtUp) * 1000) / Math.max(1, liveAtEnd - liveAtUp + laterAtEnd), 3)}`,
+      '',
+      '',
+    ],
   ]);
   if (countAtCatchUp === 0) console.log('  (the down destination did not catch up: see the figures above)');
 } finally {
@@ -289,7 +310,7 @@ try {
 
 // The website helper's benchmark (personalization API), when present.
 const personalize = join(root, 'scripts/bench-personalize.mjs');
-if (existsSync(personalize)) {
+if (existsSync(personalize) && process.env.BENCH_PERSONALIZE !== '0') {
   console.log('\nRunning scripts/bench-personalize.mjs');
   spawnSync(process.execPath, [personalize], { stdio: 'inherit' });
 }

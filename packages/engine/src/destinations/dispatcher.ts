@@ -3,8 +3,10 @@ import { type Kysely, sql } from 'kysely';
 import { chunksOf } from '../identity/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import type { ConsentChecker } from './delivery-options.js';
+import { parkProfiles, RowUpdates, type RowValues } from './delivery-updates.js';
 import type { DeliveryRow, StoredDestination } from './destination-rows.js';
 import type { DestinationsService } from './destinations-service.js';
+import { FairTurns } from './fair-turns.js';
 import { applyMapping } from './mapping.js';
 import type {
   DeliveryMessage,
@@ -49,15 +51,11 @@ export interface AttemptReport {
 }
 
 /**
- * Deliveries still to send, written out (not bound): SQLite uses the partial index
- * `deliveries_due` only when the query repeats its condition literally.
+ * Deliveries still to send, written out (not bound): SQLite uses the partial indexes
+ * `deliveries_due` and `deliveries_unsent_by_profile` only when a query repeats their condition
+ * literally.
  */
 const UNSENT = sql<boolean>`status IN ('pending', 'failed')`;
-/**
- * The same, bound: for a profile's rows, so that SQLite picks `deliveries_by_profile` (with the
- * literal it may range-scan the due index instead, every due row for each profile).
- */
-const UNSENT_STATUSES = ['pending', 'failed'];
 
 /** How long a claim holds rows before another process may take them (a crashed sender's). */
 const LEASE_MS = 60_000;
@@ -80,12 +78,16 @@ export class Dispatcher {
   private lastSweep = 0;
   private refreshing: Promise<void> | undefined;
   private readonly retiring = new Set<Promise<void>>();
+  /** The workers' claims and records take turns (see fair-turns.ts). */
+  readonly turns: FairTurns;
 
   constructor(
     private readonly store: Store,
     private readonly destinations: DestinationsService,
     readonly options: DispatcherOptions,
-  ) {}
+  ) {
+    this.turns = new FairTurns(store.kind === 'sqlite');
+  }
 
   get isRunning(): boolean {
     return this.running;
@@ -391,70 +393,65 @@ class DestinationWorker {
    * with an earlier delivery still to send (retried later, or another sender's) is parked behind
    * it instead: its rows wait until then.
    */
-  private async claim(limit: number | undefined): Promise<DeliveryRow[]> {
+  private claim(limit: number | undefined): Promise<DeliveryRow[]> {
     const { clock } = this.options;
     const perProfile = this.perProfile();
-    return writeTransaction(this.store, async (trx) => {
-      const now = clock();
-      const nowText = new Date(now).toISOString();
-      let select = trx
-        .selectFrom('deliveries')
-        .selectAll()
-        .where('destination_id', '=', this.destination.id)
-        .where(UNSENT)
-        .where('next_attempt_at', '<=', nowText)
-        .orderBy('next_attempt_at')
-        .orderBy('ord')
-        .limit(limit ?? CLAIM_LIMIT);
-      if (this.store.kind === 'postgres') select = select.forUpdate().skipLocked();
-      const due = await select.execute();
-      if (due.length === 0) return [];
-      const byProfile = new Map<string, DeliveryRow[]>();
-      for (const row of [...due].sort((a, b) => Number(a.ord) - Number(b.ord))) {
-        const rows = byProfile.get(row.profile_id) ?? [];
-        byProfile.set(row.profile_id, rows);
-        if (rows.length < perProfile) rows.push(row);
-      }
-      const heads = await this.headsOf(trx, [...byProfile.keys()], now);
-      const claimed: DeliveryRow[] = [];
-      const parkUntil = new Map<string, string>();
-      for (const [profileId, rows] of byProfile) {
-        const head = heads.get(profileId);
-        const first = rows[0] as DeliveryRow;
-        if (head && head.ord < Number(first.ord)) {
-          const until = Math.max(Date.parse(head.until), now + 200);
-          parkUntil.set(profileId, new Date(until).toISOString());
-          continue;
+    return this.inTurn(() =>
+      writeTransaction(this.store, async (trx) => {
+        const now = clock();
+        const nowText = new Date(now).toISOString();
+        let select = trx
+          .selectFrom('deliveries')
+          .selectAll()
+          .where('destination_id', '=', this.destination.id)
+          .where(UNSENT)
+          .where('next_attempt_at', '<=', nowText)
+          .orderBy('next_attempt_at')
+          .orderBy('ord')
+          .limit(limit ?? CLAIM_LIMIT);
+        if (this.store.kind === 'postgres') select = select.forUpdate().skipLocked();
+        const due = await select.execute();
+        if (due.length === 0) return [];
+        const byProfile = new Map<string, DeliveryRow[]>();
+        for (const row of [...due].sort((a, b) => Number(a.ord) - Number(b.ord))) {
+          const rows = byProfile.get(row.profile_id) ?? [];
+          byProfile.set(row.profile_id, rows);
+          if (rows.length < perProfile) rows.push(row);
         }
-        // Only the rows before the profile's first one that is not due: its order holds.
-        const blocked = head?.blocked;
-        claimed.push(...(blocked === undefined ? rows : rows.filter((r) => Number(r.ord) < blocked)));
-      }
-      // Parked together: most wait behind a row in flight, until the same moment.
-      for (const profileId of parkUntil.keys()) this.parked.add(profileId);
-      for (const [until, profileIds] of profilesByTime(parkUntil)) {
-        for (const chunk of chunksOf(profileIds)) {
+        const heads = await this.headsOf(trx, [...byProfile.keys()], now);
+        const claimed: DeliveryRow[] = [];
+        const parkUntil = new Map<string, string>();
+        for (const [profileId, rows] of byProfile) {
+          const head = heads.get(profileId);
+          const first = rows[0] as DeliveryRow;
+          if (head && head.ord < Number(first.ord)) {
+            const until = Math.max(Date.parse(head.until), now + 200);
+            parkUntil.set(profileId, new Date(until).toISOString());
+            continue;
+          }
+          // Only the rows before the profile's first one that is not due: its order holds.
+          const blocked = head?.blocked;
+          claimed.push(...(blocked === undefined ? rows : rows.filter((r) => Number(r.ord) < blocked)));
+        }
+        for (const profileId of parkUntil.keys()) this.parked.add(profileId);
+        await parkProfiles(trx, this.destination.id, parkUntil, { dueBy: nowText });
+        const leaseEnd = new Date(now + LEASE_MS).toISOString();
+        for (const chunk of chunksOf(claimed.map((r) => r.delivery_id))) {
           await trx
             .updateTable('deliveries')
-            .set({ next_attempt_at: until })
-            .where('destination_id', '=', this.destination.id)
-            .where('profile_id', 'in', chunk)
-            .where('status', 'in', UNSENT_STATUSES)
-            .where('next_attempt_at', '<=', nowText)
+            .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
+            .where('workspace_id', '=', this.destination.workspaceId)
+            .where('delivery_id', 'in', chunk)
             .execute();
         }
-      }
-      const leaseEnd = new Date(now + LEASE_MS).toISOString();
-      for (const chunk of chunksOf(claimed.map((r) => r.delivery_id))) {
-        await trx
-          .updateTable('deliveries')
-          .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
-          .where('workspace_id', '=', this.destination.workspaceId)
-          .where('delivery_id', 'in', chunk)
-          .execute();
-      }
-      return claimed;
-    });
+        return claimed;
+      }),
+    );
+  }
+
+  /** A claim or a record: its turn among the destinations' (see fair-turns.ts). */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    return this.dispatcher.turns.run(this.destination.id, work);
   }
 
   /**
@@ -462,40 +459,42 @@ class DestinationWorker {
    * turn comes first, due or not (its rows may all wait for long backoffs; the probe is what
    * tells that the destination is back).
    */
-  private async claimProbe(): Promise<DeliveryRow[]> {
-    return writeTransaction(this.store, async (trx) => {
-      const now = this.options.clock();
-      const nowText = new Date(now).toISOString();
-      let first = trx
-        .selectFrom('deliveries')
-        .select('profile_id')
-        .where('destination_id', '=', this.destination.id)
-        .where(UNSENT)
-        .orderBy('next_attempt_at')
-        .orderBy('ord')
-        .limit(1);
-      if (this.store.kind === 'postgres') first = first.forUpdate().skipLocked();
-      const next = await first.executeTakeFirst();
-      if (!next) return [];
-      const head = await trx
-        .selectFrom('deliveries')
-        .selectAll()
-        .where('destination_id', '=', this.destination.id)
-        .where('profile_id', '=', next.profile_id)
-        .where('status', 'in', UNSENT_STATUSES)
-        .orderBy('ord')
-        .limit(1)
-        .executeTakeFirst();
-      if (!head || (head.lease_until !== null && head.lease_until > nowText)) return [];
-      const leaseEnd = new Date(now + LEASE_MS).toISOString();
-      await trx
-        .updateTable('deliveries')
-        .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
-        .where('workspace_id', '=', head.workspace_id)
-        .where('delivery_id', '=', head.delivery_id)
-        .execute();
-      return [head];
-    });
+  private claimProbe(): Promise<DeliveryRow[]> {
+    return this.inTurn(() =>
+      writeTransaction(this.store, async (trx) => {
+        const now = this.options.clock();
+        const nowText = new Date(now).toISOString();
+        let first = trx
+          .selectFrom('deliveries')
+          .select('profile_id')
+          .where('destination_id', '=', this.destination.id)
+          .where(UNSENT)
+          .orderBy('next_attempt_at')
+          .orderBy('ord')
+          .limit(1);
+        if (this.store.kind === 'postgres') first = first.forUpdate().skipLocked();
+        const next = await first.executeTakeFirst();
+        if (!next) return [];
+        const head = await trx
+          .selectFrom('deliveries')
+          .selectAll()
+          .where('destination_id', '=', this.destination.id)
+          .where('profile_id', '=', next.profile_id)
+          .where(UNSENT)
+          .orderBy('ord')
+          .limit(1)
+          .executeTakeFirst();
+        if (!head || (head.lease_until !== null && head.lease_until > nowText)) return [];
+        const leaseEnd = new Date(now + LEASE_MS).toISOString();
+        await trx
+          .updateTable('deliveries')
+          .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
+          .where('workspace_id', '=', head.workspace_id)
+          .where('delivery_id', '=', head.delivery_id)
+          .execute();
+        return [head];
+      }),
+    );
   }
 
   /** Each profile's earliest delivery still to send, and the latest time any of its rows waits for. */
@@ -520,7 +519,7 @@ class DestinationWorker {
         ])
         .where('destination_id', '=', this.destination.id)
         .where('profile_id', 'in', chunk)
-        .where('status', 'in', UNSENT_STATUSES)
+        .where(UNSENT)
         .groupBy('profile_id')
         .execute();
       for (const row of rows) {
@@ -697,175 +696,130 @@ class DestinationWorker {
     // PostgreSQL may abort it as a deadlock victim (parking touches rows a claim may hold):
     // tried again, since leased rows left unrecorded would wait for their lease to end.
     await retried(() =>
-      writeTransaction(this.store, async (trx) => {
-        reports.length = 0;
-        const ws = this.destination.workspaceId;
-        const byStatus = new Map<number | null, string[]>();
-        for (const { row, outcome } of delivered) {
-          const status = outcome.status ?? null;
-          byStatus.set(status, [...(byStatus.get(status) ?? []), row.delivery_id]);
-          reports.push({
-            workspaceId: ws,
-            destinationId: this.destination.id,
-            status: 'delivered',
-            sinceCreatedMs: now - Date.parse(row.created_at),
-            sendMs: extra.sendMs,
-          });
-        }
-        for (const [status, ids] of byStatus) {
-          for (const chunk of chunksOf(ids)) {
+      this.inTurn(() =>
+        writeTransaction(this.store, async (trx) => {
+          reports.length = 0;
+          // Rows given the same values are updated together: a batch costs a few statements.
+          const updates = new RowUpdates();
+          for (const { row, outcome } of delivered) {
+            const values: RowValues = {
+              status: 'delivered',
+              attempts: 'next',
+              last_status: outcome.status ?? null,
+              last_error: null,
+              latency_ms: latency,
+              delivered_at: nowText,
+              next_attempt_at: null,
+              lease_until: null,
+            };
+            updates.add(values, row.delivery_id);
+            reports.push(this.reportOf('delivered', now - Date.parse(row.created_at), extra.sendMs));
+          }
+          await updates.apply(trx, this.destination.workspaceId);
+          // A delivered profile's parked rows are due now (they waited behind this one; the
+          // rows of its failures below are still leased here, so not taken).
+          const unpark = [...new Set(delivered.map((d) => d.row.profile_id))].filter((p) =>
+            this.parked.delete(p),
+          );
+          for (const chunk of chunksOf(unpark)) {
             await trx
               .updateTable('deliveries')
-              .set({
-                status: 'delivered',
-                attempts: sql`attempts + 1`,
-                last_status: status,
-                last_error: null,
-                latency_ms: latency,
-                delivered_at: nowText,
-                next_attempt_at: null,
-                lease_until: null,
-              })
-              .where('workspace_id', '=', ws)
-              .where('delivery_id', 'in', chunk)
-              .execute();
-          }
-        }
-        // A delivered profile's parked rows are due now (they waited behind this one).
-        const unpark = [...new Set(delivered.map((d) => d.row.profile_id))].filter((p) =>
-          this.parked.delete(p),
-        );
-        for (const chunk of chunksOf(unpark)) {
-          await trx
-            .updateTable('deliveries')
-            .set({ next_attempt_at: nowText })
-            .where('destination_id', '=', this.destination.id)
-            .where('profile_id', 'in', chunk)
-            .where('status', 'in', UNSENT_STATUSES)
-            .where('lease_until', 'is', null)
-            .where('next_attempt_at', '>', nowText)
-            .execute();
-        }
-        const finalRows: { id: string; status: 'dead' | 'skipped'; error: string }[] = [];
-        for (const [id, error] of extra.skipped) finalRows.push({ id, status: 'skipped', error });
-        for (const [id, error] of extra.mappingFailures) finalRows.push({ id, status: 'dead', error });
-        for (const { id, status, error } of finalRows) {
-          await trx
-            .updateTable('deliveries')
-            .set({ status, last_error: error, next_attempt_at: null, lease_until: null })
-            .where('workspace_id', '=', ws)
-            .where('delivery_id', '=', id)
-            .execute();
-          reports.push({ workspaceId: ws, destinationId: this.destination.id, status });
-        }
-        // Failures: retried after a backoff (or Retry-After), or dead; a profile's later rows
-        // wait. Rows given the same values are updated together (a down destination fails
-        // whole batches: a few statements, not one per row).
-        const updates = new Map<string, { values: FailureValues; ids: string[] }>();
-        const parkUntil = new Map<string, string>();
-        const delays = new Map<number, number>();
-        for (const { row, outcome } of results) {
-          if (outcome.ok || outcome.notAttempted) continue;
-          const attempts = Number(row.attempts) + 1;
-          const tooOld = now - Date.parse(row.created_at) >= maxAgeMs;
-          const dead = !outcome.retryable || attempts >= maxAttempts || tooOld;
-          // One jittered backoff per attempt count in a send.
-          if (!delays.has(attempts))
-            delays.set(attempts, backoffMs(attempts, this.options.baseBackoffMs, this.options.maxBackoffMs));
-          const until = new Date(
-            now + (outcome.retryAfterMs ?? (delays.get(attempts) as number)),
-          ).toISOString();
-          const values: FailureValues = {
-            status: dead ? 'dead' : 'failed',
-            attempts,
-            last_error:
-              dead && outcome.retryable
-                ? `${outcome.error} (gave up after ${attempts} attempts)`
-                : outcome.error,
-            last_status: outcome.status ?? null,
-            latency_ms: latency,
-            next_attempt_at: dead ? null : until,
-            lease_until: null,
-          };
-          const key = JSON.stringify(values);
-          const group = updates.get(key) ?? { values, ids: [] };
-          group.ids.push(row.delivery_id);
-          updates.set(key, group);
-          reports.push({
-            workspaceId: ws,
-            destinationId: this.destination.id,
-            status: dead ? 'dead' : 'failed',
-          });
-          if (!dead) {
-            parkUntil.set(row.profile_id, until);
-            this.parked.add(row.profile_id);
-          }
-        }
-        // Not sent (behind a failed one of their profile): they wait as long as it does.
-        for (const { row, outcome } of results) {
-          if (outcome.ok || !outcome.notAttempted) continue;
-          const until =
-            parkUntil.get(row.profile_id) ?? new Date(now + this.options.baseBackoffMs).toISOString();
-          const values: FailureValues = { next_attempt_at: until, lease_until: null };
-          const key = JSON.stringify(values);
-          const group = updates.get(key) ?? { values, ids: [] };
-          group.ids.push(row.delivery_id);
-          updates.set(key, group);
-          this.parked.add(row.profile_id);
-        }
-        for (const { values, ids } of updates.values()) {
-          for (const chunk of chunksOf(ids)) {
-            await trx
-              .updateTable('deliveries')
-              .set(values)
-              .where('workspace_id', '=', ws)
-              .where('delivery_id', 'in', chunk)
-              .execute();
-          }
-        }
-        // The profiles' later deliveries wait for their retried one.
-        for (const [until, profileIds] of profilesByTime(parkUntil)) {
-          for (const chunk of chunksOf(profileIds)) {
-            await trx
-              .updateTable('deliveries')
-              .set({ next_attempt_at: until })
+              .set({ next_attempt_at: nowText })
               .where('destination_id', '=', this.destination.id)
               .where('profile_id', 'in', chunk)
-              .where('status', 'in', UNSENT_STATUSES)
+              .where(UNSENT)
               .where('lease_until', 'is', null)
-              .where('next_attempt_at', '<', until)
+              .where('next_attempt_at', '>', nowText)
               .execute();
           }
-        }
-      }),
+          for (const [id, error] of extra.skipped) {
+            updates.add(
+              { status: 'skipped', last_error: error, next_attempt_at: null, lease_until: null },
+              id,
+            );
+            reports.push(this.reportOf('skipped'));
+          }
+          for (const [id, error] of extra.mappingFailures) {
+            updates.add({ status: 'dead', last_error: error, next_attempt_at: null, lease_until: null }, id);
+            reports.push(this.reportOf('dead'));
+          }
+          // Failures: retried after a backoff (or Retry-After), or dead; a profile's later rows wait.
+          const parkUntil = new Map<string, string>();
+          const delays = new Map<number, number>();
+          for (const { row, outcome } of results) {
+            if (outcome.ok || outcome.notAttempted) continue;
+            const attempts = Number(row.attempts) + 1;
+            const tooOld = now - Date.parse(row.created_at) >= maxAgeMs;
+            const dead = !outcome.retryable || attempts >= maxAttempts || tooOld;
+            // One jittered backoff per attempt count in a send.
+            if (!delays.has(attempts))
+              delays.set(
+                attempts,
+                backoffMs(attempts, this.options.baseBackoffMs, this.options.maxBackoffMs),
+              );
+            const until = new Date(
+              now + (outcome.retryAfterMs ?? (delays.get(attempts) as number)),
+            ).toISOString();
+            const values: RowValues = {
+              status: dead ? 'dead' : 'failed',
+              attempts,
+              last_error:
+                dead && outcome.retryable
+                  ? `${outcome.error} (gave up after ${attempts} attempts)`
+                  : outcome.error,
+              last_status: outcome.status ?? null,
+              latency_ms: latency,
+              next_attempt_at: dead ? null : until,
+              lease_until: null,
+            };
+            updates.add(values, row.delivery_id);
+            reports.push(this.reportOf(dead ? 'dead' : 'failed'));
+            if (!dead) {
+              parkUntil.set(row.profile_id, until);
+              this.parked.add(row.profile_id);
+            }
+          }
+          // Not sent (behind a failed one of their profile): they wait as long as it does.
+          for (const { row, outcome } of results) {
+            if (outcome.ok || !outcome.notAttempted) continue;
+            const until =
+              parkUntil.get(row.profile_id) ?? new Date(now + this.options.baseBackoffMs).toISOString();
+            updates.add({ next_attempt_at: until, lease_until: null }, row.delivery_id);
+            this.parked.add(row.profile_id);
+          }
+          await updates.apply(trx, this.destination.workspaceId);
+          // The profiles' later deliveries wait for their retried one.
+          await parkProfiles(trx, this.destination.id, parkUntil);
+        }),
+      ),
     );
     for (const report of reports) this.dispatcher.report(report);
+  }
+
+  private reportOf(status: AttemptReport['status'], sinceCreatedMs?: number, sendMs?: number): AttemptReport {
+    return {
+      workspaceId: this.destination.workspaceId,
+      destinationId: this.destination.id,
+      status,
+      ...(sinceCreatedMs === undefined ? {} : { sinceCreatedMs, sendMs }),
+    };
   }
 
   /** The destination answers again: everything parked behind its failures is due now. */
   private async unparkAll(nowText: string): Promise<void> {
     this.parked.clear();
-    await this.store.db
-      .updateTable('deliveries')
-      .set({ next_attempt_at: nowText })
-      .where('destination_id', '=', this.destination.id)
-      .where(UNSENT)
-      .where('lease_until', 'is', null)
-      .where('next_attempt_at', '>', nowText)
-      .execute();
+    await this.inTurn(() =>
+      this.store.db
+        .updateTable('deliveries')
+        .set({ next_attempt_at: nowText })
+        .where('destination_id', '=', this.destination.id)
+        .where(UNSENT)
+        .where('lease_until', 'is', null)
+        .where('next_attempt_at', '>', nowText)
+        .execute(),
+    );
   }
 }
-
-/** What a failed attempt sets on its row. */
-type FailureValues = {
-  status?: 'dead' | 'failed';
-  attempts?: number;
-  last_error?: string;
-  last_status?: number | null;
-  latency_ms?: number;
-  next_attempt_at: string | null;
-  lease_until: null;
-};
 
 /** Exponential backoff with jitter: between half and all of base·2^(attempt−1), capped. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
@@ -882,13 +836,6 @@ async function retried<T>(work: () => Promise<T>, tries = 5): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
     }
   }
-}
-
-/** Parked profiles grouped by the time they wait until: one update per time. */
-function profilesByTime(parkUntil: ReadonlyMap<string, string>): Map<string, string[]> {
-  const byUntil = new Map<string, string[]>();
-  for (const [profileId, until] of parkUntil) byUntil.set(until, [...(byUntil.get(until) ?? []), profileId]);
-  return byUntil;
 }
 
 function jitter(ms: number): number {

@@ -12,6 +12,7 @@ import { consent } from './0011-consent.js';
 import { website } from './0012-website.js';
 import { audienceFiles } from './0013-audience-files.js';
 import { crmFoundation } from './0014-crm-foundation.js';
+import { deliveryHeads } from './0019-delivery-heads.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   website,
   audienceFiles,
   crmFoundation,
+  deliveryHeads,
 ];
