@@ -1,7 +1,8 @@
 import type { DestinationType } from '@tandem/contract';
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { chunksOf } from '../identity/index.js';
-import { type Database, type Store, writeTransaction } from '../store/index.js';
+import { type Store, writeTransaction } from '../store/index.js';
+import { type ClaimLimits, claimDue, LEASE_MS } from './delivery-claims.js';
 import type { ConsentChecker } from './delivery-options.js';
 import { parkProfiles, RowUpdates, type RowValues } from './delivery-updates.js';
 import type { DeliveryRow, StoredDestination } from './destination-rows.js';
@@ -57,18 +58,16 @@ export interface AttemptReport {
  */
 const UNSENT = sql<boolean>`status IN ('pending', 'failed')`;
 
-/** How long a claim holds rows before another process may take them (a crashed sender's). */
-const LEASE_MS = 60_000;
-/** Rows claimed per send. */
+/** Due rows a claim looks at; rows a claim takes (one message per delivery). */
 const CLAIM_LIMIT = 500;
+/** Rows a claim takes for a destination that batches: several batches, sent side by side. */
+const BATCHED_CLAIM_LIMIT = 1000;
 /** Consecutive failed sends (every message failed, retryably) that open the circuit. */
 const CIRCUIT_FAILURES = 5;
 const MAX_PROBE_DELAY_MS = 5_000;
 const SWEEP_EVERY_MS = 60_000;
 /** How long a woken worker waits for more rows before it claims. */
 const COALESCE_MS = 15;
-/** How long rows behind a delivery in flight wait before they are looked at again. */
-const IN_FLIGHT_PARK_MS = 250;
 
 export class Dispatcher {
   private readonly workers = new Map<string, DestinationWorker>();
@@ -304,7 +303,7 @@ class DestinationWorker {
     const concurrency = this.destination.limits.concurrency;
     while (this.running) {
       this.poked = false;
-      let claimed = 0;
+      let more = false;
       try {
         const now = this.options.clock();
         const circuitOpen = now < this.circuitOpenUntil;
@@ -312,12 +311,11 @@ class DestinationWorker {
         if (!circuitOpen && !this.probing) {
           while (this.running && this.inFlight < concurrency) {
             const probe = this.failedSends >= CIRCUIT_FAILURES;
-            const batch = probe ? await this.claimProbe() : await this.claim(undefined);
-            if (batch.length === 0) break;
-            claimed += batch.length;
-            this.launch(batch, probe);
-            // Fewer than a full claim: nothing more is due now (the next poke brings more).
-            if (probe || batch.length < CLAIM_LIMIT / 2) break;
+            const claim = probe ? { rows: await this.claimProbe(), more: false } : await this.claim();
+            more = claim.more;
+            if (claim.rows.length > 0) this.launch(claim.rows, probe);
+            // Not a full claim: nothing more is due now (the next poke brings more).
+            if (!more) break;
           }
         }
       } catch (error) {
@@ -326,7 +324,7 @@ class DestinationWorker {
           error: String(error),
         });
       }
-      if (claimed >= CLAIM_LIMIT / 2 && this.inFlight < concurrency) continue;
+      if (more && this.inFlight < concurrency) continue;
       await this.idle();
       // Woken by new rows: let a few more arrive, so that claims (write transactions, which
       // take turns with the pipeline's) stay few and large; well within the latency budget.
@@ -388,63 +386,19 @@ class DestinationWorker {
     this.sends.add(send);
   }
 
-  /**
-   * Due deliveries, each profile's next ones in order (up to `perProfile`), leased. A profile
-   * with an earlier delivery still to send (retried later, or another sender's) is parked behind
-   * it instead: its rows wait until then.
-   */
-  private claim(limit: number | undefined): Promise<DeliveryRow[]> {
-    const { clock } = this.options;
-    const perProfile = this.perProfile();
+  /** Due deliveries, whole profiles at a time, leased (see delivery-claims.ts). */
+  private claim(): Promise<{ rows: DeliveryRow[]; more: boolean }> {
     return this.inTurn(() =>
       writeTransaction(this.store, async (trx) => {
-        const now = clock();
-        const nowText = new Date(now).toISOString();
-        let select = trx
-          .selectFrom('deliveries')
-          .selectAll()
-          .where('destination_id', '=', this.destination.id)
-          .where(UNSENT)
-          .where('next_attempt_at', '<=', nowText)
-          .orderBy('next_attempt_at')
-          .orderBy('ord')
-          .limit(limit ?? CLAIM_LIMIT);
-        if (this.store.kind === 'postgres') select = select.forUpdate().skipLocked();
-        const due = await select.execute();
-        if (due.length === 0) return [];
-        const byProfile = new Map<string, DeliveryRow[]>();
-        for (const row of [...due].sort((a, b) => Number(a.ord) - Number(b.ord))) {
-          const rows = byProfile.get(row.profile_id) ?? [];
-          byProfile.set(row.profile_id, rows);
-          if (rows.length < perProfile) rows.push(row);
-        }
-        const heads = await this.headsOf(trx, [...byProfile.keys()], now);
-        const claimed: DeliveryRow[] = [];
-        const parkUntil = new Map<string, string>();
-        for (const [profileId, rows] of byProfile) {
-          const head = heads.get(profileId);
-          const first = rows[0] as DeliveryRow;
-          if (head && head.ord < Number(first.ord)) {
-            const until = Math.max(Date.parse(head.until), now + 200);
-            parkUntil.set(profileId, new Date(until).toISOString());
-            continue;
-          }
-          // Only the rows before the profile's first one that is not due: its order holds.
-          const blocked = head?.blocked;
-          claimed.push(...(blocked === undefined ? rows : rows.filter((r) => Number(r.ord) < blocked)));
-        }
-        for (const profileId of parkUntil.keys()) this.parked.add(profileId);
-        await parkProfiles(trx, this.destination.id, parkUntil, { dueBy: nowText });
-        const leaseEnd = new Date(now + LEASE_MS).toISOString();
-        for (const chunk of chunksOf(claimed.map((r) => r.delivery_id))) {
-          await trx
-            .updateTable('deliveries')
-            .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
-            .where('workspace_id', '=', this.destination.workspaceId)
-            .where('delivery_id', 'in', chunk)
-            .execute();
-        }
-        return claimed;
+        const claim = await claimDue(
+          trx,
+          this.store.kind,
+          this.destination,
+          this.claimLimits(),
+          this.options.clock(),
+        );
+        for (const profileId of claim.parked) this.parked.add(profileId);
+        return claim;
       }),
     );
   }
@@ -497,48 +451,21 @@ class DestinationWorker {
     );
   }
 
-  /** Each profile's earliest delivery still to send, and the latest time any of its rows waits for. */
-  private async headsOf(
-    trx: Kysely<Database>,
-    profileIds: readonly string[],
-    now: number,
-  ): Promise<Map<string, { ord: number; until: string; blocked: number | undefined }>> {
-    const nowText = new Date(now).toISOString();
-    const heads = new Map<string, { ord: number; until: string; blocked: number | undefined }>();
-    for (const chunk of chunksOf(profileIds)) {
-      const rows = await trx
-        .selectFrom('deliveries')
-        .select((eb) => [
-          'profile_id',
-          eb.fn.min('ord').as('head'),
-          // When its retried rows are due (rows in flight excluded: they are done sooner).
-          sql<string | null>`max(case when lease_until is null then next_attempt_at end)`.as('until'),
-          eb.fn.max('lease_until').as('leased'),
-          // Its first row not due now (parked, in flight): no row after it may go before it.
-          sql<number | string | null>`min(case when next_attempt_at > ${nowText} then ord end)`.as('blocked'),
-        ])
-        .where('destination_id', '=', this.destination.id)
-        .where('profile_id', 'in', chunk)
-        .where(UNSENT)
-        .groupBy('profile_id')
-        .execute();
-      for (const row of rows) {
-        // A head in flight: look again shortly (its sender un-parks at once when it is here).
-        const inFlight = row.leased !== null && Date.parse(String(row.leased)) > now;
-        const until = Math.max(row.until ? Date.parse(row.until) : 0, inFlight ? now + IN_FLIGHT_PARK_MS : 0);
-        heads.set(row.profile_id, {
-          ord: Number(row.head),
-          until: new Date(until).toISOString(),
-          blocked: row.blocked === null ? undefined : Number(row.blocked),
-        });
-      }
-    }
-    return heads;
+  /**
+   * One message per send (or a batch's worth of a profile's rows): a claim of 500 due rows at
+   * most, 20 of a profile. A batching destination: a profile's rows up to a batch, and several
+   * batches a claim, each sent in its own request.
+   */
+  private claimLimits(): ClaimLimits {
+    const maxSize = this.batchSize();
+    if (maxSize === undefined) return { dueRows: CLAIM_LIMIT, perProfile: 20, total: CLAIM_LIMIT };
+    return { dueRows: CLAIM_LIMIT, perProfile: maxSize, total: Math.max(maxSize, BATCHED_CLAIM_LIMIT) };
   }
 
-  private perProfile(): number {
+  /** The webhook's batch size, when it batches. */
+  private batchSize(): number | undefined {
     const batch = this.config.batch as { maxSize?: number } | undefined;
-    return Math.max(1, Math.min(batch?.maxSize ?? 20, CLAIM_LIMIT));
+    return batch ? Math.max(1, Math.min(batch.maxSize ?? 20, CLAIM_LIMIT)) : undefined;
   }
 
   private openTransport(): Promise<DestinationTransport> {
@@ -621,10 +548,13 @@ class DestinationWorker {
       if (this.bucket) await this.bucket.take(messages.length);
       try {
         const transport = await this.openTransport();
-        outcomes = await transport.send(
+        const signal = AbortSignal.timeout(this.options.sendTimeoutMs);
+        // A batching destination: a batch per request, side by side, each profile's rows in one.
+        const parts = batchesOf(
           messages.map((m) => m.message),
-          AbortSignal.timeout(this.options.sendTimeoutMs),
+          this.batchSize(),
         );
+        outcomes = (await Promise.all(parts.map((part) => transport.send(part, signal)))).flat();
       } catch (error) {
         const failure: DeliveryOutcome = {
           ok: false,
@@ -836,6 +766,28 @@ async function retried<T>(work: () => Promise<T>, tries = 5): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
     }
   }
+}
+
+/**
+ * Messages (each profile's together, in order) cut into consecutive parts of at most `size`,
+ * never splitting a profile's: its rows arrive in one request, in order.
+ */
+function batchesOf(messages: readonly DeliveryMessage[], size: number | undefined): DeliveryMessage[][] {
+  if (size === undefined || messages.length <= size) return [[...messages]];
+  const parts: DeliveryMessage[][] = [];
+  let part: DeliveryMessage[] = [];
+  for (let i = 0; i < messages.length; ) {
+    let end = i + 1;
+    while (end < messages.length && messages[end]?.profileId === messages[i]?.profileId) end += 1;
+    if (part.length > 0 && part.length + (end - i) > size) {
+      parts.push(part);
+      part = [];
+    }
+    part.push(...messages.slice(i, end));
+    i = end;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
 }
 
 function jitter(ms: number): number {
