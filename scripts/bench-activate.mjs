@@ -8,7 +8,8 @@
 //     is 600), then comes back; measures how fast its backlog drains (batches of 500 a POST),
 //     while the live one's p99 is measured over the same drain.
 // Settings: BENCH_RATE (1000 events/s), BENCH_DOWN_SECONDS (60), BENCH_AFTER_SECONDS (up to 60:
-// load after the down destination is back), BENCH_USERS (5000). Not a test.
+// load after the down destination is back), BENCH_USERS (5000), BENCH_CHECKOUT (another built
+// checkout's server, for a before/after comparison). Not a test.
 // Ends by running scripts/bench-personalize.mjs when it exists (the website's figures), unless
 // BENCH_PERSONALIZE=0.
 //
@@ -81,13 +82,16 @@ async function receiver() {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-activate-'));
-const server = await startServer({
-  TANDEM_DATA_DIR: dataDir,
-  TANDEM_ADMIN_TOKEN: TOKEN,
-  TANDEM_ALLOW_PRIVATE_DESTINATIONS: 'true',
-  TANDEM_MAX_PIPELINE_LAG: '0',
-  ...(process.env.BENCH_SERVER_ENV ? JSON.parse(process.env.BENCH_SERVER_ENV) : {}),
-});
+const server = await startServer(
+  {
+    TANDEM_DATA_DIR: dataDir,
+    TANDEM_ADMIN_TOKEN: TOKEN,
+    TANDEM_ALLOW_PRIVATE_DESTINATIONS: 'true',
+    TANDEM_MAX_PIPELINE_LAG: '0',
+    ...(process.env.BENCH_SERVER_ENV ? JSON.parse(process.env.BENCH_SERVER_ENV) : {}),
+  },
+  process.env.BENCH_CHECKOUT ? { root: `${process.env.BENCH_CHECKOUT.replace(/\/$/, '')}/` } : {},
+);
 const owner = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 const call = async (path, body, method = 'POST') => {
   const response = await fetch(`${server.url}${path}`, {

@@ -1,8 +1,8 @@
 // The dispatcher alone (`node scripts/bench/dispatch.mjs`): an engine on embedded SQLite without
 // the pipeline, a backlog of BENCH_BACKLOG deliveries (default 30,000, 5,000 profiles) waiting for
 // a webhook with batches of 500 (as bench:activate's down destination has once it is back), while
-// new deliveries for a live webhook are written at BENCH_RATE a second (default 1,000, in the
-// main thread, as the delivery stage's wake-ups arrive) and sent. Receivers run in a worker thread.
+// new deliveries for a live webhook are written at BENCH_RATE a second (default 1,000) from a
+// thread on the pipeline's side of the write turn, as the delivery stage writes them, and sent. Receivers run in a worker thread.
 // Prints the drain rate, the live destination's p99 (row written → received) during and after
 // the drain, the main thread's event-loop delay, and the process's CPU per delivery: the
 // dispatcher's own cost, less sensitive to the machine's load than bench:activate.
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { fmt, printTable, root } from './bench-support.mjs';
+import { benchProfileId, deliveryRow } from './dispatch-rows.mjs';
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 30_000);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -90,88 +91,51 @@ try {
     'INSERT INTO profiles (workspace_id, profile_id, merged_into, event_count, created_at, updated_at) VALUES (?, ?, NULL, 1, ?, ?)',
   );
   sqlite.transaction(() => {
-    for (let u = 0; u < USERS; u++) insertProfile.run(workspaceId, `prf_bench${u}`, now, now);
+    for (let u = 0; u < USERS; u++) insertProfile.run(workspaceId, benchProfileId(u), now, now);
   })();
   let ord = 0;
-  /** A delivery row as the delivery stage writes it (a track event of ~0.6 kB with its profile). */
-  const rowOf = (destinationId, deliveryId, userIndex, at) => {
-    ord += 1;
-    const profileId = `prf_bench${userIndex}`;
-    const body = JSON.stringify({
-      type: 'event',
-      event: {
-        seq: ord,
-        type: 'track',
-        event: 'Product Viewed',
-        userId: `u${userIndex}`,
-        messageId: `m${ord}`,
-        timestamp: at,
-        receivedAt: at,
-        properties: { sku: `sku-${ord % 300}`, price: 19.99, currency: 'EUR', bid: ord },
-        context: { library: { name: 'analytics.js', version: '5.2.0' }, page: { path: '/p/sku' } },
-      },
-      profile: {
-        id: profileId,
-        traits: { plan: 'pro', orders_30d: 2 },
-        identities: [{ type: 'userId', value: `u${userIndex}` }],
-      },
-      occurredAt: at,
-      deliveryId,
-    });
-    return {
-      workspace_id: workspaceId,
-      delivery_id: deliveryId,
-      destination_id: destinationId,
-      profile_id: profileId,
-      type: 'event',
-      ord: ord * 64,
-      body,
-      mapping: null,
-      status: 'pending',
-      attempts: 0,
-      occurred_at: at,
-      created_at: at,
-      next_attempt_at: at,
-    };
-  };
   const insertDelivery = sqlite.prepare(
     `INSERT INTO deliveries (workspace_id, delivery_id, destination_id, profile_id, type, ord, body, mapping,
      status, attempts, occurred_at, created_at, next_attempt_at) VALUES (@workspace_id, @delivery_id,
      @destination_id, @profile_id, @type, @ord, @body, @mapping, @status, @attempts, @occurred_at, @created_at,
      @next_attempt_at)`,
   );
-  const write = (destinationId, deliveryId, userIndex, at) =>
-    insertDelivery.run(rowOf(destinationId, deliveryId, userIndex, at));
+  const write = (destinationId, deliveryId, userIndex, at) => {
+    ord += 1;
+    insertDelivery.run(deliveryRow({ workspaceId, destinationId, deliveryId, userIndex, ord, at }));
+  };
   sqlite.transaction(() => {
     for (let i = 0; i < BACKLOG; i++)
       write(laterId, `dlv_backlog${i}`, Math.floor(Math.random() * USERS), now);
   })();
 
-  // The live feed: RATE deliveries a second, in ticks of 10 ms, each tick one write transaction.
+  // The live feed, as the pipeline thread writes outbox rows: RATE deliveries a second in ticks
+  // of 10 ms, each tick a write transaction from a thread of its own on the pipeline's side of the
+  // write turn, then a wake-up posted to the dispatcher.
+  const feeder = new Worker(new URL('./dispatch-feed.mjs', import.meta.url), {
+    workerData: {
+      engineRoot,
+      file: engine.store.location,
+      writeTurn: engine.store.writeTurn.buffer,
+      workspaceId,
+      destinationId: liveId,
+      rate: RATE,
+      users: USERS,
+      firstOrd: ord + 1,
+    },
+  });
   const writtenAt = new Map();
-  let live = 0;
-  let feeding = true;
-  const feed = (async () => {
-    const perTick = Math.max(1, Math.round(RATE / 100));
-    let next = Date.now();
-    while (feeding && RATE > 0) {
-      const at = new Date().toISOString();
-      // Through the store's connection, in its turn (as the delivery stage's transactions).
-      const rows = [];
-      for (let i = 0; i < perTick; i++) {
-        live += 1;
-        rows.push(rowOf(liveId, `dlv_live${live}`, Math.floor(Math.random() * USERS), at));
-      }
-      await engine.store.db
-        .transaction()
-        .execute((trx) => trx.insertInto('deliveries').values(rows).execute());
-      const written = Date.now();
-      for (const row of rows) writtenAt.set(row.delivery_id, written);
-      engine.dispatcher.wake([{ workspaceId, destinationId: liveId }]);
-      next += 10;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
-    }
-  })();
+  feeder.on('message', (m) => {
+    for (const id of m.ids) writtenAt.set(id, m.at);
+    engine.dispatcher.wake([{ workspaceId, destinationId: liveId }]);
+  });
+  const feed = {
+    stop: () =>
+      new Promise((resolve) => {
+        feeder.once('exit', resolve);
+        feeder.postMessage('stop');
+      }),
+  };
 
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   const cpuBefore = process.cpuUsage();
@@ -192,8 +156,7 @@ try {
   const liveAtDrain = (await ask('counts', 'counts')).live;
   // Then the live destination alone for a while.
   await new Promise((resolve) => setTimeout(resolve, AFTER_SECONDS * 1000));
-  feeding = false;
-  await feed;
+  await feed.stop();
   const times = await ask('times', 'times');
   const end = drainedAt || Date.now();
   const p99 = (values) => {
@@ -215,7 +178,13 @@ try {
       'live p99 during the drain (ms)',
       `${fmt(p99(latencies(started, end)))} (${fmt(liveAtDrain)} deliveries)`,
     ],
-    ['live p99 after the drain (ms)', fmt(p99(latencies(end + 500, Date.now())))],
+    [
+      'live p50 / p99 after the drain (ms)',
+      (() => {
+        const after = latencies(end + 500, Date.now()).sort((a, b) => a - b);
+        return `${fmt(after[Math.floor(after.length / 2)])} / ${fmt(p99(after))} (${fmt(after.length)} deliveries)`;
+      })(),
+    ],
     [
       'event-loop delay during the drain, p99 / max (ms)',
       `${fmt(loopDelay.percentile(99) / 1e6, 1)} / ${fmt(loopDelay.max / 1e6, 1)}`,

@@ -85,7 +85,7 @@ export class Dispatcher {
     private readonly destinations: DestinationsService,
     readonly options: DispatcherOptions,
   ) {
-    this.turns = new FairTurns(store.kind === 'sqlite');
+    this.turns = new FairTurns(store.kind === 'sqlite', async () => store.writeTurn?.giveWay());
   }
 
   get isRunning(): boolean {
@@ -519,28 +519,23 @@ class DestinationWorker {
         );
         continue;
       }
-      let body = JSON.parse(row.body) as Record<string, unknown>;
+      const message = {
+        deliveryId: row.delivery_id,
+        workspaceId,
+        destinationId: this.destination.id,
+        profileId: row.profile_id,
+        type: row.type as DeliveryMessage['type'],
+        occurredAt: row.occurred_at,
+        attempt: Number(row.attempts) + 1,
+      };
       if (row.mapping) {
-        const mapped = await applyMapping(row.mapping, body);
+        const mapped = await applyMapping(row.mapping, JSON.parse(row.body) as Record<string, unknown>);
         if (!mapped.ok) {
           mappingFailures.set(row.delivery_id, mapped.error);
           continue;
         }
-        body = mapped.value as Record<string, unknown>;
-      }
-      messages.push({
-        row,
-        message: {
-          deliveryId: row.delivery_id,
-          workspaceId,
-          destinationId: this.destination.id,
-          profileId: row.profile_id,
-          type: row.type as DeliveryMessage['type'],
-          occurredAt: row.occurred_at,
-          body,
-          attempt: Number(row.attempts) + 1,
-        },
-      });
+        messages.push({ row, message: { ...message, body: mapped.value as Record<string, unknown> } });
+      } else messages.push({ row, message: withStoredBody(message, row.body) });
     }
     let outcomes: DeliveryOutcome[] = [];
     const started = performance.now();
@@ -766,6 +761,29 @@ async function retried<T>(work: () => Promise<T>, tries = 5): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
     }
   }
+}
+
+/**
+ * A message whose body is the stored JSON text as written: parsed only when a transport reads
+ * `body`; a transport sending JSON sends `rawBody` as is (the same text JSON.stringify gives).
+ */
+function withStoredBody(
+  message: Omit<DeliveryMessage, 'body' | 'rawBody'>,
+  rawBody: string,
+): DeliveryMessage {
+  let body: Record<string, unknown> | undefined;
+  return Object.defineProperties(
+    { ...message, rawBody },
+    {
+      body: {
+        enumerable: true,
+        get: () => {
+          body ??= JSON.parse(rawBody) as Record<string, unknown>;
+          return body;
+        },
+      },
+    },
+  ) as DeliveryMessage;
 }
 
 /**
