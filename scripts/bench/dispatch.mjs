@@ -129,12 +129,12 @@ try {
     for (const id of m.ids) writtenAt.set(id, m.at);
     engine.dispatcher.wake([{ workspaceId, destinationId: liveId }]);
   });
+  const feederExited = new Promise((resolve) => feeder.once('exit', resolve));
   const feed = {
-    stop: () =>
-      new Promise((resolve) => {
-        feeder.once('exit', resolve);
-        feeder.postMessage('stop');
-      }),
+    stop: () => {
+      feeder.postMessage('stop');
+      return feederExited;
+    },
   };
 
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
