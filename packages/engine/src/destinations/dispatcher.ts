@@ -260,6 +260,8 @@ class DestinationWorker {
   /** Profiles whose later deliveries were parked behind a retried one. */
   private readonly parked = new Set<string>();
   private failedSends = 0;
+  /** The last claim was full: a backlog is being sent. */
+  private draining = false;
   private circuitOpenUntil = 0;
   private probeDelayMs = 250;
   private probing = false;
@@ -313,6 +315,7 @@ class DestinationWorker {
             const probe = this.failedSends >= CIRCUIT_FAILURES;
             const claim = probe ? { rows: await this.claimProbe(), more: false } : await this.claim();
             more = claim.more;
+            this.draining = more;
             if (claim.rows.length > 0) this.launch(claim.rows, probe);
             // Not a full claim: nothing more is due now (the next poke brings more).
             if (!more) break;
@@ -403,9 +406,12 @@ class DestinationWorker {
     );
   }
 
-  /** A claim or a record: its turn among the destinations' (see fair-turns.ts). */
+  /**
+   * A claim or a record: its turn among the destinations' (see fair-turns.ts); a background one
+   * while the destination drains a backlog (its last claim was full).
+   */
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
-    return this.dispatcher.turns.run(this.destination.id, work);
+    return this.dispatcher.turns.run(this.destination.id, work, { background: this.draining });
   }
 
   /**

@@ -23,13 +23,14 @@ describe('fair turns', () => {
     expect(order).toEqual(['drain 0', 'drain 1', 'live 0', 'drain 2', 'live 1', 'drain 3']);
   });
 
-  it('calls beforeTurn before each turn, and runs everything at once when not exclusive', async () => {
+  it('calls beforeTurn before a background turn, and runs everything at once when not exclusive', async () => {
     const calls: string[] = [];
     const turns = new FairTurns(true, async () => {
       calls.push('before');
     });
-    await turns.run('a', async () => calls.push('a'));
-    expect(calls).toEqual(['before', 'a']);
+    await turns.run('a', async () => calls.push('a'), { background: true });
+    await turns.run('b', async () => calls.push('b'));
+    expect(calls).toEqual(['before', 'a', 'b']);
     const open = new FairTurns(false);
     let running = 0;
     let most = 0;

@@ -4,9 +4,10 @@
  * round-robin by destination, with the event loop let through between turns. A destination
  * draining a backlog thus never queues more than one transaction ahead of a live destination's
  * claim, and requests, answers and the pipeline's wake-ups are handled between its batches.
- * Before each turn, `beforeTurn` lets the pipeline thread have the write lock first when it waits
- * for it (SQLite's write turn gives the main thread priority; the outbox rows of a live
- * destination come from the pipeline). PostgreSQL (a pool, row locks) runs every turn at once.
+ * Before a background turn (a drain's), `beforeTurn` lets the pipeline thread have the write
+ * lock first when it waits for it (SQLite's write turn gives the main thread priority; the
+ * outbox rows of a live destination come from the pipeline); a live destination's turns do not
+ * wait for it. PostgreSQL (a pool, row locks) runs every turn at once.
  */
 export class FairTurns {
   private readonly waiting = new Map<string, (() => void)[]>();
@@ -17,11 +18,11 @@ export class FairTurns {
     private readonly beforeTurn: () => Promise<void> = async () => {},
   ) {}
 
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+  async run<T>(key: string, work: () => Promise<T>, { background = false } = {}): Promise<T> {
     if (!this.exclusive) return work();
     await this.acquire(key);
     try {
-      await this.beforeTurn();
+      if (background) await this.beforeTurn();
       return await work();
     } finally {
       this.release();

@@ -52,7 +52,7 @@ export class WriteTurn {
    * Resolves once the pipeline thread is not waiting for the turn (it got it, or gave up), or
    * after `maxMs`: what background work calls before it asks, to take turns with the pipeline.
    */
-  async giveWay(maxMs = 250): Promise<void> {
+  async giveWay(maxMs = 50): Promise<void> {
     const { cells } = this;
     const deadline = performance.now() + maxMs;
     for (;;) {
