@@ -20,6 +20,19 @@
 // Quiet machine (load ~1.5, down 60 s), 2026-12-03 10:05: 1,000 events/s for 111 s, lag 0;
 // event → webhook p99 101 ms (100); audience entered → webhook p99 100 ms (150, met); backlog of
 // 63,464 drained at 1,240/s (5,000); the live destination's p99 during the drain 2,259 ms (100).
+// Dispatcher rework (whole-profile claims, grouped records, fair turns; 2026-12-03 14:30-15:00,
+// load 11-20 from other helpers' benchmarks and test runs, down 30 s, before = BENCH_CHECKOUT of
+// the previous commit run just after): the server got 0.25-0.6 of a core and the pipeline lagged
+// by up to 10,000 events in both, so every target was missed by both and the end-to-end figures
+// only say the machine was saturated: before, event p99 26.0 s, drain not caught up in 60 s
+// (9,041 received), live p99 during it 81 s; after, 25.4 s, not caught up (9,021), 82 s. The
+// dispatcher's own cost, from scripts/bench/dispatch.mjs (30,000 deliveries batched by 500,
+// same load, three runs each, alternating; the process's CPU, its receiver thread included): per
+// drained delivery 0.258 ms before (0.218-0.295) and 0.161 ms after (0.142-0.178), -38%, i.e. a
+// core drains ~6,200/s instead of ~3,900/s; the one run that got a core (load 14) drained 5,978/s.
+// Before, with 16 sends in flight most profiles of a claim had a row in flight, so each claim
+// re-parked (rewrote) thousands of due rows to lease a few hundred; and the pipeline thread waited
+// for the drain's transactions, which had priority at the write lock.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
