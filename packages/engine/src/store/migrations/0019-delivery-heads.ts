@@ -2,12 +2,12 @@ import { sql } from 'kysely';
 import type { Migration } from './migration.js';
 
 /**
- * The due index gains the profile: a claim picks the profiles whose turn it is from the index
- * alone. And each profile's deliveries still to send, with what the dispatcher reads of them (when due,
- * leased): its claims look up the profiles' earliest rows and park or un-park their later ones
- * from this index alone, never reading the rows already delivered or their bodies. It replaces
- * the index of every row by profile, which only those queries used (and which SQLite, without
- * statistics, preferred to this one).
+ * The dispatcher's claims read only what they need. The due index gains the profile: a claim
+ * picks the profiles whose turn it is from the index alone. And an index of each profile's
+ * deliveries still to send, with when they are due and their lease: claims look up the profiles'
+ * earliest rows and park or un-park their later ones without reading the rows already delivered.
+ * It replaces the index of every row by profile, which only those queries used (and which
+ * SQLite, without statistics, preferred to the partial one).
  */
 export const deliveryHeads: Migration = {
   name: '0019-delivery-heads',
