@@ -8,8 +8,10 @@
 //     is 600), then comes back; measures how fast its backlog drains (batches of 500 a POST),
 //     while the live one's p99 is measured over the same drain.
 // Settings: BENCH_RATE (1000 events/s), BENCH_DOWN_SECONDS (60), BENCH_AFTER_SECONDS (up to 60:
-// load after the down destination is back), BENCH_USERS (5000). Not a test.
-// Ends by running scripts/bench-personalize.mjs when it exists (the website's figures).
+// load after the down destination is back), BENCH_USERS (5000), BENCH_CHECKOUT (another built
+// checkout's server, for a before/after comparison). Not a test.
+// Ends by running scripts/bench-personalize.mjs when it exists (the website's figures), unless
+// BENCH_PERSONALIZE=0.
 //
 // Figures (2-core VM shared with other builds, load ~5-8; down 30 s), 2026-12-03: 1,001 events/s
 // sustained, pipeline lag ~0; event accepted → webhook p99 211 ms (target 100); audience entered
@@ -18,12 +20,25 @@
 // Quiet machine (load ~1.5, down 60 s), 2026-12-03 10:05: 1,000 events/s for 111 s, lag 0;
 // event → webhook p99 101 ms (100); audience entered → webhook p99 100 ms (150, met); backlog of
 // 63,464 drained at 1,240/s (5,000); the live destination's p99 during the drain 2,259 ms (100).
+// Dispatcher rework (whole-profile claims, grouped records, fair turns; 2026-12-03 14:30-15:00,
+// load 11-20 from other helpers' benchmarks and test runs, down 30 s, before = BENCH_CHECKOUT of
+// the previous commit run just after): the server got 0.25-0.6 of a core and the pipeline lagged
+// by up to 10,000 events in both, so every target was missed by both and the end-to-end figures
+// only say the machine was saturated: before, event p99 26.0 s, drain not caught up in 60 s
+// (9,041 received), live p99 during it 81 s; after, 25.4 s, not caught up (9,021), 82 s. The
+// dispatcher's own cost, from scripts/bench/dispatch.mjs (30,000 deliveries batched by 500,
+// same load, three runs each, alternating; the process's CPU, its receiver thread included): per
+// drained delivery 0.258 ms before (0.218-0.295) and 0.161 ms after (0.142-0.178), -38%, i.e. a
+// core drains ~6,200/s instead of ~3,900/s; the one run that got a core (load 14) drained 5,978/s.
+// Before, with 16 sends in flight most profiles of a claim had a row in flight, so each claim
+// re-parked (rewrote) thousands of due rows to lease a few hundred; and the pipeline thread waited
+// for the drain's transactions, which had priority at the write lock.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, fmt, printTable, root, startServer } from './bench/bench-support.mjs';
+import { cpuSecondsOf, ensureBuilt, fmt, printTable, root, startServer } from './bench/bench-support.mjs';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
@@ -80,13 +95,16 @@ async function receiver() {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-activate-'));
-const server = await startServer({
-  TANDEM_DATA_DIR: dataDir,
-  TANDEM_ADMIN_TOKEN: TOKEN,
-  TANDEM_ALLOW_PRIVATE_DESTINATIONS: 'true',
-  TANDEM_MAX_PIPELINE_LAG: '0',
-  ...(process.env.BENCH_SERVER_ENV ? JSON.parse(process.env.BENCH_SERVER_ENV) : {}),
-});
+const server = await startServer(
+  {
+    TANDEM_DATA_DIR: dataDir,
+    TANDEM_ADMIN_TOKEN: TOKEN,
+    TANDEM_ALLOW_PRIVATE_DESTINATIONS: 'true',
+    TANDEM_MAX_PIPELINE_LAG: '0',
+    ...(process.env.BENCH_SERVER_ENV ? JSON.parse(process.env.BENCH_SERVER_ENV) : {}),
+  },
+  process.env.BENCH_CHECKOUT ? { root: `${process.env.BENCH_CHECKOUT.replace(/\/$/, '')}/` } : {},
+);
 const owner = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 const call = async (path, body, method = 'POST') => {
   const response = await fetch(`${server.url}${path}`, {
@@ -208,7 +226,10 @@ try {
   }, 5000);
   // Warm-up (5 s) left out of the figures; then the down period.
   const started = Date.now();
-  await new Promise((resolve) => setTimeout(resolve, DOWN_SECONDS * 1000));
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const cpuAtSteady = cpuSecondsOf(server.pid);
+  const liveAtSteady = live.state.ids.size;
+  await new Promise((resolve) => setTimeout(resolve, DOWN_SECONDS * 1000 - 5000));
   // Its backlog: the deliveries waiting for it when it comes back (the pipeline's lag aside).
   const laterId = (await call('/api/v1/destinations', undefined, 'GET')).data.find(
     (d) => d.name === 'down-then-up',
@@ -216,6 +237,8 @@ try {
   const counts = (await call(`/api/v1/destinations/${laterId}`, undefined, 'GET')).deliveries;
   const backlogAtUp = counts.pending + counts.failed;
   const upAt = Date.now();
+  const cpuAtUp = cpuSecondsOf(server.pid);
+  const liveAtUp = live.state.ids.size;
   await later.up();
   console.log(
     `  down-then-up is back after ${DOWN_SECONDS} s with ${fmt(backlogAtUp)} deliveries waiting for it`,
@@ -233,6 +256,9 @@ try {
     }
   }
   const drainEnd = caughtUpAt || Date.now();
+  const cpuAtEnd = cpuSecondsOf(server.pid);
+  const liveAtEnd = live.state.ids.size;
+  const laterAtEnd = later.state.ids.size;
   loading = false;
   clearInterval(progress);
   await load;
@@ -278,6 +304,18 @@ try {
       '< 100',
       verdict(p99(duringDrain) < 100),
     ],
+    [
+      'server CPU, steady (cores; ms per live delivery, ingestion and pipeline included)',
+      `${fmt((cpuAtUp - cpuAtSteady) / ((upAt - started - 5000) / 1000), 2)}; ${fmt(((cpuAtUp - cpuAtSteady) * 1000) / Math.max(1, liveAtUp - liveAtSteady), 3)}`,
+      '',
+      '',
+    ],
+    [
+      'server CPU, drain (cores; ms per delivery, both destinations)',
+      `${fmt((cpuAtEnd - cpuAtUp) / Math.max(0.001, (drainEnd - upAt) / 1000), 2)}; ${fmt(((cpuAtEnd - cpuAtUp) * 1000) / Math.max(1, liveAtEnd - liveAtUp + laterAtEnd), 3)}`,
+      '',
+      '',
+    ],
   ]);
   if (countAtCatchUp === 0) console.log('  (the down destination did not catch up: see the figures above)');
 } finally {
@@ -289,7 +327,7 @@ try {
 
 // The website helper's benchmark (personalization API), when present.
 const personalize = join(root, 'scripts/bench-personalize.mjs');
-if (existsSync(personalize)) {
+if (existsSync(personalize) && process.env.BENCH_PERSONALIZE !== '0') {
   console.log('\nRunning scripts/bench-personalize.mjs');
   spawnSync(process.execPath, [personalize], { stdio: 'inherit' });
 }

@@ -80,6 +80,12 @@ export async function startServer(env, { root: checkoutRoot = root } = {}) {
 }
 
 /** Samples a process's resident memory; `max()` is the peak in MB. */
+/** CPU seconds a process has used so far, all its threads (user + system; Linux ticks of 1/100 s). */
+export function cpuSecondsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export function sampleRss(pid, everyMs = 200) {
   let peak = 0;
   const read = () => {

@@ -12,11 +12,12 @@
 //   streams alone (one stream, same conditions: p99 23 s).
 // - before (2bd8623, unbounded): RSS 477 MB at 10 s, 1.2 GB at 25 s, 3.1 GB at 150 s and still
 //   growing; the server fell so far behind that a 20 s load run had not finished after 150 s.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
+  cpuSecondsOf,
   ensureBuilt,
   fmt,
   generateLoad,
@@ -55,12 +56,6 @@ const server = await startServer({
 const rss = sampleRss(server.pid);
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const [source] = (await (await fetch(`${server.url}/api/v1/sources`, { headers: auth })).json()).data;
-
-/** CPU seconds a process has used so far (user + system; Linux clock ticks of 1/100 s). */
-function cpuSecondsOf(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 // Stream clients in worker threads, so that reading is spread over the cores as real clients' is.
 const workers = Array.from({ length: CLIENT_THREADS }, (_, thread) => {

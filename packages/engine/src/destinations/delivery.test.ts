@@ -487,6 +487,34 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
       await receiver.stop();
     }
   });
+
+  it('sends a claim of several batches side by side, never splitting a profile between two', async () => {
+    const receiver = new TestReceiver();
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      await ws.webhook(receiver.url, { config: { url: receiver.url, batch: { maxSize: 4 } } });
+      const people = Array.from({ length: 6 }, (_, p) => `side-${p}`);
+      // Three events each, interleaved: the outbox has them person after person.
+      await ws.send(
+        ...[0, 1, 2].flatMap((i) =>
+          people.map((userId) => ({ type: 'track', userId, event: 'S', properties: { i } })),
+        ),
+      );
+      type Item = { event: { payload: { userId: string; properties: { i: number } } } };
+      const batches = () => receiver.accepted.map((r) => (r.body.batch as Item[] | undefined) ?? []);
+      await receiver.until(() => batches().flat().length >= 18);
+      for (const userId of people) {
+        const holding = batches().filter((b) => b.some((item) => item.event.payload.userId === userId));
+        expect(holding).toHaveLength(1);
+        const mine = (holding[0] ?? []).filter((item) => item.event.payload.userId === userId);
+        expect(mine.map((item) => item.event.payload.properties.i)).toEqual([0, 1, 2]);
+      }
+      expect(batches().every((b) => b.length <= 4)).toBe(true);
+    } finally {
+      await receiver.stop();
+    }
+  });
 });
 
 describe.runIf(ENGINES.includes('postgres'))('two dispatchers on one PostgreSQL store', () => {

@@ -1,10 +1,13 @@
 import type { DestinationType } from '@tandem/contract';
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { chunksOf } from '../identity/index.js';
-import { type Database, type Store, writeTransaction } from '../store/index.js';
+import { type Store, writeTransaction } from '../store/index.js';
+import { type ClaimLimits, claimDue, LEASE_MS } from './delivery-claims.js';
 import type { ConsentChecker } from './delivery-options.js';
+import { parkProfiles, RowUpdates, type RowValues } from './delivery-updates.js';
 import type { DeliveryRow, StoredDestination } from './destination-rows.js';
 import type { DestinationsService } from './destinations-service.js';
+import { FairTurns } from './fair-turns.js';
 import { applyMapping } from './mapping.js';
 import type {
   DeliveryMessage,
@@ -49,28 +52,22 @@ export interface AttemptReport {
 }
 
 /**
- * Deliveries still to send, written out (not bound): SQLite uses the partial index
- * `deliveries_due` only when the query repeats its condition literally.
+ * Deliveries still to send, written out (not bound): SQLite uses the partial indexes
+ * `deliveries_due` and `deliveries_unsent_by_profile` only when a query repeats their condition
+ * literally.
  */
 const UNSENT = sql<boolean>`status IN ('pending', 'failed')`;
-/**
- * The same, bound: for a profile's rows, so that SQLite picks `deliveries_by_profile` (with the
- * literal it may range-scan the due index instead, every due row for each profile).
- */
-const UNSENT_STATUSES = ['pending', 'failed'];
 
-/** How long a claim holds rows before another process may take them (a crashed sender's). */
-const LEASE_MS = 60_000;
-/** Rows claimed per send. */
+/** Due rows a claim looks at; rows a claim takes (one message per delivery). */
 const CLAIM_LIMIT = 500;
+/** Rows a claim takes for a destination that batches: several batches, sent side by side. */
+const BATCHED_CLAIM_LIMIT = 1000;
 /** Consecutive failed sends (every message failed, retryably) that open the circuit. */
 const CIRCUIT_FAILURES = 5;
 const MAX_PROBE_DELAY_MS = 5_000;
 const SWEEP_EVERY_MS = 60_000;
 /** How long a woken worker waits for more rows before it claims. */
 const COALESCE_MS = 15;
-/** How long rows behind a delivery in flight wait before they are looked at again. */
-const IN_FLIGHT_PARK_MS = 250;
 
 export class Dispatcher {
   private readonly workers = new Map<string, DestinationWorker>();
@@ -80,12 +77,16 @@ export class Dispatcher {
   private lastSweep = 0;
   private refreshing: Promise<void> | undefined;
   private readonly retiring = new Set<Promise<void>>();
+  /** The workers' claims and records take turns (see fair-turns.ts). */
+  readonly turns: FairTurns;
 
   constructor(
     private readonly store: Store,
     private readonly destinations: DestinationsService,
     readonly options: DispatcherOptions,
-  ) {}
+  ) {
+    this.turns = new FairTurns(store.kind === 'sqlite', async () => store.writeTurn?.giveWay());
+  }
 
   get isRunning(): boolean {
     return this.running;
@@ -259,6 +260,8 @@ class DestinationWorker {
   /** Profiles whose later deliveries were parked behind a retried one. */
   private readonly parked = new Set<string>();
   private failedSends = 0;
+  /** The last claim was full: a backlog is being sent. */
+  private draining = false;
   private circuitOpenUntil = 0;
   private probeDelayMs = 250;
   private probing = false;
@@ -302,7 +305,7 @@ class DestinationWorker {
     const concurrency = this.destination.limits.concurrency;
     while (this.running) {
       this.poked = false;
-      let claimed = 0;
+      let more = false;
       try {
         const now = this.options.clock();
         const circuitOpen = now < this.circuitOpenUntil;
@@ -310,12 +313,12 @@ class DestinationWorker {
         if (!circuitOpen && !this.probing) {
           while (this.running && this.inFlight < concurrency) {
             const probe = this.failedSends >= CIRCUIT_FAILURES;
-            const batch = probe ? await this.claimProbe() : await this.claim(undefined);
-            if (batch.length === 0) break;
-            claimed += batch.length;
-            this.launch(batch, probe);
-            // Fewer than a full claim: nothing more is due now (the next poke brings more).
-            if (probe || batch.length < CLAIM_LIMIT / 2) break;
+            const claim = probe ? { rows: await this.claimProbe(), more: false } : await this.claim();
+            more = claim.more;
+            this.draining = more;
+            if (claim.rows.length > 0) this.launch(claim.rows, probe);
+            // Not a full claim: nothing more is due now (the next poke brings more).
+            if (!more) break;
           }
         }
       } catch (error) {
@@ -324,7 +327,7 @@ class DestinationWorker {
           error: String(error),
         });
       }
-      if (claimed >= CLAIM_LIMIT / 2 && this.inFlight < concurrency) continue;
+      if (more && this.inFlight < concurrency) continue;
       await this.idle();
       // Woken by new rows: let a few more arrive, so that claims (write transactions, which
       // take turns with the pipeline's) stay few and large; well within the latency budget.
@@ -386,75 +389,29 @@ class DestinationWorker {
     this.sends.add(send);
   }
 
+  /** Due deliveries, whole profiles at a time, leased (see delivery-claims.ts). */
+  private claim(): Promise<{ rows: DeliveryRow[]; more: boolean }> {
+    return this.inTurn(() =>
+      writeTransaction(this.store, async (trx) => {
+        const claim = await claimDue(
+          trx,
+          this.store.kind,
+          this.destination,
+          this.claimLimits(),
+          this.options.clock(),
+        );
+        for (const profileId of claim.parked) this.parked.add(profileId);
+        return claim;
+      }),
+    );
+  }
+
   /**
-   * Due deliveries, each profile's next ones in order (up to `perProfile`), leased. A profile
-   * with an earlier delivery still to send (retried later, or another sender's) is parked behind
-   * it instead: its rows wait until then.
+   * A claim or a record: its turn among the destinations' (see fair-turns.ts); a background one
+   * while the destination drains a backlog (its last claim was full).
    */
-  private async claim(limit: number | undefined): Promise<DeliveryRow[]> {
-    const { clock } = this.options;
-    const perProfile = this.perProfile();
-    return writeTransaction(this.store, async (trx) => {
-      const now = clock();
-      const nowText = new Date(now).toISOString();
-      let select = trx
-        .selectFrom('deliveries')
-        .selectAll()
-        .where('destination_id', '=', this.destination.id)
-        .where(UNSENT)
-        .where('next_attempt_at', '<=', nowText)
-        .orderBy('next_attempt_at')
-        .orderBy('ord')
-        .limit(limit ?? CLAIM_LIMIT);
-      if (this.store.kind === 'postgres') select = select.forUpdate().skipLocked();
-      const due = await select.execute();
-      if (due.length === 0) return [];
-      const byProfile = new Map<string, DeliveryRow[]>();
-      for (const row of [...due].sort((a, b) => Number(a.ord) - Number(b.ord))) {
-        const rows = byProfile.get(row.profile_id) ?? [];
-        byProfile.set(row.profile_id, rows);
-        if (rows.length < perProfile) rows.push(row);
-      }
-      const heads = await this.headsOf(trx, [...byProfile.keys()], now);
-      const claimed: DeliveryRow[] = [];
-      const parkUntil = new Map<string, string>();
-      for (const [profileId, rows] of byProfile) {
-        const head = heads.get(profileId);
-        const first = rows[0] as DeliveryRow;
-        if (head && head.ord < Number(first.ord)) {
-          const until = Math.max(Date.parse(head.until), now + 200);
-          parkUntil.set(profileId, new Date(until).toISOString());
-          continue;
-        }
-        // Only the rows before the profile's first one that is not due: its order holds.
-        const blocked = head?.blocked;
-        claimed.push(...(blocked === undefined ? rows : rows.filter((r) => Number(r.ord) < blocked)));
-      }
-      // Parked together: most wait behind a row in flight, until the same moment.
-      for (const profileId of parkUntil.keys()) this.parked.add(profileId);
-      for (const [until, profileIds] of profilesByTime(parkUntil)) {
-        for (const chunk of chunksOf(profileIds)) {
-          await trx
-            .updateTable('deliveries')
-            .set({ next_attempt_at: until })
-            .where('destination_id', '=', this.destination.id)
-            .where('profile_id', 'in', chunk)
-            .where('status', 'in', UNSENT_STATUSES)
-            .where('next_attempt_at', '<=', nowText)
-            .execute();
-        }
-      }
-      const leaseEnd = new Date(now + LEASE_MS).toISOString();
-      for (const chunk of chunksOf(claimed.map((r) => r.delivery_id))) {
-        await trx
-          .updateTable('deliveries')
-          .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
-          .where('workspace_id', '=', this.destination.workspaceId)
-          .where('delivery_id', 'in', chunk)
-          .execute();
-      }
-      return claimed;
-    });
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    return this.dispatcher.turns.run(this.destination.id, work, { background: this.draining });
   }
 
   /**
@@ -462,84 +419,59 @@ class DestinationWorker {
    * turn comes first, due or not (its rows may all wait for long backoffs; the probe is what
    * tells that the destination is back).
    */
-  private async claimProbe(): Promise<DeliveryRow[]> {
-    return writeTransaction(this.store, async (trx) => {
-      const now = this.options.clock();
-      const nowText = new Date(now).toISOString();
-      let first = trx
-        .selectFrom('deliveries')
-        .select('profile_id')
-        .where('destination_id', '=', this.destination.id)
-        .where(UNSENT)
-        .orderBy('next_attempt_at')
-        .orderBy('ord')
-        .limit(1);
-      if (this.store.kind === 'postgres') first = first.forUpdate().skipLocked();
-      const next = await first.executeTakeFirst();
-      if (!next) return [];
-      const head = await trx
-        .selectFrom('deliveries')
-        .selectAll()
-        .where('destination_id', '=', this.destination.id)
-        .where('profile_id', '=', next.profile_id)
-        .where('status', 'in', UNSENT_STATUSES)
-        .orderBy('ord')
-        .limit(1)
-        .executeTakeFirst();
-      if (!head || (head.lease_until !== null && head.lease_until > nowText)) return [];
-      const leaseEnd = new Date(now + LEASE_MS).toISOString();
-      await trx
-        .updateTable('deliveries')
-        .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
-        .where('workspace_id', '=', head.workspace_id)
-        .where('delivery_id', '=', head.delivery_id)
-        .execute();
-      return [head];
-    });
+  private claimProbe(): Promise<DeliveryRow[]> {
+    return this.inTurn(() =>
+      writeTransaction(this.store, async (trx) => {
+        const now = this.options.clock();
+        const nowText = new Date(now).toISOString();
+        let first = trx
+          .selectFrom('deliveries')
+          .select('profile_id')
+          .where('destination_id', '=', this.destination.id)
+          .where(UNSENT)
+          .orderBy('next_attempt_at')
+          .orderBy('ord')
+          .limit(1);
+        if (this.store.kind === 'postgres') first = first.forUpdate().skipLocked();
+        const next = await first.executeTakeFirst();
+        if (!next) return [];
+        const head = await trx
+          .selectFrom('deliveries')
+          .selectAll()
+          .where('destination_id', '=', this.destination.id)
+          .where('profile_id', '=', next.profile_id)
+          .where(UNSENT)
+          .orderBy('ord')
+          .limit(1)
+          .executeTakeFirst();
+        if (!head || (head.lease_until !== null && head.lease_until > nowText)) return [];
+        const leaseEnd = new Date(now + LEASE_MS).toISOString();
+        await trx
+          .updateTable('deliveries')
+          .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
+          .where('workspace_id', '=', head.workspace_id)
+          .where('delivery_id', '=', head.delivery_id)
+          .execute();
+        return [head];
+      }),
+    );
   }
 
-  /** Each profile's earliest delivery still to send, and the latest time any of its rows waits for. */
-  private async headsOf(
-    trx: Kysely<Database>,
-    profileIds: readonly string[],
-    now: number,
-  ): Promise<Map<string, { ord: number; until: string; blocked: number | undefined }>> {
-    const nowText = new Date(now).toISOString();
-    const heads = new Map<string, { ord: number; until: string; blocked: number | undefined }>();
-    for (const chunk of chunksOf(profileIds)) {
-      const rows = await trx
-        .selectFrom('deliveries')
-        .select((eb) => [
-          'profile_id',
-          eb.fn.min('ord').as('head'),
-          // When its retried rows are due (rows in flight excluded: they are done sooner).
-          sql<string | null>`max(case when lease_until is null then next_attempt_at end)`.as('until'),
-          eb.fn.max('lease_until').as('leased'),
-          // Its first row not due now (parked, in flight): no row after it may go before it.
-          sql<number | string | null>`min(case when next_attempt_at > ${nowText} then ord end)`.as('blocked'),
-        ])
-        .where('destination_id', '=', this.destination.id)
-        .where('profile_id', 'in', chunk)
-        .where('status', 'in', UNSENT_STATUSES)
-        .groupBy('profile_id')
-        .execute();
-      for (const row of rows) {
-        // A head in flight: look again shortly (its sender un-parks at once when it is here).
-        const inFlight = row.leased !== null && Date.parse(String(row.leased)) > now;
-        const until = Math.max(row.until ? Date.parse(row.until) : 0, inFlight ? now + IN_FLIGHT_PARK_MS : 0);
-        heads.set(row.profile_id, {
-          ord: Number(row.head),
-          until: new Date(until).toISOString(),
-          blocked: row.blocked === null ? undefined : Number(row.blocked),
-        });
-      }
-    }
-    return heads;
+  /**
+   * One message per send (or a batch's worth of a profile's rows): a claim of 500 due rows at
+   * most, 20 of a profile. A batching destination: a profile's rows up to a batch, and several
+   * batches a claim, each sent in its own request.
+   */
+  private claimLimits(): ClaimLimits {
+    const maxSize = this.batchSize();
+    if (maxSize === undefined) return { dueRows: CLAIM_LIMIT, perProfile: 20, total: CLAIM_LIMIT };
+    return { dueRows: CLAIM_LIMIT, perProfile: maxSize, total: Math.max(maxSize, BATCHED_CLAIM_LIMIT) };
   }
 
-  private perProfile(): number {
+  /** The webhook's batch size, when it batches. */
+  private batchSize(): number | undefined {
     const batch = this.config.batch as { maxSize?: number } | undefined;
-    return Math.max(1, Math.min(batch?.maxSize ?? 20, CLAIM_LIMIT));
+    return batch ? Math.max(1, Math.min(batch.maxSize ?? 20, CLAIM_LIMIT)) : undefined;
   }
 
   private openTransport(): Promise<DestinationTransport> {
@@ -593,28 +525,23 @@ class DestinationWorker {
         );
         continue;
       }
-      let body = JSON.parse(row.body) as Record<string, unknown>;
+      const message = {
+        deliveryId: row.delivery_id,
+        workspaceId,
+        destinationId: this.destination.id,
+        profileId: row.profile_id,
+        type: row.type as DeliveryMessage['type'],
+        occurredAt: row.occurred_at,
+        attempt: Number(row.attempts) + 1,
+      };
       if (row.mapping) {
-        const mapped = await applyMapping(row.mapping, body);
+        const mapped = await applyMapping(row.mapping, JSON.parse(row.body) as Record<string, unknown>);
         if (!mapped.ok) {
           mappingFailures.set(row.delivery_id, mapped.error);
           continue;
         }
-        body = mapped.value as Record<string, unknown>;
-      }
-      messages.push({
-        row,
-        message: {
-          deliveryId: row.delivery_id,
-          workspaceId,
-          destinationId: this.destination.id,
-          profileId: row.profile_id,
-          type: row.type as DeliveryMessage['type'],
-          occurredAt: row.occurred_at,
-          body,
-          attempt: Number(row.attempts) + 1,
-        },
-      });
+        messages.push({ row, message: { ...message, body: mapped.value as Record<string, unknown> } });
+      } else messages.push({ row, message: withStoredBody(message, row.body) });
     }
     let outcomes: DeliveryOutcome[] = [];
     const started = performance.now();
@@ -622,10 +549,13 @@ class DestinationWorker {
       if (this.bucket) await this.bucket.take(messages.length);
       try {
         const transport = await this.openTransport();
-        outcomes = await transport.send(
+        const signal = AbortSignal.timeout(this.options.sendTimeoutMs);
+        // A batching destination: a batch per request, side by side, each profile's rows in one.
+        const parts = batchesOf(
           messages.map((m) => m.message),
-          AbortSignal.timeout(this.options.sendTimeoutMs),
+          this.batchSize(),
         );
+        outcomes = (await Promise.all(parts.map((part) => transport.send(part, signal)))).flat();
       } catch (error) {
         const failure: DeliveryOutcome = {
           ok: false,
@@ -697,175 +627,130 @@ class DestinationWorker {
     // PostgreSQL may abort it as a deadlock victim (parking touches rows a claim may hold):
     // tried again, since leased rows left unrecorded would wait for their lease to end.
     await retried(() =>
-      writeTransaction(this.store, async (trx) => {
-        reports.length = 0;
-        const ws = this.destination.workspaceId;
-        const byStatus = new Map<number | null, string[]>();
-        for (const { row, outcome } of delivered) {
-          const status = outcome.status ?? null;
-          byStatus.set(status, [...(byStatus.get(status) ?? []), row.delivery_id]);
-          reports.push({
-            workspaceId: ws,
-            destinationId: this.destination.id,
-            status: 'delivered',
-            sinceCreatedMs: now - Date.parse(row.created_at),
-            sendMs: extra.sendMs,
-          });
-        }
-        for (const [status, ids] of byStatus) {
-          for (const chunk of chunksOf(ids)) {
+      this.inTurn(() =>
+        writeTransaction(this.store, async (trx) => {
+          reports.length = 0;
+          // Rows given the same values are updated together: a batch costs a few statements.
+          const updates = new RowUpdates();
+          for (const { row, outcome } of delivered) {
+            const values: RowValues = {
+              status: 'delivered',
+              attempts: 'next',
+              last_status: outcome.status ?? null,
+              last_error: null,
+              latency_ms: latency,
+              delivered_at: nowText,
+              next_attempt_at: null,
+              lease_until: null,
+            };
+            updates.add(values, row.delivery_id);
+            reports.push(this.reportOf('delivered', now - Date.parse(row.created_at), extra.sendMs));
+          }
+          await updates.apply(trx, this.destination.workspaceId);
+          // A delivered profile's parked rows are due now (they waited behind this one; the
+          // rows of its failures below are still leased here, so not taken).
+          const unpark = [...new Set(delivered.map((d) => d.row.profile_id))].filter((p) =>
+            this.parked.delete(p),
+          );
+          for (const chunk of chunksOf(unpark)) {
             await trx
               .updateTable('deliveries')
-              .set({
-                status: 'delivered',
-                attempts: sql`attempts + 1`,
-                last_status: status,
-                last_error: null,
-                latency_ms: latency,
-                delivered_at: nowText,
-                next_attempt_at: null,
-                lease_until: null,
-              })
-              .where('workspace_id', '=', ws)
-              .where('delivery_id', 'in', chunk)
-              .execute();
-          }
-        }
-        // A delivered profile's parked rows are due now (they waited behind this one).
-        const unpark = [...new Set(delivered.map((d) => d.row.profile_id))].filter((p) =>
-          this.parked.delete(p),
-        );
-        for (const chunk of chunksOf(unpark)) {
-          await trx
-            .updateTable('deliveries')
-            .set({ next_attempt_at: nowText })
-            .where('destination_id', '=', this.destination.id)
-            .where('profile_id', 'in', chunk)
-            .where('status', 'in', UNSENT_STATUSES)
-            .where('lease_until', 'is', null)
-            .where('next_attempt_at', '>', nowText)
-            .execute();
-        }
-        const finalRows: { id: string; status: 'dead' | 'skipped'; error: string }[] = [];
-        for (const [id, error] of extra.skipped) finalRows.push({ id, status: 'skipped', error });
-        for (const [id, error] of extra.mappingFailures) finalRows.push({ id, status: 'dead', error });
-        for (const { id, status, error } of finalRows) {
-          await trx
-            .updateTable('deliveries')
-            .set({ status, last_error: error, next_attempt_at: null, lease_until: null })
-            .where('workspace_id', '=', ws)
-            .where('delivery_id', '=', id)
-            .execute();
-          reports.push({ workspaceId: ws, destinationId: this.destination.id, status });
-        }
-        // Failures: retried after a backoff (or Retry-After), or dead; a profile's later rows
-        // wait. Rows given the same values are updated together (a down destination fails
-        // whole batches: a few statements, not one per row).
-        const updates = new Map<string, { values: FailureValues; ids: string[] }>();
-        const parkUntil = new Map<string, string>();
-        const delays = new Map<number, number>();
-        for (const { row, outcome } of results) {
-          if (outcome.ok || outcome.notAttempted) continue;
-          const attempts = Number(row.attempts) + 1;
-          const tooOld = now - Date.parse(row.created_at) >= maxAgeMs;
-          const dead = !outcome.retryable || attempts >= maxAttempts || tooOld;
-          // One jittered backoff per attempt count in a send.
-          if (!delays.has(attempts))
-            delays.set(attempts, backoffMs(attempts, this.options.baseBackoffMs, this.options.maxBackoffMs));
-          const until = new Date(
-            now + (outcome.retryAfterMs ?? (delays.get(attempts) as number)),
-          ).toISOString();
-          const values: FailureValues = {
-            status: dead ? 'dead' : 'failed',
-            attempts,
-            last_error:
-              dead && outcome.retryable
-                ? `${outcome.error} (gave up after ${attempts} attempts)`
-                : outcome.error,
-            last_status: outcome.status ?? null,
-            latency_ms: latency,
-            next_attempt_at: dead ? null : until,
-            lease_until: null,
-          };
-          const key = JSON.stringify(values);
-          const group = updates.get(key) ?? { values, ids: [] };
-          group.ids.push(row.delivery_id);
-          updates.set(key, group);
-          reports.push({
-            workspaceId: ws,
-            destinationId: this.destination.id,
-            status: dead ? 'dead' : 'failed',
-          });
-          if (!dead) {
-            parkUntil.set(row.profile_id, until);
-            this.parked.add(row.profile_id);
-          }
-        }
-        // Not sent (behind a failed one of their profile): they wait as long as it does.
-        for (const { row, outcome } of results) {
-          if (outcome.ok || !outcome.notAttempted) continue;
-          const until =
-            parkUntil.get(row.profile_id) ?? new Date(now + this.options.baseBackoffMs).toISOString();
-          const values: FailureValues = { next_attempt_at: until, lease_until: null };
-          const key = JSON.stringify(values);
-          const group = updates.get(key) ?? { values, ids: [] };
-          group.ids.push(row.delivery_id);
-          updates.set(key, group);
-          this.parked.add(row.profile_id);
-        }
-        for (const { values, ids } of updates.values()) {
-          for (const chunk of chunksOf(ids)) {
-            await trx
-              .updateTable('deliveries')
-              .set(values)
-              .where('workspace_id', '=', ws)
-              .where('delivery_id', 'in', chunk)
-              .execute();
-          }
-        }
-        // The profiles' later deliveries wait for their retried one.
-        for (const [until, profileIds] of profilesByTime(parkUntil)) {
-          for (const chunk of chunksOf(profileIds)) {
-            await trx
-              .updateTable('deliveries')
-              .set({ next_attempt_at: until })
+              .set({ next_attempt_at: nowText })
               .where('destination_id', '=', this.destination.id)
               .where('profile_id', 'in', chunk)
-              .where('status', 'in', UNSENT_STATUSES)
+              .where(UNSENT)
               .where('lease_until', 'is', null)
-              .where('next_attempt_at', '<', until)
+              .where('next_attempt_at', '>', nowText)
               .execute();
           }
-        }
-      }),
+          for (const [id, error] of extra.skipped) {
+            updates.add(
+              { status: 'skipped', last_error: error, next_attempt_at: null, lease_until: null },
+              id,
+            );
+            reports.push(this.reportOf('skipped'));
+          }
+          for (const [id, error] of extra.mappingFailures) {
+            updates.add({ status: 'dead', last_error: error, next_attempt_at: null, lease_until: null }, id);
+            reports.push(this.reportOf('dead'));
+          }
+          // Failures: retried after a backoff (or Retry-After), or dead; a profile's later rows wait.
+          const parkUntil = new Map<string, string>();
+          const delays = new Map<number, number>();
+          for (const { row, outcome } of results) {
+            if (outcome.ok || outcome.notAttempted) continue;
+            const attempts = Number(row.attempts) + 1;
+            const tooOld = now - Date.parse(row.created_at) >= maxAgeMs;
+            const dead = !outcome.retryable || attempts >= maxAttempts || tooOld;
+            // One jittered backoff per attempt count in a send.
+            if (!delays.has(attempts))
+              delays.set(
+                attempts,
+                backoffMs(attempts, this.options.baseBackoffMs, this.options.maxBackoffMs),
+              );
+            const until = new Date(
+              now + (outcome.retryAfterMs ?? (delays.get(attempts) as number)),
+            ).toISOString();
+            const values: RowValues = {
+              status: dead ? 'dead' : 'failed',
+              attempts,
+              last_error:
+                dead && outcome.retryable
+                  ? `${outcome.error} (gave up after ${attempts} attempts)`
+                  : outcome.error,
+              last_status: outcome.status ?? null,
+              latency_ms: latency,
+              next_attempt_at: dead ? null : until,
+              lease_until: null,
+            };
+            updates.add(values, row.delivery_id);
+            reports.push(this.reportOf(dead ? 'dead' : 'failed'));
+            if (!dead) {
+              parkUntil.set(row.profile_id, until);
+              this.parked.add(row.profile_id);
+            }
+          }
+          // Not sent (behind a failed one of their profile): they wait as long as it does.
+          for (const { row, outcome } of results) {
+            if (outcome.ok || !outcome.notAttempted) continue;
+            const until =
+              parkUntil.get(row.profile_id) ?? new Date(now + this.options.baseBackoffMs).toISOString();
+            updates.add({ next_attempt_at: until, lease_until: null }, row.delivery_id);
+            this.parked.add(row.profile_id);
+          }
+          await updates.apply(trx, this.destination.workspaceId);
+          // The profiles' later deliveries wait for their retried one.
+          await parkProfiles(trx, this.destination.id, parkUntil);
+        }),
+      ),
     );
     for (const report of reports) this.dispatcher.report(report);
+  }
+
+  private reportOf(status: AttemptReport['status'], sinceCreatedMs?: number, sendMs?: number): AttemptReport {
+    return {
+      workspaceId: this.destination.workspaceId,
+      destinationId: this.destination.id,
+      status,
+      ...(sinceCreatedMs === undefined ? {} : { sinceCreatedMs, sendMs }),
+    };
   }
 
   /** The destination answers again: everything parked behind its failures is due now. */
   private async unparkAll(nowText: string): Promise<void> {
     this.parked.clear();
-    await this.store.db
-      .updateTable('deliveries')
-      .set({ next_attempt_at: nowText })
-      .where('destination_id', '=', this.destination.id)
-      .where(UNSENT)
-      .where('lease_until', 'is', null)
-      .where('next_attempt_at', '>', nowText)
-      .execute();
+    await this.inTurn(() =>
+      this.store.db
+        .updateTable('deliveries')
+        .set({ next_attempt_at: nowText })
+        .where('destination_id', '=', this.destination.id)
+        .where(UNSENT)
+        .where('lease_until', 'is', null)
+        .where('next_attempt_at', '>', nowText)
+        .execute(),
+    );
   }
 }
-
-/** What a failed attempt sets on its row. */
-type FailureValues = {
-  status?: 'dead' | 'failed';
-  attempts?: number;
-  last_error?: string;
-  last_status?: number | null;
-  latency_ms?: number;
-  next_attempt_at: string | null;
-  lease_until: null;
-};
 
 /** Exponential backoff with jitter: between half and all of base·2^(attempt−1), capped. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
@@ -884,11 +769,49 @@ async function retried<T>(work: () => Promise<T>, tries = 5): Promise<T> {
   }
 }
 
-/** Parked profiles grouped by the time they wait until: one update per time. */
-function profilesByTime(parkUntil: ReadonlyMap<string, string>): Map<string, string[]> {
-  const byUntil = new Map<string, string[]>();
-  for (const [profileId, until] of parkUntil) byUntil.set(until, [...(byUntil.get(until) ?? []), profileId]);
-  return byUntil;
+/**
+ * A message whose body is the stored JSON text as written: parsed only when a transport reads
+ * `body`; a transport sending JSON sends `rawBody` as is (the same text JSON.stringify gives).
+ */
+function withStoredBody(
+  message: Omit<DeliveryMessage, 'body' | 'rawBody'>,
+  rawBody: string,
+): DeliveryMessage {
+  let body: Record<string, unknown> | undefined;
+  return Object.defineProperties(
+    { ...message, rawBody },
+    {
+      body: {
+        enumerable: true,
+        get: () => {
+          body ??= JSON.parse(rawBody) as Record<string, unknown>;
+          return body;
+        },
+      },
+    },
+  ) as DeliveryMessage;
+}
+
+/**
+ * Messages (each profile's together, in order) cut into consecutive parts of at most `size`,
+ * never splitting a profile's: its rows arrive in one request, in order.
+ */
+function batchesOf(messages: readonly DeliveryMessage[], size: number | undefined): DeliveryMessage[][] {
+  if (size === undefined || messages.length <= size) return [[...messages]];
+  const parts: DeliveryMessage[][] = [];
+  let part: DeliveryMessage[] = [];
+  for (let i = 0; i < messages.length; ) {
+    let end = i + 1;
+    while (end < messages.length && messages[end]?.profileId === messages[i]?.profileId) end += 1;
+    if (part.length > 0 && part.length + (end - i) > size) {
+      parts.push(part);
+      part = [];
+    }
+    part.push(...messages.slice(i, end));
+    i = end;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
 }
 
 function jitter(ms: number): number {

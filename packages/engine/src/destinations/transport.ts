@@ -16,6 +16,8 @@ export interface DeliveryMessage {
   readonly occurredAt: string;
   /** What is sent: the webhook body of the contract, or the subscription's mapping of it. */
   readonly body: Readonly<Record<string, unknown>>;
+  /** `body` as JSON text, when the dispatcher has it as stored (no mapping): sent as is. */
+  readonly rawBody?: string | undefined;
   /** 1 for the first try. */
   readonly attempt: number;
 }

@@ -35,6 +35,11 @@ function batchIdOf(deliveryIds: readonly string[]): string {
   return `batch_${createHash('sha256').update(deliveryIds.join(',')).digest('hex').slice(0, 32)}`;
 }
 
+/** A message's body as JSON text: as the dispatcher has it, else serialized. */
+function jsonOf(message: DeliveryMessage): string {
+  return message.rawBody ?? JSON.stringify(message.body);
+}
+
 export function signatureOf(secret: string, rawBody: string): string {
   return `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
 }
@@ -91,7 +96,7 @@ class WebhookTransport implements DestinationTransport {
             outcomes[i] = NOT_ATTEMPTED;
             continue;
           }
-          const outcome = await this.post(JSON.stringify(message.body), [message.deliveryId], signal);
+          const outcome = await this.post(jsonOf(message), [message.deliveryId], signal);
           outcomes[i] = outcome;
           if (!outcome.ok) failed = true;
         }
@@ -116,7 +121,7 @@ class WebhookTransport implements DestinationTransport {
     const results = await Promise.all(
       chunks.map((chunk) =>
         this.post(
-          JSON.stringify({ batch: chunk.map((m) => m.body) }),
+          `{"batch":[${chunk.map(jsonOf).join(',')}]}`,
           chunk.map((m) => m.deliveryId),
           signal,
         ),

@@ -93,7 +93,7 @@ export function redisStreamTransportKind(
             'type',
             message.type,
             'body',
-            JSON.stringify(message.body),
+            message.rawBody ?? JSON.stringify(message.body),
           ];
           if (maxLength !== undefined) await client.xadd(stream, 'MAXLEN', '~', maxLength, '*', ...fields);
           else await client.xadd(stream, '*', ...fields);

@@ -50,7 +50,7 @@ export function withinBound<T>(
 
 /** The message's body as sent on the wire. */
 export function bodyBytes(message: DeliveryMessage): Buffer {
-  return Buffer.from(JSON.stringify(message.body), 'utf8');
+  return Buffer.from(message.rawBody ?? JSON.stringify(message.body), 'utf8');
 }
 
 /** A failure's sentence for the delivery log. */

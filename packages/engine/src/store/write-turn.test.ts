@@ -20,6 +20,35 @@ describe('write turn', () => {
     expect(order).toEqual(['pipeline releases', 'main']);
   });
 
+  it('lets background work of the main thread give way to a waiting pipeline', async () => {
+    const { main, pipeline } = sides();
+    const order: string[] = [];
+    // Nobody waits: at once.
+    await main.giveWay();
+    await main.acquire();
+    const pipelineTurn = pipeline.hold(() => order.push('pipeline'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const background = (async () => {
+      await main.giveWay();
+      await main.hold(() => order.push('main again'));
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    main.release();
+    await Promise.all([pipelineTurn, background]);
+    expect(order).toEqual(['pipeline', 'main again']);
+  });
+
+  it('gives way for a bounded time only', async () => {
+    const { main, pipeline } = sides();
+    await main.acquire();
+    const pipelineTurn = pipeline.hold(() => undefined);
+    const started = performance.now();
+    await main.giveWay(30);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    main.release();
+    await pipelineTurn;
+  });
+
   it('makes the pipeline give way while the main thread waits', async () => {
     const { main, pipeline } = sides();
     const order: string[] = [];

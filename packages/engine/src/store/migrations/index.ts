@@ -16,6 +16,7 @@ import { crmPeople } from './0015-crm-people.js';
 import { crmDeals } from './0016-crm-deals.js';
 import { leadScoring } from './0017-lead-scoring.js';
 import { savedViews } from './0018-saved-views.js';
+import { deliveryHeads } from './0019-delivery-heads.js';
 import { dealSearch } from './0021-deal-search.js';
 import type { Migration } from './migration.js';
 
@@ -41,5 +42,6 @@ export const MIGRATIONS: readonly Migration[] = [
   crmDeals,
   leadScoring,
   savedViews,
+  deliveryHeads,
   dealSearch,
 ];
