@@ -15,6 +15,16 @@
 // CPU per request. Quiet machine (load 1.5), cold 3.8 GB store: 225 req/s, p99 148 ms, 2,125 µs
 // CPU per request (1,072 µs without the consent gate); the /healthz floor 8,215 req/s. Targets
 // missed: the read path is bound by disk reads and per-request queries (consent, exposure).
+// 2026-12-03 15:15-15:50, after the consent gate became one point read (defaults in memory), only
+// exposed traits / computed traits are read, and connections map the file: the machine stayed at
+// load 14-24 (six sessions on 2 cores; /healthz itself fell to 160-300 req/s at 1.3-2 ms CPU
+// each), so these runs measure the contention, not the server. Before / after, back to back:
+// 1M profiles 60 / 47 req/s (p99 752 / 883 ms, 2,639 / 2,386 µs CPU per request); 200k profiles
+// 72 / 197 req/s (2,380 / 779 µs) in one pair, 324 / 245 req/s (603 / 566 µs) in another: noise
+// larger than the change. What could be measured: the engine's own cost per answer (a loop on
+// the same stores, same load): 1M profiles 230-336 µs CPU before, 102-122 µs after; 200k 173-198
+// µs before, 76-84 µs after. With mmap a cold store warms faster (a run from an evicted 3.6 GB
+// file left 2 GB of it in the OS cache, against 49 MB before). Targets not judged: rerun quiet.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -322,8 +322,8 @@ export class Engine {
       audiences: this.audiences,
     });
     // A visitor who has not granted the personalization purpose is answered like an unknown one.
-    this.personalization.gateWith(async (workspaceId, profileId) =>
-      (await consentedProfiles(store.db, workspaceId, [profileId], ['personalization'])).has(profileId),
+    this.personalization.gateWith((workspaceId, profileId) =>
+      this.consent.grants(workspaceId, profileId, 'personalization'),
     );
     this.webhookSources = new WebhookSourcesService(store, {
       sources: this.sources,

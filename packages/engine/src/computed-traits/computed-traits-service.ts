@@ -349,25 +349,36 @@ export function propertiesOf(payload: Record<string, unknown>): Record<string, u
     : {};
 }
 
-const computedValuesOfProfile = reusableQuery((db, workspaceId: string, profileId: string) =>
+const computedValuesOfProfile = reusableQuery<
+  [workspaceId: string, profileId: string, traitIds: readonly string[]],
+  { trait_id: string; value: string }
+>((db, workspaceId, profileId, traitIds) =>
   db
     .selectFrom('computed_trait_values')
     .select(['trait_id', 'value'])
     .where('workspace_id', '=', workspaceId)
+    // One array parameter (PostgreSQL only): the same compiled query whatever the count.
+    .where(sql<boolean>`trait_id = any(${traitIds})`)
     .where('profile_id', '=', profileId),
 );
 
-/** A profile's stored computed-trait values (JSON text) by trait id: one indexed read. */
+/**
+ * A profile's stored values (JSON text) of some computed traits: a primary-key read per trait,
+ * so the cost follows the traits asked for, not how many the workspace defines.
+ */
 export async function storedComputedValuesOf(
   store: Store,
   workspaceId: string,
   profileId: string,
+  traitIds: readonly string[],
 ): Promise<{ trait_id: string; value: string }[]> {
+  if (traitIds.length === 0) return [];
   if (store.sqlite) {
     return prepared(
       store.sqlite,
-      'SELECT trait_id, value FROM computed_trait_values WHERE workspace_id = ? AND profile_id = ?',
-    ).all(workspaceId, profileId) as { trait_id: string; value: string }[];
+      `SELECT trait_id, value FROM computed_trait_values
+        WHERE workspace_id = ? AND trait_id IN (${traitIds.map(() => '?').join(', ')}) AND profile_id = ?`,
+    ).all(workspaceId, ...traitIds, profileId) as { trait_id: string; value: string }[];
   }
-  return computedValuesOfProfile(store.db, workspaceId, profileId);
+  return computedValuesOfProfile(store.db, workspaceId, profileId, traitIds);
 }

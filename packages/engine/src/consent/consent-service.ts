@@ -16,6 +16,7 @@ import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { readConfiguration, storeBuiltIns } from './consent-purposes.js';
 import { foldDecision, insertDecisions, loadStandings, saveStandings } from './consent-states.js';
 import { consentOf } from './consented-profiles.js';
+import { PurposeGrants } from './purpose-grants.js';
 
 /** How far in the future a recorded decision may say it was made (clocks of other systems). */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -24,11 +25,20 @@ const HISTORY_LIMIT = 500;
 
 /** Purposes, the workspace default, and decisions recorded through the API. */
 export class ConsentService {
+  private readonly purposeGrants: PurposeGrants;
+
   constructor(
     private readonly store: Store,
     private readonly identity: IdentityService,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.purposeGrants = new PurposeGrants(store, clock);
+  }
+
+  /** Whether a live profile grants a purpose now (per-request checks: the defaults are cached). */
+  grants(workspaceId: string, profileId: string, purpose: string): Promise<boolean> {
+    return this.purposeGrants.grants(workspaceId, profileId, purpose);
+  }
 
   async purposes(workspaceId: string): Promise<ConsentPurpose[]> {
     return [...(await readConfiguration(this.store.db, workspaceId)).purposes];
@@ -48,6 +58,7 @@ export class ConsentService {
         .where('workspace_id', '=', workspaceId)
         .execute();
     });
+    this.purposeGrants.forget(workspaceId);
     return this.settings(workspaceId);
   }
 
@@ -75,6 +86,7 @@ export class ConsentService {
         })
         .execute();
     });
+    this.purposeGrants.forget(workspaceId);
     return this.purpose(workspaceId, input.key);
   }
 
@@ -102,6 +114,7 @@ export class ConsentService {
         .where('purpose_key', '=', key)
         .execute();
     });
+    this.purposeGrants.forget(workspaceId);
     return this.purpose(workspaceId, key);
   }
 
@@ -122,6 +135,7 @@ export class ConsentService {
         .executeTakeFirst();
       if (Number(deleted.numDeletedRows) === 0) throw purposeNotFound(key);
     });
+    this.purposeGrants.forget(workspaceId);
   }
 
   /** A profile's consent (a merged-away id answers with its survivor's): state and history. */

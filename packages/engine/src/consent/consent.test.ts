@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine.js';
 import { ENGINES, openTestEngine } from '../testing/index.js';
 import { createWorkspace } from '../workspaces/index.js';
-import { consentedProfiles, consentOf } from './index.js';
+import { ConsentService, consentedProfiles, consentOf } from './index.js';
 
 type Call = Record<string, unknown>;
 
@@ -138,8 +138,17 @@ describe.each(ENGINES)('consent on %s', (kind) => {
       { type: 'identify', userId: 'eve', timestamp: day(1), context: consenting({ analytics: false }) },
     );
     const [dee, eve] = [await profileOf('dee'), await profileOf('eve')];
-    const consented = (purposes: string[]) =>
-      consentedProfiles(engine.store.db, workspaceId, [dee, eve], purposes);
+    const consented = async (purposes: string[]) => {
+      const byQuery = await consentedProfiles(engine.store.db, workspaceId, [dee, eve], purposes);
+      // The per-request check (defaults kept in memory) agrees, the edits below showing at once.
+      const byCheck = new Set<string>();
+      for (const id of [dee, eve]) {
+        const grants = await Promise.all(purposes.map((p) => engine.consent.grants(workspaceId, id, p)));
+        if (grants.every(Boolean)) byCheck.add(id);
+      }
+      expect(byCheck).toEqual(byQuery);
+      return byQuery;
+    };
     // Built-in default: opt-out (granted until refused).
     expect(await consented(['analytics'])).toEqual(new Set([dee]));
     expect(await consented(['marketing'])).toEqual(new Set([dee, eve]));
@@ -163,6 +172,29 @@ describe.each(ENGINES)('consent on %s', (kind) => {
     await expect(engine.consent.deletePurpose(workspaceId, 'necessary')).rejects.toMatchObject({
       code: 'conflict',
     });
+  });
+
+  it('lets a per-request check keep the defaults a second: other processes’ edits show within it', async () => {
+    const { workspaceId, send, profileOf } = await workspace();
+    await send({ type: 'identify', userId: 'fay', timestamp: day(1) });
+    const fay = await profileOf('fay');
+    let now = Date.parse(day(1));
+    // Another process's service: it shares the store, not this engine's memory.
+    const elsewhere = new ConsentService(engine.store, engine.identity, () => now);
+    expect(await elsewhere.grants(workspaceId, fay, 'personalization')).toBe(true);
+    await engine.consent.updateSettings(workspaceId, { defaultMode: 'opt-in' });
+    expect(await elsewhere.grants(workspaceId, fay, 'personalization')).toBe(true);
+    now += 1000;
+    expect(await elsewhere.grants(workspaceId, fay, 'personalization')).toBe(false);
+    // A decision is read at every check: it shows at once, wherever it was recorded.
+    await engine.consent.record(workspaceId, fay, {
+      purposes: { personalization: true },
+      source: 'api',
+      decidedAt: day(2),
+      principal: 'usr_x',
+    });
+    expect(await elsewhere.grants(workspaceId, fay, 'personalization')).toBe(true);
+    expect(await elsewhere.grants(workspaceId, fay, 'necessary')).toBe(true);
   });
 
   it('records decisions through the API with the principal, the later decision winning', async () => {

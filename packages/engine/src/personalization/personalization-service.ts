@@ -30,7 +30,10 @@ export type PersonalizationGate = (workspaceId: string, profileId: string) => Pr
 
 interface Exposure {
   readonly at: number;
-  readonly traits: ReadonlySet<string>;
+  /** Exposed trait names. */
+  readonly traitNames: readonly string[];
+  /** The exposed computed traits' ids, as a list to read. */
+  readonly computedIds: readonly string[];
   /** Exposed computed traits by id: the name answered and the value when none is stored. */
   readonly computed: ReadonlyMap<string, { name: string; empty: unknown }>;
   /** Exposed audiences by id: the name answered. */
@@ -101,14 +104,12 @@ export class PersonalizationService {
     if (this.gate && !(await this.gate(workspaceId, profileId))) return emptyAnswer(exposure);
     const store = this.store;
     const [traitRows, computedRows, audienceRows] = await Promise.all([
-      exposure.traits.size > 0 ? storedTraitsOf(store, workspaceId, profileId) : [],
-      exposure.computed.size > 0 ? storedComputedValuesOf(store, workspaceId, profileId) : [],
+      storedTraitsOf(store, workspaceId, profileId, exposure.traitNames),
+      storedComputedValuesOf(store, workspaceId, profileId, exposure.computedIds),
       exposure.audiences.size > 0 ? activeAudienceIdsOf(store, workspaceId, profileId) : [],
     ]);
     const answer: PersonalizationAnswer = { traits: {}, computedTraits: {}, audiences: [] };
-    for (const row of traitRows) {
-      if (exposure.traits.has(row.name)) define(answer.traits, row.name, parsed(row.value));
-    }
+    for (const row of traitRows) define(answer.traits, row.name, parsed(row.value));
     const stored = new Map(computedRows.map((row) => [row.trait_id, row.value]));
     for (const [traitId, { name, empty }] of exposure.computed) {
       const value = stored.get(traitId);
@@ -177,8 +178,15 @@ export class PersonalizationService {
         if (wanted.has(audience.id)) audiences.set(audience.id, audience.name);
       }
     }
-    const traits = new Set(settings.traits);
-    return { at, traits, computed, audiences, empty: traits.size + computed.size + audiences.size === 0 };
+    const traitNames = [...new Set(settings.traits)];
+    return {
+      at,
+      traitNames,
+      computedIds: [...computed.keys()],
+      computed,
+      audiences,
+      empty: traitNames.length + computed.size + audiences.size === 0,
+    };
   }
 }
 

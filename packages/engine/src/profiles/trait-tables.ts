@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Database, prepared, rawSqliteOf, reusableQuery, type Store, toJson } from '../store/index.js';
 import {
   deleteTraitNamesSqlite,
@@ -153,34 +153,43 @@ export async function traitValuesOf(
   return traits;
 }
 
-// set_at is selected for the plan, not the answer: profile_traits_by_name covers (workspace, name,
-// value, profile) and SQLite without statistics would walk it, every trait of the workspace,
-// instead of the primary key's range of one profile (see traitValuesOf).
-const traitsOfProfile = reusableQuery((db, workspaceId: string, profileId: string) =>
+const traitsOfProfileNamed = reusableQuery<
+  [workspaceId: string, profileId: string, names: readonly string[]],
+  { name: string; value: string }
+>((db, workspaceId, profileId, names) =>
   db
     .selectFrom('profile_traits')
-    .select(['name', 'value', 'set_at'])
+    .select(['name', 'value'])
     .where('workspace_id', '=', workspaceId)
-    .where('profile_id', '=', profileId),
+    .where('profile_id', '=', profileId)
+    // One array parameter (PostgreSQL only): the same compiled query whatever the count.
+    .where(sql<boolean>`name = any(${names})`),
 );
 
 /**
- * A profile's traits as stored (value as JSON text), by one read of its primary-key range: for
- * per-request readers (the personalization API) that parse only the few traits they need. On
- * SQLite a prepared statement, synchronous: building the query would cost more than running it.
+ * Some of a profile's traits as stored (value as JSON text), by one read of its primary-key
+ * range: for per-request readers (the personalization API). On SQLite a prepared statement,
+ * synchronous: building the query would cost more than running it.
  */
 export async function storedTraitsOf(
   store: Store,
   workspaceId: string,
   profileId: string,
+  names: readonly string[],
 ): Promise<{ name: string; value: string }[]> {
+  if (names.length === 0) return [];
   if (store.sqlite) {
+    // The primary key's range of the profile, its names checked in the index (a table row is
+    // read for a wanted name only). `+name` and set_at keep SQLite, without statistics, off
+    // profile_traits_by_name (workspace, name, value, profile), which it would otherwise walk
+    // for every trait of those names in the workspace.
     return prepared(
       store.sqlite,
-      'SELECT name, value, set_at FROM profile_traits WHERE workspace_id = ? AND profile_id = ?',
-    ).all(workspaceId, profileId) as { name: string; value: string }[];
+      `SELECT name, value, set_at FROM profile_traits WHERE workspace_id = ? AND profile_id = ?
+        AND +name IN (${names.map(() => '?').join(', ')})`,
+    ).all(workspaceId, profileId, ...names) as { name: string; value: string }[];
   }
-  return traitsOfProfile(store.db, workspaceId, profileId);
+  return traitsOfProfileNamed(store.db, workspaceId, profileId, names);
 }
 
 /** Lower-cased text of a scalar, for search by trait value. */

@@ -11,6 +11,9 @@ import { withStatementCache } from './statement-cache.js';
 import { startWalCheckpointer, WAL_SAFETY_NET_PAGES } from './wal-checkpointer.js';
 import { WriteTurn } from './write-turn.js';
 
+/** How much of a SQLite file its connections map into memory (SQLite caps it at 2 GB). */
+const MMAP_BYTES = 2 ** 31;
+
 /** Where the data lives. A `postgres://` URL selects PostgreSQL, otherwise embedded SQLite. */
 export interface StoreOptions {
   /** `postgres://…` for PostgreSQL. */
@@ -172,6 +175,11 @@ export function openSqliteConnection(file: string, pageCacheMb = 64): BetterSqli
   // would re-read them (and spill dirty ones) every time. 64 MB per connection keeps the hot
   // parts of the indexes in memory.
   sqlite.pragma(`cache_size = ${-1024 * pageCacheMb}`);
+  // Reads past that cache (point reads over a large store: the personalization API, profile
+  // pages) map the file instead of copying each page in with a system call: the OS page cache is
+  // then the cache, shared by every connection. SQLite caps the mapping (2 GB in this build);
+  // pages beyond it are read as before.
+  if (file !== ':memory:') sqlite.pragma(`mmap_size = ${MMAP_BYTES}`);
   // Sorts and IN-lists of audience queries (hundreds of thousands of ids) stay in memory.
   sqlite.pragma('temp_store = MEMORY');
   // Checkpoints are the checkpointer threads' (wal-checkpointer.ts): SQLite's own, inside a

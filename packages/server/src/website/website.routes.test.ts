@@ -264,6 +264,36 @@ describe.each(ENGINES)('the website loop on %s', (kind) => {
       ]);
     });
 
+    it('answers a visitor without the personalization purpose like an unknown one, edits showing at once', async () => {
+      const unknown = (await personalize('anonymousId=never-seen')).json();
+      const adaId = (await call('GET', '/api/v1/profiles/lookup?type=user_id&value=ada')).json().id;
+      const decide = async (granted: boolean) =>
+        expect(
+          (await call('PUT', `/api/v1/profiles/${adaId}/consent`, { purposes: { personalization: granted } }))
+            .statusCode,
+        ).toBe(200);
+      await decide(false);
+      expect((await personalize('userId=ada')).json()).toEqual(unknown);
+      expect((await personalize('anonymousId=anon-ada')).json()).toEqual(unknown);
+      await decide(true);
+      expect((await personalize('userId=ada')).json().traits).toEqual({ plan: 'pro' });
+      // Bob never decided: the workspace default answers for him, ada's decision for her.
+      const setDefault = async (defaultMode: string) =>
+        expect((await call('PUT', '/api/v1/consent/settings', { defaultMode })).statusCode).toBe(200);
+      await setDefault('opt-in');
+      expect((await personalize('userId=bob')).json()).toEqual(unknown);
+      expect((await personalize('userId=ada')).json().traits).toEqual({ plan: 'pro' });
+      await setDefault('opt-out');
+      expect((await personalize('userId=bob')).json().traits).toEqual({ plan: 'free' });
+    });
+
+    it('shows a trait changed by an event at the next request', async () => {
+      expect((await personalize('userId=bob')).json().traits).toEqual({ plan: 'free' });
+      await call('POST', '/v1/identify', { userId: 'bob', traits: { plan: 'team' } }, writeKeyAuth);
+      await settle();
+      expect((await personalize('userId=bob')).json().traits).toEqual({ plan: 'team' });
+    });
+
     it('takes the publishable key only: the write key is refused, and vice versa', async () => {
       expect(publishableKey).toMatch(/^pk_/);
       const withWriteKey = await personalize('userId=ada', TEST_WRITE_KEY);
