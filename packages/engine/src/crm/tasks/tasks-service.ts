@@ -12,7 +12,7 @@ import { newId } from '../../ids/index.js';
 import type { Database, Store } from '../../store/index.js';
 import { recordCrmAudit } from '../crm-audit.js';
 import type { CrmEvent, CrmEvents } from '../crm-events.js';
-import { checkIdPrefix, livePersonOf } from '../people/person-ref.js';
+import { checkIdPrefix, livePersonOf } from '../people/index.js';
 import { taskOf } from './task-rows.js';
 
 export interface TasksDeps {
