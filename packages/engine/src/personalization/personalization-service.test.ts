@@ -70,9 +70,9 @@ describe.each(ENGINES)('the personalization API on %s', (kind) => {
   }
 
   // First: the statements of an answer are prepared (and so recorded) by the first answer.
-  it.runIf(kind === 'sqlite')(
-    'reads a visitor by keyed searches only, never a walk of the workspace',
-    async () => {
+  // The query plans checked are SQLite's.
+  if (kind === 'sqlite') {
+    it('reads a visitor by keyed searches only, never a walk of the workspace', async () => {
       const { workspaceId } = await workspace();
       recording = true;
       await engine.personalization.answer(workspaceId, { userId: 'ada' });
@@ -102,8 +102,8 @@ describe.each(ENGINES)('the personalization API on %s', (kind) => {
           expect(detail, text).toMatch(/profile_id=\?|value=\?/);
         }
       }
-    },
-  );
+    });
+  }
 
   it('answers only what is exposed, and a change at the next answer', async () => {
     const { workspaceId, send } = await workspace();
