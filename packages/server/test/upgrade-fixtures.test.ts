@@ -203,6 +203,10 @@ async function loadPostgres(dump: Buffer) {
   await onServer((client) => client.query(dump.toString('utf8')), url.toString());
   return {
     env: { DATABASE_URL: url.toString() },
-    dispose: () => onServer((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)),
+    // The engine's pool may still be ending its clients: let them go before forcing the drop.
+    dispose: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await onServer((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    },
   };
 }
