@@ -119,8 +119,13 @@ export async function sortedPageOfCompanies(
     exclude?: readonly string[];
   },
 ): Promise<{ record: CompanyRecord; key: string }[]> {
-  const key = sql.ref<string>(page.sort.field);
-  let query = db.selectFrom('companies').selectAll().where('workspace_id', '=', workspaceId);
+  // Names sort without regard to case.
+  const key = page.sort.field === 'name' ? sql<string>`lower(name)` : sql.ref<string>(page.sort.field);
+  let query = db
+    .selectFrom('companies')
+    .selectAll()
+    .select(key.as('sort_key'))
+    .where('workspace_id', '=', workspaceId);
   const q = page.q;
   if (q !== undefined) {
     const also = page.alsoIds ?? [];
@@ -145,7 +150,7 @@ export async function sortedPageOfCompanies(
     .orderBy('company_id', page.sort.direction)
     .limit(page.limit)
     .execute();
-  return rows.map((row) => ({ record: recordOf(row), key: row[page.sort.field] }));
+  return rows.map((row) => ({ record: recordOf(row), key: row.sort_key }));
 }
 
 /** Links a person to a company by hand (nothing when already linked). */

@@ -60,8 +60,13 @@ export async function dealPage(
   if (query.sort !== undefined) {
     const { field, direction } = parseListSort(query.sort);
     // A deal without a close date sorts as the empty text: first ascending, last descending.
+    // Names sort without regard to case.
     const key =
-      field === 'close_date' ? sql<string>`coalesce(d.close_date, '')` : sql.ref<string>(`d.${field}`);
+      field === 'close_date'
+        ? sql<string>`coalesce(d.close_date, '')`
+        : field === 'name'
+          ? sql<string>`lower(d.name)`
+          : sql.ref<string>(`d.${field}`);
     if (query.cursor !== undefined) {
       const position = keysetPositionOf(query.cursor);
       select = select.where((eb) => keysetAfter(eb, key, sql.ref('d.deal_id'), direction, position));
