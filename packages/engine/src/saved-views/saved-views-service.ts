@@ -65,7 +65,15 @@ export class SavedViewsService {
     viewId: string | undefined,
   ): Promise<Readable> {
     const view = viewId === undefined ? undefined : await this.get(workspaceId, actor, viewId);
-    return peopleCsv({ store: this.store, identity: this.identity }, workspaceId, view);
+    // "me" as an owner is whoever exports (as the list reads it).
+    const filters = view?.filters.map((filter) =>
+      filter.field === 'owner_id' && filter.value === 'me' ? { ...filter, value: actor.id } : filter,
+    );
+    return peopleCsv(
+      { store: this.store, identity: this.identity },
+      workspaceId,
+      view && filters ? { ...view, filters } : undefined,
+    );
   }
 
   /** The actor's views and the workspace's shared ones, by name. */
