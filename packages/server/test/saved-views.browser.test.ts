@@ -116,6 +116,20 @@ describe.skipIf(!HAS_CHROMIUM)('saved views on the lists, in a real browser', ()
       'Ada Lovelace,customer0@example.com,customer',
     ]);
 
+    // Changed, the view can be saved over: the sort now A→Z.
+    await pick(page, 'Sort', 'Name A→Z');
+    await expect.poll(() => namesOf(page)).toEqual(['Ada Lovelace', 'Grace Hopper', 'Katherine Johnson']);
+    await page.getByRole('button', { name: 'Update “Customers by name”' }).click();
+    await expect
+      .poll(async () => {
+        const views = (await (await page.request.get(`${server.url}/api/v1/views?entity=people`)).json()) as {
+          data: { name: string; sort: unknown }[];
+        };
+        return views.data.find((v) => v.name === 'Customers by name')?.sort;
+      })
+      .toEqual([{ field: 'name', direction: 'asc' }]);
+    await expect.poll(() => page.getByRole('button', { name: /^Update/ }).count()).toBe(0);
+
     // Bulk edit still works on the view's rows.
     await page.getByRole('checkbox', { name: 'Select Grace Hopper' }).check();
     await expect
