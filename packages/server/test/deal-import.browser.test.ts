@@ -71,8 +71,12 @@ describe.skipIf(!HAS_CHROMIUM)('importing deals from the source page, in a real 
     // Columns named plainly are mapped already; the contact's role is chosen here.
     const fields = form.getByRole('table', { name: 'Deal fields' });
     await expect.poll(() => fields.count()).toBe(1);
-    await expect.poll(() => fields.getByRole('combobox', { name: 'Name', exact: true }).inputValue()).toBe('Deal name');
-    await expect.poll(() => fields.getByRole('combobox', { name: 'Seat count' }).inputValue()).toBe('Seat count');
+    await expect
+      .poll(() => fields.getByRole('combobox', { name: 'Name', exact: true }).inputValue())
+      .toBe('Deal name');
+    await expect
+      .poll(() => fields.getByRole('combobox', { name: 'Seat count' }).inputValue())
+      .toBe('Seat count');
     await pick(form, 'Role of people column 1', 'Champion');
     await form.getByLabel('Currency of rows without one').fill('EUR');
     await shot(page, '1-mapping');

@@ -68,6 +68,8 @@ const STATUSES: Record<string, 'open' | 'won' | 'lost'> = {
 const MAX_NAME = 200;
 const MAX_LOST_REASON = 500;
 const MAX_PEOPLE = 100;
+/** People and companies remembered between batches: a million distinct ones would not fit. */
+const MAX_REMEMBERED = 50_000;
 
 /** A row that cannot become a deal: the message names the column. */
 class RowError extends Error {}
@@ -171,6 +173,7 @@ export class DealImportSession {
 
   /** Finds (or creates) every person the batch names, in one go. */
   private async resolvePeople(rows: readonly DealImportRow[]): Promise<void> {
+    if (this.people.size > MAX_REMEMBERED) this.people.clear();
     const wanted = new Set<string>();
     for (const row of rows)
       for (const person of row.people)
@@ -297,6 +300,7 @@ export class DealImportSession {
     if (cached) return cached;
     try {
       const companyId = await this.deps.companyFor(this.workspaceId, { domain, name }, this.options.actorId);
+      if (this.companies.size >= MAX_REMEMBERED) this.companies.clear();
       this.companies.set(key, companyId);
       return companyId;
     } catch (error) {
@@ -308,12 +312,13 @@ export class DealImportSession {
   private peopleOf(row: DealImportRow): DealPerson[] {
     const people = new Map<string, DealPerson>();
     for (const cell of row.people) {
+      const target = cell.role === 'other' ? 'person' : `people.${cell.role}`;
       for (const email of emailsOf(cell.value)) {
-        if (!EMAIL.test(email)) throw new RowError(`${label(cell, 'person')}: "${email}" is not an email`);
+        if (!EMAIL.test(email)) throw new RowError(`${label(cell, target)}: "${email}" is not an email`);
         const profileId = this.people.get(email);
         if (!profileId)
           throw new RowError(
-            `${label(cell, 'person')}: ${email} was recorded but is not unified yet; import again`,
+            `${label(cell, target)}: no person for ${email} (refused, or not unified yet: import the file again)`,
           );
         if (!people.has(profileId)) people.set(profileId, { profileId, role: cell.role });
       }

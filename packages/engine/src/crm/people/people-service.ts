@@ -301,12 +301,18 @@ export class PeopleService {
     if (missing.length === 0) return found;
     const at = this.now();
     await this.store.db.transaction().execute(async (trx) => {
-      for (const { email, key } of missing)
-        await appendIdentifyWithin(trx, this.deps.crmEvents, {
-          workspaceId,
-          at,
-          call: { anonymousId: `crm:${key}`, traits: { email }, messageId: `person-created-${key}` },
-        });
+      for (const { email, key } of missing) {
+        try {
+          await appendIdentifyWithin(trx, this.deps.crmEvents, {
+            workspaceId,
+            at,
+            call: { anonymousId: `crm:${key}`, traits: { email }, messageId: `person-created-${key}` },
+          });
+        } catch (error) {
+          // A call refused before anything is written (an email unify would not take): left out.
+          if (!(error instanceof AppError) || error.code !== 'unprocessable') throw error;
+        }
+      }
     });
     this.deps.wake();
     await this.deps.settle(workspaceId);
