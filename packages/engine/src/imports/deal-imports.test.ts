@@ -265,6 +265,22 @@ describe.each(ENGINES)('deal imports on %s', (kind) => {
     });
   });
 
+  it('reports a bad email of a people column as its row’s error, naming the role', async () => {
+    const { workspaceId, source, ana } = await setup();
+    const job = await importFile(
+      source,
+      'people.csv',
+      'Deal,Buyer\nGood,ana@acme.test\nBad,ana@acme.test; not-an-email\n',
+      { map: 'name=Deal,people.decision_maker=Buyer', currency: 'EUR' },
+    );
+    expect(job).toMatchObject({ rowsStored: 1, rowsRejected: 1 });
+    expect(job.errors).toEqual([
+      { line: 2, message: 'column "Buyer" (people.decision_maker): "not-an-email" is not an email' },
+    ]);
+    const [deal] = (await engine.deals.list(workspaceId, { limit: 5 })).data;
+    expect(deal?.people).toEqual([{ profileId: ana, role: 'decision_maker' }]);
+  });
+
   it('imports a few thousand rows in batches, with progress', async () => {
     const { workspaceId, source } = await setup();
     const rows = 3000;
