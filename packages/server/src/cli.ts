@@ -154,7 +154,9 @@ program
       async (engine) => {
         const job = await importFile(engine, file, options);
         console.log(
-          `Import ${job.id} ${job.status}: ${job.rowsStored} stored, ${job.rowsDuplicate} already there, ${job.rowsRejected} rejected.`,
+          job.type === 'deal'
+            ? `Import ${job.id} ${job.status}: ${job.rowsStored} deals created, ${job.rowsDuplicate} updated, ${job.rowsRejected} rejected.`
+            : `Import ${job.id} ${job.status}: ${job.rowsStored} stored, ${job.rowsDuplicate} already there, ${job.rowsRejected} rejected.`,
         );
         for (const error of job.errors.slice(0, 20)) console.log(`  line ${error.line}: ${error.message}`);
         if (job.status === 'failed') throw new Error(job.failure ?? 'import failed');
