@@ -3,6 +3,9 @@
 // rows/s and the importer's peak memory. Each row: a name, an amount, a stage by name, a company
 // by domain (500 companies, created on first sight), a person by email (2,000 people, created on
 // first sight) as champion, an external id and a number custom field. Not a test.
+// Measured once, 3 December 2026, on the shared 2-core VM (load average ~6 from other builds):
+// 100,000 rows in 23.2 s = 4,318 rows/s (every deal with its audit entry, stage stay and
+// `Deal Created` event), importer peak RSS 299 MB. A million-row file: about 4 minutes.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
