@@ -68,6 +68,7 @@ const STATUSES: Record<string, 'open' | 'won' | 'lost'> = {
 const MAX_NAME = 200;
 const MAX_LOST_REASON = 500;
 const MAX_PEOPLE = 100;
+const MAX_EXTERNAL_ID = 200;
 /** People and companies remembered between batches: a million distinct ones would not fit. */
 const MAX_REMEMBERED = 50_000;
 
@@ -119,6 +120,10 @@ export class DealImportSession {
           continue;
         }
         const externalId = text(row.cells.externalId);
+        if (externalId !== undefined && externalId.length > MAX_EXTERNAL_ID)
+          throw new RowError(
+            `${label(row.cells.externalId, 'externalId')}: at most ${MAX_EXTERNAL_ID} characters`,
+          );
         if (externalId !== undefined && creating.has(externalId)) {
           later.push(row);
           continue;
