@@ -336,7 +336,6 @@ export class Engine {
     this.search = new SearchService();
     this.search.register('people', peopleSearch(store, this.identity));
     this.search.register('companies', companiesSearch(store));
-    this.savedViews = new SavedViewsService(store, this.identity);
     const crmDeps = {
       identity: this.identity,
       crmEvents: this.crmEvents,
@@ -413,6 +412,11 @@ export class Engine {
     );
     this.crmReports = new CrmReportsService(store, this.pipelines);
     this.search.register('deals', dealsSearch(store));
+    this.savedViews = new SavedViewsService(store, this.identity, {
+      companies: this.companies,
+      deals: this.deals,
+      pipelines: this.pipelines,
+    });
     this.leadScoring.calibrateWith((workspaceId) => closedDealOutcomes(store, workspaceId));
     this.personSections = {
       ...this.personSections,

@@ -6,6 +6,7 @@ import {
   CreateCompanySchema,
   type CrmSettings,
   DomainSchema,
+  parseListSort,
   type UpdateCompany,
   UpdateCompanySchema,
 } from '@tandem/contract';
@@ -20,10 +21,11 @@ import {
   membersOfCompanies,
   type ProfilesService,
   pageOfCompanies,
+  sortedPageOfCompanies,
   unlinkMember,
   updateCompany,
 } from '../../profiles/index.js';
-import type { Database, Store } from '../../store/index.js';
+import { type Database, keysetCursorOf, keysetPositionOf, type Store } from '../../store/index.js';
 import { recordCrmAudit } from '../crm-audit.js';
 import type { CrmEvents } from '../crm-events.js';
 import { crmSettingsOf, saveCrmSettings } from '../crm-settings.js';
@@ -144,7 +146,10 @@ export class CompaniesService {
     }));
   }
 
-  /** A page of live companies: by id, or those whose name or a domain starts with `q`. */
+  /**
+   * A page of live companies: by id, or those whose name or a domain starts with `q`; with
+   * `sort` or `ownerId`, in that sort (name by default) with an opaque cursor.
+   */
   async list(
     workspaceId: string,
     query: CompanyListQuery,
@@ -158,6 +163,9 @@ export class CompaniesService {
         .where('merged_into', 'is not', null)
         .execute()
     ).map((row) => row.company_id);
+    if (query.sort !== undefined || query.ownerId !== undefined) {
+      return this.sortedList(workspaceId, query, merged);
+    }
     let records = await pageOfCompanies(db, workspaceId, {
       ...query,
       limit: query.limit + 1,
@@ -181,23 +189,86 @@ export class CompaniesService {
         .slice(0, query.limit + 1);
     }
     const page = records.slice(0, query.limit);
+    return {
+      data: await this.summariesOf(workspaceId, page),
+      nextCursor: records.length > query.limit ? (page.at(-1)?.companyId ?? null) : null,
+    };
+  }
+
+  private async sortedList(
+    workspaceId: string,
+    query: CompanyListQuery,
+    merged: readonly string[],
+  ): Promise<{ data: CompanySummary[]; nextCursor: string | null }> {
+    const db = this.store.db;
+    const sort = parseListSort(query.sort ?? 'name') as { field: 'name'; direction: 'asc' | 'desc' };
+    const ownerId = query.ownerId;
+    const onlyIds =
+      ownerId === undefined
+        ? undefined
+        : (
+            await db
+              .selectFrom('crm_companies')
+              .select('company_id')
+              .where('workspace_id', '=', workspaceId)
+              .where('owner_id', '=', ownerId)
+              .execute()
+          ).map((row) => row.company_id);
+    // A domain match joins the name matches: at most this many companies by domain per page.
+    const alsoIds =
+      query.q === undefined
+        ? []
+        : (
+            await db
+              .selectFrom('crm_company_domains')
+              .select('company_id')
+              .where('workspace_id', '=', workspaceId)
+              .where('domain', 'like', `${query.q.toLowerCase()}%`)
+              .limit(1000)
+              .execute()
+          ).map((row) => row.company_id);
+    const rows = await sortedPageOfCompanies(db, workspaceId, {
+      limit: query.limit + 1,
+      sort,
+      position: query.cursor === undefined ? undefined : keysetPositionOf(query.cursor),
+      q: query.q,
+      alsoIds,
+      onlyIds,
+      exclude: merged,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: await this.summariesOf(
+        workspaceId,
+        page.map((row) => row.record),
+      ),
+      nextCursor:
+        rows.length > query.limit && last
+          ? keysetCursorOf({ key: last.key, id: last.record.companyId })
+          : null,
+    };
+  }
+
+  private async summariesOf(
+    workspaceId: string,
+    page: readonly { companyId: string; name: string; updatedAt: string }[],
+  ): Promise<CompanySummary[]> {
+    const db = this.store.db;
     const ids = page.map((r) => r.companyId);
     const [crm, domains, counts] = await Promise.all([
       companyCrmOf(db, workspaceId, ids),
       domainsOf(db, workspaceId, ids),
       memberCounts(db, workspaceId, ids),
     ]);
-    return {
-      data: page.map((r) => ({
-        id: r.companyId,
-        name: r.name,
-        domains: domains.get(r.companyId) ?? [],
-        ownerId: crm.get(r.companyId)?.ownerId ?? null,
-        people: counts.get(r.companyId) ?? 0,
-        updatedAt: r.updatedAt,
-      })),
-      nextCursor: records.length > query.limit ? (page.at(-1)?.companyId ?? null) : null,
-    };
+    return page.map((r) => ({
+      id: r.companyId,
+      name: r.name,
+      domains: domains.get(r.companyId) ?? [],
+      ownerId: crm.get(r.companyId)?.ownerId ?? null,
+      people: counts.get(r.companyId) ?? 0,
+      updatedAt: r.updatedAt,
+    }));
   }
 
   async update(

@@ -19,6 +19,7 @@ import { savedViews } from './0018-saved-views.js';
 import { deliveryHeads } from './0019-delivery-heads.js';
 import { dealSearch } from './0021-deal-search.js';
 import { dealImports } from './0022-deal-imports.js';
+import { listSort } from './0023-list-sort.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   deliveryHeads,
   dealSearch,
   dealImports,
+  listSort,
 ];
