@@ -19,6 +19,8 @@ import {
   CrmReportsService,
   CustomFieldDefinitions,
   closedDealOutcomes,
+  customFieldsOf,
+  DealImportSession,
   DealsService,
   dealsSearch,
   NO_PERSON_SECTIONS,
@@ -391,6 +393,23 @@ export class Engine {
       isMember: async (workspaceId, userId) =>
         (await this.access.members.roleOf(workspaceId, userId)) !== undefined,
     });
+    // Deal imports write through the deals domain, reaching companies and people by their services.
+    this.imports.importDealsWith(
+      (workspaceId, options) =>
+        new DealImportSession(
+          {
+            deals: this.deals,
+            // Oldest first: the default pipeline (made on first use) leads.
+            pipelines: (id) => this.pipelines.list(id),
+            members: (id) => this.access.members.list(id),
+            customFields: (id) => customFieldsOf(store.db, id, 'deal'),
+            companyFor: (id, ref, actorId) => this.companies.findOrCreate(id, ref, actorId),
+            peopleFor: (id, emails, actorId) => this.people.findOrCreateByEmails(id, emails, actorId),
+          },
+          workspaceId,
+          options,
+        ),
+    );
     this.crmReports = new CrmReportsService(store, this.pipelines);
     this.search.register('deals', dealsSearch(store));
     this.savedViews = new SavedViewsService(store, this.identity, {

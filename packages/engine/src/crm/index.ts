@@ -13,9 +13,15 @@ export {
 export {
   type ActorId,
   closedDealOutcomes,
+  type DealCell,
+  type DealImportDeps,
+  type DealImportOutcome,
+  type DealImportRow,
+  DealImportSession,
   DealsService,
   dealPage,
   dealsSearch,
+  isDealRole,
   peopleOf,
   validateDealFields,
 } from './deals/index.js';

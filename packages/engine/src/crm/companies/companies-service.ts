@@ -5,6 +5,7 @@ import {
   type CreateCompany,
   CreateCompanySchema,
   type CrmSettings,
+  DomainSchema,
   parseListSort,
   type UpdateCompany,
   UpdateCompanySchema,
@@ -41,6 +42,8 @@ import {
 } from './company-rows.js';
 
 const MAX_PEOPLE_SHOWN = 200;
+/** Companies whose name starts like the one looked for, read to find the one named exactly. */
+const NAME_MATCHES_READ = 200;
 /** People linked at once when a domain is added with linking by email domain on. */
 const MAX_LINKED_BY_DOMAIN = 1000;
 
@@ -307,6 +310,51 @@ export class CompaniesService {
       return before.id;
     });
     return this.get(workspaceId, liveId);
+  }
+
+  /**
+   * The live company with this domain, else the one with this name (case aside), else a new
+   * one created as by hand (named by `name`, else the domain). An import's path to its companies.
+   */
+  async findOrCreate(
+    workspaceId: string,
+    input: { domain?: string | undefined; name?: string | undefined },
+    actorId: string | null,
+  ): Promise<string> {
+    const db = this.store.db;
+    const parsed = input.domain === undefined ? undefined : DomainSchema.safeParse(input.domain);
+    if (parsed && !parsed.success)
+      throw new AppError(
+        'unprocessable',
+        `Invalid domain: "${input.domain}" is not a domain such as example.com`,
+        {
+          details: [{ path: 'domain', message: 'a domain such as example.com' }],
+        },
+      );
+    const domain = parsed?.data;
+    const name = input.name?.trim();
+    if (domain) {
+      const row = await db
+        .selectFrom('crm_company_domains')
+        .select('company_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('domain', '=', domain)
+        .orderBy('company_id')
+        .executeTakeFirst();
+      if (row) return liveCompanyId(db, workspaceId, row.company_id);
+    }
+    if (name) {
+      const sameName = (await pageOfCompanies(db, workspaceId, { limit: NAME_MATCHES_READ, q: name })).find(
+        (company) => company.name.toLowerCase() === name.toLowerCase(),
+      );
+      if (sameName) return liveCompanyId(db, workspaceId, sameName.companyId);
+    }
+    const created = await this.create(
+      workspaceId,
+      { name: name || domain || '', ...(domain ? { domain } : {}) },
+      actorId,
+    );
+    return created.id;
   }
 
   /** Links a person by hand (`Added to Company` on their timeline). */
