@@ -135,6 +135,10 @@ describe.skipIf(!HAS_CHROMIUM)('saved views on the lists, in a real browser', ()
     await expect
       .poll(() => page.getByRole('region', { name: 'Edit the selected people' }).textContent())
       .toContain('1 person selected');
+    await page.getByRole('checkbox', { name: 'Select Ada Lovelace' }).check();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Edit the selected people' }).textContent())
+      .toContain('2 people selected');
     await shot(page, '3-bulk-edit-on-view');
 
     // The whole list: scrolling to its end loads every page, yet only the rows in sight are drawn.

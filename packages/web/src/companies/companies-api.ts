@@ -7,7 +7,8 @@ import type {
 } from '@tandem/contract';
 import { apiClient, type Page, withPage } from '../api/api-client';
 
-const PAGE_SIZE = 50;
+/** Rows per request: the list is virtualized and loads the next as it scrolls. */
+const PAGE_SIZE = 100;
 const companyPath = (companyId: string) => `/api/v1/companies/${encodeURIComponent(companyId)}`;
 
 export type CompanyDuplicates = { data: { domain: string; companies: { id: string; name: string }[] }[] };

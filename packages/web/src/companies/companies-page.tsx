@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import type { CompanySummary } from '@tandem/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../api/error-message';
 import { usePagedQuery } from '../api/use-paged-query';
@@ -77,25 +77,32 @@ export function CompaniesPage() {
   const companies = usePagedQuery([...crmQueryKey(session.workspace.id), 'companies', filters], (cursor) =>
     companiesApi.list(filters, cursor),
   );
-  const columns: Record<string, ListColumn<CompanySummary>> = {
-    name: {
-      key: 'name',
-      label: 'Name',
-      render: (company) => (
-        <Anchor component={Link} to={`/companies/${encodeURIComponent(company.id)}`} fw={500}>
-          {company.name}
-        </Anchor>
-      ),
-    },
-    domains: { key: 'domains', label: 'Domains', render: (company) => company.domains.join(', ') || '—' },
-    owner_id: {
-      key: 'owner_id',
-      label: 'Owner',
-      render: (company) => members.nameOf(company.ownerId) ?? '—',
-    },
-    people: { key: 'people', label: 'People', render: (company) => company.people, align: 'right' },
-    updated_at: { key: 'updated_at', label: 'Updated', render: (company) => formatDate(company.updatedAt) },
-  };
+  const { nameOf } = members;
+  const columnKeys = view.columns.join(',');
+  // Kept while the columns and the members are the same: unchanged rows are then not redrawn.
+  const shownColumns = useMemo(() => {
+    const all: Record<string, ListColumn<CompanySummary>> = {
+      name: {
+        key: 'name',
+        label: 'Name',
+        render: (company) => (
+          <Anchor component={Link} to={`/companies/${encodeURIComponent(company.id)}`} fw={500}>
+            {company.name}
+          </Anchor>
+        ),
+      },
+      domains: { key: 'domains', label: 'Domains', render: (company) => company.domains.join(', ') || '—' },
+      owner_id: {
+        key: 'owner_id',
+        label: 'Owner',
+        render: (company) => nameOf(company.ownerId) ?? '—',
+      },
+      people: { key: 'people', label: 'People', render: (company) => company.people, align: 'right' },
+      updated_at: { key: 'updated_at', label: 'Updated', render: (company) => formatDate(company.updatedAt) },
+    };
+    return columnKeys.split(',').flatMap((key) => all[key] ?? []);
+  }, [columnKeys, nameOf]);
+
   const duplicates = useQuery({
     queryKey: [...crmQueryKey(session.workspace.id), 'companies', 'duplicates'],
     queryFn: companiesApi.duplicates,
@@ -155,7 +162,7 @@ export function CompaniesPage() {
         <VirtualTable
           label="Companies"
           items={companies.items}
-          columns={view.columns.flatMap((key) => columns[key] ?? [])}
+          columns={shownColumns}
           rowKey={(company) => company.id}
           paging={companies}
           empty={q || filters.ownerId ? 'No company matches this search.' : 'No companies yet.'}

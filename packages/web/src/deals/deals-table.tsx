@@ -1,5 +1,6 @@
 import { Anchor } from '@mantine/core';
 import type { Deal, Pipeline } from '@tandem/contract';
+import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { usePagedQuery } from '../api/use-paged-query';
 import { useCurrentSession } from '../auth/use-session';
@@ -58,37 +59,42 @@ export function DealsTable({ filter, columns, pipelines, ownerEmail, label, empt
   const deals = usePagedQuery<Deal>([...dealsQueryKey(session.workspace.id), 'list', filter], (cursor) =>
     dealsApi.list(filter, cursor, TABLE_PAGE_SIZE),
   );
-  const stageName = (deal: Deal) =>
-    pipelines.find((p) => p.id === deal.pipelineId)?.stages.find((s) => s.id === deal.stageId)?.name ?? '—';
-  const all: Record<string, ListColumn<Deal>> = {
-    name: {
-      key: 'name',
-      label: 'Deal',
-      render: (deal) => (
-        <Anchor component={Link} to={`/deals/${encodeURIComponent(deal.id)}`} fw={500}>
-          {deal.name}
-        </Anchor>
-      ),
-    },
-    stage: { key: 'stage', label: 'Stage', render: stageName },
-    status: { key: 'status', label: 'Status', render: (deal) => <DealStatusBadge status={deal.status} /> },
-    amount: {
-      key: 'amount',
-      label: 'Amount',
-      align: 'right',
-      render: (deal) => formatMoney(deal.amount, deal.currency),
-    },
-    company: { key: 'company', label: 'Company', render: (deal) => deal.companyName ?? '—' },
-    owner_id: { key: 'owner_id', label: 'Owner', render: (deal) => ownerEmail(deal.ownerId) ?? '—' },
-    close_date: { key: 'close_date', label: 'Close date', render: (deal) => deal.closeDate ?? '—' },
-    created_at: { key: 'created_at', label: 'Created', render: (deal) => deal.createdAt.slice(0, 10) },
-  };
+  const columnKeys = (columns ?? DEFAULT_DEAL_COLUMNS).join(',');
+  // Kept while the columns, pipelines and members are the same: unchanged rows are not redrawn.
+  const shown = useMemo(() => {
+    const stageName = (deal: Deal) =>
+      pipelines.find((p) => p.id === deal.pipelineId)?.stages.find((s) => s.id === deal.stageId)?.name ?? '—';
+    const all: Record<string, ListColumn<Deal>> = {
+      name: {
+        key: 'name',
+        label: 'Deal',
+        render: (deal) => (
+          <Anchor component={Link} to={`/deals/${encodeURIComponent(deal.id)}`} fw={500}>
+            {deal.name}
+          </Anchor>
+        ),
+      },
+      stage: { key: 'stage', label: 'Stage', render: stageName },
+      status: { key: 'status', label: 'Status', render: (deal) => <DealStatusBadge status={deal.status} /> },
+      amount: {
+        key: 'amount',
+        label: 'Amount',
+        align: 'right',
+        render: (deal) => formatMoney(deal.amount, deal.currency),
+      },
+      company: { key: 'company', label: 'Company', render: (deal) => deal.companyName ?? '—' },
+      owner_id: { key: 'owner_id', label: 'Owner', render: (deal) => ownerEmail(deal.ownerId) ?? '—' },
+      close_date: { key: 'close_date', label: 'Close date', render: (deal) => deal.closeDate ?? '—' },
+      created_at: { key: 'created_at', label: 'Created', render: (deal) => deal.createdAt.slice(0, 10) },
+    };
+    return columnKeys.split(',').flatMap((key) => all[key] ?? []);
+  }, [columnKeys, pipelines, ownerEmail]);
   return (
     <QueryState isPending={deals.isPending} error={deals.error} refetch={deals.refetch}>
       <VirtualTable
         label={label}
         items={deals.items}
-        columns={(columns ?? DEFAULT_DEAL_COLUMNS).flatMap((key) => all[key] ?? [])}
+        columns={shown}
         rowKey={(deal) => deal.id}
         paging={deals}
         empty={empty}

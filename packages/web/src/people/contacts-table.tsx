@@ -1,5 +1,6 @@
 import { Anchor, Badge, Group } from '@mantine/core';
 import type { PersonSummary } from '@tandem/contract';
+import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { formatDate } from '../shared/format-date';
 import { type ListColumn, VirtualTable } from '../views/virtual-table';
@@ -41,40 +42,45 @@ const labelOf = (person: PersonSummary) => person.name ?? person.email ?? person
 
 export function ContactsTable({ people, columns, filtered, selected, onSelect, paging }: ContactsTableProps) {
   const members = useCrmMembers();
-  const all: Record<string, ListColumn<PersonSummary>> = {
-    name: {
-      key: 'name',
-      label: 'Name',
-      render: (person) => (
-        <Anchor component={Link} to={`/people/${encodeURIComponent(person.profileId)}`} fw={500}>
-          {labelOf(person)}
-        </Anchor>
-      ),
-    },
-    email: { key: 'email', label: 'Email', render: (person) => person.email ?? '—' },
-    owner_id: { key: 'owner_id', label: 'Owner', render: (person) => members.nameOf(person.ownerId) ?? '—' },
-    lifecycle_stage: {
-      key: 'lifecycle_stage',
-      label: 'Lifecycle stage',
-      render: (person) => (person.lifecycleStage ? LIFECYCLE_LABELS[person.lifecycleStage] : '—'),
-    },
-    lead_status: { key: 'lead_status', label: 'Lead status', render: (person) => person.leadStatus ?? '—' },
-    tags: {
-      key: 'tags',
-      label: 'Tags',
-      render: (person) => (
-        <Group gap={4} wrap="nowrap">
-          {person.tags.map((tag) => (
-            <Badge key={tag} variant="light" size="sm">
-              {tag}
-            </Badge>
-          ))}
-        </Group>
-      ),
-    },
-    updated_at: { key: 'updated_at', label: 'Updated', render: (person) => formatDate(person.updatedAt) },
-  };
-  const shown = columns.flatMap((key) => all[key] ?? []);
+  const { nameOf } = members;
+  const columnKeys = columns.join(',');
+  // Kept while the columns and the members are the same: unchanged rows are then not redrawn.
+  const shown = useMemo(() => {
+    const all: Record<string, ListColumn<PersonSummary>> = {
+      name: {
+        key: 'name',
+        label: 'Name',
+        render: (person) => (
+          <Anchor component={Link} to={`/people/${encodeURIComponent(person.profileId)}`} fw={500}>
+            {labelOf(person)}
+          </Anchor>
+        ),
+      },
+      email: { key: 'email', label: 'Email', render: (person) => person.email ?? '—' },
+      owner_id: { key: 'owner_id', label: 'Owner', render: (person) => nameOf(person.ownerId) ?? '—' },
+      lifecycle_stage: {
+        key: 'lifecycle_stage',
+        label: 'Lifecycle stage',
+        render: (person) => (person.lifecycleStage ? LIFECYCLE_LABELS[person.lifecycleStage] : '—'),
+      },
+      lead_status: { key: 'lead_status', label: 'Lead status', render: (person) => person.leadStatus ?? '—' },
+      tags: {
+        key: 'tags',
+        label: 'Tags',
+        render: (person) => (
+          <Group gap={4} wrap="nowrap">
+            {person.tags.map((tag) => (
+              <Badge key={tag} variant="light" size="sm">
+                {tag}
+              </Badge>
+            ))}
+          </Group>
+        ),
+      },
+      updated_at: { key: 'updated_at', label: 'Updated', render: (person) => formatDate(person.updatedAt) },
+    };
+    return columnKeys.split(',').flatMap((key) => all[key] ?? []);
+  }, [columnKeys, nameOf]);
   return (
     <VirtualTable
       label="People"

@@ -1,4 +1,10 @@
-import type { SavedView, SavedViewEntity, ViewFilter, ViewSort } from '@tandem/contract';
+import {
+  LIST_SORT_FIELDS,
+  type SavedView,
+  type SavedViewEntity,
+  type ViewFilter,
+  type ViewSort,
+} from '@tandem/contract';
 import { useEffect } from 'react';
 import { useSearchParams } from 'react-router';
 import { useViews } from './use-views';
@@ -52,8 +58,10 @@ export function useListView(
       if (!view) return;
       next.set(VIEW_PARAM, view.id);
       for (const [name, value] of Object.entries(filters.fromFilters(view.filters))) next.set(name, value);
+      // A sort the list cannot do on the server (a view saved through the API) is left out.
       const first = view.sort[0];
-      if (first) next.set(SORT_PARAM, sortParamOf(first));
+      if (first && (LIST_SORT_FIELDS[entity] as readonly string[]).includes(first.field))
+        next.set(SORT_PARAM, sortParamOf(first));
       if (view.columns.length > 0) next.set(COLUMNS_PARAM, view.columns.join(','));
     });
 

@@ -1,6 +1,6 @@
 import { Checkbox, Table, Text } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useEffect, useRef } from 'react';
+import { memo, type ReactNode, useEffect, useRef } from 'react';
 
 /** A column a list can show: its key (saved in views), its header and its cell. */
 export type ListColumn<T> = {
@@ -44,6 +44,7 @@ export function VirtualTable<T>({
   empty,
 }: VirtualTableProps<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const selectionRef = useRef(selection);
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
@@ -62,12 +63,15 @@ export function VirtualTable<T>({
   const bottom = virtualizer.getTotalSize() - (rows.at(-1)?.end ?? 0);
   const span = columns.length + (selection ? 1 : 0);
   const allOn = selection !== undefined && items.every((item) => selection.selected.has(rowKey(item)));
+  // Read at click time: a row not redrawn since keeps an older `toggle`.
+  selectionRef.current = selection;
   const toggle = (key: string, on: boolean) => {
-    if (!selection) return;
-    const next = new Set(selection.selected);
+    const current = selectionRef.current;
+    if (!current) return;
+    const next = new Set(current.selected);
     if (on) next.add(key);
     else next.delete(key);
-    selection.onSelect(next);
+    current.onSelect(next);
   };
 
   return (
@@ -115,22 +119,15 @@ export function VirtualTable<T>({
             const item = items[row.index] as T;
             const key = rowKey(item);
             return (
-              <Table.Tr key={key} aria-rowindex={row.index + 2} style={{ height: ROW_HEIGHT }}>
-                {selection && (
-                  <Table.Td>
-                    <Checkbox
-                      aria-label={`Select ${selection.labelOf(item)}`}
-                      checked={selection.selected.has(key)}
-                      onChange={(event) => toggle(key, event.currentTarget.checked)}
-                    />
-                  </Table.Td>
-                )}
-                {columns.map((column) => (
-                  <Table.Td key={column.key} ta={column.align} style={{ whiteSpace: 'nowrap' }}>
-                    {column.render(item)}
-                  </Table.Td>
-                ))}
-              </Table.Tr>
+              <Row
+                key={key}
+                item={item}
+                index={row.index}
+                columns={columns as readonly ListColumn<unknown>[]}
+                checked={selection ? selection.selected.has(key) : undefined}
+                checkLabel={selection ? `Select ${selection.labelOf(item)}` : ''}
+                onCheck={(on) => toggle(key, on)}
+              />
             );
           })}
           {bottom > 0 && (
@@ -148,3 +145,46 @@ export function VirtualTable<T>({
     </div>
   );
 }
+
+type RowProps = {
+  item: unknown;
+  index: number;
+  columns: readonly ListColumn<unknown>[];
+  /** Its check box's state; no check box when undefined. */
+  checked: boolean | undefined;
+  checkLabel: string;
+  onCheck: (on: boolean) => void;
+};
+
+/**
+ * One row. Scrolling re-renders the table at every frame; a row whose item, columns and check
+ * state are the same is not rendered again (the columns must keep their identity: memoize them).
+ */
+const Row = memo(
+  function Row({ item, index, columns, checked, checkLabel, onCheck }: RowProps) {
+    return (
+      <Table.Tr aria-rowindex={index + 2} style={{ height: ROW_HEIGHT }}>
+        {checked !== undefined && (
+          <Table.Td>
+            <Checkbox
+              aria-label={checkLabel}
+              checked={checked}
+              onChange={(event) => onCheck(event.currentTarget.checked)}
+            />
+          </Table.Td>
+        )}
+        {columns.map((column) => (
+          <Table.Td key={column.key} ta={column.align} style={{ whiteSpace: 'nowrap' }}>
+            {column.render(item)}
+          </Table.Td>
+        ))}
+      </Table.Tr>
+    );
+  },
+  (before, after) =>
+    before.item === after.item &&
+    before.index === after.index &&
+    before.columns === after.columns &&
+    before.checked === after.checked &&
+    before.checkLabel === after.checkLabel,
+);
