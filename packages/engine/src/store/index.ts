@@ -33,6 +33,7 @@ export { prepared, rawSqliteOf, writeTransaction } from './raw-sqlite.js';
 export { reusableQuery } from './reusable-query.js';
 export type {
   AudiencesTable,
+  BusinessCalendarsTable,
   ComputedTraitsTable,
   CrmDealsTable,
   Database,
@@ -42,6 +43,8 @@ export type {
   ImportsTable,
   RejectionsTable,
   SavedViewsTable,
+  SlaClocksTable,
+  SlaPoliciesTable,
 } from './schema.js';
 export {
   type BackupReport,

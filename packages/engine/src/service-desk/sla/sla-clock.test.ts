@@ -114,7 +114,8 @@ describe('SLA clock', () => {
     expect(clock.firstResponseDueAt).toBeNull();
     expect(clock.breached).toEqual([]);
     expect(clock.nextCheckAt).toBeNull();
-    expect(clock.explanation).toContain('paused 3 h 30 m while on hold (still paused)');
+    expect(clock.pausedMs).toBe(3.5 * HOUR);
+    expect(clock.explanation).toContain('paused since 2026-01-05T08:30:00.000Z while on hold');
   });
 
   it('marks a late first reply as breached, and a timely one as met', () => {

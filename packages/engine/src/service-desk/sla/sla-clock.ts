@@ -34,6 +34,11 @@ export interface SlaClockState extends SlaClock {
   readonly deadlines: readonly SlaDeadline[];
   /** The next instant the clock's state changes by time alone (at risk, breach); null: none. */
   readonly nextCheckAt: number | null;
+  /** The due time of a running target that is at risk or breached (the inbox's "at risk" view). */
+  readonly attentionAt: number | null;
+  /** Real time of finished pauses, and the start of the ongoing one (pausedMs at any instant). */
+  readonly closedPausedMs: number;
+  readonly pausedSince: number | null;
 }
 
 export interface SlaClockInput {
@@ -64,10 +69,13 @@ export function computeSlaClock(input: SlaClockInput): SlaClockState {
   const pauses = stretches.filter(
     (s) => PAUSING.includes(s.status) || (STOPPING.includes(s.status) && s.from !== stoppedAt),
   );
-  const pausedMs = stretches
-    .filter((s) => PAUSING.includes(s.status))
-    .reduce((sum, s) => sum + Math.max(0, Math.min(s.to, now) - s.from), 0);
-  const explanation = pauseLines(stretches, now);
+  // Finished pauses are fixed; an ongoing one grows with time (clockAt adds it at read time).
+  const pausedSince = last && PAUSING.includes(last.status) ? last.from : null;
+  const closedPausedMs = stretches
+    .filter((s) => PAUSING.includes(s.status) && Number.isFinite(s.to))
+    .reduce((sum, s) => sum + (s.to - s.from), 0);
+  const pausedMs = closedPausedMs + (pausedSince === null ? 0 : Math.max(0, now - pausedSince));
+  const explanation = pauseLines(stretches);
   const none: SlaClockState = {
     policyId: policy?.id ?? null,
     firstResponseDueAt: null,
@@ -75,10 +83,13 @@ export function computeSlaClock(input: SlaClockInput): SlaClockState {
     resolutionDueAt: null,
     breached: [],
     pausedMs,
+    closedPausedMs,
+    pausedSince,
     atRisk: false,
     explanation,
     deadlines: [],
     nextCheckAt: null,
+    attentionAt: null,
   };
   if (!policy) return { ...none, explanation: ['no SLA policy applies to this ticket', ...explanation] };
   const targets = policy.targets[timeline.priority];
@@ -114,28 +125,54 @@ export function computeSlaClock(input: SlaClockInput): SlaClockState {
   const current = cycles[cycles.length - 1] ?? null;
   const deadlines = [first, ...cycles, resolution].filter((d): d is SlaDeadline => d !== null);
 
-  const breached = new Set<SlaMetric>(deadlines.filter((d) => d.breached).map((d) => d.metric));
-  const open = deadlines.filter((d) => !d.settled && !d.breached && d.dueAt !== null);
+  const lines = [
+    ...header,
+    ...deadlines.map((d) => deadlineLine(d, policy, timeline.priority)),
+    ...explanation,
+  ];
+  return clockAt(
+    {
+      ...none,
+      firstResponseDueAt: isoOrNull(first?.dueAt),
+      nextResponseDueAt: current && !current.settled ? isoOrNull(current.dueAt) : null,
+      resolutionDueAt: isoOrNull(resolution?.dueAt),
+      explanation: lines,
+      deadlines,
+    },
+    now,
+  );
+}
+
+/**
+ * A stored clock brought to `now` without its timeline: targets still running whose due time
+ * has passed are breached, those past their at-risk instant are at risk. What the sweeper and
+ * readers use between two recomputations by `track`.
+ */
+export function clockAt(state: SlaClockState, now: number): SlaClockState {
+  const deadlines = state.deadlines.map((d) =>
+    !d.settled && !d.breached && d.dueAt !== null && now >= d.dueAt ? { ...d, breached: true } : d,
+  );
+  const breached = new Set<SlaMetric>([
+    ...state.breached,
+    ...deadlines.filter((d) => d.breached).map((d) => d.metric),
+  ]);
+  const running = deadlines.filter((d) => !d.settled && d.dueAt !== null);
+  const open = running.filter((d) => !d.breached);
   const atRisk = open.some((d) => d.atRiskAt !== null && d.atRiskAt <= now);
   const upcoming = open
     .map((d) => (d.atRiskAt !== null && d.atRiskAt > now ? d.atRiskAt : d.dueAt))
     .filter((t): t is number => t !== null);
-  const lines = [
-    ...header,
-    ...deadlines.map((d) => deadlineLine(d, policy, timeline.priority, now)),
-    ...explanation,
-  ];
+  const attention = running
+    .filter((d) => d.breached || (d.atRiskAt !== null && d.atRiskAt <= now))
+    .map((d) => d.dueAt as number); // running: dueAt is not null
   return {
-    policyId: policy.id,
-    firstResponseDueAt: isoOrNull(first?.dueAt),
-    nextResponseDueAt: current && !current.settled ? isoOrNull(current.dueAt) : null,
-    resolutionDueAt: isoOrNull(resolution?.dueAt),
-    breached: (['first_response', 'next_response', 'resolution'] as const).filter((m) => breached.has(m)),
-    pausedMs,
-    atRisk,
-    explanation: lines,
+    ...state,
+    pausedMs: state.closedPausedMs + (state.pausedSince === null ? 0 : Math.max(0, now - state.pausedSince)),
     deadlines,
+    breached: (['first_response', 'next_response', 'resolution'] as const).filter((m) => breached.has(m)),
+    atRisk,
     nextCheckAt: upcoming.length > 0 ? Math.min(...upcoming) : null,
+    attentionAt: attention.length > 0 ? Math.min(...attention) : null,
   };
 }
 
@@ -205,7 +242,7 @@ const LABELS: Record<SlaMetric, string> = {
   resolution: 'resolution',
 };
 
-function deadlineLine(deadline: SlaDeadline, policy: SlaPolicy, priority: string, now: number): string {
+function deadlineLine(deadline: SlaDeadline, policy: SlaPolicy, priority: string): string {
   const targets = policy.targets[priority as keyof SlaPolicy['targets']];
   const minutes =
     deadline.metric === 'first_response'
@@ -225,21 +262,20 @@ function deadlineLine(deadline: SlaDeadline, policy: SlaPolicy, priority: string
   }
   if (deadline.breached) return `${head}, due ${due}, breached`;
   if (deadline.settled) return `${head}, due ${due}, no longer running (ticket solved)`;
-  const left = formatDuration(Math.max(0, deadline.dueAt - now));
-  return `${head}, due ${due} (${left} from now)`;
+  return `${head}, due ${due}`;
 }
 
 /** Real time paused, per status, for the explanation ("paused 2 h 10 m while pending"). */
-function pauseLines(stretches: readonly Stretch[], now: number): string[] {
+function pauseLines(stretches: readonly Stretch[]): string[] {
   const lines: string[] = [];
   for (const status of PAUSING) {
     const of = stretches.filter((s) => s.status === status);
-    const total = of.reduce((sum, s) => sum + Math.max(0, Math.min(s.to, now) - s.from), 0);
+    const total = of.filter((s) => Number.isFinite(s.to)).reduce((sum, s) => sum + (s.to - s.from), 0);
     const label = status === 'on_hold' ? 'on hold' : status;
     const ongoing = of.find((s) => !Number.isFinite(s.to));
-    if (total > 0)
-      lines.push(`paused ${formatDuration(total)} while ${label}${ongoing ? ' (still paused)' : ''}`);
-    else if (ongoing) lines.push(`paused since ${new Date(ongoing.from).toISOString()} while ${label}`);
+    if (total > 0) lines.push(`paused ${formatDuration(total)} while ${label}`);
+    // Stated as a start, so the stored explanation stays true as time passes.
+    if (ongoing) lines.push(`paused since ${new Date(ongoing.from).toISOString()} while ${label}`);
   }
   const reopened = stretches.filter((s, i) => STOPPING.includes(s.status) && i < stretches.length - 1);
   if (reopened.length > 0) {
