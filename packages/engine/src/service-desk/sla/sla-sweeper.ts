@@ -48,12 +48,13 @@ export class SlaSweeper {
     return this.timer !== undefined;
   }
 
-  start(): void {
+  /** Runs a pass every interval in the background; failures go to `onError` (else the option's). */
+  start(onError = this.options.onError): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.sweep()
-        .then(() => undefined, this.options.onError ?? (() => undefined))
+        .then(() => undefined, onError ?? (() => undefined))
         .finally(() => {
           this.running = undefined;
         });
