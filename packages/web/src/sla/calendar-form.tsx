@@ -39,8 +39,10 @@ export function CalendarForm(props: {
   const { initial } = props;
   const zones = useMemo(timeZoneOptions, []);
   const [name, setName] = useState(initial?.name ?? '');
+  // The browser's own zone by default, when it is one of the listed names (not e.g. Etc/UTC).
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const [timeZone, setTimeZone] = useState<string | null>(
-    initial?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    initial?.timeZone ?? (zones.includes(browserZone) ? browserZone : 'UTC'),
   );
   const [weekly, setWeekly] = useState<WeeklyBlock[]>(initial?.weekly ?? OFFICE_HOURS);
   const [holidays, setHolidays] = useState<string[]>(initial?.holidays ?? []);

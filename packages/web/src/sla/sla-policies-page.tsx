@@ -170,8 +170,9 @@ function PolicyCard(props: {
             ].filter(Boolean);
             return (
               <Text size="sm" key={priority}>
-                <Text span tt="capitalize" fw={500}>
-                  {priority}
+                <Text span fw={500}>
+                  {priority[0]?.toUpperCase()}
+                  {priority.slice(1)}
                 </Text>
                 : {parts.join(' · ') || 'no targets'}
               </Text>
