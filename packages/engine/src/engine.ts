@@ -53,7 +53,7 @@ import {
   UnifyStage,
 } from './pipeline/index.js';
 import { partitionCountFor } from './pipeline-runtime/index.js';
-import { companiesSearch, ProfilesService, peopleSearch } from './profiles/index.js';
+import { companiesSearch, ProfilesService, peopleSearch, storedTraitsOf } from './profiles/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
 import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './service-desk/sla/index.js';
@@ -428,10 +428,10 @@ export class Engine {
       clock: slaClock,
       events: this.crmEvents,
       wake: crmDeps.wake,
-      traitsOf: async (workspaceId, profileId) => {
-        const liveId = (await this.identity.resolveProfileId(workspaceId, profileId)) ?? profileId;
-        const [summary] = await this.profiles.summariesOf(workspaceId, [liveId]);
-        return summary?.traits ?? {};
+      traitsOf: async ({ workspaceId, profileId, names, db }) => {
+        const liveId = (await this.identity.resolveProfileId(workspaceId, profileId, db)) ?? profileId;
+        const stored = await storedTraitsOf({ ...store, db }, workspaceId, liveId, names);
+        return Object.fromEntries(stored.map((trait) => [trait.name, JSON.parse(trait.value) as unknown]));
       },
     });
     this.slaSweeper = new SlaSweeper(store, this.sla, {

@@ -33,9 +33,9 @@ export interface SlaPolicy {
   readonly atRiskPercent: number;
 }
 
-/** Whether a condition reads the requester's traits (then traits are fetched before matching). */
-export const readsTraits = (conditions: readonly SlaCondition[]) =>
-  conditions.some((condition) => condition.field.startsWith('traits.'));
+/** The requester's traits the conditions read (fetched before matching). */
+export const traitNamesOf = (conditions: readonly SlaCondition[]) =>
+  conditions.filter((c) => c.field.startsWith('traits.')).map((c) => c.field.slice('traits.'.length));
 
 /** The values a condition field has on this ticket (a list for tags). */
 function valuesOf(

@@ -143,7 +143,10 @@ describe.each(ENGINES)('SLA service on %s', (kind) => {
       await engine.slaSettings.createPolicy(workspaceId, standard);
     }
     now = START;
-    const fast = await engine.sla.track(timeline(enterprise.workspaceId, enterprise.profileId));
+    // Inside the caller's transaction (tickets/ writes its change and the clock together).
+    const fast = await engine.store.db
+      .transaction()
+      .execute((trx) => engine.sla.track(timeline(enterprise.workspaceId, enterprise.profileId), trx));
     const slow = await engine.sla.track(timeline(free.workspaceId, free.profileId));
     expect(fast.firstResponseDueAt).toBe('2026-01-05T08:15:00.000Z');
     expect(fast.explanation[0]).toContain('policy "Enterprise"');

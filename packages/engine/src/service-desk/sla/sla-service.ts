@@ -11,7 +11,7 @@ import {
 } from '../../store/index.js';
 import type { BusinessCalendar } from './business-calendar.js';
 import { clockAt, computeSlaClock, type SlaClockState } from './sla-clock.js';
-import { matchPolicy, readsTraits } from './sla-policy.js';
+import { matchPolicy, traitNamesOf } from './sla-policy.js';
 import type { SlaSettings } from './sla-settings.js';
 import type { SlaClock, SlaMetric, TicketTimeline } from './ticket-timeline.js';
 
@@ -20,8 +20,16 @@ export interface SlaServiceDeps {
   readonly store: Store;
   readonly settings: SlaSettings;
   readonly clock: () => number;
-  /** The requester's traits, for policy conditions such as `traits.plan is enterprise`. */
-  readonly traitsOf: (workspaceId: string, profileId: string) => Promise<Readonly<Record<string, unknown>>>;
+  /**
+   * The requester's traits of these names, for conditions such as `traits.plan is enterprise`;
+   * reads through `db` when given (the caller's transaction: SQLite has one connection).
+   */
+  readonly traitsOf: (query: {
+    workspaceId: string;
+    profileId: string;
+    names: readonly string[];
+    db: Kysely<Database>;
+  }) => Promise<Readonly<Record<string, unknown>>>;
   /** Appends `SLA Breached` events in the caller's transaction (the CRM events helper). */
   readonly events: { appendWithin(db: Kysely<Database>, events: readonly CrmEvent[]): Promise<void> };
   /** Tells the pipeline events were committed. */
@@ -45,14 +53,16 @@ export class SlaService {
    */
   async track(timeline: TicketTimeline, db?: Kysely<Database>): Promise<SlaClock> {
     const { workspaceId, profileId } = timeline;
-    const policies = await this.deps.settings.policiesFor(workspaceId);
-    const traits = policies.some((p) => readsTraits(p.conditions))
-      ? await this.deps.traitsOf(workspaceId, profileId)
-      : {};
+    // Every read goes through the caller's transaction when there is one.
+    const reader = db ?? this.deps.store.db;
+    const policies = await this.deps.settings.policiesFor(workspaceId, reader);
+    const names = [...new Set(policies.flatMap((p) => traitNamesOf(p.conditions)))];
+    const traits =
+      names.length > 0 ? await this.deps.traitsOf({ workspaceId, profileId, names, db: reader }) : {};
     const policy = matchPolicy(policies, timeline, traits);
     let calendar: BusinessCalendar | null = null;
     if (policy?.hours === 'business' && policy.calendarId !== null) {
-      calendar = await this.deps.settings.calendarFor(workspaceId, policy.calendarId);
+      calendar = await this.deps.settings.calendarFor(workspaceId, policy.calendarId, reader);
     }
     const now = this.deps.clock();
     const state = computeSlaClock({ timeline, policy, calendar, now });

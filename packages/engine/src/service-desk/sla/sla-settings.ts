@@ -51,8 +51,12 @@ export class SlaSettings {
   }
 
   /** The calendar as the clock reads it, or null when it does not exist. */
-  async calendarFor(workspaceId: string, calendarId: string): Promise<BusinessCalendar | null> {
-    const row = await calendarRowOf(this.store.db, workspaceId, calendarId);
+  async calendarFor(
+    workspaceId: string,
+    calendarId: string,
+    db: Kysely<Database> = this.store.db,
+  ): Promise<BusinessCalendar | null> {
+    const row = await calendarRowOf(db, workspaceId, calendarId);
     return row ? calendarViewOf(row) : null;
   }
 
@@ -232,8 +236,8 @@ export class SlaSettings {
   }
 
   /** The enabled policies as the clock matches them. */
-  async policiesFor(workspaceId: string): Promise<SlaPolicy[]> {
-    return (await this.listPolicies(workspaceId)).filter((p) => p.enabled).map(policyOf);
+  async policiesFor(workspaceId: string, db: Kysely<Database> = this.store.db): Promise<SlaPolicy[]> {
+    return (await this.listPolicies(workspaceId, db)).filter((p) => p.enabled).map(policyOf);
   }
 
   private async checkCalendarId(workspaceId: string, calendarId: string | null): Promise<void> {
