@@ -31,6 +31,10 @@ console.log(
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-sla-'));
 const engine = await Engine.open({ sqliteFile: join(dataDir, 'tandem.db') });
+// Waits for SQLite's write turn (held a moment by the WAL checkpointer) are Atomics.waitAsync,
+// which does not keep Node's event loop alive: without a server socket the process would exit
+// mid-wait (code 13). A server always has its socket; this script gets a timer.
+const keepAlive = setInterval(() => {}, 1000);
 const p = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
@@ -48,6 +52,7 @@ try {
     await engine.collector.collect({ source: { workspaceId, sourceId: source.id }, calls, request: {} });
   }
   await engine.pipeline.catchUp(600_000);
+  console.log(`${fmt(REQUESTERS)} requesters identified`);
   const profiles = [];
   for (let j = 0; j < REQUESTERS; j++)
     profiles.push((await engine.profiles.lookup(workspaceId, 'user_id', `req-${j}`)).id);
@@ -66,8 +71,9 @@ try {
   const timelineOf = (i) => {
     const breaching = i < DUE;
     // Breaching: opened 60 min − 2…20 s ago. The rest: opened within the last 40 min (due later).
+    // Read at track time: the breaching ones (tracked last) fall due 2–20 s after they are tracked.
     const openedAgo = breaching ? 60 * MINUTE - (2000 + ((i * 37) % 18_000)) : (i % 2400) * 1000;
-    const createdAt = new Date(start - openedAgo).toISOString();
+    const createdAt = new Date((breaching ? Date.now() : start) - openedAgo).toISOString();
     const ticketId = `tick_bench_${String(i).padStart(6, '0')}`;
     if (breaching) dueAt.set(ticketId, Date.parse(createdAt) + 60 * MINUTE);
     return {
@@ -170,6 +176,7 @@ try {
     ],
   ]);
 } finally {
+  clearInterval(keepAlive);
   await engine.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
