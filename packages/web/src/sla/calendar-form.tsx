@@ -39,11 +39,12 @@ export function CalendarForm(props: {
   const { initial } = props;
   const zones = useMemo(timeZoneOptions, []);
   const [name, setName] = useState(initial?.name ?? '');
-  // The browser's own zone by default, when it is one of the listed names (not e.g. Etc/UTC).
-  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // The browser's own zone by default.
   const [timeZone, setTimeZone] = useState<string | null>(
-    initial?.timeZone ?? (zones.includes(browserZone) ? browserZone : 'UTC'),
+    initial?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
   );
+  // The list may lack a valid alias (UTC, Etc/UTC): the chosen zone is always offered.
+  const zoneOptions = timeZone && !zones.includes(timeZone) ? [timeZone, ...zones] : zones;
   const [weekly, setWeekly] = useState<WeeklyBlock[]>(initial?.weekly ?? OFFICE_HOURS);
   const [holidays, setHolidays] = useState<string[]>(initial?.holidays ?? []);
   const [holiday, setHoliday] = useState('');
@@ -80,7 +81,14 @@ export function CalendarForm(props: {
             w={260}
             required
           />
-          <Select label="Time zone" data={zones} value={timeZone} onChange={setTimeZone} searchable w={260} />
+          <Select
+            label="Time zone"
+            data={zoneOptions}
+            value={timeZone}
+            onChange={setTimeZone}
+            searchable
+            w={260}
+          />
         </Group>
         <div>
           <Text fw={500} size="sm" mb={4}>
