@@ -451,6 +451,8 @@ export class Engine {
       clock: slaClock,
       events: this.crmEvents,
       wake: crmDeps.wake,
+      liveProfileOf: (workspaceId, profileId, db) =>
+        this.identity.resolveProfileId(workspaceId, profileId, db),
       traitsOf: async ({ workspaceId, profileId, names, db }) => {
         const liveId = (await this.identity.resolveProfileId(workspaceId, profileId, db)) ?? profileId;
         const stored = await storedTraitsOf({ ...store, db }, workspaceId, liveId, names);

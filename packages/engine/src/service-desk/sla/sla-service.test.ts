@@ -208,6 +208,31 @@ describe.each(ENGINES)('SLA service on %s', (kind) => {
     expect(await breachEvents(workspaceId, profileId)).toHaveLength(1);
   });
 
+  it('puts the breach on the survivor when the requester’s profile was merged', async () => {
+    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
+    const source = await engine.sources.create(workspaceId, { name: 'web' });
+    const collect = async (calls: Record<string, unknown>[]) => {
+      await engine.collector.collect({ source: { workspaceId, sourceId: source.id }, calls, request: {} });
+      await engine.pipeline.catchUp();
+    };
+    await collect([{ type: 'identify', anonymousId: 'anon-1', traits: { plan: 'free' }, messageId: 'a1' }]);
+    await collect([
+      { type: 'identify', userId: 'bob', traits: { email: 'bob@example.com' }, messageId: 'b1' },
+    ]);
+    const visitor = (await engine.profiles.lookup(workspaceId, 'anonymous_id', 'anon-1')).id;
+    const bob = (await engine.profiles.lookup(workspaceId, 'user_id', 'bob')).id;
+    await collect([{ type: 'identify', userId: 'bob', anonymousId: 'anon-1', messageId: 'm1' }]);
+    const survivor = (await engine.profiles.lookup(workspaceId, 'user_id', 'bob')).id;
+    const mergedAway = survivor === bob ? visitor : bob;
+    expect(mergedAway).not.toBe(survivor);
+    await engine.slaSettings.createPolicy(workspaceId, standard);
+    now = START + 61 * MINUTE;
+    await engine.sla.track(timeline(workspaceId, mergedAway));
+    expect(await breachEvents(workspaceId, survivor)).toEqual([
+      expect.objectContaining({ profileId: survivor }),
+    ]);
+  });
+
   it('leaves paused tickets out of the sweep and explains the pause', async () => {
     const { workspaceId, profileId } = await workspaceWithPerson({});
     await engine.slaSettings.createPolicy(workspaceId, standard);

@@ -34,6 +34,10 @@ export interface SlaServiceDeps {
   readonly events: { appendWithin(db: Kysely<Database>, events: readonly CrmEvent[]): Promise<void> };
   /** Tells the pipeline events were committed. */
   readonly wake?: (() => void) | undefined;
+  /** The profile a requester's profile was merged into, if it was (the event goes to the survivor). */
+  readonly liveProfileOf?:
+    | ((workspaceId: string, profileId: string, db: Kysely<Database>) => Promise<string | undefined>)
+    | undefined;
 }
 
 /** Clocks read per query: bounded to stay under SQLite's parameter limit. */
@@ -173,12 +177,14 @@ export class SlaService {
   ): Promise<SlaMetric[]> {
     const fresh = clock.state.breached.filter((metric) => !clock.notified.includes(metric));
     if (fresh.length === 0) return [...clock.notified];
+    const profileId =
+      (await this.deps.liveProfileOf?.(clock.workspaceId, clock.profileId, db)) ?? clock.profileId;
     const events: CrmEvent[] = fresh.map((metric) => {
       const deadline = clock.state.deadlines.find((d) => d.metric === metric && d.breached);
       const dueAt = deadline?.dueAt ?? null;
       return {
         workspaceId: clock.workspaceId,
-        profileId: clock.profileId,
+        profileId,
         event: 'SLA Breached',
         properties: {
           ticketId: clock.ticketId,
