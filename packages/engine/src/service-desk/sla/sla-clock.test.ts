@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BusinessCalendar } from './business-calendar.js';
-import { computeSlaClock, formatDuration } from './sla-clock.js';
+import { clockAt, computeSlaClock, formatDuration } from './sla-clock.js';
 import { matchPolicy, type SlaPolicy } from './sla-policy.js';
 import type { TicketStatus, TicketTimeline } from './ticket-timeline.js';
 
@@ -345,6 +345,36 @@ describe('SLA clock properties', () => {
       { numRuns: 200 },
     );
     expect(compared).toBeGreaterThan(50);
+  });
+
+  it('a stored clock brought to a later instant agrees with recomputing it then (the sweeper’s view)', () => {
+    let changedInBetween = 0;
+    fc.assert(
+      fc.property(
+        histories,
+        calendars,
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 3000 }),
+        (history, calendar, a, b) => {
+          const p = policy({ hours: calendar ? 'business' : 'calendar' });
+          const tl = toTimeline(history);
+          const [early, late] = [Math.min(a, b), Math.max(a, b)].map((m) => base + m * MINUTE) as [
+            number,
+            number,
+          ];
+          const stored = computeSlaClock({ timeline: tl, policy: p, calendar, now: early });
+          const recomputed = computeSlaClock({ timeline: tl, policy: p, calendar, now: late });
+          const refreshed = clockAt(JSON.parse(JSON.stringify(stored)), late);
+          const { explanation: _e1, ...fromStore } = refreshed;
+          const { explanation: _e2, ...fresh } = recomputed;
+          expect(fromStore).toEqual(fresh);
+          if (stored.breached.length !== recomputed.breached.length || stored.atRisk !== recomputed.atRisk)
+            changedInBetween++;
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(changedInBetween).toBeGreaterThan(10);
   });
 
   it('breaches only accumulate as time passes, and the next check is in the future', () => {
