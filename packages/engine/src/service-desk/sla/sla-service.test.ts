@@ -58,9 +58,9 @@ describe.each(ENGINES)('SLA service on %s', (kind) => {
   });
 
   /** The SLA Breached events on the requester's timeline (after the pipeline has run). */
-  async function breachEvents(workspaceId: string, profileId: string) {
+  async function breachEvents(workspaceId: string, profileId: string, event = 'SLA Breached') {
     await engine.pipeline.catchUp();
-    const page = await engine.profiles.timeline(workspaceId, profileId, { limit: 50, event: 'SLA Breached' });
+    const page = await engine.profiles.timeline(workspaceId, profileId, { limit: 50, event });
     return page.data.map((event) => event.properties);
   }
 
@@ -180,6 +180,14 @@ describe.each(ENGINES)('SLA service on %s', (kind) => {
       ...ticket,
       publicMessages: [...ticket.publicMessages, { author: 'agent', at: new Date(now).toISOString() }],
     });
+    // Turning at risk was an event too, once.
+    expect(await breachEvents(workspaceId, profileId, 'SLA At Risk')).toEqual([
+      expect.objectContaining({
+        ticketId: ticket.ticketId,
+        metric: 'first_response',
+        dueAt: '2026-01-05T09:00:00.000Z',
+      }),
+    ]);
     const events = await breachEvents(workspaceId, profileId);
     expect(events).toEqual([
       expect.objectContaining({

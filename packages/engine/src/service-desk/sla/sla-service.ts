@@ -13,7 +13,7 @@ import type { BusinessCalendar } from './business-calendar.js';
 import { clockAt, computeSlaClock, type SlaClockState } from './sla-clock.js';
 import { matchPolicy, traitNamesOf } from './sla-policy.js';
 import type { SlaSettings } from './sla-settings.js';
-import type { SlaClock, SlaMetric, TicketTimeline } from './ticket-timeline.js';
+import type { SlaClock, TicketTimeline } from './ticket-timeline.js';
 
 /** What the SLA service needs from other domains (wired by the engine). */
 export interface SlaServiceDeps {
@@ -77,7 +77,7 @@ export class SlaService {
         .where('workspace_id', '=', workspaceId)
         .where('ticket_id', '=', timeline.ticketId)
         .executeTakeFirst();
-      const notified = stored ? fromJson<SlaMetric[]>(stored.notified) : [];
+      const notified = stored ? fromJson<string[]>(stored.notified) : [];
       const fresh = await this.notify(trx, {
         workspaceId,
         ticketId: timeline.ticketId,
@@ -86,7 +86,14 @@ export class SlaService {
         notified,
         now,
       });
-      const row = rowOf({ workspaceId, ticketId: timeline.ticketId, profileId, state, notified: fresh, now });
+      const row = rowOf({
+        workspaceId,
+        ticketId: timeline.ticketId,
+        profileId,
+        state,
+        notified: fresh.notified,
+        now,
+      });
       await trx
         .insertInto('sla_clocks')
         .values(row)
@@ -104,7 +111,7 @@ export class SlaService {
           }),
         )
         .execute();
-      return fresh.length > notified.length;
+      return fresh.notified.length > notified.length;
     };
     const appended = db ? await write(db) : await writeTransaction(this.deps.store, write);
     if (appended) this.deps.wake?.();
@@ -161,8 +168,10 @@ export class SlaService {
   }
 
   /**
-   * Appends an `SLA Breached` event for each breached metric not yet notified; returns the
-   * metrics notified from now on. Used by `track` and by the sweeper, in their transaction.
+   * Appends an `SLA Breached` event for each breached metric, and an `SLA At Risk` event for each
+   * running target that turned at risk, not yet notified; returns what is notified from now on
+   * (`first_response`, `at_risk:first_response`, …) and how many breaches were new. Used by
+   * `track` and by the sweeper, in their transaction.
    */
   async notify(
     db: Kysely<Database>,
@@ -171,35 +180,52 @@ export class SlaService {
       ticketId: string;
       profileId: string;
       state: SlaClockState;
-      notified: readonly SlaMetric[];
+      notified: readonly string[];
       now: number;
     },
-  ): Promise<SlaMetric[]> {
-    const fresh = clock.state.breached.filter((metric) => !clock.notified.includes(metric));
-    if (fresh.length === 0) return [...clock.notified];
+  ): Promise<{ notified: string[]; breaches: number }> {
+    const { state } = clock;
+    const breaches = state.breached.filter((metric) => !clock.notified.includes(metric));
+    // A target already breached when first seen gets its breach only.
+    const risks = state.deadlines
+      .filter((d) => !d.settled && !d.breached && d.atRiskAt !== null && d.atRiskAt <= clock.now)
+      .map((d) => d.metric)
+      .filter((metric) => !clock.notified.includes(`at_risk:${metric}`) && !state.breached.includes(metric));
+    const notices = [
+      ...breaches.map((metric) => ({ metric, event: 'SLA Breached', key: metric, breached: true })),
+      ...[...new Set(risks)].map((metric) => ({
+        metric,
+        event: 'SLA At Risk',
+        key: `at_risk:${metric}`,
+        breached: false,
+      })),
+    ];
+    if (notices.length === 0) return { notified: [...clock.notified], breaches: 0 };
     const profileId =
       (await this.deps.liveProfileOf?.(clock.workspaceId, clock.profileId, db)) ?? clock.profileId;
-    const events: CrmEvent[] = fresh.map((metric) => {
-      const deadline = clock.state.deadlines.find((d) => d.metric === metric && d.breached);
+    const events: CrmEvent[] = notices.map((notice) => {
+      const deadline = state.deadlines.find(
+        (d) => d.metric === notice.metric && (notice.breached ? d.breached : !d.settled),
+      );
       const dueAt = deadline?.dueAt ?? null;
       return {
         workspaceId: clock.workspaceId,
         profileId,
-        event: 'SLA Breached',
+        event: notice.event,
         properties: {
           ticketId: clock.ticketId,
-          metric,
+          metric: notice.metric,
           dueAt: dueAt === null ? null : new Date(dueAt).toISOString(),
-          policyId: clock.state.policyId,
+          policyId: state.policyId,
         },
         actorId: null,
         at: new Date(clock.now).toISOString(),
         // Deterministic: a retried sweep or track stores one event per metric per ticket.
-        messageId: `sla-breached-${clock.ticketId}-${metric}`,
+        messageId: `sla-${notice.breached ? 'breached' : 'at-risk'}-${clock.ticketId}-${notice.metric}`,
       };
     });
     await this.deps.events.appendWithin(db, events);
-    return [...clock.notified, ...fresh];
+    return { notified: [...clock.notified, ...notices.map((n) => n.key)], breaches: breaches.length };
   }
 }
 
@@ -228,7 +254,7 @@ export function rowOf(clock: {
   ticketId: string;
   profileId: string;
   state: SlaClockState;
-  notified: readonly SlaMetric[];
+  notified: readonly string[];
   now: number;
 }): SlaClocksTable {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -1,6 +1,5 @@
 import { fromJson, lockedForUpdate, type Store, writeTransaction } from '../../store/index.js';
 import { clockAtNow, rowOf, type SlaService } from './sla-service.js';
-import type { SlaMetric } from './ticket-timeline.js';
 
 export interface SlaSweeperOptions {
   /** Time between passes; breaches are acted on within this (plus a pass's duration). Default 5 s. */
@@ -17,7 +16,7 @@ export interface SlaSweeperOptions {
 export interface SweepReport {
   /** Clocks whose check time had come. */
   readonly checked: number;
-  /** SLA Breached events appended. */
+  /** SLA Breached events appended (SLA At Risk events are not counted). */
   readonly breaches: number;
 }
 
@@ -98,7 +97,7 @@ export class SlaSweeper {
       let breaches = 0;
       for (const row of rows) {
         const state = clockAtNow(row.state, now);
-        const notified = fromJson<SlaMetric[]>(row.notified);
+        const notified = fromJson<string[]>(row.notified);
         const clock = {
           workspaceId: row.workspace_id,
           ticketId: row.ticket_id,
@@ -107,8 +106,8 @@ export class SlaSweeper {
           now,
         };
         const after = await this.service.notify(trx, { ...clock, notified });
-        breaches += after.length - notified.length;
-        const next = rowOf({ ...clock, notified: after });
+        breaches += after.breaches;
+        const next = rowOf({ ...clock, notified: after.notified });
         await trx
           .updateTable('sla_clocks')
           .set({
