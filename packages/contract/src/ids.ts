@@ -28,6 +28,8 @@ export const ID_PREFIXES = {
   auditEntry: 'adt',
   dealStageChange: 'dsc',
   leadScore: 'lsc',
+  businessCalendar: 'cal',
+  slaPolicy: 'slap',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -55,9 +55,10 @@ import {
   UnifyStage,
 } from './pipeline/index.js';
 import { partitionCountFor } from './pipeline-runtime/index.js';
-import { companiesSearch, ProfilesService, peopleSearch } from './profiles/index.js';
+import { companiesSearch, ProfilesService, peopleSearch, storedTraitsOf } from './profiles/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
+import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './service-desk/sla/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';
@@ -83,6 +84,8 @@ export interface EngineOptions extends StoreOptions {
   readonly delivery?: DeliveryOptions | undefined;
   /** Lead scoring: profiles rescored per transaction after an edit of the rules. */
   readonly leadScoring?: { readonly rescoreChunk?: number | undefined } | undefined;
+  /** Service desk SLAs: the breach sweeper's interval and clock. */
+  readonly sla?: Pick<SlaSweeperOptions, 'intervalMs' | 'batchSize' | 'clock' | 'onError'> | undefined;
 }
 
 /** The domain services over one store. The server and the CLI each hold one. */
@@ -162,6 +165,12 @@ export class Engine {
   readonly deals: DealsService;
   /** Pipeline, forecast, sales and stage reports. */
   readonly crmReports: CrmReportsService;
+  /** Service desk: business calendars and SLA policies. */
+  readonly slaSettings: SlaSettings;
+  /** Service desk: each ticket's SLA clock (tickets/ calls `track` after every change). */
+  readonly sla: SlaService;
+  /** Appends SLA Breached events when due times pass (started by the server: `slaSweeper.start()`). */
+  readonly slaSweeper: SlaSweeper;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -434,6 +443,27 @@ export class Engine {
       people: this.people,
       wake: crmDeps.wake,
     });
+    const slaClock = options.sla?.clock ?? Date.now;
+    this.slaSettings = new SlaSettings(store, slaClock);
+    this.sla = new SlaService({
+      store,
+      settings: this.slaSettings,
+      clock: slaClock,
+      events: this.crmEvents,
+      wake: crmDeps.wake,
+      liveProfileOf: (workspaceId, profileId, db) =>
+        this.identity.resolveProfileId(workspaceId, profileId, db),
+      traitsOf: async ({ workspaceId, profileId, names, db }) => {
+        const liveId = (await this.identity.resolveProfileId(workspaceId, profileId, db)) ?? profileId;
+        const stored = await storedTraitsOf({ ...store, db }, workspaceId, liveId, names);
+        return Object.fromEntries(stored.map((trait) => [trait.name, JSON.parse(trait.value) as unknown]));
+      },
+    });
+    this.slaSweeper = new SlaSweeper(store, this.sla, {
+      ...options.sla,
+      clock: slaClock,
+      wake: crmDeps.wake,
+    });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -479,6 +509,7 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.slaSweeper.stop();
     await this.dispatcher.stop();
     await this.pipeline.stop();
     await this.imports.stop();

@@ -34,6 +34,7 @@ export { prepared, rawSqliteOf, writeTransaction } from './raw-sqlite.js';
 export { reusableQuery } from './reusable-query.js';
 export type {
   AudiencesTable,
+  BusinessCalendarsTable,
   ComputedTraitsTable,
   CrmDealsTable,
   Database,
@@ -43,6 +44,8 @@ export type {
   ImportsTable,
   RejectionsTable,
   SavedViewsTable,
+  SlaClocksTable,
+  SlaPoliciesTable,
 } from './schema.js';
 export {
   type BackupReport,

@@ -693,6 +693,9 @@ export interface Database {
   crm_deal_people: CrmDealPeopleTable;
   crm_deal_stage_history: CrmDealStageHistoryTable;
   crm_deal_external_ids: CrmDealExternalIdsTable;
+  business_calendars: BusinessCalendarsTable;
+  sla_policies: SlaPoliciesTable;
+  sla_clocks: SlaClocksTable;
 }
 
 export interface SavedViewsTable {
@@ -706,5 +709,46 @@ export interface SavedViewsTable {
   definition: string;
   shared: number;
   created_at: string;
+  updated_at: string;
+}
+
+/** service-desk/sla — business calendars (JSON text: weekly blocks, holidays). */
+export interface BusinessCalendarsTable {
+  workspace_id: string;
+  calendar_id: string;
+  name: string;
+  time_zone: string;
+  weekly: string;
+  holidays: string;
+  created_at: string;
+  updated_at: string;
+}
+/** service-desk/sla — SLA policies, tried by position (JSON text: conditions, targets). */
+export interface SlaPoliciesTable {
+  workspace_id: string;
+  policy_id: string;
+  name: string;
+  position: number;
+  enabled: number;
+  conditions: string;
+  hours: string;
+  calendar_id: string | null;
+  targets: string;
+  at_risk_percent: number;
+  created_at: string;
+  updated_at: string;
+}
+/** service-desk/sla — each ticket's SLA clock (JSON text: state, breached, notified). */
+export interface SlaClocksTable {
+  workspace_id: string;
+  ticket_id: string;
+  profile_id: string;
+  policy_id: string | null;
+  state: string;
+  breached: string;
+  notified: string;
+  at_risk: number;
+  next_check_at: string | null;
+  attention_at: string | null;
   updated_at: string;
 }

@@ -166,6 +166,20 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       pipelineId: pipeline.id,
     });
     realIds.set('/api/v1/deals/:id', deal.id);
+    realIds.set(
+      '/api/v1/business-calendars/:id',
+      (
+        await post('/api/v1/business-calendars', {
+          name: 'C',
+          timeZone: 'UTC',
+          weekly: [{ day: 1, start: '09:00', end: '17:00' }],
+        })
+      ).id,
+    );
+    realIds.set(
+      '/api/v1/sla-policies/:id',
+      (await post('/api/v1/sla-policies', { name: 'P', targets: { normal: { firstResponse: 60 } } })).id,
+    );
   });
   afterAll(() => server.close());
 
@@ -190,6 +204,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     expect(declared).toMatchInlineSnapshot(`
       [
         "DELETE /api/v1/audiences/:id → audiences:write",
+        "DELETE /api/v1/business-calendars/:id → members:manage",
         "DELETE /api/v1/companies/:id/people/:profileId → crm:write",
         "DELETE /api/v1/computed-traits/:id → audiences:write",
         "DELETE /api/v1/consent/purposes/:key → privacy:manage",
@@ -198,6 +213,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "DELETE /api/v1/invitations/:id → members:manage",
         "DELETE /api/v1/members/:id → members:manage",
         "DELETE /api/v1/members/me → session",
+        "DELETE /api/v1/sla-policies/:id → members:manage",
         "DELETE /api/v1/sources/:id → sources:write",
         "DELETE /api/v1/teams/:id → crm:write",
         "DELETE /api/v1/tokens/:id → tokens:manage",
@@ -208,6 +224,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/audiences/:id → audiences:read",
         "GET /api/v1/audiences/:id/members → audiences:read",
         "GET /api/v1/auth/session → session",
+        "GET /api/v1/business-calendars → crm:read",
+        "GET /api/v1/business-calendars/:id → crm:read",
         "GET /api/v1/catalog/events → audiences:read",
         "GET /api/v1/catalog/traits → audiences:read",
         "GET /api/v1/companies → crm:read",
@@ -257,6 +275,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/reports/sales → crm:read",
         "GET /api/v1/reports/stages → crm:read",
         "GET /api/v1/search → crm:read",
+        "GET /api/v1/sla-clocks/:ticketId → crm:read",
+        "GET /api/v1/sla-clocks/at-risk → crm:read",
+        "GET /api/v1/sla-policies → crm:read",
+        "GET /api/v1/sla-policies/:id → crm:read",
         "GET /api/v1/sources → sources:read",
         "GET /api/v1/sources/:id → sources:read",
         "GET /api/v1/sources/:id/events → events:read",
@@ -274,6 +296,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/webhook-presets → sources:read",
         "GET /api/v1/workspaces → signed-in",
         "PATCH /api/v1/audiences/:id → audiences:write",
+        "PATCH /api/v1/business-calendars/:id → members:manage",
         "PATCH /api/v1/companies/:id → crm:write",
         "PATCH /api/v1/computed-traits/:id → audiences:write",
         "PATCH /api/v1/consent/purposes/:key → privacy:manage",
@@ -284,6 +307,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/members/:id → members:manage",
         "PATCH /api/v1/people/:id → crm:write",
         "PATCH /api/v1/pipelines/:id → crm:write",
+        "PATCH /api/v1/sla-policies/:id → members:manage",
         "PATCH /api/v1/sources/:id → sources:write",
         "PATCH /api/v1/tasks/:id → crm:write",
         "PATCH /api/v1/teams/:id → crm:write",
@@ -301,6 +325,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/auth/password-reset → public",
         "POST /api/v1/auth/password-reset/confirm → public",
         "POST /api/v1/auth/workspace → session",
+        "POST /api/v1/business-calendars → members:manage",
         "POST /api/v1/companies → crm:write",
         "POST /api/v1/companies/:id/merge → crm:write",
         "POST /api/v1/companies/:id/people → crm:write",
@@ -318,6 +343,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/people/bulk → crm:write",
         "POST /api/v1/pipelines → crm:write",
         "POST /api/v1/profiles/:id/unmerge → profiles:merge",
+        "POST /api/v1/sla-policies → members:manage",
         "POST /api/v1/sources → sources:write",
         "POST /api/v1/sources/:id/imports → sources:write",
         "POST /api/v1/sources/:id/publishable-key → sources:write",
@@ -336,6 +362,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PUT /api/v1/lead-scoring → crm:write",
         "PUT /api/v1/personalization/settings → sources:write",
         "PUT /api/v1/profiles/:id/consent → profiles:write",
+        "PUT /api/v1/sla-policies/order → members:manage",
         "PUT /api/v1/sources/:id/webhook → sources:write",
       ]
     `);

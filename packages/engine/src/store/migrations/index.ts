@@ -20,6 +20,7 @@ import { deliveryHeads } from './0019-delivery-heads.js';
 import { dealSearch } from './0021-deal-search.js';
 import { dealImports } from './0022-deal-imports.js';
 import { listSort } from './0023-list-sort.js';
+import { sla } from './0025-sla.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly Migration[] = [
   dealSearch,
   dealImports,
   listSort,
+  sla,
 ];
