@@ -28,6 +28,8 @@ export const ID_PREFIXES = {
   auditEntry: 'adt',
   dealStageChange: 'dsc',
   leadScore: 'lsc',
+  mailbox: 'mbx',
+  ticketEmail: 'tem',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -56,6 +56,13 @@ import { partitionCountFor } from './pipeline-runtime/index.js';
 import { companiesSearch, ProfilesService, peopleSearch } from './profiles/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
+import {
+  type ChannelLog,
+  MailboxesService,
+  MailChannel,
+  type ReplyRetryPolicy,
+  type TicketDesk,
+} from './service-desk/email/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';
@@ -81,6 +88,19 @@ export interface EngineOptions extends StoreOptions {
   readonly delivery?: DeliveryOptions | undefined;
   /** Lead scoring: profiles rescored per transaction after an edit of the rules. */
   readonly leadScoring?: { readonly rescoreChunk?: number | undefined } | undefined;
+  /** Service desk email (issue 16): the relay, the SMTP listener, and the tickets desk mail goes to. */
+  readonly mail?: MailOptions | undefined;
+}
+
+/** The email channel's settings (`TANDEM_SMTP_URL`, `TANDEM_SMTP_LISTEN`). */
+export interface MailOptions {
+  readonly smtpUrl?: string | undefined;
+  readonly listen?: { readonly host: string; readonly port: number } | undefined;
+  /** The tickets side; until tickets/ is wired in here, the channel exists only when one is given. */
+  readonly desk?: TicketDesk | undefined;
+  readonly log?: ChannelLog | undefined;
+  readonly retry?: ReplyRetryPolicy | undefined;
+  readonly maxMessageBytes?: number | undefined;
 }
 
 /** The domain services over one store. The server and the CLI each hold one. */
@@ -160,6 +180,10 @@ export class Engine {
   readonly deals: DealsService;
   /** Pipeline, forecast, sales and stage reports. */
   readonly crmReports: CrmReportsService;
+  /** Service desk mailboxes: addresses whose mail opens tickets (issue 16, email/). */
+  readonly mailboxes: MailboxesService;
+  /** Mail in and replies out; null without a tickets desk (`start()` is the server's). */
+  readonly mailChannel: MailChannel | null;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -411,6 +435,27 @@ export class Engine {
       people: this.people,
       wake: crmDeps.wake,
     });
+    // --- service desk email (issue 16, desk-email) ---
+    this.mailboxes = new MailboxesService(store, (workspaceId, teamId) =>
+      this.teams.get(workspaceId, teamId).then(
+        () => true,
+        () => false,
+      ),
+    );
+    const mail = options.mail;
+    this.mailChannel = mail?.desk
+      ? new MailChannel({
+          store,
+          desk: mail.desk,
+          mailboxes: this.mailboxes,
+          smtpUrl: mail.smtpUrl,
+          listen: mail.listen,
+          log: mail.log ?? (() => {}),
+          retry: mail.retry,
+          maxMessageBytes: mail.maxMessageBytes,
+        })
+      : null;
+    // --- end service desk email ---
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -456,6 +501,7 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.mailChannel?.stop();
     await this.dispatcher.stop();
     await this.pipeline.stop();
     await this.imports.stop();
