@@ -48,6 +48,7 @@ import { opsRoutes } from './ops/ops.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
 import { searchRoutes } from './search/search.routes.js';
+import { mailboxesRoutes } from './service-desk-email/mailboxes.routes.js';
 import { LiveStreams } from './sources/live-streams.js';
 import { sourceDebuggerRoutes } from './sources/source-debugger.routes.js';
 import { sourcesRoutes } from './sources/sources.routes.js';
@@ -206,6 +207,7 @@ export async function buildApp(
   await app.register(webhookSourcesRoutes, { engine });
   await app.register(searchRoutes, { engine });
   await app.register(savedViewsRoutes, { engine });
+  await app.register(mailboxesRoutes, { engine, config });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });
