@@ -2,11 +2,13 @@ import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import { newId } from '../../ids/index.js';
 import type { Store } from '../../store/index.js';
 import { type AutomaticMailKind, automaticMailKind } from './automatic-mail.js';
+import { bounceReportOf } from './bounce-report.js';
 import { normalizeAddress, parseRecipient } from './mail-addresses.js';
 import type { MailboxesService } from './mailboxes-service.js';
 import type { EmailAttachment, TicketDesk } from './ticket-desk.js';
 import {
   hasInbound,
+  markBounced,
   newReplyToken,
   recordInbound,
   ticketByMessageIds,
@@ -100,6 +102,11 @@ export class InboundMail {
       envelopeFrom: at.envelopeFrom,
       fromAddress: at.sender?.email ?? null,
     });
+    if (automatic === 'bounce') {
+      // A reply of ours that could not be delivered shows as failed on its ticket.
+      const report = bounceReportOf(mail);
+      if (report.permanent) await markBounced(db, workspaceId, report);
+    }
     if (automatic !== null) return ignore(automatic);
     if (at.sender === null) return ignore('bounce');
     // Our own replies coming back (a mailbox CC'd on a reply): answering them would loop.
@@ -164,7 +171,8 @@ export class InboundMail {
   ): Promise<{ ticketId: string; by: ThreadedBy } | null> {
     const db = this.deps.store.db;
     const candidates: { ticketId: string | null; by: ThreadedBy }[] = [];
-    const referenced = [...listOf(mail.inReplyTo), ...listOf(mail.references)];
+    // The latest references are the likeliest ours; a bounded lookup however long the thread.
+    const referenced = [...listOf(mail.inReplyTo), ...listOf(mail.references).slice(-50)];
     candidates.push({ ticketId: await ticketByMessageIds(db, workspaceId, referenced), by: 'headers' });
     if (replyToken !== null) {
       candidates.push({

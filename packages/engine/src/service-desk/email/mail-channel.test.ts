@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine.js';
 import { ENGINES, openTestEngine } from '../../testing/index.js';
 import { createWorkspace } from '../../workspaces/index.js';
-import type { MailboxDelivery, ReceiveOutcome } from './index.js';
+import { type MailboxDelivery, MailChannel, type ReceiveOutcome } from './index.js';
 import { MemoryDesk } from './testing/memory-desk.js';
 import { type SmtpRelay, startSmtpRelay } from './testing/smtp-relay.js';
 
@@ -418,6 +418,115 @@ describe.each(ENGINES)('the email channel on %s', (kind) => {
       { status: 'ignored', error: 'bounce', ticket_id: null },
       { status: 'ignored', error: 'bounce', ticket_id: null },
     ]);
+  });
+
+  it('marks a reply failed when its bounce comes back, but not on a delay notice', async () => {
+    const { workspaceId, mailbox } = await setUp();
+    const { reply } = await ticketWithReply(mailbox.address, workspaceId);
+    expect(
+      (await channel().deliveryStatusOf(workspaceId, ['tmsg_agent_reply'])).get('tmsg_agent_reply'),
+    ).toEqual({
+      status: 'sent',
+    });
+    const dsn = (action: string, status: string, diagnostic: string, id: string) =>
+      [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.customer.test>',
+        `To: ${mailbox.address}`,
+        'Subject: Delivery Status Notification',
+        `Message-ID: <${id}@mx.customer.test>`,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b2"',
+        '',
+        '--b2',
+        'Content-Type: text/plain',
+        '',
+        'Delivery to ann@customer.test has a problem.',
+        '--b2',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.customer.test',
+        '',
+        'Final-Recipient: rfc822; ann@customer.test',
+        `Action: ${action}`,
+        `Status: ${status}`,
+        `Diagnostic-Code: smtp; ${diagnostic}`,
+        '--b2',
+        'Content-Type: text/rfc822-headers',
+        '',
+        `Message-ID: ${reply.messageId}`,
+        'Subject: Re: Printer on fire [#1]',
+        '--b2--',
+        '',
+      ].join('\r\n');
+    const delayed = await send({
+      envelope: { from: '', to: [mailbox.address] },
+      raw: dsn('delayed', '4.4.7', '451 4.4.7 still trying', 'delay-1'),
+    });
+    expect(delayed).toMatchObject({ kind: 'ignored', reason: 'bounce' });
+    expect(
+      (await channel().deliveryStatusOf(workspaceId, ['tmsg_agent_reply'])).get('tmsg_agent_reply')?.status,
+    ).toBe('sent');
+    await send({
+      envelope: { from: '', to: [mailbox.address] },
+      raw: dsn('failed', '5.1.1', '550 5.1.1 <ann@customer.test>: user unknown', 'fail-1'),
+    });
+    expect(
+      (await channel().deliveryStatusOf(workspaceId, ['tmsg_agent_reply'])).get('tmsg_agent_reply'),
+    ).toEqual({
+      status: 'failed',
+      error: 'bounced: 550 5.1.1 <ann@customer.test>: user unknown',
+    });
+    expect(desk.tickets.filter((t) => t.workspaceId === workspaceId)).toHaveLength(1);
+  });
+
+  it('resumes replies left queued when the channel starts again', async () => {
+    const { workspaceId, mailbox } = await setUp();
+    const opened = await send({
+      from: 'ann@customer.test',
+      to: mailbox.address,
+      subject: 'Later',
+      text: 'x',
+    });
+    if (opened.kind !== 'opened') throw new Error('expected a new ticket');
+    // A first channel meets a busy relay and would wait a minute before trying again.
+    const first = new MailChannel({
+      store: engine.store,
+      desk,
+      smtpUrl: relay.url,
+      log: () => {},
+      retry: { maxAttempts: 5, baseBackoffMs: 60_000, maxBackoffMs: 60_000 },
+    });
+    relay.refuse(421, '4.3.2 shutting down');
+    await first.sendReply({
+      workspaceId,
+      ticketId: opened.ticketId,
+      number: opened.number,
+      messageId: 'tmsg_resumed',
+      subject: 'Later',
+      to: ['ann@customer.test'],
+      cc: [],
+      text: 'sent after a restart',
+      fromName: 'Agent',
+    });
+    await expect
+      .poll(async () => (await first.deliveryStatusOf(workspaceId, ['tmsg_resumed'])).get('tmsg_resumed'))
+      .toEqual({ status: 'queued', error: expect.stringContaining('421') });
+    await first.stop();
+    // The minute has passed (said by the row rather than slept through).
+    await engine.store.db
+      .updateTable('ticket_emails')
+      .set({ next_attempt_at: new Date(Date.now() - 1000).toISOString() })
+      .where('workspace_id', '=', workspaceId)
+      .where('ticket_message_id', '=', 'tmsg_resumed')
+      .execute();
+    const second = new MailChannel({ store: engine.store, desk, smtpUrl: relay.url, log: () => {} });
+    await second.start();
+    await second.whenIdle();
+    await second.stop();
+    expect((await second.deliveryStatusOf(workspaceId, ['tmsg_resumed'])).get('tmsg_resumed')).toEqual({
+      status: 'sent',
+    });
+    expect(relay.messages.at(-1)?.text?.trim()).toBe('sent after a restart');
   });
 
   it('takes a message delivered twice (an SMTP retry) in once', async () => {

@@ -107,3 +107,25 @@ export async function recordInbound(
     })
     .execute();
 }
+
+/** Marks the replies a bounce returned as failed; how many it found. */
+export async function markBounced(
+  db: Db,
+  workspaceId: string,
+  bounce: { rfcIds: readonly string[]; reason: string },
+): Promise<number> {
+  if (bounce.rfcIds.length === 0) return 0;
+  const result = await db
+    .updateTable('ticket_emails')
+    .set({
+      status: 'failed',
+      error: `bounced: ${bounce.reason}`,
+      next_attempt_at: null,
+      updated_at: nowIso(),
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('direction', '=', 'outbound')
+    .where('rfc_message_id', 'in', [...bounce.rfcIds])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
