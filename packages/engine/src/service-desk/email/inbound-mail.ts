@@ -5,6 +5,7 @@ import { type AutomaticMailKind, automaticMailKind } from './automatic-mail.js';
 import { bounceReportOf } from './bounce-report.js';
 import { normalizeAddress, parseRecipient } from './mail-addresses.js';
 import type { MailboxesService } from './mailboxes-service.js';
+import { replyText } from './reply-text.js';
 import type { EmailAttachment, TicketDesk } from './ticket-desk.js';
 import {
   hasInbound,
@@ -121,6 +122,7 @@ export class InboundMail {
         ticketId: thread.ticketId,
         from: at.sender,
         ...body,
+        text: replyText(body.text),
       });
       await recordInbound(db, {
         workspaceId,

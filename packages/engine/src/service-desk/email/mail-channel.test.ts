@@ -196,7 +196,7 @@ describe.each(ENGINES)('the email channel on %s', (kind) => {
       from: 'ann@customer.test',
       to: mailbox.address,
       subject: 'Re: fire',
-      text: 'Water made it worse.',
+      text: `Water made it worse.\n\nOn Mon, Dec 1, 2026 at 10:00 Agent Smith <${mailbox.address}> wrote:\n> Have you tried water?`,
       inReplyTo: reply.messageId,
     });
     expect(delivery).toMatchObject({
