@@ -574,6 +574,31 @@ describe.each(ENGINES)('the email channel on %s', (kind) => {
     }
   });
 
+  it('answers 451 when the desk cannot take a message, so the sender tries again', async () => {
+    const { workspaceId, mailbox } = await setUp();
+    const open = desk.openFromEmail.bind(desk);
+    desk.openFromEmail = async () => {
+      throw new Error('database is busy');
+    };
+    const client = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+    const message = {
+      from: 'ann@customer.test',
+      to: mailbox.address,
+      subject: 'Again',
+      text: 'x',
+      messageId: '<again@c.test>',
+    };
+    try {
+      await expect(client.sendMail(message)).rejects.toMatchObject({ responseCode: 451 });
+      desk.openFromEmail = open;
+      await client.sendMail(message);
+    } finally {
+      desk.openFromEmail = open;
+      client.close();
+    }
+    expect(desk.tickets.filter((t) => t.workspaceId === workspaceId)).toMatchObject([{ subject: 'Again' }]);
+  });
+
   it('retries a reply the relay defers, and marks one it refuses as failed', async () => {
     const { workspaceId, mailbox } = await setUp();
     const opened = await send({

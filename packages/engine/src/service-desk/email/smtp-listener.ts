@@ -33,6 +33,8 @@ export class SmtpListener {
       logger: false,
       // A reverse DNS lookup per connection would add its latency to every message.
       disableReverseLookup: true,
+      // On shutdown, idle client connections are not waited for long (the default is 30 s).
+      closeTimeout: 3000,
       onRcptTo(address, _session, callback) {
         intake.accepts(address.address).then(
           (accepted) =>
