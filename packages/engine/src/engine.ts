@@ -19,6 +19,8 @@ import {
   CrmReportsService,
   CustomFieldDefinitions,
   closedDealOutcomes,
+  customFieldsOf,
+  DealImportSession,
   DealsService,
   dealsSearch,
   NO_PERSON_SECTIONS,
@@ -358,7 +360,6 @@ export class Engine {
     this.search = new SearchService();
     this.search.register('people', peopleSearch(store, this.identity));
     this.search.register('companies', companiesSearch(store));
-    this.savedViews = new SavedViewsService(store, this.identity);
     const crmDeps = {
       identity: this.identity,
       crmEvents: this.crmEvents,
@@ -416,8 +417,30 @@ export class Engine {
       isMember: async (workspaceId, userId) =>
         (await this.access.members.roleOf(workspaceId, userId)) !== undefined,
     });
+    // Deal imports write through the deals domain, reaching companies and people by their services.
+    this.imports.importDealsWith(
+      (workspaceId, options) =>
+        new DealImportSession(
+          {
+            deals: this.deals,
+            // Oldest first: the default pipeline (made on first use) leads.
+            pipelines: (id) => this.pipelines.list(id),
+            members: (id) => this.access.members.list(id),
+            customFields: (id) => customFieldsOf(store.db, id, 'deal'),
+            companyFor: (id, ref, actorId) => this.companies.findOrCreate(id, ref, actorId),
+            peopleFor: (id, emails, actorId) => this.people.findOrCreateByEmails(id, emails, actorId),
+          },
+          workspaceId,
+          options,
+        ),
+    );
     this.crmReports = new CrmReportsService(store, this.pipelines);
     this.search.register('deals', dealsSearch(store));
+    this.savedViews = new SavedViewsService(store, this.identity, {
+      companies: this.companies,
+      deals: this.deals,
+      pipelines: this.pipelines,
+    });
     this.leadScoring.calibrateWith((workspaceId) => closedDealOutcomes(store, workspaceId));
     this.personSections = {
       ...this.personSections,

@@ -231,6 +231,8 @@ export interface ImportsTable {
   failure: string | null;
   created_at: string;
   finished_at: string | null;
+  /** What the rows become: a Segment call type, or `deal`; null for imports made before 0022. */
+  type: string | null;
 }
 
 /** computed-traits/ — definitions and per-profile incremental state. */
@@ -612,6 +614,12 @@ export interface CrmDealPeopleTable {
   role: string;
   added_at: string;
 }
+/** The key a deal import named a deal by (its `externalId` column): re-imports update that deal. */
+export interface CrmDealExternalIdsTable {
+  workspace_id: string;
+  external_id: string;
+  deal_id: string;
+}
 export interface CrmDealStageHistoryTable {
   workspace_id: string;
   change_id: string;
@@ -684,6 +692,7 @@ export interface Database {
   crm_deals: CrmDealsTable;
   crm_deal_people: CrmDealPeopleTable;
   crm_deal_stage_history: CrmDealStageHistoryTable;
+  crm_deal_external_ids: CrmDealExternalIdsTable;
   mailboxes: MailboxesTable;
   ticket_emails: TicketEmailsTable;
 }

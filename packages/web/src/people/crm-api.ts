@@ -20,7 +20,10 @@ import { apiClient, type Page, withPage } from '../api/api-client';
 const PAGE_SIZE = 50;
 const personPath = (profileId: string) => `/api/v1/people/${encodeURIComponent(profileId)}`;
 
-export type PeopleFilters = Pick<PeopleListQuery, 'q' | 'ownerId' | 'lifecycleStage' | 'leadStatus' | 'tag'>;
+export type PeopleFilters = Pick<
+  PeopleListQuery,
+  'q' | 'ownerId' | 'lifecycleStage' | 'leadStatus' | 'tag' | 'sort'
+>;
 
 export const peopleApi = {
   list: (filters: PeopleFilters, cursor: string | null) =>

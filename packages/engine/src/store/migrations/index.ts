@@ -18,6 +18,8 @@ import { leadScoring } from './0017-lead-scoring.js';
 import { savedViews } from './0018-saved-views.js';
 import { deliveryHeads } from './0019-delivery-heads.js';
 import { dealSearch } from './0021-deal-search.js';
+import { dealImports } from './0022-deal-imports.js';
+import { listSort } from './0023-list-sort.js';
 import { deskEmail } from './0026-desk-email.js';
 import type { Migration } from './migration.js';
 
@@ -45,5 +47,7 @@ export const MIGRATIONS: readonly Migration[] = [
   savedViews,
   deliveryHeads,
   dealSearch,
+  dealImports,
+  listSort,
   deskEmail,
 ];
