@@ -110,9 +110,10 @@ export class InboundMail {
     }
     if (automatic !== null) return ignore(automatic);
     if (at.sender === null) return ignore('bounce');
-    // Our own replies coming back (a mailbox CC'd on a reply): answering them would loop.
-    if (await this.deps.mailboxes.byAddress(parseRecipient(at.sender.email).mailboxAddress))
-      return ignore('own_mail');
+    // This workspace's own replies coming back (a mailbox CC'd on a reply): taking them in would
+    // loop. Another workspace's mailbox writing is a conversation like any other.
+    const senderMailbox = await this.deps.mailboxes.byAddress(parseRecipient(at.sender.email).mailboxAddress);
+    if (senderMailbox?.workspaceId === workspaceId) return ignore('own_mail');
 
     const body = bodyOf(mail);
     const thread = await this.findTicket(mail, workspaceId, at.replyToken, at.sender.email);

@@ -543,7 +543,7 @@ describe.each(ENGINES)('the email channel on %s', (kind) => {
     expect(desk.tickets.filter((t) => t.workspaceId === workspaceId)).toHaveLength(1);
   });
 
-  it('ignores mail from its own mailboxes (no loop through a CC)', async () => {
+  it('ignores mail from the workspace’s own mailboxes (no loop through a CC)', async () => {
     const { workspaceId, mailbox } = await setUp();
     expect(
       await send({ from: mailbox.address, to: mailbox.address, subject: 'Re: x', text: 'x' }),
@@ -552,6 +552,13 @@ describe.each(ENGINES)('the email channel on %s', (kind) => {
       reason: 'own_mail',
     });
     expect(desk.tickets.filter((t) => t.workspaceId === workspaceId)).toEqual([]);
+    // Another workspace's desk writing to this one is a customer like any other.
+    const other = await setUp();
+    expect(
+      await send({ from: other.mailbox.address, to: mailbox.address, subject: 'Hello', text: 'x' }),
+    ).toMatchObject({
+      kind: 'opened',
+    });
   });
 
   it('refuses at the SMTP level mail for unknown addresses and oversized messages', async () => {
