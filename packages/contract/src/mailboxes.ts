@@ -50,3 +50,20 @@ export const MailboxListSchema = z
   .object({ data: z.array(MailboxSchema), channel: MailChannelStatusSchema })
   .meta({ id: 'MailboxList' });
 export type MailboxList = z.infer<typeof MailboxListSchema>;
+
+/** One email that reached a mailbox, and what became of it (no sender or subject: no personal data). */
+export const InboundEmailSchema = z
+  .object({
+    receivedAt: z.string(),
+    mailboxId: z.string().nullable(),
+    messageId: z.string().describe('The RFC Message-ID'),
+    outcome: z.enum(['ticket', 'set_aside']),
+    reason: z.string().nullable().describe('Why it was set aside: auto_reply, bounce, own_mail'),
+    ticketId: z.string().nullable(),
+  })
+  .meta({ id: 'InboundEmail' });
+export type InboundEmail = z.infer<typeof InboundEmailSchema>;
+
+export const InboundEmailQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

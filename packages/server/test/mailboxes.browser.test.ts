@@ -68,6 +68,8 @@ describe.skipIf(!HAS_CHROMIUM)('mailboxes in the web UI, in a real browser', () 
       .toBe('Billing');
     const hint = page.getByRole('region', { name: 'Getting mail to Tandem' });
     await expect.poll(() => hint.textContent()).toContain('billing+t_…@acme.example');
+    const recent = page.getByRole('region', { name: 'Recent mail' });
+    await expect.poll(() => recent.textContent()).toContain('No mail received yet.');
     await shot(page, '1-mailbox-added');
 
     const name = table.getByRole('textbox', { name: 'Sender name of billing@acme.example' });

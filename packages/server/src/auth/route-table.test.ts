@@ -245,6 +245,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/lead-scoring/scores/:profileId → crm:read",
         "GET /api/v1/mailboxes → crm:read",
         "GET /api/v1/mailboxes/:id → crm:read",
+        "GET /api/v1/mailboxes/recent-mail → crm:read",
         "GET /api/v1/members → signed-in",
         "GET /api/v1/people → crm:read",
         "GET /api/v1/people/:id → crm:read",

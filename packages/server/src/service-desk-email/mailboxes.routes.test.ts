@@ -93,6 +93,15 @@ describe.each(ENGINES)('mailboxes API on %s', (kind) => {
         to: 'help@acme.test',
         subject: 'Hello',
         text: 'Hi there',
+        messageId: '<hello@customer.test>',
+      });
+      await client.sendMail({
+        from: 'ann@customer.test',
+        to: 'help@acme.test',
+        subject: 'Out of office',
+        text: 'Away',
+        messageId: '<away@customer.test>',
+        headers: { 'Auto-Submitted': 'auto-replied' },
       });
     } finally {
       client.close();
@@ -104,5 +113,22 @@ describe.each(ENGINES)('mailboxes API on %s', (kind) => {
       requester: 'ann@customer.test',
       subject: 'Hello',
     });
+    const recent = await call('GET', '/api/v1/mailboxes/recent-mail?limit=2', undefined, support);
+    expect(recent.statusCode).toBe(200);
+    expect(recent.json().data).toEqual([
+      expect.objectContaining({
+        messageId: '<away@customer.test>',
+        outcome: 'set_aside',
+        reason: 'auto_reply',
+      }),
+      expect.objectContaining({
+        messageId: '<hello@customer.test>',
+        outcome: 'ticket',
+        reason: null,
+        mailboxId: mailbox.id,
+        ticketId: desk.tickets.at(-1)?.ticketId,
+      }),
+    ]);
+    expect((await call('GET', '/api/v1/mailboxes/recent-mail?limit=0')).statusCode).toBe(400);
   });
 });

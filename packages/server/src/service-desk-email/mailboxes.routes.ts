@@ -1,4 +1,6 @@
 import {
+  InboundEmailQuerySchema,
+  InboundEmailSchema,
   MailboxListSchema,
   MailboxSchema,
   type MailChannelStatus,
@@ -6,6 +8,7 @@ import {
   UpdateMailboxSchema,
 } from '@tandem/contract';
 import type { Engine } from '@tandem/engine';
+import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import type { Config } from '../config.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema, NoContentSchema } from '../http/route-schemas.js';
@@ -37,6 +40,23 @@ export async function mailboxesRoutes(app: App, options: { engine: Engine; confi
     async (request) => {
       const { workspaceId } = requirePrincipal(request.principal);
       return { data: await engine.mailboxes.list(workspaceId), channel: channelStatus() };
+    },
+  );
+
+  app.get(
+    '/api/v1/mailboxes/recent-mail',
+    {
+      config: { access: 'crm:read' },
+      schema: {
+        tags,
+        summary: 'The latest emails the mailboxes took in: the ticket each joined, or why it was set aside',
+        querystring: InboundEmailQuerySchema,
+        response: { 200: z.object({ data: z.array(InboundEmailSchema) }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = requirePrincipal(request.principal);
+      return { data: await engine.mailboxes.recentMail(workspaceId, request.query.limit) };
     },
   );
 

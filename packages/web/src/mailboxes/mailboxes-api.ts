@@ -1,4 +1,4 @@
-import type { Mailbox, MailboxList, NewMailbox, UpdateMailbox } from '@tandem/contract';
+import type { InboundEmail, Mailbox, MailboxList, NewMailbox, UpdateMailbox } from '@tandem/contract';
 import { apiClient } from '../api/api-client';
 
 const mailboxPath = (mailboxId: string) => `/api/v1/mailboxes/${encodeURIComponent(mailboxId)}`;
@@ -11,4 +11,5 @@ export const mailboxesApi = {
   update: (input: { mailboxId: string; patch: UpdateMailbox }) =>
     apiClient.patch<Mailbox>(mailboxPath(input.mailboxId), input.patch),
   remove: (mailboxId: string) => apiClient.delete(mailboxPath(mailboxId)),
+  recentMail: () => apiClient.get<{ data: InboundEmail[] }>('/api/v1/mailboxes/recent-mail?limit=20'),
 };

@@ -1,18 +1,5 @@
-import {
-  Alert,
-  Button,
-  Code,
-  Group,
-  List,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
-import { type Mailbox, type MailChannelStatus, roleAllows, type Team } from '@tandem/contract';
+import { Alert, Button, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { type Mailbox, roleAllows, type Team } from '@tandem/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../api/error-message';
@@ -21,7 +8,10 @@ import { crmQueryKey } from '../people/crm-api';
 import { ConfirmActionButton } from '../shared/confirm-action-button';
 import { QueryState } from '../shared/query-state';
 import { teamsApi } from '../teams/teams-api';
+import { ChannelStatus } from './channel-status';
+import { ForwardingHint } from './forwarding-hint';
 import { mailboxesApi, mailboxesQueryKey } from './mailboxes-api';
+import { RecentMail } from './recent-mail';
 
 /** `/mailboxes`: the addresses whose mail opens tickets, their teams, and how mail reaches Tandem. */
 export function MailboxesPage() {
@@ -55,6 +45,7 @@ export function MailboxesPage() {
         {mailboxes.data && mailboxes.data.data.length > 0 && (
           <ForwardingHint mailboxes={mailboxes.data.data} channel={mailboxes.data.channel} />
         )}
+        {mailboxes.data && mailboxes.data.data.length > 0 && <RecentMail mailboxes={mailboxes.data.data} />}
       </QueryState>
       {canManage && <NewMailboxForm teams={teamList} />}
     </Stack>
@@ -65,55 +56,6 @@ function useRefreshMailboxes() {
   const session = useCurrentSession();
   const queryClient = useQueryClient();
   return () => queryClient.invalidateQueries({ queryKey: mailboxesQueryKey(session.workspace.id) });
-}
-
-function ChannelStatus({ channel }: { channel: MailChannelStatus }) {
-  return (
-    <Paper withBorder p="sm" component="section" aria-label="Email channel">
-      <Title order={4} mb="xs">
-        Email channel
-      </Title>
-      <List spacing={4} size="sm">
-        <List.Item>
-          <ListenerState channel={channel} />
-        </List.Item>
-        <List.Item>
-          {channel.relayConfigured ? (
-            'Sending replies through the configured relay.'
-          ) : (
-            <>
-              Replies cannot be sent: no relay (set <Code>TANDEM_SMTP_URL</Code>); they are marked failed on
-              the ticket.
-            </>
-          )}
-        </List.Item>
-      </List>
-    </Paper>
-  );
-}
-
-function ListenerState({ channel }: { channel: MailChannelStatus }) {
-  if (channel.listening) {
-    return (
-      <>
-        Receiving mail: SMTP listener on <Code>{channel.listenAddress}</Code>.
-      </>
-    );
-  }
-  if (channel.listenAddress) {
-    return (
-      <>
-        Not receiving mail: <Code>TANDEM_SMTP_LISTEN</Code> is set (<Code>{channel.listenAddress}</Code>) but
-        the listener is not running; see the server log.
-      </>
-    );
-  }
-  return (
-    <>
-      Not receiving mail: set <Code>TANDEM_SMTP_LISTEN</Code> (e.g. <Code>0.0.0.0:2525</Code>) to start the
-      SMTP listener.
-    </>
-  );
 }
 
 function MailboxTable(props: { mailboxes: readonly Mailbox[]; teams: readonly Team[]; canManage: boolean }) {
@@ -200,46 +142,6 @@ function MailboxRow({
         )}
       </Table.Td>
     </Table.Tr>
-  );
-}
-
-/** How mail sent to an address reaches the listener: MX records, or forwarding from a mail host. */
-function ForwardingHint({
-  mailboxes,
-  channel,
-}: {
-  mailboxes: readonly Mailbox[];
-  channel: MailChannelStatus;
-}) {
-  const first = mailboxes[0];
-  if (!first) return null;
-  const domain = first.address.slice(first.address.indexOf('@') + 1);
-  const smtpPort =
-    channel.listening && channel.listenAddress
-      ? `port ${channel.listenAddress.slice(channel.listenAddress.lastIndexOf(':') + 1)}`
-      : 'port (TANDEM_SMTP_LISTEN)';
-  const replyAddress = first.address.replace('@', '+t_…@');
-  return (
-    <Paper withBorder p="sm" component="section" aria-label="Getting mail to Tandem">
-      <Title order={4} mb="xs">
-        Getting mail to Tandem
-      </Title>
-      <List spacing={4} size="sm">
-        <List.Item>
-          Forward from your mail host (Google Workspace, Microsoft 365…): forward <Code>{first.address}</Code>{' '}
-          to a host that relays to this server’s SMTP {smtpPort}, keeping the original headers.
-        </List.Item>
-        <List.Item>
-          Or receive directly: point an MX record of <Code>{domain}</Code> (or a subdomain such as{' '}
-          <Code>support.{domain}</Code>) at this server, with port 25 forwarded to its SMTP {smtpPort}.
-        </List.Item>
-        <List.Item>
-          Replies go out from the mailbox’s address with a per-ticket reply address (
-          <Code>{replyAddress}</Code>
-          ): allow your relay to send as <Code>{domain}</Code> (SPF, DKIM).
-        </List.Item>
-      </List>
-    </Paper>
   );
 }
 

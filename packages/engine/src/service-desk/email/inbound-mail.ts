@@ -5,6 +5,7 @@ import { type AutomaticMailKind, automaticMailKind } from './automatic-mail.js';
 import { bounceReportOf } from './bounce-report.js';
 import { normalizeAddress, parseRecipient } from './mail-addresses.js';
 import type { MailboxesService } from './mailboxes-service.js';
+import type { ChannelLog } from './reply-outbox.js';
 import { replyText } from './reply-text.js';
 import type { EmailAttachment, TicketDesk } from './ticket-desk.js';
 import {
@@ -47,6 +48,7 @@ export class InboundMail {
       store: Store;
       desk: TicketDesk;
       mailboxes: MailboxesService;
+      log: ChannelLog;
     },
   ) {}
 
@@ -94,6 +96,12 @@ export class InboundMail {
           ignoredBecause: reason,
         });
       }
+      this.deps.log('info', 'inbound email set aside', {
+        workspaceId,
+        mailbox: mailbox.address,
+        messageId: at.messageId,
+        reason,
+      });
       return { kind: 'ignored', mailboxId: mailbox.id, reason };
     };
 

@@ -48,7 +48,12 @@ export class MailChannel {
 
   constructor(private readonly options: MailChannelOptions) {
     this.mailboxes = options.mailboxes ?? new MailboxesService(options.store);
-    this.inbound = new InboundMail({ store: options.store, desk: options.desk, mailboxes: this.mailboxes });
+    this.inbound = new InboundMail({
+      store: options.store,
+      desk: options.desk,
+      mailboxes: this.mailboxes,
+      log: options.log,
+    });
     this.sender = options.smtpUrl ? smtpMailSender({ url: options.smtpUrl, from: '' }) : null;
     this.outbox = new ReplyOutbox({
       store: options.store,

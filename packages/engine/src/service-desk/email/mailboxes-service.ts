@@ -1,4 +1,4 @@
-import type { Mailbox, NewMailbox, UpdateMailbox } from '@tandem/contract';
+import type { InboundEmail, Mailbox, NewMailbox, UpdateMailbox } from '@tandem/contract';
 import { AppError } from '../../errors/index.js';
 import { newId } from '../../ids/index.js';
 import { type Database, nowIso, type Store } from '../../store/index.js';
@@ -90,6 +90,27 @@ export class MailboxesService {
       .where('workspace_id', '=', workspaceId)
       .where('mailbox_id', '=', mailboxId)
       .execute();
+  }
+
+  /** The latest emails the workspace's mailboxes took in, newest first, and what became of each. */
+  async recentMail(workspaceId: string, limit: number): Promise<InboundEmail[]> {
+    const rows = await this.store.db
+      .selectFrom('ticket_emails')
+      .select(['created_at', 'mailbox_id', 'rfc_message_id', 'status', 'error', 'ticket_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('direction', '=', 'inbound')
+      .orderBy('created_at', 'desc')
+      .orderBy('email_id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      receivedAt: row.created_at,
+      mailboxId: row.mailbox_id,
+      messageId: row.rfc_message_id,
+      outcome: row.status === 'ignored' ? 'set_aside' : 'ticket',
+      reason: row.status === 'ignored' ? row.error : null,
+      ticketId: row.ticket_id,
+    }));
   }
 
   /** The mailbox an address (already without its plus tag) reaches, in whichever workspace. */

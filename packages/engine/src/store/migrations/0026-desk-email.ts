@@ -55,6 +55,11 @@ export const deskEmail: Migration = {
       .on('ticket_emails')
       .columns(['workspace_id', 'ticket_message_id'])
       .execute();
+    await db.schema
+      .createIndex('ticket_emails_recent')
+      .on('ticket_emails')
+      .columns(['workspace_id', 'direction', 'created_at'])
+      .execute();
     await db.schema.createIndex('ticket_emails_by_token').on('ticket_emails').column('reply_token').execute();
     await db.schema
       .createIndex('ticket_emails_due')
