@@ -276,6 +276,22 @@ describe.each(ENGINES)('the email channel on %s', (kind) => {
     );
   });
 
+  it('never threads mail into another workspace’s ticket', async () => {
+    const a = await setUp();
+    const { reply } = await ticketWithReply(a.mailbox.address, a.workspaceId);
+    const token = /\+t_([a-z2-7]+)@/.exec(reply.replyTo?.value[0]?.address ?? '')?.[1];
+    const b = await setUp();
+    const delivery = await send({
+      from: 'ann@customer.test',
+      to: b.mailbox.address.replace('@', `+t_${token}@`),
+      subject: 'Re: Printer on fire [#1]',
+      text: 'same person, other company',
+      inReplyTo: reply.messageId,
+    });
+    expect(delivery).toMatchObject({ kind: 'opened', mailboxId: b.mailbox.id });
+    expect(desk.tickets.filter((t) => t.workspaceId === a.workspaceId)[0]?.messages).toHaveLength(1);
+  });
+
   it('lets a CC’d person reply into the ticket, and an agent too', async () => {
     const { workspaceId, mailbox } = await setUp();
     const opened = await send({
