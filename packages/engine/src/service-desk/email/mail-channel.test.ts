@@ -535,13 +535,17 @@ describe.each(ENGINES)('the email channel on %s', (kind) => {
       .where('workspace_id', '=', workspaceId)
       .where('ticket_message_id', '=', 'tmsg_resumed')
       .execute();
+    // Two processes sharing the store start again: the reply goes out once.
+    const sentBefore = relay.messages.length;
     const second = new MailChannel({ store: engine.store, desk, smtpUrl: relay.url, log: () => {} });
-    await second.start();
-    await second.whenIdle();
-    await second.stop();
+    const third = new MailChannel({ store: engine.store, desk, smtpUrl: relay.url, log: () => {} });
+    await Promise.all([second.start(), third.start()]);
+    await Promise.all([second.whenIdle(), third.whenIdle()]);
+    await Promise.all([second.stop(), third.stop()]);
     expect((await second.deliveryStatusOf(workspaceId, ['tmsg_resumed'])).get('tmsg_resumed')).toEqual({
       status: 'sent',
     });
+    expect(relay.messages.length).toBe(sentBefore + 1);
     expect(relay.messages.at(-1)?.text?.trim()).toBe('sent after a restart');
   });
 

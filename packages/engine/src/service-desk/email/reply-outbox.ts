@@ -9,6 +9,9 @@ export interface ReplyRetryPolicy {
   readonly maxBackoffMs: number;
 }
 
+// Longer than any one SMTP send (nodemailer gives up on a silent server after 10 minutes at most).
+const CLAIM_MS = 15 * 60_000;
+
 export const DEFAULT_REPLY_RETRY: ReplyRetryPolicy = {
   maxAttempts: 6,
   baseBackoffMs: 5_000,
@@ -95,6 +98,18 @@ export class ReplyOutbox {
 
   private async attempt(workspaceId: string, emailId: string): Promise<void> {
     const db = this.deps.store.db;
+    // Claim the attempt: processes sharing a store (each resumes the queue when it starts) never
+    // send one reply twice. A claim left by a crash ends after CLAIM_MS.
+    const now = Date.now();
+    const claim = await db
+      .updateTable('ticket_emails')
+      .set({ next_attempt_at: new Date(now + CLAIM_MS).toISOString() })
+      .where('workspace_id', '=', workspaceId)
+      .where('email_id', '=', emailId)
+      .where('status', '=', 'queued')
+      .where('next_attempt_at', '<=', new Date(now).toISOString())
+      .executeTakeFirst();
+    if (Number(claim.numUpdatedRows) === 0) return;
     const row = await db
       .selectFrom('ticket_emails')
       .selectAll()
