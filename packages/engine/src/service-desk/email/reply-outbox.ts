@@ -11,6 +11,7 @@ export interface ReplyRetryPolicy {
 
 // Longer than any one SMTP send (nodemailer gives up on a silent server after 10 minutes at most).
 const CLAIM_MS = 15 * 60_000;
+const TIMER_SLACK_MS = 1000;
 
 export const DEFAULT_REPLY_RETRY: ReplyRetryPolicy = {
   maxAttempts: 6,
@@ -107,7 +108,8 @@ export class ReplyOutbox {
       .where('workspace_id', '=', workspaceId)
       .where('email_id', '=', emailId)
       .where('status', '=', 'queued')
-      .where('next_attempt_at', '<=', new Date(now).toISOString())
+      // Timers run on a monotonic clock and may fire a millisecond before Date.now() says they are due.
+      .where('next_attempt_at', '<=', new Date(now + TIMER_SLACK_MS).toISOString())
       .executeTakeFirst();
     if (Number(claim.numUpdatedRows) === 0) return;
     const row = await db
