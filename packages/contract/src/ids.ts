@@ -30,6 +30,8 @@ export const ID_PREFIXES = {
   leadScore: 'lsc',
   businessCalendar: 'cal',
   slaPolicy: 'slap',
+  mailbox: 'mbx',
+  ticketEmail: 'tem',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

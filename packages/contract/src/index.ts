@@ -15,6 +15,7 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './imports.js';
 export * from './lead-scoring.js';
+export * from './mailboxes.js';
 export * from './paging.js';
 export * from './profiles.js';
 export * from './rule-limits.js';

@@ -59,6 +59,13 @@ import { companiesSearch, ProfilesService, peopleSearch, storedTraitsOf } from '
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
 import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './service-desk/sla/index.js';
+import {
+  type ChannelLog,
+  MailboxesService,
+  MailChannel,
+  type ReplyRetryPolicy,
+  type TicketDesk,
+} from './service-desk/email/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';
@@ -86,6 +93,19 @@ export interface EngineOptions extends StoreOptions {
   readonly leadScoring?: { readonly rescoreChunk?: number | undefined } | undefined;
   /** Service desk SLAs: the breach sweeper's interval and clock. */
   readonly sla?: Pick<SlaSweeperOptions, 'intervalMs' | 'batchSize' | 'clock' | 'onError'> | undefined;
+  /** Service desk email (issue 16): the relay, the SMTP listener, and the tickets desk mail goes to. */
+  readonly mail?: MailOptions | undefined;
+}
+
+/** The email channel's settings (`TANDEM_SMTP_URL`, `TANDEM_SMTP_LISTEN`). */
+export interface MailOptions {
+  readonly smtpUrl?: string | undefined;
+  readonly listen?: { readonly host: string; readonly port: number } | undefined;
+  /** The tickets side; until tickets/ is wired in here, the channel exists only when one is given. */
+  readonly desk?: TicketDesk | undefined;
+  readonly log?: ChannelLog | undefined;
+  readonly retry?: ReplyRetryPolicy | undefined;
+  readonly maxMessageBytes?: number | undefined;
 }
 
 /** The domain services over one store. The server and the CLI each hold one. */
@@ -171,6 +191,10 @@ export class Engine {
   readonly sla: SlaService;
   /** Appends SLA Breached events when due times pass (started by the server: `slaSweeper.start()`). */
   readonly slaSweeper: SlaSweeper;
+  /** Service desk mailboxes: addresses whose mail opens tickets (issue 16, email/). */
+  readonly mailboxes: MailboxesService;
+  /** Mail in and replies out; null without a tickets desk (`start()` is the server's). */
+  readonly mailChannel: MailChannel | null;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -464,6 +488,27 @@ export class Engine {
       clock: slaClock,
       wake: crmDeps.wake,
     });
+    // --- service desk email (issue 16, desk-email) ---
+    this.mailboxes = new MailboxesService(store, (workspaceId, teamId) =>
+      this.teams.get(workspaceId, teamId).then(
+        () => true,
+        () => false,
+      ),
+    );
+    const mail = options.mail;
+    this.mailChannel = mail?.desk
+      ? new MailChannel({
+          store,
+          desk: mail.desk,
+          mailboxes: this.mailboxes,
+          smtpUrl: mail.smtpUrl,
+          listen: mail.listen,
+          log: mail.log ?? (() => {}),
+          retry: mail.retry,
+          maxMessageBytes: mail.maxMessageBytes,
+        })
+      : null;
+    // --- end service desk email ---
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -510,6 +555,7 @@ export class Engine {
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
     await this.slaSweeper.stop();
+    await this.mailChannel?.stop();
     await this.dispatcher.stop();
     await this.pipeline.stop();
     await this.imports.stop();

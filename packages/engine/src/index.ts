@@ -69,7 +69,7 @@ export {
   type TransportKind,
   type TransportLog,
 } from './destinations/index.js';
-export { Engine, type EngineOptions } from './engine.js';
+export { Engine, type EngineOptions, type MailOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
   compileRules,
@@ -137,6 +137,17 @@ export {
   type SweepReport,
   type TicketTimeline,
 } from './service-desk/sla/index.js';
+export {
+  type DeliveryStatus,
+  type EmailAttachment,
+  type MailboxDelivery,
+  MailboxesService,
+  MailChannel,
+  type MailChannelState,
+  type PublicReply,
+  type ReceiveOutcome,
+  type TicketDesk,
+} from './service-desk/email/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {
   type BackupReport,

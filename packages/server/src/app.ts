@@ -49,6 +49,7 @@ import { profilesRoutes } from './profiles/profiles.routes.js';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
 import { searchRoutes } from './search/search.routes.js';
 import { slaRoutes } from './service-desk-sla/sla.routes.js';
+import { mailboxesRoutes } from './service-desk-email/mailboxes.routes.js';
 import { LiveStreams } from './sources/live-streams.js';
 import { sourceDebuggerRoutes } from './sources/source-debugger.routes.js';
 import { sourcesRoutes } from './sources/sources.routes.js';
@@ -208,6 +209,7 @@ export async function buildApp(
   await app.register(searchRoutes, { engine });
   await app.register(savedViewsRoutes, { engine });
   await app.register(slaRoutes, { engine });
+  await app.register(mailboxesRoutes, { engine, config });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });

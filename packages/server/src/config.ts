@@ -226,6 +226,15 @@ export const SETTINGS = {
       'Outbound mail relay, smtp://user:password@host:port (smtps:// for TLS); no email is sent without it.',
     secret: true,
   },
+  smtpListen: {
+    env: 'TANDEM_SMTP_LISTEN',
+    schema: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:2525')
+      .optional(),
+    description:
+      'Receives service desk email: an SMTP listener at host:port (e.g. 0.0.0.0:2525) taking mail for the mailboxes. Off when unset.',
+  },
   mailFrom: {
     env: 'TANDEM_MAIL_FROM',
     schema: z.string().min(3).default('Tandem <tandem@localhost>'),
@@ -320,6 +329,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   // Built key by key from SETTINGS above, so the shape is exactly Config.
   return Object.freeze(values) as Config;
+}
+
+/** `host:port` (a bracketed IPv6 host unbracketed) as a listener's options. */
+export function hostAndPort(listen: string): { host: string; port: number } {
+  const colon = listen.lastIndexOf(':');
+  return { host: listen.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(listen.slice(colon + 1)) };
 }
 
 export class ConfigError extends Error {

@@ -8,7 +8,7 @@ import {
   type TransportLog,
 } from '@tandem/engine';
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
+import { type Config, hostAndPort } from './config.js';
 import { resolveSecretKey } from './destinations/secret-key.js';
 import { startMetricsListener } from './http/metrics-listener.js';
 
@@ -33,9 +33,10 @@ export function openEngine(
     logWriterThread?: boolean;
     onMailError?: (error: unknown) => void;
     onDeliveryLog?: TransportLog;
+    onDeskMailLog?: TransportLog;
   } = {},
 ): Promise<Engine> {
-  const { logWriterThread, onMailError, onDeliveryLog, ...storeOptions } = options;
+  const { logWriterThread, onMailError, onDeliveryLog, onDeskMailLog, ...storeOptions } = options;
   const { callLimits, maxTraitsPerProfile } = writeBoundsOf(config);
   return Engine.open({
     audienceFiles: { directoryRoot: config.audienceFilesDir ?? join(config.dataDir, 'audience-files') },
@@ -51,6 +52,12 @@ export function openEngine(
     },
     pipeline: { partitions: config.pipelinePartitions, maxTraitsPerProfile },
     delivery: deliveryOptionsOf(config, onDeliveryLog),
+    // Service desk email: replies through the relay, mail in through the listener (when set).
+    mail: {
+      smtpUrl: config.smtpUrl,
+      listen: config.smtpListen ? hostAndPort(config.smtpListen) : undefined,
+      log: onDeskMailLog,
+    },
     ...storeOptions,
   });
 }
@@ -99,6 +106,7 @@ export async function startServer(
   const engine = await openEngine(config, {
     onMailError: (error) => reportMailError(error),
     onDeliveryLog: (level, message, fields) => deliveryLog(level, message, fields),
+    onDeskMailLog: (level, message, fields) => deliveryLog(level, message, fields),
   });
   try {
     // Refuse to start on checkpoints another partition count made that this one cannot take over.
@@ -142,6 +150,10 @@ export async function startServer(
   // SLA breaches become events within the sweeper's interval (5 s) of their due time.
   if (config.runPipeline)
     engine.slaSweeper.start((error) => app.log.error({ err: error }, 'SLA sweep failed'));
+  // Service desk email: the SMTP listener (TANDEM_SMTP_LISTEN) and queued replies; engine.close stops it.
+  if (engine.mailChannel) await engine.mailChannel.start();
+  else if (config.smtpListen)
+    app.log.warn('TANDEM_SMTP_LISTEN is set but no ticket desk is wired: no SMTP listener');
   app.log.info(
     { storage: engine.store.kind, location: engine.store.location },
     `Tandem listening on ${address}`,

@@ -71,6 +71,14 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/mailboxes',
+    label: 'Mailboxes',
+    Page: lazyPage(
+      () => import('./mailboxes/mailboxes-page'),
+      (m) => m.MailboxesPage,
+    ),
+  },
+  {
     path: '/tasks',
     label: 'Tasks',
     Page: lazyPage(

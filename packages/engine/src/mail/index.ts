@@ -1,1 +1,7 @@
-export { type MailMessage, type MailSender, smtpMailSender } from './mail-sender.js';
+export {
+  type MailMessage,
+  type MailSender,
+  smtpMailSender,
+  type ThreadedMailMessage,
+  type ThreadedMailSender,
+} from './mail-sender.js';

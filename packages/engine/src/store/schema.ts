@@ -696,6 +696,8 @@ export interface Database {
   business_calendars: BusinessCalendarsTable;
   sla_policies: SlaPoliciesTable;
   sla_clocks: SlaClocksTable;
+  mailboxes: MailboxesTable;
+  ticket_emails: TicketEmailsTable;
 }
 
 export interface SavedViewsTable {
@@ -750,5 +752,40 @@ export interface SlaClocksTable {
   at_risk: number;
   next_check_at: string | null;
   attention_at: string | null;
+  updated_at: string;
+}
+/** service-desk/email/ — an address whose mail opens tickets (for a team, when set). */
+export interface MailboxesTable {
+  workspace_id: string;
+  mailbox_id: string;
+  /** Lower-cased; unique across workspaces (mail is routed by address alone). */
+  address: string;
+  name: string;
+  team_id: string | null;
+  created_at: string;
+}
+/**
+ * service-desk/email/ — one email in or out of a ticket. Inbound mail that joined no ticket
+ * (auto-replies, bounces) is kept with `ticket_id` null and status `ignored`.
+ */
+export interface TicketEmailsTable {
+  workspace_id: string;
+  email_id: string;
+  mailbox_id: string | null;
+  ticket_id: string | null;
+  ticket_message_id: string | null;
+  /** The RFC 5322 Message-ID, angle brackets included. */
+  rfc_message_id: string;
+  direction: 'inbound' | 'outbound';
+  /** The ticket's token in its plus address (`support+t_<token>@…`); the same on all its rows. */
+  reply_token: string | null;
+  /** inbound: received | ignored; outbound: queued | sent | failed. */
+  status: string;
+  error: string | null;
+  attempts: number;
+  next_attempt_at: string | null;
+  /** Outbound: JSON of the message to send (kept until sent so retries survive a restart). */
+  payload: string | null;
+  created_at: string;
   updated_at: string;
 }

@@ -1,2 +1,9 @@
 /** Helpers for test suites that must run on every storage engine. */
+
+export {
+  MemoryDesk,
+  type MemoryTicket,
+  type SmtpRelay,
+  startSmtpRelay,
+} from '../service-desk/email/index.js';
 export { ENGINES, isolatedStoreOptions, openTestEngine } from './test-stores.js';

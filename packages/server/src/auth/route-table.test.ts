@@ -180,6 +180,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       '/api/v1/sla-policies/:id',
       (await post('/api/v1/sla-policies', { name: 'P', targets: { normal: { firstResponse: 60 } } })).id,
     );
+    realIds.set(
+      '/api/v1/mailboxes/:id',
+      (await post('/api/v1/mailboxes', { address: 'route-table@desk.example.com' })).id,
+    );
   });
   afterAll(() => server.close());
 
@@ -211,6 +215,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "DELETE /api/v1/custom-fields/:id → crm:write",
         "DELETE /api/v1/destinations/:id → destinations:write",
         "DELETE /api/v1/invitations/:id → members:manage",
+        "DELETE /api/v1/mailboxes/:id → sources:write",
         "DELETE /api/v1/members/:id → members:manage",
         "DELETE /api/v1/members/me → session",
         "DELETE /api/v1/sla-policies/:id → members:manage",
@@ -256,6 +261,9 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/lead-scoring/calibration → crm:read",
         "GET /api/v1/lead-scoring/scores → crm:read",
         "GET /api/v1/lead-scoring/scores/:profileId → crm:read",
+        "GET /api/v1/mailboxes → crm:read",
+        "GET /api/v1/mailboxes/:id → crm:read",
+        "GET /api/v1/mailboxes/recent-mail → crm:read",
         "GET /api/v1/members → signed-in",
         "GET /api/v1/people → crm:read",
         "GET /api/v1/people/:id → crm:read",
@@ -304,6 +312,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/deals/:id → crm:write",
         "PATCH /api/v1/destinations/:id → destinations:write",
         "PATCH /api/v1/identity/settings → profiles:merge",
+        "PATCH /api/v1/mailboxes/:id → sources:write",
         "PATCH /api/v1/members/:id → members:manage",
         "PATCH /api/v1/people/:id → crm:write",
         "PATCH /api/v1/pipelines/:id → crm:write",
@@ -339,6 +348,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/destinations/:id/sync → destinations:write",
         "POST /api/v1/destinations/:id/test → destinations:write",
         "POST /api/v1/destinations/mapping-test → destinations:read",
+        "POST /api/v1/mailboxes → sources:write",
         "POST /api/v1/people → crm:write",
         "POST /api/v1/people/bulk → crm:write",
         "POST /api/v1/pipelines → crm:write",

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '@tandem/contract';
-import { bootstrapIfEmpty, type StoreKind } from '@tandem/engine';
+import { bootstrapIfEmpty, type MailOptions, type StoreKind } from '@tandem/engine';
 import { openTestEngine } from '@tandem/engine/testing';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
@@ -12,7 +12,12 @@ export const TEST_ADMIN_EMAIL = 'owner@example.com';
 export const TEST_ADMIN_PASSWORD = 'correct horse battery';
 
 /** A real server (in-process, not listening unless asked) on a fresh bootstrapped store. */
-export async function startTestServer(kind: StoreKind, env: Record<string, string> = {}) {
+export async function startTestServer(
+  kind: StoreKind,
+  env: Record<string, string> = {},
+  /** Service desk email (a desk, a relay, a listener) for the tests of that channel. */
+  mail?: MailOptions,
+) {
   const config = loadConfig({ TANDEM_LOG_LEVEL: 'silent', TANDEM_WEB_DIST: '/nonexistent', ...env });
   const { callLimits, maxTraitsPerProfile } = writeBoundsOf(config);
   const engine = await openTestEngine(kind, {
@@ -21,6 +26,7 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
     access: accessOptionsOf(config),
     // A key of its own: no secret.key file is written by tests.
     delivery: { secretKey: randomBytes(32), allowPrivateNetworks: config.allowPrivateDestinations },
+    mail,
   });
   const app = await buildApp({ config, engine, logger: false });
   const bootstrap = await bootstrapIfEmpty(engine.store, engine, {

@@ -21,6 +21,7 @@ import { dealSearch } from './0021-deal-search.js';
 import { dealImports } from './0022-deal-imports.js';
 import { listSort } from './0023-list-sort.js';
 import { sla } from './0025-sla.js';
+import { deskEmail } from './0026-desk-email.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -50,4 +51,5 @@ export const MIGRATIONS: readonly Migration[] = [
   dealImports,
   listSort,
   sla,
+  deskEmail,
 ];

@@ -1,0 +1,10 @@
+export type { AutomaticMailKind } from './automatic-mail.js';
+export type { MailboxDelivery, MailEnvelope, ReceiveOutcome, ThreadedBy } from './inbound-mail.js';
+export { parseRecipient, replyAddress } from './mail-addresses.js';
+export { MailChannel, type MailChannelOptions, type MailChannelState, replySubject } from './mail-channel.js';
+export { MailboxesService, type TeamCheck } from './mailboxes-service.js';
+export { type ChannelLog, DEFAULT_REPLY_RETRY, type ReplyRetryPolicy } from './reply-outbox.js';
+// Test support (the engine's testing entry re-exports them): the tickets side in memory, a relay.
+export { MemoryDesk, type MemoryTicket } from './testing/memory-desk.js';
+export { type SmtpRelay, startSmtpRelay } from './testing/smtp-relay.js';
+export type { DeliveryStatus, EmailAttachment, PublicReply, TicketDesk } from './ticket-desk.js';
