@@ -58,7 +58,6 @@ import { partitionCountFor } from './pipeline-runtime/index.js';
 import { companiesSearch, ProfilesService, peopleSearch, storedTraitsOf } from './profiles/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
-import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './service-desk/sla/index.js';
 import {
   type ChannelLog,
   MailboxesService,
@@ -66,6 +65,7 @@ import {
   type ReplyRetryPolicy,
   type TicketDesk,
 } from './service-desk/email/index.js';
+import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './service-desk/sla/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';

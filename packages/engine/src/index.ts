@@ -130,14 +130,6 @@ export { ProfilesService } from './profiles/index.js';
 export { type SavedViewActor, SavedViewsService } from './saved-views/index.js';
 export { type SearchCandidate, type Searcher, SearchService } from './search/index.js';
 export {
-  type SlaClock,
-  SlaService,
-  SlaSettings,
-  SlaSweeper,
-  type SweepReport,
-  type TicketTimeline,
-} from './service-desk/sla/index.js';
-export {
   type DeliveryStatus,
   type EmailAttachment,
   type MailboxDelivery,
@@ -148,6 +140,14 @@ export {
   type ReceiveOutcome,
   type TicketDesk,
 } from './service-desk/email/index.js';
+export {
+  type SlaClock,
+  SlaService,
+  SlaSettings,
+  SlaSweeper,
+  type SweepReport,
+  type TicketTimeline,
+} from './service-desk/sla/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {
   type BackupReport,
