@@ -28,6 +28,10 @@ export const ID_PREFIXES = {
   auditEntry: 'adt',
   dealStageChange: 'dsc',
   leadScore: 'lsc',
+  ticketMessage: 'tmsg',
+  ticketAttachment: 'tatt',
+  ticketStatusChange: 'tsc',
+  cannedReply: 'canned',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -56,6 +56,7 @@ import { partitionCountFor } from './pipeline-runtime/index.js';
 import { companiesSearch, ProfilesService, peopleSearch } from './profiles/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
+import { CannedRepliesService, TicketsService } from './service-desk/tickets/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';
@@ -160,6 +161,10 @@ export class Engine {
   readonly deals: DealsService;
   /** Pipeline, forecast, sales and stage reports. */
   readonly crmReports: CrmReportsService;
+  /** Service desk tickets: conversation, assignment, merge, bulk changes (SLA and mail plug in). */
+  readonly tickets: TicketsService;
+  /** Canned replies of the service desk, with placeholders from the requester. */
+  readonly cannedReplies: CannedRepliesService;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -410,6 +415,37 @@ export class Engine {
       identity: this.identity,
       people: this.people,
       wake: crmDeps.wake,
+    });
+    const deskMembers = async (workspaceId: string) =>
+      (await this.access.members.list(workspaceId)).map((m) => ({ userId: m.id, email: m.email }));
+    this.tickets = new TicketsService({
+      store,
+      crmEvents: this.crmEvents,
+      identity: this.identity,
+      people: this.people,
+      teams: this.teams,
+      membersOf: deskMembers,
+      existingDeals: async (workspaceId, dealIds) => {
+        const found = new Set<string>();
+        for (const dealId of dealIds)
+          await this.deals.get(workspaceId, dealId).then(
+            () => found.add(dealId),
+            () => undefined,
+          );
+        return found;
+      },
+      wake: crmDeps.wake,
+      clock,
+    });
+    this.cannedReplies = new CannedRepliesService({
+      store,
+      clock,
+      profileOf: (workspaceId, profileId) => this.profiles.get(workspaceId, profileId),
+      ticketOf: (workspaceId, ticketId) => this.tickets.get(workspaceId, ticketId),
+      agentOf: async (workspaceId, userId) => {
+        const email = (await deskMembers(workspaceId)).find((m) => m.userId === userId)?.email ?? null;
+        return { name: email?.split('@')[0] ?? 'Support', email };
+      },
     });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.

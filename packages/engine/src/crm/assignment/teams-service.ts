@@ -265,6 +265,41 @@ export class TeamsService {
     return { assignments };
   }
 
+  /**
+   * The next member of a team's round robin who is not away and under their capacity, as
+   * `loadOf` counts it (the service desk counts open tickets, not leads); advances the rotation
+   * in the caller's transaction. Null when nobody is available or the team is unknown.
+   */
+  async nextMember(
+    trx: Kysely<Database>,
+    workspaceId: string,
+    teamId: string,
+    loadOf: (userIds: readonly string[]) => Promise<ReadonlyMap<string, number>>,
+  ): Promise<string | null> {
+    const team = (await this.list(workspaceId, trx)).find((t) => t.id === teamId);
+    if (!team || team.members.length === 0) return null;
+    const row = await trx
+      .selectFrom('crm_teams')
+      .select('next_position')
+      .where('workspace_id', '=', workspaceId)
+      .where('team_id', '=', teamId)
+      .executeTakeFirstOrThrow();
+    const load = await loadOf(team.members.map((m) => m.userId));
+    for (let tried = 0; tried < team.members.length; tried++) {
+      const member = team.members[(row.next_position + tried) % team.members.length];
+      if (!member || member.away) continue;
+      if (member.capacity !== null && (load.get(member.userId) ?? 0) >= member.capacity) continue;
+      await trx
+        .updateTable('crm_teams')
+        .set({ next_position: (row.next_position + tried + 1) % team.members.length })
+        .where('workspace_id', '=', workspaceId)
+        .where('team_id', '=', teamId)
+        .execute();
+      return member.userId;
+    }
+    return null;
+  }
+
   /** A person created without an owner: the team of the workspace's setting assigns one, if set. */
   async assignNewLead(workspaceId: string, profileId: string): Promise<void> {
     const teamId = (await crmSettingsOf(this.store.db, workspaceId)).assignNewLeadsTo;

@@ -18,6 +18,7 @@ import { leadScoring } from './0017-lead-scoring.js';
 import { savedViews } from './0018-saved-views.js';
 import { deliveryHeads } from './0019-delivery-heads.js';
 import { dealSearch } from './0021-deal-search.js';
+import { serviceDeskTickets } from './0024-service-desk-tickets.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   savedViews,
   deliveryHeads,
   dealSearch,
+  serviceDeskTickets,
 ];

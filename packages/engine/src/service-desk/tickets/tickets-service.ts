@@ -1,0 +1,834 @@
+import type {
+  BulkUpdateTickets,
+  NewTicket,
+  NewTicketReply,
+  Ticket,
+  TicketChannel,
+  TicketDetail,
+  TicketListItem,
+  TicketListQuery,
+  TicketPriority,
+  TicketReportQuery,
+  TicketSla,
+  TicketStatus,
+  UpdateTicket,
+} from '@tandem/contract';
+import type { Kysely } from 'kysely';
+import {
+  type CrmEvent,
+  type CrmEvents,
+  type PeopleService,
+  recordCrmAudit,
+  type TeamsService,
+  validateCustomFields,
+} from '../../crm/index.js';
+import { AppError } from '../../errors/index.js';
+import type { IdentityService } from '../../identity/index.js';
+import { newId } from '../../ids/index.js';
+import { companiesOf } from '../../profiles/index.js';
+import {
+  type Database,
+  fromJson,
+  lockedForUpdate,
+  nowIso,
+  type Store,
+  toJson,
+  writeTransaction,
+} from '../../store/index.js';
+import type {
+  DeliveryStatus,
+  InboundAttachment,
+  PublicReply,
+  TicketDesk,
+  TicketSlaTracker,
+  TicketTimeline,
+} from './ticket-desk.js';
+import {
+  statusChangedEvents,
+  ticketAssignedEvent,
+  ticketMessageReceivedEvent,
+  ticketOpenedEvent,
+  ticketRepliedEvent,
+} from './ticket-events.js';
+import { ticketPage } from './ticket-list.js';
+import { ticketReport } from './ticket-reports.js';
+import { dealIdsOf, messagesOf, OPEN_STATUSES, openTicketsOf, ticketOf, ticketRowOf } from './ticket-rows.js';
+import {
+  decodeAttachments,
+  insertMessage,
+  nextTicketNumber,
+  recordStatus,
+  uniqueTags,
+  writeTags,
+} from './ticket-writes.js';
+
+/** A member of the workspace, as tickets need them (assignees, reply senders). */
+export interface DeskMember {
+  userId: string;
+  email: string;
+}
+
+export interface TicketsDeps {
+  readonly store: Store;
+  readonly crmEvents: CrmEvents;
+  readonly identity: IdentityService;
+  /** Creates a requester named only by email, the way a person is created by hand. */
+  readonly people: PeopleService;
+  readonly teams: TeamsService;
+  readonly membersOf: (workspaceId: string) => Promise<DeskMember[]>;
+  /** Which of these deal ids exist in the workspace (links to deals are checked through the CRM). */
+  readonly existingDeals: (workspaceId: string, dealIds: readonly string[]) => Promise<Set<string>>;
+  /** After events committed: the pipeline should look at the log now. */
+  readonly wake: () => void;
+  readonly clock?: (() => number) | undefined;
+}
+
+/** What the SLA and mail sides plug in (each optional: tickets work without them). */
+export interface TicketHooks {
+  sla?: TicketSlaTracker | undefined;
+  onPublicReply?: ((reply: PublicReply) => Promise<void>) | undefined;
+  deliveryStatusOf?:
+    | ((workspaceId: string, messageIds: string[]) => Promise<Map<string, DeliveryStatus>>)
+    | undefined;
+}
+
+type Actor = string | null;
+
+interface Change {
+  status?: TicketStatus | undefined;
+  priority?: TicketPriority | undefined;
+  subject?: string | undefined;
+  type?: string | null | undefined;
+  assigneeId?: string | null | undefined;
+  teamId?: string | null | undefined;
+  tags?: string[] | undefined;
+  fields?: Record<string, unknown> | undefined;
+  firstResponseAt?: string | undefined;
+  mergedInto?: string | undefined;
+}
+
+/**
+ * Tickets: a requester (a profile), a conversation of public replies and internal notes, status,
+ * priority, assignment by a CRM team's round robin. Each change is audited, appended to the
+ * requester's log in the same transaction, and handed to the SLA clock when one is wired.
+ */
+export class TicketsService implements TicketDesk {
+  private readonly clock: () => number;
+  private hooks: TicketHooks = {};
+
+  constructor(private readonly deps: TicketsDeps) {
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  /** Plugs in the SLA clock and the mail channel (the engine wires them once built). */
+  connect(hooks: TicketHooks): void {
+    this.hooks = { ...this.hooks, ...hooks };
+  }
+
+  async get(workspaceId: string, ticketId: string): Promise<TicketDetail> {
+    const db = this.deps.store.db;
+    const row = await ticketRowOf(db, workspaceId, ticketId);
+    if (!row) throw notFound(ticketId);
+    const [messages, dealIds, clocks] = await Promise.all([
+      messagesOf(db, workspaceId, ticketId),
+      dealIdsOf(db, workspaceId, ticketId),
+      this.clocksOf(workspaceId, [ticketId]),
+    ]);
+    const replies = messages.filter((m) => m.public && m.direction === 'outbound').map((m) => m.id);
+    const delivery =
+      this.hooks.deliveryStatusOf && replies.length > 0
+        ? await this.hooks.deliveryStatusOf(workspaceId, replies)
+        : new Map<string, DeliveryStatus>();
+    return {
+      ...ticketOf(row),
+      messages: messages.map((m) => ({ ...m, delivery: delivery.get(m.id) ?? null })),
+      dealIds,
+      sla: clocks.get(ticketId) ?? null,
+    };
+  }
+
+  /** The inbox: filters, views (mine, unassigned, SLA at risk) and a keyset cursor. */
+  async list(
+    workspaceId: string,
+    query: TicketListQuery,
+    reader: { actorId: string | null },
+  ): Promise<{ data: TicketListItem[]; nextCursor: string | null }> {
+    let onlyIds: string[] | undefined;
+    if (query.view === 'sla_at_risk')
+      onlyIds = (await this.hooks.sla?.atRisk?.(workspaceId, { limit: Math.min(query.limit, 1000) })) ?? [];
+    const page = await ticketPage(this.deps.store.db, workspaceId, {
+      ...query,
+      callerId: reader.actorId,
+      onlyIds,
+    });
+    const clocks = await this.clocksOf(
+      workspaceId,
+      page.data.map((t) => t.id),
+    );
+    let data = page.data.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) ?? null }));
+    // At risk: most urgent first, the order the SLA service gave.
+    if (onlyIds) {
+      const rank = new Map(onlyIds.map((id, index) => [id, index]));
+      data = data.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+    }
+    return { data, nextCursor: page.nextCursor };
+  }
+
+  async create(
+    workspaceId: string,
+    input: NewTicket,
+    actorId: Actor,
+    origin: {
+      channel: TicketChannel;
+      mailboxId?: string | null;
+      cc?: string[];
+      attachments?: InboundAttachment[];
+    } = {
+      channel: 'api',
+    },
+  ): Promise<TicketDetail> {
+    const at = nowIso(this.clock);
+    const ticketId = newId('ticket');
+    const fields = await validateCustomFields(this.deps.store.db, workspaceId, 'ticket', input.fields ?? {});
+    await this.checkAssignment(workspaceId, input.assigneeId, input.teamId);
+    const attachments = origin.attachments ?? decodeAttachments(input.attachments);
+    const requester = await this.requesterOf(workspaceId, input, actorId);
+    const company = (await companiesOf(this.deps.store.db, workspaceId, requester.profileId))[0]?.id ?? null;
+    const tags = uniqueTags(input.tags ?? []);
+    await writeTransaction(this.deps.store, async (trx) => {
+      const number = await nextTicketNumber(trx, workspaceId);
+      let assigneeId = input.assigneeId ?? null;
+      const teamId = input.teamId ?? null;
+      let reason: 'manual' | 'round_robin' = 'manual';
+      if (assigneeId === null && teamId !== null) {
+        assigneeId = await this.deps.teams.nextMember(trx, workspaceId, teamId, (ids) =>
+          openTicketsOf(trx, workspaceId, ids),
+        );
+        reason = 'round_robin';
+      }
+      await trx
+        .insertInto('tickets')
+        .values({
+          workspace_id: workspaceId,
+          ticket_id: ticketId,
+          number,
+          subject: input.subject,
+          status: 'new',
+          priority: input.priority,
+          type: input.type ?? null,
+          profile_id: requester.profileId,
+          requester_email: requester.email,
+          company_id: company,
+          assignee_id: assigneeId,
+          team_id: teamId,
+          tags: toJson(tags),
+          fields: toJson(fields),
+          cc: toJson(origin.cc ?? []),
+          channel: origin.channel,
+          mailbox_id: origin.mailboxId ?? null,
+          merged_into: null,
+          first_response_at: null,
+          solved_at: null,
+          created_by: actorId,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+      await writeTags(trx, workspaceId, ticketId, tags);
+      await recordStatus(trx, { workspaceId, ticketId, status: 'new', actorId, at });
+      if (input.body !== undefined)
+        await insertMessage(trx, {
+          workspaceId,
+          ticketId,
+          isPublic: true,
+          author: { type: 'requester', id: requester.profileId, email: requester.email },
+          channel: origin.channel,
+          body: input.body,
+          attachments,
+          at,
+        });
+      const ticket = await this.ticketWithin(trx, workspaceId, ticketId);
+      const events: CrmEvent[] = [ticketOpenedEvent({ workspaceId, ticket, actorId, at })];
+      if (assigneeId !== null)
+        events.push(
+          ticketAssignedEvent({ workspaceId, ticket, actorId, at }, { reason, previousAssigneeId: null }),
+        );
+      await recordCrmAudit(trx, [
+        {
+          workspaceId,
+          actorId,
+          entityType: 'ticket',
+          entityId: ticketId,
+          action: 'create',
+          profileId: ticket.profileId,
+          after: ticket,
+          at,
+        },
+      ]);
+      await this.deps.crmEvents.appendWithin(trx, events);
+    });
+    await this.afterChange(workspaceId, [ticketId]);
+    return this.get(workspaceId, ticketId);
+  }
+
+  async update(
+    workspaceId: string,
+    ticketId: string,
+    patch: UpdateTicket,
+    actorId: Actor,
+  ): Promise<TicketDetail> {
+    await this.checkAssignment(workspaceId, patch.assigneeId, patch.teamId);
+    await writeTransaction(this.deps.store, async (trx) => {
+      const fields =
+        patch.fields === undefined
+          ? undefined
+          : await validateCustomFields(
+              trx,
+              workspaceId,
+              'ticket',
+              patch.fields,
+              (await this.ticketWithin(trx, workspaceId, ticketId)).fields,
+            );
+      await this.applyWithin(trx, { workspaceId, ticketId, change: { ...patch, fields }, actorId });
+    });
+    await this.afterChange(workspaceId, [ticketId]);
+    return this.get(workspaceId, ticketId);
+  }
+
+  /** The same change on many tickets, in one transaction (all or none). */
+  async bulkUpdate(workspaceId: string, input: BulkUpdateTickets, actorId: Actor) {
+    const { ticketIds, addTags, removeTags, ...patch } = input;
+    const ids = [...new Set(ticketIds)];
+    await this.checkAssignment(workspaceId, patch.assigneeId, patch.teamId);
+    await writeTransaction(this.deps.store, async (trx) => {
+      for (const ticketId of ids) {
+        let tags: string[] | undefined;
+        if (addTags || removeTags) {
+          const current = (await this.ticketWithin(trx, workspaceId, ticketId)).tags;
+          const removed = new Set(removeTags ?? []);
+          tags = uniqueTags([...current, ...(addTags ?? [])]).filter((t) => !removed.has(t));
+        }
+        await this.applyWithin(trx, { workspaceId, ticketId, change: { ...patch, tags }, actorId });
+      }
+    });
+    await this.afterChange(workspaceId, ids);
+    return { updated: ids.length, ticketIds: ids };
+  }
+
+  /**
+   * A public reply (to the requester, sent by mail when wired) or an internal note by an agent.
+   * The first public reply is the first response; a reply on a new ticket opens it.
+   */
+  async reply(
+    workspaceId: string,
+    ticketId: string,
+    input: NewTicketReply,
+    actorId: Actor,
+  ): Promise<TicketDetail> {
+    const at = nowIso(this.clock);
+    const attachments = decodeAttachments(input.attachments);
+    const members = await this.deps.membersOf(workspaceId);
+    const agentEmail = members.find((m) => m.userId === actorId)?.email ?? null;
+    let sent: PublicReply | undefined;
+    await writeTransaction(this.deps.store, async (trx) => {
+      const before = await this.ticketWithin(trx, workspaceId, ticketId, true);
+      const messageId = await insertMessage(trx, {
+        workspaceId,
+        ticketId,
+        isPublic: input.public,
+        author: { type: 'agent', id: actorId, email: agentEmail },
+        channel: 'web',
+        body: input.body,
+        html: input.html,
+        attachments,
+        at,
+      });
+      const status = input.status ?? (input.public && before.status === 'new' ? 'open' : undefined);
+      const ticket = await this.applyWithin(trx, {
+        workspaceId,
+        ticketId,
+        change: {
+          status,
+          ...(input.public && before.firstResponseAt === null ? { firstResponseAt: at } : {}),
+        },
+        actorId,
+        at,
+        touch: true,
+      });
+      await recordCrmAudit(trx, [
+        {
+          workspaceId,
+          actorId,
+          entityType: 'ticket',
+          entityId: ticketId,
+          action: input.public ? 'reply' : 'note',
+          profileId: ticket.profileId,
+          after: { messageId },
+          at,
+        },
+      ]);
+      if (!input.public) return;
+      await this.deps.crmEvents.appendWithin(trx, [
+        ticketRepliedEvent({ workspaceId, ticket, actorId, at }, messageId),
+      ]);
+      const cc = fromJson<string[]>((await ticketRowOf(trx, workspaceId, ticketId))?.cc ?? '[]');
+      sent = {
+        workspaceId,
+        ticketId,
+        number: ticket.number,
+        messageId,
+        subject: ticket.subject,
+        to: ticket.requesterEmail ? [ticket.requesterEmail] : [],
+        cc,
+        text: input.body,
+        ...(input.html === undefined ? {} : { html: input.html }),
+        fromName: agentEmail ?? 'Support',
+      };
+    });
+    await this.afterChange(workspaceId, [ticketId]);
+    if (sent && sent.to.length > 0) await this.hooks.onPublicReply?.(sent);
+    return this.get(workspaceId, ticketId);
+  }
+
+  /** Messages of the duplicates move to `survivorId`; each duplicate is closed with a note. */
+  async merge(workspaceId: string, survivorId: string, duplicateIds: readonly string[], actorId: Actor) {
+    const at = nowIso(this.clock);
+    const ids = [...new Set(duplicateIds)];
+    if (ids.includes(survivorId)) throw unprocessable('ticketIds', 'a ticket cannot be merged into itself');
+    await writeTransaction(this.deps.store, async (trx) => {
+      const survivor = await this.ticketWithin(trx, workspaceId, survivorId, true);
+      if (survivor.mergedInto !== null)
+        throw unprocessable('id', `${survivorId} was merged into ${survivor.mergedInto}`);
+      let tags = survivor.tags;
+      for (const duplicateId of ids) {
+        const duplicate = await this.ticketWithin(trx, workspaceId, duplicateId, true).catch(() => {
+          throw unprocessable('ticketIds', `no ticket ${duplicateId}`);
+        });
+        if (duplicate.mergedInto !== null)
+          throw unprocessable('ticketIds', `${duplicateId} was already merged into ${duplicate.mergedInto}`);
+        for (const table of ['ticket_messages', 'ticket_attachments'] as const)
+          await trx
+            .updateTable(table)
+            .set({ ticket_id: survivorId })
+            .where('workspace_id', '=', workspaceId)
+            .where('ticket_id', '=', duplicateId)
+            .execute();
+        const links = await dealIdsOf(trx, workspaceId, duplicateId);
+        await this.linkDeals(trx, workspaceId, survivorId, links, at);
+        tags = uniqueTags([...tags, ...duplicate.tags]);
+        await insertMessage(trx, {
+          workspaceId,
+          ticketId: duplicateId,
+          isPublic: false,
+          author: { type: 'agent', id: actorId, email: null },
+          channel: 'web',
+          body: `Merged into ticket #${survivor.number}: its conversation continues there.`,
+          attachments: [],
+          at,
+        });
+        await insertMessage(trx, {
+          workspaceId,
+          ticketId: survivorId,
+          isPublic: false,
+          author: { type: 'agent', id: actorId, email: null },
+          channel: 'web',
+          body: `Ticket #${duplicate.number} (“${duplicate.subject}”) was merged into this one.`,
+          attachments: [],
+          at,
+        });
+        await this.applyWithin(trx, {
+          workspaceId,
+          ticketId: duplicateId,
+          change: { status: 'closed', mergedInto: survivorId },
+          actorId,
+          at,
+        });
+        await recordCrmAudit(trx, [
+          {
+            workspaceId,
+            actorId,
+            entityType: 'ticket',
+            entityId: survivorId,
+            action: 'merge',
+            profileId: survivor.profileId,
+            before: duplicate,
+            at,
+          },
+        ]);
+      }
+      await this.applyWithin(trx, {
+        workspaceId,
+        ticketId: survivorId,
+        change: { tags },
+        actorId,
+        at,
+        touch: true,
+      });
+    });
+    await this.hooks.sla?.forget?.(workspaceId, ids);
+    await this.afterChange(workspaceId, [survivorId]);
+    return this.get(workspaceId, survivorId);
+  }
+
+  /** Replaces the deals linked to a ticket. */
+  async setDeals(workspaceId: string, ticketId: string, dealIds: readonly string[], actorId: Actor) {
+    const at = nowIso(this.clock);
+    const wanted = [...new Set(dealIds)];
+    const existing = await this.deps.existingDeals(workspaceId, wanted);
+    const missing = wanted.findIndex((id) => !existing.has(id));
+    if (missing >= 0) throw unprocessable(`dealIds.${missing}`, `no deal ${wanted[missing]}`);
+    await writeTransaction(this.deps.store, async (trx) => {
+      const before = await this.ticketWithin(trx, workspaceId, ticketId, true);
+      const previous = await dealIdsOf(trx, workspaceId, ticketId);
+      await trx
+        .deleteFrom('ticket_deals')
+        .where('workspace_id', '=', workspaceId)
+        .where('ticket_id', '=', ticketId)
+        .execute();
+      await this.linkDeals(trx, workspaceId, ticketId, wanted, at);
+      await recordCrmAudit(trx, [
+        {
+          workspaceId,
+          actorId,
+          entityType: 'ticket',
+          entityId: ticketId,
+          action: 'set_deals',
+          profileId: before.profileId,
+          before: previous,
+          after: wanted,
+          at,
+        },
+      ]);
+    });
+    return this.get(workspaceId, ticketId);
+  }
+
+  /** An attachment's bytes (for download). */
+  async attachment(workspaceId: string, ticketId: string, attachmentId: string) {
+    const row = await this.deps.store.db
+      .selectFrom('ticket_attachments')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('ticket_id', '=', ticketId)
+      .where('attachment_id', '=', attachmentId)
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', `No attachment ${attachmentId} on ticket ${ticketId}`);
+    return {
+      filename: row.filename,
+      contentType: row.content_type,
+      content: Buffer.from(row.content, 'base64'),
+    };
+  }
+
+  /** Volume, first-response and resolution medians, per agent and team (see `ticketReport`). */
+  report(workspaceId: string, query: TicketReportQuery) {
+    return ticketReport(this.deps.store, workspaceId, query, this.clock());
+  }
+
+  /** The ticket's history as the SLA clock reads it. */
+  async timelineOf(workspaceId: string, ticketId: string): Promise<TicketTimeline | undefined> {
+    const db = this.deps.store.db;
+    const row = await ticketRowOf(db, workspaceId, ticketId);
+    if (!row) return undefined;
+    const [changes, messages] = await Promise.all([
+      db
+        .selectFrom('ticket_status_changes')
+        .select(['status', 'at'])
+        .where('workspace_id', '=', workspaceId)
+        .where('ticket_id', '=', ticketId)
+        .orderBy('change_id')
+        .execute(),
+      db
+        .selectFrom('ticket_messages')
+        .select(['author_type', 'created_at'])
+        .where('workspace_id', '=', workspaceId)
+        .where('ticket_id', '=', ticketId)
+        .where('public', '=', 1)
+        .orderBy('created_at')
+        .orderBy('message_id')
+        .execute(),
+    ]);
+    const ticket = ticketOf(row);
+    return {
+      workspaceId,
+      ticketId,
+      priority: ticket.priority,
+      type: ticket.type,
+      tags: ticket.tags,
+      teamId: ticket.teamId,
+      createdAt: ticket.createdAt,
+      statusChanges: changes.map((c) => ({ status: c.status as TicketStatus, at: c.at })), // from the contract's enum
+      publicMessages: messages.map((m) => ({
+        author: m.author_type === 'requester' ? ('requester' as const) : ('agent' as const),
+        at: m.created_at,
+      })),
+      profileId: ticket.profileId,
+    };
+  }
+
+  // --- TicketDesk: what the mail channel calls ---
+
+  async openFromEmail(input: Parameters<TicketDesk['openFromEmail']>[0]) {
+    const ticket = await this.create(
+      input.workspaceId,
+      {
+        subject: input.subject.trim() || '(no subject)',
+        email: input.from.email,
+        ...(input.from.name ? { name: input.from.name } : {}),
+        priority: 'normal',
+        body: input.text.trim() || '(empty message)',
+        teamId: input.teamId,
+      },
+      null,
+      { channel: 'email', mailboxId: input.mailboxId, cc: input.cc, attachments: input.attachments },
+    );
+    const messageId = ticket.messages[0]?.id ?? '';
+    return { ticketId: ticket.id, number: ticket.number, messageId };
+  }
+
+  async replyFromEmail(input: Parameters<TicketDesk['replyFromEmail']>[0]) {
+    const at = nowIso(this.clock);
+    const email = input.from.email.trim().toLowerCase();
+    let messageId = '';
+    await writeTransaction(this.deps.store, async (trx) => {
+      const before = await this.ticketWithin(trx, input.workspaceId, input.ticketId, true);
+      const fromRequester = before.requesterEmail?.toLowerCase() === email;
+      messageId = await insertMessage(trx, {
+        workspaceId: input.workspaceId,
+        ticketId: input.ticketId,
+        isPublic: true,
+        author: { type: 'requester', id: fromRequester ? before.profileId : null, email },
+        channel: 'email',
+        body: input.text.trim() || '(empty message)',
+        html: input.html,
+        attachments: input.attachments,
+        at,
+      });
+      // The customer wrote again: the ticket needs an agent (a closed one too: the mail is not lost).
+      const ticket = await this.applyWithin(trx, {
+        workspaceId: input.workspaceId,
+        ticketId: input.ticketId,
+        change: { status: before.status === 'new' ? undefined : 'open' },
+        actorId: null,
+        at,
+        touch: true,
+      });
+      await this.deps.crmEvents.appendWithin(trx, [
+        ticketMessageReceivedEvent({ workspaceId: input.workspaceId, ticket, actorId: null, at }, messageId),
+      ]);
+    });
+    await this.afterChange(input.workspaceId, [input.ticketId]);
+    return { messageId };
+  }
+
+  async ticketByNumber(workspaceId: string, number: number) {
+    const row = await this.deps.store.db
+      .selectFrom('tickets')
+      .select('ticket_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    return row ? { ticketId: row.ticket_id } : null;
+  }
+
+  async participants(workspaceId: string, ticketId: string): Promise<string[]> {
+    const row = await ticketRowOf(this.deps.store.db, workspaceId, ticketId);
+    if (!row) return [];
+    const agents = await this.deps.membersOf(workspaceId);
+    const emails = [row.requester_email, ...fromJson<string[]>(row.cc), ...agents.map((a) => a.email)];
+    return [...new Set(emails.filter((e): e is string => !!e).map((e) => e.toLowerCase()))];
+  }
+
+  // --- internals ---
+
+  /**
+   * Applies a change to one ticket in the caller's transaction: status history, events
+   * (status changed, solved, assigned), audit. `touch` moves it up the inbox even when no
+   * field changed (a new message).
+   */
+  private async applyWithin(
+    trx: Kysely<Database>,
+    input: {
+      workspaceId: string;
+      ticketId: string;
+      change: Change;
+      actorId: Actor;
+      at?: string;
+      touch?: boolean;
+    },
+  ): Promise<Ticket> {
+    const { workspaceId, ticketId, change, actorId } = input;
+    const at = input.at ?? nowIso(this.clock);
+    const before = await this.ticketWithin(trx, workspaceId, ticketId, true);
+    const tags = change.tags === undefined ? undefined : uniqueTags(change.tags);
+    let assigneeId = change.assigneeId;
+    let reason: 'manual' | 'round_robin' = 'manual';
+    // Moved to a team without naming an assignee: the team's round robin picks one.
+    if (assigneeId === undefined && change.teamId && change.teamId !== before.teamId) {
+      assigneeId = await this.deps.teams.nextMember(trx, workspaceId, change.teamId, (ids) =>
+        openTicketsOf(trx, workspaceId, ids),
+      );
+      reason = 'round_robin';
+    }
+    const status = change.status ?? before.status;
+    const statusChanged = status !== before.status;
+    const assigneeChanged = assigneeId !== undefined && assigneeId !== before.assigneeId;
+    await trx
+      .updateTable('tickets')
+      .set({
+        ...(change.subject !== undefined ? { subject: change.subject } : {}),
+        ...(change.priority !== undefined ? { priority: change.priority } : {}),
+        ...(change.type !== undefined ? { type: change.type } : {}),
+        ...(change.teamId !== undefined ? { team_id: change.teamId } : {}),
+        ...(assigneeId !== undefined ? { assignee_id: assigneeId } : {}),
+        ...(tags !== undefined ? { tags: toJson(tags) } : {}),
+        ...(change.fields !== undefined ? { fields: toJson(change.fields) } : {}),
+        ...(change.firstResponseAt !== undefined ? { first_response_at: change.firstResponseAt } : {}),
+        ...(change.mergedInto !== undefined ? { merged_into: change.mergedInto } : {}),
+        status,
+        // Solved keeps its time through closing; reopening clears it (resolution is measured again).
+        solved_at:
+          status === 'solved' && statusChanged
+            ? at
+            : status === 'closed' || status === 'solved'
+              ? (before.solvedAt ?? (status === 'closed' ? at : null))
+              : null,
+        updated_at: at,
+      })
+      .where('workspace_id', '=', workspaceId)
+      .where('ticket_id', '=', ticketId)
+      .execute();
+    if (tags !== undefined) await writeTags(trx, workspaceId, ticketId, tags);
+    const ticket = await this.ticketWithin(trx, workspaceId, ticketId);
+    const events: CrmEvent[] = [];
+    if (statusChanged) {
+      const changeId = await recordStatus(trx, { workspaceId, ticketId, status, actorId, at });
+      events.push(...statusChangedEvents({ workspaceId, ticket, actorId, at }, before.status, changeId));
+    }
+    if (assigneeChanged)
+      events.push(
+        ticketAssignedEvent(
+          { workspaceId, ticket, actorId, at },
+          { reason, previousAssigneeId: before.assigneeId },
+        ),
+      );
+    const changed = Object.values(change).some((v) => v !== undefined) || assigneeChanged;
+    if (changed && !input.touch)
+      await recordCrmAudit(trx, [
+        {
+          workspaceId,
+          actorId,
+          entityType: 'ticket',
+          entityId: ticketId,
+          action: 'update',
+          profileId: ticket.profileId,
+          before,
+          after: ticket,
+          at,
+        },
+      ]);
+    await this.deps.crmEvents.appendWithin(trx, events);
+    return ticket;
+  }
+
+  private async ticketWithin(trx: Kysely<Database>, workspaceId: string, ticketId: string, lock = false) {
+    const row = await trx
+      .selectFrom('tickets')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('ticket_id', '=', ticketId)
+      .$if(lock, (qb) => qb.$call(lockedForUpdate(this.deps.store.kind)))
+      .executeTakeFirst();
+    if (!row) throw notFound(ticketId);
+    return ticketOf(row);
+  }
+
+  private async linkDeals(
+    trx: Kysely<Database>,
+    workspaceId: string,
+    ticketId: string,
+    dealIds: readonly string[],
+    at: string,
+  ) {
+    const present = new Set(await dealIdsOf(trx, workspaceId, ticketId));
+    const added = dealIds.filter((id) => !present.has(id));
+    if (added.length > 0)
+      await trx
+        .insertInto('ticket_deals')
+        .values(
+          added.map((deal_id) => ({
+            workspace_id: workspaceId,
+            ticket_id: ticketId,
+            deal_id,
+            linked_at: at,
+          })),
+        )
+        .execute();
+  }
+
+  /** The requester's profile: the one named, or the person with this email (created if none). */
+  private async requesterOf(workspaceId: string, input: NewTicket, actorId: Actor) {
+    if (input.profileId !== undefined) {
+      const profileId = await this.deps.identity.resolveProfileId(workspaceId, input.profileId);
+      if (profileId === undefined) throw unprocessable('profileId', `no person ${input.profileId}`);
+      const email =
+        input.email ??
+        (await this.deps.identity.identitiesOf(workspaceId, [profileId]))
+          .get(profileId)
+          ?.find((i) => i.type === 'email')?.value ??
+        null;
+      return { profileId, email };
+    }
+    const email = (input.email ?? '').trim().toLowerCase();
+    const known = await this.deps.identity.profileIdOf(workspaceId, 'email', email);
+    if (known !== undefined) return { profileId: known, email };
+    const person = await this.deps.people.create(
+      workspaceId,
+      { email, ...(input.name === undefined ? {} : { name: input.name }) },
+      actorId,
+    );
+    return { profileId: person.profileId, email };
+  }
+
+  /** An assignee must be a member of the workspace; a team must exist. */
+  private async checkAssignment(
+    workspaceId: string,
+    assigneeId: string | null | undefined,
+    teamId: string | null | undefined,
+  ) {
+    if (assigneeId) {
+      const members = await this.deps.membersOf(workspaceId);
+      if (!members.some((m) => m.userId === assigneeId))
+        throw unprocessable('assigneeId', `${assigneeId} is not a member of this workspace`);
+    }
+    if (teamId && !(await this.deps.teams.list(workspaceId)).some((t) => t.id === teamId))
+      throw unprocessable('teamId', `no team ${teamId}`);
+  }
+
+  private async clocksOf(workspaceId: string, ticketIds: string[]): Promise<Map<string, TicketSla>> {
+    if (!this.hooks.sla || ticketIds.length === 0) return new Map();
+    return this.hooks.sla.clocksOf(workspaceId, ticketIds);
+  }
+
+  /** After a commit: the pipeline reads the new events; the SLA clock recomputes. */
+  private async afterChange(workspaceId: string, ticketIds: readonly string[]) {
+    this.deps.wake();
+    const sla = this.hooks.sla;
+    if (!sla) return;
+    for (const ticketId of ticketIds) {
+      const timeline = await this.timelineOf(workspaceId, ticketId);
+      if (timeline) await sla.track(timeline);
+    }
+  }
+}
+
+/** Tickets still being worked (for callers outside this file). */
+export const OPEN_TICKET_STATUSES = OPEN_STATUSES;
+
+function unprocessable(path: string, message: string): AppError {
+  return new AppError('unprocessable', `Invalid ${path}: ${message}`, { details: [{ path, message }] });
+}
+
+function notFound(ticketId: string): AppError {
+  return new AppError('not_found', `No ticket ${ticketId}`);
+}
