@@ -112,7 +112,6 @@ export {
   PersonalizationService,
   type Visitor,
 } from './personalization/index.js';
-
 export {
   Pipeline,
   type PipelineOptions,
@@ -129,6 +128,19 @@ export {
 export { ProfilesService } from './profiles/index.js';
 export { type SavedViewActor, SavedViewsService } from './saved-views/index.js';
 export { type SearchCandidate, type Searcher, SearchService } from './search/index.js';
+export {
+  CannedRepliesService,
+  type DeliveryStatus,
+  type DeskMember,
+  fillPlaceholders,
+  type InboundAttachment,
+  type PublicReply,
+  type TicketDesk,
+  type TicketHooks,
+  type TicketSlaTracker,
+  TicketsService,
+  type TicketTimeline,
+} from './service-desk/tickets/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {
   type BackupReport,

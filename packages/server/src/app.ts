@@ -48,6 +48,8 @@ import { opsRoutes } from './ops/ops.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
 import { searchRoutes } from './search/search.routes.js';
+import { cannedRepliesRoutes } from './service-desk/canned-replies.routes.js';
+import { ticketsRoutes } from './service-desk/tickets.routes.js';
 import { LiveStreams } from './sources/live-streams.js';
 import { sourceDebuggerRoutes } from './sources/source-debugger.routes.js';
 import { sourcesRoutes } from './sources/sources.routes.js';
@@ -198,6 +200,8 @@ export async function buildApp(
   await app.register(customFieldsRoutes, { engine });
   await app.register(crmDealsRoutes, { engine });
   await app.register(crmReportsRoutes, { engine });
+  await app.register(ticketsRoutes, { engine });
+  await app.register(cannedRepliesRoutes, { engine });
   await app.register(catalogRoutes, { engine });
   await app.register(audienceFilesRoutes, { engine });
   await app.register(destinationSyncRoutes, { engine });

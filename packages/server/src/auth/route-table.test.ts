@@ -166,6 +166,14 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       pipelineId: pipeline.id,
     });
     realIds.set('/api/v1/deals/:id', deal.id);
+    realIds.set(
+      '/api/v1/tickets/:id',
+      (await post('/api/v1/tickets', { subject: 'T', profileId: profile.id })).id,
+    );
+    realIds.set(
+      '/api/v1/canned-replies/:id',
+      (await post('/api/v1/canned-replies', { name: 'C', body: 'c' })).id,
+    );
   });
   afterAll(() => server.close());
 
@@ -190,6 +198,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     expect(declared).toMatchInlineSnapshot(`
       [
         "DELETE /api/v1/audiences/:id → audiences:write",
+        "DELETE /api/v1/canned-replies/:id → tickets:write",
         "DELETE /api/v1/companies/:id/people/:profileId → crm:write",
         "DELETE /api/v1/computed-traits/:id → audiences:write",
         "DELETE /api/v1/consent/purposes/:key → privacy:manage",
@@ -208,6 +217,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/audiences/:id → audiences:read",
         "GET /api/v1/audiences/:id/members → audiences:read",
         "GET /api/v1/auth/session → session",
+        "GET /api/v1/canned-replies → crm:read",
         "GET /api/v1/catalog/events → audiences:read",
         "GET /api/v1/catalog/traits → audiences:read",
         "GET /api/v1/companies → crm:read",
@@ -266,12 +276,18 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/tasks/:id → crm:read",
         "GET /api/v1/teams → crm:read",
         "GET /api/v1/teams/:id → crm:read",
+        "GET /api/v1/ticket-reports → crm:read",
+        "GET /api/v1/tickets → crm:read",
+        "GET /api/v1/tickets/:id → crm:read",
+        "GET /api/v1/tickets/:id/attachments/:attachmentId → crm:read",
+        "GET /api/v1/tickets/:id/canned-replies/:cannedReplyId → crm:read",
         "GET /api/v1/tokens → tokens:manage",
         "GET /api/v1/views → crm:read",
         "GET /api/v1/views/:id → crm:read",
         "GET /api/v1/webhook-presets → sources:read",
         "GET /api/v1/workspaces → signed-in",
         "PATCH /api/v1/audiences/:id → audiences:write",
+        "PATCH /api/v1/canned-replies/:id → tickets:write",
         "PATCH /api/v1/companies/:id → crm:write",
         "PATCH /api/v1/computed-traits/:id → audiences:write",
         "PATCH /api/v1/consent/purposes/:key → privacy:manage",
@@ -285,6 +301,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/sources/:id → sources:write",
         "PATCH /api/v1/tasks/:id → crm:write",
         "PATCH /api/v1/teams/:id → crm:write",
+        "PATCH /api/v1/tickets/:id → tickets:write",
         "PATCH /api/v1/views/:id → crm:read",
         "POST /api/v1/activities → crm:write",
         "POST /api/v1/audiences → audiences:write",
@@ -299,6 +316,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/auth/password-reset → public",
         "POST /api/v1/auth/password-reset/confirm → public",
         "POST /api/v1/auth/workspace → session",
+        "POST /api/v1/canned-replies → tickets:write",
         "POST /api/v1/companies → crm:write",
         "POST /api/v1/companies/:id/merge → crm:write",
         "POST /api/v1/companies/:id/people → crm:write",
@@ -323,6 +341,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/tasks → crm:write",
         "POST /api/v1/teams → crm:write",
         "POST /api/v1/teams/:id/assign → crm:write",
+        "POST /api/v1/tickets → tickets:write",
+        "POST /api/v1/tickets/:id/merge → tickets:write",
+        "POST /api/v1/tickets/:id/replies → tickets:write",
+        "POST /api/v1/tickets/bulk → tickets:write",
         "POST /api/v1/tokens → tokens:manage",
         "POST /api/v1/users → members:manage",
         "POST /api/v1/views → crm:read",
@@ -335,6 +357,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PUT /api/v1/personalization/settings → sources:write",
         "PUT /api/v1/profiles/:id/consent → profiles:write",
         "PUT /api/v1/sources/:id/webhook → sources:write",
+        "PUT /api/v1/tickets/:id/deals → tickets:write",
       ]
     `);
   });
