@@ -69,6 +69,18 @@ export const APP_AREAS: readonly AppArea[] = [
       () => import('./tickets/tickets-page'),
       (m) => m.TicketsPage,
     ),
+    DetailPage: lazyPage(
+      () => import('./tickets/ticket-page'),
+      (m) => m.TicketPage,
+    ),
+  },
+  {
+    path: '/support-reports',
+    label: 'Support reports',
+    Page: lazyPage(
+      () => import('./tickets/support-reports-page'),
+      (m) => m.SupportReportsPage,
+    ),
   },
   {
     path: '/tasks',
@@ -92,6 +104,14 @@ export const APP_AREAS: readonly AppArea[] = [
     Page: lazyPage(
       () => import('./teams/teams-page'),
       (m) => m.TeamsPage,
+    ),
+  },
+  {
+    path: '/canned-replies',
+    label: 'Canned replies',
+    Page: lazyPage(
+      () => import('./tickets/canned-replies-page'),
+      (m) => m.CannedRepliesPage,
     ),
   },
   {
