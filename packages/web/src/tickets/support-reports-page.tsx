@@ -33,6 +33,7 @@ export function SupportReportsPage() {
 
 function minutes(value: number | null): string {
   if (value === null) return '—';
+  if (value < 1) return '< 1 min';
   if (value < 60) return `${Math.round(value)} min`;
   if (value < 48 * 60) return `${(value / 60).toFixed(1)} h`;
   return `${(value / 1440).toFixed(1)} d`;

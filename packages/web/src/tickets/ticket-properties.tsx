@@ -1,6 +1,7 @@
 import { Alert, Paper, Select, Stack, TagsInput, TextInput, Title } from '@mantine/core';
 import type { TicketDetail, TicketPriority, TicketStatus, UpdateTicket } from '@tandem/contract';
 import { errorMessage } from '../api/error-message';
+import { CustomFieldInputs } from '../people/custom-field-inputs';
 import { useCrmMembers } from '../people/use-crm-members';
 import { priorityOptions, statusOptions, ticketsApi } from './tickets-api';
 import { useTeams, useTicketMutation } from './use-ticket-queries';
@@ -64,6 +65,12 @@ export function TicketProperties({ ticket, canWork }: { ticket: TicketDetail; ca
           disabled={!canWork}
         />
         <TagsInput label="Tags" value={ticket.tags} onChange={(tags) => save({ tags })} disabled={!canWork} />
+        <CustomFieldInputs
+          entity="ticket"
+          values={ticket.fields}
+          onSave={(fields) => save({ fields })}
+          disabled={!canWork}
+        />
         {update.error && (
           <Alert color="red" role="alert">
             {errorMessage(update.error)}

@@ -2,8 +2,12 @@ import { roleAllows, type TicketListItem } from '@tandem/contract';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useCurrentSession } from '../auth/use-session';
+import { profilesQueryKey } from '../people/people-api';
 import { teamsApi } from '../teams/teams-api';
 import { LIVE_REFRESH_MS, type TicketFilter, ticketKey, ticketsApi, ticketsQueryKey } from './tickets-api';
+
+/** After a ticket write, when the requester's timeline shows its events. */
+const TIMELINE_CATCH_UP_MS = 1500;
 
 /** The inbox's tickets for a filter, refreshed every few seconds (live updates by polling). */
 export function useTicketInbox(filter: TicketFilter) {
@@ -35,6 +39,10 @@ export function useTicketMutation<I, O>(mutationFn: (input: I) => Promise<O>, on
   return useMutation({
     mutationFn,
     onSuccess: async (result) => {
+      // The requester's timeline gets the ticket's events once the pipeline has read them.
+      setTimeout(() => {
+        void queryClient.invalidateQueries({ queryKey: profilesQueryKey(session.workspace.id) });
+      }, TIMELINE_CATCH_UP_MS);
       await queryClient.invalidateQueries({ queryKey: ticketsQueryKey(session.workspace.id) });
       onDone?.(result);
     },
