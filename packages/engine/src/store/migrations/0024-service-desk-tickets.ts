@@ -75,7 +75,7 @@ export const serviceDeskTickets: Migration = {
     await db.schema
       .createIndex('tickets_by_profile')
       .on('tickets')
-      .columns(['workspace_id', 'profile_id', 'updated_at'])
+      .columns(['workspace_id', 'profile_id', 'updated_at', 'ticket_id'])
       .execute();
 
     await db.schema
