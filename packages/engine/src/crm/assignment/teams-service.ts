@@ -266,18 +266,29 @@ export class TeamsService {
   }
 
   /**
-   * The next member of a team's round robin who is not away and under their capacity, as
-   * `loadOf` counts it (the service desk counts open tickets, not leads); advances the rotation
-   * in the caller's transaction. Null when nobody is available or the team is unknown.
+   * Who in a team takes a piece of work about a person: with the `rule` strategy the user of the
+   * first rule the person matches; else (or when none matches) the next member of the round
+   * robin who is not away and under their capacity, as `loadOf` counts it (the service desk
+   * counts open tickets, not leads), advancing the rotation in the caller's transaction. Null
+   * when nobody is available or the team is unknown.
    */
   async nextMember(
     trx: Kysely<Database>,
-    workspaceId: string,
-    teamId: string,
-    loadOf: (userIds: readonly string[]) => Promise<ReadonlyMap<string, number>>,
-  ): Promise<string | null> {
+    input: {
+      workspaceId: string;
+      teamId: string;
+      profileId: string;
+      loadOf: (userIds: readonly string[]) => Promise<ReadonlyMap<string, number>>;
+    },
+  ): Promise<{ userId: string; reason: 'rule' | 'round_robin' } | null> {
+    const { workspaceId, teamId, loadOf } = input;
     const team = (await this.list(workspaceId, trx)).find((t) => t.id === teamId);
-    if (!team || team.members.length === 0) return null;
+    if (!team) return null;
+    if (team.strategy === 'rule') {
+      const ruled = await this.byRule(trx, workspaceId, input.profileId, team.rules);
+      if (ruled) return { userId: ruled, reason: 'rule' };
+    }
+    if (team.members.length === 0) return null;
     const row = await trx
       .selectFrom('crm_teams')
       .select('next_position')
@@ -295,7 +306,7 @@ export class TeamsService {
         .where('workspace_id', '=', workspaceId)
         .where('team_id', '=', teamId)
         .execute();
-      return member.userId;
+      return { userId: member.userId, reason: 'round_robin' };
     }
     return null;
   }

@@ -67,7 +67,7 @@ export function statusChangedEvents(change: TicketChange, from: TicketStatus, ch
 
 export function ticketAssignedEvent(
   change: TicketChange,
-  assignment: { reason: 'manual' | 'round_robin'; previousAssigneeId: string | null },
+  assignment: { reason: 'manual' | 'round_robin' | 'rule'; previousAssigneeId: string | null },
 ): CrmEvent {
   return eventOf(
     change,

@@ -93,6 +93,7 @@ export interface TicketHooks {
 }
 
 type Actor = string | null;
+type AssignReason = 'manual' | 'round_robin' | 'rule';
 
 interface Change {
   status?: TicketStatus | undefined;
@@ -199,12 +200,11 @@ export class TicketsService implements TicketDesk {
       const number = await nextTicketNumber(trx, workspaceId);
       let assigneeId = input.assigneeId ?? null;
       const teamId = input.teamId ?? null;
-      let reason: 'manual' | 'round_robin' = 'manual';
+      let reason: AssignReason = 'manual';
       if (assigneeId === null && teamId !== null) {
-        assigneeId = await this.deps.teams.nextMember(trx, workspaceId, teamId, (ids) =>
-          openTicketsOf(trx, workspaceId, ids),
-        );
-        reason = 'round_robin';
+        const picked = await this.pickFromTeam(trx, workspaceId, teamId, requester.profileId);
+        assigneeId = picked?.userId ?? null;
+        reason = picked?.reason ?? 'round_robin';
       }
       await trx
         .insertInto('tickets')
@@ -265,7 +265,7 @@ export class TicketsService implements TicketDesk {
           at,
         },
       ]);
-      await this.deps.crmEvents.appendWithin(trx, events);
+      await this.appendEvents(trx, events);
     });
     await this.afterChange(workspaceId, [ticketId]);
     return this.get(workspaceId, ticketId);
@@ -368,9 +368,7 @@ export class TicketsService implements TicketDesk {
         },
       ]);
       if (!input.public) return;
-      await this.deps.crmEvents.appendWithin(trx, [
-        ticketRepliedEvent({ workspaceId, ticket, actorId, at }, messageId),
-      ]);
+      await this.appendEvents(trx, [ticketRepliedEvent({ workspaceId, ticket, actorId, at }, messageId)]);
       const cc = fromJson<string[]>((await ticketRowOf(trx, workspaceId, ticketId))?.cc ?? '[]');
       sent = {
         workspaceId,
@@ -613,7 +611,7 @@ export class TicketsService implements TicketDesk {
         at,
         touch: true,
       });
-      await this.deps.crmEvents.appendWithin(trx, [
+      await this.appendEvents(trx, [
         ticketMessageReceivedEvent({ workspaceId: input.workspaceId, ticket, actorId: null, at }, messageId),
       ]);
     });
@@ -662,13 +660,12 @@ export class TicketsService implements TicketDesk {
     const before = await this.ticketWithin(trx, workspaceId, ticketId, true);
     const tags = change.tags === undefined ? undefined : uniqueTags(change.tags);
     let assigneeId = change.assigneeId;
-    let reason: 'manual' | 'round_robin' = 'manual';
-    // Moved to a team without naming an assignee: the team's round robin picks one.
+    let reason: AssignReason = 'manual';
+    // Moved to a team without naming an assignee: the team's rules or round robin pick one.
     if (assigneeId === undefined && change.teamId && change.teamId !== before.teamId) {
-      assigneeId = await this.deps.teams.nextMember(trx, workspaceId, change.teamId, (ids) =>
-        openTicketsOf(trx, workspaceId, ids),
-      );
-      reason = 'round_robin';
+      const picked = await this.pickFromTeam(trx, workspaceId, change.teamId, before.profileId);
+      assigneeId = picked?.userId ?? null;
+      reason = picked?.reason ?? 'round_robin';
     }
     const status = change.status ?? before.status;
     const statusChanged = status !== before.status;
@@ -727,8 +724,31 @@ export class TicketsService implements TicketDesk {
           at,
         },
       ]);
-    await this.deps.crmEvents.appendWithin(trx, events);
+    await this.appendEvents(trx, events);
     return ticket;
+  }
+
+  /**
+   * Appends ticket events to the requester's log. A requester merged into another profile since
+   * the ticket was opened is named by the survivor (the merged id has no identifiers left).
+   */
+  private async appendEvents(trx: Kysely<Database>, events: readonly CrmEvent[]) {
+    const live: CrmEvent[] = [];
+    for (const event of events) {
+      const profileId = await this.deps.identity.resolveProfileId(event.workspaceId, event.profileId, trx);
+      live.push({ ...event, profileId: profileId ?? event.profileId });
+    }
+    await this.deps.crmEvents.appendWithin(trx, live);
+  }
+
+  /** The team member who takes a ticket: by the team's rules, else its round robin by open tickets. */
+  private pickFromTeam(trx: Kysely<Database>, workspaceId: string, teamId: string, profileId: string) {
+    return this.deps.teams.nextMember(trx, {
+      workspaceId,
+      teamId,
+      profileId,
+      loadOf: (ids) => openTicketsOf(trx, workspaceId, ids),
+    });
   }
 
   private async ticketWithin(trx: Kysely<Database>, workspaceId: string, ticketId: string, lock = false) {

@@ -132,6 +132,35 @@ describe.each(ENGINES)('service desk tickets on %s', (kind) => {
     expect((await eventsOf(workspaceId, annId)).some((e) => e.event === 'Ticket Assigned')).toBe(true);
   });
 
+  it('assigns by the team’s rules first, and moving a ticket to a team assigns it there', async () => {
+    const { workspaceId, annId } = await desk();
+    const vip = await engine.teams.create(
+      workspaceId,
+      {
+        name: 'VIP',
+        strategy: 'rule',
+        members: [{ userId: 'usr_rr' }],
+        rules: [{ when: 'emailDomain', equals: 'example.com', userId: 'usr_rule' }],
+      },
+      null,
+    );
+    const ruled = await engine.tickets.create(
+      workspaceId,
+      { subject: 'A', profileId: annId, priority: 'normal', teamId: vip.id },
+      null,
+    );
+    expect(ruled.assigneeId).toBe('usr_rule');
+    const other = await engine.teams.create(
+      workspaceId,
+      { name: 'Tier 2', members: [{ userId: 'usr_t2' }] },
+      null,
+    );
+    const moved = await engine.tickets.update(workspaceId, ruled.id, { teamId: other.id }, null);
+    expect(moved).toMatchObject({ teamId: other.id, assigneeId: 'usr_t2' });
+    const assigned = (await eventsOf(workspaceId, annId)).filter((e) => e.event === 'Ticket Assigned');
+    expect(assigned.map((e) => e.properties.reason).sort()).toEqual(['round_robin', 'rule']);
+  });
+
   it('refuses an unknown requester, assignee or team with the field named', async () => {
     const { workspaceId, annId } = await desk();
     await expect(
