@@ -2,18 +2,14 @@ import type {
   BulkUpdateTickets,
   NewTicket,
   NewTicketReply,
-  Ticket,
   TicketChannel,
   TicketDetail,
   TicketListItem,
   TicketListQuery,
-  TicketPriority,
   TicketReportQuery,
   TicketSla,
-  TicketStatus,
   UpdateTicket,
 } from '@tandem/contract';
-import type { Kysely } from 'kysely';
 import {
   type CrmEvent,
   type CrmEvents,
@@ -26,15 +22,8 @@ import { AppError } from '../../errors/index.js';
 import type { IdentityService } from '../../identity/index.js';
 import { newId } from '../../ids/index.js';
 import { companiesOf } from '../../profiles/index.js';
-import {
-  type Database,
-  fromJson,
-  lockedForUpdate,
-  nowIso,
-  type Store,
-  toJson,
-  writeTransaction,
-} from '../../store/index.js';
+import { fromJson, nowIso, type Store, toJson, writeTransaction } from '../../store/index.js';
+import { type Actor, type AssignReason, TicketChanges } from './ticket-changes.js';
 import type {
   DeliveryStatus,
   InboundAttachment,
@@ -43,16 +32,18 @@ import type {
   TicketSlaTracker,
   TicketTimeline,
 } from './ticket-desk.js';
+import { notFound, unprocessable } from './ticket-errors.js';
 import {
-  statusChangedEvents,
   ticketAssignedEvent,
   ticketMessageReceivedEvent,
   ticketOpenedEvent,
   ticketRepliedEvent,
 } from './ticket-events.js';
 import { ticketPage } from './ticket-list.js';
+import { mergeTickets } from './ticket-merge.js';
 import { ticketReport } from './ticket-reports.js';
-import { dealIdsOf, messagesOf, OPEN_STATUSES, openTicketsOf, ticketOf, ticketRowOf } from './ticket-rows.js';
+import { dealIdsOf, messagesOf, ticketOf, ticketRowOf } from './ticket-rows.js';
+import { ticketTimelineOf } from './ticket-timeline.js';
 import {
   decodeAttachments,
   insertMessage,
@@ -92,22 +83,6 @@ export interface TicketHooks {
     | undefined;
 }
 
-type Actor = string | null;
-type AssignReason = 'manual' | 'round_robin' | 'rule';
-
-interface Change {
-  status?: TicketStatus | undefined;
-  priority?: TicketPriority | undefined;
-  subject?: string | undefined;
-  type?: string | null | undefined;
-  assigneeId?: string | null | undefined;
-  teamId?: string | null | undefined;
-  tags?: string[] | undefined;
-  fields?: Record<string, unknown> | undefined;
-  firstResponseAt?: string | undefined;
-  mergedInto?: string | undefined;
-}
-
 /**
  * Tickets: a requester (a profile), a conversation of public replies and internal notes, status,
  * priority, assignment by a CRM team's round robin. Each change is audited, appended to the
@@ -117,8 +92,11 @@ export class TicketsService implements TicketDesk {
   private readonly clock: () => number;
   private hooks: TicketHooks = {};
 
+  private readonly changes: TicketChanges;
+
   constructor(private readonly deps: TicketsDeps) {
     this.clock = deps.clock ?? Date.now;
+    this.changes = new TicketChanges({ ...deps, clock: this.clock });
   }
 
   /** Plugs in the SLA clock and the mail channel (the engine wires them once built). */
@@ -202,7 +180,7 @@ export class TicketsService implements TicketDesk {
       const teamId = input.teamId ?? null;
       let reason: AssignReason = 'manual';
       if (assigneeId === null && teamId !== null) {
-        const picked = await this.pickFromTeam(trx, workspaceId, teamId, requester.profileId);
+        const picked = await this.changes.pickFromTeam(trx, workspaceId, teamId, requester.profileId);
         assigneeId = picked?.userId ?? null;
         reason = picked?.reason ?? 'round_robin';
       }
@@ -247,7 +225,7 @@ export class TicketsService implements TicketDesk {
           attachments,
           at,
         });
-      const ticket = await this.ticketWithin(trx, workspaceId, ticketId);
+      const ticket = await this.changes.ticketWithin(trx, workspaceId, ticketId);
       const events: CrmEvent[] = [ticketOpenedEvent({ workspaceId, ticket, actorId, at })];
       if (assigneeId !== null)
         events.push(
@@ -265,7 +243,7 @@ export class TicketsService implements TicketDesk {
           at,
         },
       ]);
-      await this.appendEvents(trx, events);
+      await this.changes.appendEvents(trx, events);
     });
     await this.afterChange(workspaceId, [ticketId]);
     return this.get(workspaceId, ticketId);
@@ -287,9 +265,9 @@ export class TicketsService implements TicketDesk {
               workspaceId,
               'ticket',
               patch.fields,
-              (await this.ticketWithin(trx, workspaceId, ticketId)).fields,
+              (await this.changes.ticketWithin(trx, workspaceId, ticketId)).fields,
             );
-      await this.applyWithin(trx, { workspaceId, ticketId, change: { ...patch, fields }, actorId });
+      await this.changes.applyWithin(trx, { workspaceId, ticketId, change: { ...patch, fields }, actorId });
     });
     await this.afterChange(workspaceId, [ticketId]);
     return this.get(workspaceId, ticketId);
@@ -304,11 +282,11 @@ export class TicketsService implements TicketDesk {
       for (const ticketId of ids) {
         let tags: string[] | undefined;
         if (addTags || removeTags) {
-          const current = (await this.ticketWithin(trx, workspaceId, ticketId)).tags;
+          const current = (await this.changes.ticketWithin(trx, workspaceId, ticketId)).tags;
           const removed = new Set(removeTags ?? []);
           tags = uniqueTags([...current, ...(addTags ?? [])]).filter((t) => !removed.has(t));
         }
-        await this.applyWithin(trx, { workspaceId, ticketId, change: { ...patch, tags }, actorId });
+        await this.changes.applyWithin(trx, { workspaceId, ticketId, change: { ...patch, tags }, actorId });
       }
     });
     await this.afterChange(workspaceId, ids);
@@ -331,7 +309,7 @@ export class TicketsService implements TicketDesk {
     const agentEmail = members.find((m) => m.userId === actorId)?.email ?? null;
     let sent: PublicReply | undefined;
     await writeTransaction(this.deps.store, async (trx) => {
-      const before = await this.ticketWithin(trx, workspaceId, ticketId, true);
+      const before = await this.changes.ticketWithin(trx, workspaceId, ticketId, true);
       const messageId = await insertMessage(trx, {
         workspaceId,
         ticketId,
@@ -344,7 +322,7 @@ export class TicketsService implements TicketDesk {
         at,
       });
       const status = input.status ?? (input.public && before.status === 'new' ? 'open' : undefined);
-      const ticket = await this.applyWithin(trx, {
+      const ticket = await this.changes.applyWithin(trx, {
         workspaceId,
         ticketId,
         change: {
@@ -368,7 +346,9 @@ export class TicketsService implements TicketDesk {
         },
       ]);
       if (!input.public) return;
-      await this.appendEvents(trx, [ticketRepliedEvent({ workspaceId, ticket, actorId, at }, messageId)]);
+      await this.changes.appendEvents(trx, [
+        ticketRepliedEvent({ workspaceId, ticket, actorId, at }, messageId),
+      ]);
       const cc = fromJson<string[]>((await ticketRowOf(trx, workspaceId, ticketId))?.cc ?? '[]');
       sent = {
         workspaceId,
@@ -390,78 +370,13 @@ export class TicketsService implements TicketDesk {
 
   /** Messages of the duplicates move to `survivorId`; each duplicate is closed with a note. */
   async merge(workspaceId: string, survivorId: string, duplicateIds: readonly string[], actorId: Actor) {
-    const at = nowIso(this.clock);
     const ids = [...new Set(duplicateIds)];
-    if (ids.includes(survivorId)) throw unprocessable('ticketIds', 'a ticket cannot be merged into itself');
-    await writeTransaction(this.deps.store, async (trx) => {
-      const survivor = await this.ticketWithin(trx, workspaceId, survivorId, true);
-      if (survivor.mergedInto !== null)
-        throw unprocessable('id', `${survivorId} was merged into ${survivor.mergedInto}`);
-      let tags = survivor.tags;
-      for (const duplicateId of ids) {
-        const duplicate = await this.ticketWithin(trx, workspaceId, duplicateId, true).catch(() => {
-          throw unprocessable('ticketIds', `no ticket ${duplicateId}`);
-        });
-        if (duplicate.mergedInto !== null)
-          throw unprocessable('ticketIds', `${duplicateId} was already merged into ${duplicate.mergedInto}`);
-        for (const table of ['ticket_messages', 'ticket_attachments'] as const)
-          await trx
-            .updateTable(table)
-            .set({ ticket_id: survivorId })
-            .where('workspace_id', '=', workspaceId)
-            .where('ticket_id', '=', duplicateId)
-            .execute();
-        const links = await dealIdsOf(trx, workspaceId, duplicateId);
-        await this.linkDeals(trx, workspaceId, survivorId, links, at);
-        tags = uniqueTags([...tags, ...duplicate.tags]);
-        await insertMessage(trx, {
-          workspaceId,
-          ticketId: duplicateId,
-          isPublic: false,
-          author: { type: 'agent', id: actorId, email: null },
-          channel: 'web',
-          body: `Merged into ticket #${survivor.number}: its conversation continues there.`,
-          attachments: [],
-          at,
-        });
-        await insertMessage(trx, {
-          workspaceId,
-          ticketId: survivorId,
-          isPublic: false,
-          author: { type: 'agent', id: actorId, email: null },
-          channel: 'web',
-          body: `Ticket #${duplicate.number} (“${duplicate.subject}”) was merged into this one.`,
-          attachments: [],
-          at,
-        });
-        await this.applyWithin(trx, {
-          workspaceId,
-          ticketId: duplicateId,
-          change: { status: 'closed', mergedInto: survivorId },
-          actorId,
-          at,
-        });
-        await recordCrmAudit(trx, [
-          {
-            workspaceId,
-            actorId,
-            entityType: 'ticket',
-            entityId: survivorId,
-            action: 'merge',
-            profileId: survivor.profileId,
-            before: duplicate,
-            at,
-          },
-        ]);
-      }
-      await this.applyWithin(trx, {
-        workspaceId,
-        ticketId: survivorId,
-        change: { tags },
-        actorId,
-        at,
-        touch: true,
-      });
+    await mergeTickets(this.deps.store, this.changes, {
+      workspaceId,
+      survivorId,
+      duplicateIds: ids,
+      actorId,
+      at: nowIso(this.clock),
     });
     await this.hooks.sla?.forget?.(workspaceId, ids);
     await this.afterChange(workspaceId, [survivorId]);
@@ -476,14 +391,14 @@ export class TicketsService implements TicketDesk {
     const missing = wanted.findIndex((id) => !existing.has(id));
     if (missing >= 0) throw unprocessable(`dealIds.${missing}`, `no deal ${wanted[missing]}`);
     await writeTransaction(this.deps.store, async (trx) => {
-      const before = await this.ticketWithin(trx, workspaceId, ticketId, true);
+      const before = await this.changes.ticketWithin(trx, workspaceId, ticketId, true);
       const previous = await dealIdsOf(trx, workspaceId, ticketId);
       await trx
         .deleteFrom('ticket_deals')
         .where('workspace_id', '=', workspaceId)
         .where('ticket_id', '=', ticketId)
         .execute();
-      await this.linkDeals(trx, workspaceId, ticketId, wanted, at);
+      await this.changes.linkDeals(trx, workspaceId, ticketId, wanted, at);
       await recordCrmAudit(trx, [
         {
           workspaceId,
@@ -524,44 +439,8 @@ export class TicketsService implements TicketDesk {
   }
 
   /** The ticket's history as the SLA clock reads it. */
-  async timelineOf(workspaceId: string, ticketId: string): Promise<TicketTimeline | undefined> {
-    const db = this.deps.store.db;
-    const row = await ticketRowOf(db, workspaceId, ticketId);
-    if (!row) return undefined;
-    const [changes, messages] = await Promise.all([
-      db
-        .selectFrom('ticket_status_changes')
-        .select(['status', 'at'])
-        .where('workspace_id', '=', workspaceId)
-        .where('ticket_id', '=', ticketId)
-        .orderBy('change_id')
-        .execute(),
-      db
-        .selectFrom('ticket_messages')
-        .select(['author_type', 'created_at'])
-        .where('workspace_id', '=', workspaceId)
-        .where('ticket_id', '=', ticketId)
-        .where('public', '=', 1)
-        .orderBy('created_at')
-        .orderBy('message_id')
-        .execute(),
-    ]);
-    const ticket = ticketOf(row);
-    return {
-      workspaceId,
-      ticketId,
-      priority: ticket.priority,
-      type: ticket.type,
-      tags: ticket.tags,
-      teamId: ticket.teamId,
-      createdAt: ticket.createdAt,
-      statusChanges: changes.map((c) => ({ status: c.status as TicketStatus, at: c.at })), // from the contract's enum
-      publicMessages: messages.map((m) => ({
-        author: m.author_type === 'requester' ? ('requester' as const) : ('agent' as const),
-        at: m.created_at,
-      })),
-      profileId: ticket.profileId,
-    };
+  timelineOf(workspaceId: string, ticketId: string): Promise<TicketTimeline | undefined> {
+    return ticketTimelineOf(this.deps.store.db, workspaceId, ticketId);
   }
 
   // --- TicketDesk: what the mail channel calls ---
@@ -589,7 +468,7 @@ export class TicketsService implements TicketDesk {
     const email = input.from.email.trim().toLowerCase();
     let messageId = '';
     await writeTransaction(this.deps.store, async (trx) => {
-      const before = await this.ticketWithin(trx, input.workspaceId, input.ticketId, true);
+      const before = await this.changes.ticketWithin(trx, input.workspaceId, input.ticketId, true);
       const fromRequester = before.requesterEmail?.toLowerCase() === email;
       messageId = await insertMessage(trx, {
         workspaceId: input.workspaceId,
@@ -603,7 +482,7 @@ export class TicketsService implements TicketDesk {
         at,
       });
       // The customer wrote again: the ticket needs an agent (a closed one too: the mail is not lost).
-      const ticket = await this.applyWithin(trx, {
+      const ticket = await this.changes.applyWithin(trx, {
         workspaceId: input.workspaceId,
         ticketId: input.ticketId,
         change: { status: before.status === 'new' ? undefined : 'open' },
@@ -611,7 +490,7 @@ export class TicketsService implements TicketDesk {
         at,
         touch: true,
       });
-      await this.appendEvents(trx, [
+      await this.changes.appendEvents(trx, [
         ticketMessageReceivedEvent({ workspaceId: input.workspaceId, ticket, actorId: null, at }, messageId),
       ]);
     });
@@ -638,154 +517,6 @@ export class TicketsService implements TicketDesk {
   }
 
   // --- internals ---
-
-  /**
-   * Applies a change to one ticket in the caller's transaction: status history, events
-   * (status changed, solved, assigned), audit. `touch` moves it up the inbox even when no
-   * field changed (a new message).
-   */
-  private async applyWithin(
-    trx: Kysely<Database>,
-    input: {
-      workspaceId: string;
-      ticketId: string;
-      change: Change;
-      actorId: Actor;
-      at?: string;
-      touch?: boolean;
-    },
-  ): Promise<Ticket> {
-    const { workspaceId, ticketId, change, actorId } = input;
-    const at = input.at ?? nowIso(this.clock);
-    const before = await this.ticketWithin(trx, workspaceId, ticketId, true);
-    const tags = change.tags === undefined ? undefined : uniqueTags(change.tags);
-    let assigneeId = change.assigneeId;
-    let reason: AssignReason = 'manual';
-    // Moved to a team without naming an assignee: the team's rules or round robin pick one.
-    if (assigneeId === undefined && change.teamId && change.teamId !== before.teamId) {
-      const picked = await this.pickFromTeam(trx, workspaceId, change.teamId, before.profileId);
-      assigneeId = picked?.userId ?? null;
-      reason = picked?.reason ?? 'round_robin';
-    }
-    const status = change.status ?? before.status;
-    const statusChanged = status !== before.status;
-    const assigneeChanged = assigneeId !== undefined && assigneeId !== before.assigneeId;
-    await trx
-      .updateTable('tickets')
-      .set({
-        ...(change.subject !== undefined ? { subject: change.subject } : {}),
-        ...(change.priority !== undefined ? { priority: change.priority } : {}),
-        ...(change.type !== undefined ? { type: change.type } : {}),
-        ...(change.teamId !== undefined ? { team_id: change.teamId } : {}),
-        ...(assigneeId !== undefined ? { assignee_id: assigneeId } : {}),
-        ...(tags !== undefined ? { tags: toJson(tags) } : {}),
-        ...(change.fields !== undefined ? { fields: toJson(change.fields) } : {}),
-        ...(change.firstResponseAt !== undefined ? { first_response_at: change.firstResponseAt } : {}),
-        ...(change.mergedInto !== undefined ? { merged_into: change.mergedInto } : {}),
-        status,
-        // Solved keeps its time through closing; reopening clears it (resolution is measured again).
-        solved_at:
-          status === 'solved' && statusChanged
-            ? at
-            : status === 'closed' || status === 'solved'
-              ? (before.solvedAt ?? (status === 'closed' ? at : null))
-              : null,
-        updated_at: at,
-      })
-      .where('workspace_id', '=', workspaceId)
-      .where('ticket_id', '=', ticketId)
-      .execute();
-    if (tags !== undefined) await writeTags(trx, workspaceId, ticketId, tags);
-    const ticket = await this.ticketWithin(trx, workspaceId, ticketId);
-    const events: CrmEvent[] = [];
-    if (statusChanged) {
-      const changeId = await recordStatus(trx, { workspaceId, ticketId, status, actorId, at });
-      events.push(...statusChangedEvents({ workspaceId, ticket, actorId, at }, before.status, changeId));
-    }
-    if (assigneeChanged)
-      events.push(
-        ticketAssignedEvent(
-          { workspaceId, ticket, actorId, at },
-          { reason, previousAssigneeId: before.assigneeId },
-        ),
-      );
-    const changed = Object.values(change).some((v) => v !== undefined) || assigneeChanged;
-    if (changed && !input.touch)
-      await recordCrmAudit(trx, [
-        {
-          workspaceId,
-          actorId,
-          entityType: 'ticket',
-          entityId: ticketId,
-          action: 'update',
-          profileId: ticket.profileId,
-          before,
-          after: ticket,
-          at,
-        },
-      ]);
-    await this.appendEvents(trx, events);
-    return ticket;
-  }
-
-  /**
-   * Appends ticket events to the requester's log. A requester merged into another profile since
-   * the ticket was opened is named by the survivor (the merged id has no identifiers left).
-   */
-  private async appendEvents(trx: Kysely<Database>, events: readonly CrmEvent[]) {
-    const live: CrmEvent[] = [];
-    for (const event of events) {
-      const profileId = await this.deps.identity.resolveProfileId(event.workspaceId, event.profileId, trx);
-      live.push({ ...event, profileId: profileId ?? event.profileId });
-    }
-    await this.deps.crmEvents.appendWithin(trx, live);
-  }
-
-  /** The team member who takes a ticket: by the team's rules, else its round robin by open tickets. */
-  private pickFromTeam(trx: Kysely<Database>, workspaceId: string, teamId: string, profileId: string) {
-    return this.deps.teams.nextMember(trx, {
-      workspaceId,
-      teamId,
-      profileId,
-      loadOf: (ids) => openTicketsOf(trx, workspaceId, ids),
-    });
-  }
-
-  private async ticketWithin(trx: Kysely<Database>, workspaceId: string, ticketId: string, lock = false) {
-    const row = await trx
-      .selectFrom('tickets')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('ticket_id', '=', ticketId)
-      .$if(lock, (qb) => qb.$call(lockedForUpdate(this.deps.store.kind)))
-      .executeTakeFirst();
-    if (!row) throw notFound(ticketId);
-    return ticketOf(row);
-  }
-
-  private async linkDeals(
-    trx: Kysely<Database>,
-    workspaceId: string,
-    ticketId: string,
-    dealIds: readonly string[],
-    at: string,
-  ) {
-    const present = new Set(await dealIdsOf(trx, workspaceId, ticketId));
-    const added = dealIds.filter((id) => !present.has(id));
-    if (added.length > 0)
-      await trx
-        .insertInto('ticket_deals')
-        .values(
-          added.map((deal_id) => ({
-            workspace_id: workspaceId,
-            ticket_id: ticketId,
-            deal_id,
-            linked_at: at,
-          })),
-        )
-        .execute();
-  }
-
   /** The requester's profile: the one named, or the person with this email (created if none). */
   private async requesterOf(workspaceId: string, input: NewTicket, actorId: Actor) {
     if (input.profileId !== undefined) {
@@ -840,15 +571,4 @@ export class TicketsService implements TicketDesk {
       if (timeline) await sla.track(timeline);
     }
   }
-}
-
-/** Tickets still being worked (for callers outside this file). */
-export const OPEN_TICKET_STATUSES = OPEN_STATUSES;
-
-function unprocessable(path: string, message: string): AppError {
-  return new AppError('unprocessable', `Invalid ${path}: ${message}`, { details: [{ path, message }] });
-}
-
-function notFound(ticketId: string): AppError {
-  return new AppError('not_found', `No ticket ${ticketId}`);
 }
