@@ -84,6 +84,16 @@ describe.skipIf(!HAS_CHROMIUM)('tickets in the web UI, in a real browser', () =>
     });
     expect(canned.status).toBe(201);
 
+    const pipelines = (await api('GET', '/api/v1/pipelines')).json as { data: { id: string }[] };
+    const deal = await api('POST', '/api/v1/deals', {
+      name: 'Grace renewal',
+      amount: 5000,
+      currency: 'EUR',
+      pipelineId: pipelines.data[0]?.id,
+      profileIds: [profileId],
+    });
+    expect(deal.status).toBe(201);
+
     const page = await freshPage(browser);
     await signIn(page, server.url, OWNER.email, OWNER.password);
     await page.getByRole('link', { name: 'Tickets', exact: true }).click();
@@ -116,11 +126,25 @@ describe.skipIf(!HAS_CHROMIUM)('tickets in the web UI, in a real browser', () =>
     await pick(page, 'Canned reply', 'Looking into it');
     const reply = page.getByRole('textbox', { name: 'Reply to the customer' });
     await expect.poll(() => reply.inputValue()).toMatch(/^Hi Grace, we are looking into ticket #\d+\.$/);
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'workaround.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('set COMPILER_SAFE_MODE=1'),
+    });
     await page.getByRole('button', { name: 'Send reply' }).click();
     await expect
       .poll(() => page.getByRole('article', { name: 'Public reply' }).textContent())
       .toContain('Hi Grace');
     await expect.poll(() => page.getByRole('article').count()).toBe(3);
+    await expect
+      .poll(() => page.getByRole('article', { name: 'Public reply' }).textContent())
+      .toContain('workaround.txt');
+
+    // One of Grace's deals, linked to the ticket.
+    await pick(page, 'Link a deal', 'Grace renewal');
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Linked deals' }).getByRole('link').textContent())
+      .toBe('Grace renewal');
     await shot(page, '2-ticket-conversation');
 
     // Solved from the properties.
@@ -133,8 +157,11 @@ describe.skipIf(!HAS_CHROMIUM)('tickets in the web UI, in a real browser', () =>
       .toBeGreaterThan(0);
     await shot(page, '3-ticket-solved');
     const saved = (await api('GET', `/api/v1/tickets/${ticketId}`)).json as {
-      messages: { public: boolean; direction: string }[];
+      messages: { public: boolean; direction: string; attachments: { filename: string }[] }[];
+      dealIds: string[];
     };
+    expect(saved.dealIds).toEqual([deal.json.id]);
+    expect(saved.messages[2]?.attachments.map((a) => a.filename)).toEqual(['workaround.txt']);
     expect(saved.messages.map((m) => [m.direction, m.public])).toEqual([
       ['inbound', true],
       ['outbound', false],

@@ -76,7 +76,8 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/support-reports',
-    label: 'Support reports',
+    // Not "… reports": the CRM's Reports link keeps a name no other link contains.
+    label: 'Support metrics',
     Page: lazyPage(
       () => import('./tickets/support-reports-page'),
       (m) => m.SupportReportsPage,

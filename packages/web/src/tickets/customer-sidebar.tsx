@@ -4,15 +4,16 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useCurrentSession } from '../auth/use-session';
-import { useMembers, usePipelines } from '../deals/deal-queries';
-import { DealsTable } from '../deals/deals-table';
+import { DealStatusBadge } from '../deals/deal-status-badge';
+import { dealsApi, dealsQueryKey } from '../deals/deals-api';
+import { formatMoney } from '../deals/format-money';
 import { profileQueryKey, profilesApi, profilesQueryKey } from '../people/people-api';
 import { eventLabel } from '../shared/event-label';
 import { formatDate } from '../shared/format-date';
 import { KeyValueTable } from '../shared/key-value-table';
 import { QueryState } from '../shared/query-state';
 import { TicketStatusBadge } from './ticket-badges';
-import { ticketsApi, ticketsQueryKey } from './tickets-api';
+import { LIVE_REFRESH_MS, ticketsApi, ticketsQueryKey } from './tickets-api';
 import { useTicketMutation } from './use-ticket-queries';
 
 const RECENT_EVENTS = 8;
@@ -28,9 +29,8 @@ export function CustomerSidebar({ ticket, canWork }: { ticket: TicketDetail; can
   const events = useQuery({
     queryKey: [...profilesQueryKey(workspaceId), 'recent-events', ticket.profileId],
     queryFn: () => profilesApi.timeline(ticket.profileId, '', null),
+    refetchInterval: LIVE_REFRESH_MS,
   });
-  const pipelines = usePipelines();
-  const members = useMembers();
   const name = (traits: Record<string, unknown>) =>
     [traits.name, traits.first_name, traits.firstName].find((v) => typeof v === 'string') as
       | string
@@ -101,17 +101,42 @@ export function CustomerSidebar({ ticket, canWork }: { ticket: TicketDetail; can
         )}
       </Side>
       <Side title="Deals">
-        <DealsTable
-          filter={{ profileId: ticket.profileId }}
-          pipelines={pipelines.data?.data ?? []}
-          ownerEmail={members.emailOf}
-          label="Deals of this customer"
-          empty="No deals with this customer."
-        />
+        <CustomerDeals profileId={ticket.profileId} />
       </Side>
       <Side title="Other tickets">
         <OtherTickets ticket={ticket} canWork={canWork} />
       </Side>
+    </Stack>
+  );
+}
+
+/** The customer's deals, compact: name, amount, status. */
+function CustomerDeals({ profileId }: { profileId: string }) {
+  const session = useCurrentSession();
+  const deals = useQuery({
+    queryKey: [...dealsQueryKey(session.workspace.id), 'of-profile', profileId],
+    queryFn: () => dealsApi.list({ profileId }, null, 100),
+  });
+  const list = deals.data?.data ?? [];
+  if (list.length === 0)
+    return (
+      <Text c="dimmed" size="sm">
+        No deals with this customer.
+      </Text>
+    );
+  return (
+    <Stack gap={6}>
+      {list.map((deal) => (
+        <Group key={deal.id} justify="space-between" wrap="nowrap">
+          <Anchor component={Link} to={`/deals/${encodeURIComponent(deal.id)}`} size="sm" lineClamp={1}>
+            {deal.name}
+          </Anchor>
+          <Group gap={6} wrap="nowrap">
+            <Text size="sm">{formatMoney(deal.amount, deal.currency)}</Text>
+            <DealStatusBadge status={deal.status} />
+          </Group>
+        </Group>
+      ))}
     </Stack>
   );
 }

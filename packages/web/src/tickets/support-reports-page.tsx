@@ -19,7 +19,7 @@ export function SupportReportsPage() {
   });
   return (
     <Stack>
-      <Title order={2}>Support reports</Title>
+      <Title order={2}>Support metrics</Title>
       <Group>
         <TextInput label="From" type="date" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
         <TextInput label="To" type="date" value={to} onChange={(e) => setTo(e.currentTarget.value)} />

@@ -1,5 +1,15 @@
-import { Alert, Button, Group, Paper, SegmentedControl, Select, Stack, Textarea } from '@mantine/core';
-import type { TicketDetail, TicketStatus } from '@tandem/contract';
+import {
+  Alert,
+  Button,
+  FileInput,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  Stack,
+  Textarea,
+} from '@mantine/core';
+import type { NewAttachment, TicketDetail, TicketStatus } from '@tandem/contract';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../api/error-message';
@@ -13,15 +23,21 @@ export function TicketComposer({ ticket }: { ticket: TicketDetail }) {
   const [mode, setMode] = useState<'public' | 'note'>('public');
   const [body, setBody] = useState('');
   const [status, setStatus] = useState<string | null>(null);
+  const [files, setFiles] = useState<File[]>([]);
   const canned = useQuery({
     queryKey: cannedRepliesKey(session.workspace.id),
     queryFn: () => cannedRepliesApi.list(),
     staleTime: 60_000,
   });
-  const send = useTicketMutation(ticketsApi.reply, () => {
-    setBody('');
-    setStatus(null);
-  });
+  const send = useTicketMutation(
+    async (input: Parameters<typeof ticketsApi.reply>[0]) =>
+      ticketsApi.reply({ ...input, attachments: await Promise.all(files.map(attachmentOf)) }),
+    () => {
+      setBody('');
+      setStatus(null);
+      setFiles([]);
+    },
+  );
   const insertCanned = async (cannedId: string | null) => {
     if (!cannedId) return;
     const rendered = await ticketsApi.renderCanned(ticket.id, cannedId);
@@ -76,24 +92,39 @@ export function TicketComposer({ ticket }: { ticket: TicketDetail }) {
             mode === 'note' ? { input: { background: 'var(--mantine-color-yellow-light)' } } : undefined
           }
         />
-        <Group justify="flex-end">
-          <Select
-            aria-label="Then set status"
-            placeholder="Keep status"
-            data={Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label: `Then: ${label}` }))}
-            value={status}
-            onChange={setStatus}
+        <Group justify="space-between">
+          <FileInput
+            aria-label="Attach files"
+            placeholder="Attach files"
+            multiple
             clearable
-            w={180}
+            value={files}
+            onChange={setFiles}
+            size="xs"
+            w={260}
           />
-          <Button
-            onClick={submit}
-            loading={send.isPending}
-            disabled={!body.trim()}
-            color={mode === 'note' ? 'yellow' : 'blue'}
-          >
-            {mode === 'note' ? 'Add note' : 'Send reply'}
-          </Button>
+          <Group>
+            <Select
+              aria-label="Then set status"
+              placeholder="Keep status"
+              data={Object.entries(STATUS_LABELS).map(([value, label]) => ({
+                value,
+                label: `Then: ${label}`,
+              }))}
+              value={status}
+              onChange={setStatus}
+              clearable
+              w={180}
+            />
+            <Button
+              onClick={submit}
+              loading={send.isPending}
+              disabled={!body.trim()}
+              color={mode === 'note' ? 'yellow' : 'blue'}
+            >
+              {mode === 'note' ? 'Add note' : 'Send reply'}
+            </Button>
+          </Group>
         </Group>
         {send.error && (
           <Alert color="red" role="alert">
@@ -103,4 +134,17 @@ export function TicketComposer({ ticket }: { ticket: TicketDetail }) {
       </Stack>
     </Paper>
   );
+}
+
+/** A file as the API takes it: its bytes in base64. */
+async function attachmentOf(file: File): Promise<NewAttachment> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return {
+    filename: file.name,
+    contentType: file.type || 'application/octet-stream',
+    contentBase64: btoa(binary),
+  };
 }

@@ -75,9 +75,12 @@ export function TicketConversation({ ticket }: { ticket: TicketDetail }) {
             <Text style={{ whiteSpace: 'pre-wrap' }}>{message.body}</Text>
             {message.attachments.length > 0 && (
               <Group gap="xs" mt="xs">
+                <Text size="sm" c="dimmed">
+                  Attachments:
+                </Text>
                 {message.attachments.map((file) => (
                   <Anchor key={file.id} href={ticketsApi.attachmentUrl(ticket.id, file.id)} size="sm">
-                    📎 {file.filename} ({Math.ceil(file.size / 1024)} KB)
+                    {file.filename} ({Math.ceil(file.size / 1024)} KB)
                   </Anchor>
                 ))}
               </Group>

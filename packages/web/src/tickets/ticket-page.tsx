@@ -6,6 +6,7 @@ import { CustomerSidebar } from './customer-sidebar';
 import { SlaBadge, TicketPriorityBadge, TicketStatusBadge } from './ticket-badges';
 import { TicketComposer } from './ticket-composer';
 import { TicketConversation } from './ticket-conversation';
+import { TicketDeals } from './ticket-deals';
 import { TicketProperties } from './ticket-properties';
 import { useCanWorkTickets, useTicket } from './use-ticket-queries';
 
@@ -59,6 +60,7 @@ export function TicketPage() {
               <Grid.Col span={{ base: 12, lg: 4 }}>
                 <Stack>
                   <TicketProperties ticket={ticket.data} canWork={canWork} />
+                  <TicketDeals ticket={ticket.data} canWork={canWork} />
                   <CustomerSidebar ticket={ticket.data} canWork={canWork} />
                 </Stack>
               </Grid.Col>

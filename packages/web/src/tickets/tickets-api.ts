@@ -33,6 +33,8 @@ export const ticketsApi = {
     apiClient.post<{ updated: number; ticketIds: string[] }>('/api/v1/tickets/bulk', change),
   merge: ({ id, ticketIds }: { id: string; ticketIds: string[] }) =>
     apiClient.post<TicketDetail>(`${ticketPath(id)}/merge`, { ticketIds }),
+  setDeals: ({ id, dealIds }: { id: string; dealIds: string[] }) =>
+    apiClient.put<TicketDetail>(`${ticketPath(id)}/deals`, { dealIds }),
   renderCanned: (ticketId: string, cannedReplyId: string) =>
     apiClient.get<{ body: string }>(
       `${ticketPath(ticketId)}/canned-replies/${encodeURIComponent(cannedReplyId)}`,

@@ -32,7 +32,7 @@ export function TicketsPage() {
         <Title order={2}>Tickets</Title>
         <Group gap="xs">
           <Button component={Link} to="/support-reports" variant="subtle" size="xs">
-            Reports
+            Metrics
           </Button>
           <Button component={Link} to="/canned-replies" variant="subtle" size="xs">
             Canned replies
