@@ -102,6 +102,30 @@ describe.each(ENGINES)('service desk tickets on %s', (kind) => {
     expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['create', 'note', 'reply', 'update']));
   });
 
+  it('gives tickets opened at the same time distinct numbers, one after another', async () => {
+    const { workspaceId, annId } = await desk();
+    const opened = await Promise.all(
+      Array.from({ length: 12 }, (_, n) =>
+        engine.tickets.create(
+          workspaceId,
+          { subject: `Rush ${n}`, profileId: annId, priority: 'normal' },
+          null,
+        ),
+      ),
+    );
+    expect(opened.map((t) => t.number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 12 }, (_, n) => n + 1),
+    );
+    // Another workspace counts from 1 again.
+    const other = await desk();
+    const first = await engine.tickets.create(
+      other.workspaceId,
+      { subject: 'First', profileId: other.annId, priority: 'low' },
+      null,
+    );
+    expect(first.number).toBe(1);
+  });
+
   it('finds or creates the requester by email and assigns by the team’s round robin, skipping agents at capacity', async () => {
     const { workspaceId, annId } = await desk();
     const team = await engine.teams.create(
