@@ -184,4 +184,53 @@ describe.skipIf(!HAS_CHROMIUM)('tickets in the web UI, in a real browser', () =>
       .toContain('Looking into it');
     await shot(page, '5-canned-replies');
   }, 120_000);
+
+  it('selects tickets with the keyboard, changes them in bulk and merges duplicates', async () => {
+    const grace = await api('GET', '/api/v1/profiles/lookup?type=user_id&value=grace');
+    const profileId = String(grace.json.id);
+    const first = await api('POST', '/api/v1/tickets', {
+      subject: 'Printer on fire',
+      profileId,
+      body: 'Smoke!',
+    });
+    const second = await api('POST', '/api/v1/tickets', {
+      subject: 'Printer still on fire',
+      profileId,
+      body: 'More smoke',
+    });
+    expect([first.status, second.status]).toEqual([201, 201]);
+
+    const page = await freshPage(browser);
+    await signIn(page, server.url, OWNER.email, OWNER.password);
+    await page.goto(`${server.url}/tickets`);
+    const inbox = page.getByRole('table', { name: 'Tickets' });
+    await expect.poll(() => inbox.getByRole('row').count()).toBe(3); // the header and two tickets
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('x');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    const bar = page.getByRole('region', { name: 'Change the selected tickets' });
+    await expect.poll(() => bar.textContent()).toContain('2 tickets selected');
+    await pick(bar, 'Set priority', 'Urgent');
+    await bar.getByRole('button', { name: 'Apply' }).click();
+    await expect
+      .poll(async () => (await api('GET', `/api/v1/tickets/${second.json.id}`)).json.priority)
+      .toBe('urgent');
+    await expect.poll(() => inbox.textContent()).toMatch(/Urgent.*Urgent/);
+
+    await page.keyboard.press('x');
+    await page.keyboard.press('k');
+    await page.keyboard.press('x');
+    await expect.poll(() => bar.textContent()).toContain('2 tickets selected');
+    await shot(page, '6-bulk-selected');
+    await bar.getByRole('button', { name: `Merge into #${first.json.number}` }).click();
+    await expect
+      .poll(async () => (await api('GET', `/api/v1/tickets/${second.json.id}`)).json.mergedInto)
+      .toBe(first.json.id);
+    await expect.poll(() => inbox.getByRole('row').count()).toBe(2);
+    const merged = (await api('GET', `/api/v1/tickets/${first.json.id}`)).json as {
+      messages: { body: string }[];
+    };
+    expect(merged.messages.map((m) => m.body)).toEqual(expect.arrayContaining(['Smoke!', 'More smoke']));
+  }, 120_000);
 });

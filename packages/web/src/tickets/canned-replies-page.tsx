@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
+import { ConfirmedMutationButton } from '../shared/confirmed-mutation-button';
 import { QueryState } from '../shared/query-state';
 import { cannedRepliesApi, cannedRepliesKey } from './tickets-api';
 import { useCanWorkTickets, useTicketMutation } from './use-ticket-queries';
@@ -17,7 +18,6 @@ export function CannedRepliesPage() {
     queryKey: cannedRepliesKey(session.workspace.id),
     queryFn: () => cannedRepliesApi.list(),
   });
-  const remove = useTicketMutation(cannedRepliesApi.remove);
   return (
     <Stack>
       <Group justify="space-between">
@@ -63,14 +63,14 @@ export function CannedRepliesPage() {
                         <Button size="xs" variant="light" onClick={() => setEditing(reply)}>
                           Edit
                         </Button>
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color="red"
-                          onClick={() => remove.mutate(reply.id)}
-                        >
-                          Delete
-                        </Button>
+                        <ConfirmedMutationButton
+                          label="Delete"
+                          ariaLabel={`Delete ${reply.name}`}
+                          question={`Delete the canned reply “${reply.name}”? Replies already sent keep their text.`}
+                          confirmLabel="Delete"
+                          run={() => cannedRepliesApi.remove(reply.id)}
+                          invalidates={cannedRepliesKey(session.workspace.id)}
+                        />
                       </Group>
                     )}
                   </Table.Td>

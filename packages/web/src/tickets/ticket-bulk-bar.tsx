@@ -7,7 +7,17 @@ import { priorityOptions, statusOptions, ticketsApi } from './tickets-api';
 import { useTicketMutation } from './use-ticket-queries';
 
 /** Sets the status, priority or assignee, and adds tags, of every selected ticket at once. */
-export function TicketBulkBar({ ticketIds, onDone }: { ticketIds: readonly string[]; onDone: () => void }) {
+export function TicketBulkBar({
+  tickets,
+  onDone,
+}: {
+  tickets: readonly { id: string; number: number }[];
+  onDone: () => void;
+}) {
+  const ticketIds = tickets.map((t) => t.id);
+  // Duplicates merge into the oldest selected ticket (the lowest number).
+  const [survivor, ...duplicates] = [...tickets].sort((a, b) => a.number - b.number);
+  const merge = useTicketMutation(ticketsApi.merge, onDone);
   const members = useCrmMembers();
   const [status, setStatus] = useState<string | null>(null);
   const [priority, setPriority] = useState<string | null>(null);
@@ -64,10 +74,19 @@ export function TicketBulkBar({ ticketIds, onDone }: { ticketIds: readonly strin
         >
           Apply
         </Button>
+        {survivor && duplicates.length > 0 && (
+          <Button
+            variant="light"
+            loading={merge.isPending}
+            onClick={() => merge.mutate({ id: survivor.id, ticketIds: duplicates.map((t) => t.id) })}
+          >
+            Merge into #{survivor.number}
+          </Button>
+        )}
       </Group>
-      {apply.error && (
+      {(apply.error || merge.error) && (
         <Alert color="red" mt="sm" role="alert">
-          {errorMessage(apply.error)}
+          {errorMessage(apply.error ?? merge.error)}
         </Alert>
       )}
     </Paper>

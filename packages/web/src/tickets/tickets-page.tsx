@@ -58,7 +58,10 @@ export function TicketsPage() {
         />
       </Group>
       {canWork && selected.length > 0 && (
-        <TicketBulkBar ticketIds={selected} onDone={() => setSelected([])} />
+        <TicketBulkBar
+          tickets={inbox.items.filter((t) => selected.includes(t.id))}
+          onDone={() => setSelected([])}
+        />
       )}
       <QueryState isPending={inbox.isPending} error={inbox.error} refetch={inbox.refetch}>
         {inbox.items.length === 0 ? (
