@@ -454,7 +454,11 @@ export class TicketsService implements TicketDesk {
         ...(input.from.name ? { name: input.from.name } : {}),
         priority: 'normal',
         body: input.text.trim() || '(empty message)',
-        teamId: input.teamId,
+        // A mailbox's team deleted since: the mail still becomes a ticket, without a team.
+        teamId:
+          input.teamId && (await this.deps.teams.list(input.workspaceId)).some((t) => t.id === input.teamId)
+            ? input.teamId
+            : null,
       },
       null,
       { channel: 'email', mailboxId: input.mailboxId, cc: input.cc, attachments: input.attachments },

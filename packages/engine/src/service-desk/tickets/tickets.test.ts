@@ -358,7 +358,7 @@ describe.each(ENGINES)('service desk tickets on %s', (kind) => {
     try {
       const opened = await engine.tickets.openFromEmail({
         workspaceId,
-        teamId: null,
+        teamId: 'team_deleted_since',
         mailboxId: 'mbx_1',
         from: { email: 'carol@example.com', name: 'Carol' },
         cc: ['dave@example.com'],
@@ -376,7 +376,7 @@ describe.each(ENGINES)('service desk tickets on %s', (kind) => {
         expect.arrayContaining(['carol@example.com', 'dave@example.com']),
       );
       const detail = await engine.tickets.get(workspaceId, opened.ticketId);
-      expect(detail).toMatchObject({ channel: 'email', sla: { policyId: 'sla_1' } });
+      expect(detail).toMatchObject({ channel: 'email', teamId: null, sla: { policyId: 'sla_1' } });
       const attachmentId = detail.messages[0]?.attachments[0]?.id ?? '';
       const file = await engine.tickets.attachment(workspaceId, opened.ticketId, attachmentId);
       expect(file.content.toString()).toBe('hello');
