@@ -77,6 +77,11 @@ export interface TicketsDeps {
 /** What the SLA and mail sides plug in (each optional: tickets work without them). */
 export interface TicketHooks {
   sla?: TicketSlaTracker | undefined;
+  /**
+   * Called after an agent's public reply is committed. A failed delivery should be recorded as
+   * the reply's delivery status, not thrown: a throw answers the agent with an error for a reply
+   * that is stored, inviting a duplicate.
+   */
   onPublicReply?: ((reply: PublicReply) => Promise<void>) | undefined;
   deliveryStatusOf?:
     | ((workspaceId: string, messageIds: string[]) => Promise<Map<string, DeliveryStatus>>)
