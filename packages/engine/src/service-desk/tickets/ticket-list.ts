@@ -7,6 +7,8 @@ import { ticketOf } from './ticket-rows.js';
 export type InboxQuery = TicketListQuery & {
   callerId: string | null;
   onlyIds?: readonly string[] | undefined;
+  /** With `profileId`: the person's live profile and every id merged into it. */
+  profileIds?: readonly string[] | undefined;
 };
 
 /**
@@ -41,12 +43,19 @@ export async function ticketPage(
   };
 }
 
-/** One query per status asked for (one in all when no status is), each a page of its index range. */
+/**
+ * One query per status asked for (and per profile id of a person), each a page of its index
+ * range; one query in all when no status or person is named.
+ */
 export function inboxQueries(db: Kysely<Database>, workspaceId: string, query: InboxQuery) {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   const statuses = query.status?.split(',') as TicketStatus[] | undefined; // checked by the contract's pattern
   const assigneeId = query.view === 'mine' ? (query.callerId ?? '') : query.assigneeId;
-  return (statuses ? [...new Set(statuses)] : [undefined]).map((status) =>
+  const profiles = query.profileIds ?? (query.profileId === undefined ? [undefined] : [query.profileId]);
+  const ranges = (statuses ? [...new Set(statuses)] : [undefined]).flatMap((status) =>
+    profiles.map((profileId) => ({ status, profileId })),
+  );
+  return ranges.map(({ status, profileId }) =>
     db
       .selectFrom('tickets')
       .selectAll()
@@ -55,7 +64,7 @@ export function inboxQueries(db: Kysely<Database>, workspaceId: string, query: I
       .$if(assigneeId !== undefined, (qb) => qb.where('assignee_id', '=', assigneeId ?? ''))
       .$if(query.view === 'unassigned', (qb) => qb.where('assignee_id', 'is', null))
       .$if(query.teamId !== undefined, (qb) => qb.where('team_id', '=', query.teamId ?? ''))
-      .$if(query.profileId !== undefined, (qb) => qb.where('profile_id', '=', query.profileId ?? ''))
+      .$if(profileId !== undefined, (qb) => qb.where('profile_id', '=', profileId ?? ''))
       .$if(query.priority !== undefined, (qb) => qb.where('priority', '=', query.priority ?? 'normal'))
       .$if(query.onlyIds !== undefined, (qb) => qb.where('ticket_id', 'in', [...(query.onlyIds ?? []), '']))
       .$if(query.tag !== undefined, (qb) =>

@@ -53,6 +53,9 @@ import {
   writeTags,
 } from './ticket-writes.js';
 
+/** Profiles merged into one person that a list of their tickets reads (one index range each). */
+const MAX_MERGED_PROFILES = 50;
+
 /** A member of the workspace, as tickets need them (assignees, reply senders). */
 export interface DeskMember {
   userId: string;
@@ -140,10 +143,19 @@ export class TicketsService implements TicketDesk {
     let onlyIds: string[] | undefined;
     if (query.view === 'sla_at_risk')
       onlyIds = (await this.hooks.sla?.atRisk?.(workspaceId, { limit: Math.min(query.limit, 1000) })) ?? [];
+    // A person's tickets include those opened under profiles merged into them since.
+    let profileIds: string[] | undefined;
+    if (query.profileId !== undefined) {
+      const liveId = await this.deps.identity.resolveProfileId(workspaceId, query.profileId);
+      profileIds = liveId
+        ? (await this.deps.identity.mergedIdsOf(workspaceId, liveId)).slice(0, MAX_MERGED_PROFILES)
+        : [query.profileId];
+    }
     const page = await ticketPage(this.deps.store.db, workspaceId, {
       ...query,
       callerId: reader.actorId,
       onlyIds,
+      profileIds,
     });
     const clocks = await this.clocksOf(
       workspaceId,

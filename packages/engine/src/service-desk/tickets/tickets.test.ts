@@ -185,6 +185,53 @@ describe.each(ENGINES)('service desk tickets on %s', (kind) => {
     expect(assigned.map((e) => e.properties.reason).sort()).toEqual(['round_robin', 'rule']);
   });
 
+  it('keeps a requester’s tickets with them when their profile merges into another', async () => {
+    const { workspaceId, annId } = await desk();
+    const source = await engine.sources.create(workspaceId, { name: 'app' });
+    const send = async (call: Record<string, unknown>) => {
+      await engine.collector.collect({
+        source: { workspaceId, sourceId: source.id },
+        calls: [call],
+        request: {},
+      });
+      await engine.pipeline.catchUp();
+    };
+    await send({
+      type: 'identify',
+      anonymousId: 'visitor-1',
+      traits: { plan: 'trial' },
+      messageId: 'v1',
+    });
+    const visitorId = (await engine.profiles.lookup(workspaceId, 'anonymous_id', 'visitor-1')).id;
+    expect(visitorId).not.toBe(annId);
+    const opened = async (profileId: string, subject: string) =>
+      (await engine.tickets.create(workspaceId, { subject, profileId, priority: 'low' }, null)).id;
+    const visitorTicket = await opened(visitorId, 'Before I signed in');
+    const annTicket = await opened(annId, 'Signed in');
+    // Ann signs in on that browser: the visitor's profile and hers become one.
+    await send({ type: 'identify', userId: 'ann', anonymousId: 'visitor-1', messageId: 'v2' });
+    const survivor = await engine.identity.resolveProfileId(workspaceId, visitorId);
+    expect(await engine.identity.resolveProfileId(workspaceId, annId)).toBe(survivor);
+    const mergedAway = survivor === annId ? visitorId : annId;
+    const mergedAwayTicket = survivor === annId ? visitorTicket : annTicket;
+    const theirs = await engine.tickets.list(
+      workspaceId,
+      { limit: 10, profileId: survivor ?? '' },
+      { actorId: null },
+    );
+    expect(theirs.data.map((t) => t.id).sort()).toEqual([visitorTicket, annTicket].sort());
+    // Listing by the merged-away id answers the same person's tickets.
+    const byOldId = await engine.tickets.list(
+      workspaceId,
+      { limit: 10, profileId: mergedAway },
+      { actorId: null },
+    );
+    expect(byOldId.data).toHaveLength(2);
+    await engine.tickets.update(workspaceId, mergedAwayTicket, { status: 'solved' }, null);
+    const solved = (await eventsOf(workspaceId, survivor ?? '')).filter((e) => e.event === 'Ticket Solved');
+    expect(solved.map((e) => e.properties.ticketId)).toEqual([mergedAwayTicket]);
+  });
+
   it('refuses an unknown requester, assignee or team with the field named', async () => {
     const { workspaceId, annId } = await desk();
     await expect(
