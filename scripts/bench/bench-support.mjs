@@ -88,10 +88,21 @@ export function cpuSecondsOf(pid) {
 
 export function sampleRss(pid, everyMs = 200) {
   let peak = 0;
+  let peakOwn = 0;
+  let fileAtPeak = 0;
+  const kb = (status, field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
   const read = () => {
     try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (match) peak = Math.max(peak, Number(match[1]) / 1024);
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const rss = kb(status, 'VmRSS');
+      // The process's own memory (heap, stacks, SQLite's caches) beside the pages of the store's
+      // file it maps (mmap): those are the OS page cache, shared and reclaimable.
+      const own = kb(status, 'RssAnon') + kb(status, 'RssShmem');
+      if (rss > peak) {
+        peak = rss;
+        fileAtPeak = kb(status, 'RssFile');
+      }
+      peakOwn = Math.max(peakOwn, own);
     } catch {
       // process gone
     }
@@ -100,6 +111,10 @@ export function sampleRss(pid, everyMs = 200) {
   const timer = setInterval(read, everyMs);
   return {
     max: () => peak,
+    /** Peak of the process's own memory, mapped file pages left out. */
+    maxOwn: () => peakOwn,
+    /** File-backed pages (the mapped store, code) at the RSS peak. */
+    fileAtPeak: () => fileAtPeak,
     stop: () => clearInterval(timer),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CustomFieldValuesSchema } from './crm-people.js';
 import { PageQuerySchema } from './paging.js';
+import { LIST_SORT_FIELDS, listSortSchema } from './saved-views.js';
 
 /** A web domain as companies keep it: lower case, without scheme, `www.` or path. */
 export const DomainSchema = z
@@ -75,6 +76,8 @@ export type UpdateCompany = z.input<typeof UpdateCompanySchema>;
 
 export const CompanyListQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().min(1).max(200).optional().describe('The beginning of a name or a domain'),
+  ownerId: z.string().min(1).max(100).optional().describe('Companies this user owns'),
+  sort: listSortSchema(LIST_SORT_FIELDS.companies),
 });
 export type CompanyListQuery = z.infer<typeof CompanyListQuerySchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageQuerySchema } from './paging.js';
+import { LIST_SORT_FIELDS, listSortSchema } from './saved-views.js';
 
 // Pipelines, deals and the sales reports (the CRM section of the API contract).
 
@@ -198,6 +199,7 @@ export const DealListQuerySchema = PageQuerySchema.extend({
   ownerId: z.string().min(1).optional(),
   companyId: z.string().min(1).optional(),
   status: DealStatusSchema.optional(),
+  sort: listSortSchema(LIST_SORT_FIELDS.deals),
 });
 export type DealListQuery = z.infer<typeof DealListQuerySchema>;
 

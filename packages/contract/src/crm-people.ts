@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LeadScoreContributionSchema } from './lead-scoring.js';
 import { PageQuerySchema } from './paging.js';
+import { LIST_SORT_FIELDS, listSortSchema } from './saved-views.js';
 
 /** Where a person is in the relationship, from first contact to advocate. */
 export const LIFECYCLE_STAGES = [
@@ -119,6 +120,7 @@ export const PeopleListQuerySchema = PageQuerySchema.extend({
   lifecycleStage: LifecycleStageSchema.optional(),
   leadStatus: z.string().min(1).max(64).optional(),
   tag: TagSchema.optional(),
+  sort: listSortSchema(LIST_SORT_FIELDS.people),
 });
 export type PeopleListQuery = z.infer<typeof PeopleListQuerySchema>;
 

@@ -28,6 +28,8 @@ export const ID_PREFIXES = {
   auditEntry: 'adt',
   dealStageChange: 'dsc',
   leadScore: 'lsc',
+  businessCalendar: 'cal',
+  slaPolicy: 'slap',
   ticketMessage: 'tmsg',
   ticketAttachment: 'tatt',
   ticketStatusChange: 'tsc',

@@ -20,6 +20,7 @@ export * from './profiles.js';
 export * from './rule-limits.js';
 export * from './saved-views.js';
 export * from './search.js';
+export * from './sla.js';
 export * from './tickets.js';
 export * from './tracking.js';
 export * from './website.js';

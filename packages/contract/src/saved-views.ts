@@ -88,3 +88,44 @@ export const SavedViewListQuerySchema = z.object({
 export const PeopleExportQuerySchema = z.object({
   view: z.string().min(1).max(100).optional().describe('A saved view of people; without it, every person'),
 });
+
+/** `GET /api/v1/companies/export.csv?view=`. */
+export const CompaniesExportQuerySchema = z.object({
+  view: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('A saved view of companies; without it, every company'),
+});
+
+/** `GET /api/v1/deals/export.csv?view=`. */
+export const DealsExportQuerySchema = z.object({
+  view: z.string().min(1).max(100).optional().describe('A saved view of deals; without it, every deal'),
+});
+
+/** The fields each list sorts by on the server (`sort=name`, `sort=-name` for descending). */
+export const LIST_SORT_FIELDS = {
+  people: ['name', 'email', 'created_at', 'updated_at'],
+  companies: ['name', 'created_at', 'updated_at'],
+  deals: ['name', 'amount', 'close_date', 'created_at', 'updated_at'],
+} as const satisfies Record<SavedViewEntity, readonly string[]>;
+
+/** A list's `sort` query parameter: one of its fields, `-` first for descending. */
+export function listSortSchema<const F extends readonly string[]>(fields: F) {
+  const allowed = fields.flatMap((field) => [field, `-${field}`]);
+  return z
+    .string()
+    .refine((value) => allowed.includes(value), {
+      message: `sort must be one of ${fields.join(', ')} (a leading - sorts descending)`,
+    })
+    .optional()
+    .describe(`One of ${fields.join(', ')}; a leading - sorts descending. Default: the list's own order`);
+}
+
+/** `"-name"` as `{ field: 'name', direction: 'desc' }`. */
+export function parseListSort(sort: string): ViewSort {
+  return sort.startsWith('-')
+    ? { field: sort.slice(1), direction: 'desc' }
+    : { field: sort, direction: 'asc' };
+}

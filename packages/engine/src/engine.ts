@@ -19,6 +19,8 @@ import {
   CrmReportsService,
   CustomFieldDefinitions,
   closedDealOutcomes,
+  customFieldsOf,
+  DealImportSession,
   DealsService,
   dealsSearch,
   NO_PERSON_SECTIONS,
@@ -53,9 +55,10 @@ import {
   UnifyStage,
 } from './pipeline/index.js';
 import { partitionCountFor } from './pipeline-runtime/index.js';
-import { companiesSearch, ProfilesService, peopleSearch } from './profiles/index.js';
+import { companiesSearch, ProfilesService, peopleSearch, storedTraitsOf } from './profiles/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
+import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './service-desk/sla/index.js';
 import { CannedRepliesService, TicketsService } from './service-desk/tickets/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
@@ -82,6 +85,8 @@ export interface EngineOptions extends StoreOptions {
   readonly delivery?: DeliveryOptions | undefined;
   /** Lead scoring: profiles rescored per transaction after an edit of the rules. */
   readonly leadScoring?: { readonly rescoreChunk?: number | undefined } | undefined;
+  /** Service desk SLAs: the breach sweeper's interval and clock. */
+  readonly sla?: Pick<SlaSweeperOptions, 'intervalMs' | 'batchSize' | 'clock' | 'onError'> | undefined;
 }
 
 /** The domain services over one store. The server and the CLI each hold one. */
@@ -161,6 +166,12 @@ export class Engine {
   readonly deals: DealsService;
   /** Pipeline, forecast, sales and stage reports. */
   readonly crmReports: CrmReportsService;
+  /** Service desk: business calendars and SLA policies. */
+  readonly slaSettings: SlaSettings;
+  /** Service desk: each ticket's SLA clock (tickets/ calls `track` after every change). */
+  readonly sla: SlaService;
+  /** Appends SLA Breached events when due times pass (started by the server: `slaSweeper.start()`). */
+  readonly slaSweeper: SlaSweeper;
   /** Service desk tickets: conversation, assignment, merge, bulk changes (SLA and mail plug in). */
   readonly tickets: TicketsService;
   /** Canned replies of the service desk, with placeholders from the requester. */
@@ -339,7 +350,6 @@ export class Engine {
     this.search = new SearchService();
     this.search.register('people', peopleSearch(store, this.identity));
     this.search.register('companies', companiesSearch(store));
-    this.savedViews = new SavedViewsService(store, this.identity);
     const crmDeps = {
       identity: this.identity,
       crmEvents: this.crmEvents,
@@ -397,8 +407,30 @@ export class Engine {
       isMember: async (workspaceId, userId) =>
         (await this.access.members.roleOf(workspaceId, userId)) !== undefined,
     });
+    // Deal imports write through the deals domain, reaching companies and people by their services.
+    this.imports.importDealsWith(
+      (workspaceId, options) =>
+        new DealImportSession(
+          {
+            deals: this.deals,
+            // Oldest first: the default pipeline (made on first use) leads.
+            pipelines: (id) => this.pipelines.list(id),
+            members: (id) => this.access.members.list(id),
+            customFields: (id) => customFieldsOf(store.db, id, 'deal'),
+            companyFor: (id, ref, actorId) => this.companies.findOrCreate(id, ref, actorId),
+            peopleFor: (id, emails, actorId) => this.people.findOrCreateByEmails(id, emails, actorId),
+          },
+          workspaceId,
+          options,
+        ),
+    );
     this.crmReports = new CrmReportsService(store, this.pipelines);
     this.search.register('deals', dealsSearch(store));
+    this.savedViews = new SavedViewsService(store, this.identity, {
+      companies: this.companies,
+      deals: this.deals,
+      pipelines: this.pipelines,
+    });
     this.leadScoring.calibrateWith((workspaceId) => closedDealOutcomes(store, workspaceId));
     this.personSections = {
       ...this.personSections,
@@ -414,6 +446,27 @@ export class Engine {
     this.teams = new TeamsService(store, {
       identity: this.identity,
       people: this.people,
+      wake: crmDeps.wake,
+    });
+    const slaClock = options.sla?.clock ?? Date.now;
+    this.slaSettings = new SlaSettings(store, slaClock);
+    this.sla = new SlaService({
+      store,
+      settings: this.slaSettings,
+      clock: slaClock,
+      events: this.crmEvents,
+      wake: crmDeps.wake,
+      liveProfileOf: (workspaceId, profileId, db) =>
+        this.identity.resolveProfileId(workspaceId, profileId, db),
+      traitsOf: async ({ workspaceId, profileId, names, db }) => {
+        const liveId = (await this.identity.resolveProfileId(workspaceId, profileId, db)) ?? profileId;
+        const stored = await storedTraitsOf({ ...store, db }, workspaceId, liveId, names);
+        return Object.fromEntries(stored.map((trait) => [trait.name, JSON.parse(trait.value) as unknown]));
+      },
+    });
+    this.slaSweeper = new SlaSweeper(store, this.sla, {
+      ...options.sla,
+      clock: slaClock,
       wake: crmDeps.wake,
     });
     const deskMembers = async (workspaceId: string) =>
@@ -492,6 +545,7 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.slaSweeper.stop();
     await this.dispatcher.stop();
     await this.pipeline.stop();
     await this.imports.stop();

@@ -129,6 +129,14 @@ export { ProfilesService } from './profiles/index.js';
 export { type SavedViewActor, SavedViewsService } from './saved-views/index.js';
 export { type SearchCandidate, type Searcher, SearchService } from './search/index.js';
 export {
+  type SlaClock,
+  SlaService,
+  SlaSettings,
+  SlaSweeper,
+  type SweepReport,
+  type TicketTimeline,
+} from './service-desk/sla/index.js';
+export {
   CannedRepliesService,
   type DeliveryStatus,
   type DeskMember,
@@ -139,7 +147,6 @@ export {
   type TicketHooks,
   type TicketSlaTracker,
   TicketsService,
-  type TicketTimeline,
 } from './service-desk/tickets/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {

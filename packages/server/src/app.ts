@@ -50,6 +50,7 @@ import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
 import { searchRoutes } from './search/search.routes.js';
 import { cannedRepliesRoutes } from './service-desk/canned-replies.routes.js';
 import { ticketsRoutes } from './service-desk/tickets.routes.js';
+import { slaRoutes } from './service-desk-sla/sla.routes.js';
 import { LiveStreams } from './sources/live-streams.js';
 import { sourceDebuggerRoutes } from './sources/source-debugger.routes.js';
 import { sourcesRoutes } from './sources/sources.routes.js';
@@ -210,6 +211,7 @@ export async function buildApp(
   await app.register(webhookSourcesRoutes, { engine });
   await app.register(searchRoutes, { engine });
   await app.register(savedViewsRoutes, { engine });
+  await app.register(slaRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });

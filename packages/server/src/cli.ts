@@ -135,22 +135,28 @@ program
   .requiredOption('--source <source>', 'source id or write key')
   .option(
     '--map <mapping>',
-    'target=column pairs: userId, anonymousId, messageId, event, type, timestamp, groupId, traits.<name>, properties.<name>, context.<path>',
+    'target=column pairs: userId, anonymousId, messageId, event, type, timestamp, groupId, traits.<name>, properties.<name>, context.<path>; for --type deal: name, amount, currency, closeDate, pipeline, stage, status, lostReason, owner, company, companyDomain, person, people.<role>, fields.<key>, externalId, dealId',
     '',
   )
   .option('--format <format>', 'csv | ndjson (default: from the file extension)')
-  .option('--type <type>', 'call type of every row: track | identify | page | screen | group')
+  .option(
+    '--type <type>',
+    'what every row becomes: track | identify | page | screen | group (calls) | deal (CRM deals)',
+  )
   .option('--event <name>', 'event name of every row of a track import')
+  .option('--currency <code>', 'a deal import: the currency of rows without one (e.g. EUR)')
   .addHelpText(
     'after',
-    '\nExample:\n  tandem import orders.csv --source wk_... --map "userId=customer_id,traits.email=email,properties.total=amount,timestamp=date" --event "Order Completed"\nRe-running the same import stores nothing twice.',
+    '\nExample:\n  tandem import orders.csv --source wk_... --map "userId=customer_id,traits.email=email,properties.total=amount,timestamp=date" --event "Order Completed"\nRe-running the same import stores nothing twice.\n  tandem import deals.csv --source wk_... --type deal --currency EUR --map "externalId=id,name=Deal,amount=Amount,stage=Stage,owner=Owner,companyDomain=Website,people.champion=Contact"\nA deal import with an externalId column updates the deals of an earlier run instead of adding them again.',
   )
   .action(async (file: string, options: Parameters<typeof importFile>[2]) => {
     await withEngine(
       async (engine) => {
         const job = await importFile(engine, file, options);
         console.log(
-          `Import ${job.id} ${job.status}: ${job.rowsStored} stored, ${job.rowsDuplicate} already there, ${job.rowsRejected} rejected.`,
+          job.type === 'deal'
+            ? `Import ${job.id} ${job.status}: ${job.rowsStored} deals created, ${job.rowsDuplicate} updated, ${job.rowsRejected} rejected.`
+            : `Import ${job.id} ${job.status}: ${job.rowsStored} stored, ${job.rowsDuplicate} already there, ${job.rowsRejected} rejected.`,
         );
         for (const error of job.errors.slice(0, 20)) console.log(`  line ${error.line}: ${error.message}`);
         if (job.status === 'failed') throw new Error(job.failure ?? 'import failed');

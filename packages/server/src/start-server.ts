@@ -139,6 +139,9 @@ export async function startServer(
   }
   // Deliveries go out from every process with TANDEM_DELIVERY on (PostgreSQL: rows are leased).
   if (config.runDelivery) engine.dispatcher.start();
+  // SLA breaches become events within the sweeper's interval (5 s) of their due time.
+  if (config.runPipeline)
+    engine.slaSweeper.start((error) => app.log.error({ err: error }, 'SLA sweep failed'));
   app.log.info(
     { storage: engine.store.kind, location: engine.store.location },
     `Tandem listening on ${address}`,

@@ -121,6 +121,35 @@ describe('the tandem CLI on embedded storage', () => {
       expect(second.stdout).toContain('0 stored, 2 already there');
     });
 
+    it('imports a CSV file of deals, and a re-run updates them by their external id', async () => {
+      const file = join(dataDir, 'deals.csv');
+      writeFileSync(file, 'id,deal,value,stage\nx1,Cli deal,500,Proposal\nx2,Bad stage,1,Nowhere\n');
+      const args = [
+        CLI,
+        'import',
+        file,
+        '--source',
+        env.TANDEM_WRITE_KEY,
+        '--type',
+        'deal',
+        '--currency',
+        'EUR',
+        '--map',
+        'externalId=id,name=deal,amount=value,stage=stage',
+      ];
+      const first = await run(process.execPath, args, { env: { ...process.env, ...env } });
+      expect(first.stdout).toContain('completed: 1 deals created, 0 updated, 1 rejected.');
+      expect(first.stdout).toContain(
+        'line 2: column "stage" (stage): no stage "Nowhere" in pipeline "Sales"',
+      );
+      const second = await run(process.execPath, args, { env: { ...process.env, ...env } });
+      expect(second.stdout).toContain('completed: 0 deals created, 1 updated, 1 rejected.');
+      const deals = await fetch(`${server.url}/api/v1/deals`, {
+        headers: { authorization: `Bearer ${env.TANDEM_ADMIN_TOKEN}` },
+      });
+      expect((await deals.json()).data).toEqual([expect.objectContaining({ name: 'Cli deal', amount: 500 })]);
+    });
+
     it('fills the workspace with demo data through the Tracking API', async () => {
       const { stdout } = await run(process.execPath, [CLI, 'demo', '--people', '40', '--url', server.url], {
         env: { ...process.env, ...env },

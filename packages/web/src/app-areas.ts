@@ -180,6 +180,22 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/sla-policies',
+    label: 'SLA policies',
+    Page: lazyPage(
+      () => import('./sla/sla-policies-page'),
+      (m) => m.SlaPoliciesPage,
+    ),
+  },
+  {
+    path: '/business-calendars',
+    label: 'Business calendars',
+    Page: lazyPage(
+      () => import('./sla/business-calendars-page'),
+      (m) => m.BusinessCalendarsPage,
+    ),
+  },
+  {
     path: '/settings',
     label: 'Settings',
     Page: lazyPage(

@@ -5,6 +5,8 @@ import { AppError } from '../errors/index.js';
 const MIN_SCORE = 3;
 /** Only the start of a long password is analysed: zxcvbn's time grows steeply with length. */
 const ANALYSED_CHARACTERS = 40;
+/** The thread and its dictionaries (~70 MB) are let go once no password has been checked for this long. */
+const IDLE_MS = 60_000;
 
 // zxcvbn takes up to ~1 s on some 60-character keyboard patterns and ~0.4 s to load its
 // dictionaries, so it runs on a thread of its own, never on the event loop. The thread's code is
@@ -40,8 +42,11 @@ interface StrengthAnswer {
 /** Checks new passwords against common passwords, words, names and patterns (zxcvbn). */
 export class PasswordStrength {
   private worker: Worker | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, (answer: StrengthAnswer) => void>();
+
+  constructor(private readonly idleMs = IDLE_MS) {}
 
   /**
    * Throws a validation error naming `field` when the password is too easy to guess.
@@ -64,6 +69,7 @@ export class PasswordStrength {
 
   private ask(password: string, userInputs: readonly string[]): Promise<StrengthAnswer> {
     const worker = this.startWorker();
+    clearTimeout(this.idleTimer);
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
@@ -81,9 +87,12 @@ export class PasswordStrength {
     worker.on('message', (answer: StrengthAnswer) => {
       this.pending.get(answer.id)?.(answer);
       this.pending.delete(answer.id);
+      if (this.pending.size === 0) this.stopWhenIdle(worker);
     });
     worker.on('error', (error) => this.fail(String(error)));
     worker.on('exit', () => {
+      // A thread let go when idle has nothing pending; a newer one may have.
+      if (this.worker !== worker) return;
       this.fail('the strength checker stopped');
       this.worker = undefined;
     });
@@ -91,12 +100,29 @@ export class PasswordStrength {
     return worker;
   }
 
+  private stopWhenIdle(worker: Worker): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.worker === worker && this.pending.size === 0) {
+        this.worker = undefined;
+        worker.terminate().catch(() => undefined);
+      }
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
+
   private fail(reason: string): void {
     for (const [id, resolve] of this.pending) resolve({ id, error: reason });
     this.pending.clear();
   }
 
+  /** Whether the checking thread is running (it stops when idle). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
     await this.worker?.terminate();
   }
 }

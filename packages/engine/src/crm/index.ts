@@ -13,13 +13,27 @@ export {
 export {
   type ActorId,
   closedDealOutcomes,
+  type DealCell,
+  type DealImportDeps,
+  type DealImportOutcome,
+  type DealImportRow,
+  DealImportSession,
   DealsService,
   dealPage,
   dealsSearch,
+  isDealRole,
   peopleOf,
   validateDealFields,
 } from './deals/index.js';
-export { NO_PERSON_SECTIONS, PeopleService, type PersonSections } from './people/index.js';
+export {
+  CRM_PERSON_COLUMNS,
+  crmPersonCells,
+  isCrmPersonColumn,
+  NO_PERSON_SECTIONS,
+  PeopleService,
+  type PersonSections,
+  splitPersonFilters,
+} from './people/index.js';
 export { DEFAULT_PIPELINE, PipelinesService } from './pipelines/index.js';
 export { CrmReportsService } from './reports/index.js';
 export { type TaskReader, TasksService } from './tasks/index.js';

@@ -1,27 +1,43 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import type { ImportJob, ImportOptions } from '@tandem/contract';
 import type { Selectable } from 'kysely';
 import type { Collector } from '../collect/index.js';
+import type { ActorId, DealImportSession } from '../crm/index.js';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import type { SourceRef } from '../sources/index.js';
 import { type ImportsTable, nowIso, type Store } from '../store/index.js';
 import { parseColumnMapping } from './column-mapping.js';
+import { runDealImport } from './deal-import-runner.js';
+import { parseDealMapping } from './deal-mapping.js';
 import { type ImportProgress, runImport } from './import-runner.js';
+import type { ImportFormat } from './read-rows.js';
 
 const PROGRESS_EVERY_MS = 500;
+
+/** Starts a deal import's session (handed in by the engine: deals sit beside imports, not below). */
+export type DealImportsFactory = (
+  workspaceId: string,
+  options: { actorId: ActorId; currency?: string | undefined },
+) => DealImportSession;
 
 /** File imports run in the background; their progress is stored so any process can report it. */
 export class ImportsService {
   private readonly running = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
+  private dealImports: DealImportsFactory | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly collector: Collector,
   ) {}
+
+  /** Lets `type: deal` imports run (the engine wires the CRM in once it is built). */
+  importDealsWith(factory: DealImportsFactory): void {
+    this.dealImports = factory;
+  }
 
   /**
    * Starts importing a file already on disk (the upload is spooled first, so memory stays flat).
@@ -34,13 +50,37 @@ export class ImportsService {
     fileName: string;
     import: ImportOptions;
     removeWhenDone?: boolean;
+    /** Who a deal import's changes are recorded as (audit trail, events). */
+    actorId?: ActorId | undefined;
   }): Promise<ImportJob> {
     const settings = options.import;
-    const mapping = parseColumnMapping(settings.map, { type: settings.type, event: settings.event });
-    if (!mapping.ok) {
-      throw new AppError('validation_failed', `Invalid mapping: ${mapping.error}`, {
-        details: [{ path: 'querystring.map', message: mapping.error }],
+    const invalid = (error: string) =>
+      new AppError('validation_failed', `Invalid mapping: ${error}`, {
+        details: [{ path: 'querystring.map', message: error }],
       });
+    const dealImports = this.dealImports;
+    let type: string;
+    let runner: (input: ImportRequestParts) => Promise<ImportProgress>;
+    if (settings.type === 'deal') {
+      const mapping = parseDealMapping(settings.map);
+      if (!mapping.ok) throw invalid(mapping.error);
+      if (!dealImports) throw new AppError('unprocessable', 'Deal imports are not available here');
+      if (settings.currency !== undefined && !/^[A-Za-z]{3}$/.test(settings.currency))
+        throw new AppError('validation_failed', 'Invalid currency: a three-letter code like EUR', {
+          details: [{ path: 'querystring.currency', message: 'a three-letter code like EUR' }],
+        });
+      type = 'deal';
+      const session = dealImports(options.source.workspaceId, {
+        actorId: options.actorId ?? null,
+        currency: settings.currency,
+      });
+      runner = (parts) => runDealImport(session, { ...parts, mapping: mapping.value });
+    } else {
+      const mapping = parseColumnMapping(settings.map, { type: settings.type, event: settings.event });
+      if (!mapping.ok) throw invalid(mapping.error);
+      type = mapping.value.type;
+      runner = (parts) =>
+        runImport(this.collector, { ...parts, source: options.source, mapping: mapping.value });
     }
     const format = settings.format ?? (/\.(nd)?jsonl?$/i.test(options.fileName) ? 'ndjson' : 'csv');
     const row = {
@@ -61,6 +101,7 @@ export class ImportsService {
       failure: null,
       created_at: nowIso(),
       finished_at: null,
+      type,
     };
     await this.store.db.insertInto('imports').values(row).execute();
 
@@ -80,11 +121,9 @@ export class ImportsService {
       saving = saving.then(() => this.saveProgress(row, { ...progress, bytesRead, ...final }));
       return saving;
     };
-    const work = runImport(this.collector, {
-      source: options.source,
+    const work = runner({
       input: createReadStream(options.filePath).pipe(counter),
       format,
-      mapping: mapping.value,
       signal: this.shutdown.signal,
       onProgress: (progress) => {
         if (Date.now() - lastSaved < PROGRESS_EVERY_MS) return;
@@ -176,6 +215,14 @@ export class ImportsService {
   }
 }
 
+/** What every runner is given: the file's stream and where to report progress. */
+interface ImportRequestParts {
+  input: Readable;
+  format: ImportFormat;
+  signal: AbortSignal;
+  onProgress: (progress: ImportProgress) => void;
+}
+
 function emptyProgress(): ImportProgress {
   return { rowsRead: 0, rowsStored: 0, rowsDuplicate: 0, rowsRejected: 0, errors: [] };
 }
@@ -188,6 +235,8 @@ function jobOf(row: Selectable<ImportsTable>): ImportJob {
     // Written by this service from the contract's enums.
     format: row.format as ImportJob['format'],
     mapping: row.mapping,
+    // Written by this service: a Segment call type or `deal`.
+    type: row.type as ImportJob['type'],
     status: row.status as ImportJob['status'],
     bytesTotal: Number(row.bytes_total),
     bytesRead: Number(row.bytes_read),

@@ -4,7 +4,7 @@ import type { ColumnMapping } from './column-mapping.js';
 export type SourceRow = Record<string, unknown>;
 
 /** Reads `a.b.c` from a nested object (NDJSON); CSV headers with dots are matched whole first. */
-function valueAt(row: SourceRow, column: string): unknown {
+export function valueAt(row: SourceRow, column: string): unknown {
   if (column in row) return row[column];
   let value: unknown = row;
   for (const key of column.split('.')) {

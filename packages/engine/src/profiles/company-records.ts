@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { ViewSort } from '@tandem/contract';
+import { type Kysely, sql } from 'kysely';
 import { newId } from '../ids/index.js';
-import { type Database, fromJson, nowIso, toJson } from '../store/index.js';
+import { type Database, fromJson, type KeysetPosition, keysetAfter, nowIso, toJson } from '../store/index.js';
 
 /** A company as profiles keep it: from group calls, or created by hand (its group id is its id). */
 export interface CompanyRecord {
@@ -98,6 +99,58 @@ export async function pageOfCompanies(
   if (page.exclude && page.exclude.length > 0) query = query.where('company_id', 'not in', page.exclude);
   const rows = await query.orderBy('company_id').limit(page.limit).execute();
   return rows.map(recordOf);
+}
+
+/**
+ * A page of companies in `sort` (its key, then the id), after `position`: those whose name starts
+ * with `q` or whose id is in `alsoIds` (a domain match), only those in `onlyIds` when given, none
+ * in `exclude`. Each row carries its sort key for the next cursor.
+ */
+export async function sortedPageOfCompanies(
+  db: Kysely<Database>,
+  workspaceId: string,
+  page: {
+    limit: number;
+    sort: ViewSort & { field: 'name' | 'created_at' | 'updated_at' };
+    position?: KeysetPosition | undefined;
+    q?: string | undefined;
+    alsoIds?: readonly string[];
+    onlyIds?: readonly string[] | undefined;
+    exclude?: readonly string[];
+  },
+): Promise<{ record: CompanyRecord; key: string }[]> {
+  // Names sort without regard to case.
+  const key = page.sort.field === 'name' ? sql<string>`lower(name)` : sql.ref<string>(page.sort.field);
+  let query = db
+    .selectFrom('companies')
+    .selectAll()
+    .select(key.as('sort_key'))
+    .where('workspace_id', '=', workspaceId);
+  const q = page.q;
+  if (q !== undefined) {
+    const also = page.alsoIds ?? [];
+    query = query.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['name']), 'like', `${q.toLowerCase()}%`),
+        ...(also.length > 0 ? [eb('company_id', 'in', also)] : []),
+      ]),
+    );
+  }
+  if (page.onlyIds !== undefined) {
+    if (page.onlyIds.length === 0) return [];
+    query = query.where('company_id', 'in', page.onlyIds);
+  }
+  if (page.exclude && page.exclude.length > 0) query = query.where('company_id', 'not in', page.exclude);
+  const position = page.position;
+  if (position !== undefined) {
+    query = query.where((eb) => keysetAfter(eb, key, sql.ref('company_id'), page.sort.direction, position));
+  }
+  const rows = await query
+    .orderBy(key, page.sort.direction)
+    .orderBy('company_id', page.sort.direction)
+    .limit(page.limit)
+    .execute();
+  return rows.map((row) => ({ record: recordOf(row), key: row.sort_key }));
 }
 
 /** Links a person to a company by hand (nothing when already linked). */

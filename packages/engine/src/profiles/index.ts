@@ -13,11 +13,20 @@ export {
   memberCounts,
   membersOfCompanies,
   pageOfCompanies,
+  sortedPageOfCompanies,
   unlinkMember,
   updateCompany,
 } from './company-records.js';
 export { type CompanyMatch, companiesSearch } from './company-search.js';
-export { PERSON_BUILT_IN_COLUMNS, type PersonRow, peopleRows } from './people-rows.js';
+export {
+  PERSON_BUILT_IN_COLUMNS,
+  type PeopleSelection,
+  type PersonCell,
+  type PersonCondition,
+  type PersonRow,
+  peoplePage,
+  peopleRows,
+} from './people-rows.js';
 export { PERSON_NAME_TRAITS, type PersonMatch, peopleSearch } from './people-search.js';
 export { resetProfileProjections } from './profiles-reset.js';
 export { type ProfileSections, ProfilesService } from './profiles-service.js';

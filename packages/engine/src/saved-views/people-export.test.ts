@@ -44,6 +44,35 @@ describe.each(ENGINES)('people rows for export on %s', (kind) => {
     expect(rows[0]?.tags).toBe('["a"]');
   });
 
+  it('reads in a sort across pages: a trait (a missing one as empty) or a built-in, both ways', async () => {
+    const names = async (sort: Parameters<typeof peopleRows>[3]['sort']) =>
+      (await collect({ filters: [], columns: ['name'], sort, pageSize: 3 })).rows.map((row) => row.name);
+    const ascending = ['Person 0', 'Person 1', 'Person 2', 'Person 3', 'Person 4', 'Person 5', 'Person 6'];
+    expect(await names({ field: 'name', direction: 'desc' })).toEqual([...ascending].reverse());
+    expect(await names({ field: 'name', direction: 'asc' })).toEqual(ascending);
+    // "tier": Gold (even) or silver (odd), by its text without regard to case, then by id.
+    const tiers = (
+      await collect({
+        filters: [],
+        columns: ['tier'],
+        sort: { field: 'tier', direction: 'asc' },
+        pageSize: 2,
+      })
+    ).rows;
+    expect(tiers.map((row) => row.tier)).toEqual([
+      'Gold',
+      'Gold',
+      'Gold',
+      'Gold',
+      'silver',
+      'silver',
+      'silver',
+    ]);
+    expect(await names({ field: 'missing', direction: 'asc' })).toHaveLength(7);
+    const newest = await names({ field: 'created_at', direction: 'desc' });
+    expect(new Set(newest).size).toBe(7);
+  });
+
   it('applies every filter: text without regard to case, numbers, presence', async () => {
     const names = async (filters: Parameters<typeof peopleRows>[3]['filters']) =>
       (await collect({ filters, columns: ['name'], pageSize: 2 })).rows.map((row) => row.name).sort();

@@ -8,10 +8,12 @@ import type {
   ViewFilter,
   ViewSort,
 } from '@tandem/contract';
+import type { CompaniesService, DealsService, PipelinesService } from '../crm/index.js';
 import { AppError } from '../errors/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { fromJson, nowIso, type SavedViewsTable, type Store, toJson } from '../store/index.js';
+import { companiesCsv, dealsCsv } from './list-exports.js';
 import { peopleCsv } from './people-export.js';
 
 /** Who acts on views: a user (or a token without one) and their role in the workspace. */
@@ -34,10 +36,27 @@ export class SavedViewsService {
   constructor(
     private readonly store: Store,
     private readonly identity: IdentityService,
+    private readonly lists: {
+      companies: CompaniesService;
+      deals: DealsService;
+      pipelines: PipelinesService;
+    },
   ) {}
 
+  /** Companies as CSV: those of a companies view (filters, sort, columns), or every company. */
+  async exportCompanies(workspaceId: string, actor: SavedViewActor, viewId: string | undefined) {
+    const view = viewId === undefined ? undefined : await this.get(workspaceId, actor, viewId);
+    return companiesCsv(this.lists.companies, workspaceId, view);
+  }
+
+  /** Deals as CSV: those of a deals view (filters, sort, columns), or every deal. */
+  async exportDeals(workspaceId: string, actor: SavedViewActor, viewId: string | undefined) {
+    const view = viewId === undefined ? undefined : await this.get(workspaceId, actor, viewId);
+    return dealsCsv(this.lists, workspaceId, view);
+  }
+
   /**
-   * People as CSV: those of a people view the actor may see (its filters and columns), or
+   * People as CSV: those of a people view the actor may see (its filters, sort and columns), or
    * everyone. Throws `not_found`, or `bad_request` for a view of another list.
    */
   async exportPeople(
@@ -46,7 +65,15 @@ export class SavedViewsService {
     viewId: string | undefined,
   ): Promise<Readable> {
     const view = viewId === undefined ? undefined : await this.get(workspaceId, actor, viewId);
-    return peopleCsv({ store: this.store, identity: this.identity }, workspaceId, view);
+    // "me" as an owner is whoever exports (as the list reads it).
+    const filters = view?.filters.map((filter) =>
+      filter.field === 'owner_id' && filter.value === 'me' ? { ...filter, value: actor.id } : filter,
+    );
+    return peopleCsv(
+      { store: this.store, identity: this.identity },
+      workspaceId,
+      view && filters ? { ...view, filters } : undefined,
+    );
   }
 
   /** The actor's views and the workspace's shared ones, by name. */

@@ -19,6 +19,7 @@ export {
   textEndsWith,
   textStartsWith,
 } from './json-value-sql.js';
+export { type KeysetPosition, keysetAfter, keysetCursorOf, keysetPositionOf } from './keyset.js';
 export { isStoreReady, migrate, pendingMigrations } from './migrator.js';
 export {
   isPostgresUrl,
@@ -33,6 +34,7 @@ export { prepared, rawSqliteOf, writeTransaction } from './raw-sqlite.js';
 export { reusableQuery } from './reusable-query.js';
 export type {
   AudiencesTable,
+  BusinessCalendarsTable,
   ComputedTraitsTable,
   CrmDealsTable,
   Database,
@@ -42,6 +44,8 @@ export type {
   ImportsTable,
   RejectionsTable,
   SavedViewsTable,
+  SlaClocksTable,
+  SlaPoliciesTable,
 } from './schema.js';
 export {
   type BackupReport,

@@ -231,6 +231,8 @@ export interface ImportsTable {
   failure: string | null;
   created_at: string;
   finished_at: string | null;
+  /** What the rows become: a Segment call type, or `deal`; null for imports made before 0022. */
+  type: string | null;
 }
 
 /** computed-traits/ — definitions and per-profile incremental state. */
@@ -612,6 +614,12 @@ export interface CrmDealPeopleTable {
   role: string;
   added_at: string;
 }
+/** The key a deal import named a deal by (its `externalId` column): re-imports update that deal. */
+export interface CrmDealExternalIdsTable {
+  workspace_id: string;
+  external_id: string;
+  deal_id: string;
+}
 export interface CrmDealStageHistoryTable {
   workspace_id: string;
   change_id: string;
@@ -684,6 +692,10 @@ export interface Database {
   crm_deals: CrmDealsTable;
   crm_deal_people: CrmDealPeopleTable;
   crm_deal_stage_history: CrmDealStageHistoryTable;
+  crm_deal_external_ids: CrmDealExternalIdsTable;
+  business_calendars: BusinessCalendarsTable;
+  sla_policies: SlaPoliciesTable;
+  sla_clocks: SlaClocksTable;
   ticket_counters: TicketCountersTable;
   tickets: TicketsTable;
   ticket_messages: TicketMessagesTable;
@@ -708,6 +720,46 @@ export interface SavedViewsTable {
   updated_at: string;
 }
 
+/** service-desk/sla — business calendars (JSON text: weekly blocks, holidays). */
+export interface BusinessCalendarsTable {
+  workspace_id: string;
+  calendar_id: string;
+  name: string;
+  time_zone: string;
+  weekly: string;
+  holidays: string;
+  created_at: string;
+  updated_at: string;
+}
+/** service-desk/sla — SLA policies, tried by position (JSON text: conditions, targets). */
+export interface SlaPoliciesTable {
+  workspace_id: string;
+  policy_id: string;
+  name: string;
+  position: number;
+  enabled: number;
+  conditions: string;
+  hours: string;
+  calendar_id: string | null;
+  targets: string;
+  at_risk_percent: number;
+  created_at: string;
+  updated_at: string;
+}
+/** service-desk/sla — each ticket's SLA clock (JSON text: state, breached, notified). */
+export interface SlaClocksTable {
+  workspace_id: string;
+  ticket_id: string;
+  profile_id: string;
+  policy_id: string | null;
+  state: string;
+  breached: string;
+  notified: string;
+  at_risk: number;
+  next_check_at: string | null;
+  attention_at: string | null;
+  updated_at: string;
+}
 export interface TicketCountersTable {
   workspace_id: string;
   last_number: number;

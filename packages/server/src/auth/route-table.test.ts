@@ -167,6 +167,20 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     });
     realIds.set('/api/v1/deals/:id', deal.id);
     realIds.set(
+      '/api/v1/business-calendars/:id',
+      (
+        await post('/api/v1/business-calendars', {
+          name: 'C',
+          timeZone: 'UTC',
+          weekly: [{ day: 1, start: '09:00', end: '17:00' }],
+        })
+      ).id,
+    );
+    realIds.set(
+      '/api/v1/sla-policies/:id',
+      (await post('/api/v1/sla-policies', { name: 'P', targets: { normal: { firstResponse: 60 } } })).id,
+    );
+    realIds.set(
       '/api/v1/tickets/:id',
       (await post('/api/v1/tickets', { subject: 'T', profileId: profile.id })).id,
     );
@@ -198,6 +212,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     expect(declared).toMatchInlineSnapshot(`
       [
         "DELETE /api/v1/audiences/:id → audiences:write",
+        "DELETE /api/v1/business-calendars/:id → members:manage",
         "DELETE /api/v1/canned-replies/:id → tickets:write",
         "DELETE /api/v1/companies/:id/people/:profileId → crm:write",
         "DELETE /api/v1/computed-traits/:id → audiences:write",
@@ -207,6 +222,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "DELETE /api/v1/invitations/:id → members:manage",
         "DELETE /api/v1/members/:id → members:manage",
         "DELETE /api/v1/members/me → session",
+        "DELETE /api/v1/sla-policies/:id → members:manage",
         "DELETE /api/v1/sources/:id → sources:write",
         "DELETE /api/v1/teams/:id → crm:write",
         "DELETE /api/v1/tokens/:id → tokens:manage",
@@ -217,12 +233,15 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/audiences/:id → audiences:read",
         "GET /api/v1/audiences/:id/members → audiences:read",
         "GET /api/v1/auth/session → session",
+        "GET /api/v1/business-calendars → crm:read",
+        "GET /api/v1/business-calendars/:id → crm:read",
         "GET /api/v1/canned-replies → crm:read",
         "GET /api/v1/catalog/events → audiences:read",
         "GET /api/v1/catalog/traits → audiences:read",
         "GET /api/v1/companies → crm:read",
         "GET /api/v1/companies/:id → crm:read",
         "GET /api/v1/companies/duplicates → crm:read",
+        "GET /api/v1/companies/export.csv → crm:read",
         "GET /api/v1/computed-traits → audiences:read",
         "GET /api/v1/computed-traits/:id → audiences:read",
         "GET /api/v1/consent/purposes → profiles:read",
@@ -232,6 +251,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/deal-settings → crm:read",
         "GET /api/v1/deals → crm:read",
         "GET /api/v1/deals/:id → crm:read",
+        "GET /api/v1/deals/export.csv → crm:read",
         "GET /api/v1/destinations → destinations:read",
         "GET /api/v1/destinations/:id → destinations:read",
         "GET /api/v1/destinations/:id/deliveries → destinations:read",
@@ -265,6 +285,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/reports/sales → crm:read",
         "GET /api/v1/reports/stages → crm:read",
         "GET /api/v1/search → crm:read",
+        "GET /api/v1/sla-clocks/:ticketId → crm:read",
+        "GET /api/v1/sla-clocks/at-risk → crm:read",
+        "GET /api/v1/sla-policies → crm:read",
+        "GET /api/v1/sla-policies/:id → crm:read",
         "GET /api/v1/sources → sources:read",
         "GET /api/v1/sources/:id → sources:read",
         "GET /api/v1/sources/:id/events → events:read",
@@ -287,6 +311,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/webhook-presets → sources:read",
         "GET /api/v1/workspaces → signed-in",
         "PATCH /api/v1/audiences/:id → audiences:write",
+        "PATCH /api/v1/business-calendars/:id → members:manage",
         "PATCH /api/v1/canned-replies/:id → tickets:write",
         "PATCH /api/v1/companies/:id → crm:write",
         "PATCH /api/v1/computed-traits/:id → audiences:write",
@@ -298,6 +323,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/members/:id → members:manage",
         "PATCH /api/v1/people/:id → crm:write",
         "PATCH /api/v1/pipelines/:id → crm:write",
+        "PATCH /api/v1/sla-policies/:id → members:manage",
         "PATCH /api/v1/sources/:id → sources:write",
         "PATCH /api/v1/tasks/:id → crm:write",
         "PATCH /api/v1/teams/:id → crm:write",
@@ -316,6 +342,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/auth/password-reset → public",
         "POST /api/v1/auth/password-reset/confirm → public",
         "POST /api/v1/auth/workspace → session",
+        "POST /api/v1/business-calendars → members:manage",
         "POST /api/v1/canned-replies → tickets:write",
         "POST /api/v1/companies → crm:write",
         "POST /api/v1/companies/:id/merge → crm:write",
@@ -334,6 +361,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/people/bulk → crm:write",
         "POST /api/v1/pipelines → crm:write",
         "POST /api/v1/profiles/:id/unmerge → profiles:merge",
+        "POST /api/v1/sla-policies → members:manage",
         "POST /api/v1/sources → sources:write",
         "POST /api/v1/sources/:id/imports → sources:write",
         "POST /api/v1/sources/:id/publishable-key → sources:write",
@@ -356,6 +384,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PUT /api/v1/lead-scoring → crm:write",
         "PUT /api/v1/personalization/settings → sources:write",
         "PUT /api/v1/profiles/:id/consent → profiles:write",
+        "PUT /api/v1/sla-policies/order → members:manage",
         "PUT /api/v1/sources/:id/webhook → sources:write",
         "PUT /api/v1/tickets/:id/deals → tickets:write",
       ]

@@ -7,8 +7,10 @@ export interface ImportCommandOptions {
   source: string;
   map: string;
   format?: 'csv' | 'ndjson';
-  type?: 'track' | 'identify' | 'page' | 'screen' | 'group';
+  type?: 'track' | 'identify' | 'page' | 'screen' | 'group' | 'deal';
   event?: string;
+  /** A deal import: the currency of rows without one. */
+  currency?: string;
 }
 
 /** `tandem import FILE`: runs the import in this process, drawing a progress bar on stderr. */
@@ -25,7 +27,13 @@ export async function importFile(
     filePath,
     bytesTotal: (await stat(filePath)).size,
     fileName: basename(filePath),
-    import: { map: options.map, format: options.format, type: options.type, event: options.event },
+    import: {
+      map: options.map,
+      format: options.format,
+      type: options.type,
+      event: options.event,
+      currency: options.currency,
+    },
   });
   const started = Date.now();
   const draw = async () => drawProgress(await engine.imports.get(source.workspaceId, job.id), started);

@@ -8,6 +8,7 @@ import { ImportJobSchema, ImportOptionsSchema, PageQuerySchema, pageOf } from '@
 import type { Engine } from '@tandem/engine';
 
 import { requirePrincipal } from '../auth/authenticate.js';
+import { crmActorOf } from '../crm-deals/crm-actor.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema } from '../http/route-schemas.js';
 
 /** Uploads may be many gigabytes: they are streamed to disk, never held in memory. */
@@ -29,14 +30,16 @@ export async function importsRoutes(app: App, options: { engine: Engine }) {
       bodyLimit: MAX_UPLOAD_BYTES,
       schema: {
         tags,
-        summary: 'Upload a CSV or NDJSON file (raw body) and import it in the background',
+        summary:
+          'Upload a CSV or NDJSON file (raw body) and import it in the background: as Segment calls, or as CRM deals (`type=deal`)',
         params: IdParamsSchema,
         querystring: ImportOptionsSchema,
         response: { 202: ImportJobSchema, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
-      const workspaceId = requirePrincipal(request.principal).workspaceId;
+      const principal = requirePrincipal(request.principal);
+      const workspaceId = principal.workspaceId;
       const source = await engine.sources.get(workspaceId, request.params.id);
       const folder = await mkdtemp(join(tmpdir(), 'tandem-upload-'));
       const filePath = join(folder, 'upload');
@@ -50,6 +53,8 @@ export async function importsRoutes(app: App, options: { engine: Engine }) {
           fileName: request.query.fileName ?? `upload.${request.query.format ?? 'csv'}`,
           import: request.query,
           removeWhenDone: true,
+          // A deal import's deals are created by whoever uploaded (audit trail, events).
+          actorId: crmActorOf(principal),
         });
         return reply.code(202).send(job);
       } catch (error) {

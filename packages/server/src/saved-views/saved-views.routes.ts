@@ -1,5 +1,8 @@
+import type { Readable } from 'node:stream';
 import {
+  CompaniesExportQuerySchema,
   CreateSavedViewSchema,
+  DealsExportQuerySchema,
   PeopleExportQuerySchema,
   pageOf,
   SavedViewListQuerySchema,
@@ -7,6 +10,7 @@ import {
   UpdateSavedViewSchema,
 } from '@tandem/contract';
 import type { Engine, Principal, SavedViewActor } from '@tandem/engine';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema, NoContentSchema } from '../http/route-schemas.js';
@@ -20,7 +24,8 @@ function actorOf(request: { principal: Principal | undefined }): SavedViewActor 
 
 /**
  * Saved views of the CRM lists (the caller's own and the workspace's shared ones; anyone who
- * reads the CRM saves their own) and the streaming CSV export of a people view.
+ * reads the CRM saves their own) and the streaming CSV exports of a view of people, companies
+ * or deals.
  */
 export async function savedViewsRoutes(app: App, options: { engine: Engine }) {
   const { savedViews } = options.engine;
@@ -100,27 +105,71 @@ export async function savedViewsRoutes(app: App, options: { engine: Engine }) {
     },
   );
 
+  const sendCsv = (reply: FastifyReply, name: string, csv: Readable) =>
+    reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}.csv"`)
+      .header('cache-control', 'no-store')
+      // A stream skips the response serializer; the schema only documents the body.
+      .send(csv as unknown as string);
+  const csvResponse = { 200: z.string().describe('text/csv, a header row first'), ...ERROR_RESPONSES };
+
   app.get(
     '/api/v1/people/export.csv',
     {
       config: { access: 'profiles:read' },
       schema: {
         tags,
-        summary: 'Stream the people of a saved view (its filters and columns) as CSV',
+        summary: 'Stream the people of a saved view (its filters, sort and columns) as CSV',
         querystring: PeopleExportQuerySchema,
-        response: { 200: z.string().describe('text/csv, a header row first'), ...ERROR_RESPONSES },
+        response: csvResponse,
       },
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const csv = await savedViews.exportPeople(actor.workspaceId, actor, request.query.view);
-      return (
-        reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="people.csv"')
-          .header('cache-control', 'no-store')
-          // A stream skips the response serializer; the schema only documents the body.
-          .send(csv as unknown as string)
+      return sendCsv(
+        reply,
+        'people',
+        await savedViews.exportPeople(actor.workspaceId, actor, request.query.view),
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/companies/export.csv',
+    {
+      config: { access: 'crm:read' },
+      schema: {
+        tags,
+        summary: 'Stream the companies of a saved view (its filters, sort and columns) as CSV',
+        querystring: CompaniesExportQuerySchema,
+        response: csvResponse,
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const csv = await savedViews.exportCompanies(actor.workspaceId, actor, request.query.view);
+      return sendCsv(reply, 'companies', csv);
+    },
+  );
+
+  app.get(
+    '/api/v1/deals/export.csv',
+    {
+      config: { access: 'crm:read' },
+      schema: {
+        tags,
+        summary: 'Stream the deals of a saved view (its filters, sort and columns) as CSV',
+        querystring: DealsExportQuerySchema,
+        response: csvResponse,
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      return sendCsv(
+        reply,
+        'deals',
+        await savedViews.exportDeals(actor.workspaceId, actor, request.query.view),
       );
     },
   );

@@ -90,7 +90,18 @@ export function withPage(path: string, params: Record<string, string | number | 
   return search ? `${path}?${search}` : path;
 }
 
+/** Sends a file as the raw request body (imports stream it to disk on the server). */
+async function upload<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': contentType };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const response = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: file });
+  if (!response.ok) throw await errorFrom(response);
+  // The server serializes its answers from the contract schemas.
+  return (await response.json()) as T;
+}
+
 export const apiClient = {
+  upload,
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body),

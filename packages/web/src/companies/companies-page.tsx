@@ -1,6 +1,7 @@
-import { Alert, Anchor, Button, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import type { CompanySummary } from '@tandem/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../api/error-message';
 import { usePagedQuery } from '../api/use-paged-query';
@@ -9,9 +10,46 @@ import { crmQueryKey } from '../people/crm-api';
 import { PeopleSearch } from '../people/people-search';
 import { useCanWriteCrm, useCrmMembers } from '../people/use-crm-members';
 import { formatDate } from '../shared/format-date';
-import { LoadMoreButton } from '../shared/load-more-button';
 import { QueryState } from '../shared/query-state';
-import { companiesApi } from './companies-api';
+import { equalsFilter, filterValue, type ListFilterParams, useListView } from '../views/use-list-view';
+import { ViewBar } from '../views/view-bar';
+import { type ListColumn, VirtualTable } from '../views/virtual-table';
+import { type CompanyFilters, companiesApi } from './companies-api';
+
+/** The list's columns; their keys are the export's. */
+const COMPANY_COLUMNS = [
+  { key: 'name', label: 'Name' },
+  { key: 'domains', label: 'Domains' },
+  { key: 'owner_id', label: 'Owner' },
+  { key: 'people', label: 'People' },
+  { key: 'updated_at', label: 'Updated' },
+] as const;
+
+const COMPANY_SORTS = [
+  { value: 'name', label: 'Name A→Z' },
+  { value: '-name', label: 'Name Z→A' },
+  { value: '-updated_at', label: 'Recently updated' },
+  { value: '-created_at', label: 'Newest first' },
+];
+
+/** The list's filters in the address (`q`, `owner`) and as a saved view's. */
+const COMPANY_FILTERS: ListFilterParams = {
+  names: ['q', 'owner'],
+  toFilters: (params) => [
+    ...(params.get('q')
+      ? [{ field: 'q', operator: 'starts_with' as const, value: params.get('q') ?? '' }]
+      : []),
+    ...equalsFilter(params, 'owner', 'owner_id'),
+  ],
+  fromFilters: (filters) => {
+    const params: Record<string, string> = {};
+    const q = filterValue(filters, 'q', ['starts_with', 'contains']);
+    const owner = filterValue(filters, 'owner_id');
+    if (q) params.q = q;
+    if (owner) params.owner = owner;
+    return params;
+  },
+};
 
 /** `/companies`: the accounts people belong to, searched by name or domain; duplicates to merge. */
 export function CompaniesPage() {
@@ -20,9 +58,51 @@ export function CompaniesPage() {
   const members = useCrmMembers();
   const [searchParams, setSearchParams] = useSearchParams();
   const q = searchParams.get('q') ?? '';
-  const companies = usePagedQuery([...crmQueryKey(session.workspace.id), 'companies', q], (cursor) =>
-    companiesApi.list(q, cursor),
+  const view = useListView(
+    'companies',
+    COMPANY_FILTERS,
+    COMPANY_COLUMNS.map((c) => c.key),
   );
+  const filters: CompanyFilters = { q, ownerId: searchParams.get('owner') ?? undefined, sort: view.sort };
+  const setFilter = (name: string, value: string | null) =>
+    setSearchParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (value) next.set(name, value);
+        else next.delete(name);
+        return next;
+      },
+      { replace: true },
+    );
+  const companies = usePagedQuery([...crmQueryKey(session.workspace.id), 'companies', filters], (cursor) =>
+    companiesApi.list(filters, cursor),
+  );
+  const { nameOf } = members;
+  const columnKeys = view.columns.join(',');
+  // Kept while the columns and the members are the same: unchanged rows are then not redrawn.
+  const shownColumns = useMemo(() => {
+    const all: Record<string, ListColumn<CompanySummary>> = {
+      name: {
+        key: 'name',
+        label: 'Name',
+        render: (company) => (
+          <Anchor component={Link} to={`/companies/${encodeURIComponent(company.id)}`} fw={500}>
+            {company.name}
+          </Anchor>
+        ),
+      },
+      domains: { key: 'domains', label: 'Domains', render: (company) => company.domains.join(', ') || '—' },
+      owner_id: {
+        key: 'owner_id',
+        label: 'Owner',
+        render: (company) => nameOf(company.ownerId) ?? '—',
+      },
+      people: { key: 'people', label: 'People', render: (company) => company.people, align: 'right' },
+      updated_at: { key: 'updated_at', label: 'Updated', render: (company) => formatDate(company.updatedAt) },
+    };
+    return columnKeys.split(',').flatMap((key) => all[key] ?? []);
+  }, [columnKeys, nameOf]);
+
   const duplicates = useQuery({
     queryKey: [...crmQueryKey(session.workspace.id), 'companies', 'duplicates'],
     queryFn: companiesApi.duplicates,
@@ -55,44 +135,38 @@ export function CompaniesPage() {
           ))}
         </Alert>
       )}
-      <PeopleSearchAsCompanies
-        value={q}
-        onSearch={(next) => setSearchParams(next ? { q: next } : {}, { replace: true })}
+      <ViewBar
+        entity="companies"
+        allLabel="All companies"
+        view={view}
+        columns={COMPANY_COLUMNS}
+        sorts={COMPANY_SORTS}
       />
+      <Group align="flex-end">
+        <PeopleSearchAsCompanies
+          key={view.viewId ?? ''}
+          value={q}
+          onSearch={(next) => setFilter('q', next)}
+        />
+        <Select
+          label="Owner"
+          placeholder="Anyone"
+          data={members.options}
+          value={filters.ownerId ?? null}
+          onChange={(value) => setFilter('owner', value)}
+          clearable
+          w={220}
+        />
+      </Group>
       <QueryState isPending={companies.isPending} error={companies.error} refetch={companies.refetch}>
-        {companies.items.length === 0 ? (
-          <Text c="dimmed">{q ? 'No company matches this search.' : 'No companies yet.'}</Text>
-        ) : (
-          <Table.ScrollContainer minWidth={720}>
-            <Table aria-label="Companies" striped highlightOnHover>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Domains</Table.Th>
-                  <Table.Th>Owner</Table.Th>
-                  <Table.Th>People</Table.Th>
-                  <Table.Th>Updated</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {companies.items.map((company) => (
-                  <Table.Tr key={company.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/companies/${encodeURIComponent(company.id)}`} fw={500}>
-                        {company.name}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{company.domains.join(', ') || '—'}</Table.Td>
-                    <Table.Td>{members.nameOf(company.ownerId) ?? '—'}</Table.Td>
-                    <Table.Td>{company.people}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(company.updatedAt)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-        <LoadMoreButton {...companies} />
+        <VirtualTable
+          label="Companies"
+          items={companies.items}
+          columns={shownColumns}
+          rowKey={(company) => company.id}
+          paging={companies}
+          empty={q || filters.ownerId ? 'No company matches this search.' : 'No companies yet.'}
+        />
       </QueryState>
       {creating && <NewCompanyModal onClose={() => setCreating(false)} />}
     </Stack>

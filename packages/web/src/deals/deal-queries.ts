@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { useCurrentSession } from '../auth/use-session';
 import { membersApi, membersQueryKey } from '../settings/settings-api';
 import { dealsApi, pipelinesKey, reportKey } from './deals-api';
@@ -27,5 +28,11 @@ export function useMembers() {
     queryFn: () => membersApi.list(null),
   });
   const list = members.data?.data ?? [];
-  return { list, emailOf: (id: string | null) => (id ? (list.find((m) => m.id === id)?.email ?? id) : null) };
+  const data = members.data;
+  // Kept while the members are the same, so tables memoizing their columns keep them.
+  const emailOf = useCallback(
+    (id: string | null) => (id ? (data?.data.find((m) => m.id === id)?.email ?? id) : null),
+    [data],
+  );
+  return { list, emailOf };
 }

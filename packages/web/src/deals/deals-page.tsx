@@ -1,19 +1,44 @@
 import { Button, Group, Menu, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
-import type { Pipeline } from '@tandem/contract';
+import type { DealStatus, Pipeline } from '@tandem/contract';
 import { roleAllows } from '@tandem/contract';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useCurrentSession } from '../auth/use-session';
 import { QueryState } from '../shared/query-state';
+import {
+  equalsFilter,
+  filterValue,
+  type ListFilterParams,
+  type ListView,
+  useListView,
+} from '../views/use-list-view';
+import { ViewBar } from '../views/view-bar';
 import { DealFormModal } from './deal-form-modal';
 import { useMembers, usePipelineReport, usePipelines } from './deal-queries';
 import { DealsKanban } from './deals-kanban';
-import { DealsTable } from './deals-table';
+import { DEAL_COLUMNS, DEAL_SORTS, DEFAULT_DEAL_COLUMNS, DealsTable } from './deals-table';
 import { formatAmount } from './format-money';
 import { OwnerOnlySwitch } from './owner-only-switch';
 import { PipelineFormModal } from './pipeline-form-modal';
 
-/** `/deals`: a pipeline's deals as a kanban of its stages, or as a table. */
+/** The table's filters in the address (`pipeline`, `status`) and as a saved view's. */
+const DEAL_FILTERS: ListFilterParams = {
+  names: ['pipeline', 'status'],
+  toFilters: (params) => [
+    ...equalsFilter(params, 'pipeline', 'pipeline_id'),
+    ...equalsFilter(params, 'status', 'status'),
+  ],
+  fromFilters: (filters) => {
+    const params: Record<string, string> = {};
+    const pipeline = filterValue(filters, 'pipeline_id');
+    const status = filterValue(filters, 'status');
+    if (pipeline) params.pipeline = pipeline;
+    if (status) params.status = status;
+    return params;
+  },
+};
+
+/** `/deals`: a pipeline's deals as a kanban of its stages, or as a table (with saved views). */
 export function DealsPage() {
   const session = useCurrentSession();
   const canEdit = roleAllows(session.role, 'crm:write');
@@ -95,13 +120,7 @@ export function DealsPage() {
               ownerEmail={members.emailOf}
             />
           ) : (
-            <DealsTable
-              filter={{ pipelineId: pipeline.id }}
-              pipelines={list}
-              ownerEmail={members.emailOf}
-              label={`Deals of ${pipeline.name}`}
-              empty="No deals in this pipeline yet."
-            />
+            <DealsTableWithViews pipeline={pipeline} pipelines={list} ownerEmail={members.emailOf} />
           ))}
       </QueryState>
       {creating && pipeline && <DealFormModal pipeline={pipeline} onClose={() => setCreating(false)} />}
@@ -112,6 +131,73 @@ export function DealsPage() {
           onSaved={(saved) => setParam('pipeline', saved.id)}
         />
       )}
+    </Stack>
+  );
+}
+
+/** The table of a pipeline's deals, with a status filter and saved views. */
+function DealsTableWithViews({
+  pipeline,
+  pipelines,
+  ownerEmail,
+}: {
+  pipeline: Pipeline;
+  pipelines: readonly Pipeline[];
+  ownerEmail: (ownerId: string | null) => string | null;
+}) {
+  const [params, setParams] = useSearchParams();
+  const view: ListView = useListView('deals', DEAL_FILTERS, DEFAULT_DEAL_COLUMNS);
+  const status = (params.get('status') as DealStatus | null) ?? undefined; // checked by the server
+  // Saved with the pipeline shown, so the view (and its export) keeps to it.
+  const definition = view.definition.filters.some((f) => f.field === 'pipeline_id')
+    ? view.definition
+    : {
+        ...view.definition,
+        filters: [
+          { field: 'pipeline_id', operator: 'equals' as const, value: pipeline.id },
+          ...view.definition.filters,
+        ],
+      };
+  return (
+    <Stack>
+      <ViewBar
+        entity="deals"
+        allLabel="All deals"
+        view={{ ...view, definition }}
+        columns={DEAL_COLUMNS}
+        sorts={DEAL_SORTS}
+      />
+      <Select
+        label="Status"
+        placeholder="Any status"
+        data={[
+          { value: 'open', label: 'Open' },
+          { value: 'won', label: 'Won' },
+          { value: 'lost', label: 'Lost' },
+        ]}
+        value={status ?? null}
+        onChange={(value) =>
+          setParams(
+            (current) => {
+              const next = new URLSearchParams(current);
+              if (value) next.set('status', value);
+              else next.delete('status');
+              return next;
+            },
+            { replace: true },
+          )
+        }
+        clearable
+        w={180}
+      />
+      <DealsTable
+        filter={{ pipelineId: pipeline.id, status, sort: view.sort }}
+        columns={view.columns}
+        pipelines={pipelines}
+        ownerEmail={ownerEmail}
+        label={`Deals of ${pipeline.name}`}
+        empty={status ? 'No deals with this status in this pipeline.' : 'No deals in this pipeline yet.'}
+      />
     </Stack>
   );
 }

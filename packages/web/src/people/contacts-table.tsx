@@ -1,102 +1,99 @@
-import { Anchor, Badge, Checkbox, Group, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Group } from '@mantine/core';
 import type { PersonSummary } from '@tandem/contract';
+import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { formatDate } from '../shared/format-date';
+import { type ListColumn, VirtualTable } from '../views/virtual-table';
 import { LIFECYCLE_LABELS } from './lifecycle-labels';
 import { useCrmMembers } from './use-crm-members';
 
+/** The contacts list's columns; their keys are the export's (traits `name`, `email`, CRM fields). */
+export const PEOPLE_COLUMNS = [
+  { key: 'name', label: 'Name' },
+  { key: 'email', label: 'Email' },
+  { key: 'owner_id', label: 'Owner' },
+  { key: 'lifecycle_stage', label: 'Lifecycle stage' },
+  { key: 'lead_status', label: 'Lead status' },
+  { key: 'tags', label: 'Tags' },
+  { key: 'updated_at', label: 'Updated' },
+] as const;
+
+export const PEOPLE_SORTS = [
+  { value: 'name', label: 'Name A→Z' },
+  { value: '-name', label: 'Name Z→A' },
+  { value: 'email', label: 'Email A→Z' },
+  { value: '-updated_at', label: 'Recently updated' },
+  { value: '-created_at', label: 'Newest first' },
+  { value: 'created_at', label: 'Oldest first' },
+];
+
 type ContactsTableProps = {
   people: readonly PersonSummary[];
+  /** The keys of the columns shown, in order. */
+  columns: readonly string[];
   filtered: boolean;
   /** The people picked for a bulk edit; no check boxes when omitted (a role that only reads). */
   selected: ReadonlySet<string> | undefined;
   onSelect: (next: ReadonlySet<string>) => void;
+  paging: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
 };
 
-export function ContactsTable({ people, filtered, selected, onSelect }: ContactsTableProps) {
+const labelOf = (person: PersonSummary) => person.name ?? person.email ?? person.profileId;
+
+export function ContactsTable({ people, columns, filtered, selected, onSelect, paging }: ContactsTableProps) {
   const members = useCrmMembers();
-  if (people.length === 0) {
-    return (
-      <Text c="dimmed">
-        {filtered
-          ? 'Nobody matches these filters.'
-          : 'No people yet. A profile appears as soon as a source sends an event, or add one with New person.'}
-      </Text>
-    );
-  }
-  const toggle = (profileId: string, on: boolean) => {
-    const next = new Set(selected);
-    if (on) next.add(profileId);
-    else next.delete(profileId);
-    onSelect(next);
-  };
-  const allOn = selected !== undefined && people.every((p) => selected.has(p.profileId));
+  const { nameOf } = members;
+  const columnKeys = columns.join(',');
+  // Kept while the columns and the members are the same: unchanged rows are then not redrawn.
+  const shown = useMemo(() => {
+    const all: Record<string, ListColumn<PersonSummary>> = {
+      name: {
+        key: 'name',
+        label: 'Name',
+        render: (person) => (
+          <Anchor component={Link} to={`/people/${encodeURIComponent(person.profileId)}`} fw={500}>
+            {labelOf(person)}
+          </Anchor>
+        ),
+      },
+      email: { key: 'email', label: 'Email', render: (person) => person.email ?? '—' },
+      owner_id: { key: 'owner_id', label: 'Owner', render: (person) => nameOf(person.ownerId) ?? '—' },
+      lifecycle_stage: {
+        key: 'lifecycle_stage',
+        label: 'Lifecycle stage',
+        render: (person) => (person.lifecycleStage ? LIFECYCLE_LABELS[person.lifecycleStage] : '—'),
+      },
+      lead_status: { key: 'lead_status', label: 'Lead status', render: (person) => person.leadStatus ?? '—' },
+      tags: {
+        key: 'tags',
+        label: 'Tags',
+        render: (person) => (
+          <Group gap={4} wrap="nowrap">
+            {person.tags.map((tag) => (
+              <Badge key={tag} variant="light" size="sm">
+                {tag}
+              </Badge>
+            ))}
+          </Group>
+        ),
+      },
+      updated_at: { key: 'updated_at', label: 'Updated', render: (person) => formatDate(person.updatedAt) },
+    };
+    return columnKeys.split(',').flatMap((key) => all[key] ?? []);
+  }, [columnKeys, nameOf]);
   return (
-    <Table.ScrollContainer minWidth={860}>
-      <Table aria-label="People" striped highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            {selected && (
-              <Table.Th w={40}>
-                <Checkbox
-                  aria-label="Select everyone shown"
-                  checked={allOn}
-                  indeterminate={!allOn && selected.size > 0}
-                  onChange={(event) =>
-                    onSelect(
-                      event.currentTarget.checked ? new Set(people.map((p) => p.profileId)) : new Set(),
-                    )
-                  }
-                />
-              </Table.Th>
-            )}
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Email</Table.Th>
-            <Table.Th>Owner</Table.Th>
-            <Table.Th>Lifecycle stage</Table.Th>
-            <Table.Th>Lead status</Table.Th>
-            <Table.Th>Tags</Table.Th>
-            <Table.Th>Updated</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {people.map((person) => {
-            const label = person.name ?? person.email ?? person.profileId;
-            return (
-              <Table.Tr key={person.profileId}>
-                {selected && (
-                  <Table.Td>
-                    <Checkbox
-                      aria-label={`Select ${label}`}
-                      checked={selected.has(person.profileId)}
-                      onChange={(event) => toggle(person.profileId, event.currentTarget.checked)}
-                    />
-                  </Table.Td>
-                )}
-                <Table.Td>
-                  <Anchor component={Link} to={`/people/${encodeURIComponent(person.profileId)}`} fw={500}>
-                    {label}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>{person.email ?? '—'}</Table.Td>
-                <Table.Td>{members.nameOf(person.ownerId) ?? '—'}</Table.Td>
-                <Table.Td>{person.lifecycleStage ? LIFECYCLE_LABELS[person.lifecycleStage] : '—'}</Table.Td>
-                <Table.Td>{person.leadStatus ?? '—'}</Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    {person.tags.map((tag) => (
-                      <Badge key={tag} variant="light" size="sm">
-                        {tag}
-                      </Badge>
-                    ))}
-                  </Group>
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(person.updatedAt)}</Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <VirtualTable
+      label="People"
+      items={people}
+      columns={shown}
+      rowKey={(person) => person.profileId}
+      selection={selected && { selected, onSelect, labelOf }}
+      paging={paging}
+      empty={
+        filtered
+          ? 'Nobody matches these filters.'
+          : 'No people yet. A profile appears as soon as a source sends an event, or add one with New person.'
+      }
+    />
   );
 }

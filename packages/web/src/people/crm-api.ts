@@ -18,13 +18,20 @@ import type {
 import { apiClient, type Page, withPage } from '../api/api-client';
 
 const PAGE_SIZE = 50;
+/** The contacts list loads more per request: its table is virtualized. */
+const LIST_PAGE_SIZE = 100;
 const personPath = (profileId: string) => `/api/v1/people/${encodeURIComponent(profileId)}`;
 
-export type PeopleFilters = Pick<PeopleListQuery, 'q' | 'ownerId' | 'lifecycleStage' | 'leadStatus' | 'tag'>;
+export type PeopleFilters = Pick<
+  PeopleListQuery,
+  'q' | 'ownerId' | 'lifecycleStage' | 'leadStatus' | 'tag' | 'sort'
+>;
 
 export const peopleApi = {
   list: (filters: PeopleFilters, cursor: string | null) =>
-    apiClient.get<Page<PersonSummary>>(withPage('/api/v1/people', { ...filters, limit: PAGE_SIZE, cursor })),
+    apiClient.get<Page<PersonSummary>>(
+      withPage('/api/v1/people', { ...filters, limit: LIST_PAGE_SIZE, cursor }),
+    ),
   get: (profileId: string) => apiClient.get<Person>(personPath(profileId)),
   create: (input: CreatePerson) => apiClient.post<Person>('/api/v1/people', input),
   update: (input: { profileId: string; patch: UpdatePerson }) =>

@@ -1,5 +1,6 @@
 import { roleAllows } from '@tandem/contract';
 import { useQuery } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { useCurrentSession } from '../auth/use-session';
 import { membersApi, membersQueryKey } from '../settings/settings-api';
 
@@ -12,11 +13,17 @@ export function useCrmMembers() {
     staleTime: 60_000,
   });
   const list = members.data?.data ?? [];
-  const nameOf = (userId: string | null) => {
-    if (userId === null) return null;
-    if (userId === session.user.id) return 'Me';
-    return list.find((member) => member.id === userId)?.email ?? userId;
-  };
+  const me = session.user.id;
+  const data = members.data;
+  // Kept while the members are the same, so tables memoizing their columns keep them.
+  const nameOf = useCallback(
+    (userId: string | null) => {
+      if (userId === null) return null;
+      if (userId === me) return 'Me';
+      return data?.data.find((member) => member.id === userId)?.email ?? userId;
+    },
+    [data, me],
+  );
   const options = list.map((member) => ({
     value: member.id,
     label: member.id === session.user.id ? `Me (${member.email})` : member.email,

@@ -8,6 +8,14 @@ const STATUS_COLOR: Record<ImportJob['status'], string> = {
   completed: 'green',
   failed: 'red',
 };
+const TYPE_LABEL: Record<NonNullable<ImportJob['type']>, string> = {
+  deal: 'Deals',
+  identify: 'People',
+  group: 'Companies',
+  track: 'Events',
+  page: 'Page views',
+  screen: 'Screen views',
+};
 // The job keeps the first 100 errors; a handful says what is wrong with the file.
 const ERRORS_SHOWN = 10;
 
@@ -19,10 +27,11 @@ export function ImportsTable({ imports }: { imports: readonly ImportJob[] }) {
           <Table.Tr>
             <Table.Th aria-label="Errors" />
             <Table.Th>File</Table.Th>
+            <Table.Th>Rows became</Table.Th>
             <Table.Th>Status</Table.Th>
             <Table.Th>Rows read</Table.Th>
-            <Table.Th>Stored</Table.Th>
-            <Table.Th>Duplicates</Table.Th>
+            <Table.Th title="Deal imports: deals created">Stored</Table.Th>
+            <Table.Th title="Deal imports: existing deals updated">Duplicates</Table.Th>
             <Table.Th>Rejected</Table.Th>
             <Table.Th>Started</Table.Th>
           </Table.Tr>
@@ -32,7 +41,7 @@ export function ImportsTable({ imports }: { imports: readonly ImportJob[] }) {
             <ExpandableRow
               key={job.id}
               label={`Errors of ${job.fileName}`}
-              columns={7}
+              columns={8}
               detail={<ImportErrors job={job} />}
             >
               <Table.Td>
@@ -46,6 +55,7 @@ export function ImportsTable({ imports }: { imports: readonly ImportJob[] }) {
                   />
                 )}
               </Table.Td>
+              <Table.Td>{job.type ? TYPE_LABEL[job.type] : '—'}</Table.Td>
               <Table.Td>
                 <Badge color={STATUS_COLOR[job.status]} variant="light">
                   {job.status}

@@ -15,7 +15,12 @@ export const viewsQueryKey = (workspaceId: string) => ['views', workspaceId] as 
 
 /** The download address of a people view as CSV (everyone without a view). */
 export function peopleExportUrl(viewId: string | null): string {
-  return withPage('/api/v1/people/export.csv', { view: viewId });
+  return exportUrl('people', viewId);
+}
+
+/** The download address of a view of a list as CSV (the whole list without a view). */
+export function exportUrl(entity: SavedViewEntity, viewId: string | null): string {
+  return withPage(`/api/v1/${entity}/export.csv`, { view: viewId });
 }
 
 /** What a list page has on screen, saved as a view. */

@@ -5,6 +5,8 @@ import {
   type CreateCompany,
   CreateCompanySchema,
   type CrmSettings,
+  DomainSchema,
+  parseListSort,
   type UpdateCompany,
   UpdateCompanySchema,
 } from '@tandem/contract';
@@ -19,10 +21,11 @@ import {
   membersOfCompanies,
   type ProfilesService,
   pageOfCompanies,
+  sortedPageOfCompanies,
   unlinkMember,
   updateCompany,
 } from '../../profiles/index.js';
-import type { Database, Store } from '../../store/index.js';
+import { type Database, keysetCursorOf, keysetPositionOf, type Store } from '../../store/index.js';
 import { recordCrmAudit } from '../crm-audit.js';
 import type { CrmEvents } from '../crm-events.js';
 import { crmSettingsOf, saveCrmSettings } from '../crm-settings.js';
@@ -39,6 +42,8 @@ import {
 } from './company-rows.js';
 
 const MAX_PEOPLE_SHOWN = 200;
+/** Companies whose name starts like the one looked for, read to find the one named exactly. */
+const NAME_MATCHES_READ = 200;
 /** People linked at once when a domain is added with linking by email domain on. */
 const MAX_LINKED_BY_DOMAIN = 1000;
 
@@ -141,7 +146,10 @@ export class CompaniesService {
     }));
   }
 
-  /** A page of live companies: by id, or those whose name or a domain starts with `q`. */
+  /**
+   * A page of live companies: by id, or those whose name or a domain starts with `q`; with
+   * `sort` or `ownerId`, in that sort (name by default) with an opaque cursor.
+   */
   async list(
     workspaceId: string,
     query: CompanyListQuery,
@@ -155,6 +163,9 @@ export class CompaniesService {
         .where('merged_into', 'is not', null)
         .execute()
     ).map((row) => row.company_id);
+    if (query.sort !== undefined || query.ownerId !== undefined) {
+      return this.sortedList(workspaceId, query, merged);
+    }
     let records = await pageOfCompanies(db, workspaceId, {
       ...query,
       limit: query.limit + 1,
@@ -178,23 +189,86 @@ export class CompaniesService {
         .slice(0, query.limit + 1);
     }
     const page = records.slice(0, query.limit);
+    return {
+      data: await this.summariesOf(workspaceId, page),
+      nextCursor: records.length > query.limit ? (page.at(-1)?.companyId ?? null) : null,
+    };
+  }
+
+  private async sortedList(
+    workspaceId: string,
+    query: CompanyListQuery,
+    merged: readonly string[],
+  ): Promise<{ data: CompanySummary[]; nextCursor: string | null }> {
+    const db = this.store.db;
+    const sort = parseListSort(query.sort ?? 'name') as { field: 'name'; direction: 'asc' | 'desc' };
+    const ownerId = query.ownerId;
+    const onlyIds =
+      ownerId === undefined
+        ? undefined
+        : (
+            await db
+              .selectFrom('crm_companies')
+              .select('company_id')
+              .where('workspace_id', '=', workspaceId)
+              .where('owner_id', '=', ownerId)
+              .execute()
+          ).map((row) => row.company_id);
+    // A domain match joins the name matches: at most this many companies by domain per page.
+    const alsoIds =
+      query.q === undefined
+        ? []
+        : (
+            await db
+              .selectFrom('crm_company_domains')
+              .select('company_id')
+              .where('workspace_id', '=', workspaceId)
+              .where('domain', 'like', `${query.q.toLowerCase()}%`)
+              .limit(1000)
+              .execute()
+          ).map((row) => row.company_id);
+    const rows = await sortedPageOfCompanies(db, workspaceId, {
+      limit: query.limit + 1,
+      sort,
+      position: query.cursor === undefined ? undefined : keysetPositionOf(query.cursor),
+      q: query.q,
+      alsoIds,
+      onlyIds,
+      exclude: merged,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: await this.summariesOf(
+        workspaceId,
+        page.map((row) => row.record),
+      ),
+      nextCursor:
+        rows.length > query.limit && last
+          ? keysetCursorOf({ key: last.key, id: last.record.companyId })
+          : null,
+    };
+  }
+
+  private async summariesOf(
+    workspaceId: string,
+    page: readonly { companyId: string; name: string; updatedAt: string }[],
+  ): Promise<CompanySummary[]> {
+    const db = this.store.db;
     const ids = page.map((r) => r.companyId);
     const [crm, domains, counts] = await Promise.all([
       companyCrmOf(db, workspaceId, ids),
       domainsOf(db, workspaceId, ids),
       memberCounts(db, workspaceId, ids),
     ]);
-    return {
-      data: page.map((r) => ({
-        id: r.companyId,
-        name: r.name,
-        domains: domains.get(r.companyId) ?? [],
-        ownerId: crm.get(r.companyId)?.ownerId ?? null,
-        people: counts.get(r.companyId) ?? 0,
-        updatedAt: r.updatedAt,
-      })),
-      nextCursor: records.length > query.limit ? (page.at(-1)?.companyId ?? null) : null,
-    };
+    return page.map((r) => ({
+      id: r.companyId,
+      name: r.name,
+      domains: domains.get(r.companyId) ?? [],
+      ownerId: crm.get(r.companyId)?.ownerId ?? null,
+      people: counts.get(r.companyId) ?? 0,
+      updatedAt: r.updatedAt,
+    }));
   }
 
   async update(
@@ -236,6 +310,51 @@ export class CompaniesService {
       return before.id;
     });
     return this.get(workspaceId, liveId);
+  }
+
+  /**
+   * The live company with this domain, else the one with this name (case aside), else a new
+   * one created as by hand (named by `name`, else the domain). An import's path to its companies.
+   */
+  async findOrCreate(
+    workspaceId: string,
+    input: { domain?: string | undefined; name?: string | undefined },
+    actorId: string | null,
+  ): Promise<string> {
+    const db = this.store.db;
+    const parsed = input.domain === undefined ? undefined : DomainSchema.safeParse(input.domain);
+    if (parsed && !parsed.success)
+      throw new AppError(
+        'unprocessable',
+        `Invalid domain: "${input.domain}" is not a domain such as example.com`,
+        {
+          details: [{ path: 'domain', message: 'a domain such as example.com' }],
+        },
+      );
+    const domain = parsed?.data;
+    const name = input.name?.trim();
+    if (domain) {
+      const row = await db
+        .selectFrom('crm_company_domains')
+        .select('company_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('domain', '=', domain)
+        .orderBy('company_id')
+        .executeTakeFirst();
+      if (row) return liveCompanyId(db, workspaceId, row.company_id);
+    }
+    if (name) {
+      const sameName = (await pageOfCompanies(db, workspaceId, { limit: NAME_MATCHES_READ, q: name })).find(
+        (company) => company.name.toLowerCase() === name.toLowerCase(),
+      );
+      if (sameName) return liveCompanyId(db, workspaceId, sameName.companyId);
+    }
+    const created = await this.create(
+      workspaceId,
+      { name: name || domain || '', ...(domain ? { domain } : {}) },
+      actorId,
+    );
+    return created.id;
   }
 
   /** Links a person by hand (`Added to Company` on their timeline). */

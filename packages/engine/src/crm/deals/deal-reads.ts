@@ -1,6 +1,14 @@
 import type { Deal, DealListQuery, DealRole, DealStatus, StageStay } from '@tandem/contract';
-import type { Kysely, Selectable } from 'kysely';
-import { type CrmDealsTable, type Database, fromJson } from '../../store/index.js';
+import { parseListSort } from '@tandem/contract';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import {
+  type CrmDealsTable,
+  type Database,
+  fromJson,
+  keysetAfter,
+  keysetCursorOf,
+  keysetPositionOf,
+} from '../../store/index.js';
 
 export type DealRow = Selectable<CrmDealsTable>;
 
@@ -22,7 +30,8 @@ export async function dealRowOf(
 }
 
 /**
- * One page of deals, newest first. Each filter narrows through an index: a stage's open deals
+ * One page of deals, newest first, or in `query.sort` (a key, then the id; the cursor is then
+ * opaque). Each filter narrows through an index: a stage's open deals
  * (the kanban column) read `crm_deals_by_stage` and stop after the page.
  */
 export async function dealPage(
@@ -48,6 +57,34 @@ export async function dealPage(
   if (query.ownerId !== undefined) select = select.where('d.owner_id', '=', query.ownerId);
   if (query.companyId !== undefined) select = select.where('d.company_id', '=', query.companyId);
   if (query.status !== undefined) select = select.where('d.status', '=', query.status);
+  if (query.sort !== undefined) {
+    const { field, direction } = parseListSort(query.sort);
+    // A deal without a close date sorts as the empty text: first ascending, last descending.
+    // Names sort without regard to case.
+    const key =
+      field === 'close_date'
+        ? sql<string>`coalesce(d.close_date, '')`
+        : field === 'name'
+          ? sql<string>`lower(d.name)`
+          : sql.ref<string>(`d.${field}`);
+    if (query.cursor !== undefined) {
+      const position = keysetPositionOf(query.cursor);
+      select = select.where((eb) => keysetAfter(eb, key, sql.ref('d.deal_id'), direction, position));
+    }
+    const rows = await select
+      .select(key.as('sort_key'))
+      .orderBy(key, direction)
+      .orderBy('d.deal_id', direction)
+      .limit(query.limit + 1)
+      .execute();
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: await dealsOf(db, workspaceId, page),
+      nextCursor:
+        rows.length > query.limit && last ? keysetCursorOf({ key: last.sort_key, id: last.deal_id }) : null,
+    };
+  }
   if (query.cursor !== undefined) select = select.where('d.deal_id', '<', query.cursor);
   const rows = await select
     .orderBy('d.deal_id', 'desc')

@@ -30,6 +30,26 @@ import { validateDealFields } from './deal-fields.js';
 import { companyNamesOf, dealPage, dealRowOf, dealsOf, stageHistoryOf } from './deal-reads.js';
 import { dealSettingsOf, storeDealSettings } from './deal-settings.js';
 
+/** Rows per multi-row insert: well under both engines' bound-parameter limits. */
+const INSERT_CHUNK = 500;
+
+/** A deal to create in a batch, its references resolved and its custom fields checked. */
+export interface ReadyDeal {
+  readonly name: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly stage: Stage & { pipelineId: string };
+  readonly status: 'open' | 'won' | 'lost';
+  readonly lostReason: string | null;
+  readonly companyId: string | null;
+  readonly ownerId: string | null;
+  readonly closeDate: string | null;
+  readonly fields: Record<string, unknown>;
+  readonly people: readonly DealPerson[];
+  /** The import's key for the deal: a later import with the same key updates it. */
+  readonly externalId?: string | undefined;
+}
+
 export interface DealsDeps {
   readonly store: Store;
   readonly crmEvents: CrmEvents;
@@ -171,6 +191,165 @@ export class DealsService {
       );
     });
     return this.get(workspaceId, dealId);
+  }
+
+  /**
+   * Creates many deals in one transaction (an import's batch): the rows, people, first stage
+   * stays, audit entries and `Deal Created` events (and `Deal Won` / `Deal Lost` for deals
+   * imported closed) are written with multi-row inserts, as `create` writes them one by one.
+   * Deals come checked and resolved (`ReadyDeal`): a bad reference here fails the whole batch.
+   */
+  async createMany(workspaceId: string, ready: readonly ReadyDeal[], actorId: ActorId): Promise<string[]> {
+    if (ready.length === 0) return [];
+    const at = nowIso(this.clock);
+    const deals: Deal[] = ready.map((input) => {
+      const closed = input.status !== 'open';
+      return {
+        id: newId('deal'),
+        name: input.name,
+        amount: input.amount,
+        currency: input.currency,
+        pipelineId: input.stage.pipelineId,
+        stageId: input.stage.id,
+        status: input.status,
+        lostReason: input.status === 'lost' ? input.lostReason : null,
+        companyId: input.companyId,
+        companyName: null,
+        ownerId: input.ownerId,
+        // A deal imported closed closed on its close date, else on the day it was imported.
+        closeDate: input.closeDate ?? (closed ? at.slice(0, 10) : null),
+        fields: input.fields,
+        people: [...new Map(input.people.map((p) => [p.profileId, p])).values()],
+        stageEnteredAt: at,
+        closedAt: closed ? at : null,
+        createdAt: at,
+        updatedAt: at,
+      };
+    });
+    await writeTransaction(this.deps.store, async (trx) => {
+      const companyIds = [...new Set(deals.flatMap((d) => (d.companyId ? [d.companyId] : [])))];
+      const names = await companyNamesOf(trx, workspaceId, companyIds);
+      for (const id of companyIds) if (!names.has(id)) throw unprocessable('companyId', `no company ${id}`);
+      for (const deal of deals)
+        deal.companyName = deal.companyId ? (names.get(deal.companyId) ?? null) : null;
+      for (const chunk of chunksOf(deals, INSERT_CHUNK)) {
+        await trx
+          .insertInto('crm_deals')
+          .values(
+            chunk.map((deal) => ({
+              workspace_id: workspaceId,
+              deal_id: deal.id,
+              name: deal.name,
+              amount: deal.amount,
+              currency: deal.currency,
+              pipeline_id: deal.pipelineId,
+              stage_id: deal.stageId,
+              status: deal.status,
+              lost_reason: deal.lostReason,
+              company_id: deal.companyId,
+              owner_id: deal.ownerId,
+              close_date: deal.closeDate,
+              fields: toJson(deal.fields),
+              stage_entered_at: at,
+              closed_at: deal.closedAt,
+              created_by: actorId,
+              created_at: at,
+              updated_at: at,
+            })),
+          )
+          .execute();
+        await trx
+          .insertInto('crm_deal_stage_history')
+          .values(
+            chunk.map((deal) => ({
+              workspace_id: workspaceId,
+              change_id: newId('dealStageChange'),
+              deal_id: deal.id,
+              pipeline_id: deal.pipelineId,
+              stage_id: deal.stageId,
+              from_stage_id: null,
+              entered_at: at,
+              entered_by: actorId,
+              left_at: null,
+              left_by: null,
+            })),
+          )
+          .execute();
+        const people = chunk.flatMap((deal) =>
+          deal.people.map((person) => ({
+            workspace_id: workspaceId,
+            deal_id: deal.id,
+            profile_id: person.profileId,
+            role: person.role,
+            added_at: at,
+          })),
+        );
+        for (const part of chunksOf(people, INSERT_CHUNK))
+          await trx.insertInto('crm_deal_people').values(part).execute();
+        await recordCrmAudit(
+          trx,
+          chunk.map((deal) => ({
+            workspaceId,
+            actorId,
+            entityType: 'deal',
+            entityId: deal.id,
+            action: 'create',
+            after: deal,
+            at,
+          })),
+        );
+      }
+      const externalIds = ready.flatMap((input, index) =>
+        input.externalId === undefined
+          ? []
+          : [{ workspace_id: workspaceId, external_id: input.externalId, deal_id: deals[index]?.id ?? '' }],
+      );
+      for (const part of chunksOf(externalIds, INSERT_CHUNK))
+        await trx.insertInto('crm_deal_external_ids').values(part).execute();
+      const events = deals.flatMap((deal, index) => {
+        const stageName = ready[index]?.stage.name ?? deal.stageId;
+        const change = { workspaceId, deal, actorId, at };
+        return [
+          ...dealCreatedEvents(change, stageName),
+          ...(deal.status === 'open' ? [] : dealClosedEvents(change, stageName)),
+        ];
+      });
+      await this.deps.crmEvents.appendWithin(trx, events);
+    });
+    return deals.map((deal) => deal.id);
+  }
+
+  /** The deals external ids name (set by earlier imports), by external id. */
+  async dealIdsOfExternalIds(
+    workspaceId: string,
+    externalIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const part of chunksOf(externalIds, INSERT_CHUNK)) {
+      const rows = await this.deps.store.db
+        .selectFrom('crm_deal_external_ids')
+        .select(['external_id', 'deal_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('external_id', 'in', part)
+        .execute();
+      for (const row of rows) found.set(row.external_id, row.deal_id);
+    }
+    return found;
+  }
+
+  /** Which of these deal ids exist in the workspace. */
+  async existingDealIds(workspaceId: string, dealIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const part of chunksOf(dealIds, INSERT_CHUNK)) {
+      const rows = await this.deps.store.db
+        .selectFrom('crm_deals')
+        .select('deal_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('deal_id', 'in', part)
+        .execute();
+      for (const row of rows) found.add(row.deal_id);
+    }
+    return found;
   }
 
   async update(workspaceId: string, dealId: string, patch: DealPatch, actorId: ActorId): Promise<DealDetail> {
@@ -480,4 +659,10 @@ function unprocessable(path: string, message: string): AppError {
 
 function notFound(dealId: string): AppError {
   return new AppError('not_found', `No deal ${dealId}`);
+}
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
 }

@@ -1,7 +1,13 @@
-import type { PeopleListQuery, PersonSummary, ProfileSummary } from '@tandem/contract';
+import {
+  type PeopleListQuery,
+  type PersonSummary,
+  type ProfileSummary,
+  parseListSort,
+} from '@tandem/contract';
 import type { IdentityService } from '../../identity/index.js';
-import type { ProfilesService } from '../../profiles/index.js';
-import type { Store } from '../../store/index.js';
+import { type ProfilesService, peoplePage } from '../../profiles/index.js';
+import { keysetCursorOf, keysetPositionOf, type Store } from '../../store/index.js';
+import { crmPersonConditions } from './people-view.js';
 import { type PersonRecord, personRecordOf } from './person-records.js';
 
 /**
@@ -23,6 +29,43 @@ export async function listPeople(
     query.tag !== undefined;
   const recordOf = async (liveId: string) =>
     (await personRecordOf(deps.store.db, deps.identity, workspaceId, liveId)).record;
+  if (query.sort !== undefined) {
+    // Sorted: one query over live profiles, the CRM criteria as conditions on each, the search
+    // as a trait prefix; the cursor is the last row's sort key and id.
+    const sort = parseListSort(query.sort);
+    const rows = await peoplePage(
+      deps.store,
+      workspaceId,
+      {
+        filters: query.q === undefined ? [] : [{ field: 'q', operator: 'starts_with', value: query.q }],
+        sort,
+        where: crmPersonConditions(workspaceId, { ...query, ownerId }),
+      },
+      {
+        limit: query.limit + 1,
+        position: query.cursor === undefined ? undefined : keysetPositionOf(query.cursor),
+      },
+    );
+    const page = rows.slice(0, query.limit);
+    const summaries = new Map(
+      (
+        await deps.profiles.summariesOf(
+          workspaceId,
+          page.map((row) => row.profileId),
+        )
+      ).map((s) => [s.id, s]),
+    );
+    const records = await Promise.all(page.map((row) => recordOf(row.profileId)));
+    const last = page.at(-1);
+    return {
+      data: page.flatMap((row, i) => {
+        const summary = summaries.get(row.profileId);
+        return summary ? [summaryOf(summary, records[i])] : [];
+      }),
+      nextCursor:
+        rows.length > query.limit && last ? keysetCursorOf({ key: last.key, id: last.profileId }) : null,
+    };
+  }
   if (!filtered) {
     const page = await deps.profiles.list(workspaceId, query);
     const records = await Promise.all(page.data.map((summary) => recordOf(summary.id)));

@@ -280,6 +280,90 @@ export class PeopleService {
     return this.get(workspaceId, profileId);
   }
 
+  /**
+   * The people with these emails (lower-cased email → live profile id), creating those not
+   * found as `create` does (an identify call under the CRM's source, `Person Created`, audit,
+   * the after-create hook), but many at once: one append, one wait for unify. An import's path.
+   * Emails whose person is not unified within the wait are left out of the answer.
+   */
+  async findOrCreateByEmails(
+    workspaceId: string,
+    emails: readonly string[],
+    actorId: string | null,
+  ): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const missing: { email: string; key: string }[] = [];
+    for (const email of new Set(emails.map((e) => e.trim().toLowerCase()))) {
+      const profileId = await this.deps.identity.profileIdOf(workspaceId, 'email', email);
+      if (profileId !== undefined) found.set(email, profileId);
+      else missing.push({ email, key: newId('profile').replace(/^prof_/, '') });
+    }
+    if (missing.length === 0) return found;
+    const at = this.now();
+    await this.store.db.transaction().execute(async (trx) => {
+      for (const { email, key } of missing) {
+        try {
+          await appendIdentifyWithin(trx, this.deps.crmEvents, {
+            workspaceId,
+            at,
+            call: { anonymousId: `crm:${key}`, traits: { email }, messageId: `person-created-${key}` },
+          });
+        } catch (error) {
+          // A call refused before anything is written (an email unify would not take): left out.
+          if (!(error instanceof AppError) || error.code !== 'unprocessable') throw error;
+        }
+      }
+    });
+    this.deps.wake();
+    await this.deps.settle(workspaceId);
+    const created: { email: string; key: string; profileId: string }[] = [];
+    const deadline = Date.now() + SETTLE_MS;
+    for (const person of missing) {
+      for (;;) {
+        const profileId = await this.deps.identity.profileIdOf(workspaceId, 'email', person.email);
+        if (profileId !== undefined) {
+          created.push({ ...person, profileId });
+          break;
+        }
+        if (Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+    await this.store.db.transaction().execute(async (trx) => {
+      await recordCrmAudit(
+        trx,
+        created.map(({ email, profileId }) => ({
+          workspaceId,
+          actorId,
+          entityType: 'person',
+          entityId: profileId,
+          action: 'create',
+          profileId,
+          after: { email },
+          at,
+        })),
+      );
+      await this.deps.crmEvents.appendWithin(
+        trx,
+        created.map(({ email, key, profileId }) => ({
+          workspaceId,
+          profileId,
+          event: 'Person Created',
+          properties: { email },
+          actorId,
+          at,
+          messageId: `person-created-${key}-event`,
+        })),
+      );
+    });
+    for (const { email, profileId } of created) {
+      await this.deps.onCreated?.({ workspaceId, profileId, email, ownerGiven: false, actorId });
+      found.set(email, profileId);
+    }
+    this.deps.wake();
+    return found;
+  }
+
   /** The profile an identifier of a call just appended landed on, once unify has run (bounded wait). */
   private async unifiedProfileOf(workspaceId: string, identifier: { type: string; value: string }) {
     const deadline = Date.now() + SETTLE_MS;

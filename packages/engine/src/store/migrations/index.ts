@@ -18,7 +18,10 @@ import { leadScoring } from './0017-lead-scoring.js';
 import { savedViews } from './0018-saved-views.js';
 import { deliveryHeads } from './0019-delivery-heads.js';
 import { dealSearch } from './0021-deal-search.js';
+import { dealImports } from './0022-deal-imports.js';
+import { listSort } from './0023-list-sort.js';
 import { serviceDeskTickets } from './0024-service-desk-tickets.js';
+import { sla } from './0025-sla.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -45,5 +48,8 @@ export const MIGRATIONS: readonly Migration[] = [
   savedViews,
   deliveryHeads,
   dealSearch,
+  dealImports,
+  listSort,
   serviceDeskTickets,
+  sla,
 ];
