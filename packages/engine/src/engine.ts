@@ -500,6 +500,8 @@ export class Engine {
         return { name: email?.split('@')[0] ?? 'Support', email };
       },
     });
+    // Each ticket change recomputes its SLA clock; the inbox and the ticket page read the clocks.
+    this.tickets.connect({ sla: this.sla });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

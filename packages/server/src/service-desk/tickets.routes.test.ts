@@ -201,6 +201,40 @@ describe.each(ENGINES)('the tickets API on %s', (kind) => {
     expect((await call('GET', '/api/v1/ticket-reports?from=March', undefined, viewer)).statusCode).toBe(400);
   });
 
+  it('carries the SLA clock of a ticket an SLA policy applies to, in the ticket and the inbox', async () => {
+    const owner = server.owner;
+    const policy = await call(
+      'POST',
+      '/api/v1/sla-policies',
+      { name: 'Urgent first response', targets: { urgent: { firstResponse: 30 } } },
+      owner,
+    );
+    expect(policy.statusCode).toBe(201);
+    const ticket = (
+      await call('POST', '/api/v1/tickets', {
+        subject: 'Down!',
+        profileId: annId,
+        priority: 'urgent',
+        body: 'All down',
+      })
+    ).json();
+    expect(ticket.sla).toMatchObject({ policyId: policy.json().id, breached: [] });
+    const due = Date.parse(ticket.sla.firstResponseDueAt) - Date.parse(ticket.createdAt);
+    expect(due).toBe(30 * 60_000);
+    const listed = await call('GET', `/api/v1/tickets?status=new&priority=urgent`, undefined, viewer);
+    expect(listed.json().data.find((t: { id: string }) => t.id === ticket.id).sla.policyId).toBe(
+      policy.json().id,
+    );
+    // The first public reply meets the first-response target: nothing is breached.
+    const replied = (await call('POST', `/api/v1/tickets/${ticket.id}/replies`, { body: 'Looking' })).json();
+    expect(replied.sla).toMatchObject({ policyId: policy.json().id, breached: [] });
+    // A priority the policy sets no target for has no due time.
+    const low = (
+      await call('POST', '/api/v1/tickets', { subject: 'Later', profileId: annId, priority: 'low' })
+    ).json();
+    expect(low.sla?.firstResponseDueAt ?? null).toBeNull();
+  });
+
   it('keeps each workspace’s tickets to itself', async () => {
     const created = (await call('POST', '/api/v1/tickets', { subject: 'Mine', profileId: annId })).json();
     const elsewhere = await createWorkspace(server.engine.store, 'Other');

@@ -579,7 +579,9 @@ export class TicketsService implements TicketDesk {
 
   private async clocksOf(workspaceId: string, ticketIds: string[]): Promise<Map<string, TicketSla>> {
     if (!this.hooks.sla || ticketIds.length === 0) return new Map();
-    return this.hooks.sla.clocksOf(workspaceId, ticketIds);
+    const clocks = await this.hooks.sla.clocksOf(workspaceId, ticketIds);
+    // A clock without a policy is no SLA: the ticket answers `sla: null`.
+    return new Map([...clocks].filter(([, clock]) => clock.policyId !== null));
   }
 
   /** After a commit: the pipeline reads the new events; the SLA clock recomputes. */
