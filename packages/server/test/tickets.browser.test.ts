@@ -188,6 +188,12 @@ describe.skipIf(!HAS_CHROMIUM)('tickets in the web UI, in a real browser', () =>
   it('selects tickets with the keyboard, changes them in bulk and merges duplicates', async () => {
     const grace = await api('GET', '/api/v1/profiles/lookup?type=user_id&value=grace');
     const profileId = String(grace.json.id);
+    // An SLA policy: each ticket's timer shows in the inbox.
+    const policy = await api('POST', '/api/v1/sla-policies', {
+      name: 'First response within the hour',
+      targets: { normal: { firstResponse: 60 } },
+    });
+    expect(policy.status).toBe(201);
     const first = await api('POST', '/api/v1/tickets', {
       subject: 'Printer on fire',
       profileId,
@@ -205,6 +211,8 @@ describe.skipIf(!HAS_CHROMIUM)('tickets in the web UI, in a real browser', () =>
     await page.goto(`${server.url}/tickets`);
     const inbox = page.getByRole('table', { name: 'Tickets' });
     await expect.poll(() => inbox.getByRole('row').count()).toBe(3); // the header and two tickets
+    await expect.poll(() => inbox.textContent()).toMatch(/due in (59 m|1 h 0 m)/);
+    await shot(page, '6-inbox-sla-timers');
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('x');
     await page.keyboard.press('j');
@@ -222,7 +230,7 @@ describe.skipIf(!HAS_CHROMIUM)('tickets in the web UI, in a real browser', () =>
     await page.keyboard.press('k');
     await page.keyboard.press('x');
     await expect.poll(() => bar.textContent()).toContain('2 tickets selected');
-    await shot(page, '6-bulk-selected');
+    await shot(page, '7-bulk-selected');
     await bar.getByRole('button', { name: `Merge into #${first.json.number}` }).click();
     await expect
       .poll(async () => (await api('GET', `/api/v1/tickets/${second.json.id}`)).json.mergedInto)

@@ -32,7 +32,12 @@ export function SlaBadge({ sla, now = Date.now() }: { sla: TicketSla | null; now
     .sort()[0];
   if (!due) return null;
   return (
-    <Badge color={sla.atRisk ? 'orange' : 'teal'} variant="light" title={sla.explanation.join('\n')}>
+    <Badge
+      color={sla.atRisk ? 'orange' : 'teal'}
+      variant="light"
+      tt="none"
+      title={sla.explanation.join('\n')}
+    >
       {sla.atRisk ? 'At risk · ' : ''}due {durationUntil(due, now)}
     </Badge>
   );
