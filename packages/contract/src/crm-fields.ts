@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** What a custom field can be set on. */
-export const CUSTOM_FIELD_ENTITIES = ['person', 'company', 'deal'] as const;
+export const CUSTOM_FIELD_ENTITIES = ['person', 'company', 'deal', 'ticket'] as const;
 export const CustomFieldEntitySchema = z.enum(CUSTOM_FIELD_ENTITIES);
 export type CustomFieldEntity = z.infer<typeof CustomFieldEntitySchema>;
 

@@ -32,6 +32,10 @@ export const ID_PREFIXES = {
   slaPolicy: 'slap',
   mailbox: 'mbx',
   ticketEmail: 'tem',
+  ticketMessage: 'tmsg',
+  ticketAttachment: 'tatt',
+  ticketStatusChange: 'tsc',
+  cannedReply: 'canned',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

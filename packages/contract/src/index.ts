@@ -22,6 +22,7 @@ export * from './rule-limits.js';
 export * from './saved-views.js';
 export * from './search.js';
 export * from './sla.js';
+export * from './tickets.js';
 export * from './tracking.js';
 export * from './website.js';
 export * from './workspaces.js';

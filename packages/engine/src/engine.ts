@@ -66,6 +66,7 @@ import {
   type TicketDesk,
 } from './service-desk/email/index.js';
 import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './service-desk/sla/index.js';
+import { CannedRepliesService, TicketsService } from './service-desk/tickets/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';
@@ -193,8 +194,12 @@ export class Engine {
   readonly slaSweeper: SlaSweeper;
   /** Service desk mailboxes: addresses whose mail opens tickets (issue 16, email/). */
   readonly mailboxes: MailboxesService;
-  /** Mail in and replies out; null without a tickets desk (`start()` is the server's). */
-  readonly mailChannel: MailChannel | null;
+  /** Mail in and replies out (`start()` is the server's). */
+  readonly mailChannel: MailChannel;
+  /** Service desk tickets: conversation, assignment, merge, bulk changes (SLA and mail plug in). */
+  readonly tickets: TicketsService;
+  /** Canned replies of the service desk, with placeholders from the requester. */
+  readonly cannedReplies: CannedRepliesService;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -488,7 +493,38 @@ export class Engine {
       clock: slaClock,
       wake: crmDeps.wake,
     });
-    // --- service desk email (issue 16, desk-email) ---
+    const deskMembers = async (workspaceId: string) =>
+      (await this.access.members.list(workspaceId)).map((m) => ({ userId: m.id, email: m.email }));
+    this.tickets = new TicketsService({
+      store,
+      crmEvents: this.crmEvents,
+      identity: this.identity,
+      people: this.people,
+      teams: this.teams,
+      membersOf: deskMembers,
+      existingDeals: async (workspaceId, dealIds) => {
+        const found = new Set<string>();
+        for (const dealId of dealIds)
+          await this.deals.get(workspaceId, dealId).then(
+            () => found.add(dealId),
+            () => undefined,
+          );
+        return found;
+      },
+      wake: crmDeps.wake,
+      clock,
+    });
+    this.cannedReplies = new CannedRepliesService({
+      store,
+      clock,
+      profileOf: (workspaceId, profileId) => this.profiles.get(workspaceId, profileId),
+      ticketOf: (workspaceId, ticketId) => this.tickets.get(workspaceId, ticketId),
+      agentOf: async (workspaceId, userId) => {
+        const email = (await deskMembers(workspaceId)).find((m) => m.userId === userId)?.email ?? null;
+        return { name: email?.split('@')[0] ?? 'Support', email };
+      },
+    });
+    // Mail to a mailbox opens or joins tickets; agents' public replies go out by mail.
     this.mailboxes = new MailboxesService(store, (workspaceId, teamId) =>
       this.teams.get(workspaceId, teamId).then(
         () => true,
@@ -496,19 +532,31 @@ export class Engine {
       ),
     );
     const mail = options.mail;
-    this.mailChannel = mail?.desk
-      ? new MailChannel({
-          store,
-          desk: mail.desk,
-          mailboxes: this.mailboxes,
-          smtpUrl: mail.smtpUrl,
-          listen: mail.listen,
-          log: mail.log ?? (() => {}),
-          retry: mail.retry,
-          maxMessageBytes: mail.maxMessageBytes,
-        })
-      : null;
-    // --- end service desk email ---
+    this.mailChannel = new MailChannel({
+      store,
+      desk: mail?.desk ?? this.tickets,
+      mailboxes: this.mailboxes,
+      smtpUrl: mail?.smtpUrl,
+      listen: mail?.listen,
+      log: mail?.log ?? (() => {}),
+      retry: mail?.retry,
+      maxMessageBytes: mail?.maxMessageBytes,
+    });
+    const mailChannel = this.mailChannel;
+    // Each ticket change recomputes its SLA clock; the inbox and the ticket page read the clocks.
+    this.tickets.connect({
+      sla: this.sla,
+      // The reply is stored whatever happens to its email: a failure to queue it is logged, and
+      // the reply shows no delivery status.
+      onPublicReply: (reply) =>
+        mailChannel.sendReply(reply).catch((error: unknown) =>
+          (mail?.log ?? (() => {}))('error', 'could not queue a ticket reply by email', {
+            ticketId: reply.ticketId,
+            error: String(error),
+          }),
+        ),
+      deliveryStatusOf: (workspaceId, messageIds) => mailChannel.deliveryStatusOf(workspaceId, messageIds),
+    });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

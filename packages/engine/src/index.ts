@@ -112,7 +112,6 @@ export {
   PersonalizationService,
   type Visitor,
 } from './personalization/index.js';
-
 export {
   Pipeline,
   type PipelineOptions,
@@ -148,6 +147,15 @@ export {
   type SweepReport,
   type TicketTimeline,
 } from './service-desk/sla/index.js';
+export {
+  CannedRepliesService,
+  type DeskMember,
+  fillPlaceholders,
+  type InboundAttachment,
+  type TicketHooks,
+  type TicketSlaTracker,
+  TicketsService,
+} from './service-desk/tickets/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {
   type BackupReport,

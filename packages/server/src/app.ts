@@ -48,6 +48,8 @@ import { opsRoutes } from './ops/ops.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
 import { searchRoutes } from './search/search.routes.js';
+import { cannedRepliesRoutes } from './service-desk/canned-replies.routes.js';
+import { ticketsRoutes } from './service-desk/tickets.routes.js';
 import { mailboxesRoutes } from './service-desk-email/mailboxes.routes.js';
 import { slaRoutes } from './service-desk-sla/sla.routes.js';
 import { LiveStreams } from './sources/live-streams.js';
@@ -200,6 +202,8 @@ export async function buildApp(
   await app.register(customFieldsRoutes, { engine });
   await app.register(crmDealsRoutes, { engine });
   await app.register(crmReportsRoutes, { engine });
+  await app.register(ticketsRoutes, { engine });
+  await app.register(cannedRepliesRoutes, { engine });
   await app.register(catalogRoutes, { engine });
   await app.register(audienceFilesRoutes, { engine });
   await app.register(destinationSyncRoutes, { engine });

@@ -151,9 +151,7 @@ export async function startServer(
   if (config.runPipeline)
     engine.slaSweeper.start((error) => app.log.error({ err: error }, 'SLA sweep failed'));
   // Service desk email: the SMTP listener (TANDEM_SMTP_LISTEN) and queued replies; engine.close stops it.
-  if (engine.mailChannel) await engine.mailChannel.start();
-  else if (config.smtpListen)
-    app.log.warn('TANDEM_SMTP_LISTEN is set but no ticket desk is wired: no SMTP listener');
+  await engine.mailChannel.start();
   app.log.info(
     { storage: engine.store.kind, location: engine.store.location },
     `Tandem listening on ${address}`,

@@ -69,6 +69,19 @@ export const APP_AREAS: readonly AppArea[] = [
       () => import('./tickets/tickets-page'),
       (m) => m.TicketsPage,
     ),
+    DetailPage: lazyPage(
+      () => import('./tickets/ticket-page'),
+      (m) => m.TicketPage,
+    ),
+  },
+  {
+    path: '/support-reports',
+    // Not "… reports": the CRM's Reports link keeps a name no other link contains.
+    label: 'Support metrics',
+    Page: lazyPage(
+      () => import('./tickets/support-reports-page'),
+      (m) => m.SupportReportsPage,
+    ),
   },
   {
     path: '/mailboxes',
@@ -100,6 +113,14 @@ export const APP_AREAS: readonly AppArea[] = [
     Page: lazyPage(
       () => import('./teams/teams-page'),
       (m) => m.TeamsPage,
+    ),
+  },
+  {
+    path: '/canned-replies',
+    label: 'Canned replies',
+    Page: lazyPage(
+      () => import('./tickets/canned-replies-page'),
+      (m) => m.CannedRepliesPage,
     ),
   },
   {

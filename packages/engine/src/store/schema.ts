@@ -698,6 +698,14 @@ export interface Database {
   sla_clocks: SlaClocksTable;
   mailboxes: MailboxesTable;
   ticket_emails: TicketEmailsTable;
+  ticket_counters: TicketCountersTable;
+  tickets: TicketsTable;
+  ticket_messages: TicketMessagesTable;
+  ticket_attachments: TicketAttachmentsTable;
+  ticket_tags: TicketTagsTable;
+  ticket_deals: TicketDealsTable;
+  ticket_status_changes: TicketStatusChangesTable;
+  ticket_canned_replies: TicketCannedRepliesTable;
 }
 
 export interface SavedViewsTable {
@@ -786,6 +794,90 @@ export interface TicketEmailsTable {
   next_attempt_at: string | null;
   /** Outbound: JSON of the message to send (kept until sent so retries survive a restart). */
   payload: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface TicketCountersTable {
+  workspace_id: string;
+  last_number: number;
+}
+export interface TicketsTable {
+  workspace_id: string;
+  ticket_id: string;
+  number: number;
+  subject: string;
+  status: string;
+  priority: string;
+  type: string | null;
+  profile_id: string;
+  requester_email: string | null;
+  company_id: string | null;
+  assignee_id: string | null;
+  team_id: string | null;
+  /** JSON text of the tags. */
+  tags: string;
+  /** JSON text of the custom field values. */
+  fields: string;
+  /** JSON text of the CC'd addresses. */
+  cc: string;
+  channel: string;
+  mailbox_id: string | null;
+  merged_into: string | null;
+  first_response_at: string | null;
+  solved_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface TicketMessagesTable {
+  workspace_id: string;
+  message_id: string;
+  ticket_id: string;
+  public: number;
+  author_type: string;
+  author_id: string | null;
+  author_email: string | null;
+  channel: string;
+  body: string;
+  html: string | null;
+  created_at: string;
+}
+export interface TicketAttachmentsTable {
+  workspace_id: string;
+  attachment_id: string;
+  ticket_id: string;
+  message_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  /** The bytes, base64. */
+  content: string;
+}
+export interface TicketTagsTable {
+  workspace_id: string;
+  ticket_id: string;
+  tag: string;
+}
+export interface TicketDealsTable {
+  workspace_id: string;
+  ticket_id: string;
+  deal_id: string;
+  linked_at: string;
+}
+export interface TicketStatusChangesTable {
+  workspace_id: string;
+  change_id: string;
+  ticket_id: string;
+  status: string;
+  actor_id: string | null;
+  at: string;
+}
+export interface TicketCannedRepliesTable {
+  workspace_id: string;
+  canned_reply_id: string;
+  name: string;
+  body: string;
+  created_by: string | null;
   created_at: string;
   updated_at: string;
 }

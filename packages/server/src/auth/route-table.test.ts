@@ -184,6 +184,14 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       '/api/v1/mailboxes/:id',
       (await post('/api/v1/mailboxes', { address: 'route-table@desk.example.com' })).id,
     );
+    realIds.set(
+      '/api/v1/tickets/:id',
+      (await post('/api/v1/tickets', { subject: 'T', profileId: profile.id })).id,
+    );
+    realIds.set(
+      '/api/v1/canned-replies/:id',
+      (await post('/api/v1/canned-replies', { name: 'C', body: 'c' })).id,
+    );
   });
   afterAll(() => server.close());
 
@@ -209,6 +217,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       [
         "DELETE /api/v1/audiences/:id → audiences:write",
         "DELETE /api/v1/business-calendars/:id → members:manage",
+        "DELETE /api/v1/canned-replies/:id → tickets:write",
         "DELETE /api/v1/companies/:id/people/:profileId → crm:write",
         "DELETE /api/v1/computed-traits/:id → audiences:write",
         "DELETE /api/v1/consent/purposes/:key → privacy:manage",
@@ -231,6 +240,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/auth/session → session",
         "GET /api/v1/business-calendars → crm:read",
         "GET /api/v1/business-calendars/:id → crm:read",
+        "GET /api/v1/canned-replies → crm:read",
         "GET /api/v1/catalog/events → audiences:read",
         "GET /api/v1/catalog/traits → audiences:read",
         "GET /api/v1/companies → crm:read",
@@ -298,6 +308,11 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/tasks/:id → crm:read",
         "GET /api/v1/teams → crm:read",
         "GET /api/v1/teams/:id → crm:read",
+        "GET /api/v1/ticket-reports → crm:read",
+        "GET /api/v1/tickets → crm:read",
+        "GET /api/v1/tickets/:id → crm:read",
+        "GET /api/v1/tickets/:id/attachments/:attachmentId → crm:read",
+        "GET /api/v1/tickets/:id/canned-replies/:cannedReplyId → crm:read",
         "GET /api/v1/tokens → tokens:manage",
         "GET /api/v1/views → crm:read",
         "GET /api/v1/views/:id → crm:read",
@@ -305,6 +320,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/workspaces → signed-in",
         "PATCH /api/v1/audiences/:id → audiences:write",
         "PATCH /api/v1/business-calendars/:id → members:manage",
+        "PATCH /api/v1/canned-replies/:id → tickets:write",
         "PATCH /api/v1/companies/:id → crm:write",
         "PATCH /api/v1/computed-traits/:id → audiences:write",
         "PATCH /api/v1/consent/purposes/:key → privacy:manage",
@@ -320,6 +336,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/sources/:id → sources:write",
         "PATCH /api/v1/tasks/:id → crm:write",
         "PATCH /api/v1/teams/:id → crm:write",
+        "PATCH /api/v1/tickets/:id → tickets:write",
         "PATCH /api/v1/views/:id → crm:read",
         "POST /api/v1/activities → crm:write",
         "POST /api/v1/audiences → audiences:write",
@@ -335,6 +352,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/auth/password-reset/confirm → public",
         "POST /api/v1/auth/workspace → session",
         "POST /api/v1/business-calendars → members:manage",
+        "POST /api/v1/canned-replies → tickets:write",
         "POST /api/v1/companies → crm:write",
         "POST /api/v1/companies/:id/merge → crm:write",
         "POST /api/v1/companies/:id/people → crm:write",
@@ -361,6 +379,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/tasks → crm:write",
         "POST /api/v1/teams → crm:write",
         "POST /api/v1/teams/:id/assign → crm:write",
+        "POST /api/v1/tickets → tickets:write",
+        "POST /api/v1/tickets/:id/merge → tickets:write",
+        "POST /api/v1/tickets/:id/replies → tickets:write",
+        "POST /api/v1/tickets/bulk → tickets:write",
         "POST /api/v1/tokens → tokens:manage",
         "POST /api/v1/users → members:manage",
         "POST /api/v1/views → crm:read",
@@ -374,6 +396,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PUT /api/v1/profiles/:id/consent → profiles:write",
         "PUT /api/v1/sla-policies/order → members:manage",
         "PUT /api/v1/sources/:id/webhook → sources:write",
+        "PUT /api/v1/tickets/:id/deals → tickets:write",
       ]
     `);
   });

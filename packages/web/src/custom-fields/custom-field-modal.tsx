@@ -10,6 +10,7 @@ export const ENTITY_LABELS: Readonly<Record<CustomFieldEntity, string>> = {
   person: 'People',
   company: 'Companies',
   deal: 'Deals',
+  ticket: 'Tickets',
 };
 export const TYPE_LABELS: Readonly<Record<CustomFieldType, string>> = {
   text: 'Text',

@@ -40,7 +40,8 @@ export function AppLayout() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main navigation">
+      {/* Scrolls on its own when the areas outgrow a short window (the page behind stays put). */}
+      <AppShell.Navbar p="xs" aria-label="Main navigation" style={{ overflowY: 'auto' }}>
         {/* On small screens the navbar overlays the page; close it once an area is picked. */}
         <AppNav onNavigate={nav.close} />
       </AppShell.Navbar>

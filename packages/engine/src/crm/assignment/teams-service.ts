@@ -265,6 +265,52 @@ export class TeamsService {
     return { assignments };
   }
 
+  /**
+   * Who in a team takes a piece of work about a person: with the `rule` strategy the user of the
+   * first rule the person matches; else (or when none matches) the next member of the round
+   * robin who is not away and under their capacity, as `loadOf` counts it (the service desk
+   * counts open tickets, not leads), advancing the rotation in the caller's transaction. Null
+   * when nobody is available or the team is unknown.
+   */
+  async nextMember(
+    trx: Kysely<Database>,
+    input: {
+      workspaceId: string;
+      teamId: string;
+      profileId: string;
+      loadOf: (userIds: readonly string[]) => Promise<ReadonlyMap<string, number>>;
+    },
+  ): Promise<{ userId: string; reason: 'rule' | 'round_robin' } | null> {
+    const { workspaceId, teamId, loadOf } = input;
+    const team = (await this.list(workspaceId, trx)).find((t) => t.id === teamId);
+    if (!team) return null;
+    if (team.strategy === 'rule') {
+      const ruled = await this.byRule(trx, workspaceId, input.profileId, team.rules);
+      if (ruled) return { userId: ruled, reason: 'rule' };
+    }
+    if (team.members.length === 0) return null;
+    const row = await trx
+      .selectFrom('crm_teams')
+      .select('next_position')
+      .where('workspace_id', '=', workspaceId)
+      .where('team_id', '=', teamId)
+      .executeTakeFirstOrThrow();
+    const load = await loadOf(team.members.map((m) => m.userId));
+    for (let tried = 0; tried < team.members.length; tried++) {
+      const member = team.members[(row.next_position + tried) % team.members.length];
+      if (!member || member.away) continue;
+      if (member.capacity !== null && (load.get(member.userId) ?? 0) >= member.capacity) continue;
+      await trx
+        .updateTable('crm_teams')
+        .set({ next_position: (row.next_position + tried + 1) % team.members.length })
+        .where('workspace_id', '=', workspaceId)
+        .where('team_id', '=', teamId)
+        .execute();
+      return { userId: member.userId, reason: 'round_robin' };
+    }
+    return null;
+  }
+
   /** A person created without an owner: the team of the workspace's setting assigns one, if set. */
   async assignNewLead(workspaceId: string, profileId: string): Promise<void> {
     const teamId = (await crmSettingsOf(this.store.db, workspaceId)).assignNewLeadsTo;

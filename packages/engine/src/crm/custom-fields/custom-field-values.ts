@@ -6,7 +6,12 @@ import { customFieldsOf } from './custom-field-definitions.js';
 
 const MAX_TEXT = 10_000;
 const DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
-const ID_PREFIX: Record<CustomFieldEntity, string> = { person: 'prof_', company: 'co_', deal: 'deal_' };
+const ID_PREFIX: Record<CustomFieldEntity, string> = {
+  person: 'prof_',
+  company: 'co_',
+  deal: 'deal_',
+  ticket: 'tick_',
+};
 
 /**
  * Checks custom field values written to a person, company or deal against the workspace's

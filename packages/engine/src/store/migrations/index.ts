@@ -20,6 +20,7 @@ import { deliveryHeads } from './0019-delivery-heads.js';
 import { dealSearch } from './0021-deal-search.js';
 import { dealImports } from './0022-deal-imports.js';
 import { listSort } from './0023-list-sort.js';
+import { serviceDeskTickets } from './0024-service-desk-tickets.js';
 import { sla } from './0025-sla.js';
 import { deskEmail } from './0026-desk-email.js';
 import type { Migration } from './migration.js';
@@ -50,6 +51,7 @@ export const MIGRATIONS: readonly Migration[] = [
   dealSearch,
   dealImports,
   listSort,
+  serviceDeskTickets,
   sla,
   deskEmail,
 ];

@@ -1,0 +1,12 @@
+export { CannedRepliesService } from './canned-replies-service.js';
+export { fillPlaceholders } from './canned-reply-placeholders.js';
+export type {
+  DeliveryStatus,
+  InboundAttachment,
+  PublicReply,
+  TicketDesk,
+  TicketSlaTracker,
+  TicketTimeline,
+} from './ticket-desk.js';
+export { ticketReport } from './ticket-reports.js';
+export { type DeskMember, type TicketHooks, type TicketsDeps, TicketsService } from './tickets-service.js';
