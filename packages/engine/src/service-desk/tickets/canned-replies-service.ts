@@ -5,7 +5,8 @@ import { AppError } from '../../errors/index.js';
 import { newId } from '../../ids/index.js';
 import type { Database, Store } from '../../store/index.js';
 import { nowIso } from '../../store/index.js';
-import { fillPlaceholders, personScope } from './canned-reply-placeholders.js';
+import { fillPlaceholders, personScope, placeholderError } from './canned-reply-placeholders.js';
+import { unprocessable } from './ticket-errors.js';
 
 export interface CannedRepliesDeps {
   readonly store: Store;
@@ -51,6 +52,7 @@ export class CannedRepliesService {
   }
 
   async create(workspaceId: string, input: CreateCannedReply, actorId: string | null): Promise<CannedReply> {
+    assertTemplate(input.body);
     const at = nowIso(this.deps.clock);
     const id = newId('cannedReply');
     await this.deps.store.db.transaction().execute(async (trx) => {
@@ -82,6 +84,7 @@ export class CannedRepliesService {
   }
 
   async update(workspaceId: string, id: string, patch: UpdateCannedReply, actorId: string | null) {
+    if (patch.body !== undefined) assertTemplate(patch.body);
     const before = await this.get(workspaceId, id);
     const at = nowIso(this.deps.clock);
     await this.deps.store.db.transaction().execute(async (trx) => {
@@ -146,6 +149,12 @@ export class CannedRepliesService {
     });
     return { body };
   }
+}
+
+/** A canned reply's body must be a valid Liquid template: the error names `body`. */
+function assertTemplate(body: string): void {
+  const problem = placeholderError(body);
+  if (problem !== undefined) throw unprocessable('body', `not a valid template: ${problem}`);
 }
 
 function cannedOf(row: Selectable<Database['ticket_canned_replies']>): CannedReply {

@@ -1,28 +1,36 @@
-/**
- * Fills a canned reply's Liquid-style placeholders: `{{ person.first_name }}`,
- * `{{ traits.plan }}`, `{{ ticket.number }}`, with an optional `| default: "there"`. A subset of
- * Liquid on purpose (no tags, no loops): a canned reply is a sentence, not a template program,
- * and an agent's text never runs as code. An unknown path renders empty (Liquid's behaviour).
- */
-export function fillPlaceholders(template: string, scope: Readonly<Record<string, unknown>>): string {
-  return template.replace(
-    /\{\{\s*([\w.]+)\s*(?:\|\s*default:\s*(?:"([^"]*)"|'([^']*)'))?\s*\}\}/g,
-    (_, path: string, d1, d2) => {
-      const value = valueAt(scope, path);
-      const fallback = (d1 ?? d2 ?? '') as string;
-      if (value === undefined || value === null || value === '') return fallback;
-      return typeof value === 'object' ? JSON.stringify(value) : String(value);
-    },
-  );
+import { Liquid } from 'liquidjs';
+
+// Liquid (liquidjs): the placeholders marketers and agents know (`{{ person.first_name }}`,
+// `{{ traits.plan | default: "free" }}`, `{% if %}`). Templates cannot run code; the limits keep
+// a pathological one from holding the event loop. Only own properties of the scope are read.
+const liquid = new Liquid({
+  ownPropertyOnly: true,
+  parseLimit: 100_000,
+  renderLimit: 200,
+  memoryLimit: 1_000_000,
+});
+
+/** Why a canned reply's text is not a valid template, or undefined when it is. */
+export function placeholderError(template: string): string | undefined {
+  try {
+    liquid.parse(template);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
-function valueAt(scope: unknown, path: string): unknown {
-  let value = scope;
-  for (const key of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key]; // walking plain JSON objects
+/**
+ * Fills a canned reply's placeholders from the ticket's scope: `person.*`, `traits.*`,
+ * `computedTraits.*`, `ticket.*`, `agent.*`. An unknown path renders empty (Liquid's behaviour);
+ * a template that fails to render is returned as written, so the agent sees what to fix.
+ */
+export function fillPlaceholders(template: string, scope: Readonly<Record<string, unknown>>): string {
+  try {
+    return liquid.parseAndRenderSync(template, scope);
+  } catch {
+    return template;
   }
-  return value;
 }
 
 /** What `person.*` offers: the usual traits under their snake_case names, split names filled in. */

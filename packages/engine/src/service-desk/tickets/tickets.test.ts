@@ -375,6 +375,17 @@ describe.each(ENGINES)('service desk tickets on %s', (kind) => {
     );
     const { body } = await engine.cannedReplies.render(workspaceId, canned.id, ticket.id, agentId);
     expect(body).toBe(`Hi Ann, ticket #${ticket.number} on pro. ok`);
+    const conditional = await engine.cannedReplies.create(
+      workspaceId,
+      { name: 'Plan', body: '{% if traits.plan == "pro" %}Priority support{% else %}Support{% endif %}' },
+      agentId,
+    );
+    expect((await engine.cannedReplies.render(workspaceId, conditional.id, ticket.id, agentId)).body).toBe(
+      'Priority support',
+    );
+    await expect(
+      engine.cannedReplies.create(workspaceId, { name: 'Broken', body: 'Hi {% if %}' }, agentId),
+    ).rejects.toMatchObject({ code: 'unprocessable', details: [{ path: 'body' }] });
   });
 
   it('opens and continues tickets from email, and hands public replies and timelines to mail and SLA', async () => {
