@@ -105,5 +105,10 @@ describe.skipIf(!HAS_CHROMIUM)('importing deals from the source page, in a real 
     await page.getByRole('link', { name: 'Deals' }).click();
     await expect.poll(() => page.getByText('Umbrella rollout').count()).toBeGreaterThan(0);
     await shot(page, '3-board');
+    // The same import starts from the Deals page.
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import deals from a file' });
+    await expect.poll(() => dialog.getByRole('form', { name: 'Import a file' }).count()).toBe(1);
+    await shot(page, '4-import-from-deals');
   }, 90_000);
 });

@@ -14,6 +14,7 @@ import {
 } from '../views/use-list-view';
 import { ViewBar } from '../views/view-bar';
 import { DealFormModal } from './deal-form-modal';
+import { DealImportModal } from './deal-import-modal';
 import { useMembers, usePipelineReport, usePipelines } from './deal-queries';
 import { DealsKanban } from './deals-kanban';
 import { DEAL_COLUMNS, DEAL_SORTS, DEFAULT_DEAL_COLUMNS, DealsTable } from './deals-table';
@@ -50,6 +51,7 @@ export function DealsPage() {
   const report = usePipelineReport(pipeline?.id ?? null);
   const members = useMembers();
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
   // The pipeline being edited; null: a new one.
   const [editing, setEditing] = useState<Pipeline | null | undefined>(undefined);
   const setParam = (name: string, value: string) =>
@@ -107,6 +109,11 @@ export function DealsPage() {
               </Menu.Dropdown>
             </Menu>
           )}
+          {roleAllows(session.role, 'sources:write') && (
+            <Button variant="default" onClick={() => setImporting(true)}>
+              Import
+            </Button>
+          )}
           {canEdit && pipeline && <Button onClick={() => setCreating(true)}>New deal</Button>}
         </Group>
       </Group>
@@ -123,6 +130,7 @@ export function DealsPage() {
             <DealsTableWithViews pipeline={pipeline} pipelines={list} ownerEmail={members.emailOf} />
           ))}
       </QueryState>
+      <DealImportModal opened={importing} onClose={() => setImporting(false)} />
       {creating && pipeline && <DealFormModal pipeline={pipeline} onClose={() => setCreating(false)} />}
       {editing !== undefined && (
         <PipelineFormModal
