@@ -1,7 +1,13 @@
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 
+/** The navbar's groups, in their order. */
+export const NAV_SECTIONS = ['Customers', 'Sales', 'Support', 'Marketing', 'Data', 'Settings'] as const;
+export type NavSection = (typeof NAV_SECTIONS)[number];
+
 export type AppArea = {
   path: string;
+  /** Where the navbar lists it. */
+  section: NavSection;
   label: string;
   Page: LazyExoticComponent<ComponentType>;
   /** One item of the area, at `${path}/:id`. */
@@ -20,6 +26,7 @@ function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType)
 export const APP_AREAS: readonly AppArea[] = [
   {
     path: '/people',
+    section: 'Customers',
     label: 'People',
     Page: lazyPage(
       () => import('./people/people-page'),
@@ -32,6 +39,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/companies',
+    section: 'Customers',
     label: 'Companies',
     Page: lazyPage(
       () => import('./companies/companies-page'),
@@ -44,6 +52,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/deals',
+    section: 'Sales',
     label: 'Deals',
     Page: lazyPage(
       () => import('./deals/deals-page'),
@@ -56,6 +65,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/reports',
+    section: 'Sales',
     label: 'Reports',
     Page: lazyPage(
       () => import('./reports/reports-page'),
@@ -64,6 +74,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/tickets',
+    section: 'Support',
     label: 'Tickets',
     Page: lazyPage(
       () => import('./tickets/tickets-page'),
@@ -76,6 +87,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/support-reports',
+    section: 'Support',
     // Not "… reports": the CRM's Reports link keeps a name no other link contains.
     label: 'Support metrics',
     Page: lazyPage(
@@ -85,6 +97,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/mailboxes',
+    section: 'Support',
     label: 'Mailboxes',
     Page: lazyPage(
       () => import('./mailboxes/mailboxes-page'),
@@ -93,6 +106,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/tasks',
+    section: 'Sales',
     label: 'Tasks',
     Page: lazyPage(
       () => import('./tasks/tasks-page'),
@@ -101,6 +115,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/custom-fields',
+    section: 'Settings',
     label: 'Custom fields',
     Page: lazyPage(
       () => import('./custom-fields/custom-fields-page'),
@@ -109,6 +124,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/teams',
+    section: 'Settings',
     label: 'Teams',
     Page: lazyPage(
       () => import('./teams/teams-page'),
@@ -117,6 +133,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/canned-replies',
+    section: 'Support',
     label: 'Canned replies',
     Page: lazyPage(
       () => import('./tickets/canned-replies-page'),
@@ -125,6 +142,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/lead-scoring',
+    section: 'Sales',
     label: 'Lead scoring',
     Page: lazyPage(
       () => import('./lead-scoring/lead-scoring-page'),
@@ -133,6 +151,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/audiences',
+    section: 'Marketing',
     label: 'Audiences',
     Page: lazyPage(
       () => import('./audiences/audiences-page'),
@@ -145,6 +164,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/computed-traits',
+    section: 'Marketing',
     label: 'Computed traits',
     Page: lazyPage(
       () => import('./computed-traits/computed-traits-page'),
@@ -157,6 +177,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/sources',
+    section: 'Data',
     label: 'Sources',
     Page: lazyPage(
       () => import('./sources/sources-page'),
@@ -169,6 +190,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/destinations',
+    section: 'Data',
     label: 'Destinations',
     Page: lazyPage(
       () => import('./destinations/destinations-page'),
@@ -181,6 +203,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/consent',
+    section: 'Data',
     label: 'Consent',
     Page: lazyPage(
       () => import('./consent/consent-page'),
@@ -189,6 +212,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/sla-policies',
+    section: 'Support',
     label: 'SLA policies',
     Page: lazyPage(
       () => import('./sla/sla-policies-page'),
@@ -197,6 +221,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/business-calendars',
+    section: 'Support',
     label: 'Business calendars',
     Page: lazyPage(
       () => import('./sla/business-calendars-page'),
@@ -205,6 +230,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/settings',
+    section: 'Settings',
     label: 'Settings',
     Page: lazyPage(
       () => import('./settings/settings-page'),
