@@ -19,6 +19,7 @@ export * from './mailboxes.js';
 export * from './paging.js';
 export * from './profiles.js';
 export * from './rule-limits.js';
+export * from './satisfaction.js';
 export * from './saved-views.js';
 export * from './search.js';
 export * from './sla.js';

@@ -45,6 +45,7 @@ import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
 import { EventLog } from './log/index.js';
+import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
 import { PersonalizationService } from './personalization/index.js';
 import {
@@ -65,8 +66,10 @@ import {
   type ReplyRetryPolicy,
   type TicketDesk,
 } from './service-desk/email/index.js';
+import { SatisfactionService } from './service-desk/satisfaction/index.js';
 import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './service-desk/sla/index.js';
 import { CannedRepliesService, TicketsService } from './service-desk/tickets/index.js';
+import { WebFormsService } from './service-desk/web-form/index.js';
 import { SourcesService } from './sources/index.js';
 import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';
@@ -166,6 +169,8 @@ export class Engine {
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
+  /** Sends CSAT surveys through the relay (closed on dispose). */
+  private readonly surveySender: ReturnType<typeof smtpMailSender> | null;
   /** People are profiles: their CRM view (owner, lifecycle stage, lead status, tags, fields). */
   readonly people: PeopleService;
   /** Notes, calls, emails and meetings about people, companies and deals. */
@@ -200,6 +205,10 @@ export class Engine {
   readonly tickets: TicketsService;
   /** Canned replies of the service desk, with placeholders from the requester. */
   readonly cannedReplies: CannedRepliesService;
+  /** CSAT surveys sent when tickets are solved, their answers and report. */
+  readonly satisfaction: SatisfactionService;
+  /** Website forms that open tickets (spam-checked). */
+  readonly webForms: WebFormsService;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -543,6 +552,40 @@ export class Engine {
       maxMessageBytes: mail?.maxMessageBytes,
     });
     const mailChannel = this.mailChannel;
+    this.surveySender = mail?.smtpUrl ? smtpMailSender({ url: mail.smtpUrl, from: '' }) : null;
+    this.satisfaction = new SatisfactionService({
+      store,
+      crmEvents: this.crmEvents,
+      sender: this.surveySender,
+      fromAddressOf: async (workspaceId) => (await this.mailboxes.list(workspaceId))[0]?.address ?? null,
+      publicUrl: options.access?.publicUrl ?? 'http://localhost:8080',
+      wake: crmDeps.wake,
+      clock,
+      log: (message, detail) => (mail?.log ?? (() => {}))('error', message, detail),
+    });
+    this.webForms = new WebFormsService({
+      store,
+      clock,
+      teamExists: (workspaceId, teamId) =>
+        this.teams.get(workspaceId, teamId).then(
+          () => true,
+          () => false,
+        ),
+      openTicket: (workspaceId, input) =>
+        this.tickets.create(
+          workspaceId,
+          {
+            subject: input.subject,
+            email: input.email,
+            ...(input.name ? { name: input.name } : {}),
+            body: input.body,
+            priority: 'normal',
+            teamId: input.teamId,
+          },
+          null,
+          { channel: 'web' },
+        ),
+    });
     // Each ticket change recomputes its SLA clock; the inbox and the ticket page read the clocks.
     this.tickets.connect({
       sla: this.sla,
@@ -556,6 +599,14 @@ export class Engine {
           }),
         ),
       deliveryStatusOf: (workspaceId, messageIds) => mailChannel.deliveryStatusOf(workspaceId, messageIds),
+      // A solved ticket's requester gets a satisfaction survey (unless the ticket skips it).
+      onSolved: (solved) =>
+        this.satisfaction.onSolved(solved).catch((error: unknown) =>
+          (mail?.log ?? (() => {}))('error', 'could not create a CSAT survey', {
+            ticketId: solved.ticket.id,
+            error: String(error),
+          }),
+        ),
     });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
@@ -604,6 +655,7 @@ export class Engine {
   async close(): Promise<void> {
     await this.slaSweeper.stop();
     await this.mailChannel?.stop();
+    this.surveySender?.close();
     await this.dispatcher.stop();
     await this.pipeline.stop();
     await this.imports.stop();

@@ -140,6 +140,11 @@ export {
   type TicketDesk,
 } from './service-desk/email/index.js';
 export {
+  CSAT_ANSWER_WINDOW_MS,
+  SatisfactionService,
+  slaAttainmentReport,
+} from './service-desk/satisfaction/index.js';
+export {
   type SlaClock,
   SlaService,
   SlaSettings,
@@ -156,6 +161,7 @@ export {
   type TicketSlaTracker,
   TicketsService,
 } from './service-desk/tickets/index.js';
+export { MIN_FILL_MS, WebFormsService } from './service-desk/web-form/index.js';
 export { type SourceRef, SourcesService } from './sources/index.js';
 export {
   type BackupReport,

@@ -706,6 +706,9 @@ export interface Database {
   ticket_deals: TicketDealsTable;
   ticket_status_changes: TicketStatusChangesTable;
   ticket_canned_replies: TicketCannedRepliesTable;
+  csat_surveys: CsatSurveysTable;
+  csat_skipped_tickets: CsatSkippedTicketsTable;
+  web_forms: WebFormsTable;
 }
 
 export interface SavedViewsTable {
@@ -880,4 +883,46 @@ export interface TicketCannedRepliesTable {
   created_by: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** service-desk/satisfaction/ — the survey sent when a ticket is solved, and its answer. */
+export interface CsatSurveysTable {
+  workspace_id: string;
+  survey_id: string;
+  /** Unguessable; the public survey page's key. */
+  token: string;
+  ticket_id: string;
+  ticket_number: number;
+  subject: string;
+  profile_id: string;
+  email: string;
+  /** The ticket's agent and team when it was solved (what the report groups by). */
+  assignee_id: string | null;
+  team_id: string | null;
+  solved_at: string;
+  /** sent | failed */
+  delivery: string;
+  delivery_error: string | null;
+  score: number | null;
+  comment: string | null;
+  answered_at: string | null;
+  created_at: string;
+}
+/** service-desk/satisfaction/ — tickets whose requester gets no survey. */
+export interface CsatSkippedTicketsTable {
+  workspace_id: string;
+  ticket_id: string;
+  created_at: string;
+}
+/** service-desk/web-form/ — a website form that opens tickets. */
+export interface WebFormsTable {
+  workspace_id: string;
+  form_id: string;
+  /** Public: the snippet and the website's posts name it. */
+  form_key: string;
+  name: string;
+  team_id: string | null;
+  /** Signs the form's fill-time stamps. */
+  secret: string;
+  created_at: string;
 }

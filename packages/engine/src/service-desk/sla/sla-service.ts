@@ -13,7 +13,7 @@ import type { BusinessCalendar } from './business-calendar.js';
 import { clockAt, computeSlaClock, type SlaClockState } from './sla-clock.js';
 import { matchPolicy, traitNamesOf } from './sla-policy.js';
 import type { SlaSettings } from './sla-settings.js';
-import type { SlaClock, TicketTimeline } from './ticket-timeline.js';
+import type { SlaClock, SlaMetric, TicketTimeline } from './ticket-timeline.js';
 
 /** What the SLA service needs from other domains (wired by the engine). */
 export interface SlaServiceDeps {
@@ -138,6 +138,41 @@ export class SlaService {
       for (const row of rows) clocks.set(row.ticket_id, publicClockOf(clockAtNow(row.state, now)));
     }
     return clocks;
+  }
+
+  /**
+   * Which targets each ticket met or breached (reports' SLA attainment): per metric, `met`,
+   * `breached`, or absent while still running or without a target. Tickets without a policy
+   * are left out.
+   */
+  async outcomesOf(
+    workspaceId: string,
+    ticketIds: readonly string[],
+  ): Promise<Map<string, Partial<Record<SlaMetric, 'met' | 'breached'>>>> {
+    const outcomes = new Map<string, Partial<Record<SlaMetric, 'met' | 'breached'>>>();
+    const now = this.deps.clock();
+    for (let i = 0; i < ticketIds.length; i += READ_CHUNK) {
+      const chunk = ticketIds.slice(i, i + READ_CHUNK);
+      if (chunk.length === 0) continue;
+      const rows = await this.deps.store.db
+        .selectFrom('sla_clocks')
+        .select(['ticket_id', 'state'])
+        .where('workspace_id', '=', workspaceId)
+        .where('ticket_id', 'in', chunk)
+        .where('policy_id', 'is not', null)
+        .execute();
+      for (const row of rows) {
+        const state = clockAtNow(row.state, now);
+        const outcome: Partial<Record<SlaMetric, 'met' | 'breached'>> = {};
+        for (const deadline of state.deadlines) {
+          if (deadline.breached) outcome[deadline.metric] = 'breached';
+          else if (deadline.metAt !== null && outcome[deadline.metric] === undefined)
+            outcome[deadline.metric] = 'met';
+        }
+        outcomes.set(row.ticket_id, outcome);
+      }
+    }
+    return outcomes;
   }
 
   /** Tickets whose running SLA is at risk or breached, the most urgent due time first. */

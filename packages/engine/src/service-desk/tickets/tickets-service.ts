@@ -89,6 +89,12 @@ export interface TicketHooks {
   deliveryStatusOf?:
     | ((workspaceId: string, messageIds: string[]) => Promise<Map<string, DeliveryStatus>>)
     | undefined;
+  /**
+   * Called after a change that set a ticket's status to solved is committed (the satisfaction
+   * survey). May be called again for a ticket already solved: the hook tells solves apart by
+   * `solvedAt`. Should not throw: the change is stored.
+   */
+  onSolved?: ((solved: { workspaceId: string; ticket: TicketDetail }) => Promise<void>) | undefined;
 }
 
 /**
@@ -287,7 +293,9 @@ export class TicketsService implements TicketDesk {
       await this.changes.applyWithin(trx, { workspaceId, ticketId, change: { ...patch, fields }, actorId });
     });
     await this.afterChange(workspaceId, [ticketId]);
-    return this.get(workspaceId, ticketId);
+    const ticket = await this.get(workspaceId, ticketId);
+    if (patch.status === 'solved') await this.solved(workspaceId, [ticketId]);
+    return ticket;
   }
 
   /** The same change on many tickets, in one transaction (all or none). */
@@ -307,6 +315,7 @@ export class TicketsService implements TicketDesk {
       }
     });
     await this.afterChange(workspaceId, ids);
+    if (patch.status === 'solved') await this.solved(workspaceId, ids);
     return { updated: ids.length, ticketIds: ids };
   }
 
@@ -382,6 +391,7 @@ export class TicketsService implements TicketDesk {
     });
     await this.afterChange(workspaceId, [ticketId]);
     if (sent && sent.to.length > 0) await this.hooks.onPublicReply?.(sent);
+    if (input.status === 'solved') await this.solved(workspaceId, [ticketId]);
     return this.get(workspaceId, ticketId);
   }
 
@@ -453,6 +463,19 @@ export class TicketsService implements TicketDesk {
   /** Volume, first-response and resolution medians, per agent and team (see `ticketReport`). */
   report(workspaceId: string, query: TicketReportQuery) {
     return ticketReport(this.deps.store, workspaceId, query, this.clock());
+  }
+
+  /** Tickets opened in [from, to) (ISO times), for reports of other desk parts (SLA attainment). */
+  async openedBetween(workspaceId: string, from: string, to: string) {
+    const rows = await this.deps.store.db
+      .selectFrom('tickets')
+      .select(['ticket_id', 'assignee_id', 'team_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('created_at', '>=', from)
+      .where('created_at', '<', to)
+      .where('merged_into', 'is', null)
+      .execute();
+    return rows.map((r) => ({ id: r.ticket_id, assigneeId: r.assignee_id, teamId: r.team_id }));
   }
 
   /** The ticket's history as the SLA clock reads it. */
@@ -582,6 +605,16 @@ export class TicketsService implements TicketDesk {
     const clocks = await this.hooks.sla.clocksOf(workspaceId, ticketIds);
     // A clock without a policy is no SLA: the ticket answers `sla: null`.
     return new Map([...clocks].filter(([, clock]) => clock.policyId !== null));
+  }
+
+  /** After a commit that solved tickets: the solved hook, for those still solved. */
+  private async solved(workspaceId: string, ticketIds: readonly string[]) {
+    const onSolved = this.hooks.onSolved;
+    if (!onSolved) return;
+    for (const ticketId of ticketIds) {
+      const ticket = await this.get(workspaceId, ticketId);
+      if (ticket.status === 'solved') await onSolved({ workspaceId, ticket });
+    }
   }
 
   /** After a commit: the pipeline reads the new events; the SLA clock recomputes. */
