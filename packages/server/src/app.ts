@@ -50,6 +50,8 @@ import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
 import { searchRoutes } from './search/search.routes.js';
 import { cannedRepliesRoutes } from './service-desk/canned-replies.routes.js';
 import { ticketsRoutes } from './service-desk/tickets.routes.js';
+import { csatRoutes } from './service-desk-csat/csat.routes.js';
+import { webFormsRoutes } from './service-desk-csat/web-forms.routes.js';
 import { mailboxesRoutes } from './service-desk-email/mailboxes.routes.js';
 import { slaRoutes } from './service-desk-sla/sla.routes.js';
 import { LiveStreams } from './sources/live-streams.js';
@@ -214,6 +216,8 @@ export async function buildApp(
   await app.register(savedViewsRoutes, { engine });
   await app.register(slaRoutes, { engine });
   await app.register(mailboxesRoutes, { engine, config });
+  await app.register(csatRoutes, { engine });
+  await app.register(webFormsRoutes, { engine });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });
