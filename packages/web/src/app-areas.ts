@@ -105,6 +105,15 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/web-forms',
+    section: 'Support',
+    label: 'Web forms',
+    Page: lazyPage(
+      () => import('./satisfaction/web-forms-page'),
+      (m) => m.WebFormsPage,
+    ),
+  },
+  {
     path: '/tasks',
     section: 'Sales',
     label: 'Tasks',

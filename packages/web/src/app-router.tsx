@@ -5,6 +5,7 @@ import { ForgotPasswordPage } from './auth/forgot-password-page';
 import { LoginPage } from './auth/login-page';
 import { RequireSession } from './auth/require-session';
 import { ResetPasswordPage } from './auth/reset-password-page';
+import { CsatSurveyPage } from './satisfaction/csat-survey-page';
 import { AppLayout } from './shell/app-layout';
 import { NotFoundPage } from './shell/not-found-page';
 import { PageLoadError } from './shell/page-load-error';
@@ -15,6 +16,7 @@ export const appRouter = createBrowserRouter([
   { path: '/forgot-password', element: <ForgotPasswordPage /> },
   { path: '/reset-password', element: <ResetPasswordPage /> },
   { path: '/accept-invitation', element: <AcceptInvitationPage /> },
+  { path: '/csat/:token', element: <CsatSurveyPage /> },
   {
     element: <RequireSession />,
     children: [

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useCurrentSession } from '../auth/use-session';
 import { useCrmMembers } from '../people/use-crm-members';
+import { SupportSatisfactionCards } from '../satisfaction/support-satisfaction-cards';
 import { QueryState } from '../shared/query-state';
 import { ticketsApi, ticketsQueryKey } from './tickets-api';
 import { useTeams } from './use-ticket-queries';
@@ -27,6 +28,7 @@ export function SupportReportsPage() {
       <QueryState isPending={report.isPending} error={report.error} refetch={report.refetch}>
         {report.data && <ReportView report={report.data} />}
       </QueryState>
+      <SupportSatisfactionCards from={from} to={to} />
     </Stack>
   );
 }

@@ -1,5 +1,6 @@
 import { Anchor, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
+import { TicketCsatCard } from '../satisfaction/ticket-csat-card';
 import { formatDate } from '../shared/format-date';
 import { QueryState } from '../shared/query-state';
 import { CustomerSidebar } from './customer-sidebar';
@@ -60,6 +61,7 @@ export function TicketPage() {
               <Grid.Col span={{ base: 12, lg: 4 }}>
                 <Stack>
                   <TicketProperties ticket={ticket.data} canWork={canWork} />
+                  <TicketCsatCard ticket={ticket.data} canWork={canWork} />
                   <TicketDeals ticket={ticket.data} canWork={canWork} />
                   <CustomerSidebar ticket={ticket.data} canWork={canWork} />
                 </Stack>
