@@ -38,7 +38,7 @@ export const TicketCsatSchema = z
       .object({
         id: z.string(),
         sentAt: z.string(),
-        delivery: z.enum(['sent', 'failed']),
+        delivery: z.enum(['queued', 'sent', 'failed']),
         deliveryError: z.string().nullable(),
         score: z.number().int().nullable(),
         comment: z.string().nullable(),

@@ -655,6 +655,7 @@ export class Engine {
   async close(): Promise<void> {
     await this.slaSweeper.stop();
     await this.mailChannel?.stop();
+    await this.satisfaction.whenIdle();
     this.surveySender?.close();
     await this.dispatcher.stop();
     await this.pipeline.stop();

@@ -33,7 +33,9 @@ export function TicketCsatCard({ ticket, canWork }: { ticket: TicketDetail; canW
             </Text>
           ) : survey.score === null ? (
             <Text size="sm">
-              Survey {survey.delivery === 'sent' ? 'sent' : 'not sent'} {formatDate(survey.sentAt)}
+              Survey{' '}
+              {survey.delivery === 'sent' ? 'sent' : survey.delivery === 'queued' ? 'being sent' : 'not sent'}{' '}
+              {formatDate(survey.sentAt)}
               {survey.deliveryError ? ` (${survey.deliveryError})` : ''}; no answer yet.
             </Text>
           ) : (

@@ -39,52 +39,24 @@ export interface SatisfactionDeps {
  */
 export class SatisfactionService {
   private readonly clock: () => number;
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(private readonly deps: SatisfactionDeps) {
     this.clock = deps.clock ?? Date.now;
   }
 
-  /** The tickets' solved hook: one survey per solve, mailed at once. */
+  /**
+   * The tickets' solved hook: one survey per solve, stored at once (delivery `queued`) and mailed
+   * in the background, so a slow relay never holds up the agent's change.
+   */
   async onSolved({ workspaceId, ticket }: { workspaceId: string; ticket: TicketDetail }): Promise<void> {
     const db = this.deps.store.db;
     if (!ticket.requesterEmail || !ticket.solvedAt) return;
     if (await this.skipped(workspaceId, ticket.id)) return;
-    const existing = await db
-      .selectFrom('csat_surveys')
-      .select('survey_id')
-      .where('workspace_id', '=', workspaceId)
-      .where('ticket_id', '=', ticket.id)
-      .where('solved_at', '=', ticket.solvedAt)
-      .executeTakeFirst();
-    if (existing) return;
     const token = randomBytes(24).toString('base64url');
     const surveyId = newId('csatSurvey');
-    const link = `${this.deps.publicUrl.replace(/\/+$/, '')}/csat/${token}`;
-    let delivery: 'sent' | 'failed' = 'sent';
-    let error: string | null = null;
-    const from = await this.deps.fromAddressOf(workspaceId);
-    if (!this.deps.sender) {
-      delivery = 'failed';
-      error = 'no mail relay configured (TANDEM_SMTP_URL)';
-    } else {
-      try {
-        await this.deps.sender.sendThreaded(
-          surveyEmail({
-            from: from ?? 'support@tandem.invalid',
-            to: ticket.requesterEmail,
-            number: ticket.number,
-            subject: ticket.subject,
-            link,
-            messageId: `<${surveyId}@${(from ?? 'tandem.invalid').split('@')[1]}>`,
-          }),
-        );
-      } catch (cause) {
-        delivery = 'failed';
-        error = cause instanceof Error ? cause.message : String(cause);
-        this.deps.log?.('could not send a CSAT survey', { ticketId: ticket.id, error });
-      }
-    }
-    await db
+    // The unique (ticket, solved_at) index makes a repeated or concurrent call for the same solve a no-op.
+    const inserted = await db
       .insertInto('csat_surveys')
       .values({
         workspace_id: workspaceId,
@@ -98,15 +70,65 @@ export class SatisfactionService {
         assignee_id: ticket.assigneeId,
         team_id: ticket.teamId,
         solved_at: ticket.solvedAt,
-        delivery,
-        delivery_error: error,
+        delivery: 'queued',
+        delivery_error: null,
         score: null,
         comment: null,
         answered_at: null,
         created_at: nowIso(this.clock),
       })
       .onConflict((oc) => oc.doNothing())
-      .execute();
+      .returning('survey_id')
+      .executeTakeFirst();
+    if (!inserted) return;
+    const sending = this.send(workspaceId, surveyId, token, {
+      to: ticket.requesterEmail,
+      number: ticket.number,
+      subject: ticket.subject,
+    }).finally(() => this.sending.delete(sending));
+    this.sending.add(sending);
+  }
+
+  /** Resolves once no survey is being sent (tests, shutdown). */
+  async whenIdle(): Promise<void> {
+    while (this.sending.size > 0) await Promise.allSettled([...this.sending]);
+  }
+
+  private async send(
+    workspaceId: string,
+    surveyId: string,
+    token: string,
+    ticket: { to: string; number: number; subject: string },
+  ): Promise<void> {
+    let delivery: 'sent' | 'failed' = 'sent';
+    let error: string | null = null;
+    try {
+      if (!this.deps.sender) throw new Error('no mail relay configured (TANDEM_SMTP_URL)');
+      const from = (await this.deps.fromAddressOf(workspaceId)) ?? 'support@tandem.invalid';
+      await this.deps.sender.sendThreaded(
+        surveyEmail({
+          from,
+          to: ticket.to,
+          number: ticket.number,
+          subject: ticket.subject,
+          link: `${this.deps.publicUrl.replace(/\/+$/, '')}/csat/${token}`,
+          messageId: `<${surveyId}@${from.split('@')[1] ?? 'tandem.invalid'}>`,
+        }),
+      );
+    } catch (cause) {
+      delivery = 'failed';
+      error = cause instanceof Error ? cause.message : String(cause);
+      this.deps.log?.('could not send a CSAT survey', { surveyId, error });
+    }
+    await this.deps.store.db
+      .updateTable('csat_surveys')
+      .set({ delivery, delivery_error: error })
+      .where('workspace_id', '=', workspaceId)
+      .where('survey_id', '=', surveyId)
+      .execute()
+      .catch((cause: unknown) =>
+        this.deps.log?.('could not record a CSAT survey delivery', { surveyId, error: String(cause) }),
+      );
   }
 
   /** Whether the ticket's requester gets no survey when it is solved. */
@@ -143,7 +165,7 @@ export class SatisfactionService {
         ? {
             id: row.survey_id,
             sentAt: row.created_at,
-            delivery: row.delivery === 'sent' ? 'sent' : 'failed',
+            delivery: row.delivery as 'queued' | 'sent' | 'failed', // written only from these
             deliveryError: row.delivery_error,
             score: row.score === null ? null : Number(row.score),
             comment: row.comment,

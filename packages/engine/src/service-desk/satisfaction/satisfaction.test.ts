@@ -43,6 +43,7 @@ describe.each(ENGINES)('satisfaction and SLA attainment on %s', (kind) => {
   it('lets an answer change within 7 days of the first, then keeps it', async () => {
     const ticket = await openTicket('ann@customer.test');
     await engine.tickets.update(workspaceId, ticket.id, { status: 'solved' }, null);
+    await engine.satisfaction.whenIdle();
     const token = tokenOf('ann@customer.test');
     expect(relay.messages[0]?.text).toContain(`https://desk.example.test/csat/${token}`);
     expect(relay.messages[0]?.from?.text).toContain('help@acme.test');
@@ -65,6 +66,7 @@ describe.each(ENGINES)('satisfaction and SLA attainment on %s', (kind) => {
     await engine.tickets.update(workspaceId, ticket.id, { status: 'open' }, null);
     now += MINUTE;
     await engine.tickets.update(workspaceId, ticket.id, { status: 'solved' }, null);
+    await engine.satisfaction.whenIdle();
     expect(relay.messages.filter((m) => JSON.stringify(m.to).includes('bo@customer.test'))).toHaveLength(2);
 
     const skipped = await openTicket('cy@customer.test');
@@ -80,6 +82,7 @@ describe.each(ENGINES)('satisfaction and SLA attainment on %s', (kind) => {
       { body: 'Done', public: false, status: 'solved' },
       null,
     );
+    await engine.satisfaction.whenIdle();
     const survey = (await engine.satisfaction.ofTicket(workspaceId, refused.id)).survey;
     expect(survey).toMatchObject({
       delivery: 'failed',
