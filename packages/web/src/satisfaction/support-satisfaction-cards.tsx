@@ -60,7 +60,7 @@ function CsatCards({ report, agentName, teamName }: { report: CsatReport } & Nam
         />
         <Stat label="Satisfied (4–5)" value={percent(report.totals.satisfiedPercent)} />
       </SimpleGrid>
-      <Table aria-label="CSAT by agent and team">
+      <Table aria-label="CSAT per agent and team">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>By</Table.Th>
@@ -101,7 +101,7 @@ function SlaCards({ report, agentName, teamName }: { report: SlaAttainmentReport
         <Stat label="First response met" value={percent(report.totals.firstResponsePercent)} />
         <Stat label="Resolution met" value={percent(report.totals.resolutionPercent)} />
       </SimpleGrid>
-      <Table aria-label="SLA attainment by agent and team">
+      <Table aria-label="SLA attainment per agent and team">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>By</Table.Th>
