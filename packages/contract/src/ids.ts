@@ -36,6 +36,8 @@ export const ID_PREFIXES = {
   ticketAttachment: 'tatt',
   ticketStatusChange: 'tsc',
   cannedReply: 'canned',
+  helpArticle: 'hart',
+  helpCategory: 'hcat',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

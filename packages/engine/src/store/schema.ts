@@ -706,6 +706,10 @@ export interface Database {
   ticket_deals: TicketDealsTable;
   ticket_status_changes: TicketStatusChangesTable;
   ticket_canned_replies: TicketCannedRepliesTable;
+  help_sites: HelpSitesTable;
+  help_categories: HelpCategoriesTable;
+  help_articles: HelpArticlesTable;
+  help_portal_tokens: HelpPortalTokensTable;
 }
 
 export interface SavedViewsTable {
@@ -880,4 +884,49 @@ export interface TicketCannedRepliesTable {
   created_by: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** service-desk/help-center/ — the public key of a workspace's help center. */
+export interface HelpSitesTable {
+  workspace_id: string;
+  site_key: string;
+  created_at: string;
+}
+
+export interface HelpCategoriesTable {
+  workspace_id: string;
+  category_id: string;
+  name: string;
+  description: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HelpArticlesTable {
+  workspace_id: string;
+  article_id: string;
+  title: string;
+  slug: string;
+  body: string;
+  category_id: string | null;
+  status: string;
+  visibility: string;
+  /** Title and body, lower-cased: what search matches words against. */
+  search_text: string;
+  updated_by: string | null;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
+/** A portal sign-in link (`link`) or session (`session`), by the SHA-256 of its secret. */
+export interface HelpPortalTokensTable {
+  token_hash: string;
+  workspace_id: string;
+  email: string;
+  kind: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
 }

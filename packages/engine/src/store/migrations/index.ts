@@ -23,6 +23,7 @@ import { listSort } from './0023-list-sort.js';
 import { serviceDeskTickets } from './0024-service-desk-tickets.js';
 import { sla } from './0025-sla.js';
 import { deskEmail } from './0026-desk-email.js';
+import { helpCenter } from './0028-help-center.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -54,4 +55,5 @@ export const MIGRATIONS: readonly Migration[] = [
   serviceDeskTickets,
   sla,
   deskEmail,
+  helpCenter,
 ];
