@@ -34,6 +34,8 @@ import { teamsRoutes } from './crm-people/teams.routes.js';
 import { destinationSyncRoutes } from './destination-sync/destination-sync.routes.js';
 import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
+import { helpCenterRoutes } from './help-center/help-center.routes.js';
+import { helpPublicRoutes } from './help-center/help-public.routes.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
 import { installErrorHandlers } from './http/error-handler.js';
 import { installLiveStreamMetrics } from './http/live-stream-metrics.js';
@@ -214,6 +216,8 @@ export async function buildApp(
   await app.register(savedViewsRoutes, { engine });
   await app.register(slaRoutes, { engine });
   await app.register(mailboxesRoutes, { engine, config });
+  await app.register(helpCenterRoutes, { engine });
+  await app.register(helpPublicRoutes, { engine, secureCookies: config.secureCookies });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });
