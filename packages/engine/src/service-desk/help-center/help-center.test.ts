@@ -209,3 +209,12 @@ describe('the Markdown renderer', () => {
     expect(html).not.toMatch(/<(script|img)/);
   });
 });
+
+describe('article excerpts', () => {
+  it('drop Markdown marks but keep the text, angle brackets included', async () => {
+    const { excerptOf } = await import('./markdown.js');
+    expect(
+      excerptOf('## Steps\n\n1. Open **Settings**\n- a > b\n\n```\ncode\n```\nSee [docs](https://x.test).'),
+    ).toBe('Steps Open Settings a > b See docs.');
+  });
+});

@@ -124,7 +124,9 @@ export function excerptOf(markdown: string, length = 180): string {
   const text = markdown
     .replace(/```[\s\S]*?```/g, ' ')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/[#>*_`-]+/g, ' ')
+    // Block markers at line starts (headings, quotes, list bullets), then emphasis and code marks.
+    .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+/gm, '')
+    .replace(/[*`]+/g, '')
     .replace(/\s+/g, ' ')
     .trim();
   return text.length > length ? `${text.slice(0, length - 1).trimEnd()}…` : text;
