@@ -217,7 +217,14 @@ export async function buildApp(
   await app.register(slaRoutes, { engine });
   await app.register(mailboxesRoutes, { engine, config });
   await app.register(helpCenterRoutes, { engine });
-  await app.register(helpPublicRoutes, { engine, secureCookies: config.secureCookies });
+  await app.register(helpPublicRoutes, {
+    engine,
+    secureCookies: config.secureCookies,
+    linkLimiter: new LoginRateLimiter({
+      maxAttempts: config.loginAttemptsPerWindow,
+      maxKeys: config.loginLimiterKeys,
+    }),
+  });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });

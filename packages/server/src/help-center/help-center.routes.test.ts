@@ -211,6 +211,13 @@ describe.each(ENGINES)('help center on %s', (kind) => {
       (await form(`/help/${key}/portal/tickets/${other.id}/replies`, { text: 'x', csrf }, cookie)).statusCode,
     ).toBe(404);
 
+    // Sign-in links are rate limited per caller and address (10 per window by default).
+    const asks = [];
+    for (let i = 0; i < 11; i++)
+      asks.push((await form(`/help/${key}/portal/link`, { email: 'flood@example.com' })).statusCode);
+    expect(asks.slice(0, 10).every((status) => status === 200)).toBe(true);
+    expect(asks[10]).toBe(429);
+
     await form(`/help/${key}/portal/sign-out`, { csrf }, cookie);
     const after = await server.app.inject({ method: 'GET', url: `/help/${key}/portal`, headers: { cookie } });
     expect(after.body).toContain('Email me a sign-in link');

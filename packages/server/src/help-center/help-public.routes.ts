@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Engine } from '@tandem/engine';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { LoginRateLimiter } from '../auth/login-rate-limiter.js';
 import type { App } from '../http/route-schemas.js';
 import {
   articlePage,
@@ -30,7 +31,10 @@ function csrfOf(session: string): string {
  * published public articles are served; the portal signs requesters in by an emailed one-time
  * link and its session cookie opens that workspace's portal alone (never the admin API).
  */
-export async function helpPublicRoutes(app: App, options: { engine: Engine; secureCookies: boolean }) {
+export async function helpPublicRoutes(
+  app: App,
+  options: { engine: Engine; secureCookies: boolean; linkLimiter: LoginRateLimiter },
+) {
   const { helpArticles, portal } = options.engine;
   // Forms post urlencoded bodies (in this plugin only).
   app.addContentTypeParser(
@@ -138,6 +142,15 @@ export async function helpPublicRoutes(app: App, options: { engine: Engine; secu
       const site = await siteOf(request, reply);
       if (!site) return reply;
       const email = (request.body.email ?? '').trim();
+      // Each request may send a mail: limited per address and caller, like sign-in attempts.
+      if (!options.linkLimiter.attempt(`${request.ip}|${email.toLowerCase()}`).allowed)
+        return html(
+          reply,
+          429,
+          'Your requests',
+          site.base,
+          portalSignInPage(site.base, { email, error: 'Too many sign-in links asked for; try again later.' }),
+        );
       try {
         await portal.requestLink(site.workspaceId, email);
       } catch (error) {

@@ -71,6 +71,7 @@ export class PortalService {
       });
     if (!this.deps.mail)
       throw new AppError('not_ready', 'The help center cannot send email: no SMTP relay is set');
+    await this.sweep();
     const tickets = await this.deps.tickets.ticketsOfRequester(workspaceId, email, 1);
     if (tickets.length === 0) return { sent: false };
     const secret = randomBytes(32).toString('base64url');
