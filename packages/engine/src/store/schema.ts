@@ -710,6 +710,7 @@ export interface Database {
   help_categories: HelpCategoriesTable;
   help_articles: HelpArticlesTable;
   help_portal_tokens: HelpPortalTokensTable;
+  help_articles_fts: HelpArticlesFtsTable;
 }
 
 export interface SavedViewsTable {
@@ -912,7 +913,7 @@ export interface HelpArticlesTable {
   category_id: string | null;
   status: string;
   visibility: string;
-  /** Title and body, lower-cased: what search matches words against. */
+  /** Title and body as words: lower-cased, accents and punctuation removed (what search indexes). */
   search_text: string;
   updated_by: string | null;
   created_at: string;
@@ -929,4 +930,11 @@ export interface HelpPortalTokensTable {
   expires_at: string;
   used_at: string | null;
   created_at: string;
+}
+
+/** SQLite only: the FTS5 index of help_articles.search_text (PostgreSQL indexes a tsvector). */
+export interface HelpArticlesFtsTable {
+  workspace_id: string;
+  article_id: string;
+  content: string;
 }

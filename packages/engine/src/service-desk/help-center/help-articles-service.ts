@@ -8,7 +8,7 @@ import type {
   UpdateHelpArticle,
   UpdateHelpCategory,
 } from '@tandem/contract';
-import { type Selectable, sql } from 'kysely';
+import { type Selectable, sql, type Transaction } from 'kysely';
 import { recordCrmAudit } from '../../crm/index.js';
 import { AppError } from '../../errors/index.js';
 import { newId } from '../../ids/index.js';
@@ -42,22 +42,24 @@ export function slugOf(title: string): string {
   return slug || 'article';
 }
 
-/** The words of a search, lower-cased; LIKE's own wildcards are taken literally. */
-function searchWords(q: string): string[] {
-  return q
+/**
+ * Text as search indexes it: lower-cased, accents removed, anything but letters and digits a
+ * space. Both engines' tokenizers then split it into the same words.
+ */
+export function searchWordsOf(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
-    .split(/\s+/)
-    .filter((word) => word.length > 0)
-    .slice(0, 8);
-}
-function likePattern(word: string): string {
-  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0);
 }
 
 /**
  * Knowledge-base articles (Markdown, in ordered categories, draft or published, public or
- * internal), each workspace's public help center key, and search over title and body. Search
- * matches every word anywhere in the lower-cased title and body, the same on both engines.
+ * internal), each workspace's public help center key, and full-text search over title and body:
+ * every word of the query must start a word of the article (FTS5 on SQLite, tsvector on
+ * PostgreSQL, over the same normalised words, so both engines find the same articles).
  */
 export class HelpArticlesService {
   constructor(private readonly deps: HelpCenterDeps) {}
@@ -231,8 +233,21 @@ export class HelpArticlesService {
     if (query.categoryId !== undefined) select = select.where('category_id', '=', query.categoryId);
     if (query.status !== undefined) select = select.where('status', '=', query.status);
     if (query.visibility !== undefined) select = select.where('visibility', '=', query.visibility);
-    for (const word of searchWords(query.q ?? ''))
-      select = select.where(sql<boolean>`search_text like ${likePattern(word)} escape '\\'`);
+    // Words are letters and digits only: safe inside FTS5 and tsquery syntax.
+    const words = searchWordsOf(query.q ?? '').slice(0, 8);
+    if (words.length > 0) {
+      if (this.deps.store.kind === 'sqlite') {
+        const match = words.map((word) => `"${word}"*`).join(' AND ');
+        select = select.where(
+          sql<boolean>`article_id in (select article_id from help_articles_fts where help_articles_fts match ${match} and workspace_id = ${workspaceId})`,
+        );
+      } else {
+        const tsquery = words.map((word) => `${word}:*`).join(' & ');
+        select = select.where(
+          sql<boolean>`to_tsvector('simple', search_text) @@ to_tsquery('simple', ${tsquery})`,
+        );
+      }
+    }
     const rows = await select
       .orderBy('title')
       .orderBy('article_id')
@@ -281,6 +296,7 @@ export class HelpArticlesService {
           published_at: status === 'published' ? at : null,
         })
         .execute();
+      await this.indexWithin(trx, workspaceId, id, searchTextOf(input.title, body));
       await recordCrmAudit(trx, [
         {
           workspaceId,
@@ -323,6 +339,7 @@ export class HelpArticlesService {
         .where('workspace_id', '=', workspaceId)
         .where('article_id', '=', id)
         .execute();
+      await this.indexWithin(trx, workspaceId, id, searchTextOf(title, body));
       await recordCrmAudit(trx, [
         {
           workspaceId,
@@ -348,6 +365,7 @@ export class HelpArticlesService {
         .where('workspace_id', '=', workspaceId)
         .where('article_id', '=', id)
         .execute();
+      await this.indexWithin(trx, workspaceId, id, null);
       await recordCrmAudit(trx, [
         { workspaceId, actorId, entityType: 'help_article', entityId: id, action: 'delete', before, at },
       ]);
@@ -384,6 +402,26 @@ export class HelpArticlesService {
   }
 
   // --- internals ---
+  /** SQLite's FTS5 table follows each write (PostgreSQL's index is on the column itself). */
+  private async indexWithin(
+    trx: Transaction<Database>,
+    workspaceId: string,
+    articleId: string,
+    text: string | null,
+  ) {
+    if (this.deps.store.kind !== 'sqlite') return;
+    await trx
+      .deleteFrom('help_articles_fts')
+      .where('workspace_id', '=', workspaceId)
+      .where('article_id', '=', articleId)
+      .execute();
+    if (text !== null)
+      await trx
+        .insertInto('help_articles_fts')
+        .values({ workspace_id: workspaceId, article_id: articleId, content: text })
+        .execute();
+  }
+
   private async baseUrl(workspaceId: string) {
     return (await this.site(workspaceId)).url;
   }
@@ -427,7 +465,7 @@ export class HelpArticlesService {
 }
 
 function searchTextOf(title: string, body: string): string {
-  return `${title}\n${body}`.toLowerCase();
+  return searchWordsOf(`${title}\n${body}`).join(' ');
 }
 
 function categoryOf(row: Selectable<Database['help_categories']>): HelpCategory {

@@ -91,11 +91,24 @@ describe.each(ENGINES)('help center on %s', (kind) => {
       null,
     );
 
+    await make('Crème brûlée recipes', 'Caramelise the sugar (v2.5).', { status: 'published' });
     const titles = async (q: string) => (await engine.helpArticles.list(ws, { q })).map((a) => a.title);
+    // Every word must start a word of the title or body: prefixes match, case and accents do not matter.
     expect(await titles('INVOICE')).toEqual(['Export invoices', 'Invoice drafts', 'Refund policy (agents)']);
-    expect(await titles('invoice pdf')).toEqual(['Export invoices']);
+    expect(await titles('invo pdf')).toEqual(['Export invoices']);
+    expect(await titles('creme BRULEE')).toEqual(['Crème brûlée recipes']);
+    expect(await titles('v2.5')).toEqual(['Crème brûlée recipes']);
     expect(await titles('100%')).toEqual(['Refund policy (agents)']);
-    expect(await titles('10_')).toEqual([]);
+    expect(await titles('voice')).toEqual([]);
+    // Query syntax is only words: quotes, stars, OR and colons are no operators (and no errors).
+    expect(await titles('"invoice* OR x:')).toEqual([]);
+    expect(await titles('"invoice* pdf:')).toEqual(['Export invoices']);
+    // An edit re-indexes; a delete forgets.
+    const renamed = await make('Old words', 'nothing', {});
+    await engine.helpArticles.update(ws, renamed.id, { body: 'quarterly statements' }, null);
+    expect(await titles('quarter')).toEqual(['Old words']);
+    await engine.helpArticles.delete(ws, renamed.id, null);
+    expect(await titles('quarter')).toEqual([]);
 
     const publicTitles = (await engine.helpArticles.publicArticles(ws, 'invoice')).map((a) => a.title);
     expect(publicTitles).toEqual(['Export invoices']);

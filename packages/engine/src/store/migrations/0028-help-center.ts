@@ -1,13 +1,15 @@
+import { sql } from 'kysely';
 import type { Migration } from './migration.js';
 
 /**
  * The help center: each workspace's public key (its help center URL), article categories,
- * Markdown articles (with a lower-cased search text of title and body), and the customer portal's
+ * Markdown articles (with a normalised search text of title and body, full-text indexed: FTS5 on
+ * SQLite, a GIN `tsvector` index on PostgreSQL), and the customer portal's
  * one-time sign-in links and sessions (stored as SHA-256 hashes, never the secrets).
  */
 export const helpCenter: Migration = {
   name: '0028-help-center',
-  async up(db) {
+  async up(db, kind) {
     await db.schema
       .createTable('help_sites')
       .addColumn('workspace_id', 'text', (c) => c.primaryKey())
@@ -57,6 +59,16 @@ export const helpCenter: Migration = {
       .on('help_articles')
       .columns(['workspace_id', 'category_id', 'title'])
       .execute();
+
+    // Full-text search over search_text: words, prefix matches, the same tokens on both engines.
+    if (kind === 'sqlite')
+      await sql`CREATE VIRTUAL TABLE help_articles_fts USING fts5(workspace_id UNINDEXED, article_id UNINDEXED, content, tokenize = 'unicode61')`.execute(
+        db,
+      );
+    else
+      await sql`CREATE INDEX help_articles_search ON help_articles USING gin (to_tsvector('simple', search_text))`.execute(
+        db,
+      );
 
     await db.schema
       .createTable('help_portal_tokens')
