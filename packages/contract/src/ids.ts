@@ -38,6 +38,8 @@ export const ID_PREFIXES = {
   cannedReply: 'canned',
   csatSurvey: 'csat',
   webForm: 'wform',
+  helpArticle: 'hart',
+  helpCategory: 'hcat',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

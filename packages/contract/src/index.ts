@@ -12,6 +12,7 @@ export * from './crm-teams.js';
 export * from './destination-sync.js';
 export * from './destinations.js';
 export * from './errors.js';
+export * from './help-center.js';
 export * from './ids.js';
 export * from './imports.js';
 export * from './lead-scoring.js';

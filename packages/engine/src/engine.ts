@@ -66,6 +66,7 @@ import {
   type ReplyRetryPolicy,
   type TicketDesk,
 } from './service-desk/email/index.js';
+import { HelpArticlesService, PortalService } from './service-desk/help-center/index.js';
 import { SatisfactionService } from './service-desk/satisfaction/index.js';
 import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './service-desk/sla/index.js';
 import { CannedRepliesService, TicketsService } from './service-desk/tickets/index.js';
@@ -203,6 +204,10 @@ export class Engine {
   readonly mailChannel: MailChannel;
   /** Service desk tickets: conversation, assignment, merge, bulk changes (SLA and mail plug in). */
   readonly tickets: TicketsService;
+  /** Help center: knowledge-base articles and categories, the public site's key (issue 16). */
+  readonly helpArticles: HelpArticlesService;
+  /** The customer portal: emailed sign-in links, requesters' tickets and replies. */
+  readonly portal: PortalService;
   /** Canned replies of the service desk, with placeholders from the requester. */
   readonly cannedReplies: CannedRepliesService;
   /** CSAT surveys sent when tickets are solved, their answers and report. */
@@ -532,6 +537,20 @@ export class Engine {
         const email = (await deskMembers(workspaceId)).find((m) => m.userId === userId)?.email ?? null;
         return { name: email?.split('@')[0] ?? 'Support', email };
       },
+    });
+    // The help center's links and sign-in mails use the address and relay logins use.
+    this.helpArticles = new HelpArticlesService({
+      store,
+      publicUrl: options.access?.publicUrl ?? 'http://localhost:3000',
+      clock,
+    });
+    const helpArticles = this.helpArticles;
+    this.portal = new PortalService({
+      store,
+      tickets: this.tickets,
+      mail: options.access?.mail,
+      portalUrlOf: async (workspaceId) => (await helpArticles.site(workspaceId)).portalUrl,
+      clock,
     });
     // Mail to a mailbox opens or joins tickets; agents' public replies go out by mail.
     this.mailboxes = new MailboxesService(store, (workspaceId, teamId) =>

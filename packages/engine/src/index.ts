@@ -140,6 +140,14 @@ export {
   type TicketDesk,
 } from './service-desk/email/index.js';
 export {
+  escapeHtml,
+  excerptOf,
+  HelpArticlesService,
+  PortalService,
+  type PublicArticle,
+  renderMarkdown,
+} from './service-desk/help-center/index.js';
+export {
   CSAT_ANSWER_WINDOW_MS,
   SatisfactionService,
   slaAttainmentReport,

@@ -34,6 +34,8 @@ import { teamsRoutes } from './crm-people/teams.routes.js';
 import { destinationSyncRoutes } from './destination-sync/destination-sync.routes.js';
 import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
+import { helpCenterRoutes } from './help-center/help-center.routes.js';
+import { helpPublicRoutes } from './help-center/help-public.routes.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
 import { installErrorHandlers } from './http/error-handler.js';
 import { installLiveStreamMetrics } from './http/live-stream-metrics.js';
@@ -218,6 +220,15 @@ export async function buildApp(
   await app.register(mailboxesRoutes, { engine, config });
   await app.register(csatRoutes, { engine });
   await app.register(webFormsRoutes, { engine });
+  await app.register(helpCenterRoutes, { engine });
+  await app.register(helpPublicRoutes, {
+    engine,
+    secureCookies: config.secureCookies,
+    linkLimiter: new LoginRateLimiter({
+      maxAttempts: config.loginAttemptsPerWindow,
+      maxKeys: config.loginLimiterKeys,
+    }),
+  });
   await installWebUi(app, config.webDist ?? DEFAULT_WEB_DIST);
 
   return Object.assign(app, { routeTable, metrics, liveStreams });

@@ -141,6 +141,15 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/help-center',
+    section: 'Support',
+    label: 'Help center',
+    Page: lazyPage(
+      () => import('./help-center/help-center-page'),
+      (m) => m.HelpCenterPage,
+    ),
+  },
+  {
     path: '/canned-replies',
     section: 'Support',
     label: 'Canned replies',

@@ -709,6 +709,11 @@ export interface Database {
   csat_surveys: CsatSurveysTable;
   csat_skipped_tickets: CsatSkippedTicketsTable;
   web_forms: WebFormsTable;
+  help_sites: HelpSitesTable;
+  help_categories: HelpCategoriesTable;
+  help_articles: HelpArticlesTable;
+  help_portal_tokens: HelpPortalTokensTable;
+  help_articles_fts: HelpArticlesFtsTable;
 }
 
 export interface SavedViewsTable {
@@ -925,4 +930,55 @@ export interface WebFormsTable {
   /** Signs the form's fill-time stamps. */
   secret: string;
   created_at: string;
+}
+/** service-desk/help-center/ — the public key of a workspace's help center. */
+export interface HelpSitesTable {
+  workspace_id: string;
+  site_key: string;
+  created_at: string;
+}
+
+export interface HelpCategoriesTable {
+  workspace_id: string;
+  category_id: string;
+  name: string;
+  description: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HelpArticlesTable {
+  workspace_id: string;
+  article_id: string;
+  title: string;
+  slug: string;
+  body: string;
+  category_id: string | null;
+  status: string;
+  visibility: string;
+  /** Title and body as words: lower-cased, accents and punctuation removed (what search indexes). */
+  search_text: string;
+  updated_by: string | null;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
+/** A portal sign-in link (`link`) or session (`session`), by the SHA-256 of its secret. */
+export interface HelpPortalTokensTable {
+  token_hash: string;
+  workspace_id: string;
+  email: string;
+  kind: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+/** SQLite only: the FTS5 index of help_articles.search_text (PostgreSQL indexes a tsvector). */
+export interface HelpArticlesFtsTable {
+  workspace_id: string;
+  article_id: string;
+  content: string;
 }

@@ -193,6 +193,14 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       '/api/v1/canned-replies/:id',
       (await post('/api/v1/canned-replies', { name: 'C', body: 'c' })).id,
     );
+    realIds.set(
+      '/api/v1/help-center/categories/:id',
+      (await post('/api/v1/help-center/categories', { name: 'C' })).id,
+    );
+    realIds.set(
+      '/api/v1/help-center/articles/:id',
+      (await post('/api/v1/help-center/articles', { title: 'A' })).id,
+    );
   });
   afterAll(() => server.close());
 
@@ -224,6 +232,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "DELETE /api/v1/consent/purposes/:key → privacy:manage",
         "DELETE /api/v1/custom-fields/:id → crm:write",
         "DELETE /api/v1/destinations/:id → destinations:write",
+        "DELETE /api/v1/help-center/articles/:id → tickets:write",
+        "DELETE /api/v1/help-center/categories/:id → tickets:write",
         "DELETE /api/v1/invitations/:id → members:manage",
         "DELETE /api/v1/mailboxes/:id → sources:write",
         "DELETE /api/v1/members/:id → members:manage",
@@ -267,6 +277,10 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/destinations/:id/deliveries/:deliveryId → destinations:read",
         "GET /api/v1/destinations/:id/files → destinations:read",
         "GET /api/v1/destinations/:id/files/:fileId → destinations:read",
+        "GET /api/v1/help-center/articles → crm:read",
+        "GET /api/v1/help-center/articles/:id → crm:read",
+        "GET /api/v1/help-center/categories → crm:read",
+        "GET /api/v1/help-center/site → crm:read",
         "GET /api/v1/identity/settings → profiles:read",
         "GET /api/v1/imports → sources:read",
         "GET /api/v1/imports/:id → sources:read",
@@ -334,6 +348,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/custom-fields/:id → crm:write",
         "PATCH /api/v1/deals/:id → crm:write",
         "PATCH /api/v1/destinations/:id → destinations:write",
+        "PATCH /api/v1/help-center/articles/:id → tickets:write",
+        "PATCH /api/v1/help-center/categories/:id → tickets:write",
         "PATCH /api/v1/identity/settings → profiles:merge",
         "PATCH /api/v1/mailboxes/:id → sources:write",
         "PATCH /api/v1/members/:id → members:manage",
@@ -375,6 +391,9 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/destinations/:id/sync → destinations:write",
         "POST /api/v1/destinations/:id/test → destinations:write",
         "POST /api/v1/destinations/mapping-test → destinations:read",
+        "POST /api/v1/help-center/articles → tickets:write",
+        "POST /api/v1/help-center/categories → tickets:write",
+        "POST /api/v1/help-center/preview → crm:read",
         "POST /api/v1/mailboxes → sources:write",
         "POST /api/v1/people → crm:write",
         "POST /api/v1/people/bulk → crm:write",

@@ -14,6 +14,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
+import { ArticleLinkPicker } from '../help-center/article-link-picker';
 import { cannedRepliesApi, cannedRepliesKey, STATUS_LABELS, ticketsApi } from './tickets-api';
 import { useTicketMutation } from './use-ticket-queries';
 
@@ -74,6 +75,11 @@ export function TicketComposer({ ticket }: { ticket: TicketDetail }) {
             onChange={(value) => void insertCanned(value)}
             searchable
             w={260}
+          />
+          <ArticleLinkPicker
+            onInsert={(link) =>
+              setBody((current) => (current.trim() ? `${current.trimEnd()}\n\n${link}` : link))
+            }
           />
         </Group>
         <Textarea

@@ -71,6 +71,8 @@ export interface TicketDesk {
     text: string;
     html?: string;
     attachments: InboundAttachment[];
+    /** Where the reply came from: email (default), or `web` for the customer portal. */
+    channel?: 'email' | 'web';
   }): Promise<{ messageId: string }>;
   ticketByNumber(workspaceId: string, number: number): Promise<{ ticketId: string } | null>;
   participants(workspaceId: string, ticketId: string): Promise<string[]>;

@@ -2,10 +2,12 @@ import type {
   BulkUpdateTickets,
   NewTicket,
   NewTicketReply,
+  Ticket,
   TicketChannel,
   TicketDetail,
   TicketListItem,
   TicketListQuery,
+  TicketMessage,
   TicketReportQuery,
   TicketSla,
   UpdateTicket,
@@ -519,7 +521,7 @@ export class TicketsService implements TicketDesk {
         ticketId: input.ticketId,
         isPublic: true,
         author: { type: 'requester', id: fromRequester ? before.profileId : null, email },
-        channel: 'email',
+        channel: input.channel ?? 'email',
         body: input.text.trim() || '(empty message)',
         html: input.html,
         attachments: input.attachments,
@@ -540,6 +542,40 @@ export class TicketsService implements TicketDesk {
     });
     await this.afterChange(input.workspaceId, [input.ticketId]);
     return { messageId };
+  }
+
+  /**
+   * The tickets a requester opened, by their email (the customer portal's list), newest first.
+   * Tickets merged into another are left out: the survivor carries their conversation.
+   */
+  async ticketsOfRequester(workspaceId: string, email: string, limit = 100): Promise<Ticket[]> {
+    const rows = await this.deps.store.db
+      .selectFrom('tickets')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where((eb) => eb.fn('lower', ['requester_email']), '=', email.trim().toLowerCase())
+      .where('merged_into', 'is', null)
+      .orderBy('updated_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(ticketOf);
+  }
+
+  /**
+   * A ticket as its requester sees it: the public conversation only (internal notes never), or
+   * null when it is not theirs.
+   */
+  async requesterView(
+    workspaceId: string,
+    ticketId: string,
+    email: string,
+  ): Promise<{ ticket: Ticket; messages: Omit<TicketMessage, 'delivery'>[] } | null> {
+    const db = this.deps.store.db;
+    const row = await ticketRowOf(db, workspaceId, ticketId);
+    if (!row || row.merged_into !== null || row.requester_email?.toLowerCase() !== email.trim().toLowerCase())
+      return null;
+    const messages = (await messagesOf(db, workspaceId, ticketId)).filter((message) => message.public);
+    return { ticket: ticketOf(row), messages };
   }
 
   async ticketByNumber(workspaceId: string, number: number) {

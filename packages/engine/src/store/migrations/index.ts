@@ -24,6 +24,7 @@ import { serviceDeskTickets } from './0024-service-desk-tickets.js';
 import { sla } from './0025-sla.js';
 import { deskEmail } from './0026-desk-email.js';
 import { satisfaction } from './0027-satisfaction.js';
+import { helpCenter } from './0028-help-center.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -56,4 +57,5 @@ export const MIGRATIONS: readonly Migration[] = [
   sla,
   deskEmail,
   satisfaction,
+  helpCenter,
 ];
