@@ -16,17 +16,31 @@
 //      Mine, Unassigned, a team's, SLA at risk — p50 / p99, target p99 < 50 ms;
 //  (b) email received → ticket visible: nodemailer sends BENCH_RATE messages/s (50) for
 //      BENCH_SECONDS (30) to the listener over BENCH_CONNECTIONS (8) pooled connections, paced by
-//      the clock; a poller reads the inbox's newest 50 every BENCH_POLL_MS (100) until each shows. Latency from
-//      the send (the client hands the message to SMTP) to visible, target p99 < 1 s; the listener
-//      answers 250 only once the ticket is written, so "250 → visible" is the poll's own delay;
+//      the clock; a poller reads the inbox's newest 50 every BENCH_POLL_MS (100) until each shows.
+//      Latency from the send (the client hands the message to SMTP) to visible, target p99 < 1 s.
+//      The listener answers 250 once the ticket is written, so "250 → visible" is the poll's delay
+//      as this client sees it (its period plus this process's own event-loop delays, since the
+//      client sends 50 messages/s too): it inflates the figure, never hides time;
 //  (c) SLA breach → `SLA Breached` event (the server's sweeper, every 5 s): for each re-timed
 //      ticket, its event's received_at − its due time, target < 60 s with all open clocks.
 // Prints the figures beside their targets, the HTTP floor (GET /healthz) and the machine load.
 // Settings: BENCH_TICKETS, BENCH_OPEN, BENCH_REQUESTERS (5000), BENCH_DUE (300), BENCH_RATE,
-// BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_VIEW_REQUESTS (200 per view), BENCH_SERVER_NODE_ARGS
+// BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_VIEW_REQUESTS (200 per view), BENCH_POLL_MS,
+// BENCH_DUE_LEAD_S, BENCH_SERVER_NODE_ARGS
 // (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_KEEP_DATA=1 keeps the store. Not a test.
 //
-// Figures: see the end of this comment (filled in from the runs).
+// Figures, 2026-12-03, the shared 2-core dev VM (other helpers' builds and tests running), Node 20:
+// setup 1M tickets written in 54–108 s, 100k clocks tracked in 7–21 s. Final run (load 3.4–5.1;
+// /healthz p50 1.0 / p99 17.0 ms): inbox views p50 / p99 — Open 3.7 / 15.3 ms, Mine 4.3 / 42.4,
+// Unassigned 3.5 / 31.1, Team 4.3 / 31.7, SLA at risk 2.7 / 36.0 (target < 50 ms: met);
+// email → visible 1,500 messages at 50.0/s, all seen, p50 164 / p99 533 / max 659 ms (< 1 s: met);
+// SLA breach → event, 300 due among 100k open clocks, p50 2.54 / p99 4.96 / max 5.01 s (< 60 s:
+// met; bounded by the sweeper's 5 s interval). Earlier runs at load 6–10 (before the bench waited
+// for the pipeline to take in setup's events) missed at p99, by the machine: Open view p99 115 ms (p50 4.7), SLA at risk p99 102 ms with 50 samples, email p50 1.0 s
+// / p99 3.1 s at load 9.6. A CPU profile of the server (BENCH_SERVER_NODE_ARGS="--cpu-prof ...")
+// over the 1M run shows the main thread idle 88 % of the time; no tickets/ or email/ function
+// stands out (SQLite statements 5.3 s, the pipeline's wake postMessage 1.4 s, write-turn release
+// 1.0 s of 168 s): the misses are waits for CPU on an overloaded machine, not a product hot spot.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
