@@ -4,7 +4,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
@@ -124,7 +124,7 @@ describe.skipIf(!HAS_CHROMIUM).each(ENGINES)(
       return { status: response.status, json: (await response.json()) as Record<string, unknown> };
     };
     /** The customer's mail client: plain SMTP to Tandem's listener. */
-    const customerMail = (message: nodemailer.SendMailOptions) =>
+    const customerMail = (message: SendMailOptions) =>
       nodemailer
         .createTransport({ host: '127.0.0.1', port: listenPort, secure: false, ignoreTLS: true })
         .sendMail({ from: `Ada Lovelace <${CUSTOMER}>`, to: MAILBOX, ...message });
