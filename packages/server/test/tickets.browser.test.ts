@@ -59,6 +59,25 @@ describe.skipIf(!HAS_CHROMIUM)('tickets in the web UI, in a real browser', () =>
       }),
     });
     expect(sent.status).toBe(200);
+    // An order, which the customer sidebar lists beside the ticket.
+    const ordered = await fetch(`${server.url}/v1/track`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+      },
+      body: JSON.stringify({
+        userId: 'grace',
+        event: 'Order Completed',
+        properties: {
+          order_id: 'ORD-1906',
+          total: 129,
+          currency: 'EUR',
+          products: [{ sku: 'a' }, { sku: 'b' }],
+        },
+      }),
+    });
+    expect(ordered.status).toBe(200);
     let profileId = '';
     await expect
       .poll(
@@ -112,6 +131,9 @@ describe.skipIf(!HAS_CHROMIUM)('tickets in the web UI, in a real browser', () =>
     await expect
       .poll(() => page.getByRole('complementary', { name: 'Customer' }).textContent())
       .toContain('enterprise');
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Orders' }).textContent())
+      .toMatch(/ORD-1906.*129.*2 items/);
 
     // An internal note, set apart from the conversation's public messages.
     await page.getByText('Internal note', { exact: true }).click();

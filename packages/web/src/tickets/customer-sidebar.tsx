@@ -100,6 +100,9 @@ export function CustomerSidebar({ ticket, canWork }: { ticket: TicketDetail; can
           </Table>
         )}
       </Side>
+      <Side title="Orders">
+        <CustomerOrders profileId={ticket.profileId} />
+      </Side>
       <Side title="Deals">
         <CustomerDeals profileId={ticket.profileId} />
       </Side>
@@ -107,6 +110,53 @@ export function CustomerSidebar({ ticket, canWork }: { ticket: TicketDetail; can
         <OtherTickets ticket={ticket} canWork={canWork} />
       </Side>
     </Stack>
+  );
+}
+
+/** Segment's e-commerce spec names a purchase so; the sidebar lists the latest ones. */
+const ORDER_EVENT = 'Order Completed';
+const RECENT_ORDERS = 5;
+
+/** The customer's latest orders (their `Order Completed` events): id, total, items, date. */
+function CustomerOrders({ profileId }: { profileId: string }) {
+  const session = useCurrentSession();
+  const orders = useQuery({
+    queryKey: [...profilesQueryKey(session.workspace.id), 'orders', profileId],
+    queryFn: () => profilesApi.timeline(profileId, ORDER_EVENT, null),
+    refetchInterval: LIVE_REFRESH_MS,
+  });
+  const list = (orders.data?.data ?? []).slice(0, RECENT_ORDERS);
+  if (list.length === 0)
+    return (
+      <Text c="dimmed" size="sm">
+        No orders yet.
+      </Text>
+    );
+  return (
+    <Table aria-label="Orders" fz="sm">
+      <Table.Tbody>
+        {list.map((order) => {
+          const { order_id, orderId, total, revenue, currency, products } = order.properties;
+          const amount = typeof total === 'number' ? total : typeof revenue === 'number' ? revenue : null;
+          const items = Array.isArray(products) ? products.length : null;
+          return (
+            <Table.Tr key={order.id}>
+              <Table.Td>{String(order_id ?? orderId ?? '—')}</Table.Td>
+              <Table.Td>
+                {amount === null ? '' : formatMoney(amount, typeof currency === 'string' ? currency : 'USD')}
+                {items !== null && (
+                  <Text span c="dimmed" size="xs">
+                    {' '}
+                    · {items} {items === 1 ? 'item' : 'items'}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td c="dimmed">{formatDate(order.timestamp)}</Table.Td>
+            </Table.Tr>
+          );
+        })}
+      </Table.Tbody>
+    </Table>
   );
 }
 
