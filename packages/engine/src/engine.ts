@@ -673,7 +673,7 @@ export class Engine {
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
     await this.slaSweeper.stop();
-    await this.mailChannel?.stop();
+    await this.mailChannel.stop();
     await this.satisfaction.whenIdle();
     this.surveySender?.close();
     await this.dispatcher.stop();
