@@ -516,15 +516,7 @@ export class Engine {
       people: this.people,
       teams: this.teams,
       membersOf: deskMembers,
-      existingDeals: async (workspaceId, dealIds) => {
-        const found = new Set<string>();
-        for (const dealId of dealIds)
-          await this.deals.get(workspaceId, dealId).then(
-            () => found.add(dealId),
-            () => undefined,
-          );
-        return found;
-      },
+      existingDeals: (workspaceId, dealIds) => this.deals.existingDealIds(workspaceId, dealIds),
       wake: crmDeps.wake,
       clock,
     });
