@@ -40,6 +40,17 @@ export const ID_PREFIXES = {
   webForm: 'wform',
   helpArticle: 'hart',
   helpCategory: 'hcat',
+  journey: 'jrn',
+  journeyVersion: 'jrv',
+  journeyRun: 'jrun',
+  journeyTimer: 'jtmr',
+  emailTemplate: 'etpl',
+  emailMessage: 'em',
+  emailTopic: 'etop',
+  broadcast: 'bcast',
+  staticList: 'list',
+  sequence: 'seq',
+  sequenceEnrollment: 'senr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,7 +1,13 @@
 export type { AutomaticMailKind } from './automatic-mail.js';
 export type { MailboxDelivery, MailEnvelope, ReceiveOutcome, ThreadedBy } from './inbound-mail.js';
 export { parseRecipient, replyAddress } from './mail-addresses.js';
-export { MailChannel, type MailChannelOptions, type MailChannelState, replySubject } from './mail-channel.js';
+export {
+  type InboundRoute,
+  MailChannel,
+  type MailChannelOptions,
+  type MailChannelState,
+  replySubject,
+} from './mail-channel.js';
 export { MailboxesService, type TeamCheck } from './mailboxes-service.js';
 export { type ChannelLog, DEFAULT_REPLY_RETRY, type ReplyRetryPolicy } from './reply-outbox.js';
 // Test support (the engine's testing entry re-exports them): the tickets side in memory, a relay.

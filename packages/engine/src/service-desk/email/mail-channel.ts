@@ -24,6 +24,17 @@ export interface MailChannelOptions {
   readonly retry?: ReplyRetryPolicy | undefined;
 }
 
+/**
+ * Addresses another domain answers for at the SMTP listener (marketing email's bounce address,
+ * sales sequences' reply address): mail to them goes to the route, not to a mailbox.
+ */
+export interface InboundRoute {
+  /** Whether this address is the route's (checked before the mailboxes). */
+  claims(address: string): boolean;
+  /** Takes one email addressed to `recipients` (those of the envelope the route claims). */
+  receive(raw: Buffer | string, envelope: MailEnvelope, recipients: readonly string[]): Promise<void>;
+}
+
 /** What the mailboxes page shows of the channel. */
 export interface MailChannelState {
   readonly listening: boolean;
@@ -45,6 +56,7 @@ export class MailChannel {
   private readonly sender: ThreadedMailSender | null;
   private listener: SmtpListener | null = null;
   private listeningPort: number | null = null;
+  private readonly routes: InboundRoute[] = [];
 
   constructor(private readonly options: MailChannelOptions) {
     this.mailboxes = options.mailboxes ?? new MailboxesService(options.store);
@@ -100,14 +112,31 @@ export class MailChannel {
     };
   }
 
-  /** Whether mail to this address reaches a mailbox. */
-  accepts(address: string): Promise<boolean> {
+  /** Adds addresses another domain answers for (see InboundRoute). */
+  addRoute(route: InboundRoute): void {
+    this.routes.push(route);
+  }
+
+  /** Whether mail to this address reaches a route or a mailbox. */
+  async accepts(address: string): Promise<boolean> {
+    if (this.routes.some((route) => route.claims(address))) return true;
     return this.inbound.accepts(address);
   }
 
-  /** Takes one email in (the listener calls this; so can tests and importers). */
-  receive(raw: Buffer | string, envelope: MailEnvelope): Promise<ReceiveOutcome> {
-    return this.inbound.receive(raw, envelope);
+  /**
+   * Takes one email in (the listener calls this; so can tests and importers): recipients a
+   * route claims go to it; the rest to the mailboxes.
+   */
+  async receive(raw: Buffer | string, envelope: MailEnvelope): Promise<ReceiveOutcome> {
+    const rest = [...envelope.to];
+    for (const route of this.routes) {
+      const claimed = rest.filter((address) => route.claims(address));
+      if (claimed.length === 0) continue;
+      for (const address of claimed) rest.splice(rest.indexOf(address), 1);
+      await route.receive(raw, envelope, claimed);
+    }
+    if (rest.length === 0 && envelope.to.length > 0) return { messageId: '', deliveries: [] };
+    return this.inbound.receive(raw, { ...envelope, to: rest });
   }
 
   /**
