@@ -12,6 +12,7 @@ export * from './crm-teams.js';
 export * from './destination-sync.js';
 export * from './destinations.js';
 export * from './email.js';
+export * from './email-preferences.js';
 export * from './errors.js';
 export * from './help-center.js';
 export * from './ids.js';

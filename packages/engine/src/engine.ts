@@ -41,6 +41,13 @@ import {
   type TransportKind,
   webhookTransportKind,
 } from './destinations/index.js';
+import {
+  bounceRoute,
+  type EmailEngagementDeps,
+  EmailEngagementService,
+  EmailPolicy,
+} from './email-engagement/index.js';
+import { EmailPreferencesService } from './email-preferences/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
@@ -100,6 +107,10 @@ export interface EngineOptions extends StoreOptions {
   readonly sla?: Pick<SlaSweeperOptions, 'intervalMs' | 'batchSize' | 'clock' | 'onError'> | undefined;
   /** Service desk email (issue 16): the relay, the SMTP listener, and the tickets desk mail goes to. */
   readonly mail?: MailOptions | undefined;
+  /** Email engagement (issue 17): the bounce addresses' domain, machine detection, the clock. */
+  readonly emailEngagement?:
+    | Pick<EmailEngagementDeps, 'mailDomain' | 'machineDetection' | 'clock'>
+    | undefined;
 }
 
 /** The email channel's settings (`TANDEM_SMTP_URL`, `TANDEM_SMTP_LISTEN`). */
@@ -214,6 +225,13 @@ export class Engine {
   readonly satisfaction: SatisfactionService;
   /** Website forms that open tickets (spam-checked). */
   readonly webForms: WebFormsService;
+
+  /** Email subscription topics, people's subscriptions, suppressed addresses, the frequency cap. */
+  readonly emailPreferences: EmailPreferencesService;
+  /** Email tracking (opens, clicks), unsubscribe links, the preference page, bounces and complaints. */
+  readonly emailEngagement: EmailEngagementService;
+  /** The send policy the email sender uses (preferences decide, engagement decorates). */
+  readonly emailPolicy: EmailPolicy;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -619,6 +637,21 @@ export class Engine {
           }),
         ),
     });
+    // Marketing email's gate and tracking; returned mail comes in through the SMTP listener.
+    this.emailPreferences = new EmailPreferencesService({ store, identity: this.identity, clock });
+    this.emailEngagement = new EmailEngagementService({
+      store,
+      preferences: this.emailPreferences,
+      events: this.crmEvents,
+      wake: crmDeps.wake,
+      // The lead wires the email domain's markEngagement here (report counts per message).
+      markEngagement: undefined,
+      publicUrl: options.access?.publicUrl ?? 'http://localhost:3000',
+      clock,
+      ...options.emailEngagement,
+    });
+    this.emailPolicy = new EmailPolicy(this.emailPreferences, this.emailEngagement);
+    this.mailChannel.addRoute(bounceRoute(this.emailEngagement));
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());

@@ -69,6 +69,20 @@ export {
   type TransportKind,
   type TransportLog,
 } from './destinations/index.js';
+export {
+  bounceRoute,
+  type EmailEngagementDeps,
+  EmailEngagementService,
+  EmailPolicy,
+  type EngagementKind,
+  type MarkEngagement,
+  machineReasonOf,
+  PREFERENCES_MARKER,
+  type PreferencePage,
+  type TrackingRequest,
+  UNSUBSCRIBE_MARKER,
+} from './email-engagement/index.js';
+export { DEFAULT_FREQUENCY_CAP, EmailPreferencesService } from './email-preferences/index.js';
 export { Engine, type EngineOptions, type MailOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {

@@ -710,6 +710,13 @@ export interface Database {
   csat_skipped_tickets: CsatSkippedTicketsTable;
   web_forms: WebFormsTable;
   help_sites: HelpSitesTable;
+  email_topics: EmailTopicsTable;
+  email_subscription_changes: EmailSubscriptionChangesTable;
+  email_suppressions: EmailSuppressionsTable;
+  email_preference_settings: EmailPreferenceSettingsTable;
+  email_sends: EmailSendsTable;
+  email_tracking_keys: EmailTrackingKeysTable;
+  email_engagements: EmailEngagementsTable;
   help_categories: HelpCategoriesTable;
   help_articles: HelpArticlesTable;
   help_portal_tokens: HelpPortalTokensTable;
@@ -981,4 +988,75 @@ export interface HelpArticlesFtsTable {
   workspace_id: string;
   article_id: string;
   content: string;
+}
+
+/** email-preferences/ — a subscription topic of marketing email. */
+export interface EmailTopicsTable {
+  workspace_id: string;
+  topic_id: string;
+  name: string;
+  description: string;
+  /** 1: opt-out topic (subscribed until they say no); 0: opt-in. */
+  default_subscribed: number;
+  created_at: string;
+  updated_at: string;
+}
+/** email-preferences/ — a person's subscription decision; the latest per topic counts. */
+export interface EmailSubscriptionChangesTable {
+  workspace_id: string;
+  change_id: string;
+  profile_id: string;
+  /** A topic id, or `*` for all marketing email. */
+  topic_id: string;
+  subscribed: number;
+  source: string;
+  /** The email whose link made the change, if any. */
+  message_id: string | null;
+  at: string;
+}
+/** email-preferences/ — an address that gets no email (normalized, lower-case). */
+export interface EmailSuppressionsTable {
+  workspace_id: string;
+  address: string;
+  /** hard_bounce | complaint | manual */
+  reason: string;
+  note: string;
+  profile_id: string | null;
+  created_at: string;
+}
+/** email-preferences/ — a workspace's frequency cap (JSON `{enabled, max, period}`). */
+export interface EmailPreferenceSettingsTable {
+  workspace_id: string;
+  frequency_cap: string;
+  updated_at: string;
+}
+/** email-preferences/ — every email sent (what the cap counts, what a bounce is matched to). */
+export interface EmailSendsTable {
+  workspace_id: string;
+  message_id: string;
+  profile_id: string;
+  address: string;
+  category: string;
+  sent_at: string;
+}
+/** email-engagement/ — the key signing a workspace's tracking and unsubscribe tokens. */
+export interface EmailTrackingKeysTable {
+  workspace_id: string;
+  tracking_key: string;
+  created_at: string;
+}
+/** email-engagement/ — an open, click, bounce or complaint of one email (machine ones flagged). */
+export interface EmailEngagementsTable {
+  workspace_id: string;
+  engagement_id: string;
+  message_id: string;
+  profile_id: string;
+  /** opened | clicked | bounced | complained | unsubscribed */
+  kind: string;
+  link_index: number | null;
+  url: string | null;
+  machine: number;
+  machine_reason: string | null;
+  user_agent: string | null;
+  at: string;
 }
