@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { SubscriptionSource } from '@tandem/contract';
 import type { Kysely } from 'kysely';
+import { newId } from '../ids/index.js';
 import type { Database } from '../store/index.js';
 
 /** The topic id of "all marketing email" in the subscription history. */
@@ -67,7 +67,8 @@ export async function recordDecisions(
     .values(
       [...options.decisions].map(([topicId, subscribed]) => ({
         workspace_id: options.workspaceId,
-        change_id: randomUUID(),
+        // A bare ULID: decisions made in the same millisecond keep their order.
+        change_id: newId('emailTopic').slice('etop_'.length),
         profile_id: options.profileId,
         topic_id: topicId,
         subscribed: subscribed ? 1 : 0,
