@@ -8,7 +8,12 @@ export const EmailTopicInputSchema = z.object({
   /** Opt-out topic (true): people are subscribed until they say no; opt-in (false): until they say yes. */
   defaultSubscribed: z.boolean().default(false),
 });
-export const UpdateEmailTopicSchema = EmailTopicInputSchema.partial();
+// No defaults: a field left out of a change keeps its value.
+export const UpdateEmailTopicSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  description: z.string().max(2000).optional(),
+  defaultSubscribed: z.boolean().optional(),
+});
 export const EmailTopicSchema = z
   .object({
     id: z.string(),

@@ -34,6 +34,8 @@ import { teamsRoutes } from './crm-people/teams.routes.js';
 import { destinationSyncRoutes } from './destination-sync/destination-sync.routes.js';
 import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
+import { emailPreferencesRoutes } from './email-preferences/email-preferences.routes.js';
+import { emailPublicRoutes } from './email-preferences/email-public.routes.js';
 import { helpCenterRoutes } from './help-center/help-center.routes.js';
 import { helpPublicRoutes } from './help-center/help-public.routes.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
@@ -221,6 +223,8 @@ export async function buildApp(
   await app.register(csatRoutes, { engine });
   await app.register(webFormsRoutes, { engine });
   await app.register(helpCenterRoutes, { engine });
+  await app.register(emailPreferencesRoutes, { engine });
+  await app.register(emailPublicRoutes, { engine });
   await app.register(helpPublicRoutes, {
     engine,
     secureCookies: config.secureCookies,

@@ -12,6 +12,7 @@ import { FrequencyCapSchema, UpdateEmailSubscriptionsSchema } from '@tandem/cont
 import type { Kysely } from 'kysely';
 import { consentedProfiles } from '../consent/index.js';
 import type { OutgoingEmail, SendDecision } from '../email/index.js';
+import { AppError } from '../errors/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { createTopic, deleteTopic, getTopic, listTopics, updateTopic } from './email-topics.js';
@@ -207,7 +208,10 @@ export class EmailPreferencesService {
     if (!email.to) return { action: 'skip', reason: 'no_address' };
     if (await isSuppressed(db, email.workspaceId, email.to)) return { action: 'skip', reason: 'suppressed' };
     if (email.category === 'transactional') return { action: 'send' };
-    const { liveId, ids } = await this.profileIdsOf(db, email.workspaceId, email.profileId);
+    const person = await this.profileIdsOf(db, email.workspaceId, email.profileId).catch(() => null);
+    // A profile deleted since the email was queued has no address to send to.
+    if (!person) return { action: 'skip', reason: 'no_address' };
+    const { liveId, ids } = person;
     const consented = await consentedProfiles(db, email.workspaceId, [liveId], ['marketing']);
     if (!consented.has(liveId)) return { action: 'skip', reason: 'no_consent' };
     const latest = latestDecisions(await subscriptionHistory(db, email.workspaceId, ids));
@@ -251,8 +255,22 @@ export class EmailPreferencesService {
     return (await this.deps.identity.resolveProfileId(workspaceId, profileId, db)) ?? profileId;
   }
 
+  /** Saves a person's subscriptions on their behalf (the admin API, the person page). */
+  async saveForPerson(
+    workspaceId: string,
+    profileId: string,
+    update: UpdateEmailSubscriptions,
+    source: SubscriptionSource,
+  ): Promise<PersonEmailPreferences> {
+    await writeTransaction(this.deps.store, (trx) =>
+      this.updateSubscriptions(trx, { workspaceId, profileId, update, source }),
+    );
+    return this.personPreferences(workspaceId, profileId);
+  }
+
   private async profileIdsOf(db: Kysely<Database>, workspaceId: string, profileId: string) {
-    const liveId = (await this.deps.identity.resolveProfileId(workspaceId, profileId, db)) ?? profileId;
+    const liveId = await this.deps.identity.resolveProfileId(workspaceId, profileId, db);
+    if (liveId === undefined) throw new AppError('not_found', `Profile ${profileId} not found`);
     return { liveId, ids: await this.deps.identity.mergedIdsOf(workspaceId, liveId, db) };
   }
 }
