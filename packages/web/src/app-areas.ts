@@ -181,6 +181,15 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/email-preferences',
+    section: 'Marketing',
+    label: 'Email preferences',
+    Page: lazyPage(
+      () => import('./email-preferences/email-preferences-page'),
+      (m) => m.EmailPreferencesPage,
+    ),
+  },
+  {
     path: '/computed-traits',
     section: 'Marketing',
     label: 'Computed traits',
