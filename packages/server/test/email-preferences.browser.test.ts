@@ -152,6 +152,17 @@ describe.skipIf(!HAS_CHROMIUM)('email preferences in a real browser', () => {
       ['Newsletter', false, 'preference_page'],
       ['Product updates', true, 'preference_page'],
     ]);
+
+    // Her profile's Email tab shows her choices; a team member can change them on her behalf.
+    await page.goto(`${url}/people/${annId}`);
+    await page.getByRole('tab', { name: 'Email' }).click();
+    const newsletterSwitch = page.getByRole('switch', { name: 'Subscribed to Newsletter' });
+    await expect.poll(() => newsletterSwitch.isChecked()).toBe(false);
+    expect(await page.getByRole('switch', { name: 'Subscribed to Product updates' }).isChecked()).toBe(true);
+    await newsletterSwitch.click({ force: true });
+    await expect.poll(() => newsletterSwitch.isChecked()).toBe(true);
+    await expect.poll(() => page.getByText('changed by a team member').count()).toBeGreaterThan(0);
+    await shot(page, '7-profile-email-tab');
   });
 
   it('unsubscribes in one click (RFC 8058 POST) and from the confirm page', async () => {

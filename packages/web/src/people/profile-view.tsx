@@ -2,6 +2,7 @@ import { Grid, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import type { Profile } from '@tandem/contract';
 import { ProfileConsentPanel } from '../consent/profile-consent-panel';
 import { PersonDeals } from '../deals/person-deals';
+import { ProfileEmailPanel } from '../email-preferences/profile-email-panel';
 import { LeadScoreCard } from '../lead-scoring/lead-score-card';
 import { formatDate } from '../shared/format-date';
 import { KeyValueTable } from '../shared/key-value-table';
@@ -47,6 +48,7 @@ export function ProfileView({ profile }: { profile: Profile }) {
               <Tabs.Tab value="logged">Notes and calls</Tabs.Tab>
               <Tabs.Tab value="traits">Traits</Tabs.Tab>
               <Tabs.Tab value="consent">Consent</Tabs.Tab>
+              <Tabs.Tab value="email">Email</Tabs.Tab>
               <Tabs.Tab value="merges">Merge history</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="activity" pt="md">
@@ -60,6 +62,9 @@ export function ProfileView({ profile }: { profile: Profile }) {
             </Tabs.Panel>
             <Tabs.Panel value="consent" pt="md">
               <ProfileConsentPanel profileId={profile.id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="email" pt="md">
+              <ProfileEmailPanel profileId={profile.id} />
             </Tabs.Panel>
             <Tabs.Panel value="merges" pt="md">
               <MergeHistory profileId={profile.id} />
