@@ -166,6 +166,7 @@ export class EmailEngagementService {
    * `unsubscribe+…` (all marketing email).
    */
   async receiveReturned(raw: Buffer | string, recipients: readonly string[]): Promise<void> {
+    let parsed: Promise<ReturnType<typeof returnedMailOf>> | undefined;
     for (const recipient of recipients) {
       const match = /^(bounce|unsubscribe)\+([0-9a-z]+)@/i.exec(recipient.trim());
       const token = match?.[2]?.toLowerCase() ?? '';
@@ -186,7 +187,8 @@ export class EmailEngagementService {
         await this.saveSubscriptions(claims, { unsubscribedAll: true }, 'mailto');
         continue;
       }
-      const returned = returnedMailOf(await simpleParser(raw));
+      parsed ??= simpleParser(raw).then(returnedMailOf);
+      const returned = await parsed;
       const at = this.clock();
       await writeTransaction(this.deps.store, async (trx) => {
         const profileId = await this.deps.preferences.liveProfileId(trx, sent.workspaceId, sent.profileId);
