@@ -5,6 +5,7 @@ import { simpleParser } from 'mailparser';
 import type { CrmEvent } from '../crm/index.js';
 import type { OutgoingEmail, RenderedEmail } from '../email/index.js';
 import { ALL_MARKETING, type EmailPreferencesService } from '../email-preferences/index.js';
+import { AppError } from '../errors/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { decorateEmail } from './email-decoration.js';
 import { type MachineDetectionOptions, machineReasonOf } from './machine-detection.js';
@@ -140,9 +141,12 @@ export class EmailEngagementService {
     const claims = await this.claimsOf(token, ['p']);
     if (!claims) return undefined;
     const [preferences, topics] = await Promise.all([
-      this.deps.preferences.personPreferences(claims.workspaceId, claims.profileId),
+      this.deps.preferences
+        .personPreferences(claims.workspaceId, claims.profileId)
+        .catch(whenProfileGone(null)),
       this.deps.preferences.listTopics(claims.workspaceId),
     ]);
+    if (!preferences) return undefined;
     return {
       unsubscribedAll: preferences.unsubscribedAll,
       topics: preferences.topics.map((t) => ({
@@ -156,8 +160,7 @@ export class EmailEngagementService {
   async savePreferences(token: string, update: UpdateEmailSubscriptions): Promise<boolean> {
     const claims = await this.claimsOf(token, ['p']);
     if (!claims) return false;
-    await this.saveSubscriptions(claims, update, 'preference_page');
-    return true;
+    return this.saveSubscriptions(claims, update, 'preference_page').then(() => true, whenProfileGone(false));
   }
 
   /**
@@ -406,4 +409,12 @@ export class EmailEngagementService {
     const claims = key ? verifyToken(key, token) : null;
     return claims && kinds.includes(claims.kind) ? claims : null;
   }
+}
+
+/** A link of a profile deleted since the email was sent leads nowhere (other failures stay failures). */
+function whenProfileGone<T>(value: T): (error: unknown) => T {
+  return (error) => {
+    if (error instanceof AppError && error.code === 'not_found') return value;
+    throw error;
+  };
 }
