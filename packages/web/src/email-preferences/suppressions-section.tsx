@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
-import { ConfirmActionButton } from '../shared/confirm-action-button';
+import { ConfirmedMutationButton } from '../shared/confirmed-mutation-button';
 import { formatDate } from '../shared/format-date';
 import { QueryState } from '../shared/query-state';
 import {
@@ -124,26 +124,14 @@ export function SuppressionsSection() {
 
 function RemoveSuppressionButton({ suppression }: { suppression: Suppression }) {
   const session = useCurrentSession();
-  const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
-  const remove = useMutation({
-    mutationFn: emailPreferencesApi.unsuppress,
-    onSuccess: async () => {
-      setConfirming(false);
-      await queryClient.invalidateQueries({ queryKey: emailPreferencesQueryKey(session.workspace.id) });
-    },
-  });
   return (
-    <ConfirmActionButton
+    <ConfirmedMutationButton
       label="Remove"
       ariaLabel={`Remove ${suppression.address}`}
       question={`Send email to ${suppression.address} again?`}
       confirmLabel="Remove suppression"
-      opened={confirming}
-      onOpenedChange={setConfirming}
-      pending={remove.isPending}
-      error={remove.error}
-      onConfirm={() => remove.mutate(suppression.address)}
+      run={() => emailPreferencesApi.unsuppress(suppression.address)}
+      invalidates={emailPreferencesQueryKey(session.workspace.id)}
     />
   );
 }

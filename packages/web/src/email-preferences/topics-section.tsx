@@ -18,7 +18,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
-import { ConfirmActionButton } from '../shared/confirm-action-button';
+import { ConfirmedMutationButton } from '../shared/confirmed-mutation-button';
 import { QueryState } from '../shared/query-state';
 import { emailPreferencesApi, emailPreferencesQueryKey } from './email-preferences-api';
 
@@ -152,26 +152,14 @@ function TopicFormModal({ topic, onClose }: { topic: EmailTopic | null; onClose:
 
 function RemoveTopicButton({ topic }: { topic: EmailTopic }) {
   const session = useCurrentSession();
-  const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
-  const remove = useMutation({
-    mutationFn: emailPreferencesApi.deleteTopic,
-    onSuccess: async () => {
-      setConfirming(false);
-      await queryClient.invalidateQueries({ queryKey: emailPreferencesQueryKey(session.workspace.id) });
-    },
-  });
   return (
-    <ConfirmActionButton
+    <ConfirmedMutationButton
       label="Remove"
       ariaLabel={`Remove ${topic.name}`}
       question={`Remove “${topic.name}”? Templates of this topic will reach no one; people’s choices stay in their history.`}
       confirmLabel="Remove topic"
-      opened={confirming}
-      onOpenedChange={setConfirming}
-      pending={remove.isPending}
-      error={remove.error}
-      onConfirm={() => remove.mutate(topic.id)}
+      run={() => emailPreferencesApi.deleteTopic(topic.id)}
+      invalidates={emailPreferencesQueryKey(session.workspace.id)}
     />
   );
 }
