@@ -44,6 +44,7 @@ import {
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
+import { ListsService } from './lists/index.js';
 import { EventLog } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
@@ -214,6 +215,8 @@ export class Engine {
   readonly satisfaction: SatisfactionService;
   /** Website forms that open tickets (spam-checked). */
   readonly webForms: WebFormsService;
+  /** Static lists: people added by hand, by journeys (`addToList`) and by the API. */
+  readonly lists: ListsService;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -619,6 +622,11 @@ export class Engine {
           }),
         ),
     });
+    this.lists = new ListsService({
+      store,
+      clock,
+      contactsOf: (workspaceId, ids) => this.contactsOf(workspaceId, ids),
+    });
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -656,6 +664,21 @@ export class Engine {
       ...this.syncPolicy,
     };
     return syncDestination(deps, workspaceId, destinationId);
+  }
+
+  /** People as lists and sequences show them: name and email, by live profile id. */
+  private async contactsOf(workspaceId: string, profileIds: readonly string[]) {
+    const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+    const summaries = await this.profiles.summariesOf(workspaceId, profileIds);
+    return new Map(
+      summaries.map((s) => [
+        s.id,
+        {
+          name: text(s.traits.name),
+          email: text(s.traits.email) ?? s.identities.find((i) => i.type === 'email')?.value ?? null,
+        },
+      ]),
+    );
   }
 
   isReady(): Promise<boolean> {

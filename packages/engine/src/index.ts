@@ -96,6 +96,7 @@ export {
   leadScoresOf,
   type OutcomesOf,
 } from './lead-scoring/index.js';
+export { addToList, ListsService, listIdsOf, removeFromList } from './lists/index.js';
 export { EventLog, type EventLogOptions } from './log/index.js';
 export { type MailMessage, type MailSender, smtpMailSender } from './mail/index.js';
 export {
