@@ -41,9 +41,10 @@ import {
   type TransportKind,
   webhookTransportKind,
 } from './destinations/index.js';
+import type { EmailQueue } from './email/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
-import { LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
+import { LEAD_SCORING_STAGE, LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
 import { ListsService } from './lists/index.js';
 import { EventLog } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
@@ -57,9 +58,23 @@ import {
   UnifyStage,
 } from './pipeline/index.js';
 import { partitionCountFor } from './pipeline-runtime/index.js';
-import { companiesSearch, ProfilesService, peopleSearch, storedTraitsOf } from './profiles/index.js';
+import {
+  companiesOf,
+  companiesSearch,
+  membersOfCompanies,
+  ProfilesService,
+  peopleSearch,
+  storedTraitsOf,
+} from './profiles/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
+import {
+  SequenceReplies,
+  SequenceScheduler,
+  type SequenceSchedulerOptions,
+  SequenceStopStage,
+  SequencesService,
+} from './sequences/index.js';
 import {
   type ChannelLog,
   MailboxesService,
@@ -101,6 +116,18 @@ export interface EngineOptions extends StoreOptions {
   readonly sla?: Pick<SlaSweeperOptions, 'intervalMs' | 'batchSize' | 'clock' | 'onError'> | undefined;
   /** Service desk email (issue 16): the relay, the SMTP listener, and the tickets desk mail goes to. */
   readonly mail?: MailOptions | undefined;
+  /** Sales sequences: their email queue, the domain replies come back to, the scheduler's pace. */
+  readonly sequences?: SequencesOptions | undefined;
+}
+
+/** Sales sequences' settings. */
+export interface SequencesOptions {
+  /** Where replies go (`reply+<token>@<domain>`); default: the host of the public URL. */
+  readonly replyDomain?: string | undefined;
+  /** The email domain's queue (see `sendSequenceEmailWith`). */
+  readonly emailQueue?: EmailQueue | undefined;
+  readonly scheduler?: Pick<SequenceSchedulerOptions, 'intervalMs' | 'batchSize' | 'onError'> | undefined;
+  readonly clock?: (() => number) | undefined;
 }
 
 /** The email channel's settings (`TANDEM_SMTP_URL`, `TANDEM_SMTP_LISTEN`). */
@@ -217,6 +244,14 @@ export class Engine {
   readonly webForms: WebFormsService;
   /** Static lists: people added by hand, by journeys (`addToList`) and by the API. */
   readonly lists: ListsService;
+  /** Sales sequences: steps, settings, enrollments, their report. */
+  readonly sequences: SequencesService;
+  /** Runs sequences' due steps (started by the server: `sequenceScheduler.start()`). */
+  readonly sequenceScheduler: SequenceScheduler;
+  /** The stage after lead scoring: meetings, unsubscribes and bounces stop enrollments. */
+  readonly sequenceStopStage: SequenceStopStage;
+  /** The queue sequence email goes to (set when the email domain is wired). */
+  private sequenceEmailQueue: EmailQueue | undefined;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -368,10 +403,17 @@ export class Engine {
         feeder: SEGMENT_STAGE,
       },
     );
+    const sequenceClock = options.sequences?.clock ?? clock;
+    this.sequenceStopStage = new SequenceStopStage(store, {
+      batchSize: options.pipeline?.batchSize,
+      partitions,
+      feeder: LEAD_SCORING_STAGE,
+      clock: sequenceClock,
+    });
     // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
     this.stages = {
       unify: this.unify,
-      after: [this.consentStage, this.segment, this.leadScoringStage, this.delivery],
+      after: [this.consentStage, this.segment, this.leadScoringStage, this.sequenceStopStage, this.delivery],
     };
     this.personalization = new PersonalizationService(store, {
       identity: this.identity,
@@ -627,6 +669,70 @@ export class Engine {
       clock,
       contactsOf: (workspaceId, ids) => this.contactsOf(workspaceId, ids),
     });
+    this.sequenceEmailQueue = options.sequences?.emailQueue;
+    const replyDomain =
+      options.sequences?.replyDomain ?? new URL(options.access?.publicUrl ?? 'http://localhost').hostname;
+    this.sequenceScheduler = new SequenceScheduler({
+      store,
+      clock: sequenceClock,
+      emailQueue: () => this.sequenceEmailQueue,
+      replyDomain,
+      createTask: async (task) =>
+        (
+          await this.tasks.create(
+            task.workspaceId,
+            {
+              title: task.title,
+              notes: task.notes,
+              dueAt: task.dueAt,
+              profileId: task.profileId,
+              assigneeId: task.ownerId,
+            },
+            null,
+          )
+        ).id,
+      ...options.sequences?.scheduler,
+    });
+    this.sequences = new SequencesService({
+      store,
+      clock: sequenceClock,
+      contactsOf: (workspaceId, ids) => this.contactsOf(workspaceId, ids),
+      listMembers: (workspaceId, listId) => this.lists.liveMembers(workspaceId, listId),
+      onEnrolled: () => this.sequenceScheduler.wake(),
+    });
+    // Replies to sequence email come in at the SMTP listener and stop their enrollments.
+    this.mailChannel.addRoute(
+      new SequenceReplies({
+        store,
+        clock: sequenceClock,
+        replyDomain,
+        appendEvents: (db, events) => this.crmEvents.appendWithin(db, events),
+        colleaguesOf: async (db, workspaceId, profileId) => {
+          const companies = await companiesOf(db, workspaceId, profileId);
+          return membersOfCompanies(
+            db,
+            workspaceId,
+            companies.map((company) => company.id),
+            10_000,
+          );
+        },
+        logReply: async (reply) => {
+          await this.activities.create(
+            reply.workspaceId,
+            {
+              kind: 'email',
+              profileId: reply.profileId,
+              body: `Reply from ${reply.from} to the sequence "${reply.sequenceName}": ${reply.subject}\n\n${reply.text}`,
+              occurredAt: reply.at,
+            },
+            null,
+          );
+        },
+        wake: crmDeps.wake,
+        onError: (error) =>
+          (mail?.log ?? (() => {}))('error', 'could not log a sequence reply', { error: String(error) }),
+      }),
+    );
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -681,6 +787,11 @@ export class Engine {
     );
   }
 
+  /** Sequence email goes to the email domain's queue from now on. */
+  sendSequenceEmailWith(queue: EmailQueue): void {
+    this.sequenceEmailQueue = queue;
+  }
+
   isReady(): Promise<boolean> {
     return isStoreReady(this.store);
   }
@@ -688,6 +799,7 @@ export class Engine {
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
     await this.slaSweeper.stop();
+    await this.sequenceScheduler.stop();
     await this.mailChannel.stop();
     await this.satisfaction.whenIdle();
     this.surveySender?.close();

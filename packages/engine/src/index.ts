@@ -69,7 +69,7 @@ export {
   type TransportKind,
   type TransportLog,
 } from './destinations/index.js';
-export { Engine, type EngineOptions, type MailOptions } from './engine.js';
+export { Engine, type EngineOptions, type MailOptions, type SequencesOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
   compileRules,
@@ -129,6 +129,12 @@ export {
 export { ProfilesService } from './profiles/index.js';
 export { type SavedViewActor, SavedViewsService } from './saved-views/index.js';
 export { type SearchCandidate, type Searcher, SearchService } from './search/index.js';
+export {
+  SEQUENCE_STOP_STAGE,
+  SequenceScheduler,
+  SequenceStopStage,
+  SequencesService,
+} from './sequences/index.js';
 export {
   type DeliveryStatus,
   type EmailAttachment,
