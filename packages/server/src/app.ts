@@ -46,10 +46,12 @@ import type { App } from './http/route-schemas.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { leadScoringRoutes } from './lead-scoring/lead-scoring.routes.js';
+import { listsRoutes } from './lists/lists.routes.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
 import { searchRoutes } from './search/search.routes.js';
+import { sequencesRoutes } from './sequences/sequences.routes.js';
 import { cannedRepliesRoutes } from './service-desk/canned-replies.routes.js';
 import { ticketsRoutes } from './service-desk/tickets.routes.js';
 import { csatRoutes } from './service-desk-csat/csat.routes.js';
@@ -220,6 +222,8 @@ export async function buildApp(
   await app.register(mailboxesRoutes, { engine, config });
   await app.register(csatRoutes, { engine });
   await app.register(webFormsRoutes, { engine });
+  await app.register(listsRoutes, { engine });
+  await app.register(sequencesRoutes, { engine });
   await app.register(helpCenterRoutes, { engine });
   await app.register(helpPublicRoutes, {
     engine,

@@ -52,11 +52,14 @@ export class SequenceScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private again = false;
+  private onError: ((error: unknown) => void) | undefined;
 
   constructor(private readonly options: SequenceSchedulerOptions) {}
 
-  start(): void {
+  /** Runs a pass every interval in the background; failures go to `onError` (else the option's). */
+  start(onError = this.options.onError): void {
     if (this.timer) return;
+    this.onError = onError;
     this.timer = setInterval(() => this.wake(), this.options.intervalMs ?? 1000);
     this.timer.unref();
   }
@@ -75,7 +78,7 @@ export class SequenceScheduler {
       return;
     }
     this.running = this.runDue()
-      .catch((error: unknown) => this.options.onError?.(error))
+      .catch((error: unknown) => this.onError?.(error))
       .finally(() => {
         this.running = undefined;
         if (this.again) {
