@@ -76,10 +76,10 @@ function NewListForm() {
     create.mutate({ name, description });
   };
   return (
-    <Paper withBorder p="sm" component="form" onSubmit={submit} aria-label="New list">
+    <Paper withBorder p="sm" component="form" onSubmit={submit} aria-label="List name">
       <Group align="flex-end">
         <TextInput
-          label="New list"
+          label="List name"
           placeholder="Webinar attendees"
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}

@@ -37,7 +37,7 @@ export function SequencePage() {
         ← Sequences
       </Anchor>
       <QueryState isPending={sequence.isPending} error={sequence.error} refetch={sequence.refetch}>
-        {sequence.data && <SequenceEditor key={sequence.data.updatedAt} sequence={sequence.data} />}
+        {sequence.data && <SequenceEditor key={sequence.data.id} sequence={sequence.data} />}
       </QueryState>
       {sequence.data && <SequenceReportCards sequenceId={id} />}
       {sequence.data && <SequenceEnrollments sequenceId={id} />}

@@ -39,12 +39,12 @@ export const sequencesApi = {
 export const sequencesQueryKey = (workspaceId: string) => ['sequences', workspaceId] as const;
 
 export const STOP_REASON_LABELS: Readonly<Record<NonNullable<Enrollment['stopReason']>, string>> = {
-  replied: 'Replied',
-  company_replied: 'Someone at their company replied',
-  meeting_booked: 'Booked a meeting',
-  unsubscribed: 'Unsubscribed',
-  bounced: 'Email bounced',
-  manual: 'Stopped by hand',
+  replied: 'replied',
+  company_replied: 'their company replied',
+  meeting_booked: 'booked a meeting',
+  unsubscribed: 'unsubscribed',
+  bounced: 'email bounced',
+  manual: 'by hand',
 };
 
 /** An enrollment's status as people read it. */

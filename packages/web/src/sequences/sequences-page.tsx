@@ -78,10 +78,10 @@ function NewSequenceForm() {
     create.mutate({ name });
   };
   return (
-    <Paper withBorder p="sm" component="form" onSubmit={submit} aria-label="New sequence">
+    <Paper withBorder p="sm" component="form" onSubmit={submit} aria-label="Sequence name">
       <Group align="flex-end">
         <TextInput
-          label="New sequence"
+          label="Sequence name"
           placeholder="Outbound: first touch"
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
