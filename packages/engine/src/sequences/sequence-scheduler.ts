@@ -1,6 +1,7 @@
 import type { SequenceStep } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import type { EmailQueue } from '../email/index.js';
+import { liveProfilesOf } from '../lists/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { stepsOf } from './sequence-definitions.js';
 import { dueAfter } from './step-delay.js';
@@ -188,10 +189,12 @@ export class SequenceScheduler {
     const queue = this.options.emailQueue();
     let outputId: string | null = null;
     if (queue) {
+      // The person as they are now (enrolled under an id merged away since).
+      const live = await liveProfilesOf(trx, enrollment.workspace_id, [enrollment.profile_id]);
       [outputId = null] = await queue.enqueue(trx, [
         {
           workspaceId: enrollment.workspace_id,
-          profileId: enrollment.profile_id,
+          profileId: live.get(enrollment.profile_id) ?? enrollment.profile_id,
           templateId: step.templateId,
           origin: {
             kind: 'sequence',
