@@ -283,6 +283,38 @@ describe.each(ENGINES)('sales sequences on %s', (kind) => {
     expect((await engine.sequences.report(workspaceId, stopping.id)).meetings).toBe(1);
   });
 
+  it('follows merges: the survivor is the enrolled person, and their events stop the enrollment', async () => {
+    const workspaceId = await workspace();
+    const source = await engine.sources.create(workspaceId, { name: 'web' });
+    const collect = async (calls: Record<string, unknown>[]) => {
+      await engine.collector.collect({ source: { workspaceId, sourceId: source.id }, calls, request: {} });
+      await engine.pipeline.catchUp();
+    };
+    await collect([
+      { type: 'identify', userId: 'hal', messageId: 'h1' },
+      { type: 'identify', anonymousId: 'anon-hal', traits: { email: 'hal@merge.test' }, messageId: 'h2' },
+    ]);
+    const anon = (await engine.profiles.lookup(workspaceId, 'anonymous_id', 'anon-hal')).id;
+    const steps = [{ kind: 'email' as const, templateId: 'etpl_m', delay: '1d' }];
+    const sequence = await engine.sequences.create(workspaceId, { name: 'Merges', steps }, null);
+    await engine.sequences.enroll(workspaceId, sequence.id, { profileIds: [anon] }, null);
+    await collect([
+      { type: 'identify', userId: 'hal', traits: { email: 'hal@merge.test' }, messageId: 'h3' },
+    ]);
+    const survivor = (await engine.profiles.lookup(workspaceId, 'user_id', 'hal')).id;
+    expect(await enrollmentOf(workspaceId, survivor)).toMatchObject({
+      profileId: survivor,
+      status: 'active',
+    });
+    const again = await engine.sequences.enroll(workspaceId, sequence.id, { profileIds: [survivor] }, null);
+    expect(again.skipped).toEqual([{ profileId: survivor, reason: 'already_active' }]);
+    await collect([{ type: 'track', userId: 'hal', event: 'Email Bounced', messageId: 'h4' }]);
+    expect(await enrollmentOf(workspaceId, survivor)).toMatchObject({
+      status: 'stopped',
+      stopReason: 'bounced',
+    });
+  });
+
   it('enrolls a list, stops by hand, and keeps workspaces apart', async () => {
     const workspaceId = await workspace();
     const [fay, gus] = [
