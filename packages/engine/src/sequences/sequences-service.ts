@@ -30,6 +30,9 @@ import {
 } from './sequence-definitions.js';
 import { dueAfter } from './step-delay.js';
 
+/** Rows per statement (bound parameters stay under both engines' limits). */
+const CHUNK = 200;
+
 export interface SequencesDeps {
   readonly store: Store;
   readonly clock: () => number;
@@ -152,28 +155,38 @@ export class SequencesService {
     await this.row(this.db, workspaceId, sequenceId);
     const live = await liveProfilesOf(this.db, workspaceId, requested);
     const people = [...new Set(live.values())];
-    const contacts = await this.deps.contactsOf(workspaceId, people);
+    const contacts = new Map<string, { name: string | null; email: string | null }>();
+    for (let at = 0; at < people.length; at += CHUNK) {
+      for (const [id, contact] of await this.deps.contactsOf(workspaceId, people.slice(at, at + CHUNK))) {
+        contacts.set(id, contact);
+      }
+    }
     for (const id of new Set(requested))
       if (!live.has(id)) skipped.push({ profileId: id, reason: 'unknown_profile' });
     const rows = await writeTransaction(this.deps.store, async (trx) => {
       const sequence = await this.row(trx, workspaceId, sequenceId);
       const [first] = stepsOf(sequence);
+      // Who is active in the sequence now, as live people (enrolled under ids since merged away too).
+      const activeRows = await trx
+        .selectFrom('sequence_enrollments')
+        .select('profile_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('sequence_id', '=', sequenceId)
+        .where('status', '=', 'active')
+        .execute();
+      const activeLive = await liveProfilesOf(
+        trx,
+        workspaceId,
+        activeRows.map((row) => row.profile_id),
+      );
+      const active = new Set([...activeRows.map((row) => row.profile_id), ...activeLive.values()]);
       const written: EnrollmentRow[] = [];
       for (const profileId of people) {
-        const ids = await idsOfPerson(trx, workspaceId, profileId);
-        const active = await trx
-          .selectFrom('sequence_enrollments')
-          .select('enrollment_id')
-          .where('workspace_id', '=', workspaceId)
-          .where('sequence_id', '=', sequenceId)
-          .where('status', '=', 'active')
-          .where('profile_id', 'in', ids)
-          .executeTakeFirst();
-        if (active) {
+        if (active.has(profileId)) {
           skipped.push({ profileId, reason: 'already_active' });
           continue;
         }
-        const row: EnrollmentRow = {
+        written.push({
           workspace_id: workspaceId,
           enrollment_id: newId('sequenceEnrollment'),
           sequence_id: sequenceId,
@@ -189,9 +202,13 @@ export class SequencesService {
           enrolled_by: actorId,
           enrolled_at: nowText,
           ended_at: first ? null : nowText,
-        };
-        await trx.insertInto('sequence_enrollments').values(row).execute();
-        written.push(row);
+        });
+      }
+      for (let at = 0; at < written.length; at += CHUNK) {
+        await trx
+          .insertInto('sequence_enrollments')
+          .values(written.slice(at, at + CHUNK))
+          .execute();
       }
       return { written, name: sequence.name, contacts };
     });
