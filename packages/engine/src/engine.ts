@@ -41,6 +41,7 @@ import {
   type TransportKind,
   webhookTransportKind,
 } from './destinations/index.js';
+import type { EmailQueue } from './email/index.js';
 import {
   bounceRoute,
   type EmailEngagementDeps,
@@ -50,7 +51,8 @@ import {
 import { EmailPreferencesService } from './email-preferences/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
-import { LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
+import { LEAD_SCORING_STAGE, LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
+import { ListsService } from './lists/index.js';
 import { EventLog } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
@@ -63,9 +65,23 @@ import {
   UnifyStage,
 } from './pipeline/index.js';
 import { partitionCountFor } from './pipeline-runtime/index.js';
-import { companiesSearch, ProfilesService, peopleSearch, storedTraitsOf } from './profiles/index.js';
+import {
+  companiesOf,
+  companiesSearch,
+  membersOfCompanies,
+  ProfilesService,
+  peopleSearch,
+  storedTraitsOf,
+} from './profiles/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
+import {
+  SequenceReplies,
+  SequenceScheduler,
+  type SequenceSchedulerOptions,
+  SequenceStopStage,
+  SequencesService,
+} from './sequences/index.js';
 import {
   type ChannelLog,
   MailboxesService,
@@ -111,6 +127,18 @@ export interface EngineOptions extends StoreOptions {
   readonly emailEngagement?:
     | Pick<EmailEngagementDeps, 'mailDomain' | 'machineDetection' | 'clock'>
     | undefined;
+  /** Sales sequences: their email queue, the domain replies come back to, the scheduler's pace. */
+  readonly sequences?: SequencesOptions | undefined;
+}
+
+/** Sales sequences' settings. */
+export interface SequencesOptions {
+  /** Where replies go (`reply+<token>@<domain>`); default: the host of the public URL. */
+  readonly replyDomain?: string | undefined;
+  /** The email domain's queue (see `sendSequenceEmailWith`). */
+  readonly emailQueue?: EmailQueue | undefined;
+  readonly scheduler?: Pick<SequenceSchedulerOptions, 'intervalMs' | 'batchSize' | 'onError'> | undefined;
+  readonly clock?: (() => number) | undefined;
 }
 
 /** The email channel's settings (`TANDEM_SMTP_URL`, `TANDEM_SMTP_LISTEN`). */
@@ -225,6 +253,16 @@ export class Engine {
   readonly satisfaction: SatisfactionService;
   /** Website forms that open tickets (spam-checked). */
   readonly webForms: WebFormsService;
+  /** Static lists: people added by hand, by journeys (`addToList`) and by the API. */
+  readonly lists: ListsService;
+  /** Sales sequences: steps, settings, enrollments, their report. */
+  readonly sequences: SequencesService;
+  /** Runs sequences' due steps (started by the server: `sequenceScheduler.start()`). */
+  readonly sequenceScheduler: SequenceScheduler;
+  /** The stage after lead scoring: meetings, unsubscribes and bounces stop enrollments. */
+  readonly sequenceStopStage: SequenceStopStage;
+  /** The queue sequence email goes to (set when the email domain is wired). */
+  private sequenceEmailQueue: EmailQueue | undefined;
 
   /** Email subscription topics, people's subscriptions, suppressed addresses, the frequency cap. */
   readonly emailPreferences: EmailPreferencesService;
@@ -383,10 +421,17 @@ export class Engine {
         feeder: SEGMENT_STAGE,
       },
     );
+    const sequenceClock = options.sequences?.clock ?? clock;
+    this.sequenceStopStage = new SequenceStopStage(store, {
+      batchSize: options.pipeline?.batchSize,
+      partitions,
+      feeder: LEAD_SCORING_STAGE,
+      clock: sequenceClock,
+    });
     // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
     this.stages = {
       unify: this.unify,
-      after: [this.consentStage, this.segment, this.leadScoringStage, this.delivery],
+      after: [this.consentStage, this.segment, this.leadScoringStage, this.sequenceStopStage, this.delivery],
     };
     this.personalization = new PersonalizationService(store, {
       identity: this.identity,
@@ -652,6 +697,75 @@ export class Engine {
     });
     this.emailPolicy = new EmailPolicy(this.emailPreferences, this.emailEngagement);
     this.mailChannel.addRoute(bounceRoute(this.emailEngagement));
+    this.lists = new ListsService({
+      store,
+      clock,
+      contactsOf: (workspaceId, ids) => this.contactsOf(workspaceId, ids),
+    });
+    this.sequenceEmailQueue = options.sequences?.emailQueue;
+    const replyDomain =
+      options.sequences?.replyDomain ?? new URL(options.access?.publicUrl ?? 'http://localhost').hostname;
+    this.sequenceScheduler = new SequenceScheduler({
+      store,
+      clock: sequenceClock,
+      emailQueue: () => this.sequenceEmailQueue,
+      replyDomain,
+      createTask: async (task) =>
+        (
+          await this.tasks.create(
+            task.workspaceId,
+            {
+              title: task.title,
+              notes: task.notes,
+              dueAt: task.dueAt,
+              profileId: task.profileId,
+              assigneeId: task.ownerId,
+            },
+            null,
+          )
+        ).id,
+      ...options.sequences?.scheduler,
+    });
+    this.sequences = new SequencesService({
+      store,
+      clock: sequenceClock,
+      contactsOf: (workspaceId, ids) => this.contactsOf(workspaceId, ids),
+      listMembers: (workspaceId, listId) => this.lists.liveMembers(workspaceId, listId),
+      onEnrolled: () => this.sequenceScheduler.wake(),
+    });
+    // Replies to sequence email come in at the SMTP listener and stop their enrollments.
+    this.mailChannel.addRoute(
+      new SequenceReplies({
+        store,
+        clock: sequenceClock,
+        replyDomain,
+        appendEvents: (db, events) => this.crmEvents.appendWithin(db, events),
+        colleaguesOf: async (db, workspaceId, profileId) => {
+          const companies = await companiesOf(db, workspaceId, profileId);
+          return membersOfCompanies(
+            db,
+            workspaceId,
+            companies.map((company) => company.id),
+            10_000,
+          );
+        },
+        logReply: async (reply) => {
+          await this.activities.create(
+            reply.workspaceId,
+            {
+              kind: 'email',
+              profileId: reply.profileId,
+              body: `Reply from ${reply.from} to the sequence "${reply.sequenceName}": ${reply.subject}\n\n${reply.text}`,
+              occurredAt: reply.at,
+            },
+            null,
+          );
+        },
+        wake: crmDeps.wake,
+        onError: (error) =>
+          (mail?.log ?? (() => {}))('error', 'could not log a sequence reply', { error: String(error) }),
+      }),
+    );
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -691,6 +805,26 @@ export class Engine {
     return syncDestination(deps, workspaceId, destinationId);
   }
 
+  /** People as lists and sequences show them: name and email, by live profile id. */
+  private async contactsOf(workspaceId: string, profileIds: readonly string[]) {
+    const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+    const summaries = await this.profiles.summariesOf(workspaceId, profileIds);
+    return new Map(
+      summaries.map((s) => [
+        s.id,
+        {
+          name: text(s.traits.name),
+          email: text(s.traits.email) ?? s.identities.find((i) => i.type === 'email')?.value ?? null,
+        },
+      ]),
+    );
+  }
+
+  /** Sequence email goes to the email domain's queue from now on. */
+  sendSequenceEmailWith(queue: EmailQueue): void {
+    this.sequenceEmailQueue = queue;
+  }
+
   isReady(): Promise<boolean> {
     return isStoreReady(this.store);
   }
@@ -698,6 +832,7 @@ export class Engine {
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
     await this.slaSweeper.stop();
+    await this.sequenceScheduler.stop();
     await this.mailChannel.stop();
     await this.satisfaction.whenIdle();
     this.surveySender?.close();

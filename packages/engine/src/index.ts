@@ -83,7 +83,7 @@ export {
   UNSUBSCRIBE_MARKER,
 } from './email-engagement/index.js';
 export { DEFAULT_FREQUENCY_CAP, EmailPreferencesService } from './email-preferences/index.js';
-export { Engine, type EngineOptions, type MailOptions } from './engine.js';
+export { Engine, type EngineOptions, type MailOptions, type SequencesOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
   compileRules,
@@ -110,6 +110,7 @@ export {
   leadScoresOf,
   type OutcomesOf,
 } from './lead-scoring/index.js';
+export { addToList, ListsService, listIdsOf, removeFromList } from './lists/index.js';
 export { EventLog, type EventLogOptions } from './log/index.js';
 export { type MailMessage, type MailSender, smtpMailSender } from './mail/index.js';
 export {
@@ -142,6 +143,12 @@ export {
 export { ProfilesService } from './profiles/index.js';
 export { type SavedViewActor, SavedViewsService } from './saved-views/index.js';
 export { type SearchCandidate, type Searcher, SearchService } from './search/index.js';
+export {
+  SEQUENCE_STOP_STAGE,
+  SequenceScheduler,
+  SequenceStopStage,
+  SequencesService,
+} from './sequences/index.js';
 export {
   type DeliveryStatus,
   type EmailAttachment,

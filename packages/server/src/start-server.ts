@@ -150,6 +150,9 @@ export async function startServer(
   // SLA breaches become events within the sweeper's interval (5 s) of their due time.
   if (config.runPipeline)
     engine.slaSweeper.start((error) => app.log.error({ err: error }, 'SLA sweep failed'));
+  // Sales sequences' due steps run within the scheduler's interval (1 s); engine.close stops it.
+  if (config.runPipeline)
+    engine.sequenceScheduler.start((error) => app.log.error({ err: error }, 'sequence steps failed'));
   // Service desk email: the SMTP listener (TANDEM_SMTP_LISTEN) and queued replies; engine.close stops it.
   await engine.mailChannel.start();
   app.log.info(

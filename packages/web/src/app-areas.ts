@@ -159,6 +159,32 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/sequences',
+    section: 'Sales',
+    label: 'Sequences',
+    Page: lazyPage(
+      () => import('./sequences/sequences-page'),
+      (m) => m.SequencesPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./sequences/sequence-page'),
+      (m) => m.SequencePage,
+    ),
+  },
+  {
+    path: '/lists',
+    section: 'Marketing',
+    label: 'Lists',
+    Page: lazyPage(
+      () => import('./lists/lists-page'),
+      (m) => m.ListsPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./lists/list-page'),
+      (m) => m.ListPage,
+    ),
+  },
+  {
     path: '/lead-scoring',
     section: 'Sales',
     label: 'Lead scoring',

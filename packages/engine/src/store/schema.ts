@@ -721,6 +721,11 @@ export interface Database {
   help_articles: HelpArticlesTable;
   help_portal_tokens: HelpPortalTokensTable;
   help_articles_fts: HelpArticlesFtsTable;
+  static_lists: StaticListsTable;
+  static_list_members: StaticListMembersTable;
+  sequences: SequencesTable;
+  sequence_enrollments: SequenceEnrollmentsTable;
+  sequence_step_runs: SequenceStepRunsTable;
 }
 
 export interface SavedViewsTable {
@@ -1059,4 +1064,66 @@ export interface EmailEngagementsTable {
   machine_reason: string | null;
   user_agent: string | null;
   at: string;
+}
+/** lists/ — static lists and their members (rows keep the profile id they were added under). */
+export interface StaticListsTable {
+  workspace_id: string;
+  list_id: string;
+  name: string;
+  description: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface StaticListMembersTable {
+  workspace_id: string;
+  list_id: string;
+  profile_id: string;
+  added_by: string | null;
+  added_at: string;
+}
+
+/** sequences/ — sales sequences (JSON text: steps, settings), enrollments, the steps they ran. */
+export interface SequencesTable {
+  workspace_id: string;
+  sequence_id: string;
+  name: string;
+  description: string;
+  steps: string;
+  settings: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+export interface SequenceEnrollmentsTable {
+  workspace_id: string;
+  enrollment_id: string;
+  sequence_id: string;
+  profile_id: string;
+  email: string | null;
+  owner_id: string | null;
+  /** active | finished | stopped */
+  status: string;
+  stop_reason: string | null;
+  current_step: number;
+  next_at: string | null;
+  reply_token: string;
+  replied_at: string | null;
+  enrolled_by: string | null;
+  enrolled_at: string;
+  ended_at: string | null;
+}
+export interface SequenceStepRunsTable {
+  workspace_id: string;
+  enrollment_id: string;
+  step_index: number;
+  sequence_id: string;
+  step_id: string;
+  kind: string;
+  profile_id: string;
+  /** done | pending | skipped */
+  status: string;
+  output_id: string | null;
+  ran_at: string;
 }

@@ -1,5 +1,6 @@
 /** Helpers for test suites that must run on every storage engine. */
 
+export { TableEmailQueue, type TestQueuedEmail } from '../sequences/index.js';
 export {
   MemoryDesk,
   type MemoryTicket,

@@ -192,7 +192,9 @@ describe.each(ENGINES)('the profile API on %s', (kind) => {
       lagEvents: 0,
       lagSeconds: 0,
     });
-    expect(status.stages).toEqual(['unify', 'consent', 'segment', 'lead-scoring', 'delivery'].map(caughtUp));
+    expect(status.stages).toEqual(
+      ['unify', 'consent', 'segment', 'lead-scoring', 'sequence-stops', 'delivery'].map(caughtUp),
+    );
     const metrics = await server.app.inject({
       url: '/metrics',
       headers: { authorization: 'Bearer metrics-token-0123456789' },

@@ -4,6 +4,7 @@ import { ProfileConsentPanel } from '../consent/profile-consent-panel';
 import { PersonDeals } from '../deals/person-deals';
 import { ProfileEmailPanel } from '../email-preferences/profile-email-panel';
 import { LeadScoreCard } from '../lead-scoring/lead-score-card';
+import { PersonSequences } from '../sequences/person-sequences';
 import { formatDate } from '../shared/format-date';
 import { KeyValueTable } from '../shared/key-value-table';
 import { ActivitiesList } from './activities-list';
@@ -76,6 +77,7 @@ export function ProfileView({ profile }: { profile: Profile }) {
             <LeadScoreCard profileId={profile.id} />
             <PersonCrmCard key={profile.id} profileId={profile.id} />
             <PersonTasks profileId={profile.id} />
+            <PersonSequences profileId={profile.id} />
             <ProfileSidebar profile={profile} />
           </Stack>
         </Grid.Col>
