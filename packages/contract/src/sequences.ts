@@ -31,7 +31,7 @@ export const SequenceStepInputSchema = z
       notes: z.string().max(20_000).default(''),
     }),
   ])
-  .meta({ id: 'SequenceStepInput' });
+  .meta({ id: 'SequenceStepWrite' });
 export type SequenceStepInput = z.input<typeof SequenceStepInputSchema>;
 export const SequenceStepSchema = z
   .discriminatedUnion('kind', [
