@@ -348,9 +348,9 @@ class DestinationWorker {
     const now = this.options.clock();
     let waitMs = this.options.pollMs;
     if (now < this.circuitOpenUntil) waitMs = Math.min(waitMs, this.circuitOpenUntil - now);
-    // Sends in flight poke the worker as they finish: the next due row is looked up then (a
-    // query less per slice while a backlog drains).
-    else if (this.inFlight === 0) {
+    // At its concurrency the worker claims nothing before a send finishes, and a finished send
+    // pokes it: the next due row is looked up then (a query less per slice while draining).
+    else if (this.inFlight < this.destination.limits.concurrency) {
       const next = await this.nextDueAt().catch(() => undefined);
       if (next !== undefined) waitMs = Math.max(1, Math.min(waitMs, next - now));
     }
