@@ -14,7 +14,9 @@
 // SQLite, bodies read for the taken rows only, leases by rowid), back to back. Round 1: drain
 // 2,201 / 2,726 per s; live p99 during the drain 3,458 / 488 ms, after it 1,514 / 78 ms;
 // event-loop delay p99 512 / 205 ms. Round 2: the after run fell behind the live feed (0.44
-// cores: 803 per s, p99 14 s) — load, not a fixed figure. Drain alone (BENCH_RATE=0), CPU per
+// cores: 803 per s, p99 14 s) — load, not a fixed figure. Round 3 (load 7.5): drain 2,815 /
+// 3,008 per s; live p99 during the drain 1,594 / 349 ms, after it 50 / 70 ms; event-loop delay
+// p99 439 / 166 ms; 0.222 / 0.238 ms CPU per delivery. Drain alone (BENCH_RATE=0), CPU per
 // delivery 0.132-0.151 / 0.178-0.196 ms: the slices cost ~30 % more CPU per drained delivery
 // (4x the commits). Targets (p99 < 100 ms, >= 5,000/s) not judged at this load: rerun quiet.
 import { mkdtempSync, rmSync } from 'node:fs';
