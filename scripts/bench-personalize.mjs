@@ -9,7 +9,8 @@
 // floor: what the server's cheapest answer costs on this machine now). Prints p50/p99 and
 // requests/s beside the targets
 // (p99 < 5 ms, >= 10,000 requests/s). BENCH_DATA_DIR reuses a store kept by an earlier run
-// (BENCH_KEEP_DATA=1). The client shares the machine with the server. Not a test.
+// (BENCH_KEEP_DATA=1). BENCH_SERVER_ROOT: another built checkout whose server to measure on the
+// same store (a before/after comparison). The client shares the machine with the server. Not a test.
 //
 // Figures, 2026-12-03: under load 8-17 (other builds), warm cache: 955 req/s, p99 68 ms, 642 µs
 // CPU per request. Quiet machine (load 1.5), cold 3.8 GB store: 225 req/s, p99 148 ms, 2,125 µs
@@ -29,6 +30,17 @@
 // 8,871 req/s (≥ 10,000, missed), 116 µs server CPU per request (8,612 req/s per core); the
 // /healthz floor 39,377 req/s at 27 µs each. A CPU profile: the socket write (writev) is ~30 % of
 // the server's busy time, the point reads (identity, traits, computed traits, audiences) ~20 %.
+// 2026-12-04 16:30-17:25 (load 9-16 throughout: /healthz alone cost 78-680 µs CPU, against 27
+// µs quiet), before / after (the visitor's rows in one UNION ALL statement, the query checked by
+// hand): server CPU per request 201-323 / 218-241 µs (one after run 989 µs), the engine's answer
+// alone (an in-process loop) 63-88 / 59-81 µs: noise larger than the change. Measured apart
+// (same store, CPU time): the three reads 34-45 µs as three statements, 28-35 µs as one. A CPU
+// profile of the server before: the identifier lookup (liveProfileIdOf: identifier index,
+// identifier row, profile index, profile row) ~18 %, the other point reads ~22 %, the socket
+// write ~20 %; zod, the child logger and the metrics hook 1-2 % each. Targets not judged: rerun
+// quiet. Past ~90 µs needs fewer B-tree descents (a covering identifier index, a migration of
+// the identity domain) or the whole file mapped (the 2 GB mmap cap leaves half of a 4 GB store
+// to read() calls).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,7 +115,11 @@ try {
   engine.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   await engine.close();
 
-  server = await startServer({ TANDEM_DATA_DIR: dataDir, TANDEM_WRITE_KEY: WRITE_KEY });
+  const serverRoot = process.env.BENCH_SERVER_ROOT;
+  server = await startServer(
+    { TANDEM_DATA_DIR: dataDir, TANDEM_WRITE_KEY: WRITE_KEY },
+    serverRoot ? { root: serverRoot.endsWith('/') ? serverRoot : `${serverRoot}/` } : {},
+  );
   // One answer checked by eye: only the exposed fields.
   const sample = await fetch(`${server.url}/v1/personalize?userId=user-3`, {
     headers: { authorization: `Basic ${Buffer.from(`${source.publishable_key}:`).toString('base64')}` },

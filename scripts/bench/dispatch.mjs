@@ -7,6 +7,18 @@
 // the drain, the main thread's event-loop delay, and the process's CPU per delivery: the
 // dispatcher's own cost, less sensitive to the machine's load than bench:activate.
 // BENCH_ENGINE_ROOT: another checkout whose built engine to measure (a before/after comparison).
+// BENCH_RATE=0: the drain alone (its CPU per delivery without the live feed's).
+//
+// Figures, 2026-12-04 17:00-17:20, machine at load 10-12 (other sessions' builds and tests on 2
+// cores; the process got 0.4-0.9 of a core), before (main 6590fd1) / after (claims of 250 rows on
+// SQLite, bodies read for the taken rows only, leases by rowid), back to back. Round 1: drain
+// 2,201 / 2,726 per s; live p99 during the drain 3,458 / 488 ms, after it 1,514 / 78 ms;
+// event-loop delay p99 512 / 205 ms. Round 2: the after run fell behind the live feed (0.44
+// cores: 803 per s, p99 14 s) — load, not a fixed figure. Round 3 (load 7.5): drain 2,815 /
+// 3,008 per s; live p99 during the drain 1,594 / 349 ms, after it 50 / 70 ms; event-loop delay
+// p99 439 / 166 ms; 0.222 / 0.238 ms CPU per delivery. Drain alone (BENCH_RATE=0), CPU per
+// delivery 0.132-0.151 / 0.178-0.196 ms: the slices cost ~30 % more CPU per drained delivery
+// (4x the commits). Targets (p99 < 100 ms, >= 5,000/s) not judged at this load: rerun quiet.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -60,28 +60,19 @@ export async function claimDue(
     .limit(limits.dueRows);
   const dueRows = await due.execute();
   const turn = [...new Set(dueRows.map((r) => r.profile_id))];
-  const rows: DeliveryRow[] = [];
+  const rows: UnsentRow[] = [];
   const parkUntil = new Map<string, string>();
   for (const chunk of chunksOf(turn, PROFILE_CHUNK)) {
     if (rows.length >= limits.total) break;
-    let unsent = trx
-      .selectFrom('deliveries')
-      .selectAll()
-      .where('destination_id', '=', destination.id)
-      .where('profile_id', 'in', chunk)
-      .where(sql<boolean>`status IN ('pending', 'failed')`)
-      .orderBy('profile_id')
-      .orderBy('ord');
-    if (kind === 'postgres') unsent = unsent.forUpdate();
-    const byProfile = new Map<string, DeliveryRow[]>();
-    for (const row of await unsent.execute()) {
+    const byProfile = new Map<string, UnsentRow[]>();
+    for (const row of await unsentRowsOf(trx, kind, destination.id, chunk)) {
       const of = byProfile.get(row.profile_id);
       if (of) of.push(row);
       else byProfile.set(row.profile_id, [row]);
     }
     for (const profileId of chunk) {
       const ofProfile = byProfile.get(profileId) ?? [];
-      const taken: DeliveryRow[] = [];
+      const taken: UnsentRow[] = [];
       for (const row of ofProfile) {
         if (taken.length >= limits.perProfile || !takeable(row, nowText)) break;
         taken.push(row);
@@ -109,19 +100,75 @@ export async function claimDue(
   }
   await parkProfiles(trx, destination.id, parkUntil, { dueBy: nowText });
   const leaseEnd = new Date(now + LEASE_MS).toISOString();
-  for (const chunk of chunksOf(rows.map((r) => r.delivery_id))) {
-    await trx
-      .updateTable('deliveries')
-      .set({ lease_until: leaseEnd, next_attempt_at: leaseEnd })
-      .where('workspace_id', '=', destination.workspaceId)
-      .where('delivery_id', 'in', chunk)
-      .execute();
+  const lease = { lease_until: leaseEnd, next_attempt_at: leaseEnd };
+  const claimed: DeliveryRow[] = [];
+  if (kind === 'sqlite') {
+    // The taken rows, read whole (bodies included) and leased by rowid: no key lookup.
+    for (const chunk of chunksOf(rows.map((r) => Number(r.row_id)))) {
+      const whole = new Map(
+        (
+          await trx
+            .selectFrom('deliveries')
+            .selectAll()
+            .select(sql<number>`rowid`.as('row_id'))
+            .where(sql<number>`rowid`, 'in', chunk)
+            .execute()
+        ).map(({ row_id, ...row }) => [row_id, row as DeliveryRow]),
+      );
+      for (const rowId of chunk) {
+        const row = whole.get(rowId);
+        if (row) claimed.push(row);
+      }
+      await trx.updateTable('deliveries').set(lease).where(sql<number>`rowid`, 'in', chunk).execute();
+    }
+  } else {
+    for (const chunk of chunksOf(rows.map((r) => r.delivery_id as string))) {
+      await trx
+        .updateTable('deliveries')
+        .set(lease)
+        .where('workspace_id', '=', destination.workspaceId)
+        .where('delivery_id', 'in', chunk)
+        .execute();
+    }
+    claimed.push(...(rows as DeliveryRow[]));
   }
-  return { rows, parked: [...parkUntil.keys()], more: dueRows.length >= limits.dueRows };
+  return { rows: claimed, parked: [...parkUntil.keys()], more: dueRows.length >= limits.dueRows };
+}
+
+/**
+ * What a claim reads of the rows still to send of some profiles, in each profile's order: on
+ * SQLite only what the index `deliveries_unsent_by_profile` holds (with the rowid), so rows not
+ * taken cost no table read; their bodies are read for the rows taken only. On PostgreSQL whole
+ * rows, locked as they are read.
+ */
+type UnsentRow = Pick<DeliveryRow, 'profile_id' | 'ord' | 'next_attempt_at' | 'lease_until'> & {
+  /** SQLite: the row's rowid. */
+  readonly row_id?: number;
+  /** PostgreSQL: the row. */
+  readonly delivery_id?: string;
+};
+
+async function unsentRowsOf(
+  trx: Kysely<Database>,
+  kind: StoreKind,
+  destinationId: string,
+  profileIds: readonly string[],
+): Promise<UnsentRow[]> {
+  const unsent = trx
+    .selectFrom('deliveries')
+    .where('destination_id', '=', destinationId)
+    .where('profile_id', 'in', profileIds)
+    .where(sql<boolean>`status IN ('pending', 'failed')`)
+    .orderBy('profile_id')
+    .orderBy('ord');
+  if (kind === 'postgres') return unsent.selectAll().forUpdate().execute();
+  return unsent
+    .select(['profile_id', 'ord', 'next_attempt_at', 'lease_until', sql<number>`rowid`.as('row_id')])
+    .execute();
 }
 
 /** Due now and not in flight (an expired lease is a crashed sender's: taken over). */
-function takeable(row: DeliveryRow, nowText: string): boolean {
+function takeable(row: UnsentRow, nowText: string): boolean {
   if (row.lease_until !== null && row.lease_until > nowText) return false;
   return row.next_attempt_at !== null && row.next_attempt_at <= nowText;
 }

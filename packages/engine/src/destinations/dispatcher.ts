@@ -62,6 +62,13 @@ const UNSENT = sql<boolean>`status IN ('pending', 'failed')`;
 const CLAIM_LIMIT = 500;
 /** Rows a claim takes for a destination that batches: several batches, sent side by side. */
 const BATCHED_CLAIM_LIMIT = 1000;
+/**
+ * On SQLite a claim, and so the record of its send, is one synchronous transaction on the main
+ * thread: at most this many rows (~10 ms), so that a backlog's drain takes the event loop in
+ * short slices and a live destination's turn comes between them. A worker keeps several claims
+ * in flight, so the drain's rate does not depend on it.
+ */
+const SQLITE_CLAIM_SLICE = 250;
 /** Consecutive failed sends (every message failed, retryably) that open the circuit. */
 const CIRCUIT_FAILURES = 5;
 const MAX_PROBE_DELAY_MS = 5_000;
@@ -341,7 +348,9 @@ class DestinationWorker {
     const now = this.options.clock();
     let waitMs = this.options.pollMs;
     if (now < this.circuitOpenUntil) waitMs = Math.min(waitMs, this.circuitOpenUntil - now);
-    else {
+    // At its concurrency the worker claims nothing before a send finishes, and a finished send
+    // pokes it: the next due row is looked up then (a query less per slice while draining).
+    else if (this.inFlight < this.destination.limits.concurrency) {
       const next = await this.nextDueAt().catch(() => undefined);
       if (next !== undefined) waitMs = Math.max(1, Math.min(waitMs, next - now));
     }
@@ -464,8 +473,18 @@ class DestinationWorker {
    */
   private claimLimits(): ClaimLimits {
     const maxSize = this.batchSize();
-    if (maxSize === undefined) return { dueRows: CLAIM_LIMIT, perProfile: 20, total: CLAIM_LIMIT };
-    return { dueRows: CLAIM_LIMIT, perProfile: maxSize, total: Math.max(maxSize, BATCHED_CLAIM_LIMIT) };
+    const limits =
+      maxSize === undefined
+        ? { dueRows: CLAIM_LIMIT, perProfile: 20, total: CLAIM_LIMIT }
+        : { dueRows: CLAIM_LIMIT, perProfile: maxSize, total: Math.max(maxSize, BATCHED_CLAIM_LIMIT) };
+    if (this.store.kind !== 'sqlite') return limits;
+    // A slice at a time (batches of a slice at most); a profile's rows beyond it wait behind its
+    // leased ones, so its order holds.
+    return {
+      dueRows: Math.min(limits.dueRows, SQLITE_CLAIM_SLICE),
+      perProfile: Math.min(limits.perProfile, SQLITE_CLAIM_SLICE),
+      total: Math.min(limits.total, SQLITE_CLAIM_SLICE),
+    };
   }
 
   /** The webhook's batch size, when it batches. */
