@@ -38,7 +38,8 @@
 // profile of the server before: the identifier lookup (liveProfileIdOf: identifier index,
 // identifier row, profile index, profile row) ~18 %, the other point reads ~22 %, the socket
 // write ~20 %; zod, the child logger and the metrics hook 1-2 % each. Targets not judged: rerun
-// quiet. Past ~90 µs needs fewer B-tree descents (a covering identifier index, a migration of
+// quiet. The one-statement read was not kept: its gain is inside the noise, and it read three
+// domains' tables past their public functions. Past ~90 µs needs fewer B-tree descents (a covering identifier index, a migration of
 // the identity domain) or the whole file mapped (the 2 GB mmap cap leaves half of a 4 GB store
 // to read() calls).
 import { spawn } from 'node:child_process';

@@ -7,7 +7,7 @@ import {
 } from '../computed-traits/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { storedTraitsOf } from '../profiles/index.js';
-import { fromJson, nowIso, prepared, type Store } from '../store/index.js';
+import { fromJson, nowIso, type Store } from '../store/index.js';
 
 // Settings, trait definitions and audience names are read at most once a second per workspace:
 // a request costs only the visitor's own rows. Edits made in this process show at once.
@@ -103,13 +103,11 @@ export class PersonalizationService {
     if (profileId === undefined) return emptyAnswer(exposure);
     if (this.gate && !(await this.gate(workspaceId, profileId))) return emptyAnswer(exposure);
     const store = this.store;
-    const [traitRows, computedRows, audienceRows] = store.sqlite
-      ? exposedRowsOnSqlite(store.sqlite, workspaceId, profileId, exposure)
-      : await Promise.all([
-          storedTraitsOf(store, workspaceId, profileId, exposure.traitNames),
-          storedComputedValuesOf(store, workspaceId, profileId, exposure.computedIds),
-          exposure.audiences.size > 0 ? activeAudienceIdsOf(store, workspaceId, profileId) : [],
-        ]);
+    const [traitRows, computedRows, audienceRows] = await Promise.all([
+      storedTraitsOf(store, workspaceId, profileId, exposure.traitNames),
+      storedComputedValuesOf(store, workspaceId, profileId, exposure.computedIds),
+      exposure.audiences.size > 0 ? activeAudienceIdsOf(store, workspaceId, profileId) : [],
+    ]);
     const answer: PersonalizationAnswer = { traits: {}, computedTraits: {}, audiences: [] };
     for (const row of traitRows) define(answer.traits, row.name, parsed(row.value));
     const stored = new Map(computedRows.map((row) => [row.trait_id, row.value]));
@@ -190,53 +188,6 @@ export class PersonalizationService {
       empty: traitNames.length + computed.size + audiences.size === 0,
     };
   }
-}
-
-/**
- * On SQLite the visitor's exposed traits, computed values and audiences in one prepared statement
- * (the three reads of storedTraitsOf, storedComputedValuesOf and activeAudienceIdsOf, same plans,
- * as one UNION ALL): one call into SQLite per answer instead of three, on the API's hottest path.
- */
-function exposedRowsOnSqlite(
-  sqlite: NonNullable<Store['sqlite']>,
-  workspaceId: string,
-  profileId: string,
-  exposure: Exposure,
-): [{ name: string; value: string }[], { trait_id: string; value: string }[], { audience_id: string }[]] {
-  const parts: string[] = [];
-  const params: string[] = [];
-  const marks = (count: number) => Array.from({ length: count }, () => '?').join(', ');
-  if (exposure.traitNames.length > 0) {
-    // `+name` and set_at: storedTraitsOf's plan (the profile's key range, not the name index).
-    parts.push(`SELECT 1 AS part, name AS key, value, set_at FROM profile_traits
-      WHERE workspace_id = ? AND profile_id = ? AND +name IN (${marks(exposure.traitNames.length)})`);
-    params.push(workspaceId, profileId, ...exposure.traitNames);
-  }
-  if (exposure.computedIds.length > 0) {
-    parts.push(`SELECT 2, trait_id, value, NULL FROM computed_trait_values
-      WHERE workspace_id = ? AND trait_id IN (${marks(exposure.computedIds.length)}) AND profile_id = ?`);
-    params.push(workspaceId, ...exposure.computedIds, profileId);
-  }
-  if (exposure.audiences.size > 0) {
-    parts.push(`SELECT 3, audience_id, NULL, NULL FROM audience_members
-      WHERE workspace_id = ? AND profile_id = ? AND exited_at IS NULL`);
-    params.push(workspaceId, profileId);
-  }
-  const traits: { name: string; value: string }[] = [];
-  const computed: { trait_id: string; value: string }[] = [];
-  const audiences: { audience_id: string }[] = [];
-  if (parts.length === 0) return [traits, computed, audiences];
-  const rows = prepared(sqlite, parts.join(' UNION ALL ')).all(...params) as {
-    part: number;
-    key: string;
-    value: string;
-  }[];
-  for (const row of rows) {
-    if (row.part === 1) traits.push({ name: row.key, value: row.value });
-    else if (row.part === 2) computed.push({ trait_id: row.key, value: row.value });
-    else audiences.push({ audience_id: row.key });
-  }
-  return [traits, computed, audiences];
 }
 
 async function* pages<T>(

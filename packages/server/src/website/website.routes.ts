@@ -6,8 +6,7 @@ import {
   SourceSchema,
 } from '@tandem/contract';
 import { AppError, type Engine } from '@tandem/engine';
-import type { FastifyReply, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify';
-import { validatorCompiler } from 'fastify-type-provider-zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema } from '../http/route-schemas.js';
@@ -30,25 +29,6 @@ const JAVASCRIPT = 'application/javascript; charset=utf-8';
 const PUBLIC_ERRORS = { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema };
 // The answer is built by the engine in its documented shape: sent as is, not re-checked per request.
 const plainJson = () => (data: unknown) => JSON.stringify(data);
-
-/**
- * The personalization query as it nearly always comes (each id absent or 1–200 characters),
- * checked by hand: a browser asks on every page, and zod's parse costs more than the check. Any
- * other query goes to zod, so its 400s stay the contract's.
- */
-const personalizeQueryValidator: FastifySchemaCompiler<FastifySchema> = (route) => {
-  const zod = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
-  if (route.httpPart !== 'querystring') return zod;
-  return (data) => {
-    const { anonymousId, userId } = data as Record<string, unknown>;
-    if (isVisitorId(anonymousId) && isVisitorId(userId)) return { value: { anonymousId, userId } };
-    return zod(data);
-  };
-};
-
-function isVisitorId(value: unknown): value is string | undefined {
-  return value === undefined || (typeof value === 'string' && value.length >= 1 && value.length <= 200);
-}
 
 /**
  * The website loop: Segment's analytics.js served with Tandem as its CDN and API host, the
@@ -143,7 +123,6 @@ export async function websiteRoutes(app: App, options: { engine: Engine; bundle?
     '/v1/personalize',
     {
       config: { access: 'public' },
-      validatorCompiler: personalizeQueryValidator,
       serializerCompiler: plainJson,
       schema: {
         tags,
