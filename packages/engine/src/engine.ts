@@ -1,4 +1,5 @@
 import type { Person } from '@tandem/contract';
+import type { Kysely } from 'kysely';
 import { type AccessOptions, AccessService } from './access/index.js';
 import { type AudienceFilesOptions, AudienceFilesService } from './audience-files/index.js';
 import {
@@ -10,7 +11,7 @@ import {
 } from './audiences/index.js';
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
-import { ComputedTraitsService, SEGMENT_STAGE } from './computed-traits/index.js';
+import { ComputedTraitsService, emptyValueOf, SEGMENT_STAGE } from './computed-traits/index.js';
 import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
 import {
   ActivitiesService,
@@ -41,9 +42,22 @@ import {
   type TransportKind,
   webhookTransportKind,
 } from './destinations/index.js';
+import type { EmailQueue } from './email/email-queue.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
-import { LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
+import {
+  type EmailCountsOf,
+  JourneyEffects,
+  JourneyRunner,
+  JourneysService,
+  JourneysStage,
+  JourneyTimers,
+  type JourneyTimersOptions,
+  NO_EMAIL_COUNTS,
+  NO_STATIC_LISTS,
+  type StaticLists,
+} from './journeys/index.js';
+import { LEAD_SCORING_STAGE, LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
 import { EventLog } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
@@ -72,7 +86,14 @@ import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './s
 import { CannedRepliesService, TicketsService } from './service-desk/tickets/index.js';
 import { WebFormsService } from './service-desk/web-form/index.js';
 import { SourcesService } from './sources/index.js';
-import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
+import {
+  type Database,
+  isStoreReady,
+  migrate,
+  openStore,
+  type Store,
+  type StoreOptions,
+} from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';
 import { WebhookSourcesService } from './webhook-sources/index.js';
 
@@ -100,6 +121,18 @@ export interface EngineOptions extends StoreOptions {
   readonly sla?: Pick<SlaSweeperOptions, 'intervalMs' | 'batchSize' | 'clock' | 'onError'> | undefined;
   /** Service desk email (issue 16): the relay, the SMTP listener, and the tickets desk mail goes to. */
   readonly mail?: MailOptions | undefined;
+  /** Journeys: the timer worker's tuning, the default time zone, and what other domains lend them. */
+  readonly journeys?: JourneyOptions | undefined;
+}
+
+/** What journeys need from the email and lists domains (wired here once those exist), and tuning. */
+export interface JourneyOptions {
+  readonly timers?: JourneyTimersOptions | undefined;
+  /** People without a `timezone` trait (default UTC). */
+  readonly defaultTimeZone?: string | undefined;
+  readonly emailQueue?: EmailQueue | undefined;
+  readonly staticLists?: StaticLists | undefined;
+  readonly emailCountsOf?: EmailCountsOf | undefined;
 }
 
 /** The email channel's settings (`TANDEM_SMTP_URL`, `TANDEM_SMTP_LISTEN`). */
@@ -214,6 +247,16 @@ export class Engine {
   readonly satisfaction: SatisfactionService;
   /** Website forms that open tickets (spam-checked). */
   readonly webForms: WebFormsService;
+  /** Journeys: drafts, versions, runs, reports. */
+  readonly journeys: JourneysService;
+  /** Moves people through journeys (the stage, the timers and the service share it). */
+  readonly journeyRunner: JourneyRunner;
+  /** The stage after lead scoring: entries, goals, exits and waits on each person's events. */
+  readonly journeysStage: JourneysStage;
+  /** Fires due journey timers (started by the server: `journeyTimers.start()`). */
+  readonly journeyTimers: JourneyTimers;
+  /** Tasks, tickets and CRM fields journeys ask for (started by the server). */
+  readonly journeyEffects: JourneyEffects;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -365,10 +408,52 @@ export class Engine {
         feeder: SEGMENT_STAGE,
       },
     );
+    const journeyOptions = options.journeys ?? {};
+    // What a journey's split may reference: computed traits and audiences.
+    const journeyScope = async (workspaceId: string, db: Kysely<Database>) => ({
+      computedTraits: new Map(
+        (await this.computedTraits.definitions(workspaceId, db)).map((t) => [
+          t.name,
+          { id: t.id, fallback: emptyValueOf(t.kind) },
+        ]),
+      ),
+      // Read in the caller's transaction (a split runs inside one): only ids, for references.
+      audiences: new Map(
+        (
+          await db
+            .selectFrom('audiences')
+            .select('audience_id')
+            .where('workspace_id', '=', workspaceId)
+            .execute()
+        ).map((a) => [a.audience_id, [] as string[]]),
+      ),
+    });
+    this.journeyRunner = new JourneyRunner({
+      store,
+      crmEvents: new CrmEvents({ sources: this.sources, identity: this.identity }),
+      identity: this.identity,
+      emailQueue: () => journeyOptions.emailQueue,
+      staticLists: () => journeyOptions.staticLists ?? NO_STATIC_LISTS,
+      ruleScope: (workspaceId, db) => journeyScope(workspaceId, db),
+      clock,
+      defaultTimeZone: journeyOptions.defaultTimeZone ?? 'UTC',
+      afterCommit: (done) => {
+        if (done.events) this.pipeline.wake();
+        if (done.deliveries.length > 0) this.dispatcher.wake(done.deliveries);
+        if (done.effects) this.journeyEffects.wake();
+      },
+    });
+    // After lead scoring: a split may read scores; before delivery, which sends what steps queue.
+    this.journeysStage = new JourneysStage(
+      store,
+      { runner: this.journeyRunner, identity: this.identity, clock },
+      { batchSize: options.pipeline?.batchSize, partitions, feeder: LEAD_SCORING_STAGE },
+    );
+    this.journeyTimers = new JourneyTimers(store, this.journeyRunner, { clock, ...journeyOptions.timers });
     // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
     this.stages = {
       unify: this.unify,
-      after: [this.consentStage, this.segment, this.leadScoringStage, this.delivery],
+      after: [this.consentStage, this.segment, this.leadScoringStage, this.journeysStage, this.delivery],
     };
     this.personalization = new PersonalizationService(store, {
       identity: this.identity,
@@ -619,6 +704,71 @@ export class Engine {
           }),
         ),
     });
+    this.journeys = new JourneysService({
+      store,
+      runner: this.journeyRunner,
+      referencesOf: async (workspaceId, db) => {
+        const exists = (ask: Promise<unknown>) =>
+          ask.then(
+            () => true,
+            () => false,
+          );
+        const lists = journeyOptions.staticLists;
+        return {
+          scope: await journeyScope(workspaceId, db),
+          audienceExists: (id) => exists(this.audiences.get(workspaceId, id)),
+          destinationExists: (id) => exists(this.destinations.get(workspaceId, id)),
+          templateExists: async () => true,
+          listExists: async (id) => (lists?.exists ? lists.exists(db, workspaceId, id) : true),
+        };
+      },
+      emailCountsOf: journeyOptions.emailCountsOf ?? NO_EMAIL_COUNTS,
+      liveProfileOf: (workspaceId, profileId) => this.identity.resolveProfileId(workspaceId, profileId),
+      clock,
+      onChanged: () => {
+        this.journeyTimers.wake();
+        this.pipeline.wake();
+      },
+    });
+    this.journeyEffects = new JourneyEffects(
+      store,
+      () => ({
+        createTask: async (workspaceId, input) =>
+          (
+            await this.tasks.create(
+              workspaceId,
+              {
+                title: input.title,
+                profileId: input.profileId,
+                dueAt: input.dueAt ?? new Date(clock() + 86_400_000).toISOString(),
+                ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
+              },
+              null,
+            )
+          ).id,
+        createTicket: async (workspaceId, input) =>
+          (
+            await this.tickets.create(
+              workspaceId,
+              {
+                subject: input.subject,
+                profileId: input.profileId,
+                priority: input.priority as 'normal', // the journey step's schema allows only ticket priorities
+                ...(input.body ? { body: input.body } : {}),
+              },
+              null,
+              { channel: 'api' },
+            )
+          ).id,
+        updateCrmField: async (workspaceId, profileId, field, value) => {
+          const patch = ['lifecycleStage', 'leadStatus', 'ownerId'].includes(field)
+            ? { [field]: value }
+            : { fields: { [field]: value } };
+          await this.people.update(workspaceId, profileId, patch, null);
+        },
+      }),
+      { clock },
+    );
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -664,6 +814,8 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.journeyTimers.stop();
+    await this.journeyEffects.stop();
     await this.slaSweeper.stop();
     await this.mailChannel.stop();
     await this.satisfaction.whenIdle();

@@ -69,7 +69,7 @@ export {
   type TransportKind,
   type TransportLog,
 } from './destinations/index.js';
-export { Engine, type EngineOptions, type MailOptions } from './engine.js';
+export { Engine, type EngineOptions, type JourneyOptions, type MailOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
   compileRules,
@@ -87,6 +87,14 @@ export {
   parseColumnMapping,
   runImport,
 } from './imports/index.js';
+export {
+  type EmailCountsOf,
+  type JourneyEffectHandlers,
+  type JourneyEmailCounts,
+  JourneysService,
+  NO_STATIC_LISTS,
+  type StaticLists,
+} from './journeys/index.js';
 export {
   type DealOutcome,
   LEAD_SCORING_STAGE,
