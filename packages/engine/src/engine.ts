@@ -449,7 +449,11 @@ export class Engine {
       { runner: this.journeyRunner, identity: this.identity, clock },
       { batchSize: options.pipeline?.batchSize, partitions, feeder: LEAD_SCORING_STAGE },
     );
-    this.journeyTimers = new JourneyTimers(store, this.journeyRunner, { clock, ...journeyOptions.timers });
+    this.journeyTimers = new JourneyTimers(store, this.journeyRunner, {
+      clock,
+      timeZone: journeyOptions.defaultTimeZone,
+      ...journeyOptions.timers,
+    });
     // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
     this.stages = {
       unify: this.unify,

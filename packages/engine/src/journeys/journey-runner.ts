@@ -321,6 +321,11 @@ export class JourneyRunner {
     switch (step.kind) {
       case 'delay': {
         const dueAt = await this.delayDue(db, run, step, now);
+        // A date already past (or none): the delay is over at once.
+        if (dueAt <= now) {
+          this.path(writes, run, step, 'passed');
+          return step.next ?? null;
+        }
         writes.setTimer({
           workspaceId,
           runId: run.runId,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type Store, writeTransaction } from '../store/index.js';
 import { type JourneyRunner, JourneyWrites, runStateOf } from './journey-runner.js';
+import { sweepTimedEntries } from './journey-sweeps.js';
 
 export interface JourneyTimersOptions {
   /** Timers claimed (and their runs advanced) per transaction. Default 2000. */
@@ -9,6 +10,8 @@ export interface JourneyTimersOptions {
   readonly pollMs?: number | undefined;
   readonly clock?: (() => number) | undefined;
   readonly onError?: ((error: unknown) => void) | undefined;
+  /** Time zone of schedule and date-trait ticks (default UTC). */
+  readonly timeZone?: string | undefined;
 }
 
 /**
@@ -128,6 +131,11 @@ export class JourneyTimers {
     return claimed;
   }
 
+  /** Enters the people whose schedule or date-trait tick has come (the loop's first duty each turn). */
+  async sweep(now = this.clock()): Promise<number> {
+    return sweepTimedEntries(this.store, this.runner, { now, timeZone: this.options.timeZone ?? 'UTC' });
+  }
+
   /** When the next timer is due (ms), or undefined when there is none. */
   private async nextDue(): Promise<number | undefined> {
     const row = await sql<{
@@ -142,6 +150,7 @@ export class JourneyTimers {
       let claimed = 0;
       let wait = this.pollMs;
       try {
+        await this.sweep();
         claimed = await this.fireChunk(this.clock());
         if (claimed >= this.chunk) wait = 0;
         else {
