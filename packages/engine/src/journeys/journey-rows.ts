@@ -6,7 +6,7 @@ import {
   type JourneyRunStatus,
 } from '@tandem/contract';
 import type { Selectable } from 'kysely';
-import type { JourneyRunsTable, JourneysTable } from '../store/schema.js';
+import type { JourneyRunsTable, JourneysTable } from '../store/index.js';
 
 /** A stored definition, parsed (stored ones were valid when written). */
 export function definitionOf(text: string): JourneyDefinition {

@@ -10,7 +10,7 @@ import {
 } from '../audiences/index.js';
 import type { CrmEvents } from '../crm/index.js';
 import { queueDirectDelivery } from '../destinations/index.js';
-import type { EmailQueue } from '../email/email-queue.js';
+import type { EmailQueue } from '../email/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { storedTraitsOf } from '../profiles/index.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CrmEvent } from '../crm/index.js';
 import type { DirectDelivery } from '../destinations/index.js';
-import type { QueuedEmail } from '../email/email-queue.js';
+import type { QueuedEmail } from '../email/index.js';
 import { chunksOf } from '../identity/index.js';
 import type { Database } from '../store/index.js';
 import type { TraitUpdate } from './trait-updates.js';

@@ -1,7 +1,7 @@
 import type { JourneyDefinition } from '@tandem/contract';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedEmail } from '../email/email-queue.js';
+import type { QueuedEmail } from '../email/index.js';
 import type { Engine } from '../engine.js';
 import type { Database } from '../store/index.js';
 import { ENGINES, openTestEngine } from '../testing/index.js';
