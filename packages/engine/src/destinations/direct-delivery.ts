@@ -35,7 +35,11 @@ export async function queueDirectDelivery(
   const ord = clock() * 64;
   const written = new Map<string, { workspaceId: string; destinationId: string }>();
   const byWorkspace = new Map<string, DirectDelivery[]>();
-  for (const d of deliveries) byWorkspace.set(d.workspaceId, [...(byWorkspace.get(d.workspaceId) ?? []), d]);
+  for (const d of deliveries) {
+    const list = byWorkspace.get(d.workspaceId);
+    if (list) list.push(d);
+    else byWorkspace.set(d.workspaceId, [d]);
+  }
   for (const [workspaceId, ofWorkspace] of byWorkspace) {
     const sections = await profileSections(db, workspaceId, [
       ...new Set(ofWorkspace.map((d) => d.profileId)),

@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
-import { type Store, writeTransaction } from '../store/index.js';
+import { type Kysely, sql } from 'kysely';
+import { type Database, prepared, rawSqliteOf, type Store, writeTransaction } from '../store/index.js';
 import { type JourneyRunner, JourneyWrites, runStateOf } from './journey-runner.js';
 import { sweepTimedEntries } from './journey-sweeps.js';
+import { addTo } from './journey-writes.js';
 
 export interface JourneyTimersOptions {
   /** Timers claimed (and their runs advanced) per transaction. Default 2000. */
@@ -103,21 +104,9 @@ export class JourneyTimers {
       const byWorkspace = new Map<string, string[]>();
       for (const t of timers) {
         writes.clearTimer(t.workspace_id, t.run_id);
-        byWorkspace.set(t.workspace_id, [...(byWorkspace.get(t.workspace_id) ?? []), t.run_id]);
+        addTo(byWorkspace, t.workspace_id, t.run_id);
       }
-      const runs = new Map<string, ReturnType<typeof runStateOf>>();
-      for (const [workspaceId, runIds] of byWorkspace) {
-        for (let i = 0; i < runIds.length; i += 500) {
-          const rows = await trx
-            .selectFrom('journey_runs')
-            .selectAll()
-            .where('workspace_id', '=', workspaceId)
-            .where('run_id', 'in', runIds.slice(i, i + 500))
-            .where('status', '=', 'active')
-            .execute();
-          for (const row of rows) runs.set(`${workspaceId}/${row.run_id}`, runStateOf(row));
-        }
-      }
+      const runs = await this.activeRuns(trx, byWorkspace);
       for (const timer of timers) {
         const run = runs.get(`${timer.workspace_id}/${timer.run_id}`);
         // A timer of a step the run has left (or of a run that ended) just goes.
@@ -134,6 +123,40 @@ export class JourneyTimers {
   /** Enters the people whose schedule or date-trait tick has come (the loop's first duty each turn). */
   async sweep(now = this.clock()): Promise<number> {
     return sweepTimedEntries(this.store, this.runner, { now, timeZone: this.options.timeZone ?? 'UTC' });
+  }
+
+  /** The active runs of these timers (prepared statements on SQLite). */
+  private async activeRuns(
+    trx: Kysely<Database>,
+    byWorkspace: ReadonlyMap<string, readonly string[]>,
+  ): Promise<Map<string, ReturnType<typeof runStateOf>>> {
+    const runs = new Map<string, ReturnType<typeof runStateOf>>();
+    const sqlite = rawSqliteOf(trx);
+    if (sqlite) {
+      const select = prepared(
+        sqlite,
+        "SELECT * FROM journey_runs WHERE workspace_id = ? AND run_id = ? AND status = 'active'",
+      );
+      for (const [workspaceId, runIds] of byWorkspace)
+        for (const runId of runIds) {
+          const row = select.get(workspaceId, runId) as Database['journey_runs'] | undefined; // the table's row
+          if (row) runs.set(`${workspaceId}/${runId}`, runStateOf(row));
+        }
+      return runs;
+    }
+    for (const [workspaceId, runIds] of byWorkspace) {
+      for (let i = 0; i < runIds.length; i += 500) {
+        const rows = await trx
+          .selectFrom('journey_runs')
+          .selectAll()
+          .where('workspace_id', '=', workspaceId)
+          .where('run_id', 'in', runIds.slice(i, i + 500))
+          .where('status', '=', 'active')
+          .execute();
+        for (const row of rows) runs.set(`${workspaceId}/${row.run_id}`, runStateOf(row));
+      }
+    }
+    return runs;
   }
 
   /** When the next timer is due (ms), or undefined when there is none. */

@@ -3,8 +3,15 @@ import type { CrmEvent } from '../crm/index.js';
 import type { DirectDelivery } from '../destinations/index.js';
 import type { QueuedEmail } from '../email/index.js';
 import { chunksOf } from '../identity/index.js';
-import type { Database } from '../store/index.js';
+import { type Database, prepared, rawSqliteOf } from '../store/index.js';
 import type { TraitUpdate } from './trait-updates.js';
+
+/** Appends to the list kept under a key (made on first use). */
+export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 
 /** A run as the runner moves it (a row of journey_runs). */
 export interface RunState {
@@ -68,6 +75,12 @@ export class JourneyWrites {
 
   /** Runs, timers and path rows (the runner's own tables); events and the rest are the caller's. */
   async flushTables(db: Kysely<Database>): Promise<void> {
+    // Embedded SQLite: prepared statements row by row, far cheaper than compiling large inserts.
+    const sqlite = rawSqliteOf(db);
+    if (sqlite) {
+      this.flushSqlite(sqlite);
+      return;
+    }
     for (const [workspaceId, runIds] of this.clearedTimers) {
       for (const chunk of chunksOf([...runIds], 500)) {
         if (chunk.length === 0) continue;
@@ -145,5 +158,76 @@ export class JourneyWrites {
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
+  }
+
+  private flushSqlite(sqlite: NonNullable<ReturnType<typeof rawSqliteOf>>): void {
+    const clear = prepared(sqlite, 'DELETE FROM journey_timers WHERE workspace_id = ? AND run_id = ?');
+    for (const [workspaceId, runIds] of this.clearedTimers)
+      for (const runId of runIds) clear.run(workspaceId, runId);
+    const upsertRun = prepared(
+      sqlite,
+      `INSERT INTO journey_runs (workspace_id, run_id, journey_id, version, profile_id, step_id, status, holdout,
+         waiting_for, "trigger", path_length, entered_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (workspace_id, run_id) DO UPDATE SET version = excluded.version, profile_id = excluded.profile_id,
+         step_id = excluded.step_id, status = excluded.status, waiting_for = excluded.waiting_for,
+         path_length = excluded.path_length, ended_at = excluded.ended_at`,
+    );
+    for (const r of this.runs.values())
+      upsertRun.run(
+        r.workspaceId,
+        r.runId,
+        r.journeyId,
+        r.version,
+        r.profileId,
+        r.stepId,
+        r.status,
+        r.holdout ? 1 : 0,
+        r.waitingFor,
+        r.trigger,
+        r.pathLength,
+        r.enteredAt,
+        r.endedAt,
+      );
+    const upsertTimer = prepared(
+      sqlite,
+      `INSERT INTO journey_timers (workspace_id, run_id, journey_id, step_id, kind, due_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (workspace_id, run_id) DO UPDATE SET step_id = excluded.step_id, kind = excluded.kind, due_at = excluded.due_at`,
+    );
+    for (const t of this.timers.values())
+      upsertTimer.run(t.workspaceId, t.runId, t.journeyId, t.stepId, t.kind, t.dueAt);
+    const insertStep = prepared(
+      sqlite,
+      `INSERT INTO journey_run_steps (workspace_id, run_id, seq, journey_id, profile_id, step_id, kind, outcome, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    );
+    for (const s of this.steps)
+      insertStep.run(
+        s.workspace_id,
+        s.run_id,
+        s.seq,
+        s.journey_id,
+        s.profile_id,
+        s.step_id,
+        s.kind,
+        s.outcome,
+        s.at,
+      );
+    const insertEffect = prepared(
+      sqlite,
+      `INSERT INTO journey_effects (workspace_id, run_id, step_id, profile_id, kind, payload, status, result, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    );
+    for (const e of this.effects)
+      insertEffect.run(
+        e.workspace_id,
+        e.run_id,
+        e.step_id,
+        e.profile_id,
+        e.kind,
+        e.payload,
+        e.status,
+        e.result,
+        e.created_at,
+      );
   }
 }

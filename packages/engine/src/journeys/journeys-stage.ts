@@ -23,7 +23,7 @@ import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { entryMatches, whereHolds } from './journey-matching.js';
 import { type JourneyRunner, JourneyWrites, runStateOf } from './journey-runner.js';
 import { journeyMs } from './journey-timing.js';
-import type { RunState } from './journey-writes.js';
+import { addTo, type RunState } from './journey-writes.js';
 
 export const JOURNEYS_STAGE = 'journeys';
 
@@ -195,12 +195,10 @@ export class JourneysStage implements PipelineStage {
           eb.or([eb('status', '=', 'active'), eb.and([eb('holdout', '=', 1), eb('status', '=', 'exited')])]),
         )
         .execute();
-      for (const row of rows)
-        runsOf.set(row.profile_id, [...(runsOf.get(row.profile_id) ?? []), runStateOf(row)]);
+      for (const row of rows) addTo(runsOf, row.profile_id, runStateOf(row));
     }
-    const starters = new Map<string, typeof live>();
-    for (const j of live)
-      if (j.entry_event) starters.set(j.entry_event, [...(starters.get(j.entry_event) ?? []), j]);
+    const starters = new Map<string, (typeof live)[number][]>();
+    for (const j of live) if (j.entry_event) addTo(starters, j.entry_event, j);
     const history = await this.entryHistory(trx, workspaceId, profileIds, tracks, starters);
     const writes = new JourneyWrites();
     const now = this.deps.clock();
@@ -266,7 +264,7 @@ export class JourneysStage implements PipelineStage {
           active: (past?.active ?? 0) + (run.status === 'active' ? 1 : 0),
           lastEnteredAt: run.enteredAt,
         });
-        runsOf.set(profileId, [...(runsOf.get(profileId) ?? []), run]);
+        addTo(runsOf, profileId, run);
       }
     }
     return this.deps.runner.commit(trx, writes);

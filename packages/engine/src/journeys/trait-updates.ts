@@ -4,6 +4,7 @@ import type { CrmEvents } from '../crm/index.js';
 import { callIdentifierFields, type IdentityService } from '../identity/index.js';
 import { type AcceptedCall, appendWithin } from '../log/index.js';
 import type { Database } from '../store/index.js';
+import { addTo } from './journey-writes.js';
 
 /** A trait a journey sets on a person. */
 export interface TraitUpdate {
@@ -25,7 +26,7 @@ export async function appendTraitUpdates(
   updates: readonly TraitUpdate[],
 ): Promise<void> {
   const byWorkspace = new Map<string, TraitUpdate[]>();
-  for (const u of updates) byWorkspace.set(u.workspaceId, [...(byWorkspace.get(u.workspaceId) ?? []), u]);
+  for (const u of updates) addTo(byWorkspace, u.workspaceId, u);
   for (const [workspaceId, ofWorkspace] of byWorkspace) {
     const sourceId = await deps.crmEvents.sourceOf(db, workspaceId);
     const identities = await deps.identity.identitiesOf(
