@@ -257,6 +257,12 @@ export class Engine {
   readonly journeyTimers: JourneyTimers;
   /** Tasks, tickets and CRM fields journeys ask for (started by the server). */
   readonly journeyEffects: JourneyEffects;
+  /** The email queue, static lists and email figures journeys use (set where those domains are built). */
+  readonly journeyLinks: {
+    emailQueue?: EmailQueue | undefined;
+    staticLists?: StaticLists | undefined;
+    emailCountsOf?: EmailCountsOf | undefined;
+  } = {};
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -409,6 +415,12 @@ export class Engine {
       },
     );
     const journeyOptions = options.journeys ?? {};
+    // What other domains lend journeys: from the options (tests), or set on `journeyLinks` where
+    // the email and lists domains are constructed (read at each use, so order does not matter).
+    this.journeyLinks.emailQueue = journeyOptions.emailQueue;
+    this.journeyLinks.staticLists = journeyOptions.staticLists;
+    this.journeyLinks.emailCountsOf = journeyOptions.emailCountsOf;
+    const links = this.journeyLinks;
     // What a journey's split may reference: computed traits and audiences.
     const journeyScope = async (workspaceId: string, db: Kysely<Database>) => ({
       computedTraits: new Map(
@@ -432,8 +444,8 @@ export class Engine {
       store,
       crmEvents: new CrmEvents({ sources: this.sources, identity: this.identity }),
       identity: this.identity,
-      emailQueue: () => journeyOptions.emailQueue,
-      staticLists: () => journeyOptions.staticLists ?? NO_STATIC_LISTS,
+      emailQueue: () => links.emailQueue,
+      staticLists: () => links.staticLists ?? NO_STATIC_LISTS,
       ruleScope: (workspaceId, db) => journeyScope(workspaceId, db),
       clock,
       defaultTimeZone: journeyOptions.defaultTimeZone ?? 'UTC',
@@ -717,7 +729,7 @@ export class Engine {
             () => true,
             () => false,
           );
-        const lists = journeyOptions.staticLists;
+        const lists = links.staticLists;
         return {
           scope: await journeyScope(workspaceId, db),
           audienceExists: (id) => exists(this.audiences.get(workspaceId, id)),
@@ -726,7 +738,8 @@ export class Engine {
           listExists: async (id) => (lists?.exists ? lists.exists(db, workspaceId, id) : true),
         };
       },
-      emailCountsOf: journeyOptions.emailCountsOf ?? NO_EMAIL_COUNTS,
+      emailCountsOf: (db, workspaceId, journeyId) =>
+        (links.emailCountsOf ?? NO_EMAIL_COUNTS)(db, workspaceId, journeyId),
       liveProfileOf: (workspaceId, profileId) => this.identity.resolveProfileId(workspaceId, profileId),
       clock,
       onChanged: () => {

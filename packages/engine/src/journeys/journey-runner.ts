@@ -106,7 +106,8 @@ export class JourneyRunner {
     const at = new Date(now).toISOString();
     const runId = newId('journeyRun');
     const settings = entry.journey.definition.settings;
-    const holdout = unitHash(runId, 'holdout') * 100 < (settings?.holdoutPercent ?? 0);
+    const holdoutPercent = settings?.holdoutPercent ?? 0;
+    const holdout = holdoutPercent > 0 && unitHash(runId, 'holdout') * 100 < holdoutPercent;
     const run: RunState = {
       workspaceId: entry.workspaceId,
       runId,
