@@ -451,7 +451,8 @@ export class Engine {
       defaultTimeZone: journeyOptions.defaultTimeZone ?? 'UTC',
       afterCommit: (done) => {
         if (done.events) this.pipeline.wake();
-        if (done.deliveries.length > 0) this.dispatcher.wake(done.deliveries);
+        // Through the delivery stage's listeners: from the pipeline thread, they reach the main one's dispatcher.
+        if (done.deliveries.length > 0) this.delivery.notify(done.deliveries);
         if (done.effects) this.journeyEffects.wake();
       },
     });
