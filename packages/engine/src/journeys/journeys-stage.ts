@@ -139,13 +139,20 @@ export class JourneysStage implements PipelineStage {
     batch: { workspaceId: string; events: readonly StoredEvent[]; unified: ProfiledBatch | undefined },
   ): Promise<AfterCommit> {
     const { workspaceId, events, unified } = batch;
-    const hasRuns = await trx
+    // Merges the unify batch made move runs whatever the journeys' status (paused, archived).
+    const afters: AfterCommit[] = [];
+    const handed = unified ? unified.merges.filter((m) => m.workspaceId === workspaceId) : [];
+    if (handed.length > 0) afters.push(await this.follow(trx, workspaceId, handed));
+    const live = await trx
       .selectFrom('journeys')
       .select(['journey_id', 'version', 'entry_event'])
       .where('workspace_id', '=', workspaceId)
       .where('status', '=', 'live')
       .execute();
-    if (hasRuns.length === 0) return () => {};
+    const done = () => {
+      for (const after of afters) after();
+    };
+    if (live.length === 0) return done;
     const profileOf = new Map<number, string>();
     if (unified) {
       for (const { seq } of events) {
@@ -159,16 +166,11 @@ export class JourneysStage implements PipelineStage {
         events.map((e) => e.seq),
       ))
         profileOf.set(seq, id);
+      const merges = await this.mergesOf(trx, workspaceId, events, profileOf);
+      if (merges.length > 0) afters.push(await this.follow(trx, workspaceId, merges));
     }
-    const afters: AfterCommit[] = [];
-    const merges = unified
-      ? unified.merges.filter((m) => m.workspaceId === workspaceId)
-      : await this.mergesOf(trx, workspaceId, events, profileOf);
-    if (merges.length > 0) afters.push(await this.follow(trx, workspaceId, merges));
-    afters.push(await this.applyEvents(trx, workspaceId, events, profileOf, hasRuns));
-    return () => {
-      for (const after of afters) after();
-    };
+    afters.push(await this.applyEvents(trx, workspaceId, events, profileOf, live));
+    return done;
   }
 
   /** Each event of a person: their runs first (goal, exit, waits), then the journeys it starts. */
