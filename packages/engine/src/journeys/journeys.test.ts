@@ -457,6 +457,37 @@ describe.each(ENGINES)('journeys on %s', (kind) => {
     expect((await journeysOf('ann')).length).toBe(4);
   });
 
+  it('waits for a person to enter an audience, else leaves by the timeout', async () => {
+    const w = await workspace();
+    const audience = await engine.audiences.create(w.workspaceId, {
+      name: 'Paying',
+      rule: { trait: 'plan', op: 'eq', value: 'paid' },
+    });
+    if (!audience.ok) throw new Error(JSON.stringify(audience.error));
+    const id = await w.publish({
+      name: 'Upgrade',
+      entry: { kind: 'event', event: 'Trial Started' },
+      steps: [
+        {
+          id: 'paid',
+          kind: 'wait_for_audience',
+          audienceId: audience.value.id,
+          timeout: '1d',
+          next: { matched: 'thank', timeout: null },
+        },
+        { id: 'thank', kind: 'update_trait', trait: 'thanked', value: true },
+      ],
+    });
+    await w.track('ann', 'Trial Started');
+    await w.track('bob', 'Trial Started');
+    await w.send({ type: 'identify', userId: 'ann', traits: { plan: 'paid' } });
+    await w.advance(86_400_000 + 1000);
+    expect(await w.pathOf('ann', id)).toEqual([
+      { status: 'completed', path: ['paid:matched', 'thank:updated'] },
+    ]);
+    expect(await w.pathOf('bob', id)).toEqual([{ status: 'completed', path: ['paid:timeout'] }]);
+  });
+
   it('moves a merged-away profile’s runs to the survivor, one run per journey', async () => {
     const w = await workspace();
     const id = await w.publish({
