@@ -1,4 +1,5 @@
 import type { Person } from '@tandem/contract';
+import type { Kysely } from 'kysely';
 import { type AccessOptions, AccessService } from './access/index.js';
 import { type AudienceFilesOptions, AudienceFilesService } from './audience-files/index.js';
 import {
@@ -10,7 +11,7 @@ import {
 } from './audiences/index.js';
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
-import { ComputedTraitsService, SEGMENT_STAGE } from './computed-traits/index.js';
+import { ComputedTraitsService, emptyValueOf, SEGMENT_STAGE } from './computed-traits/index.js';
 import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
 import {
   ActivitiesService,
@@ -51,8 +52,20 @@ import {
 import { EmailPreferencesService } from './email-preferences/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
+import {
+  type EmailCountsOf,
+  JourneyEffects,
+  JourneyRunner,
+  JourneysService,
+  JourneysStage,
+  JourneyTimers,
+  type JourneyTimersOptions,
+  NO_EMAIL_COUNTS,
+  NO_STATIC_LISTS,
+  type StaticLists,
+} from './journeys/index.js';
 import { LEAD_SCORING_STAGE, LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
-import { ListsService } from './lists/index.js';
+import { addToList, ListsService, removeFromList } from './lists/index.js';
 import { EventLog } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
@@ -95,7 +108,14 @@ import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './s
 import { CannedRepliesService, TicketsService } from './service-desk/tickets/index.js';
 import { WebFormsService } from './service-desk/web-form/index.js';
 import { SourcesService } from './sources/index.js';
-import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
+import {
+  type Database,
+  isStoreReady,
+  migrate,
+  openStore,
+  type Store,
+  type StoreOptions,
+} from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';
 import { WebhookSourcesService } from './webhook-sources/index.js';
 
@@ -129,6 +149,8 @@ export interface EngineOptions extends StoreOptions {
     | undefined;
   /** Sales sequences: their email queue, the domain replies come back to, the scheduler's pace. */
   readonly sequences?: SequencesOptions | undefined;
+  /** Journeys: the timer worker's tuning, the default time zone, and what other domains lend them. */
+  readonly journeys?: JourneyOptions | undefined;
 }
 
 /** Sales sequences' settings. */
@@ -139,6 +161,16 @@ export interface SequencesOptions {
   readonly emailQueue?: EmailQueue | undefined;
   readonly scheduler?: Pick<SequenceSchedulerOptions, 'intervalMs' | 'batchSize' | 'onError'> | undefined;
   readonly clock?: (() => number) | undefined;
+}
+
+/** What journeys need from the email and lists domains (wired here once those exist), and tuning. */
+export interface JourneyOptions {
+  readonly timers?: JourneyTimersOptions | undefined;
+  /** People without a `timezone` trait (default UTC). */
+  readonly defaultTimeZone?: string | undefined;
+  readonly emailQueue?: EmailQueue | undefined;
+  readonly staticLists?: StaticLists | undefined;
+  readonly emailCountsOf?: EmailCountsOf | undefined;
 }
 
 /** The email channel's settings (`TANDEM_SMTP_URL`, `TANDEM_SMTP_LISTEN`). */
@@ -270,6 +302,22 @@ export class Engine {
   readonly emailEngagement: EmailEngagementService;
   /** The send policy the email sender uses (preferences decide, engagement decorates). */
   readonly emailPolicy: EmailPolicy;
+  /** Journeys: drafts, versions, runs, reports. */
+  readonly journeys: JourneysService;
+  /** Moves people through journeys (the stage, the timers and the service share it). */
+  readonly journeyRunner: JourneyRunner;
+  /** The stage after lead scoring: entries, goals, exits and waits on each person's events. */
+  readonly journeysStage: JourneysStage;
+  /** Fires due journey timers (started by the server: `journeyTimers.start()`). */
+  readonly journeyTimers: JourneyTimers;
+  /** Tasks, tickets and CRM fields journeys ask for (started by the server). */
+  readonly journeyEffects: JourneyEffects;
+  /** The email queue, static lists and email figures journeys use (set where those domains are built). */
+  readonly journeyLinks: {
+    emailQueue?: EmailQueue | undefined;
+    staticLists?: StaticLists | undefined;
+    emailCountsOf?: EmailCountsOf | undefined;
+  } = {};
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -428,10 +476,70 @@ export class Engine {
       feeder: LEAD_SCORING_STAGE,
       clock: sequenceClock,
     });
+    const journeyOptions = options.journeys ?? {};
+    // What other domains lend journeys: from the options (tests), or set on `journeyLinks` where
+    // the email and lists domains are constructed (read at each use, so order does not matter).
+    this.journeyLinks.emailQueue = journeyOptions.emailQueue;
+    this.journeyLinks.staticLists = journeyOptions.staticLists;
+    this.journeyLinks.emailCountsOf = journeyOptions.emailCountsOf;
+    const links = this.journeyLinks;
+    // What a journey's split may reference: computed traits and audiences.
+    const journeyScope = async (workspaceId: string, db: Kysely<Database>) => ({
+      computedTraits: new Map(
+        (await this.computedTraits.definitions(workspaceId, db)).map((t) => [
+          t.name,
+          { id: t.id, fallback: emptyValueOf(t.kind) },
+        ]),
+      ),
+      // Read in the caller's transaction (a split runs inside one): only ids, for references.
+      audiences: new Map(
+        (
+          await db
+            .selectFrom('audiences')
+            .select('audience_id')
+            .where('workspace_id', '=', workspaceId)
+            .execute()
+        ).map((a) => [a.audience_id, [] as string[]]),
+      ),
+    });
+    this.journeyRunner = new JourneyRunner({
+      store,
+      crmEvents: new CrmEvents({ sources: this.sources, identity: this.identity }),
+      identity: this.identity,
+      emailQueue: () => links.emailQueue,
+      staticLists: () => links.staticLists ?? NO_STATIC_LISTS,
+      ruleScope: (workspaceId, db) => journeyScope(workspaceId, db),
+      clock,
+      defaultTimeZone: journeyOptions.defaultTimeZone ?? 'UTC',
+      afterCommit: (done) => {
+        if (done.events) this.pipeline.wake();
+        // Through the delivery stage's listeners: from the pipeline thread, they reach the main one's dispatcher.
+        if (done.deliveries.length > 0) this.delivery.notify(done.deliveries);
+        if (done.effects) this.journeyEffects.wake();
+      },
+    });
+    // After lead scoring: a split may read scores; before delivery, which sends what steps queue.
+    this.journeysStage = new JourneysStage(
+      store,
+      { runner: this.journeyRunner, identity: this.identity, clock },
+      { batchSize: options.pipeline?.batchSize, partitions, feeder: LEAD_SCORING_STAGE },
+    );
+    this.journeyTimers = new JourneyTimers(store, this.journeyRunner, {
+      clock,
+      timeZone: journeyOptions.defaultTimeZone,
+      ...journeyOptions.timers,
+    });
     // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
     this.stages = {
       unify: this.unify,
-      after: [this.consentStage, this.segment, this.leadScoringStage, this.sequenceStopStage, this.delivery],
+      after: [
+        this.consentStage,
+        this.segment,
+        this.leadScoringStage,
+        this.sequenceStopStage,
+        this.journeysStage,
+        this.delivery,
+      ],
     };
     this.personalization = new PersonalizationService(store, {
       identity: this.identity,
@@ -702,6 +810,20 @@ export class Engine {
       clock,
       contactsOf: (workspaceId, ids) => this.contactsOf(workspaceId, ids),
     });
+    // A journey's list step adds and removes in the step's own transaction.
+    this.journeyLinks.staticLists ??= {
+      add: async (db, workspaceId, listId, profileIds) => {
+        await addToList(db, workspaceId, listId, profileIds);
+      },
+      remove: async (db, workspaceId, listId, profileIds) => {
+        await removeFromList(db, workspaceId, listId, profileIds);
+      },
+      exists: (_db, workspaceId, listId) =>
+        this.lists.get(workspaceId, listId).then(
+          () => true,
+          () => false,
+        ),
+    };
     this.sequenceEmailQueue = options.sequences?.emailQueue;
     const replyDomain =
       options.sequences?.replyDomain ?? new URL(options.access?.publicUrl ?? 'http://localhost').hostname;
@@ -765,6 +887,72 @@ export class Engine {
         onError: (error) =>
           (mail?.log ?? (() => {}))('error', 'could not log a sequence reply', { error: String(error) }),
       }),
+    );
+    this.journeys = new JourneysService({
+      store,
+      runner: this.journeyRunner,
+      referencesOf: async (workspaceId, db) => {
+        const exists = (ask: Promise<unknown>) =>
+          ask.then(
+            () => true,
+            () => false,
+          );
+        const lists = links.staticLists;
+        return {
+          scope: await journeyScope(workspaceId, db),
+          audienceExists: (id) => exists(this.audiences.get(workspaceId, id)),
+          destinationExists: (id) => exists(this.destinations.get(workspaceId, id)),
+          templateExists: async () => true,
+          listExists: async (id) => (lists?.exists ? lists.exists(db, workspaceId, id) : true),
+        };
+      },
+      emailCountsOf: (db, workspaceId, journeyId) =>
+        (links.emailCountsOf ?? NO_EMAIL_COUNTS)(db, workspaceId, journeyId),
+      liveProfileOf: (workspaceId, profileId) => this.identity.resolveProfileId(workspaceId, profileId),
+      clock,
+      onChanged: () => {
+        this.journeyTimers.wake();
+        this.pipeline.wake();
+      },
+    });
+    this.journeyEffects = new JourneyEffects(
+      store,
+      () => ({
+        createTask: async (workspaceId, input) =>
+          (
+            await this.tasks.create(
+              workspaceId,
+              {
+                title: input.title,
+                profileId: input.profileId,
+                dueAt: input.dueAt ?? new Date(clock() + 86_400_000).toISOString(),
+                ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
+              },
+              null,
+            )
+          ).id,
+        createTicket: async (workspaceId, input) =>
+          (
+            await this.tickets.create(
+              workspaceId,
+              {
+                subject: input.subject,
+                profileId: input.profileId,
+                priority: input.priority as 'normal', // the journey step's schema allows only ticket priorities
+                ...(input.body ? { body: input.body } : {}),
+              },
+              null,
+              { channel: 'api' },
+            )
+          ).id,
+        updateCrmField: async (workspaceId, profileId, field, value) => {
+          const patch = ['lifecycleStage', 'leadStatus', 'ownerId'].includes(field)
+            ? { [field]: value }
+            : { fields: { [field]: value } };
+          await this.people.update(workspaceId, profileId, patch, null);
+        },
+      }),
+      { clock },
     );
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
@@ -831,6 +1019,8 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.journeyTimers.stop();
+    await this.journeyEffects.stop();
     await this.slaSweeper.stop();
     await this.sequenceScheduler.stop();
     await this.mailChannel.stop();

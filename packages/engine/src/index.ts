@@ -83,7 +83,13 @@ export {
   UNSUBSCRIBE_MARKER,
 } from './email-engagement/index.js';
 export { DEFAULT_FREQUENCY_CAP, EmailPreferencesService } from './email-preferences/index.js';
-export { Engine, type EngineOptions, type MailOptions, type SequencesOptions } from './engine.js';
+export {
+  Engine,
+  type EngineOptions,
+  type JourneyOptions,
+  type MailOptions,
+  type SequencesOptions,
+} from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
   compileRules,
@@ -101,6 +107,14 @@ export {
   parseColumnMapping,
   runImport,
 } from './imports/index.js';
+export {
+  type EmailCountsOf,
+  type JourneyEffectHandlers,
+  type JourneyEmailCounts,
+  JourneysService,
+  NO_STATIC_LISTS,
+  type StaticLists,
+} from './journeys/index.js';
 export {
   type DealOutcome,
   LEAD_SCORING_STAGE,

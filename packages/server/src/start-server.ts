@@ -153,6 +153,11 @@ export async function startServer(
   // Sales sequences' due steps run within the scheduler's interval (1 s); engine.close stops it.
   if (config.runPipeline)
     engine.sequenceScheduler.start((error) => app.log.error({ err: error }, 'sequence steps failed'));
+  // Journey timers fire within their poll (200 ms) of their due time; tasks and tickets steps follow.
+  if (config.runPipeline) {
+    engine.journeyTimers.start((error) => app.log.error({ err: error }, 'journey timers failed'));
+    engine.journeyEffects.start();
+  }
   // Service desk email: the SMTP listener (TANDEM_SMTP_LISTEN) and queued replies; engine.close stops it.
   await engine.mailChannel.start();
   app.log.info(

@@ -726,6 +726,80 @@ export interface Database {
   sequences: SequencesTable;
   sequence_enrollments: SequenceEnrollmentsTable;
   sequence_step_runs: SequenceStepRunsTable;
+  journeys: JourneysTable;
+  journey_versions: JourneyVersionsTable;
+  journey_runs: JourneyRunsTable;
+  journey_timers: JourneyTimersTable;
+  journey_run_steps: JourneyRunStepsTable;
+  journey_effects: JourneyEffectsTable;
+}
+
+/** journeys/ — drafts, published versions, runs, durable timers, paths, outside effects. */
+export interface JourneysTable {
+  workspace_id: string;
+  journey_id: string;
+  name: string;
+  status: string;
+  draft: string;
+  version: number;
+  entry_kind: string | null;
+  entry_event: string | null;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  swept_at: string | null;
+}
+export interface JourneyVersionsTable {
+  workspace_id: string;
+  journey_id: string;
+  version: number;
+  definition: string;
+  published_at: string;
+}
+export interface JourneyRunsTable {
+  workspace_id: string;
+  run_id: string;
+  journey_id: string;
+  version: number;
+  profile_id: string;
+  step_id: string | null;
+  status: string;
+  holdout: number;
+  waiting_for: string | null;
+  trigger: string | null;
+  path_length: number;
+  entered_at: string;
+  ended_at: string | null;
+}
+export interface JourneyTimersTable {
+  workspace_id: string;
+  run_id: string;
+  journey_id: string;
+  step_id: string;
+  kind: string;
+  due_at: number | string;
+}
+export interface JourneyRunStepsTable {
+  workspace_id: string;
+  run_id: string;
+  seq: number;
+  journey_id: string;
+  profile_id: string;
+  step_id: string;
+  kind: string;
+  outcome: string;
+  at: string;
+}
+export interface JourneyEffectsTable {
+  workspace_id: string;
+  run_id: string;
+  step_id: string;
+  profile_id: string;
+  kind: string;
+  payload: string;
+  status: string;
+  result: string | null;
+  created_at: string;
 }
 
 export interface SavedViewsTable {

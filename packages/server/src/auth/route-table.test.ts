@@ -186,6 +186,16 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     );
     realIds.set('/api/v1/web-forms/:id', (await post('/api/v1/web-forms', { name: 'Contact' })).id);
     realIds.set(
+      '/api/v1/journeys/:id',
+      (
+        await post('/api/v1/journeys', {
+          name: 'J',
+          entry: { kind: 'event', event: 'E' },
+          steps: [{ id: 'a', kind: 'exit' }],
+        })
+      ).id,
+    );
+    realIds.set(
       '/api/v1/tickets/:id',
       (await post('/api/v1/tickets', { subject: 'T', profileId: profile.id })).id,
     );
@@ -245,6 +255,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "DELETE /api/v1/invitations/:id → members:manage",
         "DELETE /api/v1/lists/:id → crm:write",
         "DELETE /api/v1/lists/:id/members → crm:write",
+        "DELETE /api/v1/journeys/:id → audiences:write",
         "DELETE /api/v1/mailboxes/:id → sources:write",
         "DELETE /api/v1/members/:id → members:manage",
         "DELETE /api/v1/members/me → session",
@@ -300,6 +311,11 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/imports → sources:read",
         "GET /api/v1/imports/:id → sources:read",
         "GET /api/v1/invitations → members:manage",
+        "GET /api/v1/journeys → audiences:read",
+        "GET /api/v1/journeys/:id → audiences:read",
+        "GET /api/v1/journeys/:id/report → audiences:read",
+        "GET /api/v1/journeys/:id/runs → audiences:read",
+        "GET /api/v1/journeys/:id/versions → audiences:read",
         "GET /api/v1/lead-scoring → crm:read",
         "GET /api/v1/lead-scoring/calibration → crm:read",
         "GET /api/v1/lead-scoring/scores → crm:read",
@@ -323,6 +339,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/profiles/:id/consent → profiles:read",
         "GET /api/v1/profiles/:id/email-preferences → profiles:read",
         "GET /api/v1/profiles/:id/events → profiles:read",
+        "GET /api/v1/profiles/:id/journeys → profiles:read",
         "GET /api/v1/profiles/:id/merges → profiles:read",
         "GET /api/v1/profiles/:id/sequences → crm:read",
         "GET /api/v1/profiles/lookup → profiles:read",
@@ -377,6 +394,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/help-center/categories/:id → tickets:write",
         "PATCH /api/v1/identity/settings → profiles:merge",
         "PATCH /api/v1/lists/:id → crm:write",
+        "PATCH /api/v1/journeys/:id → audiences:write",
         "PATCH /api/v1/mailboxes/:id → sources:write",
         "PATCH /api/v1/members/:id → members:manage",
         "PATCH /api/v1/people/:id → crm:write",
@@ -425,6 +443,11 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/help-center/preview → crm:read",
         "POST /api/v1/lists → crm:write",
         "POST /api/v1/lists/:id/members → crm:write",
+        "POST /api/v1/journeys → audiences:write",
+        "POST /api/v1/journeys/:id/pause → audiences:write",
+        "POST /api/v1/journeys/:id/publish → audiences:write",
+        "POST /api/v1/journeys/:id/resume → audiences:write",
+        "POST /api/v1/journeys/validate → audiences:read",
         "POST /api/v1/mailboxes → sources:write",
         "POST /api/v1/people → crm:write",
         "POST /api/v1/people/bulk → crm:write",

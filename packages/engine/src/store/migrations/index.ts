@@ -26,6 +26,7 @@ import { deskEmail } from './0026-desk-email.js';
 import { satisfaction } from './0027-satisfaction.js';
 import { helpCenter } from './0028-help-center.js';
 import { emailPreferences } from './0030-email-preferences.js';
+import { journeys } from './0031-journeys.js';
 import { sequencesLists } from './0032-sequences-lists.js';
 import type { Migration } from './migration.js';
 
@@ -62,4 +63,5 @@ export const MIGRATIONS: readonly Migration[] = [
   helpCenter,
   emailPreferences,
   sequencesLists,
+  journeys,
 ];
