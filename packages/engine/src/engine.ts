@@ -8,6 +8,7 @@ import {
   SegmentStage,
   type SegmentStageOptions,
 } from './audiences/index.js';
+import { type BroadcastsOptions, BroadcastsService } from './broadcasts/index.js';
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService, SEGMENT_STAGE } from './computed-traits/index.js';
@@ -41,6 +42,14 @@ import {
   type TransportKind,
   webhookTransportKind,
 } from './destinations/index.js';
+import {
+  EmailMessagesQueue,
+  EmailSender,
+  type EmailSenderOptions,
+  EmailSettingsService,
+  EmailTemplatesService,
+  PersonContexts,
+} from './email/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import { LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
@@ -100,6 +109,8 @@ export interface EngineOptions extends StoreOptions {
   readonly sla?: Pick<SlaSweeperOptions, 'intervalMs' | 'batchSize' | 'clock' | 'onError'> | undefined;
   /** Service desk email (issue 16): the relay, the SMTP listener, and the tickets desk mail goes to. */
   readonly mail?: MailOptions | undefined;
+  /** Marketing email (issue 17): the sender (relays default to `mail.smtpUrl`) and broadcasts. */
+  readonly email?: (EmailSenderOptions & { readonly broadcasts?: BroadcastsOptions | undefined }) | undefined;
 }
 
 /** The email channel's settings (`TANDEM_SMTP_URL`, `TANDEM_SMTP_LISTEN`). */
@@ -214,6 +225,17 @@ export class Engine {
   readonly satisfaction: SatisfactionService;
   /** Website forms that open tickets (spam-checked). */
   readonly webForms: WebFormsService;
+
+  /** Email templates (MJML + Liquid), compiled once per version, previewed per person. */
+  readonly emailTemplates: EmailTemplatesService;
+  /** Each workspace's sending settings (from address, rate, hourly cap). */
+  readonly emailSettings: EmailSettingsService;
+  /** The email queue journeys, broadcasts and sequences add to in their own transaction. */
+  readonly emailQueue: EmailMessagesQueue;
+  /** Sends queued email (started by the server: `emailSender.start()`); `usePolicy` plugs in the send policy. */
+  readonly emailSender: EmailSender;
+  /** Broadcasts: one template to an audience, scheduled and throttled (`broadcasts.start()` runs the scheduler). */
+  readonly broadcasts: BroadcastsService;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -619,6 +641,53 @@ export class Engine {
           }),
         ),
     });
+    // Marketing email: templates render with the person's traits, computed traits and CRM view.
+    const emailPeople = new PersonContexts({
+      identity: this.identity,
+      computedTraitsOf: (workspaceId, profileId) => this.computedTraits.valuesOf(workspaceId, profileId),
+      crmOf: async (workspaceId, profileId) => {
+        const person = await this.people.get(workspaceId, profileId);
+        return {
+          lifecycleStage: person.lifecycleStage ?? null,
+          leadStatus: person.leadStatus ?? null,
+          ownerId: person.ownerId ?? null,
+          fields: { ...person.fields },
+        };
+      },
+    });
+    this.emailTemplates = new EmailTemplatesService({ store, people: emailPeople, clock });
+    this.emailSettings = new EmailSettingsService(store);
+    this.emailQueue = new EmailMessagesQueue(options.email?.clock ?? clock);
+    this.emailSender = new EmailSender(
+      {
+        store,
+        templates: this.emailTemplates,
+        settings: this.emailSettings,
+        people: emailPeople,
+        appendEvents: (db, events) => this.crmEvents.appendWithin(db, events),
+        wake: () => this.pipeline.wake(),
+      },
+      { ...options.email, smtpUrl: options.email?.smtpUrl ?? mail?.smtpUrl },
+    );
+    // Queued mail is looked at soon after its transaction (the sender finds it on its next pass).
+    this.emailQueue.onQueued(() => setTimeout(() => this.emailSender.wake(), 5).unref());
+    this.broadcasts = new BroadcastsService(
+      {
+        store,
+        templates: this.emailTemplates,
+        queue: this.emailQueue,
+        audiences: {
+          exists: (workspaceId, audienceId) =>
+            this.audiences.get(workspaceId, audienceId).then(
+              () => true,
+              () => false,
+            ),
+          members: (workspaceId, audienceId, page) => this.audiences.members(workspaceId, audienceId, page),
+        },
+        clock,
+      },
+      options.email?.broadcasts,
+    );
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -664,6 +733,8 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.broadcasts.stop();
+    await this.emailSender.close();
     await this.slaSweeper.stop();
     await this.mailChannel.stop();
     await this.satisfaction.whenIdle();
