@@ -45,6 +45,8 @@ export interface EmailSenderOptions {
   readonly maxAttempts?: number | undefined;
   /** A claimed message not settled by then (the process died) is sent again. Default 10 min. */
   readonly leaseMs?: number | undefined;
+  /** Passes running at once in the background. Default 3. */
+  readonly parallelPasses?: number | undefined;
   /** SMTP connections per relay. Default 8. */
   readonly maxConnections?: number | undefined;
   readonly clock?: (() => number) | undefined;
@@ -64,6 +66,14 @@ export interface SendReport {
 }
 
 type Row = Database['email_messages'];
+
+/** One of the sender's background loops. */
+interface SendLoop {
+  timer: NodeJS.Timeout | undefined;
+  running: Promise<void> | undefined;
+  again: boolean;
+  run: () => Promise<void>;
+}
 
 /** How one claimed message settles. */
 type Settlement =
@@ -96,10 +106,7 @@ export class EmailSender {
   private readonly clock: () => number;
   private readonly chunkSize: number;
   private readonly pollMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
   private started = false;
-  private again = false;
   private lastRecovery = 0;
 
   constructor(
@@ -122,56 +129,69 @@ export class EmailSender {
     return this.started;
   }
 
-  /** Sends in the background until `stop`; failures of a pass go to `onError`. */
+  /**
+   * Sends in the background until `stop`: a few passes at once (one renders and writes while
+   * another waits for the relay); failures of a pass go to `onError`.
+   */
   start(onError = this.options.onError): void {
     if (this.started) return;
     this.started = true;
-    const loop = async () => {
-      this.timer = undefined;
-      let delay = this.pollMs;
-      try {
-        const report = await this.sendDue();
-        // A full chunk: more are due at once (the rate decides the pace).
-        if (report.claimed >= this.chunkSize || (report.claimed > 0 && report.deferred < report.claimed))
-          delay = 0;
-        else if (report.deferred > 0) delay = Math.min(this.pollMs, 100);
-      } catch (error) {
-        (onError ?? (() => undefined))(error);
-      }
-      if (this.again) delay = 0;
-      this.again = false;
-      if (this.started) this.timer = setTimeout(() => this.kick(loop), delay);
-    };
-    this.loopFn = loop;
-    this.kick(loop);
+    const parallel = this.options.parallelPasses ?? 3;
+    for (let i = 0; i < parallel; i++) {
+      const worker: SendLoop = {
+        timer: undefined,
+        running: undefined,
+        again: false,
+        run: async () => undefined,
+      };
+      worker.run = async () => {
+        worker.timer = undefined;
+        let delay = this.pollMs;
+        try {
+          const report = await this.sendDue();
+          // A full chunk: more are due at once (the rate decides the pace).
+          if (report.claimed >= this.chunkSize || (report.claimed > 0 && report.deferred < report.claimed))
+            delay = 0;
+          else if (report.deferred > 0) delay = Math.min(this.pollMs, 100);
+        } catch (error) {
+          (onError ?? (() => undefined))(error);
+        }
+        if (worker.again) delay = 0;
+        worker.again = false;
+        if (this.started) worker.timer = setTimeout(() => this.kick(worker), delay);
+      };
+      this.loops.push(worker);
+      this.kick(worker);
+    }
   }
 
-  private loopFn: (() => Promise<void>) | undefined;
+  private readonly loops: SendLoop[] = [];
 
-  private kick(loop: () => Promise<void>): void {
-    if (this.running) return;
-    this.running = loop().finally(() => {
-      this.running = undefined;
+  private kick(worker: SendLoop): void {
+    if (worker.running || !this.started) return;
+    worker.running = worker.run().finally(() => {
+      worker.running = undefined;
     });
   }
 
   /** New messages were queued: look now rather than at the next poll. */
   wake(): void {
-    if (!this.started) return;
-    if (this.running) {
-      this.again = true;
-      return;
+    for (const worker of this.loops) {
+      if (worker.running) {
+        worker.again = true;
+        continue;
+      }
+      if (worker.timer) clearTimeout(worker.timer);
+      worker.timer = undefined;
+      this.kick(worker);
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.loopFn) this.kick(this.loopFn);
   }
 
   async stop(): Promise<void> {
     this.started = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    for (const worker of this.loops) if (worker.timer) clearTimeout(worker.timer);
+    await Promise.all(this.loops.map((worker) => worker.running));
+    this.loops.length = 0;
   }
 
   /** Stops and closes the relay connections. */

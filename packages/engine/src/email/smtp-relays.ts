@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import { rawMessage } from './raw-message.js';
 
 /** One email as it leaves Tandem. */
 export interface OutboundEmail {
@@ -63,6 +64,8 @@ export class SmtpRelays {
     if (this.relays.length === 0)
       return { kind: 'unreachable', error: 'no relay configured (TANDEM_SMTP_URL)' };
     let lastError = 'no relay reachable';
+    const raw = rawMessage(email, new Date(now));
+    const envelope = { from: email.envelopeFrom ?? email.from.address, to: [email.to] };
     const start = this.turn++ % this.relays.length;
     // Up relays first, in turn; then the ones marked down (one may be back).
     const order = this.relays.map((_, i) => this.relays[(start + i) % this.relays.length]);
@@ -73,17 +76,7 @@ export class SmtpRelays {
     for (const relay of ranked) {
       if (!relay) continue;
       try {
-        const info = (await relay.transport.sendMail({
-          from: email.from,
-          to: email.to,
-          replyTo: email.replyTo,
-          subject: email.subject,
-          html: email.html,
-          text: email.text,
-          headers: { ...email.headers },
-          messageId: email.messageId,
-          ...(email.envelopeFrom ? { envelope: { from: email.envelopeFrom, to: [email.to] } } : {}),
-        })) as { response?: string };
+        const info = (await relay.transport.sendMail({ envelope, raw })) as { response?: string };
         relay.downUntil = 0;
         return { kind: 'accepted', response: String(info.response ?? '250') };
       } catch (cause) {
