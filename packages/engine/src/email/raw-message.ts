@@ -95,5 +95,6 @@ function base64Lines(text: string): string {
 
 /** No line breaks (nor other control characters) inside a header. */
 function clean(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed.
   return value.replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
 }
