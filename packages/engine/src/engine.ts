@@ -684,7 +684,7 @@ export class Engine {
             ),
           members: (workspaceId, audienceId, page) => this.audiences.members(workspaceId, audienceId, page),
         },
-        clock,
+        clock: options.email?.clock ?? clock,
       },
       options.email?.broadcasts,
     );

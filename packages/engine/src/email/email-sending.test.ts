@@ -302,4 +302,102 @@ describe.each(ENGINES)('email templates and sending on %s', (kind) => {
       engine.emailTemplates.preview(workspaceId, template.id, { profileId: 'prof_nobody' }),
     ).rejects.toMatchObject({ code: 'unprocessable' });
   });
+
+  it('encodes a non-ASCII subject and sender name, and spreads a broadcast by its per-minute throttle', async () => {
+    const { workspaceId, ids } = await workspaceWith([
+      { userId: 'zoe', traits: { email: 'zoe@unicode.test', name: 'Zoë Ünïcødé 🌷' } },
+      { userId: 'yan', traits: { email: 'yan@unicode.test', name: 'Yan' } },
+      { userId: 'xia', traits: { email: 'xia@unicode.test', name: 'Xia' } },
+    ]);
+    await engine.emailSettings.update(workspaceId, { fromName: 'Équipe Acme' });
+    const template = await engine.emailTemplates.create(workspaceId, {
+      name: 'Unicode',
+      subject: 'Bonjour {{ traits.name }} — une offre spéciale pour vous aujourd’hui seulement, vraiment',
+      mjml: MJML,
+      category: 'marketing',
+    });
+    const audience = await engine.audiences.create(workspaceId, {
+      name: 'Unicode people',
+      rule: { trait: 'email', op: 'ends_with', value: '@unicode.test' },
+    });
+    if (!audience.ok) throw new Error(JSON.stringify(audience.error));
+    await engine.pipeline.catchUp();
+    await engine.segment.catchUp();
+    const broadcast = await engine.broadcasts.create(
+      workspaceId,
+      { templateId: template.id, audienceId: audience.value.id, perMinute: 60 },
+      null,
+    );
+    await engine.broadcasts.runDue();
+    const rows = await engine.store.db
+      .selectFrom('email_messages')
+      .select(['profile_id', 'not_before'])
+      .where('workspace_id', '=', workspaceId)
+      .where('origin_id', '=', broadcast.id)
+      .orderBy('not_before')
+      .execute();
+    expect(rows).toHaveLength(3);
+    // One a second: 60 a minute.
+    expect(rows.map((r) => Date.parse(r.not_before) - Date.parse(rows[0]?.not_before ?? ''))).toEqual([
+      0, 1000, 2000,
+    ]);
+    for (let i = 0; i < 3; i++) {
+      await engine.emailSender.sendDue();
+      now += 1000;
+    }
+    const [zoe] = mailTo('zoe@unicode.test');
+    expect(zoe?.subject).toBe(
+      'Bonjour Zoë Ünïcødé 🌷 — une offre spéciale pour vous aujourd’hui seulement, vraiment',
+    );
+    expect(zoe?.from?.value[0]).toEqual({ name: 'Équipe Acme', address: 'news@acme.test' });
+    expect(zoe?.text).toContain('Hello Zoë Ünïcødé 🌷');
+    expect(ids.zoe).toBeDefined();
+    await engine.broadcasts.runDue();
+    expect(await engine.broadcasts.get(workspaceId, broadcast.id)).toMatchObject({
+      status: 'sent',
+      recipients: 3,
+      sent: 3,
+      delivered: 3,
+    });
+  });
+
+  it('fails over to the next relay when one cannot be reached', async () => {
+    const failover = await openTestEngine(kind, {
+      email: { smtpUrl: `smtp://127.0.0.1:1, ${relay.url}`, clock: () => now },
+    });
+    try {
+      const { id: workspaceId } = await createWorkspace(failover.store, `ws ${Math.random()}`);
+      const source = await failover.sources.create(workspaceId, { name: 'web' });
+      await failover.collector.collect({
+        source: { workspaceId, sourceId: source.id },
+        calls: [
+          { type: 'identify', userId: 'fay', traits: { email: 'fay@failover.test' }, messageId: 'fay' },
+        ],
+        request: {},
+      });
+      await failover.pipeline.catchUp();
+      const fay = (await failover.profiles.lookup(workspaceId, 'user_id', 'fay')).id;
+      const template = await failover.emailTemplates.create(workspaceId, {
+        name: 'F',
+        subject: 'Failover',
+        mjml: MJML,
+        category: 'transactional',
+      });
+      await failover.store.db.transaction().execute((trx) =>
+        failover.emailQueue.enqueue(
+          trx,
+          [0, 1].map(() => ({
+            workspaceId,
+            profileId: fay,
+            templateId: template.id,
+            origin: { kind: 'api' as const, id: 'test' },
+          })),
+        ),
+      );
+      expect(await failover.emailSender.sendDue()).toMatchObject({ sent: 2 });
+      expect(mailTo('fay@failover.test')).toHaveLength(2);
+    } finally {
+      await failover.dispose();
+    }
+  });
 });
