@@ -160,7 +160,10 @@ export class BroadcastsService {
     await this.running;
   }
 
-  /** One pass: starts due broadcasts, queues their members, marks finished ones sent. */
+  /**
+   * One pass: starts due broadcasts, queues their members, marks finished ones sent. Across
+   * workspaces on purpose (the process's scheduler); every write is scoped by the row's workspace.
+   */
   async runDue(): Promise<void> {
     const now = this.clock();
     const due = await this.deps.store.db

@@ -233,7 +233,10 @@ export class EmailSender {
     };
   }
 
-  /** Marks a chunk of due messages `sending` (leased), in due order. */
+  /**
+   * Marks a chunk of due messages `sending` (leased), in due order. Across workspaces on purpose:
+   * the process's background loop; each row keeps its workspace_id and every write is scoped by it.
+   */
   private claim(now: number): Promise<Claimed[]> {
     const nowText = new Date(now).toISOString();
     const leaseEnd = new Date(now + (this.options.leaseMs ?? 600_000)).toISOString();

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { OutboundEmail } from './smtp-relays.js';
 
 /**
@@ -7,7 +6,8 @@ import type { OutboundEmail } from './smtp-relays.js';
  * a million feels, and the relay gets the message in one write.
  */
 export function rawMessage(email: OutboundEmail, now = new Date()): Buffer {
-  const boundary = `=_tandem_${randomBytes(12).toString('hex')}`;
+  // Unique per message, and never inside base64 text (which has no `_`, and `=` only at its end).
+  const boundary = `=_tandem_${email.messageId.replace(/[^\w.-]/g, '')}`;
   const lines = [
     `From: ${address(email.from.name, email.from.address)}`,
     `To: <${clean(email.to)}>`,
