@@ -156,6 +156,8 @@ try {
   accepted = 0;
   firstAt = 0;
   const before = rss.max();
+  // The broadcast's own peak, apart from the loading's.
+  const broadcastRss = sampleRss(server.pid);
   const cpuBefore = cpuSecondsOf(server.pid);
   started = performance.now();
   const broadcast = await call('POST', '/api/v1/broadcasts', {
@@ -168,7 +170,7 @@ try {
     if (performance.now() - lastReport > 10_000) {
       lastReport = performance.now();
       console.log(
-        `  ${fmt(accepted)} accepted, ${fmt(accepted / ((performance.now() - started) / 1000))}/s, RSS peak ${fmt(rss.max())} MB`,
+        `  ${fmt(accepted)} accepted, ${fmt(accepted / ((performance.now() - started) / 1000))}/s, RSS peak ${fmt(broadcastRss.max())} MB`,
       );
     }
     if (performance.now() - Math.max(lastAt, started) > 120_000)
@@ -185,6 +187,7 @@ try {
     report = await call('GET', `/api/v1/broadcasts/${broadcast.id}`);
   }
   rss.stop();
+  broadcastRss.stop();
   const perSecond = accepted / wallS;
   printTable('Broadcast of personalized email (embedded SQLite, local SMTP sink)', [
     ['measure', 'result', 'target', ''],
@@ -198,9 +201,9 @@ try {
     ['emails per server CPU second (all its threads)', fmt(accepted / cpuS), '', `${fmt(cpuS, 1)} CPU s`],
     [
       'server RSS peak, MB (during the load / the broadcast)',
-      `${fmt(before)} / ${fmt(rss.max())}`,
+      `${fmt(before)} / ${fmt(broadcastRss.max())}`,
       '< 500',
-      rss.max() < 500 ? 'met' : 'MISSED',
+      broadcastRss.max() < 500 ? 'met' : 'MISSED',
     ],
     ['emails accepted by the sink', fmt(accepted), fmt(members), ''],
     [
