@@ -9,6 +9,7 @@ import {
   SegmentStage,
   type SegmentStageOptions,
 } from './audiences/index.js';
+import { type BroadcastsOptions, BroadcastsService } from './broadcasts/index.js';
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService, emptyValueOf, SEGMENT_STAGE } from './computed-traits/index.js';
@@ -43,6 +44,16 @@ import {
   webhookTransportKind,
 } from './destinations/index.js';
 import type { EmailQueue } from './email/index.js';
+import {
+  EmailMessagesQueue,
+  EmailSender,
+  type EmailSenderOptions,
+  EmailSettingsService,
+  EmailTemplatesService,
+  emailCountsByOrigin,
+  markEngagement,
+  PersonContexts,
+} from './email/index.js';
 import {
   bounceRoute,
   type EmailEngagementDeps,
@@ -151,6 +162,8 @@ export interface EngineOptions extends StoreOptions {
   readonly sequences?: SequencesOptions | undefined;
   /** Journeys: the timer worker's tuning, the default time zone, and what other domains lend them. */
   readonly journeys?: JourneyOptions | undefined;
+  /** Marketing email (issue 17): the sender (relays default to `mail.smtpUrl`) and broadcasts. */
+  readonly email?: (EmailSenderOptions & { readonly broadcasts?: BroadcastsOptions | undefined }) | undefined;
 }
 
 /** Sales sequences' settings. */
@@ -318,6 +331,17 @@ export class Engine {
     staticLists?: StaticLists | undefined;
     emailCountsOf?: EmailCountsOf | undefined;
   } = {};
+
+  /** Email templates (MJML + Liquid), compiled once per version, previewed per person. */
+  readonly emailTemplates: EmailTemplatesService;
+  /** Each workspace's sending settings (from address, rate, hourly cap). */
+  readonly emailSettings: EmailSettingsService;
+  /** The email queue journeys, broadcasts and sequences add to in their own transaction. */
+  readonly emailQueue: EmailMessagesQueue;
+  /** Sends queued email (started by the server: `emailSender.start()`); `usePolicy` plugs in the send policy. */
+  readonly emailSender: EmailSender;
+  /** Broadcasts: one template to an audience, scheduled and throttled (`broadcasts.start()` runs the scheduler). */
+  readonly broadcasts: BroadcastsService;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -797,8 +821,18 @@ export class Engine {
       preferences: this.emailPreferences,
       events: this.crmEvents,
       wake: crmDeps.wake,
-      // The lead wires the email domain's markEngagement here (report counts per message).
-      markEngagement: undefined,
+      // Opens, clicks, unsubscribes and bounces counted on the message (reports).
+      // (a complaint has no count of its own: it suppresses, and the event says it).
+      markEngagement: async (db, workspaceId, messageId, kind, at) => {
+        if (kind === 'complained') return;
+        await markEngagement(
+          db,
+          workspaceId,
+          messageId,
+          kind === 'machine_open' ? 'machine_opened' : kind,
+          at,
+        );
+      },
       publicUrl: options.access?.publicUrl ?? 'http://localhost:3000',
       clock,
       ...options.emailEngagement,
@@ -954,6 +988,64 @@ export class Engine {
       }),
       { clock },
     );
+    // Marketing email: templates render with the person's traits, computed traits and CRM view.
+    const emailPeople = new PersonContexts({
+      identity: this.identity,
+      computedTraitsOf: (workspaceId, profileId) => this.computedTraits.valuesOf(workspaceId, profileId),
+      crmOf: async (workspaceId, profileId) => {
+        const person = await this.people.get(workspaceId, profileId);
+        return {
+          lifecycleStage: person.lifecycleStage ?? null,
+          leadStatus: person.leadStatus ?? null,
+          ownerId: person.ownerId ?? null,
+          fields: { ...person.fields },
+        };
+      },
+    });
+    this.emailTemplates = new EmailTemplatesService({ store, people: emailPeople, clock });
+    this.emailSettings = new EmailSettingsService(store);
+    this.emailQueue = new EmailMessagesQueue(options.email?.clock ?? clock);
+    this.emailSender = new EmailSender(
+      {
+        store,
+        templates: this.emailTemplates,
+        settings: this.emailSettings,
+        people: emailPeople,
+        appendEvents: (db, events) => this.crmEvents.appendWithin(db, events),
+        wake: () => this.pipeline.wake(),
+      },
+      { ...options.email, smtpUrl: options.email?.smtpUrl ?? mail?.smtpUrl },
+    );
+    // Consent, topics, suppression, frequency caps, tracking and bounce addresses (email-engagement/).
+    this.emailSender.usePolicy(this.emailPolicy);
+    // Journeys and sequences queue their email in their own transactions; reports count it by origin.
+    this.journeyLinks.emailQueue ??= this.emailQueue;
+    this.journeyLinks.emailCountsOf ??= async (db, workspaceId, journeyId) =>
+      new Map(
+        (await emailCountsByOrigin(db, workspaceId, 'journey', journeyId)).flatMap((counts) =>
+          counts.stepId === null ? [] : [[counts.stepId, counts] as const],
+        ),
+      );
+    this.sequenceEmailQueue ??= this.emailQueue;
+    // Queued mail is looked at soon after its transaction (the sender finds it on its next pass).
+    this.emailQueue.onQueued(() => setTimeout(() => this.emailSender.wake(), 5).unref());
+    this.broadcasts = new BroadcastsService(
+      {
+        store,
+        templates: this.emailTemplates,
+        queue: this.emailQueue,
+        audiences: {
+          exists: (workspaceId, audienceId) =>
+            this.audiences.get(workspaceId, audienceId).then(
+              () => true,
+              () => false,
+            ),
+          members: (workspaceId, audienceId, page) => this.audiences.members(workspaceId, audienceId, page),
+        },
+        clock: options.email?.clock ?? clock,
+      },
+      options.email?.broadcasts,
+    );
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -1021,6 +1113,8 @@ export class Engine {
   async close(): Promise<void> {
     await this.journeyTimers.stop();
     await this.journeyEffects.stop();
+    await this.broadcasts.stop();
+    await this.emailSender.close();
     await this.slaSweeper.stop();
     await this.sequenceScheduler.stop();
     await this.mailChannel.stop();

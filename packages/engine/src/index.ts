@@ -25,6 +25,7 @@ export {
   type SegmentStageOptions,
 } from './audiences/index.js';
 export { type BootstrapOptions, type BootstrapResult, bootstrapIfEmpty } from './bootstrap/index.js';
+export { type BroadcastAudiences, BroadcastsService } from './broadcasts/index.js';
 export { type CatalogLimits, CatalogService } from './catalog/index.js';
 export {
   type CallLimits,
@@ -69,6 +70,24 @@ export {
   type TransportKind,
   type TransportLog,
 } from './destinations/index.js';
+export {
+  DEFAULT_EMAIL_SETTINGS,
+  type EmailOrigin,
+  type EmailQueue,
+  EmailSender,
+  type EmailSenderOptions,
+  type EmailSendPolicy,
+  emailCountsByOrigin,
+  markEngagement,
+  type OutgoingEmail,
+  PREFERENCES_URL_MARKER,
+  type QueuedEmail,
+  type RenderedEmail,
+  SEND_EVERYTHING,
+  type SendDecision,
+  type SendReport,
+  UNSUBSCRIBE_URL_MARKER,
+} from './email/index.js';
 export {
   bounceRoute,
   type EmailEngagementDeps,
@@ -238,5 +257,4 @@ export {
   signatureProblem,
   WebhookSourcesService,
 } from './webhook-sources/index.js';
-
 export { createWorkspace, listWorkspacesOfUser, oldestWorkspace, workspaceById } from './workspaces/index.js';

@@ -19,6 +19,7 @@ import { authRoutes } from './auth/auth.routes.js';
 import { installAuthentication } from './auth/authenticate.js';
 import { LoginRateLimiter } from './auth/login-rate-limiter.js';
 import type { RouteAccess } from './auth/route-access.js';
+import { broadcastsRoutes } from './broadcasts/broadcasts.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
@@ -34,6 +35,7 @@ import { teamsRoutes } from './crm-people/teams.routes.js';
 import { destinationSyncRoutes } from './destination-sync/destination-sync.routes.js';
 import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
+import { emailRoutes } from './email/email.routes.js';
 import { emailPreferencesRoutes } from './email-preferences/email-preferences.routes.js';
 import { emailPublicRoutes } from './email-preferences/email-public.routes.js';
 import { helpCenterRoutes } from './help-center/help-center.routes.js';
@@ -231,6 +233,8 @@ export async function buildApp(
   await app.register(helpCenterRoutes, { engine });
   await app.register(emailPreferencesRoutes, { engine });
   await app.register(emailPublicRoutes, { engine });
+  await app.register(emailRoutes, { engine });
+  await app.register(broadcastsRoutes, { engine });
   await app.register(helpPublicRoutes, {
     engine,
     secureCookies: config.secureCookies,

@@ -633,6 +633,94 @@ export interface CrmDealStageHistoryTable {
   left_by: string | null;
 }
 
+/** email/ — a template: MJML with Liquid in subject, body and text part. */
+export interface EmailTemplatesTable {
+  workspace_id: string;
+  template_id: string;
+  name: string;
+  subject: string;
+  mjml: string;
+  text_part: string | null;
+  category: string;
+  topic_id: string | null;
+  from_name: string | null;
+  from_address: string | null;
+  reply_to: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** email/ — one email to one person: queued by a journey, broadcast or sequence, then sent. */
+export interface EmailMessagesTable {
+  workspace_id: string;
+  message_id: string;
+  /** The person (privacy export / deletion); a merged-away id is resolved to the survivor at send. */
+  profile_id: string;
+  template_id: string;
+  origin_kind: string;
+  origin_id: string;
+  origin_step: string | null;
+  origin_run: string | null;
+  /** Overrides the template's category when set. */
+  category: string | null;
+  topic_id: string | null;
+  /** queued | sending | sent | skipped | failed | bounced | cancelled */
+  status: string;
+  to_address: string | null;
+  subject: string | null;
+  not_before: string;
+  next_attempt_at: string;
+  attempts: number;
+  /** The triggering event (JSON), the template's `event`. */
+  event: string | null;
+  /** Extra headers (JSON). */
+  headers: string | null;
+  /** wait | skip */
+  over_cap: string;
+  error: string | null;
+  relay_response: string | null;
+  sent_at: string | null;
+  /** "Delivered": the relay accepted the message. */
+  delivered_at: string | null;
+  bounced_at: string | null;
+  opened_at: string | null;
+  clicked_at: string | null;
+  unsubscribed_at: string | null;
+  /** 1 when the first open was a machine's (mail proxy, scanner). */
+  machine_open: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** broadcasts/ — one template to an audience's members, at a time, throttled. */
+export interface BroadcastsTable {
+  workspace_id: string;
+  broadcast_id: string;
+  name: string;
+  template_id: string;
+  audience_id: string;
+  status: string;
+  send_at: string | null;
+  per_minute: number | null;
+  recipients: number;
+  cursor: string | null;
+  queued_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** email/ — a workspace's sending settings. */
+export interface EmailSettingsTable {
+  workspace_id: string;
+  from_address: string | null;
+  from_name: string | null;
+  per_second: number | null;
+  per_hour: number | null;
+  updated_at: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -732,6 +820,10 @@ export interface Database {
   journey_timers: JourneyTimersTable;
   journey_run_steps: JourneyRunStepsTable;
   journey_effects: JourneyEffectsTable;
+  email_templates: EmailTemplatesTable;
+  email_messages: EmailMessagesTable;
+  broadcasts: BroadcastsTable;
+  email_settings: EmailSettingsTable;
 }
 
 /** journeys/ — drafts, published versions, runs, durable timers, paths, outside effects. */

@@ -217,6 +217,22 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       (await post('/api/v1/help-center/articles', { title: 'A' })).id,
     );
     realIds.set('/api/v1/email/topics/:id', (await post('/api/v1/email/topics', { name: 'T' })).id);
+    const emailTemplate = await post('/api/v1/email/templates', {
+      name: 'T',
+      subject: 'S',
+      mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+    });
+    realIds.set('/api/v1/email/templates/:id', emailTemplate.id);
+    realIds.set(
+      '/api/v1/broadcasts/:id',
+      (
+        await post('/api/v1/broadcasts', {
+          templateId: emailTemplate.id,
+          audienceId: realIds.get('/api/v1/audiences/:id'),
+          sendAt: '2099-01-01T00:00:00.000Z',
+        })
+      ).id,
+    );
   });
   afterAll(() => server.close());
 
@@ -250,6 +266,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "DELETE /api/v1/destinations/:id → destinations:write",
         "DELETE /api/v1/email/suppressions/:address → audiences:write",
         "DELETE /api/v1/email/topics/:id → audiences:write",
+        "DELETE /api/v1/email/templates/:id → audiences:write",
         "DELETE /api/v1/help-center/articles/:id → tickets:write",
         "DELETE /api/v1/help-center/categories/:id → tickets:write",
         "DELETE /api/v1/invitations/:id → members:manage",
@@ -272,6 +289,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/audiences/:id → audiences:read",
         "GET /api/v1/audiences/:id/members → audiences:read",
         "GET /api/v1/auth/session → session",
+        "GET /api/v1/broadcasts → audiences:read",
+        "GET /api/v1/broadcasts/:id → audiences:read",
         "GET /api/v1/business-calendars → crm:read",
         "GET /api/v1/business-calendars/:id → crm:read",
         "GET /api/v1/canned-replies → crm:read",
@@ -303,6 +322,9 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/email/suppressions → audiences:read",
         "GET /api/v1/email/topics → audiences:read",
         "GET /api/v1/email/topics/:id → audiences:read",
+        "GET /api/v1/email/settings → audiences:read",
+        "GET /api/v1/email/templates → audiences:read",
+        "GET /api/v1/email/templates/:id → audiences:read",
         "GET /api/v1/help-center/articles → crm:read",
         "GET /api/v1/help-center/articles/:id → crm:read",
         "GET /api/v1/help-center/categories → crm:read",
@@ -390,6 +412,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/deals/:id → crm:write",
         "PATCH /api/v1/destinations/:id → destinations:write",
         "PATCH /api/v1/email/topics/:id → audiences:write",
+        "PATCH /api/v1/email/templates/:id → audiences:write",
         "PATCH /api/v1/help-center/articles/:id → tickets:write",
         "PATCH /api/v1/help-center/categories/:id → tickets:write",
         "PATCH /api/v1/identity/settings → profiles:merge",
@@ -420,6 +443,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/auth/password-reset → public",
         "POST /api/v1/auth/password-reset/confirm → public",
         "POST /api/v1/auth/workspace → session",
+        "POST /api/v1/broadcasts → audiences:write",
+        "POST /api/v1/broadcasts/:id/cancel → audiences:write",
         "POST /api/v1/business-calendars → members:manage",
         "POST /api/v1/canned-replies → tickets:write",
         "POST /api/v1/companies → crm:write",
@@ -438,6 +463,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/destinations/mapping-test → destinations:read",
         "POST /api/v1/email/suppressions → audiences:write",
         "POST /api/v1/email/topics → audiences:write",
+        "POST /api/v1/email/templates → audiences:write",
+        "POST /api/v1/email/templates/:id/preview → audiences:read",
         "POST /api/v1/help-center/articles → tickets:write",
         "POST /api/v1/help-center/categories → tickets:write",
         "POST /api/v1/help-center/preview → crm:read",
@@ -478,6 +505,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PUT /api/v1/deal-settings → members:manage",
         "PUT /api/v1/deals/:id/people → crm:write",
         "PUT /api/v1/email/frequency-cap → audiences:write",
+        "PUT /api/v1/email/settings → audiences:write",
         "PUT /api/v1/lead-scoring → crm:write",
         "PUT /api/v1/personalization/settings → sources:write",
         "PUT /api/v1/profiles/:id/consent → profiles:write",

@@ -25,6 +25,7 @@ import { sla } from './0025-sla.js';
 import { deskEmail } from './0026-desk-email.js';
 import { satisfaction } from './0027-satisfaction.js';
 import { helpCenter } from './0028-help-center.js';
+import { emailSending } from './0029-email-sending.js';
 import { emailPreferences } from './0030-email-preferences.js';
 import { journeys } from './0031-journeys.js';
 import { sequencesLists } from './0032-sequences-lists.js';
@@ -61,7 +62,8 @@ export const MIGRATIONS: readonly Migration[] = [
   deskEmail,
   satisfaction,
   helpCenter,
+  emailSending,
   emailPreferences,
-  sequencesLists,
   journeys,
+  sequencesLists,
 ];
