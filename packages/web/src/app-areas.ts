@@ -194,6 +194,19 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/journeys',
+    section: 'Marketing',
+    label: 'Journeys',
+    Page: lazyPage(
+      () => import('./journeys/journeys-page'),
+      (m) => m.JourneysPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./journeys/journey-page'),
+      (m) => m.JourneyPage,
+    ),
+  },
+  {
     path: '/sources',
     section: 'Data',
     label: 'Sources',

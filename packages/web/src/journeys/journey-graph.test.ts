@@ -38,13 +38,26 @@ const ABANDONED_CART: JourneyDefinition = {
     { id: 'call', kind: 'create_task', title: 'Call {{ traits.name }}', dueIn: '1d', next: 'done' },
     { id: 'done', kind: 'exit' },
   ],
-  settings: { reEntry: 'after_exit', holdoutPercent: 10, overCap: 'skip', goal: { event: 'Order Completed' } },
+  settings: {
+    reEntry: 'after_exit',
+    holdoutPercent: 10,
+    overCap: 'skip',
+    goal: { event: 'Order Completed' },
+  },
 };
 
 describe('journey canvas ↔ definition', () => {
   it('draws the entry, a node per step and an edge per link, one handle per branch', () => {
     const draft = fromDefinition(ABANDONED_CART);
-    expect(draft.nodes.map((n) => n.id)).toEqual([ENTRY_NODE_ID, 'wait', 'vip', 'ab', 'remind', 'call', 'done']);
+    expect(draft.nodes.map((n) => n.id)).toEqual([
+      ENTRY_NODE_ID,
+      'wait',
+      'vip',
+      'ab',
+      'remind',
+      'call',
+      'done',
+    ]);
     const links = draft.edges.map((e) => `${e.source}.${e.sourceHandle}→${e.target}`);
     expect(links).toEqual([
       '@entry.next→wait',
@@ -67,7 +80,15 @@ describe('journey canvas ↔ definition', () => {
       ...ABANDONED_CART,
       settings: { ...ABANDONED_CART.settings },
     });
-    expect(Object.keys(layout ?? {}).sort()).toEqual(['@entry', 'ab', 'call', 'done', 'remind', 'vip', 'wait']);
+    expect(Object.keys(layout ?? {}).sort()).toEqual([
+      '@entry',
+      'ab',
+      'call',
+      'done',
+      'remind',
+      'vip',
+      'wait',
+    ]);
     // Laid out in rows by depth: the entry above its first step, the first step above what follows.
     expect(layout?.['@entry']?.y).toBeLessThan(layout?.wait?.y ?? 0);
     expect(layout?.wait?.y).toBeLessThan(layout?.vip?.y ?? 0);
@@ -82,8 +103,18 @@ describe('journey canvas ↔ definition', () => {
 
   it('makes the step the entry links to the first step, whatever order the nodes were drawn in', () => {
     const draft = emptyDraft();
-    const email = { id: 'send_email_1', type: 'step' as const, position: { x: 0, y: 300 }, data: { step: newStepFields('send_email', 'send_email_1') } };
-    const delay = { id: 'delay_1', type: 'step' as const, position: { x: 0, y: 150 }, data: { step: newStepFields('delay', 'delay_1') } };
+    const email = {
+      id: 'send_email_1',
+      type: 'step' as const,
+      position: { x: 0, y: 300 },
+      data: { step: newStepFields('send_email', 'send_email_1') },
+    };
+    const delay = {
+      id: 'delay_1',
+      type: 'step' as const,
+      position: { x: 0, y: 150 },
+      data: { step: newStepFields('delay', 'delay_1') },
+    };
     const drawn: JourneyDraft = {
       ...draft,
       name: 'Welcome',
@@ -92,20 +123,50 @@ describe('journey canvas ↔ definition', () => {
     };
     const { definition } = toDefinition(drawn);
     expect(definition.steps.map((s) => s.id)).toEqual(['delay_1', 'send_email_1']);
-    expect(definition.steps[0]).toEqual({ id: 'delay_1', kind: 'delay', duration: '1d', next: 'send_email_1' });
-    expect(definition.steps[1]).toEqual({ id: 'send_email_1', kind: 'send_email', templateId: '', next: null });
+    expect(definition.steps[0]).toEqual({
+      id: 'delay_1',
+      kind: 'delay',
+      duration: '1d',
+      next: 'send_email_1',
+    });
+    expect(definition.steps[1]).toEqual({
+      id: 'send_email_1',
+      kind: 'send_email',
+      templateId: '',
+      next: null,
+    });
   });
 
   it('names what the canvas alone can tell is missing: a first step, a link, unfinished filters', () => {
-    expect(toDefinition(emptyDraft()).problems).toEqual([{ field: 'steps', message: 'Add a first step from the palette.' }]);
+    expect(toDefinition(emptyDraft()).problems).toEqual([
+      { field: 'steps', message: 'Add a first step from the palette.' },
+    ]);
     const draft = fromDefinition(ABANDONED_CART);
     const unlinked = { ...draft, edges: draft.edges.filter((e) => e.source !== ENTRY_NODE_ID) };
-    expect(toDefinition(unlinked).problems).toEqual([{ field: 'entry', message: 'Connect the entry to the first step.' }]);
+    expect(toDefinition(unlinked).problems).toEqual([
+      { field: 'entry', message: 'Connect the entry to the first step.' },
+    ]);
     const wait = draft.nodes.find((n) => n.id === 'wait');
     if (!wait || !isStepNode(wait)) throw new Error('the wait step is drawn');
-    const blankRow = { ...(wait.data.whereRows?.[0] ?? { id: 'r', op: 'eq' as const, value: { type: 'string' as const, text: '', list: [] } }), property: '' };
-    const unfinished = { ...draft, nodes: draft.nodes.map((n) => (n.id === 'wait' ? { ...wait, data: { ...wait.data, whereRows: [blankRow] } } : n)) };
-    expect(toDefinition(unfinished).problems).toContainEqual({ stepId: 'wait', field: 'where.property', message: 'Pick a property.' });
+    const blankRow = {
+      ...(wait.data.whereRows?.[0] ?? {
+        id: 'r',
+        op: 'eq' as const,
+        value: { type: 'string' as const, text: '', list: [] },
+      }),
+      property: '',
+    };
+    const unfinished = {
+      ...draft,
+      nodes: draft.nodes.map((n) =>
+        n.id === 'wait' ? { ...wait, data: { ...wait.data, whereRows: [blankRow] } } : n,
+      ),
+    };
+    expect(toDefinition(unfinished).problems).toContainEqual({
+      stepId: 'wait',
+      field: 'where.property',
+      message: 'Pick a property.',
+    });
   });
 
   it('places new nodes under their parent, never on top of another, and numbers their ids', () => {
@@ -114,7 +175,12 @@ describe('journey canvas ↔ definition', () => {
     const spot = placeBelow(wait, 0, draft.nodes);
     expect(spot.y).toBeGreaterThan(wait?.position.y ?? 0);
     expect(draft.nodes.some((n) => n.position.x === spot.x && n.position.y === spot.y)).toBe(false);
-    expect(nextStepId('send_email', [...draft.nodes, { ...draft.nodes[1], id: 'send_email_1' } as never])).toBe('send_email_2');
-    expect(autoLayout(draft.nodes, draft.edges).find((n) => n.id === ENTRY_NODE_ID)?.position).toEqual({ x: 0, y: 0 });
+    expect(
+      nextStepId('send_email', [...draft.nodes, { ...draft.nodes[1], id: 'send_email_1' } as never]),
+    ).toBe('send_email_2');
+    expect(autoLayout(draft.nodes, draft.edges).find((n) => n.id === ENTRY_NODE_ID)?.position).toEqual({
+      x: 0,
+      y: 0,
+    });
   });
 });

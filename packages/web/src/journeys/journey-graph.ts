@@ -17,7 +17,7 @@ import {
   whereToRule,
 } from '../rules/rule-model';
 import type { JourneyProblem } from './journeys-api';
-import { branchesOf, type StepFields } from './step-kinds';
+import type { StepFields } from './step-kinds';
 
 // The canvas's state and its conversions both ways: a journey definition becomes an entry node,
 // one node per step and one edge per link; the canvas becomes a definition again (steps[0] is
@@ -108,7 +108,10 @@ export function fromDefinition(definition: JourneyDefinition): JourneyDraft {
 }
 
 /** The definition of a canvas, with what the canvas alone can tell is unfinished. */
-export function toDefinition(draft: JourneyDraft): { definition: JourneyDefinition; problems: JourneyProblem[] } {
+export function toDefinition(draft: JourneyDraft): {
+  definition: JourneyDefinition;
+  problems: JourneyProblem[];
+} {
   const problems: JourneyProblem[] = [];
   const entryNode = draft.nodes.find((n): n is EntryNode => n.type === 'entry');
   const stepNodes = draft.nodes.filter(isStepNode);
@@ -116,15 +119,18 @@ export function toDefinition(draft: JourneyDraft): { definition: JourneyDefiniti
     draft.edges.find((e) => e.source === source && (e.sourceHandle ?? 'next') === handle)?.target ?? null;
 
   const firstId = linkFrom(ENTRY_NODE_ID, 'next');
-  if (stepNodes.length === 0) problems.push({ field: 'steps', message: 'Add a first step from the palette.' });
-  else if (firstId === null) problems.push({ field: 'entry', message: 'Connect the entry to the first step.' });
+  if (stepNodes.length === 0)
+    problems.push({ field: 'steps', message: 'Add a first step from the palette.' });
+  else if (firstId === null)
+    problems.push({ field: 'entry', message: 'Connect the entry to the first step.' });
 
   const steps = orderFrom(firstId, stepNodes).map((node) =>
     stepOf(node, linkFrom, (field, message) => problems.push({ stepId: node.id, field, message })),
   );
   const entry = entryNode ? entryOf(entryNode.data, problems) : { kind: 'event' as const, event: '' };
   const layout: Record<string, XYPosition> = {};
-  for (const node of draft.nodes) layout[node.id] = { x: Math.round(node.position.x), y: Math.round(node.position.y) };
+  for (const node of draft.nodes)
+    layout[node.id] = { x: Math.round(node.position.x), y: Math.round(node.position.y) };
 
   const definition: JourneyDefinition = { name: draft.name, entry, steps, settings: draft.settings, layout };
   if (draft.description) definition.description = draft.description;
@@ -139,7 +145,11 @@ function orderFrom(firstId: string | null, nodes: StepNode[]): StepNode[] {
   return first ? [first, ...nodes.filter((n) => n !== first)] : nodes;
 }
 
-function stepOf(node: StepNode, linkFrom: LinkFrom, problem: (field: string, message: string) => void): JourneyStep {
+function stepOf(
+  node: StepNode,
+  linkFrom: LinkFrom,
+  problem: (field: string, message: string) => void,
+): JourneyStep {
   const fields = node.data.step;
   const link = (handle: string) => linkFrom(node.id, handle);
   switch (fields.kind) {
@@ -177,12 +187,17 @@ function loneCondition(rule: AudienceRule): AudienceRule {
 function entryOf(data: EntryData, problems: JourneyProblem[]): JourneyEntry {
   const { entry } = data;
   if (entry.kind !== 'event' && entry.kind !== 'crm_change') return entry;
-  const where = whereOf(data.whereRows, (p) => problems.push({ field: `entry.where.${p.field}`, message: p.message }));
+  const where = whereOf(data.whereRows, (p) =>
+    problems.push({ field: `entry.where.${p.field}`, message: p.message }),
+  );
   const { where: _stored, ...rest } = entry;
   return where ? { ...rest, where } : rest;
 }
 
-function whereOf(rows: readonly WhereRow[], problem: (p: RuleProblem) => void): PropertyCondition[] | undefined {
+function whereOf(
+  rows: readonly WhereRow[],
+  problem: (p: RuleProblem) => void,
+): PropertyCondition[] | undefined {
   if (rows.length === 0) return undefined;
   const found: RuleProblem[] = [];
   const where = rows.map((row) => whereToRule(row, found));
@@ -195,8 +210,11 @@ function linksOf(step: JourneyStep): [string, string][] {
   if (step.kind === 'exit' || step.next === undefined || step.next === null) return [];
   const { next } = step;
   if (typeof next === 'string') return [['next', next]];
-  if (Array.isArray(next)) return next.flatMap((target, i): [string, string][] => (target ? [[String(i), target]] : []));
-  return Object.entries(next).flatMap(([handle, target]): [string, string][] => (target ? [[handle, target]] : []));
+  if (Array.isArray(next))
+    return next.flatMap((target, i): [string, string][] => (target ? [[String(i), target]] : []));
+  return Object.entries(next).flatMap(([handle, target]): [string, string][] =>
+    target ? [[handle, target]] : [],
+  );
 }
 
 function withoutNext(step: JourneyStep): StepFields & { next?: unknown } {
@@ -227,9 +245,9 @@ export function autoLayout(nodes: JourneyNode[], edges: Edge[], only?: ReadonlyS
   }
   const positions = new Map<string, XYPosition>();
   for (const [row, ids] of rows) {
-    ids.forEach((id, column) =>
-      positions.set(id, { x: (column - (ids.length - 1) / 2) * COLUMN_WIDTH, y: row * ROW_HEIGHT }),
-    );
+    for (const [column, id] of ids.entries()) {
+      positions.set(id, { x: (column - (ids.length - 1) / 2) * COLUMN_WIDTH, y: row * ROW_HEIGHT });
+    }
   }
   return nodes.map((node) =>
     only && !only.has(node.id) ? node : { ...node, position: positions.get(node.id) ?? node.position },
@@ -237,13 +255,20 @@ export function autoLayout(nodes: JourneyNode[], edges: Edge[], only?: ReadonlyS
 }
 
 /** Where a new node goes: under `parent` (shifted per branch), moved right until no node is there. */
-export function placeBelow(parent: JourneyNode | undefined, branchIndex: number, nodes: readonly JourneyNode[]): XYPosition {
+export function placeBelow(
+  parent: JourneyNode | undefined,
+  branchIndex: number,
+  nodes: readonly JourneyNode[],
+): XYPosition {
   const lowest = Math.max(0, ...nodes.map((n) => n.position.y));
   const start = parent
     ? { x: parent.position.x + branchIndex * COLUMN_WIDTH, y: parent.position.y + ROW_HEIGHT }
     : { x: 0, y: lowest + ROW_HEIGHT };
   const taken = (p: XYPosition) =>
-    nodes.some((n) => Math.abs(n.position.x - p.x) < COLUMN_WIDTH * 0.8 && Math.abs(n.position.y - p.y) < ROW_HEIGHT * 0.6);
+    nodes.some(
+      (n) =>
+        Math.abs(n.position.x - p.x) < COLUMN_WIDTH * 0.8 && Math.abs(n.position.y - p.y) < ROW_HEIGHT * 0.6,
+    );
   const spot = { ...start };
   while (taken(spot)) spot.x += COLUMN_WIDTH;
   return spot;

@@ -1,19 +1,33 @@
 import type { JourneyStep, JourneyStepKind } from '@tandem/contract';
 
 /** A step without its links: the canvas keeps links as edges. */
-export type StepFields = JourneyStep extends infer S ? (S extends JourneyStep ? Omit<S, 'next'> : never) : never;
+export type StepFields = JourneyStep extends infer S
+  ? S extends JourneyStep
+    ? Omit<S, 'next'>
+    : never
+  : never;
 
 /** How each kind of step reads in the palette and on the canvas. */
 export const STEP_KINDS: readonly { kind: JourneyStepKind; label: string; hint: string; color: string }[] = [
   { kind: 'delay', label: 'Delay', hint: 'Wait a time, until a time of day or a date trait', color: 'gray' },
   { kind: 'wait_for_event', label: 'Wait for event', hint: 'Until an event, or a timeout', color: 'grape' },
-  { kind: 'wait_for_audience', label: 'Wait for audience', hint: 'Until they enter or leave', color: 'grape' },
+  {
+    kind: 'wait_for_audience',
+    label: 'Wait for audience',
+    hint: 'Until they enter or leave',
+    color: 'grape',
+  },
   { kind: 'split', label: 'Split', hint: 'Yes / no on a condition', color: 'orange' },
   { kind: 'random_split', label: 'Random split', hint: 'A/B test by weights', color: 'orange' },
   { kind: 'send_email', label: 'Send email', hint: 'A template to the person', color: 'blue' },
   { kind: 'send_webhook', label: 'Send webhook', hint: 'Through a destination', color: 'cyan' },
   { kind: 'update_trait', label: 'Update trait', hint: 'Set a trait to a value', color: 'teal' },
-  { kind: 'update_crm_field', label: 'Update CRM field', hint: 'Lifecycle stage, lead status…', color: 'teal' },
+  {
+    kind: 'update_crm_field',
+    label: 'Update CRM field',
+    hint: 'Lifecycle stage, lead status…',
+    color: 'teal',
+  },
   { kind: 'create_task', label: 'Create task', hint: 'A task for the team', color: 'lime' },
   { kind: 'create_ticket', label: 'Create ticket', hint: 'A support ticket', color: 'lime' },
   { kind: 'list', label: 'Add to / remove from list', hint: 'A static list', color: 'indigo' },
