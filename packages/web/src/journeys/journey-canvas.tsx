@@ -67,7 +67,7 @@ export function JourneyCanvas({ draft, onChange, readOnly = false }: JourneyCanv
     >
       <Background gap={20} />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable />
+      <MiniMap pannable zoomable style={{ width: 140, height: 90 }} />
     </ReactFlow>
   );
 }

@@ -73,6 +73,8 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
     onSuccess: async () => {
       editor.markSaved(JSON.stringify(built.definition));
       setPublishing(false);
+      setChecked(false);
+      validate.reset();
       await invalidate();
     },
     onError: (error) => {

@@ -1,4 +1,4 @@
-import { Badge, Group, Paper, Text } from '@mantine/core';
+import { Badge, Paper, Text } from '@mantine/core';
 import { Handle, type NodeProps, type NodeTypes, Position } from '@xyflow/react';
 import type { ReactNode } from 'react';
 import { useJourneyCanvasInfo } from './journey-canvas-context';
@@ -38,18 +38,16 @@ function NodeCard(props: {
         borderWidth: invalid || props.selected ? 2 : 1,
       }}
     >
-      <Group justify="space-between" gap={4} wrap="nowrap">
-        <Badge size="xs" variant="light" color={props.color}>
-          {props.kindLabel}
-        </Badge>
-        {props.counts}
-      </Group>
+      <Badge size="xs" variant="light" color={props.color}>
+        {props.kindLabel}
+      </Badge>
       <Text size="sm" fw={600} mt={4} truncate>
         {props.title}
       </Text>
       <Text size="xs" c="dimmed" lineClamp={2}>
         {props.summary}
       </Text>
+      {props.counts}
       {props.problems.map((message) => (
         <Text key={message} size="xs" c="red" mt={2} role="alert">
           {message}
@@ -71,7 +69,7 @@ function EntryNodeView({ data, selected }: NodeProps<EntryNode>) {
         color="green"
         title="People enter when"
         summary={entrySummary(data.entry, names)}
-        counts={entered === null ? null : <CountBadge label="entered" value={entered} />}
+        counts={entered === null ? null : <Counts figures={[[entered, 'entered']]} />}
         problems={messages}
         selected={selected}
         ariaLabel="Journey entry"
@@ -96,10 +94,12 @@ function StepNodeView({ id, data, selected }: NodeProps<StepNode>) {
         summary={stepSummary(data.step, names)}
         counts={
           report ? (
-            <Group gap={2} wrap="nowrap">
-              <CountBadge label="here now" value={report.current} />
-              <CountBadge label="passed" value={report.passed} />
-            </Group>
+            <Counts
+              figures={[
+                [report.current, 'here now'],
+                [report.passed, 'passed'],
+              ]}
+            />
           ) : null
         }
         problems={messages}
@@ -140,11 +140,12 @@ function StepNodeView({ id, data, selected }: NodeProps<StepNode>) {
   );
 }
 
-function CountBadge({ label, value }: { label: string; value: number }) {
+/** Live counts under a node's summary ("12 here now · 340 passed"). */
+function Counts({ figures }: { figures: [number, string][] }) {
   return (
-    <Badge size="xs" variant="outline" color="gray" title={label} aria-label={`${value} ${label}`}>
-      {value.toLocaleString()}
-    </Badge>
+    <Text size="xs" fw={600} c="blue.7" mt={4} aria-label="Live counts">
+      {figures.map(([value, label]) => `${value.toLocaleString()} ${label}`).join(' · ')}
+    </Text>
   );
 }
 
