@@ -163,8 +163,7 @@ describe.skipIf(!HAS_CHROMIUM).each(ENGINES)(
       await page.getByRole('toolbar', { name: 'Add a step' }).getByRole('button', { name: 'Delay' }).click();
       const panel = page.getByLabel('Node settings');
       await panel.getByLabel('Wait amount').fill('1');
-      await panel.getByRole('textbox', { name: 'Wait unit' }).click();
-      await page.getByRole('option', { name: 'seconds', exact: true }).click();
+      await pick(panel, 'Wait unit', 'seconds');
 
       // A send-email step added with nothing selected stands alone; a drag links the delay to it.
       await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
