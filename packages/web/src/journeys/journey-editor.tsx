@@ -9,7 +9,7 @@ import { RulePickersContext, useLoadRulePickers } from '../rules/rule-pickers';
 import { EntryPanel } from './entry-panel';
 import { JourneyCanvas } from './journey-canvas';
 import { JourneyCanvasContext } from './journey-canvas-context';
-import { emptyDraft, fromDefinition } from './journey-graph';
+import { autoLayout, emptyDraft, fromDefinition } from './journey-graph';
 import { JourneyPickersContext, pickerNames, useLoadJourneyPickers } from './journey-pickers';
 import { JourneyProblemsContext } from './journey-problems';
 import { type JourneyProblem, journeysApi, journeysQueryKey, problemsOfError } from './journeys-api';
@@ -18,6 +18,7 @@ import { PublishDialog } from './publish-dialog';
 import { SettingsPanel } from './settings-panel';
 import { StepPalette } from './step-palette';
 import { StepPanel } from './step-panel';
+import { StepRuns } from './step-runs';
 import { useJourneyDraft } from './use-journey-draft';
 
 /** How often the canvas refreshes its live counts per step. */
@@ -169,14 +170,29 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
                       <JourneyCanvas draft={draft} onChange={editor.change} />
                     </ReactFlowProvider>
                   </Paper>
-                  <Text size="xs" c="dimmed" mt={4}>
-                    Drag from a handle at the bottom of a node to the top of another to link them; select a
-                    link or a step and press Delete to remove it.
-                  </Text>
+                  <Group justify="space-between" align="flex-start" wrap="nowrap" mt={4}>
+                    <Text size="xs" c="dimmed">
+                      Drag from a handle at the bottom of a node to the top of another to link them; select a
+                      link or a step and press Delete to remove it.
+                    </Text>
+                    <Button
+                      variant="subtle"
+                      size="compact-xs"
+                      style={{ flexShrink: 0 }}
+                      onClick={() =>
+                        editor.change((current) => ({
+                          ...current,
+                          nodes: autoLayout(current.nodes, current.edges),
+                        }))
+                      }
+                    >
+                      Tidy layout
+                    </Button>
+                  </Group>
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 4, xl: 3 }}>
                   <Paper withBorder radius="md" p="md" aria-label="Node settings">
-                    <SidePanel editor={editor} />
+                    <SidePanel editor={editor} journey={journey} />
                   </Paper>
                 </Grid.Col>
               </Grid>
@@ -197,7 +213,13 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
 }
 
 /** The selected node's fields, or the journey's settings when nothing is selected. */
-function SidePanel({ editor }: { editor: ReturnType<typeof useJourneyDraft> }) {
+function SidePanel({
+  editor,
+  journey,
+}: {
+  editor: ReturnType<typeof useJourneyDraft>;
+  journey: Journey | undefined;
+}) {
   const { selected } = editor;
   if (!selected) {
     return (
@@ -235,6 +257,7 @@ function SidePanel({ editor }: { editor: ReturnType<typeof useJourneyDraft> }) {
           >
             Remove step
           </Button>
+          {journey && journey.version > 0 ? <StepRuns journeyId={journey.id} stepId={selected.id} /> : null}
         </>
       )}
     </Stack>

@@ -223,19 +223,24 @@ function withoutNext(step: JourneyStep): StepFields & { next?: unknown } {
 }
 
 /**
- * Places the `only` nodes (all when absent) in rows by their depth from the entry, siblings side
- * by side under their parent; nodes not reached go in a row below.
+ * Places the `only` nodes (all when absent) in rows: each node one row below its lowest parent
+ * (so links run downwards), siblings ordered under their parents' places; nodes not reached go
+ * in a row below.
  */
 export function autoLayout(nodes: JourneyNode[], edges: Edge[], only?: ReadonlySet<string>): JourneyNode[] {
   const depth = new Map<string, number>([[ENTRY_NODE_ID, 0]]);
-  const queue = [ENTRY_NODE_ID];
-  while (queue.length > 0) {
-    const id = queue.shift() ?? '';
-    for (const edge of edges.filter((e) => e.source === id)) {
-      if (depth.has(edge.target)) continue;
-      depth.set(edge.target, (depth.get(id) ?? 0) + 1);
-      queue.push(edge.target);
+  // Longest path from the entry; the cap stops a loop of links from pushing rows down forever.
+  for (let pass = 0; pass < nodes.length; pass++) {
+    let moved = false;
+    for (const edge of edges) {
+      const from = depth.get(edge.source);
+      if (from === undefined || from + 1 > nodes.length) continue;
+      if ((depth.get(edge.target) ?? -1) < from + 1) {
+        depth.set(edge.target, from + 1);
+        moved = true;
+      }
     }
+    if (!moved) break;
   }
   const maxDepth = Math.max(0, ...depth.values());
   const rows = new Map<number, string[]>();
@@ -244,7 +249,15 @@ export function autoLayout(nodes: JourneyNode[], edges: Edge[], only?: ReadonlyS
     rows.set(row, [...(rows.get(row) ?? []), node.id]);
   }
   const positions = new Map<string, XYPosition>();
-  for (const [row, ids] of rows) {
+  for (const row of [...rows.keys()].sort((a, b) => a - b)) {
+    // Under the parents already placed, in the order of the branches they leave by.
+    const place = (id: string) => {
+      const keys = edges
+        .filter((e) => e.target === id && positions.has(e.source))
+        .map((e) => (positions.get(e.source)?.x ?? 0) + Number(branchRank(e.sourceHandle)));
+      return keys.length > 0 ? Math.min(...keys) : Number.MAX_SAFE_INTEGER;
+    };
+    const ids = [...(rows.get(row) ?? [])].sort((a, b) => place(a) - place(b));
     for (const [column, id] of ids.entries()) {
       positions.set(id, { x: (column - (ids.length - 1) / 2) * COLUMN_WIDTH, y: row * ROW_HEIGHT });
     }
@@ -252,6 +265,12 @@ export function autoLayout(nodes: JourneyNode[], edges: Edge[], only?: ReadonlyS
   return nodes.map((node) =>
     only && !only.has(node.id) ? node : { ...node, position: positions.get(node.id) ?? node.position },
   );
+}
+
+/** A branch's order under its node, left to right, for the layout (a fraction of a column). */
+function branchRank(handle: string | null | undefined): number {
+  const named = ['next', 'matched', 'yes', 'timeout', 'no'].indexOf(handle ?? 'next');
+  return (named >= 0 ? named : Number(handle) || 0) / 100;
 }
 
 /** Where a new node goes: under `parent` (shifted per branch), moved right until no node is there. */
