@@ -183,4 +183,10 @@ describe('journey canvas ↔ definition', () => {
       y: 0,
     });
   });
+
+  it('lays every link out downwards, even one that skips rows (a timeout straight to the exit)', () => {
+    const draft = fromDefinition(ABANDONED_CART);
+    const y = new Map(autoLayout(draft.nodes, draft.edges).map((n) => [n.id, n.position.y]));
+    for (const edge of draft.edges) expect(y.get(edge.target)).toBeGreaterThan(y.get(edge.source) ?? 0);
+  });
 });
