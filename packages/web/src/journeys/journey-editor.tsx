@@ -54,6 +54,7 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
   const save = useMutation({
     mutationFn: async (definition: JourneyDefinition) =>
       journey ? journeysApi.update(journey.id, definition) : journeysApi.create(definition),
+    onError: (error, definition) => setServerProblems(problemsOfError(error, definition)),
     onSuccess: async (saved, definition) => {
       editor.markSaved(JSON.stringify(definition));
       setServerProblems(null);
@@ -64,6 +65,7 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
   const validate = useMutation({
     mutationFn: (definition: JourneyDefinition) => journeysApi.validate(definition),
     onSuccess: (result) => setServerProblems(result.problems),
+    onError: (error, definition) => setServerProblems(problemsOfError(error, definition)),
   });
   const publish = useMutation({
     mutationFn: async (inFlight: 'stay' | 'migrate') => {
@@ -89,10 +91,16 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
 
   const localProblems = checked ? built.problems : [];
   const problems = [...localProblems, ...(serverProblems ?? [])];
+  /** Problems the canvas can tell first; when there are none, the server's (references, loops…). */
   const check = async () => {
     setChecked(true);
+    validate.reset();
+    if (built.problems.length > 0) {
+      setServerProblems(null);
+      return false;
+    }
     const result = await validate.mutateAsync(built.definition).catch(() => null);
-    return built.problems.length === 0 && result?.valid === true;
+    return result?.valid === true;
   };
 
   const canvasInfo = {
@@ -149,11 +157,19 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
                   </Button>
                 </Group>
               </Group>
-              {save.error ? (
-                <Alert color="red" variant="light" role="alert" title="Could not save">
-                  {errorMessage(save.error)}
-                </Alert>
-              ) : null}
+              {[save.error, validate.error].map((error) =>
+                error && problems.length === 0 ? (
+                  <Alert
+                    key={String(error)}
+                    color="red"
+                    variant="light"
+                    role="alert"
+                    title="Could not save or check"
+                  >
+                    {errorMessage(error)}
+                  </Alert>
+                ) : null,
+              )}
               {checked && problems.length === 0 && !validate.isPending && validate.isSuccess ? (
                 <Alert color="green" variant="light">
                   Ready to publish: no problems found.

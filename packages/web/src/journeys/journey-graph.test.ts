@@ -140,6 +140,8 @@ describe('journey canvas ↔ definition', () => {
   it('names what the canvas alone can tell is missing: a first step, a link, unfinished filters', () => {
     expect(toDefinition(emptyDraft()).problems).toEqual([
       { field: 'steps', message: 'Add a first step from the palette.' },
+      { field: 'name', message: 'Give the journey a name.' },
+      { field: 'entry.event', message: 'Name the event that starts the journey.' },
     ]);
     const draft = fromDefinition(ABANDONED_CART);
     const unlinked = { ...draft, edges: draft.edges.filter((e) => e.source !== ENTRY_NODE_ID) };

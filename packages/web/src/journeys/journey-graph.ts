@@ -17,6 +17,7 @@ import {
   whereToRule,
 } from '../rules/rule-model';
 import type { JourneyProblem } from './journeys-api';
+import { entryFieldProblems, stepFieldProblems } from './required-fields';
 import type { StepFields } from './step-kinds';
 
 // The canvas's state and its conversions both ways: a journey definition becomes an entry node,
@@ -124,10 +125,15 @@ export function toDefinition(draft: JourneyDraft): {
   else if (firstId === null)
     problems.push({ field: 'entry', message: 'Connect the entry to the first step.' });
 
+  if (draft.name.trim() === '') problems.push({ field: 'name', message: 'Give the journey a name.' });
   const steps = orderFrom(firstId, stepNodes).map((node) =>
     stepOf(node, linkFrom, (field, message) => problems.push({ stepId: node.id, field, message })),
   );
   const entry = entryNode ? entryOf(entryNode.data, problems) : { kind: 'event' as const, event: '' };
+  problems.push(
+    ...entryFieldProblems(entry),
+    ...stepNodes.flatMap((node) => stepFieldProblems(node.data.step)),
+  );
   const layout: Record<string, XYPosition> = {};
   for (const node of draft.nodes)
     layout[node.id] = { x: Math.round(node.position.x), y: Math.round(node.position.y) };

@@ -12,7 +12,7 @@ export function JourneyVersions({ journeyId }: { journeyId: string }) {
     queryKey: [...journeysQueryKey(workspace.id), 'versions', journeyId],
     queryFn: () => journeysApi.versions(journeyId),
   });
-  const list = [...(versions.data?.data ?? [])].sort((a, b) => b.version - a.version);
+  const list = [...(versions.data ?? [])].sort((a, b) => b.version - a.version);
   return (
     <QueryState isPending={versions.isPending} error={versions.error} refetch={versions.refetch}>
       {list.length === 0 ? (
@@ -31,7 +31,7 @@ export function JourneyVersions({ journeyId }: { journeyId: string }) {
               <Table.Tr key={version.version}>
                 <Table.Td>v{version.version}</Table.Td>
                 <Table.Td>{formatDate(version.publishedAt)}</Table.Td>
-                <Table.Td ta="right">{version.definition?.steps.length ?? '—'}</Table.Td>
+                <Table.Td ta="right">{version.definition.steps.length}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

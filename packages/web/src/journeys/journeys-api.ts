@@ -1,5 +1,6 @@
 import type { Journey, JourneyDefinition, JourneyReport } from '@tandem/contract';
 import { ApiError, apiClient, type Page, withPage } from '../api/api-client';
+import { sentence } from '../rules/rule-model';
 
 /** A journey as the list shows it: with its people counts. */
 export type JourneyListItem = Journey & { counts: { inProgress: number; entered: number } };
@@ -10,17 +11,19 @@ export type JourneyProblem = { stepId?: string; field: string; message: string }
 export type JourneyValidation = { valid: boolean; problems: JourneyProblem[] };
 
 /** One published version of a journey. */
-export type JourneyVersion = { version: number; publishedAt: string; definition?: JourneyDefinition };
+export type JourneyVersion = { version: number; publishedAt: string; definition: JourneyDefinition };
 
-/** One person's run through a journey (`GET /{id}/runs`). */
+/** One person's way through a journey (`GET /{id}/runs`): where they are and when their timer is due. */
 export type JourneyRun = {
-  id: string;
+  runId: string;
   profileId: string;
   version: number;
-  status: string;
   stepId: string | null;
+  status: 'active' | 'completed' | 'exited' | 'converted';
+  holdout: boolean;
   enteredAt: string;
-  updatedAt?: string;
+  endedAt: string | null;
+  nextAt: string | null;
 };
 
 export type InFlight = 'stay' | 'migrate';
@@ -39,8 +42,7 @@ export const journeysApi = {
   pause: (journeyId: string) => apiClient.post<Journey>(`${journeyPath(journeyId)}/pause`),
   resume: (journeyId: string) => apiClient.post<Journey>(`${journeyPath(journeyId)}/resume`),
   archive: (journeyId: string) => apiClient.delete(journeyPath(journeyId)),
-  versions: (journeyId: string) =>
-    apiClient.get<{ data: JourneyVersion[] }>(`${journeyPath(journeyId)}/versions`),
+  versions: (journeyId: string) => apiClient.get<JourneyVersion[]>(`${journeyPath(journeyId)}/versions`),
   report: (journeyId: string) => apiClient.get<JourneyReport>(`${journeyPath(journeyId)}/report`),
   runs: (journeyId: string, filter: { stepId?: string; status?: string; cursor?: string | null }) =>
     apiClient.get<Page<JourneyRun>>(withPage(`${journeyPath(journeyId)}/runs`, { limit: 50, ...filter })),
@@ -51,17 +53,20 @@ export const journeysApi = {
 /** Every journey query of a workspace starts with this key, so one invalidation refreshes them all. */
 export const journeysQueryKey = (workspaceId: string) => ['journeys', workspaceId] as const;
 
-/** The problems a refused publish (422) names, read from its details. */
-export function problemsOfError(error: unknown): JourneyProblem[] {
+/**
+ * The problems a refused call names: a publish's 422 (`steps.<stepId>.<field>`), or a schema's 400
+ * on a definition (`body.steps.<index>.<field>`, read against the definition sent).
+ */
+export function problemsOfError(error: unknown, sent?: JourneyDefinition): JourneyProblem[] {
   if (!(error instanceof ApiError)) return [];
-  // The journeys API's details carry `{stepId?, field, message}`, wider than the common `{path, message}`.
-  const details = error.details as readonly Record<string, unknown>[];
-  return details.flatMap((detail) => {
-    const message = typeof detail.message === 'string' ? detail.message : '';
-    const field =
-      typeof detail.field === 'string' ? detail.field : typeof detail.path === 'string' ? detail.path : '';
-    if (message === '') return [];
-    const stepId = typeof detail.stepId === 'string' ? detail.stepId : undefined;
-    return [stepId === undefined ? { field, message } : { stepId, field, message }];
+  return error.details.flatMap((detail): JourneyProblem[] => {
+    if (detail.message === '') return [];
+    const message = sentence(detail.message);
+    const path = detail.path.replace(/^body\./, '');
+    const onStep = /^steps\.([A-Za-z0-9_-]+)\.?(.*)$/.exec(path);
+    if (!onStep) return [{ field: path, message }];
+    const [, key = '', field = ''] = onStep;
+    const byIndex = sent && /^\d+$/.test(key) ? sent.steps[Number(key)]?.id : undefined;
+    return [{ stepId: byIndex ?? key, field, message }];
   });
 }

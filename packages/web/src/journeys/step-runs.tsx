@@ -30,14 +30,15 @@ export function StepRuns({ journeyId, stepId }: { journeyId: string; stepId: str
         </Text>
       ) : null}
       {list.slice(0, SHOWN).map((run) => (
-        <Group key={run.id} gap={6} justify="space-between" wrap="nowrap">
+        <Group key={run.runId} gap={6} justify="space-between" wrap="nowrap">
           <ProfileLink profileId={run.profileId} />
           <Group gap={4} wrap="nowrap">
-            <Badge size="xs" variant="light">
-              {run.status}
+            <Badge size="xs" variant="light" color={run.holdout ? 'gray' : 'blue'}>
+              {run.holdout ? 'holdout' : run.status}
             </Badge>
             <Text size="xs" c="dimmed">
-              v{run.version} · {formatDate(run.updatedAt ?? run.enteredAt)}
+              v{run.version} ·{' '}
+              {run.nextAt ? `next ${formatDate(run.nextAt)}` : formatDate(run.endedAt ?? run.enteredAt)}
             </Text>
           </Group>
         </Group>
