@@ -89,6 +89,9 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
     },
   });
 
+  // Nothing to publish: the live version is the draft and nothing changed since.
+  const upToDate =
+    journey !== undefined && journey.version > 0 && !journey.hasUnpublishedChanges && !editor.dirty;
   const localProblems = checked ? built.problems : [];
   const problems = [...localProblems, ...(serverProblems ?? [])];
   /** Problems the canvas can tell first; when there are none, the server's (references, loops…). */
@@ -146,8 +149,14 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
                     Save draft
                   </Button>
                   <Button
-                    disabled={!journey}
-                    title={journey ? undefined : 'Save the draft first'}
+                    disabled={!journey || upToDate}
+                    title={
+                      !journey
+                        ? 'Save the draft first'
+                        : upToDate
+                          ? 'The live version is this draft'
+                          : undefined
+                    }
                     onClick={async () => {
                       publish.reset();
                       if (await check()) setPublishing(true);

@@ -30,7 +30,7 @@ export const STEP_KINDS: readonly { kind: JourneyStepKind; label: string; hint: 
   },
   { kind: 'create_task', label: 'Create task', hint: 'A task for the team', color: 'lime' },
   { kind: 'create_ticket', label: 'Create ticket', hint: 'A support ticket', color: 'lime' },
-  { kind: 'list', label: 'Add to / remove from list', hint: 'A static list', color: 'indigo' },
+  { kind: 'list', label: 'Static list', hint: 'Add to or remove from a static list', color: 'indigo' },
   { kind: 'exit', label: 'Exit', hint: 'The journey ends here', color: 'red' },
 ];
 
