@@ -5,6 +5,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useState } from 'react';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
+import { sentence } from '../rules/rule-model';
 import { RulePickersContext, useLoadRulePickers } from '../rules/rule-pickers';
 import { EntryPanel } from './entry-panel';
 import { JourneyCanvas } from './journey-canvas';
@@ -64,7 +65,8 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
   });
   const validate = useMutation({
     mutationFn: (definition: JourneyDefinition) => journeysApi.validate(definition),
-    onSuccess: (result) => setServerProblems(result.problems),
+    onSuccess: (result) =>
+      setServerProblems(result.problems.map((p) => ({ ...p, message: sentence(p.message) }))),
     onError: (error, definition) => setServerProblems(problemsOfError(error, definition)),
   });
   const publish = useMutation({
