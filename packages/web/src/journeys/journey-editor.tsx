@@ -108,6 +108,19 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
     return result?.valid === true;
   };
 
+  // An edited step (or entry) drops the server's problems about it: they were about what it was.
+  const panelEditor = {
+    ...editor,
+    updateStep: (stepId: string, data: Parameters<typeof editor.updateStep>[1]) => {
+      editor.updateStep(stepId, data);
+      setServerProblems((current) => current?.filter((p) => p.stepId !== stepId) ?? null);
+    },
+    updateEntry: (data: Parameters<typeof editor.updateEntry>[0]) => {
+      editor.updateEntry(data);
+      setServerProblems((current) => current?.filter((p) => !p.field.startsWith('entry')) ?? null);
+    },
+  };
+
   const canvasInfo = {
     counts: report.data ? new Map(report.data.steps.map((s) => [s.stepId, s])) : null,
     entered: report.data?.entered ?? null,
@@ -219,7 +232,7 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 4, xl: 3 }}>
                   <Paper withBorder radius="md" p="md" aria-label="Node settings">
-                    <SidePanel editor={editor} journey={journey} />
+                    <SidePanel editor={panelEditor} journey={journey} />
                   </Paper>
                 </Grid.Col>
               </Grid>
