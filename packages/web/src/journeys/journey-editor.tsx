@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Grid, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Grid, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
 import type { Journey, JourneyDefinition } from '@tandem/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
@@ -7,7 +7,6 @@ import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
 import { sentence } from '../rules/rule-model';
 import { RulePickersContext, useLoadRulePickers } from '../rules/rule-pickers';
-import { EntryPanel } from './entry-panel';
 import { JourneyCanvas } from './journey-canvas';
 import { JourneyCanvasContext } from './journey-canvas-context';
 import { autoLayout, emptyDraft, fromDefinition } from './journey-graph';
@@ -16,10 +15,8 @@ import { JourneyProblemsContext } from './journey-problems';
 import { type JourneyProblem, journeysApi, journeysQueryKey, problemsOfError } from './journeys-api';
 import { ProblemsList } from './problems-list';
 import { PublishDialog } from './publish-dialog';
-import { SettingsPanel } from './settings-panel';
+import { SidePanel } from './side-panel';
 import { StepPalette } from './step-palette';
-import { StepPanel } from './step-panel';
-import { StepRuns } from './step-runs';
 import { useJourneyDraft } from './use-journey-draft';
 
 /** How often the canvas refreshes its live counts per step. */
@@ -249,57 +246,5 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
         </JourneyProblemsContext.Provider>
       </JourneyPickersContext.Provider>
     </RulePickersContext.Provider>
-  );
-}
-
-/** The selected node's fields, or the journey's settings when nothing is selected. */
-function SidePanel({
-  editor,
-  journey,
-}: {
-  editor: ReturnType<typeof useJourneyDraft>;
-  journey: Journey | undefined;
-}) {
-  const { selected } = editor;
-  if (!selected) {
-    return (
-      <Stack gap="sm">
-        <Title order={5}>Journey settings</Title>
-        <SettingsPanel
-          settings={editor.draft.settings}
-          onChange={(settings) => editor.change((current) => ({ ...current, settings }))}
-        />
-      </Stack>
-    );
-  }
-  return (
-    <Stack gap="sm">
-      <Group justify="space-between">
-        <Title order={5}>{selected.type === 'entry' ? 'Entry' : 'Step'}</Title>
-        <Button variant="subtle" size="compact-xs" onClick={() => editor.select(null)}>
-          Journey settings
-        </Button>
-      </Group>
-      {selected.type === 'entry' ? (
-        <EntryPanel data={selected.data} onChange={editor.updateEntry} />
-      ) : (
-        <>
-          <StepPanel
-            key={selected.id}
-            data={selected.data}
-            onChange={(data) => editor.updateStep(selected.id, data)}
-          />
-          <Button
-            variant="subtle"
-            color="red"
-            size="compact-sm"
-            onClick={() => editor.removeStep(selected.id)}
-          >
-            Remove step
-          </Button>
-          {journey && journey.version > 0 ? <StepRuns journeyId={journey.id} stepId={selected.id} /> : null}
-        </>
-      )}
-    </Stack>
   );
 }
