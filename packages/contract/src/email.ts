@@ -82,3 +82,36 @@ export const BroadcastSchema = z
   })
   .meta({ id: 'Broadcast' });
 export type Broadcast = z.infer<typeof BroadcastSchema>;
+
+/** A workspace's sending settings: the default sender, the rate (emails/s) and the hourly cap. */
+export const EmailSettingsSchema = z
+  .object({
+    fromAddress: z.email().nullable(),
+    fromName: z.string().max(200).nullable(),
+    /** Emails per second the workspace sends at most (null: no limit). */
+    perSecond: z.number().int().min(1).max(100_000).nullable(),
+    /** Emails in any sliding hour at most (null: no cap). */
+    perHour: z.number().int().min(1).max(100_000_000).nullable(),
+  })
+  .meta({ id: 'EmailSettings' });
+export type EmailSettings = z.infer<typeof EmailSettingsSchema>;
+export const UpdateEmailSettingsSchema = EmailSettingsSchema.partial();
+
+/** What became of the messages of one origin (a broadcast, or one step of a journey or sequence). */
+export const EmailCountsSchema = z
+  .object({
+    stepId: z.string().nullable(),
+    queued: z.number().int(),
+    sent: z.number().int(),
+    delivered: z.number().int(),
+    opened: z.number().int(),
+    clicked: z.number().int(),
+    unsubscribed: z.number().int(),
+    bounced: z.number().int(),
+    skipped: z.number().int(),
+    failed: z.number().int(),
+    /** Withdrawn before sending (a cancelled broadcast). */
+    cancelled: z.number().int(),
+  })
+  .meta({ id: 'EmailCounts' });
+export type EmailCounts = z.infer<typeof EmailCountsSchema>;

@@ -253,3 +253,68 @@ export const JourneyReportSchema = z
   })
   .meta({ id: 'JourneyReport' });
 export type JourneyReport = z.infer<typeof JourneyReportSchema>;
+
+/** A journey in the list, with how many people entered it and are in it now. */
+export const JourneyListItemSchema = JourneySchema.extend({
+  counts: z.object({ inProgress: z.number().int(), entered: z.number().int() }),
+}).meta({ id: 'JourneyListItem' });
+export type JourneyListItem = z.infer<typeof JourneyListItemSchema>;
+
+/** One published, immutable version of a journey. */
+export const JourneyVersionSchema = z
+  .object({ version: z.number().int(), publishedAt: z.string(), definition: JourneyDefinitionSchema })
+  .meta({ id: 'JourneyVersion' });
+export type JourneyVersion = z.infer<typeof JourneyVersionSchema>;
+
+/** What is wrong with a definition: the step (when one is at fault), the field, why. */
+export const JourneyProblemSchema = z.object({
+  stepId: z.string().optional(),
+  field: z.string(),
+  message: z.string(),
+});
+export type JourneyProblem = z.infer<typeof JourneyProblemSchema>;
+export const JourneyValidationSchema = z
+  .object({ valid: z.boolean(), problems: z.array(JourneyProblemSchema) })
+  .meta({ id: 'JourneyValidation' });
+export type JourneyValidation = z.infer<typeof JourneyValidationSchema>;
+
+export const JOURNEY_RUN_STATUSES = ['active', 'completed', 'exited', 'converted'] as const;
+export type JourneyRunStatus = (typeof JOURNEY_RUN_STATUSES)[number];
+
+/** One person's way through a journey. `stepId`: where they are (or ended); `nextAt`: their timer. */
+export const JourneyRunSchema = z
+  .object({
+    runId: z.string(),
+    profileId: z.string(),
+    version: z.number().int(),
+    stepId: z.string().nullable(),
+    status: z.enum(JOURNEY_RUN_STATUSES),
+    holdout: z.boolean(),
+    enteredAt: z.string(),
+    endedAt: z.string().nullable(),
+    nextAt: z.string().nullable(),
+  })
+  .meta({ id: 'JourneyRun' });
+export type JourneyRun = z.infer<typeof JourneyRunSchema>;
+export const JourneyRunsQuerySchema = z.object({
+  stepId: z.string().min(1).optional(),
+  status: z.enum(JOURNEY_RUN_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  cursor: z.string().min(1).optional(),
+});
+export type JourneyRunsQuery = z.infer<typeof JourneyRunsQuerySchema>;
+
+/** A step a person went through: when, and what came of it (`passed`, `matched`, `timeout`, `yes`, …). */
+export const JourneyPathStepSchema = z.object({
+  stepId: z.string(),
+  kind: z.string(),
+  at: z.string(),
+  outcome: z.string(),
+});
+/** A person's runs, newest first, each with its path. */
+export const ProfileJourneyRunSchema = JourneyRunSchema.extend({
+  journeyId: z.string(),
+  journeyName: z.string(),
+  path: z.array(JourneyPathStepSchema),
+}).meta({ id: 'ProfileJourneyRun' });
+export type ProfileJourneyRun = z.infer<typeof ProfileJourneyRunSchema>;

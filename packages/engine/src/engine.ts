@@ -1,4 +1,5 @@
 import type { Person } from '@tandem/contract';
+import type { Kysely } from 'kysely';
 import { type AccessOptions, AccessService } from './access/index.js';
 import { type AudienceFilesOptions, AudienceFilesService } from './audience-files/index.js';
 import {
@@ -8,9 +9,10 @@ import {
   SegmentStage,
   type SegmentStageOptions,
 } from './audiences/index.js';
+import { type BroadcastsOptions, BroadcastsService } from './broadcasts/index.js';
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
-import { ComputedTraitsService, SEGMENT_STAGE } from './computed-traits/index.js';
+import { ComputedTraitsService, emptyValueOf, SEGMENT_STAGE } from './computed-traits/index.js';
 import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
 import {
   ActivitiesService,
@@ -41,9 +43,31 @@ import {
   type TransportKind,
   webhookTransportKind,
 } from './destinations/index.js';
+import type { EmailQueue } from './email/email-queue.js';
+import {
+  EmailMessagesQueue,
+  EmailSender,
+  type EmailSenderOptions,
+  EmailSettingsService,
+  EmailTemplatesService,
+  emailCountsByOrigin,
+  PersonContexts,
+} from './email/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
-import { LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
+import {
+  type EmailCountsOf,
+  JourneyEffects,
+  JourneyRunner,
+  JourneysService,
+  JourneysStage,
+  JourneyTimers,
+  type JourneyTimersOptions,
+  NO_EMAIL_COUNTS,
+  NO_STATIC_LISTS,
+  type StaticLists,
+} from './journeys/index.js';
+import { LEAD_SCORING_STAGE, LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
 import { EventLog } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
@@ -72,7 +96,14 @@ import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './s
 import { CannedRepliesService, TicketsService } from './service-desk/tickets/index.js';
 import { WebFormsService } from './service-desk/web-form/index.js';
 import { SourcesService } from './sources/index.js';
-import { isStoreReady, migrate, openStore, type Store, type StoreOptions } from './store/index.js';
+import {
+  type Database,
+  isStoreReady,
+  migrate,
+  openStore,
+  type Store,
+  type StoreOptions,
+} from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';
 import { WebhookSourcesService } from './webhook-sources/index.js';
 
@@ -100,6 +131,20 @@ export interface EngineOptions extends StoreOptions {
   readonly sla?: Pick<SlaSweeperOptions, 'intervalMs' | 'batchSize' | 'clock' | 'onError'> | undefined;
   /** Service desk email (issue 16): the relay, the SMTP listener, and the tickets desk mail goes to. */
   readonly mail?: MailOptions | undefined;
+  /** Journeys: the timer worker's tuning, the default time zone, and what other domains lend them. */
+  readonly journeys?: JourneyOptions | undefined;
+  /** Marketing email (issue 17): the sender (relays default to `mail.smtpUrl`) and broadcasts. */
+  readonly email?: (EmailSenderOptions & { readonly broadcasts?: BroadcastsOptions | undefined }) | undefined;
+}
+
+/** What journeys need from the email and lists domains (wired here once those exist), and tuning. */
+export interface JourneyOptions {
+  readonly timers?: JourneyTimersOptions | undefined;
+  /** People without a `timezone` trait (default UTC). */
+  readonly defaultTimeZone?: string | undefined;
+  readonly emailQueue?: EmailQueue | undefined;
+  readonly staticLists?: StaticLists | undefined;
+  readonly emailCountsOf?: EmailCountsOf | undefined;
 }
 
 /** The email channel's settings (`TANDEM_SMTP_URL`, `TANDEM_SMTP_LISTEN`). */
@@ -214,6 +259,33 @@ export class Engine {
   readonly satisfaction: SatisfactionService;
   /** Website forms that open tickets (spam-checked). */
   readonly webForms: WebFormsService;
+  /** Journeys: drafts, versions, runs, reports. */
+  readonly journeys: JourneysService;
+  /** Moves people through journeys (the stage, the timers and the service share it). */
+  readonly journeyRunner: JourneyRunner;
+  /** The stage after lead scoring: entries, goals, exits and waits on each person's events. */
+  readonly journeysStage: JourneysStage;
+  /** Fires due journey timers (started by the server: `journeyTimers.start()`). */
+  readonly journeyTimers: JourneyTimers;
+  /** Tasks, tickets and CRM fields journeys ask for (started by the server). */
+  readonly journeyEffects: JourneyEffects;
+  /** The email queue, static lists and email figures journeys use (set where those domains are built). */
+  readonly journeyLinks: {
+    emailQueue?: EmailQueue | undefined;
+    staticLists?: StaticLists | undefined;
+    emailCountsOf?: EmailCountsOf | undefined;
+  } = {};
+
+  /** Email templates (MJML + Liquid), compiled once per version, previewed per person. */
+  readonly emailTemplates: EmailTemplatesService;
+  /** Each workspace's sending settings (from address, rate, hourly cap). */
+  readonly emailSettings: EmailSettingsService;
+  /** The email queue journeys, broadcasts and sequences add to in their own transaction. */
+  readonly emailQueue: EmailMessagesQueue;
+  /** Sends queued email (started by the server: `emailSender.start()`); `usePolicy` plugs in the send policy. */
+  readonly emailSender: EmailSender;
+  /** Broadcasts: one template to an audience, scheduled and throttled (`broadcasts.start()` runs the scheduler). */
+  readonly broadcasts: BroadcastsService;
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
@@ -365,10 +437,63 @@ export class Engine {
         feeder: SEGMENT_STAGE,
       },
     );
+    const journeyOptions = options.journeys ?? {};
+    // What other domains lend journeys: from the options (tests), or set on `journeyLinks` where
+    // the email and lists domains are constructed (read at each use, so order does not matter).
+    this.journeyLinks.emailQueue = journeyOptions.emailQueue;
+    this.journeyLinks.staticLists = journeyOptions.staticLists;
+    this.journeyLinks.emailCountsOf = journeyOptions.emailCountsOf;
+    const links = this.journeyLinks;
+    // What a journey's split may reference: computed traits and audiences.
+    const journeyScope = async (workspaceId: string, db: Kysely<Database>) => ({
+      computedTraits: new Map(
+        (await this.computedTraits.definitions(workspaceId, db)).map((t) => [
+          t.name,
+          { id: t.id, fallback: emptyValueOf(t.kind) },
+        ]),
+      ),
+      // Read in the caller's transaction (a split runs inside one): only ids, for references.
+      audiences: new Map(
+        (
+          await db
+            .selectFrom('audiences')
+            .select('audience_id')
+            .where('workspace_id', '=', workspaceId)
+            .execute()
+        ).map((a) => [a.audience_id, [] as string[]]),
+      ),
+    });
+    this.journeyRunner = new JourneyRunner({
+      store,
+      crmEvents: new CrmEvents({ sources: this.sources, identity: this.identity }),
+      identity: this.identity,
+      emailQueue: () => links.emailQueue,
+      staticLists: () => links.staticLists ?? NO_STATIC_LISTS,
+      ruleScope: (workspaceId, db) => journeyScope(workspaceId, db),
+      clock,
+      defaultTimeZone: journeyOptions.defaultTimeZone ?? 'UTC',
+      afterCommit: (done) => {
+        if (done.events) this.pipeline.wake();
+        // Through the delivery stage's listeners: from the pipeline thread, they reach the main one's dispatcher.
+        if (done.deliveries.length > 0) this.delivery.notify(done.deliveries);
+        if (done.effects) this.journeyEffects.wake();
+      },
+    });
+    // After lead scoring: a split may read scores; before delivery, which sends what steps queue.
+    this.journeysStage = new JourneysStage(
+      store,
+      { runner: this.journeyRunner, identity: this.identity, clock },
+      { batchSize: options.pipeline?.batchSize, partitions, feeder: LEAD_SCORING_STAGE },
+    );
+    this.journeyTimers = new JourneyTimers(store, this.journeyRunner, {
+      clock,
+      timeZone: journeyOptions.defaultTimeZone,
+      ...journeyOptions.timers,
+    });
     // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
     this.stages = {
       unify: this.unify,
-      after: [this.consentStage, this.segment, this.leadScoringStage, this.delivery],
+      after: [this.consentStage, this.segment, this.leadScoringStage, this.journeysStage, this.delivery],
     };
     this.personalization = new PersonalizationService(store, {
       identity: this.identity,
@@ -619,6 +744,136 @@ export class Engine {
           }),
         ),
     });
+    this.journeys = new JourneysService({
+      store,
+      runner: this.journeyRunner,
+      referencesOf: async (workspaceId, db) => {
+        const exists = (ask: Promise<unknown>) =>
+          ask.then(
+            () => true,
+            () => false,
+          );
+        const lists = links.staticLists;
+        return {
+          scope: await journeyScope(workspaceId, db),
+          audienceExists: (id) => exists(this.audiences.get(workspaceId, id)),
+          destinationExists: (id) => exists(this.destinations.get(workspaceId, id)),
+          templateExists: async () => true,
+          listExists: async (id) => (lists?.exists ? lists.exists(db, workspaceId, id) : true),
+        };
+      },
+      emailCountsOf: (db, workspaceId, journeyId) =>
+        (links.emailCountsOf ?? NO_EMAIL_COUNTS)(db, workspaceId, journeyId),
+      liveProfileOf: (workspaceId, profileId) => this.identity.resolveProfileId(workspaceId, profileId),
+      clock,
+      onChanged: () => {
+        this.journeyTimers.wake();
+        this.pipeline.wake();
+      },
+    });
+    this.journeyEffects = new JourneyEffects(
+      store,
+      () => ({
+        createTask: async (workspaceId, input) =>
+          (
+            await this.tasks.create(
+              workspaceId,
+              {
+                title: input.title,
+                profileId: input.profileId,
+                dueAt: input.dueAt ?? new Date(clock() + 86_400_000).toISOString(),
+                ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
+              },
+              null,
+            )
+          ).id,
+        createTicket: async (workspaceId, input) =>
+          (
+            await this.tickets.create(
+              workspaceId,
+              {
+                subject: input.subject,
+                profileId: input.profileId,
+                priority: input.priority as 'normal', // the journey step's schema allows only ticket priorities
+                ...(input.body ? { body: input.body } : {}),
+              },
+              null,
+              { channel: 'api' },
+            )
+          ).id,
+        updateCrmField: async (workspaceId, profileId, field, value) => {
+          const patch = ['lifecycleStage', 'leadStatus', 'ownerId'].includes(field)
+            ? { [field]: value }
+            : { fields: { [field]: value } };
+          await this.people.update(workspaceId, profileId, patch, null);
+        },
+      }),
+      { clock },
+    );
+    // Marketing email: templates render with the person's traits, computed traits and CRM view.
+    const emailPeople = new PersonContexts({
+      identity: this.identity,
+      computedTraitsOf: (workspaceId, profileId) => this.computedTraits.valuesOf(workspaceId, profileId),
+      crmOf: async (workspaceId, profileId) => {
+        const person = await this.people.get(workspaceId, profileId);
+        return {
+          lifecycleStage: person.lifecycleStage ?? null,
+          leadStatus: person.leadStatus ?? null,
+          ownerId: person.ownerId ?? null,
+          fields: { ...person.fields },
+        };
+      },
+    });
+    this.emailTemplates = new EmailTemplatesService({ store, people: emailPeople, clock });
+    this.emailSettings = new EmailSettingsService(store);
+    this.emailQueue = new EmailMessagesQueue(options.email?.clock ?? clock);
+    // Journeys queue their send_email steps here and read each step's figures from it.
+    this.journeyLinks.emailQueue ??= this.emailQueue;
+    this.journeyLinks.emailCountsOf ??= async (db, workspaceId, journeyId) =>
+      new Map(
+        (await emailCountsByOrigin(db, workspaceId, 'journey', journeyId)).map((c) => [
+          c.stepId ?? '',
+          {
+            sent: c.sent,
+            delivered: c.delivered,
+            opened: c.opened,
+            clicked: c.clicked,
+            unsubscribed: c.unsubscribed,
+            bounced: c.bounced,
+            skipped: c.skipped,
+          },
+        ]),
+      );
+    this.emailSender = new EmailSender(
+      {
+        store,
+        templates: this.emailTemplates,
+        settings: this.emailSettings,
+        people: emailPeople,
+        appendEvents: (db, events) => this.crmEvents.appendWithin(db, events),
+        wake: () => this.pipeline.wake(),
+      },
+      { ...options.email, smtpUrl: options.email?.smtpUrl ?? mail?.smtpUrl },
+    );
+    // Queued mail is looked at soon after its transaction (the sender finds it on its next pass).
+    this.emailQueue.onQueued(() => setTimeout(() => this.emailSender.wake(), 5).unref());
+    this.broadcasts = new BroadcastsService(
+      {
+        store,
+        templates: this.emailTemplates,
+        queue: this.emailQueue,
+        audiences: {
+          exists: (workspaceId, audienceId) =>
+            this.audiences.get(workspaceId, audienceId).then(
+              () => true,
+              () => false,
+            ),
+          members: (workspaceId, audienceId, page) => this.audiences.members(workspaceId, audienceId, page),
+        },
+        clock: options.email?.clock ?? clock,
+      },
+      options.email?.broadcasts,
+    );
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
@@ -664,6 +919,10 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.journeyTimers.stop();
+    await this.journeyEffects.stop();
+    await this.broadcasts.stop();
+    await this.emailSender.close();
     await this.slaSweeper.stop();
     await this.mailChannel.stop();
     await this.satisfaction.whenIdle();

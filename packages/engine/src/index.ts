@@ -25,6 +25,7 @@ export {
   type SegmentStageOptions,
 } from './audiences/index.js';
 export { type BootstrapOptions, type BootstrapResult, bootstrapIfEmpty } from './bootstrap/index.js';
+export { type BroadcastAudiences, BroadcastsService } from './broadcasts/index.js';
 export { type CatalogLimits, CatalogService } from './catalog/index.js';
 export {
   type CallLimits,
@@ -69,7 +70,26 @@ export {
   type TransportKind,
   type TransportLog,
 } from './destinations/index.js';
-export { Engine, type EngineOptions, type MailOptions } from './engine.js';
+export {
+  DEFAULT_EMAIL_SETTINGS,
+  type EmailOrigin,
+  type EmailQueue,
+  EmailSender,
+  type EmailSenderOptions,
+  type EmailSendPolicy,
+  type EngagementKind,
+  emailCountsByOrigin,
+  markEngagement,
+  type OutgoingEmail,
+  PREFERENCES_URL_MARKER,
+  type QueuedEmail,
+  type RenderedEmail,
+  SEND_EVERYTHING,
+  type SendDecision,
+  type SendReport,
+  UNSUBSCRIBE_URL_MARKER,
+} from './email/index.js';
+export { Engine, type EngineOptions, type JourneyOptions, type MailOptions } from './engine.js';
 export { AppError, type Result } from './errors/index.js';
 export {
   compileRules,
@@ -87,6 +107,14 @@ export {
   parseColumnMapping,
   runImport,
 } from './imports/index.js';
+export {
+  type EmailCountsOf,
+  type JourneyEffectHandlers,
+  type JourneyEmailCounts,
+  JourneysService,
+  NO_STATIC_LISTS,
+  type StaticLists,
+} from './journeys/index.js';
 export {
   type DealOutcome,
   LEAD_SCORING_STAGE,
@@ -203,5 +231,4 @@ export {
   signatureProblem,
   WebhookSourcesService,
 } from './webhook-sources/index.js';
-
 export { createWorkspace, listWorkspacesOfUser, oldestWorkspace, workspaceById } from './workspaces/index.js';

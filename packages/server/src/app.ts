@@ -19,6 +19,7 @@ import { authRoutes } from './auth/auth.routes.js';
 import { installAuthentication } from './auth/authenticate.js';
 import { LoginRateLimiter } from './auth/login-rate-limiter.js';
 import type { RouteAccess } from './auth/route-access.js';
+import { broadcastsRoutes } from './broadcasts/broadcasts.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { computedTraitsRoutes } from './computed-traits/computed-traits.routes.js';
 import type { Config } from './config.js';
@@ -34,6 +35,7 @@ import { teamsRoutes } from './crm-people/teams.routes.js';
 import { destinationSyncRoutes } from './destination-sync/destination-sync.routes.js';
 import { installDeliveryMetrics } from './destinations/delivery-metrics.js';
 import { destinationsRoutes } from './destinations/destinations.routes.js';
+import { emailRoutes } from './email/email.routes.js';
 import { helpCenterRoutes } from './help-center/help-center.routes.js';
 import { helpPublicRoutes } from './help-center/help-public.routes.js';
 import { installCollectMetrics } from './http/collect-metrics.js';
@@ -45,6 +47,7 @@ import { installPipelineMetrics } from './http/pipeline-metrics.js';
 import type { App } from './http/route-schemas.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { importsRoutes } from './imports/imports.routes.js';
+import { journeysRoutes } from './journeys/journeys.routes.js';
 import { leadScoringRoutes } from './lead-scoring/lead-scoring.routes.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
@@ -198,6 +201,7 @@ export async function buildApp(
   await app.register(computedTraitsRoutes, { engine });
   await app.register(consentRoutes, { engine });
   await app.register(leadScoringRoutes, { engine });
+  await app.register(journeysRoutes, { engine });
   await app.register(peopleRoutes, { engine });
   await app.register(activitiesRoutes, { engine });
   await app.register(tasksRoutes, { engine });
@@ -221,6 +225,8 @@ export async function buildApp(
   await app.register(csatRoutes, { engine });
   await app.register(webFormsRoutes, { engine });
   await app.register(helpCenterRoutes, { engine });
+  await app.register(emailRoutes, { engine });
+  await app.register(broadcastsRoutes, { engine });
   await app.register(helpPublicRoutes, {
     engine,
     secureCookies: config.secureCookies,

@@ -150,6 +150,16 @@ export async function startServer(
   // SLA breaches become events within the sweeper's interval (5 s) of their due time.
   if (config.runPipeline)
     engine.slaSweeper.start((error) => app.log.error({ err: error }, 'SLA sweep failed'));
+  // Journey timers fire within their poll (200 ms) of their due time; tasks and tickets steps follow.
+  if (config.runPipeline) {
+    engine.journeyTimers.start((error) => app.log.error({ err: error }, 'journey timers failed'));
+    engine.journeyEffects.start();
+  }
+  // Marketing email: the sender (TANDEM_SMTP_URL) and the broadcasts' scheduler; engine.close stops them.
+  if (config.runDelivery)
+    engine.emailSender.start((error) => app.log.error({ err: error }, 'email sending pass failed'));
+  if (config.runPipeline)
+    engine.broadcasts.start((error) => app.log.error({ err: error }, 'broadcast scheduling failed'));
   // Service desk email: the SMTP listener (TANDEM_SMTP_LISTEN) and queued replies; engine.close stops it.
   await engine.mailChannel.start();
   app.log.info(

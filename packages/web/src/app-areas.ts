@@ -207,6 +207,32 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/email-templates',
+    section: 'Marketing',
+    label: 'Email templates',
+    Page: lazyPage(
+      () => import('./email/email-templates-page'),
+      (m) => m.EmailTemplatesPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./email/email-template-page'),
+      (m) => m.EmailTemplatePage,
+    ),
+  },
+  {
+    path: '/broadcasts',
+    section: 'Marketing',
+    label: 'Broadcasts',
+    Page: lazyPage(
+      () => import('./broadcasts/broadcasts-page'),
+      (m) => m.BroadcastsPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./broadcasts/broadcast-page'),
+      (m) => m.BroadcastPage,
+    ),
+  },
+  {
     path: '/sources',
     section: 'Data',
     label: 'Sources',

@@ -1,6 +1,7 @@
 export { ALLOW_ALL, type ConsentChecker, type DeliveryOptions } from './delivery-options.js';
 export { DELIVERY_STAGE, DeliveryStage, type OutboxWritten } from './delivery-stage.js';
 export { DestinationsService } from './destinations-service.js';
+export { type DirectDelivery, queueDirectDelivery } from './direct-delivery.js';
 export { type AttemptReport, backoffMs, Dispatcher } from './dispatcher.js';
 export { applyMapping } from './mapping.js';
 export { addressRefusal } from './safe-address.js';

@@ -42,6 +42,8 @@ export type {
   DestinationsTable,
   EventsTable,
   ImportsTable,
+  JourneyRunsTable,
+  JourneysTable,
   RejectionsTable,
   SavedViewsTable,
   SlaClocksTable,

@@ -633,6 +633,94 @@ export interface CrmDealStageHistoryTable {
   left_by: string | null;
 }
 
+/** email/ — a template: MJML with Liquid in subject, body and text part. */
+export interface EmailTemplatesTable {
+  workspace_id: string;
+  template_id: string;
+  name: string;
+  subject: string;
+  mjml: string;
+  text_part: string | null;
+  category: string;
+  topic_id: string | null;
+  from_name: string | null;
+  from_address: string | null;
+  reply_to: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** email/ — one email to one person: queued by a journey, broadcast or sequence, then sent. */
+export interface EmailMessagesTable {
+  workspace_id: string;
+  message_id: string;
+  /** The person (privacy export / deletion); a merged-away id is resolved to the survivor at send. */
+  profile_id: string;
+  template_id: string;
+  origin_kind: string;
+  origin_id: string;
+  origin_step: string | null;
+  origin_run: string | null;
+  /** Overrides the template's category when set. */
+  category: string | null;
+  topic_id: string | null;
+  /** queued | sending | sent | skipped | failed | bounced | cancelled */
+  status: string;
+  to_address: string | null;
+  subject: string | null;
+  not_before: string;
+  next_attempt_at: string;
+  attempts: number;
+  /** The triggering event (JSON), the template's `event`. */
+  event: string | null;
+  /** Extra headers (JSON). */
+  headers: string | null;
+  /** wait | skip */
+  over_cap: string;
+  error: string | null;
+  relay_response: string | null;
+  sent_at: string | null;
+  /** "Delivered": the relay accepted the message. */
+  delivered_at: string | null;
+  bounced_at: string | null;
+  opened_at: string | null;
+  clicked_at: string | null;
+  unsubscribed_at: string | null;
+  /** 1 when the first open was a machine's (mail proxy, scanner). */
+  machine_open: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** broadcasts/ — one template to an audience's members, at a time, throttled. */
+export interface BroadcastsTable {
+  workspace_id: string;
+  broadcast_id: string;
+  name: string;
+  template_id: string;
+  audience_id: string;
+  status: string;
+  send_at: string | null;
+  per_minute: number | null;
+  recipients: number;
+  cursor: string | null;
+  queued_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** email/ — a workspace's sending settings. */
+export interface EmailSettingsTable {
+  workspace_id: string;
+  from_address: string | null;
+  from_name: string | null;
+  per_second: number | null;
+  per_hour: number | null;
+  updated_at: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -714,6 +802,84 @@ export interface Database {
   help_articles: HelpArticlesTable;
   help_portal_tokens: HelpPortalTokensTable;
   help_articles_fts: HelpArticlesFtsTable;
+  journeys: JourneysTable;
+  journey_versions: JourneyVersionsTable;
+  journey_runs: JourneyRunsTable;
+  journey_timers: JourneyTimersTable;
+  journey_run_steps: JourneyRunStepsTable;
+  journey_effects: JourneyEffectsTable;
+  email_templates: EmailTemplatesTable;
+  email_messages: EmailMessagesTable;
+  broadcasts: BroadcastsTable;
+  email_settings: EmailSettingsTable;
+}
+
+/** journeys/ — drafts, published versions, runs, durable timers, paths, outside effects. */
+export interface JourneysTable {
+  workspace_id: string;
+  journey_id: string;
+  name: string;
+  status: string;
+  draft: string;
+  version: number;
+  entry_kind: string | null;
+  entry_event: string | null;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  swept_at: string | null;
+}
+export interface JourneyVersionsTable {
+  workspace_id: string;
+  journey_id: string;
+  version: number;
+  definition: string;
+  published_at: string;
+}
+export interface JourneyRunsTable {
+  workspace_id: string;
+  run_id: string;
+  journey_id: string;
+  version: number;
+  profile_id: string;
+  step_id: string | null;
+  status: string;
+  holdout: number;
+  waiting_for: string | null;
+  trigger: string | null;
+  path_length: number;
+  entered_at: string;
+  ended_at: string | null;
+}
+export interface JourneyTimersTable {
+  workspace_id: string;
+  run_id: string;
+  journey_id: string;
+  step_id: string;
+  kind: string;
+  due_at: number | string;
+}
+export interface JourneyRunStepsTable {
+  workspace_id: string;
+  run_id: string;
+  seq: number;
+  journey_id: string;
+  profile_id: string;
+  step_id: string;
+  kind: string;
+  outcome: string;
+  at: string;
+}
+export interface JourneyEffectsTable {
+  workspace_id: string;
+  run_id: string;
+  step_id: string;
+  profile_id: string;
+  kind: string;
+  payload: string;
+  status: string;
+  result: string | null;
+  created_at: string;
 }
 
 export interface SavedViewsTable {

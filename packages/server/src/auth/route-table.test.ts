@@ -186,6 +186,16 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     );
     realIds.set('/api/v1/web-forms/:id', (await post('/api/v1/web-forms', { name: 'Contact' })).id);
     realIds.set(
+      '/api/v1/journeys/:id',
+      (
+        await post('/api/v1/journeys', {
+          name: 'J',
+          entry: { kind: 'event', event: 'E' },
+          steps: [{ id: 'a', kind: 'exit' }],
+        })
+      ).id,
+    );
+    realIds.set(
       '/api/v1/tickets/:id',
       (await post('/api/v1/tickets', { subject: 'T', profileId: profile.id })).id,
     );
@@ -200,6 +210,22 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     realIds.set(
       '/api/v1/help-center/articles/:id',
       (await post('/api/v1/help-center/articles', { title: 'A' })).id,
+    );
+    const emailTemplate = await post('/api/v1/email/templates', {
+      name: 'T',
+      subject: 'S',
+      mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+    });
+    realIds.set('/api/v1/email/templates/:id', emailTemplate.id);
+    realIds.set(
+      '/api/v1/broadcasts/:id',
+      (
+        await post('/api/v1/broadcasts', {
+          templateId: emailTemplate.id,
+          audienceId: realIds.get('/api/v1/audiences/:id'),
+          sendAt: '2099-01-01T00:00:00.000Z',
+        })
+      ).id,
     );
   });
   afterAll(() => server.close());
@@ -232,9 +258,11 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "DELETE /api/v1/consent/purposes/:key → privacy:manage",
         "DELETE /api/v1/custom-fields/:id → crm:write",
         "DELETE /api/v1/destinations/:id → destinations:write",
+        "DELETE /api/v1/email/templates/:id → audiences:write",
         "DELETE /api/v1/help-center/articles/:id → tickets:write",
         "DELETE /api/v1/help-center/categories/:id → tickets:write",
         "DELETE /api/v1/invitations/:id → members:manage",
+        "DELETE /api/v1/journeys/:id → audiences:write",
         "DELETE /api/v1/mailboxes/:id → sources:write",
         "DELETE /api/v1/members/:id → members:manage",
         "DELETE /api/v1/members/me → session",
@@ -250,6 +278,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/audiences/:id → audiences:read",
         "GET /api/v1/audiences/:id/members → audiences:read",
         "GET /api/v1/auth/session → session",
+        "GET /api/v1/broadcasts → audiences:read",
+        "GET /api/v1/broadcasts/:id → audiences:read",
         "GET /api/v1/business-calendars → crm:read",
         "GET /api/v1/business-calendars/:id → crm:read",
         "GET /api/v1/canned-replies → crm:read",
@@ -277,6 +307,9 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/destinations/:id/deliveries/:deliveryId → destinations:read",
         "GET /api/v1/destinations/:id/files → destinations:read",
         "GET /api/v1/destinations/:id/files/:fileId → destinations:read",
+        "GET /api/v1/email/settings → audiences:read",
+        "GET /api/v1/email/templates → audiences:read",
+        "GET /api/v1/email/templates/:id → audiences:read",
         "GET /api/v1/help-center/articles → crm:read",
         "GET /api/v1/help-center/articles/:id → crm:read",
         "GET /api/v1/help-center/categories → crm:read",
@@ -285,6 +318,11 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/imports → sources:read",
         "GET /api/v1/imports/:id → sources:read",
         "GET /api/v1/invitations → members:manage",
+        "GET /api/v1/journeys → audiences:read",
+        "GET /api/v1/journeys/:id → audiences:read",
+        "GET /api/v1/journeys/:id/report → audiences:read",
+        "GET /api/v1/journeys/:id/runs → audiences:read",
+        "GET /api/v1/journeys/:id/versions → audiences:read",
         "GET /api/v1/lead-scoring → crm:read",
         "GET /api/v1/lead-scoring/calibration → crm:read",
         "GET /api/v1/lead-scoring/scores → crm:read",
@@ -304,6 +342,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/profiles/:id → profiles:read",
         "GET /api/v1/profiles/:id/consent → profiles:read",
         "GET /api/v1/profiles/:id/events → profiles:read",
+        "GET /api/v1/profiles/:id/journeys → profiles:read",
         "GET /api/v1/profiles/:id/merges → profiles:read",
         "GET /api/v1/profiles/lookup → profiles:read",
         "GET /api/v1/reports/forecast → crm:read",
@@ -348,9 +387,11 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/custom-fields/:id → crm:write",
         "PATCH /api/v1/deals/:id → crm:write",
         "PATCH /api/v1/destinations/:id → destinations:write",
+        "PATCH /api/v1/email/templates/:id → audiences:write",
         "PATCH /api/v1/help-center/articles/:id → tickets:write",
         "PATCH /api/v1/help-center/categories/:id → tickets:write",
         "PATCH /api/v1/identity/settings → profiles:merge",
+        "PATCH /api/v1/journeys/:id → audiences:write",
         "PATCH /api/v1/mailboxes/:id → sources:write",
         "PATCH /api/v1/members/:id → members:manage",
         "PATCH /api/v1/people/:id → crm:write",
@@ -375,6 +416,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/auth/password-reset → public",
         "POST /api/v1/auth/password-reset/confirm → public",
         "POST /api/v1/auth/workspace → session",
+        "POST /api/v1/broadcasts → audiences:write",
+        "POST /api/v1/broadcasts/:id/cancel → audiences:write",
         "POST /api/v1/business-calendars → members:manage",
         "POST /api/v1/canned-replies → tickets:write",
         "POST /api/v1/companies → crm:write",
@@ -391,9 +434,16 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/destinations/:id/sync → destinations:write",
         "POST /api/v1/destinations/:id/test → destinations:write",
         "POST /api/v1/destinations/mapping-test → destinations:read",
+        "POST /api/v1/email/templates → audiences:write",
+        "POST /api/v1/email/templates/:id/preview → audiences:read",
         "POST /api/v1/help-center/articles → tickets:write",
         "POST /api/v1/help-center/categories → tickets:write",
         "POST /api/v1/help-center/preview → crm:read",
+        "POST /api/v1/journeys → audiences:write",
+        "POST /api/v1/journeys/:id/pause → audiences:write",
+        "POST /api/v1/journeys/:id/publish → audiences:write",
+        "POST /api/v1/journeys/:id/resume → audiences:write",
+        "POST /api/v1/journeys/validate → audiences:read",
         "POST /api/v1/mailboxes → sources:write",
         "POST /api/v1/people → crm:write",
         "POST /api/v1/people/bulk → crm:write",
@@ -420,6 +470,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PUT /api/v1/crm/settings → crm:write",
         "PUT /api/v1/deal-settings → members:manage",
         "PUT /api/v1/deals/:id/people → crm:write",
+        "PUT /api/v1/email/settings → audiences:write",
         "PUT /api/v1/lead-scoring → crm:write",
         "PUT /api/v1/personalization/settings → sources:write",
         "PUT /api/v1/profiles/:id/consent → profiles:write",

@@ -25,6 +25,8 @@ import { sla } from './0025-sla.js';
 import { deskEmail } from './0026-desk-email.js';
 import { satisfaction } from './0027-satisfaction.js';
 import { helpCenter } from './0028-help-center.js';
+import { emailSending } from './0029-email-sending.js';
+import { journeys } from './0031-journeys.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -58,4 +60,6 @@ export const MIGRATIONS: readonly Migration[] = [
   deskEmail,
   satisfaction,
   helpCenter,
+  emailSending,
+  journeys,
 ];

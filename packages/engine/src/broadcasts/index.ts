@@ -1,0 +1,6 @@
+export {
+  type BroadcastAudiences,
+  type BroadcastsDeps,
+  type BroadcastsOptions,
+  BroadcastsService,
+} from './broadcasts-service.js';

@@ -1,0 +1,137 @@
+import { ENGINES } from '@tandem/engine/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TEST_WRITE_KEY, type TestServer } from '../testing/test-server.js';
+
+const writeKey = { authorization: `Basic ${Buffer.from(`${TEST_WRITE_KEY}:`).toString('base64')}` };
+
+const CART = {
+  name: 'Abandoned cart',
+  entry: { kind: 'event', event: 'Cart Updated', where: [{ property: 'total', op: 'gt', value: 0 }] },
+  steps: [
+    {
+      id: 'wait',
+      kind: 'wait_for_event',
+      event: 'Order Completed',
+      timeout: '1h',
+      next: { matched: null, timeout: 'vip' },
+    },
+    { id: 'vip', kind: 'update_trait', trait: 'cartReminder', value: true, next: 'pause' },
+    { id: 'pause', kind: 'delay', duration: '1d', next: null },
+  ],
+  settings: { reEntry: 'after_exit' },
+};
+
+describe.each(ENGINES)('the journeys API on %s', (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+  });
+  afterAll(() => server.close());
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: unknown,
+    headers = server.owner,
+  ) => server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  const track = async (userId: string, event: string, properties: Record<string, unknown> = {}) => {
+    const sent = await server.app.inject({
+      method: 'POST',
+      url: '/v1/track',
+      headers: writeKey,
+      payload: { userId, event, properties },
+    });
+    expect(sent.statusCode).toBe(200);
+    await server.engine.pipeline.catchUp();
+  };
+
+  it('drafts, refuses to publish what cannot run, then publishes and runs people through', async () => {
+    const created = await call('POST', '/api/v1/journeys', CART);
+    expect(created.statusCode).toBe(201);
+    const journey = created.json();
+    expect(journey).toMatchObject({
+      name: 'Abandoned cart',
+      status: 'draft',
+      version: 0,
+      hasUnpublishedChanges: true,
+    });
+
+    const broken = {
+      ...CART,
+      steps: [
+        { id: 'a', kind: 'random_split', weights: [50, 50], next: ['b', 'nowhere', 'c'] },
+        { id: 'b', kind: 'update_trait', trait: 'x', value: 1, next: 'b' },
+        { id: 'lost', kind: 'exit' },
+      ],
+    };
+    const validation = await call('POST', '/api/v1/journeys/validate', broken);
+    expect(validation.statusCode).toBe(200);
+    expect(validation.json().valid).toBe(false);
+    expect(validation.json().problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ stepId: 'a', field: 'next.1' }),
+        expect.objectContaining({ stepId: 'a', field: 'weights' }),
+        expect.objectContaining({ stepId: 'lost', field: 'id', message: 'no step leads here' }),
+        expect.objectContaining({ stepId: 'b', field: 'next' }),
+      ]),
+    );
+    const patched = await call('PATCH', `/api/v1/journeys/${journey.id}`, { steps: broken.steps });
+    expect(patched.statusCode).toBe(200);
+    const refused = await call('POST', `/api/v1/journeys/${journey.id}/publish`, {});
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.details.map((d: { path: string }) => d.path)).toContain('steps.a.weights');
+
+    await call('PATCH', `/api/v1/journeys/${journey.id}`, { steps: CART.steps });
+    const published = await call('POST', `/api/v1/journeys/${journey.id}/publish`, { inFlight: 'stay' });
+    expect(published.statusCode).toBe(200);
+    expect(published.json()).toMatchObject({ status: 'live', version: 1, hasUnpublishedChanges: false });
+
+    await track('ada', 'Cart Updated', { total: 30 });
+    await track('bob', 'Cart Updated', { total: 0 });
+    await track('cy', 'Cart Updated', { total: 10 });
+    await track('ada', 'Order Completed');
+
+    const list = await call('GET', '/api/v1/journeys');
+    expect(list.json().data).toEqual([
+      expect.objectContaining({ id: journey.id, counts: { inProgress: 1, entered: 2 } }),
+    ]);
+    const report = (await call('GET', `/api/v1/journeys/${journey.id}/report`)).json();
+    expect(report).toMatchObject({ entered: 2, inProgress: 1, completed: 1, exited: 0, converted: 0 });
+    expect(report.steps[0]).toMatchObject({ stepId: 'wait', current: 1, passed: 1 });
+    const waiting = (
+      await call('GET', `/api/v1/journeys/${journey.id}/runs?stepId=wait&status=active`)
+    ).json();
+    expect(waiting.data).toHaveLength(1);
+    expect(waiting.data[0]).toMatchObject({ version: 1, stepId: 'wait', status: 'active' });
+    expect(Date.parse(waiting.data[0].nextAt)).toBeGreaterThan(Date.now());
+
+    const adaId = (await server.engine.profiles.lookup(server.workspaceId, 'user_id', 'ada')).id;
+    const ada = (await call('GET', `/api/v1/profiles/${adaId}/journeys`)).json();
+    expect(ada).toEqual([
+      expect.objectContaining({
+        journeyId: journey.id,
+        journeyName: 'Abandoned cart',
+        status: 'completed',
+        path: [expect.objectContaining({ stepId: 'wait', kind: 'wait_for_event', outcome: 'matched' })],
+      }),
+    ]);
+    const versions = (await call('GET', `/api/v1/journeys/${journey.id}/versions`)).json();
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([1]);
+
+    expect((await call('POST', `/api/v1/journeys/${journey.id}/pause`)).json().status).toBe('paused');
+    expect((await call('POST', `/api/v1/journeys/${journey.id}/pause`)).statusCode).toBe(409);
+    expect((await call('POST', `/api/v1/journeys/${journey.id}/resume`)).json().status).toBe('live');
+    const archived = await call('DELETE', `/api/v1/journeys/${journey.id}`);
+    expect(archived.json().status).toBe('archived');
+    const after = (await call('GET', `/api/v1/journeys/${journey.id}/report`)).json();
+    expect(after).toMatchObject({ inProgress: 0, exited: 1, completed: 1 });
+    expect((await call('GET', '/api/v1/journeys/jrn_nothing')).statusCode).toBe(404);
+  });
+
+  it('lets marketers edit journeys and viewers only read them', async () => {
+    const viewer = await server.tokenFor('viewer');
+    const marketer = await server.tokenFor('marketer');
+    expect((await call('GET', '/api/v1/journeys', undefined, viewer)).statusCode).toBe(200);
+    expect((await call('POST', '/api/v1/journeys', CART, viewer)).statusCode).toBe(403);
+    expect((await call('POST', '/api/v1/journeys', CART, marketer)).statusCode).toBe(201);
+  });
+});

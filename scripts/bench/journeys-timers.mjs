@@ -1,0 +1,270 @@
+// `npm run bench:journeys-timers`: journeys' durable timers and entry latency on embedded SQLite,
+// with `tandem start` as a user runs it (pipeline thread, timer worker, dispatcher).
+// (a) BENCH_N people (default 1,000,000) wait in a delay step, their due times spread over a window
+//     at BENCH_RATE per second (default 12,000/s): each timer's lateness (path row time minus due
+//     time) p50 / p99 / max beside the target (< 1 s) and the firing rate (target ≥ 10,000/s).
+//     Setup: BENCH_N real profiles through /v1/batch and the pipeline; then, with the server
+//     stopped, the runs and timers are written straight into the store (entry is what (b)
+//     measures), and the server is started again to fire them.
+// (b) A journey entered on `Bench Ping` whose first step is send_webhook to a local receiver;
+//     BENCH_EVENTS_PER_S (1,000) single-event /v1/track calls a second for BENCH_SECONDS (10):
+//     latency from the call to the webhook's arrival, p50 / p99 beside the target (p99 < 100 ms).
+// Not a test.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBuilt, fmt, printTable, root, startServer } from './bench-support.mjs';
+
+const N = Number(process.env.BENCH_N ?? 1_000_000);
+const RATE = Number(process.env.BENCH_RATE ?? 12_000);
+const EVENTS_PER_S = Number(process.env.BENCH_EVENTS_PER_S ?? 1000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const TOKEN = 'tdm_bench_journeys_owner_token_0123456789';
+const WRITE_KEY = 'wk_bench_journeys_key';
+const require = createRequire(`${root}packages/engine/package.json`);
+const Database = require('better-sqlite3');
+
+await ensureBuilt();
+console.log(
+  `Tandem journeys benchmark — ${fmt(N)} timers due at ${fmt(RATE)}/s; ${fmt(EVENTS_PER_S)} events/s for ${SECONDS}s, Node ${process.version}`,
+);
+const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-journeys-'));
+const file = join(dataDir, 'tandem.db');
+const env = {
+  TANDEM_DATA_DIR: dataDir,
+  TANDEM_ADMIN_TOKEN: TOKEN,
+  TANDEM_WRITE_KEY: WRITE_KEY,
+  TANDEM_ALLOW_PRIVATE_DESTINATIONS: 'true',
+};
+const admin = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+const tracking = {
+  authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+  'content-type': 'application/json',
+};
+const api = async (server, method, path, body) => {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: admin,
+    body: body && JSON.stringify(body),
+  });
+  if (response.status >= 300)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+};
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+try {
+  if (process.env.BENCH_ONLY !== 'entry') {
+    const timers = await benchTimers();
+    printTable('(a) durable timers', [
+      ['', 'measured', 'target'],
+      ['timers fired per second', fmt(timers.rate), '≥ 10,000'],
+      ['lateness p50 (ms)', fmt(timers.p50), ''],
+      ['lateness p99 (ms)', fmt(timers.p99), '< 1,000'],
+      ['lateness max (ms)', fmt(timers.max), '< 1,000'],
+    ]);
+  }
+  if (process.env.BENCH_ONLY !== 'timers') {
+    const entry = await benchEntry();
+    printTable('(b) event → first journey step', [
+      ['', 'measured', 'target'],
+      ['event → webhook p50 (ms)', fmt(entry.p50), ''],
+      ['event → webhook p99 (ms)', fmt(entry.p99), '< 100'],
+      [
+        'events sent / failed / webhooks received',
+        `${fmt(entry.sent)} / ${fmt(entry.failed)} / ${fmt(entry.received)}`,
+        '',
+      ],
+    ]);
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** (a): N people, runs and timers seeded, then fired by the server's timer worker. */
+async function benchTimers() {
+  let server = await startServer(env);
+  const journey = await api(server, 'POST', '/api/v1/journeys', {
+    name: 'Bench timers',
+    entry: { kind: 'event', event: 'Bench Timer Never Sent' },
+    steps: [{ id: 'wait', kind: 'delay', duration: '1h', next: null }],
+  });
+  await api(server, 'POST', `/api/v1/journeys/${journey.id}/publish`, {});
+  const started = Date.now();
+  for (let from = 0; from < N; from += 1000) {
+    const batch = Array.from({ length: Math.min(1000, N - from) }, (_, i) => ({
+      type: 'identify',
+      userId: `person-${from + i}`,
+      messageId: `person-${from + i}`,
+    }));
+    const sent = await fetch(`${server.url}/v1/batch`, {
+      method: 'POST',
+      headers: tracking,
+      body: JSON.stringify({ batch }),
+    });
+    if (sent.status !== 200) throw new Error(`batch: ${sent.status}`);
+  }
+  await waitForPipeline();
+  console.log(`${fmt(N)} people ingested and unified in ${fmt((Date.now() - started) / 1000, 1)} s`);
+  await server.stop();
+
+  // Runs and timers written directly, due from 30 s after now (the restart is not measured) at RATE per second.
+  const store = new Database(file);
+  const workspaceId = store
+    .prepare('SELECT workspace_id FROM journeys WHERE journey_id = ?')
+    .pluck()
+    .get(journey.id);
+  const profiles = store
+    .prepare(
+      'SELECT profile_id FROM profiles WHERE workspace_id = ? AND merged_into IS NULL ORDER BY profile_id',
+    )
+    .pluck()
+    .all(workspaceId)
+    .slice(0, N);
+  const firstDue = Date.now() + 30_000;
+  const dueOf = new Map();
+  const enteredAt = new Date().toISOString();
+  const insertRun = store.prepare(
+    `INSERT INTO journey_runs (workspace_id, run_id, journey_id, version, profile_id, step_id, status, holdout,
+       waiting_for, "trigger", path_length, entered_at, ended_at) VALUES (?, ?, ?, 1, ?, 'wait', 'active', 0, NULL, NULL, 0, ?, NULL)`,
+  );
+  const insertTimer = store.prepare(
+    `INSERT INTO journey_timers (workspace_id, run_id, journey_id, step_id, kind, due_at) VALUES (?, ?, ?, 'wait', 'delay', ?)`,
+  );
+  const seed = store.transaction((chunk, offset) => {
+    chunk.forEach((profileId, i) => {
+      const runId = `jrun_bench${String(offset + i).padStart(8, '0')}${randomBytes(2).toString('hex')}`;
+      const due = firstDue + Math.floor(((offset + i) * 1000) / RATE);
+      dueOf.set(runId, due);
+      insertRun.run(workspaceId, runId, journey.id, profileId, enteredAt);
+      insertTimer.run(workspaceId, runId, journey.id, due);
+    });
+  });
+  for (let offset = 0; offset < profiles.length; offset += 10_000)
+    seed(profiles.slice(offset, offset + 10_000), offset);
+  store.close();
+  const lastDue = firstDue + Math.floor(((profiles.length - 1) * 1000) / RATE);
+  console.log(
+    `${fmt(profiles.length)} runs waiting, due from +${fmt((firstDue - Date.now()) / 1000, 1)} s over ${fmt((lastDue - firstDue) / 1000, 1)} s`,
+  );
+
+  server = await startServer(env);
+  const reader = new Database(file, { readonly: true });
+  const left = reader.prepare('SELECT count(*) FROM journey_timers');
+  while (left.pluck().get() > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+  const fired = reader
+    .prepare("SELECT run_id, at FROM journey_run_steps WHERE journey_id = ? AND step_id = 'wait'")
+    .all(journey.id);
+  reader.close();
+  await server.stop();
+  const lateness = fired.map((row) => Date.parse(row.at) - dueOf.get(row.run_id)).sort((a, b) => a - b);
+  const times = fired.map((row) => Date.parse(row.at)).sort((a, b) => a - b);
+  const span = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000;
+  return {
+    rate: fired.length / Math.max(span, (lastDue - firstDue) / 1000, 0.001),
+    p50: quantile(lateness, 0.5),
+    p99: quantile(lateness, 0.99),
+    max: lateness.at(-1) ?? 0,
+  };
+
+  async function waitForPipeline() {
+    const reader = new Database(file, { readonly: true });
+    try {
+      for (;;) {
+        const head = reader.prepare('SELECT max(seq) FROM events').pluck().get() ?? 0;
+        const behind = reader
+          .prepare("SELECT min(seq) FROM pipeline_checkpoints WHERE stage NOT LIKE '%#%'")
+          .pluck()
+          .get();
+        if (behind >= head) return;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    } finally {
+      reader.close();
+    }
+  }
+}
+
+/** (b): event → first step (a webhook) at EVENTS_PER_S. */
+async function benchEntry() {
+  const sentAt = new Map();
+  const latencies = [];
+  let failed = 0;
+  const receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      const arrived = performance.now();
+      try {
+        const userId = JSON.parse(body).profile?.identities?.find((i) => i.type === 'user_id')?.value;
+        const sent = sentAt.get(userId);
+        if (sent !== undefined) latencies.push(arrived - sent);
+      } catch {
+        // not a delivery body
+      }
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const server = await startServer(env);
+  try {
+    const destination = await api(server, 'POST', '/api/v1/destinations', {
+      name: 'Bench receiver',
+      type: 'webhook',
+      config: { url: `http://127.0.0.1:${receiver.address().port}/hook` },
+    });
+    const journey = await api(server, 'POST', '/api/v1/journeys', {
+      name: 'Bench entry',
+      entry: { kind: 'event', event: 'Bench Ping' },
+      steps: [{ id: 'hook', kind: 'send_webhook', destinationId: destination.id, next: null }],
+    });
+    await api(server, 'POST', `/api/v1/journeys/${journey.id}/publish`, {});
+    const total = EVENTS_PER_S * SECONDS;
+    // Keep-alive connections, a bounded number of them, as an SDK's HTTP client would use.
+    const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+    const { port } = new URL(server.url);
+    const post = (body) =>
+      new Promise((resolve) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port, path: '/v1/track', method: 'POST', agent, headers: tracking },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode === 200));
+          },
+        );
+        req.on('error', () => resolve(false));
+        req.end(body);
+      });
+    const start = performance.now();
+    const inFlight = [];
+    for (let i = 0; i < total; i += 1) {
+      const due = start + (i * 1000) / EVENTS_PER_S;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const userId = `ping-${i}`;
+      sentAt.set(userId, performance.now());
+      inFlight.push(post(JSON.stringify({ userId, event: 'Bench Ping' })));
+    }
+    failed = (await Promise.all(inFlight)).filter((ok) => !ok).length;
+    agent.destroy();
+    const until = performance.now() + 30_000;
+    while (latencies.length < total && performance.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    await server.stop();
+    receiver.close();
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    sent: sentAt.size,
+    failed,
+    received: latencies.length,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+  };
+}
