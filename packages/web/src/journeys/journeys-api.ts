@@ -1,30 +1,17 @@
-import type { Journey, JourneyDefinition, JourneyReport } from '@tandem/contract';
+import type {
+  Journey,
+  JourneyDefinition,
+  JourneyListItem,
+  JourneyProblem,
+  JourneyReport,
+  JourneyRun,
+  JourneyValidation,
+  JourneyVersion,
+} from '@tandem/contract';
 import { ApiError, apiClient, type Page, withPage } from '../api/api-client';
 import { sentence } from '../rules/rule-model';
 
-/** A journey as the list shows it: with its people counts. */
-export type JourneyListItem = Journey & { counts: { inProgress: number; entered: number } };
-
-/** Something to fix before publishing: on a step (`stepId`), the entry or the settings (`field`). */
-export type JourneyProblem = { stepId?: string; field: string; message: string };
-
-export type JourneyValidation = { valid: boolean; problems: JourneyProblem[] };
-
-/** One published version of a journey. */
-export type JourneyVersion = { version: number; publishedAt: string; definition: JourneyDefinition };
-
-/** One person's way through a journey (`GET /{id}/runs`): where they are and when their timer is due. */
-export type JourneyRun = {
-  runId: string;
-  profileId: string;
-  version: number;
-  stepId: string | null;
-  status: 'active' | 'completed' | 'exited' | 'converted';
-  holdout: boolean;
-  enteredAt: string;
-  endedAt: string | null;
-  nextAt: string | null;
-};
+export type { JourneyListItem, JourneyProblem, JourneyRun, JourneyValidation, JourneyVersion };
 
 export type InFlight = 'stay' | 'migrate';
 

@@ -1,18 +1,12 @@
 import { Anchor, Badge, Group, Paper, Stack, Text, Timeline } from '@mantine/core';
+import type { ProfileJourneyRun } from '@tandem/contract';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { apiClient } from '../api/api-client';
 import { useCurrentSession } from '../auth/use-session';
 import { formatDate } from '../shared/format-date';
 import { QueryState } from '../shared/query-state';
-import { type JourneyRun, journeysQueryKey } from './journeys-api';
-
-/** A person's run with the journey's name and each step they went through. */
-type PersonJourneyRun = JourneyRun & {
-  journeyId: string;
-  journeyName: string;
-  path: { stepId: string; kind: string; at: string; outcome: string }[];
-};
+import { journeysQueryKey } from './journeys-api';
 
 /**
  * A person's journeys (`GET /api/v1/profiles/{id}/journeys`), newest first, each with its path:
@@ -23,7 +17,7 @@ export function PersonJourneys({ profileId }: { profileId: string }) {
   const runs = useQuery({
     queryKey: [...journeysQueryKey(workspace.id), 'person', profileId],
     queryFn: () =>
-      apiClient.get<PersonJourneyRun[]>(`/api/v1/profiles/${encodeURIComponent(profileId)}/journeys`),
+      apiClient.get<ProfileJourneyRun[]>(`/api/v1/profiles/${encodeURIComponent(profileId)}/journeys`),
   });
   return (
     <QueryState isPending={runs.isPending} error={runs.error} refetch={runs.refetch}>
