@@ -202,6 +202,10 @@ describe.skipIf(!HAS_CHROMIUM).each(ENGINES)(
       await shot(page, '2-live');
       await page.getByRole('tab', { name: 'Report' }).click();
       await expect.poll(() => page.getByLabel('Entered: 1').count()).toBe(1);
+      // The email's figures per step come from the email domain: sent and delivered by the relay.
+      const emailRow = page.getByRole('table', { name: 'Emails' }).getByRole('row', { name: /send_email_1/ });
+      await expect.poll(() => emailRow.getByRole('cell').nth(1).textContent()).toBe('1');
+      await expect.poll(() => emailRow.getByRole('cell').nth(2).textContent()).toBe('1');
       await shot(page, '3-report');
     });
   },
