@@ -10,7 +10,9 @@ import {
   MiniMap,
   type NodeChange,
   ReactFlow,
+  useReactFlow,
 } from '@xyflow/react';
+import { useEffect } from 'react';
 import { ENTRY_NODE_ID, type JourneyDraft, type JourneyNode, newEdge } from './journey-graph';
 import { JOURNEY_NODE_TYPES } from './journey-nodes';
 
@@ -20,10 +22,19 @@ type JourneyCanvasProps = {
   readOnly?: boolean;
 };
 
+const FIT_VIEW = { padding: 0.2, maxZoom: 1 };
 const EDGE_DEFAULTS = { markerEnd: { type: MarkerType.ArrowClosed }, style: { strokeWidth: 1.5 } };
 
 /** The journey drawn: drag nodes, connect a handle to a step, select a node to configure it. */
 export function JourneyCanvas({ draft, onChange, readOnly = false }: JourneyCanvasProps) {
+  const flow = useReactFlow<JourneyNode>();
+  const nodeCount = draft.nodes.length;
+  // A step added or removed: the whole journey back in view, once the new node is measured.
+  useEffect(() => {
+    if (nodeCount === 0) return;
+    const timer = setTimeout(() => void flow.fitView(FIT_VIEW), 50);
+    return () => clearTimeout(timer);
+  }, [nodeCount, flow]);
   const onNodesChange = (changes: NodeChange<JourneyNode>[]) =>
     onChange((current) => {
       const nodes = applyNodeChanges(changes, current.nodes);
@@ -60,7 +71,7 @@ export function JourneyCanvas({ draft, onChange, readOnly = false }: JourneyCanv
       nodesConnectable={!readOnly}
       deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
       fitView
-      fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+      fitViewOptions={FIT_VIEW}
       minZoom={0.2}
       proOptions={{ hideAttribution: true }}
       aria-label="Journey canvas"
