@@ -207,6 +207,12 @@ describe.skipIf(!HAS_CHROMIUM).each(ENGINES)(
       await expect.poll(() => emailRow.getByRole('cell').nth(1).textContent()).toBe('1');
       await expect.poll(() => emailRow.getByRole('cell').nth(2).textContent()).toBe('1');
       await shot(page, '3-report');
+
+      // Paused, nobody new enters; resumed, the journey is live again.
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await expect.poll(() => page.getByLabel('Status paused').count()).toBe(1);
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await expect.poll(() => page.getByLabel('Status live').count()).toBe(1);
     });
   },
 );
