@@ -229,6 +229,19 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/journeys',
+    section: 'Marketing',
+    label: 'Journeys',
+    Page: lazyPage(
+      () => import('./journeys/journeys-page'),
+      (m) => m.JourneysPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./journeys/journey-page'),
+      (m) => m.JourneyPage,
+    ),
+  },
+  {
     path: '/email-templates',
     section: 'Marketing',
     label: 'Email templates',

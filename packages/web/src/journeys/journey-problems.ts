@@ -1,0 +1,22 @@
+import { createContext, useContext } from 'react';
+import type { JourneyProblem } from './journeys-api';
+
+/** The problems of the journey being edited, for each field of the side panel to show its own. */
+export const JourneyProblemsContext = createContext<readonly JourneyProblem[]>([]);
+
+/** The message about `field` of a step (or of the entry / settings when `stepId` is undefined). */
+export function fieldProblem(
+  problems: readonly JourneyProblem[],
+  stepId: string | undefined,
+  field: string,
+): string | undefined {
+  return problems.find(
+    (p) =>
+      p.stepId === stepId &&
+      (p.field === field || p.field.startsWith(`${field}.`) || p.field.endsWith(`.${field}`)),
+  )?.message;
+}
+
+export function useFieldProblem(stepId: string | undefined, field: string): string | undefined {
+  return fieldProblem(useContext(JourneyProblemsContext), stepId, field);
+}

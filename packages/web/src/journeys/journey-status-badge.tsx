@@ -1,0 +1,22 @@
+import { Badge } from '@mantine/core';
+import type { Journey } from '@tandem/contract';
+
+const COLORS: Record<Journey['status'], string> = {
+  draft: 'gray',
+  live: 'green',
+  paused: 'yellow',
+  archived: 'dark',
+};
+
+export function JourneyStatusBadge({
+  journey,
+}: {
+  journey: Pick<Journey, 'status' | 'hasUnpublishedChanges'>;
+}) {
+  return (
+    <Badge color={COLORS[journey.status]} variant="light" aria-label={`Status ${journey.status}`}>
+      {journey.status}
+      {journey.status !== 'draft' && journey.hasUnpublishedChanges ? ' · draft changes' : ''}
+    </Badge>
+  );
+}

@@ -1,0 +1,77 @@
+import { Anchor, Grid, Paper, Table, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useMemo, useState } from 'react';
+import { useCurrentSession } from '../auth/use-session';
+import { formatDate } from '../shared/format-date';
+import { QueryState } from '../shared/query-state';
+import { JourneyCanvas } from './journey-canvas';
+import { fromDefinition } from './journey-graph';
+import { journeysApi, journeysQueryKey } from './journeys-api';
+
+/** The journey's published versions, newest first; one of them drawn, read-only. */
+export function JourneyVersions({ journeyId }: { journeyId: string }) {
+  const { workspace } = useCurrentSession();
+  const versions = useQuery({
+    queryKey: [...journeysQueryKey(workspace.id), 'versions', journeyId],
+    queryFn: () => journeysApi.versions(journeyId),
+  });
+  const list = [...(versions.data ?? [])].sort((a, b) => b.version - a.version);
+  const [shown, setShown] = useState<number | null>(null);
+  const version = list.find((v) => v.version === shown) ?? list[0];
+  const drawn = useMemo(() => (version ? fromDefinition(version.definition) : null), [version]);
+  return (
+    <QueryState isPending={versions.isPending} error={versions.error} refetch={versions.refetch}>
+      {list.length === 0 || !version || !drawn ? (
+        <Text c="dimmed">Not published yet.</Text>
+      ) : (
+        <Grid>
+          <Grid.Col span={{ base: 12, md: 4 }}>
+            <Table aria-label="Versions" verticalSpacing="xs" highlightOnHover>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Version</Table.Th>
+                  <Table.Th>Published</Table.Th>
+                  <Table.Th ta="right">Steps</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.map((v) => (
+                  <Table.Tr
+                    key={v.version}
+                    bg={v === version ? 'var(--mantine-color-blue-light)' : undefined}
+                  >
+                    <Table.Td>
+                      <Anchor component="button" type="button" onClick={() => setShown(v.version)}>
+                        v{v.version}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>{formatDate(v.publishedAt)}</Table.Td>
+                    <Table.Td ta="right">{v.definition.steps.length}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 8 }}>
+            <Paper
+              withBorder
+              radius="md"
+              h={520}
+              style={{ overflow: 'hidden' }}
+              aria-label={`Version ${version.version}`}
+            >
+              <ReactFlowProvider key={version.version}>
+                <JourneyCanvas
+                  draft={fromDefinition(version.definition)}
+                  onChange={() => undefined}
+                  readOnly
+                />
+              </ReactFlowProvider>
+            </Paper>
+          </Grid.Col>
+        </Grid>
+      )}
+    </QueryState>
+  );
+}
