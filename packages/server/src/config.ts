@@ -221,9 +221,17 @@ export const SETTINGS = {
   },
   smtpUrl: {
     env: 'TANDEM_SMTP_URL',
-    schema: z.url({ protocol: /^smtps?$/ }).optional(),
+    // One relay, or several comma-separated (marketing email takes turns; the rest use the first).
+    schema: z
+      .string()
+      .refine(
+        (value) =>
+          value.split(',').every((url) => z.url({ protocol: /^smtps?$/ }).safeParse(url.trim()).success),
+        { error: 'smtp://user:password@host:port or smtps://…, several separated by commas' },
+      )
+      .optional(),
     description:
-      'Outbound mail relay, smtp://user:password@host:port (smtps:// for TLS); no email is sent without it.',
+      'Outbound mail relay, smtp://user:password@host:port (smtps:// for TLS), or several comma-separated (marketing email takes turns between them); no email is sent without it.',
     secret: true,
   },
   smtpListen: {

@@ -53,8 +53,10 @@ export function openEngine(
     pipeline: { partitions: config.pipelinePartitions, maxTraitsPerProfile },
     delivery: deliveryOptionsOf(config, onDeliveryLog),
     // Service desk email: replies through the relay, mail in through the listener (when set).
+    // Marketing email takes turns between every relay given.
+    email: { smtpUrl: config.smtpUrl },
     mail: {
-      smtpUrl: config.smtpUrl,
+      smtpUrl: firstRelayOf(config.smtpUrl),
       listen: config.smtpListen ? hostAndPort(config.smtpListen) : undefined,
       log: onDeskMailLog,
     },
@@ -81,7 +83,9 @@ export function deliveryOptionsOf(config: Config, log?: TransportLog): DeliveryO
 /** Logins, invitations and their emails, as configured. */
 export function accessOptionsOf(config: Config, onMailError?: (error: unknown) => void): AccessOptions {
   return {
-    mail: config.smtpUrl ? smtpMailSender({ url: config.smtpUrl, from: config.mailFrom }) : undefined,
+    mail: config.smtpUrl
+      ? smtpMailSender({ url: firstRelayOf(config.smtpUrl) as string, from: config.mailFrom })
+      : undefined,
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     invitationsNeedAcceptance: config.invitationsNeedAcceptance,
     onMailError,
@@ -203,4 +207,9 @@ function printBootstrap(result: NonNullable<Awaited<ReturnType<typeof bootstrapI
   if (result.generated.writeKey) lines.push(`  Write key (source "Default"): ${result.generated.writeKey}`);
   if (Object.keys(result.generated).length > 0) lines.push('  These generated secrets are shown only once.');
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
+}
+
+/** The first of TANDEM_SMTP_URL's relays: invitations and the service desk use one relay. */
+function firstRelayOf(smtpUrl: string | undefined): string | undefined {
+  return smtpUrl?.split(',')[0]?.trim();
 }

@@ -48,6 +48,16 @@ describe.skipIf(!HAS_CHROMIUM)('lists and sequences in the web UI, in a real bro
       }),
     });
     expect(response.status).toBe(200);
+    const template = await fetch(`${server.url}/api/v1/email/templates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({
+        name: 'Intro email',
+        subject: 'Hello {{ traits.name }}',
+        mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+      }),
+    });
+    expect(template.status).toBe(201);
   });
   afterAll(async () => {
     await browser?.close();
@@ -99,7 +109,8 @@ describe.skipIf(!HAS_CHROMIUM)('lists and sequences in the web UI, in a real bro
     await page.getByRole('button', { name: 'Create sequence' }).click();
     await page.waitForURL(/\/sequences\/seq_/);
     await page.getByRole('button', { name: 'Add email step' }).click();
-    await page.getByLabel('Email template id').fill('etpl_intro');
+    await page.getByRole('combobox', { name: 'Email template', exact: true }).click();
+    await page.getByRole('option', { name: 'Intro email' }).click();
     await page.getByRole('region', { name: 'Step 1', exact: true }).getByLabel('Wait').fill('2d');
     await page.getByRole('button', { name: 'Add task step' }).click();
     await page.getByLabel('Task for the owner').fill('Call them');

@@ -139,7 +139,7 @@ describe.each(fixtures)('the $kind store written by release $version', ({ kind, 
     }
   });
 
-  it('rebuilds the same profiles and audiences from its log', async () => {
+  it('rebuilds the same profiles and audiences from its log', { timeout: 120_000 }, async () => {
     // Every stage resets and replays the log (the stage contract).
     await engine.pipeline.rebuild();
     for (const person of expected.profiles) {

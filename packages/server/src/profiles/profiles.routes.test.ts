@@ -193,7 +193,7 @@ describe.each(ENGINES)('the profile API on %s', (kind) => {
       lagSeconds: 0,
     });
     expect(status.stages).toEqual(
-      ['unify', 'consent', 'segment', 'lead-scoring', 'sequence-stops', 'delivery'].map(caughtUp),
+      ['unify', 'consent', 'segment', 'lead-scoring', 'sequence-stops', 'journeys', 'delivery'].map(caughtUp),
     );
     const metrics = await server.app.inject({
       url: '/metrics',

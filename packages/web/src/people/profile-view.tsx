@@ -3,6 +3,7 @@ import type { Profile } from '@tandem/contract';
 import { ProfileConsentPanel } from '../consent/profile-consent-panel';
 import { PersonDeals } from '../deals/person-deals';
 import { ProfileEmailPanel } from '../email-preferences/profile-email-panel';
+import { PersonJourneys } from '../journeys/person-journeys';
 import { LeadScoreCard } from '../lead-scoring/lead-score-card';
 import { PersonSequences } from '../sequences/person-sequences';
 import { formatDate } from '../shared/format-date';
@@ -50,6 +51,7 @@ export function ProfileView({ profile }: { profile: Profile }) {
               <Tabs.Tab value="traits">Traits</Tabs.Tab>
               <Tabs.Tab value="consent">Consent</Tabs.Tab>
               <Tabs.Tab value="email">Email</Tabs.Tab>
+              <Tabs.Tab value="journeys">Journeys</Tabs.Tab>
               <Tabs.Tab value="merges">Merge history</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="activity" pt="md">
@@ -66,6 +68,9 @@ export function ProfileView({ profile }: { profile: Profile }) {
             </Tabs.Panel>
             <Tabs.Panel value="email" pt="md">
               <ProfileEmailPanel profileId={profile.id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="journeys" pt="md">
+              <PersonJourneys profileId={profile.id} />
             </Tabs.Panel>
             <Tabs.Panel value="merges" pt="md">
               <MergeHistory profileId={profile.id} />

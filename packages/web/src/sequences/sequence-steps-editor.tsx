@@ -15,8 +15,22 @@ import {
   verticalListSortingStrategy,
 } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { ActionIcon, Badge, Button, Checkbox, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import type { SequenceStep } from '@tandem/contract';
+import { useQuery } from '@tanstack/react-query';
+import { useCurrentSession } from '../auth/use-session';
+import { emailApi, emailQueryKey } from '../email/email-api';
 
 type StepsEditorProps = {
   steps: readonly SequenceStep[];
@@ -139,13 +153,10 @@ function SortableStep({ step, index, readOnly, onChange, onRemove }: SortableSte
           mb={8}
         />
         {step.kind === 'email' ? (
-          <TextInput
-            label="Email template id"
-            placeholder="etpl_…"
+          <TemplatePicker
             value={step.templateId}
-            onChange={(e) => onChange({ templateId: e.currentTarget.value })}
+            onChange={(templateId) => onChange({ templateId })}
             readOnly={readOnly}
-            style={{ flex: 1 }}
           />
         ) : (
           <TextInput
@@ -164,5 +175,38 @@ function SortableStep({ step, index, readOnly, onChange, onRemove }: SortableSte
         )}
       </Group>
     </Paper>
+  );
+}
+
+/** The email templates by name (Marketing → Email templates); a step keeps the id it points at. */
+function TemplatePicker({
+  value,
+  onChange,
+  readOnly,
+}: {
+  value: string;
+  onChange: (templateId: string) => void;
+  readOnly: boolean;
+}) {
+  const { workspace } = useCurrentSession();
+  const templates = useQuery({
+    queryKey: [...emailQueryKey(workspace.id), 'templates'],
+    queryFn: () => emailApi.templates(),
+  });
+  const options = (templates.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }));
+  // A template removed since keeps showing as its id, so the step is not silently emptied.
+  if (value && !options.some((o) => o.value === value)) options.push({ value, label: value });
+  return (
+    <Select
+      label="Email template"
+      placeholder={templates.isLoading ? 'Loading templates…' : 'Pick a template'}
+      data={options}
+      value={value || null}
+      onChange={(next) => onChange(next ?? '')}
+      searchable
+      readOnly={readOnly}
+      nothingFoundMessage="No template: write one under Email templates"
+      style={{ flex: 1 }}
+    />
   );
 }
