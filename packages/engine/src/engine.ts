@@ -936,7 +936,7 @@ export class Engine {
           scope: await journeyScope(workspaceId, db),
           audienceExists: (id) => exists(this.audiences.get(workspaceId, id)),
           destinationExists: (id) => exists(this.destinations.get(workspaceId, id)),
-          templateExists: async () => true,
+          templateExists: (id) => exists(this.emailTemplates.get(workspaceId, id)),
           listExists: async (id) => (lists?.exists ? lists.exists(db, workspaceId, id) : true),
         };
       },

@@ -230,11 +230,17 @@ describe.each(ENGINES)('journeys on %s', (kind) => {
       config: { url: 'http://127.0.0.1:9/hook' },
     });
     if (!destination.ok) throw new Error(JSON.stringify(destination.error));
+    const welcome = await engine.emailTemplates.create(w.workspaceId, {
+      name: 'Welcome',
+      subject: 'Welcome',
+      mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+      category: 'transactional',
+    });
     const id = await w.publish({
       name: 'Effects',
       entry: { kind: 'event', event: 'Trial Started' },
       steps: [
-        { id: 'mail', kind: 'send_email', templateId: 'etpl_welcome', next: 'hook' },
+        { id: 'mail', kind: 'send_email', templateId: welcome.id, next: 'hook' },
         { id: 'hook', kind: 'send_webhook', destinationId: destination.value.id, next: 'join' },
         { id: 'join', kind: 'list', listId: 'list_trials', action: 'add', next: 'task' },
         { id: 'task', kind: 'create_task', title: 'Call the trial', dueIn: '2d', next: 'ticket' },
