@@ -15,6 +15,7 @@ import {
 
 const OWNER = { email: 'sales-lead@example.com', password: 'violet kettle orbit 42' };
 const WRITE_KEY = 'wk_lead_scoring_browser_key';
+const ADMIN_TOKEN = 'tdm_lead_scoring_browser_admin_token_0123';
 const SHOTS = '/tmp/shots-lead-scoring';
 // The pipeline scores in the background; give it time on CI.
 const PIPELINE_WAIT = { timeout: 20_000, interval: 200 };
@@ -31,6 +32,7 @@ describe.skipIf(!HAS_CHROMIUM)('lead scoring in the web UI, in a real browser', 
       TANDEM_ADMIN_EMAIL: OWNER.email,
       TANDEM_ADMIN_PASSWORD: OWNER.password,
       TANDEM_WRITE_KEY: WRITE_KEY,
+      TANDEM_ADMIN_TOKEN: ADMIN_TOKEN,
     });
     browser = await launchChromium();
     await send([
@@ -48,6 +50,15 @@ describe.skipIf(!HAS_CHROMIUM)('lead scoring in the web UI, in a real browser', 
       },
       { type: 'track', userId: 'bob', event: 'Pricing Viewed' },
     ]);
+    // The pickers list what the pipeline has seen: the page opens once it has seen these traits.
+    for (const deadline = Date.now() + PIPELINE_WAIT.timeout; Date.now() < deadline; ) {
+      const response = await fetch(`${server.url}/api/v1/catalog/traits`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      const body = (await response.json()) as { data?: { name: string }[] };
+      if ((body.data ?? []).some((trait) => trait.name === 'plan')) break;
+      await new Promise((resolve) => setTimeout(resolve, PIPELINE_WAIT.interval));
+    }
   });
   afterAll(async () => {
     await browser?.close();
