@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   'crm:write',
   'tickets:write',
   'privacy:manage',
+  'pii:read',
+  'audit:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -194,6 +194,8 @@ export const REJECTION_CODES = [
   'invalid_timestamp',
   'call_too_large',
   'limit_exceeded',
+  'suppressed',
+  'tracking_plan',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

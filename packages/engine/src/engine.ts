@@ -80,6 +80,7 @@ import { addToList, ListsService, removeFromList } from './lists/index.js';
 import { EventLog } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
+import type { PersonDataHolder } from './person-data/index.js';
 import { PersonalizationService } from './personalization/index.js';
 import {
   Pipeline,
@@ -251,6 +252,8 @@ export class Engine {
   readonly search: SearchService;
   /** Saved views of the CRM lists, a user's own or shared with the workspace. */
   readonly savedViews: SavedViewsService;
+  /** Every domain's share of a person's data (privacy requests erase and export through them). */
+  readonly personData: PersonDataHolder[] = [];
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
@@ -1055,6 +1058,8 @@ export class Engine {
     this.audiences.evaluateWith((workspaceId, audienceId) =>
       this.pipeline.evaluateAudienceInThread(workspaceId, audienceId),
     );
+    // Each domain's person data, in the order a deletion removes it (the log and identity last).
+    this.personData.push();
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */

@@ -154,6 +154,12 @@ export {
   redisStreamTransport,
   redisStreamTransportKind,
 } from './message-buses/index.js';
+export type {
+  PersonDataCounts,
+  PersonDataHolder,
+  PersonIdentifier,
+  PersonRef,
+} from './person-data/index.js';
 export {
   EMPTY_SETTINGS,
   type PersonalizationGate,

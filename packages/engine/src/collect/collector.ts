@@ -14,6 +14,7 @@ import {
   stillReadable,
 } from '../log/index.js';
 import type { SourceRef } from '../sources/index.js';
+import type { CallAdmission } from './call-admission.js';
 import type { CallLimits } from './call-limits.js';
 import type { RequestInfo } from './enrich-context.js';
 import type { SharedFields } from './normalize-call.js';
@@ -69,6 +70,7 @@ export class Collector {
   private readonly clock: () => number;
   private readonly preparation: PreparationPool;
   private readonly callLimits: CallLimits | undefined;
+  private readonly admissions: CallAdmission[] = [];
 
   constructor(
     private readonly log: EventLog,
@@ -126,9 +128,16 @@ export class Collector {
     return this.log.queuedCalls;
   }
 
+  /** Adds a check every call passes before the log, after those added before it. */
+  useAdmission(admission: CallAdmission): void {
+    this.admissions.push(admission);
+  }
+
   /** Appends a source's prepared calls, resolving once committed. */
   async store(source: SourceRef, prepared: PreparedCalls): Promise<CollectResult> {
-    const { events, rejections, rejected } = prepared;
+    let admitted = prepared;
+    for (const admission of this.admissions) admitted = admission.admit(source, admitted);
+    const { events, rejections, rejected } = admitted;
     if (events.length + rejections.length === 0) return { stored: 0, duplicates: 0, rejected };
     this.log.assertRoomFor(events.length + rejections.length);
     // A debugger reads the calls once committed; the log writer thread takes their bytes.

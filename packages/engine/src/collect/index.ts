@@ -1,3 +1,4 @@
+export type { CallAdmission } from './call-admission.js';
 export { type CallLimits, DEFAULT_CALL_LIMITS } from './call-limits.js';
 export {
   type CollectedItem,
