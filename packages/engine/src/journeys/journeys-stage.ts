@@ -1,25 +1,16 @@
 import type { StoredEvent } from '@tandem/contract';
 import { type Kysely, sql } from 'kysely';
 import { type IdentityService, mergesCausedBy, profilesOfEvents } from '../identity/index.js';
-import { entriesByWorkspace, LOG_START, type LogPosition, readLogAfter } from '../log/index.js';
 import {
   type AfterCommit,
-  adoptLayout,
-  leasePartition,
-  lockCheckpoint,
-  type PartitionLease,
-  type PipelinePartition,
+  FollowerBatches,
   type PipelineStage,
   type ProfiledBatch,
   type Rederivation,
-  readCheckpoint,
-  readLeasedWindow,
   resetCheckpoints,
-  SINGLE_PARTITION,
   type StageBatch,
-  saveCheckpoint,
 } from '../pipeline-runtime/index.js';
-import { type Database, type Store, writeTransaction } from '../store/index.js';
+import type { Database, Store } from '../store/index.js';
 import { entryMatches, whereHolds } from './journey-matching.js';
 import { type JourneyRunner, JourneyWrites, runStateOf } from './journey-runner.js';
 import { journeyMs } from './journey-timing.js';
@@ -34,12 +25,6 @@ export interface JourneysStageOptions {
   readonly feeder: string;
 }
 
-interface JourneysRead {
-  readonly entries: ProfiledBatch['entries'];
-  readonly to: LogPosition | undefined;
-  readonly passed: number;
-}
-
 /**
  * The log's consumer after lead scoring (checkpoint `journeys`): for each event of a person, in
  * log order, first their runs (a goal reached, an exit condition met, a wait matched), then the
@@ -49,36 +34,30 @@ interface JourneysRead {
 export class JourneysStage implements PipelineStage {
   readonly name = JOURNEYS_STAGE;
 
-  constructor(
-    private readonly store: Store,
-    private readonly deps: { runner: JourneyRunner; identity: IdentityService; clock: () => number },
-    private readonly options: JourneysStageOptions,
-  ) {}
+  private readonly batches: FollowerBatches;
 
-  async prepare(): Promise<void> {
-    await writeTransaction(this.store, (trx) =>
-      adoptLayout(trx, this.store.kind, JOURNEYS_STAGE, this.options.partitions ?? 1),
-    );
+  constructor(
+    store: Store,
+    private readonly deps: { runner: JourneyRunner; identity: IdentityService; clock: () => number },
+    options: JourneysStageOptions,
+  ) {
+    this.batches = new FollowerBatches(store, {
+      stage: JOURNEYS_STAGE,
+      feeder: options.feeder,
+      partitions: options.partitions ?? 1,
+      batchSize: options.batchSize ?? 2000,
+    });
   }
 
-  async processBatch(handOff?: ProfiledBatch): Promise<StageBatch> {
-    const count = this.options.partitions ?? 1;
-    if (count === 1)
-      return { consumed: (await this.batchOf(handOff, (trx) => this.lockSingle(trx))).consumed };
-    const tried = new Set<number>();
-    for (;;) {
-      const lease = (trx: Kysely<Database>) =>
-        leasePartition(trx, {
-          stage: JOURNEYS_STAGE,
-          count,
-          feeder: this.options.feeder,
-          skip: tried,
-          prefer: handOff?.partition.index,
-        });
-      const { consumed, partition } = await this.batchOf(handOff, lease);
-      if (consumed > 0 || partition === undefined) return { consumed };
-      tried.add(partition.index);
-    }
+  prepare(): Promise<void> {
+    return this.batches.prepare();
+  }
+
+  processBatch(handOff?: ProfiledBatch): Promise<StageBatch> {
+    return this.batches.process(handOff, {
+      applyWorkspace: (trx, { workspaceId, entries, unified }) =>
+        this.applyWorkspace(trx, { workspaceId, events: entries.map((entry) => entry.event), unified }),
+    });
   }
 
   /** Runs are not derived from the log alone (timers, effects): a rebuild keeps them, moving on. */
@@ -98,40 +77,6 @@ export class JourneysStage implements PipelineStage {
     return () => {
       for (const after of afters) after();
     };
-  }
-
-  private async lockSingle(trx: Kysely<Database>): Promise<PartitionLease> {
-    const position = await lockCheckpoint(trx, this.store.kind, JOURNEYS_STAGE);
-    const upTo = await readCheckpoint(trx, this.options.feeder);
-    return { partition: SINGLE_PARTITION, checkpoint: JOURNEYS_STAGE, position, upTo };
-  }
-
-  private async batchOf(
-    handOff: ProfiledBatch | undefined,
-    leaseOf: (trx: Kysely<Database>) => Promise<PartitionLease | undefined>,
-  ): Promise<{ consumed: number; partition: PipelinePartition | undefined }> {
-    const { consumed, partition, afters } = await writeTransaction(this.store, async (trx) => {
-      const lease = await leaseOf(trx);
-      if (!lease) return { consumed: 0, partition: undefined, afters: [] };
-      const fed = lease.upTo ?? LOG_START;
-      const fresh =
-        handOff !== undefined &&
-        handOff.partition.index === lease.partition.index &&
-        samePosition(handOff.from, lease.position) &&
-        samePosition(handOff.to, fed);
-      const read: JourneysRead = fresh ? handOff : await this.read(trx, lease, fed);
-      const afters: AfterCommit[] = [];
-      for (const [workspaceId, entries] of entriesByWorkspace(read.entries)) {
-        const events = entries.map((entry) => entry.event);
-        afters.push(
-          await this.applyWorkspace(trx, { workspaceId, events, unified: fresh ? handOff : undefined }),
-        );
-      }
-      if (read.to) await saveCheckpoint(trx, lease.checkpoint, read.to);
-      return { consumed: read.passed, partition: lease.partition, afters };
-    });
-    for (const after of afters) after();
-    return { consumed, partition };
   }
 
   private async applyWorkspace(
@@ -369,15 +314,6 @@ export class JourneysStage implements PipelineStage {
     }
     return this.deps.runner.commit(db, writes);
   }
-
-  private async read(trx: Kysely<Database>, lease: PartitionLease, fed: LogPosition): Promise<JourneysRead> {
-    const limit = this.options.batchSize ?? 2000;
-    if (lease.partition.count > 1) return (await readLeasedWindow(trx, lease, limit)) ?? NOTHING_READ;
-    const entries = (await readLogAfter(trx, this.store.kind, lease.position, limit)).filter((e) =>
-      notAfter(e.position, fed),
-    );
-    return { entries, to: entries.at(-1)?.position, passed: entries.length };
-  }
 }
 
 /** A deleted profile: nothing of theirs is kept (privacy deletion). */
@@ -402,14 +338,4 @@ async function forgetProfile(db: Kysely<Database>, workspaceId: string, profileI
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', '=', profileId)
       .execute();
-}
-
-const NOTHING_READ: JourneysRead = { entries: [], to: undefined, passed: 0 };
-
-function samePosition(a: LogPosition, b: LogPosition): boolean {
-  return a.txid === b.txid && a.seq === b.seq;
-}
-
-function notAfter(position: LogPosition, limit: LogPosition): boolean {
-  return position.txid < limit.txid || (position.txid === limit.txid && position.seq <= limit.seq);
 }

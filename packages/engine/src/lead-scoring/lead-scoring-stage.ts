@@ -2,25 +2,17 @@ import type { StoredEvent } from '@tandem/contract';
 import type { Kysely, RawBuilder } from 'kysely';
 import type { ComputedTraitsService } from '../computed-traits/index.js';
 import { mergesCausedBy, profilesOfEvents } from '../identity/index.js';
-import { entriesByWorkspace, LOG_START, type LogPosition, readLogAfter } from '../log/index.js';
 import {
-  adoptLayout,
-  leasePartition,
-  lockCheckpoint,
-  type PartitionLease,
+  FollowerBatches,
   type PipelinePartition,
   type PipelineStage,
   type ProfiledBatch,
   type Rederivation,
-  readCheckpoint,
-  readLeasedWindow,
   resetCheckpoints,
-  SINGLE_PARTITION,
   type StageBatch,
-  saveCheckpoint,
   workspaceInPartition,
 } from '../pipeline-runtime/index.js';
-import { type Database, type Store, writeTransaction } from '../store/index.js';
+import type { Database, Store } from '../store/index.js';
 import { rescoreProfiles } from './rescore.js';
 import type { CompiledScoring } from './score-evaluation.js';
 import { advanceRescore, dueScores, nextProfiles, pendingRescore } from './score-sweeps.js';
@@ -38,12 +30,6 @@ export interface LeadScoringStageOptions {
   readonly feeder: string;
 }
 
-interface ScoringRead {
-  readonly entries: ProfiledBatch['entries'];
-  readonly to: LogPosition | undefined;
-  readonly passed: number;
-}
-
 /** Decay steps and window edges re-checked per batch. */
 const DUE_LIMIT = 1000;
 
@@ -57,38 +43,34 @@ const DUE_LIMIT = 1000;
 export class LeadScoringStage implements PipelineStage {
   readonly name = LEAD_SCORING_STAGE;
 
+  private readonly batches: FollowerBatches;
+
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly deps: { computedTraits: ComputedTraitsService; clock: () => number },
     private readonly options: LeadScoringStageOptions,
-  ) {}
-
-  async prepare(): Promise<void> {
-    await writeTransaction(this.store, (trx) =>
-      adoptLayout(trx, this.store.kind, LEAD_SCORING_STAGE, this.options.partitions ?? 1),
-    );
+  ) {
+    this.batches = new FollowerBatches(store, {
+      stage: LEAD_SCORING_STAGE,
+      feeder: options.feeder,
+      partitions: options.partitions ?? 1,
+      batchSize: options.batchSize ?? 2000,
+    });
   }
 
-  async processBatch(handOff?: ProfiledBatch): Promise<StageBatch> {
-    const count = this.options.partitions ?? 1;
-    if (count === 1)
-      return { consumed: (await this.batchOf(handOff, (trx) => this.lockSingle(trx))).consumed };
-    // Partitions: the hand-off's first, else the free one furthest behind; one with nothing to
-    // do passes the turn to the next, so that 0 means every free partition is done.
-    const tried = new Set<number>();
-    for (;;) {
-      const lease = (trx: Kysely<Database>) =>
-        leasePartition(trx, {
-          stage: LEAD_SCORING_STAGE,
-          count,
-          feeder: this.options.feeder,
-          skip: tried,
-          prefer: handOff?.partition.index,
-        });
-      const { consumed, partition } = await this.batchOf(handOff, lease);
-      if (consumed > 0 || partition === undefined) return { consumed };
-      tried.add(partition.index);
-    }
+  prepare(): Promise<void> {
+    return this.batches.prepare();
+  }
+
+  processBatch(handOff?: ProfiledBatch): Promise<StageBatch> {
+    return this.batches.process(handOff, {
+      applyWorkspace: async (trx, { workspaceId, entries, unified }) => {
+        const events = entries.map((entry) => entry.event);
+        await this.applyWorkspace(trx, { workspaceId, events, unified, now: this.deps.clock() });
+        return undefined;
+      },
+      afterEvents: (trx, partition) => this.timeAndEdits(trx, this.deps.clock(), partitionScope(partition)),
+    });
   }
 
   /** Runs until every event its feeder has passed is consumed and nothing is due. */
@@ -115,39 +97,6 @@ export class LeadScoringStage implements PipelineStage {
       reason: 'rederive',
     });
     return undefined;
-  }
-
-  private async lockSingle(trx: Kysely<Database>): Promise<PartitionLease> {
-    const position = await lockCheckpoint(trx, this.store.kind, LEAD_SCORING_STAGE);
-    const upTo = await readCheckpoint(trx, this.options.feeder);
-    return { partition: SINGLE_PARTITION, checkpoint: LEAD_SCORING_STAGE, position, upTo };
-  }
-
-  private async batchOf(
-    handOff: ProfiledBatch | undefined,
-    leaseOf: (trx: Kysely<Database>) => Promise<PartitionLease | undefined>,
-  ): Promise<{ consumed: number; partition: PipelinePartition | undefined }> {
-    return writeTransaction(this.store, async (trx) => {
-      const lease = await leaseOf(trx);
-      if (!lease) return { consumed: 0, partition: undefined };
-      const fed = lease.upTo ?? LOG_START;
-      // The batch unify handed down, when it starts at this checkpoint and the feeder ended there.
-      const fresh =
-        handOff !== undefined &&
-        handOff.partition.index === lease.partition.index &&
-        samePosition(handOff.from, lease.position) &&
-        samePosition(handOff.to, fed);
-      const read: ScoringRead = fresh ? handOff : await this.read(trx, lease, fed);
-      const now = this.deps.clock();
-      for (const [workspaceId, entries] of entriesByWorkspace(read.entries)) {
-        const events = entries.map((entry) => entry.event);
-        await this.applyWorkspace(trx, { workspaceId, events, unified: fresh ? handOff : undefined, now });
-      }
-      const inPartition = lease.partition.count > 1 ? workspaceInPartition(lease.partition) : undefined;
-      const timely = await this.timeAndEdits(trx, now, inPartition);
-      if (read.to) await saveCheckpoint(trx, lease.checkpoint, read.to);
-      return { consumed: read.passed + (timely && read.passed === 0 ? 1 : 0), partition: lease.partition };
-    });
   }
 
   /** One workspace's events: their profiles (and the survivors of merges they caused) scored again. */
@@ -228,24 +177,11 @@ export class LeadScoringStage implements PipelineStage {
     if (!stored) return undefined;
     return lenientScoring(stored, await scopeOf(db, this.deps.computedTraits, workspaceId));
   }
-
-  private async read(trx: Kysely<Database>, lease: PartitionLease, fed: LogPosition): Promise<ScoringRead> {
-    const limit = this.options.batchSize ?? 2000;
-    if (lease.partition.count > 1) return (await readLeasedWindow(trx, lease, limit)) ?? NOTHING_READ;
-    const entries = (await readLogAfter(trx, this.store.kind, lease.position, limit)).filter((e) =>
-      notAfter(e.position, fed),
-    );
-    return { entries, to: entries.at(-1)?.position, passed: entries.length };
-  }
 }
 
 const NO_RULES: CompiledScoring = { version: 0, rules: [], groupCaps: {}, cap: undefined };
-const NOTHING_READ: ScoringRead = { entries: [], to: undefined, passed: 0 };
 
-function samePosition(a: LogPosition, b: LogPosition): boolean {
-  return a.txid === b.txid && a.seq === b.seq;
-}
-
-function notAfter(position: LogPosition, limit: LogPosition): boolean {
-  return position.txid < limit.txid || (position.txid === limit.txid && position.seq <= limit.seq);
+/** The workspaces of a leased partition, or all of them unpartitioned. */
+function partitionScope(partition: PipelinePartition): RawBuilder<boolean> | undefined {
+  return partition.count > 1 ? workspaceInPartition(partition) : undefined;
 }

@@ -6,6 +6,11 @@ export {
   resetCheckpoints,
   saveCheckpoint,
 } from './checkpoints.js';
+export {
+  FollowerBatches,
+  type FollowerOptions,
+  type FollowerWork,
+} from './follower-batches.js';
 export { leasePartition, type PartitionLease, readLeasedWindow } from './partition-lease.js';
 export {
   checkpointName,

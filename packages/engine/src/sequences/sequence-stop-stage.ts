@@ -2,28 +2,15 @@ import { EMAIL_EVENTS, type StopReason } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import { profilesOfEvents } from '../identity/index.js';
 import { idsOfPerson } from '../lists/index.js';
+import type { LogEntry } from '../log/index.js';
 import {
-  entriesByWorkspace,
-  LOG_START,
-  type LogEntry,
-  type LogPosition,
-  readLogAfter,
-} from '../log/index.js';
-import {
-  adoptLayout,
-  leasePartition,
-  lockCheckpoint,
-  type PartitionLease,
+  FollowerBatches,
   type PipelineStage,
   type ProfiledBatch,
-  readCheckpoint,
-  readLeasedWindow,
   resetCheckpoints,
-  SINGLE_PARTITION,
   type StageBatch,
-  saveCheckpoint,
 } from '../pipeline-runtime/index.js';
-import { type Database, type Store, writeTransaction } from '../store/index.js';
+import type { Database, Store } from '../store/index.js';
 import { stopEnrollmentsOf } from './enrollment-stops.js';
 
 export const SEQUENCE_STOP_STAGE = 'sequence-stops';
@@ -51,36 +38,31 @@ export interface SequenceStopStageOptions {
 export class SequenceStopStage implements PipelineStage {
   readonly name = SEQUENCE_STOP_STAGE;
 
-  constructor(
-    private readonly store: Store,
-    private readonly options: SequenceStopStageOptions,
-  ) {}
+  private readonly batches: FollowerBatches;
 
-  async prepare(): Promise<void> {
-    await writeTransaction(this.store, (trx) =>
-      adoptLayout(trx, this.store.kind, SEQUENCE_STOP_STAGE, this.options.partitions ?? 1),
-    );
+  constructor(
+    store: Store,
+    private readonly options: SequenceStopStageOptions,
+  ) {
+    this.batches = new FollowerBatches(store, {
+      stage: SEQUENCE_STOP_STAGE,
+      feeder: options.feeder,
+      partitions: options.partitions ?? 1,
+      batchSize: options.batchSize ?? 2000,
+    });
   }
 
-  async processBatch(handOff?: ProfiledBatch): Promise<StageBatch> {
-    const count = this.options.partitions ?? 1;
-    if (count === 1)
-      return { consumed: (await this.batchOf(handOff, (trx) => this.lockSingle(trx))).consumed };
-    // Partitions: the hand-off's first, else a free one; one with nothing to do passes the turn.
-    const tried = new Set<number>();
-    for (;;) {
-      const lease = (trx: Kysely<Database>) =>
-        leasePartition(trx, {
-          stage: SEQUENCE_STOP_STAGE,
-          count,
-          feeder: this.options.feeder,
-          skip: tried,
-          prefer: handOff?.partition.index,
-        });
-      const { consumed, partition } = await this.batchOf(handOff, lease);
-      if (consumed > 0 || partition === undefined) return { consumed };
-      tried.add(partition);
-    }
+  prepare(): Promise<void> {
+    return this.batches.prepare();
+  }
+
+  processBatch(handOff?: ProfiledBatch): Promise<StageBatch> {
+    return this.batches.process(handOff, {
+      applyWorkspace: async (trx, { workspaceId, entries, unified }) => {
+        await this.stopFor(trx, workspaceId, entries, unified);
+        return undefined;
+      },
+    });
   }
 
   /** Before a replay: the checkpoint rewinds (stops made stay made). */
@@ -90,34 +72,6 @@ export class SequenceStopStage implements PipelineStage {
 
   async rederive(): Promise<undefined> {
     return undefined;
-  }
-
-  private async lockSingle(trx: Kysely<Database>): Promise<PartitionLease> {
-    const position = await lockCheckpoint(trx, this.store.kind, SEQUENCE_STOP_STAGE);
-    const upTo = await readCheckpoint(trx, this.options.feeder);
-    return { partition: SINGLE_PARTITION, checkpoint: SEQUENCE_STOP_STAGE, position, upTo };
-  }
-
-  private batchOf(
-    handOff: ProfiledBatch | undefined,
-    leaseOf: (trx: Kysely<Database>) => Promise<PartitionLease | undefined>,
-  ): Promise<{ consumed: number; partition: number | undefined }> {
-    return writeTransaction(this.store, async (trx) => {
-      const lease = await leaseOf(trx);
-      if (!lease) return { consumed: 0, partition: undefined };
-      const fed = lease.upTo ?? LOG_START;
-      const fresh =
-        handOff !== undefined &&
-        handOff.partition.index === lease.partition.index &&
-        samePosition(handOff.from, lease.position) &&
-        samePosition(handOff.to, fed);
-      const read = fresh ? handOff : await this.read(trx, lease, fed);
-      for (const [workspaceId, entries] of entriesByWorkspace(read.entries)) {
-        await this.stopFor(trx, workspaceId, entries, fresh ? handOff : undefined);
-      }
-      if (read.to) await saveCheckpoint(trx, lease.checkpoint, read.to);
-      return { consumed: read.passed, partition: lease.partition.index };
-    });
   }
 
   private async stopFor(
@@ -146,23 +100,4 @@ export class SequenceStopStage implements PipelineStage {
       await stopEnrollmentsOf(trx, { workspaceId, profileIds, reason, now });
     }
   }
-
-  private async read(trx: Kysely<Database>, lease: PartitionLease, fed: LogPosition) {
-    const limit = this.options.batchSize ?? 2000;
-    if (lease.partition.count > 1) return (await readLeasedWindow(trx, lease, limit)) ?? NOTHING_READ;
-    const entries = (await readLogAfter(trx, this.store.kind, lease.position, limit)).filter((e) =>
-      notAfter(e.position, fed),
-    );
-    return { entries, to: entries.at(-1)?.position, passed: entries.length };
-  }
-}
-
-const NOTHING_READ = { entries: [] as LogEntry[], to: undefined, passed: 0 };
-
-function samePosition(a: LogPosition, b: LogPosition): boolean {
-  return a.txid === b.txid && a.seq === b.seq;
-}
-
-function notAfter(position: LogPosition, limit: LogPosition): boolean {
-  return position.txid < limit.txid || (position.txid === limit.txid && position.seq <= limit.seq);
 }
