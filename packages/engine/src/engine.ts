@@ -96,7 +96,7 @@ import { addToList, ListsService, removeFromList } from './lists/index.js';
 import { EventLog } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
-import type { PersonDataHolder } from './person-data/index.js';
+import type { PersonDataHolder, PersonRef } from './person-data/index.js';
 import { PersonalizationService } from './personalization/index.js';
 import {
   Pipeline,
@@ -274,6 +274,8 @@ export class Engine {
   readonly savedViews: SavedViewsService;
   /** Every domain's share of a person's data (privacy requests erase and export through them). */
   readonly personData: PersonDataHolder[] = [];
+  /** The deletion notices sent to destinations for an erased person, with their answers. */
+  readonly deletionNotices: (person: PersonRef) => Promise<DeletionNotice[]>;
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
@@ -1079,13 +1081,15 @@ export class Engine {
       this.pipeline.evaluateAudienceInThread(workspaceId, audienceId),
     );
     // Each domain's person data, in the order a deletion removes it (the log and identity last).
+    const destinationData = destinationPersonData({
+      store,
+      destinations: this.destinations,
+      secrets: this.secrets,
+      clock: deliveryClock,
+    });
+    this.deletionNotices = (person) => destinationData.deletionNotices(person);
     this.personData.push(
-      destinationPersonData({
-        store,
-        destinations: this.destinations,
-        secrets: this.secrets,
-        clock: deliveryClock,
-      }),
+      destinationData,
       audienceFilePersonData(store, this.audienceFiles, (workspaceId, profileIds) =>
         Promise.all(
           profileIds.map(async (profileId) =>
