@@ -45,6 +45,7 @@ import {
 import { type DestinationSyncDeps, syncDestination } from './destination-sync.js';
 import {
   type ConsentChecker,
+  type DeletionNotice,
   type DeliveryOptions,
   DeliveryStage,
   DestinationsService,
