@@ -1,10 +1,15 @@
 import type { Person } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import { type AccessOptions, AccessService } from './access/index.js';
-import { type AudienceFilesOptions, AudienceFilesService } from './audience-files/index.js';
+import {
+  type AudienceFilesOptions,
+  AudienceFilesService,
+  audienceFilePersonData,
+} from './audience-files/index.js';
 import {
   AudienceEvents,
   AudiencesService,
+  audiencePersonData,
   membershipsOf,
   SegmentStage,
   type SegmentStageOptions,
@@ -12,7 +17,12 @@ import {
 import { type BroadcastsOptions, BroadcastsService } from './broadcasts/index.js';
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
-import { ComputedTraitsService, emptyValueOf, SEGMENT_STAGE } from './computed-traits/index.js';
+import {
+  ComputedTraitsService,
+  computedTraitPersonData,
+  emptyValueOf,
+  SEGMENT_STAGE,
+} from './computed-traits/index.js';
 import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
 import {
   ActivitiesService,
@@ -35,10 +45,12 @@ import {
 import { type DestinationSyncDeps, syncDestination } from './destination-sync.js';
 import {
   type ConsentChecker,
+  type DeletionNotice,
   type DeliveryOptions,
   DeliveryStage,
   DestinationsService,
   Dispatcher,
+  destinationPersonData,
   SecretBox,
   type TransportKind,
   webhookTransportKind,
@@ -75,12 +87,17 @@ import {
   NO_STATIC_LISTS,
   type StaticLists,
 } from './journeys/index.js';
-import { LEAD_SCORING_STAGE, LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
+import {
+  LEAD_SCORING_STAGE,
+  LeadScoringService,
+  LeadScoringStage,
+  leadScorePersonData,
+} from './lead-scoring/index.js';
 import { addToList, ListsService, removeFromList } from './lists/index.js';
 import { EventLog } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
-import type { PersonDataHolder } from './person-data/index.js';
+import type { PersonDataHolder, PersonRef } from './person-data/index.js';
 import { PersonalizationService } from './personalization/index.js';
 import {
   Pipeline,
@@ -96,6 +113,7 @@ import {
   membersOfCompanies,
   ProfilesService,
   peopleSearch,
+  profilePersonData,
   storedTraitsOf,
 } from './profiles/index.js';
 import { SavedViewsService } from './saved-views/index.js';
@@ -130,6 +148,9 @@ import {
 } from './store/index.js';
 import { warehouseTransport } from './warehouse/index.js';
 import { WebhookSourcesService } from './webhook-sources/index.js';
+
+/** Traits an audience file's line may hold of a person, hashed or not (see contactFieldsOf). */
+const CONTACT_TRAITS = ['email', 'phone', 'address', 'country', 'firstName', 'lastName'];
 
 /** Reads of committed audience events for the source debugger that may run at once. */
 const MAX_DEBUGGER_READS = 4;
@@ -254,6 +275,8 @@ export class Engine {
   readonly savedViews: SavedViewsService;
   /** Every domain's share of a person's data (privacy requests erase and export through them). */
   readonly personData: PersonDataHolder[] = [];
+  /** The deletion notices sent to destinations for an erased person, with their answers. */
+  readonly deletionNotices: (person: PersonRef) => Promise<DeletionNotice[]>;
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
@@ -1059,7 +1082,32 @@ export class Engine {
       this.pipeline.evaluateAudienceInThread(workspaceId, audienceId),
     );
     // Each domain's person data, in the order a deletion removes it (the log and identity last).
-    this.personData.push();
+    const destinationData = destinationPersonData({
+      store,
+      destinations: this.destinations,
+      secrets: this.secrets,
+      clock: deliveryClock,
+    });
+    this.deletionNotices = (person) => destinationData.deletionNotices(person);
+    this.personData.push(
+      destinationData,
+      audienceFilePersonData(store, this.audienceFiles, (workspaceId, profileIds) =>
+        Promise.all(
+          profileIds.map(async (profileId) =>
+            Object.fromEntries(
+              (await storedTraitsOf(store, workspaceId, profileId, CONTACT_TRAITS)).map((trait) => [
+                trait.name,
+                JSON.parse(trait.value),
+              ]),
+            ),
+          ),
+        ),
+      ),
+      leadScorePersonData(store),
+      audiencePersonData(store),
+      computedTraitPersonData(store),
+      profilePersonData(store),
+    );
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */

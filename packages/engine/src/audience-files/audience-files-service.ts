@@ -32,7 +32,7 @@ import {
 // last change wins), so each hour's pair is the net change. Lines are kept in the store; with a
 // `directory` the files are also written there as they grow.
 
-type FileRow = Selectable<Database['audience_files']>;
+export type FileRow = Selectable<Database['audience_files']>;
 type Config = DestinationConfig<'audience-file'>;
 
 /** Lines of a full export written per transaction. */
@@ -78,6 +78,41 @@ const asRecord = (value: unknown): Record<string, unknown> | undefined =>
 
 function fileNameOf(row: Pick<FileRow, 'audience_id' | 'kind' | 'bucket' | 'format'>): string {
   return `${row.audience_id}/${row.kind}-${row.bucket}.${extensionOf(row.format as AudienceFileFormat)}`;
+}
+
+/** Writes a file anew from its stored lines (a profile left it), through a temporary file. */
+export async function rewriteOnDisk(db: Kysely<Database>, file: FileRow): Promise<void> {
+  if (!file.path) return;
+  const rows = await db
+    .selectFrom('audience_file_rows')
+    .select('line')
+    .where('workspace_id', '=', file.workspace_id)
+    .where('file_id', '=', file.file_id)
+    .orderBy('row_key')
+    .execute();
+  const header = headerOf(file.format as AudienceFileFormat);
+  await replaceFile(file.path, [...(header === undefined ? [] : [header]), ...rows.map((r) => r.line)]);
+}
+
+/** Moves a file's line count by `delta` (lines added or taken out). */
+export async function addToRowCount(
+  db: Kysely<Database>,
+  change: { workspaceId: string; fileId: string; delta: number; now: string },
+): Promise<void> {
+  await db
+    .updateTable('audience_files')
+    .set((eb) => ({ row_count: eb('row_count', '+', change.delta), updated_at: change.now }))
+    .where('workspace_id', '=', change.workspaceId)
+    .where('file_id', '=', change.fileId)
+    .execute();
+}
+
+/** Replaces a file by these lines, through a temporary file: a reader sees the old or the new. */
+export async function replaceFile(path: string, lines: readonly string[]): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  await rename(temporary, path);
 }
 
 function fileOf(row: FileRow): AudienceFile {
@@ -201,6 +236,11 @@ export class AudienceFilesService {
 
   private inFileTurn<T>(config: Config, work: () => Promise<T>): Promise<T> {
     if (!config.directory) return work();
+    return this.inDirectoryTurn(work);
+  }
+
+  /** Runs `work` when no other write to a directory is under way (a person's lines taken out). */
+  inDirectoryTurn<T>(work: () => Promise<T>): Promise<T> {
     const turn = this.fileTurn.then(work);
     this.fileTurn = turn.catch(() => undefined);
     return turn;
@@ -283,7 +323,7 @@ export class AudienceFilesService {
       for (const [fileId, entry] of appended) {
         if (!rewritten.has(fileId)) await this.appendToDisk(entry.file, entry.lines);
       }
-      for (const file of rewritten.values()) await this.rewriteOnDisk(trx, file);
+      for (const file of rewritten.values()) await rewriteOnDisk(trx, file);
     });
   }
 
@@ -360,12 +400,7 @@ export class AudienceFilesService {
     delta: number,
     now: string,
   ) {
-    await db
-      .updateTable('audience_files')
-      .set((eb) => ({ row_count: eb('row_count', '+', delta), updated_at: now }))
-      .where('workspace_id', '=', workspaceId)
-      .where('file_id', '=', fileId)
-      .execute();
+    await addToRowCount(db, { workspaceId, fileId, delta, now });
   }
 
   private async appendToDisk(file: FileRow, lines: readonly string[]): Promise<void> {
@@ -380,24 +415,6 @@ export class AudienceFilesService {
       if ((error as { code?: string }).code !== 'EEXIST') throw error;
       await appendFile(file.path, text);
     }
-  }
-
-  /** Writes a file anew from its stored lines (a profile left it), through a temporary file. */
-  private async rewriteOnDisk(db: Kysely<Database>, file: FileRow): Promise<void> {
-    if (!file.path) return;
-    const rows = await db
-      .selectFrom('audience_file_rows')
-      .select('line')
-      .where('workspace_id', '=', file.workspace_id)
-      .where('file_id', '=', file.file_id)
-      .orderBy('row_key')
-      .execute();
-    const header = headerOf(file.format as AudienceFileFormat);
-    const lines = [...(header === undefined ? [] : [header]), ...rows.map((r) => r.line)];
-    await mkdir(dirname(file.path), { recursive: true });
-    const temporary = `${file.path}.${process.pid}.tmp`;
-    await writeFile(temporary, lines.length > 0 ? `${lines.join('\n')}\n` : '');
-    await rename(temporary, file.path);
   }
 
   /**

@@ -1,3 +1,4 @@
+export { audienceFilePersonData, type PersonTraitsOf } from './audience-file-person-data.js';
 export {
   type AudienceFilesOptions,
   AudienceFilesService,

@@ -1,4 +1,5 @@
 export { AudienceEvents } from './audience-events.js';
+export { audiencePersonData } from './audience-person-data.js';
 export { AudiencesService, activeAudienceIdsOf, membershipsOf } from './audiences-service.js';
 export { compileRule, type RuleNode, type RuleScope } from './compiled-rule.js';
 export type { MembershipChange } from './membership-changes.js';

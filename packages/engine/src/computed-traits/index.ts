@@ -1,3 +1,4 @@
+export { computedTraitPersonData } from './computed-trait-person-data.js';
 export type { TraitDefinition } from './computed-trait-rows.js';
 export {
   ComputedTraitsService,

@@ -338,7 +338,8 @@ export class DestinationsService {
     return counts;
   }
 
-  private async sendOnce(stored: StoredDestination, message: DeliveryMessage): Promise<DeliveryOutcome> {
+  /** One message sent at once, outside the outbox (a test send, a deletion notice). */
+  async sendOnce(stored: StoredDestination, message: DeliveryMessage): Promise<DeliveryOutcome> {
     const kind = this.deps.transports.get(stored.type);
     if (!kind)
       return { ok: false, retryable: false, error: `No transport for ${stored.type} destinations here` };

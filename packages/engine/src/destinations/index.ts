@@ -1,5 +1,11 @@
 export { ALLOW_ALL, type ConsentChecker, type DeliveryOptions } from './delivery-options.js';
 export { DELIVERY_STAGE, DeliveryStage, type OutboxWritten } from './delivery-stage.js';
+export {
+  type DeletionNotice,
+  type DestinationPersonDataDeps,
+  destinationPersonData,
+  personKeyOf,
+} from './destination-person-data.js';
 export { DestinationsService } from './destinations-service.js';
 export { type DirectDelivery, queueDirectDelivery } from './direct-delivery.js';
 export { type AttemptReport, backoffMs, Dispatcher } from './dispatcher.js';

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { AppError } from '../errors/index.js';
 
 // Secrets at rest (destinations' credentials, webhook sources' signing secrets): AES-256-GCM under
@@ -39,6 +39,15 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(context));
     const sealed = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64')}`;
+  }
+
+  /**
+   * A keyed hash (HMAC-SHA256 under a key derived from the secret key): the same text always
+   * hashes the same, and without the key no one can test a guess. Hex.
+   */
+  keyedHash(text: string, context: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.requireKey(), Buffer.alloc(0), `tandem/${context}`, 32));
+    return createHmac('sha256', key).update(text).digest('hex');
   }
 
   open(sealed: string, context: string): string {

@@ -11,7 +11,8 @@ export interface DeliveryMessage {
   readonly workspaceId: string;
   readonly destinationId: string;
   readonly profileId: string;
-  readonly type: DeliveryType;
+  /** `delete`: a deletion notice (an erased person's ids in `body`), never a stored delivery. */
+  readonly type: DeliveryType | 'delete';
   /** When its cause happened (ISO 8601 UTC). */
   readonly occurredAt: string;
   /** What is sent: the webhook body of the contract, or the subscription's mapping of it. */

@@ -1,4 +1,5 @@
 export { calibrationOf, type DealOutcome } from './calibration.js';
+export { leadScorePersonData } from './lead-score-person-data.js';
 export {
   type LeadScoreSummary,
   LeadScoringService,

@@ -34,3 +34,5 @@ export interface PersonDataHolder {
    */
   anonymizePerson?(person: PersonRef, anonymousProfileId: string): Promise<PersonDataCounts>;
 }
+
+export { countPerChunk, identifierValues, PERSON_CHUNK, personChunks } from './person-rows.js';

@@ -28,6 +28,7 @@ export {
   peopleRows,
 } from './people-rows.js';
 export { PERSON_NAME_TRAITS, type PersonMatch, peopleSearch } from './people-search.js';
+export { profilePersonData } from './profile-person-data.js';
 export { resetProfileProjections } from './profiles-reset.js';
 export { type ProfileSections, ProfilesService } from './profiles-service.js';
 export { traitNamesOf, traitSampleOf } from './trait-catalog-reads.js';

@@ -348,6 +348,20 @@ export interface DeliveryTraitValuesTable {
   trait_id: string;
   value: string;
 }
+/** destinations/ — deletion notices sent to destinations that received an erased person. */
+export interface DestinationDeletionNoticesTable {
+  workspace_id: string;
+  notice_id: string;
+  destination_id: string;
+  /** Keyed hash of the person's profile ids: the notices of one erasure, without the person. */
+  person_key: string;
+  /** `confirmed`, `failed` or `not_supported`. */
+  status: string;
+  /** What the destination answered (a status, an error), or why no notice could be sent. */
+  answer: string;
+  sent_at: string;
+  answered_at: string | null;
+}
 /** consent/ — purposes, the workspace default, decisions (history) and current states. */
 export interface ConsentSettingsTable {
   workspace_id: string;
@@ -752,6 +766,7 @@ export interface Database {
   audience_settings: AudienceSettingsTable;
   audience_files: AudienceFilesTable;
   audience_file_rows: AudienceFileRowsTable;
+  destination_deletion_notices: DestinationDeletionNoticesTable;
   destinations: DestinationsTable;
   deliveries: DeliveriesTable;
   delivery_trait_values: DeliveryTraitValuesTable;

@@ -223,6 +223,7 @@ export class WarehouseWriter {
 
   /** Applies one delivery (the contract's webhook body): retried or not, the result is the same. */
   async apply(message: DeliveryMessage): Promise<void> {
+    if (message.type === 'delete') return this.erase(message.body);
     const body = message.body as Record<string, unknown>;
     const profile = asRecord(body.profile);
     if (!profile) {
@@ -261,6 +262,23 @@ export class WarehouseWriter {
           member: message.type === 'audience.entered',
           at: new Date(at),
         });
+      }
+    });
+  }
+
+  /** A deletion notice: every row of the erased person's profiles leaves the warehouse. */
+  private async erase(notice: Readonly<Record<string, unknown>>): Promise<void> {
+    const profileIds = Array.isArray(notice.profileIds)
+      ? notice.profileIds.filter((id): id is string => typeof id === 'string')
+      : [];
+    if (profileIds.length === 0) throw new UnreadableMessage('A deletion notice without "profileIds"');
+    await this.prepare();
+    await this.db.transaction(async (tx) => {
+      for (let i = 0; i < profileIds.length; i += 500) {
+        const chunk = profileIds.slice(i, i + 500);
+        const marks = chunk.map(() => '?').join(', ');
+        for (const table of ['events', 'audience_memberships', 'identities', 'profiles'])
+          await tx.query(`DELETE FROM ${this.table(table)} WHERE profile_id IN (${marks})`, chunk);
       }
     });
   }
