@@ -82,6 +82,7 @@ import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
 import type { PersonDataHolder } from './person-data/index.js';
 import { PersonalizationService } from './personalization/index.js';
+import { PiiService } from './pii/index.js';
 import {
   Pipeline,
   type PipelineOptions,
@@ -128,7 +129,7 @@ import {
   type Store,
   type StoreOptions,
 } from './store/index.js';
-import { warehouseTransport } from './warehouse/index.js';
+import { warehouseTransportKind } from './warehouse/index.js';
 import { WebhookSourcesService } from './webhook-sources/index.js';
 
 /** Reads of committed audience events for the source debugger that may run at once. */
@@ -314,6 +315,8 @@ export class Engine {
 
   /** Email subscription topics, people's subscriptions, suppressed addresses, the frequency cap. */
   readonly emailPreferences: EmailPreferencesService;
+  /** PII controls: the fields marked personal and who sees them unmasked (`maskForRole`). */
+  readonly pii: PiiService;
   /** Email tracking (opens, clicks), unsubscribe links, the preference page, bounces and complaints. */
   readonly emailEngagement: EmailEngagementService;
   /** The send policy the email sender uses (preferences decide, engagement decorates). */
@@ -411,7 +414,8 @@ export class Engine {
         natsTransport,
         amqpTransport,
         redisStreamTransport,
-        warehouseTransport,
+        // Personal fields reach a warehouse masked unless the PII settings let it have them.
+        warehouseTransportKind({ maskOf: (workspaceId, id) => this.pii.maskForDestination(workspaceId, id) }),
         this.audienceFiles.transportKind,
         ...(delivery.transports ?? []),
       ].map((kind) => [kind.type, kind]),
@@ -819,6 +823,7 @@ export class Engine {
     });
     // Marketing email's gate and tracking; returned mail comes in through the SMTP listener.
     this.emailPreferences = new EmailPreferencesService({ store, identity: this.identity, clock });
+    this.pii = new PiiService({ store, clock });
     this.emailEngagement = new EmailEngagementService({
       store,
       preferences: this.emailPreferences,
@@ -1085,6 +1090,7 @@ export class Engine {
       profiles: this.profiles,
       audiences: this.audiences,
       audienceFiles: this.audienceFiles,
+      warehouseMaskOf: (id, destinationId) => this.pii.maskForDestination(id, destinationId),
       ...this.syncPolicy,
     };
     return syncDestination(deps, workspaceId, destinationId);

@@ -166,6 +166,7 @@ export {
   PersonalizationService,
   type Visitor,
 } from './personalization/index.js';
+export { DEFAULT_PII_SETTINGS, maskPersonal, maskValue, PersonalMask, PiiService } from './pii/index.js';
 export {
   Pipeline,
   type PipelineOptions,
