@@ -823,7 +823,15 @@ export class Engine {
     });
     // Marketing email's gate and tracking; returned mail comes in through the SMTP listener.
     this.emailPreferences = new EmailPreferencesService({ store, identity: this.identity, clock });
-    this.pii = new PiiService({ store, clock });
+    this.pii = new PiiService({
+      store,
+      clock,
+      destinationExists: (workspaceId, destinationId) =>
+        this.destinations.get(workspaceId, destinationId).then(
+          () => true,
+          () => false,
+        ),
+    });
     this.emailEngagement = new EmailEngagementService({
       store,
       preferences: this.emailPreferences,

@@ -7,6 +7,7 @@ import {
   type UpdatePiiSettings,
   UpdatePiiSettingsSchema,
 } from '@tandem/contract';
+import { AppError } from '../errors/index.js';
 import { type Database, fromJson, type Store, toJson } from '../store/index.js';
 import { PersonalMask } from './personal-mask.js';
 
@@ -25,7 +26,14 @@ export const DEFAULT_PII_SETTINGS: PiiSettings = {
  * workspace lists it among the unmasked destinations.
  */
 export class PiiService {
-  constructor(private readonly deps: { store: Store; clock: () => number }) {}
+  constructor(
+    private readonly deps: {
+      store: Store;
+      clock: () => number;
+      /** Whether a destination of the workspace exists (an unmasked one must). */
+      destinationExists: (workspaceId: string, destinationId: string) => Promise<boolean>;
+    },
+  ) {}
 
   async settings(workspaceId: string): Promise<PiiSettings> {
     const row = await this.deps.store.db
@@ -39,6 +47,14 @@ export class PiiService {
   /** Replaces the settings (fields listed once each, in the order given). */
   async update(workspaceId: string, update: UpdatePiiSettings): Promise<PiiSettings> {
     const parsed = UpdatePiiSettingsSchema.parse(update);
+    for (const [index, destinationId] of parsed.unmaskedDestinations.entries()) {
+      if (!(await this.deps.destinationExists(workspaceId, destinationId))) {
+        const message = `unmaskedDestinations: destination ${destinationId} not found`;
+        throw new AppError('bad_request', message, {
+          details: [{ path: `unmaskedDestinations.${index}`, message: 'no such destination' }],
+        });
+      }
+    }
     const roleAllowlists = Object.fromEntries(
       Object.entries(parsed.roleAllowlists).map(([role, fields]) => [role, distinctFields(fields ?? [])]),
     );

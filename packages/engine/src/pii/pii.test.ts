@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine.js';
 import { ENGINES, openTestEngine } from '../testing/index.js';
@@ -86,10 +87,18 @@ describe.each(ENGINES)('PII settings on %s', (kind) => {
   let engine: Engine & { dispose(): Promise<void> };
   let workspaceId: string;
   let otherWorkspaceId: string;
+  let destinationId: string;
 
   beforeAll(async () => {
-    engine = await openTestEngine(kind);
+    engine = await openTestEngine(kind, { delivery: { secretKey: randomBytes(32) } });
     workspaceId = (await createWorkspace(engine.store, 'PII')).id;
+    const created = await engine.destinations.create(workspaceId, {
+      name: 'Hook',
+      type: 'webhook',
+      config: { url: 'https://example.com/hook' },
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    destinationId = created.value.id;
     otherWorkspaceId = (await createWorkspace(engine.store, 'Other')).id;
   });
   afterAll(async () => engine.dispose());
@@ -114,12 +123,12 @@ describe.each(ENGINES)('PII settings on %s', (kind) => {
     const saved = await engine.pii.update(workspaceId, {
       personalFields: ['email', 'phone', 'birthday', 'Birthday', 'vip_notes'],
       roleAllowlists: { marketer: ['email'] },
-      unmaskedDestinations: ['dst_1'],
+      unmaskedDestinations: [destinationId],
     });
     expect(saved).toMatchObject({
       personalFields: ['email', 'phone', 'birthday', 'vip_notes'],
       roleAllowlists: { marketer: ['email'] },
-      unmaskedDestinations: ['dst_1'],
+      unmaskedDestinations: [destinationId],
     });
     expect(saved.updatedAt).not.toBeNull();
     const marketer = await engine.pii.maskForRole(workspaceId, 'marketer');
@@ -130,10 +139,22 @@ describe.each(ENGINES)('PII settings on %s', (kind) => {
     ]);
     const viewer = await engine.pii.maskForRole(workspaceId, 'viewer');
     expect([viewer?.hides('email'), viewer?.hides('vipNotes')]).toEqual([true, true]);
-    expect(await engine.pii.maskForDestination(workspaceId, 'dst_1')).toBeNull();
+    expect(await engine.pii.maskForDestination(workspaceId, destinationId)).toBeNull();
     expect((await engine.pii.maskForDestination(workspaceId, 'dst_2'))?.hides('email')).toBe(true);
     // Another workspace keeps the defaults.
     expect((await engine.pii.settings(otherWorkspaceId)).personalFields).toContain('name');
+  });
+
+  it('refuses an unmasked destination the workspace does not have, naming the field', async () => {
+    await expect(
+      engine.pii.update(otherWorkspaceId, {
+        personalFields: ['email'],
+        unmaskedDestinations: [destinationId],
+      }),
+    ).rejects.toMatchObject({
+      code: 'bad_request',
+      details: [{ path: 'unmaskedDestinations.0', message: 'no such destination' }],
+    });
   });
 
   it('masks nothing when no field is marked', async () => {

@@ -1,0 +1,74 @@
+import type {
+  Person,
+  PersonSummary,
+  Profile,
+  ProfileSummary,
+  SearchResults,
+  TimelineEvent,
+} from '@tandem/contract';
+import type { PersonalMask } from '@tandem/engine';
+
+// Where personal data sits in each response that carries it. A route names its shape in
+// `config.personalData`; the masking hook applies the shape's function to the answer.
+
+type Page<T> = { data: T[]; nextCursor: string | null };
+
+function maskProfile<T extends Pick<Profile, 'traits' | 'identities'>>(profile: T, mask: PersonalMask): T {
+  return { ...profile, traits: mask.record(profile.traits), identities: mask.identities(profile.identities) };
+}
+
+function maskFullProfile(profile: Profile, mask: PersonalMask): Profile {
+  return { ...maskProfile(profile, mask), computedTraits: mask.record(profile.computedTraits) };
+}
+
+function maskPage<T>(
+  page: Page<T>,
+  mask: PersonalMask,
+  maskItem: (item: T, mask: PersonalMask) => T,
+): Page<T> {
+  return { ...page, data: page.data.map((item) => maskItem(item, mask)) };
+}
+
+function maskEvent(event: TimelineEvent, mask: PersonalMask): TimelineEvent {
+  return { ...event, properties: mask.record(event.properties), traits: mask.record(event.traits) };
+}
+
+function maskPersonSummary(person: PersonSummary, mask: PersonalMask): PersonSummary {
+  return { ...person, name: mask.value('name', person.name), email: mask.value('email', person.email) };
+}
+
+// A person's hit shows a name or, without one, an email (or the id, which is no secret).
+function maskSearchResults(results: SearchResults, mask: PersonalMask): SearchResults {
+  const field = (text: string) => (text.includes('@') ? 'email' : 'name');
+  const shown = (id: string, text: string) => (text === id ? text : mask.value(field(text), text));
+  return {
+    ...results,
+    data: results.data.map((hit) =>
+      hit.type === 'people'
+        ? {
+            ...hit,
+            title: shown(hit.id, hit.title),
+            subtitle: hit.subtitle === null ? null : mask.value(field(hit.subtitle), hit.subtitle),
+            matched: shown(hit.id, hit.matched),
+          }
+        : hit,
+    ),
+  };
+}
+
+/** Each shape's masking, by the name routes declare. */
+export const PERSONAL_DATA_SHAPES = {
+  profile: maskFullProfile,
+  profilePage: (page: Page<ProfileSummary>, mask: PersonalMask) => maskPage(page, mask, maskProfile),
+  unmergeResult: (result: { survivor: Profile; restored: Profile }, mask: PersonalMask) => ({
+    survivor: maskFullProfile(result.survivor, mask),
+    restored: maskFullProfile(result.restored, mask),
+  }),
+  timelinePage: (page: Page<TimelineEvent>, mask: PersonalMask) => maskPage(page, mask, maskEvent),
+  person: (person: Person, mask: PersonalMask): Person => ({ ...person, fields: mask.record(person.fields) }),
+  personPage: (page: Page<PersonSummary>, mask: PersonalMask) => maskPage(page, mask, maskPersonSummary),
+  searchResults: maskSearchResults,
+} as const;
+
+/** A kind of response holding personal data, as a route declares it. */
+export type PersonalDataShape = keyof typeof PERSONAL_DATA_SHAPES;
