@@ -22,9 +22,11 @@ export const DEFAULT_PERSONAL_FIELDS = [
 /** What a masked value shows in place of the hidden text (also inside a masked email). */
 export const PERSONAL_MASK = '•••';
 
-/** Whether a value, as the API answered it, was masked (the UI marks it with a lock). */
+/** Whether a value, as the API answered it, was masked, or holds masked parts (an address). */
 export function isMaskedValue(value: unknown): boolean {
-  return typeof value === 'string' && value.includes(PERSONAL_MASK);
+  if (typeof value === 'string') return value.includes(PERSONAL_MASK);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(isMaskedValue);
+  return false;
 }
 
 /**

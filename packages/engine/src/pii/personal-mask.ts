@@ -1,5 +1,6 @@
 import { PERSONAL_MASK, personalFieldKey } from '@tandem/contract';
 
+const CRM_TRAIT = /^crm_./;
 const EMAIL = /^([^@\s])[^@\s]*@([^@\s.])[^@\s]*?(\.[^@\s.]+)?$/;
 
 /**
@@ -33,9 +34,13 @@ export class PersonalMask {
     this.hidden = new Set([...fields].map(personalFieldKey));
   }
 
-  /** Whether `field` (a trait, custom field, identifier type or column) is masked. */
+  /**
+   * Whether `field` (a trait, custom field, identifier type or column) is masked. A CRM custom
+   * field's value is also a `crm_<key>` trait: marking the field marks that trait.
+   */
   hides(field: string): boolean {
-    return this.hidden.has(personalFieldKey(field));
+    if (this.hidden.has(personalFieldKey(field))) return true;
+    return CRM_TRAIT.test(field) && this.hidden.has(personalFieldKey(field.slice(4)));
   }
 
   /** A copy of `values` with each personal key's value masked, nested records included. */

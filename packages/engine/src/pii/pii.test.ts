@@ -30,6 +30,8 @@ describe('masking a personal value', () => {
       order: { buyer: { email: 'a•••@s•••.io' }, items: [{ email: 'b•••@c•••.de', sku: 'x' }] },
     });
     expect(values.first_name).toBe('Ann');
+    expect(mask.hides('crm_email')).toBe(true);
+    expect(mask.hides('crm_plan')).toBe(false);
     expect(
       mask.identities([
         { type: 'email', value: 'ann@shop.io' },

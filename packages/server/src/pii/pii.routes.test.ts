@@ -123,6 +123,9 @@ describe.each(ENGINES)('PII masking through the API on %s', (kind) => {
     expect(marked.statusCode, marked.body).toBe(200);
     expect((await json(`/api/v1/people/${profileId}`, viewer)).fields).toEqual({ passport_no: '•••' });
     expect((await json(`/api/v1/people/${profileId}`, sales)).fields).toEqual({ passport_no: 'X1234567' });
+    // Its value is also the crm_ trait of the profile: marked with it.
+    await server.engine.pipeline.catchUp();
+    expect((await json(`/api/v1/profiles/${profileId}`, viewer)).traits.crm_passport_no).toBe('•••');
 
     const hits = await json('/api/v1/search?q=jane', viewer);
     const hit = hits.data.find((h: { id: string }) => h.id === profileId);
