@@ -69,7 +69,7 @@ function PersonalDataForm({ saved }: { saved: PiiSettings }) {
           too), ignoring case and separators: <code>firstName</code> also marks <code>first_name</code>.
         </Text>
         <TagsInput
-          aria-label="Personal fields"
+          label="Fields marked personal"
           placeholder={canManage ? 'Type a trait or field and press Enter' : undefined}
           data={suggestions}
           value={fields}

@@ -17,7 +17,7 @@ export function YourAccessNote() {
   return (
     <Alert color={masked.length ? 'yellow' : 'gray'} variant="light" aria-label="Your access">
       {masked.length ? (
-        <Group gap={6}>
+        <Group gap={6} wrap="nowrap" align="center">
           <MaskedBadge />
           <Text size="sm">
             As {roleLabel(access.data.role).toLowerCase()}, you see these masked: {masked.join(', ')}.
