@@ -21,7 +21,7 @@ export async function peopleRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/people',
     {
-      config: { access: 'crm:read', personalData: 'personPage' },
+      config: { access: 'crm:read', personalData: 'contactPage' },
       schema: {
         tags,
         querystring: PeopleListQuerySchema,

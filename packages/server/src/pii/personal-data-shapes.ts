@@ -1,6 +1,6 @@
 import type {
+  Company,
   Person,
-  PersonSummary,
   Profile,
   ProfileSummary,
   SearchResults,
@@ -11,7 +11,10 @@ import type { PersonalMask } from '@tandem/engine';
 // Where personal data sits in each response that carries it. A route names its shape in
 // `config.personalData`; the masking hook applies the shape's function to the answer.
 
-type Page<T> = { data: T[]; nextCursor: string | null };
+/** A list: `{data}`, with a `nextCursor` when paged. */
+type Page<T> = { data: T[] };
+/** A person shown by name and email (people list, list members, enrollments, a company's people). */
+type Contact = { name: string | null; email: string | null };
 
 function maskProfile<T extends Pick<Profile, 'traits' | 'identities'>>(profile: T, mask: PersonalMask): T {
   return { ...profile, traits: mask.record(profile.traits), identities: mask.identities(profile.identities) };
@@ -33,7 +36,7 @@ function maskEvent(event: TimelineEvent, mask: PersonalMask): TimelineEvent {
   return { ...event, properties: mask.record(event.properties), traits: mask.record(event.traits) };
 }
 
-function maskPersonSummary(person: PersonSummary, mask: PersonalMask): PersonSummary {
+function maskContact<T extends Contact>(person: T, mask: PersonalMask): T {
   return { ...person, name: mask.value('name', person.name), email: mask.value('email', person.email) };
 }
 
@@ -66,7 +69,12 @@ export const PERSONAL_DATA_SHAPES = {
   }),
   timelinePage: (page: Page<TimelineEvent>, mask: PersonalMask) => maskPage(page, mask, maskEvent),
   person: (person: Person, mask: PersonalMask): Person => ({ ...person, fields: mask.record(person.fields) }),
-  personPage: (page: Page<PersonSummary>, mask: PersonalMask) => maskPage(page, mask, maskPersonSummary),
+  contact: maskContact,
+  contactPage: (page: Page<Contact>, mask: PersonalMask) => maskPage(page, mask, maskContact),
+  company: (company: Company, mask: PersonalMask): Company => ({
+    ...company,
+    people: company.people.map((person) => maskContact(person, mask)),
+  }),
   searchResults: maskSearchResults,
 } as const;
 

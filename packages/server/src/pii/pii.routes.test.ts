@@ -137,6 +137,27 @@ describe.each(ENGINES)('PII masking through the API on %s', (kind) => {
     });
   });
 
+  it('masks the people of a company and the members of a list', async () => {
+    const post = async (url: string, payload: object) => {
+      const response = await server.app.inject({ method: 'POST', url, headers: server.owner, payload });
+      expect(response.statusCode, response.body).toBeLessThan(300);
+      return response.json();
+    };
+    const company = await post('/api/v1/companies', { name: 'Doe Ltd', domain: 'doe-ltd.com' });
+    await post(`/api/v1/companies/${company.id}/people`, { profileId });
+    expect((await json(`/api/v1/companies/${company.id}`, viewer)).people).toEqual([
+      { profileId, name: '•••', email: 'j•••@e•••.com' },
+    ]);
+    const list = await post('/api/v1/lists', { name: 'VIPs' });
+    await post(`/api/v1/lists/${list.id}/members`, { profileIds: [profileId] });
+    expect((await json(`/api/v1/lists/${list.id}/members`, viewer)).data).toEqual([
+      expect.objectContaining({ profileId, name: '•••', email: 'j•••@e•••.com' }),
+    ]);
+    expect((await json(`/api/v1/lists/${list.id}/members`, sales)).data).toEqual([
+      expect.objectContaining({ profileId, name: 'Jane Doe', email: 'jane.doe@example.com' }),
+    ]);
+  });
+
   it('masks personal columns of the people CSV export for a viewer', async () => {
     const rowsFor = async (headers: Headers) => {
       const response = await get('/api/v1/people/export.csv', headers);
