@@ -14,6 +14,7 @@ import {
   freshPage,
   HAS_CHROMIUM,
   launchChromium,
+  pick,
   STRONG_PASSWORD,
   signIn,
 } from './support/web-ui-browser.js';
@@ -115,5 +116,18 @@ describe.skipIf(!HAS_CHROMIUM)('personal data masking in a real browser', () => 
     await expect.poll(() => viewer.getByLabel('Your access').textContent()).toContain('vip_notes');
     expect(await viewer.getByRole('button', { name: 'Save' }).count()).toBe(0);
     await shot(viewer, '5-viewer-settings');
+
+    // Field permissions: the admin lets viewers see emails; names stay masked.
+    await admin.goto(`${url}/personal-data`);
+    await pick(admin, 'Viewer sees unmasked', 'email');
+    await admin.keyboard.press('Escape');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => admin.getByText('Saved.').count()).toBe(1);
+    expect((await server.engine.pii.settings(server.workspaceId)).roleAllowlists.viewer).toEqual(['email']);
+    await shot(admin, '6-admin-allowlist');
+    await viewer.goto(`${url}/people`);
+    await expect.poll(() => list.textContent()).toContain('jane.doe@example.com');
+    expect(await list.textContent()).not.toContain('Jane Doe');
+    await shot(viewer, '7-viewer-people-allowlisted');
   });
 });

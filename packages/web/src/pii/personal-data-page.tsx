@@ -33,9 +33,7 @@ export function PersonalDataPage() {
       </div>
       <YourAccessNote />
       <QueryState isPending={settings.isPending} error={settings.error} refetch={settings.refetch}>
-        {settings.data && (
-          <PersonalDataForm key={settings.data.updatedAt ?? 'defaults'} saved={settings.data} />
-        )}
+        {settings.data && <PersonalDataForm saved={settings.data} />}
       </QueryState>
     </Stack>
   );
