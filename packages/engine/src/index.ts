@@ -166,7 +166,14 @@ export {
   PersonalizationService,
   type Visitor,
 } from './personalization/index.js';
-export { DEFAULT_PII_SETTINGS, maskPersonal, maskValue, PersonalMask, PiiService } from './pii/index.js';
+export {
+  DEFAULT_PII_SETTINGS,
+  maskCall,
+  maskPersonal,
+  maskValue,
+  PersonalMask,
+  PiiService,
+} from './pii/index.js';
 export {
   Pipeline,
   type PipelineOptions,

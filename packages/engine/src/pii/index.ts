@@ -1,2 +1,2 @@
-export { maskPersonal, maskValue, PersonalMask } from './personal-mask.js';
+export { maskCall, maskPersonal, maskValue, PersonalMask } from './personal-mask.js';
 export { DEFAULT_PII_SETTINGS, PiiService } from './pii-service.js';

@@ -80,3 +80,25 @@ function maskNested(value: unknown, mask: PersonalMask): unknown {
   }
   return value;
 }
+
+/**
+ * A Segment call or stored event with its personal fields masked: properties, traits and
+ * `context.traits` (not the whole call: its `name` is a page's, `context.os.name` a system's).
+ */
+export function maskCall(call: Record<string, unknown>, mask: PersonalMask): Record<string, unknown> {
+  const masked = { ...call };
+  for (const part of ['properties', 'traits'] as const) {
+    const values = asRecord(call[part]);
+    if (values) masked[part] = mask.record(values);
+  }
+  const context = asRecord(call.context);
+  const contextTraits = asRecord(context?.traits);
+  if (context && contextTraits) masked.context = { ...context, traits: mask.record(contextTraits) };
+  return masked;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>) // JSON: a non-array object is a record
+    : undefined;
+}

@@ -1,6 +1,6 @@
 import type { DeliveryMessage } from '../destinations/index.js';
-import type { PersonalMask } from '../pii/index.js';
-import type { WarehouseProfile } from './warehouse-writer.js';
+import { maskCall, type PersonalMask } from '../pii/index.js';
+import { asRecord, type WarehouseProfile } from './warehouse-writer.js';
 
 // A warehouse receives personal fields masked unless the workspace's PII settings list it among
 // the unmasked destinations: the masks apply to the profile's traits and identities, an event's
@@ -34,7 +34,7 @@ export function maskDeliveryMessage(message: DeliveryMessage, mask: PersonalMask
     };
   }
   const event = asRecord(body.event);
-  if (event) masked.event = maskEvent(event, mask);
+  if (event) masked.event = maskCall(event, mask);
   const changes = asRecord(body.changes);
   if (changes) masked.changes = mask.record(changes);
   const trait = asRecord(body.trait);
@@ -46,26 +46,6 @@ export function maskDeliveryMessage(message: DeliveryMessage, mask: PersonalMask
     };
   }
   return { ...message, body: masked, rawBody: undefined };
-}
-
-// Not the whole event: its `name` is a page's name, not a person's.
-function maskEvent(event: Record<string, unknown>, mask: PersonalMask): Record<string, unknown> {
-  const masked = { ...event };
-  for (const part of ['properties', 'traits'] as const) {
-    const values = asRecord(event[part]);
-    if (values) masked[part] = mask.record(values);
-  }
-  // context.traits only: context.app.name or context.os.name are not a person's name.
-  const context = asRecord(event.context);
-  const contextTraits = asRecord(context?.traits);
-  if (context && contextTraits) masked.context = { ...context, traits: mask.record(contextTraits) };
-  return masked;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>) // JSON: a non-array object is a record
-    : undefined;
 }
 
 function isIdentity(value: unknown): value is { type: string; value: string } {

@@ -4,9 +4,11 @@ import type {
   Profile,
   ProfileSummary,
   SearchResults,
+  StoredEvent,
+  StoredRejection,
   TimelineEvent,
 } from '@tandem/contract';
-import type { PersonalMask } from '@tandem/engine';
+import { maskCall, maskValue, type PersonalMask } from '@tandem/engine';
 
 // Where personal data sits in each response that carries it. A route names its shape in
 // `config.personalData`; the masking hook applies the shape's function to the answer.
@@ -59,6 +61,15 @@ function maskSearchResults(results: SearchResults, mask: PersonalMask): SearchRe
   };
 }
 
+// A refused call is kept as received: an object, or a preview text when it was too large (which
+// cannot be masked field by field: it is hidden whole).
+function maskRejected(payload: unknown, mask: PersonalMask): unknown {
+  if (typeof payload === 'string') return maskValue(payload);
+  return payload !== null && typeof payload === 'object' && !Array.isArray(payload)
+    ? maskCall(payload as Record<string, unknown>, mask) // checked: a JSON object
+    : payload;
+}
+
 /** Each shape's masking, by the name routes declare. */
 export const PERSONAL_DATA_SHAPES = {
   profile: maskFullProfile,
@@ -76,6 +87,11 @@ export const PERSONAL_DATA_SHAPES = {
     people: company.people.map((person) => maskContact(person, mask)),
   }),
   searchResults: maskSearchResults,
+  // The source debugger: calls as stored or as refused.
+  storedEvents: (page: Page<StoredEvent>, mask: PersonalMask) =>
+    maskPage(page, mask, (event) => ({ ...event, payload: maskCall(event.payload, mask) })),
+  storedRejections: (page: Page<StoredRejection>, mask: PersonalMask) =>
+    maskPage(page, mask, (rejection) => ({ ...rejection, payload: maskRejected(rejection.payload, mask) })),
 } as const;
 
 /** A kind of response holding personal data, as a route declares it. */

@@ -106,6 +106,17 @@ describe.each(ENGINES)('PII masking through the API on %s', (kind) => {
     expect(JSON.stringify(plain)).toContain('jane.doe@example.com');
   });
 
+  it('masks the calls the source debugger shows', async () => {
+    const recent = await json(`/api/v1/sources/${server.sourceId}/events`, viewer);
+    const order = recent.data.find((e: { event: string | null }) => e.event === 'Order Completed');
+    expect(order.payload.properties).toEqual({ total: 42, email: 'j•••@e•••.com' });
+    expect(order.payload.context.traits).toEqual({ email: 'j•••@e•••.com' });
+    expect(JSON.stringify(recent)).not.toContain('jane.doe@example.com');
+    expect(JSON.stringify(await json(`/api/v1/sources/${server.sourceId}/events`, sales))).toContain(
+      'jane.doe@example.com',
+    );
+  });
+
   it('masks people (list and person with personal custom fields) and search hits', async () => {
     const people = await json('/api/v1/people?limit=50', viewer);
     expect(people.data.find((p: { profileId: string }) => p.profileId === profileId)).toMatchObject({
