@@ -42,8 +42,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   owner: PERMISSIONS,
   admin: PERMISSIONS.filter((permission) => permission !== 'workspace:manage'),
   marketer: [...READ_ALL, 'audiences:write', 'destinations:write', 'profiles:write'],
-  sales: [...READ_ALL, 'crm:write', 'profiles:write'],
-  support: [...READ_ALL, 'tickets:write', 'profiles:write'],
+  // Sales and support work with people by name and address: they read personal data unmasked.
+  // Marketers and viewers see it masked (pii/), unless a workspace allowlists a field for them.
+  sales: [...READ_ALL, 'crm:write', 'profiles:write', 'pii:read'],
+  support: [...READ_ALL, 'tickets:write', 'profiles:write', 'pii:read'],
   viewer: READ_ALL,
 };
 

@@ -91,9 +91,21 @@ describe.each(ENGINES)('the full sync of a destination on %s', (kind) => {
       type: 'warehouse',
       config: { engine: 'mysql', url: MYSQL_URL, schema },
     });
+    // Personal fields go out masked until the PII settings let this warehouse have them.
     expect(await engine.syncDestination(workspaceId, id)).toEqual({ type: 'warehouse', profiles: 6 });
-    const rows = await warehouse.query(`SELECT email, plan, age FROM \`${schema}\`.profiles ORDER BY age`);
-    expect(rows.map((r) => [r.email, r.plan, r.age])).toEqual(
+    const profileRows = () =>
+      warehouse.query(`SELECT email, plan, age FROM \`${schema}\`.profiles ORDER BY age`);
+    expect((await profileRows()).map((r) => [r.email, r.plan, r.age])).toEqual(
+      Array.from({ length: 6 }, (_, i) => ['u•••@e•••.com', i % 2 === 0 ? 'pro' : 'free', 20 + i]),
+    );
+    const emailIdentities = await warehouse.query(
+      `SELECT DISTINCT value FROM \`${schema}\`.identities WHERE type = 'email'`,
+    );
+    expect(emailIdentities.map((r) => r.value)).toEqual(['u•••@e•••.com']);
+
+    await engine.pii.update(workspaceId, { personalFields: ['email'], unmaskedDestinations: [id] });
+    expect(await engine.syncDestination(workspaceId, id)).toEqual({ type: 'warehouse', profiles: 6 });
+    expect((await profileRows()).map((r) => [r.email, r.plan, r.age])).toEqual(
       Array.from({ length: 6 }, (_, i) => [`u${i}@example.com`, i % 2 === 0 ? 'pro' : 'free', 20 + i]),
     );
     const members = await warehouse.query(

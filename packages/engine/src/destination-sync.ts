@@ -5,7 +5,12 @@ import type { ConsentChecker, DestinationsService } from './destinations/index.j
 import { AppError } from './errors/index.js';
 import type { ProfilesService } from './profiles/index.js';
 import type { Store } from './store/index.js';
-import { syncWarehouse, type WarehouseProfile } from './warehouse/index.js';
+import {
+  maskWarehouseProfile,
+  syncWarehouse,
+  type WarehouseMaskOf,
+  type WarehouseProfile,
+} from './warehouse/index.js';
 
 // The full sync of a destination that holds state, fed from the profiles and audiences domains:
 // a warehouse gets every profile, an audience-file destination a full file per subscribed
@@ -23,6 +28,8 @@ export interface DestinationSyncDeps {
   readonly audienceFiles: AudienceFilesService;
   readonly consent: ConsentChecker;
   readonly allowPrivateNetworks: boolean;
+  /** The PII mask of a warehouse: personal fields go out masked unless it may receive them. */
+  readonly warehouseMaskOf: WarehouseMaskOf;
 }
 
 type Page = { ids: string[]; nextCursor: string | null };
@@ -43,7 +50,8 @@ export async function syncDestination(
       const page = await deps.profiles.list(workspaceId, { limit: PAGE, cursor });
       return { ids: page.data.map((p) => p.id), nextCursor: page.nextCursor };
     });
-    const profiles = await syncWarehouse(config as DestinationConfig<'warehouse'>, everyone, {
+    const mask = await deps.warehouseMaskOf(workspaceId, destinationId);
+    const profiles = await syncWarehouse(config as DestinationConfig<'warehouse'>, masked(everyone, mask), {
       allowPrivateNetworks: deps.allowPrivateNetworks,
     });
     return { type: 'warehouse', profiles };
@@ -110,4 +118,11 @@ async function* fullProfiles(
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
+}
+
+async function* masked(
+  profiles: AsyncIterable<WarehouseProfile>,
+  mask: Awaited<ReturnType<WarehouseMaskOf>>,
+): AsyncGenerator<WarehouseProfile> {
+  for await (const profile of profiles) yield mask ? maskWarehouseProfile(profile, mask) : profile;
 }

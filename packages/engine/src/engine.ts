@@ -99,6 +99,7 @@ import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
 import type { PersonDataHolder, PersonRef } from './person-data/index.js';
 import { PersonalizationService } from './personalization/index.js';
+import { PiiService } from './pii/index.js';
 import {
   Pipeline,
   type PipelineOptions,
@@ -146,7 +147,7 @@ import {
   type Store,
   type StoreOptions,
 } from './store/index.js';
-import { warehouseTransport } from './warehouse/index.js';
+import { warehouseTransportKind } from './warehouse/index.js';
 import { WebhookSourcesService } from './webhook-sources/index.js';
 
 /** Traits an audience file's line may hold of a person, hashed or not (see contactFieldsOf). */
@@ -337,6 +338,8 @@ export class Engine {
 
   /** Email subscription topics, people's subscriptions, suppressed addresses, the frequency cap. */
   readonly emailPreferences: EmailPreferencesService;
+  /** PII controls: the fields marked personal and who sees them unmasked (`maskForRole`). */
+  readonly pii: PiiService;
   /** Email tracking (opens, clicks), unsubscribe links, the preference page, bounces and complaints. */
   readonly emailEngagement: EmailEngagementService;
   /** The send policy the email sender uses (preferences decide, engagement decorates). */
@@ -434,7 +437,8 @@ export class Engine {
         natsTransport,
         amqpTransport,
         redisStreamTransport,
-        warehouseTransport,
+        // Personal fields reach a warehouse masked unless the PII settings let it have them.
+        warehouseTransportKind({ maskOf: (workspaceId, id) => this.pii.maskForDestination(workspaceId, id) }),
         this.audienceFiles.transportKind,
         ...(delivery.transports ?? []),
       ].map((kind) => [kind.type, kind]),
@@ -842,6 +846,15 @@ export class Engine {
     });
     // Marketing email's gate and tracking; returned mail comes in through the SMTP listener.
     this.emailPreferences = new EmailPreferencesService({ store, identity: this.identity, clock });
+    this.pii = new PiiService({
+      store,
+      clock,
+      destinationExists: (workspaceId, destinationId) =>
+        this.destinations.get(workspaceId, destinationId).then(
+          () => true,
+          () => false,
+        ),
+    });
     this.emailEngagement = new EmailEngagementService({
       store,
       preferences: this.emailPreferences,
@@ -1133,6 +1146,7 @@ export class Engine {
       profiles: this.profiles,
       audiences: this.audiences,
       audienceFiles: this.audienceFiles,
+      warehouseMaskOf: (id, destinationId) => this.pii.maskForDestination(id, destinationId),
       ...this.syncPolicy,
     };
     return syncDestination(deps, workspaceId, destinationId);

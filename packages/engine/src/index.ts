@@ -167,6 +167,14 @@ export {
   type Visitor,
 } from './personalization/index.js';
 export {
+  DEFAULT_PII_SETTINGS,
+  maskCall,
+  maskPersonal,
+  maskValue,
+  PersonalMask,
+  PiiService,
+} from './pii/index.js';
+export {
   Pipeline,
   type PipelineOptions,
   UNIFY_STAGE,

@@ -53,6 +53,8 @@ import { journeysRoutes } from './journeys/journeys.routes.js';
 import { leadScoringRoutes } from './lead-scoring/lead-scoring.routes.js';
 import { listsRoutes } from './lists/lists.routes.js';
 import { opsRoutes } from './ops/ops.routes.js';
+import { installPersonalDataMasking } from './pii/personal-data-masking.js';
+import { piiRoutes } from './pii/pii.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
 import { searchRoutes } from './search/search.routes.js';
@@ -150,6 +152,7 @@ export async function buildApp(
   installSecurityHeaders(app);
   await app.register(fastifyCookie);
   installAuthentication(app, engine);
+  installPersonalDataMasking(app, engine);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -235,6 +238,7 @@ export async function buildApp(
   await app.register(emailPublicRoutes, { engine });
   await app.register(emailRoutes, { engine });
   await app.register(broadcastsRoutes, { engine });
+  await app.register(piiRoutes, { engine });
   await app.register(helpPublicRoutes, {
     engine,
     secureCookies: config.secureCookies,

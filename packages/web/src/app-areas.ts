@@ -321,6 +321,15 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/personal-data',
+    section: 'Settings',
+    label: 'Personal data',
+    Page: lazyPage(
+      () => import('./pii/personal-data-page'),
+      (m) => m.PersonalDataPage,
+    ),
+  },
+  {
     path: '/settings',
     section: 'Settings',
     label: 'Settings',

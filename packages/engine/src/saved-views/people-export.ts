@@ -3,9 +3,10 @@ import type { SavedView, ViewSort } from '@tandem/contract';
 import { crmPersonCells, isCrmPersonColumn, splitPersonFilters } from '../crm/index.js';
 import { AppError } from '../errors/index.js';
 import type { IdentityService } from '../identity/index.js';
+import type { PersonalMask } from '../pii/index.js';
 import { peopleRows } from '../profiles/index.js';
 import type { Store } from '../store/index.js';
-import { csvOfPages } from './csv-stream.js';
+import { type CsvCell, csvOfPages } from './csv-stream.js';
 
 /** A people export without a view, or of a view without columns. */
 export const DEFAULT_PEOPLE_COLUMNS = ['id', 'name', 'email', 'created_at', 'updated_at'] as const;
@@ -18,11 +19,13 @@ const EXPORT_PAGE = 2000;
  * lead_status, tags) as CSV, its columns in its order, a header row first, in its first sort
  * key (profile id order without one). A stream: rows are read a page at a time (a keyset
  * cursor) as the reader consumes them, so an export of millions holds one page in memory.
+ * With a `mask` (the exporter's role lacks pii:read), personal columns are masked.
  */
 export function peopleCsv(
   deps: { store: Store; identity: IdentityService },
   workspaceId: string,
   view: (Pick<SavedView, 'entity' | 'filters' | 'columns' | 'name'> & { sort?: ViewSort[] }) | undefined,
+  mask: PersonalMask | null = null,
 ): Readable {
   if (view && view.entity !== 'people') {
     throw new AppError('bad_request', `View "${view.name}" lists ${view.entity}, not people`);
@@ -42,5 +45,16 @@ export function peopleCsv(
       read: (ids) => crmPersonCells(deps.store, workspaceId, ids),
     },
   });
-  return csvOfPages(columns, pages);
+  return csvOfPages(columns, mask ? maskedPages(pages, mask) : pages);
+}
+
+async function* maskedPages(
+  pages: AsyncGenerator<Record<string, CsvCell>[]>,
+  mask: PersonalMask,
+): AsyncGenerator<Record<string, CsvCell>[]> {
+  for await (const page of pages) {
+    yield page.map((row) =>
+      Object.fromEntries(Object.entries(row).map(([column, cell]) => [column, mask.value(column, cell)])),
+    );
+  }
 }

@@ -12,6 +12,7 @@ import type { CompaniesService, DealsService, PipelinesService } from '../crm/in
 import { AppError } from '../errors/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { newId } from '../ids/index.js';
+import type { PersonalMask } from '../pii/index.js';
 import { fromJson, nowIso, type SavedViewsTable, type Store, toJson } from '../store/index.js';
 import { companiesCsv, dealsCsv } from './list-exports.js';
 import { peopleCsv } from './people-export.js';
@@ -63,6 +64,7 @@ export class SavedViewsService {
     workspaceId: string,
     actor: SavedViewActor,
     viewId: string | undefined,
+    mask: PersonalMask | null = null,
   ): Promise<Readable> {
     const view = viewId === undefined ? undefined : await this.get(workspaceId, actor, viewId);
     // "me" as an owner is whoever exports (as the list reads it).
@@ -73,6 +75,7 @@ export class SavedViewsService {
       { store: this.store, identity: this.identity },
       workspaceId,
       view && filters ? { ...view, filters } : undefined,
+      mask,
     );
   }
 

@@ -829,6 +829,7 @@ export interface Database {
   sequences: SequencesTable;
   sequence_enrollments: SequenceEnrollmentsTable;
   sequence_step_runs: SequenceStepRunsTable;
+  pii_settings: PiiSettingsTable;
   journeys: JourneysTable;
   journey_versions: JourneyVersionsTable;
   journey_runs: JourneyRunsTable;
@@ -1307,4 +1308,12 @@ export interface SequenceStepRunsTable {
   status: string;
   output_id: string | null;
   ran_at: string;
+}
+/** pii/ — a workspace's personal fields, role allowlists and unmasked destinations (JSON arrays / map). */
+export interface PiiSettingsTable {
+  workspace_id: string;
+  personal_fields: string;
+  role_allowlists: string;
+  unmasked_destinations: string;
+  updated_at: string;
 }

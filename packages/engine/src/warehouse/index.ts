@@ -3,6 +3,7 @@ export {
   type WarehouseConnection,
   type WarehouseEngine,
 } from './warehouse-connection.js';
+export { maskDeliveryMessage, maskWarehouseProfile, type WarehouseMaskOf } from './warehouse-masking.js';
 export {
   syncWarehouse,
   type WarehouseTransportOptions,

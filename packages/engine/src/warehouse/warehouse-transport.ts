@@ -8,6 +8,7 @@ import {
   withinBound,
 } from '../message-buses/index.js';
 import { openWarehouseConnection } from './warehouse-connection.js';
+import { maskDeliveryMessage, type WarehouseMaskOf } from './warehouse-masking.js';
 import { UnreadableMessage, type WarehouseProfile, WarehouseWriter } from './warehouse-writer.js';
 
 // Warehouse sync: each delivery becomes idempotent upserts into the destination's schema
@@ -16,6 +17,8 @@ import { UnreadableMessage, type WarehouseProfile, WarehouseWriter } from './war
 export interface WarehouseTransportOptions {
   /** Bound of one message's writes (connect and schema changes included). */
   readonly timeoutMs?: number | undefined;
+  /** The PII mask of a destination: its personal fields are written masked. */
+  readonly maskOf?: WarehouseMaskOf | undefined;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -31,8 +34,11 @@ export function warehouseTransportKind(options: WarehouseTransportOptions = {}):
       const guard = new HostGuard(new URL(url).hostname, context.allowPrivateNetworks);
       let closed = false;
       const transport: DestinationTransport = {
-        send: (messages, signal) =>
-          sendInProfileOrder(messages, signal, async (message, scoped) => {
+        send: async (messages, signal) => {
+          // Read per batch, so a change of the PII settings applies to the next deliveries.
+          const mask = (await options.maskOf?.(context.workspaceId, context.destinationId)) ?? null;
+          return sendInProfileOrder(messages, signal, async (delivered, scoped) => {
+            const message = mask ? maskDeliveryMessage(delivered, mask) : delivered;
             if (closed) return { ok: false, retryable: true, error: 'The transport is closed' };
             try {
               // Generous: the first message may create the schema, a new trait a column.
@@ -49,7 +55,8 @@ export function warehouseTransportKind(options: WarehouseTransportOptions = {}):
               if (retryable) writer.forgetSchema();
               return { ok: false, retryable, error: `Warehouse write failed: ${describe(error)}` };
             }
-          }),
+          });
+        },
         async close() {
           closed = true;
           await db.close();

@@ -76,7 +76,8 @@ function columnValue(value: unknown, kind: ColumnKind): unknown {
   return value;
 }
 
-const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+/** A JSON value as an object, or undefined when it is not one. */
+export const asRecord = (value: unknown): Record<string, unknown> | undefined =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;

@@ -36,7 +36,7 @@ export async function companiesRoutes(app: App, options: { engine: Engine }) {
   app.post(
     '/api/v1/companies',
     {
-      config: { access: 'crm:write' },
+      config: { access: 'crm:write', personalData: 'company' },
       schema: { tags, body: CreateCompanySchema, response: { 201: CompanySchema, ...CRM_ERROR_RESPONSES } },
     },
     async (request, reply) => {
@@ -57,7 +57,7 @@ export async function companiesRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/companies/:id',
     {
-      config: { access: 'crm:read' },
+      config: { access: 'crm:read', personalData: 'company' },
       schema: { tags, params: IdParamsSchema, response: { 200: CompanySchema, ...CRM_ERROR_RESPONSES } },
     },
     async (request) => companies.get(crmCaller(request).workspaceId, request.params.id),
@@ -66,7 +66,7 @@ export async function companiesRoutes(app: App, options: { engine: Engine }) {
   app.patch(
     '/api/v1/companies/:id',
     {
-      config: { access: 'crm:write' },
+      config: { access: 'crm:write', personalData: 'company' },
       schema: {
         tags,
         params: IdParamsSchema,
@@ -83,7 +83,7 @@ export async function companiesRoutes(app: App, options: { engine: Engine }) {
   app.post(
     '/api/v1/companies/:id/merge',
     {
-      config: { access: 'crm:write' },
+      config: { access: 'crm:write', personalData: 'company' },
       schema: {
         tags,
         params: IdParamsSchema,
@@ -100,7 +100,7 @@ export async function companiesRoutes(app: App, options: { engine: Engine }) {
   app.post(
     '/api/v1/companies/:id/people',
     {
-      config: { access: 'crm:write' },
+      config: { access: 'crm:write', personalData: 'company' },
       schema: {
         tags,
         params: IdParamsSchema,
@@ -117,7 +117,7 @@ export async function companiesRoutes(app: App, options: { engine: Engine }) {
   app.delete(
     '/api/v1/companies/:id/people/:profileId',
     {
-      config: { access: 'crm:write' },
+      config: { access: 'crm:write', personalData: 'company' },
       schema: {
         tags,
         params: CompanyPersonParamsSchema,

@@ -21,7 +21,7 @@ export async function peopleRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/people',
     {
-      config: { access: 'crm:read' },
+      config: { access: 'crm:read', personalData: 'contactPage' },
       schema: {
         tags,
         querystring: PeopleListQuerySchema,
@@ -37,7 +37,7 @@ export async function peopleRoutes(app: App, options: { engine: Engine }) {
   app.post(
     '/api/v1/people',
     {
-      config: { access: 'crm:write' },
+      config: { access: 'crm:write', personalData: 'person' },
       schema: {
         tags,
         description:
@@ -71,7 +71,7 @@ export async function peopleRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/people/:id',
     {
-      config: { access: 'crm:read' },
+      config: { access: 'crm:read', personalData: 'person' },
       schema: { tags, params: IdParamsSchema, response: { 200: PersonSchema, ...CRM_ERROR_RESPONSES } },
     },
     async (request) => people.get(crmCaller(request).workspaceId, request.params.id),
@@ -80,7 +80,7 @@ export async function peopleRoutes(app: App, options: { engine: Engine }) {
   app.patch(
     '/api/v1/people/:id',
     {
-      config: { access: 'crm:write' },
+      config: { access: 'crm:write', personalData: 'person' },
       schema: {
         tags,
         params: IdParamsSchema,

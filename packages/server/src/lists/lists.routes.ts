@@ -84,7 +84,7 @@ export async function listsRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/lists/:id/members',
     {
-      config: { access: 'crm:read' },
+      config: { access: 'crm:read', personalData: 'contactPage' },
       schema: {
         tags,
         params: IdParamsSchema,

@@ -28,7 +28,7 @@ export async function profilesRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/profiles',
     {
-      config: { access: 'profiles:read' },
+      config: { access: 'profiles:read', personalData: 'profilePage' },
       schema: {
         tags,
         querystring: ProfileListQuerySchema,
@@ -41,7 +41,7 @@ export async function profilesRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/profiles/lookup',
     {
-      config: { access: 'profiles:read' },
+      config: { access: 'profiles:read', personalData: 'profile' },
       schema: {
         tags,
         querystring: ProfileLookupQuerySchema,
@@ -54,7 +54,7 @@ export async function profilesRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/profiles/:id',
     {
-      config: { access: 'profiles:read' },
+      config: { access: 'profiles:read', personalData: 'profile' },
       schema: { tags, params: IdParamsSchema, response: { 200: ProfileSchema, ...ERROR_RESPONSES } },
     },
     async (request) => profiles.get(workspaceOf(request), request.params.id),
@@ -63,7 +63,7 @@ export async function profilesRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/profiles/:id/events',
     {
-      config: { access: 'profiles:read' },
+      config: { access: 'profiles:read', personalData: 'timelinePage' },
       schema: {
         tags,
         params: IdParamsSchema,
@@ -93,7 +93,7 @@ export async function profilesRoutes(app: App, options: { engine: Engine }) {
   app.post(
     '/api/v1/profiles/:id/unmerge',
     {
-      config: { access: 'profiles:merge' },
+      config: { access: 'profiles:merge', personalData: 'unmergeResult' },
       schema: {
         tags,
         params: IdParamsSchema,

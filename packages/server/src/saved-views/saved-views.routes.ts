@@ -127,10 +127,12 @@ export async function savedViewsRoutes(app: App, options: { engine: Engine }) {
     },
     async (request, reply) => {
       const actor = actorOf(request);
+      // A CSV has no serializer step: the export masks personal columns for the caller's role.
+      const mask = await options.engine.pii.maskForRole(actor.workspaceId, actor.role);
       return sendCsv(
         reply,
         'people',
-        await savedViews.exportPeople(actor.workspaceId, actor, request.query.view),
+        await savedViews.exportPeople(actor.workspaceId, actor, request.query.view, mask),
       );
     },
   );

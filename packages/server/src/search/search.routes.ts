@@ -10,7 +10,7 @@ export async function searchRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/search',
     {
-      config: { access: 'crm:read' },
+      config: { access: 'crm:read', personalData: 'searchResults' },
       schema: {
         tags: ['Search'],
         summary: 'Find people, companies and deals by name, email or domain (prefix, one typo tolerated)',

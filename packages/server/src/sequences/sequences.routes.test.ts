@@ -38,9 +38,12 @@ describe.each(ENGINES)('the lists and sequences API on %s', (kind) => {
       'GET',
       `/api/v1/lists/${list.id}/members?limit=1&cursor=${members.json().nextCursor}`,
     );
-    expect(
-      [...members.json().data, ...rest.json().data].map((m: { email: string }) => m.email).sort(),
-    ).toEqual(['ann@lists.test', 'bob@lists.test']);
+    // The viewer lacks pii:read: its page shows emails masked (pii/); sales reads them.
+    expect(members.json().data[0].email).toMatch(/^[ab]•••@l•••\.test$/);
+    const first = await call('GET', `/api/v1/lists/${list.id}/members?limit=1`);
+    expect([...first.json().data, ...rest.json().data].map((m: { email: string }) => m.email).sort()).toEqual(
+      ['ann@lists.test', 'bob@lists.test'],
+    );
     const removed = await call('DELETE', `/api/v1/lists/${list.id}/members`, { profileIds: [ann] });
     expect(removed.json().changed).toBe(1);
     expect((await call('PATCH', `/api/v1/lists/${list.id}`, { name: 'Webinar Dec' })).json()).toMatchObject({

@@ -96,7 +96,7 @@ export async function sequencesRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/sequences/:id/enrollments',
     {
-      config: { access: 'crm:read' },
+      config: { access: 'crm:read', personalData: 'contactPage' },
       schema: {
         tags,
         params: IdParamsSchema,
@@ -128,7 +128,7 @@ export async function sequencesRoutes(app: App, options: { engine: Engine }) {
   app.post(
     '/api/v1/sequences/:id/enrollments/:enrollmentId/stop',
     {
-      config: { access: 'crm:write' },
+      config: { access: 'crm:write', personalData: 'contact' },
       schema: {
         tags,
         params: EnrollmentParamsSchema,
@@ -142,7 +142,7 @@ export async function sequencesRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/profiles/:id/sequences',
     {
-      config: { access: 'crm:read' },
+      config: { access: 'crm:read', personalData: 'contactPage' },
       schema: {
         tags,
         params: IdParamsSchema,

@@ -15,7 +15,7 @@ export async function sourceDebuggerRoutes(app: App, options: { engine: Engine; 
   app.get(
     '/api/v1/sources/:id/events',
     {
-      config: { access: 'events:read' },
+      config: { access: 'events:read', personalData: 'storedEvents' },
       schema: {
         tags,
         summary: 'Latest events of a source, newest first',
@@ -36,7 +36,7 @@ export async function sourceDebuggerRoutes(app: App, options: { engine: Engine; 
   app.get(
     '/api/v1/sources/:id/rejections',
     {
-      config: { access: 'events:read' },
+      config: { access: 'events:read', personalData: 'storedRejections' },
       schema: {
         tags,
         summary: 'Calls refused in the last 7 days, newest first',

@@ -2,6 +2,7 @@ import { Anchor, Badge, Group } from '@mantine/core';
 import type { PersonSummary } from '@tandem/contract';
 import { useMemo } from 'react';
 import { Link } from 'react-router';
+import { PersonalValue } from '../pii/masked-badge';
 import { formatDate } from '../shared/format-date';
 import { type ListColumn, VirtualTable } from '../views/virtual-table';
 import { LIFECYCLE_LABELS } from './lifecycle-labels';
@@ -52,11 +53,15 @@ export function ContactsTable({ people, columns, filtered, selected, onSelect, p
         label: 'Name',
         render: (person) => (
           <Anchor component={Link} to={`/people/${encodeURIComponent(person.profileId)}`} fw={500}>
-            {labelOf(person)}
+            <PersonalValue value={labelOf(person)}>{labelOf(person)}</PersonalValue>
           </Anchor>
         ),
       },
-      email: { key: 'email', label: 'Email', render: (person) => person.email ?? '—' },
+      email: {
+        key: 'email',
+        label: 'Email',
+        render: (person) => <PersonalValue value={person.email}>{person.email ?? '—'}</PersonalValue>,
+      },
       owner_id: { key: 'owner_id', label: 'Owner', render: (person) => nameOf(person.ownerId) ?? '—' },
       lifecycle_stage: {
         key: 'lifecycle_stage',

@@ -2,6 +2,7 @@ import { Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { Profile } from '@tandem/contract';
 import type { ReactNode } from 'react';
 import { ConsentSummary } from '../consent/consent-summary';
+import { PersonalValue } from '../pii/masked-badge';
 import { formatDate } from '../shared/format-date';
 import { KeyValueTable } from '../shared/key-value-table';
 
@@ -21,7 +22,9 @@ export function ProfileSidebar({ profile }: { profile: Profile }) {
             {profile.identities.map((identity) => (
               <Table.Tr key={`${identity.type}:${identity.value}`}>
                 <Table.Td>{identity.type}</Table.Td>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{identity.value}</Table.Td>
+                <Table.Td style={{ wordBreak: 'break-all' }}>
+                  <PersonalValue value={identity.value}>{identity.value}</PersonalValue>
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -5,6 +5,7 @@ import { PersonDeals } from '../deals/person-deals';
 import { ProfileEmailPanel } from '../email-preferences/profile-email-panel';
 import { PersonJourneys } from '../journeys/person-journeys';
 import { LeadScoreCard } from '../lead-scoring/lead-score-card';
+import { PersonalValue } from '../pii/masked-badge';
 import { PersonSequences } from '../sequences/person-sequences';
 import { formatDate } from '../shared/format-date';
 import { KeyValueTable } from '../shared/key-value-table';
@@ -30,9 +31,15 @@ export function ProfileView({ profile }: { profile: Profile }) {
   return (
     <Stack>
       <div>
-        <Title order={2}>{name}</Title>
+        <Title order={2}>
+          <PersonalValue value={name}>{name}</PersonalValue>
+        </Title>
         <Group gap="md" c="dimmed">
-          {email && email !== name && <Text size="sm">{email}</Text>}
+          {email && email !== name && (
+            <Text size="sm">
+              <PersonalValue value={email}>{email}</PersonalValue>
+            </Text>
+          )}
           <Text size="sm">First seen {formatDate(profile.createdAt)}</Text>
           <Text size="sm">Updated {formatDate(profile.updatedAt)}</Text>
           <Text size="sm" ff="monospace">

@@ -1,6 +1,7 @@
 import { Anchor, Table, Text } from '@mantine/core';
 import type { ProfileSummary } from '@tandem/contract';
 import { Link } from 'react-router';
+import { PersonalValue } from '../pii/masked-badge';
 import { formatDate } from '../shared/format-date';
 import { IdentityBadges } from './identity-badges';
 import { profileEmail, profileName } from './profile-name';
@@ -33,10 +34,12 @@ export function ProfilesTable({ profiles, searched }: ProfilesTableProps) {
             <Table.Tr key={profile.id}>
               <Table.Td>
                 <Anchor component={Link} to={`/people/${encodeURIComponent(profile.id)}`} fw={500}>
-                  {profileName(profile)}
+                  <PersonalValue value={profileName(profile)}>{profileName(profile)}</PersonalValue>
                 </Anchor>
               </Table.Td>
-              <Table.Td>{profileEmail(profile) ?? '—'}</Table.Td>
+              <Table.Td>
+                <PersonalValue value={profileEmail(profile)}>{profileEmail(profile) ?? '—'}</PersonalValue>
+              </Table.Td>
               <Table.Td>
                 <IdentityBadges identities={profile.identities} />
               </Table.Td>

@@ -1,4 +1,5 @@
 import { Table, Text } from '@mantine/core';
+import { PersonalValue } from '../pii/masked-badge';
 import { formatValue } from './format-value';
 
 type KeyValueTableProps = {
@@ -34,7 +35,9 @@ export function KeyValueTable({ label, values, empty }: KeyValueTableProps) {
                 {name}
               </Text>
             </Table.Td>
-            <Table.Td style={{ wordBreak: 'break-word' }}>{formatValue(values[name])}</Table.Td>
+            <Table.Td style={{ wordBreak: 'break-word' }}>
+              <PersonalValue value={values[name]}>{formatValue(values[name])}</PersonalValue>
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
