@@ -13,7 +13,7 @@ import { type BroadcastsOptions, BroadcastsService } from './broadcasts/index.js
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
 import { ComputedTraitsService, emptyValueOf, SEGMENT_STAGE } from './computed-traits/index.js';
-import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
+import { ConsentService, ConsentStage, consentedProfiles, consentPersonData } from './consent/index.js';
 import {
   ActivitiesService,
   CompaniesService,
@@ -468,6 +468,12 @@ export class Engine {
       maxTraitsPerProfile: options.pipeline?.maxTraitsPerProfile,
     });
     this.consent = new ConsentService(store, this.identity);
+    // Audiences requiring a purpose follow decisions recorded outside the log, and purpose edits.
+    this.consent.onChange((change) =>
+      change.kind === 'decisions'
+        ? this.audiences.reevaluateConsent(change.workspaceId, change.profileIds)
+        : this.audiences.reevaluateRequiringConsent(change.workspaceId),
+    );
     this.consentStage = new ConsentStage(store, this.identity, {
       batchSize: options.pipeline?.batchSize,
       partitions,
@@ -1059,7 +1065,7 @@ export class Engine {
       this.pipeline.evaluateAudienceInThread(workspaceId, audienceId),
     );
     // Each domain's person data, in the order a deletion removes it (the log and identity last).
-    this.personData.push();
+    this.personData.push(consentPersonData(store));
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */
