@@ -186,3 +186,11 @@ export const ConsentOverviewSchema = z
   })
   .meta({ id: 'ConsentOverview' });
 export type ConsentOverview = z.infer<typeof ConsentOverviewSchema>;
+
+/** `POST /api/v1/profiles/{id}/consent/preference-link`: the person's public preference page. */
+export const PreferenceLinkSchema = z
+  .object({
+    url: z.string().describe('The public preference page of the person: email topics and consent purposes'),
+  })
+  .meta({ id: 'PreferenceLink' });
+export type PreferenceLink = z.infer<typeof PreferenceLinkSchema>;
