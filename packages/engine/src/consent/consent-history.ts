@@ -5,6 +5,7 @@ import {
   type ConsentOverview,
   type ConsentPurpose,
   type ConsentSourceKind,
+  NECESSARY_PURPOSE,
   type RecentConsentDecision,
 } from '@tandem/contract';
 import type { Kysely, Selectable } from 'kysely';
@@ -111,12 +112,15 @@ export async function overviewOf(
     .limit(recentLimit)
     .execute();
   return {
-    purposes: purposes.map((p) => ({
-      key: p.key,
-      label: p.label,
-      granted: countOf(p.key, true),
-      withdrawn: countOf(p.key, false),
-    })),
+    // Necessary is granted by everyone, whatever they decided: nothing to count.
+    purposes: purposes
+      .filter((p) => p.key !== NECESSARY_PURPOSE)
+      .map((p) => ({
+        key: p.key,
+        label: p.label,
+        granted: countOf(p.key, true),
+        withdrawn: countOf(p.key, false),
+      })),
     recent: recent.map((row): RecentConsentDecision => ({ ...decisionOf(row), profileId: row.profile_id })),
   };
 }

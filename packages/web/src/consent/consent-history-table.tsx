@@ -48,8 +48,9 @@ export function ConsentHistoryTable({
                       component={Link}
                       to={`/people/${encodeURIComponent(decision.profileId)}`}
                       size="sm"
+                      title={decision.profileId}
                     >
-                      {decision.profileId}
+                      {shortId(decision.profileId)}
                     </Anchor>
                   )}
                 </Table.Td>
@@ -71,7 +72,9 @@ export function ConsentHistoryTable({
               <Table.Td>
                 <ConsentBadge granted={decision.granted} />
               </Table.Td>
-              <Table.Td fz="sm">{sourceText(decision, who)}</Table.Td>
+              <Table.Td fz="sm" title={decision.source.eventId ?? undefined}>
+                {sourceText(decision, who)}
+              </Table.Td>
               <Table.Td fz="sm">
                 <ProofText proof={decision.proof} />
               </Table.Td>
@@ -94,7 +97,12 @@ function ProofText({ proof }: { proof: ConsentDecision['proof'] }) {
     );
   return (
     <>
-      {origin && <Text size="sm">{origin}</Text>}
+      {origin && (
+        // A browser's user agent is long: two lines here, all of it on hover.
+        <Text size="sm" lineClamp={2} title={origin}>
+          {origin}
+        </Text>
+      )}
       {proof.wording && (
         <Text
           size="xs"
@@ -108,11 +116,17 @@ function ProofText({ proof }: { proof: ConsentDecision['proof'] }) {
   );
 }
 
+/** A profile id's kind and last characters: enough to tell people apart in a list. */
+function shortId(profileId: string): string {
+  return profileId.length > 14 ? `${profileId.slice(0, 5)}…${profileId.slice(-6)}` : profileId;
+}
+
 function sourceText({ source }: ConsentDecision, who: (principal: string | null) => string): string {
   const note = source.note ? ` — “${source.note}”` : '';
   switch (source.kind) {
     case 'event':
-      return `Event ${source.eventId ?? ''}`.trim();
+      // The event's id is the cell's title: long, and only needed to look the event up.
+      return 'An event';
     case 'api':
       return `Recorded by ${who(source.principal)}${note}`;
     case 'import':
