@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine.js';
-import { ENGINES, openTestEngine } from '../testing/index.js';
-import { createWorkspace } from '../workspaces/index.js';
+import { ENGINES, openTestEngine, trackingWorkspace } from '../testing/index.js';
 
 const PEOPLE = ['a', 'b', 'c', 'd'];
 
@@ -32,22 +31,12 @@ describe.each(ENGINES)('an audience requiring a purpose on %s', (kind) => {
   });
   afterAll(() => engine.dispose());
 
-  let messages = 0;
   it('keeps the members a fresh evaluation finds, whatever the changes', async () => {
     let nonEmpty = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(changeArbitrary, { minLength: 1, maxLength: 8 }), async (changes) => {
-        const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
-        const source = await engine.sources.create(workspaceId, { name: 'web' });
-        const send = async (calls: Record<string, unknown>[]) => {
-          await engine.collector.collect({
-            source: { workspaceId, sourceId: source.id },
-            calls: calls.map((call) => ({ messageId: `prop${++messages}`, ...call })),
-            request: {},
-          });
-          await engine.pipeline.catchUp();
-        };
-        await send(PEOPLE.map((userId, i) => ({ type: 'identify', userId, traits: { pro: i !== 3 } })));
+        const { workspaceId, send } = await trackingWorkspace(engine);
+        await send(...PEOPLE.map((userId, i) => ({ type: 'identify', userId, traits: { pro: i !== 3 } })));
         const rule = { trait: 'pro', op: 'eq' as const, value: true };
         const kept = await engine.audiences.create(workspaceId, {
           name: 'kept',
@@ -64,15 +53,13 @@ describe.each(ENGINES)('an audience requiring a purpose on %s', (kind) => {
               defaultMode: change.optIn ? 'opt-in' : 'opt-out',
             });
           else if (change.kind === 'event')
-            await send([
-              {
-                type: 'track',
-                event: 'Consent Changed',
-                userId: PEOPLE[change.person],
-                timestamp: at,
-                context: { consent: { categoryPreferences: { marketing: change.granted } } },
-              },
-            ]);
+            await send({
+              type: 'track',
+              event: 'Consent Changed',
+              userId: PEOPLE[change.person],
+              timestamp: at,
+              context: { consent: { categoryPreferences: { marketing: change.granted } } },
+            });
           else {
             const { id } = await engine.profiles.lookup(workspaceId, 'user_id', PEOPLE[change.person] ?? '');
             await engine.consent.record(workspaceId, id, {

@@ -1,8 +1,7 @@
 import type { AudienceRule } from '@tandem/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine.js';
-import { ENGINES, openTestEngine } from '../testing/index.js';
-import { createWorkspace } from '../workspaces/index.js';
+import { ENGINES, openTestEngine, trackingWorkspace } from '../testing/index.js';
 
 const PRO: AudienceRule = { trait: 'plan', op: 'eq', value: 'pro' };
 
@@ -13,20 +12,10 @@ describe.each(ENGINES)('audiences requiring a consent purpose on %s', (kind) => 
   });
   afterAll(() => engine.dispose());
 
-  let messages = 0;
   /** Pro customers p0–p5 and a free one; marketing is opt-in; p0, p1 granted it, p2 refused. */
   async function workspace() {
-    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
-    const source = await engine.sources.create(workspaceId, { name: 'web' });
+    const { workspaceId, send } = await trackingWorkspace(engine);
     await engine.consent.updatePurpose(workspaceId, 'marketing', { defaultMode: 'opt-in' });
-    const send = async (...calls: Record<string, unknown>[]) => {
-      await engine.collector.collect({
-        source: { workspaceId, sourceId: source.id },
-        calls: calls.map((call) => ({ messageId: `rp${++messages}`, ...call })),
-        request: {},
-      });
-      await engine.pipeline.catchUp();
-    };
     const marketing = (granted: boolean) => ({ consent: { categoryPreferences: { marketing: granted } } });
     await send(
       ...['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'f0'].map((userId) => ({

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine.js';
-import { ENGINES, openTestEngine } from '../testing/index.js';
-import { createWorkspace } from '../workspaces/index.js';
-
-type Call = Record<string, unknown>;
+import { ENGINES, openTestEngine, trackingWorkspace } from '../testing/index.js';
 
 const day = (n: number) => `2024-03-${String(n).padStart(2, '0')}T10:00:00.000Z`;
 const consenting = (preferences: Record<string, boolean>, proof: Record<string, string> = {}) => ({
@@ -18,22 +15,7 @@ describe.each(ENGINES)('the consent center on %s', (kind) => {
   });
   afterAll(() => engine.dispose());
 
-  let messages = 0;
-  async function workspace() {
-    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
-    const source = await engine.sources.create(workspaceId, { name: 'web' });
-    const send = async (...calls: Call[]) => {
-      await engine.collector.collect({
-        source: { workspaceId, sourceId: source.id },
-        calls: calls.map((call) => ({ messageId: `cc${++messages}`, ...call })),
-        request: {},
-      });
-      await engine.pipeline.catchUp();
-    };
-    const profileOf = async (userId: string) =>
-      (await engine.profiles.lookup(workspaceId, 'user_id', userId)).id;
-    return { workspaceId, send, profileOf };
-  }
+  const workspace = () => trackingWorkspace(engine);
 
   it('keeps the proof of each decision: the event’s IP and browser, the wording a page showed', async () => {
     const { workspaceId, send, profileOf } = await workspace();
