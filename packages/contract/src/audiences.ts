@@ -139,6 +139,10 @@ export const AudienceSchema = z
     id: z.string(),
     name: z.string(),
     rule: RuleTreeSchema,
+    requiredPurpose: z
+      .string()
+      .nullable()
+      .describe('A consent purpose members must have granted (null: none)'),
     createdAt: z.string(),
     updatedAt: z.string(),
     memberCount: z.number().int().optional().describe('Current members (in lists and reads of one audience)'),
@@ -149,6 +153,12 @@ export type Audience = z.infer<typeof AudienceSchema>;
 export const CreateAudienceSchema = z.object({
   name: z.string().trim().min(1).max(200),
   rule: AudienceRuleSchema,
+  requiredPurpose: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a consent purpose key')
+    .nullable()
+    .optional()
+    .describe('Only people who granted this consent purpose are members (null or absent: none)'),
 });
 export type CreateAudience = z.infer<typeof CreateAudienceSchema>;
 export const UpdateAudienceSchema = CreateAudienceSchema.partial();
@@ -159,7 +169,10 @@ export const AudienceMemberSchema = z
   .meta({ id: 'AudienceMember' });
 export type AudienceMember = z.infer<typeof AudienceMemberSchema>;
 
-export const AudiencePreviewRequestSchema = z.object({ rule: AudienceRuleSchema });
+export const AudiencePreviewRequestSchema = z.object({
+  rule: AudienceRuleSchema,
+  requiredPurpose: CreateAudienceSchema.shape.requiredPurpose,
+});
 export const AudiencePreviewSchema = z
   .object({ count: z.number().int(), sample: z.array(z.string()) })
   .meta({ id: 'AudiencePreview' });

@@ -11,8 +11,11 @@ export const CONSENT_MODES = ['opt-in', 'opt-out'] as const;
 export const ConsentModeSchema = z.enum(CONSENT_MODES);
 export type ConsentMode = z.infer<typeof ConsentModeSchema>;
 
-/** Where a decision came from: an event's `context.consent`, the admin API, an import. */
-export const CONSENT_SOURCE_KINDS = ['event', 'api', 'import'] as const;
+/**
+ * Where a decision came from: an event's `context.consent`, the admin API, an import, the public
+ * preference page (the person themself, from a link in an email).
+ */
+export const CONSENT_SOURCE_KINDS = ['event', 'api', 'import', 'preference_page'] as const;
 export const ConsentSourceKindSchema = z.enum(CONSENT_SOURCE_KINDS);
 export type ConsentSourceKind = z.infer<typeof ConsentSourceKindSchema>;
 
@@ -97,6 +100,21 @@ export const ConsentSourceSchema = z.object({
 });
 export type ConsentSource = z.infer<typeof ConsentSourceSchema>;
 
+/** What proves a decision was the person's: where it came from, and what they were shown. */
+export const ConsentProofSchema = z.object({
+  ip: z.string().nullable().describe("The person's IP address (an event's context.ip, the page's request)"),
+  userAgent: z
+    .string()
+    .nullable()
+    .describe("The person's browser (an event's context.userAgent, the page's)"),
+  wording: z.string().nullable().describe('The text the person was shown, when known (the preference page)'),
+  wordingVersion: z
+    .string()
+    .nullable()
+    .describe('The version of that text (when the purpose was last edited)'),
+});
+export type ConsentProof = z.infer<typeof ConsentProofSchema>;
+
 export const ConsentDecisionSchema = z
   .object({
     id: z.string(),
@@ -109,6 +127,7 @@ export const ConsentDecisionSchema = z
     decidedAt: z.string(),
     recordedAt: z.string(),
     source: ConsentSourceSchema,
+    proof: ConsentProofSchema,
   })
   .meta({ id: 'ConsentDecision' });
 export type ConsentDecision = z.infer<typeof ConsentDecisionSchema>;
@@ -128,3 +147,50 @@ export const ProfileConsentSchema = z
   })
   .meta({ id: 'ProfileConsent' });
 export type ProfileConsent = z.infer<typeof ProfileConsentSchema>;
+
+/** `GET /api/v1/profiles/{id}/consent/history`: every decision, newest first, a page at a time. */
+export const ConsentHistoryQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().min(1).max(200).optional().describe('nextCursor of the previous page'),
+  purpose: z.string().min(1).max(64).optional().describe('Only decisions on this purpose'),
+});
+export type ConsentHistoryQuery = z.infer<typeof ConsentHistoryQuerySchema>;
+
+export const ConsentHistoryPageSchema = z
+  .object({
+    profileId: z.string().describe('The live profile (a merged-away id answers with its survivor)'),
+    data: z.array(ConsentDecisionSchema),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'ConsentHistoryPage' });
+export type ConsentHistoryPage = z.infer<typeof ConsentHistoryPageSchema>;
+
+/** A recent decision in the workspace, with the profile it is on. */
+export const RecentConsentDecisionSchema = ConsentDecisionSchema.extend({ profileId: z.string() }).meta({
+  id: 'RecentConsentDecision',
+});
+export type RecentConsentDecision = z.infer<typeof RecentConsentDecisionSchema>;
+
+/** `GET /api/v1/consent/overview`: the consent center's figures. */
+export const ConsentOverviewSchema = z
+  .object({
+    purposes: z.array(
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        granted: z.number().int().describe('People whose latest decision grants it'),
+        withdrawn: z.number().int().describe('People whose latest decision refuses it'),
+      }),
+    ),
+    recent: z.array(RecentConsentDecisionSchema).describe('The latest decisions recorded, newest first'),
+  })
+  .meta({ id: 'ConsentOverview' });
+export type ConsentOverview = z.infer<typeof ConsentOverviewSchema>;
+
+/** `POST /api/v1/profiles/{id}/consent/preference-link`: the person's public preference page. */
+export const PreferenceLinkSchema = z
+  .object({
+    url: z.string().describe('The public preference page of the person: email topics and consent purposes'),
+  })
+  .meta({ id: 'PreferenceLink' });
+export type PreferenceLink = z.infer<typeof PreferenceLinkSchema>;

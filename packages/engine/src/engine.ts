@@ -23,7 +23,7 @@ import {
   emptyValueOf,
   SEGMENT_STAGE,
 } from './computed-traits/index.js';
-import { ConsentService, ConsentStage, consentedProfiles } from './consent/index.js';
+import { ConsentService, ConsentStage, consentedProfiles, consentPersonData } from './consent/index.js';
 import {
   ActivitiesService,
   CompaniesService,
@@ -495,6 +495,12 @@ export class Engine {
       maxTraitsPerProfile: options.pipeline?.maxTraitsPerProfile,
     });
     this.consent = new ConsentService(store, this.identity);
+    // Audiences requiring a purpose follow decisions recorded outside the log, and purpose edits.
+    this.consent.onChange((change) =>
+      change.kind === 'decisions'
+        ? this.audiences.reevaluateConsent(change.workspaceId, change.profileIds)
+        : this.audiences.reevaluateRequiringConsent(change.workspaceId),
+    );
     this.consentStage = new ConsentStage(store, this.identity, {
       batchSize: options.pipeline?.batchSize,
       partitions,
@@ -1119,6 +1125,7 @@ export class Engine {
       leadScorePersonData(store),
       audiencePersonData(store),
       computedTraitPersonData(store),
+      consentPersonData(store),
       profilePersonData(store),
     );
   }

@@ -9,6 +9,7 @@ import type {
 } from '@tandem/contract';
 import type { Kysely, RawBuilder } from 'kysely';
 import { type ComputedTraitsService, emptyValueOf, type TraitDefinition } from '../computed-traits/index.js';
+import { purposeKeysOf } from '../consent/index.js';
 import { AppError, type Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import {
@@ -19,7 +20,7 @@ import {
   type Store,
   writeTransaction,
 } from '../store/index.js';
-import type { CompiledAudience } from './audience-evaluation.js';
+import { type CompiledAudience, evaluateProfiles, withRequiredConsent } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
 import { audienceOf } from './audience-rows.js';
 import {
@@ -29,7 +30,7 @@ import {
   referencedComputedTraits,
 } from './compiled-rule.js';
 import { evaluateInFull, type FullEvaluationReport, lockSegment } from './full-evaluation.js';
-import { previewRule } from './rule-query.js';
+import { previewRule, profilesMeeting } from './rule-query.js';
 import { sweepWindowEdges, timeLeavesOf } from './window-sweep.js';
 
 /** Audiences: definitions, preview, members; creating or editing one evaluates everyone. */
@@ -53,23 +54,22 @@ export class AudiencesService {
     const audienceId = newId('audience');
     const compiled = await this.compile(workspaceId, input.rule, audienceId);
     if (!compiled.ok) return compiled;
+    const requiredPurpose = input.requiredPurpose ?? null;
+    const purposeProblem = await this.purposeProblem(workspaceId, requiredPurpose);
+    if (purposeProblem) return purposeProblem;
     const now = nowIso(this.deps.clock);
     const row = {
       workspace_id: workspaceId,
       audience_id: audienceId,
       name: input.name,
       rule: JSON.stringify(input.rule),
+      required_purpose: requiredPurpose,
       created_at: now,
       updated_at: now,
     };
-    await this.storeRule(workspaceId, { id: audienceId, name: input.name, rule: compiled.value }, (trx) =>
-      trx.insertInto('audiences').values(row).execute(),
-    );
-    await this.evaluate(
-      workspaceId,
-      { id: audienceId, name: input.name, rule: compiled.value },
-      { rule: row.rule, updatedAt: now },
-    );
+    const audience = { id: audienceId, name: input.name, rule: compiled.value, requiredPurpose };
+    await this.storeRule(workspaceId, audience, (trx) => trx.insertInto('audiences').values(row).execute());
+    await this.evaluate(workspaceId, audience, { rule: row.rule, updatedAt: now });
     return { ok: true, value: audienceOf(row) };
   }
 
@@ -126,18 +126,21 @@ export class AudiencesService {
     const next = { ...current, ...patch, updatedAt: nowIso(this.deps.clock) };
     const compiled = await this.compile(workspaceId, next.rule, audienceId);
     if (!compiled.ok) return compiled;
-    const audience = { id: audienceId, name: next.name, rule: compiled.value };
+    const requiredPurpose = next.requiredPurpose ?? null;
+    const purposeProblem = await this.purposeProblem(workspaceId, requiredPurpose);
+    if (purposeProblem) return purposeProblem;
+    const audience = { id: audienceId, name: next.name, rule: compiled.value, requiredPurpose };
     const rule = JSON.stringify(next.rule);
     await this.storeRule(workspaceId, audience, (trx) =>
       trx
         .updateTable('audiences')
-        .set({ name: next.name, rule, updated_at: next.updatedAt })
+        .set({ name: next.name, rule, required_purpose: requiredPurpose, updated_at: next.updatedAt })
         .where('workspace_id', '=', workspaceId)
         .where('audience_id', '=', audienceId)
         .execute(),
     );
     await this.evaluate(workspaceId, audience, { rule, updatedAt: next.updatedAt });
-    return { ok: true, value: next };
+    return { ok: true, value: { ...next, requiredPurpose } };
   }
 
   async delete(workspaceId: string, audienceId: string): Promise<void> {
@@ -175,14 +178,56 @@ export class AudiencesService {
     return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.profileId ?? null) : null };
   }
 
-  async preview(workspaceId: string, rule: AudienceRule): Promise<Result<AudiencePreview, ErrorDetail[]>> {
+  /** Who would be members: how many, and a few of them (granting `requiredPurpose`, when given). */
+  async preview(
+    workspaceId: string,
+    rule: AudienceRule,
+    requiredPurpose: string | null = null,
+  ): Promise<Result<AudiencePreview, ErrorDetail[]>> {
     const compiled = await this.compile(workspaceId, rule, undefined);
     if (!compiled.ok) return compiled;
+    const purposeProblem = await this.purposeProblem(workspaceId, requiredPurpose);
+    if (purposeProblem) return purposeProblem;
     const { db, kind } = this.store;
-    return {
-      ok: true,
-      value: await previewRule({ db, kind, workspaceId, rule: compiled.value, now: this.deps.clock() }),
-    };
+    const query = { db, kind, workspaceId, rule: compiled.value, now: this.deps.clock() };
+    if (requiredPurpose === null) return { ok: true, value: await previewRule(query) };
+    const members = await withRequiredConsent(query, requiredPurpose, await profilesMeeting(query));
+    return { ok: true, value: { count: members.length, sample: members.sort().slice(0, 10) } };
+  }
+
+  /**
+   * After consent decisions recorded outside the log (the API, the preference page): these
+   * profiles' memberships of the audiences requiring a purpose, evaluated again, with their
+   * Audience Entered / Exited events, like a segment batch (which waits, or is waited for).
+   */
+  async reevaluateConsent(workspaceId: string, profileIds: readonly string[]): Promise<void> {
+    await writeTransaction(this.store, async (trx) => {
+      await lockSegment(trx, { store: this.store, partitions: this.deps.partitions ?? 1 }, workspaceId);
+      const requiring = (await this.compiledAudiences(workspaceId, trx)).filter(
+        (audience) => audience.requiredPurpose !== null,
+      );
+      const scope = { db: trx, workspaceId, now: this.deps.clock() };
+      await this.deps.events.appendWithin(trx, await evaluateProfiles(scope, requiring, profileIds));
+    });
+  }
+
+  /** After a purpose or the default changed: every audience requiring a purpose, evaluated in full. */
+  async reevaluateRequiringConsent(workspaceId: string): Promise<void> {
+    for (const audience of await this.all(workspaceId)) {
+      if (audience.requiredPurpose === null) continue;
+      const compiled = await this.compile(workspaceId, audience.rule, audience.id);
+      if (!compiled.ok) continue;
+      await this.evaluate(
+        workspaceId,
+        {
+          id: audience.id,
+          name: audience.name,
+          rule: compiled.value,
+          requiredPurpose: audience.requiredPurpose,
+        },
+        { rule: JSON.stringify(audience.rule), updatedAt: audience.updatedAt },
+      );
+    }
   }
 
   /** Every audience of the workspace compiled, referenced audiences first. */
@@ -201,7 +246,13 @@ export class AudiencesService {
       }
       const rule = compileRule(audience.rule, scope);
       // A rule valid when saved can break later (its computed trait deleted): it is skipped.
-      if (rule.ok) compiled.set(audience.id, { id: audience.id, name: audience.name, rule: rule.value });
+      if (rule.ok)
+        compiled.set(audience.id, {
+          id: audience.id,
+          name: audience.name,
+          rule: rule.value,
+          requiredPurpose: audience.requiredPurpose,
+        });
     };
     for (const audience of audiences) visit(audience, 0);
     return [...compiled.values()];
@@ -232,7 +283,12 @@ export class AudiencesService {
     if (!compiled.ok) throw new AppError('validation_failed', `Audience ${audienceId} no longer compiles`);
     return this.evaluateHere(
       workspaceId,
-      { id: audienceId, name: audience.name, rule: compiled.value },
+      {
+        id: audienceId,
+        name: audience.name,
+        rule: compiled.value,
+        requiredPurpose: audience.requiredPurpose,
+      },
       { rule: JSON.stringify(audience.rule), updatedAt: audience.updatedAt },
     );
   }
@@ -301,6 +357,19 @@ export class AudiencesService {
       { store, events, clock, partitions: this.deps.partitions ?? 1, maxChunk: this.deps.maxChunk },
       { workspaceId, audience, version },
     );
+  }
+
+  /** A required purpose must be one of the workspace's (400 naming `requiredPurpose` otherwise). */
+  private async purposeProblem(
+    workspaceId: string,
+    requiredPurpose: string | null,
+  ): Promise<{ ok: false; error: ErrorDetail[] } | undefined> {
+    if (requiredPurpose === null) return undefined;
+    if ((await purposeKeysOf(this.store.db, workspaceId)).includes(requiredPurpose)) return undefined;
+    return {
+      ok: false,
+      error: [{ path: 'requiredPurpose', message: `no consent purpose "${requiredPurpose}"` }],
+    };
   }
 
   private async compile(workspaceId: string, rule: AudienceRule, self: string | undefined) {

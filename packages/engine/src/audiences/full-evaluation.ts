@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { SEGMENT_STAGE } from '../computed-traits/index.js';
 import { lockCheckpoint, partitionOfWorkspace } from '../pipeline-runtime/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
-import { type CompiledAudience, evaluateProfiles } from './audience-evaluation.js';
+import { type CompiledAudience, evaluateProfiles, withRequiredConsent } from './audience-evaluation.js';
 import type { AudienceEvents } from './audience-events.js';
 import { profilesMeeting } from './rule-query.js';
 
@@ -118,8 +118,9 @@ export async function lockSegment(
 async function candidatesOf(store: Store, request: FullEvaluationRequest, now: number): Promise<string[]> {
   const { workspaceId, audience } = request;
   const read = async (db: Kysely<Database>) => {
+    const meeting = await profilesMeeting({ db, kind: store.kind, workspaceId, rule: audience.rule, now });
     const members = new Set(
-      await profilesMeeting({ db, kind: store.kind, workspaceId, rule: audience.rule, now }),
+      await withRequiredConsent({ db, workspaceId, now }, audience.requiredPurpose, meeting),
     );
     const stored = await db
       .selectFrom('audience_members')

@@ -9,6 +9,7 @@ import {
   refreshExpired,
   SEGMENT_STAGE,
 } from '../computed-traits/index.js';
+import { preferencesOf } from '../consent/index.js';
 import { chunksOf, mergesCausedBy, profilesOfEvents } from '../identity/index.js';
 import {
   entriesByWorkspace,
@@ -230,7 +231,7 @@ export class SegmentStage implements PipelineStage {
    * One workspace's events: merges they caused, computed traits, and the profiles whose rule
    * inputs may have changed (to re-evaluate). An event changes what a rule reads when it sets
    * traits (identify, group, alias), bears an event name some rule reads, changes a computed
-   * trait, or merged two profiles; any other event (a page view no rule mentions, an
+   * trait, merged two profiles, or carries consent while an audience requires a purpose; any other event (a page view no rule mentions, an
    * Audience Entered event) leaves every membership as it was.
    */
   private async applyEvents(
@@ -249,6 +250,8 @@ export class SegmentStage implements PipelineStage {
     ]);
     if (definitions.length === 0 && audiences.length === 0) return touched;
     const ruleEvents = new Set(eventReadsOf(audiences.map((a) => a.rule)).names);
+    // An event carrying consent may change who grants a purpose an audience requires.
+    const consentMatters = audiences.some((a) => a.requiredPurpose !== null);
     const profileOf = unified
       ? profilesAmong(unified.profileOf, events)
       : await profilesOfEvents(
@@ -279,7 +282,11 @@ export class SegmentStage implements PipelineStage {
           properties: propertiesOf(event.payload),
         });
       }
-      if (TRAIT_SETTING_TYPES.has(event.type) || (event.event !== null && ruleEvents.has(event.event)))
+      if (
+        TRAIT_SETTING_TYPES.has(event.type) ||
+        (event.event !== null && ruleEvents.has(event.event)) ||
+        (consentMatters && preferencesOf(event) !== undefined)
+      )
         touched.add(profileId);
     }
     for (const id of await this.deps.computedTraits.apply(trx, workspaceId, profiled)) touched.add(id);

@@ -16,7 +16,7 @@ import {
   replaceStandings,
   saveStandings,
 } from './consent-states.js';
-import { decisionTime, preferencesOf } from './event-preferences.js';
+import { decisionTime, preferencesOf, proofOf } from './event-preferences.js';
 
 /**
  * In the caller's transaction: the consent these events carry, folded into their profiles'
@@ -44,6 +44,7 @@ export async function applyConsentEvents(
   const moved: ConsentStandings = new Map();
   for (const { event, profileId, preferences } of carrying) {
     const at = decisionTime(event.timestamp);
+    const proof = proofOf(event);
     for (const [category, granted] of preferences) {
       const purpose = match(category);
       let differs: boolean;
@@ -67,6 +68,7 @@ export async function applyConsentEvents(
         sourceId: event.sourceId,
         eventId: event.id,
         seq: event.seq,
+        ...proof,
       });
     }
   }

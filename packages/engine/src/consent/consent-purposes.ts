@@ -144,3 +144,8 @@ function parseAliases(stored: string): string[] {
   const parsed: unknown = JSON.parse(stored);
   return Array.isArray(parsed) ? parsed.filter((a): a is string => typeof a === 'string') : [];
 }
+
+/** The keys of the workspace's purposes (what an audience may require). */
+export async function purposeKeysOf(db: Kysely<Database>, workspaceId: string): Promise<string[]> {
+  return (await readConfiguration(db, workspaceId)).purposes.map((purpose) => purpose.key);
+}

@@ -1,7 +1,11 @@
 import {
-  type ConsentDecision,
+  type ConsentHistoryPage,
+  type ConsentHistoryQuery,
+  type ConsentOverview,
+  type ConsentProof,
   type ConsentPurpose,
   type ConsentSettings,
+  type ConsentSourceKind,
   type ConsentToRecord,
   NECESSARY_PURPOSE,
   type NewConsentPurpose,
@@ -13,6 +17,7 @@ import { AppError } from '../errors/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
+import { historyPage, overviewOf } from './consent-history.js';
 import { readConfiguration, storeBuiltIns } from './consent-purposes.js';
 import { foldDecision, insertDecisions, loadStandings, saveStandings } from './consent-states.js';
 import { consentOf } from './consented-profiles.js';
@@ -23,9 +28,30 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
 /** Decisions a profile's consent answer lists, newest first. */
 const HISTORY_LIMIT = 500;
 
+/**
+ * Decisions recorded on a person's behalf or by the person: `principal` is who recorded them
+ * (absent when the person did, on the preference page); `proof` what shows they were the
+ * person's (a request's IP and user agent, the wording shown), per purpose for the wording.
+ */
+export interface ConsentRecording extends Omit<ConsentToRecord, 'source'> {
+  readonly source: ConsentSourceKind;
+  readonly principal?: string | undefined;
+  readonly proof?: Partial<Pick<ConsentProof, 'ip' | 'userAgent'>> | undefined;
+  readonly wordings?: Readonly<Record<string, { wording: string; version: string }>> | undefined;
+}
+
+/**
+ * What changed who grants what, outside the log: decisions recorded for these profiles, or the
+ * purposes and defaults themselves (audiences requiring a purpose listen).
+ */
+export type ConsentChange =
+  | { readonly kind: 'decisions'; readonly workspaceId: string; readonly profileIds: readonly string[] }
+  | { readonly kind: 'configuration'; readonly workspaceId: string };
+
 /** Purposes, the workspace default, and decisions recorded through the API. */
 export class ConsentService {
   private readonly purposeGrants: PurposeGrants;
+  private readonly listeners = new Set<(change: ConsentChange) => Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -33,6 +59,12 @@ export class ConsentService {
     private readonly clock: () => number = Date.now,
   ) {
     this.purposeGrants = new PurposeGrants(store, clock);
+  }
+
+  /** Called after each change, once committed; the caller's answer waits for the listeners. */
+  onChange(listener: (change: ConsentChange) => Promise<void>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Whether a live profile grants a purpose now (per-request checks: the defaults are cached). */
@@ -59,6 +91,7 @@ export class ConsentService {
         .execute();
     });
     this.purposeGrants.forget(workspaceId);
+    await this.changed({ kind: 'configuration', workspaceId });
     return this.settings(workspaceId);
   }
 
@@ -87,6 +120,7 @@ export class ConsentService {
         .execute();
     });
     this.purposeGrants.forget(workspaceId);
+    await this.changed({ kind: 'configuration', workspaceId });
     return this.purpose(workspaceId, input.key);
   }
 
@@ -115,6 +149,7 @@ export class ConsentService {
         .execute();
     });
     this.purposeGrants.forget(workspaceId);
+    await this.changed({ kind: 'configuration', workspaceId });
     return this.purpose(workspaceId, key);
   }
 
@@ -136,6 +171,7 @@ export class ConsentService {
       if (Number(deleted.numDeletedRows) === 0) throw purposeNotFound(key);
     });
     this.purposeGrants.forget(workspaceId);
+    await this.changed({ kind: 'configuration', workspaceId });
   }
 
   /** A profile's consent (a merged-away id answers with its survivor's): state and history. */
@@ -144,8 +180,23 @@ export class ConsentService {
     return {
       profileId: liveId,
       purposes: await consentOf(this.store.db, workspaceId, liveId),
-      history: await historyOf(this.store.db, workspaceId, liveId),
+      history: (await historyPage(this.store.db, workspaceId, liveId, { limit: HISTORY_LIMIT })).data,
     };
+  }
+
+  /** A page of a profile's decisions, newest first, each with its source and proof. */
+  async history(
+    workspaceId: string,
+    profileId: string,
+    query: ConsentHistoryQuery,
+  ): Promise<ConsentHistoryPage> {
+    const liveId = await this.liveProfile(workspaceId, profileId);
+    return { profileId: liveId, ...(await historyPage(this.store.db, workspaceId, liveId, query)) };
+  }
+
+  /** The consent center: people granting and refusing each purpose, the latest decisions. */
+  async overview(workspaceId: string): Promise<ConsentOverview> {
+    return overviewOf(this.store.db, workspaceId, await this.purposes(workspaceId));
   }
 
   /**
@@ -153,11 +204,7 @@ export class ConsentService {
    * system's import). Each is kept in history with who recorded it; like an event's, a decision
    * dated before the profile's latest one on a purpose does not override it.
    */
-  async record(
-    workspaceId: string,
-    profileId: string,
-    input: ConsentToRecord & { principal: string },
-  ): Promise<ProfileConsent> {
+  async record(workspaceId: string, profileId: string, input: ConsentRecording): Promise<ProfileConsent> {
     const liveId = await this.liveProfile(workspaceId, profileId);
     const now = this.clock();
     const decidedAt = input.decidedAt ? new Date(input.decidedAt).toISOString() : new Date(now).toISOString();
@@ -194,11 +241,20 @@ export class ConsentService {
           sourceKind: input.source,
           principal: input.principal,
           note: input.note,
+          ip: input.proof?.ip ?? undefined,
+          userAgent: input.proof?.userAgent ?? undefined,
+          wording: input.wordings?.[purpose]?.wording,
+          wordingVersion: input.wordings?.[purpose]?.version,
         })),
       );
       await saveStandings(trx, workspaceId, standings);
     });
+    await this.changed({ kind: 'decisions', workspaceId, profileIds: [liveId] });
     return this.profileConsent(workspaceId, liveId);
+  }
+
+  private async changed(change: ConsentChange): Promise<void> {
+    for (const listener of this.listeners) await listener(change);
   }
 
   private async purpose(workspaceId: string, key: string): Promise<ConsentPurpose> {
@@ -245,35 +301,4 @@ function assertAliasesFree(purposes: readonly ConsentPurpose[], key: string, ali
 
 function purposeNotFound(key: string): AppError {
   return new AppError('not_found', `No consent purpose "${key}"`);
-}
-
-async function historyOf(
-  db: Kysely<Database>,
-  workspaceId: string,
-  profileId: string,
-): Promise<ConsentDecision[]> {
-  const rows = await db
-    .selectFrom('consent_decisions')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('profile_id', '=', profileId)
-    .orderBy('decided_at', 'desc')
-    .orderBy('decision_id', 'desc')
-    .limit(HISTORY_LIMIT)
-    .execute();
-  return rows.map((row) => ({
-    id: row.decision_id,
-    category: row.category,
-    purpose: row.purpose,
-    granted: row.granted === 1,
-    decidedAt: row.decided_at,
-    recordedAt: row.recorded_at,
-    source: {
-      kind: row.source_kind === 'event' || row.source_kind === 'import' ? row.source_kind : 'api',
-      eventId: row.event_id,
-      sourceId: row.source_id,
-      principal: row.principal,
-      note: row.note,
-    },
-  }));
 }

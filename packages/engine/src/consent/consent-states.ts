@@ -140,6 +140,11 @@ export interface DecisionRecord {
   readonly eventId?: string | undefined;
   readonly seq?: number | undefined;
   readonly note?: string | undefined;
+  /** Proof of the decision (see ConsentProof). */
+  readonly ip?: string | undefined;
+  readonly userAgent?: string | undefined;
+  readonly wording?: string | undefined;
+  readonly wordingVersion?: string | undefined;
 }
 
 export async function insertDecisions(
@@ -163,6 +168,10 @@ export async function insertDecisions(
     event_id: d.eventId ?? null,
     seq: d.seq ?? null,
     note: d.note ?? null,
+    ip: d.ip ?? null,
+    user_agent: d.userAgent ?? null,
+    wording: d.wording ?? null,
+    wording_version: d.wordingVersion ?? null,
   }));
   for (const chunk of chunksOf(rows, 500)) await db.insertInto('consent_decisions').values(chunk).execute();
 }

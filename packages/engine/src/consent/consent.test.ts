@@ -1,11 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine.js';
-import { ENGINES, openTestEngine } from '../testing/index.js';
-import { createWorkspace } from '../workspaces/index.js';
+import { ENGINES, openTestEngine, trackingWorkspace } from '../testing/index.js';
 import { ConsentService, consentedProfiles, consentOf } from './index.js';
-
-type Call = Record<string, unknown>;
 
 const day = (n: number) => `2024-03-${String(n).padStart(2, '0')}T10:00:00.000Z`;
 const consenting = (preferences: Record<string, unknown>) => ({
@@ -19,22 +16,7 @@ describe.each(ENGINES)('consent on %s', (kind) => {
   });
   afterAll(() => engine.dispose());
 
-  let messages = 0;
-  async function workspace() {
-    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
-    const source = await engine.sources.create(workspaceId, { name: 'web' });
-    const send = async (...calls: Call[]) => {
-      await engine.collector.collect({
-        source: { workspaceId, sourceId: source.id },
-        calls: calls.map((call) => ({ messageId: `m${++messages}`, ...call })),
-        request: {},
-      });
-      await engine.pipeline.catchUp();
-    };
-    const profileOf = async (userId: string) =>
-      (await engine.profiles.lookup(workspaceId, 'user_id', userId)).id;
-    return { workspaceId, sourceId: source.id, send, profileOf };
-  }
+  const workspace = () => trackingWorkspace(engine);
   const stateOf = async (workspaceId: string, profileId: string) =>
     Object.fromEntries(
       Object.entries(await consentOf(engine.store.db, workspaceId, profileId)).map(([k, v]) => [

@@ -14,6 +14,13 @@ export function preferencesOf(event: StoredEvent): [string, boolean][] | undefin
   return decided.length > 0 ? decided : undefined;
 }
 
+/** What an event's context proves of where a decision came from: the person's IP and browser. */
+export function proofOf(event: StoredEvent): { ip: string | undefined; userAgent: string | undefined } {
+  const context = member(event.payload, 'context');
+  const text = (value: unknown) => (typeof value === 'string' && value.length <= 1000 ? value : undefined);
+  return { ip: text(context?.ip), userAgent: text(context?.userAgent) };
+}
+
 function member(value: unknown, key: string): Record<string, unknown> | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   // A parsed JSON object.

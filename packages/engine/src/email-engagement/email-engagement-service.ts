@@ -156,6 +156,23 @@ export class EmailEngagementService {
     };
   }
 
+  /** Whose preference page a link opens (the consent purposes it shows are theirs), or undefined. */
+  async personOfPreferenceLink(
+    token: string,
+  ): Promise<{ workspaceId: string; profileId: string } | undefined> {
+    const claims = await this.claimsOf(token, ['p']);
+    return claims ? { workspaceId: claims.workspaceId, profileId: claims.profileId } : undefined;
+  }
+
+  /**
+   * A preference page link for a person, outside any email (a privacy officer sends it, or a site
+   * links to it): signed like an email's, with no message.
+   */
+  async preferenceLinkFor(workspaceId: string, profileId: string): Promise<string> {
+    await this.keys.load(this.deps.store.db, workspaceId);
+    return this.preferencesUrlOf({ kind: 'p', workspaceId, messageId: '', profileId, sentAt: this.clock() });
+  }
+
   /** Saves the preference page (false for a bad token). */
   async savePreferences(token: string, update: UpdateEmailSubscriptions): Promise<boolean> {
     const claims = await this.claimsOf(token, ['p']);

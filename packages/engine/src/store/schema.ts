@@ -261,6 +261,8 @@ export interface AudiencesTable {
   audience_id: string;
   name: string;
   rule: string;
+  /** A consent purpose members must have granted (null: none required). */
+  required_purpose: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -396,6 +398,12 @@ export interface ConsentDecisionsTable {
   event_id: string | null;
   seq: number | null;
   note: string | null;
+  /** Proof: where the decision came from (an event's context, a preference page's request). */
+  ip: string | null;
+  user_agent: string | null;
+  /** Proof: the text the person was shown, and its version (the purpose's last edit). */
+  wording: string | null;
+  wording_version: string | null;
 }
 export interface ConsentStatesTable {
   workspace_id: string;

@@ -8,3 +8,4 @@ export {
   startSmtpRelay,
 } from '../service-desk/email/index.js';
 export { ENGINES, isolatedStoreOptions, openTestEngine } from './test-stores.js';
+export { type TestCall, trackingWorkspace } from './tracking-workspace.js';

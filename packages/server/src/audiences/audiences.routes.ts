@@ -58,7 +58,14 @@ export async function audiencesRoutes(app: App, options: { engine: Engine }) {
         response: { 200: AudiencePreviewSchema, ...RESPONSES },
       },
     },
-    async (request) => valueOrUnprocessable(await audiences.preview(workspaceOf(request), request.body.rule)),
+    async (request) =>
+      valueOrUnprocessable(
+        await audiences.preview(
+          workspaceOf(request),
+          request.body.rule,
+          request.body.requiredPurpose ?? null,
+        ),
+      ),
   );
 
   app.get(

@@ -1,7 +1,11 @@
 import {
+  ConsentHistoryPageSchema,
+  ConsentHistoryQuerySchema,
+  ConsentOverviewSchema,
   ConsentPurposeSchema,
   ConsentSettingsSchema,
   CreateConsentPurposeSchema,
+  PreferenceLinkSchema,
   ProfileConsentSchema,
   PurposeKeyParamsSchema,
   pageOf,
@@ -17,7 +21,7 @@ import { type App, ERROR_RESPONSES, IdParamsSchema, NoContentSchema } from '../h
  * profile's consent, recorded on the person's behalf by whoever may edit profiles.
  */
 export async function consentRoutes(app: App, options: { engine: Engine }) {
-  const { consent } = options.engine;
+  const { consent, emailEngagement } = options.engine;
   const tags = ['Consent'];
   const workspaceOf = (request: { principal: Principal | undefined }) =>
     requirePrincipal(request.principal).workspaceId;
@@ -104,6 +108,48 @@ export async function consentRoutes(app: App, options: { engine: Engine }) {
       schema: { tags, params: IdParamsSchema, response: { 200: ProfileConsentSchema, ...ERROR_RESPONSES } },
     },
     async (request) => consent.profileConsent(workspaceOf(request), request.params.id),
+  );
+
+  app.get(
+    '/api/v1/profiles/:id/consent/history',
+    {
+      config: { access: 'profiles:read' },
+      schema: {
+        tags,
+        params: IdParamsSchema,
+        querystring: ConsentHistoryQuerySchema,
+        response: { 200: ConsentHistoryPageSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => consent.history(workspaceOf(request), request.params.id, request.query),
+  );
+
+  app.post(
+    '/api/v1/profiles/:id/consent/preference-link',
+    {
+      // Whoever holds the link may change the person's consent: as recording a decision does.
+      config: { access: 'profiles:write' },
+      schema: {
+        tags,
+        params: IdParamsSchema,
+        response: { 200: PreferenceLinkSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const workspaceId = workspaceOf(request);
+      // The live profile (404 for an unknown one): the link names who the person is now.
+      const { profileId } = await consent.profileConsent(workspaceId, request.params.id);
+      return { url: await emailEngagement.preferenceLinkFor(workspaceId, profileId) };
+    },
+  );
+
+  app.get(
+    '/api/v1/consent/overview',
+    {
+      config: { access: 'profiles:read' },
+      schema: { tags, response: { 200: ConsentOverviewSchema, ...ERROR_RESPONSES } },
+    },
+    async (request) => consent.overview(workspaceOf(request)),
   );
 
   app.put(

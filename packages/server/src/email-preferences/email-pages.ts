@@ -1,4 +1,5 @@
 import { escapeHtml as e, type PreferencePage } from '@tandem/engine';
+import type { ConsentChoice } from '../consent/consent-choices.js';
 
 // The public email pages (unsubscribe confirmation, preference page): small, server-rendered,
 // no script (the CSP forbids inline script). Every value is escaped.
@@ -55,7 +56,13 @@ export function invalidLinkPage(): string {
   );
 }
 
-export function preferencesPage(action: string, page: PreferencePage, saved: boolean): string {
+/** The page: email topics, then the workspace's consent purposes (the consent center's), one form. */
+export function preferencesPage(
+  action: string,
+  page: PreferencePage,
+  saved: boolean,
+  purposes: readonly ConsentChoice[] = [],
+): string {
   const topics = page.topics
     .map(
       (topic) => `<input type="hidden" name="shown" value="${e(topic.topicId)}">
@@ -70,6 +77,19 @@ export function preferencesPage(action: string, page: PreferencePage, saved: boo
 <p class="muted">Choose the emails you want to receive.</p>${topics || '<p class="muted">There are no topics to choose from.</p>'}
 <hr><label><input type="checkbox" name="unsubscribedAll" value="1"${page.unsubscribedAll ? ' checked' : ''}>
 <span><strong>Unsubscribe from all marketing email</strong><br><span class="muted">You will still receive emails about your account and orders.</span></span></label>
-</section><button type="submit">Save preferences</button></form>`,
+</section>${consentSection(purposes)}<button type="submit">Save preferences</button></form>`,
   );
+}
+
+function consentSection(purposes: readonly ConsentChoice[]): string {
+  if (purposes.length === 0) return '';
+  const choices = purposes
+    .map(
+      (purpose) => `<input type="hidden" name="shownPurpose" value="${e(purpose.key)}">
+<label><input type="checkbox" name="purpose" value="${e(purpose.key)}"${purpose.granted ? ' checked' : ''}>
+<span><strong>${e(purpose.label)}</strong>${purpose.description ? `<br><span class="muted">${e(purpose.description)}</span>` : ''}</span></label>`,
+    )
+    .join('');
+  return `<section aria-labelledby="consent-heading"><h2 id="consent-heading" style="font-size:1.15rem;margin:0 0 .25rem">How we may use your data</h2>
+<p class="muted">Tick what you agree to; untick to withdraw. What the service cannot work without is always on.</p>${choices}</section>`;
 }

@@ -1,6 +1,7 @@
 import type { Engine } from '@tandem/engine';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { consentChoicesOf, recordConsentChoices } from '../consent/consent-choices.js';
 import type { App } from '../http/route-schemas.js';
 import { invalidLinkPage, preferencesPage, unsubscribeConfirmPage, unsubscribedPage } from './email-pages.js';
 
@@ -14,7 +15,8 @@ const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
  * pixel, tracked links, RFC 8058 one-click unsubscribe (and its confirm page), the preference page.
  */
 export async function emailPublicRoutes(app: App, options: { engine: Engine }) {
-  const engagement = options.engine.emailEngagement;
+  const { engine } = options;
+  const engagement = engine.emailEngagement;
   // Forms and one-click unsubscribe post urlencoded or multipart bodies (in this plugin only).
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -89,11 +91,13 @@ export async function emailPublicRoutes(app: App, options: { engine: Engine }) {
     },
     async (request, reply) => {
       const page = await engagement.preferencePage(request.params['*']);
-      if (!page) return html(reply, 404, invalidLinkPage());
+      const person = await engagement.personOfPreferenceLink(request.params['*']);
+      if (!page || !person) return html(reply, 404, invalidLinkPage());
+      const purposes = await consentChoicesOf(engine, person);
       return html(
         reply,
         200,
-        preferencesPage(request.url.split('?')[0] ?? '', page, request.query.saved === '1'),
+        preferencesPage(request.url.split('?')[0] ?? '', page, request.query.saved === '1', purposes),
       );
     },
   );
@@ -111,7 +115,15 @@ export async function emailPublicRoutes(app: App, options: { engine: Engine }) {
         topics,
         unsubscribedAll: form.get('unsubscribedAll') === '1',
       });
-      if (!saved) return html(reply, 404, invalidLinkPage());
+      const person = await engagement.personOfPreferenceLink(request.params['*']);
+      if (!saved || !person) return html(reply, 404, invalidLinkPage());
+      // The consent purposes shown, with the person's request as proof.
+      await recordConsentChoices(engine, person, {
+        shown: form.getAll('shownPurpose'),
+        granted: new Set(form.getAll('purpose')),
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      });
       // Post/redirect/get: a reload does not post again.
       return reply.redirect(`${request.url.split('?')[0]}?saved=1`, 303);
     },

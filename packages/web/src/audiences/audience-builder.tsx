@@ -1,4 +1,4 @@
-import { Alert, Button, Grid, Group, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Grid, Group, Select, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import type { Audience, AudienceRule } from '@tandem/contract';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { ApiError } from '../api/api-client';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
+import { usePurposes } from '../consent/consent-queries';
 import { RuleEditor } from '../rules/rule-editor';
 import {
   fromRule,
@@ -40,15 +41,17 @@ export function AudienceBuilder({ audience, onSaved, onCancel }: AudienceBuilder
   const [root, setRoot] = useState<GroupNode>(() =>
     audience ? fromRule(audience.rule) : newGroup('all', [newLeaf('trait')]),
   );
+  const [requiredPurpose, setRequiredPurpose] = useState<string | null>(audience?.requiredPurpose ?? null);
+  const purposes = usePurposes();
   const [triedToSave, setTriedToSave] = useState(false);
   const built = useMemo(() => toRule(root), [root]);
   const ruleJson = built.rule ? JSON.stringify(built.rule) : null;
   const [debouncedRule] = useDebouncedValue(ruleJson, PREVIEW_DEBOUNCE_MS);
 
   const preview = useQuery({
-    queryKey: [...audiencesQueryKey(workspace.id), 'preview', debouncedRule],
+    queryKey: [...audiencesQueryKey(workspace.id), 'preview', debouncedRule, requiredPurpose],
     // The key's JSON is a rule the editor built.
-    queryFn: () => audiencesApi.preview(JSON.parse(debouncedRule ?? '{}') as AudienceRule),
+    queryFn: () => audiencesApi.preview(JSON.parse(debouncedRule ?? '{}') as AudienceRule, requiredPurpose),
     enabled: debouncedRule !== null,
     placeholderData: keepPreviousData,
     retry: false,
@@ -56,7 +59,9 @@ export function AudienceBuilder({ audience, onSaved, onCancel }: AudienceBuilder
 
   const save = useMutation({
     mutationFn: (rule: AudienceRule) =>
-      audience ? audiencesApi.update(audience.id, { name, rule }) : audiencesApi.create({ name, rule }),
+      audience
+        ? audiencesApi.update(audience.id, { name, rule, requiredPurpose })
+        : audiencesApi.create({ name, rule, requiredPurpose }),
     onSuccess: async (saved) => {
       await queryClient.invalidateQueries({ queryKey: audiencesQueryKey(workspace.id) });
       onSaved(saved);
@@ -72,9 +77,12 @@ export function AudienceBuilder({ audience, onSaved, onCancel }: AudienceBuilder
     triedToSave && name.trim() === ''
       ? 'Give the audience a name.'
       : nameDetail && sentence(nameDetail.message);
+  const purposeDetail = serverDetails.find((d) => /(^|\.)requiredPurpose$/.test(d.path));
   // A failure already shown next to its fields needs no second banner.
   const saveBanner =
-    save.error && serverProblems.length === 0 && !nameDetail ? errorMessage(save.error) : null;
+    save.error && serverProblems.length === 0 && !nameDetail && !purposeDetail
+      ? errorMessage(save.error)
+      : null;
 
   const submit = () => {
     setTriedToSave(true);
@@ -97,6 +105,19 @@ export function AudienceBuilder({ audience, onSaved, onCancel }: AudienceBuilder
                 maw={420}
               />
               <RuleEditor root={root} onChange={setRoot} />
+              <Select
+                label="Only people who granted"
+                description="A consent purpose members must have granted; whoever withdraws it leaves the audience."
+                placeholder="No consent required"
+                data={(purposes.data?.data ?? [])
+                  .filter((purpose) => purpose.key !== 'necessary')
+                  .map((purpose) => ({ value: purpose.key, label: purpose.label }))}
+                value={requiredPurpose}
+                onChange={setRequiredPurpose}
+                error={purposeDetail && sentence(purposeDetail.message)}
+                clearable
+                maw={420}
+              />
               {saveBanner ? (
                 <Alert color="red" variant="light" role="alert" title="Could not save">
                   {saveBanner}

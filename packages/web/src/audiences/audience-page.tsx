@@ -69,6 +69,11 @@ function AudienceDetail({ audienceId }: { audienceId: string }) {
                   {(audience.data.memberCount ?? 0).toLocaleString()}{' '}
                   {audience.data.memberCount === 1 ? 'member' : 'members'}
                 </Badge>
+                {audience.data.requiredPurpose && (
+                  <Badge size="lg" variant="outline" color="grape" aria-label="Consent required">
+                    Requires consent: {audience.data.requiredPurpose}
+                  </Badge>
+                )}
               </Group>
               <Text size="sm" c="dimmed">
                 Created {formatDate(audience.data.createdAt)} · updated {formatDate(audience.data.updatedAt)}

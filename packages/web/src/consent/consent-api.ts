@@ -1,12 +1,15 @@
 import type {
+  ConsentHistoryPage,
+  ConsentOverview,
   ConsentPurpose,
   ConsentSettings,
   CreateConsentPurpose,
+  PreferenceLink,
   ProfileConsent,
   RecordConsent,
   UpdateConsentPurpose,
 } from '@tandem/contract';
-import { apiClient, type Page } from '../api/api-client';
+import { apiClient, type Page, withPage } from '../api/api-client';
 
 const purposePath = (key: string) => `/api/v1/consent/purposes/${encodeURIComponent(key)}`;
 const profileConsentPath = (profileId: string) => `/api/v1/profiles/${encodeURIComponent(profileId)}/consent`;
@@ -22,6 +25,13 @@ export const consentApi = {
   updateSettings: (settings: ConsentSettings) =>
     apiClient.put<ConsentSettings>('/api/v1/consent/settings', settings),
   ofProfile: (profileId: string) => apiClient.get<ProfileConsent>(profileConsentPath(profileId)),
+  history: (profileId: string, cursor: string | null) =>
+    apiClient.get<ConsentHistoryPage>(
+      withPage(`${profileConsentPath(profileId)}/history`, { limit: 25, cursor }),
+    ),
+  preferenceLink: (profileId: string) =>
+    apiClient.post<PreferenceLink>(`${profileConsentPath(profileId)}/preference-link`, {}),
+  overview: () => apiClient.get<ConsentOverview>('/api/v1/consent/overview'),
   record: ({ profileId, ...decision }: RecordConsent & { profileId: string }) =>
     apiClient.put<ProfileConsent>(profileConsentPath(profileId), decision),
 };

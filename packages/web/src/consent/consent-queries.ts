@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { usePagedQuery } from '../api/use-paged-query';
 import { useCurrentSession } from '../auth/use-session';
 import { membersApi, membersQueryKey } from '../settings/settings-api';
 import { consentApi, consentQueryKey } from './consent-api';
@@ -18,6 +19,23 @@ export function useProfileConsent(profileId: string) {
   return useQuery({
     queryKey: [...consentQueryKey(session.workspace.id), 'profile', profileId],
     queryFn: () => consentApi.ofProfile(profileId),
+  });
+}
+
+/** A profile's decisions, newest first, 25 at a time (with their proof). */
+export function useConsentHistory(profileId: string) {
+  const session = useCurrentSession();
+  return usePagedQuery([...consentQueryKey(session.workspace.id), 'history', profileId], (cursor) =>
+    consentApi.history(profileId, cursor),
+  );
+}
+
+/** The consent center's counts per purpose and latest decisions. */
+export function useConsentOverview() {
+  const session = useCurrentSession();
+  return useQuery({
+    queryKey: [...consentQueryKey(session.workspace.id), 'overview'],
+    queryFn: consentApi.overview,
   });
 }
 

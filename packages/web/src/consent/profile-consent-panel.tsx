@@ -1,17 +1,19 @@
-import { Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { type ProfileConsent, roleAllows } from '@tandem/contract';
 import { useCurrentSession } from '../auth/use-session';
 import { formatDate } from '../shared/format-date';
 import { QueryState } from '../shared/query-state';
 import { ConsentBadge } from './consent-badge';
 import { ConsentHistoryTable } from './consent-history-table';
-import { useProfileConsent, usePurposes } from './consent-queries';
+import { useConsentHistory, useProfileConsent, usePurposes } from './consent-queries';
+import { PreferenceLinkButton } from './preference-link-button';
 import { RecordConsentForm } from './record-consent-form';
 
 /** The profile's Consent tab: where each purpose stands and why, a way to record a change, history. */
 export function ProfileConsentPanel({ profileId }: { profileId: string }) {
   const session = useCurrentSession();
   const consent = useProfileConsent(profileId);
+  const history = useConsentHistory(profileId);
   const purposes = usePurposes();
   const labelOf = new Map((purposes.data?.data ?? []).map((p) => [p.key, p.label]));
   const canRecord = roleAllows(session.role, 'profiles:write');
@@ -48,16 +50,33 @@ export function ProfileConsentPanel({ profileId }: { profileId: string }) {
               purposes={(purposes.data?.data ?? []).filter((p) => p.key !== 'necessary')}
             />
           )}
+          {canRecord && <PreferenceLinkButton profileId={consent.data.profileId} />}
           <div>
             <Title order={5} mb="xs">
               History
             </Title>
-            {consent.data.history.length === 0 ? (
+            {history.items.length === 0 ? (
               <Text c="dimmed" size="sm">
-                This person has not made a decision yet: every purpose follows its default.
+                {history.isPending
+                  ? 'Loading…'
+                  : 'This person has not made a decision yet: every purpose follows its default.'}
               </Text>
             ) : (
-              <ConsentHistoryTable history={consent.data.history} labelOf={labelOf} />
+              <Stack gap="xs">
+                <ConsentHistoryTable history={history.items} labelOf={labelOf} />
+                {history.hasNextPage && (
+                  <Group>
+                    <Button
+                      variant="default"
+                      size="xs"
+                      onClick={() => history.fetchNextPage()}
+                      loading={history.isFetchingNextPage}
+                    >
+                      Show older decisions
+                    </Button>
+                  </Group>
+                )}
+              </Stack>
             )}
           </div>
         </Stack>
