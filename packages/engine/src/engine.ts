@@ -29,6 +29,7 @@ import {
   PeopleService,
   type PersonSections,
   PipelinesService,
+  CrmPersonData,
   TasksService,
   TeamsService,
 } from './crm/index.js';
@@ -46,6 +47,7 @@ import {
 import type { EmailQueue } from './email/index.js';
 import {
   EmailMessagesQueue,
+  EmailPersonData,
   EmailSender,
   type EmailSenderOptions,
   EmailSettingsService,
@@ -57,15 +59,17 @@ import {
 import {
   bounceRoute,
   type EmailEngagementDeps,
+  EmailEngagementPersonData,
   EmailEngagementService,
   EmailPolicy,
 } from './email-engagement/index.js';
-import { EmailPreferencesService } from './email-preferences/index.js';
+import { EmailPreferencesPersonData, EmailPreferencesService } from './email-preferences/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import {
   type EmailCountsOf,
   JourneyEffects,
+  JourneyPersonData,
   JourneyRunner,
   JourneysService,
   JourneysStage,
@@ -76,7 +80,7 @@ import {
   type StaticLists,
 } from './journeys/index.js';
 import { LEAD_SCORING_STAGE, LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
-import { addToList, ListsService, removeFromList } from './lists/index.js';
+import { addToList, ListPersonData, ListsService, removeFromList } from './lists/index.js';
 import { EventLog } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
@@ -101,6 +105,7 @@ import {
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
 import {
+  SequencePersonData,
   SequenceReplies,
   SequenceScheduler,
   type SequenceSchedulerOptions,
@@ -115,6 +120,7 @@ import {
   type TicketDesk,
 } from './service-desk/email/index.js';
 import { HelpArticlesService, PortalService } from './service-desk/help-center/index.js';
+import { DeskPersonData } from './service-desk/person-data/index.js';
 import { SatisfactionService } from './service-desk/satisfaction/index.js';
 import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './service-desk/sla/index.js';
 import { CannedRepliesService, TicketsService } from './service-desk/tickets/index.js';
@@ -1059,7 +1065,17 @@ export class Engine {
       this.pipeline.evaluateAudienceInThread(workspaceId, audienceId),
     );
     // Each domain's person data, in the order a deletion removes it (the log and identity last).
-    this.personData.push();
+    this.personData.push(
+      // The CRM and desk side: what people wrote and were sent, before the log and identity go.
+      new CrmPersonData(store),
+      new DeskPersonData(store),
+      new SequencePersonData(store),
+      new JourneyPersonData(store),
+      new ListPersonData(store),
+      new EmailEngagementPersonData(store),
+      new EmailPreferencesPersonData(store),
+      new EmailPersonData(store),
+    );
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */

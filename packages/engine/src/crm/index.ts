@@ -37,3 +37,4 @@ export {
 export { DEFAULT_PIPELINE, PipelinesService } from './pipelines/index.js';
 export { CrmReportsService } from './reports/index.js';
 export { type TaskReader, TasksService } from './tasks/index.js';
+export { CrmPersonData } from './crm-person-data.js';

@@ -10,3 +10,4 @@ export {
 } from './email-engagement-service.js';
 export { EmailPolicy } from './email-policy.js';
 export { type MachineDetectionOptions, machineReasonOf } from './machine-detection.js';
+export { EmailEngagementPersonData } from './email-engagement-person-data.js';

@@ -25,3 +25,4 @@ export {
   type SendDecision,
 } from './send-policy.js';
 export { PREFERENCES_URL_MARKER, UNSUBSCRIBE_URL_MARKER } from './template-compiler.js';
+export { EmailPersonData } from './email-person-data.js';

@@ -6,3 +6,4 @@ export type { JourneyReferences } from './journey-validation.js';
 export { JourneysService, type JourneysServiceDeps } from './journeys-service.js';
 export { JOURNEYS_STAGE, JourneysStage, type JourneysStageOptions } from './journeys-stage.js';
 export { NO_STATIC_LISTS, type StaticLists } from './static-lists.js';
+export { JourneyPersonData } from './journey-person-data.js';

@@ -34,3 +34,5 @@ export interface PersonDataHolder {
    */
   anonymizePerson?(person: PersonRef, anonymousProfileId: string): Promise<PersonDataCounts>;
 }
+
+export { emailAddressesOf, isPersonsRow, PersonDataTally, rowsTouched } from './person-data-tally.js';

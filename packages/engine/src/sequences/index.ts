@@ -11,3 +11,4 @@ export { type SequencesDeps, SequencesService } from './sequences-service.js';
 export { dueAfter } from './step-delay.js';
 // Test support (the engine's testing entry re-exports it): a table-backed email queue.
 export { TableEmailQueue, type TestQueuedEmail } from './testing/table-email-queue.js';
+export { SequencePersonData } from './sequence-person-data.js';

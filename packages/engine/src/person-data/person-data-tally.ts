@@ -1,0 +1,40 @@
+// Small helpers every holder uses: the person's addresses, rows matching the person, and the
+// per-table counts a holder reports.
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { PersonDataCounts, PersonRef } from './index.js';
+
+/** The person's email addresses as given and lower-cased (rows store one or the other). */
+export function emailAddressesOf(person: PersonRef): string[] {
+  const given = person.identifiers.filter((i) => i.type === 'email').map((i) => i.value.trim());
+  return [...new Set([...given, ...given.map((email) => email.toLowerCase())])];
+}
+
+/**
+ * `where` condition: the row's profile column holds one of the person's profile ids, or its email
+ * column one of their addresses. Columns are named as in the query (`tickets.profile_id`).
+ */
+export function isPersonsRow(person: PersonRef, columns: { profileId?: string; email?: string }) {
+  const emails = emailAddressesOf(person);
+  return <DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>): Expression<SqlBool> =>
+    // An empty IN list is no SQL: a column without values to match is left out (none left: false).
+    eb.or([
+      ...(columns.profileId !== undefined && person.profileIds.length > 0
+        ? [eb(sql.ref(columns.profileId), 'in', [...person.profileIds])]
+        : []),
+      ...(columns.email !== undefined && emails.length > 0 ? [eb(sql.ref(columns.email), 'in', emails)] : []),
+    ]);
+}
+
+/** Rows a Kysely delete or update touched (its result's bigint), as a number. */
+export function rowsTouched(result: { numDeletedRows: bigint } | { numUpdatedRows: bigint }): number {
+  return Number('numDeletedRows' in result ? result.numDeletedRows : result.numUpdatedRows);
+}
+
+/** Rows removed or altered per table; a table checked and found empty reports 0. */
+export class PersonDataTally {
+  readonly counts: PersonDataCounts = {};
+
+  add(table: string, rows: number | { numDeletedRows: bigint } | { numUpdatedRows: bigint }): void {
+    this.counts[table] = (this.counts[table] ?? 0) + (typeof rows === 'number' ? rows : rowsTouched(rows));
+  }
+}

@@ -1,0 +1,215 @@
+import type { Kysely } from 'kysely';
+import { chunksOf } from '../../identity/index.js';
+import {
+  emailAddressesOf,
+  type PersonDataCounts,
+  type PersonDataHolder,
+  PersonDataTally,
+  type PersonRef,
+} from '../../person-data/index.js';
+import { type Database, fromJson, type Store, textContains, toJson } from '../../store/index.js';
+import { sql } from 'kysely';
+
+/** The tables hanging off a ticket, removed with it (or with its personal content). */
+const CONTENT_TABLES = ['ticket_attachments', 'ticket_messages', 'ticket_emails'] as const;
+const KEPT_WITH_TICKET = ['ticket_tags', 'ticket_deals', 'ticket_status_changes', 'sla_clocks', 'csat_skipped_tickets', 'csat_surveys'] as const;
+
+/**
+ * The service desk's share of a person: the tickets they requested (conversation, attachments,
+ * ticket mail, SLA clocks, satisfaction answers), their messages on other tickets, their address
+ * in other tickets' CC lists, and their help-center sign-in tokens. Erasure removes the tickets;
+ * anonymization keeps them for counts (status, priority, times, tags, SLA, scores) with nothing
+ * identifying: no subject, requester, CC, fields, conversation, mail or comment.
+ */
+export class DeskPersonData implements PersonDataHolder {
+  readonly domain = 'service_desk';
+
+  constructor(private readonly store: Store) {}
+
+  async exportPerson(person: PersonRef): Promise<unknown> {
+    const { db } = this.store;
+    const ticketIds = await this.ticketIdsOf(person);
+    const tickets = [];
+    for (const chunk of chunksOf(ticketIds)) {
+      const [rows, messages, attachments, surveys] = await Promise.all([
+        db.selectFrom('tickets').selectAll().where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).orderBy('number').execute(),
+        db.selectFrom('ticket_messages').selectAll().where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).orderBy('created_at').execute(),
+        db.selectFrom('ticket_attachments').selectAll().where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).execute(),
+        db.selectFrom('csat_surveys').selectAll().where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).execute(),
+      ]);
+      for (const ticket of rows) {
+        const survey = surveys.find((s) => s.ticket_id === ticket.ticket_id);
+        tickets.push({
+          number: ticket.number,
+          subject: ticket.subject,
+          status: ticket.status,
+          priority: ticket.priority,
+          type: ticket.type,
+          channel: ticket.channel,
+          requesterEmail: ticket.requester_email,
+          cc: fromJson<string[]>(ticket.cc),
+          tags: fromJson<string[]>(ticket.tags),
+          fields: fromJson<unknown>(ticket.fields),
+          createdAt: ticket.created_at,
+          solvedAt: ticket.solved_at,
+          messages: messages
+            .filter((m) => m.ticket_id === ticket.ticket_id)
+            .map((m) => ({
+              from: m.author_type,
+              authorEmail: m.author_email,
+              public: m.public === 1,
+              channel: m.channel,
+              body: m.body,
+              sentAt: m.created_at,
+              attachments: attachments
+                .filter((a) => a.message_id === m.message_id)
+                .map((a) => ({ filename: a.filename, contentType: a.content_type, size: a.size, contentBase64: a.content })),
+            })),
+          satisfaction: survey
+            ? { score: survey.score, comment: survey.comment, answeredAt: survey.answered_at, sentTo: survey.email }
+            : null,
+        });
+      }
+    }
+    const othersMessages = await this.messagesOnOthersTickets(db, person, ticketIds)
+      .select(['ticket_id', 'body', 'channel', 'created_at'])
+      .execute();
+    return {
+      tickets,
+      messagesOnOtherTickets: othersMessages.map((m) => ({ ticketId: m.ticket_id, body: m.body, channel: m.channel, sentAt: m.created_at })),
+    };
+  }
+
+  async erasePerson(person: PersonRef): Promise<PersonDataCounts> {
+    const tally = new PersonDataTally();
+    const ticketIds = await this.ticketIdsOf(person);
+    await this.removeContent(person, ticketIds, tally);
+    const { db } = this.store;
+    for (const table of KEPT_WITH_TICKET) tally.add(table, 0);
+    tally.add('tickets', 0);
+    for (const chunk of chunksOf(ticketIds)) {
+      for (const table of KEPT_WITH_TICKET)
+        tally.add(table, await db.deleteFrom(table).where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).executeTakeFirst());
+      tally.add('tickets', await db.deleteFrom('tickets').where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).executeTakeFirst());
+    }
+    // Clocks and surveys keyed by the person though their ticket is gone (a merged ticket's).
+    if (person.profileIds.length > 0)
+      for (const table of ['sla_clocks', 'csat_surveys'] as const)
+        tally.add(table, await db.deleteFrom(table).where('workspace_id', '=', person.workspaceId).where('profile_id', 'in', [...person.profileIds]).executeTakeFirst());
+    return tally.counts;
+  }
+
+  async anonymizePerson(person: PersonRef, anonymousProfileId: string): Promise<PersonDataCounts> {
+    const tally = new PersonDataTally();
+    const ticketIds = await this.ticketIdsOf(person);
+    await this.removeContent(person, ticketIds, tally);
+    const { db } = this.store;
+    tally.add('tickets', 0);
+    tally.add('sla_clocks', 0);
+    tally.add('csat_surveys', 0);
+    for (const chunk of chunksOf(ticketIds)) {
+      const scoped = { workspaceId: person.workspaceId, ticketIds: chunk };
+      tally.add(
+        'tickets',
+        await db
+          .updateTable('tickets')
+          .set({ subject: '', profile_id: anonymousProfileId, requester_email: null, company_id: null, cc: toJson([]), fields: toJson({}) })
+          .where('workspace_id', '=', scoped.workspaceId)
+          .where('ticket_id', 'in', scoped.ticketIds)
+          .executeTakeFirst(),
+      );
+      tally.add(
+        'sla_clocks',
+        await db.updateTable('sla_clocks').set({ profile_id: anonymousProfileId }).where('workspace_id', '=', scoped.workspaceId).where('ticket_id', 'in', scoped.ticketIds).executeTakeFirst(),
+      );
+      // A survey keeps its score (the satisfaction report counts it), not who answered or what they wrote.
+      tally.add(
+        'csat_surveys',
+        await db
+          .updateTable('csat_surveys')
+          .set({ profile_id: anonymousProfileId, email: '', subject: '', comment: null, delivery_error: null })
+          .where('workspace_id', '=', scoped.workspaceId)
+          .where('ticket_id', 'in', scoped.ticketIds)
+          .executeTakeFirst(),
+      );
+    }
+    return tally.counts;
+  }
+
+  /**
+   * What both erasure and anonymization remove: the tickets' conversation, attachments and mail,
+   * the person's messages on other tickets, their address in other tickets' CC, their sign-ins.
+   */
+  private async removeContent(person: PersonRef, ticketIds: readonly string[], tally: PersonDataTally) {
+    const { db } = this.store;
+    for (const table of CONTENT_TABLES) tally.add(table, 0);
+    for (const chunk of chunksOf(ticketIds))
+      for (const table of CONTENT_TABLES)
+        tally.add(table, await db.deleteFrom(table).where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).executeTakeFirst());
+    const othersMessages = (await this.messagesOnOthersTickets(db, person, ticketIds).select('message_id').execute()).map((m) => m.message_id);
+    for (const chunk of chunksOf(othersMessages)) {
+      tally.add('ticket_attachments', await db.deleteFrom('ticket_attachments').where('workspace_id', '=', person.workspaceId).where('message_id', 'in', chunk).executeTakeFirst());
+      tally.add('ticket_emails', await db.deleteFrom('ticket_emails').where('workspace_id', '=', person.workspaceId).where('ticket_message_id', 'in', chunk).executeTakeFirst());
+      tally.add('ticket_messages', await db.deleteFrom('ticket_messages').where('workspace_id', '=', person.workspaceId).where('message_id', 'in', chunk).executeTakeFirst());
+    }
+    tally.add('tickets.cc', await this.dropFromCc(person));
+    const emails = emailAddressesOf(person);
+    tally.add(
+      'help_portal_tokens',
+      emails.length === 0
+        ? 0
+        : await db.deleteFrom('help_portal_tokens').where('workspace_id', '=', person.workspaceId).where('email', 'in', emails).executeTakeFirst(),
+    );
+  }
+
+  /** Removes the person's addresses from other tickets' CC lists; returns the tickets changed. */
+  private async dropFromCc(person: PersonRef): Promise<number> {
+    const emails = emailAddressesOf(person);
+    if (emails.length === 0) return 0;
+    const { db, kind } = this.store;
+    const copied = await db
+      .selectFrom('tickets')
+      .select(['ticket_id', 'cc'])
+      .where('workspace_id', '=', person.workspaceId)
+      .where((eb) => eb.or(emails.map((email) => textContains(kind, sql`lower(${sql.ref('cc')})`, email))))
+      .execute();
+    for (const ticket of copied) {
+      const cc = fromJson<string[]>(ticket.cc).filter((address) => !emails.includes(address.toLowerCase()));
+      await db.updateTable('tickets').set({ cc: toJson(cc) }).where('workspace_id', '=', person.workspaceId).where('ticket_id', '=', ticket.ticket_id).execute();
+    }
+    return copied.length;
+  }
+
+  /** The tickets the person requested: by profile, or by requester address. */
+  private async ticketIdsOf(person: PersonRef): Promise<string[]> {
+    const emails = emailAddressesOf(person);
+    const rows = await this.store.db
+      .selectFrom('tickets')
+      .select('ticket_id')
+      .where('workspace_id', '=', person.workspaceId)
+      .where((eb) =>
+        eb.or([
+          ...(person.profileIds.length === 0 ? [] : [eb('profile_id', 'in', [...person.profileIds])]),
+          ...(emails.length === 0 ? [] : [eb('requester_email', 'in', emails)]),
+        ]),
+      )
+      .execute();
+    return rows.map((row) => row.ticket_id);
+  }
+
+  /** The person's own messages on tickets they did not request (a CC'd reply, say). */
+  private messagesOnOthersTickets(db: Kysely<Database>, person: PersonRef, ownTickets: readonly string[]) {
+    const emails = emailAddressesOf(person);
+    const own = new Set(ownTickets);
+    return db
+      .selectFrom('ticket_messages')
+      .where('workspace_id', '=', person.workspaceId)
+      .where((eb) =>
+        eb.or([
+          ...(person.profileIds.length === 0 ? [] : [eb('author_id', 'in', [...person.profileIds])]),
+          ...(emails.length === 0 ? [] : [eb('author_email', 'in', emails)]),
+        ]),
+      )
+      .$if(own.size > 0 && own.size <= 1000, (q) => q.where('ticket_id', 'not in', [...own]));
+  }
+}
