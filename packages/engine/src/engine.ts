@@ -18,6 +18,7 @@ import {
   ActivitiesService,
   CompaniesService,
   CrmEvents,
+  CrmPersonData,
   CrmReportsService,
   CustomFieldDefinitions,
   closedDealOutcomes,
@@ -29,7 +30,6 @@ import {
   PeopleService,
   type PersonSections,
   PipelinesService,
-  CrmPersonData,
   TasksService,
   TeamsService,
 } from './crm/index.js';

@@ -25,15 +25,43 @@ export class CrmPersonData implements PersonDataHolder {
     const ids = [...person.profileIds];
     if (ids.length === 0) return { records: [], activities: [], tasks: [], deals: [], auditTrail: [] };
     const [records, activities, tasks, deals, audit] = await Promise.all([
-      db.selectFrom('crm_people').selectAll().where('workspace_id', '=', person.workspaceId).where('profile_id', 'in', ids).execute(),
-      db.selectFrom('crm_activities').selectAll().where('workspace_id', '=', person.workspaceId).where('profile_id', 'in', ids).orderBy('occurred_at').execute(),
-      db.selectFrom('crm_tasks').selectAll().where('workspace_id', '=', person.workspaceId).where('profile_id', 'in', ids).orderBy('due_at').execute(),
+      db
+        .selectFrom('crm_people')
+        .selectAll()
+        .where('workspace_id', '=', person.workspaceId)
+        .where('profile_id', 'in', ids)
+        .execute(),
+      db
+        .selectFrom('crm_activities')
+        .selectAll()
+        .where('workspace_id', '=', person.workspaceId)
+        .where('profile_id', 'in', ids)
+        .orderBy('occurred_at')
+        .execute(),
+      db
+        .selectFrom('crm_tasks')
+        .selectAll()
+        .where('workspace_id', '=', person.workspaceId)
+        .where('profile_id', 'in', ids)
+        .orderBy('due_at')
+        .execute(),
       db
         .selectFrom('crm_deal_people as link')
         .innerJoin('crm_deals as deal', (join) =>
-          join.onRef('deal.workspace_id', '=', 'link.workspace_id').onRef('deal.deal_id', '=', 'link.deal_id'),
+          join
+            .onRef('deal.workspace_id', '=', 'link.workspace_id')
+            .onRef('deal.deal_id', '=', 'link.deal_id'),
         )
-        .select(['deal.deal_id', 'deal.name', 'deal.amount', 'deal.currency', 'deal.status', 'deal.close_date', 'link.role', 'link.added_at'])
+        .select([
+          'deal.deal_id',
+          'deal.name',
+          'deal.amount',
+          'deal.currency',
+          'deal.status',
+          'deal.close_date',
+          'link.role',
+          'link.added_at',
+        ])
         .where('link.workspace_id', '=', person.workspaceId)
         .where('link.profile_id', 'in', ids)
         .execute(),
@@ -101,7 +129,11 @@ export class CrmPersonData implements PersonDataHolder {
       for (const table of ['crm_activities', 'crm_tasks', 'crm_deal_people', 'crm_people'] as const) {
         tally.add(
           table,
-          await db.deleteFrom(table).where('workspace_id', '=', person.workspaceId).where('profile_id', 'in', ids).executeTakeFirst(),
+          await db
+            .deleteFrom(table)
+            .where('workspace_id', '=', person.workspaceId)
+            .where('profile_id', 'in', ids)
+            .executeTakeFirst(),
         );
       }
     }
@@ -111,7 +143,11 @@ export class CrmPersonData implements PersonDataHolder {
     for (const chunk of chunksOf(auditIds))
       tally.add(
         'crm_audit',
-        await db.deleteFrom('crm_audit').where('workspace_id', '=', person.workspaceId).where('audit_id', 'in', chunk).executeTakeFirst(),
+        await db
+          .deleteFrom('crm_audit')
+          .where('workspace_id', '=', person.workspaceId)
+          .where('audit_id', 'in', chunk)
+          .executeTakeFirst(),
       );
     return tally.counts;
   }
@@ -129,7 +165,10 @@ export class CrmPersonData implements PersonDataHolder {
         eb.or([
           ...(person.profileIds.length === 0
             ? []
-            : [eb('profile_id', 'in', [...person.profileIds]), eb('entity_id', 'in', [...person.profileIds])]),
+            : [
+                eb('profile_id', 'in', [...person.profileIds]),
+                eb('entity_id', 'in', [...person.profileIds]),
+              ]),
           ...needles.flatMap((needle) => [
             textContains(kind, sql.ref('before'), needle),
             textContains(kind, sql.ref('after'), needle),

@@ -1,5 +1,6 @@
 export { bounceRoute } from './bounce-route.js';
 export { PREFERENCES_MARKER, UNSUBSCRIBE_MARKER } from './email-decoration.js';
+export { EmailEngagementPersonData } from './email-engagement-person-data.js';
 export {
   type EmailEngagementDeps,
   EmailEngagementService,
@@ -10,4 +11,3 @@ export {
 } from './email-engagement-service.js';
 export { EmailPolicy } from './email-policy.js';
 export { type MachineDetectionOptions, machineReasonOf } from './machine-detection.js';
-export { EmailEngagementPersonData } from './email-engagement-person-data.js';

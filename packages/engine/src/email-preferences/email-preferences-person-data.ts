@@ -25,7 +25,9 @@ export class EmailPreferencesPersonData implements PersonDataHolder {
       db
         .selectFrom('email_subscription_changes as change')
         .leftJoin('email_topics as topic', (join) =>
-          join.onRef('topic.workspace_id', '=', 'change.workspace_id').onRef('topic.topic_id', '=', 'change.topic_id'),
+          join
+            .onRef('topic.workspace_id', '=', 'change.workspace_id')
+            .onRef('topic.topic_id', '=', 'change.topic_id'),
         )
         .select(['change.topic_id', 'topic.name', 'change.subscribed', 'change.source', 'change.at'])
         .where('change.workspace_id', '=', person.workspaceId)
@@ -53,7 +55,12 @@ export class EmailPreferencesPersonData implements PersonDataHolder {
         source: c.source,
         at: c.at,
       })),
-      suppressions: suppressions.map((s) => ({ address: s.address, reason: s.reason, note: s.note, since: s.created_at })),
+      suppressions: suppressions.map((s) => ({
+        address: s.address,
+        reason: s.reason,
+        note: s.note,
+        since: s.created_at,
+      })),
       sent: sends.map((s) => ({ address: s.address, category: s.category, sentAt: s.sent_at })),
     };
   }

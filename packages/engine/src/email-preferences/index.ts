@@ -1,3 +1,4 @@
+export { EmailPreferencesPersonData } from './email-preferences-person-data.js';
 export {
   type EmailPreferencesDeps,
   EmailPreferencesService,
@@ -6,4 +7,3 @@ export {
 export { DEFAULT_FREQUENCY_CAP, durationMs, type SentEmail } from './frequency-cap.js';
 export { ALL_MARKETING } from './subscriptions.js';
 export { normalizeAddress } from './suppressions.js';
-export { EmailPreferencesPersonData } from './email-preferences-person-data.js';

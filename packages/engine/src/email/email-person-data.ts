@@ -22,7 +22,9 @@ export class EmailPersonData implements PersonDataHolder {
     const messages = await this.store.db
       .selectFrom('email_messages')
       .leftJoin('email_templates as template', (join) =>
-        join.onRef('template.workspace_id', '=', 'email_messages.workspace_id').onRef('template.template_id', '=', 'email_messages.template_id'),
+        join
+          .onRef('template.workspace_id', '=', 'email_messages.workspace_id')
+          .onRef('template.template_id', '=', 'email_messages.template_id'),
       )
       .select([
         'email_messages.message_id',
@@ -99,6 +101,9 @@ export class EmailPersonData implements PersonDataHolder {
 
   /** A message to the person: by profile, or by the address it went to. */
   private isPersonsMessage(person: PersonRef) {
-    return isPersonsRow(person, { profileId: 'email_messages.profile_id', email: 'email_messages.to_address' });
+    return isPersonsRow(person, {
+      profileId: 'email_messages.profile_id',
+      email: 'email_messages.to_address',
+    });
   }
 }

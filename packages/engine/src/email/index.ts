@@ -6,6 +6,7 @@ export {
   markEngagement,
   withdrawQueued,
 } from './email-messages.js';
+export { EmailPersonData } from './email-person-data.js';
 export type { EmailOrigin, EmailQueue, QueuedEmail } from './email-queue.js';
 export {
   EmailSender,
@@ -25,4 +26,3 @@ export {
   type SendDecision,
 } from './send-policy.js';
 export { PREFERENCES_URL_MARKER, UNSUBSCRIBE_URL_MARKER } from './template-compiler.js';
-export { EmailPersonData } from './email-person-data.js';

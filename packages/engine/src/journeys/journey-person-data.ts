@@ -22,9 +22,20 @@ export class JourneyPersonData implements PersonDataHolder {
     const runs = await db
       .selectFrom('journey_runs as run')
       .innerJoin('journeys as journey', (join) =>
-        join.onRef('journey.workspace_id', '=', 'run.workspace_id').onRef('journey.journey_id', '=', 'run.journey_id'),
+        join
+          .onRef('journey.workspace_id', '=', 'run.workspace_id')
+          .onRef('journey.journey_id', '=', 'run.journey_id'),
       )
-      .select(['run.run_id', 'journey.name', 'run.version', 'run.status', 'run.step_id', 'run.trigger', 'run.entered_at', 'run.ended_at'])
+      .select([
+        'run.run_id',
+        'journey.name',
+        'run.version',
+        'run.status',
+        'run.step_id',
+        'run.trigger',
+        'run.entered_at',
+        'run.ended_at',
+      ])
       .where('run.workspace_id', '=', person.workspaceId)
       .where(isPersonsRow(person, { profileId: 'run.profile_id' }))
       .orderBy('run.entered_at')
@@ -70,7 +81,11 @@ export class JourneyPersonData implements PersonDataHolder {
       for (const table of tables)
         tally.add(
           table,
-          await db.deleteFrom(table).where('workspace_id', '=', person.workspaceId).where('run_id', 'in', chunk).executeTakeFirst(),
+          await db
+            .deleteFrom(table)
+            .where('workspace_id', '=', person.workspaceId)
+            .where('run_id', 'in', chunk)
+            .executeTakeFirst(),
         );
     // Steps and effects recorded under one of the person's profile ids on a run since re-keyed.
     for (const table of ['journey_effects', 'journey_run_steps'] as const)

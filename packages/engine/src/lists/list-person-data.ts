@@ -17,14 +17,18 @@ export class ListPersonData implements PersonDataHolder {
     const memberships = await this.store.db
       .selectFrom('static_list_members as member')
       .innerJoin('static_lists as list', (join) =>
-        join.onRef('list.workspace_id', '=', 'member.workspace_id').onRef('list.list_id', '=', 'member.list_id'),
+        join
+          .onRef('list.workspace_id', '=', 'member.workspace_id')
+          .onRef('list.list_id', '=', 'member.list_id'),
       )
       .select(['list.name', 'list.description', 'member.added_at'])
       .where('member.workspace_id', '=', person.workspaceId)
       .where(isPersonsRow(person, { profileId: 'member.profile_id' }))
       .orderBy('member.added_at')
       .execute();
-    return { lists: memberships.map((m) => ({ list: m.name, description: m.description, addedAt: m.added_at })) };
+    return {
+      lists: memberships.map((m) => ({ list: m.name, description: m.description, addedAt: m.added_at })),
+    };
   }
 
   async erasePerson(person: PersonRef): Promise<PersonDataCounts> {

@@ -1,4 +1,5 @@
 export { stopEnrollmentsOf } from './enrollment-stops.js';
+export { SequencePersonData } from './sequence-person-data.js';
 export { SequenceReplies, type SequenceRepliesDeps, type SequenceReply } from './sequence-replies.js';
 export {
   type SchedulerPass,
@@ -11,4 +12,3 @@ export { type SequencesDeps, SequencesService } from './sequences-service.js';
 export { dueAfter } from './step-delay.js';
 // Test support (the engine's testing entry re-exports it): a table-backed email queue.
 export { TableEmailQueue, type TestQueuedEmail } from './testing/table-email-queue.js';
-export { SequencePersonData } from './sequence-person-data.js';

@@ -42,7 +42,13 @@ export class SequencePersonData implements PersonDataHolder {
       .where(isPersonsRow(person, { profileId: 'enrollment.profile_id', email: 'enrollment.email' }))
       .orderBy('enrollment.enrolled_at')
       .execute();
-    const steps: { enrollment_id: string; step_index: number; kind: string; status: string; ran_at: string }[] = [];
+    const steps: {
+      enrollment_id: string;
+      step_index: number;
+      kind: string;
+      status: string;
+      ran_at: string;
+    }[] = [];
     for (const chunk of chunksOf(enrollments.map((e) => e.enrollment_id)))
       steps.push(
         ...(await db
@@ -87,7 +93,11 @@ export class SequencePersonData implements PersonDataHolder {
       for (const table of ['sequence_step_runs', 'sequence_enrollments'] as const)
         tally.add(
           table,
-          await db.deleteFrom(table).where('workspace_id', '=', person.workspaceId).where('enrollment_id', 'in', chunk).executeTakeFirst(),
+          await db
+            .deleteFrom(table)
+            .where('workspace_id', '=', person.workspaceId)
+            .where('enrollment_id', 'in', chunk)
+            .executeTakeFirst(),
         );
     // Step runs recorded under a profile id whose enrollment is already gone.
     tally.add(

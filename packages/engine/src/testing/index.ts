@@ -7,4 +7,5 @@ export {
   type SmtpRelay,
   startSmtpRelay,
 } from '../service-desk/email/index.js';
+export { holderOf, personRefOf, rowsMentioning } from './person-data-probe.js';
 export { ENGINES, isolatedStoreOptions, openTestEngine } from './test-stores.js';

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { chunksOf } from '../../identity/index.js';
 import {
   emailAddressesOf,
@@ -8,11 +9,17 @@ import {
   type PersonRef,
 } from '../../person-data/index.js';
 import { type Database, fromJson, type Store, textContains, toJson } from '../../store/index.js';
-import { sql } from 'kysely';
 
 /** The tables hanging off a ticket, removed with it (or with its personal content). */
 const CONTENT_TABLES = ['ticket_attachments', 'ticket_messages', 'ticket_emails'] as const;
-const KEPT_WITH_TICKET = ['ticket_tags', 'ticket_deals', 'ticket_status_changes', 'sla_clocks', 'csat_skipped_tickets', 'csat_surveys'] as const;
+const KEPT_WITH_TICKET = [
+  'ticket_tags',
+  'ticket_deals',
+  'ticket_status_changes',
+  'sla_clocks',
+  'csat_skipped_tickets',
+  'csat_surveys',
+] as const;
 
 /**
  * The service desk's share of a person: the tickets they requested (conversation, attachments,
@@ -32,10 +39,32 @@ export class DeskPersonData implements PersonDataHolder {
     const tickets = [];
     for (const chunk of chunksOf(ticketIds)) {
       const [rows, messages, attachments, surveys] = await Promise.all([
-        db.selectFrom('tickets').selectAll().where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).orderBy('number').execute(),
-        db.selectFrom('ticket_messages').selectAll().where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).orderBy('created_at').execute(),
-        db.selectFrom('ticket_attachments').selectAll().where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).execute(),
-        db.selectFrom('csat_surveys').selectAll().where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).execute(),
+        db
+          .selectFrom('tickets')
+          .selectAll()
+          .where('workspace_id', '=', person.workspaceId)
+          .where('ticket_id', 'in', chunk)
+          .orderBy('number')
+          .execute(),
+        db
+          .selectFrom('ticket_messages')
+          .selectAll()
+          .where('workspace_id', '=', person.workspaceId)
+          .where('ticket_id', 'in', chunk)
+          .orderBy('created_at')
+          .execute(),
+        db
+          .selectFrom('ticket_attachments')
+          .selectAll()
+          .where('workspace_id', '=', person.workspaceId)
+          .where('ticket_id', 'in', chunk)
+          .execute(),
+        db
+          .selectFrom('csat_surveys')
+          .selectAll()
+          .where('workspace_id', '=', person.workspaceId)
+          .where('ticket_id', 'in', chunk)
+          .execute(),
       ]);
       for (const ticket of rows) {
         const survey = surveys.find((s) => s.ticket_id === ticket.ticket_id);
@@ -63,10 +92,20 @@ export class DeskPersonData implements PersonDataHolder {
               sentAt: m.created_at,
               attachments: attachments
                 .filter((a) => a.message_id === m.message_id)
-                .map((a) => ({ filename: a.filename, contentType: a.content_type, size: a.size, contentBase64: a.content })),
+                .map((a) => ({
+                  filename: a.filename,
+                  contentType: a.content_type,
+                  size: a.size,
+                  contentBase64: a.content,
+                })),
             })),
           satisfaction: survey
-            ? { score: survey.score, comment: survey.comment, answeredAt: survey.answered_at, sentTo: survey.email }
+            ? {
+                score: survey.score,
+                comment: survey.comment,
+                answeredAt: survey.answered_at,
+                sentTo: survey.email,
+              }
             : null,
         });
       }
@@ -76,7 +115,12 @@ export class DeskPersonData implements PersonDataHolder {
       .execute();
     return {
       tickets,
-      messagesOnOtherTickets: othersMessages.map((m) => ({ ticketId: m.ticket_id, body: m.body, channel: m.channel, sentAt: m.created_at })),
+      messagesOnOtherTickets: othersMessages.map((m) => ({
+        ticketId: m.ticket_id,
+        body: m.body,
+        channel: m.channel,
+        sentAt: m.created_at,
+      })),
     };
   }
 
@@ -89,13 +133,34 @@ export class DeskPersonData implements PersonDataHolder {
     tally.add('tickets', 0);
     for (const chunk of chunksOf(ticketIds)) {
       for (const table of KEPT_WITH_TICKET)
-        tally.add(table, await db.deleteFrom(table).where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).executeTakeFirst());
-      tally.add('tickets', await db.deleteFrom('tickets').where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).executeTakeFirst());
+        tally.add(
+          table,
+          await db
+            .deleteFrom(table)
+            .where('workspace_id', '=', person.workspaceId)
+            .where('ticket_id', 'in', chunk)
+            .executeTakeFirst(),
+        );
+      tally.add(
+        'tickets',
+        await db
+          .deleteFrom('tickets')
+          .where('workspace_id', '=', person.workspaceId)
+          .where('ticket_id', 'in', chunk)
+          .executeTakeFirst(),
+      );
     }
     // Clocks and surveys keyed by the person though their ticket is gone (a merged ticket's).
     if (person.profileIds.length > 0)
       for (const table of ['sla_clocks', 'csat_surveys'] as const)
-        tally.add(table, await db.deleteFrom(table).where('workspace_id', '=', person.workspaceId).where('profile_id', 'in', [...person.profileIds]).executeTakeFirst());
+        tally.add(
+          table,
+          await db
+            .deleteFrom(table)
+            .where('workspace_id', '=', person.workspaceId)
+            .where('profile_id', 'in', [...person.profileIds])
+            .executeTakeFirst(),
+        );
     return tally.counts;
   }
 
@@ -113,21 +178,39 @@ export class DeskPersonData implements PersonDataHolder {
         'tickets',
         await db
           .updateTable('tickets')
-          .set({ subject: '', profile_id: anonymousProfileId, requester_email: null, company_id: null, cc: toJson([]), fields: toJson({}) })
+          .set({
+            subject: '',
+            profile_id: anonymousProfileId,
+            requester_email: null,
+            company_id: null,
+            cc: toJson([]),
+            fields: toJson({}),
+          })
           .where('workspace_id', '=', scoped.workspaceId)
           .where('ticket_id', 'in', scoped.ticketIds)
           .executeTakeFirst(),
       );
       tally.add(
         'sla_clocks',
-        await db.updateTable('sla_clocks').set({ profile_id: anonymousProfileId }).where('workspace_id', '=', scoped.workspaceId).where('ticket_id', 'in', scoped.ticketIds).executeTakeFirst(),
+        await db
+          .updateTable('sla_clocks')
+          .set({ profile_id: anonymousProfileId })
+          .where('workspace_id', '=', scoped.workspaceId)
+          .where('ticket_id', 'in', scoped.ticketIds)
+          .executeTakeFirst(),
       );
       // A survey keeps its score (the satisfaction report counts it), not who answered or what they wrote.
       tally.add(
         'csat_surveys',
         await db
           .updateTable('csat_surveys')
-          .set({ profile_id: anonymousProfileId, email: '', subject: '', comment: null, delivery_error: null })
+          .set({
+            profile_id: anonymousProfileId,
+            email: '',
+            subject: '',
+            comment: null,
+            delivery_error: null,
+          })
           .where('workspace_id', '=', scoped.workspaceId)
           .where('ticket_id', 'in', scoped.ticketIds)
           .executeTakeFirst(),
@@ -145,12 +228,42 @@ export class DeskPersonData implements PersonDataHolder {
     for (const table of CONTENT_TABLES) tally.add(table, 0);
     for (const chunk of chunksOf(ticketIds))
       for (const table of CONTENT_TABLES)
-        tally.add(table, await db.deleteFrom(table).where('workspace_id', '=', person.workspaceId).where('ticket_id', 'in', chunk).executeTakeFirst());
-    const othersMessages = (await this.messagesOnOthersTickets(db, person, ticketIds).select('message_id').execute()).map((m) => m.message_id);
+        tally.add(
+          table,
+          await db
+            .deleteFrom(table)
+            .where('workspace_id', '=', person.workspaceId)
+            .where('ticket_id', 'in', chunk)
+            .executeTakeFirst(),
+        );
+    const othersMessages = (
+      await this.messagesOnOthersTickets(db, person, ticketIds).select('message_id').execute()
+    ).map((m) => m.message_id);
     for (const chunk of chunksOf(othersMessages)) {
-      tally.add('ticket_attachments', await db.deleteFrom('ticket_attachments').where('workspace_id', '=', person.workspaceId).where('message_id', 'in', chunk).executeTakeFirst());
-      tally.add('ticket_emails', await db.deleteFrom('ticket_emails').where('workspace_id', '=', person.workspaceId).where('ticket_message_id', 'in', chunk).executeTakeFirst());
-      tally.add('ticket_messages', await db.deleteFrom('ticket_messages').where('workspace_id', '=', person.workspaceId).where('message_id', 'in', chunk).executeTakeFirst());
+      tally.add(
+        'ticket_attachments',
+        await db
+          .deleteFrom('ticket_attachments')
+          .where('workspace_id', '=', person.workspaceId)
+          .where('message_id', 'in', chunk)
+          .executeTakeFirst(),
+      );
+      tally.add(
+        'ticket_emails',
+        await db
+          .deleteFrom('ticket_emails')
+          .where('workspace_id', '=', person.workspaceId)
+          .where('ticket_message_id', 'in', chunk)
+          .executeTakeFirst(),
+      );
+      tally.add(
+        'ticket_messages',
+        await db
+          .deleteFrom('ticket_messages')
+          .where('workspace_id', '=', person.workspaceId)
+          .where('message_id', 'in', chunk)
+          .executeTakeFirst(),
+      );
     }
     tally.add('tickets.cc', await this.dropFromCc(person));
     const emails = emailAddressesOf(person);
@@ -158,7 +271,11 @@ export class DeskPersonData implements PersonDataHolder {
       'help_portal_tokens',
       emails.length === 0
         ? 0
-        : await db.deleteFrom('help_portal_tokens').where('workspace_id', '=', person.workspaceId).where('email', 'in', emails).executeTakeFirst(),
+        : await db
+            .deleteFrom('help_portal_tokens')
+            .where('workspace_id', '=', person.workspaceId)
+            .where('email', 'in', emails)
+            .executeTakeFirst(),
     );
   }
 
@@ -175,7 +292,12 @@ export class DeskPersonData implements PersonDataHolder {
       .execute();
     for (const ticket of copied) {
       const cc = fromJson<string[]>(ticket.cc).filter((address) => !emails.includes(address.toLowerCase()));
-      await db.updateTable('tickets').set({ cc: toJson(cc) }).where('workspace_id', '=', person.workspaceId).where('ticket_id', '=', ticket.ticket_id).execute();
+      await db
+        .updateTable('tickets')
+        .set({ cc: toJson(cc) })
+        .where('workspace_id', '=', person.workspaceId)
+        .where('ticket_id', '=', ticket.ticket_id)
+        .execute();
     }
     return copied.length;
   }
