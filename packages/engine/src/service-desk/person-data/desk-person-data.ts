@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { chunksOf } from '../../identity/index.js';
 import {
   emailAddressesOf,
+  isPersonsRow,
   type PersonDataCounts,
   type PersonDataHolder,
   PersonDataTally,
@@ -110,17 +111,20 @@ export class DeskPersonData implements PersonDataHolder {
         });
       }
     }
-    const othersMessages = await this.messagesOnOthersTickets(db, person, ticketIds)
+    const own = new Set(ticketIds);
+    const written = await this.messagesByPerson(db, person)
       .select(['ticket_id', 'body', 'channel', 'created_at'])
       .execute();
     return {
       tickets,
-      messagesOnOtherTickets: othersMessages.map((m) => ({
-        ticketId: m.ticket_id,
-        body: m.body,
-        channel: m.channel,
-        sentAt: m.created_at,
-      })),
+      messagesOnOtherTickets: written
+        .filter((m) => !own.has(m.ticket_id))
+        .map((m) => ({
+          ticketId: m.ticket_id,
+          body: m.body,
+          channel: m.channel,
+          sentAt: m.created_at,
+        })),
     };
   }
 
@@ -132,6 +136,7 @@ export class DeskPersonData implements PersonDataHolder {
     for (const table of KEPT_WITH_TICKET) tally.add(table, 0);
     tally.add('tickets', 0);
     for (const chunk of chunksOf(ticketIds)) {
+      // Dependants first, the ticket last: an interrupted erasure is finished by the next one.
       for (const table of KEPT_WITH_TICKET)
         tally.add(
           table,
@@ -236,9 +241,10 @@ export class DeskPersonData implements PersonDataHolder {
             .where('ticket_id', 'in', chunk)
             .executeTakeFirst(),
         );
-    const othersMessages = (
-      await this.messagesOnOthersTickets(db, person, ticketIds).select('message_id').execute()
-    ).map((m) => m.message_id);
+    // Their own tickets' messages are gone by now: what remains is on other tickets.
+    const othersMessages = (await this.messagesByPerson(db, person).select('message_id').execute()).map(
+      (m) => m.message_id,
+    );
     for (const chunk of chunksOf(othersMessages)) {
       tally.add(
         'ticket_attachments',
@@ -304,34 +310,20 @@ export class DeskPersonData implements PersonDataHolder {
 
   /** The tickets the person requested: by profile, or by requester address. */
   private async ticketIdsOf(person: PersonRef): Promise<string[]> {
-    const emails = emailAddressesOf(person);
     const rows = await this.store.db
       .selectFrom('tickets')
       .select('ticket_id')
       .where('workspace_id', '=', person.workspaceId)
-      .where((eb) =>
-        eb.or([
-          ...(person.profileIds.length === 0 ? [] : [eb('profile_id', 'in', [...person.profileIds])]),
-          ...(emails.length === 0 ? [] : [eb('requester_email', 'in', emails)]),
-        ]),
-      )
+      .where(isPersonsRow(person, { profileId: 'profile_id', email: 'requester_email' }))
       .execute();
     return rows.map((row) => row.ticket_id);
   }
 
-  /** The person's own messages on tickets they did not request (a CC'd reply, say). */
-  private messagesOnOthersTickets(db: Kysely<Database>, person: PersonRef, ownTickets: readonly string[]) {
-    const emails = emailAddressesOf(person);
-    const own = new Set(ownTickets);
+  /** Messages the person wrote, on any ticket (a CC'd reply on someone else's, say). */
+  private messagesByPerson(db: Kysely<Database>, person: PersonRef) {
     return db
       .selectFrom('ticket_messages')
       .where('workspace_id', '=', person.workspaceId)
-      .where((eb) =>
-        eb.or([
-          ...(person.profileIds.length === 0 ? [] : [eb('author_id', 'in', [...person.profileIds])]),
-          ...(emails.length === 0 ? [] : [eb('author_email', 'in', emails)]),
-        ]),
-      )
-      .$if(own.size > 0 && own.size <= 1000, (q) => q.where('ticket_id', 'not in', [...own]));
+      .where(isPersonsRow(person, { profileId: 'author_id', email: 'author_email' }));
   }
 }
