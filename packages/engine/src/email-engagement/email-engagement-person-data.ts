@@ -27,7 +27,7 @@ export class EmailEngagementPersonData implements PersonDataHolder {
       .execute();
     return {
       engagements: engagements.map((e) => ({
-        email: e.message_id,
+        emailId: e.message_id,
         kind: e.kind,
         url: e.url,
         byMachine: e.machine === 1,
