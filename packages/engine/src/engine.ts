@@ -1069,8 +1069,8 @@ export class Engine {
       // The CRM and desk side: what people wrote and were sent, before the log and identity go.
       new CrmPersonData(store),
       new DeskPersonData(store),
-      new SequencePersonData(store),
-      new JourneyPersonData(store),
+      new SequencePersonData(store, clock),
+      new JourneyPersonData(store, clock),
       new ListPersonData(store),
       new EmailEngagementPersonData(store),
       new EmailPreferencesPersonData(store),

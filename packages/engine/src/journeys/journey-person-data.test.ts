@@ -111,4 +111,45 @@ describe.each(ENGINES)('journeys’ and lists’ person data on %s', (kind) => {
         true,
       );
   });
+
+  it('anonymizes: runs and paths stay for the report under the anonymous id; the run is exited', async () => {
+    const { workspaceId, ann } = await twoPeopleInAJourney();
+    const countOf = async (table: 'journey_runs' | 'journey_run_steps' | 'journey_timers') =>
+      Number(
+        (
+          await engine.store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('workspace_id', '=', workspaceId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const [runs, steps] = [await countOf('journey_runs'), await countOf('journey_run_steps')];
+    const annRuns = (await engine.journeys.profileRuns(workspaceId, ann)).map((run) => run.runId);
+    const holder = holderOf(engine, 'journeys');
+    if (!holder.anonymizePerson) throw new Error('journeys keep counts: they anonymize');
+    const counts = await holder.anonymizePerson(
+      await personRefOf(engine, workspaceId, ann),
+      'prof_anonymous_1',
+    );
+    expect(counts).toMatchObject({
+      journey_runs: 1,
+      journey_run_steps: steps / 2,
+      journey_timers: 1,
+      journey_effects: 1,
+    });
+    expect([await countOf('journey_runs'), await countOf('journey_run_steps')]).toEqual([runs, steps]);
+    expect(await countOf('journey_timers')).toBe(1);
+    expect(await rowsOf(workspaceId, [ann, 'ann-plan'])).toMatchObject({
+      journey_runs: 0,
+      journey_run_steps: 0,
+    });
+    const kept = await engine.store.db
+      .selectFrom('journey_runs')
+      .select(['profile_id', 'status', 'trigger'])
+      .where('workspace_id', '=', workspaceId)
+      .where('run_id', 'in', annRuns)
+      .execute();
+    expect(kept).toEqual([{ profile_id: 'prof_anonymous_1', status: 'exited', trigger: null }]);
+  });
 });

@@ -15,7 +15,10 @@ import { fromJson, type Store } from '../store/index.js';
 export class JourneyPersonData implements PersonDataHolder {
   readonly domain = 'journeys';
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async exportPerson(person: PersonRef): Promise<unknown> {
     const { db } = this.store;
@@ -66,14 +69,7 @@ export class JourneyPersonData implements PersonDataHolder {
   async erasePerson(person: PersonRef): Promise<PersonDataCounts> {
     const { db } = this.store;
     const tally = new PersonDataTally();
-    const runIds = (
-      await db
-        .selectFrom('journey_runs')
-        .select('run_id')
-        .where('workspace_id', '=', person.workspaceId)
-        .where(isPersonsRow(person, { profileId: 'profile_id' }))
-        .execute()
-    ).map((row) => row.run_id);
+    const runIds = await this.runIdsOf(person);
     const tables = ['journey_timers', 'journey_effects', 'journey_run_steps', 'journey_runs'] as const;
     for (const table of tables) tally.add(table, 0);
     // Timers first: a sweep never wakes a run whose row is already gone.
@@ -98,5 +94,66 @@ export class JourneyPersonData implements PersonDataHolder {
           .executeTakeFirst(),
       );
     return tally.counts;
+  }
+
+  /**
+   * Keeps the runs and their paths for the journey report (entered, by status, by step) under
+   * the anonymous profile, without the triggering event; a run still going is exited and its
+   * timers and pending effects dropped, so nothing more happens to someone no longer known.
+   */
+  async anonymizePerson(person: PersonRef, anonymousProfileId: string): Promise<PersonDataCounts> {
+    const { db } = this.store;
+    const tally = new PersonDataTally();
+    const endedAt = new Date(this.clock()).toISOString();
+    for (const table of ['journey_timers', 'journey_effects', 'journey_runs', 'journey_run_steps'])
+      tally.add(table, 0);
+    for (const chunk of chunksOf(await this.runIdsOf(person))) {
+      for (const table of ['journey_timers', 'journey_effects'] as const)
+        tally.add(
+          table,
+          await db
+            .deleteFrom(table)
+            .where('workspace_id', '=', person.workspaceId)
+            .where('run_id', 'in', chunk)
+            .executeTakeFirst(),
+        );
+      await db
+        .updateTable('journey_runs')
+        .set({ status: 'exited', waiting_for: null, ended_at: endedAt })
+        .where('workspace_id', '=', person.workspaceId)
+        .where('run_id', 'in', chunk)
+        .where('status', '=', 'active')
+        .execute();
+      tally.add(
+        'journey_runs',
+        await db
+          .updateTable('journey_runs')
+          .set({ profile_id: anonymousProfileId, trigger: null })
+          .where('workspace_id', '=', person.workspaceId)
+          .where('run_id', 'in', chunk)
+          .executeTakeFirst(),
+      );
+      tally.add(
+        'journey_run_steps',
+        await db
+          .updateTable('journey_run_steps')
+          .set({ profile_id: anonymousProfileId })
+          .where('workspace_id', '=', person.workspaceId)
+          .where('run_id', 'in', chunk)
+          .executeTakeFirst(),
+      );
+    }
+    return tally.counts;
+  }
+
+  /** The runs of the person (under any of their profile ids). */
+  private async runIdsOf(person: PersonRef): Promise<string[]> {
+    const rows = await this.store.db
+      .selectFrom('journey_runs')
+      .select('run_id')
+      .where('workspace_id', '=', person.workspaceId)
+      .where(isPersonsRow(person, { profileId: 'profile_id' }))
+      .execute();
+    return rows.map((row) => row.run_id);
   }
 }

@@ -91,4 +91,27 @@ describe.each(ENGINES)('sequences’ person data on %s', (kind) => {
       sequence_step_runs: 2,
     });
   });
+
+  it('anonymizes: the report keeps its counts, the enrollment is stopped and names no one', async () => {
+    const { workspaceId, ann } = await twoPeopleEnrolled();
+    const [sequence] = await engine.sequences.list(workspaceId);
+    const before = await engine.sequences.report(workspaceId, sequence?.id ?? '');
+    const holder = holderOf(engine, 'sequences');
+    if (!holder.anonymizePerson) throw new Error('sequences keep counts: they anonymize');
+    const counts = await holder.anonymizePerson(
+      await personRefOf(engine, workspaceId, ann),
+      'prof_anonymous_1',
+    );
+    expect(counts).toEqual({ sequence_enrollments: 1, sequence_step_runs: 1 });
+    expect(await rowsOf(workspaceId, [ann, 'ann@customer.test'])).toEqual({
+      sequence_enrollments: 0,
+      sequence_step_runs: 0,
+    });
+    const after = await engine.sequences.report(workspaceId, sequence?.id ?? '');
+    expect(after).toMatchObject({
+      enrolled: before.enrolled,
+      active: before.active - 1,
+      steps: before.steps,
+    });
+  });
 });

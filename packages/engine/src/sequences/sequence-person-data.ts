@@ -16,7 +16,10 @@ import type { Store } from '../store/index.js';
 export class SequencePersonData implements PersonDataHolder {
   readonly domain = 'sequences';
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async exportPerson(person: PersonRef): Promise<unknown> {
     const { db } = this.store;
@@ -79,14 +82,7 @@ export class SequencePersonData implements PersonDataHolder {
   async erasePerson(person: PersonRef): Promise<PersonDataCounts> {
     const { db } = this.store;
     const tally = new PersonDataTally();
-    const enrollmentIds = (
-      await db
-        .selectFrom('sequence_enrollments')
-        .select('enrollment_id')
-        .where('workspace_id', '=', person.workspaceId)
-        .where(isPersonsRow(person, { profileId: 'profile_id', email: 'email' }))
-        .execute()
-    ).map((row) => row.enrollment_id);
+    const enrollmentIds = await this.enrollmentIdsOf(person);
     tally.add('sequence_step_runs', 0);
     tally.add('sequence_enrollments', 0);
     for (const chunk of chunksOf(enrollmentIds))
@@ -109,5 +105,57 @@ export class SequencePersonData implements PersonDataHolder {
         .executeTakeFirst(),
     );
     return tally.counts;
+  }
+
+  /**
+   * Keeps the enrollments for the sequence report (enrolled, finished, stopped, replied, steps
+   * run) under the anonymous profile, without the address; an active one is stopped by hand
+   * first, so nothing more is sent or assigned about someone no longer known.
+   */
+  async anonymizePerson(person: PersonRef, anonymousProfileId: string): Promise<PersonDataCounts> {
+    const { db } = this.store;
+    const tally = new PersonDataTally();
+    const endedAt = new Date(this.clock()).toISOString();
+    tally.add('sequence_enrollments', 0);
+    tally.add('sequence_step_runs', 0);
+    for (const chunk of chunksOf(await this.enrollmentIdsOf(person))) {
+      await db
+        .updateTable('sequence_enrollments')
+        .set({ status: 'stopped', stop_reason: 'manual', next_at: null, ended_at: endedAt })
+        .where('workspace_id', '=', person.workspaceId)
+        .where('enrollment_id', 'in', chunk)
+        .where('status', '=', 'active')
+        .execute();
+      tally.add(
+        'sequence_enrollments',
+        await db
+          .updateTable('sequence_enrollments')
+          .set({ profile_id: anonymousProfileId, email: null })
+          .where('workspace_id', '=', person.workspaceId)
+          .where('enrollment_id', 'in', chunk)
+          .executeTakeFirst(),
+      );
+      tally.add(
+        'sequence_step_runs',
+        await db
+          .updateTable('sequence_step_runs')
+          .set({ profile_id: anonymousProfileId })
+          .where('workspace_id', '=', person.workspaceId)
+          .where('enrollment_id', 'in', chunk)
+          .executeTakeFirst(),
+      );
+    }
+    return tally.counts;
+  }
+
+  /** The person's enrollments: by profile, or by the address their mail went to. */
+  private async enrollmentIdsOf(person: PersonRef): Promise<string[]> {
+    const rows = await this.store.db
+      .selectFrom('sequence_enrollments')
+      .select('enrollment_id')
+      .where('workspace_id', '=', person.workspaceId)
+      .where(isPersonsRow(person, { profileId: 'profile_id', email: 'email' }))
+      .execute();
+    return rows.map((row) => row.enrollment_id);
   }
 }

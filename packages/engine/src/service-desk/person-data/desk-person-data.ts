@@ -155,17 +155,24 @@ export class DeskPersonData implements PersonDataHolder {
           .executeTakeFirst(),
       );
     }
-    // Clocks and surveys keyed by the person though their ticket is gone (a merged ticket's).
-    if (person.profileIds.length > 0)
-      for (const table of ['sla_clocks', 'csat_surveys'] as const)
-        tally.add(
-          table,
-          await db
-            .deleteFrom(table)
-            .where('workspace_id', '=', person.workspaceId)
-            .where('profile_id', 'in', [...person.profileIds])
-            .executeTakeFirst(),
-        );
+    // Clocks and surveys keyed by the person though their ticket is gone (a merged ticket's);
+    // surveys also by the address they went to.
+    tally.add(
+      'sla_clocks',
+      await db
+        .deleteFrom('sla_clocks')
+        .where('workspace_id', '=', person.workspaceId)
+        .where(isPersonsRow(person, { profileId: 'profile_id' }))
+        .executeTakeFirst(),
+    );
+    tally.add(
+      'csat_surveys',
+      await db
+        .deleteFrom('csat_surveys')
+        .where('workspace_id', '=', person.workspaceId)
+        .where(isPersonsRow(person, { profileId: 'profile_id', email: 'email' }))
+        .executeTakeFirst(),
+    );
     return tally.counts;
   }
 
