@@ -1,5 +1,4 @@
 import { type Kysely, sql } from 'kysely';
-import { chunksOf } from '../identity/index.js';
 import {
   emailAddressesOf,
   type PersonDataCounts,
@@ -139,16 +138,13 @@ export class CrmPersonData implements PersonDataHolder {
     }
     // Audit entries are found by a scan of their text, then removed by key in chunks.
     const auditIds = (await this.auditOf(db, person).select('audit_id').execute()).map((r) => r.audit_id);
-    tally.add('crm_audit', 0);
-    for (const chunk of chunksOf(auditIds))
-      tally.add(
-        'crm_audit',
-        await db
-          .deleteFrom('crm_audit')
-          .where('workspace_id', '=', person.workspaceId)
-          .where('audit_id', 'in', chunk)
-          .executeTakeFirst(),
-      );
+    await tally.inChunks(['crm_audit'], auditIds, (_, chunk) =>
+      db
+        .deleteFrom('crm_audit')
+        .where('workspace_id', '=', person.workspaceId)
+        .where('audit_id', 'in', chunk)
+        .executeTakeFirst(),
+    );
     return tally.counts;
   }
 

@@ -66,29 +66,34 @@ export class EmailPreferencesPersonData implements PersonDataHolder {
   }
 
   async erasePerson(person: PersonRef): Promise<PersonDataCounts> {
-    const { db } = this.store;
-    const tally = new PersonDataTally();
+    const tally = await this.dropChoices(person);
     tally.add(
-      'email_subscription_changes',
-      await db
-        .deleteFrom('email_subscription_changes')
+      'email_sends',
+      await this.store.db
+        .deleteFrom('email_sends')
         .where('workspace_id', '=', person.workspaceId)
-        .where(isPersonsRow(person, { profileId: 'profile_id' }))
+        .where(isPersonsRow(person, { profileId: 'profile_id', email: 'address' }))
         .executeTakeFirst(),
     );
-    for (const table of ['email_suppressions', 'email_sends'] as const)
-      tally.add(
-        table,
-        await db
-          .deleteFrom(table)
-          .where('workspace_id', '=', person.workspaceId)
-          .where(isPersonsRow(person, { profileId: 'profile_id', email: 'address' }))
-          .executeTakeFirst(),
-      );
     return tally.counts;
   }
 
   async anonymizePerson(person: PersonRef, anonymousProfileId: string): Promise<PersonDataCounts> {
+    const tally = await this.dropChoices(person);
+    tally.add(
+      'email_sends',
+      await this.store.db
+        .updateTable('email_sends')
+        .set({ profile_id: anonymousProfileId, address: '' })
+        .where('workspace_id', '=', person.workspaceId)
+        .where(isPersonsRow(person, { profileId: 'profile_id', email: 'address' }))
+        .executeTakeFirst(),
+    );
+    return tally.counts;
+  }
+
+  /** Removes the person's subscription decisions and suppressions (nothing counts them). */
+  private async dropChoices(person: PersonRef): Promise<PersonDataTally> {
     const { db } = this.store;
     const tally = new PersonDataTally();
     tally.add(
@@ -107,15 +112,6 @@ export class EmailPreferencesPersonData implements PersonDataHolder {
         .where(isPersonsRow(person, { profileId: 'profile_id', email: 'address' }))
         .executeTakeFirst(),
     );
-    tally.add(
-      'email_sends',
-      await db
-        .updateTable('email_sends')
-        .set({ profile_id: anonymousProfileId, address: '' })
-        .where('workspace_id', '=', person.workspaceId)
-        .where(isPersonsRow(person, { profileId: 'profile_id', email: 'address' }))
-        .executeTakeFirst(),
-    );
-    return tally.counts;
+    return tally;
   }
 }

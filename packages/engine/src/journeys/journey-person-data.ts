@@ -1,4 +1,3 @@
-import { chunksOf } from '../identity/index.js';
 import {
   isPersonsRow,
   type PersonDataCounts,
@@ -70,19 +69,17 @@ export class JourneyPersonData implements PersonDataHolder {
     const { db } = this.store;
     const tally = new PersonDataTally();
     const runIds = await this.runIdsOf(person);
-    const tables = ['journey_timers', 'journey_effects', 'journey_run_steps', 'journey_runs'] as const;
-    for (const table of tables) tally.add(table, 0);
     // Timers first: a sweep never wakes a run whose row is already gone.
-    for (const chunk of chunksOf(runIds))
-      for (const table of tables)
-        tally.add(
-          table,
-          await db
-            .deleteFrom(table)
-            .where('workspace_id', '=', person.workspaceId)
-            .where('run_id', 'in', chunk)
-            .executeTakeFirst(),
-        );
+    await tally.inChunks(
+      ['journey_timers', 'journey_effects', 'journey_run_steps', 'journey_runs'] as const,
+      runIds,
+      (table, chunk) =>
+        db
+          .deleteFrom(table)
+          .where('workspace_id', '=', person.workspaceId)
+          .where('run_id', 'in', chunk)
+          .executeTakeFirst(),
+    );
     // Steps and effects recorded under one of the person's profile ids on a run since re-keyed.
     for (const table of ['journey_effects', 'journey_run_steps'] as const)
       tally.add(
@@ -105,18 +102,15 @@ export class JourneyPersonData implements PersonDataHolder {
     const { db } = this.store;
     const tally = new PersonDataTally();
     const endedAt = new Date(this.clock()).toISOString();
-    for (const table of ['journey_timers', 'journey_effects', 'journey_runs', 'journey_run_steps'])
-      tally.add(table, 0);
-    for (const chunk of chunksOf(await this.runIdsOf(person))) {
-      for (const table of ['journey_timers', 'journey_effects'] as const)
-        tally.add(
-          table,
-          await db
-            .deleteFrom(table)
-            .where('workspace_id', '=', person.workspaceId)
-            .where('run_id', 'in', chunk)
-            .executeTakeFirst(),
-        );
+    const runIds = await this.runIdsOf(person);
+    await tally.inChunks(['journey_timers', 'journey_effects'] as const, runIds, (table, chunk) =>
+      db
+        .deleteFrom(table)
+        .where('workspace_id', '=', person.workspaceId)
+        .where('run_id', 'in', chunk)
+        .executeTakeFirst(),
+    );
+    await tally.inChunks(['journey_runs'], runIds, async (_, chunk) => {
       await db
         .updateTable('journey_runs')
         .set({ status: 'exited', waiting_for: null, ended_at: endedAt })
@@ -124,25 +118,21 @@ export class JourneyPersonData implements PersonDataHolder {
         .where('run_id', 'in', chunk)
         .where('status', '=', 'active')
         .execute();
-      tally.add(
-        'journey_runs',
-        await db
-          .updateTable('journey_runs')
-          .set({ profile_id: anonymousProfileId, trigger: null })
-          .where('workspace_id', '=', person.workspaceId)
-          .where('run_id', 'in', chunk)
-          .executeTakeFirst(),
-      );
-      tally.add(
-        'journey_run_steps',
-        await db
-          .updateTable('journey_run_steps')
-          .set({ profile_id: anonymousProfileId })
-          .where('workspace_id', '=', person.workspaceId)
-          .where('run_id', 'in', chunk)
-          .executeTakeFirst(),
-      );
-    }
+      return db
+        .updateTable('journey_runs')
+        .set({ profile_id: anonymousProfileId, trigger: null })
+        .where('workspace_id', '=', person.workspaceId)
+        .where('run_id', 'in', chunk)
+        .executeTakeFirst();
+    });
+    await tally.inChunks(['journey_run_steps'], runIds, (_, chunk) =>
+      db
+        .updateTable('journey_run_steps')
+        .set({ profile_id: anonymousProfileId })
+        .where('workspace_id', '=', person.workspaceId)
+        .where('run_id', 'in', chunk)
+        .executeTakeFirst(),
+    );
     return tally.counts;
   }
 

@@ -25,6 +25,9 @@ export function isPersonsRow(person: PersonRef, columns: { profileId?: string; e
     ]);
 }
 
+// 1,000 keys stay below both engines' bound on parameters per statement.
+const CHUNK = 1000;
+
 /** Rows a Kysely delete or update touched (its result's bigint), as a number. */
 export function rowsTouched(result: { numDeletedRows: bigint } | { numUpdatedRows: bigint }): number {
   return Number('numDeletedRows' in result ? result.numDeletedRows : result.numUpdatedRows);
@@ -36,5 +39,25 @@ export class PersonDataTally {
 
   add(table: string, rows: number | { numDeletedRows: bigint } | { numUpdatedRows: bigint }): void {
     this.counts[table] = (this.counts[table] ?? 0) + (typeof rows === 'number' ? rows : rowsTouched(rows));
+  }
+
+  /**
+   * Removes (or alters) the rows of each table keyed by these ids, chunk by chunk, tables in the
+   * order given within a chunk: one short statement each, so SQLite's one writer is never held
+   * long, and an interrupted run leaves no row pointing at a removed one when parents come last.
+   */
+  async inChunks<Table extends string>(
+    tables: readonly Table[],
+    keys: readonly string[],
+    statement: (
+      table: Table,
+      chunk: string[],
+    ) => Promise<{ numDeletedRows: bigint } | { numUpdatedRows: bigint }>,
+  ): Promise<void> {
+    for (const table of tables) this.add(table, 0);
+    for (let start = 0; start < keys.length; start += CHUNK) {
+      const chunk = keys.slice(start, start + CHUNK);
+      for (const table of tables) this.add(table, await statement(table, chunk));
+    }
   }
 }

@@ -83,18 +83,16 @@ export class SequencePersonData implements PersonDataHolder {
     const { db } = this.store;
     const tally = new PersonDataTally();
     const enrollmentIds = await this.enrollmentIdsOf(person);
-    tally.add('sequence_step_runs', 0);
-    tally.add('sequence_enrollments', 0);
-    for (const chunk of chunksOf(enrollmentIds))
-      for (const table of ['sequence_step_runs', 'sequence_enrollments'] as const)
-        tally.add(
-          table,
-          await db
-            .deleteFrom(table)
-            .where('workspace_id', '=', person.workspaceId)
-            .where('enrollment_id', 'in', chunk)
-            .executeTakeFirst(),
-        );
+    await tally.inChunks(
+      ['sequence_step_runs', 'sequence_enrollments'] as const,
+      enrollmentIds,
+      (table, chunk) =>
+        db
+          .deleteFrom(table)
+          .where('workspace_id', '=', person.workspaceId)
+          .where('enrollment_id', 'in', chunk)
+          .executeTakeFirst(),
+    );
     // Step runs recorded under a profile id whose enrollment is already gone.
     tally.add(
       'sequence_step_runs',
@@ -116,9 +114,8 @@ export class SequencePersonData implements PersonDataHolder {
     const { db } = this.store;
     const tally = new PersonDataTally();
     const endedAt = new Date(this.clock()).toISOString();
-    tally.add('sequence_enrollments', 0);
-    tally.add('sequence_step_runs', 0);
-    for (const chunk of chunksOf(await this.enrollmentIdsOf(person))) {
+    const enrollmentIds = await this.enrollmentIdsOf(person);
+    await tally.inChunks(['sequence_enrollments'], enrollmentIds, async (_, chunk) => {
       await db
         .updateTable('sequence_enrollments')
         .set({ status: 'stopped', stop_reason: 'manual', next_at: null, ended_at: endedAt })
@@ -126,25 +123,21 @@ export class SequencePersonData implements PersonDataHolder {
         .where('enrollment_id', 'in', chunk)
         .where('status', '=', 'active')
         .execute();
-      tally.add(
-        'sequence_enrollments',
-        await db
-          .updateTable('sequence_enrollments')
-          .set({ profile_id: anonymousProfileId, email: null })
-          .where('workspace_id', '=', person.workspaceId)
-          .where('enrollment_id', 'in', chunk)
-          .executeTakeFirst(),
-      );
-      tally.add(
-        'sequence_step_runs',
-        await db
-          .updateTable('sequence_step_runs')
-          .set({ profile_id: anonymousProfileId })
-          .where('workspace_id', '=', person.workspaceId)
-          .where('enrollment_id', 'in', chunk)
-          .executeTakeFirst(),
-      );
-    }
+      return db
+        .updateTable('sequence_enrollments')
+        .set({ profile_id: anonymousProfileId, email: null })
+        .where('workspace_id', '=', person.workspaceId)
+        .where('enrollment_id', 'in', chunk)
+        .executeTakeFirst();
+    });
+    await tally.inChunks(['sequence_step_runs'], enrollmentIds, (_, chunk) =>
+      db
+        .updateTable('sequence_step_runs')
+        .set({ profile_id: anonymousProfileId })
+        .where('workspace_id', '=', person.workspaceId)
+        .where('enrollment_id', 'in', chunk)
+        .executeTakeFirst(),
+    );
     return tally.counts;
   }
 

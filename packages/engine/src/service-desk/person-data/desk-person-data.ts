@@ -133,28 +133,14 @@ export class DeskPersonData implements PersonDataHolder {
     const ticketIds = await this.ticketIdsOf(person);
     await this.removeContent(person, ticketIds, tally);
     const { db } = this.store;
-    for (const table of KEPT_WITH_TICKET) tally.add(table, 0);
-    tally.add('tickets', 0);
-    for (const chunk of chunksOf(ticketIds)) {
-      // Dependants first, the ticket last: an interrupted erasure is finished by the next one.
-      for (const table of KEPT_WITH_TICKET)
-        tally.add(
-          table,
-          await db
-            .deleteFrom(table)
-            .where('workspace_id', '=', person.workspaceId)
-            .where('ticket_id', 'in', chunk)
-            .executeTakeFirst(),
-        );
-      tally.add(
-        'tickets',
-        await db
-          .deleteFrom('tickets')
-          .where('workspace_id', '=', person.workspaceId)
-          .where('ticket_id', 'in', chunk)
-          .executeTakeFirst(),
-      );
-    }
+    // Dependants first, the ticket last: an interrupted erasure is finished by the next one.
+    await tally.inChunks([...KEPT_WITH_TICKET, 'tickets'] as const, ticketIds, (table, chunk) =>
+      db
+        .deleteFrom(table)
+        .where('workspace_id', '=', person.workspaceId)
+        .where('ticket_id', 'in', chunk)
+        .executeTakeFirst(),
+    );
     // Clocks and surveys keyed by the person though their ticket is gone (a merged ticket's);
     // surveys also by the address they went to.
     tally.add(
@@ -237,17 +223,13 @@ export class DeskPersonData implements PersonDataHolder {
    */
   private async removeContent(person: PersonRef, ticketIds: readonly string[], tally: PersonDataTally) {
     const { db } = this.store;
-    for (const table of CONTENT_TABLES) tally.add(table, 0);
-    for (const chunk of chunksOf(ticketIds))
-      for (const table of CONTENT_TABLES)
-        tally.add(
-          table,
-          await db
-            .deleteFrom(table)
-            .where('workspace_id', '=', person.workspaceId)
-            .where('ticket_id', 'in', chunk)
-            .executeTakeFirst(),
-        );
+    await tally.inChunks(CONTENT_TABLES, ticketIds, (table, chunk) =>
+      db
+        .deleteFrom(table)
+        .where('workspace_id', '=', person.workspaceId)
+        .where('ticket_id', 'in', chunk)
+        .executeTakeFirst(),
+    );
     // Their own tickets' messages are gone by now: what remains is on other tickets.
     const othersMessages = (await this.messagesByPerson(db, person).select('message_id').execute()).map(
       (m) => m.message_id,
