@@ -29,6 +29,7 @@ const ANN = 'ann@customer.test';
 const BOB = 'bob@customer.test';
 /** Ann's attachment as stored (base64): only its bytes name her. */
 const PASSPORT = Buffer.from('Ann Lee, passport 123').toString('base64');
+const ANNS_NOTE = Buffer.from('Ann note').toString('base64');
 
 describe.each(ENGINES)('the service desk’s person data on %s', (kind) => {
   let engine: Engine & { dispose(): Promise<void> };
@@ -100,6 +101,16 @@ describe.each(ENGINES)('the service desk’s person data on %s', (kind) => {
       null,
       { channel: 'api', cc: [ANN] },
     );
+    // Ann, in CC, answers on Bob's ticket (with a file of her own).
+    await engine.tickets.replyFromEmail({
+      workspaceId,
+      ticketId: bobsTicket.id,
+      from: { email: ANN },
+      text: 'Ann here: Bob is my colleague.',
+      attachments: [
+        { filename: 'note.txt', contentType: 'text/plain', size: 8, content: Buffer.from('Ann note') },
+      ],
+    });
     const ann = annsTicket.profileId;
     const bob = bobsTicket.profileId;
     return { workspaceId, ann, bob, annsTicket: annsTicket.id, bobsTicket: bobsTicket.id };
@@ -148,7 +159,7 @@ describe.each(ENGINES)('the service desk’s person data on %s', (kind) => {
   it('erases the person’s tickets, mail, clocks, answers and sign-ins, and their address from others’ CC', async () => {
     const { workspaceId, ann, bob, annsTicket, bobsTicket } = await deskWithTwoRequesters();
     // Ann's rows: naming her, her attachment's bytes, or her ticket (sent mail keeps only its id).
-    const annNeedles = [ann, ANN, PASSPORT, annsTicket];
+    const annNeedles = [ann, ANN, PASSPORT, ANNS_NOTE, 'Bob is my colleague', annsTicket];
     const annRows = await rowsOf(workspaceId, annNeedles);
     // The scenario put Ann in every table (Bob's ticket names her only in its CC).
     for (const table of DESK_TABLES) expect(annRows[table], table).toBeGreaterThan(0);
@@ -158,11 +169,11 @@ describe.each(ENGINES)('the service desk’s person data on %s', (kind) => {
     const counts = await holder.erasePerson(person);
     expect(counts).toMatchObject({
       tickets: 1,
-      ticket_attachments: 1,
+      ticket_attachments: 2,
       csat_surveys: 1,
       help_portal_tokens: 1,
     });
-    expect(counts.ticket_messages).toBeGreaterThanOrEqual(2);
+    expect(counts.ticket_messages).toBeGreaterThanOrEqual(3);
     expect(counts.ticket_emails).toBeGreaterThanOrEqual(2);
     expect(await rowsOf(workspaceId, annNeedles)).toEqual(Object.fromEntries(DESK_TABLES.map((t) => [t, 0])));
     expect(await rowsOf(workspaceId, [bob, BOB])).toEqual(bobBefore);
@@ -185,9 +196,18 @@ describe.each(ENGINES)('the service desk’s person data on %s', (kind) => {
     const anonymize = holder.anonymizePerson?.bind(holder);
     if (!anonymize) throw new Error('the desk keeps counts: it anonymizes');
     const counts = await anonymize(await personRefOf(engine, workspaceId, ann), 'prof_anonymous_1');
-    expect(counts).toMatchObject({ tickets: 1, csat_surveys: 1, sla_clocks: 1, ticket_attachments: 1 });
+    expect(counts).toMatchObject({ tickets: 1, csat_surveys: 1, sla_clocks: 1, ticket_attachments: 2 });
     expect(
-      await rowsOf(workspaceId, [ann, ANN, PASSPORT, 'Elm Street', 'invoice address', 'carol@customer.test']),
+      await rowsOf(workspaceId, [
+        ann,
+        ANN,
+        PASSPORT,
+        ANNS_NOTE,
+        'Bob is my colleague',
+        'Elm Street',
+        'invoice address',
+        'carol@customer.test',
+      ]),
     ).toEqual(Object.fromEntries(DESK_TABLES.map((t) => [t, 0])));
     const kept = await engine.store.db
       .selectFrom('tickets')

@@ -234,32 +234,14 @@ export class DeskPersonData implements PersonDataHolder {
     const othersMessages = (await this.messagesByPerson(db, person).select('message_id').execute()).map(
       (m) => m.message_id,
     );
-    for (const chunk of chunksOf(othersMessages)) {
-      tally.add(
-        'ticket_attachments',
-        await db
-          .deleteFrom('ticket_attachments')
-          .where('workspace_id', '=', person.workspaceId)
-          .where('message_id', 'in', chunk)
-          .executeTakeFirst(),
-      );
-      tally.add(
-        'ticket_emails',
-        await db
-          .deleteFrom('ticket_emails')
-          .where('workspace_id', '=', person.workspaceId)
-          .where('ticket_message_id', 'in', chunk)
-          .executeTakeFirst(),
-      );
-      tally.add(
-        'ticket_messages',
-        await db
-          .deleteFrom('ticket_messages')
-          .where('workspace_id', '=', person.workspaceId)
-          .where('message_id', 'in', chunk)
-          .executeTakeFirst(),
-      );
-    }
+    // Each table names the message in its own column (ticket mail: `ticket_message_id`).
+    await tally.inChunks(CONTENT_TABLES, othersMessages, (table, chunk) =>
+      db
+        .deleteFrom(table)
+        .where('workspace_id', '=', person.workspaceId)
+        .where(sql.ref(table === 'ticket_emails' ? 'ticket_message_id' : 'message_id'), 'in', chunk)
+        .executeTakeFirst(),
+    );
     tally.add('tickets.cc', await this.dropFromCc(person));
     const emails = emailAddressesOf(person);
     tally.add(
