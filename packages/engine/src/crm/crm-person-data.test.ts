@@ -3,7 +3,14 @@ import type { Engine } from '../engine.js';
 import { ENGINES, holderOf, openTestEngine, personRefOf, rowsMentioning } from '../testing/index.js';
 import { createWorkspace } from '../workspaces/index.js';
 
-const CRM_TABLES = ['crm_people', 'crm_activities', 'crm_tasks', 'crm_deal_people', 'crm_audit'] as const;
+const CRM_TABLES = [
+  'crm_people',
+  'crm_activities',
+  'crm_tasks',
+  'crm_deal_people',
+  'crm_audit',
+  'crm_companies',
+] as const;
 
 describe.each(ENGINES)('the CRM’s person data on %s', (kind) => {
   let engine: Engine & { dispose(): Promise<void> };
@@ -42,6 +49,19 @@ describe.each(ENGINES)('the CRM’s person data on %s', (kind) => {
       },
       'usr_rep',
     );
+    // Acme names Ann its contact and Bob its billing contact (relation custom fields).
+    for (const key of ['contact', 'billing']) {
+      await engine.customFields.create(
+        workspaceId,
+        { entity: 'company', key, label: key, type: 'relation', relationTo: 'person' },
+        null,
+      );
+    }
+    await engine.companies.create(
+      workspaceId,
+      { name: 'Acme', fields: { contact: ann.profileId, billing: bob.profileId } },
+      'usr_rep',
+    );
     for (const person of [ann, bob]) {
       await engine.tasks.create(
         workspaceId,
@@ -75,6 +95,7 @@ describe.each(ENGINES)('the CRM’s person data on %s', (kind) => {
     const exported = (await holderOf(engine, 'crm').exportPerson(
       await personRefOf(engine, workspaceId, ann),
     )) as {
+      relatedRecords: { record: string; id: string; asFields: string[] }[];
       records: { lifecycleStage: string; tags: string[] }[];
       activities: { body: string }[];
       tasks: { title: string }[];
@@ -82,6 +103,9 @@ describe.each(ENGINES)('the CRM’s person data on %s', (kind) => {
       auditTrail: { entityType: string }[];
     };
     expect(exported.records).toMatchObject([{ lifecycleStage: 'lead', tags: ['vip'] }]);
+    expect(exported.relatedRecords).toEqual([
+      { record: 'company', id: expect.any(String), asFields: ['contact'] },
+    ]);
     expect(exported.activities.map((a) => a.body)).toEqual(['Ann said 0']);
     expect(exported.tasks.map((t) => t.title)).toEqual([`Call ${ann}`]);
     expect(exported.deals).toMatchObject([{ name: 'Acme renewal', role: 'champion' }]);
@@ -100,7 +124,13 @@ describe.each(ENGINES)('the CRM’s person data on %s', (kind) => {
     const started = performance.now();
     const counts = await holder.erasePerson(person);
     const elapsed = performance.now() - started;
-    expect(counts).toMatchObject({ crm_people: 1, crm_activities: 1000, crm_tasks: 1, crm_deal_people: 1 });
+    expect(counts).toMatchObject({
+      crm_people: 1,
+      crm_activities: 1000,
+      crm_tasks: 1,
+      crm_deal_people: 1,
+      'crm_companies.fields': 1,
+    });
     expect(counts.crm_audit).toBeGreaterThanOrEqual(1003);
     expect(elapsed).toBeLessThan(5000);
     expect(await rowsOf(workspaceId, [ann, 'ann@example.com'])).toEqual(

@@ -5,8 +5,17 @@ import {
   type PersonDataHolder,
   PersonDataTally,
   type PersonRef,
+  withoutPersonsValues,
 } from '../person-data/index.js';
-import { type Database, fromJson, type Store, textContains } from '../store/index.js';
+import { type Database, fromJson, type Store, textContains, toJson } from '../store/index.js';
+
+/** CRM records whose custom fields may hold a relation to a person, with their key column. */
+const RELATION_HOLDERS = [
+  ['crm_companies', 'company_id'],
+  ['crm_deals', 'deal_id'],
+  ['crm_people', 'profile_id'],
+] as const;
+const RECORD_NAMES = { crm_companies: 'company', crm_deals: 'deal', crm_people: 'person' } as const;
 
 /**
  * The CRM's share of a person: their CRM record, the activities and tasks about them, the deals
@@ -66,7 +75,9 @@ export class CrmPersonData implements PersonDataHolder {
         .execute(),
       this.auditOf(db, person).selectAll().orderBy('at').execute(),
     ]);
+    const related = await this.recordsRelatedTo(person);
     return {
+      relatedRecords: related.map((r) => ({ record: RECORD_NAMES[r.table], id: r.id, asFields: r.fields })),
       records: records.map((r) => ({
         profileId: r.profile_id,
         ownerId: r.owner_id,
@@ -136,6 +147,7 @@ export class CrmPersonData implements PersonDataHolder {
         );
       }
     }
+    await this.unlinkRelations(person, tally);
     // Audit entries are found by a scan of their text, then removed by key in chunks.
     const auditIds = (await this.auditOf(db, person).select('audit_id').execute()).map((r) => r.audit_id);
     await tally.inChunks(['crm_audit'], auditIds, (_, chunk) =>
@@ -146,6 +158,47 @@ export class CrmPersonData implements PersonDataHolder {
         .executeTakeFirst(),
     );
     return tally.counts;
+  }
+
+  /**
+   * Clears relation fields pointing at the person on other records: a company's contact, a
+   * deal's champion, another person's assistant. Rows are found by a scan of their fields' text.
+   */
+  private async unlinkRelations(person: PersonRef, tally: PersonDataTally): Promise<void> {
+    for (const [table] of RELATION_HOLDERS) tally.add(`${table}.fields`, 0);
+    for (const record of await this.recordsRelatedTo(person)) {
+      await this.store.db
+        .updateTable(record.table)
+        .set({ fields: toJson(record.fieldsWithout) })
+        .where('workspace_id', '=', person.workspaceId)
+        .where(sql.ref(record.key), '=', record.id)
+        .execute();
+      tally.add(`${record.table}.fields`, 1);
+    }
+  }
+
+  /** Other records whose relation fields point at the person, and their fields without them. */
+  private async recordsRelatedTo(person: PersonRef) {
+    const { db, kind } = this.store;
+    const related = [];
+    if (person.profileIds.length === 0) return [];
+    for (const [table, key] of RELATION_HOLDERS) {
+      // A scan of the fields' text finds candidates; parsing them decides.
+      const records = await db
+        .selectFrom(table)
+        .select([sql<string>`${sql.ref(key)}`.as('id'), 'fields'])
+        .where('workspace_id', '=', person.workspaceId)
+        .where((eb) => eb.or(person.profileIds.map((id) => textContains(kind, sql.ref('fields'), id))))
+        .execute();
+      for (const record of records) {
+        const fields = fromJson<Record<string, unknown>>(record.fields);
+        const fieldsWithout = withoutPersonsValues(fields, person);
+        if (fieldsWithout === undefined) continue;
+        const pointing = Object.keys(fields).filter((field) => !(field in fieldsWithout));
+        related.push({ table, key, id: record.id, fields: pointing, fieldsWithout });
+      }
+    }
+    return related;
   }
 
   /** The audit entries about the person: by profile, by entity, or naming them in before / after. */

@@ -35,4 +35,10 @@ export interface PersonDataHolder {
   anonymizePerson?(person: PersonRef, anonymousProfileId: string): Promise<PersonDataCounts>;
 }
 
-export { emailAddressesOf, isPersonsRow, PersonDataTally, rowsTouched } from './person-data-tally.js';
+export {
+  emailAddressesOf,
+  isPersonsRow,
+  PersonDataTally,
+  rowsTouched,
+  withoutPersonsValues,
+} from './person-data-tally.js';

@@ -61,3 +61,16 @@ export class PersonDataTally {
     }
   }
 }
+
+/**
+ * Custom field values without those pointing at the person (a relation field holding one of
+ * their profile ids, on someone else's record); undefined when none did.
+ */
+export function withoutPersonsValues(
+  fields: Record<string, unknown>,
+  person: PersonRef,
+): Record<string, unknown> | undefined {
+  const ids = new Set(person.profileIds);
+  const kept = Object.entries(fields).filter(([, value]) => !(typeof value === 'string' && ids.has(value)));
+  return kept.length === Object.keys(fields).length ? undefined : Object.fromEntries(kept);
+}
