@@ -95,9 +95,21 @@ describe.each(ENGINES)('the service desk’s person data on %s', (kind) => {
     await engine.satisfaction.answer(token, { score: 5, comment: 'Thanks, from Ann' });
     await engine.portal.requestLink(workspaceId, ANN);
 
+    // Bob's ticket names Ann twice: in CC, and in a relation field (who referred him).
+    await engine.customFields.create(
+      workspaceId,
+      { entity: 'ticket', key: 'referred_by', label: 'Referred by', type: 'relation', relationTo: 'person' },
+      null,
+    );
     const bobsTicket = await engine.tickets.create(
       workspaceId,
-      { subject: 'Bob cannot log in', email: BOB, priority: 'normal', body: 'Bob here, locked out.' },
+      {
+        subject: 'Bob cannot log in',
+        email: BOB,
+        priority: 'normal',
+        body: 'Bob here, locked out.',
+        fields: { referred_by: annsTicket.profileId },
+      },
       null,
       { channel: 'api', cc: [ANN] },
     );
@@ -179,13 +191,14 @@ describe.each(ENGINES)('the service desk’s person data on %s', (kind) => {
     expect(await rowsOf(workspaceId, [bob, BOB])).toEqual(bobBefore);
     const bobs = await engine.store.db
       .selectFrom('tickets')
-      .select(['subject', 'cc'])
+      .select(['subject', 'cc', 'fields'])
       .where('workspace_id', '=', workspaceId)
       .where('ticket_id', '=', bobsTicket)
       .executeTakeFirstOrThrow();
-    expect({ subject: bobs.subject, cc: fromJson(bobs.cc) }).toEqual({
+    expect({ subject: bobs.subject, cc: fromJson(bobs.cc), fields: fromJson(bobs.fields) }).toEqual({
       subject: 'Bob cannot log in',
       cc: [],
+      fields: {},
     });
     expect(Object.values(await holder.erasePerson(person)).every((n) => n === 0)).toBe(true);
   });

@@ -8,6 +8,7 @@ import {
   type PersonDataHolder,
   PersonDataTally,
   type PersonRef,
+  withoutPersonsValues,
 } from '../../person-data/index.js';
 import { type Database, fromJson, type Store, textContains, toJson } from '../../store/index.js';
 
@@ -219,7 +220,8 @@ export class DeskPersonData implements PersonDataHolder {
 
   /**
    * What both erasure and anonymization remove: the tickets' conversation, attachments and mail,
-   * the person's messages on other tickets, their address in other tickets' CC, their sign-ins.
+   * the person's messages on other tickets, their address or profile on other tickets (CC, relation
+   * fields), their sign-ins.
    */
   private async removeContent(person: PersonRef, ticketIds: readonly string[], tally: PersonDataTally) {
     const { db } = this.store;
@@ -242,7 +244,7 @@ export class DeskPersonData implements PersonDataHolder {
         .where(sql.ref(table === 'ticket_emails' ? 'ticket_message_id' : 'message_id'), 'in', chunk)
         .executeTakeFirst(),
     );
-    tally.add('tickets.cc', await this.dropFromCc(person));
+    tally.add('tickets.others', await this.unlinkFromOthersTickets(person));
     const emails = emailAddressesOf(person);
     tally.add(
       'help_portal_tokens',
@@ -256,27 +258,39 @@ export class DeskPersonData implements PersonDataHolder {
     );
   }
 
-  /** Removes the person's addresses from other tickets' CC lists; returns the tickets changed. */
-  private async dropFromCc(person: PersonRef): Promise<number> {
+  /**
+   * Removes the person from other tickets: their addresses from the CC list, and relation
+   * custom fields pointing at their profile. Returns the tickets changed.
+   */
+  private async unlinkFromOthersTickets(person: PersonRef): Promise<number> {
     const emails = emailAddressesOf(person);
-    if (emails.length === 0) return 0;
     const { db, kind } = this.store;
-    const copied = await db
+    const mentioning = await db
       .selectFrom('tickets')
-      .select(['ticket_id', 'cc'])
+      .select(['ticket_id', 'cc', 'fields'])
       .where('workspace_id', '=', person.workspaceId)
-      .where((eb) => eb.or(emails.map((email) => textContains(kind, sql`lower(${sql.ref('cc')})`, email))))
+      .where((eb) =>
+        eb.or([
+          ...emails.map((email) => textContains(kind, sql`lower(${sql.ref('cc')})`, email)),
+          ...person.profileIds.map((id) => textContains(kind, sql.ref('fields'), id)),
+        ]),
+      )
       .execute();
-    for (const ticket of copied) {
-      const cc = fromJson<string[]>(ticket.cc).filter((address) => !emails.includes(address.toLowerCase()));
+    let changed = 0;
+    for (const ticket of mentioning) {
+      const cc = fromJson<string[]>(ticket.cc);
+      const ccWithout = cc.filter((address) => !emails.includes(address.toLowerCase()));
+      const fieldsWithout = withoutPersonsValues(fromJson<Record<string, unknown>>(ticket.fields), person);
+      if (ccWithout.length === cc.length && fieldsWithout === undefined) continue;
       await db
         .updateTable('tickets')
-        .set({ cc: toJson(cc) })
+        .set({ cc: toJson(ccWithout), ...(fieldsWithout ? { fields: toJson(fieldsWithout) } : {}) })
         .where('workspace_id', '=', person.workspaceId)
         .where('ticket_id', '=', ticket.ticket_id)
         .execute();
+      changed += 1;
     }
-    return copied.length;
+    return changed;
   }
 
   /** The tickets the person requested: by profile, or by requester address. */
