@@ -245,6 +245,7 @@ export class DeskPersonData implements PersonDataHolder {
         .executeTakeFirst(),
     );
     tally.add('tickets.others', await this.unlinkFromOthersTickets(person));
+    tally.add('ticket_emails.recipients', await this.unaddressQueuedMail(person));
     const emails = emailAddressesOf(person);
     tally.add(
       'help_portal_tokens',
@@ -291,6 +292,46 @@ export class DeskPersonData implements PersonDataHolder {
       changed += 1;
     }
     return changed;
+  }
+
+  /**
+   * Takes the person's addresses out of replies on other tickets still queued for a retry (their
+   * JSON names every recipient until sent); a reply left with no `to` is dropped.
+   */
+  private async unaddressQueuedMail(person: PersonRef): Promise<number> {
+    const emails = emailAddressesOf(person);
+    if (emails.length === 0) return 0;
+    const { db, kind } = this.store;
+    const queued = await db
+      .selectFrom('ticket_emails')
+      .select(['email_id', 'payload'])
+      .where('workspace_id', '=', person.workspaceId)
+      .where('status', '=', 'queued')
+      .where((eb) =>
+        eb.or(emails.map((email) => textContains(kind, sql`lower(${sql.ref('payload')})`, email))),
+      )
+      .execute();
+    const isPersons = (address: string) => emails.includes(address.toLowerCase());
+    for (const mail of queued) {
+      const message = fromJson<{ to: string[]; cc?: string[] }>(mail.payload);
+      const to = message.to.filter((address) => !isPersons(address));
+      const cc = message.cc?.filter((address) => !isPersons(address));
+      const sameMail = { workspaceId: person.workspaceId, emailId: mail.email_id };
+      if (to.length === 0)
+        await db
+          .deleteFrom('ticket_emails')
+          .where('workspace_id', '=', sameMail.workspaceId)
+          .where('email_id', '=', sameMail.emailId)
+          .execute();
+      else
+        await db
+          .updateTable('ticket_emails')
+          .set({ payload: toJson({ ...message, to, ...(cc ? { cc } : {}) }) })
+          .where('workspace_id', '=', sameMail.workspaceId)
+          .where('email_id', '=', sameMail.emailId)
+          .execute();
+    }
+    return queued.length;
   }
 
   /** The tickets the person requested: by profile, or by requester address. */
