@@ -28,6 +28,7 @@ import {
   ActivitiesService,
   CompaniesService,
   CrmEvents,
+  CrmPersonData,
   CrmReportsService,
   CustomFieldDefinitions,
   closedDealOutcomes,
@@ -58,6 +59,7 @@ import {
 import type { EmailQueue } from './email/index.js';
 import {
   EmailMessagesQueue,
+  EmailPersonData,
   EmailSender,
   type EmailSenderOptions,
   EmailSettingsService,
@@ -69,15 +71,17 @@ import {
 import {
   bounceRoute,
   type EmailEngagementDeps,
+  EmailEngagementPersonData,
   EmailEngagementService,
   EmailPolicy,
 } from './email-engagement/index.js';
-import { EmailPreferencesService } from './email-preferences/index.js';
+import { EmailPreferencesPersonData, EmailPreferencesService } from './email-preferences/index.js';
 import { IdentityService } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import {
   type EmailCountsOf,
   JourneyEffects,
+  JourneyPersonData,
   JourneyRunner,
   JourneysService,
   JourneysStage,
@@ -93,7 +97,7 @@ import {
   LeadScoringStage,
   leadScorePersonData,
 } from './lead-scoring/index.js';
-import { addToList, ListsService, removeFromList } from './lists/index.js';
+import { addToList, ListPersonData, ListsService, removeFromList } from './lists/index.js';
 import { EventLog } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
@@ -120,6 +124,7 @@ import {
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
 import {
+  SequencePersonData,
   SequenceReplies,
   SequenceScheduler,
   type SequenceSchedulerOptions,
@@ -134,6 +139,7 @@ import {
   type TicketDesk,
 } from './service-desk/email/index.js';
 import { HelpArticlesService, PortalService } from './service-desk/help-center/index.js';
+import { DeskPersonData } from './service-desk/person-data/index.js';
 import { SatisfactionService } from './service-desk/satisfaction/index.js';
 import { SlaService, SlaSettings, SlaSweeper, type SlaSweeperOptions } from './service-desk/sla/index.js';
 import { CannedRepliesService, TicketsService } from './service-desk/tickets/index.js';
@@ -1122,6 +1128,15 @@ export class Engine {
           ),
         ),
       ),
+      // The CRM and desk side: what people wrote and were sent, before the log and identity go.
+      new CrmPersonData(store),
+      new DeskPersonData(store),
+      new SequencePersonData(store, clock),
+      new JourneyPersonData(store, clock),
+      new ListPersonData(store),
+      new EmailEngagementPersonData(store),
+      new EmailPreferencesPersonData(store),
+      new EmailPersonData(store),
       leadScorePersonData(store),
       audiencePersonData(store),
       computedTraitPersonData(store),

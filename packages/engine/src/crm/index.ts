@@ -3,6 +3,7 @@ export { TeamsService } from './assignment/index.js';
 export { CompaniesService } from './companies/index.js';
 export { type CrmAuditEntry, type CrmAuditRecord, crmAuditOf, recordCrmAudit } from './crm-audit.js';
 export { type CrmEvent, CrmEvents } from './crm-events.js';
+export { CrmPersonData } from './crm-person-data.js';
 export { crmSettingsOf, saveCrmSettings } from './crm-settings.js';
 export {
   CustomFieldDefinitions,

@@ -1,5 +1,6 @@
 export { bounceRoute } from './bounce-route.js';
 export { PREFERENCES_MARKER, UNSUBSCRIBE_MARKER } from './email-decoration.js';
+export { EmailEngagementPersonData } from './email-engagement-person-data.js';
 export {
   type EmailEngagementDeps,
   EmailEngagementService,

@@ -1,3 +1,4 @@
+export { EmailPreferencesPersonData } from './email-preferences-person-data.js';
 export {
   type EmailPreferencesDeps,
   EmailPreferencesService,

@@ -6,6 +6,7 @@ export {
   markEngagement,
   withdrawQueued,
 } from './email-messages.js';
+export { EmailPersonData } from './email-person-data.js';
 export type { EmailOrigin, EmailQueue, QueuedEmail } from './email-queue.js';
 export {
   EmailSender,

@@ -1,4 +1,5 @@
 export { type JourneyEffectHandlers, JourneyEffects } from './journey-effects.js';
+export { JourneyPersonData } from './journey-person-data.js';
 export { type EmailCountsOf, type JourneyEmailCounts, NO_EMAIL_COUNTS } from './journey-report.js';
 export { JourneyRunner, type JourneyRunnerDeps } from './journey-runner.js';
 export { JourneyTimers, type JourneyTimersOptions } from './journey-timers.js';

@@ -36,3 +36,10 @@ export interface PersonDataHolder {
 }
 
 export { countPerChunk, identifierValues, PERSON_CHUNK, personChunks } from './person-rows.js';
+export {
+  emailAddressesOf,
+  isPersonsRow,
+  PersonDataTally,
+  rowsTouched,
+  withoutPersonsValues,
+} from './person-data-tally.js';

@@ -1,4 +1,5 @@
 export { stopEnrollmentsOf } from './enrollment-stops.js';
+export { SequencePersonData } from './sequence-person-data.js';
 export { SequenceReplies, type SequenceRepliesDeps, type SequenceReply } from './sequence-replies.js';
 export {
   type SchedulerPass,

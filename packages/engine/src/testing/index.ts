@@ -7,5 +7,6 @@ export {
   type SmtpRelay,
   startSmtpRelay,
 } from '../service-desk/email/index.js';
+export { holderOf, personRefOf, rowsMentioning } from './person-data-probe.js';
 export { ENGINES, isolatedStoreOptions, openTestEngine } from './test-stores.js';
 export { type TestCall, trackingWorkspace } from './tracking-workspace.js';

@@ -1,0 +1,1 @@
+export { DeskPersonData } from './desk-person-data.js';
