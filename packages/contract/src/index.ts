@@ -21,6 +21,7 @@ export * from './journeys.js';
 export * from './lead-scoring.js';
 export * from './mailboxes.js';
 export * from './paging.js';
+export * from './privacy.js';
 export * from './profiles.js';
 export * from './rule-limits.js';
 export * from './satisfaction.js';

@@ -61,7 +61,7 @@ import {
   EmailPolicy,
 } from './email-engagement/index.js';
 import { EmailPreferencesService } from './email-preferences/index.js';
-import { IdentityService } from './identity/index.js';
+import { eventSeqsOfProfiles, IdentityService, identityPersonData } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import {
   type EmailCountsOf,
@@ -77,7 +77,7 @@ import {
 } from './journeys/index.js';
 import { LEAD_SCORING_STAGE, LeadScoringService, LeadScoringStage } from './lead-scoring/index.js';
 import { addToList, ListsService, removeFromList } from './lists/index.js';
-import { EventLog } from './log/index.js';
+import { EventLog, logPersonData } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
 import type { PersonDataHolder } from './person-data/index.js';
@@ -90,6 +90,7 @@ import {
   UnifyStage,
 } from './pipeline/index.js';
 import { partitionCountFor } from './pipeline-runtime/index.js';
+import { PrivacyService, type PrivacyServiceOptions } from './privacy/index.js';
 import {
   companiesOf,
   companiesSearch,
@@ -164,6 +165,8 @@ export interface EngineOptions extends StoreOptions {
   /** Journeys: the timer worker's tuning, the default time zone, and what other domains lend them. */
   readonly journeys?: JourneyOptions | undefined;
   /** Marketing email (issue 17): the sender (relays default to `mail.smtpUrl`) and broadcasts. */
+  /** Privacy requests: the export download's lifetime, the worker's lease and polling, the clock. */
+  readonly privacy?: Pick<PrivacyServiceOptions, 'exportTtlMs' | 'leaseMs' | 'pollMs' | 'clock'> | undefined;
   readonly email?: (EmailSenderOptions & { readonly broadcasts?: BroadcastsOptions | undefined }) | undefined;
 }
 
@@ -254,6 +257,8 @@ export class Engine {
   readonly savedViews: SavedViewsService;
   /** Every domain's share of a person's data (privacy requests erase and export through them). */
   readonly personData: PersonDataHolder[] = [];
+  /** Privacy requests (delete, suppress, export, anonymize) and the suppression of collection. */
+  readonly privacy: PrivacyService;
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
@@ -1059,7 +1064,21 @@ export class Engine {
       this.pipeline.evaluateAudienceInThread(workspaceId, audienceId),
     );
     // Each domain's person data, in the order a deletion removes it (the log and identity last).
-    this.personData.push();
+    this.personData.push(
+      // The log, then identity, last: other holders may find the person through them.
+      logPersonData(store.db, {
+        eventSeqsOfProfiles: (workspaceId, profileIds) =>
+          eventSeqsOfProfiles(store.db, workspaceId, profileIds),
+      }),
+      identityPersonData(store.db),
+    );
+    this.privacy = new PrivacyService(store, {
+      holders: () => this.personData,
+      pipelinePassed: (headSeq) => this.pipeline.passed(headSeq),
+      secrets: this.secrets,
+      ...options.privacy,
+    });
+    this.collector.useAdmission(this.privacy.admission);
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */
@@ -1071,7 +1090,14 @@ export class Engine {
       await store.close();
       throw error;
     }
-    return new Engine(store, options);
+    const engine = new Engine(store, options);
+    try {
+      await engine.privacy.prepare();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return engine;
   }
 
   /**
@@ -1116,6 +1142,7 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.privacy.stop();
     await this.journeyTimers.stop();
     await this.journeyEffects.stop();
     await this.broadcasts.stop();

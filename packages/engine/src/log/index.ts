@@ -19,5 +19,6 @@ export {
   readLogAfter,
   readLogWindow,
 } from './log-cursor.js';
+export { type LogPersonDataDeps, logPersonData } from './log-person-data.js';
 export { storedEventOf } from './log-queries.js';
 export type { AcceptedCall, AppendOutcome, AppendRequest, RejectedCall } from './log-writer.js';

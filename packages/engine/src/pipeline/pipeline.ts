@@ -130,6 +130,31 @@ export class Pipeline {
     }
   }
 
+  /**
+   * Resolves once every stage has consumed every event up to `headSeq` (a deletion waits so that
+   * no batch in flight at its moment can still re-create what it erased). When this process runs
+   * no pipeline, it runs the stages itself up to there.
+   */
+  async passed(headSeq: number, timeoutMs = 60_000): Promise<void> {
+    if (!this.started) {
+      await this.catchUp(timeoutMs);
+      return;
+    }
+    const deadline = this.clock() + timeoutMs;
+    for (;;) {
+      let behind = false;
+      for (const stage of this.stages) {
+        const position = await readStagePosition(this.store.db, stage.name, this.partitions);
+        behind = await hasUnreadUpTo(this.store.db, this.store.kind, position, headSeq);
+        if (behind) break;
+      }
+      if (!behind) return;
+      if (this.clock() > deadline) throw new Error('the pipeline did not pass the log position in time');
+      this.wake();
+      await delay(20);
+    }
+  }
+
   /** Runs in the background: batch after batch, then waits for new commits. A failed batch
    * is reported to `onError` and retried after the poll interval. */
   start(onError: (error: unknown) => void = () => {}): void {
