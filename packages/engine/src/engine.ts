@@ -1075,6 +1075,7 @@ export class Engine {
     this.privacy = new PrivacyService(store, {
       holders: () => this.personData,
       pipelinePassed: (headSeq) => this.pipeline.passed(headSeq),
+      removeEvents: (workspaceId, seqs) => this.pipeline.removeEvents(workspaceId, seqs),
       secrets: this.secrets,
       ...options.privacy,
     });

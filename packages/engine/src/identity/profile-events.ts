@@ -43,3 +43,14 @@ export async function profilesOfEvents(db: Kysely<Database>, workspaceId: string
   }
   return profileOf;
 }
+
+/** Drops identity's attribution of events removed from the log. */
+export async function forgetEvents(db: Kysely<Database>, workspaceId: string, seqs: readonly number[]) {
+  for (let start = 0; start < seqs.length; start += 1000) {
+    await db
+      .deleteFrom('profile_events')
+      .where('workspace_id', '=', workspaceId)
+      .where('seq', 'in', seqs.slice(start, start + 1000))
+      .execute();
+  }
+}

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { PipelineStageStatus } from '@tandem/contract';
-import { splitMerge } from '../identity/index.js';
-import { hasUnreadUpTo, logHeadSeq } from '../log/index.js';
+import { forgetEvents, profilesOfEvents, splitMerge } from '../identity/index.js';
+import { deleteEvents, hasUnreadUpTo, logHeadSeq } from '../log/index.js';
 import {
   type AfterCommit,
   lockCheckpoint,
@@ -285,6 +285,38 @@ export class Pipeline {
     );
     for (const after of afterCommit) after();
     return { survivorId: split.survivorId, restoredId: split.restoredId };
+  }
+
+  /**
+   * Removes events from the log (data that should never have been collected), then has every
+   * stage derive again what it keeps about the profiles they were attributed to: one
+   * transaction, between this process's batches, like an unmerge.
+   */
+  async removeEvents(
+    workspaceId: string,
+    seqs: readonly number[],
+  ): Promise<{ events: number; profiles: number }> {
+    const { removed, afterCommit } = await this.exclusive(() =>
+      this.store.db.transaction().execute(async (trx) => {
+        if (this.store.kind === 'postgres') {
+          const partition = partitionOfWorkspace(workspaceId, this.partitions);
+          for (const stage of this.stages) await lockCheckpoint(trx, this.store.kind, stage.name, partition);
+        }
+        const profileIds = [...new Set((await profilesOfEvents(trx, workspaceId, seqs)).values())];
+        const events = await deleteEvents(trx, workspaceId, seqs);
+        await forgetEvents(trx, workspaceId, seqs);
+        this.rederivations += 1;
+        const afterCommit: AfterCommit[] = [];
+        if (profileIds.length > 0)
+          for (const stage of this.stages) {
+            const after = await stage.rederive(trx, { workspaceId, profileIds });
+            if (after) afterCommit.push(after);
+          }
+        return { removed: { events, profiles: profileIds.length }, afterCommit };
+      }),
+    );
+    for (const after of afterCommit) after();
+    return removed;
   }
 
   private runsInThread(): boolean {

@@ -5,13 +5,16 @@ import type {
   PrivacyIdentifier,
   PrivacyRequest,
   PrivacyRequestsQuery,
+  ScopedDeletion,
+  ScopedDeletionResult,
 } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../destinations/index.js';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
+import { eventSeqsInScope } from '../log/index.js';
 import type { PersonDataHolder } from '../person-data/index.js';
-import { type Database, nowIso, type Store } from '../store/index.js';
+import { type Database, nowIso, type Store, vacuumTables } from '../store/index.js';
 import { IdentifierKeys, identifierHash } from './identifier-keys.js';
 import { privacyRequestOf } from './privacy-request-rows.js';
 import { downloadTokenHash, RequestRunner, type RequestToRun } from './request-runner.js';
@@ -21,6 +24,8 @@ export interface PrivacyServiceOptions {
   /** Every domain's person data, in the order a deletion removes it (engine.personData). */
   readonly holders: () => readonly PersonDataHolder[];
   readonly pipelinePassed: (headSeq: number) => Promise<void>;
+  /** Removes events from the log and re-derives their profiles (the pipeline's removeEvents). */
+  readonly removeEvents: (workspaceId: string, seqs: readonly number[]) => Promise<ScopedDeletionResult>;
   readonly secrets: SecretBox;
   /** How long an export stays downloadable. Default 7 days. */
   readonly exportTtlMs?: number | undefined;
@@ -32,6 +37,8 @@ export interface PrivacyServiceOptions {
 }
 
 const EXPORT_TTL_MS = 7 * 86_400_000;
+// Events removed (and their profiles re-derived) per transaction of a deletion by scope.
+const SCOPE_CHUNK = 2000;
 const SUPPRESS_TYPES = new Set(['suppress', 'suppress_and_delete']);
 
 /**
@@ -122,6 +129,23 @@ export class PrivacyService {
       data: page.map(privacyRequestOf),
       nextCursor: rows.length > query.limit && last ? last.request_id : null,
     };
+  }
+
+  /**
+   * Deletes the workspace's events in a scope (data that should never have been collected), in
+   * chunks, each re-deriving the profiles it touched. Resolves to events and profiles affected.
+   */
+  async deleteInScope(workspaceId: string, scope: ScopedDeletion): Promise<ScopedDeletionResult> {
+    const total = { events: 0, profiles: 0 };
+    for (;;) {
+      const seqs = await eventSeqsInScope(this.db, workspaceId, scope, SCOPE_CHUNK);
+      if (seqs.length === 0) break;
+      const removed = await this.options.removeEvents(workspaceId, seqs);
+      total.events += removed.events;
+      total.profiles += removed.profiles;
+    }
+    await vacuumTables(this.db, this.store.kind, ['events', 'profile_events', 'profile_traits']);
+    return total;
   }
 
   /** An export by its download token, while it has not expired. */
