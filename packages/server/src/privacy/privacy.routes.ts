@@ -114,12 +114,14 @@ export async function privacyRoutes(app: App, options: { engine: Engine }) {
     async (request, reply) => {
       const { format } = request.query;
       const body = await privacy.download(request.params.token, format);
-      return reply
-        .header('content-type', format === 'json' ? 'application/json' : 'text/html; charset=utf-8')
-        .header('content-disposition', `attachment; filename="personal-data.${format}"`)
-        .header('cache-control', 'no-store')
-        // A buffer: the body as it is, not serialized again as a JSON string.
-        .send(Buffer.from(body) as unknown as string);
+      return (
+        reply
+          .header('content-type', format === 'json' ? 'application/json' : 'text/html; charset=utf-8')
+          .header('content-disposition', `attachment; filename="personal-data.${format}"`)
+          .header('cache-control', 'no-store')
+          // A buffer: the body as it is, not serialized again as a JSON string.
+          .send(Buffer.from(body) as unknown as string)
+      );
     },
   );
 }
