@@ -124,7 +124,12 @@ export function NewPrivacyRequestForm() {
               required
             />
             <Group>
-              <Button type="submit" loading={create.isPending} color={type === 'export' ? 'blue' : 'red'}>
+              <Button
+                type="submit"
+                loading={create.isPending}
+                disabled={pasted.trim() === ''}
+                color={type === 'export' ? 'blue' : 'red'}
+              >
                 Submit {identifiersOf(pasted, identifierType).length} requests
               </Button>
             </Group>

@@ -73,7 +73,7 @@ export function PrivacyRequestsPage() {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Request</Table.Th>
-                <Table.Th>Identifier</Table.Th>
+                <Table.Th>Identified by</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>Asked</Table.Th>
                 <Table.Th>Finished</Table.Th>
