@@ -61,7 +61,12 @@ import {
   EmailPolicy,
 } from './email-engagement/index.js';
 import { EmailPreferencesService } from './email-preferences/index.js';
-import { eventSeqsOfProfiles, IdentityService, identityPersonData } from './identity/index.js';
+import {
+  eventSeqsOfProfiles,
+  IdentityService,
+  identityPersonData,
+  lastAttributedSeq,
+} from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import {
   type EmailCountsOf,
@@ -1069,6 +1074,7 @@ export class Engine {
       logPersonData(store.db, {
         eventSeqsOfProfiles: (workspaceId, profileIds) =>
           eventSeqsOfProfiles(store.db, workspaceId, profileIds),
+        attributedThrough: () => lastAttributedSeq(store.db),
       }),
       identityPersonData(store.db),
     );

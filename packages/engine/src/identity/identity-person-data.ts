@@ -61,28 +61,27 @@ export function identityPersonData(db: Kysely<Database>): PersonDataHolder {
       // The events stay countable: attributed to one new profile that no identifier reaches.
       const now = nowIso();
       let events = 0;
-      await db.transaction().execute(async (trx) => {
-        for (const chunk of chunksOf(profileIds)) {
-          const moved = await trx
+      for (const chunk of chunksOf(profileIds))
+        events += await inBatches((limit) =>
+          db
             .updateTable('profile_events')
             .set({ profile_id: anonymousProfileId })
             .where('workspace_id', '=', workspaceId)
-            .where('profile_id', 'in', chunk)
-            .executeTakeFirst();
-          events += Number(moved.numUpdatedRows);
-        }
-        await trx
-          .insertInto('profiles')
-          .values({
-            workspace_id: workspaceId,
-            profile_id: anonymousProfileId,
-            merged_into: null,
-            event_count: events,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-      });
+            .where('seq', 'in', attributedTo(db, workspaceId, chunk, limit))
+            .executeTakeFirst()
+            .then((result) => Number(result.numUpdatedRows)),
+        );
+      await db
+        .insertInto('profiles')
+        .values({
+          workspace_id: workspaceId,
+          profile_id: anonymousProfileId,
+          merged_into: null,
+          event_count: events,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       const erased = await eraseIdentity(db, person);
       return { ...erased, profile_events: events };
     },
@@ -101,16 +100,20 @@ async function eraseIdentity(db: Kysely<Database>, person: PersonRef): Promise<P
   const add = (table: string, result: { numDeletedRows: bigint }) => {
     counts[table] = (counts[table] ?? 0) + Number(result.numDeletedRows);
   };
-  await db.transaction().execute(async (trx) => {
-    for (const chunk of chunksOf(profileIds)) {
-      add(
-        'profile_events',
-        await trx
+  // A heavy person's attributions go in small batches, the event loop let go between them.
+  for (const chunk of chunksOf(profileIds))
+    counts.profile_events =
+      (counts.profile_events ?? 0) +
+      (await inBatches((limit) =>
+        db
           .deleteFrom('profile_events')
           .where('workspace_id', '=', workspaceId)
-          .where('profile_id', 'in', chunk)
-          .executeTakeFirst(),
-      );
+          .where('seq', 'in', attributedTo(db, workspaceId, chunk, limit))
+          .executeTakeFirst()
+          .then((result) => Number(result.numDeletedRows)),
+      ));
+  await db.transaction().execute(async (trx) => {
+    for (const chunk of chunksOf(profileIds)) {
       add(
         'profile_identifiers',
         await trx
@@ -162,4 +165,28 @@ async function eraseIdentity(db: Kysely<Database>, person: PersonRef): Promise<P
     }
   });
   return counts;
+}
+
+// Attribution rows changed per statement.
+const BATCH = 500;
+
+/** Up to `limit` seqs of events attributed to these profiles. */
+function attributedTo(db: Kysely<Database>, workspaceId: string, profileIds: string[], limit: number) {
+  return db
+    .selectFrom('profile_events')
+    .select('seq')
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', 'in', profileIds)
+    .limit(limit);
+}
+
+/** Runs `step` (changing at most `limit` rows) until it changes fewer; resolves to the rows changed. */
+async function inBatches(step: (limit: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const changed = await step(BATCH);
+    total += changed;
+    if (changed < BATCH) return total;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }

@@ -30,5 +30,5 @@ export {
 } from './identity-tables.js';
 export { mergesCausedBy } from './merges-caused-by.js';
 export { eventSeqsOfProfiles, personOfProfile, profileOfIdentifier } from './person-of-identifier.js';
-export { eventsOfProfiles, forgetEvents, profilesOfEvents } from './profile-events.js';
+export { eventsOfProfiles, forgetEvents, lastAttributedSeq, profilesOfEvents } from './profile-events.js';
 export { type SplitProfiles, splitMerge } from './split-merge.js';

@@ -54,3 +54,16 @@ export async function forgetEvents(db: Kysely<Database>, workspaceId: string, se
       .execute();
   }
 }
+
+/**
+ * The newest event identity has attributed, across workspaces: a bound below which the log's
+ * events of a live pipeline are attributed (on PostgreSQL with several partitions, only roughly:
+ * privacy waits for the pipeline to pass its position as well).
+ */
+export async function lastAttributedSeq(db: Kysely<Database>): Promise<number> {
+  const newest = await db
+    .selectFrom('profile_events')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  return Number(newest?.seq ?? 0);
+}

@@ -8,11 +8,14 @@ import { eventsBySeq } from './log-cursor.js';
 export interface LogPersonDataDeps {
   /** The seqs of the events identity attributed to these profiles. */
   eventSeqsOfProfiles(workspaceId: string, profileIds: readonly string[]): Promise<number[]>;
+  /** A seq up to which identity has seen the log: later events may not be attributed yet. */
+  attributedThrough(workspaceId: string): Promise<number>;
 }
 
-// Rows per delete or update statement, each in its own short transaction: ingestion's group
-// commits get the write lock between them.
-const CHUNK = 1000;
+// Rows per delete or update statement, each its own short transaction, the event loop let go
+// between them: ingestion's requests and group commits go on while a person is erased.
+const CHUNK = 500;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const REJECTIONS_PAGE = 1000;
 
 /**
@@ -22,7 +25,8 @@ const REJECTIONS_PAGE = 1000;
 export function logPersonData(db: Kysely<Database>, deps: LogPersonDataDeps): PersonDataHolder {
   const seqsOf = async (person: PersonRef) => {
     const seqs = new Set(await deps.eventSeqsOfProfiles(person.workspaceId, person.profileIds));
-    for (const seq of await unattributedSeqsOf(db, person)) seqs.add(seq);
+    const after = await deps.attributedThrough(person.workspaceId);
+    for (const seq of await unattributedSeqsOf(db, person, after)) seqs.add(seq);
     return [...seqs].sort((a, b) => a - b);
   };
   return {
@@ -52,6 +56,7 @@ export function logPersonData(db: Kysely<Database>, deps: LogPersonDataDeps): Pe
           .where('workspace_id', '=', person.workspaceId)
           .executeTakeFirst();
         events += Number(deleted.numDeletedRows);
+        await yieldToEventLoop();
       }
       return { events, rejections: await eraseRejections(db, person) };
     },
@@ -77,14 +82,15 @@ export function logPersonData(db: Kysely<Database>, deps: LogPersonDataDeps): Pe
           }
         });
         events += chunk.length;
+        await yieldToEventLoop();
       }
       return { events_anonymized: events, rejections: await eraseRejections(db, person) };
     },
   };
 }
 
-/** Events carrying the person's userId or anonymousId, whether identity has attributed them yet or not. */
-async function unattributedSeqsOf(db: Kysely<Database>, person: PersonRef): Promise<number[]> {
+/** Events after `after` (identity may not have attributed them yet) carrying the person's userId or anonymousId. */
+async function unattributedSeqsOf(db: Kysely<Database>, person: PersonRef, after: number): Promise<number[]> {
   const userIds = person.identifiers.filter((i) => i.type === 'user_id').map((i) => i.value);
   const anonymousIds = person.identifiers.filter((i) => i.type === 'anonymous_id').map((i) => i.value);
   if (userIds.length + anonymousIds.length === 0) return [];
@@ -95,6 +101,7 @@ async function unattributedSeqsOf(db: Kysely<Database>, person: PersonRef): Prom
     const rows = await db
       .selectFrom('events')
       .select('seq')
+      .where('seq', '>', after)
       .where('workspace_id', '=', person.workspaceId)
       .where((eb) =>
         eb.or([
