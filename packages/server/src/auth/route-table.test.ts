@@ -143,6 +143,15 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       (await post('/api/v1/views', { name: 'Shared', entity: 'people', shared: true })).id,
     );
     realIds.set('/api/v1/people/:id', profile.id);
+    realIds.set(
+      '/api/v1/privacy/requests/:id',
+      (
+        await post('/api/v1/privacy/requests', {
+          type: 'export',
+          identifier: { type: 'user_id', value: 'nobody' },
+        })
+      ).id,
+    );
     realIds.set('/api/v1/companies/:id', (await post('/api/v1/companies', { name: 'Co' })).id);
     realIds.set('/api/v1/teams/:id', (await post('/api/v1/teams', { name: 'T' })).id);
     realIds.set(
