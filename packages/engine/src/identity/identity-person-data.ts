@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { PersonDataCounts, PersonDataHolder, PersonRef } from '../person-data/index.js';
-import { type Database, nowIso } from '../store/index.js';
+import { type Database, nowIso, unindexedWorkspaceId } from '../store/index.js';
 import { chunksOf } from './identity-tables.js';
 
 /**
@@ -66,7 +66,7 @@ export function identityPersonData(db: Kysely<Database>): PersonDataHolder {
           db
             .updateTable('profile_events')
             .set({ profile_id: anonymousProfileId })
-            .where('workspace_id', '=', workspaceId)
+            .where(unindexedWorkspaceId, '=', workspaceId)
             .where('seq', 'in', attributedTo(db, workspaceId, chunk, limit))
             .executeTakeFirst()
             .then((result) => Number(result.numUpdatedRows)),
@@ -107,7 +107,7 @@ async function eraseIdentity(db: Kysely<Database>, person: PersonRef): Promise<P
       (await inBatches((limit) =>
         db
           .deleteFrom('profile_events')
-          .where('workspace_id', '=', workspaceId)
+          .where(unindexedWorkspaceId, '=', workspaceId)
           .where('seq', 'in', attributedTo(db, workspaceId, chunk, limit))
           .executeTakeFirst()
           .then((result) => Number(result.numDeletedRows)),

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import { eventsBySeq } from '../log/index.js';
-import type { Database } from '../store/index.js';
+import { type Database, unindexedWorkspaceId } from '../store/index.js';
 import { chunksOf } from './identity-tables.js';
 
 /** The logged events identity attributes to each of these profiles, in log order. */
@@ -49,7 +49,7 @@ export async function forgetEvents(db: Kysely<Database>, workspaceId: string, se
   for (let start = 0; start < seqs.length; start += 1000) {
     await db
       .deleteFrom('profile_events')
-      .where('workspace_id', '=', workspaceId)
+      .where(unindexedWorkspaceId, '=', workspaceId)
       .where('seq', 'in', seqs.slice(start, start + 1000))
       .execute();
   }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/index.js';
+import { type Database, unindexedWorkspaceId } from '../store/index.js';
 
 /** Which events a deletion by scope removes: any combination of a source, an event name, a time range. */
 export interface EventScope {
@@ -39,7 +39,7 @@ export async function deleteEvents(db: Kysely<Database>, workspaceId: string, se
     const result = await db
       .deleteFrom('events')
       .where('seq', 'in', seqs.slice(start, start + 1000))
-      .where('workspace_id', '=', workspaceId)
+      .where(unindexedWorkspaceId, '=', workspaceId)
       .executeTakeFirst();
     deleted += Number(result.numDeletedRows);
   }

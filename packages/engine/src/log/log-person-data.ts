@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import type { PersonDataHolder, PersonRef } from '../person-data/index.js';
-import { type Database, toJson } from '../store/index.js';
+import { type Database, toJson, unindexedWorkspaceId } from '../store/index.js';
 import { eventsBySeq } from './log-cursor.js';
 
 /** What the log needs from identity (wired by engine.ts: identity reads the log, not the reverse). */
@@ -53,7 +53,7 @@ export function logPersonData(db: Kysely<Database>, deps: LogPersonDataDeps): Pe
         const deleted = await db
           .deleteFrom('events')
           .where('seq', 'in', seqs.slice(start, start + CHUNK))
-          .where('workspace_id', '=', person.workspaceId)
+          .where(unindexedWorkspaceId, '=', person.workspaceId)
           .executeTakeFirst();
         events += Number(deleted.numDeletedRows);
         await yieldToEventLoop();
@@ -77,7 +77,7 @@ export function logPersonData(db: Kysely<Database>, deps: LogPersonDataDeps): Pe
                 payload: toJson(anonymousPayload(event, anonymousProfileId, values)),
               })
               .where('seq', '=', event.seq)
-              .where('workspace_id', '=', person.workspaceId)
+              .where(unindexedWorkspaceId, '=', person.workspaceId)
               .execute();
           }
         });
@@ -146,7 +146,7 @@ async function eraseRejections(db: Kysely<Database>, person: PersonRef): Promise
   for (let start = 0; start < seqs.length; start += CHUNK) {
     const deleted = await db
       .deleteFrom('rejections')
-      .where('workspace_id', '=', person.workspaceId)
+      .where(unindexedWorkspaceId, '=', person.workspaceId)
       .where('seq', 'in', seqs.slice(start, start + CHUNK))
       .executeTakeFirst();
     erased += Number(deleted.numDeletedRows);

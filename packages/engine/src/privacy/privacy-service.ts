@@ -68,8 +68,8 @@ export class PrivacyService {
     this.keys = new IdentifierKeys(store.db, options.secrets);
     this.admission = new SuppressionAdmission(store.db, this.keys);
     this.runner = new RequestRunner({
+      store,
       db: store.db,
-      kind: store.kind,
       keys: this.keys,
       admission: this.admission,
       holders: options.holders,
@@ -144,7 +144,7 @@ export class PrivacyService {
       total.events += removed.events;
       total.profiles += removed.profiles;
     }
-    await vacuumTables(this.db, this.store.kind, ['events', 'profile_events', 'profile_traits']);
+    await vacuumTables(this.store, ['events', 'profile_events', 'profile_traits']);
     return total;
   }
 

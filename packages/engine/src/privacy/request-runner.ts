@@ -5,15 +5,15 @@ import { personOfProfile, profileOfIdentifier } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { logHeadSeq } from '../log/index.js';
 import type { PersonDataCounts, PersonDataHolder, PersonRef } from '../person-data/index.js';
-import { type Database, nowIso, type StoreKind, vacuumTables } from '../store/index.js';
+import { type Database, nowIso, type Store, vacuumTables } from '../store/index.js';
 import { type IdentifierKeys, identifierHash } from './identifier-keys.js';
 import { exportCounts, exportPerson, exportSummaryHtml } from './person-export.js';
 import type { SuppressionAdmission } from './suppression-admission.js';
 
 /** What running requests needs from the rest of the engine. */
 export interface RequestRunnerDeps {
+  readonly store: Store;
   readonly db: Kysely<Database>;
-  readonly kind: StoreKind;
   readonly keys: IdentifierKeys;
   readonly admission: SuppressionAdmission;
   /** Every domain's person data, in the order a deletion removes it. */
@@ -95,7 +95,7 @@ export class RequestRunner {
     await this.deps.pipelinePassed(await logHeadSeq(this.deps.db));
     await this.eraseEverywhere(await this.reachedAgain(person), domains);
     const tables = [...PRIVACY_TABLES, ...Object.values(domains).flatMap((counts) => Object.keys(counts))];
-    await vacuumTables(this.deps.db, this.deps.kind, tables);
+    await vacuumTables(this.deps.store, tables);
     return { domains, personFound: person.found };
   }
 

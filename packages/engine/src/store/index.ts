@@ -60,5 +60,6 @@ export {
   type StoreFileInfo,
   type StoreFileProblem,
 } from './store-file.js';
+export { unindexedWorkspaceId } from './unindexed-workspace.js';
 export { vacuumTables } from './vacuum-tables.js';
 export { WriteTurn } from './write-turn.js';
