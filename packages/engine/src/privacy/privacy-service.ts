@@ -150,6 +150,7 @@ export class PrivacyService {
 
   /** An export by its download token, while it has not expired. */
   async download(token: string, format: 'json' | 'html'): Promise<string> {
+    // The token is the capability: its hash names one export of one workspace.
     const found = await this.db
       .selectFrom('privacy_exports')
       .select(['document', 'summary_html', 'expires_at'])

@@ -201,6 +201,43 @@ describe.each(ENGINES)('privacy requests on %s', (kind) => {
     expect(stored.map((e) => e.event)).toEqual(['Back Again']);
   });
 
+  it('anonymizes a person: the events stay, counted under a random profile, without who they were', async () => {
+    const carol = {
+      userId: 'priv-carol-m3n4',
+      anonymousId: 'anon-carol-m3n4',
+      email: 'carol.m3n4@example.com',
+    };
+    await track([
+      {
+        type: 'identify',
+        userId: carol.userId,
+        anonymousId: carol.anonymousId,
+        traits: { email: carol.email },
+      },
+      { type: 'track', userId: carol.userId, event: 'Bought', properties: { total: 30, note: carol.email } },
+      { type: 'track', anonymousId: carol.anonymousId, event: 'Viewed' },
+    ]);
+    await server.engine.pipeline.catchUp();
+    const done = await runRequest({
+      type: 'anonymize',
+      identifier: { type: 'anonymous_id', value: carol.anonymousId },
+    });
+    expect(done.report.domains.events.events_anonymized).toBe(3);
+    expect(done.report.domains.identity.profile_events).toBe(3);
+    const left = await scanStore(server, [carol.userId, carol.anonymousId, carol.email]);
+    expect(left.filter((where) => OWN_TABLES.test(where))).toEqual([]);
+    const kept = await server.engine.store.db
+      .selectFrom('events')
+      .select(['event', 'user_id', 'anonymous_id'])
+      .where('workspace_id', '=', server.workspaceId)
+      .where('event', 'in', ['Bought', 'Viewed'])
+      .execute();
+    expect(kept).toHaveLength(2);
+    expect(kept.every((event) => event.user_id === null && event.anonymous_id?.startsWith('prof_'))).toBe(
+      true,
+    );
+  });
+
   it('deletes events by scope and re-derives the profiles they touched', async () => {
     await track([
       { type: 'identify', userId: 'scoped-1', traits: { plan: 'pro' } },
