@@ -9,12 +9,16 @@
 // `done` (target < 5 s), while another client sends single-call batches for other people, one at
 // a time, and measures each answer: p99 during the deletion (target < 50 ms).
 // Settings: BENCH_EVENTS (100000), BENCH_OTHERS (2000), BENCH_CRM (1000). Not a test.
-// Run on the shared 2-core dev VM (2026-12-04 21:03, defaults, load 15 from other work): delete
-// 13.9 s (target < 5 s, missed); ingestion during it p50 64.6 / p99 318 ms (target < 50 ms,
-// missed) against a floor of p50 20.7 / p99 105 ms measured just before with nothing running;
-// export 6.3 s (target < 3 s, missed). In one process with no server or load (20,000 events):
-// delete 0.48 s, export 0.71 s, i.e. about 2.4 s and 3.5 s at 100,000 — a quiet machine is
-// needed to say whether the targets are met.
+// Runs on the shared 2-core dev VM (2026-12-04, defaults, other work running), not quiet enough
+// to say whether the targets are met:
+// - 21:03, load 15: delete 13.9 s, ingestion during it p50 64.6 / p99 318 ms (floor just before:
+//   p50 20.7 / p99 105 ms), export 6.3 s (it then also waited for the pipeline to take in the
+//   CRM writes).
+// - 21:12, load 11: delete 7.2 s (target < 5 s), ingestion during it p50 33.9 / p99 439 ms
+//   (target < 50 ms; floor p50 11.1 / p99 105 ms), export 3.8 s (target < 3 s).
+// In one process with no server and no load (20,000 events): delete 0.48 s, export 0.71 s, so
+// about 2.4 s and 3.5 s at 100,000; in the server, the erasure's 500-row batches share SQLite's
+// write turn with ingestion and the pipeline thread.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
