@@ -73,6 +73,26 @@ describe.each(ENGINES)('the privacy worker on %s', (kind) => {
     expect((await first.privacy.get(workspaceId, request.id)).status).toBe('done');
   });
 
+  it('removes an export once expired: its download then answers not found', async () => {
+    const { first, workspaceId, advance } = await twoProcesses();
+    const request = await first.privacy.create(
+      workspaceId,
+      { type: 'export', identifier: { type: 'user_id', value: 'someone' } },
+      null,
+    );
+    await first.privacy.runPending();
+    const { report } = await first.privacy.get(workspaceId, request.id);
+    const token = report.downloadUrl?.split('/').at(-1) ?? '';
+    expect(JSON.parse(await first.privacy.download(token, 'json'))).toMatchObject({
+      person: { identifiers: [{ type: 'user_id', value: 'someone' }] },
+    });
+    advance(6 * 86_400_000);
+    expect(await first.privacy.purgeExpiredExports()).toBe(0);
+    advance(86_400_000 + 1000);
+    await expect(first.privacy.download(token, 'html')).rejects.toMatchObject({ code: 'not_found' });
+    expect(await first.privacy.purgeExpiredExports()).toBe(1);
+  });
+
   it('does not show one workspace’s requests to another', async () => {
     const { first, workspaceId } = await twoProcesses();
     const request = await first.privacy.create(
