@@ -7,6 +7,7 @@ import { startTandem } from './support/start-tandem.js';
 import { freshPage, HAS_CHROMIUM, launchChromium, pick, signIn } from './support/web-ui-browser.js';
 
 const WRITE_KEY = 'wk_privacy_browser_key';
+const ADMIN_TOKEN = 'tdm_privacy_browser_owner_token_0123456789';
 const OWNER = { email: 'dpo@example.com', password: 'violet kettle orbit 42' };
 /** Screenshots of the privacy pages, to look at. */
 const SHOTS = '/tmp/shots-privacy';
@@ -35,6 +36,7 @@ describe.skipIf(!HAS_CHROMIUM)('privacy requests in the web UI, in a real browse
       TANDEM_ADMIN_EMAIL: OWNER.email,
       TANDEM_ADMIN_PASSWORD: OWNER.password,
       TANDEM_WRITE_KEY: WRITE_KEY,
+      TANDEM_ADMIN_TOKEN: ADMIN_TOKEN,
     });
     browser = await launchChromium();
   });
@@ -117,5 +119,40 @@ describe.skipIf(!HAS_CHROMIUM)('privacy requests in the web UI, in a real browse
     expect((await page.request.get(downloadUrl)).status()).toBe(404);
     expect(filesHolding(dataDir, PERSON.userId)).toEqual([]);
     expect(filesHolding(dataDir, 'anon-q8z1')).toEqual([]);
+  });
+
+  it('deletes events by scope through the server’s pipeline thread, re-deriving their profiles', async () => {
+    const track = (batch: unknown[]) =>
+      fetch(`${server.url}/v1/batch`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+        },
+        body: JSON.stringify({ batch }),
+      });
+    expect(
+      (
+        await track([
+          { type: 'identify', userId: 'scope-1', traits: { plan: 'pro' } },
+          { type: 'track', userId: 'scope-1', event: 'Card Typed', properties: { card: 'cardno-5151' } },
+        ])
+      ).status,
+    ).toBe(200);
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    // The pipeline unifies in the background.
+    await expect
+      .poll(
+        async () =>
+          (await fetch(`${server.url}/api/v1/profiles/lookup?type=user_id&value=scope-1`, { headers: admin }))
+            .status,
+      )
+      .toBe(200);
+    const deleted = await fetch(`${server.url}/api/v1/privacy/deletions`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ event: 'Card Typed' }),
+    });
+    expect(await deleted.json()).toEqual({ events: 1, profiles: 1 });
   });
 });

@@ -17,6 +17,7 @@ import type { Store } from '../store/index.js';
 import {
   type PipelineThread,
   pipelineThreadAvailable,
+  type RemovedEvents,
   startPipelineThread,
   type UnmergedProfiles,
   type UnmergeInput,
@@ -292,10 +293,9 @@ export class Pipeline {
    * stage derive again what it keeps about the profiles they were attributed to: one
    * transaction, between this process's batches, like an unmerge.
    */
-  async removeEvents(
-    workspaceId: string,
-    seqs: readonly number[],
-  ): Promise<{ events: number; profiles: number }> {
+  async removeEvents(workspaceId: string, seqs: readonly number[]): Promise<RemovedEvents> {
+    // Where the batches run: in the pipeline thread, between its own batches.
+    if (this.thread) return this.thread.removeEvents({ workspaceId, seqs });
     const { removed, afterCommit } = await this.exclusive(() =>
       this.store.db.transaction().execute(async (trx) => {
         if (this.store.kind === 'postgres') {
