@@ -52,6 +52,7 @@ export const ID_PREFIXES = {
   sequence: 'seq',
   sequenceEnrollment: 'senr',
   deletionNotice: 'dnot',
+  privacyRequest: 'prq',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -22,6 +22,7 @@ export * from './lead-scoring.js';
 export * from './mailboxes.js';
 export * from './paging.js';
 export * from './pii.js';
+export * from './privacy.js';
 export * from './profiles.js';
 export * from './rule-limits.js';
 export * from './satisfaction.js';

@@ -76,7 +76,12 @@ import {
   EmailPolicy,
 } from './email-engagement/index.js';
 import { EmailPreferencesPersonData, EmailPreferencesService } from './email-preferences/index.js';
-import { IdentityService } from './identity/index.js';
+import {
+  eventSeqsOfProfiles,
+  IdentityService,
+  identityPersonData,
+  lastAttributedSeq,
+} from './identity/index.js';
 import { ImportsService } from './imports/index.js';
 import {
   type EmailCountsOf,
@@ -98,7 +103,7 @@ import {
   leadScorePersonData,
 } from './lead-scoring/index.js';
 import { addToList, ListPersonData, ListsService, removeFromList } from './lists/index.js';
-import { EventLog } from './log/index.js';
+import { EventLog, logPersonData } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
 import type { PersonDataHolder, PersonRef } from './person-data/index.js';
@@ -112,6 +117,7 @@ import {
   UnifyStage,
 } from './pipeline/index.js';
 import { partitionCountFor } from './pipeline-runtime/index.js';
+import { PrivacyService, type PrivacyServiceOptions } from './privacy/index.js';
 import {
   companiesOf,
   companiesSearch,
@@ -192,6 +198,8 @@ export interface EngineOptions extends StoreOptions {
   /** Journeys: the timer worker's tuning, the default time zone, and what other domains lend them. */
   readonly journeys?: JourneyOptions | undefined;
   /** Marketing email (issue 17): the sender (relays default to `mail.smtpUrl`) and broadcasts. */
+  /** Privacy requests: the export download's lifetime, the worker's lease and polling, the clock. */
+  readonly privacy?: Pick<PrivacyServiceOptions, 'exportTtlMs' | 'leaseMs' | 'pollMs' | 'clock'> | undefined;
   readonly email?: (EmailSenderOptions & { readonly broadcasts?: BroadcastsOptions | undefined }) | undefined;
 }
 
@@ -284,6 +292,8 @@ export class Engine {
   readonly personData: PersonDataHolder[] = [];
   /** The deletion notices sent to destinations for an erased person, with their answers. */
   readonly deletionNotices: (person: PersonRef) => Promise<DeletionNotice[]>;
+  /** Privacy requests (delete, suppress, export, anonymize) and the suppression of collection. */
+  readonly privacy: PrivacyService;
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
@@ -1142,7 +1152,22 @@ export class Engine {
       computedTraitPersonData(store),
       consentPersonData(store),
       profilePersonData(store),
+      // The log, then identity, last: other holders may find the person through them.
+      logPersonData(store.db, {
+        eventSeqsOfProfiles: (workspaceId, profileIds) =>
+          eventSeqsOfProfiles(store.db, workspaceId, profileIds),
+        attributedThrough: () => lastAttributedSeq(store.db),
+      }),
+      identityPersonData(store.db),
     );
+    this.privacy = new PrivacyService(store, {
+      holders: () => this.personData,
+      pipelinePassed: (headSeq) => this.pipeline.passed(headSeq),
+      removeEvents: (workspaceId, seqs) => this.pipeline.removeEvents(workspaceId, seqs),
+      secrets: this.secrets,
+      ...options.privacy,
+    });
+    this.collector.useAdmission(this.privacy.admission);
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */
@@ -1154,7 +1179,14 @@ export class Engine {
       await store.close();
       throw error;
     }
-    return new Engine(store, options);
+    const engine = new Engine(store, options);
+    try {
+      await engine.privacy.prepare();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return engine;
   }
 
   /**
@@ -1200,6 +1232,7 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.privacy.stop();
     await this.journeyTimers.stop();
     await this.journeyEffects.stop();
     await this.broadcasts.stop();

@@ -187,6 +187,7 @@ export {
   type Rederivation,
   type StageBatch,
 } from './pipeline-runtime/index.js';
+export { PrivacyService } from './privacy/index.js';
 export { ProfilesService } from './profiles/index.js';
 export { type SavedViewActor, SavedViewsService } from './saved-views/index.js';
 export { type SearchCandidate, type Searcher, SearchService } from './search/index.js';

@@ -55,6 +55,7 @@ import { listsRoutes } from './lists/lists.routes.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { installPersonalDataMasking } from './pii/personal-data-masking.js';
 import { piiRoutes } from './pii/pii.routes.js';
+import { privacyRoutes } from './privacy/privacy.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
 import { searchRoutes } from './search/search.routes.js';
@@ -207,6 +208,7 @@ export async function buildApp(
   await app.register(audiencesRoutes, { engine });
   await app.register(computedTraitsRoutes, { engine });
   await app.register(consentRoutes, { engine });
+  await app.register(privacyRoutes, { engine });
   await app.register(leadScoringRoutes, { engine });
   await app.register(journeysRoutes, { engine });
   await app.register(peopleRoutes, { engine });

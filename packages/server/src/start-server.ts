@@ -167,6 +167,9 @@ export async function startServer(
     engine.emailSender.start((error) => app.log.error({ err: error }, 'email sending pass failed'));
   if (config.runPipeline)
     engine.broadcasts.start((error) => app.log.error({ err: error }, 'broadcast scheduling failed'));
+  // Privacy requests run in the background (PostgreSQL: each leased by one process at a time).
+  if (config.runPipeline)
+    engine.privacy.start((error) => app.log.error({ err: error }, 'privacy request pass failed'));
   // Service desk email: the SMTP listener (TANDEM_SMTP_LISTEN) and queued replies; engine.close stops it.
   await engine.mailChannel.start();
   app.log.info(

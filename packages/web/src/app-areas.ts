@@ -1,7 +1,15 @@
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 
 /** The navbar's groups, in their order. */
-export const NAV_SECTIONS = ['Customers', 'Sales', 'Support', 'Marketing', 'Data', 'Settings'] as const;
+export const NAV_SECTIONS = [
+  'Customers',
+  'Sales',
+  'Support',
+  'Marketing',
+  'Data',
+  'Privacy',
+  'Settings',
+] as const;
 export type NavSection = (typeof NAV_SECTIONS)[number];
 
 export type AppArea = {
@@ -300,6 +308,19 @@ export const APP_AREAS: readonly AppArea[] = [
     Page: lazyPage(
       () => import('./consent/consent-page'),
       (m) => m.ConsentPage,
+    ),
+  },
+  {
+    path: '/privacy-requests',
+    section: 'Privacy',
+    label: 'Privacy requests',
+    Page: lazyPage(
+      () => import('./privacy/privacy-requests-page'),
+      (m) => m.PrivacyRequestsPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./privacy/privacy-request-page'),
+      (m) => m.PrivacyRequestPage,
     ),
   },
   {

@@ -14,6 +14,7 @@ export {
   normalizeIdentifier,
 } from './identifiers-of-event.js';
 export { IdentityGraph, identifierKey, type MergeDecision, type Separation } from './identity-graph.js';
+export { identityPersonData } from './identity-person-data.js';
 export { resetIdentityGraph } from './identity-reset.js';
 export { compileRules, DEFAULT_IDENTITY_SETTINGS, type IdentityRules } from './identity-rules.js';
 export { IdentityService } from './identity-service.js';
@@ -28,5 +29,6 @@ export {
   saveGraph,
 } from './identity-tables.js';
 export { mergesCausedBy } from './merges-caused-by.js';
-export { eventsOfProfiles, profilesOfEvents } from './profile-events.js';
+export { eventSeqsOfProfiles, personOfProfile, profileOfIdentifier } from './person-of-identifier.js';
+export { eventsOfProfiles, forgetEvents, lastAttributedSeq, profilesOfEvents } from './profile-events.js';
 export { type SplitProfiles, splitMerge } from './split-merge.js';

@@ -7,6 +7,7 @@ export {
 } from './accepted-calls-wire.js';
 export { appendWithin } from './append-within.js';
 export { EventLog, type EventLogOptions } from './event-log.js';
+export { deleteEvents, type EventScope, eventSeqsInScope } from './events-in-scope.js';
 export {
   entriesByWorkspace,
   eventsBySeq,
@@ -19,5 +20,6 @@ export {
   readLogAfter,
   readLogWindow,
 } from './log-cursor.js';
+export { type LogPersonDataDeps, logPersonData } from './log-person-data.js';
 export { storedEventOf } from './log-queries.js';
 export type { AcceptedCall, AppendOutcome, AppendRequest, RejectedCall } from './log-writer.js';

@@ -21,7 +21,21 @@ export interface PipelineThread {
   evaluateAudience(workspaceId: string, audienceId: string): Promise<void>;
   /** Has the thread split a merge between its batches; resolves to the two profiles. */
   unmerge(input: UnmergeInput): Promise<UnmergedProfiles>;
+  /** Has the thread remove events and re-derive their profiles between its batches. */
+  removeEvents(input: RemoveEventsInput): Promise<RemovedEvents>;
   stop(): Promise<void>;
+}
+
+/** Events to remove from the log (a deletion by scope). */
+export interface RemoveEventsInput {
+  readonly workspaceId: string;
+  readonly seqs: readonly number[];
+}
+
+/** How many events were removed, and how many profiles they were attributed to. */
+export interface RemovedEvents {
+  readonly events: number;
+  readonly profiles: number;
 }
 
 export interface UnmergeInput {
@@ -53,7 +67,8 @@ export type ToPipelineThread =
   | 'wake'
   | 'stop'
   | { readonly evaluate: EvaluationRequest }
-  | { readonly unmerge: UnmergeInput & { readonly requestId: number } };
+  | { readonly unmerge: UnmergeInput & { readonly requestId: number } }
+  | { readonly removeEvents: RemoveEventsInput & { readonly requestId: number } };
 export type FromPipelineThread =
   | { readonly error: string }
   | { readonly stage: string; readonly changes: readonly unknown[] }
@@ -63,6 +78,13 @@ export type FromPipelineThread =
       readonly unmerged: {
         readonly requestId: number;
         readonly split?: UnmergedProfiles;
+        readonly error?: ThreadFailure;
+      };
+    }
+  | {
+      readonly removed: {
+        readonly requestId: number;
+        readonly result?: RemovedEvents;
         readonly error?: ThreadFailure;
       };
     };
@@ -101,6 +123,10 @@ export function startPipelineThread(
     number,
     { resolve: (split: UnmergedProfiles) => void; reject: (error: Error) => void }
   >();
+  const removals = new Map<
+    number,
+    { resolve: (removed: RemovedEvents) => void; reject: (error: Error) => void }
+  >();
   let nextRequestId = 1;
   worker.on('message', (message: FromPipelineThread) => {
     if ('error' in message) onError(new Error(message.error));
@@ -112,6 +138,12 @@ export function startPipelineThread(
       unmerges.delete(requestId);
       if (split) pending?.resolve(split);
       else pending?.reject(failureOf(error));
+    } else if ('removed' in message) {
+      const { requestId, result, error } = message.removed;
+      const pending = removals.get(requestId);
+      removals.delete(requestId);
+      if (result) pending?.resolve(result);
+      else pending?.reject(failureOf(error));
     } else {
       const { requestId, error } = message.evaluated;
       const pending = evaluations.get(requestId);
@@ -122,10 +154,11 @@ export function startPipelineThread(
   });
   worker.on('error', onError);
   worker.once('exit', () => {
-    for (const pending of [...evaluations.values(), ...unmerges.values()])
+    for (const pending of [...evaluations.values(), ...unmerges.values(), ...removals.values()])
       pending.reject(new Error('the pipeline thread stopped'));
     evaluations.clear();
     unmerges.clear();
+    removals.clear();
   });
   const post = (message: ToPipelineThread) => {
     if (!exited) worker.postMessage(message);
@@ -145,6 +178,13 @@ export function startPipelineThread(
         const requestId = nextRequestId++;
         unmerges.set(requestId, { resolve, reject });
         post({ unmerge: { ...input, requestId } });
+      }),
+    removeEvents: (input) =>
+      new Promise<RemovedEvents>((resolve, reject) => {
+        if (exited) return reject(new Error('the pipeline thread stopped'));
+        const requestId = nextRequestId++;
+        removals.set(requestId, { resolve, reject });
+        post({ removeEvents: { ...input, requestId } });
       }),
     stop: async () => {
       // Finishes its current batch, closes its connection, then exits.

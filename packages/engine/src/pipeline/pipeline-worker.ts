@@ -55,6 +55,15 @@ parentPort?.on('message', async (message: ToPipelineThread) => {
     }
     return;
   }
+  if (typeof message === 'object' && 'removeEvents' in message) {
+    const { requestId, workspaceId, seqs } = message.removeEvents;
+    try {
+      post({ removed: { requestId, result: await pipeline.removeEvents(workspaceId, seqs) } });
+    } catch (error) {
+      post({ removed: { requestId, error: threadFailureOf(error) } });
+    }
+    return;
+  }
   if (typeof message === 'object') {
     const { requestId, workspaceId, audienceId } = message.evaluate;
     try {

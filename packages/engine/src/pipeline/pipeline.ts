@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { PipelineStageStatus } from '@tandem/contract';
-import { splitMerge } from '../identity/index.js';
-import { hasUnreadUpTo, logHeadSeq } from '../log/index.js';
+import { forgetEvents, profilesOfEvents, splitMerge } from '../identity/index.js';
+import { deleteEvents, hasUnreadUpTo, logHeadSeq } from '../log/index.js';
 import {
   type AfterCommit,
   lockCheckpoint,
@@ -17,6 +17,7 @@ import type { Store } from '../store/index.js';
 import {
   type PipelineThread,
   pipelineThreadAvailable,
+  type RemovedEvents,
   startPipelineThread,
   type UnmergedProfiles,
   type UnmergeInput,
@@ -127,6 +128,31 @@ export class Pipeline {
       // PostgreSQL: an older transaction is still running somewhere; wait for it to end.
       if (this.clock() > deadline) throw new Error('pipeline catch-up timed out');
       await delay(10);
+    }
+  }
+
+  /**
+   * Resolves once every stage has consumed every event up to `headSeq` (a deletion waits so that
+   * no batch in flight at its moment can still re-create what it erased). When this process runs
+   * no pipeline, it runs the stages itself up to there.
+   */
+  async passed(headSeq: number, timeoutMs = 60_000): Promise<void> {
+    if (!this.started) {
+      await this.catchUp(timeoutMs);
+      return;
+    }
+    const deadline = this.clock() + timeoutMs;
+    for (;;) {
+      let behind = false;
+      for (const stage of this.stages) {
+        const position = await readStagePosition(this.store.db, stage.name, this.partitions);
+        behind = await hasUnreadUpTo(this.store.db, this.store.kind, position, headSeq);
+        if (behind) break;
+      }
+      if (!behind) return;
+      if (this.clock() > deadline) throw new Error('the pipeline did not pass the log position in time');
+      this.wake();
+      await delay(20);
     }
   }
 
@@ -260,6 +286,37 @@ export class Pipeline {
     );
     for (const after of afterCommit) after();
     return { survivorId: split.survivorId, restoredId: split.restoredId };
+  }
+
+  /**
+   * Removes events from the log (data that should never have been collected), then has every
+   * stage derive again what it keeps about the profiles they were attributed to: one
+   * transaction, between this process's batches, like an unmerge.
+   */
+  async removeEvents(workspaceId: string, seqs: readonly number[]): Promise<RemovedEvents> {
+    // Where the batches run: in the pipeline thread, between its own batches.
+    if (this.thread) return this.thread.removeEvents({ workspaceId, seqs });
+    const { removed, afterCommit } = await this.exclusive(() =>
+      this.store.db.transaction().execute(async (trx) => {
+        if (this.store.kind === 'postgres') {
+          const partition = partitionOfWorkspace(workspaceId, this.partitions);
+          for (const stage of this.stages) await lockCheckpoint(trx, this.store.kind, stage.name, partition);
+        }
+        const profileIds = [...new Set((await profilesOfEvents(trx, workspaceId, seqs)).values())];
+        const events = await deleteEvents(trx, workspaceId, seqs);
+        await forgetEvents(trx, workspaceId, seqs);
+        this.rederivations += 1;
+        const afterCommit: AfterCommit[] = [];
+        if (profileIds.length > 0)
+          for (const stage of this.stages) {
+            const after = await stage.rederive(trx, { workspaceId, profileIds });
+            if (after) afterCommit.push(after);
+          }
+        return { removed: { events, profiles: profileIds.length }, afterCommit };
+      }),
+    );
+    for (const after of afterCommit) after();
+    return removed;
   }
 
   private runsInThread(): boolean {

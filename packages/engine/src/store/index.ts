@@ -44,6 +44,7 @@ export type {
   ImportsTable,
   JourneyRunsTable,
   JourneysTable,
+  PrivacyRequestsTable,
   RejectionsTable,
   SavedViewsTable,
   SlaClocksTable,
@@ -59,4 +60,6 @@ export {
   type StoreFileInfo,
   type StoreFileProblem,
 } from './store-file.js';
+export { unindexedWorkspaceId } from './unindexed-workspace.js';
+export { vacuumTables } from './vacuum-tables.js';
 export { WriteTurn } from './write-turn.js';

@@ -171,6 +171,8 @@ export function openSqliteConnection(file: string, pageCacheMb = 64): BetterSqli
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // Deleted rows are overwritten with zeros: a privacy deletion leaves no copy in free pages.
+  sqlite.pragma('secure_delete = ON');
   // SQLite's default page cache is 2 MB: a pipeline batch touches more index pages than that and
   // would re-read them (and spill dirty ones) every time. 64 MB per connection keeps the hot
   // parts of the indexes in memory.

@@ -848,6 +848,51 @@ export interface Database {
   email_messages: EmailMessagesTable;
   broadcasts: BroadcastsTable;
   email_settings: EmailSettingsTable;
+  privacy_keys: PrivacyKeysTable;
+  privacy_requests: PrivacyRequestsTable;
+  privacy_suppressions: PrivacySuppressionsTable;
+  privacy_exports: PrivacyExportsTable;
+}
+
+/** privacy/ — requests, suppressed identifiers (keyed hashes) and time-limited exports. */
+export interface PrivacyKeysTable {
+  workspace_id: string;
+  sealed_key: string;
+  created_at: string;
+}
+export interface PrivacyRequestsTable {
+  workspace_id: string;
+  request_id: string;
+  type: string;
+  identifier_type: string;
+  identifier_hash: string;
+  sealed_identifier: string | null;
+  status: string;
+  /** JSON text (PrivacyReport). */
+  report: string;
+  requested_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+}
+export interface PrivacySuppressionsTable {
+  workspace_id: string;
+  identifier_hash: string;
+  identifier_type: string;
+  request_id: string;
+  created_at: string;
+}
+export interface PrivacyExportsTable {
+  workspace_id: string;
+  request_id: string;
+  profile_id: string;
+  token_hash: string;
+  document: string;
+  summary_html: string;
+  created_at: string;
+  expires_at: string;
 }
 
 /** journeys/ — drafts, published versions, runs, durable timers, paths, outside effects. */

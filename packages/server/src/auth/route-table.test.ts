@@ -143,6 +143,15 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       (await post('/api/v1/views', { name: 'Shared', entity: 'people', shared: true })).id,
     );
     realIds.set('/api/v1/people/:id', profile.id);
+    realIds.set(
+      '/api/v1/privacy/requests/:id',
+      (
+        await post('/api/v1/privacy/requests', {
+          type: 'export',
+          identifier: { type: 'user_id', value: 'nobody' },
+        })
+      ).id,
+    );
     realIds.set('/api/v1/companies/:id', (await post('/api/v1/companies', { name: 'Co' })).id);
     realIds.set('/api/v1/teams/:id', (await post('/api/v1/teams', { name: 'T' })).id);
     realIds.set(
@@ -359,6 +368,9 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/pipeline → sources:read",
         "GET /api/v1/pipelines → crm:read",
         "GET /api/v1/pipelines/:id → crm:read",
+        "GET /api/v1/privacy/exports/:token → public",
+        "GET /api/v1/privacy/requests → privacy:manage",
+        "GET /api/v1/privacy/requests/:id → privacy:manage",
         "GET /api/v1/profiles → profiles:read",
         "GET /api/v1/profiles/:id → profiles:read",
         "GET /api/v1/profiles/:id/consent → profiles:read",
@@ -484,6 +496,9 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/people/bulk → crm:write",
         "POST /api/v1/pipelines → crm:write",
         "POST /api/v1/profiles/:id/consent/preference-link → profiles:write",
+        "POST /api/v1/privacy/deletions → privacy:manage",
+        "POST /api/v1/privacy/requests → privacy:manage",
+        "POST /api/v1/privacy/requests/bulk → privacy:manage",
         "POST /api/v1/profiles/:id/unmerge → profiles:merge",
         "POST /api/v1/sequences → crm:write",
         "POST /api/v1/sequences/:id/enrollments → crm:write",

@@ -29,6 +29,7 @@ import { emailSending } from './0029-email-sending.js';
 import { emailPreferences } from './0030-email-preferences.js';
 import { journeys } from './0031-journeys.js';
 import { sequencesLists } from './0032-sequences-lists.js';
+import { privacy } from './0033-privacy.js';
 import { consentCenter } from './0036-consent-center.js';
 import { piiSettings } from './0037-pii-settings.js';
 import { deletionNotices } from './0038-deletion-notices.js';
@@ -69,6 +70,7 @@ export const MIGRATIONS: readonly Migration[] = [
   emailPreferences,
   journeys,
   sequencesLists,
+  privacy,
   consentCenter,
   piiSettings,
   deletionNotices,
