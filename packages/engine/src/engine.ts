@@ -128,6 +128,7 @@ import {
   type Store,
   type StoreOptions,
 } from './store/index.js';
+import { TrackingPlansService } from './tracking-plans/index.js';
 import { warehouseTransport } from './warehouse/index.js';
 import { WebhookSourcesService } from './webhook-sources/index.js';
 
@@ -254,6 +255,8 @@ export class Engine {
   readonly savedViews: SavedViewsService;
   /** Every domain's share of a person's data (privacy requests erase and export through them). */
   readonly personData: PersonDataHolder[] = [];
+  /** Tracking plans per source: checked on every ingest request, violations counted. */
+  readonly trackingPlans: TrackingPlansService;
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
@@ -367,6 +370,11 @@ export class Engine {
     });
     this.imports = new ImportsService(store, this.collector);
     this.catalog = new CatalogService(store);
+    this.trackingPlans = new TrackingPlansService(store, {
+      log: this.log,
+      collect: (input) => this.collector.collect(input),
+    });
+    this.collector.useAdmission(this.trackingPlans.admission);
     this.audienceFiles = new AudienceFilesService(store, options.audienceFiles);
     const clock = options.segment?.clock ?? Date.now;
     // Every stage and reader of a checkpoint works with the same partitions.
@@ -1071,7 +1079,10 @@ export class Engine {
       await store.close();
       throw error;
     }
-    return new Engine(store, options);
+    const engine = new Engine(store, options);
+    // The ingest path answers from memory: plans are compiled before the first call arrives.
+    await engine.trackingPlans.start();
+    return engine;
   }
 
   /**
@@ -1128,6 +1139,7 @@ export class Engine {
     await this.dispatcher.stop();
     await this.pipeline.stop();
     await this.imports.stop();
+    await this.trackingPlans.stop();
     await this.collector.close();
     await this.log.close();
     await this.access.close();
