@@ -33,7 +33,7 @@ export function PlannedEventsEditor({ events, onChange, readOnly }: PlannedEvent
                 <Group gap="xs">
                   <Text fw={500}>{event.name}</Text>
                   <Badge size="sm" variant="light" color="gray">
-                    {rowsOf(event.schema).length} properties
+                    {propertyCount(event.schema)}
                   </Badge>
                 </Group>
               </Accordion.Control>
@@ -86,4 +86,9 @@ export function PlannedEventsEditor({ events, onChange, readOnly }: PlannedEvent
       )}
     </>
   );
+}
+
+function propertyCount(schema: Record<string, unknown>): string {
+  const count = rowsOf(schema).length;
+  return count === 1 ? '1 property' : `${count} properties`;
 }

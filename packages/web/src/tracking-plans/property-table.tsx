@@ -17,7 +17,11 @@ export function PropertyTable({ noun, schema, onChange, readOnly }: PropertyTabl
     update(rows.map((row, at) => (at === index ? { ...row, ...patch } : row)));
 
   return (
-    <Table withTableBorder verticalSpacing={4} aria-label={`Planned ${noun}s`}>
+    <Table
+      withTableBorder
+      verticalSpacing={4}
+      aria-label={noun === 'trait' ? 'Planned traits' : 'Planned properties'}
+    >
       <Table.Thead>
         <Table.Tr>
           <Table.Th>{noun === 'trait' ? 'Trait' : 'Property'}</Table.Th>

@@ -40,9 +40,12 @@ export function withRows(schema: JsonSchema, rows: readonly PropertyRow[]): Json
   for (const row of rows) {
     if (row.name.trim() === '') continue;
     const previous = before[row.name];
-    const kept = isObject(previous) && rowTypeOf(previous) === row.type ? previous : {};
-    const { type: _type, ...rest } = kept;
-    properties[row.name] = row.type === 'any' ? rest : { ...rest, type: row.type };
+    properties[row.name] =
+      isObject(previous) && rowTypeOf(previous) === row.type
+        ? previous
+        : row.type === 'any'
+          ? {}
+          : { type: row.type };
   }
   const required = rows.filter((row) => row.required && row.name.trim() !== '').map((row) => row.name);
   return { ...schema, type: 'object', properties, required };
