@@ -44,6 +44,27 @@ describe('accepted calls on the wire', () => {
     );
   });
 
+  it('keep some calls of a wire, in order, field for field', () => {
+    fc.assert(
+      fc.property(
+        fc.array(acceptedCall, { maxLength: 20 }),
+        fc.array(fc.boolean(), { maxLength: 20 }),
+        (calls, keep) => {
+          const decoded = decodeAcceptedCalls(structuredClone(encodeAcceptedCalls(calls)));
+          const kept = decoded.filter((_, i) => keep[i] ?? true);
+          const sent = calls.filter((_, i) => keep[i] ?? true);
+          const again = decodeAcceptedCalls(wireOf(kept));
+          expect(again.length).toBe(sent.length);
+          again.forEach((call, i) => {
+            for (const field of Object.keys(sent[i] as AcceptedCall) as (keyof AcceptedCall)[]) {
+              expect(call[field]).toBe((sent[i] as AcceptedCall)[field]);
+            }
+          });
+        },
+      ),
+    );
+  });
+
   it('say when their bytes moved to another thread, and stay readable when kept so first', () => {
     const call: AcceptedCall = {
       id: 'evt_1',

@@ -3,6 +3,7 @@ import type { CallAdmission, PreparedCalls } from '../collect/index.js';
 import type { AcceptedCall, RejectedCall } from '../log/index.js';
 import type { SourceRef } from '../sources/index.js';
 import type { CompiledPlan, PlanViolation } from './compiled-plan.js';
+import { memberSpan } from './json-member.js';
 import type { ViolationCounter } from './violation-counter.js';
 
 /** A violation of one call, handed on to be logged as a "Violation Generated" track call. */
@@ -74,9 +75,10 @@ export class TrackingPlanAdmission implements CallAdmission {
     const event = callType === 'track' ? (call.event ?? '') : null;
     // The violations a plan forwards are never checked against it (they would violate it in turn).
     if (event === VIOLATION_EVENT_NAME) return call;
-    const payload = JSON.parse(call.payloadJson) as Record<string, unknown>; // the log stores objects only
-    const member = callType === 'track' ? 'properties' : 'traits';
-    const members = objectOr(payload[member]);
+    // Only the member the plan reads is parsed (see json-member.ts).
+    const payloadJson = call.payloadJson;
+    const span = memberSpan(payloadJson, callType === 'track' ? 'properties' : 'traits');
+    const members = span ? objectOr(JSON.parse(payloadJson.slice(span.start, span.end))) : {};
     const violations = event === null ? plan.checkIdentify(members) : plan.checkTrack(event, members);
     if (violations.length === 0) return call;
     for (const violation of violations) {
@@ -99,9 +101,9 @@ export class TrackingPlanAdmission implements CallAdmission {
     const unplanned = violations[0]?.type === 'unplanned_event';
     if (unplanned && plan.mode === 'block_unplanned_events') return 'refused';
     if (plan.mode !== 'omit_unplanned_properties' || unplanned) return call;
-    if (!violations.some((violation) => violation.type === 'extra_property')) return call;
-    payload[member] = plan.keepPlanned(event, members);
-    return withPayload(call, JSON.stringify(payload));
+    if (!span || !violations.some((violation) => violation.type === 'extra_property')) return call;
+    const kept = JSON.stringify(plan.keepPlanned(event, members));
+    return withPayload(call, payloadJson.slice(0, span.start) + kept + payloadJson.slice(span.end));
   }
 }
 
