@@ -45,40 +45,42 @@ export const PlannedEventSchema = z
   .meta({ id: 'PlannedEvent' });
 export type PlannedEvent = z.infer<typeof PlannedEventSchema>;
 
-/** A plan as written: the body of PUT and of an import. */
-export const TrackingPlanInputSchema = z
-  .object({
-    mode: TrackingPlanModeSchema.default('report'),
-    forwardViolations: z
-      .boolean()
-      .default(false)
-      .describe(`Also log each violation as a track call "${VIOLATION_EVENT_NAME}" on the source`),
-    events: z
-      .array(PlannedEventSchema)
-      .max(MAX_PLANNED_EVENTS)
-      .superRefine((events, ctx) => {
-        const seen = new Set<string>();
-        events.forEach((event, index) => {
-          if (seen.has(event.name)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [index, 'name'],
-              message: `${event.name} is planned twice`,
-            });
-          }
-          seen.add(event.name);
-        });
-      }),
-    identify: z
-      .object({ schema: JsonSchemaObject })
-      .nullable()
-      .default(null)
-      .describe('The schema of identify calls’ traits; null: identify calls are not checked'),
-  })
-  .meta({ id: 'TrackingPlanInput' });
+// The fields of a plan, shared by what is written (input) and what is read (output): the OpenAPI
+// document names input and output schemas apart, so each role below has its own id.
+const PlanFields = z.object({
+  mode: TrackingPlanModeSchema.default('report'),
+  forwardViolations: z
+    .boolean()
+    .default(false)
+    .describe(`Also log each violation as a track call "${VIOLATION_EVENT_NAME}" on the source`),
+  events: z
+    .array(PlannedEventSchema)
+    .max(MAX_PLANNED_EVENTS)
+    .superRefine((events, ctx) => {
+      const seen = new Set<string>();
+      events.forEach((event, index) => {
+        if (seen.has(event.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'name'],
+            message: `${event.name} is planned twice`,
+          });
+        }
+        seen.add(event.name);
+      });
+    }),
+  identify: z
+    .object({ schema: JsonSchemaObject })
+    .nullable()
+    .default(null)
+    .describe('The schema of identify calls’ traits; null: identify calls are not checked'),
+});
+
+/** A plan as written: the body of PUT. */
+export const TrackingPlanInputSchema = PlanFields.meta({ id: 'TrackingPlanEdit' });
 export type TrackingPlanInput = z.infer<typeof TrackingPlanInputSchema>;
 
-export const TrackingPlanSchema = TrackingPlanInputSchema.extend({
+export const TrackingPlanSchema = PlanFields.extend({
   sourceId: z.string(),
   version: z.number().int().describe('Grows with every change'),
   updatedAt: z.string(),
@@ -87,10 +89,14 @@ export type TrackingPlan = z.infer<typeof TrackingPlanSchema>;
 
 /** The export format: a plan with no ids, importable into any source. */
 export const TRACKING_PLAN_FORMAT = 'tandem.tracking-plan.v1';
-export const TrackingPlanDocumentSchema = TrackingPlanInputSchema.extend({
+export const TrackingPlanDocumentSchema = PlanFields.extend({
   format: z.literal(TRACKING_PLAN_FORMAT),
 }).meta({ id: 'TrackingPlanDocument' });
 export type TrackingPlanDocument = z.infer<typeof TrackingPlanDocumentSchema>;
+/** The export's answer: the same document, as read. */
+export const TrackingPlanExportSchema = PlanFields.extend({
+  format: z.literal(TRACKING_PLAN_FORMAT),
+}).meta({ id: 'TrackingPlanExport' });
 
 /** One recent violating call: no property values are kept (they may be personal data), only their type. */
 export const ViolationSampleSchema = z
@@ -122,7 +128,7 @@ export const ViolationListSchema = z.object({ data: z.array(ViolationSchema) }).
 /** A plan proposed from the calls a source already sent (not saved until PUT). */
 export const TrackingPlanDraftSchema = z
   .object({
-    plan: TrackingPlanInputSchema,
+    plan: PlanFields,
     callsSampled: z.number().int().describe('The latest calls of the source it was drawn from'),
   })
   .meta({ id: 'TrackingPlanDraft' });

@@ -1,6 +1,7 @@
 import {
   TrackingPlanDocumentSchema,
   TrackingPlanDraftSchema,
+  TrackingPlanExportSchema,
   TrackingPlanInputSchema,
   TrackingPlanSchema,
   ViolationListSchema,
@@ -74,7 +75,7 @@ export async function trackingPlansRoutes(app: App, options: { engine: Engine })
       schema: {
         tags,
         params: IdParamsSchema,
-        response: { 200: TrackingPlanDocumentSchema, ...ERROR_RESPONSES },
+        response: { 200: TrackingPlanExportSchema, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
