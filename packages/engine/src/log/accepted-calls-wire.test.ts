@@ -5,6 +5,7 @@ import {
   decodeAcceptedCalls,
   encodeAcceptedCalls,
   keepReadable,
+  releaseText,
   stillReadable,
   wireOf,
 } from './accepted-calls-wire.js';
@@ -52,6 +53,9 @@ describe('accepted calls on the wire', () => {
         (calls, keep) => {
           const decoded = decodeAcceptedCalls(structuredClone(encodeAcceptedCalls(calls)));
           const kept = decoded.filter((_, i) => keep[i] ?? true);
+          // Read, then let go of (an admission does both): the bytes give the text back.
+          keepReadable(decoded);
+          releaseText(decoded);
           const sent = calls.filter((_, i) => keep[i] ?? true);
           const again = decodeAcceptedCalls(wireOf(kept));
           expect(again.length).toBe(sent.length);

@@ -118,6 +118,11 @@ class DecodedWire {
     return this.decodedText !== undefined || !this.moved;
   }
 
+  /** Drops the decoded text while the bytes are still here to decode it again. */
+  release(): void {
+    if (!this.moved) this.decodedText = undefined;
+  }
+
   get text(): string {
     if (this.decodedText === undefined) {
       // Bytes that moved to another thread read as empty: never pass that off as the calls.
@@ -136,6 +141,14 @@ class DecodedWire {
  */
 export function keepReadable(calls: readonly AcceptedCall[]): void {
   for (const call of calls) if (call instanceof AcceptedCallView) void call.decoded.text;
+}
+
+/**
+ * Lets go of the text of calls read on this thread (an admission read them) while their bytes are
+ * still here: until their commit, the text would otherwise live on the event loop's heap.
+ */
+export function releaseText(calls: readonly AcceptedCall[]): void {
+  for (const call of calls) if (call instanceof AcceptedCallView) call.decoded.release();
 }
 
 /** Whether every call can still be read on this thread (see keepReadable). */

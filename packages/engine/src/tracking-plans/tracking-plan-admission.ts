@@ -1,6 +1,6 @@
 import { type CallRejection, type PlannedCallType, VIOLATION_EVENT_NAME } from '@tandem/contract';
 import type { CallAdmission, PreparedCalls } from '../collect/index.js';
-import type { AcceptedCall, RejectedCall } from '../log/index.js';
+import { type AcceptedCall, type RejectedCall, releaseText } from '../log/index.js';
 import type { SourceRef } from '../sources/index.js';
 import type { CompiledPlan, PlanViolation } from './compiled-plan.js';
 import { memberSpan } from './json-member.js';
@@ -54,6 +54,8 @@ export class TrackingPlanAdmission implements CallAdmission {
       } else admitted.push(outcome);
     }
     if (forwarded.length > 0 && plan.forwardViolations) this.deps.forward(source, forwarded);
+    // The batch's text was decoded to be checked; its bytes keep it until the commit.
+    releaseText(events);
     if (!admitted) return prepared;
     return {
       events: admitted,
