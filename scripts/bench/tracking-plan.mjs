@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, fmt, generateLoad, printTable, startServer } from './bench-support.mjs';
+import { cpuSecondsOf, ensureBuilt, fmt, generateLoad, printTable, startServer } from './bench-support.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -94,12 +94,22 @@ try {
   await load(2);
   const without = [];
   const withPlan = [];
+  // The server's CPU time per call (all its threads): steadier than throughput on a shared machine.
+  const cpu = { without: { seconds: 0, calls: 0 }, withPlan: { seconds: 0, calls: 0 } };
+  const measured = async (rates, total) => {
+    const before = cpuSecondsOf(server.pid);
+    const run = await load(SECONDS);
+    total.seconds += cpuSecondsOf(server.pid) - before;
+    total.calls += run.acknowledgedEvents;
+    rates.push(run.eventsPerSec);
+  };
   for (let round = 0; round < ROUNDS; round++) {
     await api('DELETE', planPath);
-    without.push((await load(SECONDS)).eventsPerSec);
+    await measured(without, cpu.without);
     await api('PUT', planPath, plan);
-    withPlan.push((await load(SECONDS)).eventsPerSec);
+    await measured(withPlan, cpu.withPlan);
   }
+  const cpuPerCall = (total) => (total.seconds * 1e6) / total.calls;
   const mean = (rates) => rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
   const base = mean(without);
   const planned = mean(withPlan);
@@ -126,6 +136,12 @@ try {
       '',
     ],
     ['cost of block mode', `${fmt(cost * 100, 1)} %`, '< 10 %', cost < 0.1 ? 'met' : 'MISSED'],
+    [
+      'server CPU per call, no plan / plan (µs, all threads)',
+      `${fmt(cpuPerCall(cpu.without), 1)} / ${fmt(cpuPerCall(cpu.withPlan), 1)} (+${fmt((cpuPerCall(cpu.withPlan) / cpuPerCall(cpu.without) - 1) * 100, 1)} %)`,
+      '—',
+      '',
+    ],
     ['unplanned calls blocked (last plan run)', fmt(blocked), '> 0', blocked > 0 ? 'met' : 'MISSED'],
   ]);
 } finally {
