@@ -54,9 +54,12 @@ export class TrackingPlanAdmission implements CallAdmission {
       } else admitted.push(outcome);
     }
     if (forwarded.length > 0 && plan.forwardViolations) this.deps.forward(source, forwarded);
-    // The batch's text was decoded to be checked; its bytes keep it until the commit.
-    releaseText(events);
-    if (!admitted) return prepared;
+    if (!admitted) {
+      // The batch's text was decoded to be checked; its bytes keep it until the commit. (A batch
+      // that lost calls keeps its text: the remaining calls' wire is cut from it.)
+      releaseText(events);
+      return prepared;
+    }
     return {
       events: admitted,
       rejections: [...prepared.rejections, ...rejections],
