@@ -33,5 +33,6 @@ export * from './sla.js';
 export * from './static-lists.js';
 export * from './tickets.js';
 export * from './tracking.js';
+export * from './tracking-plans.js';
 export * from './website.js';
 export * from './workspaces.js';

@@ -159,6 +159,7 @@ import {
   type Store,
   type StoreOptions,
 } from './store/index.js';
+import { TrackingPlansService } from './tracking-plans/index.js';
 import { warehouseTransportKind } from './warehouse/index.js';
 import { WebhookSourcesService } from './webhook-sources/index.js';
 
@@ -294,6 +295,8 @@ export class Engine {
   readonly deletionNotices: (person: PersonRef) => Promise<DeletionNotice[]>;
   /** Privacy requests (delete, suppress, export, anonymize) and the suppression of collection. */
   readonly privacy: PrivacyService;
+  /** Tracking plans per source: checked on every ingest request, violations counted. */
+  readonly trackingPlans: TrackingPlansService;
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
@@ -409,6 +412,11 @@ export class Engine {
     });
     this.imports = new ImportsService(store, this.collector);
     this.catalog = new CatalogService(store);
+    this.trackingPlans = new TrackingPlansService(store, {
+      log: this.log,
+      collect: (input) => this.collector.collect(input),
+    });
+    this.collector.useAdmission(this.trackingPlans.admission);
     this.audienceFiles = new AudienceFilesService(store, options.audienceFiles);
     const clock = options.segment?.clock ?? Date.now;
     // Every stage and reader of a checkpoint works with the same partitions.
@@ -1182,6 +1190,8 @@ export class Engine {
     const engine = new Engine(store, options);
     try {
       await engine.privacy.prepare();
+      // The ingest path answers from memory: plans are compiled before the first call arrives.
+      await engine.trackingPlans.start();
     } catch (error) {
       await store.close();
       throw error;
@@ -1245,6 +1255,7 @@ export class Engine {
     await this.dispatcher.stop();
     await this.pipeline.stop();
     await this.imports.stop();
+    await this.trackingPlans.stop();
     await this.collector.close();
     await this.log.close();
     await this.access.close();

@@ -259,6 +259,7 @@ export {
   type StoreOptions,
   sqliteStorePath,
 } from './store/index.js';
+export { MAX_VIOLATION_SAMPLES, TrackingPlansService } from './tracking-plans/index.js';
 export {
   syncWarehouse,
   type WarehouseProfile,

@@ -70,6 +70,7 @@ import { LiveStreams } from './sources/live-streams.js';
 import { sourceDebuggerRoutes } from './sources/source-debugger.routes.js';
 import { sourcesRoutes } from './sources/sources.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
+import { trackingPlansRoutes } from './tracking-plans/tracking-plans.routes.js';
 import { DEFAULT_WEB_DIST, installWebUi } from './web/web-ui.js';
 import { webhookSourcesRoutes } from './website/webhook-sources.routes.js';
 import { websiteRoutes } from './website/website.routes.js';
@@ -199,6 +200,7 @@ export async function buildApp(
   await app.register(sourcesRoutes, { engine });
   await app.register(profilesRoutes, { engine });
   await app.register(sourceDebuggerRoutes, { engine, liveStreams });
+  await app.register(trackingPlansRoutes, { engine });
   await app.register(trackingRoutes, {
     engine,
     maxPipelineLag: config.maxPipelineLag,

@@ -20,6 +20,8 @@ export type AppArea = {
   Page: LazyExoticComponent<ComponentType>;
   /** One item of the area, at `${path}/:id`. */
   DetailPage?: LazyExoticComponent<ComponentType>;
+  /** Pages of one item, at `${path}/:id/${subPath}` (reached from its detail page). */
+  ItemPages?: Readonly<Record<string, LazyExoticComponent<ComponentType>>>;
 };
 
 /**
@@ -287,6 +289,12 @@ export const APP_AREAS: readonly AppArea[] = [
       () => import('./sources/source-debugger-page'),
       (m) => m.SourceDebuggerPage,
     ),
+    ItemPages: {
+      'tracking-plan': lazyPage(
+        () => import('./tracking-plans/tracking-plan-page'),
+        (m) => m.TrackingPlanPage,
+      ),
+    },
   },
   {
     path: '/destinations',

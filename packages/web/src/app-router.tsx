@@ -25,9 +25,13 @@ export const appRouter = createBrowserRouter([
         errorElement: <PageLoadError />,
         children: [
           { index: true, element: <Navigate to="/people" replace /> },
-          ...APP_AREAS.flatMap(({ path, Page, DetailPage }) => [
+          ...APP_AREAS.flatMap(({ path, Page, DetailPage, ItemPages = {} }) => [
             { path, element: <Page /> },
             ...(DetailPage ? [{ path: `${path}/:id`, element: <DetailPage /> }] : []),
+            ...Object.entries(ItemPages).map(([subPath, ItemPage]) => ({
+              path: `${path}/:id/${subPath}`,
+              element: <ItemPage />,
+            })),
           ]),
           { path: '*', element: <NotFoundPage /> },
         ],

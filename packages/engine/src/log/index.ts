@@ -3,6 +3,7 @@ export {
   decodeAcceptedCalls,
   encodeAcceptedCalls,
   keepReadable,
+  releaseText,
   stillReadable,
 } from './accepted-calls-wire.js';
 export { appendWithin } from './append-within.js';

@@ -838,6 +838,8 @@ export interface Database {
   sequence_enrollments: SequenceEnrollmentsTable;
   sequence_step_runs: SequenceStepRunsTable;
   pii_settings: PiiSettingsTable;
+  tracking_plans: TrackingPlansTable;
+  tracking_plan_violations: TrackingPlanViolationsTable;
   journeys: JourneysTable;
   journey_versions: JourneyVersionsTable;
   journey_runs: JourneyRunsTable;
@@ -1369,4 +1371,30 @@ export interface PiiSettingsTable {
   role_allowlists: string;
   unmasked_destinations: string;
   updated_at: string;
+}
+export interface TrackingPlansTable {
+  workspace_id: string;
+  source_id: string;
+  /** report | block_unplanned_events | omit_unplanned_properties */
+  mode: string;
+  forward_violations: number;
+  /** JSON: PlannedEvent[] */
+  events: string;
+  /** JSON: {schema} or null */
+  identify: string | null;
+  version: number;
+  updated_by: string | null;
+  updated_at: string;
+}
+export interface TrackingPlanViolationsTable {
+  workspace_id: string;
+  source_id: string;
+  call_type: string;
+  event_name: string;
+  violation_type: string;
+  count: number | string | bigint;
+  first_seen_at: string;
+  last_seen_at: string;
+  /** JSON: ViolationSample[], newest first */
+  samples: string;
 }

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { useCurrentSession } from '../auth/use-session';
 import { QueryState } from '../shared/query-state';
+import { SourcePlanSection } from '../tracking-plans/source-plan-section';
 import { InstallSnippetSection } from './install-snippet-section';
 import { LiveFeedSection } from './live-feed-section';
 import { PersonalizationSection } from './personalization-section';
@@ -50,6 +51,7 @@ export function SourceDebuggerPage() {
             {source.data.kind === 'webhook' && <WebhookSourceSection source={source.data} />}
             <SourceStats sourceId={source.data.id} />
             <LiveFeedSection source={source.data} />
+            {source.data.kind !== 'internal' && <SourcePlanSection sourceId={source.data.id} />}
             <SourceImports sourceId={source.data.id} />
           </Stack>
         )}

@@ -1,0 +1,5 @@
+export { CompiledPlan, type PlanViolation } from './compiled-plan.js';
+export { draftPlanFrom } from './plan-draft.js';
+export { type ForwardedViolation, TrackingPlanAdmission } from './tracking-plan-admission.js';
+export { type TrackingPlansOptions, TrackingPlansService } from './tracking-plans-service.js';
+export { MAX_VIOLATION_SAMPLES } from './violation-counter.js';
