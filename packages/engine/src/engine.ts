@@ -416,7 +416,6 @@ export class Engine {
       log: this.log,
       collect: (input) => this.collector.collect(input),
     });
-    this.collector.useAdmission(this.trackingPlans.admission);
     this.audienceFiles = new AudienceFilesService(store, options.audienceFiles);
     const clock = options.segment?.clock ?? Date.now;
     // Every stage and reader of a checkpoint works with the same partitions.
@@ -1175,7 +1174,9 @@ export class Engine {
       secrets: this.secrets,
       ...options.privacy,
     });
+    // Suppressed people's calls are dropped before a tracking plan counts or forwards anything of theirs.
     this.collector.useAdmission(this.privacy.admission);
+    this.collector.useAdmission(this.trackingPlans.admission);
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */
