@@ -51,6 +51,7 @@ export const ID_PREFIXES = {
   staticList: 'list',
   sequence: 'seq',
   sequenceEnrollment: 'senr',
+  retentionRun: 'ret',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

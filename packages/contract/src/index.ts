@@ -1,6 +1,7 @@
 export * from './access.js';
 export * from './audience-files.js';
 export * from './audiences.js';
+export * from './audit-log.js';
 export * from './catalog.js';
 export * from './computed-traits.js';
 export * from './consent.js';
@@ -22,6 +23,7 @@ export * from './lead-scoring.js';
 export * from './mailboxes.js';
 export * from './paging.js';
 export * from './profiles.js';
+export * from './retention.js';
 export * from './rule-limits.js';
 export * from './satisfaction.js';
 export * from './saved-views.js';

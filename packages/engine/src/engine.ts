@@ -9,6 +9,7 @@ import {
   SegmentStage,
   type SegmentStageOptions,
 } from './audiences/index.js';
+import { AuditLogService, type AuditRecorderOptions, auditLogPersonData } from './audit-log/index.js';
 import { type BroadcastsOptions, BroadcastsService } from './broadcasts/index.js';
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
@@ -98,6 +99,7 @@ import {
   peopleSearch,
   storedTraitsOf,
 } from './profiles/index.js';
+import { RetentionService, RetentionWorker } from './retention/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
 import {
@@ -151,6 +153,16 @@ export interface EngineOptions extends StoreOptions {
   readonly delivery?: DeliveryOptions | undefined;
   /** Lead scoring: profiles rescored per transaction after an edit of the rules. */
   readonly leadScoring?: { readonly rescoreChunk?: number | undefined } | undefined;
+  /** Batching of audit log records (issue 18). */
+  readonly audit?: AuditRecorderOptions | undefined;
+  /** Retention runs: rows per transaction, the schedule's interval, the clock. */
+  readonly retention?:
+    | {
+        readonly batchSize?: number | undefined;
+        readonly intervalMs?: number | undefined;
+        readonly clock?: (() => number) | undefined;
+      }
+    | undefined;
   /** Service desk SLAs: the breach sweeper's interval and clock. */
   readonly sla?: Pick<SlaSweeperOptions, 'intervalMs' | 'batchSize' | 'clock' | 'onError'> | undefined;
   /** Service desk email (issue 16): the relay, the SMTP listener, and the tickets desk mail goes to. */
@@ -254,6 +266,12 @@ export class Engine {
   readonly savedViews: SavedViewsService;
   /** Every domain's share of a person's data (privacy requests erase and export through them). */
   readonly personData: PersonDataHolder[] = [];
+  /** Reads of people's data and every change, in a hash chain per workspace. */
+  readonly auditLog: AuditLogService;
+  /** Retention policies and their runs. */
+  readonly retention: RetentionService;
+  /** Runs retention hourly (started by the server: `retentionWorker.start()`). */
+  readonly retentionWorker: RetentionWorker;
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
@@ -1058,8 +1076,15 @@ export class Engine {
     this.audiences.evaluateWith((workspaceId, audienceId) =>
       this.pipeline.evaluateAudienceInThread(workspaceId, audienceId),
     );
+    this.auditLog = new AuditLogService(store, clock, options.audit);
+    this.retention = new RetentionService(store, {
+      clock: options.retention?.clock ?? clock,
+      batchSize: options.retention?.batchSize,
+      pruneAudit: (prune) => this.auditLog.prune(prune),
+    });
+    this.retentionWorker = new RetentionWorker(this.retention, options.retention?.intervalMs);
     // Each domain's person data, in the order a deletion removes it (the log and identity last).
-    this.personData.push();
+    this.personData.push(auditLogPersonData(store, clock));
   }
 
   /** Opens the store and applies pending migrations (unless told not to). */
@@ -1116,6 +1141,8 @@ export class Engine {
 
   /** Stops the pipeline, waits for pending event writes, then closes the store. */
   async close(): Promise<void> {
+    await this.retentionWorker.stop();
+    await this.auditLog.flush();
     await this.journeyTimers.stop();
     await this.journeyEffects.stop();
     await this.broadcasts.stop();

@@ -7,6 +7,7 @@ export {
 } from './accepted-calls-wire.js';
 export { appendWithin } from './append-within.js';
 export { EventLog, type EventLogOptions } from './event-log.js';
+export { type EventRetentionBatch, removeEventsBefore } from './event-retention.js';
 export {
   entriesByWorkspace,
   eventsBySeq,

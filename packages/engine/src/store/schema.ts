@@ -824,6 +824,11 @@ export interface Database {
   email_messages: EmailMessagesTable;
   broadcasts: BroadcastsTable;
   email_settings: EmailSettingsTable;
+  audit_entries: AuditEntriesTable;
+  audit_contents: AuditContentsTable;
+  audit_heads: AuditHeadsTable;
+  retention_policies: RetentionPoliciesTable;
+  retention_runs: RetentionRunsTable;
 }
 
 /** journeys/ — drafts, published versions, runs, durable timers, paths, outside effects. */
@@ -1292,4 +1297,55 @@ export interface SequenceStepRunsTable {
   status: string;
   output_id: string | null;
   ran_at: string;
+}
+
+/** audit-log/ — the hash-chained entries (no personal data), their contents, each chain's head. */
+export interface AuditEntriesTable {
+  workspace_id: string;
+  seq: number;
+  entry_id: string;
+  at: string;
+  actor_kind: string;
+  actor_id: string;
+  action: string;
+  method: string;
+  route: string;
+  status: number;
+  content_digest: string;
+  prev_hash: string;
+  hash: string;
+}
+export interface AuditContentsTable {
+  workspace_id: string;
+  seq: number;
+  profile_id: string | null;
+  content: string | null;
+  erased_at: string | null;
+}
+export interface AuditHeadsTable {
+  workspace_id: string;
+  seq: number;
+  hash: string;
+  anchor_seq: number;
+  anchor_hash: string;
+  updated_at: string;
+}
+
+/** retention/ — policies (days, by kind and event name) and the report of each run. */
+export interface RetentionPoliciesTable {
+  workspace_id: string;
+  kind: string;
+  event_name: string;
+  days: number;
+  updated_at: string;
+}
+export interface RetentionRunsTable {
+  workspace_id: string;
+  run_id: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  removed: string;
+  error: string | null;
 }

@@ -29,6 +29,7 @@ import { emailSending } from './0029-email-sending.js';
 import { emailPreferences } from './0030-email-preferences.js';
 import { journeys } from './0031-journeys.js';
 import { sequencesLists } from './0032-sequences-lists.js';
+import { auditLogRetention } from './0034-audit-log-retention.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -66,4 +67,5 @@ export const MIGRATIONS: readonly Migration[] = [
   emailPreferences,
   journeys,
   sequencesLists,
+  auditLogRetention,
 ];
