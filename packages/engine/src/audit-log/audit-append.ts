@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids/index.js';
+import type { Database } from '../store/index.js';
 import { lockedForUpdate, nowIso, type Store, toPortableValue } from '../store/index.js';
-import type { Database } from '../store/schema.js';
 import { GENESIS_HASH, linkHash, sha256Hex } from './audit-chain.js';
 import { type AuditRecord, contentOf } from './audit-record.js';
 

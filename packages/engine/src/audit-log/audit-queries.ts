@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditLogQuery } from '@tandem/contract';
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditEntriesTable, Database } from '../store/schema.js';
+import type { Database } from '../store/index.js';
 import type { AuditContent } from './audit-record.js';
 
 export type AuditFilters = Omit<AuditLogQuery, 'limit' | 'cursor'>;
@@ -37,7 +37,7 @@ export function selectEntries(
 }
 
 /** An entry row with its content's columns (null where the content row is missing). */
-type EntryRow = Selectable<AuditEntriesTable> & {
+type EntryRow = Selectable<Database['audit_entries']> & {
   profile_id: string | null;
   content: string | null;
   erased_at: string | null;

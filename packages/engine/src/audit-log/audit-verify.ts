@@ -1,6 +1,6 @@
 import type { AuditChainReport } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Database } from '../store/index.js';
 import { GENESIS_HASH, linkHash, sha256Hex } from './audit-chain.js';
 
 const PAGE = 1000;

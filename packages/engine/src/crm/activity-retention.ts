@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Database } from '../store/index.js';
 
 /**
  * Removes up to `limit` CRM activities (notes, calls, logged emails) that occurred before

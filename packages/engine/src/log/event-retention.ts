@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Database } from '../store/index.js';
 
 /** Which raw events a retention pass removes: one name, or every name not excepted. */
 export interface EventRetentionBatch {

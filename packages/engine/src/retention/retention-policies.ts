@@ -1,6 +1,6 @@
 import type { RetentionPolicies } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Database } from '../store/index.js';
 
 /** What a policy applies to; `events` policies carry an event name ('' for all others). */
 export type RetentionKind = 'events' | 'crm_activities' | 'closed_tickets' | 'audit_log';

@@ -3,8 +3,7 @@ import type { Kysely } from 'kysely';
 import { removeActivitiesBefore } from '../crm/index.js';
 import { removeEventsBefore } from '../log/index.js';
 import { removeClosedTicketsBefore } from '../service-desk/tickets/index.js';
-import { type Store, writeTransaction } from '../store/index.js';
-import type { Database } from '../store/schema.js';
+import { type Database, type Store, writeTransaction } from '../store/index.js';
 
 /** The label of the default event policy in a run's report. */
 export const ALL_OTHER_EVENTS = '(all other events)';
