@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import type { AuditChainReport, AuditEntry, AuditLogQuery } from '@tandem/contract';
+import { type CsvCell, csvOfPages } from '../saved-views/index.js';
 import { nowIso, type Store } from '../store/index.js';
 import { pruneAuditEntries } from './audit-prune.js';
 import { type AuditFilters, auditEntryOf, selectEntries } from './audit-queries.js';
@@ -7,6 +9,39 @@ import { AuditRecorder, type AuditRecorderOptions } from './audit-recorder.js';
 import { verifyChain } from './audit-verify.js';
 
 const EXPORT_PAGE = 1000;
+const EXPORT_COLUMNS = [
+  'seq',
+  'at',
+  'actorKind',
+  'actorId',
+  'action',
+  'method',
+  'route',
+  'status',
+  'profileId',
+  'entityIds',
+  'before',
+  'after',
+  'erased',
+  'hash',
+] as const;
+
+async function* ndjsonOf(pages: AsyncGenerator<AuditEntry[]>): AsyncGenerator<string> {
+  for await (const page of pages) yield page.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+}
+
+/** Entries as CSV cells: nested values (ids, before, after) as JSON text. */
+async function* csvRowsOf(pages: AsyncGenerator<AuditEntry[]>): AsyncGenerator<Record<string, CsvCell>[]> {
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  for await (const page of pages) {
+    yield page.map((entry) => ({
+      ...entry,
+      entityIds: json(entry.entityIds),
+      before: json(entry.before),
+      after: json(entry.after),
+    }));
+  }
+}
 
 /** Cursor of the audit list: the seq of the last entry shown. */
 function seqOfCursor(cursor: string | undefined): number | undefined {
@@ -55,19 +90,26 @@ export class AuditLogService {
     return { data, nextCursor: rows.length > query.limit && last ? String(last.seq) : null };
   }
 
-  /** Every entry matching the filters, newest first, a page at a time (exports). */
-  async *entries(workspaceId: string, filters: AuditFilters): AsyncGenerator<AuditEntry> {
+  /** Every entry matching the filters, newest first, a page at a time. */
+  async *pages(workspaceId: string, filters: AuditFilters): AsyncGenerator<AuditEntry[]> {
     let beforeSeq: number | undefined;
     for (;;) {
       const rows = await selectEntries(this.store.db, workspaceId, filters, {
         beforeSeq,
         limit: EXPORT_PAGE,
       });
-      for (const row of rows) yield auditEntryOf(row);
+      if (rows.length > 0) yield rows.map(auditEntryOf);
       const last = rows.at(-1);
       if (rows.length < EXPORT_PAGE || !last) return;
       beforeSeq = Number(last.seq);
     }
+  }
+
+  /** The entries matching the filters as a download: one JSON object a line, or CSV. */
+  exportFile(workspaceId: string, filters: AuditFilters, format: 'ndjson' | 'csv'): Readable {
+    const pages = this.pages(workspaceId, filters);
+    if (format === 'csv') return csvOfPages(EXPORT_COLUMNS, csvRowsOf(pages));
+    return Readable.from(ndjsonOf(pages));
   }
 
   /** Checks the workspace's chain; queued records are written first so they are included. */

@@ -24,14 +24,21 @@ export class AuditRecorder {
   private readonly flushMs: number;
   private readonly maxBatch: number;
   private readonly maxPending: number;
+  private onError: (error: unknown) => void;
 
   constructor(
     private readonly store: Store,
-    private readonly options: AuditRecorderOptions = {},
+    options: AuditRecorderOptions = {},
   ) {
     this.flushMs = options.flushMs ?? 250;
     this.maxBatch = options.maxBatch ?? 500;
     this.maxPending = options.maxPending ?? 50_000;
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  /** Where failed appends are reported (the server's log). */
+  reportErrorsTo(onError: (error: unknown) => void): void {
+    this.onError = onError;
   }
 
   record(record: AuditRecord): void {
@@ -54,7 +61,7 @@ export class AuditRecorder {
     this.writing = appendAuditRecords(this.store, batch)
       .catch((error: unknown) => {
         this.pending.unshift(...batch);
-        (this.options.onError ?? (() => undefined))(error);
+        this.onError(error);
       })
       .finally(() => {
         this.writing = undefined;

@@ -22,7 +22,10 @@ export class RetentionService {
   private readonly clock: () => number;
   private readonly batchSize: number;
   /** Runs in progress in this process, by workspace: a second "run now" joins the first. */
-  private readonly running = new Map<string, Promise<RetentionRun>>();
+  private readonly running = new Map<
+    string,
+    { started: Promise<RetentionRun>; done: Promise<RetentionRun> }
+  >();
 
   constructor(
     private readonly store: Store,
@@ -65,11 +68,29 @@ export class RetentionService {
     return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
   }
 
-  /** Applies a workspace's policies now and reports the run. */
+  /** Applies a workspace's policies now; resolves with the finished run's report. */
   run(workspaceId: string, trigger: RetentionRun['trigger']): Promise<RetentionRun> {
+    return this.begin(workspaceId, trigger).done;
+  }
+
+  /** Starts a run ("run now") and resolves once it is recorded as running; it goes on in the background. */
+  start(workspaceId: string): Promise<RetentionRun> {
+    return this.begin(workspaceId, 'manual').started;
+  }
+
+  /** The run in progress for a workspace, once finished (tests, shutdown). */
+  async whenIdle(workspaceId: string): Promise<void> {
+    await this.running.get(workspaceId)?.done;
+  }
+
+  private begin(workspaceId: string, trigger: RetentionRun['trigger']) {
     const inProgress = this.running.get(workspaceId);
     if (inProgress) return inProgress;
-    const run = this.runOnce(workspaceId, trigger).finally(() => this.running.delete(workspaceId));
+    const started = this.recordStart(workspaceId, trigger);
+    const done = started
+      .then((run) => this.apply(workspaceId, run))
+      .finally(() => this.running.delete(workspaceId));
+    const run = { started, done };
     this.running.set(workspaceId, run);
     return run;
   }
@@ -82,7 +103,7 @@ export class RetentionService {
     return runs;
   }
 
-  private async runOnce(workspaceId: string, trigger: RetentionRun['trigger']): Promise<RetentionRun> {
+  private async recordStart(workspaceId: string, trigger: RetentionRun['trigger']): Promise<RetentionRun> {
     const started: RetentionRun = {
       id: newId('retentionRun'),
       trigger,
@@ -105,6 +126,10 @@ export class RetentionService {
         error: null,
       })
       .execute();
+    return started;
+  }
+
+  private async apply(workspaceId: string, started: RetentionRun): Promise<RetentionRun> {
     let finished: RetentionRun;
     try {
       const removed = await runRetentionPass(
