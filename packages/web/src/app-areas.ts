@@ -321,6 +321,24 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/audit-log',
+    section: 'Settings',
+    label: 'Audit log',
+    Page: lazyPage(
+      () => import('./audit-log/audit-log-page'),
+      (m) => m.AuditLogPage,
+    ),
+  },
+  {
+    path: '/retention',
+    section: 'Settings',
+    label: 'Retention',
+    Page: lazyPage(
+      () => import('./retention/retention-page'),
+      (m) => m.RetentionPage,
+    ),
+  },
+  {
     path: '/settings',
     section: 'Settings',
     label: 'Settings',
