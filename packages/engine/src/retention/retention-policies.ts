@@ -25,8 +25,10 @@ export async function policiesOf(db: Kysely<Database>, workspaceId: string): Pro
     return row ? Number(row.days) : null;
   };
   return {
+    // Named events first, the default for all others last (as the settings page lists them).
     events: rows
       .filter((row) => row.kind === 'events')
+      .sort((a, b) => Number(a.event_name === '') - Number(b.event_name === ''))
       .map((row) => ({ event: row.event_name === '' ? null : row.event_name, days: Number(row.days) })),
     crmActivitiesDays: daysOf('crm_activities'),
     closedTicketsDays: daysOf('closed_tickets'),

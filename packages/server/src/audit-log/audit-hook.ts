@@ -93,8 +93,10 @@ function profileOfAnswer(payload: unknown): string | null {
  */
 export function installAuditHook(app: FastifyInstance, engine: Engine): void {
   app.decorateRequest('auditProfileId', null);
+  // The person a change created, or a lookup found, is known from the answer only.
   app.addHook('onSend', async (request, _reply, payload) => {
-    if (WRITE_METHODS.has(request.method) && request.principal)
+    const route = request.routeOptions.url ?? '';
+    if (request.principal && (WRITE_METHODS.has(request.method) || route === '/api/v1/profiles/lookup'))
       request.auditProfileId = profileOfAnswer(payload);
     return payload;
   });
@@ -113,7 +115,7 @@ export function installAuditHook(app: FastifyInstance, engine: Engine): void {
       method: request.method,
       route,
       status: reply.statusCode,
-      profileId: profileIdOf(route, entityIds) ?? (write ? request.auditProfileId : null),
+      profileId: profileIdOf(route, entityIds) ?? request.auditProfileId,
       entityIds,
       after: write && !route.startsWith('/api/v1/privacy') ? recordedBody(request.body) : null,
     });

@@ -65,6 +65,12 @@ describe.each(ENGINES)('the audit log over HTTP on %s', (kind) => {
       headers: token.headers,
     });
     expect(timeline.statusCode).toBe(200);
+    const lookup = await server.app.inject({
+      method: 'GET',
+      url: '/api/v1/profiles/lookup?type=email&value=ann@example.com',
+      headers: token.headers,
+    });
+    expect(lookup.statusCode).toBe(200);
     // Lists of other things are not reads of a person.
     await server.app.inject({ method: 'GET', url: '/api/v1/audiences', headers: token.headers });
 
@@ -72,12 +78,14 @@ describe.each(ENGINES)('the audit log over HTTP on %s', (kind) => {
     expect(
       aboutAnn.map((entry) => [entry.action, entry.method, entry.route, entry.actorKind, entry.actorId]),
     ).toEqual([
+      ['read', 'GET', '/api/v1/profiles/lookup', 'token', token.id],
       ['read', 'GET', '/api/v1/profiles/:id/events', 'token', token.id],
       ['read', 'GET', '/api/v1/profiles/:id', 'token', token.id],
       ['write', 'POST', '/api/v1/people', 'user', session.userId],
     ]);
-    expect(aboutAnn[2]).toMatchObject({ status: 201, after: { email: 'ann@example.com', name: 'Ann' } });
-    expect(aboutAnn[0]).toMatchObject({ entityIds: { id: profileId } });
+    expect(aboutAnn[3]).toMatchObject({ status: 201, after: { email: 'ann@example.com', name: 'Ann' } });
+    expect(aboutAnn[1]).toMatchObject({ entityIds: { id: profileId } });
+    expect(aboutAnn[0]).toMatchObject({ entityIds: { type: 'email', value: 'ann@example.com' } });
     expect((await auditLog(`actor=${session.userId}&action=write`)).map((entry) => entry.route)).toContain(
       '/api/v1/people',
     );

@@ -1,4 +1,4 @@
-import { Badge, Code, Stack, Table, Text, Title } from '@mantine/core';
+import { Code, Stack, Table, Text, Title } from '@mantine/core';
 import type { AuditEntry } from '@tandem/contract';
 import { useDeferredValue, useState } from 'react';
 import { usePagedQuery } from '../api/use-paged-query';
@@ -77,7 +77,7 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
   return (
     <ExpandableRow label={`Details of entry ${entry.seq}`} columns={7} detail={detail}>
       <Table.Td>{entry.seq}</Table.Td>
-      <Table.Td>{formatPreciseDate(entry.at)}</Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatPreciseDate(entry.at)}</Table.Td>
       <Table.Td>
         <Text size="sm">
           {entry.actorKind === 'token' ? 'Token ' : ''}
@@ -85,9 +85,9 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
         </Text>
       </Table.Td>
       <Table.Td>
-        <Badge variant="light" color={entry.action === 'write' ? 'orange' : 'blue'}>
+        <Text size="sm" fw={600} c={entry.action === 'write' ? 'orange.8' : 'blue.7'}>
           {entry.action === 'write' ? 'Change' : 'Read'}
-        </Badge>
+        </Text>
       </Table.Td>
       <Table.Td>
         <Text size="sm">

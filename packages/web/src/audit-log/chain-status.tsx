@@ -26,27 +26,29 @@ export function ChainStatus() {
   );
   return (
     <QueryState isPending={report.isPending} error={report.error} refetch={report.refetch}>
-      {report.data?.ok ? (
-        <Alert color="green" title="Chain intact" role="status" aria-label="Chain verification">
-          <Group justify="space-between">
-            <Text size="sm">
-              {report.data.checked} entries verified — each one’s hash links it to the one before; checked{' '}
-              {formatPreciseDate(report.data.verifiedAt)}.
-            </Text>
-            {recheck}
-          </Group>
-        </Alert>
-      ) : report.data?.brokenAt ? (
-        <Alert color="red" title="Chain broken" role="status" aria-label="Chain verification">
-          <Group justify="space-between">
-            <Text size="sm">
-              Entry {report.data.brokenAt.seq}: {REASONS[report.data.brokenAt.reason]}. {report.data.checked}{' '}
-              entries before it verify.
-            </Text>
-            {recheck}
-          </Group>
-        </Alert>
-      ) : null}
+      <div role="status" aria-label="Chain verification">
+        {report.data?.ok ? (
+          <Alert color="green" title="Chain intact">
+            <Group justify="space-between">
+              <Text size="sm">
+                {report.data.checked} entries verified — each one’s hash links it to the one before; checked{' '}
+                {formatPreciseDate(report.data.verifiedAt)}.
+              </Text>
+              {recheck}
+            </Group>
+          </Alert>
+        ) : report.data?.brokenAt ? (
+          <Alert color="red" title="Chain broken">
+            <Group justify="space-between">
+              <Text size="sm">
+                Entry {report.data.brokenAt.seq}: {REASONS[report.data.brokenAt.reason]}.{' '}
+                {report.data.checked} entries before it verify.
+              </Text>
+              {recheck}
+            </Group>
+          </Alert>
+        ) : null}
+      </div>
     </QueryState>
   );
 }
