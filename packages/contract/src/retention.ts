@@ -31,7 +31,7 @@ export const RetentionPoliciesSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['events', index, 'event'],
-          message: `events[${index}].event: "${policy.event ?? 'all events'}" has two policies`,
+          message: `"${policy.event ?? 'All other events'}" has two policies`,
         });
       seen.add(policy.event);
     });

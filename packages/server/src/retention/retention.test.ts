@@ -40,7 +40,8 @@ describe.each(ENGINES)('retention over HTTP on %s', (kind) => {
       },
     });
     expect(twice.statusCode).toBe(400);
-    expect(twice.body).toContain('events[1].event');
+    expect(twice.json().error.message).toContain('events.1.event');
+    expect(twice.json().error.message).toContain('"Page Viewed" has two policies');
 
     const policies = {
       events: [{ event: 'Page Viewed', days: 30 }],
