@@ -1081,6 +1081,20 @@ export class Engine {
       clock: options.retention?.clock ?? clock,
       batchSize: options.retention?.batchSize,
       pruneAudit: (prune) => this.auditLog.prune(prune),
+      // What retention removed is a change like any other: the audit log keeps its report.
+      onFinished: (workspaceId, run) =>
+        this.auditLog.record({
+          workspaceId,
+          at: run.finishedAt ?? run.startedAt,
+          actor: { kind: 'system', id: 'retention' },
+          action: 'write',
+          method: 'RUN',
+          route: 'retention',
+          status: run.status === 'done' ? 200 : 500,
+          profileId: null,
+          entityIds: { runId: run.id },
+          after: run.removed,
+        }),
     });
     this.retentionWorker = new RetentionWorker(this.retention, options.retention?.intervalMs);
     // Each domain's person data, in the order a deletion removes it (the log and identity last).

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { crmAuditOf } from '../crm/index.js';
 import { newId } from '../ids/index.js';
 import type { Database } from '../store/index.js';
 import { lockedForUpdate, nowIso, type Store, toPortableValue } from '../store/index.js';
@@ -31,6 +32,38 @@ export async function lockedHead(db: Kysely<Database>, kind: Store['kind'], work
 }
 
 /**
+ * What the CRM's own trail says a request changed: each field's value before the first of its
+ * entries and after the last (null when the trail has nothing from this request).
+ */
+async function crmTrailOf(db: Kysely<Database>, record: AuditRecord) {
+  const change = record.crmChange;
+  if (!change) return undefined;
+  const entries = (
+    await crmAuditOf(db, {
+      workspaceId: record.workspaceId,
+      entityType: change.entityType,
+      entityId: change.entityId,
+      limit: 20,
+    })
+  )
+    .filter(
+      (entry) =>
+        entry.at >= change.since && (record.actor.kind !== 'user' || entry.actorId === record.actor.id),
+    )
+    .reverse();
+  if (entries.length === 0) return undefined;
+  const merged = (pick: (entry: (typeof entries)[number]) => unknown, firstWins: boolean) => {
+    const fields: Record<string, unknown> = {};
+    for (const entry of firstWins ? [...entries].reverse() : entries) {
+      const value = pick(entry);
+      if (value && typeof value === 'object' && !Array.isArray(value)) Object.assign(fields, value);
+    }
+    return Object.keys(fields).length > 0 ? fields : null;
+  };
+  return { before: merged((entry) => entry.before, true), after: merged((entry) => entry.after, false) };
+}
+
+/**
  * Appends records to their workspaces' chains in one transaction. Each workspace's head row is
  * locked first (in workspace order, so two processes never wait on each other in a cycle): the
  * next seq and previous hash are read and written under that lock, which keeps each chain one
@@ -53,8 +86,9 @@ export async function appendAuditRecords(store: Store, records: readonly AuditRe
       const contents: Database['audit_contents'][] = [];
       for (const record of byWorkspace.get(workspaceId) ?? []) {
         seq += 1;
+        const trail = record.crmChange ? await crmTrailOf(trx, record) : undefined;
         // PostgreSQL refuses NUL in text: the stored text is the one digested.
-        const content = JSON.stringify(toPortableValue(contentOf(record)));
+        const content = JSON.stringify(toPortableValue(contentOf(record, trail)));
         const entry = {
           workspaceId,
           seq,

@@ -22,6 +22,13 @@ export interface AuditRecord {
   readonly entityIds: Readonly<Record<string, string>>;
   readonly before?: unknown;
   readonly after?: unknown;
+  /**
+   * A CRM record the request changed: its field trail (before / after) written since `since`
+   * by this actor is read when the batch is appended, and becomes the entry's before / after.
+   */
+  readonly crmChange?:
+    | { readonly entityType: string; readonly entityId: string; readonly since: string }
+    | undefined;
 }
 
 /** The personal part of an entry: stored apart, erasable, hashed into the chain as a digest. */
@@ -32,11 +39,11 @@ export interface AuditContent {
   readonly after: unknown;
 }
 
-export function contentOf(record: AuditRecord): AuditContent {
+export function contentOf(record: AuditRecord, trail?: { before: unknown; after: unknown }): AuditContent {
   return {
     profileId: record.profileId,
     entityIds: record.entityIds,
-    before: record.before ?? null,
-    after: record.after ?? null,
+    before: trail?.before ?? record.before ?? null,
+    after: trail?.after ?? record.after ?? null,
   };
 }

@@ -10,6 +10,13 @@ export interface RetentionOptions {
   readonly batchSize?: number | undefined;
   /** The audit log's pruning, wired by the engine. */
   readonly pruneAudit: RetentionPassDeps['pruneAudit'];
+  /** Told of each finished run (the engine records it in the audit log, as the system's write). */
+  readonly onFinished?: ((workspaceId: string, run: RetentionRun) => void) | undefined;
+  /**
+   * A scheduled pass skips a workspace whose last scheduled run started less than this ago:
+   * with several server processes, each one's hourly worker finds the others' runs. Default 50 min.
+   */
+  readonly minScheduleGapMs?: number | undefined;
 }
 
 const NOTHING_REMOVED: RetentionRemoved = { events: {}, crmActivities: 0, closedTickets: 0, auditEntries: 0 };
@@ -95,11 +102,20 @@ export class RetentionService {
     return run;
   }
 
-  /** The scheduled pass: every workspace with a policy. */
+  /** The scheduled pass: every workspace with a policy not run on schedule lately. */
   async runAll(): Promise<RetentionRun[]> {
     const runs: RetentionRun[] = [];
-    for (const workspaceId of await workspacesWithPolicies(this.store.db))
-      runs.push(await this.run(workspaceId, 'schedule'));
+    const recently = new Date(this.clock() - (this.options.minScheduleGapMs ?? 50 * 60_000)).toISOString();
+    for (const workspaceId of await workspacesWithPolicies(this.store.db)) {
+      const last = await this.store.db
+        .selectFrom('retention_runs')
+        .select('started_at')
+        .where('workspace_id', '=', workspaceId)
+        .where('trigger', '=', 'schedule')
+        .where('started_at', '>', recently)
+        .executeTakeFirst();
+      if (!last) runs.push(await this.run(workspaceId, 'schedule'));
+    }
     return runs;
   }
 
@@ -157,6 +173,7 @@ export class RetentionService {
       .where('workspace_id', '=', workspaceId)
       .where('run_id', '=', started.id)
       .execute();
+    this.options.onFinished?.(workspaceId, finished);
     return finished;
   }
 }

@@ -30,6 +30,16 @@ const PERSON_READS: readonly RegExp[] = [
   /^\/api\/v1\/people\/export\.csv$/,
 ];
 
+/** Write routes on one CRM record, by the entity type the CRM's own trail names it with. */
+const CRM_RECORDS: Readonly<Record<string, string>> = {
+  people: 'person',
+  companies: 'company',
+  deals: 'deal',
+  tasks: 'task',
+  activities: 'activity',
+};
+const CRM_RECORD_ROUTE = /^\/api\/v1\/(people|companies|deals|tasks|activities)\/:id(\/|$)/;
+
 function actorOf(principal: Principal): AuditActor {
   return principal.kind === 'session'
     ? { kind: 'user', id: principal.userId }
@@ -54,6 +64,15 @@ function profileIdOf(route: string, entityIds: Record<string, string>): string |
   if (entityIds.profileId) return entityIds.profileId;
   if (/^\/api\/v1\/(profiles|people)\/:id(\/|$)/.test(route)) return entityIds.id ?? null;
   return null;
+}
+
+/** The CRM record a write changed, whose trail gives the entry's before and after. */
+function crmChangeOf(route: string, entityIds: Record<string, string>, elapsedMs: number) {
+  const match = CRM_RECORD_ROUTE.exec(route);
+  const entityType = match?.[1] ? CRM_RECORDS[match[1]] : undefined;
+  if (!entityType || !entityIds.id) return undefined;
+  // The trail's entries of this request were written after it started.
+  return { entityType, entityId: entityIds.id, since: new Date(Date.now() - elapsedMs - 1000).toISOString() };
 }
 
 /** What a write set: its body's fields, secrets redacted; big bodies by field names only. */
@@ -118,6 +137,7 @@ export function installAuditHook(app: FastifyInstance, engine: Engine): void {
       profileId: profileIdOf(route, entityIds) ?? request.auditProfileId,
       entityIds,
       after: write && !route.startsWith('/api/v1/privacy') ? recordedBody(request.body) : null,
+      crmChange: write ? crmChangeOf(route, entityIds, reply.elapsedTime) : undefined,
     });
   });
 }

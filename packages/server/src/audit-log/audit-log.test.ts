@@ -53,6 +53,13 @@ describe.each(ENGINES)('the audit log over HTTP on %s', (kind) => {
     });
     expect(created.statusCode).toBe(201);
     const profileId = created.json().profileId as string;
+    const changed = await server.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/people/${profileId}`,
+      headers: session.headers,
+      payload: { lifecycleStage: 'customer' },
+    });
+    expect(changed.statusCode).toBe(200);
     const read = await server.app.inject({
       method: 'GET',
       url: `/api/v1/profiles/${profileId}`,
@@ -81,9 +88,15 @@ describe.each(ENGINES)('the audit log over HTTP on %s', (kind) => {
       ['read', 'GET', '/api/v1/profiles/lookup', 'token', token.id],
       ['read', 'GET', '/api/v1/profiles/:id/events', 'token', token.id],
       ['read', 'GET', '/api/v1/profiles/:id', 'token', token.id],
+      ['write', 'PATCH', '/api/v1/people/:id', 'user', session.userId],
       ['write', 'POST', '/api/v1/people', 'user', session.userId],
     ]);
-    expect(aboutAnn[3]).toMatchObject({ status: 201, after: { email: 'ann@example.com', name: 'Ann' } });
+    // The CRM's own trail gives the change's before and after.
+    expect(aboutAnn[3]).toMatchObject({
+      before: { lifecycleStage: null },
+      after: { lifecycleStage: 'customer' },
+    });
+    expect(aboutAnn[4]).toMatchObject({ status: 201, after: { email: 'ann@example.com', name: 'Ann' } });
     expect(aboutAnn[1]).toMatchObject({ entityIds: { id: profileId } });
     expect(aboutAnn[0]).toMatchObject({ entityIds: { type: 'email', value: 'ann@example.com' } });
     expect((await auditLog(`actor=${session.userId}&action=write`)).map((entry) => entry.route)).toContain(
