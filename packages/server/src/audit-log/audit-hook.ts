@@ -14,7 +14,15 @@ const MAX_RECORDED_BODY = 16_384;
 /** Answers bigger than this are not searched for the person they concern. */
 const MAX_SCANNED_ANSWER = 65_536;
 // Secrets never reach the audit log, whatever route carries them.
-const SECRET_FIELD = /password|secret|token|apikey|api_key|writekey|smtpurl|credentials/i;
+const SECRET_FIELD =
+  /password|secret|token|apikey|api_key|writekey|smtpurl|credentials|authorization|private_?key/i;
+// A URL's password (`postgres://user:pass@host`), wherever a URL is sent.
+const URL_PASSWORD = /^([a-z][a-z\d+.-]*:\/\/[^/\s:@]*:)[^/\s@]*@/i;
+
+function redacted(key: string, value: unknown): unknown {
+  if (key !== '' && SECRET_FIELD.test(key)) return '[redacted]';
+  return typeof value === 'string' ? value.replace(URL_PASSWORD, '$1[redacted]@') : value;
+}
 
 /**
  * GET routes that read a person's data: the person's own routes (`/profiles/:id/…`,
@@ -78,15 +86,11 @@ function crmChangeOf(route: string, entityIds: Record<string, string>, elapsedMs
 /** What a write set: its body's fields, secrets redacted; big bodies by field names only. */
 export function recordedBody(body: unknown): unknown {
   if (body === undefined || body === null) return null;
-  const redacted = JSON.parse(
-    JSON.stringify(body, (key, value: unknown) =>
-      key !== '' && SECRET_FIELD.test(key) ? '[redacted]' : value,
-    ),
-  ) as unknown;
-  const text = JSON.stringify(redacted);
-  if (text.length <= MAX_RECORDED_BODY) return redacted;
-  return typeof redacted === 'object' && !Array.isArray(redacted)
-    ? { truncated: true, fields: Object.keys(redacted as object) }
+  const text = JSON.stringify(body, redacted);
+  const fields = JSON.parse(text) as unknown;
+  if (text.length <= MAX_RECORDED_BODY) return fields;
+  return typeof fields === 'object' && fields !== null && !Array.isArray(fields)
+    ? { truncated: true, fields: Object.keys(fields) }
     : { truncated: true };
 }
 
