@@ -1,5 +1,5 @@
-import { Code, Stack, Table, Text, Title } from '@mantine/core';
-import type { AuditEntry } from '@tandem/contract';
+import { Alert, Code, Stack, Table, Text, Title } from '@mantine/core';
+import { type AuditEntry, roleAllows } from '@tandem/contract';
 import { useDeferredValue, useState } from 'react';
 import { usePagedQuery } from '../api/use-paged-query';
 import { useCurrentSession } from '../auth/use-session';
@@ -14,6 +14,18 @@ import { ChainStatus } from './chain-status';
 
 /** `/audit-log`: who read whose data and who changed what, in a tamper-evident chain. */
 export function AuditLogPage() {
+  const session = useCurrentSession();
+  if (!roleAllows(session.role, 'audit:read')) {
+    return (
+      <Alert color="gray" title="Audit log" maw={640}>
+        Reading the audit log takes the audit:read permission (owners and admins).
+      </Alert>
+    );
+  }
+  return <AuditLog />;
+}
+
+function AuditLog() {
   const session = useCurrentSession();
   const [filters, setFilters] = useState(NO_AUDIT_FILTERS);
   // Typing in a filter refetches once the input settles, not on every key.

@@ -1,4 +1,5 @@
-import { Stack, Text, Title } from '@mantine/core';
+import { Alert, Stack, Text, Title } from '@mantine/core';
+import { roleAllows } from '@tandem/contract';
 import { useQuery } from '@tanstack/react-query';
 import { useCurrentSession } from '../auth/use-session';
 import { QueryState } from '../shared/query-state';
@@ -8,6 +9,18 @@ import { RetentionRuns } from './retention-runs';
 
 /** `/retention`: how long raw events, CRM activities, closed tickets and the audit log are kept. */
 export function RetentionPage() {
+  const session = useCurrentSession();
+  if (!roleAllows(session.role, 'privacy:manage')) {
+    return (
+      <Alert color="gray" title="Retention" maw={640}>
+        Retention settings take the privacy:manage permission (owners and admins).
+      </Alert>
+    );
+  }
+  return <Retention />;
+}
+
+function Retention() {
   const session = useCurrentSession();
   const policies = useQuery({
     queryKey: [...retentionQueryKey(session.workspace.id), 'policies'],
