@@ -116,7 +116,8 @@ describe.each(ENGINES)('the audit log on %s', (kind) => {
         route: '/api/v1/people',
         profileId: null,
         entityIds: {},
-        after: { email: 'gone@example.com' },
+        // Typed in another case than identity resolution keeps it.
+        after: { email: 'Gone@Example.com' },
       }),
     );
     engine.auditLog.record(record(workspaceId, { profileId: 'prof_kept' }));
@@ -131,7 +132,7 @@ describe.each(ENGINES)('the audit log on %s', (kind) => {
     expect(await holder?.erasePerson(person)).toEqual({ audit_entries: 2 });
     const entries = (await engine.auditLog.list(workspaceId, { limit: 10 })).data;
     expect(entries.map((entry) => entry.erased)).toEqual([false, true, true]);
-    expect(JSON.stringify(entries)).not.toContain('gone');
+    expect(JSON.stringify(entries).toLowerCase()).not.toContain('gone');
     expect((await engine.auditLog.verify(workspaceId)).ok).toBe(true);
 
     const before = new Date(Date.now() - 30 * 86_400_000).toISOString();

@@ -3,7 +3,7 @@ import type { PersonDataHolder, PersonRef } from '../person-data/index.js';
 import { nowIso, type Store } from '../store/index.js';
 import { auditEntryOf } from './audit-queries.js';
 
-/** `%`, `_` and the escape itself, escaped for LIKE. */
+/** `%`, `_` and the escape itself, escaped for LIKE (matched lower-cased: the same on both engines). */
 function likePattern(value: string): string {
   return `%${value.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
@@ -31,7 +31,8 @@ export function auditLogPersonData(store: Store, clock: () => number): PersonDat
         eb.or([
           ...(person.profileIds.length > 0 ? [eb('c.profile_id', 'in', [...person.profileIds])] : []),
           ...values.map(
-            (value) => sql<boolean>`${sql.ref('c.content')} like ${likePattern(value)} escape '\\'`,
+            (value) =>
+              sql<boolean>`lower(${sql.ref('c.content')}) like ${likePattern(value.toLowerCase())} escape '\\'`,
           ),
           // An or() of nothing would match every row.
           eb.lit(false),
