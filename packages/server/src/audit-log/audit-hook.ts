@@ -86,6 +86,13 @@ function crmChangeOf(route: string, entityIds: Record<string, string>, elapsedMs
 /** What a write set: its body's fields, secrets redacted; big bodies by field names only. */
 export function recordedBody(body: unknown): unknown {
   if (body === undefined || body === null) return null;
+  // An upload (a stream, a buffer, a string) is recorded as such: its bytes are the file's.
+  const prototype = typeof body === 'object' ? Object.getPrototypeOf(body) : undefined;
+  if (
+    typeof body === 'string' ||
+    (prototype !== Object.prototype && prototype !== Array.prototype && prototype !== null)
+  )
+    return { upload: true };
   const text = JSON.stringify(body, redacted);
   const fields = JSON.parse(text) as unknown;
   if (text.length <= MAX_RECORDED_BODY) return fields;

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { recordedBody } from './audit-hook.js';
 
@@ -30,5 +31,10 @@ describe('what the audit log keeps of a request body', () => {
       fields: ['rows', 'name'],
     });
     expect(recordedBody(undefined)).toBeNull();
+  });
+
+  it('records an upload as one, never its bytes', () => {
+    expect(recordedBody(Buffer.from('email\nann@example.com'))).toEqual({ upload: true });
+    expect(recordedBody(Readable.from(['email\n']))).toEqual({ upload: true });
   });
 });
