@@ -53,6 +53,7 @@ export const ID_PREFIXES = {
   sequenceEnrollment: 'senr',
   deletionNotice: 'dnot',
   privacyRequest: 'prq',
+  retentionRun: 'ret',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

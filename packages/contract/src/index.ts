@@ -1,6 +1,7 @@
 export * from './access.js';
 export * from './audience-files.js';
 export * from './audiences.js';
+export * from './audit-log.js';
 export * from './catalog.js';
 export * from './computed-traits.js';
 export * from './consent.js';
@@ -24,6 +25,7 @@ export * from './paging.js';
 export * from './pii.js';
 export * from './privacy.js';
 export * from './profiles.js';
+export * from './retention.js';
 export * from './rule-limits.js';
 export * from './satisfaction.js';
 export * from './saved-views.js';

@@ -14,6 +14,7 @@ import {
   SegmentStage,
   type SegmentStageOptions,
 } from './audiences/index.js';
+import { AuditLogService, type AuditRecorderOptions, auditLogPersonData } from './audit-log/index.js';
 import { type BroadcastsOptions, BroadcastsService } from './broadcasts/index.js';
 import { CatalogService } from './catalog/index.js';
 import { Collector, type CollectorOptions } from './collect/index.js';
@@ -127,6 +128,7 @@ import {
   profilePersonData,
   storedTraitsOf,
 } from './profiles/index.js';
+import { RetentionService, RetentionWorker } from './retention/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
 import {
@@ -186,6 +188,16 @@ export interface EngineOptions extends StoreOptions {
   readonly delivery?: DeliveryOptions | undefined;
   /** Lead scoring: profiles rescored per transaction after an edit of the rules. */
   readonly leadScoring?: { readonly rescoreChunk?: number | undefined } | undefined;
+  /** Batching of audit log records (issue 18). */
+  readonly audit?: AuditRecorderOptions | undefined;
+  /** Retention runs: rows per transaction, the schedule's interval, the clock. */
+  readonly retention?:
+    | {
+        readonly batchSize?: number | undefined;
+        readonly intervalMs?: number | undefined;
+        readonly clock?: (() => number) | undefined;
+      }
+    | undefined;
   /** Service desk SLAs: the breach sweeper's interval and clock. */
   readonly sla?: Pick<SlaSweeperOptions, 'intervalMs' | 'batchSize' | 'clock' | 'onError'> | undefined;
   /** Service desk email (issue 16): the relay, the SMTP listener, and the tickets desk mail goes to. */
@@ -297,6 +309,12 @@ export class Engine {
   readonly privacy: PrivacyService;
   /** Tracking plans per source: checked on every ingest request, violations counted. */
   readonly trackingPlans: TrackingPlansService;
+  /** Reads of people's data and every change, in a hash chain per workspace. */
+  readonly auditLog: AuditLogService;
+  /** Retention policies and their runs. */
+  readonly retention: RetentionService;
+  /** Runs retention hourly (started by the server: `retentionWorker.start()`). */
+  readonly retentionWorker: RetentionWorker;
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
@@ -1123,6 +1141,27 @@ export class Engine {
     this.audiences.evaluateWith((workspaceId, audienceId) =>
       this.pipeline.evaluateAudienceInThread(workspaceId, audienceId),
     );
+    this.auditLog = new AuditLogService(store, clock, options.audit);
+    this.retention = new RetentionService(store, {
+      clock: options.retention?.clock ?? clock,
+      batchSize: options.retention?.batchSize,
+      pruneAudit: (prune) => this.auditLog.prune(prune),
+      // What retention removed is a change like any other: the audit log keeps its report.
+      onFinished: (workspaceId, run) =>
+        this.auditLog.record({
+          workspaceId,
+          at: run.finishedAt ?? run.startedAt,
+          actor: { kind: 'system', id: 'retention' },
+          action: 'write',
+          method: 'RUN',
+          route: 'retention',
+          status: run.status === 'done' ? 200 : 500,
+          profileId: null,
+          entityIds: { runId: run.id },
+          after: run.removed,
+        }),
+    });
+    this.retentionWorker = new RetentionWorker(this.retention, options.retention?.intervalMs);
     // Each domain's person data, in the order a deletion removes it (the log and identity last).
     const destinationData = destinationPersonData({
       store,
@@ -1159,6 +1198,7 @@ export class Engine {
       computedTraitPersonData(store),
       consentPersonData(store),
       profilePersonData(store),
+      auditLogPersonData(store, clock),
       // The log, then identity, last: other holders may find the person through them.
       logPersonData(store.db, {
         eventSeqsOfProfiles: (workspaceId, profileIds) =>

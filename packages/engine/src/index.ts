@@ -2,6 +2,7 @@
  * @tandem/engine — Tandem's domain, usable as a library: storage, collection, identity,
  * profiles, audiences and CRM. Knows nothing about HTTP.
  */
+
 export {
   type AccessOptions,
   type AccessRevocation,
@@ -24,6 +25,7 @@ export {
   SegmentStage,
   type SegmentStageOptions,
 } from './audiences/index.js';
+export { type AuditActor, AuditLogService, type AuditRecord } from './audit-log/index.js';
 export { type BootstrapOptions, type BootstrapResult, bootstrapIfEmpty } from './bootstrap/index.js';
 export { type BroadcastAudiences, BroadcastsService } from './broadcasts/index.js';
 export { type CatalogLimits, CatalogService } from './catalog/index.js';
@@ -189,6 +191,7 @@ export {
 } from './pipeline-runtime/index.js';
 export { PrivacyService } from './privacy/index.js';
 export { ProfilesService } from './profiles/index.js';
+export { ALL_OTHER_EVENTS, RetentionService, RetentionWorker } from './retention/index.js';
 export { type SavedViewActor, SavedViewsService } from './saved-views/index.js';
 export { type SearchCandidate, type Searcher, SearchService } from './search/index.js';
 export {

@@ -15,6 +15,8 @@ import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
 import { audienceFilesRoutes } from './audience-files/audience-files.routes.js';
 import { audiencesRoutes } from './audiences/audiences.routes.js';
+import { installAuditHook } from './audit-log/audit-hook.js';
+import { auditLogRoutes } from './audit-log/audit-log.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { installAuthentication } from './auth/authenticate.js';
 import { LoginRateLimiter } from './auth/login-rate-limiter.js';
@@ -57,6 +59,7 @@ import { installPersonalDataMasking } from './pii/personal-data-masking.js';
 import { piiRoutes } from './pii/pii.routes.js';
 import { privacyRoutes } from './privacy/privacy.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
+import { retentionRoutes } from './retention/retention.routes.js';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
 import { searchRoutes } from './search/search.routes.js';
 import { sequencesRoutes } from './sequences/sequences.routes.js';
@@ -152,6 +155,7 @@ export async function buildApp(
   app.addHook('preClose', async () => liveStreams.close());
   installLiveStreamMetrics(metrics, liveStreams);
   installSecurityHeaders(app);
+  installAuditHook(app, engine);
   await app.register(fastifyCookie);
   installAuthentication(app, engine);
   installPersonalDataMasking(app, engine);
@@ -243,6 +247,8 @@ export async function buildApp(
   await app.register(emailRoutes, { engine });
   await app.register(broadcastsRoutes, { engine });
   await app.register(piiRoutes, { engine });
+  await app.register(auditLogRoutes, { engine });
+  await app.register(retentionRoutes, { engine });
   await app.register(helpPublicRoutes, {
     engine,
     secureCookies: config.secureCookies,

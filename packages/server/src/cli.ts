@@ -9,6 +9,7 @@ import {
   openStore,
 } from '@tandem/engine';
 import { Command, InvalidArgumentError } from 'commander';
+import { verifyAuditChains } from './audit-log/audit-verify-command.js';
 import { importFile } from './cli/import-command.js';
 import { backupStore, restoreStore } from './cli/store-file-commands.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -218,6 +219,20 @@ program
       await engine.access.members.add(workspace.id, owner.id, 'owner');
       const all = await listWorkspacesOfUser(engine.store, owner.id);
       console.log(`Workspace ${workspace.id} created; ${owner.email} owns ${all.length} workspace(s).`);
+    });
+  });
+
+program
+  .command('audit')
+  .description('The audit log.')
+  .command('verify')
+  .description('Check the audit log’s hash chain; reports the first broken link (exit code 1).')
+  .option('--workspace <id>', 'one workspace (default: every workspace with an audit log)')
+  .action(async (options: { workspace?: string }) => {
+    await withEngine(async (engine) => {
+      const verified = await verifyAuditChains(engine, options.workspace);
+      for (const line of verified.lines) console.log(line);
+      if (!verified.ok) process.exitCode = 1;
     });
   });
 

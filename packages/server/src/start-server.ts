@@ -162,6 +162,12 @@ export async function startServer(
     engine.journeyTimers.start((error) => app.log.error({ err: error }, 'journey timers failed'));
     engine.journeyEffects.start();
   }
+  // Retention applies each workspace's policies hourly; engine.close stops it.
+  if (config.runPipeline)
+    engine.retentionWorker.start((error) => app.log.error({ err: error }, 'retention run failed'));
+  engine.auditLog.recorder.reportErrorsTo((error) =>
+    app.log.error({ err: error }, 'audit log append failed'),
+  );
   // Marketing email: the sender (TANDEM_SMTP_URL) and the broadcasts' scheduler; engine.close stops them.
   if (config.runDelivery)
     engine.emailSender.start((error) => app.log.error({ err: error }, 'email sending pass failed'));

@@ -311,7 +311,7 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/consent',
-    section: 'Data',
+    section: 'Privacy',
     label: 'Consent',
     Page: lazyPage(
       () => import('./consent/consent-page'),
@@ -351,11 +351,29 @@ export const APP_AREAS: readonly AppArea[] = [
   },
   {
     path: '/personal-data',
-    section: 'Settings',
+    section: 'Privacy',
     label: 'Personal data',
     Page: lazyPage(
       () => import('./pii/personal-data-page'),
       (m) => m.PersonalDataPage,
+    ),
+  },
+  {
+    path: '/audit-log',
+    section: 'Privacy',
+    label: 'Audit log',
+    Page: lazyPage(
+      () => import('./audit-log/audit-log-page'),
+      (m) => m.AuditLogPage,
+    ),
+  },
+  {
+    path: '/retention',
+    section: 'Privacy',
+    label: 'Retention',
+    Page: lazyPage(
+      () => import('./retention/retention-page'),
+      (m) => m.RetentionPage,
     ),
   },
   {

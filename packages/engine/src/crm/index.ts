@@ -1,4 +1,5 @@
 export { ACTIVITY_EVENTS, ActivitiesService } from './activities/index.js';
+export { removeActivitiesBefore } from './activity-retention.js';
 export { TeamsService } from './assignment/index.js';
 export { CompaniesService } from './companies/index.js';
 export { type CrmAuditEntry, type CrmAuditRecord, crmAuditOf, recordCrmAudit } from './crm-audit.js';

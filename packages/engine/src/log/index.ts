@@ -8,6 +8,7 @@ export {
 } from './accepted-calls-wire.js';
 export { appendWithin } from './append-within.js';
 export { EventLog, type EventLogOptions } from './event-log.js';
+export { type EventRetentionBatch, removeEventsBefore } from './event-retention.js';
 export { deleteEvents, type EventScope, eventSeqsInScope } from './events-in-scope.js';
 export {
   entriesByWorkspace,

@@ -35,7 +35,6 @@ export interface PersonDataHolder {
   anonymizePerson?(person: PersonRef, anonymousProfileId: string): Promise<PersonDataCounts>;
 }
 
-export { countPerChunk, identifierValues, PERSON_CHUNK, personChunks } from './person-rows.js';
 export {
   emailAddressesOf,
   isPersonsRow,
@@ -43,3 +42,4 @@ export {
   rowsTouched,
   withoutPersonsValues,
 } from './person-data-tally.js';
+export { countPerChunk, identifierValues, PERSON_CHUNK, personChunks } from './person-rows.js';

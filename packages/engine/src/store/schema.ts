@@ -854,6 +854,11 @@ export interface Database {
   privacy_requests: PrivacyRequestsTable;
   privacy_suppressions: PrivacySuppressionsTable;
   privacy_exports: PrivacyExportsTable;
+  audit_entries: AuditEntriesTable;
+  audit_contents: AuditContentsTable;
+  audit_heads: AuditHeadsTable;
+  retention_policies: RetentionPoliciesTable;
+  retention_runs: RetentionRunsTable;
 }
 
 /** privacy/ — requests, suppressed identifiers (keyed hashes) and time-limited exports. */
@@ -1397,4 +1402,55 @@ export interface TrackingPlanViolationsTable {
   last_seen_at: string;
   /** JSON: ViolationSample[], newest first */
   samples: string;
+}
+
+/** audit-log/ — the hash-chained entries (no personal data), their contents, each chain's head. */
+export interface AuditEntriesTable {
+  workspace_id: string;
+  seq: number;
+  entry_id: string;
+  at: string;
+  actor_kind: string;
+  actor_id: string;
+  action: string;
+  method: string;
+  route: string;
+  status: number;
+  content_digest: string;
+  prev_hash: string;
+  hash: string;
+}
+export interface AuditContentsTable {
+  workspace_id: string;
+  seq: number;
+  profile_id: string | null;
+  content: string | null;
+  erased_at: string | null;
+}
+export interface AuditHeadsTable {
+  workspace_id: string;
+  seq: number;
+  hash: string;
+  anchor_seq: number;
+  anchor_hash: string;
+  updated_at: string;
+}
+
+/** retention/ — policies (days, by kind and event name) and the report of each run. */
+export interface RetentionPoliciesTable {
+  workspace_id: string;
+  kind: string;
+  event_name: string;
+  days: number;
+  updated_at: string;
+}
+export interface RetentionRunsTable {
+  workspace_id: string;
+  run_id: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  removed: string;
+  error: string | null;
 }

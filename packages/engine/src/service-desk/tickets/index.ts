@@ -9,4 +9,5 @@ export type {
   TicketTimeline,
 } from './ticket-desk.js';
 export { ticketReport } from './ticket-reports.js';
+export { removeClosedTicketsBefore } from './ticket-retention.js';
 export { type DeskMember, type TicketHooks, type TicketsDeps, TicketsService } from './tickets-service.js';

@@ -30,6 +30,7 @@ import { emailPreferences } from './0030-email-preferences.js';
 import { journeys } from './0031-journeys.js';
 import { sequencesLists } from './0032-sequences-lists.js';
 import { privacy } from './0033-privacy.js';
+import { auditLogRetention } from './0034-audit-log-retention.js';
 import { trackingPlans } from './0035-tracking-plans.js';
 import { consentCenter } from './0036-consent-center.js';
 import { piiSettings } from './0037-pii-settings.js';
@@ -72,6 +73,7 @@ export const MIGRATIONS: readonly Migration[] = [
   journeys,
   sequencesLists,
   privacy,
+  auditLogRetention,
   trackingPlans,
   consentCenter,
   piiSettings,
