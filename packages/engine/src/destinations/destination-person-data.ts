@@ -1,4 +1,5 @@
 import type { DestinationType } from '@tandem/contract';
+import type { ExpressionBuilder } from 'kysely';
 import { newId } from '../ids/index.js';
 import {
   countPerChunk,
@@ -9,7 +10,7 @@ import {
   type PersonRef,
   personChunks,
 } from '../person-data/index.js';
-import { fromJson, nowIso, type Store } from '../store/index.js';
+import { type Database, fromJson, nowIso, type Store } from '../store/index.js';
 import { storedDestinationOf } from './destination-rows.js';
 import type { DestinationsService } from './destinations-service.js';
 import type { SecretBox } from './secret-box.js';
@@ -132,36 +133,54 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
     return counts;
   };
 
-  /** Deletes the person's deliveries a slice at a time: a person may have a hundred thousand. */
-  const eraseDeliveries = (person: PersonRef) =>
+  /** The delivery ids of some of the person's profiles, a slice of them (a subquery). */
+  const deliverySlice =
+    (workspaceId: string, profileIds: readonly string[]) => (eb: ExpressionBuilder<Database, 'deliveries'>) =>
+      eb
+        .selectFrom('deliveries')
+        .select('delivery_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', profileIds)
+        .limit(PERSON_CHUNK);
+
+  /**
+   * Deletes, or re-keys, the person's deliveries a slice at a time: a person may have a hundred
+   * thousand, and each statement stays short (a slice no longer matches once done).
+   */
+  const sliceBySlice = (person: PersonRef, anonymousProfileId?: string) =>
     countPerChunk(person.profileIds, async (profileIds) => {
-      let removed = 0;
+      let deliveries = 0;
       for (;;) {
-        const batch = await store.db
-          .selectFrom('deliveries')
-          .select('delivery_id')
-          .where('workspace_id', '=', person.workspaceId)
-          .where('profile_id', 'in', profileIds)
-          .limit(PERSON_CHUNK)
-          .execute();
-        if (batch.length === 0) break;
-        const result = await store.db
-          .deleteFrom('deliveries')
-          .where('workspace_id', '=', person.workspaceId)
-          .where(
-            'delivery_id',
-            'in',
-            batch.map((d) => d.delivery_id),
-          )
-          .executeTakeFirst();
-        removed += Number(result.numDeletedRows);
+        const slice = deliverySlice(person.workspaceId, profileIds);
+        const done =
+          anonymousProfileId === undefined
+            ? (
+                await store.db
+                  .deleteFrom('deliveries')
+                  .where('workspace_id', '=', person.workspaceId)
+                  .where('delivery_id', 'in', slice)
+                  .executeTakeFirst()
+              ).numDeletedRows
+            : (
+                await store.db
+                  .updateTable('deliveries')
+                  .set({ profile_id: anonymousProfileId, body: '{}', mapping: null, last_error: null })
+                  .where('workspace_id', '=', person.workspaceId)
+                  .where('delivery_id', 'in', slice)
+                  .executeTakeFirst()
+              ).numUpdatedRows;
+        if (Number(done) === 0) break;
+        deliveries += Number(done);
       }
       const traitValues = await store.db
         .deleteFrom('delivery_trait_values')
         .where('workspace_id', '=', person.workspaceId)
         .where('profile_id', 'in', profileIds)
         .executeTakeFirst();
-      return { deliveries: removed, delivery_trait_values: Number(traitValues.numDeletedRows) };
+      return {
+        [anonymousProfileId === undefined ? 'deliveries' : 'deliveries_rekeyed']: deliveries,
+        delivery_trait_values: Number(traitValues.numDeletedRows),
+      };
     });
 
   return {
@@ -173,7 +192,8 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
       for (const profileIds of personChunks(person.profileIds)) {
         const rows = await store.db
           .selectFrom('deliveries as d')
-          .innerJoin('destinations as t', (join) =>
+          // A destination deleted since: its deliveries are still the person's.
+          .leftJoin('destinations as t', (join) =>
             join
               .onRef('t.workspace_id', '=', 'd.workspace_id')
               .onRef('t.destination_id', '=', 'd.destination_id'),
@@ -220,28 +240,11 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
     async erasePerson(person) {
       // Notices first: what was sent where is known only while the deliveries are there.
       const notices = await notify(person, await receivers(person));
-      return { ...(await eraseDeliveries(person)), ...notices };
+      return { ...(await sliceBySlice(person)), ...notices };
     },
 
     // The delivery log keeps its counts per destination; what was sent about the person goes.
-    anonymizePerson: (person, anonymousProfileId) =>
-      countPerChunk(person.profileIds, async (profileIds) => {
-        const deliveries = await store.db
-          .updateTable('deliveries')
-          .set({ profile_id: anonymousProfileId, body: '{}', mapping: null, last_error: null })
-          .where('workspace_id', '=', person.workspaceId)
-          .where('profile_id', 'in', profileIds)
-          .executeTakeFirst();
-        const traitValues = await store.db
-          .deleteFrom('delivery_trait_values')
-          .where('workspace_id', '=', person.workspaceId)
-          .where('profile_id', 'in', profileIds)
-          .executeTakeFirst();
-        return {
-          deliveries_rekeyed: Number(deliveries.numUpdatedRows),
-          delivery_trait_values: Number(traitValues.numDeletedRows),
-        };
-      }),
+    anonymizePerson: (person, anonymousProfileId) => sliceBySlice(person, anonymousProfileId),
 
     async deletionNotices(person) {
       const rows = await store.db
