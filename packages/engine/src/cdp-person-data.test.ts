@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as amqpConnect, type ChannelModel } from 'amqplib';
 import { Redis } from 'ioredis';
 import { type NatsConnection, connect as natsConnect, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,10 +17,11 @@ import { createWorkspace } from './workspaces/index.js';
 
 // The CDP side's person data holders, on data made by the real pipeline: two people go through
 // collection, traits, a computed trait, an audience, lead scoring, deliveries to a real webhook,
-// Redis stream, NATS subject and PostgreSQL warehouse, and audience files in the store and on
-// disk. Erasing one leaves the other untouched, tells each destination, and is idempotent.
+// Redis stream, NATS subject, RabbitMQ exchange, PostgreSQL and MariaDB warehouses, and audience
+// files in the store and on disk. Erasing one leaves the other untouched, tells each destination, and is idempotent.
 
 const PG_URL = process.env.TANDEM_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const MYSQL_URL = process.env.TANDEM_TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306/test';
 const CDP_DOMAINS = [
   'destinations',
   'audience_files',
@@ -63,6 +65,8 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
   let nats: NatsConnection;
   let redis: Redis;
   let warehouse: WarehouseConnection;
+  let mariadb: WarehouseConnection;
+  let amqp: ChannelModel;
   let directory: string;
   const webhookBodies: Record<string, unknown>[] = [];
   const natsBodies: Record<string, unknown>[] = [];
@@ -80,6 +84,8 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     subject: `tandem.pd.${suffix()}`,
     stream: `tandem:pd:${suffix()}`,
     schema: `tandem_pd_${suffix()}`,
+    exchange: `tandem.pd.${suffix()}`,
+    queue: `tandem.pd.q.${suffix()}`,
   };
 
   /** Rows per table of some profiles. */
@@ -128,6 +134,13 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     })();
     redis = new Redis('redis://127.0.0.1:6379');
     warehouse = openWarehouseConnection({ engine: 'postgres', url: PG_URL, timeoutMs: 5_000 });
+    mariadb = openWarehouseConnection({ engine: 'mysql', url: MYSQL_URL, timeoutMs: 5_000 });
+    amqp = await amqpConnect('amqp://guest:guest@127.0.0.1:5672');
+    const channel = await amqp.createChannel();
+    await channel.assertExchange(names.exchange, 'direct', { durable: false });
+    await channel.assertQueue(names.queue, { durable: false });
+    await channel.bindQueue(names.queue, names.exchange, 'people');
+    await channel.close();
     engine = await openTestEngine(kind, {
       delivery: { secretKey: randomBytes(32), allowPrivateNetworks: true, pollMs: 100, baseBackoffMs: 50 },
       pipeline: { pollMs: 50 },
@@ -164,6 +177,13 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       ['redis', 'redis-stream', { url: 'redis://127.0.0.1:6379', stream: names.stream }, everyEvent],
       ['nats', 'nats', { url: 'nats://127.0.0.1:4222', subject: names.subject }, everyEvent],
       ['warehouse', 'warehouse', { engine: 'postgres', url: PG_URL, schema: names.schema }, everyEvent],
+      ['mariadb', 'warehouse', { engine: 'mysql', url: MYSQL_URL, schema: names.schema }, everyEvent],
+      [
+        'amqp',
+        'amqp',
+        { url: 'amqp://guest:guest@127.0.0.1:5672', exchange: names.exchange, routingKey: 'people' },
+        everyEvent,
+      ],
       ['lists', 'audience-file', { format: 'csv' }, entered],
       ['ads', 'audience-file', { format: 'google-customer-match', directory }, entered],
     ] as const) {
@@ -205,7 +225,10 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
         .where('workspace_id', '=', workspaceId)
         .where('status', '!=', 'delivered')
         .execute();
-      return pending.length === 0 && (await warehouseProfiles()).length === 2;
+      const inMariadb = await mariadb.query(`SELECT count(*) AS n FROM \`${names.schema}\`.profiles`);
+      return (
+        pending.length === 0 && (await warehouseProfiles()).length === 2 && Number(inMariadb[0]?.n) === 2
+      );
     });
     // A full export written to the directory: its lines are on disk only.
     const sync = await engine.syncDestination(workspaceId, destinations.ads as string);
@@ -220,6 +243,12 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     redis.disconnect();
     await warehouse.query(`DROP SCHEMA IF EXISTS "${names.schema}" CASCADE`);
     await warehouse.close();
+    await mariadb.query(`DROP DATABASE IF EXISTS \`${names.schema}\``);
+    await mariadb.close();
+    const channel = await amqp.createChannel();
+    await channel.deleteQueue(names.queue);
+    await channel.deleteExchange(names.exchange);
+    await amqp.close();
     await new Promise((resolve) => webhook.close(resolve));
     await rm(directory, { recursive: true, force: true });
   });
@@ -245,7 +274,7 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       deliveries: { destination: string; payload: unknown }[];
     };
     expect(new Set(deliveries.map((d) => d.destination))).toEqual(
-      new Set(['hook', 'redis', 'nats', 'warehouse', 'lists', 'ads']),
+      new Set(['hook', 'redis', 'nats', 'warehouse', 'mariadb', 'amqp', 'lists', 'ads']),
     );
     const lines = (exported.audience_files as { lines: { line: string; kind: string }[] }).lines;
     // The csv list's addition, the ads' addition and its full export on disk (hashed email).
@@ -262,13 +291,15 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     expect(bobOnDisk.length).toBe(2);
     webhookBodies.length = 0;
     natsBodies.length = 0;
+    const channel = await amqp.createChannel();
+    await channel.purgeQueue(names.queue);
 
     const counts: Record<string, number> = {};
     for (const holder of holders) Object.assign(counts, await holder.erasePerson(ada));
     expect(counts).toMatchObject({
       ...adaBefore,
       audience_file_lines_on_disk: 1,
-      deletion_notices_confirmed: 4,
+      deletion_notices_confirmed: 6,
       deletion_notices_not_supported: 2,
     });
     expect(await rowsOf(ada.profileIds)).toEqual(Object.fromEntries(PERSON_TABLES.map((t) => [t, 0])));
@@ -296,13 +327,21 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     const last = stream.at(-1)?.[1] ?? [];
     expect(last[last.indexOf('type') + 1]).toBe('delete');
     expect(JSON.parse(last[last.indexOf('body') + 1] ?? '{}')).toEqual(notice);
+    const amqpNotice = await channel.get(names.queue, { noAck: true });
+    expect(amqpNotice && amqpNotice.properties.type).toBe('delete');
+    expect(amqpNotice && JSON.parse(amqpNotice.content.toString())).toEqual(notice);
+    await channel.close();
     expect(await warehouseProfiles()).toEqual(bob.profileIds);
+    const mariadbProfiles = await mariadb.query(`SELECT profile_id FROM \`${names.schema}\`.profiles`);
+    expect(mariadbProfiles.map((row) => row.profile_id)).toEqual(bob.profileIds);
     const events = await warehouse.query(`SELECT DISTINCT profile_id FROM "${names.schema}".events`);
     expect(events.map((row) => row.profile_id)).toEqual(bob.profileIds);
 
     // Each answer is kept, under a keyed hash of the person: none of their ids in the record.
     const notices = await engine.deletionNotices(ada);
     expect(notices.map((n) => n.status).sort()).toEqual([
+      'confirmed',
+      'confirmed',
       'confirmed',
       'confirmed',
       'confirmed',
