@@ -18,7 +18,8 @@ import { createWorkspace } from './workspaces/index.js';
 // The CDP side's person data holders, on data made by the real pipeline: two people go through
 // collection, traits, a computed trait, an audience, lead scoring, deliveries to a real webhook,
 // Redis stream, NATS subject, RabbitMQ exchange, PostgreSQL and MariaDB warehouses, and audience
-// files in the store and on disk. Erasing one leaves the other untouched, tells each destination, and is idempotent.
+// files in the store and on disk. Erasing one leaves the other untouched, tells each destination,
+// and is idempotent.
 
 const PG_URL = process.env.TANDEM_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const MYSQL_URL = process.env.TANDEM_TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306/test';
@@ -328,8 +329,9 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     expect(last[last.indexOf('type') + 1]).toBe('delete');
     expect(JSON.parse(last[last.indexOf('body') + 1] ?? '{}')).toEqual(notice);
     const amqpNotice = await channel.get(names.queue, { noAck: true });
-    expect(amqpNotice && amqpNotice.properties.type).toBe('delete');
-    expect(amqpNotice && JSON.parse(amqpNotice.content.toString())).toEqual(notice);
+    if (!amqpNotice) throw new Error('no deletion notice in the queue');
+    expect(amqpNotice.properties.type).toBe('delete');
+    expect(JSON.parse(amqpNotice.content.toString())).toEqual(notice);
     await channel.close();
     expect(await warehouseProfiles()).toEqual(bob.profileIds);
     const mariadbProfiles = await mariadb.query(`SELECT profile_id FROM \`${names.schema}\`.profiles`);
