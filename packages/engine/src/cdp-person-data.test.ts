@@ -63,6 +63,7 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
   let ada: PersonRef;
   let bob: PersonRef;
   let fullFilePath: string;
+  let feedFilePath: string;
   let nats: NatsConnection;
   let redis: Redis;
   let warehouse: WarehouseConnection;
@@ -187,6 +188,7 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       ],
       ['lists', 'audience-file', { format: 'csv' }, entered],
       ['ads', 'audience-file', { format: 'google-customer-match', directory }, entered],
+      ['feed', 'audience-file', { format: 'ndjson', directory: join(directory, 'feed') }, entered],
     ] as const) {
       const created = await engine.destinations.create(workspaceId, {
         name,
@@ -232,9 +234,14 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       );
     });
     // A full export written to the directory: its lines are on disk only.
-    const sync = await engine.syncDestination(workspaceId, destinations.ads as string);
-    fullFilePath = sync.type === 'audience-file' ? (sync.files[0]?.path ?? '') : '';
-    expect(fullFilePath).not.toBe('');
+    const fullExportOf = async (name: string) => {
+      const sync = await engine.syncDestination(workspaceId, destinations[name] as string);
+      const path = sync.type === 'audience-file' ? sync.files[0]?.path : undefined;
+      if (!path) throw new Error(`no full export of ${name} on disk`);
+      return path;
+    };
+    fullFilePath = await fullExportOf('ads');
+    feedFilePath = await fullExportOf('feed');
   }, 60_000);
 
   afterAll(async () => {
@@ -275,11 +282,11 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       deliveries: { destination: string; payload: unknown }[];
     };
     expect(new Set(deliveries.map((d) => d.destination))).toEqual(
-      new Set(['hook', 'redis', 'nats', 'warehouse', 'mariadb', 'amqp', 'lists', 'ads']),
+      new Set(['hook', 'redis', 'nats', 'warehouse', 'mariadb', 'amqp', 'lists', 'ads', 'feed']),
     );
     const lines = (exported.audience_files as { lines: { line: string; kind: string }[] }).lines;
-    // The csv list's addition, the ads' addition and its full export on disk (hashed email).
-    expect(lines.map((l) => l.kind).sort()).toEqual(['additions', 'additions', 'full']);
+    // Each file destination's addition, and the full exports on disk (hashed email, ndjson).
+    expect(lines.map((l) => l.kind).sort()).toEqual(['additions', 'additions', 'additions', 'full', 'full']);
     expect(lines.some((l) => l.line.includes(sha256Hex('ada@example.com')))).toBe(true);
     expect(JSON.stringify(exported)).not.toContain('bob');
   });
@@ -288,8 +295,14 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     const bobBefore = await rowsOf(bob.profileIds);
     const adaBefore = await rowsOf(ada.profileIds);
     expect(Object.values(adaBefore).every((n) => n > 0)).toBe(true);
-    const bobOnDisk = (await linesOnDisk()).filter((line) => line.includes(sha256Hex('bob@example.com')));
-    expect(bobOnDisk.length).toBe(2);
+    const bobsLines = (lines: string[]) =>
+      lines
+        .filter(
+          (line) => line.includes(sha256Hex('bob@example.com')) || line.includes(bob.profileIds[0] ?? '-'),
+        )
+        .sort();
+    const bobOnDisk = bobsLines(await linesOnDisk());
+    expect(bobOnDisk.length).toBe(4);
     webhookBodies.length = 0;
     natsBodies.length = 0;
     const channel = await amqp.createChannel();
@@ -299,9 +312,9 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     for (const holder of holders) Object.assign(counts, await holder.erasePerson(ada));
     expect(counts).toMatchObject({
       ...adaBefore,
-      audience_file_lines_on_disk: 1,
+      audience_file_lines_on_disk: 2,
       deletion_notices_confirmed: 6,
-      deletion_notices_not_supported: 2,
+      deletion_notices_not_supported: 3,
     });
     expect(await rowsOf(ada.profileIds)).toEqual(Object.fromEntries(PERSON_TABLES.map((t) => [t, 0])));
     expect(await rowsOf(bob.profileIds)).toEqual(bobBefore);
@@ -309,7 +322,9 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     // The files on disk: the person's lines gone, the other's kept, the counts follow.
     const onDisk = await linesOnDisk();
     expect(onDisk.some((line) => line.includes(sha256Hex('ada@example.com')))).toBe(false);
-    expect(onDisk.filter((line) => line.includes(sha256Hex('bob@example.com')))).toEqual(bobOnDisk);
+    expect(onDisk.some((line) => line.includes(ada.profileIds[0] ?? '-'))).toBe(false);
+    expect(bobsLines(onDisk)).toEqual(bobOnDisk);
+    expect((await readFile(feedFilePath, 'utf8')).trim().split('\n')).toHaveLength(1);
     const full = await engine.store.db
       .selectFrom('audience_files')
       .select('row_count')
@@ -348,6 +363,7 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       'confirmed',
       'confirmed',
       'confirmed',
+      'not_supported',
       'not_supported',
       'not_supported',
     ]);
