@@ -62,6 +62,7 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
   let holders: PersonDataHolder[];
   let ada: PersonRef;
   let bob: PersonRef;
+  let cy: PersonRef;
   let fullFilePath: string;
   let feedFilePath: string;
   let nats: NatsConnection;
@@ -117,6 +118,11 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
 
   const warehouseProfiles = async () =>
     (await warehouse.query(`SELECT profile_id FROM "${names.schema}".profiles ORDER BY profile_id`)).map(
+      (row) => row.profile_id,
+    );
+
+  const mariadbProfiles = async () =>
+    (await mariadb.query(`SELECT profile_id FROM \`${names.schema}\`.profiles ORDER BY profile_id`)).map(
       (row) => row.profile_id,
     );
 
@@ -200,7 +206,7 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       destinations[name] = created.value.id;
     }
 
-    const calls = ['ada', 'bob'].flatMap((userId) => [
+    const calls = ['ada', 'bob', 'cy'].flatMap((userId) => [
       {
         type: 'identify' as const,
         userId,
@@ -220,6 +226,7 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     await engine.pipeline.catchUp();
     ada = await personOf('ada');
     bob = await personOf('bob');
+    cy = await personOf('cy');
     // Everything delivered: the webhook, the stream, the subject and the warehouse hold both.
     await eventually(async () => {
       const pending = await engine.store.db
@@ -230,7 +237,7 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
         .execute();
       const inMariadb = await mariadb.query(`SELECT count(*) AS n FROM \`${names.schema}\`.profiles`);
       return (
-        pending.length === 0 && (await warehouseProfiles()).length === 2 && Number(inMariadb[0]?.n) === 2
+        pending.length === 0 && (await warehouseProfiles()).length === 3 && Number(inMariadb[0]?.n) === 3
       );
     });
     // A full export written to the directory: its lines are on disk only.
@@ -324,15 +331,15 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     expect(onDisk.some((line) => line.includes(sha256Hex('ada@example.com')))).toBe(false);
     expect(onDisk.some((line) => line.includes(ada.profileIds[0] ?? '-'))).toBe(false);
     expect(bobsLines(onDisk)).toEqual(bobOnDisk);
-    expect((await readFile(feedFilePath, 'utf8')).trim().split('\n')).toHaveLength(1);
+    expect((await readFile(feedFilePath, 'utf8')).trim().split('\n')).toHaveLength(2);
     const full = await engine.store.db
       .selectFrom('audience_files')
       .select('row_count')
       .where('workspace_id', '=', workspaceId)
       .where('path', '=', fullFilePath)
       .executeTakeFirstOrThrow();
-    expect(Number(full.row_count)).toBe(1);
-    expect((await readFile(fullFilePath, 'utf8')).trim().split('\n')).toHaveLength(2);
+    expect(Number(full.row_count)).toBe(2);
+    expect((await readFile(fullFilePath, 'utf8')).trim().split('\n')).toHaveLength(3);
 
     // Each destination got a deletion notice through its transport.
     const notice = { type: 'delete', userId: 'ada', anonymousIds: ['anon-ada'], profileIds: ada.profileIds };
@@ -348,11 +355,13 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     expect(amqpNotice.properties.type).toBe('delete');
     expect(JSON.parse(amqpNotice.content.toString())).toEqual(notice);
     await channel.close();
-    expect(await warehouseProfiles()).toEqual(bob.profileIds);
-    const mariadbProfiles = await mariadb.query(`SELECT profile_id FROM \`${names.schema}\`.profiles`);
-    expect(mariadbProfiles.map((row) => row.profile_id)).toEqual(bob.profileIds);
-    const events = await warehouse.query(`SELECT DISTINCT profile_id FROM "${names.schema}".events`);
-    expect(events.map((row) => row.profile_id)).toEqual(bob.profileIds);
+    const others = [...bob.profileIds, ...cy.profileIds].sort();
+    expect(await warehouseProfiles()).toEqual(others);
+    expect(await mariadbProfiles()).toEqual(others);
+    const events = await warehouse.query(
+      `SELECT DISTINCT profile_id FROM "${names.schema}".events ORDER BY profile_id`,
+    );
+    expect(events.map((row) => row.profile_id)).toEqual(others);
 
     // Each answer is kept, under a keyed hash of the person: none of their ids in the record.
     const notices = await engine.deletionNotices(ada);
@@ -374,6 +383,26 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     for (const holder of holders)
       expect(Object.values(await holder.erasePerson(ada)).every((n) => n === 0)).toBe(true);
     expect(webhookBodies).toHaveLength(1);
+  });
+
+  it('tells every warehouse to delete a person whose deliveries the log no longer keeps', async () => {
+    // The delivery log's retention removed the person's deliveries: warehouses still hold them.
+    await engine.store.db
+      .deleteFrom('deliveries')
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', cy.profileIds)
+      .execute();
+    const destinations = holders.find((holder) => holder.domain === 'destinations');
+    expect(await destinations?.erasePerson(cy)).toEqual({
+      deliveries: 0,
+      delivery_trait_values: 1,
+      deletion_notices_confirmed: 2,
+    });
+    expect(await warehouseProfiles()).toEqual(bob.profileIds);
+    expect(await mariadbProfiles()).toEqual(bob.profileIds);
+    expect(webhookBodies).toHaveLength(1);
+    // Confirmed once: not asked again.
+    expect(await destinations?.erasePerson(cy)).toEqual({ deliveries: 0, delivery_trait_values: 0 });
   });
 
   it('anonymizes the other person: memberships, score history and delivery counts move to a random id', async () => {

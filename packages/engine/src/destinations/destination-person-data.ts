@@ -59,8 +59,12 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
 } {
   const { store } = deps;
 
-  /** The destinations that hold deliveries of the person. */
-  const receivers = async (person: PersonRef): Promise<string[]> => {
+  /**
+   * The destinations that may hold the person: those with deliveries of them, and every warehouse
+   * (a full sync writes every profile, and the delivery log's retention forgets old deliveries).
+   * One that already confirmed this person's deletion is not asked again.
+   */
+  const receivers = async (person: PersonRef, personKey: string): Promise<string[]> => {
     const ids = new Set<string>();
     for (const profileIds of personChunks(person.profileIds)) {
       const rows = await store.db
@@ -72,14 +76,30 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
         .execute();
       for (const row of rows) ids.add(row.destination_id);
     }
+    const warehouses = await store.db
+      .selectFrom('destinations')
+      .select('destination_id')
+      .where('workspace_id', '=', person.workspaceId)
+      .where('type', '=', 'warehouse')
+      .execute();
+    for (const row of warehouses) ids.add(row.destination_id);
+    const confirmed = await store.db
+      .selectFrom('destination_deletion_notices')
+      .select('destination_id')
+      .where('workspace_id', '=', person.workspaceId)
+      .where('person_key', '=', personKey)
+      .where('status', '=', 'confirmed')
+      .execute();
+    for (const row of confirmed) ids.delete(row.destination_id);
     return [...ids].sort();
   };
 
   /** Sends one notice to each destination, records each answer; counts them by status. */
-  const notify = async (person: PersonRef, destinationIds: readonly string[]): Promise<PersonDataCounts> => {
+  const notify = async (person: PersonRef): Promise<PersonDataCounts> => {
     const counts: PersonDataCounts = {};
-    if (destinationIds.length === 0) return counts;
     const personKey = personKeyOf(deps.secrets, person);
+    const destinationIds = await receivers(person, personKey);
+    if (destinationIds.length === 0) return counts;
     const body = {
       type: 'delete',
       userId: identifierValues(person, 'user_id')[0] ?? null,
@@ -239,7 +259,7 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
 
     async erasePerson(person) {
       // Notices first: what was sent where is known only while the deliveries are there.
-      const notices = await notify(person, await receivers(person));
+      const notices = await notify(person);
       return { ...(await sliceBySlice(person)), ...notices };
     },
 
