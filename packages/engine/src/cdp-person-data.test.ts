@@ -408,20 +408,34 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
   it('anonymizes the other person: memberships, score history and delivery counts move to a random id', async () => {
     const anonymousId = `prof_anon_${suffix()}`;
     const before = await rowsOf(bob.profileIds);
+    // One delivery still to be retried (much later): anonymized, it is never sent.
+    const retried = await engine.store.db
+      .selectFrom('deliveries')
+      .select('delivery_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', bob.profileIds)
+      .executeTakeFirstOrThrow();
+    await engine.store.db
+      .updateTable('deliveries')
+      .set({ status: 'failed', next_attempt_at: '2999-01-01T00:00:00.000Z' })
+      .where('workspace_id', '=', workspaceId)
+      .where('delivery_id', '=', retried.delivery_id)
+      .execute();
     const counts: Record<string, number> = {};
     for (const holder of holders)
       Object.assign(counts, await (holder.anonymizePerson ?? holder.erasePerson)(bob, anonymousId));
     expect(counts).toMatchObject({
       audience_members_rekeyed: 1,
       lead_score_history_rekeyed: before.lead_score_history,
-      deliveries_rekeyed: before.deliveries,
+      deliveries: 1,
+      deliveries_rekeyed: before.deliveries - 1,
     });
     expect(await rowsOf(bob.profileIds)).toEqual(Object.fromEntries(PERSON_TABLES.map((t) => [t, 0])));
     const kept = await rowsOf([anonymousId]);
     expect(kept).toMatchObject({
       audience_members: 1,
       lead_score_history: before.lead_score_history,
-      deliveries: before.deliveries,
+      deliveries: before.deliveries - 1,
       profile_traits: 0,
       delivery_trait_values: 0,
     });

@@ -29,6 +29,16 @@ const NOTICE_TYPES: ReadonlySet<DestinationType> = new Set([
   'warehouse',
 ]);
 
+/** Deliveries still to be sent (retried when failed): an anonymized person's are not sent. */
+const OUTSTANDING = ['pending', 'failed'];
+
+/** Runs `step` (one slice's statement) until it touches no row; answers the rows touched. */
+async function sliceBySlice(step: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let touched = await step(); touched > 0; touched = await step()) total += touched;
+  return total;
+}
+
 /** One deletion notice and the destination's answer, as privacy reports show it. */
 export interface DeletionNotice {
   readonly noticeId: string;
@@ -154,54 +164,43 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
   };
 
   /** The delivery ids of some of the person's profiles, a slice of them (a subquery). */
+  /** Some of the person's deliveries (of these statuses, or any), a slice of them: a subquery. */
   const deliverySlice =
-    (workspaceId: string, profileIds: readonly string[]) => (eb: ExpressionBuilder<Database, 'deliveries'>) =>
-      eb
+    (workspaceId: string, profileIds: readonly string[], statuses?: readonly string[]) =>
+    (eb: ExpressionBuilder<Database, 'deliveries'>) => {
+      let slice = eb
         .selectFrom('deliveries')
         .select('delivery_id')
         .where('workspace_id', '=', workspaceId)
-        .where('profile_id', 'in', profileIds)
-        .limit(PERSON_CHUNK);
+        .where('profile_id', 'in', profileIds);
+      if (statuses) slice = slice.where('status', 'in', statuses);
+      return slice.limit(PERSON_CHUNK);
+    };
 
   /**
-   * Deletes, or re-keys, the person's deliveries a slice at a time: a person may have a hundred
-   * thousand, and each statement stays short (a slice no longer matches once done).
+   * Deletes the person's deliveries (of these statuses) a slice at a time: a person may have a
+   * hundred thousand, and each statement stays short.
    */
-  const sliceBySlice = (person: PersonRef, anonymousProfileId?: string) =>
-    countPerChunk(person.profileIds, async (profileIds) => {
-      let deliveries = 0;
-      for (;;) {
-        const slice = deliverySlice(person.workspaceId, profileIds);
-        const done =
-          anonymousProfileId === undefined
-            ? (
-                await store.db
-                  .deleteFrom('deliveries')
-                  .where('workspace_id', '=', person.workspaceId)
-                  .where('delivery_id', 'in', slice)
-                  .executeTakeFirst()
-              ).numDeletedRows
-            : (
-                await store.db
-                  .updateTable('deliveries')
-                  .set({ profile_id: anonymousProfileId, body: '{}', mapping: null, last_error: null })
-                  .where('workspace_id', '=', person.workspaceId)
-                  .where('delivery_id', 'in', slice)
-                  .executeTakeFirst()
-              ).numUpdatedRows;
-        if (Number(done) === 0) break;
-        deliveries += Number(done);
-      }
-      const traitValues = await store.db
-        .deleteFrom('delivery_trait_values')
+  const deleteDeliveries = (person: PersonRef, profileIds: readonly string[], statuses?: readonly string[]) =>
+    sliceBySlice(async () => {
+      const result = await store.db
+        .deleteFrom('deliveries')
         .where('workspace_id', '=', person.workspaceId)
-        .where('profile_id', 'in', profileIds)
+        .where('delivery_id', 'in', deliverySlice(person.workspaceId, profileIds, statuses))
         .executeTakeFirst();
-      return {
-        [anonymousProfileId === undefined ? 'deliveries' : 'deliveries_rekeyed']: deliveries,
-        delivery_trait_values: Number(traitValues.numDeletedRows),
-      };
+      return Number(result.numDeletedRows);
     });
+
+  const deleteTraitValues = async (person: PersonRef, profileIds: readonly string[]) =>
+    Number(
+      (
+        await store.db
+          .deleteFrom('delivery_trait_values')
+          .where('workspace_id', '=', person.workspaceId)
+          .where('profile_id', 'in', profileIds)
+          .executeTakeFirst()
+      ).numDeletedRows,
+    );
 
   return {
     domain: 'destinations',
@@ -260,11 +259,29 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
     async erasePerson(person) {
       // Notices first: what was sent where is known only while the deliveries are there.
       const notices = await notify(person);
-      return { ...(await sliceBySlice(person)), ...notices };
+      const removed = await countPerChunk(person.profileIds, async (profileIds) => ({
+        deliveries: await deleteDeliveries(person, profileIds),
+        delivery_trait_values: await deleteTraitValues(person, profileIds),
+      }));
+      return { ...removed, ...notices };
     },
 
-    // The delivery log keeps its counts per destination; what was sent about the person goes.
-    anonymizePerson: (person, anonymousProfileId) => sliceBySlice(person, anonymousProfileId),
+    // The delivery log keeps its counts per destination; what was sent about the person goes,
+    // and what was still to be sent is not sent.
+    anonymizePerson: (person, anonymousProfileId) =>
+      countPerChunk(person.profileIds, async (profileIds) => ({
+        deliveries: await deleteDeliveries(person, profileIds, OUTSTANDING),
+        deliveries_rekeyed: await sliceBySlice(async () => {
+          const result = await store.db
+            .updateTable('deliveries')
+            .set({ profile_id: anonymousProfileId, body: '{}', mapping: null, last_error: null })
+            .where('workspace_id', '=', person.workspaceId)
+            .where('delivery_id', 'in', deliverySlice(person.workspaceId, profileIds))
+            .executeTakeFirst();
+          return Number(result.numUpdatedRows);
+        }),
+        delivery_trait_values: await deleteTraitValues(person, profileIds),
+      })),
 
     async deletionNotices(person) {
       const rows = await store.db
