@@ -1082,6 +1082,8 @@ export class Engine {
       this.pipeline.evaluateAudienceInThread(workspaceId, audienceId),
     );
     // Each domain's person data, in the order a deletion removes it (the log and identity last).
+    // Destinations first (their deliveries say whom to notify), audience files before profiles
+    // (hashed lines are found through the person's email / phone traits).
     const destinationData = destinationPersonData({
       store,
       destinations: this.destinations,
