@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as amqpConnect, type ChannelModel } from 'amqplib';
 import { Redis } from 'ioredis';
 import { type NatsConnection, connect as natsConnect, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,10 +17,12 @@ import { createWorkspace } from './workspaces/index.js';
 
 // The CDP side's person data holders, on data made by the real pipeline: two people go through
 // collection, traits, a computed trait, an audience, lead scoring, deliveries to a real webhook,
-// Redis stream, NATS subject and PostgreSQL warehouse, and audience files in the store and on
-// disk. Erasing one leaves the other untouched, tells each destination, and is idempotent.
+// Redis stream, NATS subject, RabbitMQ exchange, PostgreSQL and MariaDB warehouses, and audience
+// files in the store and on disk. Erasing one leaves the other untouched, tells each destination,
+// and is idempotent.
 
 const PG_URL = process.env.TANDEM_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const MYSQL_URL = process.env.TANDEM_TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306/test';
 const CDP_DOMAINS = [
   'destinations',
   'audience_files',
@@ -59,10 +62,14 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
   let holders: PersonDataHolder[];
   let ada: PersonRef;
   let bob: PersonRef;
+  let cy: PersonRef;
   let fullFilePath: string;
+  let feedFilePath: string;
   let nats: NatsConnection;
   let redis: Redis;
   let warehouse: WarehouseConnection;
+  let mariadb: WarehouseConnection;
+  let amqp: ChannelModel;
   let directory: string;
   const webhookBodies: Record<string, unknown>[] = [];
   const natsBodies: Record<string, unknown>[] = [];
@@ -80,6 +87,8 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     subject: `tandem.pd.${suffix()}`,
     stream: `tandem:pd:${suffix()}`,
     schema: `tandem_pd_${suffix()}`,
+    exchange: `tandem.pd.${suffix()}`,
+    queue: `tandem.pd.q.${suffix()}`,
   };
 
   /** Rows per table of some profiles. */
@@ -112,6 +121,11 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       (row) => row.profile_id,
     );
 
+  const mariadbProfiles = async () =>
+    (await mariadb.query(`SELECT profile_id FROM \`${names.schema}\`.profiles ORDER BY profile_id`)).map(
+      (row) => row.profile_id,
+    );
+
   const personOf = async (userId: string): Promise<PersonRef> => {
     const profile = await engine.profiles.lookup(workspaceId, 'user_id', userId);
     return { workspaceId, profileIds: [profile.id], identifiers: profile.identities };
@@ -128,6 +142,13 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     })();
     redis = new Redis('redis://127.0.0.1:6379');
     warehouse = openWarehouseConnection({ engine: 'postgres', url: PG_URL, timeoutMs: 5_000 });
+    mariadb = openWarehouseConnection({ engine: 'mysql', url: MYSQL_URL, timeoutMs: 5_000 });
+    amqp = await amqpConnect('amqp://guest:guest@127.0.0.1:5672');
+    const channel = await amqp.createChannel();
+    await channel.assertExchange(names.exchange, 'direct', { durable: false });
+    await channel.assertQueue(names.queue, { durable: false });
+    await channel.bindQueue(names.queue, names.exchange, 'people');
+    await channel.close();
     engine = await openTestEngine(kind, {
       delivery: { secretKey: randomBytes(32), allowPrivateNetworks: true, pollMs: 100, baseBackoffMs: 50 },
       pipeline: { pollMs: 50 },
@@ -164,8 +185,16 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       ['redis', 'redis-stream', { url: 'redis://127.0.0.1:6379', stream: names.stream }, everyEvent],
       ['nats', 'nats', { url: 'nats://127.0.0.1:4222', subject: names.subject }, everyEvent],
       ['warehouse', 'warehouse', { engine: 'postgres', url: PG_URL, schema: names.schema }, everyEvent],
+      ['mariadb', 'warehouse', { engine: 'mysql', url: MYSQL_URL, schema: names.schema }, everyEvent],
+      [
+        'amqp',
+        'amqp',
+        { url: 'amqp://guest:guest@127.0.0.1:5672', exchange: names.exchange, routingKey: 'people' },
+        everyEvent,
+      ],
       ['lists', 'audience-file', { format: 'csv' }, entered],
       ['ads', 'audience-file', { format: 'google-customer-match', directory }, entered],
+      ['feed', 'audience-file', { format: 'ndjson', directory: join(directory, 'feed') }, entered],
     ] as const) {
       const created = await engine.destinations.create(workspaceId, {
         name,
@@ -177,7 +206,7 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       destinations[name] = created.value.id;
     }
 
-    const calls = ['ada', 'bob'].flatMap((userId) => [
+    const calls = ['ada', 'bob', 'cy'].flatMap((userId) => [
       {
         type: 'identify' as const,
         userId,
@@ -197,6 +226,7 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     await engine.pipeline.catchUp();
     ada = await personOf('ada');
     bob = await personOf('bob');
+    cy = await personOf('cy');
     // Everything delivered: the webhook, the stream, the subject and the warehouse hold both.
     await eventually(async () => {
       const pending = await engine.store.db
@@ -205,12 +235,20 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
         .where('workspace_id', '=', workspaceId)
         .where('status', '!=', 'delivered')
         .execute();
-      return pending.length === 0 && (await warehouseProfiles()).length === 2;
+      const inMariadb = await mariadb.query(`SELECT count(*) AS n FROM \`${names.schema}\`.profiles`);
+      return (
+        pending.length === 0 && (await warehouseProfiles()).length === 3 && Number(inMariadb[0]?.n) === 3
+      );
     });
     // A full export written to the directory: its lines are on disk only.
-    const sync = await engine.syncDestination(workspaceId, destinations.ads as string);
-    fullFilePath = sync.type === 'audience-file' ? (sync.files[0]?.path ?? '') : '';
-    expect(fullFilePath).not.toBe('');
+    const fullExportOf = async (name: string) => {
+      const sync = await engine.syncDestination(workspaceId, destinations[name] as string);
+      const path = sync.type === 'audience-file' ? sync.files[0]?.path : undefined;
+      if (!path) throw new Error(`no full export of ${name} on disk`);
+      return path;
+    };
+    fullFilePath = await fullExportOf('ads');
+    feedFilePath = await fullExportOf('feed');
   }, 60_000);
 
   afterAll(async () => {
@@ -220,6 +258,12 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     redis.disconnect();
     await warehouse.query(`DROP SCHEMA IF EXISTS "${names.schema}" CASCADE`);
     await warehouse.close();
+    await mariadb.query(`DROP DATABASE IF EXISTS \`${names.schema}\``);
+    await mariadb.close();
+    const channel = await amqp.createChannel();
+    await channel.deleteQueue(names.queue);
+    await channel.deleteExchange(names.exchange);
+    await amqp.close();
     await new Promise((resolve) => webhook.close(resolve));
     await rm(directory, { recursive: true, force: true });
   });
@@ -245,11 +289,11 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       deliveries: { destination: string; payload: unknown }[];
     };
     expect(new Set(deliveries.map((d) => d.destination))).toEqual(
-      new Set(['hook', 'redis', 'nats', 'warehouse', 'lists', 'ads']),
+      new Set(['hook', 'redis', 'nats', 'warehouse', 'mariadb', 'amqp', 'lists', 'ads', 'feed']),
     );
     const lines = (exported.audience_files as { lines: { line: string; kind: string }[] }).lines;
-    // The csv list's addition, the ads' addition and its full export on disk (hashed email).
-    expect(lines.map((l) => l.kind).sort()).toEqual(['additions', 'additions', 'full']);
+    // Each file destination's addition, and the full exports on disk (hashed email, ndjson).
+    expect(lines.map((l) => l.kind).sort()).toEqual(['additions', 'additions', 'additions', 'full', 'full']);
     expect(lines.some((l) => l.line.includes(sha256Hex('ada@example.com')))).toBe(true);
     expect(JSON.stringify(exported)).not.toContain('bob');
   });
@@ -258,18 +302,26 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     const bobBefore = await rowsOf(bob.profileIds);
     const adaBefore = await rowsOf(ada.profileIds);
     expect(Object.values(adaBefore).every((n) => n > 0)).toBe(true);
-    const bobOnDisk = (await linesOnDisk()).filter((line) => line.includes(sha256Hex('bob@example.com')));
-    expect(bobOnDisk.length).toBe(2);
+    const bobsLines = (lines: string[]) =>
+      lines
+        .filter(
+          (line) => line.includes(sha256Hex('bob@example.com')) || line.includes(bob.profileIds[0] ?? '-'),
+        )
+        .sort();
+    const bobOnDisk = bobsLines(await linesOnDisk());
+    expect(bobOnDisk.length).toBe(4);
     webhookBodies.length = 0;
     natsBodies.length = 0;
+    const channel = await amqp.createChannel();
+    await channel.purgeQueue(names.queue);
 
     const counts: Record<string, number> = {};
     for (const holder of holders) Object.assign(counts, await holder.erasePerson(ada));
     expect(counts).toMatchObject({
       ...adaBefore,
-      audience_file_lines_on_disk: 1,
-      deletion_notices_confirmed: 4,
-      deletion_notices_not_supported: 2,
+      audience_file_lines_on_disk: 2,
+      deletion_notices_confirmed: 6,
+      deletion_notices_not_supported: 3,
     });
     expect(await rowsOf(ada.profileIds)).toEqual(Object.fromEntries(PERSON_TABLES.map((t) => [t, 0])));
     expect(await rowsOf(bob.profileIds)).toEqual(bobBefore);
@@ -277,15 +329,17 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     // The files on disk: the person's lines gone, the other's kept, the counts follow.
     const onDisk = await linesOnDisk();
     expect(onDisk.some((line) => line.includes(sha256Hex('ada@example.com')))).toBe(false);
-    expect(onDisk.filter((line) => line.includes(sha256Hex('bob@example.com')))).toEqual(bobOnDisk);
+    expect(onDisk.some((line) => line.includes(ada.profileIds[0] ?? '-'))).toBe(false);
+    expect(bobsLines(onDisk)).toEqual(bobOnDisk);
+    expect((await readFile(feedFilePath, 'utf8')).trim().split('\n')).toHaveLength(2);
     const full = await engine.store.db
       .selectFrom('audience_files')
       .select('row_count')
       .where('workspace_id', '=', workspaceId)
       .where('path', '=', fullFilePath)
       .executeTakeFirstOrThrow();
-    expect(Number(full.row_count)).toBe(1);
-    expect((await readFile(fullFilePath, 'utf8')).trim().split('\n')).toHaveLength(2);
+    expect(Number(full.row_count)).toBe(2);
+    expect((await readFile(fullFilePath, 'utf8')).trim().split('\n')).toHaveLength(3);
 
     // Each destination got a deletion notice through its transport.
     const notice = { type: 'delete', userId: 'ada', anonymousIds: ['anon-ada'], profileIds: ada.profileIds };
@@ -296,9 +350,18 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     const last = stream.at(-1)?.[1] ?? [];
     expect(last[last.indexOf('type') + 1]).toBe('delete');
     expect(JSON.parse(last[last.indexOf('body') + 1] ?? '{}')).toEqual(notice);
-    expect(await warehouseProfiles()).toEqual(bob.profileIds);
-    const events = await warehouse.query(`SELECT DISTINCT profile_id FROM "${names.schema}".events`);
-    expect(events.map((row) => row.profile_id)).toEqual(bob.profileIds);
+    const amqpNotice = await channel.get(names.queue, { noAck: true });
+    if (!amqpNotice) throw new Error('no deletion notice in the queue');
+    expect(amqpNotice.properties.type).toBe('delete');
+    expect(JSON.parse(amqpNotice.content.toString())).toEqual(notice);
+    await channel.close();
+    const others = [...bob.profileIds, ...cy.profileIds].sort();
+    expect(await warehouseProfiles()).toEqual(others);
+    expect(await mariadbProfiles()).toEqual(others);
+    const events = await warehouse.query(
+      `SELECT DISTINCT profile_id FROM "${names.schema}".events ORDER BY profile_id`,
+    );
+    expect(events.map((row) => row.profile_id)).toEqual(others);
 
     // Each answer is kept, under a keyed hash of the person: none of their ids in the record.
     const notices = await engine.deletionNotices(ada);
@@ -307,6 +370,9 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
       'confirmed',
       'confirmed',
       'confirmed',
+      'confirmed',
+      'confirmed',
+      'not_supported',
       'not_supported',
       'not_supported',
     ]);
@@ -319,23 +385,57 @@ describe.each(ENGINES)('the CDP’s person data on %s', (kind) => {
     expect(webhookBodies).toHaveLength(1);
   });
 
+  it('tells every warehouse to delete a person whose deliveries the log no longer keeps', async () => {
+    // The delivery log's retention removed the person's deliveries: warehouses still hold them.
+    await engine.store.db
+      .deleteFrom('deliveries')
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', cy.profileIds)
+      .execute();
+    const destinations = holders.find((holder) => holder.domain === 'destinations');
+    expect(await destinations?.erasePerson(cy)).toEqual({
+      deliveries: 0,
+      delivery_trait_values: 1,
+      deletion_notices_confirmed: 2,
+    });
+    expect(await warehouseProfiles()).toEqual(bob.profileIds);
+    expect(await mariadbProfiles()).toEqual(bob.profileIds);
+    expect(webhookBodies).toHaveLength(1);
+    // Confirmed once: not asked again.
+    expect(await destinations?.erasePerson(cy)).toEqual({ deliveries: 0, delivery_trait_values: 0 });
+  });
+
   it('anonymizes the other person: memberships, score history and delivery counts move to a random id', async () => {
     const anonymousId = `prof_anon_${suffix()}`;
     const before = await rowsOf(bob.profileIds);
+    // One delivery still to be retried (much later): anonymized, it is never sent.
+    const retried = await engine.store.db
+      .selectFrom('deliveries')
+      .select('delivery_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', bob.profileIds)
+      .executeTakeFirstOrThrow();
+    await engine.store.db
+      .updateTable('deliveries')
+      .set({ status: 'failed', next_attempt_at: '2999-01-01T00:00:00.000Z' })
+      .where('workspace_id', '=', workspaceId)
+      .where('delivery_id', '=', retried.delivery_id)
+      .execute();
     const counts: Record<string, number> = {};
     for (const holder of holders)
       Object.assign(counts, await (holder.anonymizePerson ?? holder.erasePerson)(bob, anonymousId));
     expect(counts).toMatchObject({
       audience_members_rekeyed: 1,
       lead_score_history_rekeyed: before.lead_score_history,
-      deliveries_rekeyed: before.deliveries,
+      deliveries: 1,
+      deliveries_rekeyed: before.deliveries - 1,
     });
     expect(await rowsOf(bob.profileIds)).toEqual(Object.fromEntries(PERSON_TABLES.map((t) => [t, 0])));
     const kept = await rowsOf([anonymousId]);
     expect(kept).toMatchObject({
       audience_members: 1,
       lead_score_history: before.lead_score_history,
-      deliveries: before.deliveries,
+      deliveries: before.deliveries - 1,
       profile_traits: 0,
       delivery_trait_values: 0,
     });

@@ -1163,6 +1163,8 @@ export class Engine {
     });
     this.retentionWorker = new RetentionWorker(this.retention, options.retention?.intervalMs);
     // Each domain's person data, in the order a deletion removes it (the log and identity last).
+    // Destinations first (their deliveries say whom to notify), audience files before profiles
+    // (hashed lines are found through the person's email / phone traits).
     const destinationData = destinationPersonData({
       store,
       destinations: this.destinations,

@@ -38,12 +38,17 @@ export function audienceFilePersonData(
       for (const hash of [email, phone]) if (hash) markers.add(hash);
     }
     return (format: AudienceFileFormat, line: string): boolean => {
-      if (format === 'ndjson') {
-        const parsed = JSON.parse(line) as { profileId?: unknown };
-        return typeof parsed.profileId === 'string' && markers.has(parsed.profileId);
+      try {
+        if (format === 'ndjson') {
+          const parsed = JSON.parse(line) as { profileId?: unknown };
+          return typeof parsed.profileId === 'string' && markers.has(parsed.profileId);
+        }
+        const [fields = []] = parse(line, { relax_column_count: true }) as string[][];
+        return fields.some((field) => markers.has(field));
+      } catch {
+        // A line Tandem did not write (the file edited by hand): matched by its text instead.
+        return [...markers].some((marker) => line.includes(marker));
       }
-      const [fields = []] = parse(line, { relax_column_count: true }) as string[][];
-      return fields.some((field) => markers.has(field));
     };
   };
 

@@ -1,5 +1,6 @@
+import type { Kysely } from 'kysely';
 import { countPerChunk, type PersonDataHolder, type PersonRef, personChunks } from '../person-data/index.js';
-import type { Store } from '../store/index.js';
+import { type Database, type Store, writeTransaction } from '../store/index.js';
 
 // audiences/' share of a person: their memberships (current and past). Anonymizing keeps the
 // counts: one membership per audience moves to the anonymous profile (the earliest entry, the
@@ -38,9 +39,9 @@ export function audiencePersonData(store: Store): PersonDataHolder {
     return memberships;
   };
 
-  const erase = (person: PersonRef) =>
+  const erase = (db: Kysely<Database>, person: PersonRef) =>
     countPerChunk(person.profileIds, async (profileIds) => {
-      const result = await store.db
+      const result = await db
         .deleteFrom('audience_members')
         .where('workspace_id', '=', person.workspaceId)
         .where('profile_id', 'in', profileIds)
@@ -51,7 +52,7 @@ export function audiencePersonData(store: Store): PersonDataHolder {
   return {
     domain: 'audiences',
     exportPerson: async (person) => ({ memberships: await membershipsOf(person) }),
-    erasePerson: erase,
+    erasePerson: (person) => erase(store.db, person),
 
     async anonymizePerson(person, anonymousProfileId) {
       const byAudience = new Map<string, Membership>();
@@ -68,22 +69,26 @@ export function audiencePersonData(store: Store): PersonDataHolder {
                 : later(kept.exitedAt, m.exitedAt),
         });
       }
-      const removed = await erase(person);
       const kept = [...byAudience.values()];
-      for (const chunk of personChunks(kept)) {
-        await store.db
-          .insertInto('audience_members')
-          .values(
-            chunk.map((m) => ({
-              workspace_id: person.workspaceId,
-              audience_id: m.audienceId,
-              profile_id: anonymousProfileId,
-              entered_at: m.enteredAt,
-              exited_at: m.exitedAt,
-            })),
-          )
-          .execute();
-      }
+      // One transaction: the counts never miss the person, nor count them twice.
+      const removed = await writeTransaction(store, async (trx) => {
+        const counts = await erase(trx, person);
+        for (const chunk of personChunks(kept)) {
+          await trx
+            .insertInto('audience_members')
+            .values(
+              chunk.map((m) => ({
+                workspace_id: person.workspaceId,
+                audience_id: m.audienceId,
+                profile_id: anonymousProfileId,
+                entered_at: m.enteredAt,
+                exited_at: m.exitedAt,
+              })),
+            )
+            .execute();
+        }
+        return counts;
+      });
       return { ...removed, audience_members_rekeyed: kept.length };
     },
   };

@@ -1,4 +1,5 @@
 import type { DestinationType } from '@tandem/contract';
+import type { ExpressionBuilder } from 'kysely';
 import { newId } from '../ids/index.js';
 import {
   countPerChunk,
@@ -9,7 +10,7 @@ import {
   type PersonRef,
   personChunks,
 } from '../person-data/index.js';
-import { fromJson, nowIso, type Store } from '../store/index.js';
+import { type Database, fromJson, nowIso, type Store } from '../store/index.js';
 import { storedDestinationOf } from './destination-rows.js';
 import type { DestinationsService } from './destinations-service.js';
 import type { SecretBox } from './secret-box.js';
@@ -27,6 +28,16 @@ const NOTICE_TYPES: ReadonlySet<DestinationType> = new Set([
   'redis-stream',
   'warehouse',
 ]);
+
+/** Deliveries still to be sent (retried when failed): an anonymized person's are not sent. */
+const OUTSTANDING = ['pending', 'failed'];
+
+/** Runs `step` (one slice's statement) until it touches no row; answers the rows touched. */
+async function sliceBySlice(step: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let touched = await step(); touched > 0; touched = await step()) total += touched;
+  return total;
+}
 
 /** One deletion notice and the destination's answer, as privacy reports show it. */
 export interface DeletionNotice {
@@ -58,8 +69,12 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
 } {
   const { store } = deps;
 
-  /** The destinations that hold deliveries of the person. */
-  const receivers = async (person: PersonRef): Promise<string[]> => {
+  /**
+   * The destinations that may hold the person: those with deliveries of them, and every warehouse
+   * (a full sync writes every profile, and the delivery log's retention forgets old deliveries).
+   * One that already confirmed this person's deletion is not asked again.
+   */
+  const receivers = async (person: PersonRef, personKey: string): Promise<string[]> => {
     const ids = new Set<string>();
     for (const profileIds of personChunks(person.profileIds)) {
       const rows = await store.db
@@ -71,14 +86,30 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
         .execute();
       for (const row of rows) ids.add(row.destination_id);
     }
+    const warehouses = await store.db
+      .selectFrom('destinations')
+      .select('destination_id')
+      .where('workspace_id', '=', person.workspaceId)
+      .where('type', '=', 'warehouse')
+      .execute();
+    for (const row of warehouses) ids.add(row.destination_id);
+    const confirmed = await store.db
+      .selectFrom('destination_deletion_notices')
+      .select('destination_id')
+      .where('workspace_id', '=', person.workspaceId)
+      .where('person_key', '=', personKey)
+      .where('status', '=', 'confirmed')
+      .execute();
+    for (const row of confirmed) ids.delete(row.destination_id);
     return [...ids].sort();
   };
 
   /** Sends one notice to each destination, records each answer; counts them by status. */
-  const notify = async (person: PersonRef, destinationIds: readonly string[]): Promise<PersonDataCounts> => {
+  const notify = async (person: PersonRef): Promise<PersonDataCounts> => {
     const counts: PersonDataCounts = {};
-    if (destinationIds.length === 0) return counts;
     const personKey = personKeyOf(deps.secrets, person);
+    const destinationIds = await receivers(person, personKey);
+    if (destinationIds.length === 0) return counts;
     const body = {
       type: 'delete',
       userId: identifierValues(person, 'user_id')[0] ?? null,
@@ -132,37 +163,44 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
     return counts;
   };
 
-  /** Deletes the person's deliveries a slice at a time: a person may have a hundred thousand. */
-  const eraseDeliveries = (person: PersonRef) =>
-    countPerChunk(person.profileIds, async (profileIds) => {
-      let removed = 0;
-      for (;;) {
-        const batch = await store.db
-          .selectFrom('deliveries')
-          .select('delivery_id')
+  /** The delivery ids of some of the person's profiles, a slice of them (a subquery). */
+  /** Some of the person's deliveries (of these statuses, or any), a slice of them: a subquery. */
+  const deliverySlice =
+    (workspaceId: string, profileIds: readonly string[], statuses?: readonly string[]) =>
+    (eb: ExpressionBuilder<Database, 'deliveries'>) => {
+      let slice = eb
+        .selectFrom('deliveries')
+        .select('delivery_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', profileIds);
+      if (statuses) slice = slice.where('status', 'in', statuses);
+      return slice.limit(PERSON_CHUNK);
+    };
+
+  /**
+   * Deletes the person's deliveries (of these statuses) a slice at a time: a person may have a
+   * hundred thousand, and each statement stays short.
+   */
+  const deleteDeliveries = (person: PersonRef, profileIds: readonly string[], statuses?: readonly string[]) =>
+    sliceBySlice(async () => {
+      const result = await store.db
+        .deleteFrom('deliveries')
+        .where('workspace_id', '=', person.workspaceId)
+        .where('delivery_id', 'in', deliverySlice(person.workspaceId, profileIds, statuses))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+
+  const deleteTraitValues = async (person: PersonRef, profileIds: readonly string[]) =>
+    Number(
+      (
+        await store.db
+          .deleteFrom('delivery_trait_values')
           .where('workspace_id', '=', person.workspaceId)
           .where('profile_id', 'in', profileIds)
-          .limit(PERSON_CHUNK)
-          .execute();
-        if (batch.length === 0) break;
-        const result = await store.db
-          .deleteFrom('deliveries')
-          .where('workspace_id', '=', person.workspaceId)
-          .where(
-            'delivery_id',
-            'in',
-            batch.map((d) => d.delivery_id),
-          )
-          .executeTakeFirst();
-        removed += Number(result.numDeletedRows);
-      }
-      const traitValues = await store.db
-        .deleteFrom('delivery_trait_values')
-        .where('workspace_id', '=', person.workspaceId)
-        .where('profile_id', 'in', profileIds)
-        .executeTakeFirst();
-      return { deliveries: removed, delivery_trait_values: Number(traitValues.numDeletedRows) };
-    });
+          .executeTakeFirst()
+      ).numDeletedRows,
+    );
 
   return {
     domain: 'destinations',
@@ -173,7 +211,8 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
       for (const profileIds of personChunks(person.profileIds)) {
         const rows = await store.db
           .selectFrom('deliveries as d')
-          .innerJoin('destinations as t', (join) =>
+          // A destination deleted since: its deliveries are still the person's.
+          .leftJoin('destinations as t', (join) =>
             join
               .onRef('t.workspace_id', '=', 'd.workspace_id')
               .onRef('t.destination_id', '=', 'd.destination_id'),
@@ -219,29 +258,30 @@ export function destinationPersonData(deps: DestinationPersonDataDeps): PersonDa
 
     async erasePerson(person) {
       // Notices first: what was sent where is known only while the deliveries are there.
-      const notices = await notify(person, await receivers(person));
-      return { ...(await eraseDeliveries(person)), ...notices };
+      const notices = await notify(person);
+      const removed = await countPerChunk(person.profileIds, async (profileIds) => ({
+        deliveries: await deleteDeliveries(person, profileIds),
+        delivery_trait_values: await deleteTraitValues(person, profileIds),
+      }));
+      return { ...removed, ...notices };
     },
 
-    // The delivery log keeps its counts per destination; what was sent about the person goes.
+    // The delivery log keeps its counts per destination; what was sent about the person goes,
+    // and what was still to be sent is not sent.
     anonymizePerson: (person, anonymousProfileId) =>
-      countPerChunk(person.profileIds, async (profileIds) => {
-        const deliveries = await store.db
-          .updateTable('deliveries')
-          .set({ profile_id: anonymousProfileId, body: '{}', mapping: null, last_error: null })
-          .where('workspace_id', '=', person.workspaceId)
-          .where('profile_id', 'in', profileIds)
-          .executeTakeFirst();
-        const traitValues = await store.db
-          .deleteFrom('delivery_trait_values')
-          .where('workspace_id', '=', person.workspaceId)
-          .where('profile_id', 'in', profileIds)
-          .executeTakeFirst();
-        return {
-          deliveries_rekeyed: Number(deliveries.numUpdatedRows),
-          delivery_trait_values: Number(traitValues.numDeletedRows),
-        };
-      }),
+      countPerChunk(person.profileIds, async (profileIds) => ({
+        deliveries: await deleteDeliveries(person, profileIds, OUTSTANDING),
+        deliveries_rekeyed: await sliceBySlice(async () => {
+          const result = await store.db
+            .updateTable('deliveries')
+            .set({ profile_id: anonymousProfileId, body: '{}', mapping: null, last_error: null })
+            .where('workspace_id', '=', person.workspaceId)
+            .where('delivery_id', 'in', deliverySlice(person.workspaceId, profileIds))
+            .executeTakeFirst();
+          return Number(result.numUpdatedRows);
+        }),
+        delivery_trait_values: await deleteTraitValues(person, profileIds),
+      })),
 
     async deletionNotices(person) {
       const rows = await store.db

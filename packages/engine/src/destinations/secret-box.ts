@@ -27,6 +27,8 @@ export type SecretKeySource = Buffer | (() => Buffer);
 
 export class SecretBox {
   private key: Buffer | undefined;
+  /** The key keyed hashes derive from: the secret key, else one random to this process. */
+  private hashKey: Buffer | undefined;
 
   constructor(private readonly source: SecretKeySource | undefined) {
     this.key = Buffer.isBuffer(source) ? source : undefined;
@@ -46,7 +48,11 @@ export class SecretBox {
    * hashes the same, and without the key no one can test a guess. Hex.
    */
   keyedHash(text: string, context: string): string {
-    const key = Buffer.from(hkdfSync('sha256', this.requireKey(), Buffer.alloc(0), `tandem/${context}`, 32));
+    // Without a secret key (an engine opened without one), a key of this process: the hash still
+    // names no one; it is only not found again after a restart.
+    if (!this.key && typeof this.source === 'function') this.key = this.source();
+    this.hashKey ??= this.key ?? randomBytes(32);
+    const key = Buffer.from(hkdfSync('sha256', this.hashKey, Buffer.alloc(0), `tandem/${context}`, 32));
     return createHmac('sha256', key).update(text).digest('hex');
   }
 

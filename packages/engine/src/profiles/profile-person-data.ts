@@ -1,4 +1,10 @@
-import { countPerChunk, type PersonDataHolder, type PersonRef, personChunks } from '../person-data/index.js';
+import {
+  countPerChunk,
+  type PersonDataCounts,
+  type PersonDataHolder,
+  type PersonRef,
+  personChunks,
+} from '../person-data/index.js';
 import { fromJson, type Store } from '../store/index.js';
 
 // profiles/' share of a person: the traits of each of their profiles (values and the previous
@@ -59,20 +65,16 @@ export function profilePersonData(store: Store): PersonDataHolder {
 
     erasePerson: (person: PersonRef) =>
       countPerChunk(person.profileIds, async (profileIds) => {
-        const traits = await store.db
-          .deleteFrom('profile_traits')
-          .where('workspace_id', '=', person.workspaceId)
-          .where('profile_id', 'in', profileIds)
-          .executeTakeFirst();
-        const memberships = await store.db
-          .deleteFrom('company_members')
-          .where('workspace_id', '=', person.workspaceId)
-          .where('profile_id', 'in', profileIds)
-          .executeTakeFirst();
-        return {
-          profile_traits: Number(traits.numDeletedRows),
-          company_members: Number(memberships.numDeletedRows),
-        };
+        const counts: PersonDataCounts = {};
+        for (const table of ['profile_traits', 'company_members'] as const) {
+          const result = await store.db
+            .deleteFrom(table)
+            .where('workspace_id', '=', person.workspaceId)
+            .where('profile_id', 'in', profileIds)
+            .executeTakeFirst();
+          counts[table] = Number(result.numDeletedRows);
+        }
+        return counts;
       }),
   };
 }
