@@ -6,6 +6,8 @@ import type {
   SearchResults,
   StoredEvent,
   StoredRejection,
+  Ticket,
+  TicketDetail,
   TimelineEvent,
 } from '@tandem/contract';
 import { maskCall, maskValue, type PersonalMask } from '@tandem/engine';
@@ -40,6 +42,27 @@ function maskEvent(event: TimelineEvent, mask: PersonalMask): TimelineEvent {
 
 function maskContact<T extends Contact>(person: T, mask: PersonalMask): T {
   return { ...person, name: mask.value('name', person.name), email: mask.value('email', person.email) };
+}
+
+// A ticket names its requester by email, and its custom fields may be personal.
+function maskTicket<T extends Pick<Ticket, 'requesterEmail' | 'fields'>>(ticket: T, mask: PersonalMask): T {
+  return {
+    ...ticket,
+    requesterEmail: mask.value('email', ticket.requesterEmail),
+    fields: mask.record(ticket.fields),
+  };
+}
+
+// The requester's messages come from their address; an agent's, from a user id (no secret).
+function maskTicketDetail(ticket: TicketDetail, mask: PersonalMask): TicketDetail {
+  return {
+    ...maskTicket(ticket, mask),
+    messages: ticket.messages.map((message) =>
+      message.direction === 'inbound' && message.from.includes('@')
+        ? { ...message, from: mask.value('email', message.from) }
+        : message,
+    ),
+  };
 }
 
 // A person's hit shows a name or, without one, an email (or the id, which is no secret).
@@ -87,6 +110,8 @@ export const PERSONAL_DATA_SHAPES = {
     people: company.people.map((person) => maskContact(person, mask)),
   }),
   searchResults: maskSearchResults,
+  ticketPage: <T extends Ticket>(page: Page<T>, mask: PersonalMask) => maskPage(page, mask, maskTicket),
+  ticketDetail: maskTicketDetail,
   // The source debugger: calls as stored or as refused.
   storedEvents: (page: Page<StoredEvent>, mask: PersonalMask) =>
     maskPage(page, mask, (event) => ({ ...event, payload: maskCall(event.payload, mask) })),

@@ -169,6 +169,23 @@ describe.each(ENGINES)('PII masking through the API on %s', (kind) => {
     ]);
   });
 
+  it('masks a ticket’s requester and their messages’ sender, for a viewer and not for sales', async () => {
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      headers: server.owner,
+      payload: { email: 'jane.doe@example.com', subject: 'Where is my order?', body: 'It is late.' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const ticket = created.json();
+    const masked = await json(`/api/v1/tickets/${ticket.id}`, viewer);
+    expect(masked.requesterEmail).toBe('j•••@e•••.com');
+    expect(masked.messages.map((m: { from: string }) => m.from)).not.toContain('jane.doe@example.com');
+    const page = await json('/api/v1/tickets', viewer);
+    expect(page.data.find((t: { id: string }) => t.id === ticket.id).requesterEmail).toBe('j•••@e•••.com');
+    expect((await json(`/api/v1/tickets/${ticket.id}`, sales)).requesterEmail).toBe('jane.doe@example.com');
+  });
+
   it('masks personal columns of the people CSV export for a viewer', async () => {
     const rowsFor = async (headers: Headers) => {
       const response = await get('/api/v1/people/export.csv', headers);

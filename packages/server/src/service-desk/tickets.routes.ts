@@ -34,7 +34,7 @@ export async function ticketsRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/tickets',
     {
-      config: { access: 'crm:read' },
+      config: { access: 'crm:read', personalData: 'ticketPage' },
       schema: {
         tags,
         description: 'The inbox: most recently updated first; views `mine`, `unassigned`, `sla_at_risk`.',
@@ -51,7 +51,7 @@ export async function ticketsRoutes(app: App, options: { engine: Engine }) {
   app.post(
     '/api/v1/tickets',
     {
-      config: { access: 'tickets:write' },
+      config: { access: 'tickets:write', personalData: 'ticketDetail' },
       bodyLimit: TICKET_BODY_LIMIT,
       schema: { tags, body: CreateTicketSchema, response: { 201: TicketDetailSchema, ...RESPONSES } },
     },
@@ -81,7 +81,7 @@ export async function ticketsRoutes(app: App, options: { engine: Engine }) {
   app.get(
     '/api/v1/tickets/:id',
     {
-      config: { access: 'crm:read' },
+      config: { access: 'crm:read', personalData: 'ticketDetail' },
       schema: { tags, params: IdParamsSchema, response: { 200: TicketDetailSchema, ...RESPONSES } },
     },
     async (request) => tickets.get(crmCaller(request).workspaceId, request.params.id),
@@ -90,7 +90,7 @@ export async function ticketsRoutes(app: App, options: { engine: Engine }) {
   app.patch(
     '/api/v1/tickets/:id',
     {
-      config: { access: 'tickets:write' },
+      config: { access: 'tickets:write', personalData: 'ticketDetail' },
       schema: {
         tags,
         params: IdParamsSchema,
@@ -107,7 +107,7 @@ export async function ticketsRoutes(app: App, options: { engine: Engine }) {
   app.post(
     '/api/v1/tickets/:id/replies',
     {
-      config: { access: 'tickets:write' },
+      config: { access: 'tickets:write', personalData: 'ticketDetail' },
       bodyLimit: TICKET_BODY_LIMIT,
       schema: {
         tags,
@@ -127,7 +127,7 @@ export async function ticketsRoutes(app: App, options: { engine: Engine }) {
   app.post(
     '/api/v1/tickets/:id/merge',
     {
-      config: { access: 'tickets:write' },
+      config: { access: 'tickets:write', personalData: 'ticketDetail' },
       schema: {
         tags,
         description:
@@ -146,7 +146,7 @@ export async function ticketsRoutes(app: App, options: { engine: Engine }) {
   app.put(
     '/api/v1/tickets/:id/deals',
     {
-      config: { access: 'tickets:write' },
+      config: { access: 'tickets:write', personalData: 'ticketDetail' },
       schema: {
         tags,
         params: IdParamsSchema,
