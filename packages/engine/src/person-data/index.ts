@@ -36,10 +36,13 @@ export interface PersonDataHolder {
 }
 
 export {
+  countPerChunk,
   emailAddressesOf,
+  identifierValues,
   isPersonsRow,
+  PERSON_CHUNK,
   PersonDataTally,
+  personChunks,
   rowsTouched,
   withoutPersonsValues,
-} from './person-data-tally.js';
-export { countPerChunk, identifierValues, PERSON_CHUNK, personChunks } from './person-rows.js';
+} from './person-rows.js';
