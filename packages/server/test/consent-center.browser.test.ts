@@ -1,31 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTandem } from './support/start-tandem.js';
-import { freshPage, HAS_CHROMIUM, launchChromium, pick, signIn } from './support/web-ui-browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tandemInBrowser } from './support/tandem-in-browser.js';
+import { freshPage, HAS_CHROMIUM, pick, signIn } from './support/web-ui-browser.js';
 
-const WRITE_KEY = 'wk_consent_center_key';
-const OWNER = { email: 'dpo@example.com', password: 'violet kettle orbit 42' };
-/** Screenshots of the consent center, to look at. */
-const SHOTS = '/tmp/shots-consent-center';
 const PIPELINE_WAIT = { timeout: 20_000, interval: 200 };
 
 describe.skipIf(!HAS_CHROMIUM)('the consent center in a real browser', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-consent-center-'));
-  let server: Awaited<ReturnType<typeof startTandem>>;
-  let browser: Browser;
+  const tandem = tandemInBrowser('consent-center');
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startTandem({
-      TANDEM_DATA_DIR: dataDir,
-      TANDEM_ADMIN_EMAIL: OWNER.email,
-      TANDEM_ADMIN_PASSWORD: OWNER.password,
-      TANDEM_WRITE_KEY: WRITE_KEY,
-    });
-    browser = await launchChromium();
     // Three pro customers decide on a cookie banner: two grant marketing, one refuses it.
     const banner = (userId: string, marketing: boolean) => [
       { type: 'identify', userId, traits: { plan: 'pro', email: `${userId}@example.com` } },
@@ -40,34 +22,16 @@ describe.skipIf(!HAS_CHROMIUM)('the consent center in a real browser', () => {
         },
       },
     ];
-    const sent = await fetch(`${server.url}/v1/batch`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
-      },
-      body: JSON.stringify({
-        batch: [...banner('ivy', true), ...banner('jon', true), ...banner('kim', false)],
-      }),
-    });
-    expect(sent.status).toBe(200);
+    await tandem.track([...banner('ivy', true), ...banner('jon', true), ...banner('kim', false)]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 
   it('shows decisions per purpose and recent changes, lets a person withdraw on the public page, with proof', async () => {
-    const page = await freshPage(browser);
-    await signIn(page, server.url, OWNER.email, OWNER.password);
+    const page = await freshPage(tandem.browser);
+    await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
     // The pipeline records the banner's decisions in the background.
     await expect
       .poll(async () => {
-        const overview = await page.request.get(`${server.url}/api/v1/consent/overview`);
+        const overview = await page.request.get(`${tandem.url}/api/v1/consent/overview`);
         return overview.ok() ? ((await overview.json()) as { recent: unknown[] }).recent.length : 0;
       }, PIPELINE_WAIT)
       .toBe(6);
@@ -79,47 +43,47 @@ describe.skipIf(!HAS_CHROMIUM)('the consent center in a real browser', () => {
     const recent = page.getByRole('table', { name: 'Recent consent changes' });
     await expect.poll(() => recent.getByRole('row').count()).toBe(7);
     await expect.poll(() => recent.textContent()).toContain('203.0.113.20 · Mozilla/5.0 (Banner)');
-    await shot(page, '1-consent-center');
+    await tandem.shot(page, '1-consent-center');
 
     // Her Consent tab makes Ivy's preference page link (the one her emails carry); she opens it.
     const ivyId = (
       (await (
-        await page.request.get(`${server.url}/api/v1/profiles/lookup?type=user_id&value=ivy`)
+        await page.request.get(`${tandem.url}/api/v1/profiles/lookup?type=user_id&value=ivy`)
       ).json()) as { id: string }
     ).id;
-    await page.goto(`${server.url}/people/${ivyId}`);
+    await page.goto(`${tandem.url}/people/${ivyId}`);
     await page.getByRole('tab', { name: 'Consent' }).click();
     await page.getByRole('button', { name: 'Preference page link' }).click();
     const opener = page.getByRole('link', { name: 'Open the preference page' });
     const { pathname } = new URL((await opener.getAttribute('href')) ?? '');
-    const ivy = await freshPage(browser);
-    await ivy.goto(`${server.url}${pathname}`);
+    const ivy = await freshPage(tandem.browser);
+    await ivy.goto(`${tandem.url}${pathname}`);
     await ivy.getByRole('heading', { name: 'How we may use your data' }).waitFor();
     const marketing = ivy.getByRole('checkbox', { name: /^Marketing/ });
     expect(await marketing.isChecked()).toBe(true);
     await marketing.uncheck();
-    await shot(ivy, '2-public-preference-page');
+    await tandem.shot(ivy, '2-public-preference-page');
     await ivy.getByRole('button', { name: 'Save preferences' }).click();
     await expect.poll(() => ivy.getByRole('status').textContent()).toContain('saved');
     expect(await ivy.getByRole('checkbox', { name: /^Marketing/ }).isChecked()).toBe(false);
-    await shot(ivy, '3-public-preference-page-saved');
+    await tandem.shot(ivy, '3-public-preference-page-saved');
 
     // The center counts it; her Consent tab keeps how, when and the proof.
-    await page.goto(`${server.url}/consent`);
+    await page.goto(`${tandem.url}/consent`);
     await expect.poll(() => perPurpose.textContent()).toMatch(/Marketing\s*1\s*2/);
-    await page.goto(`${server.url}/people/${ivyId}`);
+    await page.goto(`${tandem.url}/people/${ivyId}`);
     await page.getByRole('tab', { name: 'Consent' }).click();
     const history = page.getByRole('table', { name: 'Consent history' });
     await expect.poll(() => history.textContent()).toContain('The person, on the preference page');
     await expect.poll(() => history.textContent()).toContain('Shown: “Marketing');
     await expect.poll(() => history.textContent()).toContain('203.0.113.20 · Mozilla/5.0 (Banner)');
-    await shot(page, '4-person-consent-history');
+    await tandem.shot(page, '4-person-consent-history');
   });
 
   it('builds an audience that requires a purpose: only people who granted it are counted and kept', async () => {
-    const page = await freshPage(browser);
-    await signIn(page, server.url, OWNER.email, OWNER.password);
-    await page.goto(`${server.url}/audiences/new`);
+    const page = await freshPage(tandem.browser);
+    await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
+    await page.goto(`${tandem.url}/audiences/new`);
     const rule = page.getByRole('group', { name: 'Rule' });
     await pick(rule, 'Trait', 'plan (string)');
     await page.getByRole('combobox', { name: 'Trait plan value' }).fill('pr');
@@ -130,11 +94,11 @@ describe.skipIf(!HAS_CHROMIUM)('the consent center in a real browser', () => {
     // Ivy withdrew, Kim refused: Jon alone.
     await expect.poll(() => count.textContent()).toBe('1 person');
     await page.getByLabel('Audience name').fill('Pro customers we may market to');
-    await shot(page, '5-audience-requires-purpose');
+    await tandem.shot(page, '5-audience-requires-purpose');
     await page.getByRole('button', { name: 'Save audience' }).click();
     await page.waitForURL(/\/audiences\/aud_/);
     await expect.poll(() => page.getByLabel('Member count').textContent(), PIPELINE_WAIT).toBe('1 member');
     await expect.poll(() => page.getByLabel('Consent required').textContent()).toContain('marketing');
-    await shot(page, '6-audience-saved');
+    await tandem.shot(page, '6-audience-saved');
   });
 });

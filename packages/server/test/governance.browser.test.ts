@@ -1,66 +1,31 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, startTandem } from './support/start-tandem.js';
-import {
-  expectText,
-  freshPage,
-  HAS_CHROMIUM,
-  launchChromium,
-  pick,
-  signIn,
-} from './support/web-ui-browser.js';
-
-const WRITE_KEY = 'wk_governance_browser_key';
-const OWNER = { email: 'dpo@example.com', password: 'violet kettle orbit 42' };
-/** Screenshots of the audit log and retention pages, to look at. */
-const SHOTS = '/tmp/shots-governance';
+import { describe, expect, it } from 'vitest';
+import { CLI } from './support/start-tandem.js';
+import { tandemInBrowser } from './support/tandem-in-browser.js';
+import { expectText, freshPage, HAS_CHROMIUM, pick, signIn } from './support/web-ui-browser.js';
 
 describe.skipIf(!HAS_CHROMIUM)('the audit log and retention in the web UI, in a real browser', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-governance-'));
-  let server: Awaited<ReturnType<typeof startTandem>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startTandem({
-      TANDEM_DATA_DIR: dataDir,
-      TANDEM_ADMIN_EMAIL: OWNER.email,
-      TANDEM_ADMIN_PASSWORD: OWNER.password,
-      TANDEM_WRITE_KEY: WRITE_KEY,
-    });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+  const tandem = tandemInBrowser('governance');
 
   it('shows who read a person, filters, and turns red when a stored entry is edited', async () => {
-    const sent = await fetch(`${server.url}/v1/identify`, {
+    const sent = await fetch(`${tandem.url}/v1/identify`, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
-        Authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+        Authorization: `Basic ${Buffer.from(`${tandem.writeKey}:`).toString('base64')}`,
       },
       body: JSON.stringify({ userId: 'ada', traits: { email: 'ada@example.com', name: 'Ada Lovelace' } }),
     });
     expect(sent.status).toBe(200);
-    const page = await freshPage(browser);
-    await signIn(page, server.url, OWNER.email, OWNER.password);
+    const page = await freshPage(tandem.browser);
+    await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
     let profileId = '';
     await expect
       .poll(
         async () => {
-          const found = await page.request.get(`${server.url}/api/v1/profiles/lookup?type=user_id&value=ada`);
+          const found = await page.request.get(`${tandem.url}/api/v1/profiles/lookup?type=user_id&value=ada`);
           profileId = found.ok() ? ((await found.json()) as { id: string }).id : '';
           return profileId;
         },
@@ -68,7 +33,7 @@ describe.skipIf(!HAS_CHROMIUM)('the audit log and retention in the web UI, in a 
       )
       .toMatch(/^prof_/);
     // Opening the person's page reads their profile and timeline.
-    await page.goto(`${server.url}/people/${profileId}`);
+    await page.goto(`${tandem.url}/people/${profileId}`);
     await expectText(page.getByRole('heading', { level: 2 }), /Ada Lovelace/);
 
     await page.getByRole('link', { name: 'Audit log' }).click();
@@ -86,7 +51,7 @@ describe.skipIf(!HAS_CHROMIUM)('the audit log and retention in the web UI, in a 
       .first()
       .click();
     await expectText(page.getByLabel(/^Entry \d+ content$/), profileId);
-    await shot(page, '1-audit-log-person');
+    await tandem.shot(page, '1-audit-log-person');
 
     await page.getByRole('button', { name: 'Clear' }).click();
     await pick(page, 'Action', 'Changes');
@@ -94,11 +59,11 @@ describe.skipIf(!HAS_CHROMIUM)('the audit log and retention in the web UI, in a 
     await expectText(page.getByText('No entries match.'), 'No entries match.');
     await pick(page, 'Action', 'Reads of a person');
     await expectText(entries, '/api/v1/profiles/:id');
-    const csv = await page.request.get(`${server.url}/api/v1/audit-log/export?format=csv`);
+    const csv = await page.request.get(`${tandem.url}/api/v1/audit-log/export?format=csv`);
     expect((await csv.text()).split('\n')[0]).toContain('seq,at,actorKind');
 
     // Someone with the database file edits an entry: the page says where the chain breaks.
-    const store = new BetterSqlite3(join(dataDir, 'tandem.db'));
+    const store = new BetterSqlite3(join(tandem.dataDir, 'tandem.db'));
     try {
       store.prepare("update audit_entries set actor_id = 'usr_someone_else' where seq = 1").run();
     } finally {
@@ -106,11 +71,11 @@ describe.skipIf(!HAS_CHROMIUM)('the audit log and retention in the web UI, in a 
     }
     await page.getByRole('button', { name: 'Verify again' }).click();
     await expectText(chain, /Chain broken.*Entry 1/);
-    await shot(page, '2-audit-log-broken');
+    await tandem.shot(page, '2-audit-log-broken');
 
     // The operator's command says the same, and fails.
     const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify'], {
-      env: { ...process.env, TANDEM_DATA_DIR: dataDir, TANDEM_LOG_LEVEL: 'silent' },
+      env: { ...process.env, TANDEM_DATA_DIR: tandem.dataDir, TANDEM_LOG_LEVEL: 'silent' },
       encoding: 'utf8',
     });
     expect(verify.stdout).toMatch(
@@ -120,8 +85,8 @@ describe.skipIf(!HAS_CHROMIUM)('the audit log and retention in the web UI, in a 
   });
 
   it('saves retention policies, runs now and reports the run', async () => {
-    const page = await freshPage(browser);
-    await signIn(page, server.url, OWNER.email, OWNER.password);
+    const page = await freshPage(tandem.browser);
+    await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
     await page.getByRole('link', { name: 'Retention' }).click();
     await page.waitForURL(/\/retention/);
     const form = page.getByRole('form', { name: 'Retention policies' });
@@ -134,7 +99,7 @@ describe.skipIf(!HAS_CHROMIUM)('the audit log and retention in the web UI, in a 
     await expectText(form.getByRole('status'), 'Policies saved.');
     await expect
       .poll(async () =>
-        JSON.stringify(await (await page.request.get(`${server.url}/api/v1/retention/policies`)).json()),
+        JSON.stringify(await (await page.request.get(`${tandem.url}/api/v1/retention/policies`)).json()),
       )
       .toEqual(
         JSON.stringify({
@@ -163,6 +128,6 @@ describe.skipIf(!HAS_CHROMIUM)('the audit log and retention in the web UI, in a 
         timeout: 20_000,
       })
       .toMatch(/Run now\s*done\s*Nothing to remove/);
-    await shot(page, '3-retention');
+    await tandem.shot(page, '3-retention');
   });
 });

@@ -1,16 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTandem } from './support/start-tandem.js';
-import { freshPage, HAS_CHROMIUM, launchChromium, pick, signIn } from './support/web-ui-browser.js';
+import { describe, expect, it } from 'vitest';
+import { tandemInBrowser } from './support/tandem-in-browser.js';
+import { freshPage, HAS_CHROMIUM, pick, signIn } from './support/web-ui-browser.js';
 
-const WRITE_KEY = 'wk_privacy_browser_key';
-const ADMIN_TOKEN = 'tdm_privacy_browser_owner_token_0123456789';
-const OWNER = { email: 'dpo@example.com', password: 'violet kettle orbit 42' };
-/** Screenshots of the privacy pages, to look at. */
-const SHOTS = '/tmp/shots-privacy';
 const PERSON = { userId: 'priv-browser-q8z1', email: 'erin.q8z1@example.com' };
 
 /** Every file under `dir` whose bytes hold `needle`. */
@@ -25,52 +18,20 @@ function filesHolding(dir: string, needle: string): string[] {
 }
 
 describe.skipIf(!HAS_CHROMIUM)('privacy requests in the web UI, in a real browser', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-privacy-'));
-  let server: Awaited<ReturnType<typeof startTandem>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startTandem({
-      TANDEM_DATA_DIR: dataDir,
-      TANDEM_ADMIN_EMAIL: OWNER.email,
-      TANDEM_ADMIN_PASSWORD: OWNER.password,
-      TANDEM_WRITE_KEY: WRITE_KEY,
-      TANDEM_ADMIN_TOKEN: ADMIN_TOKEN,
-    });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+  const tandem = tandemInBrowser('privacy');
 
   it('exports then deletes a person, following each request to its report', async () => {
-    const sent = await fetch(`${server.url}/v1/batch`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+    await tandem.track([
+      {
+        type: 'identify',
+        userId: PERSON.userId,
+        anonymousId: 'anon-q8z1',
+        traits: { email: PERSON.email },
       },
-      body: JSON.stringify({
-        batch: [
-          {
-            type: 'identify',
-            userId: PERSON.userId,
-            anonymousId: 'anon-q8z1',
-            traits: { email: PERSON.email },
-          },
-          { type: 'track', userId: PERSON.userId, event: 'Viewed Pricing' },
-        ],
-      }),
-    });
-    expect(sent.status).toBe(200);
-    const page = await freshPage(browser);
-    await signIn(page, server.url, OWNER.email, OWNER.password);
+      { type: 'track', userId: PERSON.userId, event: 'Viewed Pricing' },
+    ]);
+    const page = await freshPage(tandem.browser);
+    await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
     await page.getByRole('link', { name: 'Privacy requests' }).click();
     await page.waitForURL(/\/privacy-requests/);
     await expect.poll(() => page.getByText('No privacy requests yet.').count()).toBe(1);
@@ -82,15 +43,15 @@ describe.skipIf(!HAS_CHROMIUM)('privacy requests in the web UI, in a real browse
     await form.getByRole('button', { name: 'Submit request' }).click();
     const list = page.getByRole('table', { name: 'Privacy requests' });
     await expect.poll(() => list.textContent(), { timeout: 20_000 }).toContain('done');
-    await shot(page, '1-export-done');
+    await tandem.shot(page, '1-export-done');
     await list.getByRole('link', { name: 'Export' }).click();
     await page.waitForURL(/\/privacy-requests\/prq_/);
     const download = page.getByRole('link', { name: 'Download JSON' });
     await expect.poll(() => download.count()).toBe(1);
     const report = page.getByRole('table', { name: 'Report by domain' });
     await expect.poll(() => report.textContent()).toContain('events');
-    await shot(page, '2-export-report');
-    const downloadUrl = `${server.url}${await download.getAttribute('href')}`;
+    await tandem.shot(page, '2-export-report');
+    const downloadUrl = `${tandem.url}${await download.getAttribute('href')}`;
     const exported = await page.request.get(downloadUrl);
     expect(await exported.text()).toContain('Viewed Pricing');
 
@@ -105,29 +66,29 @@ describe.skipIf(!HAS_CHROMIUM)('privacy requests in the web UI, in a real browse
     await expect
       .poll(() => page.getByRole('table', { name: 'Report by domain' }).textContent())
       .toContain('identity');
-    await shot(page, '3-delete-report');
+    await tandem.shot(page, '3-delete-report');
     // Bulk paste: a line per identifier.
     await page.getByRole('link', { name: '← Privacy requests' }).click();
     await page.getByText('Bulk paste').click();
     await page.getByLabel('Identifiers, one per line').fill('a@example.com\nuser_id,someone\nb@example.com');
     await page.getByRole('button', { name: 'Submit 3 requests' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('3 requests recorded');
-    await shot(page, '4-bulk');
+    await tandem.shot(page, '4-bulk');
     // The export went with the person; no file under the data directory (the store, its WAL)
     // names them by the ids the log and identity held. Their traits are the profiles domain's:
     // privacy-proof.test.ts scans every table for those.
     expect((await page.request.get(downloadUrl)).status()).toBe(404);
-    expect(filesHolding(dataDir, PERSON.userId)).toEqual([]);
-    expect(filesHolding(dataDir, 'anon-q8z1')).toEqual([]);
+    expect(filesHolding(tandem.dataDir, PERSON.userId)).toEqual([]);
+    expect(filesHolding(tandem.dataDir, 'anon-q8z1')).toEqual([]);
   });
 
   it('deletes events by scope through the server’s pipeline thread, re-deriving their profiles', async () => {
     const track = (batch: unknown[]) =>
-      fetch(`${server.url}/v1/batch`, {
+      fetch(`${tandem.url}/v1/batch`, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
-          Authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+          Authorization: `Basic ${Buffer.from(`${tandem.writeKey}:`).toString('base64')}`,
         },
         body: JSON.stringify({ batch }),
       });
@@ -139,16 +100,16 @@ describe.skipIf(!HAS_CHROMIUM)('privacy requests in the web UI, in a real browse
         ])
       ).status,
     ).toBe(200);
-    const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    const admin = { authorization: `Bearer ${tandem.adminToken}`, 'content-type': 'application/json' };
     // The pipeline unifies in the background.
     await expect
       .poll(
         async () =>
-          (await fetch(`${server.url}/api/v1/profiles/lookup?type=user_id&value=scope-1`, { headers: admin }))
+          (await fetch(`${tandem.url}/api/v1/profiles/lookup?type=user_id&value=scope-1`, { headers: admin }))
             .status,
       )
       .toBe(200);
-    const deleted = await fetch(`${server.url}/api/v1/privacy/deletions`, {
+    const deleted = await fetch(`${tandem.url}/api/v1/privacy/deletions`, {
       method: 'POST',
       headers: admin,
       body: JSON.stringify({ event: 'Card Typed' }),

@@ -1,55 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTandem } from './support/start-tandem.js';
-import {
-  expectText,
-  freshPage,
-  HAS_CHROMIUM,
-  launchChromium,
-  pick,
-  STRONG_PASSWORD,
-  screenshot,
-  signIn,
-} from './support/web-ui-browser.js';
-
-const WRITE_KEY = 'wk_tracking_plan_browser';
-const OWNER = { email: 'data@example.com', password: STRONG_PASSWORD };
+import { describe, expect, it } from 'vitest';
+import { tandemInBrowser } from './support/tandem-in-browser.js';
+import { expectText, freshPage, HAS_CHROMIUM, pick, screenshot, signIn } from './support/web-ui-browser.js';
 
 describe.skipIf(!HAS_CHROMIUM)('tracking plans in the web UI, in a real browser', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-tracking-plan-'));
-  let server: Awaited<ReturnType<typeof startTandem>>;
-  let browser: Browser;
+  const tandem = tandemInBrowser('tracking-plan');
 
-  beforeAll(async () => {
-    server = await startTandem({
-      TANDEM_DATA_DIR: dataDir,
-      TANDEM_ADMIN_EMAIL: OWNER.email,
-      TANDEM_ADMIN_PASSWORD: OWNER.password,
-      TANDEM_WRITE_KEY: WRITE_KEY,
-    });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  async function send(batch: unknown[]) {
-    const response = await fetch(`${server.url}/v1/batch`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
-      },
-      body: JSON.stringify({ batch }),
-    });
-    expect(response.status).toBe(200);
-    return (await response.json()) as { rejected?: { index: number; code: string }[] };
-  }
+  const send = (batch: unknown[]) => tandem.track(batch);
 
   it('drafts a plan from seen events, blocks what it does not list and shows the violations', async () => {
     await send([
@@ -58,14 +16,14 @@ describe.skipIf(!HAS_CHROMIUM)('tracking plans in the web UI, in a real browser'
       { type: 'track', userId: 'ada', event: 'Signed Up', properties: { plan: 'pro' } },
       { type: 'identify', userId: 'ada', traits: { email: 'ada@example.com' } },
     ]);
-    const page = await freshPage(browser);
-    await signIn(page, server.url, OWNER.email, OWNER.password);
+    const page = await freshPage(tandem.browser);
+    await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
 
     // From the navigation: Sources, the source, its tracking plan.
     await page.getByRole('link', { name: 'Sources', exact: true }).click();
     await page.waitForURL(/\/sources$/);
     const [source] = (
-      (await (await page.request.get(`${server.url}/api/v1/sources`)).json()) as {
+      (await (await page.request.get(`${tandem.url}/api/v1/sources`)).json()) as {
         data: { id: string; name: string }[];
       }
     ).data;
@@ -103,16 +61,16 @@ describe.skipIf(!HAS_CHROMIUM)('tracking plans in the web UI, in a real browser'
     await page.getByRole('button', { name: 'Save plan' }).click();
     await expectText(page.getByText(/^Version \d/), 'Version 2');
     const saved = await (
-      await page.request.get(`${server.url}/api/v1/sources/${source.id}/tracking-plan`)
+      await page.request.get(`${tandem.url}/api/v1/sources/${source.id}/tracking-plan`)
     ).json();
     expect(saved.events[0].schema.properties.total).toEqual({ type: 'string' });
     await screenshot(page, 'tracking-plan-2-violations');
 
     // The exported file imports back (here with report mode), replacing the plan.
     const exported = await (
-      await page.request.get(`${server.url}/api/v1/sources/${source.id}/tracking-plan/export`)
+      await page.request.get(`${tandem.url}/api/v1/sources/${source.id}/tracking-plan/export`)
     ).json();
-    const file = join(dataDir, 'plan.json');
+    const file = join(tandem.dataDir, 'plan.json');
     writeFileSync(file, JSON.stringify({ ...exported, mode: 'report' }));
     await page.locator('input[type="file"]').setInputFiles(file);
     await expectText(page.getByText(/^Version \d/), 'Version 3');
