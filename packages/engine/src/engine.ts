@@ -1200,7 +1200,7 @@ export class Engine {
       computedTraitPersonData(store),
       consentPersonData(store),
       profilePersonData(store),
-      auditLogPersonData(store, clock),
+      auditLogPersonData(store, clock, () => this.auditLog.flush()),
       // The log, then identity, last: other holders may find the person through them.
       logPersonData(store.db, {
         eventSeqsOfProfiles: (workspaceId, profileIds) =>

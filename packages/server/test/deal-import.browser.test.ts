@@ -17,6 +17,9 @@ Umbrella rollout,4200,Proposal,${OWNER.email},umbrella.test,alice@umbrella.test,
 Wayne pilot,900,Discovery,,wayne.test,bruce@wayne.test,lots
 `;
 
+// The custom fields load after the file is read: a loaded machine takes a few seconds.
+const UI_WAIT = { timeout: 10_000, interval: 100 };
+
 describe.skipIf(!HAS_CHROMIUM)('importing deals from the source page, in a real browser', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-deal-import-'));
   let server: Awaited<ReturnType<typeof startTandem>>;
@@ -72,10 +75,10 @@ describe.skipIf(!HAS_CHROMIUM)('importing deals from the source page, in a real 
     const fields = form.getByRole('table', { name: 'Deal fields' });
     await expect.poll(() => fields.count()).toBe(1);
     await expect
-      .poll(() => fields.getByRole('combobox', { name: 'Name', exact: true }).inputValue())
+      .poll(() => fields.getByRole('combobox', { name: 'Name', exact: true }).inputValue(), UI_WAIT)
       .toBe('Deal name');
     await expect
-      .poll(() => fields.getByRole('combobox', { name: 'Seat count' }).inputValue())
+      .poll(() => fields.getByRole('combobox', { name: 'Seat count' }).inputValue(), UI_WAIT)
       .toBe('Seat count');
     await pick(form, 'Role of people column 1', 'Champion');
     await form.getByLabel('Currency of rows without one').fill('EUR');

@@ -13,7 +13,12 @@ function likePattern(value: string): string {
  * identifier found in a request body). Erasing clears the content and its profile ref; the entry
  * and its digest stay, so the chain still verifies and shows the content as erased.
  */
-export function auditLogPersonData(store: Store, clock: () => number): PersonDataHolder {
+export function auditLogPersonData(
+  store: Store,
+  clock: () => number,
+  /** Writes what this process recorded and has not appended yet (a read of the person a moment ago). */
+  flushRecorded: () => Promise<void> = async () => {},
+): PersonDataHolder {
   const contentsOf = (person: PersonRef) => {
     const values = person.identifiers
       .map((identifier) => identifier.value)
@@ -44,9 +49,11 @@ export function auditLogPersonData(store: Store, clock: () => number): PersonDat
   return {
     domain: 'audit_log',
     async exportPerson(person) {
+      await flushRecorded();
       return (await contentsOf(person)).map(auditEntryOf);
     },
     async erasePerson(person) {
+      await flushRecorded();
       const seqs = (await contentsOf(person)).map((row) => Number(row.seq));
       for (let i = 0; i < seqs.length; i += 500) {
         await store.db
