@@ -9,16 +9,15 @@
 // `done` (target < 5 s), while another client sends single-call batches for other people, one at
 // a time, and measures each answer: p99 during the deletion (target < 50 ms).
 // Settings: BENCH_EVENTS (100000), BENCH_OTHERS (2000), BENCH_CRM (1000). Not a test.
-// Runs on the shared 2-core dev VM (2026-12-04, defaults, other work running), not quiet enough
-// to say whether the targets are met:
-// - 21:03, load 15: delete 13.9 s, ingestion during it p50 64.6 / p99 318 ms (floor just before:
-//   p50 20.7 / p99 105 ms), export 6.3 s (it then also waited for the pipeline to take in the
-//   CRM writes).
-// - 21:12, load 11: delete 7.2 s (target < 5 s), ingestion during it p50 33.9 / p99 439 ms
-//   (target < 50 ms; floor p50 11.1 / p99 105 ms), export 3.8 s (target < 3 s).
-// In one process with no server and no load (20,000 events): delete 0.48 s, export 0.71 s, so
-// about 2.4 s and 3.5 s at 100,000; in the server, the erasure's 500-row batches share SQLite's
-// write turn with ingestion and the pipeline thread.
+// History (2-core dev VM, defaults):
+// - 2026-12-04 21:03 / 21:12, load 15 / 11 (other work running): delete 13.9 / 7.2 s, ingestion
+//   p99 during it 318 / 439 ms (floor 105 ms), export 6.3 / 3.8 s: the machine, not the server.
+// - 21:54, quiet (load 1.5): delete 2.64 s, export 1.37 s, ingestion p99 during the deletion
+//   108 ms (floor 11 ms): the WAL truncation after the deletion ran on the event loop's
+//   connection and blocked writers while it copied ~100,000 erased rows' pages.
+// - 22:05, quiet (load 1.7), truncation moved to the WAL checkpointer's thread (a passive copy
+//   first, then TRUNCATE holding the write turn): delete 2.17 s, export 1.31 s, ingestion p99
+//   during the deletion 27.6 ms (floor 7.8 ms). All three targets met.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

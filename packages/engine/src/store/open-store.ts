@@ -46,6 +46,8 @@ export interface Store {
   readonly postgresSchema: string | undefined;
   /** Where the data is, for logs (never includes a password). */
   readonly location: string;
+  /** SQLite file stores: copies the WAL back and truncates it from the checkpointer's thread. */
+  readonly truncateWal?: (() => Promise<boolean>) | undefined;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ function openSqlite(options: StoreOptions): Store {
     writeTurn,
     postgresSchema: undefined,
     location: file,
+    truncateWal: checkpointer?.truncate,
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();

@@ -14,7 +14,12 @@ const WAL_TRUNCATE_RETRY_MS = 100;
  * still holds earlier copies of the pages until it is checkpointed and truncated.
  */
 export async function vacuumTables(store: Store, tables: readonly string[]): Promise<void> {
-  if (store.kind === 'sqlite') return truncateWal(store);
+  if (store.kind === 'sqlite') {
+    // Off the event loop, in the checkpointer's thread, when the store has one.
+    if (store.truncateWal) await store.truncateWal();
+    else await truncateWal(store);
+    return;
+  }
   const existing = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
       WHERE table_schema = current_schema()`.execute(store.db);
   const known = new Set(existing.rows.map((row) => row.name));

@@ -92,7 +92,24 @@ const timer = setInterval(() => {
     // Busy: try again next tick.
   }
 }, workerData.everyMs);
-parentPort.on('message', () => {
+// A truncation asked for (privacy deletions: no copy of erased pages may stay in the WAL): copy
+// what is left, then start the WAL over at zero bytes holding the write turn; busy readers are
+// waited for a few times, then the answer says it did not happen.
+function truncate(id, attemptsLeft) {
+  let done = false;
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+    fs.fdatasyncSync(dbFile);
+    const [result] = holdingTurn(() => db.pragma('wal_checkpoint(TRUNCATE)')) ?? [];
+    done = result !== undefined && result.busy === 0;
+  } catch {
+    // Busy: tried again below.
+  }
+  if (done || attemptsLeft <= 1) parentPort.postMessage({ id, done });
+  else setTimeout(() => truncate(id, attemptsLeft - 1), 100);
+}
+parentPort.on('message', (message) => {
+  if (message.kind === 'truncate') return truncate(message.id, 50);
   clearInterval(timer);
   fs.closeSync(dbFile);
   db.close();
@@ -101,6 +118,8 @@ parentPort.on('message', () => {
 `;
 
 export interface WalCheckpointer {
+  /** Copies the WAL into the database and truncates it to zero bytes; false when readers kept it busy. */
+  truncate(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -161,9 +180,26 @@ export function startWalCheckpointer(
     new Promise<void>((resolve) => {
       worker.once('exit', () => resolve());
       worker.ref(); // keep the process alive until the thread has closed its connection
-      worker.postMessage('stop');
+      worker.postMessage({ kind: 'stop' });
+    });
+  // The restarter (normal priority) truncates: it already takes the write turn for restarts.
+  const restarter = threads[1] as Worker;
+  let nextTruncation = 0;
+  const truncate = () =>
+    new Promise<boolean>((resolve) => {
+      const id = nextTruncation++;
+      const onAnswer = (answer: { id: number; done: boolean }) => {
+        if (answer.id !== id) return;
+        restarter.off('message', onAnswer);
+        restarter.unref();
+        resolve(answer.done);
+      };
+      restarter.on('message', onAnswer);
+      restarter.ref(); // keep the process alive until the answer comes
+      restarter.postMessage({ kind: 'truncate', id });
     });
   return {
+    truncate,
     stop: async () => {
       await Promise.all(threads.map(stop));
     },
