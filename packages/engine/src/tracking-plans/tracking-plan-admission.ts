@@ -136,11 +136,15 @@ function withPayload(call: AcceptedCall, payloadJson: string): AcceptedCall {
 }
 
 function rejectionOf(call: AcceptedCall): RejectedCall {
+  const payloadJson = call.payloadJson;
   return {
     code: 'tracking_plan',
     message: `event "${call.event ?? ''}" is not in the source's tracking plan (mode block_unplanned_events)`,
-    payload: JSON.parse(call.payloadJson),
-    payloadJson: call.payloadJson,
+    // Parsed only when a live debugger shows it: the log stores the text.
+    get payload(): unknown {
+      return JSON.parse(payloadJson);
+    },
+    payloadJson,
     receivedAt: call.receivedAt,
   };
 }
