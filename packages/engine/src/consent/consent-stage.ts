@@ -1,26 +1,18 @@
 import type { StoredEvent } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import { type IdentityService, mergesCausedBy, profilesOfEvents } from '../identity/index.js';
-import { entriesByWorkspace, LOG_START, type LogPosition, readLogAfter } from '../log/index.js';
 import {
-  adoptLayout,
   checkpointName,
-  leasePartition,
-  lockCheckpoint,
-  type PartitionLease,
-  type PipelinePartition,
+  FollowerBatches,
   type PipelineStage,
   type ProfiledBatch,
   partitionOfWorkspace,
   type Rederivation,
   readCheckpoint,
-  readLeasedWindow,
   resetCheckpoints,
-  SINGLE_PARTITION,
   type StageBatch,
-  saveCheckpoint,
 } from '../pipeline-runtime/index.js';
-import { type Database, nowIso, type Store, writeTransaction } from '../store/index.js';
+import { type Database, nowIso, type Store } from '../store/index.js';
 import {
   applyConsentEvents,
   foldMergedConsent,
@@ -39,12 +31,6 @@ export interface ConsentStageOptions {
   readonly feeder: string;
 }
 
-interface ConsentRead {
-  readonly entries: ProfiledBatch['entries'];
-  readonly to: LogPosition | undefined;
-  readonly passed: number;
-}
-
 /**
  * The log's consumer right after unify, with its own checkpoint (`consent`): records the consent
  * events carry (`context.consent.categoryPreferences`) on their profiles, with the events'
@@ -54,38 +40,33 @@ interface ConsentRead {
 export class ConsentStage implements PipelineStage {
   readonly name = CONSENT_STAGE;
 
+  private readonly batches: FollowerBatches;
+
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly identity: IdentityService,
     private readonly options: ConsentStageOptions,
-  ) {}
-
-  async prepare(): Promise<void> {
-    await writeTransaction(this.store, (trx) =>
-      adoptLayout(trx, this.store.kind, CONSENT_STAGE, this.options.partitions ?? 1),
-    );
+  ) {
+    this.batches = new FollowerBatches(store, {
+      stage: CONSENT_STAGE,
+      feeder: options.feeder,
+      partitions: options.partitions ?? 1,
+      batchSize: options.batchSize ?? 2000,
+    });
   }
 
-  async processBatch(handOff?: ProfiledBatch): Promise<StageBatch> {
-    const count = this.options.partitions ?? 1;
-    if (count === 1)
-      return { consumed: (await this.batchOf(handOff, (trx) => this.lockSingle(trx))).consumed };
-    // Partitions: the hand-off's first, else the free one furthest behind unify; an empty one
-    // passes the turn to the next, so that 0 means every free partition is done.
-    const tried = new Set<number>();
-    for (;;) {
-      const lease = (trx: Kysely<Database>) =>
-        leasePartition(trx, {
-          stage: CONSENT_STAGE,
-          count,
-          feeder: this.options.feeder,
-          skip: tried,
-          prefer: handOff?.partition.index,
-        });
-      const { consumed, partition } = await this.batchOf(handOff, lease);
-      if (consumed > 0 || partition === undefined) return { consumed };
-      tried.add(partition.index);
-    }
+  prepare(): Promise<void> {
+    return this.batches.prepare();
+  }
+
+  processBatch(handOff?: ProfiledBatch): Promise<StageBatch> {
+    return this.batches.process(handOff, {
+      applyWorkspace: async (trx, { workspaceId, entries, unified }) => {
+        const events = entries.map((entry) => entry.event);
+        await this.applyWorkspace(trx, workspaceId, events, unified, nowIso());
+        return undefined;
+      },
+    });
   }
 
   /** Runs until every event unify has passed is consumed. */
@@ -110,37 +91,6 @@ export class ConsentStage implements PipelineStage {
       upToSeq: checkpoint.seq,
     });
     return undefined;
-  }
-
-  private async lockSingle(trx: Kysely<Database>): Promise<PartitionLease> {
-    const position = await lockCheckpoint(trx, this.store.kind, CONSENT_STAGE);
-    const upTo = await readCheckpoint(trx, this.options.feeder);
-    return { partition: SINGLE_PARTITION, checkpoint: CONSENT_STAGE, position, upTo };
-  }
-
-  private async batchOf(
-    handOff: ProfiledBatch | undefined,
-    leaseOf: (trx: Kysely<Database>) => Promise<PartitionLease | undefined>,
-  ): Promise<{ consumed: number; partition: PipelinePartition | undefined }> {
-    return writeTransaction(this.store, async (trx) => {
-      const lease = await leaseOf(trx);
-      if (!lease) return { consumed: 0, partition: undefined };
-      const unified = lease.upTo ?? LOG_START;
-      // The batch unify just ran, when it starts at this checkpoint and unify has not moved since.
-      const fresh =
-        handOff !== undefined &&
-        handOff.partition.index === lease.partition.index &&
-        samePosition(handOff.from, lease.position) &&
-        samePosition(handOff.to, unified);
-      const read: ConsentRead = fresh ? handOff : await this.read(trx, lease, unified);
-      const recordedAt = nowIso();
-      for (const [workspaceId, entries] of entriesByWorkspace(read.entries)) {
-        const events = entries.map((entry) => entry.event);
-        await this.applyWorkspace(trx, workspaceId, events, fresh ? handOff : undefined, recordedAt);
-      }
-      if (read.to) await saveCheckpoint(trx, lease.checkpoint, read.to);
-      return { consumed: read.passed, partition: lease.partition };
-    });
   }
 
   /** One workspace's events: merges they caused first, then the consent they carry. */
@@ -184,19 +134,6 @@ export class ConsentStage implements PipelineStage {
     }
     await applyConsentEvents(trx, workspaceId, { events: carrying, profileOf, recordedAt });
   }
-
-  private async read(
-    trx: Kysely<Database>,
-    lease: PartitionLease,
-    unified: LogPosition,
-  ): Promise<ConsentRead> {
-    const limit = this.options.batchSize ?? 2000;
-    if (lease.partition.count > 1) return (await readLeasedWindow(trx, lease, limit)) ?? NOTHING_READ;
-    const entries = (await readLogAfter(trx, this.store.kind, lease.position, limit)).filter((e) =>
-      notAfter(e.position, unified),
-    );
-    return { entries, to: entries.at(-1)?.position, passed: entries.length };
-  }
 }
 
 /** Whether the workspace has any consent decision at all. */
@@ -208,14 +145,4 @@ async function hasConsent(db: Kysely<Database>, workspaceId: string): Promise<bo
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
-}
-
-const NOTHING_READ: ConsentRead = { entries: [], to: undefined, passed: 0 };
-
-function samePosition(a: LogPosition, b: LogPosition): boolean {
-  return a.txid === b.txid && a.seq === b.seq;
-}
-
-function notAfter(position: LogPosition, limit: LogPosition): boolean {
-  return position.txid < limit.txid || (position.txid === limit.txid && position.seq <= limit.seq);
 }
