@@ -93,6 +93,16 @@ function maskRejected(payload: unknown, mask: PersonalMask): unknown {
     : payload;
 }
 
+/** A stored call as the source debugger shows it, its personal fields masked. */
+export function maskStoredEvent(event: StoredEvent, mask: PersonalMask): StoredEvent {
+  return { ...event, payload: maskCall(event.payload, mask) };
+}
+
+/** A refused call as the source debugger shows it, its personal fields masked. */
+export function maskStoredRejection(rejection: StoredRejection, mask: PersonalMask): StoredRejection {
+  return { ...rejection, payload: maskRejected(rejection.payload, mask) };
+}
+
 /** Each shape's masking, by the name routes declare. */
 export const PERSONAL_DATA_SHAPES = {
   profile: maskFullProfile,
@@ -113,10 +123,9 @@ export const PERSONAL_DATA_SHAPES = {
   ticketPage: <T extends Ticket>(page: Page<T>, mask: PersonalMask) => maskPage(page, mask, maskTicket),
   ticketDetail: maskTicketDetail,
   // The source debugger: calls as stored or as refused.
-  storedEvents: (page: Page<StoredEvent>, mask: PersonalMask) =>
-    maskPage(page, mask, (event) => ({ ...event, payload: maskCall(event.payload, mask) })),
+  storedEvents: (page: Page<StoredEvent>, mask: PersonalMask) => maskPage(page, mask, maskStoredEvent),
   storedRejections: (page: Page<StoredRejection>, mask: PersonalMask) =>
-    maskPage(page, mask, (rejection) => ({ ...rejection, payload: maskRejected(rejection.payload, mask) })),
+    maskPage(page, mask, maskStoredRejection),
 } as const;
 
 /** A kind of response holding personal data, as a route declares it. */

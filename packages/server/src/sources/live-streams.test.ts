@@ -170,6 +170,25 @@ describe.each(ENGINES)('source debugger live streams on %s', (kind) => {
     await healthy.stop();
   });
 
+  it('masks personal fields for a follower whose role lacks pii:read, and only for them', async () => {
+    const viewer = await follow(await server.tokenFor('viewer'));
+    const owner = await follow(server.owner);
+    await Promise.all([viewer.readUntil('event: ready'), owner.readUntil('event: ready')]);
+    await server.engine.collector.collect({
+      source: { workspaceId: server.workspaceId, sourceId: server.sourceId },
+      calls: [
+        { type: 'identify', userId: 'u-live-pii', traits: { email: 'live.pii@example.com', plan: 'pro' } },
+      ],
+      request: {},
+    });
+    await Promise.all([viewer.readUntil('u-live-pii'), owner.readUntil('u-live-pii')]);
+    expect(owner.received()).toContain('live.pii@example.com');
+    expect(viewer.received()).not.toContain('live.pii@example.com');
+    expect(viewer.received()).toContain('l•••@e•••.com');
+    expect(viewer.received()).toContain('"plan":"pro"');
+    await Promise.all([viewer.stop(), owner.stop()]);
+  });
+
   it('refuses streams past the cap per token and per process, naming the cap', async () => {
     const first = await follow(server.owner);
     const second = await follow(server.owner);

@@ -5,11 +5,13 @@ import {
   AppError,
   type CollectedItem,
   type Engine,
+  type PersonalMask,
   type Principal,
   revocationConcerns,
 } from '@tandem/engine';
 import type { FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../auth/route-access.js';
+import { maskStoredEvent, maskStoredRejection } from '../pii/personal-data-shapes.js';
 import { LiveStream, type StreamEnd } from './live-stream.js';
 
 export interface LiveStreamLimits {
@@ -46,6 +48,8 @@ interface Follower {
   readonly credentials: LiveStreamCredentials;
   readonly permission: Permission;
   readonly sourceId: string;
+  /** What the follower's role sees masked (null: everything), as when the stream opened. */
+  readonly mask: PersonalMask | null;
   endReason: LiveStreamEndReason;
 }
 
@@ -53,7 +57,7 @@ interface Follower {
 interface SourceFeed {
   readonly followers: Set<Follower>;
   readonly unsubscribe: () => void;
-  pending: string[];
+  pending: CollectedItem[];
   flushScheduled: boolean;
 }
 
@@ -131,6 +135,7 @@ export class LiveStreams {
     readonly credentials: LiveStreamCredentials;
     readonly permission: Permission;
     readonly sourceId: string;
+    readonly mask: PersonalMask | null;
   }): void {
     this.assertRoomFor(input.principal);
     const stream = new LiveStream(input.response, {
@@ -231,23 +236,44 @@ export class LiveStreams {
     return feed;
   }
 
-  // Items committed together arrive in one turn of the event loop: they are written as one chunk.
+  // Items committed together arrive in one turn of the event loop: they are written as one chunk,
+  // serialized once per mask among the followers (roles without pii:read see personal fields masked).
   private queue(feed: SourceFeed, item: CollectedItem): void {
-    const data = item.kind === 'event' ? item.event : item.rejection;
-    feed.pending.push(`event: ${item.kind}\ndata: ${JSON.stringify(data)}\n\n`);
+    feed.pending.push(item);
     if (feed.flushScheduled) return;
     feed.flushScheduled = true;
     setImmediate(() => {
       feed.flushScheduled = false;
-      const chunk = Buffer.from(feed.pending.join(''));
+      const items = feed.pending;
       feed.pending = [];
-      for (const follower of [...feed.followers]) follower.stream.send(chunk);
+      const chunks = new Map<PersonalMask | null, Buffer>();
+      for (const follower of [...feed.followers]) {
+        let chunk = chunks.get(follower.mask);
+        if (chunk === undefined) {
+          chunk = Buffer.from(items.map((one) => messageOf(one, follower.mask)).join(''));
+          chunks.set(follower.mask, chunk);
+        }
+        follower.stream.send(chunk);
+      }
     });
   }
 
   private heartbeat(): void {
     for (const follower of [...this.followers]) follower.stream.send(': keep-alive\n\n');
   }
+}
+
+/** One server-sent message of a committed item, masked for the follower's role. */
+function messageOf(item: CollectedItem, mask: PersonalMask | null): string {
+  const data =
+    item.kind === 'event'
+      ? mask
+        ? maskStoredEvent(item.event, mask)
+        : item.event
+      : mask
+        ? maskStoredRejection(item.rejection, mask)
+        : item.rejection;
+  return `event: ${item.kind}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /** The secret of the request's credentials, read as the authentication hook reads them. */

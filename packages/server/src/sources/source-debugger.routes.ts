@@ -86,6 +86,8 @@ export async function sourceDebuggerRoutes(app: App, options: { engine: Engine; 
       const credentials = credentialsOf(request);
       if (!credentials) throw new Error('credentials missing on an authenticated route');
       liveStreams.assertRoomFor(principal);
+      // Settings read once: a stream opened before a field was marked personal keeps its mask.
+      const mask = await engine.pii.maskForRole(principal.workspaceId, principal.role);
       reply.hijack();
       const response = reply.raw;
       response.writeHead(200, {
@@ -102,6 +104,7 @@ export async function sourceDebuggerRoutes(app: App, options: { engine: Engine; 
         credentials,
         permission: 'events:read',
         sourceId: source.id,
+        mask,
       });
     },
   );
