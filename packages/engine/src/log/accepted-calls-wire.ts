@@ -14,6 +14,8 @@ export interface AcceptedCallsWire {
   readonly bytes: Uint8Array<ArrayBuffer>;
   /** Each field's length in UTF-16 code units of the decoded text; -1 for null. */
   readonly lengths: Int32Array<ArrayBuffer>;
+  /** The calls of the wire that go on, by position, ascending; absent: all of them. */
+  readonly kept?: Int32Array<ArrayBuffer> | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -49,8 +51,9 @@ export function wireOf(calls: readonly AcceptedCall[]): AcceptedCallsWire {
         call instanceof AcceptedCallView && call.decoded === decoded && call.first === i * FIELDS.length,
     );
   if (whole) return decoded.wire;
-  // Some calls of one wire, in order (an admission refused others): their text is cut from the
-  // decoded text and encoded once, at a fraction of encoding each field again.
+  // Some calls of one wire, in order (an admission refused others): the wire goes as it came,
+  // naming the calls kept, while its bytes are still here; once they moved, the kept calls' text
+  // is cut from the decoded text and encoded once, at a fraction of encoding each field again.
   const subset =
     decoded?.readable &&
     calls.every(
@@ -59,7 +62,13 @@ export function wireOf(calls: readonly AcceptedCall[]): AcceptedCallsWire {
         call.decoded === decoded &&
         (i === 0 || call.first > (calls[i - 1] as AcceptedCallView).first),
     );
-  return subset ? subsetWire(decoded, calls as readonly AcceptedCallView[]) : encodeAcceptedCalls(calls);
+  if (!subset) return encodeAcceptedCalls(calls);
+  const views = calls as readonly AcceptedCallView[]; // checked just above
+  if (!decoded.moved && decoded.wire.kept === undefined) {
+    const kept = Int32Array.from(views, (call) => call.first / FIELDS.length);
+    return { bytes: decoded.wire.bytes, lengths: decoded.wire.lengths, kept };
+  }
+  return subsetWire(decoded, views);
 }
 
 /** The wire of some views of `decoded`, in their order (checked by wireOf). */
@@ -181,7 +190,7 @@ export function decodeAcceptedCalls(wire: AcceptedCallsWire): AcceptedCall[] {
       offset += Math.max(0, wire.lengths[i * FIELDS.length + field] as number);
     }
   }
-  return calls;
+  return wire.kept === undefined ? calls : Array.from(wire.kept, (at) => calls[at] as AcceptedCall);
 }
 
 /** One call of a wire; its fields in FIELDS' order from `start` in the text. */
