@@ -18,6 +18,11 @@
 // - 22:05, quiet (load 1.7), truncation moved to the WAL checkpointer's thread (a passive copy
 //   first, then TRUNCATE holding the write turn): delete 2.17 s, export 1.31 s, ingestion p99
 //   during the deletion 27.6 ms (floor 7.8 ms). All three targets met.
+// - 22:28, quiet (load 1.3–2.9), same code: the p99 during the deletion 62–85 ms over three runs:
+//   reading the person's 101,000 event seqs in one statement held the event loop ~50 ms.
+// - 22:32, quiet (load ~2), seqs read in pages of 5,000 and erased 250 rows a statement (was 500):
+//   delete 3.36 / 3.71 s, ingestion p99 during it 38.1 / 43.8 ms (floor 10.6 / 9.2 ms), export
+//   1.47 / 1.80 s. All three targets met.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

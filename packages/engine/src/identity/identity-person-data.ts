@@ -168,7 +168,7 @@ async function eraseIdentity(db: Kysely<Database>, person: PersonRef): Promise<P
 }
 
 // Attribution rows changed per statement.
-const BATCH = 500;
+const BATCH = 250;
 
 /** Up to `limit` seqs of events attributed to these profiles. */
 function attributedTo(db: Kysely<Database>, workspaceId: string, profileIds: string[], limit: number) {

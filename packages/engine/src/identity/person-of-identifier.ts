@@ -96,6 +96,10 @@ export async function personOfProfile(
   return { workspaceId, profileIds: [...profileIds], identifiers: [...identifiers.values()] };
 }
 
+// Seqs read per statement: a heavy person's 100,000 events are read in pages, the event loop let
+// go between them (one read of them all held it ~50 ms, answering no request meanwhile).
+const SEQ_PAGE = 5000;
+
 /** The seqs of the log's events attributed to these profiles. */
 export async function eventSeqsOfProfiles(
   db: Kysely<Database>,
@@ -103,14 +107,31 @@ export async function eventSeqsOfProfiles(
   profileIds: readonly string[],
 ): Promise<number[]> {
   const seqs: number[] = [];
-  for (const chunk of chunksOf(profileIds)) {
-    const rows = await db
-      .selectFrom('profile_events')
-      .select('seq')
-      .where('workspace_id', '=', workspaceId)
-      .where('profile_id', 'in', chunk)
-      .execute();
-    for (const row of rows) seqs.push(Number(row.seq));
+  for (const profileId of new Set(profileIds)) {
+    // Pages in the order of the (workspace, profile, timestamp, seq) index.
+    let after: { timestamp: string; seq: number } | undefined;
+    for (;;) {
+      let page = db
+        .selectFrom('profile_events')
+        .select(['seq', 'timestamp'])
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', profileId);
+      if (after !== undefined) {
+        const { timestamp, seq } = after;
+        page = page.where((eb) =>
+          eb.or([
+            eb('timestamp', '>', timestamp),
+            eb.and([eb('timestamp', '=', timestamp), eb('seq', '>', seq)]),
+          ]),
+        );
+      }
+      const rows = await page.orderBy('timestamp').orderBy('seq').limit(SEQ_PAGE).execute();
+      for (const row of rows) seqs.push(Number(row.seq));
+      const last = rows.at(-1);
+      if (rows.length < SEQ_PAGE || last === undefined) break;
+      after = { timestamp: last.timestamp, seq: Number(last.seq) };
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
   return seqs;
 }

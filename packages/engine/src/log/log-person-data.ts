@@ -14,7 +14,7 @@ export interface LogPersonDataDeps {
 
 // Rows per delete or update statement, each its own short transaction, the event loop let go
 // between them: ingestion's requests and group commits go on while a person is erased.
-const CHUNK = 500;
+const CHUNK = 250;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const REJECTIONS_PAGE = 1000;
 
