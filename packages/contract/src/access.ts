@@ -25,6 +25,8 @@ export const PERMISSIONS = [
   'privacy:manage',
   'pii:read',
   'audit:read',
+  'insights:read',
+  'insights:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -35,17 +37,18 @@ const READ_ALL: Permission[] = [
   'audiences:read',
   'destinations:read',
   'crm:read',
+  'insights:read',
 ];
 
 /** The permission table: what each role may do. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   owner: PERMISSIONS,
   admin: PERMISSIONS.filter((permission) => permission !== 'workspace:manage'),
-  marketer: [...READ_ALL, 'audiences:write', 'destinations:write', 'profiles:write'],
+  marketer: [...READ_ALL, 'audiences:write', 'destinations:write', 'profiles:write', 'insights:write'],
   // Sales and support work with people by name and address: they read personal data unmasked.
   // Marketers and viewers see it masked (pii/), unless a workspace allowlists a field for them.
-  sales: [...READ_ALL, 'crm:write', 'profiles:write', 'pii:read'],
-  support: [...READ_ALL, 'tickets:write', 'profiles:write', 'pii:read'],
+  sales: [...READ_ALL, 'crm:write', 'profiles:write', 'pii:read', 'insights:write'],
+  support: [...READ_ALL, 'tickets:write', 'profiles:write', 'pii:read', 'insights:write'],
   viewer: READ_ALL,
 };
 

@@ -18,6 +18,7 @@ export * from './errors.js';
 export * from './help-center.js';
 export * from './ids.js';
 export * from './imports.js';
+export * from './insights.js';
 export * from './journeys.js';
 export * from './lead-scoring.js';
 export * from './mailboxes.js';
