@@ -103,6 +103,21 @@ export interface EventsTable {
   payload: unknown;
 }
 
+/** insights/ — the analytics copy of the log (PostgreSQL only; embedded installs keep it in DuckDB). */
+export interface AnalyticsEventsTable {
+  workspace_id: string;
+  seq: number;
+  profile_id: string;
+  type: string;
+  event: string;
+  timestamp: string;
+  source_id: string;
+  properties: unknown;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+}
+
 /** log/ — calls refused by collect/, kept for the source debugger (7 days). */
 export interface RejectionsTable {
   seq: Generated<number>;
@@ -753,6 +768,7 @@ export interface Database {
   account_links: AccountLinksTable;
   sources: SourcesTable;
   events: EventsTable;
+  analytics_events: AnalyticsEventsTable;
   rejections: RejectionsTable;
   imports: ImportsTable;
   pipeline_checkpoints: PipelineCheckpointsTable;

@@ -1,0 +1,73 @@
+/**
+ * The analytics copy of the event log: one row per behavioural event (track, page, screen) with
+ * the person it belongs to, in a store built for scans. Embedded installs keep it in DuckDB
+ * (columnar, vectorised, every core); PostgreSQL installs keep it in the `analytics_events` table of
+ * their own database, so every server process reads the same copy. Queries are written once, in
+ * the SQL both understand (see `analytics-sql.ts`).
+ */
+
+/** One event of the copy. */
+export interface AnalyticsEventRow {
+  readonly workspaceId: string;
+  /** The log's seq: the row's identity (a re-copy replaces, never duplicates). */
+  readonly seq: number;
+  /** The person: the live profile the event belongs to (re-pointed when profiles merge). */
+  readonly profileId: string;
+  /** track, page or screen. */
+  readonly type: string;
+  /** track: the event name; page: `Page Viewed`; screen: `Screen Viewed`. */
+  readonly event: string;
+  /** ISO 8601 UTC. */
+  readonly timestamp: string;
+  readonly sourceId: string;
+  /** The call's properties as JSON text (page and screen calls: their name with the properties). */
+  readonly properties: string | null;
+  /** context.campaign, for attribution. */
+  readonly utmSource: string | null;
+  readonly utmMedium: string | null;
+  readonly utmCampaign: string | null;
+}
+
+/** The names page and screen calls take in the copy. */
+export const PAGE_EVENT = 'Page Viewed';
+export const SCREEN_EVENT = 'Screen Viewed';
+
+export type AnalyticsDialect = 'duckdb' | 'postgres';
+
+/** A row read back: numbers as numbers (cast counts in SQL), timestamps as ISO 8601 text. */
+export type AnalyticsRow = Record<string, string | number | boolean | null>;
+
+export interface AnalyticsStore {
+  readonly dialect: AnalyticsDialect;
+  /** Adds rows (a row whose workspace and seq are already there is replaced). */
+  append(rows: readonly AnalyticsEventRow[]): Promise<void>;
+  /** A statement with positional `$1…` parameters; its rows. */
+  query(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<AnalyticsRow[]>;
+  /** A statement run for its effect. */
+  execute(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The copy's columns, in order, as both stores name them. */
+export const ANALYTICS_COLUMNS = [
+  'workspace_id',
+  'seq',
+  'profile_id',
+  'type',
+  'event',
+  'timestamp',
+  'source_id',
+  'properties',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+] as const;
+
+/**
+ * A timestamp the copy rendered as text (`ts::varchar`: `2026-01-05 13:00:00[.123]` on both
+ * stores) as ISO 8601 UTC. Queries hand timestamps out this way: pg would read a bare
+ * `timestamp` in the process's time zone.
+ */
+export function isoOfSqlTimestamp(text: string): string {
+  return new Date(`${text.replace(' ', 'T')}Z`).toISOString();
+}

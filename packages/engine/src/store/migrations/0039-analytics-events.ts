@@ -1,0 +1,34 @@
+import { sql } from 'kysely';
+import type { Migration } from './migration.js';
+
+/**
+ * The analytics copy of the event log on PostgreSQL (insights/). Embedded installs keep it in
+ * DuckDB instead, so SQLite stores get no table. Timestamps are UTC `timestamp`s, so day and week
+ * buckets mean the same on both copies.
+ */
+export const analyticsEvents: Migration = {
+  name: '0039-analytics-events',
+  async up(db, kind) {
+    if (kind !== 'postgres') return;
+    await sql`CREATE TABLE analytics_events (
+      workspace_id text NOT NULL,
+      seq bigint NOT NULL,
+      profile_id text NOT NULL,
+      type text NOT NULL,
+      event text NOT NULL,
+      timestamp timestamp NOT NULL,
+      source_id text NOT NULL,
+      properties jsonb,
+      utm_source text,
+      utm_medium text,
+      utm_campaign text,
+      PRIMARY KEY (workspace_id, seq)
+    )`.execute(db);
+    await sql`CREATE INDEX analytics_events_by_event ON analytics_events (workspace_id, event, timestamp)`.execute(
+      db,
+    );
+    await sql`CREATE INDEX analytics_events_by_profile ON analytics_events (workspace_id, profile_id, timestamp)`.execute(
+      db,
+    );
+  },
+};
