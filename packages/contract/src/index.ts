@@ -19,6 +19,7 @@ export * from './help-center.js';
 export * from './ids.js';
 export * from './imports.js';
 export * from './insights.js';
+export * from './overview.js';
 export * from './journeys.js';
 export * from './lead-scoring.js';
 export * from './mailboxes.js';

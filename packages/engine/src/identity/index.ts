@@ -32,3 +32,4 @@ export { mergesCausedBy } from './merges-caused-by.js';
 export { eventSeqsOfProfiles, personOfProfile, profileOfIdentifier } from './person-of-identifier.js';
 export { eventsOfProfiles, forgetEvents, lastAttributedSeq, profilesOfEvents } from './profile-events.js';
 export { type SplitProfiles, splitMerge } from './split-merge.js';
+export { activeProfilesByDay, eventCountsByDayAndName } from './activity-reads.js';

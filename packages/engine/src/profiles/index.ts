@@ -41,3 +41,4 @@ export {
   type TraitsDropped,
   type TraitWrite,
 } from './traits-projection.js';
+export { newProfilesByDay } from './new-profile-reads.js';

@@ -11,3 +11,4 @@ export type {
 export { ticketReport } from './ticket-reports.js';
 export { removeClosedTicketsBefore } from './ticket-retention.js';
 export { type DeskMember, type TicketHooks, type TicketsDeps, TicketsService } from './tickets-service.js';
+export { type UnsolvedCounts, unsolvedTicketCounts } from './ticket-status-counts.js';

@@ -1,0 +1,1 @@
+export { type OverviewDeps, OverviewService } from './overview-service.js';
