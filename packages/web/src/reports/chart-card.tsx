@@ -1,0 +1,46 @@
+import '@mantine/charts/styles.css';
+import { Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { type ReactNode, useRef } from 'react';
+import { ChartExport, type ChartExportRow } from '../shared/chart-export';
+
+/**
+ * A titled chart with its Export menu (the plotted rows as CSV, the chart as PNG). With `empty`
+ * set, the message (what to do first) shows instead of the chart and nothing is exported.
+ */
+export function ChartCard({
+  title,
+  description,
+  filename,
+  rows,
+  empty,
+  children,
+}: {
+  title: string;
+  description?: ReactNode;
+  filename: string;
+  rows: readonly ChartExportRow[];
+  empty?: ReactNode;
+  children: ReactNode;
+}) {
+  const chart = useRef<HTMLDivElement>(null);
+  return (
+    <Paper withBorder radius="md" p="md" component="section" aria-label={title}>
+      <Stack gap="sm">
+        <Group justify="space-between" align="flex-start" wrap="nowrap">
+          <Stack gap={2}>
+            <Title order={3} size="h4">
+              {title}
+            </Title>
+            {description && (
+              <Text size="sm" c="dimmed">
+                {description}
+              </Text>
+            )}
+          </Stack>
+          {!empty && <ChartExport filename={filename} rows={rows} target={chart} />}
+        </Group>
+        {empty ? <div>{empty}</div> : <div ref={chart}>{children}</div>}
+      </Stack>
+    </Paper>
+  );
+}
