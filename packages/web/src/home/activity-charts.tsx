@@ -2,7 +2,7 @@ import { BarChart, LineChart } from '@mantine/charts';
 import { SimpleGrid } from '@mantine/core';
 import type { Overview } from '@tandem/contract';
 import { ChartCard } from '../reports/chart-card';
-import { EmptyHint } from './empty-hint';
+import { EmptyReport } from '../reports/empty-report';
 
 /** "Dec 4" for `2026-12-04` (days are UTC). */
 export function shortDay(day: string): string {
@@ -27,7 +27,7 @@ export function ActivityCharts({ overview }: { overview: Overview }) {
         rows={overview.days.map(({ day, events }) => ({ day, events }))}
         empty={
           noEvents && (
-            <EmptyHint
+            <EmptyReport
               text="No events in these days yet. Events come from a source's write key (web, mobile, server) or a file import."
               to="/sources"
               action="Go to sources"
@@ -41,6 +41,7 @@ export function ActivityCharts({ overview }: { overview: Overview }) {
           dataKey="day"
           series={[{ name: 'events', label: 'Events', color: 'blue.6' }]}
           xAxisProps={{ tickFormatter: shortDay }}
+          yAxisProps={{ allowDecimals: false }}
           tooltipProps={{ labelFormatter: (day) => shortDay(String(day)) }}
         />
       </ChartCard>
@@ -52,7 +53,7 @@ export function ActivityCharts({ overview }: { overview: Overview }) {
           rows={overview.days.map(({ day, newPeople, activePeople }) => ({ day, newPeople, activePeople }))}
           empty={
             noPeople && (
-              <EmptyHint
+              <EmptyReport
                 text="No people yet: a person appears with their first event or CRM record."
                 to="/people"
                 action="Go to people"
@@ -71,6 +72,7 @@ export function ActivityCharts({ overview }: { overview: Overview }) {
             ]}
             curveType="monotone"
             xAxisProps={{ tickFormatter: shortDay }}
+            yAxisProps={{ allowDecimals: false }}
           />
         </ChartCard>
         <ChartCard
@@ -80,7 +82,7 @@ export function ActivityCharts({ overview }: { overview: Overview }) {
           rows={overview.topEvents.map(({ event, count }) => ({ event, count }))}
           empty={
             overview.topEvents.length === 0 && (
-              <EmptyHint
+              <EmptyReport
                 text="No named events yet. Send track calls (such as Order Completed) to see what people do most."
                 to="/sources"
                 action="Go to sources"
@@ -94,6 +96,7 @@ export function ActivityCharts({ overview }: { overview: Overview }) {
             dataKey="event"
             orientation="vertical"
             yAxisProps={{ width: 140 }}
+            xAxisProps={{ allowDecimals: false }}
             series={[{ name: 'count', label: 'Events', color: 'indigo.6' }]}
           />
         </ChartCard>
@@ -108,8 +111,20 @@ export function ActivityCharts({ overview }: { overview: Overview }) {
           capped: String(capped),
         }))}
         empty={
-          overview.sourceCount === 0 && (
-            <EmptyHint text="No source yet." to="/sources" action="Add a source and send your first event" />
+          overview.sourceCount === 0 ? (
+            <EmptyReport
+              text="No source yet."
+              to="/sources"
+              action="Add a source and send your first event"
+            />
+          ) : (
+            overview.topSources.every((s) => s.events === 0) && (
+              <EmptyReport
+                text="No source has received an event yet: send one with a source's write key."
+                to="/sources"
+                action="Go to sources"
+              />
+            )
           )
         }
       >
@@ -119,6 +134,7 @@ export function ActivityCharts({ overview }: { overview: Overview }) {
           dataKey="name"
           orientation="vertical"
           yAxisProps={{ width: 140 }}
+          xAxisProps={{ allowDecimals: false }}
           series={[{ name: 'events', label: 'Events', color: 'cyan.6' }]}
         />
       </ChartCard>

@@ -3,7 +3,7 @@ import { SimpleGrid } from '@mantine/core';
 import type { Overview } from '@tandem/contract';
 import { formatAmount } from '../deals/format-money';
 import { ChartCard } from '../reports/chart-card';
-import { EmptyHint } from './empty-hint';
+import { EmptyReport } from '../reports/empty-report';
 
 const STATUS_LABELS = { new: 'New', open: 'Open', pending: 'Pending', on_hold: 'On hold' } as const;
 
@@ -23,7 +23,7 @@ export function CrmAndDeskCharts({ overview, unsolved }: { overview: Overview; u
         rows={overview.audiences.map(({ name, members }) => ({ audience: name, members }))}
         empty={
           overview.audienceCount === 0 && (
-            <EmptyHint
+            <EmptyReport
               text="No audiences yet: group people by traits and behaviour, kept current as events arrive."
               to="/audiences"
               action="Create an audience"
@@ -37,6 +37,7 @@ export function CrmAndDeskCharts({ overview, unsolved }: { overview: Overview; u
           dataKey="name"
           orientation="vertical"
           yAxisProps={{ width: 110 }}
+          xAxisProps={{ allowDecimals: false }}
           series={[{ name: 'members', label: 'Members', color: 'grape.6' }]}
         />
       </ChartCard>
@@ -47,7 +48,7 @@ export function CrmAndDeskCharts({ overview, unsolved }: { overview: Overview; u
         rows={pipeline.stages.map(({ name, count, amount }) => ({ stage: name, deals: count, amount }))}
         empty={
           pipeline.openCount === 0 && (
-            <EmptyHint text="No open deals yet." to="/deals" action="Add a deal to the pipeline" />
+            <EmptyReport text="No open deals yet." to="/deals" action="Add a deal to the pipeline" />
           )
         }
       >
@@ -66,7 +67,7 @@ export function CrmAndDeskCharts({ overview, unsolved }: { overview: Overview; u
         rows={ticketRows}
         empty={
           unsolved === 0 && (
-            <EmptyHint
+            <EmptyReport
               text="No unsolved tickets. Tickets arrive by email, web forms, the portal or the API."
               to="/tickets"
               action="Go to tickets"
@@ -78,6 +79,7 @@ export function CrmAndDeskCharts({ overview, unsolved }: { overview: Overview; u
           h={220}
           data={ticketRows}
           dataKey="status"
+          yAxisProps={{ allowDecimals: false }}
           series={[{ name: 'tickets', label: 'Tickets', color: 'orange.6' }]}
         />
       </ChartCard>

@@ -38,7 +38,9 @@ export function HomePage() {
           <Stack gap="lg">
             {data.totals.events === 0 && (
               <Alert
-                title={data.sourceCount === 0 ? 'Add a source and send your first event' : 'Send your first event'}
+                title={
+                  data.sourceCount === 0 ? 'Add a source and send your first event' : 'Send your first event'
+                }
                 aria-label="Getting started"
               >
                 <Stack gap="xs" align="flex-start">

@@ -27,7 +27,7 @@ export function ChartCard({
     <Paper withBorder radius="md" p="md" component="section" aria-label={title}>
       <Stack gap="sm">
         <Group justify="space-between" align="flex-start" wrap="nowrap">
-          <Stack gap={2}>
+          <Stack gap={2} style={{ minWidth: 0 }}>
             <Title order={3} size="h4">
               {title}
             </Title>
@@ -37,7 +37,11 @@ export function ChartCard({
               </Text>
             )}
           </Stack>
-          {!empty && <ChartExport filename={filename} rows={rows} target={chart} />}
+          {!empty && (
+            <div style={{ flexShrink: 0 }}>
+              <ChartExport filename={filename} rows={rows} target={chart} />
+            </div>
+          )}
         </Group>
         {empty ? <div>{empty}</div> : <div ref={chart}>{children}</div>}
       </Stack>

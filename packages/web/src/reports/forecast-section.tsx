@@ -1,17 +1,17 @@
-import { Table, Text } from '@mantine/core';
+import { BarChart } from '@mantine/charts';
+import { Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useCurrentSession } from '../auth/use-session';
 import { dealsApi, reportKey } from '../deals/deals-api';
 import { formatAmount } from '../deals/format-money';
 import { QueryState } from '../shared/query-state';
-import { ReportSection } from './report-section';
-import { StackedBars } from './stacked-bars';
+import { ChartCard } from './chart-card';
 
 const SEGMENTS = [
-  { key: 'won', label: 'Won', color: 'var(--mantine-color-green-6)' },
-  { key: 'commit', label: 'Commit (≥ 70 %)', color: 'var(--mantine-color-blue-6)' },
-  { key: 'bestCase', label: 'Best case (40–69 %)', color: 'var(--mantine-color-blue-3)' },
-  { key: 'pipeline', label: 'Pipeline (< 40 %)', color: 'var(--mantine-color-gray-4)' },
+  { key: 'won', label: 'Won', color: 'green.6' },
+  { key: 'commit', label: 'Commit (≥ 70 %)', color: 'blue.6' },
+  { key: 'bestCase', label: 'Best case (40–69 %)', color: 'blue.3' },
+  { key: 'pipeline', label: 'Pipeline (< 40 %)', color: 'gray.4' },
 ];
 
 /** The next six months by close date: won, and open deals by the category of their stage. */
@@ -23,18 +23,30 @@ export function ForecastSection({ pipelineId }: { pipelineId: string }) {
   });
   const data = forecast.data;
   return (
-    <ReportSection
-      title="Forecast by close month"
-      description="Won deals, and open deals by their stage’s probability: commit 70 % or more, best case 40 to 69 %, pipeline below. Weighted counts open amounts times their probability."
-    >
-      <QueryState isPending={forecast.isPending} error={forecast.error} refetch={forecast.refetch}>
-        {data && (
-          <>
-            <StackedBars
-              title="Forecast by close month"
-              segments={SEGMENTS}
-              rows={data.months.map(({ month, ...values }) => ({ label: month, values }))}
-              format={formatAmount}
+    <QueryState isPending={forecast.isPending} error={forecast.error} refetch={forecast.refetch}>
+      {data && (
+        <ChartCard
+          title="Forecast by close month"
+          description="Won deals, and open deals by their stage’s probability: commit 70 % or more, best case 40 to 69 %, pipeline below. Weighted counts open amounts times their probability."
+          filename="forecast-by-month"
+          rows={data.months.map(({ month, won, commit, bestCase, pipeline, weighted }) => ({
+            month,
+            won,
+            commit,
+            bestCase,
+            pipeline,
+            weighted,
+          }))}
+        >
+          <Stack gap="sm">
+            <BarChart
+              h={260}
+              data={data.months}
+              dataKey="month"
+              type="stacked"
+              withLegend
+              valueFormatter={formatAmount}
+              series={SEGMENTS.map(({ key, label, color }) => ({ name: key, label, color }))}
             />
             <Table aria-label="Forecast" striped>
               <Table.Thead>
@@ -68,9 +80,9 @@ export function ForecastSection({ pipelineId }: { pipelineId: string }) {
                 {formatAmount(data.undated.amount)}).
               </Text>
             )}
-          </>
-        )}
-      </QueryState>
-    </ReportSection>
+          </Stack>
+        </ChartCard>
+      )}
+    </QueryState>
   );
 }

@@ -1,10 +1,10 @@
 import { Anchor, Stack, Text } from '@mantine/core';
 import { Link } from 'react-router';
 
-/** What a chart would show and the first step to get there, with its link. */
-export function EmptyHint({ text, to, action }: { text: string; to: string; action: string }) {
+/** A report without data yet: why, and where to start. */
+export function EmptyReport({ text, to, action }: { text: string; to: string; action: string }) {
   return (
-    <Stack gap={4} py="md" align="flex-start">
+    <Stack gap={4} py="sm" align="flex-start">
       <Text size="sm" c="dimmed">
         {text}
       </Text>
