@@ -16,6 +16,7 @@ describe.skipIf(!HAS_CHROMIUM)('the home dashboard and reports as charts, in a r
     await page.getByRole('heading', { name: 'Home', exact: true }).waitFor();
     await page.getByRole('group', { name: 'Events (30 days)' }).waitFor();
   }
+  let firstStage: { name: string; probability: number } | undefined;
   const stat = (page: Page, label: string) => page.getByRole('group', { name: label, exact: true });
 
   /** Opens the Export menu of the chart titled `chart` and answers the downloaded file's bytes. */
@@ -86,11 +87,11 @@ describe.skipIf(!HAS_CHROMIUM)('the home dashboard and reports as charts, in a r
     expect(png.bytes.length).toBeGreaterThan(2000);
     await tandem.shot(page, 'home-with-events');
 
-    const pipelines = await tandem.api<{ data: { id: string; stages: { id: string; name: string }[] }[] }>(
-      'GET',
-      '/api/v1/pipelines',
-    );
+    const pipelines = await tandem.api<{
+      data: { id: string; stages: { id: string; name: string; probability: number }[] }[];
+    }>('GET', '/api/v1/pipelines');
     const pipeline = pipelines.data[0];
+    firstStage = pipeline?.stages[0];
     if (!pipeline?.stages[0]) throw new Error('no default pipeline');
     for (const amount of [1200, 800])
       await tandem.api('POST', '/api/v1/deals', {
@@ -111,9 +112,41 @@ describe.skipIf(!HAS_CHROMIUM)('the home dashboard and reports as charts, in a r
     await expectText(stat(page, 'Open deals'), '2');
     await expectText(stat(page, 'Unsolved tickets'), '1');
     const stages = await download(page, 'Pipeline by stage', 'Download CSV');
-    const firstStage = pipeline.stages[0].name;
-    expect(stages.bytes.toString('utf8')).toContain(`\r\n${firstStage},2,2000\r\n`);
+    expect(stages.bytes.toString('utf8')).toContain(`\r\n${pipeline.stages[0].name},2,2000\r\n`);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await tandem.shot(page, 'home-with-crm');
+    await page.context().close();
+  });
+
+  it('draws the CRM and desk reports as charts whose CSV holds the plotted rows', {
+    timeout: 120_000,
+  }, async () => {
+    if (!firstStage) throw new Error('runs after the test that creates deals');
+    const page = await freshPage(tandem.browser);
+    await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
+    await page.goto(`${tandem.url}/reports`);
+    await page.getByRole('img', { name: 'Pipeline by stage' }).waitFor();
+    const pipeline = await download(page, 'Pipeline by stage', 'Download CSV');
+    const lines = pipeline.bytes.toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('stage,deals,amount,weighted');
+    expect(lines[1]).toBe(`${firstStage.name},2,2000,${(2000 * firstStage.probability) / 100}`);
+    const png = await download(page, 'Forecast by close month', 'Download PNG');
+    expect([...png.bytes.subarray(0, 8)]).toEqual(PNG_MAGIC);
+    await expectText(page.getByRole('region', { name: 'Win rate over time' }), /mark deals won or lost/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await tandem.shot(page, 'reports-sales');
+
+    await page.getByRole('tab', { name: 'Support' }).click();
+    await page.getByRole('img', { name: 'Ticket volume' }).waitFor();
+    const volume = await download(page, 'Ticket volume', 'Download CSV');
+    const today = new Date().toISOString().slice(0, 10);
+    const rows = volume.bytes.toString('utf8').split('\r\n');
+    expect(rows[0]).toBe('day,opened,solved');
+    expect(rows).toHaveLength(32);
+    expect(rows).toContain(`${today},1,0`);
+    await expectText(page.getByRole('region', { name: 'CSAT by score' }), /No survey answered/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await tandem.shot(page, 'reports-support');
     await page.context().close();
   });
 });

@@ -4,7 +4,7 @@ import { type ReactNode, useRef } from 'react';
 import { ChartExport, type ChartExportRow } from '../shared/chart-export';
 
 /**
- * A titled chart with its Export menu (the plotted rows as CSV, the chart as PNG). With `empty`
+ * A titled chart (an image named by its title) with its Export menu (the plotted rows as CSV, the chart as PNG). With `empty`
  * set, the message (what to do first) shows instead of the chart and nothing is exported.
  */
 export function ChartCard({
@@ -14,13 +14,17 @@ export function ChartCard({
   rows,
   empty,
   children,
+  below,
 }: {
   title: string;
   description?: ReactNode;
   filename: string;
   rows: readonly ChartExportRow[];
   empty?: ReactNode;
+  /** The chart. */
   children: ReactNode;
+  /** What follows the chart (a table of its figures, a note); not part of the PNG. */
+  below?: ReactNode;
 }) {
   const chart = useRef<HTMLDivElement>(null);
   return (
@@ -43,7 +47,16 @@ export function ChartCard({
             </div>
           )}
         </Group>
-        {empty ? <div>{empty}</div> : <div ref={chart}>{children}</div>}
+        {empty ? (
+          <div>{empty}</div>
+        ) : (
+          <>
+            <div ref={chart} role="img" aria-label={title}>
+              {children}
+            </div>
+            {below}
+          </>
+        )}
       </Stack>
     </Paper>
   );

@@ -37,50 +37,52 @@ export function ForecastSection({ pipelineId }: { pipelineId: string }) {
             pipeline,
             weighted,
           }))}
-        >
-          <Stack gap="sm">
-            <BarChart
-              h={260}
-              data={data.months}
-              dataKey="month"
-              type="stacked"
-              withLegend
-              valueFormatter={formatAmount}
-              series={SEGMENTS.map(({ key, label, color }) => ({ name: key, label, color }))}
-            />
-            <Table aria-label="Forecast" striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Month</Table.Th>
-                  {SEGMENTS.map((s) => (
-                    <Table.Th key={s.key} ta="right">
-                      {s.label}
-                    </Table.Th>
-                  ))}
-                  <Table.Th ta="right">Weighted</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.months.map((m) => (
-                  <Table.Tr key={m.month}>
-                    <Table.Td>{m.month}</Table.Td>
-                    <Table.Td ta="right">{formatAmount(m.won)}</Table.Td>
-                    <Table.Td ta="right">{formatAmount(m.commit)}</Table.Td>
-                    <Table.Td ta="right">{formatAmount(m.bestCase)}</Table.Td>
-                    <Table.Td ta="right">{formatAmount(m.pipeline)}</Table.Td>
-                    <Table.Td ta="right">{formatAmount(m.weighted)}</Table.Td>
+          below={
+            <Stack gap="sm">
+              <Table aria-label="Forecast" striped>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Month</Table.Th>
+                    {SEGMENTS.map((s) => (
+                      <Table.Th key={s.key} ta="right">
+                        {s.label}
+                      </Table.Th>
+                    ))}
+                    <Table.Th ta="right">Weighted</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-            {(data.overdue.count > 0 || data.undated.count > 0) && (
-              <Text size="sm" c="dimmed">
-                Not in any month: {data.overdue.count} open deals past their close date (
-                {formatAmount(data.overdue.amount)}), {data.undated.count} without one (
-                {formatAmount(data.undated.amount)}).
-              </Text>
-            )}
-          </Stack>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.months.map((m) => (
+                    <Table.Tr key={m.month}>
+                      <Table.Td>{m.month}</Table.Td>
+                      <Table.Td ta="right">{formatAmount(m.won)}</Table.Td>
+                      <Table.Td ta="right">{formatAmount(m.commit)}</Table.Td>
+                      <Table.Td ta="right">{formatAmount(m.bestCase)}</Table.Td>
+                      <Table.Td ta="right">{formatAmount(m.pipeline)}</Table.Td>
+                      <Table.Td ta="right">{formatAmount(m.weighted)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+              {(data.overdue.count > 0 || data.undated.count > 0) && (
+                <Text size="sm" c="dimmed">
+                  Not in any month: {data.overdue.count} open deals past their close date (
+                  {formatAmount(data.overdue.amount)}), {data.undated.count} without one (
+                  {formatAmount(data.undated.amount)}).
+                </Text>
+              )}
+            </Stack>
+          }
+        >
+          <BarChart
+            h={260}
+            data={data.months}
+            dataKey="month"
+            type="stacked"
+            withLegend
+            valueFormatter={formatAmount}
+            series={SEGMENTS.map(({ key, label, color }) => ({ name: key, label, color }))}
+          />
         </ChartCard>
       )}
     </QueryState>

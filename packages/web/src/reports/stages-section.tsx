@@ -32,48 +32,50 @@ export function StagesSection({ pipelineId }: { pipelineId: string }) {
           description="Learned probability: of the closed deals that passed through a stage, the share won. Conversion: of the deals that entered a stage, the share that reached a later one or were won."
           filename="stage-probabilities"
           rows={rows}
-        >
-          <Stack gap="sm">
-            <BarChart
-              h={260}
-              data={rows}
-              dataKey="stage"
-              withLegend
-              unit=" %"
-              yAxisProps={{ domain: [0, 100] }}
-              series={[
-                { name: 'configured', label: 'Configured probability', color: 'gray.5' },
-                { name: 'learned', label: 'Learned probability', color: 'blue.6' },
-                { name: 'conversion', label: 'Conversion to a later stage', color: 'teal.6' },
-              ]}
-            />
-            <Table aria-label="Stage probabilities" striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Stage</Table.Th>
-                  <Table.Th ta="right">Configured</Table.Th>
-                  <Table.Th ta="right">Learned</Table.Th>
-                  <Table.Th ta="right">Conversion</Table.Th>
-                  <Table.Th ta="right">Entered</Table.Th>
-                  <Table.Th ta="right">Closed (won)</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((row) => (
-                  <Table.Tr key={row.stage}>
-                    <Table.Td>{row.stage}</Table.Td>
-                    <Table.Td ta="right">{percent(row.configured)}</Table.Td>
-                    <Table.Td ta="right">{percent(row.learned)}</Table.Td>
-                    <Table.Td ta="right">{percent(row.conversion)}</Table.Td>
-                    <Table.Td ta="right">{row.entered}</Table.Td>
-                    <Table.Td ta="right">
-                      {row.closed} ({row.won})
-                    </Table.Td>
+          below={
+            <Stack gap="sm">
+              <Table aria-label="Stage probabilities" striped>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Stage</Table.Th>
+                    <Table.Th ta="right">Configured</Table.Th>
+                    <Table.Th ta="right">Learned</Table.Th>
+                    <Table.Th ta="right">Conversion</Table.Th>
+                    <Table.Th ta="right">Entered</Table.Th>
+                    <Table.Th ta="right">Closed (won)</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Stack>
+                </Table.Thead>
+                <Table.Tbody>
+                  {rows.map((row) => (
+                    <Table.Tr key={row.stage}>
+                      <Table.Td>{row.stage}</Table.Td>
+                      <Table.Td ta="right">{percent(row.configured)}</Table.Td>
+                      <Table.Td ta="right">{percent(row.learned)}</Table.Td>
+                      <Table.Td ta="right">{percent(row.conversion)}</Table.Td>
+                      <Table.Td ta="right">{row.entered}</Table.Td>
+                      <Table.Td ta="right">
+                        {row.closed} ({row.won})
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Stack>
+          }
+        >
+          <BarChart
+            h={260}
+            data={rows}
+            dataKey="stage"
+            withLegend
+            unit=" %"
+            yAxisProps={{ domain: [0, 100] }}
+            series={[
+              { name: 'configured', label: 'Configured probability', color: 'gray.5' },
+              { name: 'learned', label: 'Learned probability', color: 'blue.6' },
+              { name: 'conversion', label: 'Conversion to a later stage', color: 'teal.6' },
+            ]}
+          />
         </ChartCard>
       )}
     </QueryState>
