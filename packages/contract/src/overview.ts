@@ -10,10 +10,13 @@ export const OverviewSchema = z
   .object({
     from: DaySchema,
     to: DaySchema,
+    /** False while some days are still being counted (they show as not `counted`, zeros). */
+    complete: z.boolean(),
     /** One entry per day from `from` to `to`, zeros included. */
     days: z.array(
       z.object({
         day: DaySchema,
+        counted: z.boolean(),
         events: z.number().int(),
         /** Profiles created that day (not merged away since). */
         newPeople: z.number().int(),
@@ -22,7 +25,7 @@ export const OverviewSchema = z
       }),
     ),
     totals: z.object({ events: z.number().int(), newPeople: z.number().int() }),
-    /** Most frequent event names in the period, counted up to `countCap` each. */
+    /** Most frequent event names over the counted days. */
     topEvents: z.array(z.object({ event: z.string(), count: z.number().int(), capped: z.boolean() })),
     /** Sources with the most events (all time), counted up to `countCap` each. */
     topSources: z.array(

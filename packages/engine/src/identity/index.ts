@@ -1,3 +1,4 @@
+export { countActiveProfiles, countEventsNamedBetween } from './activity-reads.js';
 export { callIdentifierFields } from './call-identifiers.js';
 export {
   countEventsNamed,
@@ -32,4 +33,3 @@ export { mergesCausedBy } from './merges-caused-by.js';
 export { eventSeqsOfProfiles, personOfProfile, profileOfIdentifier } from './person-of-identifier.js';
 export { eventsOfProfiles, forgetEvents, lastAttributedSeq, profilesOfEvents } from './profile-events.js';
 export { type SplitProfiles, splitMerge } from './split-merge.js';
-export { activeProfilesByDay, eventCountsByDayAndName } from './activity-reads.js';

@@ -2,23 +2,22 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/index.js';
 
 /**
- * Events by UTC day of their timestamp in [from, to) (ISO instants), read from the
- * (workspace, timestamp) index alone: the cost is the number of events in the range, not the log's.
+ * Events whose timestamp lies in [from, to) (ISO instants): a count over one range of the
+ * (workspace, timestamp) index, so its cost is the range's events, not the log's.
  */
-export async function eventCountsByDay(
+export async function countEventsBetween(
   db: Kysely<Database>,
   workspaceId: string,
   range: { from: string; to: string },
-): Promise<Map<string, number>> {
-  const rows = await db
+): Promise<number> {
+  const row = await db
     .selectFrom('events')
-    .select([sql<string>`substr(timestamp, 1, 10)`.as('day'), (eb) => eb.fn.countAll<number>().as('n')])
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('workspace_id', '=', workspaceId)
     .where('timestamp', '>=', range.from)
     .where('timestamp', '<', range.to)
-    .groupBy(sql`substr(timestamp, 1, 10)`)
-    .execute();
-  return new Map(rows.map((row) => [row.day, Number(row.n)]));
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** A source's events (all time), counted up to `cap`: a bounded range of the (workspace, source, seq) index. */

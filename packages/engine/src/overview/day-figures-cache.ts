@@ -6,31 +6,39 @@ export interface DayFigures {
   byEvent: Map<string, number>;
 }
 
-const MAX_ENTRIES = 1000;
+/** How long figures are reused: a finished day rarely changes, today does all the time. */
+export interface DayFiguresLifetimes {
+  readonly finishedDayMs: number;
+  readonly todayMs: number;
+}
+
+const MAX_ENTRIES = 50_000;
 
 /**
- * Finished days' figures by key (workspace and period), each kept `ttlMs`. Concurrent requests
- * for a missing key share one read. Oldest entries go first beyond `MAX_ENTRIES`.
+ * Days' figures by workspace and day, each with when it was read. Entries past their lifetime are
+ * still answered (marked stale) until read again, so a request never waits on a whole period.
  */
 export class DayFiguresCache {
-  private readonly entries = new Map<string, { at: number; figures: Promise<Map<string, DayFigures>> }>();
+  private readonly entries = new Map<string, { at: number; figures: DayFigures }>();
 
-  constructor(private readonly options: { ttlMs: number; clock: () => number }) {}
+  constructor(private readonly options: DayFiguresLifetimes & { clock: () => number }) {}
 
-  get(key: string, read: () => Promise<Map<string, DayFigures>>): Promise<Map<string, DayFigures>> {
-    const now = this.options.clock();
-    const entry = this.entries.get(key);
-    if (entry && now - entry.at < this.options.ttlMs) return entry.figures;
-    const figures = read();
+  get(workspaceId: string, day: string, today: string): { figures: DayFigures; fresh: boolean } | undefined {
+    const entry = this.entries.get(`${workspaceId}/${day}`);
+    if (!entry) return undefined;
+    const lifetime = day === today ? this.options.todayMs : this.options.finishedDayMs;
+    return { figures: entry.figures, fresh: this.options.clock() - entry.at < lifetime };
+  }
+
+  set(workspaceId: string, day: string, figures: DayFigures, at: number): void {
+    const key = `${workspaceId}/${day}`;
     this.entries.delete(key);
-    this.entries.set(key, { at: now, figures });
-    // A failed read is not kept: the next request tries again.
-    figures.catch(() => this.entries.get(key)?.figures === figures && this.entries.delete(key));
+    this.entries.set(key, { at, figures });
+    // Oldest written first out: a bound on memory whatever the number of workspaces.
     while (this.entries.size > MAX_ENTRIES) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
       this.entries.delete(oldest);
     }
-    return figures;
   }
 }

@@ -49,6 +49,7 @@ describe.each(ENGINES)('overview on %s', (kind) => {
     expect(byDay.get('2026-03-10')).toEqual([3, 0, 2]);
     // Carl's event is 40 days old: outside the window, in the source's all-time count.
     expect(overview.totals).toEqual({ events: 6, newPeople: 2 });
+    expect(overview.complete).toBe(true);
     expect(overview.topEvents).toEqual([
       { event: 'Viewed', count: 3, capped: false },
       { event: 'Signed Up', count: 2, capped: false },
@@ -83,7 +84,13 @@ describe.each(ENGINES)('overview on %s', (kind) => {
     // CRM changes are logged too: three deals and a ticket opened by a new requester, today.
     now += 11 * 60_000;
     const crm = await engine.overview.overview(workspaceId, { days: 30 });
-    expect(crm.days.at(-1)).toEqual({ day: '2026-03-10', events: 7, newPeople: 1, activePeople: 3 });
+    expect(crm.days.at(-1)).toEqual({
+      day: '2026-03-10',
+      counted: true,
+      events: 7,
+      newPeople: 1,
+      activePeople: 3,
+    });
     expect(crm.audiences).toEqual([{ audienceId: pro.value.id, name: 'Pro', members: 1 }]);
     expect(crm.pipeline.stages.slice(0, 2).map((s) => [s.count, s.amount])).toEqual([
       [2, 350],
@@ -93,20 +100,24 @@ describe.each(ENGINES)('overview on %s', (kind) => {
     expect(crm.tickets.unsolved.new + crm.tickets.unsolved.open).toBe(1);
   });
 
-  it('reads finished days again only after their cache lifetime, today on every request', async () => {
+  it('counts today again after seconds and finished days after an hour', async () => {
     now = NOW;
     const { workspaceId, send } = await trackingWorkspace(engine);
     await send({ type: 'track', userId: 'ann', event: 'Viewed', timestamp: at(1) });
     const before = await engine.overview.overview(workspaceId, { days: 7 });
-    expect(before.totals.events).toBe(1);
+    expect(before.days.slice(-2).map((d) => d.events)).toEqual([1, 0]);
     await send(
       { type: 'track', userId: 'ann', event: 'Viewed', timestamp: at(1, 11) },
       { type: 'track', userId: 'ann', event: 'Viewed', timestamp: at(0) },
     );
     const cached = await engine.overview.overview(workspaceId, { days: 7 });
-    expect(cached.days.slice(-2).map((d) => d.events)).toEqual([1, 1]);
-    now = NOW + 11 * 60_000;
-    const refreshed = await engine.overview.overview(workspaceId, { days: 7 });
-    expect(refreshed.days.slice(-2).map((d) => d.events)).toEqual([2, 1]);
+    expect(cached.days.slice(-2).map((d) => d.events)).toEqual([1, 0]);
+    now = NOW + 60_000;
+    const todayAgain = await engine.overview.overview(workspaceId, { days: 7 });
+    expect(todayAgain.days.slice(-2).map((d) => d.events)).toEqual([1, 1]);
+    now = NOW + 61 * 60_000;
+    const allAgain = await engine.overview.overview(workspaceId, { days: 7 });
+    expect(allAgain.days.slice(-2).map((d) => d.events)).toEqual([2, 1]);
+    expect(allAgain.topEvents).toEqual([{ event: 'Viewed', count: 3, capped: false }]);
   });
 });

@@ -1,10 +1,10 @@
 import type { Audience, Overview, Pipeline, PipelineReport, Source } from '@tandem/contract';
-import { activeProfilesByDay, eventCountsByDayAndName, eventNamesOf } from '../identity/index.js';
-import { countEventsOfSource, eventCountsByDay } from '../log/index.js';
+import { countActiveProfiles, countEventsNamedBetween, eventNamesOf } from '../identity/index.js';
+import { countEventsBetween, countEventsOfSource } from '../log/index.js';
 import { newProfilesByDay } from '../profiles/index.js';
 import { unsolvedTicketCounts } from '../service-desk/tickets/index.js';
 import type { Store } from '../store/index.js';
-import { type DayFigures, DayFiguresCache } from './day-figures-cache.js';
+import { type DayFigures, DayFiguresCache, type DayFiguresLifetimes } from './day-figures-cache.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,8 +22,10 @@ export interface OverviewDeps {
   readonly crmReports: { pipeline(workspaceId: string, pipelineId?: string): Promise<PipelineReport> };
   readonly sla: { atRisk(workspaceId: string, opts: { limit: number }): Promise<string[]> };
   readonly clock?: (() => number) | undefined;
-  /** How long a finished day's figures are reused before being read again (default 10 minutes). */
-  readonly closedDaysTtlMs?: number | undefined;
+  /** How long days' figures are reused (default: a finished day an hour, today 15 seconds). */
+  readonly lifetimes?: DayFiguresLifetimes | undefined;
+  /** How long a request waits for days being counted before answering without them (default 1 s). */
+  readonly answerWithinMs?: number | undefined;
 }
 
 /** Bounds that keep a request's cost independent of the workspace's size. */
@@ -39,17 +41,26 @@ const LIMITS = {
 } as const;
 
 /**
- * The home dashboard, composed from other domains' reads. Finished days' activity is cached per
- * workspace (events rarely land on past days; the cache lives `closedDaysTtlMs`), so a request
- * reads only today's part of the log once the cache is warm.
+ * The home dashboard, composed from other domains' reads. Each day's activity is counted once and
+ * kept (a finished day an hour, today seconds): a request reads no more of the log than the days
+ * missing or expired, and counting runs one day at a time in the background, so a large workspace's
+ * first request answers within `answerWithinMs` with the days counted so far (`complete: false`).
+ *
+ * Seam: the insights domain's columnar copy, once merged, is the better source of `figuresOf`
+ * (daily counts and distinct people without touching the row store).
  */
 export class OverviewService {
   private readonly clock: () => number;
-  private readonly closedDays: DayFiguresCache;
+  private readonly days: DayFiguresCache;
+  /** The counting under way per workspace (one at a time: its load on the store stays bounded). */
+  private readonly counting = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: OverviewDeps) {
     this.clock = deps.clock ?? Date.now;
-    this.closedDays = new DayFiguresCache({ ttlMs: deps.closedDaysTtlMs ?? 600_000, clock: this.clock });
+    this.days = new DayFiguresCache({
+      ...(deps.lifetimes ?? { finishedDayMs: 3_600_000, todayMs: 15_000 }),
+      clock: this.clock,
+    });
   }
 
   async overview(workspaceId: string, options: { days: number }): Promise<Overview> {
@@ -57,18 +68,18 @@ export class OverviewService {
     const today = new Date(now).toISOString().slice(0, 10);
     const from = new Date(Date.parse(today) - (options.days - 1) * DAY_MS).toISOString().slice(0, 10);
     const tomorrow = new Date(Date.parse(today) + DAY_MS).toISOString().slice(0, 10);
-    const eventNames = await eventNamesOf(this.deps.store.db, workspaceId, LIMITS.eventNames);
-    const closed = await this.closedDays.get(`${workspaceId}/${from}/${today}`, () =>
-      this.figuresOf(workspaceId, { from, to: today, eventNames }),
-    );
-    const current = await this.figuresOf(workspaceId, { from: today, to: tomorrow, eventNames });
+    const wanted: string[] = [];
+    for (let day = Date.parse(today); day >= Date.parse(from); day -= DAY_MS)
+      wanted.push(new Date(day).toISOString().slice(0, 10));
+    const expired = wanted.filter((day) => !this.days.get(workspaceId, day, today)?.fresh);
+    if (expired.length > 0) await this.countWithin(workspaceId, expired);
     const days: Overview['days'] = [];
     const eventTotals = new Map<string, number>();
-    for (let day = Date.parse(from); day <= Date.parse(today); day += DAY_MS) {
-      const key = new Date(day).toISOString().slice(0, 10);
-      const figures = (key === today ? current : closed).get(key);
+    for (const day of wanted.reverse()) {
+      const figures = this.days.get(workspaceId, day, today)?.figures;
       days.push({
-        day: key,
+        day,
+        counted: figures !== undefined,
         events: figures?.events ?? 0,
         newPeople: figures?.newPeople ?? 0,
         activePeople: figures?.activePeople ?? 0,
@@ -86,6 +97,7 @@ export class OverviewService {
     return {
       from,
       to: today,
+      complete: days.every((d) => d.counted),
       days,
       totals: {
         events: days.reduce((sum, d) => sum + d.events, 0),
@@ -103,30 +115,55 @@ export class OverviewService {
     };
   }
 
-  /** Each day's figures in [from, to) (UTC days, `to` excluded). */
-  private async figuresOf(
-    workspaceId: string,
-    range: { from: string; to: string; eventNames: readonly string[] },
-  ): Promise<Map<string, DayFigures>> {
+  /** Counts these days (newest first), waiting at most `answerWithinMs` for them. */
+  private async countWithin(workspaceId: string, days: readonly string[]): Promise<void> {
+    let counting = this.counting.get(workspaceId);
+    if (!counting) {
+      counting = this.count(workspaceId, days).finally(() => this.counting.delete(workspaceId));
+      this.counting.set(workspaceId, counting);
+      // Failures reach the requests that wait; one that stopped waiting must not crash the process.
+      counting.catch(() => {});
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const budget = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.deps.answerWithinMs ?? 1000);
+      timer.unref?.();
+    });
+    try {
+      await Promise.race([counting, budget]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async count(workspaceId: string, days: readonly string[]): Promise<void> {
     const { db } = this.deps.store;
-    const instants = { from: `${range.from}T00:00:00.000Z`, to: `${range.to}T00:00:00.000Z` };
-    const [events, newPeople, active, named] = await Promise.all([
-      eventCountsByDay(db, workspaceId, instants),
-      newProfilesByDay(db, workspaceId, instants),
-      activeProfilesByDay(db, workspaceId, { ...instants, eventNames: range.eventNames }),
-      eventCountsByDayAndName(db, workspaceId, { ...instants, eventNames: range.eventNames }),
-    ]);
-    const figures = new Map<string, DayFigures>();
-    const of = (day: string) => {
-      const found = figures.get(day) ?? { events: 0, newPeople: 0, activePeople: 0, byEvent: new Map() };
-      figures.set(day, found);
-      return found;
-    };
-    for (const [day, n] of events) of(day).events = n;
-    for (const [day, n] of newPeople) of(day).newPeople = n;
-    for (const [day, n] of active) of(day).activePeople = n;
-    for (const { day, event, count } of named) of(day).byEvent.set(event, count);
-    return figures;
+    const eventNames = await eventNamesOf(db, workspaceId, LIMITS.eventNames);
+    const next = (day: string) => new Date(Date.parse(day) + DAY_MS).toISOString().slice(0, 10);
+    const instant = (day: string) => `${day}T00:00:00.000Z`;
+    const oldest = days.reduce((a, b) => (a < b ? a : b));
+    const newest = days.reduce((a, b) => (a > b ? a : b));
+    // Profiles have no index by creation time: one pass for all the days.
+    const newPeople = await newProfilesByDay(db, workspaceId, {
+      from: instant(oldest),
+      to: instant(next(newest)),
+    });
+    for (const day of days) {
+      const at = this.clock();
+      const range = { from: instant(day), to: instant(next(day)) };
+      const byEvent = new Map<string, number>();
+      for (const event of eventNames) {
+        const count = await countEventsNamedBetween(db, workspaceId, { ...range, event });
+        if (count > 0) byEvent.set(event, count);
+      }
+      const figures: DayFigures = {
+        events: await countEventsBetween(db, workspaceId, range),
+        newPeople: newPeople.get(day) ?? 0,
+        activePeople: await countActiveProfiles(db, workspaceId, { ...range, eventNames }),
+        byEvent,
+      };
+      this.days.set(workspaceId, day, figures, at);
+    }
   }
 
   private async topSources(workspaceId: string) {

@@ -1,7 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/index.js';
 
-/** Profiles created in [from, to) by UTC day, those merged into another since left out. */
+/**
+ * Profiles created in [from, to) by UTC day, those merged into another since left out. No index
+ * leads with the creation time: one pass over the workspace's profiles, whatever the period.
+ */
 export async function newProfilesByDay(
   db: Kysely<Database>,
   workspaceId: string,

@@ -16,6 +16,8 @@ export function HomePage() {
   const overview = useQuery({
     queryKey: overviewKey(session.workspace.id, DAYS),
     queryFn: () => overviewApi.get(DAYS),
+    // A large workspace's days are counted in the background: ask again until all are in.
+    refetchInterval: (query) => (query.state.data?.complete === false ? 3000 : false),
   });
   const data = overview.data;
   const unsolved = data
@@ -53,6 +55,12 @@ export function HomePage() {
                   </Button>
                 </Stack>
               </Alert>
+            )}
+            {!data.complete && (
+              <Text size="sm" c="dimmed" role="status">
+                Still counting {data.days.filter((d) => !d.counted).length} of the {DAYS} days: the charts
+                fill in as they are counted.
+              </Text>
             )}
             <SimpleGrid cols={{ base: 2, md: 5 }}>
               <StatCard label={`Events (${DAYS} days)`} value={data.totals.events} />
