@@ -67,7 +67,6 @@ export class OverviewService {
     const now = this.clock();
     const today = new Date(now).toISOString().slice(0, 10);
     const from = new Date(Date.parse(today) - (options.days - 1) * DAY_MS).toISOString().slice(0, 10);
-    const tomorrow = new Date(Date.parse(today) + DAY_MS).toISOString().slice(0, 10);
     const wanted: string[] = [];
     for (let day = Date.parse(today); day >= Date.parse(from); day -= DAY_MS)
       wanted.push(new Date(day).toISOString().slice(0, 10));
@@ -156,8 +155,10 @@ export class OverviewService {
     const eventNames = await eventNamesOf(db, workspaceId, LIMITS.eventNames);
     const next = (day: string) => new Date(Date.parse(day) + DAY_MS).toISOString().slice(0, 10);
     const instant = (day: string) => `${day}T00:00:00.000Z`;
-    const oldest = days.reduce((a, b) => (a < b ? a : b));
-    const newest = days.reduce((a, b) => (a > b ? a : b));
+    // `YYYY-MM-DD` sorts as it reads.
+    const sorted = [...days].sort();
+    const oldest = sorted[0] ?? '';
+    const newest = sorted.at(-1) ?? '';
     // Profiles have no index by creation time: one pass for all the days.
     const newPeople = await newProfilesByDay(db, workspaceId, {
       from: instant(oldest),
