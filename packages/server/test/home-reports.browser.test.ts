@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { tandemInBrowser } from './support/tandem-in-browser.js';
@@ -85,6 +85,8 @@ describe.skipIf(!HAS_CHROMIUM)('the home dashboard and reports as charts, in a r
     expect(png.name).toBe('events-by-day.png');
     expect([...png.bytes.subarray(0, 8)]).toEqual(PNG_MAGIC);
     expect(png.bytes.length).toBeGreaterThan(2000);
+    // Beside the screenshots, to look at.
+    await writeFile('/tmp/shots-home-reports/exported-events-by-day.png', png.bytes);
     await tandem.shot(page, 'home-with-events');
 
     const pipelines = await tandem.api<{
@@ -130,8 +132,14 @@ describe.skipIf(!HAS_CHROMIUM)('the home dashboard and reports as charts, in a r
     const lines = pipeline.bytes.toString('utf8').split('\r\n');
     expect(lines[0]).toBe('stage,deals,amount,weighted');
     expect(lines[1]).toBe(`${firstStage.name},2,2000,${(2000 * firstStage.probability) / 100}`);
-    const png = await download(page, 'Forecast by close month', 'Download PNG');
+    const png = await download(page, 'Stage probabilities and conversion', 'Download PNG');
     expect([...png.bytes.subarray(0, 8)]).toEqual(PNG_MAGIC);
+    await writeFile('/tmp/shots-home-reports/exported-stage-probabilities.png', png.bytes);
+    // The two deals have no close date: the forecast says so instead of drawing empty months.
+    await expectText(
+      page.getByRole('region', { name: 'Forecast by close month' }),
+      /2 open deals have no close date/,
+    );
     await expectText(page.getByRole('region', { name: 'Win rate over time' }), /mark deals won or lost/);
     await page.evaluate(() => window.scrollTo(0, 0));
     await tandem.shot(page, 'reports-sales');

@@ -6,6 +6,7 @@ import { dealsApi, reportKey } from '../deals/deals-api';
 import { formatAmount } from '../deals/format-money';
 import { QueryState } from '../shared/query-state';
 import { ChartCard } from './chart-card';
+import { EmptyReport } from './empty-report';
 
 const SEGMENTS = [
   { key: 'won', label: 'Won', color: 'green.6' },
@@ -28,6 +29,15 @@ export function ForecastSection({ pipelineId }: { pipelineId: string }) {
         <ChartCard
           title="Forecast by close month"
           description="Won deals, and open deals by their stage’s probability: commit 70 % or more, best case 40 to 69 %, pipeline below. Weighted counts open amounts times their probability."
+          empty={
+            data.months.every((m) => m.won + m.commit + m.bestCase + m.pipeline === 0) && (
+              <EmptyReport
+                text={`No open or won deal closes in these months${data.undated.count > 0 ? ` (${data.undated.count} open deals have no close date)` : ''}: set close dates on deals.`}
+                to="/deals"
+                action="Go to deals"
+              />
+            )
+          }
           filename="forecast-by-month"
           rows={data.months.map(({ month, won, commit, bestCase, pipeline, weighted }) => ({
             month,
