@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useCurrentSession } from '../auth/use-session';
@@ -75,14 +75,6 @@ export function HomePage() {
             </SimpleGrid>
             <ActivityCharts overview={data} />
             <CrmAndDeskCharts overview={data} unsolved={unsolved} />
-            <Group gap="xs">
-              <Text size="xs" c="dimmed">
-                More charts:
-              </Text>
-              <Anchor component={Link} to="/reports" size="xs">
-                Reports
-              </Anchor>
-            </Group>
           </Stack>
         )}
       </QueryState>
