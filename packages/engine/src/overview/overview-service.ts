@@ -1,10 +1,9 @@
 import type { Audience, Overview, Pipeline, PipelineReport, Source } from '@tandem/contract';
-import { countActiveProfiles, countEventsNamedBetween, eventNamesOf } from '../identity/index.js';
-import { countEventsBetween, countEventsOfSource } from '../log/index.js';
-import { newProfilesByDay } from '../profiles/index.js';
+import { countEventsOfSource } from '../log/index.js';
 import { unsolvedTicketCounts } from '../service-desk/tickets/index.js';
 import type { Store } from '../store/index.js';
-import { type DayFigures, DayFiguresCache, type DayFiguresLifetimes } from './day-figures-cache.js';
+import { DayFiguresCache, type DayFiguresLifetimes } from './day-figures-cache.js';
+import { type ActivitySource, rowStoreActivity } from './row-store-activity.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,6 +21,8 @@ export interface OverviewDeps {
   readonly crmReports: { pipeline(workspaceId: string, pipelineId?: string): Promise<PipelineReport> };
   readonly sla: { atRisk(workspaceId: string, opts: { limit: number }): Promise<string[]> };
   readonly clock?: (() => number) | undefined;
+  /** Where days' activity is counted (default: the row store). */
+  readonly activity?: ActivitySource | undefined;
   /** How long days' figures are reused (default: a finished day an hour, today 15 seconds). */
   readonly lifetimes?: DayFiguresLifetimes | undefined;
   /** How long a request waits for days being counted before answering without them (default 1 s). */
@@ -30,7 +31,6 @@ export interface OverviewDeps {
 
 /** Bounds that keep a request's cost independent of the workspace's size. */
 const LIMITS = {
-  eventNames: 200,
   topEvents: 10,
   sources: 200,
   topSources: 5,
@@ -46,17 +46,18 @@ const LIMITS = {
  * while the last figures answer. Counting runs one day at a time, so a large workspace's first
  * request answers within `answerWithinMs` with the days counted so far (`complete: false`).
  *
- * Seam: the insights domain's columnar copy, once merged, is the better source of `figuresOf`
- * (daily counts and distinct people without touching the row store).
+ * `deps.activity` is the seam for the insights domain's columnar copy (see ActivitySource).
  */
 export class OverviewService {
   private readonly clock: () => number;
   private readonly days: DayFiguresCache;
+  private readonly activity: ActivitySource;
   /** The counting under way per workspace (one at a time: its load on the store stays bounded). */
   private readonly counting = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: OverviewDeps) {
     this.clock = deps.clock ?? Date.now;
+    this.activity = deps.activity ?? rowStoreActivity(deps.store);
     this.days = new DayFiguresCache({
       ...(deps.lifetimes ?? { finishedDayMs: 3_600_000, todayMs: 15_000 }),
       clock: this.clock,
@@ -151,36 +152,10 @@ export class OverviewService {
   }
 
   private async count(workspaceId: string, days: readonly string[]): Promise<void> {
-    const { db } = this.deps.store;
-    const eventNames = await eventNamesOf(db, workspaceId, LIMITS.eventNames);
-    const next = (day: string) => new Date(Date.parse(day) + DAY_MS).toISOString().slice(0, 10);
-    const instant = (day: string) => `${day}T00:00:00.000Z`;
-    // `YYYY-MM-DD` sorts as it reads.
-    const sorted = [...days].sort();
-    const oldest = sorted[0] ?? '';
-    const newest = sorted.at(-1) ?? '';
-    // Profiles have no index by creation time: one pass for all the days.
-    const newPeople = await newProfilesByDay(db, workspaceId, {
-      from: instant(oldest),
-      to: instant(next(newest)),
-    });
-    for (const day of days) {
-      // SQLite answers synchronously: give requests and ingestion their turn between days.
-      await new Promise((resolve) => setImmediate(resolve));
-      const at = this.clock();
-      const range = { from: instant(day), to: instant(next(day)) };
-      const byEvent = new Map<string, number>();
-      for (const event of eventNames) {
-        const count = await countEventsNamedBetween(db, workspaceId, { ...range, event });
-        if (count > 0) byEvent.set(event, count);
-      }
-      const figures: DayFigures = {
-        events: await countEventsBetween(db, workspaceId, range),
-        newPeople: newPeople.get(day) ?? 0,
-        activePeople: await countActiveProfiles(db, workspaceId, { ...range, eventNames }),
-        byEvent,
-      };
+    let at = this.clock();
+    for await (const [day, figures] of this.activity.figuresOf(workspaceId, days)) {
       this.days.set(workspaceId, day, figures, at);
+      at = this.clock();
     }
   }
 
