@@ -21,6 +21,8 @@ export interface ActivitySource {
 export function rowStoreActivity(store: Store): ActivitySource {
   return {
     async *figuresOf(workspaceId, days) {
+      // The request that started the counting answers first (SQLite reads block the thread).
+      await yieldTurn();
       const { db } = store;
       const eventNames = await eventNamesOf(db, workspaceId, EVENT_NAMES);
       const next = (day: string) => new Date(Date.parse(day) + DAY_MS).toISOString().slice(0, 10);
@@ -34,7 +36,7 @@ export function rowStoreActivity(store: Store): ActivitySource {
       });
       for (const day of days) {
         // SQLite answers synchronously: give requests and ingestion their turn between days.
-        await new Promise((resolve) => setImmediate(resolve));
+        await yieldTurn();
         const range = { from: instant(day), to: instant(next(day)) };
         const byEvent = new Map<string, number>();
         for (const event of eventNames) {
@@ -53,4 +55,8 @@ export function rowStoreActivity(store: Store): ActivitySource {
       }
     },
   };
+}
+
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
