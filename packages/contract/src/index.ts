@@ -22,6 +22,7 @@ export * from './insights.js';
 export * from './journeys.js';
 export * from './lead-scoring.js';
 export * from './mailboxes.js';
+export * from './overview.js';
 export * from './paging.js';
 export * from './pii.js';
 export * from './privacy.js';

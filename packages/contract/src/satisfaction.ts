@@ -72,6 +72,12 @@ export const CsatReportSchema = z
     totals: CsatGroupSchema,
     byAgent: z.array(CsatGroupSchema.extend({ assigneeId: z.string().nullable() })),
     byTeam: z.array(CsatGroupSchema.extend({ teamId: z.string().nullable() })),
+    /** Answers by the UTC day they came in, every day of the period (average null on days without). */
+    byDay: z.array(
+      z.object({ day: z.string(), responses: z.number().int(), average: z.number().nullable() }),
+    ),
+    /** Answers per score, 1 to 5. */
+    distribution: z.array(z.object({ score: z.number().int(), responses: z.number().int() })),
   })
   .meta({ id: 'CsatReport' });
 export type CsatReport = z.infer<typeof CsatReportSchema>;

@@ -107,6 +107,7 @@ import { addToList, ListPersonData, ListsService, removeFromList } from './lists
 import { EventLog, logPersonData } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
+import { OverviewService } from './overview/index.js';
 import type { PersonDataHolder, PersonRef } from './person-data/index.js';
 import { PersonalizationService } from './personalization/index.js';
 import { PiiService } from './pii/index.js';
@@ -340,6 +341,8 @@ export class Engine {
   readonly deals: DealsService;
   /** Pipeline, forecast, sales and stage reports. */
   readonly crmReports: CrmReportsService;
+  /** The home dashboard: activity by day, top events and sources, audiences, pipeline, desk. */
+  readonly overview: OverviewService;
   /** Service desk: business calendars and SLA policies. */
   readonly slaSettings: SlaSettings;
   /** Service desk: each ticket's SLA clock (tickets/ calls `track` after every change). */
@@ -790,6 +793,15 @@ export class Engine {
       membersOf: deskMembers,
       existingDeals: (workspaceId, dealIds) => this.deals.existingDealIds(workspaceId, dealIds),
       wake: crmDeps.wake,
+      clock,
+    });
+    this.overview = new OverviewService({
+      store,
+      sources: this.sources,
+      audiences: this.audiences,
+      pipelines: this.pipelines,
+      crmReports: this.crmReports,
+      sla: this.sla,
       clock,
     });
     this.cannedReplies = new CannedRepliesService({

@@ -55,6 +55,7 @@ import { journeysRoutes } from './journeys/journeys.routes.js';
 import { leadScoringRoutes } from './lead-scoring/lead-scoring.routes.js';
 import { listsRoutes } from './lists/lists.routes.js';
 import { opsRoutes } from './ops/ops.routes.js';
+import { overviewRoutes } from './overview/overview.routes.js';
 import { installPersonalDataMasking } from './pii/personal-data-masking.js';
 import { piiRoutes } from './pii/pii.routes.js';
 import { privacyRoutes } from './privacy/privacy.routes.js';
@@ -225,6 +226,7 @@ export async function buildApp(
   await app.register(customFieldsRoutes, { engine });
   await app.register(crmDealsRoutes, { engine });
   await app.register(crmReportsRoutes, { engine });
+  await app.register(overviewRoutes, { engine });
   await app.register(ticketsRoutes, { engine });
   await app.register(cannedRepliesRoutes, { engine });
   await app.register(catalogRoutes, { engine });

@@ -2,6 +2,7 @@ import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 
 /** The navbar's groups, in their order. */
 export const NAV_SECTIONS = [
+  'Home',
   'Customers',
   'Sales',
   'Support',
@@ -34,6 +35,15 @@ function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType)
 
 /** The product's areas in navigation order; the router and the navbar are both built from it. */
 export const APP_AREAS: readonly AppArea[] = [
+  {
+    path: '/home',
+    section: 'Home',
+    label: 'Home',
+    Page: lazyPage(
+      () => import('./home/home-page'),
+      (m) => m.HomePage,
+    ),
+  },
   {
     path: '/people',
     section: 'Customers',

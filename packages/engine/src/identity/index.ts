@@ -1,3 +1,4 @@
+export { countActiveProfiles, countEventsNamedBetween } from './activity-reads.js';
 export { callIdentifierFields } from './call-identifiers.js';
 export {
   countEventsNamed,

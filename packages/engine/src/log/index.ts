@@ -7,6 +7,7 @@ export {
   stillReadable,
 } from './accepted-calls-wire.js';
 export { appendWithin } from './append-within.js';
+export { countEventsBetween, countEventsOfSource } from './event-counts.js';
 export { EventLog, type EventLogOptions } from './event-log.js';
 export { type EventRetentionBatch, removeEventsBefore } from './event-retention.js';
 export { deleteEvents, type EventScope, eventSeqsInScope } from './events-in-scope.js';

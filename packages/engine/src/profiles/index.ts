@@ -18,6 +18,7 @@ export {
   updateCompany,
 } from './company-records.js';
 export { type CompanyMatch, companiesSearch } from './company-search.js';
+export { newProfilesByDay } from './new-profile-reads.js';
 export {
   PERSON_BUILT_IN_COLUMNS,
   type PeopleSelection,

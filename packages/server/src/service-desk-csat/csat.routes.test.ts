@@ -119,6 +119,12 @@ describe.each(ENGINES)('satisfaction API on %s', (kind) => {
       { assigneeId: agentId, responses: 1, average: 5, satisfiedPercent: 100 },
     ]);
     expect(report.byTeam).toEqual([{ teamId: team.id, responses: 1, average: 5, satisfiedPercent: 100 }]);
+    // Over time and by score: the one answer counted today and under 5.
+    expect(report.byDay).toHaveLength(30);
+    expect(report.byDay.at(-1)).toEqual({ day: report.to, responses: 1, average: 5 });
+    expect(report.distribution).toEqual(
+      [1, 2, 3, 4, 5].map((score) => ({ score, responses: score === 5 ? 1 : 0 })),
+    );
   });
 
   it('skips the survey of a ticket flagged csatSkip, and refuses unknown tokens', async () => {

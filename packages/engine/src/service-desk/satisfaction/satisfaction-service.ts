@@ -12,7 +12,7 @@ import { AppError } from '../../errors/index.js';
 import { newId } from '../../ids/index.js';
 import type { ThreadedMailSender } from '../../mail/index.js';
 import { nowIso, type Store, writeTransaction } from '../../store/index.js';
-import { periodOf } from './report-period.js';
+import { csatOverTime, periodOf } from './report-period.js';
 import { surveyEmail } from './survey-email.js';
 
 /** An answer can be changed for this long after it was first given. */
@@ -249,7 +249,7 @@ export class SatisfactionService {
       .executeTakeFirst();
     const rows = await db
       .selectFrom('csat_surveys')
-      .select(['assignee_id', 'team_id', 'score'])
+      .select(['assignee_id', 'team_id', 'score', 'answered_at'])
       .where('workspace_id', '=', workspaceId)
       .where('answered_at', '>=', start)
       .where('answered_at', '<', end)
@@ -270,6 +270,7 @@ export class SatisfactionService {
         ...summaryOf(list),
       })),
       byTeam: grouped((r) => r.team_id).map(([teamId, list]) => ({ teamId, ...summaryOf(list) })),
+      ...csatOverTime(scores, { from, to }),
     };
   }
 

@@ -10,4 +10,5 @@ export type {
 } from './ticket-desk.js';
 export { ticketReport } from './ticket-reports.js';
 export { removeClosedTicketsBefore } from './ticket-retention.js';
+export { type UnsolvedCounts, unsolvedTicketCounts } from './ticket-status-counts.js';
 export { type DeskMember, type TicketHooks, type TicketsDeps, TicketsService } from './tickets-service.js';
