@@ -21,6 +21,7 @@ export * from './imports.js';
 export * from './insights.js';
 export * from './journeys.js';
 export * from './lead-scoring.js';
+export * from './predictions.js';
 export * from './mailboxes.js';
 export * from './paging.js';
 export * from './pii.js';

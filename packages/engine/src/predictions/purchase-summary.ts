@@ -38,8 +38,8 @@ export function summarizePurchases(
   for (const order of orders) {
     const day = dayNumberOf(order.timestamp);
     if (day > endDay) continue;
-    let days = valueByDay.get(order.customerId);
-    if (!days) valueByDay.set(order.customerId, (days = new Map()));
+    const days = valueByDay.get(order.customerId) ?? new Map<number, number>();
+    valueByDay.set(order.customerId, days);
     days.set(day, (days.get(day) ?? 0) + (Number.isFinite(order.value) ? order.value : 0));
   }
   const summaries: CustomerSummary[] = [];

@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import { type Database, fromJson } from '../store/index.js';
+
+/** One logged event of a name, as the profile identity attributes it to: who, when, what value. */
+export interface ValuedEvent {
+  readonly profileId: string;
+  readonly timestamp: string;
+  /** The numeric value of `valueProperty` in the event's properties; 0 when absent or not a number. */
+  readonly value: number;
+}
+
+/**
+ * Every event of this name in a workspace up to `until` (ISO, inclusive), with its live profile
+ * and a numeric property: the orders predictions are fitted on. Read in pages along the
+ * (workspace, event, timestamp) index so a large log never sits in one result.
+ */
+export async function valuedEventsNamed(
+  db: Kysely<Database>,
+  workspaceId: string,
+  options: {
+    event: string;
+    valueProperty?: string | undefined;
+    until?: string | undefined;
+    pageSize?: number;
+  },
+): Promise<ValuedEvent[]> {
+  const pageSize = options.pageSize ?? 5000;
+  const found: ValuedEvent[] = [];
+  let after: { timestamp: string; seq: number } | null = null;
+  for (;;) {
+    let query = db
+      .selectFrom('profile_events as p')
+      .innerJoin('events as e', 'e.seq', 'p.seq')
+      .select(['p.seq', 'p.profile_id', 'p.timestamp', 'e.workspace_id', 'e.payload'])
+      .where('p.workspace_id', '=', workspaceId)
+      .where('p.event', '=', options.event)
+      .orderBy('p.timestamp')
+      .orderBy('p.seq')
+      .limit(pageSize);
+    if (options.until) query = query.where('p.timestamp', '<=', options.until);
+    if (after) {
+      const { timestamp, seq } = after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('p.timestamp', '>', timestamp),
+          eb.and([eb('p.timestamp', '=', timestamp), eb('p.seq', '>', seq)]),
+        ]),
+      );
+    }
+    const rows = await query.execute();
+    for (const row of rows) {
+      if (row.workspace_id !== workspaceId) continue;
+      const payload = fromJson<{ properties?: Record<string, unknown> }>(row.payload);
+      const raw = options.valueProperty ? payload.properties?.[options.valueProperty] : undefined;
+      const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : 0;
+      found.push({
+        profileId: row.profile_id,
+        timestamp: row.timestamp,
+        value: Number.isFinite(value) ? value : 0,
+      });
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) break;
+    after = { timestamp: last.timestamp, seq: Number(last.seq) };
+  }
+  return found;
+}
