@@ -65,3 +65,28 @@ export async function valuedEventsNamed(
   }
   return found;
 }
+
+/** How many events of each name each of these profiles has at or after `since` (engagement). */
+export async function eventCountsSince(
+  db: Kysely<Database>,
+  workspaceId: string,
+  options: { profileIds: readonly string[]; since: string },
+): Promise<Map<string, Map<string, number>>> {
+  const counts = new Map<string, Map<string, number>>();
+  for (let start = 0; start < options.profileIds.length; start += 500) {
+    const rows = await db
+      .selectFrom('profile_events')
+      .select(['profile_id', 'event', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', options.profileIds.slice(start, start + 500))
+      .where('timestamp', '>=', options.since)
+      .groupBy(['profile_id', 'event'])
+      .execute();
+    for (const row of rows) {
+      const ofProfile = counts.get(row.profile_id) ?? new Map<string, number>();
+      ofProfile.set(row.event ?? '(page or screen)', Number(row.n));
+      counts.set(row.profile_id, ofProfile);
+    }
+  }
+  return counts;
+}

@@ -35,6 +35,7 @@ import { trackingPlans } from './0035-tracking-plans.js';
 import { consentCenter } from './0036-consent-center.js';
 import { piiSettings } from './0037-pii-settings.js';
 import { deletionNotices } from './0038-deletion-notices.js';
+import { predictions } from './0040-predictions.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -78,4 +79,5 @@ export const MIGRATIONS: readonly Migration[] = [
   consentCenter,
   piiSettings,
   deletionNotices,
+  predictions,
 ];

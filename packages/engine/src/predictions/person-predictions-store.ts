@@ -1,0 +1,109 @@
+import type { PersonPredictions } from '@tandem/contract';
+import type { Kysely } from 'kysely';
+import { type Database, fromJson, type Store, toJson } from '../store/index.js';
+
+/**
+ * The `predicted_*` traits of a person, rounded so that a refresh writes only what moved enough
+ * to matter (time alone nudges P(alive) a little every day). Audiences read them as traits.
+ */
+export function predictedTraitsOf(person: PersonPredictions): Record<string, string | number> {
+  const traits: Record<string, string | number> = {};
+  const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
+  if (person.expectedPurchases90d !== null)
+    traits.predicted_purchases_90d = round(person.expectedPurchases90d, 1);
+  if (person.probabilityAlive !== null) traits.predicted_p_alive = round(person.probabilityAlive, 2);
+  if (person.lifetimeValue12m !== null) traits.predicted_clv_12m = Math.round(person.lifetimeValue12m);
+  if (person.churnRisk !== null) traits.predicted_churn_risk = person.churnRisk;
+  if (person.rfm !== null) {
+    traits.predicted_rfm_segment = person.rfm.segment;
+    traits.predicted_rfm = `${person.rfm.recency}${person.rfm.frequency}${person.rfm.monetary}`;
+  }
+  if (person.leadScore !== null) traits.predicted_lead_score = Math.round(person.leadScore);
+  return traits;
+}
+
+/** The traits last published for each profile of the workspace. */
+export async function publishedTraitsOf(db: Kysely<Database>, workspaceId: string) {
+  const rows = await db
+    .selectFrom('person_predictions')
+    .select(['profile_id', 'published'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  return new Map(rows.map((row) => [row.profile_id, fromJson<Record<string, unknown>>(row.published)]));
+}
+
+/**
+ * Replaces the workspace's person predictions with these, and publishes each profile's traits
+ * that changed (a profile no longer predicted gets its `predicted_*` traits set to null).
+ */
+export async function storePersonPredictions(
+  store: Store,
+  input: {
+    workspaceId: string;
+    predictions: ReadonlyMap<string, PersonPredictions>;
+    published: ReadonlyMap<string, Record<string, unknown>>;
+    computedAt: string;
+    publish:
+      | ((
+          workspaceId: string,
+          profileId: string,
+          traits: Record<string, unknown>,
+          messageId: string,
+        ) => Promise<void>)
+      | undefined;
+  },
+): Promise<void> {
+  const { workspaceId, computedAt } = input;
+  const rows = [...input.predictions.values()].map((person) => ({
+    workspace_id: workspaceId,
+    profile_id: person.profileId,
+    predictions: toJson(person),
+    published: toJson(predictedTraitsOf(person)),
+    computed_at: computedAt,
+  }));
+  const gone = [...input.published.keys()].filter((profileId) => !input.predictions.has(profileId));
+  await store.db.transaction().execute(async (trx) => {
+    for (let start = 0; start < gone.length; start += 500)
+      await trx
+        .deleteFrom('person_predictions')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', gone.slice(start, start + 500))
+        .execute();
+    for (let start = 0; start < rows.length; start += 200)
+      await trx
+        .insertInto('person_predictions')
+        .values(rows.slice(start, start + 200))
+        .onConflict((conflict) =>
+          conflict.columns(['workspace_id', 'profile_id']).doUpdateSet((eb) => ({
+            predictions: eb.ref('excluded.predictions'),
+            published: eb.ref('excluded.published'),
+            computed_at: eb.ref('excluded.computed_at'),
+          })),
+        )
+        .execute();
+  });
+  if (!input.publish) return;
+  const stamp = computedAt.replace(/[^0-9]/g, '');
+  for (const row of rows) {
+    const before = input.published.get(row.profile_id) ?? {};
+    const after = fromJson<Record<string, unknown>>(row.published);
+    const changed = changedTraits(before, after);
+    if (changed)
+      await input.publish(workspaceId, row.profile_id, changed, `predictions-${row.profile_id}-${stamp}`);
+  }
+  for (const profileId of gone) {
+    const cleared = changedTraits(input.published.get(profileId) ?? {}, {});
+    if (cleared) await input.publish(workspaceId, profileId, cleared, `predictions-${profileId}-${stamp}`);
+  }
+}
+
+/** The traits whose value differs (removed ones as null), or null when nothing changed. */
+function changedTraits(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Record<string, unknown> | null {
+  const changed: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(after)) if (before[name] !== value) changed[name] = value;
+  for (const name of Object.keys(before)) if (!(name in after)) changed[name] = null;
+  return Object.keys(changed).length > 0 ? changed : null;
+}
