@@ -9,7 +9,7 @@ export interface RfmInput {
 
 /**
  * Recency, frequency and monetary quintiles (5 best) over a workspace's customers, and the named
- * segment of each recency × frequency cell. Equal values share a score (the lowest rank's).
+ * segment of each recency × frequency cell. Equal values share a score.
  */
 export function rfmScores(customers: readonly RfmInput[]): Map<string, RfmScore> {
   const recency = quintiles(customers, (c) => -c.daysSinceLastPurchase);
@@ -29,17 +29,26 @@ export function rfmScores(customers: readonly RfmInput[]): Map<string, RfmScore>
   return scores;
 }
 
-/** Score 1..5 of each item by its rank on `measure` (higher measure, higher score). */
+/**
+ * Score 1..5 of each item by where it sits on `measure` (higher measure, higher score): the
+ * midpoint of its tie group's ranks as a share of all items, in fifths.
+ */
 function quintiles<Item>(items: readonly Item[], measure: (item: Item) => number): number[] {
   const order = items
     .map((item, index) => ({ value: measure(item), index }))
     .sort((a, b) => a.value - b.value);
   const scores = new Array<number>(items.length).fill(1);
-  let rankOfValue = 0;
-  order.forEach((entry, rank) => {
-    if (rank > 0 && entry.value !== order[rank - 1]?.value) rankOfValue = rank;
-    scores[entry.index] = 1 + Math.floor((5 * rankOfValue) / items.length);
-  });
+  let low = 0;
+  while (low < order.length) {
+    let high = low;
+    while (high + 1 < order.length && order[high + 1]?.value === order[low]?.value) high++;
+    const share = (low + high + 1) / (2 * order.length);
+    for (let rank = low; rank <= high; rank++) {
+      const entry = order[rank];
+      if (entry) scores[entry.index] = Math.min(5, 1 + Math.floor(5 * share));
+    }
+    low = high + 1;
+  }
   return scores;
 }
 

@@ -14,7 +14,7 @@ describe('churn risk', () => {
 });
 
 describe('RFM', () => {
-  it('gives quintiles 1–5 with the best customer in 5 and ties sharing a score', () => {
+  it('gives quintiles 1–5 with the best customer in 5 and ties sharing their middle rank', () => {
     const customers = Array.from({ length: 10 }, (_, i) => ({
       customerId: `c${i}`,
       daysSinceLastPurchase: 100 - i * 10,
@@ -23,9 +23,10 @@ describe('RFM', () => {
     }));
     const scores = rfmScores(customers);
     expect(scores.get('c9')).toEqual({ recency: 5, frequency: 5, monetary: 5, segment: 'Champions' });
-    expect(scores.get('c0')).toEqual({ recency: 1, frequency: 1, monetary: 1, segment: 'Lost' });
-    // c0..c4 all bought once: one shared frequency score.
-    expect(new Set([0, 1, 2, 3, 4].map((i) => scores.get(`c${i}`)?.frequency))).toEqual(new Set([1]));
+    expect(scores.get('c0')).toEqual({ recency: 1, frequency: 2, monetary: 1, segment: 'Lost' });
+    expect(scores.get('c2')?.recency).toBe(2);
+    // c0..c4 all bought once: ranks 0–4 of 10, midpoint 25% → score 2 for each.
+    expect(new Set([0, 1, 2, 3, 4].map((i) => scores.get(`c${i}`)?.frequency))).toEqual(new Set([2]));
     expect(scores.get('c5')?.frequency).toBe(3);
   });
 
