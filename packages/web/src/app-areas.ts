@@ -3,6 +3,7 @@ import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 /** The navbar's groups, in their order. */
 export const NAV_SECTIONS = [
   'Customers',
+  'Insights',
   'Sales',
   'Support',
   'Marketing',
@@ -58,6 +59,15 @@ export const APP_AREAS: readonly AppArea[] = [
     DetailPage: lazyPage(
       () => import('./companies/company-page'),
       (m) => m.CompanyPage,
+    ),
+  },
+  {
+    path: '/predictions',
+    section: 'Insights',
+    label: 'Predictions',
+    Page: lazyPage(
+      () => import('./predictions/predictions-page'),
+      (m) => m.PredictionsPage,
     ),
   },
   {
