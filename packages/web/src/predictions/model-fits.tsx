@@ -31,6 +31,12 @@ export function ModelFits({ overview }: { overview: PredictionsOverview }) {
   );
 }
 
+/** Four significant figures, in exponent form when very large or small. */
+const formatParameter = (value: number) =>
+  value !== 0 && (Math.abs(value) >= 1e5 || Math.abs(value) < 1e-3)
+    ? value.toExponential(3)
+    : formatNumber(value, 4);
+
 function ModelCard(props: {
   title: string;
   explanation: string;
@@ -45,13 +51,19 @@ function ModelCard(props: {
         <Text size="sm" c="dimmed">
           {props.explanation}
         </Text>
+        {props.fit && Object.values(props.fit.params).some((v) => v > 1e4 || v < 1e-4) ? (
+          <Text size="sm" c="orange" role="note">
+            A parameter sits at an extreme: the orders so far barely constrain this model (for instance every
+            customer always spends the same). Treat its numbers as rough until more orders arrive.
+          </Text>
+        ) : null}
         {props.fit ? (
           <Table fz="sm" verticalSpacing={4} aria-label={`${props.title} parameters`}>
             <Table.Tbody>
               {Object.entries(props.fit.params).map(([name, value]) => (
                 <Table.Tr key={name}>
                   <Table.Td>{name}</Table.Td>
-                  <Table.Td ta="right">{formatNumber(value, 4)}</Table.Td>
+                  <Table.Td ta="right">{formatParameter(value)}</Table.Td>
                 </Table.Tr>
               ))}
               <Table.Tr>

@@ -54,11 +54,7 @@ export function PredictionsPage() {
       <QueryState isPending={overview.isPending} error={overview.error} refetch={overview.refetch}>
         {data ? (
           <>
-            <PredictionSettingsForm
-              key={JSON.stringify(data.settings)}
-              saved={data.settings}
-              canWrite={canWrite}
-            />
+            <PredictionSettingsForm saved={data.settings} canWrite={canWrite} />
             <LastRun overview={data} />
             {data.orders === 0 ? (
               <Paper withBorder p="lg" role="status" aria-label="No orders yet">
