@@ -46,16 +46,45 @@ export interface Fit<Params> {
 
 /** Maximum likelihood over log-parameters (keeps all four positive), from r = α = a = b = 1. */
 export function fitBgNbd(customers: readonly PurchaseHistory[]): Fit<BgNbdParams> {
-  // Equal histories share a likelihood term: group them so large workspaces fit in a few seconds.
-  const groups = groupHistories(customers);
-  const negativeLogLikelihood = (logs: readonly number[]) => {
-    const params = bgNbdParamsOf(logs);
-    let total = 0;
-    for (const { history, count } of groups) total += count * bgNbdLogLikelihoodOf(params, history);
-    return -total;
-  };
-  const best = minimize(negativeLogLikelihood, [0, 0, 0, 0]);
+  const negativeLogLikelihood = groupedLogLikelihood(customers);
+  const best = minimize((logs) => -negativeLogLikelihood(bgNbdParamsOf(logs)), [0, 0, 0, 0]);
   return { params: bgNbdParamsOf(best.point), logLikelihood: -best.value, customers: customers.length };
+}
+
+/**
+ * The total log-likelihood as a function of the parameters, arranged for speed (100,000 customers
+ * in a few seconds): equal histories share a term, and the gamma / beta functions, which depend
+ * on x alone, are computed once per distinct x. Equal to summing bgNbdLogLikelihoodOf.
+ */
+function groupedLogLikelihood(customers: readonly PurchaseHistory[]) {
+  const groups = groupHistories(customers);
+  const countOfX = new Map<number, number>();
+  for (const { history, count } of groups)
+    countOfX.set(history.frequency, (countOfX.get(history.frequency) ?? 0) + count);
+  const xs = [...countOfX];
+  const frequency = Float64Array.from(groups, (g) => g.history.frequency);
+  const recency = Float64Array.from(groups, (g) => g.history.recency);
+  const age = Float64Array.from(groups, (g) => g.history.age);
+  const count = Float64Array.from(groups, (g) => g.count);
+  return (params: BgNbdParams): number => {
+    const { r, alpha, a, b } = params;
+    let total = 0;
+    const logDropOdds = new Map<number, number>();
+    for (const [x, n] of xs) {
+      total += n * (gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + betaln(a, b + x) - betaln(a, b));
+      if (x > 0) logDropOdds.set(x, Math.log(a) - Math.log(b + x - 1));
+    }
+    for (let i = 0; i < count.length; i++) {
+      const x = frequency[i] ?? 0;
+      const survived = -(r + x) * Math.log(alpha + (age[i] ?? 0));
+      const term =
+        x === 0
+          ? survived
+          : logSumExp(survived, (logDropOdds.get(x) ?? 0) - (r + x) * Math.log(alpha + (recency[i] ?? 0)));
+      total += (count[i] ?? 0) * term;
+    }
+    return total;
+  };
 }
 
 function bgNbdParamsOf(logs: readonly number[]): BgNbdParams {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { conditionalExpectedPurchases, expectedPurchasesOfNewCustomer, fitBgNbd } from './bgnbd.js';
+import {
+  bgNbdLogLikelihood,
+  conditionalExpectedPurchases,
+  expectedPurchasesOfNewCustomer,
+  fitBgNbd,
+} from './bgnbd.js';
 import { cdnowFrequencySummary, cdnowSummary, cdnowTransactions } from './cdnow-fixtures.js';
-import { conditionalExpectedSpend, fitGammaGamma } from './gamma-gamma.js';
+import { conditionalExpectedSpend, fitGammaGamma, gammaGammaLogLikelihoodOf } from './gamma-gamma.js';
 import { lifetimeValue } from './lifetime-value.js';
 import { summarizePurchases } from './purchase-summary.js';
 
@@ -22,6 +27,13 @@ describe('BG/NBD and Gamma-Gamma against the published CDNOW fits', () => {
     expect(alpha).toBeCloseTo(4.413532, 3);
     expect(a).toBeCloseTo(0.792886, 3);
     expect(b).toBeCloseTo(2.425752, 2);
+  });
+
+  it('reports the log-likelihood the per-customer formulas give (the fast grouped sum agrees)', () => {
+    expect(bgNbd.logLikelihood).toBeCloseTo(bgNbdLogLikelihood(bgNbd.params, cdnowFrequencySummary()), 6);
+    const repeaters = cdnowSummary().filter((c) => c.frequency > 0);
+    const summed = repeaters.reduce((sum, c) => sum + gammaGammaLogLikelihoodOf(gammaGamma.params, c), 0);
+    expect(gammaGamma.logLikelihood).toBeCloseTo(summed, 6);
   });
 
   it("gives Hardie's 1.226 conditional expectation for x=2, t_x=30.43, T=38.86 over 39 weeks", () => {

@@ -4,9 +4,9 @@
  * option (minTolerance is taken from minErrorDelta), while the CDNOW fit needs a tight, stated one.
  */
 export interface MinimizeOptions {
-  /** Stop when the simplex's values differ by less than this. Default 1e-10. */
+  /** Stop when the simplex's values differ by less than this, relative to the best (1 + |best|). Default 1e-12. */
   readonly valueTolerance?: number | undefined;
-  /** Stop when every vertex is within this of the best one. Default 1e-9. */
+  /** Stop when every vertex is within this of the best one. Default 1e-8. */
   readonly pointTolerance?: number | undefined;
   readonly maxIterations?: number | undefined;
 }
@@ -39,8 +39,8 @@ function simplexDescent(
   start: readonly number[],
   options: MinimizeOptions,
 ): Minimum {
-  const valueTolerance = options.valueTolerance ?? 1e-10;
-  const pointTolerance = options.pointTolerance ?? 1e-9;
+  const valueTolerance = options.valueTolerance ?? 1e-12;
+  const pointTolerance = options.pointTolerance ?? 1e-8;
   const dimensions = start.length;
   const maxIterations = options.maxIterations ?? 1000 * dimensions;
   const evaluate = (point: number[]): Vertex => {
@@ -61,7 +61,8 @@ function simplexDescent(
     const spread = Math.max(
       ...simplex.map((v) => Math.max(...v.point.map((x, i) => Math.abs(x - (best.point[i] ?? 0))))),
     );
-    if (Math.abs(worst.value - best.value) <= valueTolerance && spread <= pointTolerance) break;
+    const flat = Math.abs(worst.value - best.value) <= valueTolerance * (1 + Math.abs(best.value));
+    if (flat && spread <= pointTolerance) break;
     const centroid = new Array<number>(dimensions).fill(0);
     for (const vertex of simplex.slice(0, dimensions))
       for (let i = 0; i < dimensions; i++)
