@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import { type Database, fromJson } from '../store/index.js';
+import { type Kysely, sql } from 'kysely';
+import { type Database, jsonValueSql, type StoreKind } from '../store/index.js';
 
 /** One logged event of a name, as the profile identity attributes it to: who, when, what value. */
 export interface ValuedEvent {
@@ -18,6 +18,7 @@ export async function valuedEventsNamed(
   db: Kysely<Database>,
   workspaceId: string,
   options: {
+    kind: StoreKind;
     event: string;
     valueProperty?: string | undefined;
     until?: string | undefined;
@@ -25,13 +26,26 @@ export async function valuedEventsNamed(
   },
 ): Promise<ValuedEvent[]> {
   const pageSize = options.pageSize ?? 5000;
+  // The value read in SQL (the payload never leaves the database); quotes cannot name a member.
+  const member = (options.valueProperty ?? '').replaceAll('"', '');
+  const value = jsonValueSql(options.kind, sql.ref('e.payload'), {
+    path: ['properties', member],
+    documentIsText: options.kind === 'sqlite',
+  });
   const found: ValuedEvent[] = [];
   let after: { timestamp: string; seq: number } | null = null;
   for (;;) {
     let query = db
       .selectFrom('profile_events as p')
       .innerJoin('events as e', 'e.seq', 'p.seq')
-      .select(['p.seq', 'p.profile_id', 'p.timestamp', 'e.workspace_id', 'e.payload'])
+      .select([
+        'p.seq',
+        'p.profile_id',
+        'p.timestamp',
+        'e.workspace_id',
+        value.number.as('number'),
+        value.text.as('text'),
+      ])
       .where('p.workspace_id', '=', workspaceId)
       .where('p.event', '=', options.event)
       .orderBy('p.timestamp')
@@ -50,13 +64,12 @@ export async function valuedEventsNamed(
     const rows = await query.execute();
     for (const row of rows) {
       if (row.workspace_id !== workspaceId) continue;
-      const payload = fromJson<{ properties?: Record<string, unknown> }>(row.payload);
-      const raw = options.valueProperty ? payload.properties?.[options.valueProperty] : undefined;
-      const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : 0;
+      // A number, or a numeric string ("19.99"); anything else is no value.
+      const amount = member === '' ? 0 : row.number !== null ? Number(row.number) : Number(row.text ?? 0);
       found.push({
         profileId: row.profile_id,
         timestamp: row.timestamp,
-        value: Number.isFinite(value) ? value : 0,
+        value: Number.isFinite(amount) ? amount : 0,
       });
     }
     const last = rows.at(-1);

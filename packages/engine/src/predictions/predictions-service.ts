@@ -342,6 +342,7 @@ export class PredictionsService {
     },
   ): Promise<CustomerSummary[]> {
     const orders = await valuedEventsNamed(this.store.db, workspaceId, {
+      kind: this.store.kind,
       event: input.event,
       valueProperty: input.valueProperty ?? undefined,
       until: `${input.calibrationEnd}T23:59:59.999Z`,
