@@ -54,12 +54,8 @@ export async function valuedEventsNamed(
     if (options.until) query = query.where('p.timestamp', '<=', options.until);
     if (after) {
       const { timestamp, seq } = after;
-      query = query.where((eb) =>
-        eb.or([
-          eb('p.timestamp', '>', timestamp),
-          eb.and([eb('p.timestamp', '=', timestamp), eb('p.seq', '>', seq)]),
-        ]),
-      );
+      // A row-value comparison: one index range on both engines, where an OR rescans each page.
+      query = query.where((eb) => eb(eb.refTuple('p.timestamp', 'p.seq'), '>', eb.tuple(timestamp, seq)));
     }
     const rows = await query.execute();
     for (const row of rows) {
