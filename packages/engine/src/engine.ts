@@ -162,7 +162,6 @@ import {
   openStore,
   type Store,
   type StoreOptions,
-  writeTransaction,
 } from './store/index.js';
 import { TrackingPlansService } from './tracking-plans/index.js';
 import { warehouseTransportKind } from './warehouse/index.js';
@@ -1182,13 +1181,11 @@ export class Engine {
       },
       // Predicted traits reach the profile as an identify call under the CRM's internal source:
       // through the log, so audiences (batch and real time) read them like any trait.
-      publishTraits: (workspaceId, profileId, traits, messageId) =>
-        writeTransaction(store, (trx) =>
-          appendPredictedTraitsWithin(
-            trx,
-            { crmEvents: this.crmEvents, identity: this.identity },
-            { workspaceId, profileId, traits, at: new Date(predictionsClock()).toISOString(), messageId },
-          ),
+      publishTraitsWithin: (trx, change) =>
+        appendPredictedTraitsWithin(
+          trx,
+          { crmEvents: this.crmEvents, identity: this.identity },
+          { ...change, at: new Date(predictionsClock()).toISOString() },
         ),
     });
     this.predictions.trainWith((workspaceId) => closedDealOutcomes(store, workspaceId));

@@ -1,6 +1,6 @@
 import type { PersonPredictions } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { type Database, fromJson, type Store, toJson } from '../store/index.js';
+import { type Database, fromJson, type Store, toJson, writeTransaction } from '../store/index.js';
 
 /**
  * The `predicted_*` traits of a person, rounded so that a refresh writes only what moved enough
@@ -32,9 +32,19 @@ export async function publishedTraitsOf(db: Kysely<Database>, workspaceId: strin
   return new Map(rows.map((row) => [row.profile_id, fromJson<Record<string, unknown>>(row.published)]));
 }
 
+/** Writes `predicted_*` traits to a profile inside the caller's transaction (wired by the engine). */
+export type PublishTraitsWithin = (
+  db: Kysely<Database>,
+  change: { workspaceId: string; profileId: string; traits: Record<string, unknown>; messageId: string },
+) => Promise<void>;
+
+/** People stored (and their changed traits published) per transaction. */
+const CHUNK = 500;
+
 /**
- * Replaces the workspace's person predictions with these, and publishes each profile's traits
- * that changed (a profile no longer predicted gets its `predicted_*` traits set to null).
+ * Replaces the workspace's person predictions with these and publishes each profile's traits that
+ * changed, in the same transaction as its row (a profile no longer predicted gets its
+ * `predicted_*` traits set to null): a failed refresh leaves rows and traits agreeing.
  */
 export async function storePersonPredictions(
   store: Store,
@@ -43,36 +53,34 @@ export async function storePersonPredictions(
     predictions: ReadonlyMap<string, PersonPredictions>;
     published: ReadonlyMap<string, Record<string, unknown>>;
     computedAt: string;
-    publish:
-      | ((
-          workspaceId: string,
-          profileId: string,
-          traits: Record<string, unknown>,
-          messageId: string,
-        ) => Promise<void>)
-      | undefined;
+    publish: PublishTraitsWithin | undefined;
   },
 ): Promise<void> {
   const { workspaceId, computedAt } = input;
-  const rows = [...input.predictions.values()].map((person) => ({
-    workspace_id: workspaceId,
-    profile_id: person.profileId,
-    predictions: toJson(person),
-    published: toJson(predictedTraitsOf(person)),
-    computed_at: computedAt,
-  }));
-  const gone = [...input.published.keys()].filter((profileId) => !input.predictions.has(profileId));
-  await store.db.transaction().execute(async (trx) => {
-    for (let start = 0; start < gone.length; start += 500)
-      await trx
-        .deleteFrom('person_predictions')
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', 'in', gone.slice(start, start + 500))
-        .execute();
-    for (let start = 0; start < rows.length; start += 200)
+  const stamp = computedAt.replace(/[^0-9]/g, '');
+  const publishChanged = async (trx: Kysely<Database>, profileId: string, after: Record<string, unknown>) => {
+    const changed = changedTraits(input.published.get(profileId) ?? {}, after);
+    if (changed && input.publish)
+      await input.publish(trx, {
+        workspaceId,
+        profileId,
+        traits: changed,
+        messageId: `predictions-${profileId}-${stamp}`,
+      });
+  };
+  const people = [...input.predictions.values()];
+  for (let start = 0; start < people.length; start += CHUNK) {
+    const rows = people.slice(start, start + CHUNK).map((person) => ({
+      workspace_id: workspaceId,
+      profile_id: person.profileId,
+      predictions: toJson(person),
+      published: toJson(predictedTraitsOf(person)),
+      computed_at: computedAt,
+    }));
+    await writeTransaction(store, async (trx) => {
       await trx
         .insertInto('person_predictions')
-        .values(rows.slice(start, start + 200))
+        .values(rows)
         .onConflict((conflict) =>
           conflict.columns(['workspace_id', 'profile_id']).doUpdateSet((eb) => ({
             predictions: eb.ref('excluded.predictions'),
@@ -81,19 +89,20 @@ export async function storePersonPredictions(
           })),
         )
         .execute();
-  });
-  if (!input.publish) return;
-  const stamp = computedAt.replace(/[^0-9]/g, '');
-  for (const row of rows) {
-    const before = input.published.get(row.profile_id) ?? {};
-    const after = fromJson<Record<string, unknown>>(row.published);
-    const changed = changedTraits(before, after);
-    if (changed)
-      await input.publish(workspaceId, row.profile_id, changed, `predictions-${row.profile_id}-${stamp}`);
+      for (const row of rows) await publishChanged(trx, row.profile_id, fromJson(row.published));
+    });
   }
-  for (const profileId of gone) {
-    const cleared = changedTraits(input.published.get(profileId) ?? {}, {});
-    if (cleared) await input.publish(workspaceId, profileId, cleared, `predictions-${profileId}-${stamp}`);
+  const gone = [...input.published.keys()].filter((profileId) => !input.predictions.has(profileId));
+  for (let start = 0; start < gone.length; start += CHUNK) {
+    const chunk = gone.slice(start, start + CHUNK);
+    await writeTransaction(store, async (trx) => {
+      await trx
+        .deleteFrom('person_predictions')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', chunk)
+        .execute();
+      for (const profileId of chunk) await publishChanged(trx, profileId, {});
+    });
   }
 }
 

@@ -20,7 +20,11 @@ import {
   numericFeatures,
   trainLeadScore,
 } from './lead-score-model.js';
-import { publishedTraitsOf, storePersonPredictions } from './person-predictions-store.js';
+import {
+  type PublishTraitsWithin,
+  publishedTraitsOf,
+  storePersonPredictions,
+} from './person-predictions-store.js';
 import { predictionSettingsOf, savePredictionSettings, workspacesPredicting } from './prediction-settings.js';
 import { type CustomerSummary, summarizePurchases } from './purchase-summary.js';
 
@@ -36,15 +40,8 @@ export interface PredictionsOptions {
         computed: Record<string, unknown>;
       }>)
     | undefined;
-  /** Writes `predicted_*` traits to a profile through the log (wired by the engine). */
-  readonly publishTraits?:
-    | ((
-        workspaceId: string,
-        profileId: string,
-        traits: Record<string, unknown>,
-        messageId: string,
-      ) => Promise<void>)
-    | undefined;
+  /** Writes `predicted_*` traits to a profile through the log, in the caller's transaction (wired by the engine). */
+  readonly publishTraitsWithin?: PublishTraitsWithin | undefined;
 }
 
 /** Most people scored by the lead score in one refresh besides those in closed deals. */
@@ -263,7 +260,7 @@ export class PredictionsService {
       predictions,
       published,
       computedAt,
-      publish: this.options.publishTraits,
+      publish: this.options.publishTraitsWithin,
     });
     return {
       orders: customers.reduce((sum, c) => sum + c.purchases, 0),
