@@ -142,7 +142,9 @@ export const PredictionsOverviewSchema = z
     settings: PredictionSettingsSchema,
     lastRun: PredictionRunSchema.nullable(),
     fittedAt: z.string().nullable(),
-    orders: CountSchema.describe('Orders read at the last refresh'),
+    orders: CountSchema.describe(
+      'Purchases at the last refresh (orders of one customer on one UTC date count once)',
+    ),
     bgNbd: PredictionFitSchema.nullable(),
     gammaGamma: PredictionFitSchema.nullable(),
     probabilityAlive: z

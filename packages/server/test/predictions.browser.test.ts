@@ -13,9 +13,13 @@ describe.skipIf(!HAS_CHROMIUM)('predictions in a real browser', () => {
     await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
     await page.getByRole('link', { name: 'Predictions' }).click();
     await page.waitForURL(/\/predictions/);
-    await page.getByRole('status', { name: 'No orders yet' }).waitFor();
+    await page.getByRole('status', { name: 'No predictions yet' }).waitFor();
     await expect.poll(() => page.getByText('No model yet').count()).toBe(1);
     await tandem.shot(page, '1-empty');
+    // Refreshed with no order in the workspace: the page says what to send.
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    await page.getByRole('status', { name: 'No orders yet' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByText('DONE', { exact: false }).count()).toBeGreaterThan(0);
 
     // Twelve customers: regulars every ten days, some who stopped, some who bought once.
     const order = (userId: string, daysAgo: number, revenue: number) => ({

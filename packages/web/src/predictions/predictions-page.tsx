@@ -57,8 +57,13 @@ export function PredictionsPage() {
             <PredictionSettingsForm saved={data.settings} canWrite={canWrite} />
             <LastRun overview={data} />
             {data.orders === 0 ? (
-              <Paper withBorder p="lg" role="status" aria-label="No orders yet">
-                <Title order={4}>No orders yet</Title>
+              <Paper
+                withBorder
+                p="lg"
+                role="status"
+                aria-label={data.lastRun ? 'No orders yet' : 'No predictions yet'}
+              >
+                <Title order={4}>{data.lastRun ? 'No orders yet' : 'No predictions yet'}</Title>
                 <Text size="sm" c="dimmed" maw={700}>
                   Predictions learn from purchases. Send a <b>{data.settings.orderEvent}</b> track event for
                   each order (with its amount in <b>{data.settings.valueProperty ?? 'a value property'}</b>),
@@ -95,7 +100,7 @@ function LastRun({ overview }: { overview: PredictionsOverview }) {
       </Badge>
       <Text size="sm" c="dimmed">
         Last refresh ({run.trigger === 'schedule' ? 'scheduled' : 'by hand'}) {formatDate(run.startedAt)} ·{' '}
-        {overview.orders.toLocaleString('en-US')} orders read
+        {overview.orders.toLocaleString('en-US')} purchases
       </Text>
       {run.error ? (
         <Text size="sm" c="red">
