@@ -129,6 +129,14 @@ describe.each(ENGINES)('predictions on %s', (kind) => {
     const traits = (await engine.profiles.get(workspaceId, regular)).traits;
     expect(traits).toMatchObject({ predicted_churn_risk: 'low', predicted_rfm_segment: 'Champions' });
     expect(typeof traits.predicted_clv_12m).toBe('number');
+    // Audiences read them like any trait.
+    const champions = await engine.audiences.preview(workspaceId, {
+      trait: 'predicted_rfm_segment',
+      op: 'eq',
+      value: 'Champions',
+    });
+    if (!champions.ok) throw new Error(JSON.stringify(champions.error));
+    expect(champions.value.count).toBe(6);
     const identifies = async () =>
       Number(
         (
