@@ -1,5 +1,6 @@
 import type { PersonPredictions } from '@tandem/contract';
 import type { Kysely } from 'kysely';
+import { profileOfIdentifier } from '../identity/index.js';
 import { type Database, fromJson, type Store, toJson, writeTransaction } from '../store/index.js';
 
 /**
@@ -58,8 +59,26 @@ export async function storePersonPredictions(
 ): Promise<void> {
   const { workspaceId, computedAt } = input;
   const stamp = computedAt.replace(/[^0-9]/g, '');
+  // Profiles predicted last time and not now: merged into another (whose traits now mix both:
+  // it is published in full), or without orders any more (their traits are cleared).
+  const gone = [...input.published.keys()].filter((profileId) => !input.predictions.has(profileId));
+  const absorbedBy = new Map<string, string[]>();
+  const cleared: string[] = [];
+  for (const profileId of gone) {
+    const live = await profileOfIdentifier(store.db, workspaceId, { type: 'profile_id', value: profileId });
+    if (live === null || live === profileId) cleared.push(profileId);
+    else absorbedBy.set(live, [...(absorbedBy.get(live) ?? []), profileId]);
+  }
+  const baselineOf = (profileId: string): Record<string, unknown> => {
+    const absorbed = absorbedBy.get(profileId);
+    if (!absorbed) return input.published.get(profileId) ?? {};
+    // A value nothing equals: every trait of the survivor and of those it absorbed is rewritten.
+    const unknown = Symbol('unknown');
+    const names = [profileId, ...absorbed].flatMap((id) => Object.keys(input.published.get(id) ?? {}));
+    return Object.fromEntries(names.map((name) => [name, unknown]));
+  };
   const publishChanged = async (trx: Kysely<Database>, profileId: string, after: Record<string, unknown>) => {
-    const changed = changedTraits(input.published.get(profileId) ?? {}, after);
+    const changed = changedTraits(baselineOf(profileId), after);
     if (changed && input.publish)
       await input.publish(trx, {
         workspaceId,
@@ -92,7 +111,6 @@ export async function storePersonPredictions(
       for (const row of rows) await publishChanged(trx, row.profile_id, fromJson(row.published));
     });
   }
-  const gone = [...input.published.keys()].filter((profileId) => !input.predictions.has(profileId));
   for (let start = 0; start < gone.length; start += CHUNK) {
     const chunk = gone.slice(start, start + CHUNK);
     await writeTransaction(store, async (trx) => {
@@ -101,7 +119,8 @@ export async function storePersonPredictions(
         .where('workspace_id', '=', workspaceId)
         .where('profile_id', 'in', chunk)
         .execute();
-      for (const profileId of chunk) await publishChanged(trx, profileId, {});
+      for (const profileId of chunk)
+        if (cleared.includes(profileId)) await publishChanged(trx, profileId, {});
     });
   }
 }

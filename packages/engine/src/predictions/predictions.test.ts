@@ -154,6 +154,36 @@ describe.each(ENGINES)('predictions on %s', (kind) => {
     expect(await identifies()).toBe(afterFirst);
   });
 
+  it('keeps a survivor its traits when a predicted profile merges into it', async () => {
+    const { workspaceId, send, profileOf } = await shop();
+    await send(
+      ...[5, 25, 45].map((days) => ({
+        type: 'track',
+        event: 'Order Completed',
+        anonymousId: 'visitor-1',
+        timestamp: daysAgo(days),
+        properties: { revenue: 30 },
+      })),
+    );
+    await engine.predictions.refresh(workspaceId);
+    await engine.pipeline.catchUp();
+    const visitor = (await engine.profiles.lookup(workspaceId, 'anonymous_id', 'visitor-1')).id;
+    expect(await engine.predictions.personPredictions(workspaceId, visitor)).not.toBeNull();
+    // The visitor signs in as a regular: their profile merges into hers.
+    await send({ type: 'identify', anonymousId: 'visitor-1', userId: 'regular-0', timestamp: daysAgo(1) });
+    const survivor = await profileOf('regular-0');
+    expect((await engine.profiles.lookup(workspaceId, 'anonymous_id', 'visitor-1')).id).toBe(survivor);
+    now += 3_600_000;
+    await engine.predictions.refresh(workspaceId);
+    await engine.pipeline.catchUp();
+    expect(await engine.predictions.personPredictions(workspaceId, visitor)).toBeNull();
+    // 8 + 3 orders, two of them (45 days ago) on one date: 10 purchases.
+    expect((await engine.predictions.personPredictions(workspaceId, survivor))?.purchases).toBe(10);
+    const traits = (await engine.profiles.get(workspaceId, survivor)).traits;
+    expect(traits.predicted_rfm_segment).toBe('Champions');
+    expect(traits.predicted_churn_risk).toBe('low');
+  });
+
   it('refreshes on schedule only when the interval has passed, and only with predictions on', async () => {
     const { workspaceId } = await shop();
     await engine.predictionsWorker.tick();
