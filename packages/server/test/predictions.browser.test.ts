@@ -83,5 +83,47 @@ describe.skipIf(!HAS_CHROMIUM)('predictions in a real browser', () => {
     await expect.poll(() => card.textContent()).toContain('Purchases next 30 days');
     await expect.poll(() => card.textContent()).toContain('6 purchases');
     await tandem.shot(page, '3-person');
-  }, 120_000);
+
+    // Deals closed with eight of them: the regulars won, the rest lost. The lead score learns.
+    const { data: pipelines } = await tandem.api<{ data: { id: string }[] }>('GET', '/api/v1/pipelines');
+    const pipelineId = pipelines[0]?.id ?? '';
+    for (const [userId, won] of [
+      ['ada', true],
+      ['bea', true],
+      ['cal', true],
+      ['dan', true],
+      ['eve', false],
+      ['fox', false],
+      ['ivy', false],
+      ['jon', false],
+    ] as const) {
+      const { id: profileId } = await tandem.api<{ id: string }>(
+        'GET',
+        `/api/v1/profiles/lookup?type=user_id&value=${userId}`,
+      );
+      const deal = await tandem.api<{ id: string }>('POST', '/api/v1/deals', {
+        name: `Renewal ${userId}`,
+        amount: 1000,
+        currency: 'USD',
+        pipelineId,
+        profileIds: [profileId],
+      });
+      await tandem.api(
+        'PATCH',
+        `/api/v1/deals/${deal.id}`,
+        won ? { status: 'won' } : { status: 'lost', lostReason: 'Price' },
+      );
+    }
+    await page.getByRole('link', { name: 'Predictions' }).click();
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    const weights = page.getByRole('table', { name: 'Feature weights' });
+    await weights.waitFor({ timeout: 30_000 });
+    await expect.poll(() => weights.textContent()).toContain('purchases');
+    // Deal events record the outcome itself: never a feature.
+    expect(await weights.textContent()).not.toContain('Deal');
+    await expect.poll(() => page.getByText('Trained on 4 won and 4 lost deals.').count()).toBe(1);
+    const calibration = page.getByRole('table', { name: 'Calibration table' });
+    await expect.poll(() => calibration.getByRole('row').count()).toBeGreaterThan(2);
+    await tandem.shot(page, '4-lead-score');
+  }, 180_000);
 });

@@ -75,7 +75,7 @@ export async function valuedEventsNamed(
   return found;
 }
 
-/** How many events of each name each of these profiles has at or after `since` (engagement). */
+/** How many track events of each name each of these profiles has at or after `since` (engagement). */
 export async function eventCountsSince(
   db: Kysely<Database>,
   workspaceId: string,
@@ -89,11 +89,12 @@ export async function eventCountsSince(
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', 'in', options.profileIds.slice(start, start + 500))
       .where('timestamp', '>=', options.since)
+      .where('event', 'is not', null)
       .groupBy(['profile_id', 'event'])
       .execute();
     for (const row of rows) {
       const ofProfile = counts.get(row.profile_id) ?? new Map<string, number>();
-      ofProfile.set(row.event ?? '(page or screen)', Number(row.n));
+      if (row.event !== null) ofProfile.set(row.event, Number(row.n));
       counts.set(row.profile_id, ofProfile);
     }
   }

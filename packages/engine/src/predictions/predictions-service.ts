@@ -47,6 +47,8 @@ export interface PredictionsOptions {
 /** Most people scored by the lead score in one refresh besides those in closed deals. */
 const MAX_ENGAGED_SCORED = 5000;
 const DAY_MS = 86_400_000;
+/** The CRM's deal events record the very outcome the lead score predicts: never features. */
+const OUTCOME_EVENT = /^Deal /;
 
 /**
  * Predictions per workspace: fits BG/NBD and Gamma-Gamma on its orders, scores every customer
@@ -310,12 +312,12 @@ export class PredictionsService {
     const features = new Map<string, FeatureValues>();
     for (const profileId of profileIds) {
       const known = new Map<string, number>();
-      const counts = engagement.get(profileId);
+      const counts = [...(engagement.get(profileId) ?? [])].filter(([event]) => !OUTCOME_EVENT.test(event));
       known.set(
-        'events in the last 30 days',
-        [...(counts?.values() ?? [])].reduce((sum, n) => sum + n, 0),
+        'track events in the last 30 days',
+        counts.reduce((sum, [, n]) => sum + n, 0),
       );
-      for (const [event, count] of counts ?? []) known.set(`event.${event} (30 days)`, count);
+      for (const [event, count] of counts) known.set(`event.${event} (30 days)`, count);
       const purchases = predictions.get(profileId)?.purchases;
       if (purchases !== undefined) known.set('purchases', purchases);
       if (this.options.profileFeatures) {
