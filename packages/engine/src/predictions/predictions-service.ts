@@ -8,7 +8,12 @@ import type {
   PredictionsOverview,
 } from '@tandem/contract';
 import type { Result } from '../errors/index.js';
-import { eventCountsSince, valuedEventsNamed } from '../identity/index.js';
+import {
+  eventCountsSince,
+  eventNamesOf,
+  profilesWithEventNamed,
+  valuedEventsNamed,
+} from '../identity/index.js';
 import { fromJson, nowIso, type Store, toJson } from '../store/index.js';
 import { fitBgNbd } from './bgnbd.js';
 import { distributionsOf, fitModels, predictCustomers } from './customer-predictions.js';
@@ -44,7 +49,7 @@ export interface PredictionsOptions {
   readonly publishTraitsWithin?: PublishTraitsWithin | undefined;
 }
 
-/** Most people scored by the lead score in one refresh besides those in closed deals. */
+/** Most people scored by the lead score in one refresh besides those in closed deals (engaged first, then customers). */
 const MAX_ENGAGED_SCORED = 5000;
 const DAY_MS = 86_400_000;
 /** The CRM's deal events record the very outcome the lead score predicts: never features. */
@@ -282,12 +287,12 @@ export class PredictionsService {
     const outcomes = await this.outcomesOf(workspaceId);
     if (outcomes.length === 0) return null;
     const since = new Date(this.clock() - 30 * DAY_MS).toISOString();
-    const people = [
-      ...new Set([
-        ...outcomes.map((o) => o.profileId),
-        ...[...predictions.keys()].slice(0, MAX_ENGAGED_SCORED),
-      ]),
-    ];
+    const scored = new Set(await this.recentlyEngaged(workspaceId));
+    for (const profileId of predictions.keys()) {
+      if (scored.size >= MAX_ENGAGED_SCORED) break;
+      scored.add(profileId);
+    }
+    const people = [...new Set([...outcomes.map((o) => o.profileId), ...scored])];
     const features = await this.featuresOf(workspaceId, people, since, predictions);
     const trained = trainLeadScore(outcomes, features);
     if (!trained) return null;
@@ -300,6 +305,27 @@ export class PredictionsService {
       });
     }
     return { summary: trained.summary };
+  }
+
+  /**
+   * People who did something lately, up to MAX_ENGAGED_SCORED: the latest doers of each event
+   * name, read along the (workspace, event, timestamp) index, never the whole log.
+   */
+  private async recentlyEngaged(workspaceId: string): Promise<string[]> {
+    const engaged = new Set<string>();
+    const names = (await eventNamesOf(this.store.db, workspaceId, 100)).filter(
+      (name) => !OUTCOME_EVENT.test(name),
+    );
+    const perName = Math.max(1, Math.ceil(MAX_ENGAGED_SCORED / Math.max(1, names.length)));
+    for (const event of names) {
+      for (const profileId of await profilesWithEventNamed(this.store.db, workspaceId, {
+        event,
+        limit: perName,
+      }))
+        engaged.add(profileId);
+      if (engaged.size >= MAX_ENGAGED_SCORED) break;
+    }
+    return [...engaged].slice(0, MAX_ENGAGED_SCORED);
   }
 
   private async featuresOf(

@@ -217,6 +217,15 @@ describe.each(ENGINES)('predictions on %s', (kind) => {
         })),
       ),
     );
+    await send(
+      { type: 'identify', userId: 'prospect', traits: { seats: 120 } },
+      ...Array.from({ length: 3 }, () => ({
+        type: 'track',
+        event: 'Pricing Viewed',
+        userId: 'prospect',
+        timestamp: daysAgo(1),
+      })),
+    );
     const outcomes = await Promise.all(
       leads.map(async (userId, i) => ({ profileId: await profileOf(userId), won: i % 3 !== 0 && i > 8 })),
     );
@@ -234,6 +243,10 @@ describe.each(ENGINES)('predictions on %s', (kind) => {
       const big = await engine.predictions.personPredictions(workspaceId, await profileOf('lead-23'));
       const small = await engine.predictions.personPredictions(workspaceId, await profileOf('lead-1'));
       expect(big?.leadScore).toBeGreaterThan(small?.leadScore ?? 100);
+      // A prospect with no deal and no order is scored too: they did something lately.
+      const prospect = await engine.predictions.personPredictions(workspaceId, await profileOf('prospect'));
+      expect(prospect).toMatchObject({ purchases: 0, churnRisk: null, rfm: null });
+      expect(prospect?.leadScore).toBeGreaterThan(small?.leadScore ?? 100);
     } finally {
       engine.predictions.trainWith(async () => []);
     }
