@@ -25,6 +25,7 @@ export * from './mailboxes.js';
 export * from './overview.js';
 export * from './paging.js';
 export * from './pii.js';
+export * from './predictions.js';
 export * from './privacy.js';
 export * from './profiles.js';
 export * from './retention.js';

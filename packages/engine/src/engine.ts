@@ -27,6 +27,7 @@ import {
 import { ConsentService, ConsentStage, consentedProfiles, consentPersonData } from './consent/index.js';
 import {
   ActivitiesService,
+  appendTraitsWithin as appendPredictedTraitsWithin,
   CompaniesService,
   CrmEvents,
   CrmPersonData,
@@ -119,6 +120,7 @@ import {
   UnifyStage,
 } from './pipeline/index.js';
 import { partitionCountFor } from './pipeline-runtime/index.js';
+import { PredictionsService, PredictionsWorker, predictionPersonData } from './predictions/index.js';
 import { PrivacyService, type PrivacyServiceOptions } from './privacy/index.js';
 import {
   companiesOf,
@@ -198,6 +200,10 @@ export interface EngineOptions extends StoreOptions {
         readonly intervalMs?: number | undefined;
         readonly clock?: (() => number) | undefined;
       }
+    | undefined;
+  /** Predictions: the scheduler's check interval and the clock. */
+  readonly predictions?:
+    | { readonly intervalMs?: number | undefined; readonly clock?: (() => number) | undefined }
     | undefined;
   /** Service desk SLAs: the breach sweeper's interval and clock. */
   readonly sla?: Pick<SlaSweeperOptions, 'intervalMs' | 'batchSize' | 'clock' | 'onError'> | undefined;
@@ -316,6 +322,10 @@ export class Engine {
   readonly retention: RetentionService;
   /** Runs retention hourly (started by the server: `retentionWorker.start()`). */
   readonly retentionWorker: RetentionWorker;
+  /** Purchase, churn, RFM and lead score predictions per workspace (issue 19). */
+  readonly predictions: PredictionsService;
+  /** Refreshes predictions on each workspace's schedule (started by the server). */
+  readonly predictionsWorker: PredictionsWorker;
 
   /** Seals secrets at rest (destinations' credentials, webhook sources' signing secrets). */
   private readonly secrets: SecretBox;
@@ -1174,6 +1184,24 @@ export class Engine {
         }),
     });
     this.retentionWorker = new RetentionWorker(this.retention, options.retention?.intervalMs);
+    const predictionsClock = options.predictions?.clock ?? clock;
+    this.predictions = new PredictionsService(store, {
+      clock: predictionsClock,
+      profileFeatures: async (workspaceId, profileId) => {
+        const profile = await this.profiles.get(workspaceId, profileId).catch(() => null);
+        return { traits: profile?.traits ?? {}, computed: profile?.computedTraits ?? {} };
+      },
+      // Predicted traits reach the profile as an identify call under the CRM's internal source:
+      // through the log, so audiences (batch and real time) read them like any trait.
+      publishTraitsWithin: (trx, change) =>
+        appendPredictedTraitsWithin(
+          trx,
+          { crmEvents: this.crmEvents, identity: this.identity },
+          { ...change, at: new Date(predictionsClock()).toISOString() },
+        ),
+    });
+    this.predictions.trainWith((workspaceId) => closedDealOutcomes(store, workspaceId));
+    this.predictionsWorker = new PredictionsWorker(this.predictions, options.predictions?.intervalMs);
     // Each domain's person data, in the order a deletion removes it (the log and identity last).
     // Destinations first (their deliveries say whom to notify), audience files before profiles
     // (hashed lines are found through the person's email / phone traits).
@@ -1208,6 +1236,7 @@ export class Engine {
       new EmailPreferencesPersonData(store),
       new EmailPersonData(store),
       leadScorePersonData(store),
+      predictionPersonData(store),
       audiencePersonData(store),
       computedTraitPersonData(store),
       consentPersonData(store),
@@ -1303,6 +1332,7 @@ export class Engine {
     await this.broadcasts.stop();
     await this.emailSender.close();
     await this.slaSweeper.stop();
+    await this.predictionsWorker.stop();
     await this.sequenceScheduler.stop();
     await this.mailChannel.stop();
     await this.satisfaction.whenIdle();

@@ -189,6 +189,13 @@ export {
   type Rederivation,
   type StageBatch,
 } from './pipeline-runtime/index.js';
+export {
+  fitBgNbd,
+  fitGammaGamma,
+  PredictionsService,
+  PredictionsWorker,
+  summarizePurchases,
+} from './predictions/index.js';
 export { PrivacyService } from './privacy/index.js';
 export { ProfilesService } from './profiles/index.js';
 export { ALL_OTHER_EVENTS, RetentionService, RetentionWorker } from './retention/index.js';

@@ -58,6 +58,7 @@ import { opsRoutes } from './ops/ops.routes.js';
 import { overviewRoutes } from './overview/overview.routes.js';
 import { installPersonalDataMasking } from './pii/personal-data-masking.js';
 import { piiRoutes } from './pii/pii.routes.js';
+import { predictionsRoutes } from './predictions/predictions.routes.js';
 import { privacyRoutes } from './privacy/privacy.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
 import { retentionRoutes } from './retention/retention.routes.js';
@@ -251,6 +252,7 @@ export async function buildApp(
   await app.register(piiRoutes, { engine });
   await app.register(auditLogRoutes, { engine });
   await app.register(retentionRoutes, { engine });
+  await app.register(predictionsRoutes, { engine });
   await app.register(helpPublicRoutes, {
     engine,
     secureCookies: config.secureCookies,

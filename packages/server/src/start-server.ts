@@ -165,6 +165,9 @@ export async function startServer(
   // Retention applies each workspace's policies hourly; engine.close stops it.
   if (config.runPipeline)
     engine.retentionWorker.start((error) => app.log.error({ err: error }, 'retention run failed'));
+  // Predictions refresh on each workspace's schedule, where the pipeline runs; engine.close stops it.
+  if (config.runPipeline)
+    engine.predictionsWorker.start((error) => app.log.error({ err: error }, 'predictions refresh failed'));
   engine.auditLog.recorder.reportErrorsTo((error) =>
     app.log.error({ err: error }, 'audit log append failed'),
   );

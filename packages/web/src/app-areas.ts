@@ -4,6 +4,7 @@ import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 export const NAV_SECTIONS = [
   'Home',
   'Customers',
+  'Insights',
   'Sales',
   'Support',
   'Marketing',
@@ -68,6 +69,15 @@ export const APP_AREAS: readonly AppArea[] = [
     DetailPage: lazyPage(
       () => import('./companies/company-page'),
       (m) => m.CompanyPage,
+    ),
+  },
+  {
+    path: '/predictions',
+    section: 'Insights',
+    label: 'Predictions',
+    Page: lazyPage(
+      () => import('./predictions/predictions-page'),
+      (m) => m.PredictionsPage,
     ),
   },
   {

@@ -28,6 +28,7 @@ export {
   validateDealFields,
 } from './deals/index.js';
 export {
+  appendTraitsWithin,
   CRM_PERSON_COLUMNS,
   crmPersonCells,
   isCrmPersonColumn,

@@ -30,6 +30,7 @@ export {
   saveGraph,
 } from './identity-tables.js';
 export { mergesCausedBy } from './merges-caused-by.js';
+export { eventCountsSince, type ValuedEvent, valuedEventsNamed } from './orders-of-event.js';
 export { eventSeqsOfProfiles, personOfProfile, profileOfIdentifier } from './person-of-identifier.js';
 export { eventsOfProfiles, forgetEvents, lastAttributedSeq, profilesOfEvents } from './profile-events.js';
 export { type SplitProfiles, splitMerge } from './split-merge.js';

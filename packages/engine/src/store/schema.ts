@@ -366,6 +366,36 @@ export interface DeliveryTraitValuesTable {
   value: string;
 }
 /** destinations/ — deletion notices sent to destinations that received an erased person. */
+/** predictions/ — settings, the latest fitted models, each person's predictions. */
+export interface PredictionSettingsTable {
+  workspace_id: string;
+  enabled: number;
+  order_event: string;
+  value_property: string | null;
+  time_unit: string;
+  refresh_hours: number;
+  updated_at: string;
+}
+export interface PredictionModelsTable {
+  workspace_id: string;
+  status: string;
+  trigger: string;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+  fitted_at: string | null;
+  /** JSON text: fits, lead score model, distributions. */
+  models: string | null;
+}
+export interface PersonPredictionsTable {
+  workspace_id: string;
+  profile_id: string;
+  /** JSON text of the person's PersonPredictions. */
+  predictions: string;
+  /** JSON text of the `predicted_*` traits last written to the profile. */
+  published: string;
+  computed_at: string;
+}
 export interface DestinationDeletionNoticesTable {
   workspace_id: string;
   notice_id: string;
@@ -791,6 +821,9 @@ export interface Database {
   audience_files: AudienceFilesTable;
   audience_file_rows: AudienceFileRowsTable;
   destination_deletion_notices: DestinationDeletionNoticesTable;
+  prediction_settings: PredictionSettingsTable;
+  prediction_models: PredictionModelsTable;
+  person_predictions: PersonPredictionsTable;
   destinations: DestinationsTable;
   deliveries: DeliveriesTable;
   delivery_trait_values: DeliveryTraitValuesTable;

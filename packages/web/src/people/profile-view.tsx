@@ -6,6 +6,7 @@ import { ProfileEmailPanel } from '../email-preferences/profile-email-panel';
 import { PersonJourneys } from '../journeys/person-journeys';
 import { LeadScoreCard } from '../lead-scoring/lead-score-card';
 import { PersonalValue } from '../pii/masked-badge';
+import { PersonPredictionsCard } from '../predictions/person-predictions-card';
 import { PersonSequences } from '../sequences/person-sequences';
 import { formatDate } from '../shared/format-date';
 import { KeyValueTable } from '../shared/key-value-table';
@@ -87,6 +88,7 @@ export function ProfileView({ profile }: { profile: Profile }) {
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack>
             <LeadScoreCard profileId={profile.id} />
+            <PersonPredictionsCard profileId={profile.id} />
             <PersonCrmCard key={profile.id} profileId={profile.id} />
             <PersonTasks profileId={profile.id} />
             <PersonSequences profileId={profile.id} />
