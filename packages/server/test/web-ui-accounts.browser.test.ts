@@ -164,7 +164,7 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
 
     await page.getByLabel(/^Repeat the password/).fill(STRONG_PASSWORD);
     await page.getByRole('button', { name: 'Accept and join Default' }).click();
-    await page.waitForURL(/\/people/);
+    await page.waitForURL(/\/home/);
     await expectText(page.getByRole('banner'), 'newbie@example.com');
 
     // The link works once.
@@ -252,7 +252,7 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
     await screenshot(page, 'login-after-reset');
     await page.getByLabel(/^Password/).fill(OTHER_STRONG_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/people/);
+    await page.waitForURL(/\/home/);
 
     await page.goto(link);
     await page.getByLabel(/^New password/).fill(STRONG_PASSWORD);

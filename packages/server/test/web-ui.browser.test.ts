@@ -47,7 +47,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the web UI in a real 
 
     await page.getByLabel(/^Password/).fill('browser-test-pass');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/people/);
+    await page.waitForURL(/\/home/);
     for (const area of ['People', 'Companies', 'Deals', 'Tickets', 'Audiences', 'Sources', 'Settings']) {
       await expect.poll(() => page.getByRole('link', { name: area }).count()).toBeGreaterThan(0);
     }
@@ -150,7 +150,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the web UI in a real 
     await page.getByLabel('Email').fill('owner@example.com');
     await page.getByLabel(/^Password/).fill('browser-test-pass');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/people/);
+    await page.waitForURL(/\/home/);
   }
 
   async function track(batch: object[]): Promise<void> {

@@ -24,7 +24,7 @@ export const appRouter = createBrowserRouter([
         element: <AppLayout />,
         errorElement: <PageLoadError />,
         children: [
-          { index: true, element: <Navigate to="/people" replace /> },
+          { index: true, element: <Navigate to="/home" replace /> },
           ...APP_AREAS.flatMap(({ path, Page, DetailPage, ItemPages = {} }) => [
             { path, element: <Page /> },
             ...(DetailPage ? [{ path: `${path}/:id`, element: <DetailPage /> }] : []),

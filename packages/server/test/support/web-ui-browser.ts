@@ -33,7 +33,7 @@ export async function freshPage(browser: Browser): Promise<Page> {
 export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
   await page.goto(`${url}/login`);
   await fillSignIn(page, email, password);
-  await page.waitForURL(/\/people/);
+  await page.waitForURL(/\/home/);
 }
 
 export async function fillSignIn(page: Page, email: string, password: string): Promise<void> {
