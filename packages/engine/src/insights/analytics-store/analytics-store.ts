@@ -81,7 +81,10 @@ export interface AnalyticsStore {
    * a store made `within` a transaction is already in one, and runs `work` in it).
    */
   transaction<T>(work: (store: AnalyticsStore) => Promise<T>): Promise<T>;
-  /** A statement with positional `$1…` parameters; its rows. */
+  /**
+   * A statement with positional `$1…` parameters; its rows. Queries and `execute` stand outside
+   * the copy's `transaction`s (DuckDB: a connection of their own), so readers never wait on a batch.
+   */
   query(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<AnalyticsRow[]>;
   /** A statement run for its effect. */
   execute(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<void>;

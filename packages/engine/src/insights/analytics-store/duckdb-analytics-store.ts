@@ -74,7 +74,10 @@ export async function openDuckDbAnalytics(options: DuckDbAnalyticsOptions): Prom
   await connection.run(CREATE_EVENTS);
   await connection.run(CREATE_PEOPLE);
   for (const statement of CREATE_STAGING) await connection.run(statement);
-  return new DuckDbStore(instance, connection, created);
+  // Statements (queries, privacy's deletes) on a connection of their own: they never land inside
+  // a batch's open transaction, and DuckDB's MVCC keeps them from blocking it.
+  const statements = await instance.connect();
+  return new DuckDbStore(instance, { writer: connection, statements }, created);
 }
 
 type Param = string | number | boolean | null;
@@ -84,11 +87,17 @@ class DuckDbStore implements DuckDbAnalyticsStore {
   private closed = false;
   private inTransaction = false;
 
+  private readonly connection: DuckDBConnection;
+  private readonly statements: DuckDBConnection;
+
   constructor(
     private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    connections: { writer: DuckDBConnection; statements: DuckDBConnection },
     readonly created: boolean,
-  ) {}
+  ) {
+    this.connection = connections.writer;
+    this.statements = connections.statements;
+  }
 
   async transaction<T>(work: (store: AnalyticsStore) => Promise<T>): Promise<T> {
     if (this.inTransaction) return work(this);
@@ -219,17 +228,18 @@ class DuckDbStore implements DuckDbAnalyticsStore {
   }
 
   async query(sql: string, params: readonly Param[] = []): Promise<AnalyticsRow[]> {
-    const reader = await this.connection.runAndReadAll(sql, params as DuckDBValue[]);
+    const reader = await this.statements.runAndReadAll(sql, params as DuckDBValue[]);
     return reader.getRowObjects().map(plainRow);
   }
 
   async execute(sql: string, params: readonly Param[] = []): Promise<void> {
-    await this.connection.run(sql, params as DuckDBValue[]);
+    await this.statements.run(sql, params as DuckDBValue[]);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.statements.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
   }
