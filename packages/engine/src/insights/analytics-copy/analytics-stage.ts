@@ -1,11 +1,5 @@
 import type { Kysely } from 'kysely';
-import {
-  entriesByWorkspace,
-  LOG_START,
-  type LogEntry,
-  type LogPosition,
-  readLogAfter,
-} from '../../log/index.js';
+import { entriesByWorkspace, LOG_START, type LogPosition, readLogAfter } from '../../log/index.js';
 import {
   FollowerBatches,
   lockCheckpoint,
@@ -14,6 +8,7 @@ import {
   type Rederivation,
   readCheckpoint,
   resetCheckpoints,
+  SINGLE_PARTITION,
   type StageBatch,
   saveCheckpoint,
 } from '../../pipeline-runtime/index.js';
@@ -21,8 +16,15 @@ import { type Database, type Store, writeTransaction } from '../../store/index.j
 import { type AnalyticsStore, postgresAnalytics } from '../analytics-store/index.js';
 import { applyPlan, type CopyDeps, type CopyPlan, planWorkspace, rederiveProfiles } from './copy-work.js';
 import { EmbeddedCopy, type EmbeddedCopyOptions, embeddedCopyPath } from './embedded-copy.js';
+import { HeldBatches, samePosition } from './held-batches.js';
 
 export const ANALYTICS_STAGE = 'analytics';
+
+/** The embedded copy writes at least this many events at once, or what it holds after this long. */
+const HELD_LIMITS = { events: 10_000, ms: 1000 };
+
+/** A batch read from the log (no profiles handed down: identity is asked). */
+const SINGLE_BATCH = { partition: SINGLE_PARTITION, profileOf: new Map<number, string>(), merges: [] };
 
 export interface AnalyticsStageOptions {
   readonly batchSize?: number | undefined;
@@ -50,6 +52,8 @@ export class AnalyticsStage implements PipelineStage {
   private readonly batches: FollowerBatches;
   /** SQLite stores: the DuckDB file, opened by the thread that runs the stage. */
   readonly embedded: EmbeddedCopy | undefined;
+  /** Unify's batches held for the embedded copy's next write. */
+  private readonly held: HeldBatches;
 
   constructor(
     private readonly store: Store,
@@ -62,6 +66,7 @@ export class AnalyticsStage implements PipelineStage {
       partitions: options.partitions,
       batchSize: options.batchSize ?? 2000,
     });
+    this.held = new HeldBatches(HELD_LIMITS, deps.clock);
     this.embedded =
       store.kind === 'sqlite'
         ? new EmbeddedCopy(embeddedCopyPath(store.location), options.embedded ?? {}, () =>
@@ -88,6 +93,7 @@ export class AnalyticsStage implements PipelineStage {
 
   /** In the caller's transaction: the copy emptied (embedded: by the first batch from the start). */
   async reset(db: Kysely<Database>): Promise<void> {
+    this.held.clear();
     if (!this.embedded) await postgresAnalytics(db).clear();
     await resetCheckpoints(db, ANALYTICS_STAGE);
   }
@@ -97,6 +103,8 @@ export class AnalyticsStage implements PipelineStage {
    * transaction commits, so the copy never trails a re-derivation the store has made.
    */
   async rederive(db: Kysely<Database>, change: Rederivation): Promise<undefined> {
+    // Held batches name profiles as they were before: the next turn reads the log instead.
+    this.held.clear();
     const copy: AnalyticsStore = this.embedded ? await this.embedded.open() : postgresAnalytics(db);
     await rederiveProfiles(db, copy, this.deps, change);
     return undefined;
@@ -113,8 +121,9 @@ export class AnalyticsStage implements PipelineStage {
   }
 
   /**
-   * One batch of the embedded copy (SQLite has one partition): the hand-off when it is exactly
-   * what comes next, else the log up to the feeder; reads, then DuckDB, then the checkpoint.
+   * A turn of the embedded copy (SQLite has one partition): unify's batch is held while more
+   * follow, up to HELD_LIMITS; then the held batches, or without any the log up to the feeder,
+   * are read, written to DuckDB in one transaction, and only then is the checkpoint saved.
    */
   private async embeddedBatch(
     embedded: EmbeddedCopy,
@@ -126,20 +135,31 @@ export class AnalyticsStage implements PipelineStage {
     const fed = await readCheckpoint(db, this.options.feeder);
     // From the start of the log (a rebuild, a new store), the copy starts empty too.
     if (samePosition(position, LOG_START)) await clearIfFilled(copy);
-    const fresh =
-      handOff !== undefined && samePosition(handOff.from, position) && samePosition(handOff.to, fed);
-    const entries: readonly LogEntry[] = fresh
-      ? handOff.entries
-      : (await readLogAfter(db, this.store.kind, position, this.options.batchSize ?? 2000)).filter((e) =>
-          notAfter(e.position, fed),
-        );
-    const to = fresh ? handOff.to : entries.at(-1)?.position;
+    if (handOff !== undefined && samePosition(handOff.to, fed) && this.held.add(handOff, position)) {
+      if (!this.held.due()) return { consumed: 0 };
+    }
+    // Held batches are written at once when unify has nothing new (the pipeline is catching up).
+    const held = this.held.take();
+    if (held) return this.write(copy, { position, batch: held, unified: true });
+    const entries = (await readLogAfter(db, this.store.kind, position, HELD_LIMITS.events)).filter((e) =>
+      notAfter(e.position, fed),
+    );
+    const to = entries.at(-1)?.position;
     if (to === undefined) return { consumed: 0 };
+    const batch = { ...SINGLE_BATCH, from: position, to, passed: entries.length, entries };
+    return this.write(copy, { position, batch, unified: false });
+  }
+
+  private async write(
+    copy: AnalyticsStore,
+    { position, batch, unified }: { position: LogPosition; batch: ProfiledBatch; unified: boolean },
+  ): Promise<StageBatch> {
+    const db = this.store.db;
     const plans: CopyPlan[] = [];
-    for (const [workspaceId, ofWorkspace] of entriesByWorkspace(entries)) {
+    for (const [workspaceId, ofWorkspace] of entriesByWorkspace(batch.entries)) {
       const events = ofWorkspace.map((entry) => entry.event);
       plans.push(
-        await planWorkspace(db, this.deps, { workspaceId, events, unified: fresh ? handOff : undefined }),
+        await planWorkspace(db, this.deps, { workspaceId, events, unified: unified ? batch : undefined }),
       );
     }
     await copy.transaction(async (store) => {
@@ -148,9 +168,9 @@ export class AnalyticsStage implements PipelineStage {
     // Durable in DuckDB: the checkpoint may move (unless a rebuild moved it meanwhile).
     await writeTransaction(this.store, async (trx) => {
       const now = await lockCheckpoint(trx, this.store.kind, ANALYTICS_STAGE);
-      if (samePosition(now, position)) await saveCheckpoint(trx, ANALYTICS_STAGE, to);
+      if (samePosition(now, position)) await saveCheckpoint(trx, ANALYTICS_STAGE, batch.to);
     });
-    return { consumed: fresh ? handOff.passed : entries.length };
+    return { consumed: batch.passed };
   }
 }
 
@@ -159,10 +179,6 @@ async function clearIfFilled(copy: AnalyticsStore): Promise<void> {
     `SELECT (EXISTS (SELECT 1 FROM analytics_events) OR EXISTS (SELECT 1 FROM analytics_people)) AS filled`,
   );
   if (filled?.filled === true) await copy.clear();
-}
-
-function samePosition(a: LogPosition, b: LogPosition): boolean {
-  return a.txid === b.txid && a.seq === b.seq;
 }
 
 function notAfter(position: LogPosition, limit: LogPosition): boolean {
