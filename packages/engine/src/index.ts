@@ -129,6 +129,23 @@ export {
   runImport,
 } from './imports/index.js';
 export {
+  ANALYTICS_STAGE,
+  type AnalyticsReader,
+  embeddedCopyPath,
+} from './insights/analytics-copy/index.js';
+export {
+  type AnalyticsDialect,
+  type AnalyticsEventRow,
+  type AnalyticsPersonRow,
+  type AnalyticsRow,
+  type AnalyticsStore,
+  isoOfSqlTimestamp,
+  openDuckDbAnalytics,
+  PAGE_EVENT,
+  postgresAnalytics,
+  SCREEN_EVENT,
+} from './insights/analytics-store/index.js';
+export {
   type EmailCountsOf,
   type JourneyEffectHandlers,
   type JourneyEmailCounts,
