@@ -114,7 +114,7 @@ import { addToList, ListPersonData, ListsService, removeFromList } from './lists
 import { EventLog, logPersonData } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
-import { OverviewService } from './overview/index.js';
+import { analyticsActivity, OverviewService } from './overview/index.js';
 import type { PersonDataHolder, PersonRef } from './person-data/index.js';
 import { PersonalizationService } from './personalization/index.js';
 import { PiiService } from './pii/index.js';
@@ -832,6 +832,14 @@ export class Engine {
     });
     this.overview = new OverviewService({
       store,
+      // Days' activity from the analytics copy, unless the copy is turned off (then the row store).
+      activity:
+        options.pipeline?.analytics?.enabled === false
+          ? undefined
+          : analyticsActivity({
+              dialect: store.kind === 'postgres' ? 'postgres' : 'duckdb',
+              query: (sql, params) => this.analytics.query(sql, params),
+            }),
       sources: this.sources,
       audiences: this.audiences,
       pipelines: this.pipelines,
