@@ -129,6 +129,7 @@ import {
   storedTraitsOf,
 } from './profiles/index.js';
 import { RetentionService, RetentionWorker } from './retention/index.js';
+import { DashboardsService, SavedInsightsService } from './saved-insights/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
 import {
@@ -301,6 +302,10 @@ export class Engine {
   readonly search: SearchService;
   /** Saved views of the CRM lists, a user's own or shared with the workspace. */
   readonly savedViews: SavedViewsService;
+  /** Saved insights (a query and its chart), shared by the workspace. */
+  readonly savedInsights: SavedInsightsService;
+  /** Dashboards: ordered grids of saved insights. */
+  readonly dashboards: DashboardsService;
   /** Every domain's share of a person's data (privacy requests erase and export through them). */
   readonly personData: PersonDataHolder[] = [];
   /** The deletion notices sent to destinations for an erased person, with their answers. */
@@ -741,6 +746,8 @@ export class Engine {
       deals: this.deals,
       pipelines: this.pipelines,
     });
+    this.savedInsights = new SavedInsightsService(store);
+    this.dashboards = new DashboardsService(store);
     this.leadScoring.calibrateWith((workspaceId) => closedDealOutcomes(store, workspaceId));
     this.personSections = {
       ...this.personSections,

@@ -36,6 +36,7 @@ import { consentCenter } from './0036-consent-center.js';
 import { piiSettings } from './0037-pii-settings.js';
 import { deletionNotices } from './0038-deletion-notices.js';
 import { analyticsEvents } from './0039-analytics-events.js';
+import { savedInsights } from './0041-saved-insights.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -80,4 +81,5 @@ export const MIGRATIONS: readonly Migration[] = [
   piiSettings,
   deletionNotices,
   analyticsEvents,
+  savedInsights,
 ];
