@@ -60,6 +60,7 @@ import { piiRoutes } from './pii/pii.routes.js';
 import { privacyRoutes } from './privacy/privacy.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
 import { retentionRoutes } from './retention/retention.routes.js';
+import { savedInsightsRoutes } from './saved-insights/saved-insights.routes.js';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
 import { searchRoutes } from './search/search.routes.js';
 import { sequencesRoutes } from './sequences/sequences.routes.js';
@@ -235,6 +236,7 @@ export async function buildApp(
   await app.register(webhookSourcesRoutes, { engine });
   await app.register(searchRoutes, { engine });
   await app.register(savedViewsRoutes, { engine });
+  await app.register(savedInsightsRoutes, { engine });
   await app.register(slaRoutes, { engine });
   await app.register(mailboxesRoutes, { engine, config });
   await app.register(csatRoutes, { engine });

@@ -142,6 +142,17 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
       '/api/v1/views/:id',
       (await post('/api/v1/views', { name: 'Shared', entity: 'people', shared: true })).id,
     );
+    realIds.set(
+      '/api/v1/saved-insights/:id',
+      (
+        await post('/api/v1/saved-insights', {
+          name: 'Views',
+          chart: 'line',
+          query: { kind: 'trend', series: [{ event: 'Page Viewed' }] },
+        })
+      ).id,
+    );
+    realIds.set('/api/v1/dashboards/:id', (await post('/api/v1/dashboards', { name: 'Board' })).id);
     realIds.set('/api/v1/people/:id', profile.id);
     realIds.set(
       '/api/v1/privacy/requests/:id',
@@ -272,6 +283,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "DELETE /api/v1/computed-traits/:id → audiences:write",
         "DELETE /api/v1/consent/purposes/:key → privacy:manage",
         "DELETE /api/v1/custom-fields/:id → crm:write",
+        "DELETE /api/v1/dashboards/:id → insights:write",
+        "DELETE /api/v1/dashboards/:id/tiles/:tileId → insights:write",
         "DELETE /api/v1/destinations/:id → destinations:write",
         "DELETE /api/v1/email/suppressions/:address → audiences:write",
         "DELETE /api/v1/email/templates/:id → audiences:write",
@@ -285,6 +298,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "DELETE /api/v1/mailboxes/:id → sources:write",
         "DELETE /api/v1/members/:id → members:manage",
         "DELETE /api/v1/members/me → session",
+        "DELETE /api/v1/saved-insights/:id → insights:write",
         "DELETE /api/v1/sequences/:id → crm:write",
         "DELETE /api/v1/sla-policies/:id → members:manage",
         "DELETE /api/v1/sources/:id → sources:write",
@@ -322,6 +336,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/csat-reports → crm:read",
         "GET /api/v1/csat/:token → public",
         "GET /api/v1/custom-fields → crm:read",
+        "GET /api/v1/dashboards → insights:read",
+        "GET /api/v1/dashboards/:id → insights:read",
         "GET /api/v1/deal-settings → crm:read",
         "GET /api/v1/deals → crm:read",
         "GET /api/v1/deals/:id → crm:read",
@@ -391,6 +407,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/reports/stages → crm:read",
         "GET /api/v1/retention/policies → privacy:manage",
         "GET /api/v1/retention/runs → privacy:manage",
+        "GET /api/v1/saved-insights → insights:read",
+        "GET /api/v1/saved-insights/:id → insights:read",
         "GET /api/v1/search → crm:read",
         "GET /api/v1/sequences → crm:read",
         "GET /api/v1/sequences/:id → crm:read",
@@ -434,6 +452,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/computed-traits/:id → audiences:write",
         "PATCH /api/v1/consent/purposes/:key → privacy:manage",
         "PATCH /api/v1/custom-fields/:id → crm:write",
+        "PATCH /api/v1/dashboards/:id → insights:write",
+        "PATCH /api/v1/dashboards/:id/tiles/:tileId → insights:write",
         "PATCH /api/v1/deals/:id → crm:write",
         "PATCH /api/v1/destinations/:id → destinations:write",
         "PATCH /api/v1/email/templates/:id → audiences:write",
@@ -447,6 +467,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "PATCH /api/v1/members/:id → members:manage",
         "PATCH /api/v1/people/:id → crm:write",
         "PATCH /api/v1/pipelines/:id → crm:write",
+        "PATCH /api/v1/saved-insights/:id → insights:write",
         "PATCH /api/v1/sequences/:id → crm:write",
         "PATCH /api/v1/sla-policies/:id → members:manage",
         "PATCH /api/v1/sources/:id → sources:write",
@@ -480,6 +501,8 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/consent/purposes → privacy:manage",
         "POST /api/v1/csat/:token → public",
         "POST /api/v1/custom-fields → crm:write",
+        "POST /api/v1/dashboards → insights:write",
+        "POST /api/v1/dashboards/:id/tiles → insights:write",
         "POST /api/v1/deals → crm:write",
         "POST /api/v1/destinations → destinations:write",
         "POST /api/v1/destinations/:id/replay → destinations:write",
@@ -510,6 +533,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/profiles/:id/consent/preference-link → profiles:write",
         "POST /api/v1/profiles/:id/unmerge → profiles:merge",
         "POST /api/v1/retention/runs → privacy:manage",
+        "POST /api/v1/saved-insights → insights:write",
         "POST /api/v1/sequences → crm:write",
         "POST /api/v1/sequences/:id/enrollments → crm:write",
         "POST /api/v1/sequences/:id/enrollments/:enrollmentId/stop → crm:write",
@@ -534,6 +558,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/workspaces → session",
         "PUT /api/v1/consent/settings → privacy:manage",
         "PUT /api/v1/crm/settings → crm:write",
+        "PUT /api/v1/dashboards/:id/tiles/order → insights:write",
         "PUT /api/v1/deal-settings → members:manage",
         "PUT /api/v1/deals/:id/people → crm:write",
         "PUT /api/v1/email/frequency-cap → audiences:write",
