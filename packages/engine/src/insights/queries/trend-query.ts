@@ -54,7 +54,9 @@ async function seriesOf(reader: AnalyticsReader, context: SeriesContext): Promis
   const filters = [...query.where, ...seriesQuery.where];
   const breakdown = query.breakdown === undefined ? undefined : breakdownSource(sql, query.breakdown);
   const measured =
-    seriesQuery.property === undefined ? 'NULL' : sql.jsonNumber(`${EVENT}.properties`, seriesQuery.property);
+    seriesQuery.property === undefined
+      ? 'CAST(NULL AS double precision)'
+      : sql.jsonNumber(`${EVENT}.properties`, seriesQuery.property);
   const eventCondition =
     seriesQuery.event === ANY_EVENT ? 'TRUE' : `${EVENT}.event = ${sql.param(seriesQuery.event)}`;
   const matched = `SELECT date_trunc('${query.interval}', ${EVENT}.timestamp) AS bucket, ${breakdown?.value ?? 'NULL'} AS bv,
