@@ -84,6 +84,7 @@ import {
   lastAttributedSeq,
 } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
+import { type AnalyticsReader, defaultAnalyticsReader, InsightsService } from './insights/index.js';
 import {
   type EmailCountsOf,
   JourneyEffects,
@@ -173,6 +174,8 @@ const CONTACT_TRAITS = ['email', 'phone', 'address', 'country', 'firstName', 'la
 const MAX_DEBUGGER_READS = 4;
 
 export interface EngineOptions extends StoreOptions {
+  /** The analytics copy insights read (default: PostgreSQL's table; tests hand in a DuckDB copy). */
+  readonly analytics?: AnalyticsReader | undefined;
   /** Logins, invitations and their emails. */
   readonly access?: AccessOptions | undefined;
   /** Apply pending migrations on open. Default true. */
@@ -369,6 +372,8 @@ export class Engine {
   readonly webForms: WebFormsService;
   /** Static lists: people added by hand, by journeys (`addToList`) and by the API. */
   readonly lists: ListsService;
+  /** Event analytics: trends, funnels, paths, retention and attribution over the analytics copy. */
+  readonly insights: InsightsService;
   /** Sales sequences: steps, settings, enrollments, their report. */
   readonly sequences: SequencesService;
   /** Runs sequences' due steps (started by the server: `sequenceScheduler.start()`). */
@@ -936,6 +941,12 @@ export class Engine {
       store,
       clock,
       contactsOf: (workspaceId, ids) => this.contactsOf(workspaceId, ids),
+    });
+    const analytics = options.analytics;
+    this.insights = new InsightsService({
+      analytics: analytics ? () => analytics : defaultAnalyticsReader(store),
+      lists: this.lists,
+      clock,
     });
     // A journey's list step adds and removes in the step's own transaction.
     this.journeyLinks.staticLists ??= {

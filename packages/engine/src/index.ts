@@ -129,6 +129,16 @@ export {
   runImport,
 } from './imports/index.js';
 export {
+  ANY_EVENT,
+  type AnalyticsEventRow,
+  type AnalyticsReader,
+  type AnalyticsStore,
+  InsightsService,
+  openDuckDbAnalytics,
+  PATH_END,
+  postgresAnalytics,
+} from './insights/index.js';
+export {
   type EmailCountsOf,
   type JourneyEffectHandlers,
   type JourneyEmailCounts,

@@ -51,6 +51,7 @@ import { installPipelineMetrics } from './http/pipeline-metrics.js';
 import type { App } from './http/route-schemas.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { importsRoutes } from './imports/imports.routes.js';
+import { insightsRoutes } from './insights/insights.routes.js';
 import { journeysRoutes } from './journeys/journeys.routes.js';
 import { leadScoringRoutes } from './lead-scoring/lead-scoring.routes.js';
 import { listsRoutes } from './lists/lists.routes.js';
@@ -216,6 +217,7 @@ export async function buildApp(
   await app.register(computedTraitsRoutes, { engine });
   await app.register(consentRoutes, { engine });
   await app.register(privacyRoutes, { engine });
+  await app.register(insightsRoutes, { engine });
   await app.register(leadScoringRoutes, { engine });
   await app.register(journeysRoutes, { engine });
   await app.register(peopleRoutes, { engine });
