@@ -84,7 +84,7 @@ import {
   lastAttributedSeq,
 } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
-import { type AnalyticsReader, defaultAnalyticsReader, InsightsService } from './insights/index.js';
+import { InsightsService } from './insights/index.js';
 import {
   AnalyticsAccess,
   type AnalyticsReader,
@@ -968,8 +968,9 @@ export class Engine {
       contactsOf: (workspaceId, ids) => this.contactsOf(workspaceId, ids),
     });
     const analytics = options.analytics;
+    // The analytics copy's reader is set up further down; queries ask for it when they run.
     this.insights = new InsightsService({
-      analytics: analytics ? () => analytics : defaultAnalyticsReader(store),
+      analytics: () => analytics ?? this.analytics,
       lists: this.lists,
       clock,
     });

@@ -1,40 +1,29 @@
 import type {
-  AttributionResult,
   CreateSavedInsight,
+  FunnelPeopleResult,
   FunnelQuery,
-  FunnelResult,
   InsightQuery,
-  PathsResult,
-  RetentionResult,
+  InsightResult,
+  SavedFunnelPeople,
   SavedInsight,
-  TrendResult,
   UpdateSavedInsight,
 } from '@tandem/contract';
 import { apiClient, type Page } from '../api/api-client';
-
-/** What `POST /api/v1/insights/query` answers: the query's kind and its result. */
-export type InsightResult =
-  | { kind: 'trend'; result: TrendResult }
-  | { kind: 'funnel'; result: FunnelResult }
-  | { kind: 'paths'; result: PathsResult }
-  | { kind: 'retention'; result: RetentionResult }
-  | { kind: 'attribution'; result: AttributionResult };
-
-/** One page of a funnel step's people, and how many there are in all. */
-export type FunnelPeople = { profileIds: string[]; total: number };
 
 const savedPath = (insightId: string) => `/api/v1/saved-insights/${encodeURIComponent(insightId)}`;
 
 export const insightsApi = {
   run: (query: InsightQuery) => apiClient.post<InsightResult>('/api/v1/insights/query', query),
   funnelPeople: (funnel: FunnelQuery, step: number, outcome: 'converted' | 'dropped') =>
-    apiClient.post<FunnelPeople>('/api/v1/insights/funnel/people', { funnel, step, outcome, limit: 100 }),
+    apiClient.post<FunnelPeopleResult>('/api/v1/insights/funnel/people', {
+      funnel,
+      step,
+      outcome,
+      limit: 100,
+    }),
   /** Saves a step's people as a static list (`/lists/{listId}`). */
   saveFunnelPeople: (input: { funnel: FunnelQuery; step: number; outcome: 'dropped'; name: string }) =>
-    apiClient.post<{ listId: string; name: string; people: number }>(
-      '/api/v1/insights/funnel/people/list',
-      input,
-    ),
+    apiClient.post<SavedFunnelPeople>('/api/v1/insights/funnel/people/list', input),
 };
 
 export const savedInsightsApi = {
