@@ -22,8 +22,9 @@ export function FunnelChart(props: {
 }) {
   const { result } = props;
   const [droppedAt, setDroppedAt] = useState<number | null>(null);
+  // The axis names each step with its conversion from the first, so the bars read as a funnel.
   const rows = result.steps.map((step, index) => ({
-    step: stepLabel(step, index),
+    step: `${stepLabel(step, index)} · ${percent(step.conversion)}`,
     people: step.people,
     conversion: Number((step.conversion * 100).toFixed(1)),
     stepConversion: Number((step.stepConversion * 100).toFixed(1)),
@@ -44,7 +45,6 @@ export function FunnelChart(props: {
             data={rows}
             dataKey="step"
             series={[{ name: 'people', label: 'People', color: 'blue.6' }]}
-            withBarValueLabel
           />
         )}
         <Table aria-label="Funnel steps" verticalSpacing="xs">
