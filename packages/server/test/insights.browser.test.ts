@@ -9,9 +9,27 @@ const PIPELINE_WAIT = { timeout: 30_000, interval: 250 };
 /** Five visitors: all view a page, three sign up, two of those order — a funnel of 5 → 3 → 2. */
 function visits(now: number) {
   const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
-  const people = [
-    { userId: 'ada', name: 'Ada Lovelace', steps: ['Page Viewed', 'Signed Up', 'Order Completed'] },
-    { userId: 'bob', name: 'Bob Byte', steps: ['Page Viewed', 'Signed Up', 'Order Completed'] },
+  const people: {
+    userId: string;
+    name: string;
+    steps: string[];
+    campaign?: Record<string, string>;
+    revenue?: number;
+  }[] = [
+    {
+      userId: 'ada',
+      name: 'Ada Lovelace',
+      steps: ['Page Viewed', 'Signed Up', 'Order Completed'],
+      campaign: { name: 'spring', source: 'newsletter', medium: 'email' },
+      revenue: 120,
+    },
+    {
+      userId: 'bob',
+      name: 'Bob Byte',
+      steps: ['Page Viewed', 'Signed Up', 'Order Completed'],
+      campaign: { name: 'summer', source: 'google', medium: 'cpc' },
+      revenue: 80,
+    },
     { userId: 'cy', name: 'Cy Coder', steps: ['Page Viewed', 'Signed Up'] },
     { userId: 'dora', name: 'Dora Dropped', steps: ['Page Viewed'] },
     { userId: 'eve', name: 'Eve Elsewhere', steps: ['Page Viewed'] },
@@ -22,7 +40,9 @@ function visits(now: number) {
       type: 'track',
       userId: person.userId,
       event,
-      properties: { plan: 'pro' },
+      properties: event === 'Order Completed' ? { revenue: person.revenue } : { plan: 'pro' },
+      // Ada came from the spring newsletter, Bob from a summer ad: the touches attribution credits.
+      ...(index === 0 && person.campaign ? { context: { campaign: person.campaign } } : {}),
       timestamp: at(100 - index * 10),
     })),
   ]);
@@ -169,6 +189,68 @@ describe.skipIf(!HAS_CHROMIUM)('the insight builder and dashboards, in a real br
     await page.getByRole('button', { name: 'Remove Signup funnel' }).click();
     await expect.poll(() => tiles.count()).toBe(1);
     expect(await order()).toEqual(['Daily page views']);
+    await page.close();
+  }, 120_000);
+
+  it('draws trends, paths, retention and attribution from their saved insights', async () => {
+    const save = (name: string, chart: string, query: unknown) =>
+      tandem.api<{ id: string }>('POST', '/api/v1/saved-insights', { name, chart, query });
+    const kinds = [
+      {
+        shot: '06-trend-line',
+        insight: await save('Views and signups', 'line', {
+          kind: 'trend',
+          series: [{ event: 'Page Viewed' }, { event: 'Signed Up', measure: 'people' }],
+        }),
+        shows: 'Total — Page Viewed: 5 · Signed Up (people): 3',
+      },
+      {
+        shot: '07-paths-sankey',
+        insight: await save('After a page view', 'sankey', { kind: 'paths', event: 'Page Viewed', steps: 2 }),
+        shows: '5 people did Page Viewed',
+      },
+      {
+        shot: '08-retention-cohorts',
+        insight: await save('Weekly retention', 'cohort', {
+          kind: 'retention',
+          startEvent: { event: 'Page Viewed' },
+          interval: 'week',
+          cohorts: 4,
+        }),
+        shows: "Share of each week's cohort that came back",
+      },
+      {
+        shot: '09-attribution',
+        insight: await save('Orders by campaign', 'bar', {
+          kind: 'attribution',
+          conversion: { event: 'Order Completed' },
+          model: 'first_touch',
+        }),
+        shows: '2 conversions (0 with no touch), 200 revenue — first touch',
+      },
+    ];
+    const page = await freshPage(tandem.browser);
+    page.setDefaultTimeout(20_000);
+    await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
+    for (const kind of kinds) {
+      await page.goto(`${tandem.url}/insights/${kind.insight.id}`);
+      await expect
+        .poll(() => page.getByText(kind.shows, { exact: true }).count(), { timeout: 20_000 })
+        .toBe(1);
+      // Each chart has its export menu.
+      expect(await page.getByRole('button', { name: /^Export / }).count()).toBe(1);
+      await tandem.shot(page, kind.shot);
+    }
+    // The Sankey and the cohort table are drawn in SVG, so they export as PNG like the others.
+    await page.goto(`${tandem.url}/insights/${kinds[1]?.insight.id}`);
+    await expect
+      .poll(() => page.locator('.recharts-sankey-nodes, svg .recharts-sankey-node').count())
+      .toBeGreaterThan(0);
+    await page.goto(`${tandem.url}/insights/${kinds[3]?.insight.id}`);
+    const attribution = page.getByRole('table', { name: 'Attribution' });
+    await expect
+      .poll(() => attribution.locator('tbody tr').allTextContents())
+      .toEqual(['spring112050.0%', 'summer18050.0%']);
     await page.close();
   }, 120_000);
 });

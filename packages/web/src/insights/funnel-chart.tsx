@@ -45,6 +45,8 @@ export function FunnelChart(props: {
             data={rows}
             dataKey="step"
             series={[{ name: 'people', label: 'People', color: 'blue.6' }]}
+            // Every step named, even in a narrow tile.
+            xAxisProps={{ interval: 0, tick: { fontSize: 11 } }}
           />
         )}
         <Table aria-label="Funnel steps" verticalSpacing="xs">

@@ -14,7 +14,12 @@ import { BreakdownEditor, FiltersEditor } from './insight-filters';
 type Query<K extends InsightQuery['kind']> = Extract<InsightQuery, { kind: K }>;
 type FormProps<K extends InsightQuery['kind']> = { query: Query<K>; onChange: (query: Query<K>) => void };
 
-function EventSelect(props: { label: string; value: string; onChange: (event: string) => void }) {
+function EventSelect(props: {
+  label: string;
+  value: string;
+  onChange: (event: string) => void;
+  width?: number;
+}) {
   const { events } = useRulePickers();
   return (
     <NameSelect
@@ -24,7 +29,7 @@ function EventSelect(props: { label: string; value: string; onChange: (event: st
       value={props.value}
       onChange={props.onChange}
       nothingFound="No event of this name tracked yet"
-      width={230}
+      width={props.width ?? 230}
     />
   );
 }
@@ -68,8 +73,9 @@ function TrendForm({ query, onChange }: FormProps<'trend'>) {
     <Stack>
       <Field label="Series">
         {query.series.map((series, index) => (
-          <Group key={index} gap="xs" align="flex-end">
+          <Group key={index} gap="xs" align="flex-end" wrap="nowrap">
             <EventSelect
+              width={185}
               label={`Series ${index + 1} event`}
               value={series.event}
               onChange={(event) =>
@@ -84,6 +90,7 @@ function TrendForm({ query, onChange }: FormProps<'trend'>) {
               data={TREND_MEASURES.map((measure) => ({ value: measure, label: MEASURE_LABELS[measure] }))}
               value={series.measure}
               allowDeselect={false}
+              w={135}
               onChange={(measure) =>
                 measure &&
                 onChange({
@@ -93,7 +100,6 @@ function TrendForm({ query, onChange }: FormProps<'trend'>) {
                   ),
                 })
               }
-              w={150}
             />
             {series.measure === 'sum' || series.measure === 'average' ? (
               <TextInput
@@ -267,11 +273,13 @@ function PathsForm({ query, onChange }: FormProps<'paths'>) {
           value={query.direction}
           onChange={(direction) => onChange({ ...query, direction })}
         />
-        <EventSelect
-          label="Anchor event"
-          value={query.event}
-          onChange={(event) => onChange({ ...query, event })}
-        />
+        <Field label="Anchor event">
+          <EventSelect
+            label="Anchor event"
+            value={query.event}
+            onChange={(event) => onChange({ ...query, event })}
+          />
+        </Field>
       </Group>
       <Group gap="md">
         <NumberInput
@@ -305,11 +313,13 @@ function PathsForm({ query, onChange }: FormProps<'paths'>) {
 function RetentionForm({ query, onChange }: FormProps<'retention'>) {
   return (
     <Stack>
-      <EventSelect
-        label="Cohort by first"
-        value={query.startEvent.event}
-        onChange={(event) => onChange({ ...query, startEvent: { ...query.startEvent, event } })}
-      />
+      <Field label="A person's cohort is when they first did">
+        <EventSelect
+          label="Cohort event"
+          value={query.startEvent.event}
+          onChange={(event) => onChange({ ...query, startEvent: { ...query.startEvent, event } })}
+        />
+      </Field>
       <Field label="Returning means doing (empty: any event)">
         <EventSelect
           label="Return event"
@@ -350,11 +360,13 @@ function RetentionForm({ query, onChange }: FormProps<'retention'>) {
 function AttributionForm({ query, onChange }: FormProps<'attribution'>) {
   return (
     <Stack>
-      <EventSelect
-        label="Conversion event"
-        value={query.conversion.event}
-        onChange={(event) => onChange({ ...query, conversion: { ...query.conversion, event } })}
-      />
+      <Field label="Conversion event">
+        <EventSelect
+          label="Conversion event"
+          value={query.conversion.event}
+          onChange={(event) => onChange({ ...query, conversion: { ...query.conversion, event } })}
+        />
+      </Field>
       <Group gap="md" align="flex-end">
         <SmallSelect
           label="Model"

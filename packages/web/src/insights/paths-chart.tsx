@@ -3,6 +3,20 @@ import type { InsightChart, PathsResult } from '@tandem/contract';
 import { ResponsiveContainer, Sankey, Tooltip } from 'recharts';
 import { ChartFrame } from './chart-frame';
 
+type NodeProps = { x: number; y: number; width: number; height: number; payload: { name: string } };
+
+/** A step's event: its bar and, beside it, its name and people. */
+function PathNode({ x, y, width, height, payload }: NodeProps) {
+  return (
+    <g>
+      <rect x={x} y={y} width={width} height={height} fill="var(--mantine-color-blue-6)" />
+      <text x={x + width + 6} y={y + height / 2 + 4} fontSize={12} fill="var(--mantine-color-text)">
+        {payload.name}
+      </text>
+    </g>
+  );
+}
+
 /** Paths from (or to) an anchor event as a Sankey: each column a step, each band the people who went that way. */
 export function PathsChart(props: {
   result: PathsResult;
@@ -60,7 +74,7 @@ export function PathsChart(props: {
             nodeWidth={10}
             margin={{ top: 10, right: 160, bottom: 10, left: 10 }}
             link={{ stroke: 'var(--mantine-color-blue-3)' }}
-            node={{ fill: 'var(--mantine-color-blue-6)' }}
+            node={PathNode}
           >
             <Tooltip />
           </Sankey>
