@@ -72,6 +72,8 @@ export function PathsChart(props: {
             data={data}
             nodePadding={24}
             nodeWidth={10}
+            // A path that ends stays in the column of the step it ended at.
+            align="left"
             margin={{ top: 10, right: 160, bottom: 10, left: 10 }}
             link={{ stroke: 'var(--mantine-color-blue-3)' }}
             node={PathNode}
