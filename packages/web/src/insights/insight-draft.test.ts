@@ -18,7 +18,13 @@ describe('the insight draft', () => {
       const query = defaultQuery(kind, 'Page Viewed');
       const filled =
         query.kind === 'funnel'
-          ? { ...query, steps: [query.steps[0], { event: 'Signed Up', where: [] }] }
+          ? {
+              ...query,
+              steps: [
+                { event: 'Page Viewed', where: [] },
+                { event: 'Signed Up', where: [] },
+              ],
+            }
           : query;
       expect(missingInput(filled), kind).toBeNull();
       expect(InsightQuerySchema.safeParse(filled).success, kind).toBe(true);
