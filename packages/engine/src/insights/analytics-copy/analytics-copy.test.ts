@@ -191,12 +191,16 @@ describe.each(ENGINES)('the analytics copy on %s', (kind) => {
   it('replays a batch whose checkpoint was not saved without counting it twice, and rebuilds the same copy', async () => {
     const { workspaceId, send } = await trackingWorkspace(engine);
     await send(
-      { type: 'track', userId: 'fay', event: 'A', timestamp: AT },
+      { type: 'track', anonymousId: 'visitor-f', event: 'A', timestamp: AT },
       { type: 'page', userId: 'fay', name: 'Docs', timestamp: AT },
       { type: 'track', userId: 'gus', event: 'B', timestamp: AT },
+      // A merge: replayed from the log, the stage finds it through identity, not the hand-off.
+      { type: 'identify', userId: 'fay', anonymousId: 'visitor-f', timestamp: AT },
     );
     const copied = await eventsOf(workspaceId);
     const people = await peopleOf(workspaceId);
+    expect(new Set(copied.map((row) => row.profile_id)).size).toBe(2);
+    expect(people).toHaveLength(2);
     // A crash after the copy's write, before its checkpoint: the stage is back before these events.
     const first = Number(copied[0]?.seq);
     await engine.store.db

@@ -1,11 +1,5 @@
 import type { Kysely } from 'kysely';
-import {
-  entriesByWorkspace,
-  LOG_START,
-  type LogEntry,
-  type LogPosition,
-  readLogAfter,
-} from '../../log/index.js';
+import { entriesByWorkspace, LOG_START, type LogPosition, readLogAfter } from '../../log/index.js';
 import {
   FollowerBatches,
   lockCheckpoint,
@@ -14,6 +8,7 @@ import {
   type Rederivation,
   readCheckpoint,
   resetCheckpoints,
+  SINGLE_PARTITION,
   type StageBatch,
   saveCheckpoint,
 } from '../../pipeline-runtime/index.js';
@@ -21,8 +16,15 @@ import { type Database, type Store, writeTransaction } from '../../store/index.j
 import { type AnalyticsStore, postgresAnalytics } from '../analytics-store/index.js';
 import { applyPlan, type CopyDeps, type CopyPlan, planWorkspace, rederiveProfiles } from './copy-work.js';
 import { EmbeddedCopy, type EmbeddedCopyOptions, embeddedCopyPath } from './embedded-copy.js';
+import { HeldBatches, samePosition } from './held-batches.js';
 
 export const ANALYTICS_STAGE = 'analytics';
+
+/** The embedded copy writes at least this many events at once, or what it holds after this long. */
+const HELD_LIMITS = { events: 10_000, ms: 1000 };
+
+/** A batch read from the log (no profiles handed down: identity is asked). */
+const SINGLE_BATCH = { partition: SINGLE_PARTITION, profileOf: new Map<number, string>(), merges: [] };
 
 export interface AnalyticsStageOptions {
   readonly batchSize?: number | undefined;
@@ -50,6 +52,10 @@ export class AnalyticsStage implements PipelineStage {
   private readonly batches: FollowerBatches;
   /** SQLite stores: the DuckDB file, opened by the thread that runs the stage. */
   readonly embedded: EmbeddedCopy | undefined;
+  /** Unify's batches held for the embedded copy's next write. */
+  private readonly held: HeldBatches;
+  /** The embedded copy's write in flight, and the checkpoint it moves from and to once durable. */
+  private writing: { done: Promise<void>; from: LogPosition; to: LogPosition } | undefined;
 
   constructor(
     private readonly store: Store,
@@ -62,6 +68,7 @@ export class AnalyticsStage implements PipelineStage {
       partitions: options.partitions,
       batchSize: options.batchSize ?? 2000,
     });
+    this.held = new HeldBatches(HELD_LIMITS, deps.clock);
     this.embedded =
       store.kind === 'sqlite'
         ? new EmbeddedCopy(embeddedCopyPath(store.location), options.embedded ?? {}, () =>
@@ -88,6 +95,10 @@ export class AnalyticsStage implements PipelineStage {
 
   /** In the caller's transaction: the copy emptied (embedded: by the first batch from the start). */
   async reset(db: Kysely<Database>): Promise<void> {
+    this.held.clear();
+    // The write in flight ends before the copy starts over (its checkpoint is rewound anyway).
+    await this.writing?.done.catch(() => undefined);
+    this.writing = undefined;
     if (!this.embedded) await postgresAnalytics(db).clear();
     await resetCheckpoints(db, ANALYTICS_STAGE);
   }
@@ -97,6 +108,9 @@ export class AnalyticsStage implements PipelineStage {
    * transaction commits, so the copy never trails a re-derivation the store has made.
    */
   async rederive(db: Kysely<Database>, change: Rederivation): Promise<undefined> {
+    // Held batches name profiles as they were before: the next turn reads the log instead.
+    this.held.clear();
+    await this.settle(db);
     const copy: AnalyticsStore = this.embedded ? await this.embedded.open() : postgresAnalytics(db);
     await rederiveProfiles(db, copy, this.deps, change);
     return undefined;
@@ -107,14 +121,17 @@ export class AnalyticsStage implements PipelineStage {
     this.embedded?.release();
   }
 
-  /** Closes the embedded copy if this thread opened it. */
-  close(): Promise<void> {
-    return this.embedded?.close() ?? Promise.resolve();
+  /** Settles the write in flight (its checkpoint saved), then closes the embedded copy if open here. */
+  async close(): Promise<void> {
+    await this.settle().catch(() => undefined);
+    await this.embedded?.close();
   }
 
   /**
-   * One batch of the embedded copy (SQLite has one partition): the hand-off when it is exactly
-   * what comes next, else the log up to the feeder; reads, then DuckDB, then the checkpoint.
+   * A turn of the embedded copy (SQLite has one partition): unify's batch is held while more
+   * follow, up to HELD_LIMITS; then the held batches, or without any the log up to the feeder,
+   * are read and handed to DuckDB, which writes them on its own threads while the pipeline goes
+   * on. The next turn awaits that write and only then saves the checkpoint.
    */
   private async embeddedBatch(
     embedded: EmbeddedCopy,
@@ -122,35 +139,68 @@ export class AnalyticsStage implements PipelineStage {
   ): Promise<StageBatch> {
     const copy = await embedded.open();
     const db = this.store.db;
-    const position = await readCheckpoint(db, ANALYTICS_STAGE);
+    const saved = await readCheckpoint(db, ANALYTICS_STAGE);
+    // Where the next batch starts: after the write in flight, if any.
+    const position = this.writing?.to ?? saved;
     const fed = await readCheckpoint(db, this.options.feeder);
     // From the start of the log (a rebuild, a new store), the copy starts empty too.
-    if (samePosition(position, LOG_START)) await clearIfFilled(copy);
-    const fresh =
-      handOff !== undefined && samePosition(handOff.from, position) && samePosition(handOff.to, fed);
-    const entries: readonly LogEntry[] = fresh
-      ? handOff.entries
-      : (await readLogAfter(db, this.store.kind, position, this.options.batchSize ?? 2000)).filter((e) =>
-          notAfter(e.position, fed),
-        );
-    const to = fresh ? handOff.to : entries.at(-1)?.position;
-    if (to === undefined) return { consumed: 0 };
-    const plans: CopyPlan[] = [];
-    for (const [workspaceId, ofWorkspace] of entriesByWorkspace(entries)) {
-      const events = ofWorkspace.map((entry) => entry.event);
-      plans.push(
-        await planWorkspace(db, this.deps, { workspaceId, events, unified: fresh ? handOff : undefined }),
-      );
+    if (!this.writing && samePosition(saved, LOG_START)) await clearIfFilled(copy);
+    if (handOff !== undefined && samePosition(handOff.to, fed) && this.held.add(handOff, position)) {
+      if (!this.held.due()) return { consumed: 0 };
     }
-    await copy.transaction(async (store) => {
+    // Held batches are written at once when unify has nothing new (the pipeline is catching up).
+    const heldBatch = this.held.take();
+    const next = heldBatch ? { batch: heldBatch, unified: true } : await this.readLog(position, fed);
+    if (!next) {
+      await this.settle();
+      return { consumed: 0 };
+    }
+    // Read while the previous write runs; then that write settles and this one starts.
+    const plans: CopyPlan[] = [];
+    for (const [workspaceId, ofWorkspace] of entriesByWorkspace(next.batch.entries)) {
+      const events = ofWorkspace.map((entry) => entry.event);
+      const unified = next.unified ? next.batch : undefined;
+      plans.push(await planWorkspace(db, this.deps, { workspaceId, events, unified }));
+    }
+    await this.settle();
+    const done = copy.transaction(async (store) => {
       for (const plan of plans) await applyPlan(store, plan);
     });
-    // Durable in DuckDB: the checkpoint may move (unless a rebuild moved it meanwhile).
-    await writeTransaction(this.store, async (trx) => {
+    // Awaited by the next turn; until then a failure must not count as unhandled.
+    done.catch(() => undefined);
+    this.writing = { done, from: position, to: next.batch.to };
+    return { consumed: next.batch.passed };
+  }
+
+  /** The log after `position`, up to the feeder (no profiles handed down: identity is asked). */
+  private async readLog(position: LogPosition, fed: LogPosition) {
+    const entries = (await readLogAfter(this.store.db, this.store.kind, position, HELD_LIMITS.events)).filter(
+      (e) => notAfter(e.position, fed),
+    );
+    const to = entries.at(-1)?.position;
+    if (to === undefined) return undefined;
+    return {
+      batch: { ...SINGLE_BATCH, from: position, to, passed: entries.length, entries },
+      unified: false,
+    };
+  }
+
+  /**
+   * Awaits the write in flight and, durable in DuckDB, saves the checkpoint (in `db`, the caller's
+   * transaction, when given), unless a rebuild moved it meanwhile. A failed write leaves the
+   * checkpoint where it was: the next turn reads those events again.
+   */
+  private async settle(db?: Kysely<Database>): Promise<void> {
+    const writing = this.writing;
+    if (!writing) return;
+    this.writing = undefined;
+    await writing.done;
+    const save = async (trx: Kysely<Database>) => {
       const now = await lockCheckpoint(trx, this.store.kind, ANALYTICS_STAGE);
-      if (samePosition(now, position)) await saveCheckpoint(trx, ANALYTICS_STAGE, to);
-    });
-    return { consumed: fresh ? handOff.passed : entries.length };
+      if (samePosition(now, writing.from)) await saveCheckpoint(trx, ANALYTICS_STAGE, writing.to);
+    };
+    if (db) await save(db);
+    else await writeTransaction(this.store, save);
   }
 }
 
@@ -159,10 +209,6 @@ async function clearIfFilled(copy: AnalyticsStore): Promise<void> {
     `SELECT (EXISTS (SELECT 1 FROM analytics_events) OR EXISTS (SELECT 1 FROM analytics_people)) AS filled`,
   );
   if (filled?.filled === true) await copy.clear();
-}
-
-function samePosition(a: LogPosition, b: LogPosition): boolean {
-  return a.txid === b.txid && a.seq === b.seq;
 }
 
 function notAfter(position: LogPosition, limit: LogPosition): boolean {

@@ -48,11 +48,11 @@ export async function planWorkspace(
         workspaceId,
         events.map((e) => e.seq),
       );
-  const merges = unified
-    ? unified.merges
-        .filter((m) => m.workspaceId === workspaceId)
-        .map(({ mergedId, survivorId }) => ({ mergedId, survivorId }))
-    : await mergesOf(db, deps.identity, { workspaceId, events, profileOf });
+  const merges = finalSurvivors(
+    unified
+      ? unified.merges.filter((m) => m.workspaceId === workspaceId)
+      : await mergesOf(db, deps.identity, { workspaceId, events, profileOf }),
+  );
   const rows: AnalyticsEventRow[] = [];
   const touched = new Set<string>();
   for (const event of events) {
@@ -70,10 +70,13 @@ export async function planWorkspace(
   return { workspaceId, merges, rows, people };
 }
 
-/** Writes a plan: merged rows moved first, then the batch's rows, then its people. */
+/**
+ * Writes a plan: the rows, then merged-away profiles' rows (those just written included: held
+ * batches name a profile a later one merged away) moved to their survivors, then the people.
+ */
 export async function applyPlan(copy: AnalyticsStore, plan: CopyPlan): Promise<void> {
-  await copy.repoint(plan.workspaceId, plan.merges);
   await copy.append(plan.rows);
+  await copy.repoint(plan.workspaceId, plan.merges);
   await copy.putPeople(plan.people);
 }
 
@@ -101,6 +104,20 @@ export async function rederiveProfiles(
     await store.removeProfiles(workspaceId, profileIds);
     await store.append(rows);
     await store.putPeople(people);
+  });
+}
+
+/**
+ * Each merged-away profile with the survivor it ends in: one statement re-points them all, so a
+ * chain (a survivor merged away later) must point at its end.
+ */
+function finalSurvivors(merges: readonly AnalyticsMerge[]): AnalyticsMerge[] {
+  const next = new Map(merges.map((m) => [m.mergedId, m.survivorId]));
+  return [...next.keys()].map((mergedId) => {
+    let survivorId = next.get(mergedId) ?? mergedId;
+    for (let hops = 0; next.has(survivorId) && survivorId !== mergedId && hops < next.size; hops++)
+      survivorId = next.get(survivorId) ?? survivorId;
+    return { mergedId, survivorId };
   });
 }
 

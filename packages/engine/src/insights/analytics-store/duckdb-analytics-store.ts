@@ -86,6 +86,11 @@ class DuckDbStore implements DuckDbAnalyticsStore {
   readonly dialect = 'duckdb' as const;
   private closed = false;
   private inTransaction = false;
+  /**
+   * The highest seq the copy holds (read once, then kept), in any workspace: rows past it cannot
+   * replace anything, so they are appended straight to the table, the common case.
+   */
+  private highestSeq: number | undefined;
 
   private readonly connection: DuckDBConnection;
   private readonly statements: DuckDBConnection;
@@ -109,6 +114,8 @@ class DuckDbStore implements DuckDbAnalyticsStore {
       return result;
     } catch (error) {
       await this.connection.run('ROLLBACK').catch(() => undefined);
+      // What the rolled-back work appended is gone: read the highest seq again when needed.
+      this.highestSeq = undefined;
       throw error;
     } finally {
       this.inTransaction = false;
@@ -120,7 +127,17 @@ class DuckDbStore implements DuckDbAnalyticsStore {
     // Replacing by (workspace, seq): a batch copied again after a crash must not count twice.
     // The seq range lets DuckDB skip every row group outside it (min/max per group).
     return this.transaction(async () => {
-      const appender = await this.connection.createAppender('incoming_events', 'main', 'temp');
+      let low = Number.POSITIVE_INFINITY;
+      let high = Number.NEGATIVE_INFINITY;
+      for (const row of rows) {
+        low = Math.min(low, row.seq);
+        high = Math.max(high, row.seq);
+      }
+      this.highestSeq ??= await this.readHighestSeq();
+      const fresh = low > this.highestSeq;
+      const appender = fresh
+        ? await this.connection.createAppender('analytics_events')
+        : await this.connection.createAppender('incoming_events', 'main', 'temp');
       for (const row of rows) {
         appender.appendVarchar(row.workspaceId);
         appender.appendBigInt(BigInt(row.seq));
@@ -136,12 +153,8 @@ class DuckDbStore implements DuckDbAnalyticsStore {
         appender.endRow();
       }
       appender.closeSync();
-      let low = Number.POSITIVE_INFINITY;
-      let high = Number.NEGATIVE_INFINITY;
-      for (const row of rows) {
-        low = Math.min(low, row.seq);
-        high = Math.max(high, row.seq);
-      }
+      this.highestSeq = Math.max(this.highestSeq, high);
+      if (fresh) return;
       await this.connection.run(
         `DELETE FROM analytics_events WHERE seq BETWEEN $1 AND $2
            AND (workspace_id, seq) IN (SELECT workspace_id, seq FROM temp.incoming_events)`,
@@ -220,11 +233,12 @@ class DuckDbStore implements DuckDbAnalyticsStore {
     });
   }
 
-  clear(): Promise<void> {
-    return this.transaction(async () => {
+  async clear(): Promise<void> {
+    await this.transaction(async () => {
       await this.connection.run('DELETE FROM analytics_events');
       await this.connection.run('DELETE FROM analytics_people');
     });
+    this.highestSeq = 0;
   }
 
   async query(sql: string, params: readonly Param[] = []): Promise<AnalyticsRow[]> {
@@ -242,6 +256,13 @@ class DuckDbStore implements DuckDbAnalyticsStore {
     this.statements.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
+  }
+
+  private async readHighestSeq(): Promise<number> {
+    const reader = await this.connection.runAndReadAll(
+      'SELECT coalesce(max(seq), 0) AS seq FROM analytics_events',
+    );
+    return Number(reader.getRowObjects()[0]?.seq ?? 0);
   }
 
   /** Rows a DELETE or UPDATE changed. */
