@@ -152,7 +152,12 @@ describe.skipIf(!HAS_CHROMIUM)('the insight builder and dashboards, in a real br
     const page = await freshPage(tandem.browser);
     page.setDefaultTimeout(20_000);
     await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
-    await page.goto(`${tandem.url}/dashboards/${growth?.id}`);
+    await page.goto(`${tandem.url}/dashboards`);
+    const listed = page.getByRole('table', { name: 'Dashboards' }).locator('tbody tr');
+    await expect.poll(() => listed.allTextContents()).toEqual([expect.stringMatching(/^Growth1/)]);
+    await tandem.shot(page, '05a-dashboards-list');
+    await listed.getByRole('link', { name: 'Growth' }).click();
+    await page.waitForURL(/\/dashboards\/dash_/);
 
     await pick(page, 'Saved insight', 'Daily page views');
     await page.getByRole('button', { name: 'Add insight' }).click();
