@@ -194,6 +194,14 @@ describe.skipIf(!HAS_CHROMIUM)('the insight builder and dashboards, in a real br
     await page.getByRole('button', { name: 'Remove Signup funnel' }).click();
     await expect.poll(() => tiles.count()).toBe(1);
     expect(await order()).toEqual(['Daily page views']);
+
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const rename = page.getByRole('dialog');
+    await rename.getByRole('textbox', { name: 'Name' }).fill('Growth team');
+    await rename.getByRole('textbox', { name: 'Description' }).fill('What the growth team reads on Mondays');
+    await rename.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Growth team' }).count()).toBe(1);
+    await expect.poll(() => page.getByText('What the growth team reads on Mondays').count()).toBe(1);
     await page.close();
   }, 120_000);
 

@@ -24,6 +24,7 @@ import { savedInsightsApi, savedInsightsQueryKey } from '../insights/insights-ap
 import { QueryState } from '../shared/query-state';
 import { DashboardTile } from './dashboard-tile';
 import { dashboardsApi, dashboardsQueryKey } from './dashboards-api';
+import { RenameDashboard } from './rename-dashboard';
 
 /** `/dashboards/:id`: the tiles in a two-column grid, arranged by dragging, resized and removed in place. */
 export function DashboardPage() {
@@ -69,10 +70,18 @@ export function DashboardPage() {
               {dashboard.data.description ? <Text c="dimmed">{dashboard.data.description}</Text> : null}
             </div>
             {editable ? (
-              <AddInsight
-                onAdd={(insightId) => change.mutate(() => dashboardsApi.addTile(id, { insightId, width: 1 }))}
-                pending={change.isPending}
-              />
+              <Group align="flex-end">
+                <RenameDashboard
+                  dashboard={dashboard.data}
+                  onSave={(patch) => change.mutate(() => dashboardsApi.update(id, patch))}
+                />
+                <AddInsight
+                  onAdd={(insightId) =>
+                    change.mutate(() => dashboardsApi.addTile(id, { insightId, width: 1 }))
+                  }
+                  pending={change.isPending}
+                />
+              </Group>
             ) : null}
           </Group>
           {change.error ? (

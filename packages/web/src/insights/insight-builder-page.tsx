@@ -62,6 +62,7 @@ function InsightBuilder({ saved }: { saved: SavedInsight | null }) {
     saved ? { query: saved.query, chart: saved.chart, range: saved.range } : NEW_DRAFT,
   );
   const [name, setName] = useState(saved?.name ?? '');
+  const [description, setDescription] = useState(saved?.description ?? '');
   const [saveAsOpen, setSaveAsOpen] = useState(false);
   const [saveAsName, setSaveAsName] = useState('');
 
@@ -72,8 +73,8 @@ function InsightBuilder({ saved }: { saved: SavedInsight | null }) {
   const save = useMutation({
     mutationFn: (as: { name: string; copy: boolean }) =>
       saved && !as.copy
-        ? savedInsightsApi.update(saved.id, { name: as.name, ...draft })
-        : savedInsightsApi.create({ name: as.name, description: '', ...draft }),
+        ? savedInsightsApi.update(saved.id, { name: as.name, description, ...draft })
+        : savedInsightsApi.create({ name: as.name, description, ...draft }),
     onSuccess: afterSave,
   });
   const kind = draft.query.kind;
@@ -140,6 +141,13 @@ function InsightBuilder({ saved }: { saved: SavedInsight | null }) {
           <Grid.Col span={{ base: 12, md: 5 }}>
             <Paper withBorder radius="md" p="md">
               <Stack>
+                <TextInput
+                  label="Description"
+                  placeholder="What this shows, for whoever opens it"
+                  value={description}
+                  onChange={(event) => setDescription(event.currentTarget.value)}
+                  disabled={!canWrite}
+                />
                 <SegmentedControl
                   aria-label="Insight kind"
                   fullWidth
