@@ -68,3 +68,20 @@ describe('a moving range', () => {
     expect(queryForRange(retention, '30d', now)).toEqual(retention);
   });
 });
+
+describe('an unfinished filter or breakdown', () => {
+  it('holds the query back until its property or audience is picked', () => {
+    const trend = defaultQuery('trend', 'Page Viewed');
+    if (trend.kind !== 'trend') throw new Error('a trend');
+    expect(
+      missingInput({ ...trend, where: [{ on: 'event', property: '', operator: 'equals', value: 'x' }] }),
+    ).toBe('Finish or remove the filter');
+    expect(missingInput({ ...trend, where: [{ on: 'audience', audienceId: '', member: true }] })).toBe(
+      'Finish or remove the filter',
+    );
+    expect(missingInput({ ...trend, breakdown: { on: 'audience', audienceIds: [] } })).toBe(
+      'Pick what to break down by',
+    );
+    expect(missingInput({ ...trend, breakdown: { on: 'person', property: 'plan' } })).toBeNull();
+  });
+});

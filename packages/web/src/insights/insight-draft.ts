@@ -97,8 +97,34 @@ export function switchKind(draft: InsightDraft, kind: InsightKind): InsightDraft
   };
 }
 
-/** What must be filled before the query can run (the events it names), or null when it can. */
+/** A filter or breakdown still being filled in (its property or audience not picked yet). */
+function unfinishedPart(query: InsightQuery): string | null {
+  const filters = [
+    ...query.where,
+    ...(query.kind === 'trend' ? query.series.flatMap((s) => s.where) : []),
+    ...(query.kind === 'funnel' ? query.steps.flatMap((s) => s.where) : []),
+  ];
+  for (const filter of filters) {
+    if (filter.on === 'audience' ? filter.audienceId === '' : filter.property === '') {
+      return 'Finish or remove the filter';
+    }
+  }
+  const breakdown = query.kind === 'trend' || query.kind === 'funnel' ? query.breakdown : undefined;
+  if (
+    breakdown &&
+    (breakdown.on === 'audience' ? breakdown.audienceIds.length === 0 : breakdown.property === '')
+  ) {
+    return 'Pick what to break down by';
+  }
+  return null;
+}
+
+/** What must be filled before the query can run (its events, filters, breakdown), or null when it can. */
 export function missingInput(query: InsightQuery): string | null {
+  return missingEvent(query) ?? unfinishedPart(query);
+}
+
+function missingEvent(query: InsightQuery): string | null {
   switch (query.kind) {
     case 'trend':
       return query.series.some((s) => s.event === '') ? 'Pick an event for every series' : null;
