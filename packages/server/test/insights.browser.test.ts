@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tandemInBrowser } from './support/tandem-in-browser.js';
 import { freshPage, HAS_CHROMIUM, pick, signIn } from './support/web-ui-browser.js';
 
@@ -35,7 +35,12 @@ function visits(now: number) {
     { userId: 'eve', name: 'Eve Elsewhere', steps: ['Page Viewed'] },
   ];
   return people.flatMap((person) => [
-    { type: 'identify', userId: person.userId, traits: { name: person.name }, timestamp: at(120) },
+    {
+      type: 'identify',
+      userId: person.userId,
+      traits: { name: person.name, plan: person.revenue ? 'pro' : 'free' },
+      timestamp: at(120),
+    },
     ...person.steps.map((event, index) => ({
       type: 'track',
       userId: person.userId,
@@ -64,17 +69,22 @@ describe.skipIf(!HAS_CHROMIUM)('the insight builder and dashboards, in a real br
         threeSteps,
       );
       const events = await tandem.api<{ data: { name: string }[] }>('GET', '/api/v1/catalog/events');
-      if (funnel.steps.map((s) => s.people).join() === '5,3,2' && events.data.length >= 3) return;
+      const traits = await tandem.api<{ data: { name: string }[] }>('GET', '/api/v1/catalog/traits');
+      const ready = events.data.length >= 3 && traits.data.some((trait) => trait.name === 'plan');
+      if (funnel.steps.map((s) => s.people).join() === '5,3,2' && ready) return;
       await new Promise((resolve) => setTimeout(resolve, PIPELINE_WAIT.interval));
     }
     throw new Error('the tracked events never reached the analytics copy');
   }
 
+  beforeAll(async () => {
+    await tandem.track(visits(Date.now()));
+    await waitForTrackedFunnel();
+  }, 60_000);
+
   const stepRow = (page: Page, step: number) => page.getByTestId(`funnel-step-${step}`).first();
 
   it('builds a funnel over tracked events, sees its numbers, lists who dropped, saves it and puts it on a dashboard', async () => {
-    await tandem.track(visits(Date.now()));
-    await waitForTrackedFunnel();
     const page = await freshPage(tandem.browser);
     page.setDefaultTimeout(20_000);
     await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
@@ -264,6 +274,30 @@ describe.skipIf(!HAS_CHROMIUM)('the insight builder and dashboards, in a real br
     await expect
       .poll(() => attribution.locator('tbody tr').allTextContents())
       .toEqual(['spring112050.0%', 'summer18050.0%']);
+    await page.close();
+  }, 120_000);
+
+  it('filters a trend by a person trait and breaks it down by one', async () => {
+    const page = await freshPage(tandem.browser);
+    page.setDefaultTimeout(20_000);
+    await signIn(page, tandem.url, tandem.owner.email, tandem.owner.password);
+    await page.goto(`${tandem.url}/insights/new`);
+    await pick(page, 'Series 1 event', 'Page Viewed');
+    await expect.poll(() => page.getByText('Total — Page Viewed: 5', { exact: true }).count()).toBe(1);
+
+    await pick(page, 'Break down by', 'Person trait');
+    await expect.poll(() => page.getByText('Pick what to break down by to see the chart.').count()).toBe(1);
+    await pick(page, 'Breakdown property', 'plan');
+    const caption = page.getByText(/^Total — /);
+    await expect.poll(() => caption.textContent()).toContain('Page Viewed · free: 3');
+    expect(await caption.textContent()).toContain('Page Viewed · pro: 2');
+
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await pick(page, 'Filter on', 'Person trait');
+    await pick(page, 'Property', 'plan');
+    await page.getByRole('textbox', { name: 'Value' }).fill('pro');
+    await expect.poll(() => caption.textContent()).toBe('Total — Page Viewed · pro: 2');
+    await tandem.shot(page, '10-trend-filter-breakdown');
     await page.close();
   }, 120_000);
 });
