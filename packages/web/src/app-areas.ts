@@ -3,10 +3,10 @@ import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 /** The navbar's groups, in their order. */
 export const NAV_SECTIONS = [
   'Customers',
+  'Insights',
   'Sales',
   'Support',
   'Marketing',
-  'Insights',
   'Data',
   'Privacy',
   'Settings',
