@@ -84,13 +84,13 @@ import {
   lastAttributedSeq,
 } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
-import { InsightsService } from './insights/index.js';
 import {
   AnalyticsAccess,
   type AnalyticsReader,
   AnalyticsStage,
   analyticsPersonData,
 } from './insights/analytics-copy/index.js';
+import { InsightsService } from './insights/index.js';
 import {
   type EmailCountsOf,
   JourneyEffects,
