@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tandemInBrowser } from './support/tandem-in-browser.js';
@@ -110,6 +111,21 @@ describe.skipIf(!HAS_CHROMIUM)('the insight builder and dashboards, in a real br
     expect(await cells(2)).toEqual(['3. Order Completed', '2', '40.0%', '66.7%', '10m', '1 dropped']);
     await expect.poll(() => page.getByText('40.0% of 5 people converted').count()).toBe(1);
     await tandem.shot(page, '02-funnel-built');
+
+    // The chart exports the rows it plots as CSV, and its drawing as a PNG.
+    const download = async (item: string) => {
+      await page.getByRole('button', { name: /^Export / }).click();
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('menuitem', { name: item }).click(),
+      ]);
+      return readFile((await file.path()) ?? '');
+    };
+    const csv = (await download('Download CSV')).toString('utf8').split('\r\n');
+    expect(csv[0]).toBe('step,people,conversion,stepConversion,medianSecondsToConvert');
+    expect(csv[2]).toBe('2. Signed Up · 60.0%,3,60,60,600');
+    const png = await download('Download PNG');
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
 
     // The drop-off before "Signed Up" lists who stopped, linked to their profiles, savable as a list.
     await page.getByRole('button', { name: '2 dropped before Signed Up' }).click();
