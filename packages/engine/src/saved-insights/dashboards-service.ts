@@ -7,9 +7,9 @@ import type {
 } from '@tandem/contract';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { type DashboardsTable, nowIso, type Store } from '../store/index.js';
+import { type DashboardsTable, lockedForUpdate, nowIso, type Store } from '../store/index.js';
 import { savedInsightOf } from './saved-insights-service.js';
-import { renumberTiles } from './tile-positions.js';
+import { renumberTiles, tileIdsOf } from './tile-positions.js';
 
 /** Most tiles one dashboard holds. */
 export const MAX_DASHBOARD_TILES = 100;
@@ -107,25 +107,20 @@ export class DashboardsService {
     dashboardId: string,
     tile: { insightId: string; width: number },
   ): Promise<Dashboard> {
-    await this.row(workspaceId, dashboardId);
-    const insight = await this.store.db
-      .selectFrom('saved_insights')
-      .select('insight_id')
-      .where('workspace_id', '=', workspaceId)
-      .where('insight_id', '=', tile.insightId)
-      .executeTakeFirst();
-    if (!insight)
-      throw new AppError('not_found', `Saved insight ${tile.insightId} not found`, {
-        details: [{ path: 'insightId', message: 'no saved insight has this id' }],
-      });
-    await this.store.db.transaction().execute(async (trx) => {
-      const { count } = await trx
-        .selectFrom('dashboard_tiles')
-        .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    await this.arranging(workspaceId, dashboardId, async (trx) => {
+      const insight = await trx
+        .selectFrom('saved_insights')
+        .select('insight_id')
         .where('workspace_id', '=', workspaceId)
-        .where('dashboard_id', '=', dashboardId)
-        .executeTakeFirstOrThrow();
-      if (Number(count) >= MAX_DASHBOARD_TILES) {
+        .where('insight_id', '=', tile.insightId)
+        .executeTakeFirst();
+      if (!insight) {
+        throw new AppError('not_found', `Saved insight ${tile.insightId} not found`, {
+          details: [{ path: 'insightId', message: 'no saved insight has this id' }],
+        });
+      }
+      const count = (await tileIdsOf(trx, workspaceId, dashboardId)).length;
+      if (count >= MAX_DASHBOARD_TILES) {
         throw new AppError('unprocessable', `A dashboard holds at most ${MAX_DASHBOARD_TILES} tiles`);
       }
       await trx
@@ -136,41 +131,41 @@ export class DashboardsService {
           dashboard_id: dashboardId,
           insight_id: tile.insightId,
           width: tile.width,
-          position: Number(count),
+          position: count,
         })
         .execute();
     });
-    return this.touched(workspaceId, dashboardId);
+    return this.get(workspaceId, dashboardId);
   }
 
   /** Sets a tile's width (1 or 2 columns). Throws `not_found`. */
   async resizeTile(workspaceId: string, dashboardId: string, tileId: string, width: number) {
-    await this.row(workspaceId, dashboardId);
-    const updated = await this.store.db
-      .updateTable('dashboard_tiles')
-      .set({ width })
-      .where('workspace_id', '=', workspaceId)
-      .where('dashboard_id', '=', dashboardId)
-      .where('tile_id', '=', tileId)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) throw new AppError('not_found', `Tile ${tileId} not found`);
-    return this.touched(workspaceId, dashboardId);
+    await this.arranging(workspaceId, dashboardId, async (trx) => {
+      const updated = await trx
+        .updateTable('dashboard_tiles')
+        .set({ width })
+        .where('workspace_id', '=', workspaceId)
+        .where('dashboard_id', '=', dashboardId)
+        .where('tile_id', '=', tileId)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) throw new AppError('not_found', `Tile ${tileId} not found`);
+    });
+    return this.get(workspaceId, dashboardId);
   }
 
   /** Removes a tile and closes the gap it leaves. Throws `not_found`. */
   async removeTile(workspaceId: string, dashboardId: string, tileId: string): Promise<Dashboard> {
-    await this.row(workspaceId, dashboardId);
-    const tiles = (await this.tiles(workspaceId, dashboardId)).map((tile) => tile.id);
-    if (!tiles.includes(tileId)) throw new AppError('not_found', `Tile ${tileId} not found`);
-    await this.store.db.transaction().execute(async (trx) => {
-      await trx
+    await this.arranging(workspaceId, dashboardId, async (trx) => {
+      const deleted = await trx
         .deleteFrom('dashboard_tiles')
         .where('workspace_id', '=', workspaceId)
+        .where('dashboard_id', '=', dashboardId)
         .where('tile_id', '=', tileId)
-        .execute();
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) throw new AppError('not_found', `Tile ${tileId} not found`);
       await renumberTiles(trx, workspaceId, dashboardId);
     });
-    return this.touched(workspaceId, dashboardId);
+    return this.get(workspaceId, dashboardId);
   }
 
   /**
@@ -178,21 +173,51 @@ export class DashboardsService {
    * two people arranging at once cannot lose a tile: the later one gets `bad_request` and reloads.
    */
   async reorderTiles(workspaceId: string, dashboardId: string, tileIds: readonly string[]) {
-    await this.row(workspaceId, dashboardId);
-    const current = (await this.tiles(workspaceId, dashboardId)).map((tile) => tile.id);
-    const same =
-      tileIds.length === current.length &&
-      new Set(tileIds).size === tileIds.length &&
-      tileIds.every((id) => current.includes(id));
-    if (!same) {
-      throw new AppError(
-        'bad_request',
-        'tileIds must list every tile of the dashboard exactly once (reload it: it has changed)',
-        { details: [{ path: 'tileIds', message: 'must list every tile of the dashboard exactly once' }] },
-      );
-    }
-    await this.store.db.transaction().execute((trx) => this.writeOrder(trx, workspaceId, tileIds));
-    return this.touched(workspaceId, dashboardId);
+    await this.arranging(workspaceId, dashboardId, async (trx) => {
+      const current = await tileIdsOf(trx, workspaceId, dashboardId);
+      const same =
+        tileIds.length === current.length &&
+        new Set(tileIds).size === tileIds.length &&
+        tileIds.every((id) => current.includes(id));
+      if (!same) {
+        throw new AppError(
+          'bad_request',
+          'tileIds must list every tile of the dashboard exactly once (reload it: it has changed)',
+          { details: [{ path: 'tileIds', message: 'must list every tile of the dashboard exactly once' }] },
+        );
+      }
+      await this.writeOrder(trx, workspaceId, tileIds);
+    });
+    return this.get(workspaceId, dashboardId);
+  }
+
+  /**
+   * Runs a change of the dashboard's tiles in one transaction that first locks the dashboard's
+   * row (PostgreSQL; SQLite writes one at a time), so concurrent changes of one dashboard queue
+   * up instead of computing positions from the same stale count. Throws `not_found`.
+   */
+  private async arranging(
+    workspaceId: string,
+    dashboardId: string,
+    change: (trx: Store['db']) => Promise<void>,
+  ): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      const locked = await trx
+        .selectFrom('dashboards')
+        .select('dashboard_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('dashboard_id', '=', dashboardId)
+        .$call(lockedForUpdate(this.store.kind))
+        .executeTakeFirst();
+      if (!locked) throw new AppError('not_found', `Dashboard ${dashboardId} not found`);
+      await change(trx);
+      await trx
+        .updateTable('dashboards')
+        .set({ updated_at: nowIso() })
+        .where('workspace_id', '=', workspaceId)
+        .where('dashboard_id', '=', dashboardId)
+        .execute();
+    });
   }
 
   private async writeOrder(db: Store['db'], workspaceId: string, tileIds: readonly string[]) {
@@ -228,16 +253,6 @@ export class DashboardsService {
       position: row.position,
       insight: savedInsightOf(row),
     }));
-  }
-
-  private async touched(workspaceId: string, dashboardId: string): Promise<Dashboard> {
-    await this.store.db
-      .updateTable('dashboards')
-      .set({ updated_at: nowIso() })
-      .where('workspace_id', '=', workspaceId)
-      .where('dashboard_id', '=', dashboardId)
-      .execute();
-    return this.get(workspaceId, dashboardId);
   }
 
   private async row(workspaceId: string, dashboardId: string): Promise<DashboardsTable> {

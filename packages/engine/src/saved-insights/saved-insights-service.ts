@@ -8,7 +8,14 @@ import type {
 } from '@tandem/contract';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { fromJson, nowIso, type SavedInsightsTable, type Store, toJson } from '../store/index.js';
+import {
+  fromJson,
+  lockedForUpdate,
+  nowIso,
+  type SavedInsightsTable,
+  type Store,
+  toJson,
+} from '../store/index.js';
 import { renumberTiles } from './tile-positions.js';
 
 /** Most saved insights a workspace keeps. */
@@ -89,6 +96,20 @@ export class SavedInsightsService {
   /** Deletes the insight and its tiles on every dashboard. Throws `not_found`. */
   async delete(workspaceId: string, insightId: string): Promise<void> {
     await this.store.db.transaction().execute(async (trx) => {
+      // The dashboards showing it are locked first, as tile changes lock them (dashboards-service).
+      await trx
+        .selectFrom('dashboards')
+        .select('dashboard_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('dashboard_id', 'in', (eb) =>
+          eb
+            .selectFrom('dashboard_tiles')
+            .select('dashboard_tiles.dashboard_id')
+            .where('dashboard_tiles.workspace_id', '=', workspaceId)
+            .where('dashboard_tiles.insight_id', '=', insightId),
+        )
+        .$call(lockedForUpdate(this.store.kind))
+        .execute();
       const deleted = await trx
         .deleteFrom('saved_insights')
         .where('workspace_id', '=', workspaceId)

@@ -147,4 +147,17 @@ describe.each(ENGINES)('saved insights and dashboards on %s', (kind) => {
     expect((await engine.savedInsights.list(ws)).map((i) => i.name)).toEqual(['Daily orders']);
     expect(await engine.dashboards.list(ws)).toMatchObject([{ name: 'Sales', tileCount: 1 }]);
   });
+
+  it('gives tiles added at the same time distinct places', async () => {
+    const ws = await workspace();
+    const orders = await engine.savedInsights.create(ws, 'usr_ann', dailyOrders);
+    const board = await engine.dashboards.create(ws, 'usr_ann', { name: 'Busy' });
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        engine.dashboards.addTile(ws, board.id, { insightId: orders.id, width: 1 }),
+      ),
+    );
+    const after = await engine.dashboards.get(ws, board.id);
+    expect(after.tiles.map((t) => t.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
 });

@@ -20,3 +20,20 @@ export async function renumberTiles(db: Store['db'], workspaceId: string, dashbo
       .execute();
   }
 }
+
+/** A dashboard's tile ids in their order. */
+export async function tileIdsOf(
+  db: Store['db'],
+  workspaceId: string,
+  dashboardId: string,
+): Promise<string[]> {
+  const tiles = await db
+    .selectFrom('dashboard_tiles')
+    .select('tile_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('dashboard_id', '=', dashboardId)
+    .orderBy('position')
+    .orderBy('tile_id')
+    .execute();
+  return tiles.map((tile) => tile.tile_id);
+}
