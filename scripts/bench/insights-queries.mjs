@@ -8,7 +8,7 @@
 // BENCH_MEMORY (DuckDB memory limit, default the install's 1GB), BENCH_THREADS (default every core),
 // BENCH_ONLY (run the queries whose name holds this text), BENCH_DIR (keep the generated copy there and reuse it on the next run).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, fmt, printTable, root } from './bench-support.mjs';
 
@@ -186,28 +186,41 @@ try {
   )) {
     const first = await run();
     const times = [];
+    const cpuTimes = [];
     for (let i = 0; i < RUNS; i += 1) {
       const at = performance.now();
+      const cpuAt = process.cpuUsage();
       await run();
+      const cpu = process.cpuUsage(cpuAt);
       times.push(performance.now() - at);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
     }
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)];
+    const median = middleOf(times);
     rows.push([
       name,
       `${fmt(median)} ms`,
+      `${fmt(middleOf(cpuTimes))} ms`,
       target === null ? '—' : `< ${fmt(target)} ms`,
       target === null ? '' : median < target ? 'ok' : 'OVER',
       summaryOf(first),
     ]);
   }
+  console.log(
+    `load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')} on ${cpus().length} cores`,
+  );
   printTable('query (median of runs after a warm-up)', [
-    ['query', 'median', 'target', '', 'answer'],
+    ['query', 'median', 'CPU', 'target', '', 'answer'],
     ...rows,
   ]);
 } finally {
   await store.close();
   if (!keptDir) rmSync(dir, { recursive: true, force: true });
+}
+
+function middleOf(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
 function summaryOf(result) {
