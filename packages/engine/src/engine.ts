@@ -84,7 +84,13 @@ import {
   lastAttributedSeq,
 } from './identity/index.js';
 import { ImportsService } from './imports/index.js';
-import { type AnalyticsReader, defaultAnalyticsReader, InsightsService } from './insights/index.js';
+import {
+  AnalyticsAccess,
+  type AnalyticsReader,
+  AnalyticsStage,
+  analyticsPersonData,
+} from './insights/analytics-copy/index.js';
+import { InsightsService } from './insights/index.js';
 import {
   type EmailCountsOf,
   JourneyEffects,
@@ -173,7 +179,7 @@ const CONTACT_TRAITS = ['email', 'phone', 'address', 'country', 'firstName', 'la
 const MAX_DEBUGGER_READS = 4;
 
 export interface EngineOptions extends StoreOptions {
-  /** The analytics copy insights read (default: PostgreSQL's table; tests hand in a DuckDB copy). */
+  /** Another analytics copy for insights to read instead of `engine.analytics` (tests hand in their own). */
   readonly analytics?: AnalyticsReader | undefined;
   /** Logins, invitations and their emails. */
   readonly access?: AccessOptions | undefined;
@@ -294,6 +300,12 @@ export class Engine {
   readonly leadScoringStage: LeadScoringStage;
   /** The pipeline's stages, in order. */
   readonly stages: PipelineStages;
+  /** The stage after segment that keeps the analytics copy (events with their person, people). */
+  readonly analyticsStage: AnalyticsStage;
+  /** The analytics copy, read and written from any thread (privacy erases through it). */
+  readonly analyticsCopy: AnalyticsAccess;
+  /** The one reader of the analytics copy: DuckDB (embedded, in the thread that owns it) or PostgreSQL. */
+  readonly analytics: AnalyticsReader;
   /** What browsers may read of their visitor's profile (publishable keys). */
   readonly personalization: PersonalizationService;
   /** Sources fed by other systems' webhooks through a JSONata mapping. */
@@ -635,12 +647,25 @@ export class Engine {
       timeZone: journeyOptions.defaultTimeZone,
       ...journeyOptions.timers,
     });
+    // After segment: the batch's computed traits and audiences are settled when people are copied.
+    this.analyticsStage = new AnalyticsStage(
+      store,
+      { identity: this.identity, computedTraits: this.computedTraits, clock },
+      {
+        batchSize: options.pipeline?.batchSize,
+        partitions,
+        feeder: SEGMENT_STAGE,
+        embedded: options.pipeline?.analytics,
+      },
+    );
+    const analyticsStages = options.pipeline?.analytics?.enabled === false ? [] : [this.analyticsStage];
     // Consent first: what a batch's events decided is recorded before audiences and deliveries act.
     this.stages = {
       unify: this.unify,
       after: [
         this.consentStage,
         this.segment,
+        ...analyticsStages,
         this.leadScoringStage,
         this.sequenceStopStage,
         this.journeysStage,
@@ -935,9 +960,9 @@ export class Engine {
       clock,
       contactsOf: (workspaceId, ids) => this.contactsOf(workspaceId, ids),
     });
-    const analytics = options.analytics;
+    // Asked per query: the copy (`this.analytics`) is opened further down.
     this.insights = new InsightsService({
-      analytics: analytics ? () => analytics : defaultAnalyticsReader(store),
+      analytics: () => options.analytics ?? this.analytics,
       lists: this.lists,
       clock,
     });
@@ -1144,6 +1169,10 @@ export class Engine {
       options.email?.broadcasts,
     );
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
+    this.analyticsCopy = new AnalyticsAccess(store, this.analyticsStage.embedded, (request) =>
+      this.pipeline.analyticsInThread(request),
+    );
+    this.analytics = this.analyticsCopy;
     // A commit wakes the pipeline at once: the path from accepted event to audience stays short.
     this.log.onCommit(() => this.pipeline.wake());
     // An edit of the scoring rules starts its rescore at once.
@@ -1212,6 +1241,7 @@ export class Engine {
       consentPersonData(store),
       profilePersonData(store),
       auditLogPersonData(store, clock, () => this.auditLog.flush()),
+      analyticsPersonData(this.analyticsCopy),
       // The log, then identity, last: other holders may find the person through them.
       logPersonData(store.db, {
         eventSeqsOfProfiles: (workspaceId, profileIds) =>
@@ -1308,6 +1338,7 @@ export class Engine {
     this.surveySender?.close();
     await this.dispatcher.stop();
     await this.pipeline.stop();
+    await this.analyticsStage.close();
     await this.imports.stop();
     await this.trackingPlans.stop();
     await this.collector.close();

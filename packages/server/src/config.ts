@@ -148,6 +148,21 @@ export const SETTINGS = {
     description:
       'PostgreSQL: workspaces are split into this many pipeline partitions, each leased by one process at a time (SQLite: always 1).',
   },
+  analyticsCopy: {
+    env: 'TANDEM_ANALYTICS_COPY',
+    schema: bool.default(true),
+    description:
+      'Keep the analytics copy of the log (insights read it): the pipeline stage after segment. Off only to measure the pipeline without it.',
+  },
+  analyticsMemory: {
+    env: 'TANDEM_ANALYTICS_MEMORY',
+    schema: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 512MB or 2GB')
+      .default('1GB'),
+    description:
+      'Embedded installs: memory DuckDB may use for the analytics copy (`analytics.duckdb` beside `tandem.db`); it spills to disk past it.',
+  },
   secureCookies: {
     env: 'TANDEM_SECURE_COOKIES',
     schema: bool.default(false),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   type AccessOptions,
@@ -50,7 +51,16 @@ export function openEngine(
       writerThread: logWriterThread,
       callLimits,
     },
-    pipeline: { partitions: config.pipelinePartitions, maxTraitsPerProfile },
+    pipeline: {
+      partitions: config.pipelinePartitions,
+      maxTraitsPerProfile,
+      // DuckDB (embedded analytics copy): every core, within the configured memory.
+      analytics: {
+        enabled: config.analyticsCopy,
+        memoryLimit: config.analyticsMemory,
+        threads: availableParallelism(),
+      },
+    },
     delivery: deliveryOptionsOf(config, onDeliveryLog),
     // Service desk email: replies through the relay, mail in through the listener (when set).
     // Marketing email takes turns between every relay given.

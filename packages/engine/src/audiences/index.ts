@@ -1,4 +1,5 @@
 export { AudienceEvents } from './audience-events.js';
+export { activeAudienceIdsOfProfiles } from './audience-ids-of-profiles.js';
 export { audiencePersonData } from './audience-person-data.js';
 export { AudiencesService, activeAudienceIdsOf, membershipsOf } from './audiences-service.js';
 export { compileRule, type RuleNode, type RuleScope } from './compiled-rule.js';

@@ -64,4 +64,9 @@ export interface PipelineStage {
   rederive(db: Kysely<Database>, change: Rederivation): Promise<AfterCommit | undefined>;
   /** Replays to this process's listeners what the stage recorded in the pipeline thread. */
   notify?(changes: readonly unknown[]): void;
+  /**
+   * The pipeline moves to its own thread: lets go of what only one thread may hold (the
+   * analytics stage's DuckDB file), which the thread then opens itself.
+   */
+  releaseToThread?(): void;
 }

@@ -19,11 +19,25 @@ export interface PipelineThread {
   wake(): void;
   /** Has the thread evaluate a stored audience in full; resolves once it is recorded. */
   evaluateAudience(workspaceId: string, audienceId: string): Promise<void>;
+  /** Has the thread run a statement on the analytics copy it owns; resolves to its rows. */
+  analytics(request: AnalyticsRequest): Promise<AnalyticsAnswer>;
   /** Has the thread split a merge between its batches; resolves to the two profiles. */
   unmerge(input: UnmergeInput): Promise<UnmergedProfiles>;
   /** Has the thread remove events and re-derive their profiles between its batches. */
   removeEvents(input: RemoveEventsInput): Promise<RemovedEvents>;
   stop(): Promise<void>;
+}
+
+/** A statement for the analytics copy: a query (its rows) or a write (rows changed). */
+export interface AnalyticsRequest {
+  readonly sql: string;
+  readonly params: readonly (string | number | boolean | null)[];
+  readonly write: boolean;
+}
+
+/** What the copy answered: rows of plain values, or for a write how many rows it changed. */
+export interface AnalyticsAnswer {
+  readonly rows: readonly Record<string, string | number | boolean | null>[];
 }
 
 /** Events to remove from the log (a deletion by scope). */
@@ -67,6 +81,7 @@ export type ToPipelineThread =
   | 'wake'
   | 'stop'
   | { readonly evaluate: EvaluationRequest }
+  | { readonly analytics: AnalyticsRequest & { readonly requestId: number } }
   | { readonly unmerge: UnmergeInput & { readonly requestId: number } }
   | { readonly removeEvents: RemoveEventsInput & { readonly requestId: number } };
 export type FromPipelineThread =
@@ -74,6 +89,13 @@ export type FromPipelineThread =
   | { readonly stage: string; readonly changes: readonly unknown[] }
   | { readonly traitsDropped: WorkspaceTraitsDropped }
   | { readonly evaluated: { readonly requestId: number; readonly error?: string } }
+  | {
+      readonly analyzed: {
+        readonly requestId: number;
+        readonly answer?: AnalyticsAnswer;
+        readonly error?: ThreadFailure;
+      };
+    }
   | {
       readonly unmerged: {
         readonly requestId: number;
@@ -127,6 +149,10 @@ export function startPipelineThread(
     number,
     { resolve: (removed: RemovedEvents) => void; reject: (error: Error) => void }
   >();
+  const analyses = new Map<
+    number,
+    { resolve: (answer: AnalyticsAnswer) => void; reject: (error: Error) => void }
+  >();
   let nextRequestId = 1;
   worker.on('message', (message: FromPipelineThread) => {
     if ('error' in message) onError(new Error(message.error));
@@ -137,6 +163,12 @@ export function startPipelineThread(
       const pending = unmerges.get(requestId);
       unmerges.delete(requestId);
       if (split) pending?.resolve(split);
+      else pending?.reject(failureOf(error));
+    } else if ('analyzed' in message) {
+      const { requestId, answer, error } = message.analyzed;
+      const pending = analyses.get(requestId);
+      analyses.delete(requestId);
+      if (answer) pending?.resolve(answer);
       else pending?.reject(failureOf(error));
     } else if ('removed' in message) {
       const { requestId, result, error } = message.removed;
@@ -154,9 +186,15 @@ export function startPipelineThread(
   });
   worker.on('error', onError);
   worker.once('exit', () => {
-    for (const pending of [...evaluations.values(), ...unmerges.values(), ...removals.values()])
+    for (const pending of [
+      ...evaluations.values(),
+      ...unmerges.values(),
+      ...removals.values(),
+      ...analyses.values(),
+    ])
       pending.reject(new Error('the pipeline thread stopped'));
     evaluations.clear();
+    analyses.clear();
     unmerges.clear();
     removals.clear();
   });
@@ -171,6 +209,13 @@ export function startPipelineThread(
         const requestId = nextRequestId++;
         evaluations.set(requestId, { resolve, reject });
         post({ evaluate: { requestId, workspaceId, audienceId } });
+      }),
+    analytics: (request) =>
+      new Promise<AnalyticsAnswer>((resolve, reject) => {
+        if (exited) return reject(new Error('the pipeline thread stopped'));
+        const requestId = nextRequestId++;
+        analyses.set(requestId, { resolve, reject });
+        post({ analytics: { ...request, requestId } });
       }),
     unmerge: (input) =>
       new Promise<UnmergedProfiles>((resolve, reject) => {

@@ -55,6 +55,15 @@ parentPort?.on('message', async (message: ToPipelineThread) => {
     }
     return;
   }
+  if (typeof message === 'object' && 'analytics' in message) {
+    const { requestId, ...request } = message.analytics;
+    try {
+      post({ analyzed: { requestId, answer: await engine.analyticsCopy.run(request) } });
+    } catch (error) {
+      post({ analyzed: { requestId, error: threadFailureOf(error) } });
+    }
+    return;
+  }
   if (typeof message === 'object' && 'removeEvents' in message) {
     const { requestId, workspaceId, seqs } = message.removeEvents;
     try {

@@ -15,6 +15,8 @@ import {
 } from '../pipeline-runtime/index.js';
 import type { Store } from '../store/index.js';
 import {
+  type AnalyticsAnswer,
+  type AnalyticsRequest,
   type PipelineThread,
   pipelineThreadAvailable,
   type RemovedEvents,
@@ -48,6 +50,14 @@ export interface PipelineOptions {
    * profiles/traits-projection.ts). Default 1,000.
    */
   readonly maxTraitsPerProfile?: number | undefined;
+  /** The analytics stage: off leaves it out; the embedded copy's DuckDB settings (used where it runs). */
+  readonly analytics?:
+    | {
+        readonly enabled?: boolean;
+        readonly memoryLimit?: string | undefined;
+        readonly threads?: number | undefined;
+      }
+    | undefined;
 }
 
 /** A count that moves when the log gets new commits (the event log's group-commit counter). */
@@ -164,6 +174,7 @@ export class Pipeline {
       const { clock: _clock, ...options } = this.options;
       const writeTurn = this.store.writeTurn?.buffer;
       if (!writeTurn) throw new Error('the pipeline thread needs a SQLite store');
+      for (const stage of this.stages) stage.releaseToThread?.();
       this.thread = startPipelineThread(
         { file: this.store.location, options, writeTurn },
         {
@@ -209,6 +220,15 @@ export class Pipeline {
     if (!this.thread) return false;
     await this.thread.evaluateAudience(workspaceId, audienceId);
     return true;
+  }
+
+  /**
+   * Runs a statement on the analytics copy in the pipeline thread, which owns the embedded copy
+   * while it runs; undefined when there is no such thread (the copy is then this thread's).
+   */
+  async analyticsInThread(request: AnalyticsRequest): Promise<AnalyticsAnswer | undefined> {
+    if (!this.thread) return undefined;
+    return this.thread.analytics(request);
   }
 
   /** Finishes the current batch and stops. */

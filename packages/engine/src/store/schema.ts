@@ -118,6 +118,16 @@ export interface AnalyticsEventsTable {
   utm_campaign: string | null;
 }
 
+/** insights/ — each person's current traits, computed traits and audiences (PostgreSQL only, like analytics_events). */
+export interface AnalyticsPeopleTable {
+  workspace_id: string;
+  profile_id: string;
+  traits: unknown;
+  computed_traits: unknown;
+  audiences: unknown;
+  updated_at: string;
+}
+
 /** log/ — calls refused by collect/, kept for the source debugger (7 days). */
 export interface RejectionsTable {
   seq: Generated<number>;
@@ -769,6 +779,7 @@ export interface Database {
   sources: SourcesTable;
   events: EventsTable;
   analytics_events: AnalyticsEventsTable;
+  analytics_people: AnalyticsPeopleTable;
   rejections: RejectionsTable;
   imports: ImportsTable;
   pipeline_checkpoints: PipelineCheckpointsTable;

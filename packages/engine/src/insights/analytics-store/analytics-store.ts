@@ -3,7 +3,8 @@
  * the person it belongs to, in a store built for scans. Embedded installs keep it in DuckDB
  * (columnar, vectorised, every core); PostgreSQL installs keep it in the `analytics_events` table of
  * their own database, so every server process reads the same copy. Queries are written once, in
- * the SQL both understand (see `analytics-sql.ts`).
+ * the SQL both understand. Beside the events, `analytics_people` holds each person's current traits,
+ * computed traits and audiences, which person filters and breakdowns join.
  */
 
 /** One event of the copy. */
@@ -28,6 +29,29 @@ export interface AnalyticsEventRow {
   readonly utmCampaign: string | null;
 }
 
+/**
+ * A person as the copy's queries filter and break down by: their current traits (CRM fields,
+ * `crm_*`, included), computed trait values by name, and the audiences they are in now.
+ */
+export interface AnalyticsPersonRow {
+  readonly workspaceId: string;
+  readonly profileId: string;
+  /** JSON text of an object. */
+  readonly traits: string;
+  /** JSON text of an object: computed trait name → value. */
+  readonly computedTraits: string;
+  /** JSON text of an array of audience ids. */
+  readonly audiences: string;
+  /** ISO 8601 UTC. */
+  readonly updatedAt: string;
+}
+
+/** A merged-away profile and the live profile it is now part of. */
+export interface AnalyticsMerge {
+  readonly mergedId: string;
+  readonly survivorId: string;
+}
+
 /** The names page and screen calls take in the copy. */
 export const PAGE_EVENT = 'Page Viewed';
 export const SCREEN_EVENT = 'Screen Viewed';
@@ -41,7 +65,26 @@ export interface AnalyticsStore {
   readonly dialect: AnalyticsDialect;
   /** Adds rows (a row whose workspace and seq are already there is replaced). */
   append(rows: readonly AnalyticsEventRow[]): Promise<void>;
-  /** A statement with positional `$1…` parameters; its rows. */
+  /** Adds or replaces these people's rows (by workspace and profile). */
+  putPeople(rows: readonly AnalyticsPersonRow[]): Promise<void>;
+  /** Moves merged-away profiles' events to their survivors; their people rows go. */
+  repoint(workspaceId: string, merges: readonly AnalyticsMerge[]): Promise<void>;
+  /** Removes these profiles' events and people rows; how many of each. */
+  removeProfiles(
+    workspaceId: string,
+    profileIds: readonly string[],
+  ): Promise<{ events: number; people: number }>;
+  /** Empties the copy (every workspace). */
+  clear(): Promise<void>;
+  /**
+   * Runs `work` as one transaction of the copy, handing it the store to write with (PostgreSQL:
+   * a store made `within` a transaction is already in one, and runs `work` in it).
+   */
+  transaction<T>(work: (store: AnalyticsStore) => Promise<T>): Promise<T>;
+  /**
+   * A statement with positional `$1…` parameters; its rows. Queries and `execute` stand outside
+   * the copy's `transaction`s (DuckDB: a connection of their own), so readers never wait on a batch.
+   */
   query(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<AnalyticsRow[]>;
   /** A statement run for its effect. */
   execute(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<void>;
@@ -61,6 +104,16 @@ export const ANALYTICS_COLUMNS = [
   'utm_source',
   'utm_medium',
   'utm_campaign',
+] as const;
+
+/** The people table's columns, in order. */
+export const ANALYTICS_PEOPLE_COLUMNS = [
+  'workspace_id',
+  'profile_id',
+  'traits',
+  'computed_traits',
+  'audiences',
+  'updated_at',
 ] as const;
 
 /**

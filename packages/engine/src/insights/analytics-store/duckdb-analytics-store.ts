@@ -1,19 +1,30 @@
+import { existsSync } from 'node:fs';
 import {
+  type DuckDBAppender,
   type DuckDBConnection,
   DuckDBInstance,
   DuckDBTimestampValue,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { AnalyticsEventRow, AnalyticsRow, AnalyticsStore } from './analytics-store.js';
+import type {
+  AnalyticsEventRow,
+  AnalyticsMerge,
+  AnalyticsPersonRow,
+  AnalyticsRow,
+  AnalyticsStore,
+} from './analytics-store.js';
 
 export interface DuckDbAnalyticsOptions {
   /** A file (`analytics.duckdb` beside the SQLite store) or `:memory:`. */
   readonly path: string;
   /** DuckDB's worker threads (default: its own, every core). */
   readonly threads?: number | undefined;
-  /** DuckDB's memory limit, such as `512MB` (default 25 % of the machine, at most 1 GB). */
+  /** DuckDB's memory limit, such as `512MB` (default 1GB). */
   readonly memoryLimit?: string | undefined;
 }
+
+/** The embedded copy, and whether its file was made just now (then it holds nothing yet). */
+export type DuckDbAnalyticsStore = AnalyticsStore & { readonly created: boolean };
 
 const CREATE_EVENTS = `CREATE TABLE IF NOT EXISTS analytics_events (
   workspace_id VARCHAR NOT NULL,
@@ -29,57 +40,111 @@ const CREATE_EVENTS = `CREATE TABLE IF NOT EXISTS analytics_events (
   utm_campaign VARCHAR
 )`;
 
+const CREATE_PEOPLE = `CREATE TABLE IF NOT EXISTS analytics_people (
+  workspace_id VARCHAR NOT NULL,
+  profile_id VARCHAR NOT NULL,
+  traits JSON NOT NULL,
+  computed_traits JSON NOT NULL,
+  audiences JSON NOT NULL,
+  updated_at TIMESTAMP NOT NULL
+)`;
+
+// Staging tables (per connection): a batch's rows are appended here, then replace by key in one
+// statement each. No primary key on the copy: an index would cost more than these joins.
+const CREATE_STAGING = [
+  'CREATE TEMP TABLE IF NOT EXISTS incoming_events AS SELECT * FROM analytics_events LIMIT 0',
+  'CREATE TEMP TABLE IF NOT EXISTS incoming_people AS SELECT * FROM analytics_people LIMIT 0',
+];
+
+/** Ids per statement of an `IN (…)` list. */
+const CHUNK = 500;
+
 /** The embedded analytics copy: a DuckDB database owned by the thread that opened it. */
-export async function openDuckDbAnalytics(options: DuckDbAnalyticsOptions): Promise<AnalyticsStore> {
+export async function openDuckDbAnalytics(options: DuckDbAnalyticsOptions): Promise<DuckDbAnalyticsStore> {
   const config: Record<string, string> = {
-    memory_limit: options.memoryLimit ?? defaultMemoryLimit(),
+    memory_limit: options.memoryLimit ?? '1GB',
     // Rows are appended in log order; nothing needs insertion order kept beyond that.
     preserve_insertion_order: 'false',
   };
   if (options.threads !== undefined) config.threads = String(options.threads);
+  const created = options.path === ':memory:' || !existsSync(options.path);
   const instance = await DuckDBInstance.create(options.path, config);
   const connection = await instance.connect();
   await connection.run('INSTALL json; LOAD json;').catch(() => undefined);
   await connection.run(CREATE_EVENTS);
-  return new DuckDbAnalyticsStore(instance, connection);
+  await connection.run(CREATE_PEOPLE);
+  for (const statement of CREATE_STAGING) await connection.run(statement);
+  // Statements (queries, privacy's deletes) on a connection of their own: they never land inside
+  // a batch's open transaction, and DuckDB's MVCC keeps them from blocking it.
+  const statements = await instance.connect();
+  return new DuckDbStore(instance, { writer: connection, statements }, created);
 }
 
-function defaultMemoryLimit(): string {
-  return '1GB';
-}
+type Param = string | number | boolean | null;
 
-class DuckDbAnalyticsStore implements AnalyticsStore {
+class DuckDbStore implements DuckDbAnalyticsStore {
   readonly dialect = 'duckdb' as const;
   private closed = false;
+  private inTransaction = false;
+  /**
+   * The highest seq the copy holds (read once, then kept), in any workspace: rows past it cannot
+   * replace anything, so they are appended straight to the table, the common case.
+   */
+  private highestSeq: number | undefined;
+
+  private readonly connection: DuckDBConnection;
+  private readonly statements: DuckDBConnection;
 
   constructor(
     private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
-  ) {}
+    connections: { writer: DuckDBConnection; statements: DuckDBConnection },
+    readonly created: boolean,
+  ) {
+    this.connection = connections.writer;
+    this.statements = connections.statements;
+  }
 
-  async append(rows: readonly AnalyticsEventRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    // Replacing by (workspace, seq): a batch copied again after a crash must not count twice.
+  async transaction<T>(work: (store: AnalyticsStore) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work(this);
     await this.connection.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
     try {
-      const seqs = rows.map((row) => row.seq);
-      const low = Math.min(...seqs);
-      const high = Math.max(...seqs);
-      const workspaces = [...new Set(rows.map((row) => row.workspaceId))];
-      for (const workspaceId of workspaces) {
-        await this.connection.run(
-          'DELETE FROM analytics_events WHERE workspace_id = $1 AND seq BETWEEN $2 AND $3',
-          [workspaceId, low, high],
-        );
+      const result = await work(this);
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      // What the rolled-back work appended is gone: read the highest seq again when needed.
+      this.highestSeq = undefined;
+      throw error;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  append(rows: readonly AnalyticsEventRow[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    // Replacing by (workspace, seq): a batch copied again after a crash must not count twice.
+    // The seq range lets DuckDB skip every row group outside it (min/max per group).
+    return this.transaction(async () => {
+      let low = Number.POSITIVE_INFINITY;
+      let high = Number.NEGATIVE_INFINITY;
+      for (const row of rows) {
+        low = Math.min(low, row.seq);
+        high = Math.max(high, row.seq);
       }
-      const appender = await this.connection.createAppender('analytics_events');
+      this.highestSeq ??= await this.readHighestSeq();
+      const fresh = low > this.highestSeq;
+      const appender = fresh
+        ? await this.connection.createAppender('analytics_events')
+        : await this.connection.createAppender('incoming_events', 'main', 'temp');
       for (const row of rows) {
         appender.appendVarchar(row.workspaceId);
         appender.appendBigInt(BigInt(row.seq));
         appender.appendVarchar(row.profileId);
         appender.appendVarchar(row.type);
         appender.appendVarchar(row.event);
-        appender.appendTimestamp(new DuckDBTimestampValue(BigInt(Date.parse(row.timestamp)) * 1000n));
+        appender.appendTimestamp(timestampOf(row.timestamp));
         appender.appendVarchar(row.sourceId);
         appendText(appender, row.properties);
         appendText(appender, row.utmSource);
@@ -88,37 +153,130 @@ class DuckDbAnalyticsStore implements AnalyticsStore {
         appender.endRow();
       }
       appender.closeSync();
-      await this.connection.run('COMMIT');
-    } catch (error) {
-      await this.connection.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+      this.highestSeq = Math.max(this.highestSeq, high);
+      if (fresh) return;
+      await this.connection.run(
+        `DELETE FROM analytics_events WHERE seq BETWEEN $1 AND $2
+           AND (workspace_id, seq) IN (SELECT workspace_id, seq FROM temp.incoming_events)`,
+        [low, high],
+      );
+      await this.connection.run('INSERT INTO analytics_events SELECT * FROM temp.incoming_events');
+      await this.connection.run('DELETE FROM temp.incoming_events');
+    });
   }
 
-  async query(
-    sql: string,
-    params: readonly (string | number | boolean | null)[] = [],
-  ): Promise<AnalyticsRow[]> {
-    const reader = await this.connection.runAndReadAll(sql, params as DuckDBValue[]);
+  putPeople(rows: readonly AnalyticsPersonRow[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return this.transaction(async () => {
+      const appender = await this.connection.createAppender('incoming_people', 'main', 'temp');
+      for (const row of rows) {
+        appender.appendVarchar(row.workspaceId);
+        appender.appendVarchar(row.profileId);
+        appender.appendVarchar(row.traits);
+        appender.appendVarchar(row.computedTraits);
+        appender.appendVarchar(row.audiences);
+        appender.appendTimestamp(timestampOf(row.updatedAt));
+        appender.endRow();
+      }
+      appender.closeSync();
+      await this.connection.run(
+        `DELETE FROM analytics_people
+           WHERE (workspace_id, profile_id) IN (SELECT workspace_id, profile_id FROM temp.incoming_people)`,
+      );
+      await this.connection.run('INSERT INTO analytics_people SELECT * FROM temp.incoming_people');
+      await this.connection.run('DELETE FROM temp.incoming_people');
+    });
+  }
+
+  repoint(workspaceId: string, merges: readonly AnalyticsMerge[]): Promise<void> {
+    if (merges.length === 0) return Promise.resolve();
+    return this.transaction(async () => {
+      for (let start = 0; start < merges.length; start += CHUNK) {
+        const chunk = merges.slice(start, start + CHUNK);
+        const pairs = chunk.map((_, i) => `($${2 * i + 2}, $${2 * i + 3})`).join(', ');
+        const params = [workspaceId, ...chunk.flatMap((m) => [m.mergedId, m.survivorId])];
+        await this.connection.run(
+          `UPDATE analytics_events SET profile_id = m.survivor FROM (VALUES ${pairs}) AS m(merged, survivor)
+             WHERE analytics_events.workspace_id = $1 AND analytics_events.profile_id = m.merged`,
+          params,
+        );
+        await this.connection.run(
+          `DELETE FROM analytics_people WHERE workspace_id = $1 AND profile_id IN (${chunk
+            .map((_, i) => `$${i + 2}`)
+            .join(', ')})`,
+          [workspaceId, ...chunk.map((m) => m.mergedId)],
+        );
+      }
+    });
+  }
+
+  removeProfiles(
+    workspaceId: string,
+    profileIds: readonly string[],
+  ): Promise<{ events: number; people: number }> {
+    return this.transaction(async () => {
+      let events = 0;
+      let people = 0;
+      for (let start = 0; start < profileIds.length; start += CHUNK) {
+        const chunk = profileIds.slice(start, start + CHUNK);
+        const list = chunk.map((_, i) => `$${i + 2}`).join(', ');
+        events += await this.changed(
+          `DELETE FROM analytics_events WHERE workspace_id = $1 AND profile_id IN (${list})`,
+          [workspaceId, ...chunk],
+        );
+        people += await this.changed(
+          `DELETE FROM analytics_people WHERE workspace_id = $1 AND profile_id IN (${list})`,
+          [workspaceId, ...chunk],
+        );
+      }
+      return { events, people };
+    });
+  }
+
+  async clear(): Promise<void> {
+    await this.transaction(async () => {
+      await this.connection.run('DELETE FROM analytics_events');
+      await this.connection.run('DELETE FROM analytics_people');
+    });
+    this.highestSeq = 0;
+  }
+
+  async query(sql: string, params: readonly Param[] = []): Promise<AnalyticsRow[]> {
+    const reader = await this.statements.runAndReadAll(sql, params as DuckDBValue[]);
     return reader.getRowObjects().map(plainRow);
   }
 
-  async execute(sql: string, params: readonly (string | number | boolean | null)[] = []): Promise<void> {
-    await this.connection.run(sql, params as DuckDBValue[]);
+  async execute(sql: string, params: readonly Param[] = []): Promise<void> {
+    await this.statements.run(sql, params as DuckDBValue[]);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.statements.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
   }
+
+  private async readHighestSeq(): Promise<number> {
+    const reader = await this.connection.runAndReadAll(
+      'SELECT coalesce(max(seq), 0) AS seq FROM analytics_events',
+    );
+    return Number(reader.getRowObjects()[0]?.seq ?? 0);
+  }
+
+  /** Rows a DELETE or UPDATE changed. */
+  private async changed(sql: string, params: readonly Param[]): Promise<number> {
+    const result = await this.connection.run(sql, params as DuckDBValue[]);
+    return Number(result.rowsChanged);
+  }
 }
 
-function appendText(
-  appender: { appendVarchar(value: string): void; appendNull(): void },
-  value: string | null,
-) {
+function timestampOf(iso: string): DuckDBTimestampValue {
+  return new DuckDBTimestampValue(BigInt(Date.parse(iso)) * 1000n);
+}
+
+function appendText(appender: DuckDBAppender, value: string | null) {
   if (value === null) appender.appendNull();
   else appender.appendVarchar(value);
 }

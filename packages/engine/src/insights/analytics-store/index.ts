@@ -1,12 +1,19 @@
 export {
   ANALYTICS_COLUMNS,
+  ANALYTICS_PEOPLE_COLUMNS,
   type AnalyticsDialect,
   type AnalyticsEventRow,
+  type AnalyticsMerge,
+  type AnalyticsPersonRow,
   type AnalyticsRow,
   type AnalyticsStore,
   isoOfSqlTimestamp,
   PAGE_EVENT,
   SCREEN_EVENT,
 } from './analytics-store.js';
-export { type DuckDbAnalyticsOptions, openDuckDbAnalytics } from './duckdb-analytics-store.js';
+export {
+  type DuckDbAnalyticsOptions,
+  type DuckDbAnalyticsStore,
+  openDuckDbAnalytics,
+} from './duckdb-analytics-store.js';
 export { postgresAnalytics } from './postgres-analytics-store.js';

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Migration } from './migration.js';
 
 /**
- * The analytics copy of the event log on PostgreSQL (insights/). Embedded installs keep it in
+ * The analytics copy of the event log and its people on PostgreSQL (insights/). Embedded installs keep it in
  * DuckDB instead, so SQLite stores get no table. Timestamps are UTC `timestamp`s, so day and week
  * buckets mean the same on both copies.
  */
@@ -30,5 +30,15 @@ export const analyticsEvents: Migration = {
     await sql`CREATE INDEX analytics_events_by_profile ON analytics_events (workspace_id, profile_id, timestamp)`.execute(
       db,
     );
+    // Each person's current traits, computed traits and audiences, for person filters and breakdowns.
+    await sql`CREATE TABLE analytics_people (
+      workspace_id text NOT NULL,
+      profile_id text NOT NULL,
+      traits jsonb NOT NULL,
+      computed_traits jsonb NOT NULL,
+      audiences jsonb NOT NULL,
+      updated_at timestamp NOT NULL,
+      PRIMARY KEY (workspace_id, profile_id)
+    )`.execute(db);
   },
 };
