@@ -75,7 +75,7 @@ function funnelPeopleSql(sql: AnalyticsSql, workspaceId: string, query: FunnelQu
   const events = `SELECT ${key} AS pkey, ${EVENT}.profile_id, ${EVENT}.timestamp AS ts, ${EVENT}.seq,
       ${breakdown?.value ?? 'NULL'} AS bv, ${stepConditions.map((condition, k) => `${condition} AS k${k + 1}`).join(', ')},
       ${exclusion} AS x
-    FROM analytics_events ${EVENT} ${readsPerson(filtersOfAll, query.breakdown) ? personJoin(sql) : ''} ${breakdown?.join ?? ''}
+    FROM analytics_events ${EVENT} ${readsPerson(filtersOfAll, query.breakdown) ? personJoin() : ''} ${breakdown?.join ?? ''}
     WHERE ${EVENT}.workspace_id = ${sql.param(workspaceId)} AND ${EVENT}.timestamp >= ${fromSql}
       AND ${EVENT}.timestamp < ${sql.timestamp(end)} AND ${eventNarrowing} AND ${breakdown?.condition ?? 'TRUE'}`;
   const hit = [...steps.map((k) => `k${k}`), 'x'].join(' OR ');

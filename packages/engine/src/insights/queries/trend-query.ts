@@ -61,7 +61,7 @@ async function seriesOf(reader: AnalyticsReader, context: SeriesContext): Promis
     seriesQuery.event === ANY_EVENT ? 'TRUE' : `${EVENT}.event = ${sql.param(seriesQuery.event)}`;
   const matched = `SELECT date_trunc('${query.interval}', ${EVENT}.timestamp) AS bucket, ${breakdown?.value ?? 'NULL'} AS bv,
       ${EVENT}.profile_id, ${measured} AS num
-    FROM analytics_events ${EVENT} ${readsPerson(filters, query.breakdown) ? personJoin(sql) : ''} ${breakdown?.join ?? ''}
+    FROM analytics_events ${EVENT} ${readsPerson(filters, query.breakdown) ? personJoin() : ''} ${breakdown?.join ?? ''}
     WHERE ${EVENT}.workspace_id = ${sql.param(context.workspaceId)} AND ${EVENT}.timestamp >= ${sql.timestamp(context.from)}
       AND ${EVENT}.timestamp < ${sql.timestamp(context.to)} AND ${eventCondition}
       AND ${filtersCondition(sql, filters)} AND ${breakdown?.condition ?? 'TRUE'}`;
