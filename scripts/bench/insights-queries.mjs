@@ -252,8 +252,6 @@ async function generate() {
       CASE WHEN name = 'Page Viewed' AND hash(i * 13) % 10 = 0 THEN 'campaign_' || CAST(hash(i * 23) % 30 AS VARCHAR) END
     FROM (SELECT i, ${names}[1 + CAST(floor(pow((hash(i * 29) % 1000003) / 1000003.0, 2.5) * ${NAMES.length}) AS INTEGER)] AS name
       FROM range(${EVENTS}) t(i))`);
-  await store.execute(`CREATE TABLE IF NOT EXISTS analytics_people (workspace_id VARCHAR NOT NULL, profile_id VARCHAR NOT NULL,
-    traits JSON, computed_traits JSON, audiences JSON, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (workspace_id, profile_id))`);
   await store.execute(`INSERT INTO analytics_people
     SELECT '${WS}', 'prof_' || i,
       json_object('country', (['US', 'GB', 'DE', 'FR', 'NO'])[1 + CAST(hash(i) % 5 AS INTEGER)], 'lifecycle_stage', (['lead', 'customer'])[1 + CAST(hash(i * 3) % 2 AS INTEGER)]),
