@@ -6,6 +6,14 @@
 // the analytics stage (TANDEM_ANALYTICS_COPY=0), then with it: the end-to-end rate (accepted and
 // through every stage) side by side, and the analytics stage's lag behind unify every second.
 // At the end the copy is opened and counted. Not a test.
+//
+// Figures, 2026-12-05 00:08, a 2-core VM shared with other runs (load average 10–13, so every
+// figure is low and noisy), 300,000 events: end to end 5,044 ev/s without the stage, 2,303 with
+// it (46 %); the copy stayed within 8,000–18,000 events (one held write and one in flight) of
+// unify throughout and held all 300,000 rows and 50,000 people at the end. Same machine, in
+// process (no HTTP, 30,000 events through Engine.pipeline.catchUp): the stage adds about 25 % to
+// the pipeline's CPU time (1.76 → 2.21 CPU s, DuckDB's threads included); its turns took 1.9 s
+// beside unify's 1.9 s and segment's 1.9 s.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

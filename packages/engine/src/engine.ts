@@ -180,7 +180,7 @@ const CONTACT_TRAITS = ['email', 'phone', 'address', 'country', 'firstName', 'la
 const MAX_DEBUGGER_READS = 4;
 
 export interface EngineOptions extends StoreOptions {
-  /** The analytics copy insights read (default: PostgreSQL's table; tests hand in a DuckDB copy). */
+  /** Another analytics copy for insights to read instead of `engine.analytics` (tests hand in their own). */
   readonly analytics?: AnalyticsReader | undefined;
   /** Logins, invitations and their emails. */
   readonly access?: AccessOptions | undefined;
@@ -967,10 +967,9 @@ export class Engine {
       clock,
       contactsOf: (workspaceId, ids) => this.contactsOf(workspaceId, ids),
     });
-    const analytics = options.analytics;
-    // The analytics copy's reader is set up further down; queries ask for it when they run.
+    // Asked per query: the copy (`this.analytics`) is opened further down.
     this.insights = new InsightsService({
-      analytics: () => analytics ?? this.analytics,
+      analytics: () => options.analytics ?? this.analytics,
       lists: this.lists,
       clock,
     });

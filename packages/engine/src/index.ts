@@ -129,15 +129,22 @@ export {
   runImport,
 } from './imports/index.js';
 export {
-  ANY_EVENT,
-  type AnalyticsEventRow,
+  ANALYTICS_STAGE,
   type AnalyticsReader,
+} from './insights/analytics-copy/index.js';
+export {
+  type AnalyticsDialect,
+  type AnalyticsEventRow,
+  type AnalyticsPersonRow,
+  type AnalyticsRow,
   type AnalyticsStore,
-  InsightsService,
+  isoOfSqlTimestamp,
   openDuckDbAnalytics,
-  PATH_END,
+  PAGE_EVENT,
   postgresAnalytics,
-} from './insights/index.js';
+  SCREEN_EVENT,
+} from './insights/analytics-store/index.js';
+export { ANY_EVENT, InsightsService, PATH_END } from './insights/index.js';
 export {
   type EmailCountsOf,
   type JourneyEffectHandlers,

@@ -18,10 +18,7 @@ import {
   type TrendQuery,
   type TrendResult,
 } from '@tandem/contract';
-import { AppError } from '../errors/index.js';
 import type { ListsService } from '../lists/index.js';
-import type { Store } from '../store/index.js';
-import { postgresAnalytics } from './analytics-store/index.js';
 import {
   type AnalyticsReader,
   attributionOf,
@@ -118,19 +115,4 @@ export class InsightsService {
     }
     return { listId: list.id, name: list.name, people };
   }
-}
-
-/**
- * The analytics copy a store reads when none is given: PostgreSQL's own `analytics_events`; an
- * embedded store's DuckDB copy is owned by the pipeline's thread, so without one handed in the
- * queries answer `not_ready`.
- */
-export function defaultAnalyticsReader(store: Store): () => AnalyticsReader {
-  if (store.kind === 'postgres') {
-    const reader = postgresAnalytics(store.db);
-    return () => reader;
-  }
-  return () => {
-    throw new AppError('not_ready', 'The analytics copy is not available in this process yet');
-  };
 }

@@ -9,6 +9,7 @@ import { ENGINES, openTestEngine } from '@tandem/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
+import { startTestServer, TEST_WRITE_KEY, type TestServer } from '../testing/test-server.js';
 
 const TOKEN = 'tdm_test_insights_owner_token_0123';
 const WRITE_KEY = 'wk_test_insights_key_0123';
@@ -178,5 +179,62 @@ describe.each(ENGINES)('the insights API on %s', (kind) => {
       headers: owner,
     });
     expect(list.json().data.map((member: { profileId: string }) => member.profileId)).toEqual([ids.u2]);
+  });
+});
+
+// End to end: events tracked through the Tracking API reach the analytics copy through the
+// pipeline's analytics stage, and the funnel route counts them.
+describe.each(ENGINES)('a funnel over tracked events on %s', (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+  });
+  afterAll(() => server.close());
+
+  it('counts people who signed up and then bought', async () => {
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    const basic = { authorization: `Basic ${Buffer.from(`${TEST_WRITE_KEY}:`).toString('base64')}` };
+    const sent = await server.app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      headers: basic,
+      payload: {
+        batch: [
+          { type: 'track', userId: 'ada', event: 'Signed Up', timestamp: hoursAgo(3) },
+          {
+            type: 'track',
+            userId: 'ada',
+            event: 'Order Completed',
+            properties: { revenue: 40 },
+            timestamp: hoursAgo(2),
+          },
+          { type: 'track', userId: 'bob', event: 'Signed Up', timestamp: hoursAgo(3) },
+          { type: 'page', userId: 'bob', name: 'Pricing', timestamp: hoursAgo(1) },
+        ],
+      },
+    });
+    expect(sent.statusCode).toBe(200);
+    await server.engine.pipeline.catchUp();
+    const funnel = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/insights/funnel',
+      headers: server.owner,
+      payload: { steps: [{ event: 'Signed Up' }, { event: 'Order Completed' }], within: '1d' },
+    });
+    expect(funnel.statusCode).toBe(200);
+    expect(funnel.json().steps).toMatchObject([
+      { event: 'Signed Up', people: 2, conversion: 1 },
+      { event: 'Order Completed', people: 1, conversion: 0.5, medianSecondsToConvert: 3600 },
+    ]);
+    const paths = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/insights/paths',
+      headers: server.owner,
+      payload: { event: 'Signed Up', steps: 1 },
+    });
+    expect(paths.json().links).toEqual([
+      { source: '0:Signed Up', target: '1:Order Completed', people: 1 },
+      { source: '0:Signed Up', target: '1:Page Viewed', people: 1 },
+    ]);
   });
 });

@@ -215,3 +215,41 @@ describe.each(ENGINES)('the analytics copy on %s', (kind) => {
     expect(await peopleOf(workspaceId)).toEqual(people);
   });
 });
+
+describe.each(ENGINES)('the analytics copy over many small batches on %s', (kind) => {
+  let engine: Engine & { dispose(): Promise<void> };
+  beforeAll(async () => {
+    // One event a batch: the embedded copy holds many batches and writes them at once.
+    engine = await openTestEngine(kind, { pipeline: { batchSize: 1 } });
+  });
+  afterAll(() => engine.dispose());
+
+  it('writes many held batches with their merges as one', async () => {
+    const { workspaceId, send, profileOf } = await trackingWorkspace(engine);
+    await send(
+      { type: 'track', anonymousId: 'x1', event: 'One', timestamp: AT },
+      { type: 'track', anonymousId: 'x2', event: 'Two', timestamp: AT },
+      { type: 'track', anonymousId: 'x3', event: 'Three', timestamp: AT },
+      // x3 merges into x2's profile, then x1's joins them through an email.
+      { type: 'identify', userId: 'hal', anonymousId: 'x2', timestamp: AT },
+      { type: 'identify', userId: 'hal', anonymousId: 'x3', timestamp: AT },
+      { type: 'identify', anonymousId: 'x1', traits: { email: 'hal@example.com' }, timestamp: AT },
+      { type: 'identify', userId: 'hal', traits: { email: 'hal@example.com' }, timestamp: AT },
+    );
+    const hal = await profileOf('hal');
+    const rows = await engine.analytics.query(
+      'SELECT event, profile_id FROM analytics_events WHERE workspace_id = $1 ORDER BY seq',
+      [workspaceId],
+    );
+    expect(rows).toEqual([
+      { event: 'One', profile_id: hal },
+      { event: 'Two', profile_id: hal },
+      { event: 'Three', profile_id: hal },
+    ]);
+    const people = await engine.analytics.query(
+      'SELECT profile_id, traits::varchar AS traits FROM analytics_people WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    expect(people).toEqual([{ profile_id: hal, traits: expect.stringContaining('hal@example.com') }]);
+  });
+});

@@ -69,6 +69,15 @@ export class AnalyticsSql {
       : `extract(epoch from ${timestamp})::double precision`;
   }
 
+  /**
+   * An aggregate: `expression` on the row where `key` is greatest (nulls kept). DuckDB has it
+   * built in; PostgreSQL takes the first of the values sorted by the key.
+   */
+  valueAtMax(expression: string, key: string): string {
+    if (this.dialect === 'duckdb') return `arg_max_null(${expression}, ${key})`;
+    return `(array_agg(${expression} ORDER BY ${key} DESC))[1]`;
+  }
+
   /** The median of a numeric expression (an aggregate), with an optional filter. */
   median(expression: string, filter?: string): string {
     const where = filter === undefined ? '' : ` FILTER (WHERE ${filter})`;

@@ -42,22 +42,13 @@ export interface TestPerson {
   readonly audiences?: readonly string[];
 }
 
-/**
- * Creates `analytics_people` (the person side the analytics stage keeps) when it is not there yet
- * and adds people to it; the columns are those the stage writes.
- */
+/** Adds people to `analytics_people` (the person side the analytics stage keeps). */
 export async function addTestPeople(
   store: AnalyticsStore,
   workspaceId: string,
   people: readonly TestPerson[],
 ): Promise<void> {
   const json = store.dialect === 'postgres' ? 'jsonb' : 'JSON';
-  await store.execute(`CREATE TABLE IF NOT EXISTS analytics_people (
-    workspace_id ${store.dialect === 'postgres' ? 'text' : 'VARCHAR'} NOT NULL,
-    profile_id ${store.dialect === 'postgres' ? 'text' : 'VARCHAR'} NOT NULL,
-    traits ${json}, computed_traits ${json}, audiences ${json},
-    updated_at TIMESTAMP NOT NULL,
-    PRIMARY KEY (workspace_id, profile_id))`);
   for (const person of people) {
     await store.execute(
       `INSERT INTO analytics_people (workspace_id, profile_id, traits, computed_traits, audiences, updated_at)

@@ -32,7 +32,7 @@ export async function attributionOf(
   const ws = sql.param(workspaceId);
   const revenue = `coalesce(${sql.jsonNumber(`${EVENT}.properties`, query.revenueProperty)}, 0)`;
   const conversions = `SELECT ${EVENT}.profile_id, ${EVENT}.seq AS cseq, ${EVENT}.timestamp AS cts, ${revenue} AS revenue
-    FROM analytics_events ${EVENT} ${readsPerson(filters) ? personJoin(sql) : ''}
+    FROM analytics_events ${EVENT} ${readsPerson(filters) ? personJoin() : ''}
     WHERE ${EVENT}.workspace_id = ${ws} AND ${EVENT}.event = ${sql.param(query.conversion.event)}
       AND ${EVENT}.timestamp >= ${sql.timestamp(from)} AND ${EVENT}.timestamp < ${sql.timestamp(to)}
       AND ${filtersCondition(sql, filters)}`;

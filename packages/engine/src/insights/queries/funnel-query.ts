@@ -26,14 +26,17 @@ type FunnelStep = FunnelResult['steps'][number];
  * up to `within` after `to`.
  *
  * - sequential: each step is the first matching event after the previous step (greedy earliest is
- *   optimal for a fixed start), found through each row's rank of the next event of every step
- *   (a window minimum) and equi-joins on those ranks, so no per-person inequality join is needed.
+ *   optimal for a fixed start), found through each row's time of the next event of every step (one
+ *   window minimum) and equi-joins on those times, so no per-person inequality join is needed.
+ *   Events at the very same instant may be taken in either order.
  * - strict: step k is the (k−1)th event of any name after the start (`lead`).
  * - any: from each step event, the first occurrence of every step within the window (a RANGE
  *   window); tk is when steps 1…k have all been done.
  * An attempt with an exclusion event after its start and before its last reached step is dropped.
+ * A person's best attempt is taken with an aggregate (the attempt of highest score), not a window.
  */
 function funnelPeopleSql(sql: AnalyticsSql, workspaceId: string, query: FunnelQuery, now: number): string {
+  if (query.order === 'any') requireDistinctSteps(query);
   const { from, to } = rangeOf(query, now);
   const within = intervalLiteral(query.within);
   const end = new Date(to.getTime() + durationSeconds(query.within) * 1000);
@@ -72,7 +75,7 @@ function funnelPeopleSql(sql: AnalyticsSql, workspaceId: string, query: FunnelQu
   const events = `SELECT ${key} AS pkey, ${EVENT}.profile_id, ${EVENT}.timestamp AS ts, ${EVENT}.seq,
       ${breakdown?.value ?? 'NULL'} AS bv, ${stepConditions.map((condition, k) => `${condition} AS k${k + 1}`).join(', ')},
       ${exclusion} AS x
-    FROM analytics_events ${EVENT} ${readsPerson(filtersOfAll, query.breakdown) ? personJoin(sql) : ''} ${breakdown?.join ?? ''}
+    FROM analytics_events ${EVENT} ${readsPerson(filtersOfAll, query.breakdown) ? personJoin() : ''} ${breakdown?.join ?? ''}
     WHERE ${EVENT}.workspace_id = ${sql.param(workspaceId)} AND ${EVENT}.timestamp >= ${fromSql}
       AND ${EVENT}.timestamp < ${sql.timestamp(end)} AND ${eventNarrowing} AND ${breakdown?.condition ?? 'TRUE'}`;
   const hit = [...steps.map((k) => `k${k}`), 'x'].join(' OR ');
@@ -84,29 +87,30 @@ function funnelPeopleSql(sql: AnalyticsSql, workspaceId: string, query: FunnelQu
   let attempts: string;
   switch (query.order) {
     case 'sequential': {
-      const nexts = [...steps.slice(1).map((k) => `n${k}`), 'nx']
-        .map(
-          (name) =>
-            `min(CASE WHEN ${name === 'nx' ? 'x' : `k${name.slice(1)}`} THEN r END) OVER following AS ${name}`,
-        )
+      // Each row knows when the next event of every step (and the next exclusion) comes after it;
+      // step k is then a step-k row at that instant other than step k−1's. (Only comparisons in the
+      // join condition: DuckDB then hash-joins; an OR would make it a nested loop.)
+      const nexts = [...steps.slice(1).map((k) => `k${k}`), 'x']
+        .map((flag) => `min(CASE WHEN ${flag} THEN ts END) OVER following AS n${flag.replace('k', '')}`)
         .join(', ');
       const joins = steps
         .slice(1)
         .map(
           (k) =>
-            `LEFT JOIN chained s${k} ON s${k}.pkey = s1.pkey AND s${k}.r = s${k - 1}.n${k} AND s${k}.ts <= s1.ts + ${within}`,
+            `LEFT JOIN (SELECT * FROM chained WHERE k${k}) s${k} ON s${k}.pkey = s1.pkey AND s${k}.ts = s${k - 1}.n${k}
+              AND s${k}.seq <> s${k - 1}.seq AND s${k}.ts <= s1.ts + ${within}`,
         )
         .join('\n');
-      const lastRank = `coalesce(${steps
+      const lastStep = `coalesce(${steps
         .slice()
         .reverse()
-        .map((k) => `s${k}.r`)
+        .map((k) => `s${k}.ts`)
         .join(', ')})`;
-      attempts = `ranked AS (SELECT *, row_number() OVER (PARTITION BY pkey ORDER BY ts, seq) AS r FROM events WHERE ${hit}),
-        chained AS (SELECT pkey, profile_id, r, ts, bv, k1, ${nexts} FROM ranked
-          WINDOW following AS (PARTITION BY pkey ORDER BY r ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)),
+      attempts = `chained AS (SELECT pkey, profile_id, ts, seq, bv, ${steps.map((k) => `k${k}`).join(', ')}, ${nexts}
+          FROM events WHERE ${hit}
+          WINDOW following AS (PARTITION BY pkey ORDER BY ts, seq ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)),
         attempts AS (SELECT s1.pkey, s1.profile_id, s1.bv, ${steps.map((k) => `s${k}.ts AS t${k}`).join(', ')},
-            coalesce(s1.nx < ${lastRank}, false) AS excluded
+            coalesce(s1.nx < ${lastStep}, false) AS excluded
           FROM chained s1 ${joins}
           WHERE s1.k1 AND s1.ts >= ${fromSql} AND s1.ts < ${toSql})`;
       break;
@@ -165,10 +169,36 @@ function funnelPeopleSql(sql: AnalyticsSql, workspaceId: string, query: FunnelQu
   }
   return `WITH events AS (${events}),
     ${attempts},
-    best AS (SELECT pkey, profile_id, bv, ${times}, ${reached} AS reached,
-        row_number() OVER (PARTITION BY pkey ORDER BY ${reached} DESC, t1) AS pick
+    scored AS (SELECT pkey, profile_id, bv, ${times}, ${reached} AS reached,
+        ${reached} * 10000000000.0 - ${sql.epochSeconds('t1')} AS score
       FROM attempts WHERE NOT excluded),
-    people AS (SELECT profile_id, bv, ${times}, reached FROM best WHERE pick = 1)`;
+    people AS (SELECT min(profile_id) AS profile_id, ${['bv', ...steps.map((k) => `t${k}`)]
+      .map((column) => `${sql.valueAtMax(column, 'score')} AS ${column}`)
+      .join(', ')}, max(reached) AS reached
+      FROM scored GROUP BY pkey)`;
+}
+
+/**
+ * In any order a step repeated (same event, same filters) would be met by the one event that met
+ * the first: such funnels are refused rather than answered wrong.
+ */
+function requireDistinctSteps(query: FunnelQuery): void {
+  const seen = new Set<string>();
+  for (const [index, step] of query.steps.entries()) {
+    const key = JSON.stringify([step.event, step.where]);
+    if (seen.has(key)) {
+      throw new AppError(
+        'validation_failed',
+        `steps.${index} repeats an earlier step, which order any cannot tell apart`,
+        {
+          details: [
+            { path: `steps.${index}`, message: 'repeats an earlier step; use order sequential or strict' },
+          ],
+        },
+      );
+    }
+    seen.add(key);
+  }
 }
 
 /** A funnel: people per step, conversion from the first and the previous step, time to convert. */

@@ -11,8 +11,7 @@ export function readsPerson(filters: readonly InsightFilter[], breakdown?: Insig
 }
 
 /** The join of an event row to its person (a person without a row has no traits). */
-export function personJoin(sql: AnalyticsSql, event = EVENT, person = PERSON): string {
-  void sql;
+export function personJoin(event = EVENT, person = PERSON): string {
   return `LEFT JOIN analytics_people ${person} ON ${person}.workspace_id = ${event}.workspace_id AND ${person}.profile_id = ${event}.profile_id`;
 }
 

@@ -172,6 +172,19 @@ describe.each(ENGINES)('insight queries on %s', (kind) => {
       expect(counts(await funnel({ order: 'any', exclusions: [{ event: C }] }))).toEqual([9, 8, 5]);
     });
 
+    it('never takes one event for two steps of the same name', async () => {
+      // Only p09 signed up twice within 7 days (with nothing between: strict too).
+      expect(counts(await funnel({ steps: [{ event: S }, { event: S }], within: '7d' }))).toEqual([10, 1]);
+      expect(
+        counts(await funnel({ steps: [{ event: S }, { event: S }], within: '7d', order: 'strict' })),
+      ).toEqual([10, 1]);
+      // In any order the one sign-up would meet both steps: refused, naming the step.
+      await expect(funnel({ steps: [{ event: S }, { event: S }], order: 'any' })).rejects.toMatchObject({
+        code: 'validation_failed',
+        details: [{ path: 'steps.1' }],
+      });
+    });
+
     it('narrows by person traits and breaks down by the first step property', async () => {
       // Country NO: p01 (3 steps) and p03 (2).
       expect(

@@ -38,7 +38,7 @@ export async function retentionOf(
   const toSql = sql.timestamp(to);
   const rows = await reader.query(
     `WITH firsts AS (SELECT ${EVENT}.profile_id, min(${EVENT}.timestamp) AS first_at
-        FROM analytics_events ${EVENT} ${readsPerson(startFilters) ? personJoin(sql) : ''}
+        FROM analytics_events ${EVENT} ${readsPerson(startFilters) ? personJoin() : ''}
         WHERE ${EVENT}.workspace_id = ${ws} AND ${EVENT}.timestamp < ${toSql} AND ${startEvent}
           AND ${filtersCondition(sql, startFilters)}
         GROUP BY ${EVENT}.profile_id),
@@ -46,7 +46,7 @@ export async function retentionOf(
         WHERE first_at >= ${sql.timestamp(firstCohort)}),
       returns AS (SELECT DISTINCT c.profile_id, c.cohort, CAST(floor(${period}) AS integer) AS period
         FROM cohorts c JOIN analytics_events ${EVENT} ON ${EVENT}.profile_id = c.profile_id
-          ${readsPerson(returnFilters) ? personJoin(sql) : ''}
+          ${readsPerson(returnFilters) ? personJoin() : ''}
         WHERE ${EVENT}.workspace_id = ${ws} AND ${EVENT}.timestamp >= c.cohort + ${intervalOne(query.interval)}
           AND ${EVENT}.timestamp < ${toSql} AND ${returnCondition} AND ${filtersCondition(sql, returnFilters)})
     SELECT cohort::varchar AS cohort, 0 AS period, count(*)::integer AS people FROM cohorts GROUP BY cohort

@@ -61,28 +61,32 @@ async function seriesOf(reader: AnalyticsReader, context: SeriesContext): Promis
     seriesQuery.event === ANY_EVENT ? 'TRUE' : `${EVENT}.event = ${sql.param(seriesQuery.event)}`;
   const matched = `SELECT date_trunc('${query.interval}', ${EVENT}.timestamp) AS bucket, ${breakdown?.value ?? 'NULL'} AS bv,
       ${EVENT}.profile_id, ${measured} AS num
-    FROM analytics_events ${EVENT} ${readsPerson(filters, query.breakdown) ? personJoin(sql) : ''} ${breakdown?.join ?? ''}
+    FROM analytics_events ${EVENT} ${readsPerson(filters, query.breakdown) ? personJoin() : ''} ${breakdown?.join ?? ''}
     WHERE ${EVENT}.workspace_id = ${sql.param(context.workspaceId)} AND ${EVENT}.timestamp >= ${sql.timestamp(context.from)}
       AND ${EVENT}.timestamp < ${sql.timestamp(context.to)} AND ${eventCondition}
       AND ${filtersCondition(sql, filters)} AND ${breakdown?.condition ?? 'TRUE'}`;
-  const rank = {
-    count: 'count(*)',
-    people: 'count(DISTINCT profile_id)',
-    sum: 'sum(num)',
-    average: 'sum(num)',
-  }[seriesQuery.measure];
   const label = breakdown
     ? `CASE WHEN bv IS NULL THEN NULL WHEN bv IN (SELECT bv FROM top_values) THEN bv ELSE '${OTHER}' END`
     : 'NULL';
-  const rows = await reader.query(
-    `WITH matched AS (${matched}),
-     top_values AS (SELECT bv FROM matched WHERE bv IS NOT NULL GROUP BY bv ORDER BY ${rank} DESC, bv LIMIT ${MAX_BREAKDOWN_VALUES}),
-     labeled AS (SELECT bucket, ${label} AS label, profile_id, num FROM matched)
-     SELECT bucket::varchar AS bucket, label, count(*)::integer AS events, count(DISTINCT profile_id)::integer AS people,
-       sum(num)::double precision AS total, avg(num)::double precision AS mean
-     FROM labeled GROUP BY GROUPING SETS ((bucket, label), (label))`,
-    sql.params,
-  );
+  // Unique people need the rows themselves; the other measures add up, so the rows are first
+  // folded into (interval, value) cells and the top values and "(other)" are made from those.
+  const statement =
+    seriesQuery.measure === 'people'
+      ? `WITH matched AS (${matched}),
+        top_values AS (SELECT bv FROM matched WHERE bv IS NOT NULL GROUP BY bv
+          ORDER BY count(DISTINCT profile_id) DESC, bv LIMIT ${MAX_BREAKDOWN_VALUES}),
+        labeled AS (SELECT bucket, ${label} AS label, profile_id FROM matched)
+        SELECT bucket::varchar AS bucket, label, count(DISTINCT profile_id)::integer AS people
+        FROM labeled GROUP BY GROUPING SETS ((bucket, label), (label))`
+      : `WITH cells AS (SELECT bucket, bv, count(*) AS events, sum(num) AS total, count(num) AS measured
+          FROM (${matched}) matched GROUP BY bucket, bv),
+        top_values AS (SELECT bv FROM cells WHERE bv IS NOT NULL GROUP BY bv
+          ORDER BY ${seriesQuery.measure === 'count' ? 'sum(events)' : 'sum(total)'} DESC, bv LIMIT ${MAX_BREAKDOWN_VALUES}),
+        labeled AS (SELECT bucket, ${label} AS label, events, total, measured FROM cells)
+        SELECT bucket::varchar AS bucket, label, sum(events)::double precision AS events,
+          sum(total)::double precision AS total, sum(measured)::double precision AS measured
+        FROM labeled GROUP BY GROUPING SETS ((bucket, label), (label))`;
+  const rows = await reader.query(statement, sql.params);
   const measureOf = (row: (typeof rows)[number]): number => {
     switch (seriesQuery.measure) {
       case 'count':
@@ -92,7 +96,7 @@ async function seriesOf(reader: AnalyticsReader, context: SeriesContext): Promis
       case 'sum':
         return numberOf(row.total);
       case 'average':
-        return numberOf(row.mean);
+        return numberOf(row.measured) === 0 ? 0 : numberOf(row.total) / numberOf(row.measured);
       default: {
         const unknown: never = seriesQuery.measure;
         throw new Error(`unknown measure ${String(unknown)}`);
