@@ -131,6 +131,7 @@ export {
 export {
   ANALYTICS_STAGE,
   type AnalyticsReader,
+  embeddedCopyPath,
 } from './insights/analytics-copy/index.js';
 export {
   type AnalyticsDialect,

@@ -1,5 +1,6 @@
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { backupStoreFile, restoreStoreFile, sqliteStorePath } from '@tandem/engine';
+import { backupStoreFile, embeddedCopyPath, restoreStoreFile, sqliteStorePath } from '@tandem/engine';
 import type { Config } from '../config.js';
 
 /** `tandem backup --to FILE`: a consistent copy of the embedded store, even while a server runs on it. */
@@ -18,6 +19,9 @@ export async function restoreStore(config: Config, from: string): Promise<string
   const target = sqliteStorePath(config.dataDir);
   const restored = await restoreStoreFile({ from: resolve(from), target: resolve(target) });
   if (!restored.ok) throw new Error(restored.error.message);
+  // The analytics copy (derived data) followed the replaced store: rebuilt from the restored log on start.
+  for (const file of [embeddedCopyPath(target), `${embeddedCopyPath(target)}.wal`])
+    rmSync(file, { force: true });
   const { migrated, keptAs } = restored.value;
   const schema = migrated.length ? `migrated: ${migrated.join(', ')}` : 'already at this release';
   const kept = keptAs ? `; the replaced store is kept as ${keptAs}` : '';

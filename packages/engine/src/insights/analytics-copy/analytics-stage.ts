@@ -41,9 +41,10 @@ export interface AnalyticsStageOptions {
  * live profile in `analytics_events`, and every profile a batch touched in `analytics_people`.
  *
  * PostgreSQL: the copy is two tables of the store, written in the batch's transaction with the
- * checkpoint. Embedded (SQLite): the copy is a DuckDB file, a store of its own; a batch reads
- * what it copies, writes it to DuckDB in one DuckDB transaction, and only then saves the
- * checkpoint. A crash between the two replays the batch, and every write of the copy is
+ * checkpoint. Embedded (SQLite): the copy is a DuckDB file, a store of its own; the stage reads
+ * what several of unify's batches change, writes it to DuckDB in one DuckDB transaction (running
+ * while the pipeline goes on), and only then saves the checkpoint. A crash between the two
+ * replays those events, and every write of the copy is
  * idempotent (rows replace by workspace and seq, people rows by profile, re-pointing is a no-op
  * the second time), so nothing counts twice. The SQLite write lock is never held while DuckDB writes.
  */
