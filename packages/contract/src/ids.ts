@@ -54,6 +54,9 @@ export const ID_PREFIXES = {
   deletionNotice: 'dnot',
   privacyRequest: 'prq',
   retentionRun: 'ret',
+  savedInsight: 'ins',
+  dashboard: 'dash',
+  dashboardTile: 'tile',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -31,6 +31,7 @@ export * from './profiles.js';
 export * from './retention.js';
 export * from './rule-limits.js';
 export * from './satisfaction.js';
+export * from './saved-insights.js';
 export * from './saved-views.js';
 export * from './search.js';
 export * from './sequences.js';

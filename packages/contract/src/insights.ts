@@ -345,3 +345,44 @@ export type InsightKind = InsightQuery['kind'];
 export const INSIGHT_CHARTS = ['line', 'bar', 'table', 'funnel', 'sankey', 'cohort'] as const;
 export const InsightChartSchema = z.enum(INSIGHT_CHARTS);
 export type InsightChart = z.infer<typeof InsightChartSchema>;
+
+/** The answer of `POST /api/v1/insights/query`: the query's kind and its result. */
+export const InsightResultSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('trend'), result: TrendResultSchema }),
+    z.object({ kind: z.literal('funnel'), result: FunnelResultSchema }),
+    z.object({ kind: z.literal('paths'), result: PathsResultSchema }),
+    z.object({ kind: z.literal('retention'), result: RetentionResultSchema }),
+    z.object({ kind: z.literal('attribution'), result: AttributionResultSchema }),
+  ])
+  .meta({ id: 'InsightResult' });
+export type InsightResult = z.infer<typeof InsightResultSchema>;
+
+/** A page of a funnel step's people (profile ids, sorted) and how many there are in all. */
+export const FunnelPeopleResultSchema = z
+  .object({ profileIds: z.array(z.string()), total: z.number().int() })
+  .meta({ id: 'FunnelPeopleResult' });
+export type FunnelPeopleResult = z.infer<typeof FunnelPeopleResultSchema>;
+
+/** Most people a funnel step saves to a list. */
+export const MAX_SAVED_FUNNEL_PEOPLE = 100_000;
+
+/** Saves a funnel step's people (such as those who dropped) as a static list. */
+export const SaveFunnelPeopleSchema = FunnelPeopleQuerySchema.omit({ limit: true })
+  .extend({
+    name: z.string().trim().min(1, 'name must not be empty').max(200),
+    description: z.string().max(2000).default(''),
+  })
+  .meta({ id: 'SaveFunnelPeople' });
+export type SaveFunnelPeople = z.infer<typeof SaveFunnelPeopleSchema>;
+
+export const SavedFunnelPeopleSchema = z
+  .object({
+    /** The static list created (`/api/v1/lists/{listId}`). */
+    listId: z.string(),
+    name: z.string(),
+    /** People put on it. */
+    people: z.number().int(),
+  })
+  .meta({ id: 'SavedFunnelPeople' });
+export type SavedFunnelPeople = z.infer<typeof SavedFunnelPeopleSchema>;

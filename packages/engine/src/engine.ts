@@ -91,6 +91,7 @@ import {
   AnalyticsStage,
   analyticsPersonData,
 } from './insights/analytics-copy/index.js';
+import { InsightsService } from './insights/index.js';
 import {
   type EmailCountsOf,
   JourneyEffects,
@@ -138,6 +139,7 @@ import {
   storedTraitsOf,
 } from './profiles/index.js';
 import { RetentionService, RetentionWorker } from './retention/index.js';
+import { DashboardsService, SavedInsightsService } from './saved-insights/index.js';
 import { SavedViewsService } from './saved-views/index.js';
 import { SearchService } from './search/index.js';
 import {
@@ -181,6 +183,8 @@ const CONTACT_TRAITS = ['email', 'phone', 'address', 'country', 'firstName', 'la
 const MAX_DEBUGGER_READS = 4;
 
 export interface EngineOptions extends StoreOptions {
+  /** Another analytics copy for insights to read instead of `engine.analytics` (tests hand in their own). */
+  readonly analytics?: AnalyticsReader | undefined;
   /** Logins, invitations and their emails. */
   readonly access?: AccessOptions | undefined;
   /** Apply pending migrations on open. Default true. */
@@ -320,6 +324,10 @@ export class Engine {
   readonly search: SearchService;
   /** Saved views of the CRM lists, a user's own or shared with the workspace. */
   readonly savedViews: SavedViewsService;
+  /** Saved insights (a query and its chart), shared by the workspace. */
+  readonly savedInsights: SavedInsightsService;
+  /** Dashboards: ordered grids of saved insights. */
+  readonly dashboards: DashboardsService;
   /** Every domain's share of a person's data (privacy requests erase and export through them). */
   readonly personData: PersonDataHolder[] = [];
   /** The deletion notices sent to destinations for an erased person, with their answers. */
@@ -389,6 +397,8 @@ export class Engine {
   readonly webForms: WebFormsService;
   /** Static lists: people added by hand, by journeys (`addToList`) and by the API. */
   readonly lists: ListsService;
+  /** Event analytics: trends, funnels, paths, retention and attribution over the analytics copy. */
+  readonly insights: InsightsService;
   /** Sales sequences: steps, settings, enrollments, their report. */
   readonly sequences: SequencesService;
   /** Runs sequences' due steps (started by the server: `sequenceScheduler.start()`). */
@@ -779,6 +789,8 @@ export class Engine {
       deals: this.deals,
       pipelines: this.pipelines,
     });
+    this.savedInsights = new SavedInsightsService(store);
+    this.dashboards = new DashboardsService(store);
     this.leadScoring.calibrateWith((workspaceId) => closedDealOutcomes(store, workspaceId));
     this.personSections = {
       ...this.personSections,
@@ -984,6 +996,12 @@ export class Engine {
       store,
       clock,
       contactsOf: (workspaceId, ids) => this.contactsOf(workspaceId, ids),
+    });
+    // Asked per query: the copy (`this.analytics`) is opened further down.
+    this.insights = new InsightsService({
+      analytics: () => options.analytics ?? this.analytics,
+      lists: this.lists,
+      clock,
     });
     // A journey's list step adds and removes in the step's own transaction.
     this.journeyLinks.staticLists ??= {

@@ -145,6 +145,7 @@ export {
   postgresAnalytics,
   SCREEN_EVENT,
 } from './insights/analytics-store/index.js';
+export { ANY_EVENT, InsightsService, PATH_END } from './insights/index.js';
 export {
   type EmailCountsOf,
   type JourneyEffectHandlers,
@@ -216,6 +217,12 @@ export {
 export { PrivacyService } from './privacy/index.js';
 export { ProfilesService } from './profiles/index.js';
 export { ALL_OTHER_EVENTS, RetentionService, RetentionWorker } from './retention/index.js';
+export {
+  DashboardsService,
+  MAX_DASHBOARD_TILES,
+  MAX_SAVED_INSIGHTS,
+  SavedInsightsService,
+} from './saved-insights/index.js';
 export { type SavedViewActor, SavedViewsService } from './saved-views/index.js';
 export { type SearchCandidate, type Searcher, SearchService } from './search/index.js';
 export {

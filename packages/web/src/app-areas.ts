@@ -298,6 +298,33 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/insights',
+    section: 'Insights',
+    label: 'Insights',
+    Page: lazyPage(
+      () => import('./insights/insights-page'),
+      (m) => m.InsightsPage,
+    ),
+    // `/insights/new` is the builder of a new one.
+    DetailPage: lazyPage(
+      () => import('./insights/insight-builder-page'),
+      (m) => m.InsightBuilderPage,
+    ),
+  },
+  {
+    path: '/dashboards',
+    section: 'Insights',
+    label: 'Dashboards',
+    Page: lazyPage(
+      () => import('./dashboards/dashboards-page'),
+      (m) => m.DashboardsPage,
+    ),
+    DetailPage: lazyPage(
+      () => import('./dashboards/dashboard-page'),
+      (m) => m.DashboardPage,
+    ),
+  },
+  {
     path: '/sources',
     section: 'Data',
     label: 'Sources',

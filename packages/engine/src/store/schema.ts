@@ -850,6 +850,9 @@ export interface Database {
   lead_scores: LeadScoresTable;
   lead_score_history: LeadScoreHistoryTable;
   saved_views: SavedViewsTable;
+  saved_insights: SavedInsightsTable;
+  dashboards: DashboardsTable;
+  dashboard_tiles: DashboardTilesTable;
   crm_people: CrmPeopleTable;
   crm_activities: CrmActivitiesTable;
   crm_tasks: CrmTasksTable;
@@ -1042,6 +1045,42 @@ export interface SavedViewsTable {
   shared: number;
   created_at: string;
   updated_at: string;
+}
+
+/** saved-insights — a named insight query and how it is drawn (no personal data). */
+export interface SavedInsightsTable {
+  workspace_id: string;
+  insight_id: string;
+  name: string;
+  description: string;
+  /** JSON text: the InsightQuery. */
+  query: string;
+  chart: string;
+  range: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** saved-insights — a dashboard: a named grid of saved insights. */
+export interface DashboardsTable {
+  workspace_id: string;
+  dashboard_id: string;
+  name: string;
+  description: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** saved-insights — one saved insight on a dashboard, its width in columns and its place. */
+export interface DashboardTilesTable {
+  workspace_id: string;
+  tile_id: string;
+  dashboard_id: string;
+  insight_id: string;
+  width: number;
+  position: number;
 }
 
 /** service-desk/sla — business calendars (JSON text: weekly blocks, holidays). */

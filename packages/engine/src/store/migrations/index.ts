@@ -37,6 +37,7 @@ import { piiSettings } from './0037-pii-settings.js';
 import { deletionNotices } from './0038-deletion-notices.js';
 import { analyticsEvents } from './0039-analytics-events.js';
 import { predictions } from './0040-predictions.js';
+import { savedInsights } from './0041-saved-insights.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -82,4 +83,5 @@ export const MIGRATIONS: readonly Migration[] = [
   deletionNotices,
   analyticsEvents,
   predictions,
+  savedInsights,
 ];
