@@ -277,6 +277,10 @@ describe.each(ENGINES)('insight queries on %s', (kind) => {
         ],
       });
       expect(rich.series[0]?.total).toBe(3); // p01's three events
+      const vip = { on: 'audience', audienceId: 'aud_vip' };
+      const inVip = await trend({ series: [{ event: S }], where: [vip] });
+      const outsideVip = await trend({ series: [{ event: S }], where: [{ ...vip, member: false }] });
+      expect([inVip.series[0]?.total, outsideVip.series[0]?.total]).toEqual([2, 9]); // p01 p02; the rest
     });
   });
 
