@@ -317,6 +317,26 @@ describe.each(ENGINES)('insight queries on %s', (kind) => {
       ]);
     });
 
+    it('draws only the paths of people a filter keeps', async () => {
+      const result = await pathsOf(
+        store,
+        WS,
+        PathsQuerySchema.parse({
+          event: S,
+          steps: 2,
+          from: FROM,
+          to: TO,
+          where: [{ on: 'person', property: 'country', operator: 'equals', value: 'NO' }],
+        }),
+        NOW,
+      );
+      // p01 and p03: S → V → P.
+      expect(result.links).toEqual([
+        { source: `0:${S}`, target: `1:${V}`, people: 2 },
+        { source: `1:${V}`, target: `2:${P}`, people: 2 },
+      ]);
+    });
+
     it('walks back from an anchor', async () => {
       const result = await pathsOf(
         store,
