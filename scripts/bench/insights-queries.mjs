@@ -8,16 +8,20 @@
 // BENCH_MEMORY (DuckDB memory limit, default the install's 1GB), BENCH_THREADS (default every core),
 // BENCH_ONLY (run the queries whose name holds this text), BENCH_DIR (keep the generated copy there and reuse it on the next run).
 //
-// Figures (2 cores shared with other builds and tests, load average 6 during the run; CPU is the
-// time summed over DuckDB's threads, so it shows the work whatever the load; 5 Dec 2026):
-//   3-step funnel over 30 days (7d window)        845 ms wall,   622 ms CPU   (target < 1 s)
-//   3-step funnel, 30 days, by plan               447 ms wall,   657 ms CPU
-//   trend by day, 30 days, page views by country   77 ms wall,   143 ms CPU   (target < 500 ms)
-//   trend by day, 90 days, people by person trait 1,948 ms wall, 1,348 ms CPU
-//   retention, 12 weekly cohorts                 1,222 ms wall,   987 ms CPU   (target < 1 s: over
-//                                                 under this load; ~1 s of work on 2 threads)
-//   paths, 3 steps after an event, 30 days        940 ms wall,   877 ms CPU
-//   attribution, time decay, 30 days              181 ms wall,   244 ms CPU
+// Figures (2 cores shared with other helpers' builds and tests; CPU is the time summed over
+// DuckDB's threads, so it shows the work whatever the load; 5 Dec 2026). A quiet moment:
+//   3-step funnel over 30 days (7d window)        276 ms wall, 536 ms CPU   (target < 1 s)
+//   3-step funnel, 30 days, by plan               326 ms wall, 628 ms CPU
+//   3-step funnel, 30 days, strict order        1,571 ms wall, 1,566 ms CPU (reads every event: the
+//                                                 next event of any name must be the step)
+//   3-step funnel, 30 days, any order             594 ms wall, 589 ms CPU
+//   trend by day, 30 days, page views by country   75 ms wall, 143 ms CPU   (target < 500 ms)
+//   trend by day, 90 days, people by person trait 603 ms wall, 1,146 ms CPU
+//   retention, 12 weekly cohorts                  427 ms wall, 833 ms CPU   (target < 1 s)
+//   paths, 3 steps after an event, 30 days        420 ms wall, 765 ms CPU
+//   attribution, time decay, 30 days              123 ms wall, 233 ms CPU
+// Ten minutes earlier, with the machine's load average at 6 from others' work, the same run gave
+// funnel 845 ms, trend 77 ms, retention 1,222 ms (over), paths 940 ms, attribution 181 ms.
 // Before tuning, the trend took 1,435 ms (a distinct count per cell it did not need) and a funnel
 // chained by ranks and picked by a window took ~730 ms CPU.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -104,6 +108,21 @@ try {
           }),
         ),
     ],
+    ...['strict', 'any'].map((order) => [
+      `3-step funnel, 30 days, ${order} order`,
+      null,
+      () =>
+        insights.funnel(
+          ws,
+          contract.FunnelQuerySchema.parse({
+            from: from30,
+            to,
+            within: '7d',
+            order,
+            steps: [{ event: 'Product Viewed' }, { event: 'Product Added' }, { event: 'Order Completed' }],
+          }),
+        ),
+    ]),
     [
       '3-step funnel, 30 days, by plan',
       null,

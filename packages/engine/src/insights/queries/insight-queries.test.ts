@@ -277,6 +277,10 @@ describe.each(ENGINES)('insight queries on %s', (kind) => {
         ],
       });
       expect(rich.series[0]?.total).toBe(3); // p01's three events
+      const vip = { on: 'audience', audienceId: 'aud_vip' };
+      const inVip = await trend({ series: [{ event: S }], where: [vip] });
+      const outsideVip = await trend({ series: [{ event: S }], where: [{ ...vip, member: false }] });
+      expect([inVip.series[0]?.total, outsideVip.series[0]?.total]).toEqual([2, 9]); // p01 p02; the rest
     });
   });
 
@@ -310,6 +314,26 @@ describe.each(ENGINES)('insight queries on %s', (kind) => {
         { id: '1:(end)', step: 1, event: '(end)', people: 3 },
         { id: '1:(other)', step: 1, event: '(other)', people: 2 },
         { id: `1:${B}`, step: 1, event: B, people: 1 },
+      ]);
+    });
+
+    it('draws only the paths of people a filter keeps', async () => {
+      const result = await pathsOf(
+        store,
+        WS,
+        PathsQuerySchema.parse({
+          event: S,
+          steps: 2,
+          from: FROM,
+          to: TO,
+          where: [{ on: 'person', property: 'country', operator: 'equals', value: 'NO' }],
+        }),
+        NOW,
+      );
+      // p01 and p03: S → V → P.
+      expect(result.links).toEqual([
+        { source: `0:${S}`, target: `1:${V}`, people: 2 },
+        { source: `1:${V}`, target: `2:${P}`, people: 2 },
       ]);
     });
 

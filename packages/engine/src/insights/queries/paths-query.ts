@@ -1,6 +1,6 @@
 import type { PathsQuery, PathsResult } from '@tandem/contract';
 import { type AnalyticsReader, AnalyticsSql, numberOf } from './analytics-sql.js';
-import { EVENT, OTHER } from './insight-filters.js';
+import { EVENT, filtersCondition, OTHER, personJoin, readsPerson } from './insight-filters.js';
 import { rangeOf } from './insight-range.js';
 
 /** The node a path takes when it has no more events. */
@@ -10,7 +10,8 @@ export const PATH_END = '(end)';
  * Paths after (or before) an anchor: each person's first occurrence of the anchor in [from, to)
  * and the `steps` events of any name that follow (precede) it in range, as Sankey nodes and links.
  * Per step the `width` most frequent events keep their name, the rest become "(other)"; a path
- * that runs out of events goes to "(end)" and stops there.
+ * that runs out of events goes to "(end)" and stops there. `where` narrows the events paths are
+ * made of (a person filter: whose paths).
  */
 export async function pathsOf(
   reader: AnalyticsReader,
@@ -24,15 +25,16 @@ export async function pathsOf(
   const anchor = sql.param(query.event);
   const offsets = Array.from({ length: query.steps }, (_, i) => `(${i + 1})`).join(', ');
   const sign = query.direction === 'after' ? '+' : '-';
+  // `where` narrows the events a path is made of (and, on person fields, whose paths are drawn).
+  const filtered = `${readsPerson(query.where) ? personJoin() : ''}
+    WHERE ${EVENT}.workspace_id = ${ws} AND ${EVENT}.timestamp >= ${sql.timestamp(from)}
+      AND ${EVENT}.timestamp < ${sql.timestamp(to)} AND ${filtersCondition(sql, query.where)}`;
   const rows = await reader.query(
-    `WITH anchored AS (SELECT DISTINCT profile_id FROM analytics_events ${EVENT}
-        WHERE workspace_id = ${ws} AND timestamp >= ${sql.timestamp(from)} AND timestamp < ${sql.timestamp(to)}
-          AND event = ${anchor}),
+    `WITH anchored AS (SELECT DISTINCT ${EVENT}.profile_id FROM analytics_events ${EVENT} ${filtered}
+          AND ${EVENT}.event = ${anchor}),
       ordered AS (SELECT ${EVENT}.profile_id, ${EVENT}.event,
           row_number() OVER (PARTITION BY ${EVENT}.profile_id ORDER BY ${EVENT}.timestamp, ${EVENT}.seq) AS r
-        FROM analytics_events ${EVENT} JOIN anchored a ON a.profile_id = ${EVENT}.profile_id
-        WHERE ${EVENT}.workspace_id = ${ws} AND ${EVENT}.timestamp >= ${sql.timestamp(from)}
-          AND ${EVENT}.timestamp < ${sql.timestamp(to)}),
+        FROM analytics_events ${EVENT} JOIN anchored a ON a.profile_id = ${EVENT}.profile_id ${filtered}),
       anchors AS (SELECT profile_id, min(r) AS ar FROM ordered WHERE event = ${anchor} GROUP BY profile_id),
       walked AS (SELECT a.profile_id, s.k AS step, o.event FROM anchors a CROSS JOIN (VALUES ${offsets}) AS s(k)
         LEFT JOIN ordered o ON o.profile_id = a.profile_id AND o.r = a.ar ${sign} s.k),
