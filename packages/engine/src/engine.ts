@@ -1242,6 +1242,11 @@ export class Engine {
     const predictionsClock = options.predictions?.clock ?? clock;
     this.predictions = new PredictionsService(store, {
       clock: predictionsClock,
+      // Orders from the analytics copy, unless the copy is turned off.
+      ordersOf:
+        options.pipeline?.analytics?.enabled === false
+          ? undefined
+          : (workspaceId, read) => this.insights.valuedEvents(workspaceId, read),
       profileFeatures: async (workspaceId, profileId) => {
         const profile = await this.profiles.get(workspaceId, profileId).catch(() => null);
         return { traits: profile?.traits ?? {}, computed: profile?.computedTraits ?? {} };

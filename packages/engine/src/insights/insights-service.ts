@@ -22,11 +22,13 @@ import type { ListsService } from '../lists/index.js';
 import {
   type AnalyticsReader,
   attributionOf,
+  type CopiedValuedEvent,
   funnelOf,
   funnelPeopleOf,
   pathsOf,
   retentionOf,
   trendOf,
+  valuedEventsOf,
 } from './queries/index.js';
 
 export interface InsightsDeps {
@@ -63,6 +65,14 @@ export class InsightsService {
 
   attribution(workspaceId: string, query: AttributionQuery): Promise<AttributionResult> {
     return attributionOf(this.deps.analytics(), workspaceId, query, this.deps.clock());
+  }
+
+  /** Events of a name with their person and a numeric property (the orders predictions fit on). */
+  valuedEvents(
+    workspaceId: string,
+    options: { event: string; valueProperty?: string | undefined; until?: string | undefined },
+  ): Promise<CopiedValuedEvent[]> {
+    return valuedEventsOf(this.deps.analytics(), workspaceId, options);
   }
 
   /** Any insight by its kind (saved insights and dashboard tiles). */

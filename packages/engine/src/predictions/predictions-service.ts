@@ -45,6 +45,16 @@ export interface PredictionsOptions {
         computed: Record<string, unknown>;
       }>)
     | undefined;
+  /**
+   * Where the orders are read (wired by the engine: the analytics copy, one columnar scan);
+   * default the log and identity's index, page by page.
+   */
+  readonly ordersOf?:
+    | ((
+        workspaceId: string,
+        options: { event: string; valueProperty?: string | undefined; until?: string | undefined },
+      ) => Promise<readonly { profileId: string; timestamp: string; value: number }[]>)
+    | undefined;
   /** Writes `predicted_*` traits to a profile through the log, in the caller's transaction (wired by the engine). */
   readonly publishTraitsWithin?: PublishTraitsWithin | undefined;
 }
@@ -366,12 +376,14 @@ export class PredictionsService {
       timeUnit: PredictionSettings['timeUnit'];
     },
   ): Promise<CustomerSummary[]> {
-    const orders = await valuedEventsNamed(this.store.db, workspaceId, {
-      kind: this.store.kind,
+    const read = {
       event: input.event,
       valueProperty: input.valueProperty ?? undefined,
       until: `${input.calibrationEnd}T23:59:59.999Z`,
-    });
+    };
+    const orders = this.options.ordersOf
+      ? await this.options.ordersOf(workspaceId, read)
+      : await valuedEventsNamed(this.store.db, workspaceId, { kind: this.store.kind, ...read });
     return summarizePurchases(
       orders.map((order) => ({
         customerId: order.profileId,
