@@ -27,7 +27,7 @@ import {
 import { ConsentService, ConsentStage, consentedProfiles, consentPersonData } from './consent/index.js';
 import {
   ActivitiesService,
-  appendTraitsWithin as appendPredictedTraitsWithin,
+  appendTraitsOfProfilesWithin,
   CompaniesService,
   CrmEvents,
   CrmPersonData,
@@ -1253,11 +1253,11 @@ export class Engine {
       },
       // Predicted traits reach the profile as an identify call under the CRM's internal source:
       // through the log, so audiences (batch and real time) read them like any trait.
-      publishTraitsWithin: (trx, change) =>
-        appendPredictedTraitsWithin(
+      publishTraitsWithin: (trx, workspaceId, changes) =>
+        appendTraitsOfProfilesWithin(
           trx,
           { crmEvents: this.crmEvents, identity: this.identity },
-          { ...change, at: new Date(predictionsClock()).toISOString() },
+          { workspaceId, changes, at: new Date(predictionsClock()).toISOString() },
         ),
     });
     this.predictions.trainWith((workspaceId) => closedDealOutcomes(store, workspaceId));

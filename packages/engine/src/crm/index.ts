@@ -28,6 +28,7 @@ export {
   validateDealFields,
 } from './deals/index.js';
 export {
+  appendTraitsOfProfilesWithin,
   appendTraitsWithin,
   CRM_PERSON_COLUMNS,
   crmPersonCells,

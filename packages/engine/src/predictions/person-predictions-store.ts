@@ -36,7 +36,8 @@ export async function publishedTraitsOf(db: Kysely<Database>, workspaceId: strin
 /** Writes `predicted_*` traits to a profile inside the caller's transaction (wired by the engine). */
 export type PublishTraitsWithin = (
   db: Kysely<Database>,
-  change: { workspaceId: string; profileId: string; traits: Record<string, unknown>; messageId: string },
+  workspaceId: string,
+  changes: readonly { profileId: string; traits: Record<string, unknown>; messageId: string }[],
 ) => Promise<void>;
 
 /** People stored (and their changed traits published) per transaction. */
@@ -77,15 +78,18 @@ export async function storePersonPredictions(
     const names = [profileId, ...absorbed].flatMap((id) => Object.keys(input.published.get(id) ?? {}));
     return Object.fromEntries(names.map((name) => [name, unknown]));
   };
-  const publishChanged = async (trx: Kysely<Database>, profileId: string, after: Record<string, unknown>) => {
-    const changed = changedTraits(baselineOf(profileId), after);
-    if (changed && input.publish)
-      await input.publish(trx, {
-        workspaceId,
-        profileId,
-        traits: changed,
-        messageId: `predictions-${profileId}-${stamp}`,
-      });
+  // Each chunk's changed traits are published in one append (identifiers read once for all).
+  const publishChanged = async (
+    trx: Kysely<Database>,
+    after: ReadonlyMap<string, Record<string, unknown>>,
+  ) => {
+    const changes = [];
+    for (const [profileId, traits] of after) {
+      const changed = changedTraits(baselineOf(profileId), traits);
+      if (changed)
+        changes.push({ profileId, traits: changed, messageId: `predictions-${profileId}-${stamp}` });
+    }
+    if (changes.length > 0 && input.publish) await input.publish(trx, workspaceId, changes);
   };
   const people = [...input.predictions.values()];
   for (let start = 0; start < people.length; start += CHUNK) {
@@ -108,7 +112,10 @@ export async function storePersonPredictions(
           })),
         )
         .execute();
-      for (const row of rows) await publishChanged(trx, row.profile_id, fromJson(row.published));
+      await publishChanged(
+        trx,
+        new Map(rows.map((row) => [row.profile_id, fromJson<Record<string, unknown>>(row.published)])),
+      );
     });
   }
   for (let start = 0; start < gone.length; start += CHUNK) {
@@ -119,8 +126,7 @@ export async function storePersonPredictions(
         .where('workspace_id', '=', workspaceId)
         .where('profile_id', 'in', chunk)
         .execute();
-      for (const profileId of chunk)
-        if (cleared.includes(profileId)) await publishChanged(trx, profileId, {});
+      await publishChanged(trx, new Map(chunk.filter((id) => cleared.includes(id)).map((id) => [id, {}])));
     });
   }
 }

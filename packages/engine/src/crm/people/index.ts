@@ -7,6 +7,6 @@ export {
   isCrmPersonColumn,
   splitPersonFilters,
 } from './people-view.js';
-export { appendTraitsWithin } from './person-calls.js';
+export { appendTraitsOfProfilesWithin, appendTraitsWithin } from './person-calls.js';
 export { type PersonRecord, personRecordOf } from './person-records.js';
 export { checkIdPrefix, livePersonOf } from './person-ref.js';

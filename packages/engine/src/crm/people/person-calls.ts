@@ -16,23 +16,35 @@ export async function appendIdentifyWithin(
   crmEvents: CrmEvents,
   input: { workspaceId: string; call: Record<string, unknown>; at: string },
 ): Promise<void> {
+  await appendIdentifiesWithin(db, crmEvents, {
+    workspaceId: input.workspaceId,
+    calls: [input.call],
+    at: input.at,
+  });
+}
+
+/** Identify calls under the CRM's internal source, in the caller's transaction, in one append. */
+async function appendIdentifiesWithin(
+  db: Kysely<Database>,
+  crmEvents: CrmEvents,
+  input: { workspaceId: string; calls: readonly Record<string, unknown>[]; at: string },
+): Promise<void> {
+  if (input.calls.length === 0) return;
   const sourceId = await crmEvents.sourceOf(db, input.workspaceId);
   const received = new Date();
-  const verdict = normalizeCall(
-    { type: 'identify', timestamp: input.at, ...input.call },
-    { shared: undefined, request: {}, received: { ms: received.getTime(), iso: received.toISOString() } },
-  );
-  if (!verdict.ok) {
-    throw new AppError('unprocessable', verdict.error.message, {
-      details: [{ path: '', message: verdict.error.message }],
-    });
-  }
-  await appendWithin(db, {
-    workspaceId: input.workspaceId,
-    sourceId,
-    events: [verdict.value],
-    rejections: [],
+  const events = input.calls.map((call) => {
+    const verdict = normalizeCall(
+      { type: 'identify', timestamp: input.at, ...call },
+      { shared: undefined, request: {}, received: { ms: received.getTime(), iso: received.toISOString() } },
+    );
+    if (!verdict.ok) {
+      throw new AppError('unprocessable', verdict.error.message, {
+        details: [{ path: '', message: verdict.error.message }],
+      });
+    }
+    return verdict.value;
   });
+  await appendWithin(db, { workspaceId: input.workspaceId, sourceId, events, rejections: [] });
 }
 
 /** Sets traits on an existing profile, naming it by its most trusted identifier. */
@@ -47,21 +59,43 @@ export async function appendTraitsWithin(
     messageId: string;
   },
 ): Promise<void> {
-  const identities = await deps.identity.identitiesOf(input.workspaceId, [input.profileId], db);
-  const known = identities.get(input.profileId) ?? [];
-  // A user or anonymous id names the profile without giving it another identifier.
-  const who =
-    known.find((i) => i.type === 'user_id') ?? known.find((i) => i.type === 'anonymous_id') ?? known[0];
-  if (!who) return;
-  // identify reads email and phone from its traits, not from context.traits.
-  const named = who.type === 'email' || who.type === 'phone' ? { [who.type]: who.value } : {};
-  await appendIdentifyWithin(db, deps.crmEvents, {
-    workspaceId: input.workspaceId,
-    at: input.at,
-    call: {
-      ...callIdentifierFields(who, input.profileId),
-      traits: { ...input.traits, ...named },
-      messageId: input.messageId,
-    },
-  });
+  const { workspaceId, at, ...change } = input;
+  await appendTraitsOfProfilesWithin(db, deps, { workspaceId, at, changes: [change] });
+}
+
+/**
+ * Sets traits on many existing profiles at once (predictions publish thousands per refresh): one
+ * read of their identifiers and one append of all their identify calls.
+ */
+export async function appendTraitsOfProfilesWithin(
+  db: Kysely<Database>,
+  deps: { crmEvents: CrmEvents; identity: IdentityService },
+  input: {
+    workspaceId: string;
+    at: string;
+    changes: readonly { profileId: string; traits: Record<string, unknown>; messageId: string }[];
+  },
+): Promise<void> {
+  if (input.changes.length === 0) return;
+  const identities = await deps.identity.identitiesOf(
+    input.workspaceId,
+    input.changes.map((change) => change.profileId),
+    db,
+  );
+  const calls: Record<string, unknown>[] = [];
+  for (const change of input.changes) {
+    const known = identities.get(change.profileId) ?? [];
+    // A user or anonymous id names the profile without giving it another identifier.
+    const who =
+      known.find((i) => i.type === 'user_id') ?? known.find((i) => i.type === 'anonymous_id') ?? known[0];
+    if (!who) continue;
+    // identify reads email and phone from its traits, not from context.traits.
+    const named = who.type === 'email' || who.type === 'phone' ? { [who.type]: who.value } : {};
+    calls.push({
+      ...callIdentifierFields(who, change.profileId),
+      traits: { ...change.traits, ...named },
+      messageId: change.messageId,
+    });
+  }
+  await appendIdentifiesWithin(db, deps.crmEvents, { workspaceId: input.workspaceId, calls, at: input.at });
 }
