@@ -54,7 +54,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('security headers in a
     await page.getByLabel(/^Password/).fill('browser-test-pass');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/home/);
-    await page.getByRole('link', { name: 'Sources' }).click();
+    await page.getByRole('link', { name: 'Sources', exact: true }).click();
     await page
       .getByRole('link', { name: /^Debugger of / })
       .first()

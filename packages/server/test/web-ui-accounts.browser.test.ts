@@ -201,7 +201,7 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
     await screenshot(first, 'settings-account');
 
     // The other session ends at its next call, and says so at sign-in.
-    await second.getByRole('link', { name: 'Sources' }).click();
+    await second.getByRole('link', { name: 'Sources', exact: true }).click();
     await second.waitForURL(/\/login/);
     await expectText(second.getByRole('status'), 'Your session has ended');
     await fillSignIn(second, 'heidi@example.com', STRONG_PASSWORD);
@@ -313,7 +313,7 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
 
     const owner = await freshPage(browser);
     await signIn(owner, url, OWNER, OWNER_PASSWORD);
-    await owner.getByRole('link', { name: 'Sources' }).click();
+    await owner.getByRole('link', { name: 'Sources', exact: true }).click();
     const sources = owner.getByRole('table', { name: 'Sources' });
     const internalRow = sources.getByRole('row', { name: /Tandem audiences/ });
     await expectText(internalRow, 'Internal');
@@ -326,7 +326,7 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
     await inviteWithPassword('victor@example.com', 'viewer');
     const viewer = await freshPage(browser);
     await signIn(viewer, url, 'victor@example.com', STRONG_PASSWORD);
-    await viewer.getByRole('link', { name: 'Sources' }).click();
+    await viewer.getByRole('link', { name: 'Sources', exact: true }).click();
     const seen = viewer.getByRole('table', { name: 'Sources' });
     await expectText(seen, 'Hidden: only roles that manage sources see write keys');
     expect(await seen.textContent()).not.toContain(WRITE_KEY);

@@ -52,7 +52,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the web UI in a real 
       await expect.poll(() => page.getByRole('link', { name: area }).count()).toBeGreaterThan(0);
     }
 
-    await page.getByRole('link', { name: 'Sources' }).click();
+    await page.getByRole('link', { name: 'Sources', exact: true }).click();
     await page.waitForURL(/\/sources/);
     await expect.poll(() => page.getByText('wk_browser_test_key').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(tmpdir(), 'tandem-sources.png') });
@@ -121,7 +121,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the web UI in a real 
     await page.screenshot({ path: join(tmpdir(), 'tandem-merge-undone.png') });
 
     const sourceId = await uploadImport(page, 'user,plan\nu-import,pro\n,free\n');
-    await page.getByRole('link', { name: 'Sources' }).click();
+    await page.getByRole('link', { name: 'Sources', exact: true }).click();
     await page
       .getByRole('link', { name: /^Debugger of / })
       .first()
