@@ -47,7 +47,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the web UI in a real 
 
     await page.getByLabel(/^Password/).fill('browser-test-pass');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/home/);
+    // Back where the person was going before signing in.
+    await page.waitForURL(/\/people/);
     for (const area of ['People', 'Companies', 'Deals', 'Tickets', 'Audiences', 'Sources', 'Settings']) {
       await expect.poll(() => page.getByRole('link', { name: area }).count()).toBeGreaterThan(0);
     }
