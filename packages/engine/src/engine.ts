@@ -665,7 +665,7 @@ export class Engine {
       timeZone: journeyOptions.defaultTimeZone,
       ...journeyOptions.timers,
     });
-    // After segment: the batch's computed traits and audiences are settled when people are copied.
+    // After segment (it runs last): the batch's computed traits and audiences are settled when people are copied.
     this.analyticsStage = new AnalyticsStage(
       store,
       { identity: this.identity, computedTraits: this.computedTraits, clock },
@@ -683,11 +683,12 @@ export class Engine {
       after: [
         this.consentStage,
         this.segment,
-        ...analyticsStages,
         this.leadScoringStage,
         this.sequenceStopStage,
         this.journeysStage,
         this.delivery,
+        // Last: waiting on the embedded copy's writes never delays journeys or deliveries.
+        ...analyticsStages,
       ],
     };
     this.personalization = new PersonalizationService(store, {

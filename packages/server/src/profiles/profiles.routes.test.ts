@@ -193,7 +193,16 @@ describe.each(ENGINES)('the profile API on %s', (kind) => {
       lagSeconds: 0,
     });
     expect(status.stages).toEqual(
-      ['unify', 'consent', 'segment', 'lead-scoring', 'sequence-stops', 'journeys', 'delivery'].map(caughtUp),
+      [
+        'unify',
+        'consent',
+        'segment',
+        'lead-scoring',
+        'sequence-stops',
+        'journeys',
+        'delivery',
+        'analytics',
+      ].map(caughtUp),
     );
     const metrics = await server.app.inject({
       url: '/metrics',
