@@ -115,6 +115,8 @@ describe.skipIf(!HAS_CHROMIUM)('lists and sequences in the web UI, in a real bro
     await page.getByRole('button', { name: 'Add task step' }).click();
     await page.getByLabel('Task for the owner').fill('Call them');
     await page.getByRole('region', { name: 'Step 2', exact: true }).getByLabel('Wait').fill('0s');
+    // Calendar days: in business days a step due on a Saturday or Sunday waits for Monday.
+    await page.getByRole('region', { name: 'Step 2', exact: true }).getByLabel('Business days').uncheck();
     const handle = page.getByRole('button', { name: 'Move Step 2', exact: true });
     const announced = page.locator('[id^="DndLiveRegion"]');
     await handle.focus();
