@@ -19,7 +19,9 @@ describe.skipIf(!HAS_CHROMIUM)('predictions in a real browser', () => {
     // Refreshed with no order in the workspace: the page says what to send.
     await page.getByRole('button', { name: 'Refresh now' }).click();
     await page.getByRole('status', { name: 'No orders yet' }).waitFor({ timeout: 20_000 });
-    await expect.poll(() => page.getByText('DONE', { exact: false }).count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByText('DONE', { exact: false }).count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
 
     // Twelve customers: regulars every ten days, some who stopped, some who bought once.
     const order = (userId: string, daysAgo: number, revenue: number) => ({
