@@ -35,16 +35,23 @@ describe.each(ENGINES)('the pipeline status API on %s', (kind) => {
       lagSeconds: expect.any(Number),
     });
     expect(status.json().stages).toEqual(
-      ['unify', 'consent', 'segment', 'lead-scoring', 'sequence-stops', 'journeys', 'delivery'].map(
-        behindByMine,
-      ),
+      [
+        'unify',
+        'consent',
+        'segment',
+        'lead-scoring',
+        'sequence-stops',
+        'journeys',
+        'delivery',
+        'analytics',
+      ].map(behindByMine),
     );
     const outsider = await server.app.inject({
       url: '/api/v1/pipeline',
       headers: await server.tokenFor('owner', other.id),
     });
     expect(outsider.json().stages.map((s: { lagEvents: number }) => s.lagEvents)).toEqual([
-      40, 40, 40, 40, 40, 40, 40,
+      40, 40, 40, 40, 40, 40, 40, 40,
     ]);
   });
 });
