@@ -36,7 +36,7 @@ describe.skipIf(!HAS_CHROMIUM)('CRM people in the web UI, in a real browser', ()
   it('creates a person, adds a note and sees it on the timeline; edits the relationship; completes a task', async () => {
     const page = await freshPage(browser);
     await signIn(page, server.url, OWNER.email, OWNER.password);
-    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('link', { name: 'People', exact: true }).click();
     await page.waitForURL(/\/people/);
     await page.getByRole('button', { name: 'New person' }).click();
     const dialog = page.getByRole('dialog');
@@ -92,7 +92,7 @@ describe.skipIf(!HAS_CHROMIUM)('CRM people in the web UI, in a real browser', ()
     await shot(page, '3-person-360-task-and-fields');
 
     // The contacts list shows the CRM columns.
-    await page.getByRole('link', { name: 'People' }).first().click();
+    await page.getByRole('link', { name: 'People', exact: true }).first().click();
     const people = page.getByRole('table', { name: 'People' });
     await expect.poll(() => people.textContent()).toContain('SQL');
     await expect.poll(() => people.textContent()).toContain('vip');
@@ -162,7 +162,7 @@ describe.skipIf(!HAS_CHROMIUM)('CRM people in the web UI, in a real browser', ()
     await expect.poll(() => fields.textContent()).toContain('plan_tier');
     await shot(page, '8-custom-fields');
 
-    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('link', { name: 'People', exact: true }).click();
     await page.getByRole('link', { name: 'Gus Fring' }).click();
     const relationship = page.getByRole('region', { name: 'Relationship' });
     await pick(relationship, 'Plan tier', 'pro');
@@ -214,7 +214,7 @@ describe.skipIf(!HAS_CHROMIUM)('CRM people in the web UI, in a real browser', ()
       headers: { 'X-CSRF-Token': await csrfOf(page) },
     });
     expect(hank.status()).toBe(201);
-    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('link', { name: 'People', exact: true }).click();
     await page.getByRole('checkbox', { name: 'Select Hank Schrader' }).check();
     await pick(page.getByRole('region', { name: 'Edit the selected people' }), 'Assign with team', 'Inbound');
     await page.getByRole('button', { name: 'Assign', exact: true }).click();

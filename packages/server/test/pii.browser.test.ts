@@ -92,7 +92,7 @@ describe.skipIf(!HAS_CHROMIUM)('personal data masking in a real browser', () => 
 
     const viewer = await freshPage(browser);
     await signIn(viewer, url, VIEWER, STRONG_PASSWORD);
-    await viewer.getByRole('link', { name: 'People' }).click();
+    await viewer.getByRole('link', { name: 'People', exact: true }).click();
     await viewer.waitForURL(/\/people/);
     const list = viewer.getByRole('table', { name: 'People' });
     await expect.poll(() => list.textContent()).toContain('j•••@e•••.com');

@@ -88,7 +88,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the web UI in a real 
       .poll(async () => timelineNames(page), PIPELINE_WAIT)
       .toEqual(expect.arrayContaining(['Pricing Viewed', 'Demo Requested']));
 
-    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('link', { name: 'People', exact: true }).click();
     await page.getByLabel('Search people').fill(EMAIL);
     // The search reaches the address after its debounce: wait for it, so it cannot land on the
     // profile's address after the click below.
