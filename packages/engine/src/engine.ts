@@ -1395,6 +1395,7 @@ export class Engine {
     await this.emailSender.close();
     await this.slaSweeper.stop();
     await this.predictionsWorker.stop();
+    await this.predictions.whenAllIdle();
     await this.sequenceScheduler.stop();
     await this.mailChannel.stop();
     await this.satisfaction.whenIdle();

@@ -182,11 +182,19 @@ export class PredictionsService {
 
   /** "Refresh now": resolves once the run is recorded; it goes on in the background. */
   start(workspaceId: string): Promise<PredictionRun> {
-    return this.begin(workspaceId, 'manual').started;
+    const run = this.begin(workspaceId, 'manual');
+    // Nobody awaits a background run: a failure to even record its end must not go unhandled.
+    run.done.catch(() => undefined);
+    return run.started;
   }
 
   async whenIdle(workspaceId: string): Promise<void> {
     await this.running.get(workspaceId)?.done;
+  }
+
+  /** Waits for every run in progress (closing the engine must not pull the store from under one). */
+  async whenAllIdle(): Promise<void> {
+    await Promise.allSettled([...this.running.values()].map((run) => run.done));
   }
 
   /** The scheduled pass: each workspace with predictions on whose last run is older than its interval. */
