@@ -177,6 +177,8 @@ import { warehouseTransportKind } from './warehouse/index.js';
 import { WebhookSourcesService } from './webhook-sources/index.js';
 
 /** Traits an audience file's line may hold of a person, hashed or not (see contactFieldsOf). */
+/** The module preparation threads load to check calls against tracking plans. */
+const TRACKING_PLAN_SCREENS = new URL('./tracking-plans/plan-screens.js', import.meta.url);
 const CONTACT_TRAITS = ['email', 'phone', 'address', 'country', 'firstName', 'lastName'];
 
 /** Reads of committed audience events for the source debugger that may run at once. */
@@ -468,7 +470,10 @@ export class Engine {
     this.trackingPlans = new TrackingPlansService(store, {
       log: this.log,
       collect: (input) => this.collector.collect(input),
+      shareRules: (sourceId, rules) => this.collector.shareScreenRules(sourceId, rules),
     });
+    // Calls are checked against their source's plan where they are parsed, off the event loop.
+    this.collector.useScreens(this.trackingPlans.screens, TRACKING_PLAN_SCREENS.href);
     this.audienceFiles = new AudienceFilesService(store, options.audienceFiles);
     const clock = options.segment?.clock ?? Date.now;
     // Every stage and reader of a checkpoint works with the same partitions.

@@ -52,12 +52,16 @@ describe('Tracking API bodies prepared on ingest threads', () => {
   const storedEvents = async () =>
     (await (await fetch(`${url}/api/v1/sources/${sourceId}/events?limit=1000`, { headers: OWNER })).json())
       .data as { messageId: string; type: string; payload: Record<string, unknown> }[];
-  const preparedOnThreads = async () => {
+  /** A counter of /metrics, by its name and labels as Prometheus prints them. */
+  const counter = async (series: string) => {
     const metrics = await (
       await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
     ).text();
-    return Number(/tandem_collect_bodies_prepared_total\{on="ingest-thread"\} (\d+)/.exec(metrics)?.[1]);
+    const line = metrics.split('\n').find((text) => text.startsWith(`${series} `));
+    return Number(line?.slice(series.length + 1));
   };
+  const checkedAsPrepared = () => counter('tandem_tracking_plan_requests_checked_total{where="as-prepared"}');
+  const preparedOnThreads = () => counter('tandem_collect_bodies_prepared_total{on="ingest-thread"}');
 
   it('stores the valid calls of a large batch and lists the others, as the event loop does', async () => {
     const before = await preparedOnThreads();
@@ -260,5 +264,80 @@ describe('Tracking API bodies prepared on ingest threads', () => {
     const poisoned = await post('/v1/batch', proto);
     expect(poisoned.status).toBe(400);
     expect((await poisoned.json()).error.code).toBe('invalid_json');
+  });
+
+  it('checks calls against the source’s tracking plan on the thread, and follows its changes', async () => {
+    const planPath = `${url}/api/v1/sources/${sourceId}/tracking-plan`;
+    const putPlan = async (plan: Record<string, unknown>) => {
+      const response = await fetch(planPath, {
+        method: 'PUT',
+        headers: { ...OWNER, 'content-type': 'application/json' },
+        body: JSON.stringify({ forwardViolations: false, identify: null, ...plan }),
+      });
+      expect(response.status).toBe(200);
+    };
+    const planned = (name: string) => ({
+      name,
+      schema: { type: 'object', properties: { note: { type: 'string' }, size: { type: 'number' } } },
+    });
+    await putPlan({ mode: 'block_unplanned_events', events: [planned('Planned Big')] });
+    const before = await preparedOnThreads();
+    const sendBig = async (prefix: string) => {
+      const response = await post(
+        '/v1/batch',
+        JSON.stringify({
+          batch: [
+            {
+              type: 'track',
+              userId: 'p-1',
+              event: 'Planned Big',
+              messageId: `${prefix}-1`,
+              properties: padding,
+            },
+            { type: 'track', userId: 'p-1', messageId: `${prefix}-invalid` },
+            {
+              type: 'track',
+              userId: 'p-1',
+              event: 'Unplanned Big',
+              messageId: `${prefix}-2`,
+              properties: { ...padding, extra: true },
+            },
+          ],
+        }),
+      );
+      expect(response.status).toBe(200);
+      return ((await response.json()).rejected ?? []).map((r: { index: number; code: string }) => [
+        r.index,
+        r.code,
+      ]);
+    };
+    expect(await sendBig('plan-block')).toEqual([
+      [1, 'missing_field'],
+      [2, 'tracking_plan'],
+    ]);
+    expect(await preparedOnThreads()).toBe(before + 1);
+    expect(await checkedAsPrepared()).toBe(1);
+
+    // The changed plan reaches the threads before the next body: the event is planned, and in
+    // omit mode its unplanned property leaves the payload.
+    await putPlan({
+      mode: 'omit_unplanned_properties',
+      events: [planned('Planned Big'), planned('Unplanned Big')],
+    });
+    expect(await sendBig('plan-omit')).toEqual([[1, 'missing_field']]);
+    expect(await checkedAsPrepared()).toBe(2);
+    const events = await storedEvents();
+    expect(events.find((e) => e.messageId === 'plan-block-2')).toBeUndefined();
+    expect(events.find((e) => e.messageId === 'plan-omit-2')?.payload.properties).toEqual(padding);
+    const violations = await (await fetch(`${planPath}/violations`, { headers: OWNER })).json();
+    expect(
+      violations.data.map((v: { event: string; type: string; count: number }) => [v.event, v.type, v.count]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['Unplanned Big', 'unplanned_event', 1],
+        ['Unplanned Big', 'extra_property', 1],
+      ]),
+    );
+    expect((await fetch(planPath, { method: 'DELETE', headers: OWNER })).status).toBe(204);
   });
 });

@@ -19,6 +19,7 @@ import type { CallLimits } from './call-limits.js';
 import type { RequestInfo } from './enrich-context.js';
 import type { SharedFields } from './normalize-call.js';
 import { PreparationPool } from './preparation-pool.js';
+import type { PreparationScreens } from './preparation-screen.js';
 import {
   type PreparedCalls,
   type PreparedRequest,
@@ -126,6 +127,19 @@ export class Collector {
   /** Calls waiting to be committed (the bound past which the Tracking API answers 429). */
   get queuedCalls(): number {
     return this.log.queuedCalls;
+  }
+
+  /**
+   * Screens calls where they are parsed (see preparation-screen.ts): `local` on the event loop,
+   * and in preparation threads the screens `url`'s module creates. Set before threads start.
+   */
+  useScreens(local: PreparationScreens, url: string): void {
+    this.preparation.useScreens(local, url);
+  }
+
+  /** Hands a source's changed screen rules (null: none) to the preparation threads. */
+  shareScreenRules(sourceId: string, rules: unknown): void {
+    this.preparation.shareScreenRules(sourceId, rules);
   }
 
   /** Adds a check every call passes before the log, after those added before it. */

@@ -11,6 +11,13 @@ export {
 export type { RequestInfo } from './enrich-context.js';
 export { type CallProblem, normalizeCall, type SharedFields } from './normalize-call.js';
 export { PreparationPool, type PreparationPoolOptions } from './preparation-pool.js';
+export type {
+  CallScreen,
+  PreparationScreens,
+  ScreenedCall,
+  ScreenedCalls,
+  ScreenFinding,
+} from './preparation-screen.js';
 export {
   MAX_BATCH_CALLS,
   type PreparedCalls,

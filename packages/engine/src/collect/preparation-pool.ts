@@ -3,8 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CallRejection } from '@tandem/contract';
 import { AppError } from '../errors/index.js';
-import { type AcceptedCallsWire, decodeAcceptedCalls, type RejectedCall } from '../log/index.js';
+import {
+  type AcceptedCall,
+  type AcceptedCallsWire,
+  decodeAcceptedCalls,
+  type RejectedCall,
+} from '../log/index.js';
 import { type CallLimits, DEFAULT_CALL_LIMITS } from './call-limits.js';
+import type { PreparationScreens, ScreenFinding, ScreensModule } from './preparation-screen.js';
 import { type PreparedRequest, prepareRequest, type RawTrackingRequest } from './tracking-request.js';
 
 export interface PreparationPoolOptions {
@@ -31,11 +37,25 @@ export interface PreparationPoolOptions {
 /** What a preparation thread is started with. */
 export interface PreparationThreadData {
   readonly callLimits: CallLimits;
+  readonly screens?: ScreensModule | undefined;
 }
 
 /** What the main thread posts to a preparation thread. */
 export interface PreparationJob extends RawTrackingRequest {
   readonly jobId: number;
+}
+
+/** A source's screen rules changed: posted to every thread, ahead of the jobs that follow. */
+export interface ScreenRulesMessage {
+  readonly sourceId: string;
+  readonly rules: unknown;
+}
+
+/** What a thread found in a request's calls: the findings of the events at these positions. */
+export interface ScreenedAnswer {
+  readonly key: string;
+  readonly positions: number[];
+  readonly findings: ScreenFinding[];
 }
 
 /** What a preparation thread answers: the prepared request, or why the body is unusable. */
@@ -47,6 +67,7 @@ export type PreparationAnswer =
       readonly events: AcceptedCallsWire;
       readonly rejections: RejectedCall[];
       readonly rejected: CallRejection[];
+      readonly screened?: ScreenedAnswer | undefined;
     }
   | {
       readonly jobId: number;
@@ -114,6 +135,10 @@ class PreparationThread {
     this.worker.postMessage(owned ? job : { ...job, body: job.body.slice() }, owned ? [buffer] : []);
   }
 
+  postRules(message: ScreenRulesMessage): void {
+    this.worker.postMessage(message);
+  }
+
   stop(): Promise<number> {
     this.fail('was stopped');
     return this.worker.terminate();
@@ -161,8 +186,24 @@ class PreparationThread {
       return;
     }
     try {
-      const { calls, writeKey, rejections, rejected } = answer;
-      job.resolve({ calls, writeKey, events: decodeAcceptedCalls(answer.events), rejections, rejected });
+      const { calls, writeKey, rejections, rejected, screened } = answer;
+      const events = decodeAcceptedCalls(answer.events);
+      job.resolve({
+        calls,
+        writeKey,
+        events,
+        rejections,
+        rejected,
+        screened: screened && {
+          key: screened.key,
+          findings: new Map(
+            screened.positions.map((at, i) => [
+              events[at] as AcceptedCall,
+              screened.findings[i] as ScreenFinding,
+            ]),
+          ),
+        },
+      });
     } catch {
       // Thrown here, it would be an uncaught exception of the event loop, and the request unanswered.
       job.reject(threadFailed('handed back an unreadable answer'));
@@ -181,6 +222,9 @@ export class PreparationPool {
   private readonly maxPendingBytes: number;
   private readonly callLimits: CallLimits;
   private readonly threadLimits: { readonly stallTimeoutMs: number; readonly maxHeapMb: number | undefined };
+  private screens: { readonly local: PreparationScreens; readonly url: string } | undefined;
+  /** Every source's screen rules, for threads started later. */
+  private readonly screenRules = new Map<string, unknown>();
   private pendingBytes = 0;
   private nextJobId = 1;
   private inline = 0;
@@ -208,11 +252,26 @@ export class PreparationPool {
     return { inline: this.inline, threaded: this.threaded };
   }
 
+  /**
+   * Screens calls as they are prepared: `local` on this thread, and on each preparation thread the
+   * screens `url`'s module creates. Set before threads start.
+   */
+  useScreens(local: PreparationScreens, url: string): void {
+    this.screens = { local, url };
+  }
+
+  /** Hands a source's changed screen rules (null: none) to every thread, ahead of later jobs. */
+  shareScreenRules(sourceId: string, rules: unknown): void {
+    if (rules === null) this.screenRules.delete(sourceId);
+    else this.screenRules.set(sourceId, rules);
+    for (const thread of this.threads) thread.postRules({ sourceId, rules });
+  }
+
   prepare(raw: RawTrackingRequest): Promise<PreparedRequest> {
     if (this.size === 0 || raw.body.byteLength < this.minThreadedBytes) {
       this.inline++;
       try {
-        return Promise.resolve(prepareRequest(raw, this.callLimits));
+        return Promise.resolve(prepareRequest(raw, this.callLimits, this.screens?.local));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -260,11 +319,16 @@ export class PreparationPool {
   }
 
   private startThread(): PreparationThread {
-    const thread = new PreparationThread({ callLimits: this.callLimits }, this.threadLimits, (gone) => {
-      // A thread that died is replaced on the next job.
-      const at = this.threads.indexOf(gone);
-      if (at >= 0) this.threads.splice(at, 1);
-    });
+    const screens = this.screens && { url: this.screens.url, rules: [...this.screenRules] };
+    const thread = new PreparationThread(
+      { callLimits: this.callLimits, screens },
+      this.threadLimits,
+      (gone) => {
+        // A thread that died is replaced on the next job.
+        const at = this.threads.indexOf(gone);
+        if (at >= 0) this.threads.splice(at, 1);
+      },
+    );
     this.threads.push(thread);
     return thread;
   }

@@ -5,6 +5,7 @@ import type { CallLimits } from './call-limits.js';
 import type { RequestInfo } from './enrich-context.js';
 import { isJsonObject } from './is-json-object.js';
 import { normalizeCall, type RequestScope, type SharedFields } from './normalize-call.js';
+import type { CallScreen, PreparationScreens, ScreenedCalls, ScreenFinding } from './preparation-screen.js';
 import { rejectedCallOf } from './rejected-call.js';
 
 /** Most calls one batch request may carry. */
@@ -21,6 +22,8 @@ export interface RawTrackingRequest {
   readonly request: RequestInfo;
   /** When the server received the request (ms since the epoch). */
   readonly receivedAtMs: number;
+  /** The source, when the write key was resolved before the body was read: its calls are screened. */
+  readonly sourceId?: string | undefined;
 }
 
 /** The calls of one request, validated, normalized and enriched: ready to append. */
@@ -30,6 +33,8 @@ export interface PreparedCalls {
   readonly rejections: RejectedCall[];
   /** The refused calls, as answered to the caller (index in the request). */
   readonly rejected: CallRejection[];
+  /** What a screen found in the calls as they were prepared (see preparation-screen.ts). */
+  readonly screened?: ScreenedCalls | undefined;
 }
 
 export interface PreparedRequest extends PreparedCalls {
@@ -46,7 +51,12 @@ const decoder = new TextDecoder();
  * unusable (not JSON, not an object, no batch array, too many calls); a bad call only rejects itself,
  * a call over `limits` too (default: DEFAULT_CALL_LIMITS).
  */
-export function prepareRequest(raw: RawTrackingRequest, limits?: CallLimits): PreparedRequest {
+export function prepareRequest(
+  raw: RawTrackingRequest,
+  limits?: CallLimits,
+  screens?: PreparationScreens,
+): PreparedRequest {
+  const screen = raw.sourceId === undefined ? undefined : screens?.screenOf(raw.sourceId);
   const body = parseBody(decoder.decode(raw.body));
   const writeKey = typeof body.writeKey === 'string' && body.writeKey !== '' ? body.writeKey : undefined;
   const received = { ms: raw.receivedAtMs, iso: new Date(raw.receivedAtMs).toISOString() };
@@ -56,7 +66,7 @@ export function prepareRequest(raw: RawTrackingRequest, limits?: CallLimits): Pr
     return {
       calls: 1,
       writeKey,
-      ...prepareCalls([call], { shared: undefined, request: raw.request, received, limits }),
+      ...prepareCalls([call], { shared: undefined, request: raw.request, received, limits }, screen),
     };
   }
   const { batch } = body;
@@ -79,25 +89,40 @@ export function prepareRequest(raw: RawTrackingRequest, limits?: CallLimits): Pr
   return {
     calls: batch.length,
     writeKey,
-    ...prepareCalls(batch, { shared, request: raw.request, received, limits }),
+    ...prepareCalls(batch, { shared, request: raw.request, received, limits }, screen),
   };
 }
 
-/** Validates and normalizes each call; the refused ones are listed with their index. */
-export function prepareCalls(calls: readonly unknown[], scope: RequestScope): PreparedCalls {
+/**
+ * Validates and normalizes each call; the refused ones are listed with their index. A screen, when
+ * given, looks at each call first and its findings are kept beside the calls.
+ */
+export function prepareCalls(
+  calls: readonly unknown[],
+  scope: RequestScope,
+  screen?: CallScreen,
+): PreparedCalls {
   const events: AcceptedCall[] = [];
   const rejections: RejectedCall[] = [];
   const rejected: CallRejection[] = [];
+  let findings: Map<AcceptedCall, ScreenFinding> | undefined;
   for (let index = 0; index < calls.length; index++) {
     const call = calls[index];
-    const verdict = normalizeCall(call, scope);
-    if (verdict.ok) events.push(verdict.value);
-    else {
+    const screened = screen && isJsonObject(call) ? screen.screen(call) : undefined;
+    const verdict = normalizeCall(screened?.call ?? call, scope);
+    if (verdict.ok) {
+      events.push(verdict.value);
+      if (screened) {
+        findings ??= new Map();
+        findings.set(verdict.value, screened.finding(verdict.value, index));
+      }
+    } else {
       rejected.push({ index, ...verdict.error });
       rejections.push(rejectedCallOf(call, verdict.error, scope.received.iso));
     }
   }
-  return { events, rejections, rejected };
+  if (!screen) return { events, rejections, rejected };
+  return { events, rejections, rejected, screened: { key: screen.key, findings: findings ?? new Map() } };
 }
 
 // A member named __proto__ would become a prototype when calls are copied: refused, as Fastify

@@ -1,9 +1,10 @@
 import { type CallRejection, type PlannedCallType, VIOLATION_EVENT_NAME } from '@tandem/contract';
-import type { CallAdmission, PreparedCalls } from '../collect/index.js';
+import type { CallAdmission, PreparedCalls, ScreenedCalls } from '../collect/index.js';
 import { type AcceptedCall, type RejectedCall, releaseText } from '../log/index.js';
 import type { SourceRef } from '../sources/index.js';
 import type { CompiledPlan, PlanViolation } from './compiled-plan.js';
 import { memberSpan } from './json-member.js';
+import { type PlanFinding, planKey, plannedMember, refusalOf } from './plan-screens.js';
 import type { ViolationCounter } from './violation-counter.js';
 
 /** A violation of one call, handed on to be logged as a "Violation Generated" track call. */
@@ -25,14 +26,29 @@ export interface TrackingPlanAdmissionDeps {
  * Tracking plans on the ingest path: every track and identify call of a source with a plan is
  * checked, its violations counted; in block mode unplanned events become `tracking_plan`
  * rejections, in omit mode unplanned properties (and traits) leave the payload. Calls that pass
- * unchanged keep their identity, so the batch's wire is reused as it came.
+ * unchanged keep their identity, so the batch's wire is reused as it came. Calls checked as they
+ * were prepared (plan-screens.ts) under the current plan only have their findings applied here;
+ * the others (a write key in the body, a plan changed meanwhile) are checked here.
  */
 export class TrackingPlanAdmission implements CallAdmission {
+  private readonly counts = { asPrepared: 0, atAdmission: 0 };
+
   constructor(private readonly deps: TrackingPlanAdmissionDeps) {}
+
+  /** Requests whose calls were checked as they were prepared, and here, since the process started. */
+  get requestsChecked(): { readonly asPrepared: number; readonly atAdmission: number } {
+    return { ...this.counts };
+  }
 
   admit(source: SourceRef, prepared: PreparedCalls): PreparedCalls {
     const plan = this.deps.planOf(source);
     if (!plan || prepared.events.length === 0) return prepared;
+    const { screened } = prepared;
+    if (screened?.key === planKey(source.sourceId, plan.version)) {
+      this.counts.asPrepared++;
+      return this.applyFindings(source, plan, prepared, screened);
+    }
+    this.counts.atAdmission++;
     const { events } = prepared;
     // Created at the first call that is changed or refused: a clean batch stays the same array.
     let admitted: AcceptedCall[] | undefined;
@@ -67,31 +83,56 @@ export class TrackingPlanAdmission implements CallAdmission {
     };
   }
 
-  /** The call as it goes on (itself, or a copy with unplanned members omitted), or 'refused'. */
-  private check(
+  /** Counts and forwards what screening found; refuses the calls it refused. */
+  private applyFindings(
     source: SourceRef,
     plan: CompiledPlan,
-    call: AcceptedCall,
-    forwarded: ForwardedViolation[],
-  ): AcceptedCall | 'refused' {
-    const callType = call.type;
-    if (callType !== 'track' && callType !== 'identify') return call;
-    if (callType === 'identify' && !plan.checksIdentify) return call;
-    const event = callType === 'track' ? (call.event ?? '') : null;
-    // The violations a plan forwards are never checked against it (they would violate it in turn).
-    if (event === VIOLATION_EVENT_NAME) return call;
-    // Only the member the plan reads is parsed (see json-member.ts).
-    const payloadJson = call.payloadJson;
-    const span = memberSpan(payloadJson, callType === 'track' ? 'properties' : 'traits');
-    const members = span ? objectOr(JSON.parse(payloadJson.slice(span.start, span.end))) : {};
-    const violations = event === null ? plan.checkIdentify(members) : plan.checkTrack(event, members);
-    if (violations.length === 0) return call;
+    prepared: PreparedCalls,
+    screened: ScreenedCalls,
+  ): PreparedCalls {
+    if (screened.findings.size === 0) return prepared;
+    const { events } = prepared;
+    let admitted: AcceptedCall[] | undefined;
+    const rejections: RejectedCall[] = [];
+    const refused: CallRejection[] = [];
+    const forwarded: ForwardedViolation[] = [];
+    for (let at = 0; at < events.length; at++) {
+      const call = events[at] as AcceptedCall;
+      const finding = screened.findings.get(call);
+      if (finding) {
+        // Made by plan-screens.ts under this plan's key.
+        const { callType, event, violations, messageId, receivedAt } = finding.detail as PlanFinding;
+        this.record(source, { callType, event, messageId, receivedAt }, violations);
+        for (const violation of violations) forwarded.push({ call, callType, violation });
+      }
+      if (!finding?.refusal) {
+        admitted?.push(call);
+        continue;
+      }
+      admitted ??= events.slice(0, at);
+      rejections.push(withParsedPayload(finding.refusal));
+      refused.push({ index: finding.index, code: 'tracking_plan', message: finding.refusal.message });
+    }
+    if (forwarded.length > 0 && plan.forwardViolations) this.deps.forward(source, forwarded);
+    if (!admitted) return prepared;
+    return {
+      events: admitted,
+      rejections: [...prepared.rejections, ...rejections],
+      rejected: mergeRejected(prepared.rejected, refused),
+    };
+  }
+
+  private record(
+    source: SourceRef,
+    call: Pick<PlanFinding, 'callType' | 'event' | 'messageId' | 'receivedAt'>,
+    violations: readonly PlanViolation[],
+  ): void {
     for (const violation of violations) {
       this.deps.counter.record({
         workspaceId: source.workspaceId,
         sourceId: source.sourceId,
-        callType,
-        event,
+        callType: call.callType,
+        event: call.event,
         type: violation.type,
         sample: {
           messageId: call.messageId,
@@ -101,8 +142,31 @@ export class TrackingPlanAdmission implements CallAdmission {
           valueType: violation.valueType,
         },
       });
-      forwarded.push({ call, callType, violation });
     }
+  }
+
+  /** The call as it goes on (itself, or a copy with unplanned members omitted), or 'refused'. */
+  private check(
+    source: SourceRef,
+    plan: CompiledPlan,
+    call: AcceptedCall,
+    forwarded: ForwardedViolation[],
+  ): AcceptedCall | 'refused' {
+    const member = plannedMember(plan, call.type);
+    if (member === undefined) return call;
+    const callType: PlannedCallType = member === 'properties' ? 'track' : 'identify';
+    const event = callType === 'track' ? (call.event ?? '') : null;
+    // The violations a plan forwards are never checked against it (they would violate it in turn).
+    if (event === VIOLATION_EVENT_NAME) return call;
+    // Only the member the plan reads is parsed (see json-member.ts).
+    const payloadJson = call.payloadJson;
+    const span = memberSpan(payloadJson, member);
+    const members = span ? objectOr(JSON.parse(payloadJson.slice(span.start, span.end))) : {};
+    const violations = event === null ? plan.checkIdentify(members) : plan.checkTrack(event, members);
+    if (violations.length === 0) return call;
+    const { messageId, receivedAt } = call;
+    this.record(source, { callType, event, messageId, receivedAt }, violations);
+    for (const violation of violations) forwarded.push({ call, callType, violation });
     const unplanned = violations[0]?.type === 'unplanned_event';
     if (unplanned && plan.mode === 'block_unplanned_events') return 'refused';
     if (plan.mode !== 'omit_unplanned_properties' || unplanned) return call;
@@ -136,16 +200,20 @@ function withPayload(call: AcceptedCall, payloadJson: string): AcceptedCall {
 }
 
 function rejectionOf(call: AcceptedCall): RejectedCall {
-  const payloadJson = call.payloadJson;
+  return withParsedPayload(refusalOf(call));
+}
+
+function withParsedPayload(refusal: Omit<RejectedCall, 'payload'>): RejectedCall {
+  const { code, message, payloadJson, receivedAt } = refusal;
   return {
-    code: 'tracking_plan',
-    message: `event "${call.event ?? ''}" is not in the source's tracking plan (mode block_unplanned_events)`,
+    code,
+    message,
     // Parsed only when a live debugger shows it: the log stores the text.
     get payload(): unknown {
       return JSON.parse(payloadJson);
     },
     payloadJson,
-    receivedAt: call.receivedAt,
+    receivedAt,
   };
 }
 

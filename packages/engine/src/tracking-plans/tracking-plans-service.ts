@@ -16,6 +16,7 @@ import type { SourceRef } from '../sources/index.js';
 import { fromJson, nowIso, type Store, toJson } from '../store/index.js';
 import { CompiledPlan } from './compiled-plan.js';
 import { draftPlanFrom } from './plan-draft.js';
+import { type PlanRules, PlanScreens } from './plan-screens.js';
 import { type ForwardedViolation, TrackingPlanAdmission } from './tracking-plan-admission.js';
 import { ViolationCounter } from './violation-counter.js';
 
@@ -29,14 +30,11 @@ export interface TrackingPlansOptions {
   readonly collect: (input: CollectInput) => Promise<unknown>;
   /** How often plans are re-read on PostgreSQL (other processes may change them). Default 3 s. */
   readonly refreshMs?: number | undefined;
+  /** Hands a source's changed plan (null: removed) to the collector's preparation threads. */
+  readonly shareRules?: ((sourceId: string, rules: PlanRules | null) => void) | undefined;
   /** How often violation counts are written. Default 1 s. */
   readonly flushMs?: number | undefined;
   readonly clock?: (() => number) | undefined;
-}
-
-interface LoadedPlan {
-  readonly workspaceId: string;
-  readonly compiled: CompiledPlan;
 }
 
 type PlanRow = {
@@ -57,7 +55,8 @@ type PlanRow = {
 export class TrackingPlansService {
   /** Enforcement on the ingest path: register it with `collector.useAdmission`. */
   readonly admission: TrackingPlanAdmission;
-  private readonly plans = new Map<string, LoadedPlan>();
+  /** Every source's compiled plan; on the event loop, it screens the calls of small bodies. */
+  readonly screens = new PlanScreens();
   private readonly violations: ViolationCounter;
   private readonly clock: () => number;
   private timers: NodeJS.Timeout[] = [];
@@ -107,13 +106,14 @@ export class TrackingPlansService {
       .select(['workspace_id', 'source_id', 'version'])
       .execute();
     const present = new Set<string>();
+    const held = this.screens.versions();
     for (const { workspace_id, source_id, version } of versions) {
       present.add(source_id);
-      if (this.plans.get(source_id)?.compiled.version === version) continue;
+      if (held.get(source_id) === Number(version)) continue;
       const row = await this.row(workspace_id, source_id);
       if (row) this.remember(row);
     }
-    for (const sourceId of this.plans.keys()) if (!present.has(sourceId)) this.plans.delete(sourceId);
+    for (const sourceId of held.keys()) if (!present.has(sourceId)) this.forget(sourceId);
   }
 
   async get(workspaceId: string, sourceId: string): Promise<TrackingPlan> {
@@ -161,7 +161,7 @@ export class TrackingPlansService {
       .executeTakeFirst();
     if (deleted.numDeletedRows === 0n)
       throw new AppError('not_found', `Source ${sourceId} has no tracking plan`);
-    this.plans.delete(sourceId);
+    this.forget(sourceId);
     await this.violations.clear(workspaceId, sourceId);
   }
 
@@ -205,16 +205,24 @@ export class TrackingPlansService {
   }
 
   private planOf(source: SourceRef): CompiledPlan | undefined {
-    const loaded = this.plans.get(source.sourceId);
-    return loaded?.workspaceId === source.workspaceId ? loaded.compiled : undefined;
+    return this.screens.planOf(source);
   }
 
+  /** Compiles the plan here and hands it to the preparation threads. */
   private remember(row: PlanRow): void {
-    const plan = planOf(row);
-    this.plans.set(row.source_id, {
+    const { mode, forwardViolations, events, identify, version } = planOf(row);
+    const rules: PlanRules = {
       workspaceId: row.workspace_id,
-      compiled: CompiledPlan.compile(plan, plan.version),
-    });
+      version,
+      plan: { mode, forwardViolations, events, identify },
+    };
+    this.screens.setRules(row.source_id, rules);
+    this.options.shareRules?.(row.source_id, rules);
+  }
+
+  private forget(sourceId: string): void {
+    this.screens.setRules(sourceId, null);
+    this.options.shareRules?.(sourceId, null);
   }
 
   private row(workspaceId: string, sourceId: string): Promise<PlanRow | undefined> {

@@ -25,4 +25,17 @@ export function installCollectMetrics(registry: Registry, engine: Engine): void 
       counted = now;
     },
   });
+  let checked = { asPrepared: 0, atAdmission: 0 };
+  new Counter({
+    name: 'tandem_tracking_plan_requests_checked_total',
+    help: 'Tracking API requests checked against a tracking plan: as their calls were prepared, or on the event loop (write key in the body, plan changed meanwhile).',
+    labelNames: ['where'] as const,
+    registers: [registry],
+    collect() {
+      const now = engine.trackingPlans.admission.requestsChecked;
+      this.inc({ where: 'as-prepared' }, now.asPrepared - checked.asPrepared);
+      this.inc({ where: 'event-loop' }, now.atAdmission - checked.atAdmission);
+      checked = now;
+    },
+  });
 }

@@ -26,6 +26,9 @@ const PLAN: TrackingPlanInput = {
   },
 };
 
+type KeyIn = 'header' | 'body';
+const KEY_PLACES: KeyIn[] = ['header', 'body'];
+
 describe.each(ENGINES)('tracking plans on %s', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
@@ -46,12 +49,16 @@ describe.each(ENGINES)('tracking plans on %s', (kind) => {
     return source;
   }
 
-  async function send(writeKey: string, batch: unknown[]) {
+  /**
+   * Sends a batch with its write key in the header (calls checked as they are prepared) or in the
+   * body, as analytics.js sends it (checked on the event loop once the key resolves).
+   */
+  async function send(writeKey: string, batch: unknown[], keyIn: KeyIn = 'header') {
     const response = await server.app.inject({
       method: 'POST',
       url: '/v1/batch',
-      headers: { authorization: basic(writeKey) },
-      payload: { batch },
+      headers: keyIn === 'header' ? { authorization: basic(writeKey) } : {},
+      payload: keyIn === 'header' ? { batch } : { batch, writeKey },
     });
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as { success: true; rejected?: { index: number; code: string }[] };
@@ -73,78 +80,115 @@ describe.each(ENGINES)('tracking plans on %s', (kind) => {
   const countOf = (violations: Violation[], event: string | null, type: string) =>
     violations.find((v) => v.event === event && v.type === type)?.count ?? 0;
 
-  it('in report mode stores every call and counts each kind of violation', async () => {
-    const source = await sourceWithPlan('report');
-    const answer = await send(source.writeKey, [
-      { type: 'track', userId: 'r1', event: 'Order Completed', properties: { orderId: 'o1', total: 10 } },
-      { type: 'track', userId: 'r1', event: 'Order Completed', properties: { orderId: 'o2', total: '10' } },
-      { type: 'track', userId: 'r1', event: 'Order Completed', properties: { total: 3, color: 'red' } },
-      { type: 'track', userId: 'r1', event: 'Page Scrolled', properties: { depth: 3 } },
-      { type: 'identify', userId: 'r1', traits: { email: 'r1@example.com', plan: 7 } },
-    ]);
-    expect(answer.rejected).toBeUndefined();
-    expect(await storedOn(source.id)).toHaveLength(5);
-    const violations = await violationsOf(source.id);
-    expect(countOf(violations, 'Order Completed', 'wrong_type')).toBe(1);
-    expect(countOf(violations, 'Order Completed', 'required_property_missing')).toBe(1);
-    expect(countOf(violations, 'Order Completed', 'extra_property')).toBe(1);
-    expect(countOf(violations, 'Page Scrolled', 'unplanned_event')).toBe(1);
-    expect(countOf(violations, null, 'wrong_type')).toBe(1);
-    const wrongType = violations.find((v) => v.event === 'Order Completed' && v.type === 'wrong_type');
-    expect(wrongType?.samples[0]).toMatchObject({ property: 'total', valueType: 'string' });
-    // Samples say where and what, never the value (it may be personal data).
-    expect(JSON.stringify(violations)).not.toContain('r1@example.com');
-  });
+  it.each(KEY_PLACES)(
+    'in report mode stores every call and counts each kind of violation (write key in the %s)',
+    async (keyIn) => {
+      const source = await sourceWithPlan(`report-${keyIn}`);
+      const answer = await send(
+        source.writeKey,
+        [
+          { type: 'track', userId: 'r1', event: 'Order Completed', properties: { orderId: 'o1', total: 10 } },
+          {
+            type: 'track',
+            userId: 'r1',
+            event: 'Order Completed',
+            properties: { orderId: 'o2', total: '10' },
+          },
+          { type: 'track', userId: 'r1', event: 'Order Completed', properties: { total: 3, color: 'red' } },
+          { type: 'track', userId: 'r1', event: 'Page Scrolled', properties: { depth: 3 } },
+          { type: 'identify', userId: 'r1', traits: { email: 'r1@example.com', plan: 7 } },
+        ],
+        keyIn,
+      );
+      expect(answer.rejected).toBeUndefined();
+      expect(await storedOn(source.id)).toHaveLength(5);
+      const violations = await violationsOf(source.id);
+      expect(countOf(violations, 'Order Completed', 'wrong_type')).toBe(1);
+      expect(countOf(violations, 'Order Completed', 'required_property_missing')).toBe(1);
+      expect(countOf(violations, 'Order Completed', 'extra_property')).toBe(1);
+      expect(countOf(violations, 'Page Scrolled', 'unplanned_event')).toBe(1);
+      expect(countOf(violations, null, 'wrong_type')).toBe(1);
+      const wrongType = violations.find((v) => v.event === 'Order Completed' && v.type === 'wrong_type');
+      expect(wrongType?.samples[0]).toMatchObject({ property: 'total', valueType: 'string' });
+      // Samples say where and what, never the value (it may be personal data).
+      expect(JSON.stringify(violations)).not.toContain('r1@example.com');
+    },
+  );
 
-  it('in block mode refuses unplanned events with tracking_plan at their index in the request', async () => {
-    const source = await sourceWithPlan('block', { mode: 'block_unplanned_events' });
-    const answer = await send(source.writeKey, [
-      { type: 'track', event: 'Order Completed' }, // no userId nor anonymousId: refused by validation
-      { type: 'track', userId: 'b1', event: 'Page Scrolled', messageId: 'blocked-1' },
-      { type: 'track', userId: 'b1', event: 'Signed Up', messageId: 'kept-1', properties: { plan: 'pro' } },
-      { type: 'page', userId: 'b1', name: 'Home', messageId: 'page-1' },
-      { type: 'track', userId: 'b1', event: 'Clicked', messageId: 'blocked-2' },
-    ]);
-    expect(answer.rejected?.map(({ index, code }) => ({ index, code }))).toEqual([
-      { index: 0, code: 'missing_identity' },
-      { index: 1, code: 'tracking_plan' },
-      { index: 4, code: 'tracking_plan' },
-    ]);
-    const stored = (await storedOn(source.id)).map((event) => event.messageId).sort();
-    expect(stored).toEqual(['kept-1', 'page-1']);
-    const rejections = await server.engine.collector.recentRejections(server.workspaceId, source.id, 10);
-    expect(rejections.filter((r) => r.code === 'tracking_plan')).toHaveLength(2);
-    expect(countOf(await violationsOf(source.id), 'Clicked', 'unplanned_event')).toBe(1);
-  });
+  it.each(KEY_PLACES)(
+    'in block mode refuses unplanned events with tracking_plan at their index in the request (write key in the %s)',
+    async (keyIn) => {
+      const source = await sourceWithPlan(`block-${keyIn}`, { mode: 'block_unplanned_events' });
+      const answer = await send(
+        source.writeKey,
+        [
+          { type: 'track', event: 'Order Completed' }, // no userId nor anonymousId: refused by validation
+          { type: 'track', userId: 'b1', event: 'Page Scrolled', messageId: 'blocked-1' },
+          {
+            type: 'track',
+            userId: 'b1',
+            event: 'Signed Up',
+            messageId: 'kept-1',
+            properties: { plan: 'pro' },
+          },
+          { type: 'page', userId: 'b1', name: 'Home', messageId: 'page-1' },
+          { type: 'track', userId: 'b1', event: 'Clicked', messageId: 'blocked-2' },
+        ],
+        keyIn,
+      );
+      expect(answer.rejected?.map(({ index, code }) => ({ index, code }))).toEqual([
+        { index: 0, code: 'missing_identity' },
+        { index: 1, code: 'tracking_plan' },
+        { index: 4, code: 'tracking_plan' },
+      ]);
+      const stored = (await storedOn(source.id)).map((event) => event.messageId).sort();
+      expect(stored).toEqual(['kept-1', 'page-1']);
+      const rejections = await server.engine.collector.recentRejections(server.workspaceId, source.id, 10);
+      expect(rejections.filter((r) => r.code === 'tracking_plan')).toHaveLength(2);
+      expect(countOf(await violationsOf(source.id), 'Clicked', 'unplanned_event')).toBe(1);
+    },
+  );
 
-  it('in omit mode removes unplanned properties and traits from what is stored', async () => {
-    const source = await sourceWithPlan('omit', { mode: 'omit_unplanned_properties' });
-    const answer = await send(source.writeKey, [
-      {
-        type: 'track',
-        userId: 'o1',
-        event: 'Order Completed',
-        messageId: 'omit-track',
-        properties: { orderId: 'o1', total: 5, color: 'red', size: 'L' },
-      },
-      { type: 'identify', userId: 'o1', messageId: 'omit-identify', traits: { email: 'o@x.io', shoe: 44 } },
-      {
-        type: 'track',
-        userId: 'o1',
-        event: 'Unknown Thing',
-        messageId: 'omit-unplanned',
-        properties: { a: 1 },
-      },
-    ]);
-    expect(answer.rejected).toBeUndefined();
-    const stored = new Map((await storedOn(source.id)).map((event) => [event.messageId, event.payload]));
-    expect(stored.get('omit-track')?.properties).toEqual({ orderId: 'o1', total: 5 });
-    expect(stored.get('omit-identify')?.traits).toEqual({ email: 'o@x.io' });
-    // An unplanned event is kept whole: omit mode removes properties, it does not block.
-    expect(stored.get('omit-unplanned')?.properties).toEqual({ a: 1 });
-    // One violation per unplanned property: color and size.
-    expect(countOf(await violationsOf(source.id), 'Order Completed', 'extra_property')).toBe(2);
-  });
+  it.each(KEY_PLACES)(
+    'in omit mode removes unplanned properties and traits from what is stored (write key in the %s)',
+    async (keyIn) => {
+      const source = await sourceWithPlan(`omit-${keyIn}`, { mode: 'omit_unplanned_properties' });
+      const answer = await send(
+        source.writeKey,
+        [
+          {
+            type: 'track',
+            userId: 'o1',
+            event: 'Order Completed',
+            messageId: 'omit-track',
+            properties: { orderId: 'o1', total: 5, color: 'red', size: 'L' },
+          },
+          {
+            type: 'identify',
+            userId: 'o1',
+            messageId: 'omit-identify',
+            traits: { email: 'o@x.io', shoe: 44 },
+          },
+          {
+            type: 'track',
+            userId: 'o1',
+            event: 'Unknown Thing',
+            messageId: 'omit-unplanned',
+            properties: { a: 1 },
+          },
+        ],
+        keyIn,
+      );
+      expect(answer.rejected).toBeUndefined();
+      const stored = new Map((await storedOn(source.id)).map((event) => [event.messageId, event.payload]));
+      expect(stored.get('omit-track')?.properties).toEqual({ orderId: 'o1', total: 5 });
+      expect(stored.get('omit-identify')?.traits).toEqual({ email: 'o@x.io' });
+      // An unplanned event is kept whole: omit mode removes properties, it does not block.
+      expect(stored.get('omit-unplanned')?.properties).toEqual({ a: 1 });
+      // One violation per unplanned property: color and size.
+      expect(countOf(await violationsOf(source.id), 'Order Completed', 'extra_property')).toBe(2);
+    },
+  );
 
   it('counts repeated violations and keeps only the latest samples', async () => {
     const source = await sourceWithPlan('counting');

@@ -108,6 +108,7 @@ export async function trackingRoutes(
       route,
       body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
       request: { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined },
+      sourceId: headerSource?.sourceId,
     });
     const source = headerSource ?? (await resolveSource(prepared.writeKey));
     return engine.collector.store(source, prepared);
