@@ -4,11 +4,11 @@
 // without and with the plan: this shared machine's speed drifts by a factor of two within minutes,
 // so each plan run is compared with the run just before it and the median of those ratios is kept.
 // Target (issue 18): block mode costs < 10 % of batch throughput. Not a test.
-// History (2-core dev VM, quiet, 2026-12-04 ~22:00): 1 call in 21 blocked: no plan 85,029 calls/s,
-// plan 70,301 (cost 15.8 %; server CPU 20.4 → 25.0 µs a call); nothing blocked (BENCH_UNPLANNED=0):
-// 95,543 → 83,909 (cost 9.9 %; 18.2 → 20.8 µs). The check itself (find and parse `properties`,
-// validate) costs ~2 µs a call on the event loop; a blocked call costs ~30 µs more (its rejection,
-// the wire cut without it). Next step: check on the preparation threads, where calls are parsed.
+// History (2-core dev VM, quiet):
+// - 2026-12-04, plan checked on the event loop after preparation: 1 call in 21 blocked: cost 15.8 %
+//   (server CPU 20.4 → 25.0 µs a call); nothing blocked (BENCH_UNPLANNED=0): 9.9 % (18.2 → 20.8 µs).
+// - 2026-12-05, calls checked as they are prepared (ingest threads), findings applied on the event
+//   loop: cost 2.6 % and 9.0 % in two runs (26.5 → 28.7 µs, +8 %); nothing blocked: +3.8 % CPU.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
