@@ -129,20 +129,21 @@ export class JourneysStage implements PipelineStage {
     const tracks = events.filter((e) => e.type === 'track' && e.event !== null && profileOf.has(e.seq));
     if (tracks.length === 0) return () => {};
     const profileIds = [...new Set(tracks.map((e) => profileOf.get(e.seq) as string))]; // filtered above
-    const liveIds = live.map((j) => j.journey_id);
+    const liveIds = new Set(live.map((j) => j.journey_id));
     const runsOf = new Map<string, RunState[]>();
     for (let i = 0; i < profileIds.length; i += 500) {
+      // Found by person, the journeys filtered here: SQLite without statistics would otherwise
+      // walk every run of the journey (journey_runs_by_step) to find these people's.
       const rows = await trx
         .selectFrom('journey_runs')
         .selectAll()
         .where('workspace_id', '=', workspaceId)
         .where('profile_id', 'in', profileIds.slice(i, i + 500))
-        .where('journey_id', 'in', liveIds)
         .where((eb) =>
           eb.or([eb('status', '=', 'active'), eb.and([eb('holdout', '=', 1), eb('status', '=', 'exited')])]),
         )
         .execute();
-      for (const row of rows) addTo(runsOf, row.profile_id, runStateOf(row));
+      for (const row of rows) if (liveIds.has(row.journey_id)) addTo(runsOf, row.profile_id, runStateOf(row));
     }
     const starters = new Map<string, (typeof live)[number][]>();
     for (const j of live) if (j.entry_event) addTo(starters, j.entry_event, j);
@@ -240,15 +241,16 @@ export class JourneysStage implements PipelineStage {
           eb.fn.sum<number | string>(sql`CASE WHEN status = 'active' THEN 1 ELSE 0 END`).as('active'),
         ])
         .where('workspace_id', '=', workspaceId)
-        .where('journey_id', 'in', [...journeyIds])
+        // By person only, as above: the journeys they may enter are picked here.
         .where('profile_id', 'in', profileIds.slice(i, i + 500))
         .groupBy(['journey_id', 'profile_id'])
         .execute();
       for (const row of rows)
-        history.set(`${row.journey_id}/${row.profile_id}`, {
-          active: Number(row.active ?? 0),
-          lastEnteredAt: row.last,
-        });
+        if (journeyIds.has(row.journey_id))
+          history.set(`${row.journey_id}/${row.profile_id}`, {
+            active: Number(row.active ?? 0),
+            lastEnteredAt: row.last,
+          });
     }
     return history;
   }

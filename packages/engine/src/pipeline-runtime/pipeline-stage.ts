@@ -69,4 +69,9 @@ export interface PipelineStage {
    * analytics stage's DuckDB file), which the thread then opens itself.
    */
   releaseToThread?(): void;
+  /**
+   * Where batches run, before the first: loads what that batch would otherwise wait for (the
+   * analytics stage's DuckDB file), so the first events after a start are not held up by it.
+   */
+  warmUp?(): Promise<void>;
 }

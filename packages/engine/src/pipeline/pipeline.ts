@@ -381,6 +381,7 @@ export class Pipeline {
 
   private async runLoop(onError: (error: unknown) => void): Promise<void> {
     const pollMs = this.options.pollMs ?? 1000;
+    for (const stage of this.stages) await stage.warmUp?.().catch(onError);
     while (this.running) {
       const commits = this.log.transactionsCommitted;
       this.woken = false;
