@@ -14,6 +14,7 @@ import {
   profilesWithEventNamed,
   valuedEventsNamed,
 } from '../identity/index.js';
+import { WorkspaceRuns } from '../runs/index.js';
 import { fromJson, nowIso, type Store, toJson } from '../store/index.js';
 import { fitBgNbd } from './bgnbd.js';
 import { distributionsOf, fitModels, predictCustomers } from './customer-predictions.js';
@@ -73,10 +74,11 @@ const OUTCOME_EVENT = /^Deal /;
 export class PredictionsService {
   private readonly clock: () => number;
   private outcomesOf: (workspaceId: string) => Promise<readonly DealOutcome[]> = async () => [];
-  private readonly running = new Map<
-    string,
-    { started: Promise<PredictionRun>; done: Promise<PredictionRun> }
-  >();
+  /** Refreshes in progress in this process, by workspace: a second "refresh now" joins the first. */
+  private readonly inProgress = new WorkspaceRuns<PredictionRun, PredictionRun['trigger']>({
+    recordStart: (workspaceId, trigger) => this.recordStart(workspaceId, trigger),
+    apply: (workspaceId, started) => this.apply(workspaceId, started),
+  });
 
   constructor(
     private readonly store: Store,
@@ -177,24 +179,24 @@ export class PredictionsService {
 
   /** Refreshes now and resolves with the finished run. */
   refresh(workspaceId: string, trigger: PredictionRun['trigger'] = 'manual'): Promise<PredictionRun> {
-    return this.begin(workspaceId, trigger).done;
+    return this.inProgress.begin(workspaceId, trigger).done;
   }
 
   /** "Refresh now": resolves once the run is recorded; it goes on in the background. */
   start(workspaceId: string): Promise<PredictionRun> {
-    const run = this.begin(workspaceId, 'manual');
+    const run = this.inProgress.begin(workspaceId, 'manual');
     // Nobody awaits a background run: a failure to even record its end must not go unhandled.
     run.done.catch(() => undefined);
     return run.started;
   }
 
   async whenIdle(workspaceId: string): Promise<void> {
-    await this.running.get(workspaceId)?.done;
+    await this.inProgress.whenIdle(workspaceId);
   }
 
   /** Waits for every run in progress (closing the engine must not pull the store from under one). */
   async whenAllIdle(): Promise<void> {
-    await Promise.allSettled([...this.running.values()].map((run) => run.done));
+    await this.inProgress.whenAllIdle();
   }
 
   /** The scheduled pass: each workspace with predictions on whose last run is older than its interval. */
@@ -210,18 +212,6 @@ export class PredictionsService {
       if (due) runs.push(await this.refresh(workspaceId, 'schedule'));
     }
     return runs;
-  }
-
-  private begin(workspaceId: string, trigger: PredictionRun['trigger']) {
-    const inProgress = this.running.get(workspaceId);
-    if (inProgress) return inProgress;
-    const started = this.recordStart(workspaceId, trigger);
-    const done = started
-      .then((run) => this.apply(workspaceId, run))
-      .finally(() => this.running.delete(workspaceId));
-    const run = { started, done };
-    this.running.set(workspaceId, run);
-    return run;
   }
 
   private async recordStart(workspaceId: string, trigger: PredictionRun['trigger']): Promise<PredictionRun> {

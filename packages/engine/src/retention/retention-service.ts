@@ -1,5 +1,6 @@
 import type { RetentionPolicies, RetentionRemoved, RetentionRun } from '@tandem/contract';
 import { newId } from '../ids/index.js';
+import { WorkspaceRuns } from '../runs/index.js';
 import { fromJson, nowIso, type Store } from '../store/index.js';
 import { policiesOf, savePolicies, workspacesWithPolicies } from './retention-policies.js';
 import { type RetentionPassDeps, runRetentionPass } from './retention-run.js';
@@ -29,10 +30,10 @@ export class RetentionService {
   private readonly clock: () => number;
   private readonly batchSize: number;
   /** Runs in progress in this process, by workspace: a second "run now" joins the first. */
-  private readonly running = new Map<
-    string,
-    { started: Promise<RetentionRun>; done: Promise<RetentionRun> }
-  >();
+  private readonly inProgress = new WorkspaceRuns<RetentionRun, RetentionRun['trigger']>({
+    recordStart: (workspaceId, trigger) => this.recordStart(workspaceId, trigger),
+    apply: (workspaceId, started) => this.apply(workspaceId, started),
+  });
 
   constructor(
     private readonly store: Store,
@@ -77,29 +78,17 @@ export class RetentionService {
 
   /** Applies a workspace's policies now; resolves with the finished run's report. */
   run(workspaceId: string, trigger: RetentionRun['trigger']): Promise<RetentionRun> {
-    return this.begin(workspaceId, trigger).done;
+    return this.inProgress.begin(workspaceId, trigger).done;
   }
 
   /** Starts a run ("run now") and resolves once it is recorded as running; it goes on in the background. */
   start(workspaceId: string): Promise<RetentionRun> {
-    return this.begin(workspaceId, 'manual').started;
+    return this.inProgress.begin(workspaceId, 'manual').started;
   }
 
   /** The run in progress for a workspace, once finished (tests, shutdown). */
   async whenIdle(workspaceId: string): Promise<void> {
-    await this.running.get(workspaceId)?.done;
-  }
-
-  private begin(workspaceId: string, trigger: RetentionRun['trigger']) {
-    const inProgress = this.running.get(workspaceId);
-    if (inProgress) return inProgress;
-    const started = this.recordStart(workspaceId, trigger);
-    const done = started
-      .then((run) => this.apply(workspaceId, run))
-      .finally(() => this.running.delete(workspaceId));
-    const run = { started, done };
-    this.running.set(workspaceId, run);
-    return run;
+    await this.inProgress.whenIdle(workspaceId);
   }
 
   /** The scheduled pass: every workspace with a policy not run on schedule lately. */

@@ -1,0 +1,1 @@
+export { type RunInProgress, type RunSteps, WorkspaceRuns } from './workspace-runs.js';
