@@ -1,8 +1,8 @@
 import { BarChart, LineChart } from '@mantine/charts';
 import { SimpleGrid } from '@mantine/core';
 import type { Overview } from '@tandem/contract';
-import { ChartCard } from '../reports/chart-card';
-import { EmptyReport } from '../reports/empty-report';
+import { ChartCard } from '../shared/chart-card';
+import { EmptyReport } from '../shared/empty-report';
 
 /** "Dec 4" for `2026-12-04` (days are UTC). */
 export function shortDay(day: string): string {

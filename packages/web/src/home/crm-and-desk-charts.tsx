@@ -2,8 +2,8 @@ import { BarChart } from '@mantine/charts';
 import { SimpleGrid } from '@mantine/core';
 import type { Overview } from '@tandem/contract';
 import { formatAmount } from '../deals/format-money';
-import { ChartCard } from '../reports/chart-card';
-import { EmptyReport } from '../reports/empty-report';
+import { ChartCard } from '../shared/chart-card';
+import { EmptyReport } from '../shared/empty-report';
 
 const STATUS_LABELS = { new: 'New', open: 'Open', pending: 'Pending', on_hold: 'On hold' } as const;
 

@@ -4,10 +4,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useCurrentSession } from '../auth/use-session';
 import { satisfactionApi } from '../satisfaction/satisfaction-api';
+import { ChartCard } from '../shared/chart-card';
+import { EmptyReport } from '../shared/empty-report';
 import { QueryState } from '../shared/query-state';
 import { ticketsApi } from '../tickets/tickets-api';
-import { ChartCard } from './chart-card';
-import { EmptyReport } from './empty-report';
 
 /** The desk's reports as charts: ticket volume, SLA attainment, CSAT over time and by score. */
 export function DeskReports() {

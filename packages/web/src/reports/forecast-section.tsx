@@ -4,9 +4,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useCurrentSession } from '../auth/use-session';
 import { dealsApi, reportKey } from '../deals/deals-api';
 import { formatAmount } from '../deals/format-money';
+import { ChartCard } from '../shared/chart-card';
+import { EmptyReport } from '../shared/empty-report';
 import { QueryState } from '../shared/query-state';
-import { ChartCard } from './chart-card';
-import { EmptyReport } from './empty-report';
 
 const SEGMENTS = [
   { key: 'won', label: 'Won', color: 'green.6' },

@@ -3,9 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useCurrentSession } from '../auth/use-session';
 import { dealsApi, reportKey } from '../deals/deals-api';
 import { formatAmount } from '../deals/format-money';
+import { ChartCard } from '../shared/chart-card';
+import { EmptyReport } from '../shared/empty-report';
 import { QueryState } from '../shared/query-state';
-import { ChartCard } from './chart-card';
-import { EmptyReport } from './empty-report';
 
 /** Open deals by stage: amount, and the part of it weighted by the stage's probability. */
 export function PipelineSection({ pipelineId }: { pipelineId: string }) {

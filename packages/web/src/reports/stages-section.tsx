@@ -3,8 +3,8 @@ import { Stack, Table } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useCurrentSession } from '../auth/use-session';
 import { dealsApi, reportKey } from '../deals/deals-api';
+import { ChartCard } from '../shared/chart-card';
 import { QueryState } from '../shared/query-state';
-import { ChartCard } from './chart-card';
 
 const percent = (value: number | null) => (value === null ? 'no data' : `${value} %`);
 

@@ -2,9 +2,9 @@ import { LineChart } from '@mantine/charts';
 import { useQueries } from '@tanstack/react-query';
 import { useCurrentSession } from '../auth/use-session';
 import { dealsApi, reportKey } from '../deals/deals-api';
+import { ChartCard } from '../shared/chart-card';
+import { EmptyReport } from '../shared/empty-report';
 import { QueryState } from '../shared/query-state';
-import { ChartCard } from './chart-card';
-import { EmptyReport } from './empty-report';
 
 const MONTHS = 6;
 

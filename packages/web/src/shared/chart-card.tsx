@@ -1,7 +1,7 @@
 import '@mantine/charts/styles.css';
 import { Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { type ReactNode, useRef } from 'react';
-import { ChartExport, type ChartExportRow } from '../shared/chart-export';
+import { ChartExport, type ChartExportRow } from './chart-export';
 
 /**
  * A titled chart (an image named by its title) with its Export menu (the plotted rows as CSV, the chart as PNG). With `empty`
