@@ -3,6 +3,7 @@ import { SimpleGrid } from '@mantine/core';
 import type { Overview } from '@tandem/contract';
 import { ChartCard } from '../shared/chart-card';
 import { EmptyReport } from '../shared/empty-report';
+import { RankedBarChart } from './ranked-bar-chart';
 
 /** "Dec 4" for `2026-12-04` (days are UTC). */
 export function shortDay(day: string): string {
@@ -90,14 +91,10 @@ export function ActivityCharts({ overview }: { overview: Overview }) {
             )
           }
         >
-          <BarChart
-            h={Math.max(120, overview.topEvents.length * 32)}
+          <RankedBarChart
             data={overview.topEvents}
-            dataKey="event"
-            orientation="vertical"
-            yAxisProps={{ width: 140 }}
-            xAxisProps={{ allowDecimals: false }}
-            series={[{ name: 'count', label: 'Events', color: 'indigo.6' }]}
+            nameKey="event"
+            series={{ name: 'count', label: 'Events', color: 'indigo.6' }}
           />
         </ChartCard>
       </SimpleGrid>
@@ -128,14 +125,12 @@ export function ActivityCharts({ overview }: { overview: Overview }) {
           )
         }
       >
-        <BarChart
-          h={Math.max(100, overview.topSources.length * 36)}
+        <RankedBarChart
           data={overview.topSources}
-          dataKey="name"
-          orientation="vertical"
-          yAxisProps={{ width: 140 }}
-          xAxisProps={{ allowDecimals: false }}
-          series={[{ name: 'events', label: 'Events', color: 'cyan.6' }]}
+          nameKey="name"
+          series={{ name: 'events', label: 'Events', color: 'cyan.6' }}
+          rowHeight={36}
+          minHeight={100}
         />
       </ChartCard>
     </>

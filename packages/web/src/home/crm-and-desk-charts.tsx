@@ -4,6 +4,7 @@ import type { Overview } from '@tandem/contract';
 import { formatAmount } from '../deals/format-money';
 import { ChartCard } from '../shared/chart-card';
 import { EmptyReport } from '../shared/empty-report';
+import { RankedBarChart } from './ranked-bar-chart';
 
 const STATUS_LABELS = { new: 'New', open: 'Open', pending: 'Pending', on_hold: 'On hold' } as const;
 
@@ -31,14 +32,11 @@ export function CrmAndDeskCharts({ overview, unsolved }: { overview: Overview; u
           )
         }
       >
-        <BarChart
-          h={Math.max(120, overview.audiences.length * 32)}
+        <RankedBarChart
           data={overview.audiences}
-          dataKey="name"
-          orientation="vertical"
-          yAxisProps={{ width: 110 }}
-          xAxisProps={{ allowDecimals: false }}
-          series={[{ name: 'members', label: 'Members', color: 'grape.6' }]}
+          nameKey="name"
+          series={{ name: 'members', label: 'Members', color: 'grape.6' }}
+          labelWidth={110}
         />
       </ChartCard>
       <ChartCard
