@@ -1,5 +1,6 @@
-import { ActionIcon, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { FUNNEL_ORDERS, INSIGHT_INTERVALS, TREND_MEASURES } from '@tandem/contract';
+import { EventRows } from './event-rows';
 import { BreakdownEditor } from './insight-filters';
 import { EventSelect, Field, type FormProps, type Query, SmallSelect, WhereField } from './query-form-fields';
 
@@ -8,75 +9,37 @@ export function TrendForm({ query, onChange }: FormProps<'trend'>) {
   return (
     <Stack>
       <Field label="Series">
-        {query.series.map((series, index) => (
-          <Group key={index} gap="xs" align="flex-end" wrap="nowrap">
-            <EventSelect
-              width={185}
-              label={`Series ${index + 1} event`}
-              value={series.event}
-              onChange={(event) =>
-                onChange({
-                  ...query,
-                  series: query.series.map((s, i) => (i === index ? { ...s, event } : s)),
-                })
-              }
-            />
-            <Select
-              aria-label={`Series ${index + 1} measure`}
-              data={TREND_MEASURES.map((measure) => ({ value: measure, label: MEASURE_LABELS[measure] }))}
-              value={series.measure}
-              allowDeselect={false}
-              w={135}
-              onChange={(measure) =>
-                measure &&
-                onChange({
-                  ...query,
-                  series: query.series.map((s, i) =>
-                    i === index ? { ...s, measure: measure as typeof s.measure } : s,
-                  ),
-                })
-              }
-            />
-            {series.measure === 'sum' || series.measure === 'average' ? (
-              <TextInput
-                aria-label={`Series ${index + 1} property`}
-                placeholder="Numeric property"
-                value={series.property ?? ''}
-                onChange={(event) => {
-                  const property = event.currentTarget.value;
-                  onChange({
-                    ...query,
-                    series: query.series.map((s, i) => (i === index ? { ...s, property } : s)),
-                  });
-                }}
-                w={150}
+        <EventRows
+          noun="series"
+          rows={query.series}
+          minimum={1}
+          blank={{ event: '', measure: 'count', where: [] }}
+          onChange={(series) => onChange({ ...query, series })}
+          eventWidth={185}
+          align="flex-end"
+          after={(series, change, index) => (
+            <>
+              <Select
+                aria-label={`Series ${index + 1} measure`}
+                data={TREND_MEASURES.map((measure) => ({ value: measure, label: MEASURE_LABELS[measure] }))}
+                value={series.measure}
+                allowDeselect={false}
+                w={135}
+                // The options are TREND_MEASURES.
+                onChange={(measure) => measure && change({ measure: measure as typeof series.measure })}
               />
-            ) : null}
-            {query.series.length > 1 ? (
-              <ActionIcon
-                variant="subtle"
-                color="gray"
-                aria-label={`Remove series ${index + 1}`}
-                onClick={() => onChange({ ...query, series: query.series.filter((_, i) => i !== index) })}
-                mb={6}
-              >
-                ×
-              </ActionIcon>
-            ) : null}
-          </Group>
-        ))}
-        <div>
-          <Button
-            variant="light"
-            size="xs"
-            disabled={query.series.length >= 10}
-            onClick={() =>
-              onChange({ ...query, series: [...query.series, { event: '', measure: 'count', where: [] }] })
-            }
-          >
-            Add series
-          </Button>
-        </div>
+              {series.measure === 'sum' || series.measure === 'average' ? (
+                <TextInput
+                  aria-label={`Series ${index + 1} property`}
+                  placeholder="Numeric property"
+                  value={series.property ?? ''}
+                  onChange={(event) => change({ property: event.currentTarget.value })}
+                  w={150}
+                />
+              ) : null}
+            </>
+          )}
+        />
       </Field>
       <SmallSelect
         label="Interval"
@@ -115,40 +78,19 @@ export function FunnelForm({ query, onChange }: FormProps<'funnel'>) {
   return (
     <Stack>
       <Field label="Steps, in order">
-        {query.steps.map((step, index) => (
-          <Group key={index} gap="xs" align="center">
+        <EventRows
+          noun="step"
+          rows={query.steps}
+          minimum={2}
+          blank={{ event: '', where: [] }}
+          onChange={(steps) => onChange({ ...query, steps })}
+          align="center"
+          before={(index) => (
             <Text size="sm" c="dimmed" w={18}>
               {index + 1}.
             </Text>
-            <EventSelect
-              label={`Step ${index + 1} event`}
-              value={step.event}
-              onChange={(event) =>
-                onChange({ ...query, steps: query.steps.map((s, i) => (i === index ? { ...s, event } : s)) })
-              }
-            />
-            {query.steps.length > 2 ? (
-              <ActionIcon
-                variant="subtle"
-                color="gray"
-                aria-label={`Remove step ${index + 1}`}
-                onClick={() => onChange({ ...query, steps: query.steps.filter((_, i) => i !== index) })}
-              >
-                ×
-              </ActionIcon>
-            ) : null}
-          </Group>
-        ))}
-        <div>
-          <Button
-            variant="light"
-            size="xs"
-            disabled={query.steps.length >= 10}
-            onClick={() => onChange({ ...query, steps: [...query.steps, { event: '', where: [] }] })}
-          >
-            Add step
-          </Button>
-        </div>
+          )}
+        />
       </Field>
       <Group gap="md" align="flex-end">
         <TextInput
