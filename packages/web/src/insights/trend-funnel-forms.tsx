@@ -47,14 +47,7 @@ export function TrendForm({ query, onChange }: FormProps<'trend'>) {
         value={query.interval}
         onChange={(interval) => onChange({ ...query, interval })}
       />
-      <WhereField query={query} events={events} onChange={onChange} />
-      <Field label="Breakdown">
-        <BreakdownEditor
-          breakdown={query.breakdown}
-          events={events}
-          onChange={(breakdown) => onChange(withBreakdown(query, breakdown))}
-        />
-      </Field>
+      <FiltersAndBreakdown query={query} events={events} onChange={onChange} />
     </Stack>
   );
 }
@@ -65,6 +58,30 @@ const MEASURE_LABELS = {
   sum: 'Sum of',
   average: 'Average of',
 } as const;
+
+/** The filters and the breakdown, alike in both forms; `events` are the query's, for property pickers. */
+function FiltersAndBreakdown<Q extends Query<'trend'> | Query<'funnel'>>({
+  query,
+  events,
+  onChange,
+}: {
+  query: Q;
+  events: readonly string[];
+  onChange: (query: Q) => void;
+}) {
+  return (
+    <>
+      <WhereField query={query} events={events} onChange={onChange} />
+      <Field label="Breakdown">
+        <BreakdownEditor
+          breakdown={query.breakdown}
+          events={events}
+          onChange={(breakdown) => onChange(withBreakdown(query, breakdown))}
+        />
+      </Field>
+    </>
+  );
+}
 
 function withBreakdown<Q extends Query<'trend'> | Query<'funnel'>>(query: Q, breakdown: Q['breakdown']): Q {
   if (breakdown) return { ...query, breakdown };
@@ -117,14 +134,7 @@ export function FunnelForm({ query, onChange }: FormProps<'funnel'>) {
           />
         </Group>
       </Field>
-      <WhereField query={query} events={events} onChange={onChange} />
-      <Field label="Breakdown">
-        <BreakdownEditor
-          breakdown={query.breakdown}
-          events={events}
-          onChange={(breakdown) => onChange(withBreakdown(query, breakdown))}
-        />
-      </Field>
+      <FiltersAndBreakdown query={query} events={events} onChange={onChange} />
     </Stack>
   );
 }
