@@ -14,6 +14,7 @@ import { importFile } from './cli/import-command.js';
 import { backupStore, restoreStore } from './cli/store-file-commands.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { sendDemo } from './demo/demo-command.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { openEngine, startServer } from './start-server.js';
 
 const program = new Command()
@@ -25,6 +26,8 @@ program
   .command('start')
   .description('Run the server (Tracking API, admin API and web UI); migrates storage first.')
   .action(async () => {
+    // Before any thread starts: the flag is the process's, every thread's heap follows it.
+    boundHeapGrowth();
     await startServer(config());
   });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EMAIL_EVENTS, type EmailTopic, type UpdateEmailSubscriptions } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { simpleParser } from 'mailparser';
+import { parseMail } from '../mail/index.js';
 import type { CrmEvent } from '../crm/index.js';
 import type { OutgoingEmail, RenderedEmail } from '../email/index.js';
 import { ALL_MARKETING, type EmailPreferencesService } from '../email-preferences/index.js';
@@ -207,7 +207,7 @@ export class EmailEngagementService {
         await this.saveSubscriptions(claims, { unsubscribedAll: true }, 'mailto');
         continue;
       }
-      parsed ??= simpleParser(raw).then(returnedMailOf);
+      parsed ??= parseMail(raw).then(returnedMailOf);
       const returned = await parsed;
       const at = this.clock();
       await writeTransaction(this.deps.store, async (trx) => {

@@ -1,7 +1,10 @@
 import type { ErrorDetail } from '@tandem/contract';
 import { convert } from 'html-to-text';
 import { Liquid, type Template } from 'liquidjs';
-import mjml2html from 'mjml';
+import type mjml2html from 'mjml';
+
+/** mjml (~55 MB of code with its dependencies) loads at the first compile: threads that never compile never load it. */
+let mjml: Promise<typeof mjml2html> | undefined;
 
 /** Liquid for the HTML part: values are HTML-escaped (a trait cannot inject markup). */
 const htmlLiquid = new Liquid({ outputEscape: 'escape', ownPropertyOnly: true, strictFilters: true });
@@ -69,7 +72,8 @@ export async function compileTemplate(
   let html: Template[] | undefined;
   let compiledHtml = '';
   try {
-    const compiled = await mjml2html(source.mjml, { validationLevel: 'soft' });
+    mjml ??= import('mjml').then((module) => module.default);
+    const compiled = await (await mjml)(source.mjml, { validationLevel: 'soft' });
     for (const error of compiled.errors)
       errors.push({ path: 'mjml', message: `line ${error.line}: ${error.message}` });
     compiledHtml = compiled.html;

@@ -5,3 +5,4 @@ export {
   type ThreadedMailMessage,
   type ThreadedMailSender,
 } from './mail-sender.js';
+export { parseMail } from './parse-mail.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EMAIL_EVENTS } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { simpleParser } from 'mailparser';
+import { parseMail } from '../mail/index.js';
 import type { CrmEvent } from '../crm/index.js';
 import { idsOfPerson } from '../lists/index.js';
 import type { InboundRoute } from '../service-desk/email/index.js';
@@ -61,7 +61,7 @@ export class SequenceReplies implements InboundRoute {
     recipients: readonly string[],
   ): Promise<void> {
     if (envelope.from === '') return;
-    const mail = await simpleParser(raw);
+    const mail = await parseMail(raw);
     const autoSubmitted = String(mail.headers.get('auto-submitted') ?? 'no').toLowerCase();
     if (autoSubmitted !== 'no') return;
     const sender = (mail.from?.value[0]?.address ?? envelope.from).toLowerCase();

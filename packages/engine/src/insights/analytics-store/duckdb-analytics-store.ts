@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import {
-  type DuckDBAppender,
-  type DuckDBConnection,
+import type {
+  DuckDBAppender,
+  DuckDBConnection,
   DuckDBInstance,
   DuckDBTimestampValue,
-  type DuckDBValue,
+  DuckDBValue,
 } from '@duckdb/node-api';
 import type {
   AnalyticsEventRow,
@@ -59,8 +59,17 @@ const CREATE_STAGING = [
 /** Ids per statement of an `IN (…)` list. */
 const CHUNK = 500;
 
+type DuckDbApi = typeof import('@duckdb/node-api');
+
+/**
+ * DuckDB's client (~35 MB with its native library) loads when a copy is first opened: only the
+ * thread that owns the copy loads it. Set before any store exists.
+ */
+let duckdb: DuckDbApi | undefined;
+
 /** The embedded analytics copy: a DuckDB database owned by the thread that opened it. */
 export async function openDuckDbAnalytics(options: DuckDbAnalyticsOptions): Promise<DuckDbAnalyticsStore> {
+  duckdb ??= await import('@duckdb/node-api');
   const config: Record<string, string> = {
     memory_limit: options.memoryLimit ?? '1GB',
     // Rows are appended in log order; nothing needs insertion order kept beyond that.
@@ -68,7 +77,7 @@ export async function openDuckDbAnalytics(options: DuckDbAnalyticsOptions): Prom
   };
   if (options.threads !== undefined) config.threads = String(options.threads);
   const created = options.path === ':memory:' || !existsSync(options.path);
-  const instance = await DuckDBInstance.create(options.path, config);
+  const instance = await duckdb.DuckDBInstance.create(options.path, config);
   const connection = await instance.connect();
   await connection.run('INSTALL json; LOAD json;').catch(() => undefined);
   await connection.run(CREATE_EVENTS);
@@ -272,8 +281,14 @@ class DuckDbStore implements DuckDbAnalyticsStore {
   }
 }
 
+/** The loaded client (a store exists, so its opening loaded it). */
+function api(): DuckDbApi {
+  if (!duckdb) throw new Error('DuckDB is used before any analytics copy was opened');
+  return duckdb;
+}
+
 function timestampOf(iso: string): DuckDBTimestampValue {
-  return new DuckDBTimestampValue(BigInt(Date.parse(iso)) * 1000n);
+  return new (api().DuckDBTimestampValue)(BigInt(Date.parse(iso)) * 1000n);
 }
 
 function appendText(appender: DuckDBAppender, value: string | null) {
@@ -298,6 +313,6 @@ function plainValue(value: DuckDBValue): string | number | boolean | null {
     return value;
   }
   if (typeof value === 'bigint') return Number(value);
-  if (value instanceof DuckDBTimestampValue) return new Date(Number(value.micros / 1000n)).toISOString();
+  if (value instanceof api().DuckDBTimestampValue) return new Date(Number(value.micros / 1000n)).toISOString();
   return String(value);
 }

@@ -1,4 +1,5 @@
-import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
+import { parseMail } from '../../mail/index.js';
 import { newId } from '../../ids/index.js';
 import type { Store } from '../../store/index.js';
 import { type AutomaticMailKind, automaticMailKind } from './automatic-mail.js';
@@ -53,7 +54,7 @@ export class InboundMail {
   ) {}
 
   async receive(raw: Buffer | string, envelope: MailEnvelope): Promise<ReceiveOutcome> {
-    const mail = await simpleParser(raw);
+    const mail = await parseMail(raw);
     const messageId = mail.messageId ?? `<${newId('ticketEmail')}@tandem.invalid>`;
     const sender = firstAddress(mail.from);
     const recipients = await this.mailboxesAmong(envelope.to);
