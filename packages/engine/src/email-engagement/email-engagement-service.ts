@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EMAIL_EVENTS, type EmailTopic, type UpdateEmailSubscriptions } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { parseMail } from '../mail/index.js';
 import type { CrmEvent } from '../crm/index.js';
 import type { OutgoingEmail, RenderedEmail } from '../email/index.js';
 import { ALL_MARKETING, type EmailPreferencesService } from '../email-preferences/index.js';
 import { AppError } from '../errors/index.js';
+import { parseMail } from '../mail/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { decorateEmail } from './email-decoration.js';
 import { type MachineDetectionOptions, machineReasonOf } from './machine-detection.js';

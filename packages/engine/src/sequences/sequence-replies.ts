@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { EMAIL_EVENTS } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { parseMail } from '../mail/index.js';
 import type { CrmEvent } from '../crm/index.js';
 import { idsOfPerson } from '../lists/index.js';
+import { parseMail } from '../mail/index.js';
 import type { InboundRoute } from '../service-desk/email/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { stopEnrollmentsOf } from './enrollment-stops.js';

@@ -6,7 +6,7 @@ export {
   type MemoryTicket,
   type SmtpRelay,
   startSmtpRelay,
-} from '../service-desk/email/index.js';
+} from '../service-desk/email/testing/index.js';
 export { holderOf, personRefOf, rowsMentioning } from './person-data-probe.js';
 export { ENGINES, isolatedStoreOptions, openTestEngine } from './test-stores.js';
 export { type TestCall, trackingWorkspace } from './tracking-workspace.js';

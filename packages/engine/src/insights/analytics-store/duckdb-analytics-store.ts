@@ -313,6 +313,7 @@ function plainValue(value: DuckDBValue): string | number | boolean | null {
     return value;
   }
   if (typeof value === 'bigint') return Number(value);
-  if (value instanceof api().DuckDBTimestampValue) return new Date(Number(value.micros / 1000n)).toISOString();
+  if (value instanceof api().DuckDBTimestampValue)
+    return new Date(Number(value.micros / 1000n)).toISOString();
   return String(value);
 }

@@ -1,6 +1,6 @@
 import type { AddressObject, ParsedMail } from 'mailparser';
-import { parseMail } from '../../mail/index.js';
 import { newId } from '../../ids/index.js';
+import { parseMail } from '../../mail/index.js';
 import type { Store } from '../../store/index.js';
 import { type AutomaticMailKind, automaticMailKind } from './automatic-mail.js';
 import { bounceReportOf } from './bounce-report.js';

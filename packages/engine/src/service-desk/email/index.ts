@@ -10,7 +10,4 @@ export {
 } from './mail-channel.js';
 export { MailboxesService, type TeamCheck } from './mailboxes-service.js';
 export { type ChannelLog, DEFAULT_REPLY_RETRY, type ReplyRetryPolicy } from './reply-outbox.js';
-// Test support (the engine's testing entry re-exports them): the tickets side in memory, a relay.
-export { MemoryDesk, type MemoryTicket } from './testing/memory-desk.js';
-export { type SmtpRelay, startSmtpRelay } from './testing/smtp-relay.js';
 export type { DeliveryStatus, EmailAttachment, PublicReply, TicketDesk } from './ticket-desk.js';

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine.js';
 import { ENGINES, openTestEngine } from '../../testing/index.js';
 import { createWorkspace } from '../../workspaces/index.js';
-import { type SmtpRelay, startSmtpRelay } from '../email/index.js';
+import { type SmtpRelay, startSmtpRelay } from '../email/testing/index.js';
 import { CSAT_ANSWER_WINDOW_MS } from './satisfaction-service.js';
 import { slaAttainmentReport } from './sla-attainment.js';
 
