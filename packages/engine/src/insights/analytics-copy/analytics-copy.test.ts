@@ -180,7 +180,7 @@ describe.each(ENGINES)('the analytics copy on %s', (kind) => {
     const dee = await personRefOf(engine, workspaceId, await profileOf('dee'));
     const holder = holderOf(engine, 'analytics');
     expect(await holder.exportPerson(dee)).toMatchObject({
-      events: [{ event: 'Order', properties: { revenue: 5 } }],
+      events: { count: 1, copiesOf: 'events' },
       people: [{ profileId: dee.profileIds[0] }],
     });
     expect(await holder.erasePerson(dee)).toEqual({ analytics_events: 1, analytics_people: 1 });
