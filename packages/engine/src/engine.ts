@@ -112,7 +112,7 @@ import {
   leadScorePersonData,
 } from './lead-scoring/index.js';
 import { addToList, ListPersonData, ListsService, removeFromList } from './lists/index.js';
-import { EventLog, logPersonData } from './log/index.js';
+import { EventLog, keepLogAheadOfStoredIds, logPersonData } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
 import { analyticsActivity, OverviewService } from './overview/index.js';
@@ -1333,7 +1333,11 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const store = await openStore(options);
     try {
-      if (options.migrate !== false) await migrate(store);
+      if (options.migrate !== false) {
+        await migrate(store);
+        // A PostgreSQL store restored from another cluster: new events still follow the old.
+        await keepLogAheadOfStoredIds(store.db, store.kind);
+      }
     } catch (error) {
       await store.close();
       throw error;

@@ -201,7 +201,6 @@ async function loadPostgres(dump: Buffer) {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   await onServer((client) => client.query(dump.toString('utf8')), url.toString());
-  await onServer((client) => passTransactionIdsOf(client), url.toString());
   return {
     env: { DATABASE_URL: url.toString() },
     // The engine's pool may still be ending its clients: let them go before forcing the drop.
@@ -210,21 +209,4 @@ async function loadPostgres(dump: Buffer) {
       await onServer((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
     },
   };
-}
-
-/**
- * The dump's events carry the transaction ids of the cluster that wrote it, and the log is read
- * in (txid, seq) order below this cluster's oldest running transaction: until this cluster's
- * counter passes them, the pipeline neither reads them nor orders new events after them (a known
- * limit of restoring into another cluster, docs/operations.md). Transactions are spent until it has.
- */
-async function passTransactionIdsOf(client: pg.Client): Promise<void> {
-  const { rows } = await client.query<{ highest: string | null }>(
-    'SELECT max(txid)::text AS highest FROM events',
-  );
-  const highest = BigInt(rows[0]?.highest ?? 0);
-  for (;;) {
-    const current = await client.query<{ id: string }>('SELECT pg_current_xact_id()::text AS id');
-    if (BigInt(current.rows[0]?.id ?? 0) > highest) return;
-  }
 }

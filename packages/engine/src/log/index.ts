@@ -26,3 +26,4 @@ export {
 export { type LogPersonDataDeps, logPersonData } from './log-person-data.js';
 export { storedEventOf } from './log-queries.js';
 export type { AcceptedCall, AppendOutcome, AppendRequest, RejectedCall } from './log-writer.js';
+export { keepLogAheadOfStoredIds } from './transaction-base.js';

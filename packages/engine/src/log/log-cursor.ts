@@ -2,12 +2,14 @@ import type { StoredEvent } from '@tandem/contract';
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { type Database, type EventsTable, prepared, rawSqliteOf, type StoreKind } from '../store/index.js';
 import { storedEventOf } from './log-queries.js';
+import { LOG_HORIZON } from './transaction-base.js';
 
 /**
  * A consumer's position in the log. On SQLite writes are serialized, so `seq` alone orders the
  * log and `txid` stays 0. On PostgreSQL a transaction may commit after another that took a
- * later seq; reading in (txid, seq) order, only below the oldest transaction still running,
- * gives an order in which nothing can ever appear behind a position already passed.
+ * later seq; reading in (txid, seq) order, only below the oldest transaction still running
+ * (`txid` is the transaction's id plus the store's base, transaction-base.ts), gives an order
+ * in which nothing can ever appear behind a position already passed.
  */
 export interface LogPosition {
   readonly txid: number;
@@ -76,7 +78,7 @@ async function readRows(db: Kysely<Database>, kind: StoreKind, after: LogPositio
   return inLogOrder(db, async () => {
     const query = sql<EventRow>`SELECT ${COLUMNS}, txid FROM events
         WHERE (txid, seq) > (${after.txid}, ${after.seq})
-          AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+          AND txid < ${LOG_HORIZON}
         ORDER BY txid, seq LIMIT ${limit}`;
     return (await query.execute(db)).rows;
   });
@@ -121,7 +123,7 @@ export async function readLogWindow(
       WITH window_rows AS (
         SELECT txid, seq FROM events
         WHERE (txid, seq) > (${after.txid}, ${after.seq}) ${bound}
-          AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+          AND txid < ${LOG_HORIZON}
         ORDER BY txid, seq LIMIT ${options.limit}),
       window_end AS (
         SELECT txid AS window_txid, seq AS window_seq, (SELECT count(*) FROM window_rows) AS passed

@@ -38,6 +38,7 @@ import { deletionNotices } from './0038-deletion-notices.js';
 import { analyticsEvents } from './0039-analytics-events.js';
 import { predictions } from './0040-predictions.js';
 import { savedInsights } from './0041-saved-insights.js';
+import { logTransactionBase } from './0042-log-transaction-base.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -84,4 +85,5 @@ export const MIGRATIONS: readonly Migration[] = [
   analyticsEvents,
   predictions,
   savedInsights,
+  logTransactionBase,
 ];
