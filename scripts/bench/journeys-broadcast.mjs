@@ -205,6 +205,12 @@ try {
       '< 500',
       broadcastRss.max() < 500 ? 'met' : 'MISSED',
     ],
+    [
+      "  of it the server's own memory, MB (mapped store file pages left out)",
+      `${fmt(rss.maxOwn())} / ${fmt(broadcastRss.maxOwn())}`,
+      '',
+      `file pages at the peak ${fmt(broadcastRss.fileAtPeak())} MB`,
+    ],
     ['emails accepted by the sink', fmt(accepted), fmt(members), ''],
     [
       'broadcast report',

@@ -28,6 +28,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ TANDEM_PIPELINE_PARTITIONS: '2.5' })).toThrow(/TANDEM_PIPELINE_PARTITIONS/);
   });
 
+  it('reads a switch as on or off in the usual spellings, refusing others', () => {
+    for (const on of ['1', 'true', 'yes', 'on'])
+      expect(loadConfig({ TANDEM_ANALYTICS_COPY: on }).analyticsCopy).toBe(true);
+    for (const off of ['0', 'false', 'no', 'off']) {
+      expect(loadConfig({ TANDEM_ANALYTICS_COPY: off }).analyticsCopy).toBe(false);
+    }
+    expect(() => loadConfig({ TANDEM_ANALYTICS_COPY: 'enabled' })).toThrow(/TANDEM_ANALYTICS_COPY/);
+  });
+
   it('is documented: the README lists every variable', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     for (const setting of Object.values(SETTINGS)) expect(readme).toContain(`\`${setting.env}\``);

@@ -10,8 +10,8 @@ interface Setting<T extends z.ZodType> {
 }
 
 const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes' || value === 'on');
 const optionalString = z.string().min(1).optional();
 
 /** Every environment variable Tandem reads, declared once. The README's table lists the same. */

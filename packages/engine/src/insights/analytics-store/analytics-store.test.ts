@@ -4,6 +4,7 @@ import { ENGINES, openTestEngine } from '../../testing/index.js';
 import {
   type AnalyticsEventRow,
   type AnalyticsStore,
+  bytesOf,
   isoOfSqlTimestamp,
   openDuckDbAnalytics,
   postgresAnalytics,
@@ -84,5 +85,32 @@ describe.each(ENGINES)('analytics store on %s', (kind) => {
       ['ws_b'],
     );
     expect(first).toEqual({ city: 'Oslo' });
+  });
+});
+
+describe("the embedded copy's memory", () => {
+  it('lets a query use the configured limit and rests lower between queries', async () => {
+    const store = await openDuckDbAnalytics({ path: ':memory:', threads: 1, memoryLimit: '512MB' });
+    try {
+      const resting = bytesOf(await store.currentMemoryLimit());
+      expect(resting).toBeLessThan(200_000_000);
+      const [inQuery] = await store.query(`SELECT current_setting('memory_limit') AS m`);
+      expect(bytesOf(String(inQuery?.m))).toBeGreaterThan(400_000_000);
+      expect(bytesOf(await store.currentMemoryLimit())).toBe(resting);
+      // A configured limit below the resting one is kept throughout.
+      const small = await openDuckDbAnalytics({ path: ':memory:', threads: 1, memoryLimit: '64MB' });
+      expect(bytesOf(await small.currentMemoryLimit())).toBeLessThan(70_000_000);
+      await small.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reads DuckDB sizes in decimal and binary units', () => {
+    expect(bytesOf('128MB')).toBe(128_000_000);
+    expect(bytesOf('1GiB')).toBe(1024 ** 3);
+    expect(bytesOf('488.2 MiB')).toBeCloseTo(488.2 * 1024 ** 2);
+    expect(bytesOf('2 GB')).toBe(2_000_000_000);
+    expect(bytesOf('lots')).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -19,12 +19,22 @@ export interface DuckDbAnalyticsOptions {
   readonly path: string;
   /** DuckDB's worker threads (default: its own, every core). */
   readonly threads?: number | undefined;
-  /** DuckDB's memory limit, such as `512MB` (default 1GB). */
+  /** DuckDB's memory limit while a query runs, such as `512MB` (default 1GB). */
   readonly memoryLimit?: string | undefined;
 }
 
+/**
+ * DuckDB's memory limit between queries: what it keeps of the copy's blocks while the pipeline
+ * appends. DuckDB holds what it has read up to its limit and frees the rest when the limit drops.
+ */
+const RESTING_MEMORY_LIMIT = '128MB';
+
 /** The embedded copy, and whether its file was made just now (then it holds nothing yet). */
-export type DuckDbAnalyticsStore = AnalyticsStore & { readonly created: boolean };
+export type DuckDbAnalyticsStore = AnalyticsStore & {
+  readonly created: boolean;
+  /** DuckDB's memory limit now, as it prints it (the query budget only while statements run). */
+  currentMemoryLimit(): Promise<string>;
+};
 
 const CREATE_EVENTS = `CREATE TABLE IF NOT EXISTS analytics_events (
   workspace_id VARCHAR NOT NULL,
@@ -70,8 +80,10 @@ let duckdb: DuckDbApi | undefined;
 /** The embedded analytics copy: a DuckDB database owned by the thread that opened it. */
 export async function openDuckDbAnalytics(options: DuckDbAnalyticsOptions): Promise<DuckDbAnalyticsStore> {
   duckdb ??= await import('@duckdb/node-api');
+  const budget = options.memoryLimit ?? '1GB';
+  const resting = bytesOf(budget) < bytesOf(RESTING_MEMORY_LIMIT) ? budget : RESTING_MEMORY_LIMIT;
   const config: Record<string, string> = {
-    memory_limit: options.memoryLimit ?? '1GB',
+    memory_limit: resting,
     // Rows are appended in log order; nothing needs insertion order kept beyond that.
     preserve_insertion_order: 'false',
   };
@@ -86,7 +98,7 @@ export async function openDuckDbAnalytics(options: DuckDbAnalyticsOptions): Prom
   // Statements (queries, privacy's deletes) on a connection of their own: they never land inside
   // a batch's open transaction, and DuckDB's MVCC keeps them from blocking it.
   const statements = await instance.connect();
-  return new DuckDbStore(instance, { writer: connection, statements }, created);
+  return new DuckDbStore(instance, { writer: connection, statements }, { budget, resting }, created);
 }
 
 type Param = string | number | boolean | null;
@@ -104,9 +116,13 @@ class DuckDbStore implements DuckDbAnalyticsStore {
   private readonly connection: DuckDBConnection;
   private readonly statements: DuckDBConnection;
 
+  /** Statements running under the query budget; the limit drops back when none is left. */
+  private statementsRunning = 0;
+
   constructor(
     private readonly instance: DuckDBInstance,
     connections: { writer: DuckDBConnection; statements: DuckDBConnection },
+    private readonly memory: { readonly budget: string; readonly resting: string },
     readonly created: boolean,
   ) {
     this.connection = connections.writer;
@@ -251,12 +267,39 @@ class DuckDbStore implements DuckDbAnalyticsStore {
   }
 
   async query(sql: string, params: readonly Param[] = []): Promise<AnalyticsRow[]> {
-    const reader = await this.statements.runAndReadAll(sql, params as DuckDBValue[]);
-    return reader.getRowObjects().map(plainRow);
+    return this.withBudget(async () => {
+      const reader = await this.statements.runAndReadAll(sql, params as DuckDBValue[]);
+      return reader.getRowObjects().map(plainRow);
+    });
   }
 
   async execute(sql: string, params: readonly Param[] = []): Promise<void> {
-    await this.statements.run(sql, params as DuckDBValue[]);
+    await this.withBudget(() => this.statements.run(sql, params as DuckDBValue[]));
+  }
+
+  /** The query budget while statements run; the resting limit (memory freed) once none is left. */
+  private async withBudget<T>(work: () => Promise<T>): Promise<T> {
+    if (this.statementsRunning++ === 0 && this.memory.budget !== this.memory.resting) {
+      await this.setMemoryLimit(this.memory.budget);
+    }
+    try {
+      return await work();
+    } finally {
+      if (--this.statementsRunning === 0 && this.memory.budget !== this.memory.resting && !this.closed) {
+        await this.setMemoryLimit(this.memory.resting);
+      }
+    }
+  }
+
+  async currentMemoryLimit(): Promise<string> {
+    const reader = await this.connection.runAndReadAll(`SELECT current_setting('memory_limit') AS m`);
+    return String(reader.getRowObjects()[0]?.m);
+  }
+
+  private async setMemoryLimit(limit: string): Promise<void> {
+    // Lowering fails when what is held cannot be evicted yet (a batch's open transaction): the
+    // limit then stays up until the next statement ends. The limit is a size from settings.
+    await this.statements.run(`SET memory_limit = '${limit}'`).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -279,6 +322,14 @@ class DuckDbStore implements DuckDbAnalyticsStore {
     const result = await this.connection.run(sql, params as DuckDBValue[]);
     return Number(result.rowsChanged);
   }
+}
+
+/** Bytes of a DuckDB size such as `512MB` or `1GiB` (unknown units: as large as can be). */
+export function bytesOf(size: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(i?)B?\s*$/i.exec(size);
+  if (!match) return Number.POSITIVE_INFINITY;
+  const power = ' KMGT'.indexOf((match[2] || ' ').toUpperCase());
+  return Number(match[1]) * (match[3] ? 1024 : 1000) ** power;
 }
 
 /** The loaded client (a store exists, so its opening loaded it). */

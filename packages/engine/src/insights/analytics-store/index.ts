@@ -12,6 +12,7 @@ export {
   SCREEN_EVENT,
 } from './analytics-store.js';
 export {
+  bytesOf,
   type DuckDbAnalyticsOptions,
   type DuckDbAnalyticsStore,
   openDuckDbAnalytics,
