@@ -161,7 +161,7 @@ export const SETTINGS = {
       .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 512MB or 2GB')
       .default('1GB'),
     description:
-      'Embedded installs: memory DuckDB may use for the analytics copy (`analytics.duckdb` beside `tandem.db`); it spills to disk past it.',
+      'Embedded installs: memory DuckDB may use for the analytics copy (`analytics.duckdb` beside `tandem.db`) while an insight query runs; it spills to disk past it, and rests at 128MB between queries.',
   },
   secureCookies: {
     env: 'TANDEM_SECURE_COOKIES',
