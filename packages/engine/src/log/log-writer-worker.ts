@@ -10,9 +10,9 @@ import { sqliteCommit } from './sqlite-log-writer.js';
 const port = parentPort;
 if (!port) throw new Error('log-writer-worker runs as a worker thread');
 const data = workerData as LogWriterThreadData;
-// Appends touch the ends of the log's indexes and the user / anonymous id leaves: 32 MB holds
-// them (64 MB, the default, only added ~60 MB of resident memory).
-const sqlite = openSqliteConnection(data.file, 32);
+// Appends touch the ends of the log's indexes and the user / anonymous id leaves: the default
+// page cache holds the hot ones.
+const sqlite = openSqliteConnection(data.file);
 const turn = new WriteTurn(data.writeTurn, 'log');
 const commit = sqliteCommit(sqlite);
 

@@ -166,7 +166,7 @@ function restrictMode(path: string, mode: number): void {
  * A SQLite connection as every Tandem thread opens one (the main thread's store, the pipeline
  * thread's, the log writer thread's).
  */
-export function openSqliteConnection(file: string, pageCacheMb = 64): BetterSqlite3.Database {
+export function openSqliteConnection(file: string, pageCacheMb = 16): BetterSqlite3.Database {
   const sqlite = new BetterSqlite3(file);
   // WAL: readers never block the writer. synchronous=NORMAL stays durable across a process
   // crash (the WAL is written before commit returns); only an OS crash can lose the last commits.
@@ -177,8 +177,9 @@ export function openSqliteConnection(file: string, pageCacheMb = 64): BetterSqli
   // Deleted rows are overwritten with zeros: a privacy deletion leaves no copy in free pages.
   sqlite.pragma('secure_delete = ON');
   // SQLite's default page cache is 2 MB: a pipeline batch touches more index pages than that and
-  // would re-read them (and spill dirty ones) every time. 64 MB per connection keeps the hot
-  // parts of the indexes in memory.
+  // would re-read them (and spill dirty ones) every time. 16 MB per connection keeps the hot
+  // parts of the indexes in memory; clean pages beyond it are read through the mapping below,
+  // and each thread's connection has its own cache, so more costs memory several times over.
   sqlite.pragma(`cache_size = ${-1024 * pageCacheMb}`);
   // Reads past that cache (point reads over a large store: the personalization API, profile
   // pages) map the file instead of copying each page in with a system call: the OS page cache is
