@@ -24,7 +24,7 @@ export function TrendForm({ query, onChange }: FormProps<'trend'>) {
                 data={TREND_MEASURES.map((measure) => ({ value: measure, label: MEASURE_LABELS[measure] }))}
                 value={series.measure}
                 allowDeselect={false}
-                w={135}
+                w={160}
                 // The options are TREND_MEASURES.
                 onChange={(measure) => measure && change({ measure: measure as typeof series.measure })}
               />
