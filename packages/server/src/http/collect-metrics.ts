@@ -11,31 +11,43 @@ export function installCollectMetrics(registry: Registry, engine: Engine): void 
       this.set(engine.collector.queuedCalls);
     },
   });
-  // The engine counts; each scrape adds what it counted since the last one.
-  let counted = { inline: 0, threaded: 0 };
-  new Counter({
+  countedByEngine(registry, {
     name: 'tandem_collect_bodies_prepared_total',
     help: 'Tracking API bodies parsed and validated, on the event loop or on an ingest thread.',
-    labelNames: ['on'] as const,
-    registers: [registry],
-    collect() {
-      const now = engine.collector.bodiesPrepared;
-      this.inc({ on: 'event-loop' }, now.inline - counted.inline);
-      this.inc({ on: 'ingest-thread' }, now.threaded - counted.threaded);
-      counted = now;
+    label: 'on',
+    read: () => {
+      const { inline, threaded } = engine.collector.bodiesPrepared;
+      return { 'event-loop': inline, 'ingest-thread': threaded };
     },
   });
-  let checked = { asPrepared: 0, atAdmission: 0 };
-  new Counter({
+  countedByEngine(registry, {
     name: 'tandem_tracking_plan_requests_checked_total',
     help: 'Tracking API requests checked against a tracking plan: as their calls were prepared, or on the event loop (write key in the body, plan changed meanwhile).',
-    labelNames: ['where'] as const,
+    label: 'where',
+    read: () => {
+      const { asPrepared, atAdmission } = engine.trackingPlans.admission.requestsChecked;
+      return { 'as-prepared': asPrepared, 'event-loop': atAdmission };
+    },
+  });
+}
+
+/** A counter of totals the engine keeps: each scrape adds what it counted since the last one. */
+function countedByEngine(
+  registry: Registry,
+  options: { name: string; help: string; label: string; read: () => Record<string, number> },
+): void {
+  let counted: Record<string, number> = {};
+  new Counter({
+    name: options.name,
+    help: options.help,
+    labelNames: [options.label],
     registers: [registry],
     collect() {
-      const now = engine.trackingPlans.admission.requestsChecked;
-      this.inc({ where: 'as-prepared' }, now.asPrepared - checked.asPrepared);
-      this.inc({ where: 'event-loop' }, now.atAdmission - checked.atAdmission);
-      checked = now;
+      const now = options.read();
+      for (const [value, total] of Object.entries(now)) {
+        this.inc({ [options.label]: value }, total - (counted[value] ?? 0));
+      }
+      counted = now;
     },
   });
 }
