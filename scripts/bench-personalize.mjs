@@ -42,6 +42,9 @@
 // domains' tables past their public functions. Past ~90 µs needs fewer B-tree descents (a covering identifier index, a migration of
 // the identity domain) or the whole file mapped (the 2 GB mmap cap leaves half of a 4 GB store
 // to read() calls).
+// Quiet machine (load 1.5-2.1), 2026-12-06, 1M profiles: p99 2.98 / 3.14 ms (< 5, met),
+// 11,379 / 10,884 req/s (>= 10,000, met), 90 / 95 µs server CPU per request; /healthz floor
+// 28,016-42,058 req/s.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
