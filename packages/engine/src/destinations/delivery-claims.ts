@@ -22,6 +22,8 @@ export interface ClaimLimits {
 
 export interface Claim {
   readonly rows: DeliveryRow[];
+  /** SQLite: the rows' rowids, leased in the claiming worker's memory until it records them. */
+  readonly rowIds: readonly number[];
   /** Profiles whose rows were made to wait behind an earlier one still to send. */
   readonly parked: readonly string[];
   /** Every due row looked at was due: more may be waiting. */
@@ -38,7 +40,9 @@ export interface Claim {
  * statements whatever the number of rows. On PostgreSQL the profiles' rows are locked as they
  * are read, in the same order by every process (no deadlock between claims): a process waits
  * for another's claim of the same profile, then finds its rows leased, so two processes never
- * take the same row nor pass each other's.
+ * take the same row nor pass each other's. On SQLite (one process) the lease is kept in the
+ * worker's memory instead (`inFlight`, rowids): a claim then writes nothing but parked profiles,
+ * and a crash leaves the rows due, sent again with the same delivery ids.
  */
 export async function claimDue(
   trx: Kysely<Database>,
@@ -46,6 +50,7 @@ export async function claimDue(
   destination: { readonly workspaceId: string; readonly id: string },
   limits: ClaimLimits,
   now: number,
+  inFlight: ReadonlySet<number> = new Set(),
 ): Promise<Claim> {
   const nowText = new Date(now).toISOString();
   // Which profiles' turn it is; their rows are locked below (PostgreSQL), in one order.
@@ -56,9 +61,19 @@ export async function claimDue(
     .where(sql<boolean>`status IN ('pending', 'failed')`)
     .where('next_attempt_at', '<=', nowText)
     .orderBy('next_attempt_at')
-    .orderBy('ord')
-    .limit(limits.dueRows);
-  const dueRows = await due.execute();
+    .orderBy('ord');
+  // Rows in flight are still due in the table (SQLite): looked past, in the index alone.
+  const dueRows =
+    kind === 'sqlite'
+      ? (
+          await due
+            .select(sql<number>`rowid`.as('row_id'))
+            .limit(limits.dueRows + inFlight.size)
+            .execute()
+        )
+          .filter((row) => !inFlight.has(Number(row.row_id)))
+          .slice(0, limits.dueRows)
+      : await due.limit(limits.dueRows).execute();
   const turn = [...new Set(dueRows.map((r) => r.profile_id))];
   const rows: UnsentRow[] = [];
   const parkUntil = new Map<string, string>();
@@ -74,7 +89,7 @@ export async function claimDue(
       const ofProfile = byProfile.get(profileId) ?? [];
       const taken: UnsentRow[] = [];
       for (const row of ofProfile) {
-        if (taken.length >= limits.perProfile || !takeable(row, nowText)) break;
+        if (taken.length >= limits.perProfile || !takeable(row, nowText, inFlight)) break;
         taken.push(row);
       }
       if (taken.length > 0) {
@@ -87,7 +102,7 @@ export async function claimDue(
       // moment; its sender un-parks it at once when it is delivered).
       let until = now + 200;
       for (const row of ofProfile) {
-        const leased = row.lease_until !== null && row.lease_until > nowText;
+        const leased = inFlightRow(row, nowText, inFlight);
         const waits = leased
           ? now + IN_FLIGHT_PARK_MS
           : row.next_attempt_at
@@ -102,9 +117,10 @@ export async function claimDue(
   const leaseEnd = new Date(now + LEASE_MS).toISOString();
   const lease = { lease_until: leaseEnd, next_attempt_at: leaseEnd };
   const claimed: DeliveryRow[] = [];
+  const rowIds = rows.map((r) => Number(r.row_id));
   if (kind === 'sqlite') {
-    // The taken rows, read whole (bodies included) and leased by rowid: no key lookup.
-    for (const chunk of chunksOf(rows.map((r) => Number(r.row_id)))) {
+    // The taken rows, read whole (bodies included) by rowid: no key lookup, no lease written.
+    for (const chunk of chunksOf(rowIds)) {
       const whole = new Map(
         (
           await trx
@@ -119,7 +135,6 @@ export async function claimDue(
         const row = whole.get(rowId);
         if (row) claimed.push(row);
       }
-      await trx.updateTable('deliveries').set(lease).where(sql<number>`rowid`, 'in', chunk).execute();
     }
   } else {
     for (const chunk of chunksOf(rows.map((r) => r.delivery_id as string))) {
@@ -132,7 +147,12 @@ export async function claimDue(
     }
     claimed.push(...(rows as DeliveryRow[]));
   }
-  return { rows: claimed, parked: [...parkUntil.keys()], more: dueRows.length >= limits.dueRows };
+  return {
+    rows: claimed,
+    rowIds: kind === 'sqlite' ? rowIds : [],
+    parked: [...parkUntil.keys()],
+    more: dueRows.length >= limits.dueRows,
+  };
 }
 
 /**
@@ -168,7 +188,13 @@ async function unsentRowsOf(
 }
 
 /** Due now and not in flight (an expired lease is a crashed sender's: taken over). */
-function takeable(row: UnsentRow, nowText: string): boolean {
-  if (row.lease_until !== null && row.lease_until > nowText) return false;
+function takeable(row: UnsentRow, nowText: string, inFlight: ReadonlySet<number>): boolean {
+  if (inFlightRow(row, nowText, inFlight)) return false;
   return row.next_attempt_at !== null && row.next_attempt_at <= nowText;
+}
+
+/** Being sent: leased in the table (PostgreSQL, a probe) or in the worker's memory (SQLite). */
+function inFlightRow(row: UnsentRow, nowText: string, inFlight: ReadonlySet<number>): boolean {
+  if (row.row_id !== undefined && inFlight.has(Number(row.row_id))) return true;
+  return row.lease_until !== null && row.lease_until > nowText;
 }

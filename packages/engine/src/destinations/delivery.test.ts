@@ -266,6 +266,31 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
     }
   });
 
+  it('sends each delivery once while slow sends are in flight, each profile in order', async () => {
+    // Every send takes a while: later claims run while earlier rows are in flight and must
+    // look past them (on SQLite their lease is the worker's memory, not the table).
+    const receiver = new TestReceiver({ delayMs: 300 });
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      await ws.webhook(receiver.url);
+      const people = Array.from({ length: 12 }, (_, i) => `slow${i}`);
+      for (let i = 0; i < 4; i++)
+        await ws.send(...people.map((p) => ({ type: 'track', userId: p, event: 'Slow', properties: { i } })));
+      await receiver.until(() => receiver.accepted.length >= people.length * 4, 20_000);
+      const ids = receiver.received.map((r) => String(r.headers['x-tandem-delivery-id']));
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const p of people) {
+        const seen = receiver.accepted
+          .filter((r) => (r.body.event as { userId: string }).userId === p)
+          .map((r) => (r.body.event as { payload: { properties: { i: number } } }).payload.properties.i);
+        expect(seen).toEqual([0, 1, 2, 3]);
+      }
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it('honours Retry-After', async () => {
     let first = 0;
     const receiver = new TestReceiver({

@@ -18,8 +18,8 @@ import type {
 } from './transport.js';
 
 // The dispatcher: sends the outbox, at least once, in each (destination, profile)'s order.
-// One worker per destination claims due deliveries (a lease on the rows; PostgreSQL processes
-// skip each other's locked rows), sends them with up to `concurrency` sends in flight, and
+// One worker per destination claims due deliveries (a lease on the rows: in the worker's memory
+// on SQLite, in the table on PostgreSQL, whose processes skip each other's locked rows), sends them with up to `concurrency` sends in flight, and
 // records each outcome: delivered, retried later with exponential backoff and jitter (or the
 // other side's Retry-After), dead after the attempt or age bound, or skipped when consent or
 // the profile is gone. A profile whose head delivery waits to be retried holds back only its own
@@ -266,6 +266,8 @@ class DestinationWorker {
   private readonly sends = new Set<Promise<void>>();
   /** Profiles whose later deliveries were parked behind a retried one. */
   private readonly parked = new Set<string>();
+  /** SQLite: rowids of the rows this worker's sends hold (their lease, kept in memory). */
+  private readonly leasedRows = new Set<number>();
   private failedSends = 0;
   /** The last claim was full: a backlog is being sent. */
   private draining = false;
@@ -320,10 +322,12 @@ class DestinationWorker {
         if (!circuitOpen && !this.probing) {
           while (this.running && this.inFlight < concurrency) {
             const probe = this.failedSends >= CIRCUIT_FAILURES;
-            const claim = probe ? { rows: await this.claimProbe(), more: false } : await this.claim();
+            const claim = probe
+              ? { rows: await this.claimProbe(), rowIds: [], more: false }
+              : await this.claim();
             more = claim.more;
             this.draining = more;
-            if (claim.rows.length > 0) this.launch(claim.rows, probe);
+            if (claim.rows.length > 0) this.launch(claim.rows, claim.rowIds, probe);
             // Not a full claim: nothing more is due now (the next poke brings more).
             if (!more) break;
           }
@@ -368,19 +372,28 @@ class DestinationWorker {
   }
 
   private async nextDueAt(): Promise<number | undefined> {
-    const row = await this.store.db
+    const next = this.store.db
       .selectFrom('deliveries')
       .select('next_attempt_at')
       .where('destination_id', '=', this.destination.id)
       .where(UNSENT)
-      .orderBy('next_attempt_at')
-      .limit(1)
-      .executeTakeFirst();
+      .orderBy('next_attempt_at');
+    // SQLite: rows in flight are still due in the table; the first row past them.
+    const row =
+      this.store.kind === 'sqlite'
+        ? (
+            await next
+              .select(sql<number>`rowid`.as('row_id'))
+              .limit(this.leasedRows.size + 1)
+              .execute()
+          ).find((r) => !this.leasedRows.has(Number(r.row_id)))
+        : await next.limit(1).executeTakeFirst();
     return row?.next_attempt_at ? Date.parse(row.next_attempt_at) : undefined;
   }
 
-  private launch(batch: DeliveryRow[], probe: boolean): void {
+  private launch(batch: DeliveryRow[], rowIds: readonly number[], probe: boolean): void {
     this.inFlight += 1;
+    for (const rowId of rowIds) this.leasedRows.add(rowId);
     if (probe) this.probing = true;
     const send = this.send(batch)
       .catch((error) =>
@@ -390,6 +403,8 @@ class DestinationWorker {
         }),
       )
       .finally(() => {
+        // Recorded (or given up: then due again, sent again with the same ids).
+        for (const rowId of rowIds) this.leasedRows.delete(rowId);
         this.inFlight -= 1;
         if (probe) this.probing = false;
         this.sends.delete(send);
@@ -399,7 +414,7 @@ class DestinationWorker {
   }
 
   /** Due deliveries, whole profiles at a time, leased (see delivery-claims.ts). */
-  private claim(): Promise<{ rows: DeliveryRow[]; more: boolean }> {
+  private claim(): Promise<{ rows: DeliveryRow[]; rowIds: readonly number[]; more: boolean }> {
     return this.inTurn(() =>
       writeTransaction(this.store, async (trx) => {
         const claim = await claimDue(
@@ -408,6 +423,7 @@ class DestinationWorker {
           this.destination,
           this.claimLimits(),
           this.options.clock(),
+          this.leasedRows,
         );
         for (const profileId of claim.parked) this.parked.add(profileId);
         return claim;
