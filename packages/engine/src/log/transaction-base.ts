@@ -6,7 +6,7 @@ import type { Database, StoreKind } from '../store/index.js';
  * base, so below the oldest running transaction's id plus that base no event can still commit.
  */
 export const LOG_HORIZON = sql<number>`(pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-  + (SELECT base FROM log_transaction_base))`;
+  + (SELECT base FROM log_transaction_base WHERE id = 1))`;
 
 /**
  * PostgreSQL: keeps new events ordered after every stored one. A store restored into another
@@ -29,7 +29,7 @@ export async function keepLogAheadOfStoredIds(
     // The ids are computed here, never user input; a default cannot hold a parameter.
     await sql`ALTER TABLE events ALTER COLUMN txid
         SET DEFAULT (pg_current_xact_id()::text::bigint + ${sql.raw(base.toString())})`.execute(trx);
-    await sql`UPDATE log_transaction_base SET base = ${base.toString()}`.execute(trx);
+    await sql`UPDATE log_transaction_base SET base = ${base.toString()} WHERE id = 1`.execute(trx);
     return base;
   });
 }
@@ -39,7 +39,7 @@ async function behind(db: Kysely<Database>): Promise<{ highest: bigint; next: bi
   const { rows } = await sql<{ highest: string | null; next: string; base: string }>`SELECT
       (SELECT max(txid) FROM events)::text AS highest,
       pg_snapshot_xmax(pg_current_snapshot())::text AS next,
-      (SELECT base FROM log_transaction_base)::text AS base`.execute(db);
+      (SELECT base FROM log_transaction_base WHERE id = 1)::text AS base`.execute(db);
   const row = rows[0];
   if (!row || row.highest === null) return undefined;
   const highest = BigInt(row.highest);

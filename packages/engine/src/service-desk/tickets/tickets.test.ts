@@ -266,6 +266,8 @@ describe.each(ENGINES)('service desk tickets on %s', (kind) => {
           )
         ).id,
       );
+    // Activity in the same millisecond as the last creation would tie, and ties go by id.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await engine.tickets.update(
       workspaceId,
       ids[0] ?? '',
