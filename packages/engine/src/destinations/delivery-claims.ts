@@ -114,8 +114,6 @@ export async function claimDue(
     }
   }
   await parkProfiles(trx, destination.id, parkUntil, { dueBy: nowText });
-  const leaseEnd = new Date(now + LEASE_MS).toISOString();
-  const lease = { lease_until: leaseEnd, next_attempt_at: leaseEnd };
   const claimed: DeliveryRow[] = [];
   const rowIds = rows.map((r) => Number(r.row_id));
   if (kind === 'sqlite') {
@@ -137,6 +135,8 @@ export async function claimDue(
       }
     }
   } else {
+    const leaseEnd = new Date(now + LEASE_MS).toISOString();
+    const lease = { lease_until: leaseEnd, next_attempt_at: leaseEnd };
     for (const chunk of chunksOf(rows.map((r) => r.delivery_id as string))) {
       await trx
         .updateTable('deliveries')
