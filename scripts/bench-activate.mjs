@@ -51,6 +51,17 @@
 // 6,708 / 6,329 per s (met); live p99 during it 194 / 216 ms (missed); event → webhook p99 57 /
 // 62 ms, audience entered 58 / 61 ms (met); CPU per delivery during the drain 0.188-0.210 ms
 // (0.256-0.264 before).
+// 2026-12-06 04:17-05:05, a slower hour (the server took 0.84-1.06 cores at the steady 1,000/s,
+// against ~0.5 on 12-03), down 60 s: event → webhook p99 74-97 ms, audience entered 67-96 ms
+// (met); drain 2,762-4,410 per s (missed); the live destination's p99 during it 236-440 ms
+// (missed). Split from the store's timestamps (one run, during the drain): accepted → outbox row
+// p99 208 ms (the pipeline thread, which shares the cores and the write lock with the drain),
+// outbox row → received p99 208 ms (the main thread: claims and records), and the ingest
+// answer itself p99 170 ms; the main thread was busy 62 % of the drain (a third of it in the
+// drain's claim, record and commit statements) and the WAL checkpointer 38 %. Capping a drain's
+// sends in flight (4 on SQLite) halved the dispatcher's event-loop stalls (dispatch.mjs) but did
+// not move this figure beyond the noise; pacing a drain's turns (as long a pause as each turn
+// took) neither.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';

@@ -22,6 +22,11 @@
 // Quiet machine, 2026-12-06: 9,163 / 8,078 per s, live p99 during the drain 64 / 65 ms, 0.162 /
 // 0.186 ms CPU per delivery; with leases in the worker's memory (SQLite): 13,164 per s, live p99
 // 57 ms, 0.121 ms CPU per delivery.
+// 2026-12-06 04:47, load ~2 (a slower hour: the same commit drained 13,164/s the night before),
+// a drain on SQLite with its destination's concurrency (16 sends of 250 rows: every claim read
+// past ~4,000 rows in flight) / with at most 4 sends in flight while draining: drain 7,813 and
+// 7,886 / 7,788 and 5,476 per s; event-loop delay during the drain p99 155 and 184 / 66 and
+// 82 ms, max 470 and 228 / 88 and 127 ms; live p99 75 and 169 / 89 and 115 ms (noisy).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

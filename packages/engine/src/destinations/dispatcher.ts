@@ -19,12 +19,13 @@ import type {
 
 // The dispatcher: sends the outbox, at least once, in each (destination, profile)'s order.
 // One worker per destination claims due deliveries (a lease on the rows: in the worker's memory
-// on SQLite, in the table on PostgreSQL, whose processes skip each other's locked rows), sends them with up to `concurrency` sends in flight, and
-// records each outcome: delivered, retried later with exponential backoff and jitter (or the
-// other side's Retry-After), dead after the attempt or age bound, or skipped when consent or
-// the profile is gone. A profile whose head delivery waits to be retried holds back only its own
-// later deliveries ("parked" until then); a destination failing every send opens a circuit: one
-// probe at a time until it answers, then everything parked is due at once.
+// on SQLite, in the table on PostgreSQL, whose processes skip each other's locked rows), sends
+// them with up to `concurrency` sends in flight, and records each outcome: delivered, retried
+// later with exponential backoff and jitter (or the other side's Retry-After), dead after the
+// attempt or age bound, or skipped when consent or the profile is gone. A profile whose head
+// delivery waits to be retried holds back only its own later deliveries ("parked" until then);
+// a destination failing every send opens a circuit: one probe at a time until it answers, then
+// everything parked is due at once.
 
 export interface DispatcherOptions {
   readonly transports: ReadonlyMap<string, TransportKind>;
@@ -69,6 +70,8 @@ const BATCHED_CLAIM_LIMIT = 1000;
  * in flight, so the drain's rate does not depend on it.
  */
 const SQLITE_CLAIM_SLICE = 250;
+/** Sends in flight while a destination drains a backlog on SQLite (see `sendsAllowed`). */
+const SQLITE_DRAIN_SENDS = 4;
 /** Consecutive failed sends (every message failed, retryably) that open the circuit. */
 const CIRCUIT_FAILURES = 5;
 const MAX_PROBE_DELAY_MS = 5_000;
@@ -311,7 +314,6 @@ class DestinationWorker {
   }
 
   private async run(): Promise<void> {
-    const concurrency = this.destination.limits.concurrency;
     while (this.running) {
       this.poked = false;
       let more = false;
@@ -320,7 +322,7 @@ class DestinationWorker {
         const circuitOpen = now < this.circuitOpenUntil;
         // A destination down (circuit open): one probe when its time comes, nothing else.
         if (!circuitOpen && !this.probing) {
-          while (this.running && this.inFlight < concurrency) {
+          while (this.running && this.inFlight < this.sendsAllowed()) {
             const probe = this.failedSends >= CIRCUIT_FAILURES;
             const claim = probe
               ? { rows: await this.claimProbe(), rowIds: [], more: false }
@@ -338,12 +340,24 @@ class DestinationWorker {
           error: String(error),
         });
       }
-      if (more && this.inFlight < concurrency) continue;
+      if (more && this.inFlight < this.sendsAllowed()) continue;
       await this.idle();
       // Woken by new rows: let a few more arrive, so that claims (write transactions, which
       // take turns with the pipeline's) stay few and large; well within the latency budget.
       if (this.running) await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
     }
+  }
+
+  /**
+   * Sends in flight at once: the destination's concurrency, but on SQLite at most
+   * `SQLITE_DRAIN_SENDS` while it drains a backlog, since every claim reads past the rows in
+   * flight (leased in memory) and a drain's full claims would otherwise read thousands each.
+   */
+  private sendsAllowed(): number {
+    const { concurrency } = this.destination.limits;
+    return this.store.kind === 'sqlite' && this.draining
+      ? Math.min(concurrency, SQLITE_DRAIN_SENDS)
+      : concurrency;
   }
 
   /** Waits for a poke, a finished send, the circuit's probe time, the next due row or the poll. */
@@ -354,7 +368,7 @@ class DestinationWorker {
     if (now < this.circuitOpenUntil) waitMs = Math.min(waitMs, this.circuitOpenUntil - now);
     // At its concurrency the worker claims nothing before a send finishes, and a finished send
     // pokes it: the next due row is looked up then (a query less per slice while draining).
-    else if (this.inFlight < this.destination.limits.concurrency) {
+    else if (this.inFlight < this.sendsAllowed()) {
       const next = await this.nextDueAt().catch(() => undefined);
       if (next !== undefined) waitMs = Math.max(1, Math.min(waitMs, next - now));
     }

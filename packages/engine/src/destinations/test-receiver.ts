@@ -25,6 +25,9 @@ export interface ReceiverBehaviour {
 
 export class TestReceiver {
   readonly received: Received[] = [];
+  /** The most requests it held at once (answered slowly, `delayMs`). */
+  mostInFlight = 0;
+  private inFlight = 0;
   private server: Server | undefined;
   private port = 0;
   private count = 0;
@@ -49,9 +52,12 @@ export class TestReceiver {
         const raw = Buffer.concat(chunks).toString('utf8');
         const body = JSON.parse(raw || '{}') as Record<string, unknown>;
         this.count += 1;
+        this.inFlight += 1;
+        this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
         const answer = this.behaviour.answer?.({ n: this.count, body }) ?? 200;
         const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
         const finish = () => {
+          this.inFlight -= 1;
           this.received.push({ at: Date.now(), headers: request.headers, raw, body, status });
           response.writeHead(status, { 'content-type': 'application/json', ...headers });
           response.end('{}');
