@@ -221,11 +221,12 @@ export class EmailEngagementService {
             trx,
           );
         const kind = returned.kind === 'complaint' ? 'complained' : 'bounced';
-        const engagementId = await this.insertEngagement(
-          trx,
-          { ...claims, profileId },
-          { kind, machine: null, at },
-        );
+        // A soft bounce (a delay notice) may still be delivered: the event only, the message
+        // keeps its status and reports do not count it.
+        const soft = returned.kind === 'bounce' && returned.bounceType === 'soft';
+        const engagementId = soft
+          ? randomUUID()
+          : await this.insertEngagement(trx, { ...claims, profileId }, { kind, machine: null, at });
         await this.deps.events.appendWithin(trx, [
           {
             workspaceId: sent.workspaceId,
@@ -245,7 +246,8 @@ export class EmailEngagementService {
             messageId: `email-${kind}-${engagementId}`,
           },
         ]);
-        await this.deps.markEngagement?.(trx, sent.workspaceId, messageId, kind, new Date(at).toISOString());
+        if (!soft)
+          await this.deps.markEngagement?.(trx, sent.workspaceId, messageId, kind, new Date(at).toISOString());
       });
       this.deps.wake();
     }

@@ -285,6 +285,16 @@ describe.each(ENGINES)('email engagement on %s', (kind) => {
       });
     };
 
+    const bouncesRecorded = async () =>
+      (
+        await engine.store.db
+          .selectFrom('email_engagements')
+          .select('engagement_id')
+          .where('workspace_id', '=', workspaceId)
+          .where('kind', '=', 'bounced')
+          .execute()
+      ).length;
+
     // A delay notice (4.x.x) is a soft bounce: an event, no suppression.
     const delayed = await send(outgoing());
     await returnMail(
@@ -294,6 +304,8 @@ describe.each(ENGINES)('email engagement on %s', (kind) => {
       'Status: 4.4.1\r\n',
     );
     expect(await decide(outgoing())).toEqual({ action: 'send' });
+    // No engagement is recorded: reports count only bounces that failed for good.
+    expect(await bouncesRecorded()).toBe(0);
 
     const bounced = await send(outgoing());
     await returnMail(
@@ -306,6 +318,7 @@ describe.each(ENGINES)('email engagement on %s', (kind) => {
       action: 'skip',
       reason: 'suppressed',
     });
+    expect(await bouncesRecorded()).toBe(1);
     expect(await events('Email Bounced')).toMatchObject([
       { bounceType: 'hard', status: '5.1.1', reason: '550 5.1.1 user unknown' },
       { bounceType: 'soft', status: '4.4.1' },

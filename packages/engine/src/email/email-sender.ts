@@ -488,7 +488,11 @@ export class EmailSender {
                 { code: settlement.code, response: settlement.response },
                 now,
               );
-            event(EMAIL_EVENTS.bounced, 'bounced', { code: settlement.code, response: settlement.response });
+            event(EMAIL_EVENTS.bounced, 'bounced', {
+              bounceType: 'hard',
+              code: settlement.code,
+              response: settlement.response,
+            });
             break;
           case 'retry':
             await where

@@ -22,6 +22,17 @@ const STOP_EVENTS: ReadonlyMap<string, StopReason> = new Map([
   [EMAIL_EVENTS.bounced, 'bounced'],
 ]);
 
+/** A soft bounce (a delay notice, a full mailbox) may still be delivered: it stops nothing. */
+function isSoftBounce(entry: LogEntry): boolean {
+  if (entry.event.event !== EMAIL_EVENTS.bounced) return false;
+  const properties = entry.event.payload.properties;
+  return (
+    typeof properties === 'object' &&
+    properties !== null &&
+    (properties as Record<string, unknown>).bounceType === 'soft'
+  );
+}
+
 export interface SequenceStopStageOptions {
   readonly batchSize?: number | undefined;
   readonly partitions?: number | undefined;
@@ -32,7 +43,7 @@ export interface SequenceStopStageOptions {
 
 /**
  * The log's consumer after lead scoring (checkpoint `sequence-stops`): a `Meeting Logged`,
- * `Unsubscribed` or `Email Bounced` event on a person stops their active enrollments, in the
+ * `Unsubscribed` or `Email Bounced` (hard) event on a person stops their active enrollments, in the
  * batch's transaction with the checkpoint. Stops are not undone by a rebuild or an unmerge.
  */
 export class SequenceStopStage implements PipelineStage {
@@ -81,7 +92,8 @@ export class SequenceStopStage implements PipelineStage {
     unified: ProfiledBatch | undefined,
   ): Promise<void> {
     const stopping = entries.filter(
-      (entry) => entry.event.type === 'track' && STOP_EVENTS.has(entry.event.event ?? ''),
+      (entry) =>
+        entry.event.type === 'track' && STOP_EVENTS.has(entry.event.event ?? '') && !isSoftBounce(entry),
     );
     if (stopping.length === 0) return;
     const profileOf = unified

@@ -266,6 +266,22 @@ describe.each(ENGINES)('sales sequences on %s', (kind) => {
       { kind: 'meeting', profileId: meg, body: 'Demo booked' },
       'usr_rep',
     );
+    // A soft bounce (a delay notice) stops nothing: the mail may still arrive.
+    await engine.collector.collect({
+      source: { workspaceId, sourceId: source.id },
+      calls: [
+        {
+          type: 'track',
+          userId: 'bo',
+          event: 'Email Bounced',
+          properties: { bounceType: 'soft', status: '4.4.1' },
+          messageId: 'b0',
+        },
+      ],
+      request: {},
+    });
+    await engine.pipeline.catchUp();
+    expect(await enrollmentOf(workspaceId, bo ?? '')).toMatchObject({ status: 'active' });
     await engine.collector.collect({
       source: { workspaceId, sourceId: source.id },
       calls: [
