@@ -120,6 +120,8 @@ export function installSnippet(options: {
   ];
   if (options.publishableKey) {
     lines.push(
+      // Until tandem.js arrives, tandem.profile() queues: the page may call it at once.
+      '<script>window.tandem=window.tandem||{queued:[],profile:function(){var q=this.queued;return new Promise(function(resolve,reject){q.push([resolve,reject])})}};</script>',
       `<script async src="${host}/v1/tandem.js" data-publishable-key="${options.publishableKey}"></script>`,
     );
   }

@@ -65,6 +65,7 @@ describe.skipIf(!HAS_CHROMIUM)('a website with the snippet, in a real browser', 
     // The shop: another origin (localhost, its own port) serving a page with the snippet.
     const page = `<!doctype html><html><head><title>Shop</title>
 ${installSnippet({ tandemUrl: tandem.url, writeKey: WRITE_KEY, publishableKey: source.publishableKey })}
+<script>window.earlyProfile = tandem.profile().then((p) => ({ answered: p }), (e) => ({ failed: String(e) }));</script>
 </head><body><h1>The shop</h1></body></html>`;
     shop = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
@@ -133,6 +134,14 @@ ${installSnippet({ tandemUrl: tandem.url, writeKey: WRITE_KEY, publishableKey: s
       () => (window as unknown as Shop).analytics.user().anonymousId() as string,
     );
     expect(anonymousId).toMatch(/^[\w-]{10,}$/);
+    // Called inline before tandem.js arrived: the snippet's stub queued it, and it was answered.
+    const early = await page.evaluate(() =>
+      Promise.race([
+        (window as unknown as { earlyProfile: Promise<unknown> }).earlyProfile,
+        new Promise((resolve) => setTimeout(() => resolve('still pending'), 5000)),
+      ]),
+    );
+    expect(early).toMatchObject({ answered: { traits: {}, audiences: [] } });
 
     // Nothing known of the visitor yet (or only its page view): no traits, the exposed count at 0.
     await expect

@@ -2,7 +2,8 @@
  * `/v1/tandem.js`: defines `window.tandem.profile()` → Promise of the personalization answer for
  * the visitor analytics.js knows (its userId, else its anonymousId; what it stored when it does
  * not load), asked with the publishable key of the script tag's `data-publishable-key`, from the
- * host the script was loaded from.
+ * host the script was loaded from. Calls queued by the install snippet's stub before it loaded
+ * are answered once it runs.
  */
 export const TANDEM_SCRIPT = `(function () {
   var script = document.currentScript;
@@ -52,5 +53,9 @@ export const TANDEM_SCRIPT = `(function () {
       });
     });
   };
+  // Calls made before this script loaded (the snippet's stub queued them) are answered now.
+  var queued = tandem.queued || [];
+  delete tandem.queued;
+  queued.forEach(function (call) { tandem.profile().then(call[0], call[1]); });
 })();
 `;
