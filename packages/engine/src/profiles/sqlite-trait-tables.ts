@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { prepared, toJson } from '../store/index.js';
 import type { TraitState } from './trait-merge.js';
-import { searchTextOf } from './trait-tables.js';
+import { searchTextOf } from './trait-search-text.js';
 
 // The pipeline's trait reads and writes on SQLite: prepared statements, one profile or row each,
 // inside the batch's transaction (see identity/sqlite-identity-tables.ts for why).

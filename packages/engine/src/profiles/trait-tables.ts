@@ -7,6 +7,7 @@ import {
   saveTraitsSqlite,
 } from './sqlite-trait-tables.js';
 import type { TraitState } from './trait-merge.js';
+import { searchTextOf } from './trait-search-text.js';
 
 const CHUNK = 1000;
 
@@ -190,13 +191,6 @@ export async function storedTraitsOf(
     ).all(workspaceId, profileId, ...names) as { name: string; value: string }[];
   }
   return traitsOfProfileNamed(store.db, workspaceId, profileId, names);
-}
-
-/** Lower-cased text of a scalar, for search by trait value. */
-export function searchTextOf(value: unknown): string | null {
-  if (typeof value === 'string') return value.trim().toLowerCase().slice(0, 200) || null;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return null;
 }
 
 function parseJson(text: string): unknown {
