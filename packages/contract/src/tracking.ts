@@ -93,7 +93,7 @@ export type TrackingCall = z.infer<typeof TrackingCallSchema>;
 /**
  * A fast, conservative check of one call: true only for a call TrackingCallSchema accepts as it
  * is (its output equal to the input). False means "ask the schema", which also explains why.
- * The schema costs ~1.5 µs per call, a fifth of collecting one; this check ~0.1 µs.
+ * It spares the common call the schema's cost, a large share of collecting one.
  */
 export function isWellFormedCall(call: unknown): boolean {
   if (!isPlainRecord(call)) return false;

@@ -165,8 +165,8 @@ program
         for (const error of job.errors.slice(0, 20)) console.log(`  line ${error.line}: ${error.message}`);
         if (job.status === 'failed') throw new Error(job.failure ?? 'import failed');
       },
-      // An import appends one group at a time: 8 MB of page cache, not 64, and no log writer
-      // thread (its connection and heap) keep a multi-GB file in constant, small memory.
+      // An import appends one group at a time: a small page cache and no log writer thread (its
+      // connection and heap) keep a multi-GB file in constant, small memory.
       { pageCacheMb: 8, logWriterThread: false },
     );
   });

@@ -8,7 +8,7 @@ export interface UserAgentDetails {
   readonly device?: Readonly<{ type?: string; manufacturer?: string; model?: string }>;
 }
 
-// Parsing costs ~50-150 µs while a batch usually repeats one user agent: remember the last ones.
+// Parsing is costly while a batch usually repeats one user agent: remember the last ones.
 const CACHE_SIZE = 1000;
 const cache = new Map<string, UserAgentDetails>();
 

@@ -96,8 +96,8 @@ export async function personOfProfile(
   return { workspaceId, profileIds: [...profileIds], identifiers: [...identifiers.values()] };
 }
 
-// Seqs read per statement: a heavy person's 100,000 events are read in pages, the event loop let
-// go between them (one read of them all held it ~50 ms, answering no request meanwhile).
+// Seqs read per statement: a heavy person's events are read in pages, the event loop let go
+// between them (one read of them all would hold it, answering no request meanwhile).
 const SEQ_PAGE = 5000;
 
 /** The seqs of the log's events attributed to these profiles. */

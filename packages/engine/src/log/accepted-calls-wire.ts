@@ -3,12 +3,11 @@ import type { AcceptedCall } from './log-writer.js';
 
 /**
  * Accepted calls as they cross between threads: every field of every call one after another,
- * as UTF-8 bytes, with the fields' lengths beside them (-1 for null). Structured clone of 100
- * objects costs the receiving thread ~1.5 µs per call; bytes and an Int32Array cost ~0.3 µs.
- * Bytes, not a string: they move from a preparation thread without a copy and stay outside the
- * event loop's heap, which only reads the calls when a debugger follows the source (as a
- * string, ~25 MB/s of them at 40,000 events/s outlived young collections, whose pauses of
- * 15–25 ms every ~200 ms made most of the batch p99).
+ * as UTF-8 bytes, with the fields' lengths beside them (-1 for null): cheaper for the receiving
+ * thread than a structured clone of objects. Bytes, not a string: they move from a preparation
+ * thread without a copy and stay outside the event loop's heap, which only reads the calls when
+ * a debugger follows the source (as strings they outlived young collections, whose pauses made
+ * most of the batch p99; figures in docs/architecture.md).
  */
 export interface AcceptedCallsWire {
   readonly bytes: Uint8Array<ArrayBuffer>;

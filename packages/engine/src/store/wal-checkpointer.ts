@@ -4,25 +4,20 @@ import { TURN_CELLS, type WriteTurn } from './write-turn.js';
 
 // Runs in threads of their own with their own connections: copying the WAL back into the
 // database file then never stalls the event loop that answers HTTP requests (SQLite's automatic
-// checkpoint runs inside whichever commit crosses the threshold, which showed up as p99 latency
-// spikes).
+// checkpoint runs inside whichever commit crosses the threshold).
 //
 // A passive checkpoint copies without blocking anyone, but never shortens the WAL while writers
-// keep appending; a RESTART does, and blocks writers while it runs. Its cost is the copy and
-// fsync of what the last passive checkpoint left: ~5–25 ms under steady load once the database
-// file is flushed after each passive one (below). It runs holding the process's write turn (no
-// writer of ours is mid-transaction) and with no busy handler, whose sleeps (1, 2, 5 … ms) had
-// blocked writers 50–200 ms; and at most every 2 s (a 1 GB cap aside), not each time the WAL
-// passes 64 MB (every ~0.6 s at 5,000 events/s). A longer WAL costs disk, not reads: readers
-// search only frames not yet copied back.
+// keep appending; a RESTART does, and blocks writers while it runs, so it stays short: the
+// database file is flushed after each passive checkpoint, the RESTART runs holding the process's
+// write turn (no writer of ours is mid-transaction) with no busy handler (whose sleeps block
+// writers), and at most every 2 s once past 64 MB (a 1 GB cap aside). A longer WAL costs disk,
+// not reads: readers search only frames not yet copied back.
 //
 // Two threads share the work. The copier, at a lower CPU priority (nice 10), runs the passive
-// checkpoints: ~20 ms of copying every 100 ms at 50,000 events/s, which on two cores had taken
-// its share of the CPU from the threads that answer requests and made their p99. The restarter,
-// at normal priority, starts the WAL over: a low-priority thread holding the write turn would
-// keep writers waiting while others ran (restarts took twice as long under load). It checks
-// with a passive checkpoint of its own, which copies whatever the copier has not (all of it,
-// should the copier get no CPU at all).
+// checkpoints, so its copying does not take the cores from the threads that answer requests.
+// The restarter, at normal priority, starts the WAL over: a low-priority thread holding the write
+// turn would keep writers waiting while others ran. It checks with a passive checkpoint of its
+// own, which copies whatever the copier has not. Figures: docs/architecture.md.
 const CHECKPOINTER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);

@@ -145,7 +145,7 @@ export async function profilesRoutes(app: App, options: { engine: Engine }) {
       schema: {
         tags,
         description:
-          "The pipeline's progress on this workspace's events only, one entry per stage in the order they run (`unify`: identity and traits; `segment`: computed traits and audiences): `lagEvents` counts its events not yet processed (at most 10,000 are counted), `lagSeconds` is the age of the oldest, `headSeq` is its newest event's seq and `checkpointSeq` the seq up to which all its events are processed.",
+          "The pipeline's progress on this workspace's events only, one entry per stage in the order they run (`unify`: identity and traits; `consent`; `segment`: computed traits and audiences; `lead-scoring`; `sequence-stops`; `journeys`; `delivery`: the destinations' outbox; `analytics`: the insights copy): `lagEvents` counts its events not yet processed (at most 10,000 are counted), `lagSeconds` is the age of the oldest, `headSeq` is its newest event's seq and `checkpointSeq` the seq up to which all its events are processed.",
         response: { 200: PipelineStatusSchema, ...ERROR_RESPONSES },
       },
     },
