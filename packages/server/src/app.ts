@@ -238,7 +238,7 @@ export async function buildApp(
   await app.register(destinationSyncRoutes, { engine });
   await app.register(destinationsRoutes, { engine });
   await app.register(websiteRoutes, { engine });
-  await app.register(webhookSourcesRoutes, { engine });
+  await app.register(webhookSourcesRoutes, { engine, answerWithinMs: config.trackingAnswerTimeoutMs });
   await app.register(searchRoutes, { engine });
   await app.register(savedViewsRoutes, { engine });
   await app.register(savedInsightsRoutes, { engine });

@@ -14,6 +14,7 @@ import { startTandem } from './support/start-tandem.js';
 // process (built CLI, ingest threads on) over raw HTTP, so that truncated gzip and invalid UTF-8
 // reach it as sent.
 const WRITE_KEY = 'wk_tracking_answers_key';
+const ADMIN_TOKEN = 'tdm_tracking_answers_owner_token_0';
 const AUTH = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
 const ANSWER_WITHIN_MS = 5000;
 const SEED = 20261202;
@@ -230,6 +231,22 @@ async function trackingPaths(base: string): Promise<string[]> {
     .map(([path]) => path);
 }
 
+/** A webhook source (Stripe's preset, unsigned) made through the API; its inbound path. */
+async function webhookSourcePath(base: string): Promise<string> {
+  const api = async (method: string, path: string, body: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  const source = await api('POST', '/api/v1/sources', { name: 'Payments', kind: 'webhook' });
+  const webhook = await api('PUT', `/api/v1/sources/${source.id}/webhook`, { preset: 'stripe-charges' });
+  return webhook.inboundPath as string;
+}
+
 /** Each engine the server can run on: SQLite, and PostgreSQL (a database of its own) when configured. */
 const ENGINES = process.env.TANDEM_TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
@@ -255,6 +272,7 @@ describe.each(ENGINES)('every Tracking API request is answered, on %s', (engine)
     const env: Record<string, string> = {
       TANDEM_DATA_DIR: dataDir,
       TANDEM_WRITE_KEY: WRITE_KEY,
+      TANDEM_ADMIN_TOKEN: ADMIN_TOKEN,
       TANDEM_INGEST_THREADS: '2',
     };
     if (engine === 'postgres') {
@@ -264,7 +282,9 @@ describe.each(ENGINES)('every Tracking API request is answered, on %s', (engine)
       env.DATABASE_URL = url.toString();
     }
     ({ child, url: base } = await startTandem(env));
-    paths = await trackingPaths(base);
+    // The webhook endpoint's documented path holds a token: probe a real webhook source's.
+    const inboundPath = await webhookSourcePath(base);
+    paths = (await trackingPaths(base)).map((path) => (path === '/v1/webhooks/{token}' ? inboundPath : path));
   });
   afterAll(async () => {
     agent.destroy();
@@ -279,6 +299,7 @@ describe.each(ENGINES)('every Tracking API request is answered, on %s', (engine)
 
   it('finds every Tracking API endpoint in the documented routes', () => {
     expect(paths).toEqual(expect.arrayContaining(KNOWN_PATHS));
+    expect(paths.some((path) => /^\/v1\/webhooks\/[^{]+$/.test(path))).toBe(true);
   });
 
   it('answers deeply nested bodies of 4 KB and more on every endpoint (once left hanging)', async () => {

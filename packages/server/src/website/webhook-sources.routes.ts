@@ -12,14 +12,20 @@ import {
 import { AppError, type Engine, type Principal } from '@tandem/engine';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
+import { AnswerDeadline } from '../http/answer-deadline.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema } from '../http/route-schemas.js';
 
 /** A webhook payload may be large (an order with many line items), within reason. */
 const MAX_WEBHOOK_BYTES = 512 * 1024;
 
 /** Webhook sources: their mapping (admin API) and the inbound URL other systems post to. */
-export async function webhookSourcesRoutes(app: App, options: { engine: Engine }) {
+export async function webhookSourcesRoutes(app: App, options: { engine: Engine; answerWithinMs: number }) {
   const { webhookSources } = options.engine;
+  // As the Tracking API: a sender whose calls are not stored in time hears 503, never silence.
+  const deadline = new AnswerDeadline(
+    options.answerWithinMs,
+    `The webhook was not stored within ${options.answerWithinMs / 1000} s; send it again`,
+  );
   const tags = ['Sources'];
 
   app.get(
@@ -100,38 +106,40 @@ export async function webhookSourcesRoutes(app: App, options: { engine: Engine }
             404: ErrorBodySchema,
             413: ErrorBodySchema,
             429: ErrorBodySchema,
+            503: ErrorBodySchema,
           },
         },
       },
-      async (request) => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(request.headers)) {
-          if (typeof value === 'string') headers[name] = value;
-        }
-        const userAgent = request.headers['user-agent'];
-        const result = await webhookSources.receive({
-          token: request.params.token,
-          body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-          headers,
-          request: { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined },
-        });
-        // Nothing stored and something refused: the sender hears why (and may retry after a fix).
-        if (result.calls > 0 && result.rejected.length === result.calls) {
-          throw new AppError(
-            'validation_failed',
-            `The mapping gave no valid call: ${result.rejected[0]?.message}`,
-            {
-              details: result.rejected.map((r) => ({
-                path: `calls.${r.index}`,
-                message: `${r.code}: ${r.message}`,
-              })),
-            },
-          );
-        }
-        return result.rejected.length > 0
-          ? { success: true as const, rejected: result.rejected }
-          : { success: true as const };
-      },
+      async (request, reply) =>
+        deadline.run(reply, async () => {
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(request.headers)) {
+            if (typeof value === 'string') headers[name] = value;
+          }
+          const userAgent = request.headers['user-agent'];
+          const result = await webhookSources.receive({
+            token: request.params.token,
+            body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+            headers,
+            request: { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined },
+          });
+          // Nothing stored and something refused: the sender hears why (and may retry after a fix).
+          if (result.calls > 0 && result.rejected.length === result.calls) {
+            throw new AppError(
+              'validation_failed',
+              `The mapping gave no valid call: ${result.rejected[0]?.message}`,
+              {
+                details: result.rejected.map((r) => ({
+                  path: `calls.${r.index}`,
+                  message: `${r.code}: ${r.message}`,
+                })),
+              },
+            );
+          }
+          return result.rejected.length > 0
+            ? { success: true as const, rejected: result.rejected }
+            : { success: true as const };
+        }),
     );
   });
 }
