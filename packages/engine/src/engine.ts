@@ -486,6 +486,10 @@ export class Engine {
       clock,
       partitions,
     });
+    // A computed trait's new values change who meets the audiences that read it.
+    this.computedTraits.onRecomputed((trait) =>
+      this.audiences.reevaluateReadingComputedTrait(trait.workspaceId, trait.name),
+    );
     const segmentDeps = { computedTraits: this.computedTraits, audiences: this.audiences, events, clock };
     this.segment = new SegmentStage(store, segmentDeps, {
       ...options.segment,

@@ -24,6 +24,7 @@ import { type CompiledAudience, evaluateProfiles, withRequiredConsent } from './
 import type { AudienceEvents } from './audience-events.js';
 import { audienceOf } from './audience-rows.js';
 import {
+  audiencesReadingComputedTrait,
   compileRule,
   type RuleScope,
   referencedAudiences,
@@ -227,6 +228,25 @@ export class AudiencesService {
         },
         { rule: JSON.stringify(audience.rule), updatedAt: audience.updatedAt },
       );
+    }
+  }
+
+  /**
+   * After a computed trait's values were recomputed (created or edited): the audiences whose rules
+   * read it, directly or through another audience, evaluated in full like an edit, referenced first.
+   */
+  async reevaluateReadingComputedTrait(workspaceId: string, traitName: string): Promise<void> {
+    const audiences = await this.all(workspaceId);
+    const reading = audiencesReadingComputedTrait(audiences, traitName);
+    if (reading.size === 0) return;
+    const stored = new Map(audiences.map((audience) => [audience.id, audience]));
+    for (const audience of await this.compiledAudiences(workspaceId)) {
+      const version = stored.get(audience.id);
+      if (!version || !reading.has(audience.id)) continue;
+      await this.evaluate(workspaceId, audience, {
+        rule: JSON.stringify(version.rule),
+        updatedAt: version.updatedAt,
+      });
     }
   }
 

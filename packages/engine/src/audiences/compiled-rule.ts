@@ -127,3 +127,27 @@ export function referencedComputedTraits(rule: AudienceRule): string[] {
   if ('not' in rule) return referencedComputedTraits(rule.not);
   return 'computedTrait' in rule ? [rule.computedTrait] : [];
 }
+
+/**
+ * Ids of the audiences whose rules read a computed trait, directly or through an audience that
+ * does: those whose members an edit of the trait may change.
+ */
+export function audiencesReadingComputedTrait(
+  audiences: readonly { readonly id: string; readonly rule: AudienceRule }[],
+  traitName: string,
+): Set<string> {
+  const reading = new Set(
+    audiences.filter((a) => referencedComputedTraits(a.rule).includes(traitName)).map((a) => a.id),
+  );
+  // Each pass adds the audiences that reference one found; none added, all are found.
+  for (let grew = reading.size > 0; grew; ) {
+    grew = false;
+    for (const audience of audiences) {
+      if (reading.has(audience.id)) continue;
+      if (!referencedAudiences(audience.rule).some((id) => reading.has(id))) continue;
+      reading.add(audience.id);
+      grew = true;
+    }
+  }
+  return reading;
+}

@@ -55,12 +55,14 @@ const REST_FACTOR = 3;
  * Why the result equals a serial evaluation: the rule is stored before the snapshot, in a
  * transaction that waits for a running segment batch (`storeRule` callers lock the checkpoint),
  * so every batch that commits after the snapshot already evaluates its touched profiles with the
- * new rule. A profile no batch touches after the snapshot has the facts the snapshot read: the
- * snapshot's verdict for it is right. One a batch touches is re-evaluated by that batch against
- * its current membership, and, when a candidate, again by its chunk on the facts of then; each
- * records a change only against the stored membership, under the lock (SQLite's write lock; on
- * PostgreSQL the workspace's segment checkpoint row, which every batch of its partition holds),
- * so an Entered / Exited event is neither duplicated nor lost.
+ * new rule. (After a computed-trait edit the rule is unchanged: the trait's backfill commits its
+ * new values under the same lock before the snapshot.) A profile no batch touches after the
+ * snapshot has the facts the snapshot read: the snapshot's verdict for it is right. One a batch
+ * touches is re-evaluated by that batch against its current membership, and, when a candidate,
+ * again by its chunk on the facts of then; each records a change only against the stored
+ * membership, under the lock (SQLite's write lock; on PostgreSQL the workspace's segment
+ * checkpoint row, which every batch of its partition holds), so an Entered / Exited event is
+ * neither duplicated nor lost.
  */
 export async function evaluateInFull(
   deps: FullEvaluationDeps,

@@ -1,5 +1,7 @@
+import { AUDIENCE_ENTERED_EVENT, AUDIENCE_EXITED_EVENT } from '@tandem/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine.js';
+import { fromJson } from '../store/index.js';
 import { ENGINES, openTestEngine } from '../testing/index.js';
 import { createWorkspace } from '../workspaces/index.js';
 
@@ -33,6 +35,137 @@ describe.each(ENGINES)('the computed traits service on %s', (kind) => {
       nextCursor: null,
     });
     expect((await engine.computedTraits.list(otherId, { limit: 50 })).data).toHaveLength(1);
+  });
+});
+
+describe.each(ENGINES)('a computed trait edit on %s', (kind) => {
+  let engine: Engine & { dispose(): Promise<void> };
+  beforeAll(async () => {
+    engine = await openTestEngine(kind);
+  });
+  afterAll(() => engine.dispose());
+
+  /** The Audience Entered / Exited events of the log, per user and audience, in log order. */
+  async function audienceEvents(workspaceId: string, users: Record<string, string>) {
+    const events = await engine.store.db
+      .selectFrom('events')
+      .select(['event', 'payload'])
+      .where('workspace_id', '=', workspaceId)
+      .where('event', 'in', [AUDIENCE_ENTERED_EVENT, AUDIENCE_EXITED_EVENT])
+      .orderBy('seq')
+      .execute();
+    const userOf = new Map(Object.entries(users).map(([user, profileId]) => [profileId, user]));
+    const history: Record<string, string[]> = {};
+    for (const e of events) {
+      const { properties } = fromJson<{ properties: { audienceName: string; profileId: string } }>(e.payload);
+      const key = `${userOf.get(properties.profileId)} in ${properties.audienceName}`;
+      history[key] = [...(history[key] ?? []), e.event === AUDIENCE_ENTERED_EVENT ? 'entered' : 'exited'];
+    }
+    return history;
+  }
+
+  /**
+   * Ann (two purchases, a refund) and Bob (two refunds), both pro; `buys` counts purchases,
+   * Buyers holds two or more, Pro buyers reads the trait only through Buyers.
+   */
+  async function buyersWorkspace() {
+    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
+    const source = await engine.sources.create(workspaceId, { name: 'web' });
+    const track = (userId: string, event: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        type: 'track',
+        userId,
+        event,
+        messageId: `${userId}-${event}-${i}`,
+      }));
+    await engine.collector.collect({
+      source: { workspaceId, sourceId: source.id },
+      calls: [
+        ...['ann', 'bob'].map((userId) => ({
+          type: 'identify',
+          userId,
+          messageId: `id-${userId}`,
+          traits: { plan: 'pro' },
+        })),
+        ...track('ann', 'Purchase', 2),
+        ...track('ann', 'Refund', 1),
+        ...track('bob', 'Refund', 2),
+      ],
+      request: {},
+    });
+    await engine.pipeline.catchUp();
+    const buys = await engine.computedTraits.create(workspaceId, {
+      name: 'buys',
+      kind: 'count',
+      event: 'Purchase',
+    });
+    if (!buys.ok) throw new Error(JSON.stringify(buys.error));
+    const buyers = await engine.audiences.create(workspaceId, {
+      name: 'Buyers',
+      rule: { computedTrait: 'buys', op: 'gte', value: 2 },
+    });
+    if (!buyers.ok) throw new Error(JSON.stringify(buyers.error));
+    const proBuyers = await engine.audiences.create(workspaceId, {
+      name: 'Pro buyers',
+      rule: { all: [{ audience: buyers.value.id }, { trait: 'plan', op: 'eq', value: 'pro' }] },
+    });
+    if (!proBuyers.ok) throw new Error(JSON.stringify(proBuyers.error));
+    const ann = await engine.profiles.lookup(workspaceId, 'user_id', 'ann');
+    const bob = await engine.profiles.lookup(workspaceId, 'user_id', 'bob');
+    const users = { ann: ann.id, bob: bob.id };
+    const audiencesOf = async (userId: string) =>
+      (await engine.profiles.lookup(workspaceId, 'user_id', userId)).audiences.map((a) => a.name);
+    return { workspaceId, buys: buys.value, buyers: buyers.value, users, audiencesOf };
+  }
+
+  it('moves people in and out of the audiences that read it, with their Audience events', async () => {
+    const { workspaceId, buys, buyers, users, audiencesOf } = await buyersWorkspace();
+    expect(await audiencesOf('ann')).toEqual(['Buyers', 'Pro buyers']);
+    expect(await audiencesOf('bob')).toEqual([]);
+
+    // Counting refunds instead: Ann (one) no longer qualifies, Bob (two) does.
+    const edited = await engine.computedTraits.update(workspaceId, buys.id, { event: 'Refund' });
+    expect(edited.ok).toBe(true);
+    await engine.pipeline.catchUp();
+    expect((await engine.profiles.lookup(workspaceId, 'user_id', 'ann')).computedTraits).toEqual({ buys: 1 });
+    expect(await audiencesOf('ann')).toEqual([]);
+    expect(await audiencesOf('bob')).toEqual(['Buyers', 'Pro buyers']);
+    expect(await engine.audiences.members(workspaceId, buyers.id, { limit: 10 })).toEqual({
+      data: [{ profileId: users.bob, enteredAt: expect.any(String) }],
+      nextCursor: null,
+    });
+    const told = {
+      'ann in Buyers': ['entered', 'exited'],
+      'ann in Pro buyers': ['entered', 'exited'],
+      'bob in Buyers': ['entered'],
+      'bob in Pro buyers': ['entered'],
+    };
+    expect(await audienceEvents(workspaceId, users)).toEqual(told);
+
+    // An edit that changes no one's membership tells nothing.
+    await engine.computedTraits.update(workspaceId, buys.id, { within: '365d' });
+    await engine.pipeline.catchUp();
+    expect(await audienceEvents(workspaceId, users)).toEqual(told);
+  });
+
+  it('evaluates the audiences left reading a deleted trait when a trait of its name is created', async () => {
+    const { workspaceId, buys, users, audiencesOf } = await buyersWorkspace();
+    await engine.computedTraits.delete(workspaceId, buys.id);
+    const refunds = await engine.computedTraits.create(workspaceId, {
+      name: 'buys',
+      kind: 'count',
+      event: 'Refund',
+    });
+    expect(refunds.ok).toBe(true);
+    await engine.pipeline.catchUp();
+    expect(await audiencesOf('ann')).toEqual([]);
+    expect(await audiencesOf('bob')).toEqual(['Buyers', 'Pro buyers']);
+    expect(await audienceEvents(workspaceId, users)).toEqual({
+      'ann in Buyers': ['entered', 'exited'],
+      'ann in Pro buyers': ['entered', 'exited'],
+      'bob in Buyers': ['entered'],
+      'bob in Pro buyers': ['entered'],
+    });
   });
 });
 

@@ -17,14 +17,31 @@ import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from
 import { addEvent, emptyValueOf, prune, type TraitState, traitValueOf } from './trait-buckets.js';
 import { foldEvents, foldTraits, type ProfiledEvent } from './trait-state-store.js';
 
+/** A trait whose values were just recomputed from the log (created or edited), by its name now. */
+export interface RecomputedTrait {
+  readonly workspaceId: string;
+  readonly name: string;
+}
+
 /** Computed traits: definitions (CRUD, each backfilled from the log) and their per-profile values. */
 export class ComputedTraitsService {
+  private readonly listeners = new Set<(trait: RecomputedTrait) => Promise<void>>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: () => number = Date.now,
     /** The pipeline's partition count: whose segment checkpoint a workspace's backfill reads. */
     private readonly partitions = 1,
   ) {}
+
+  /**
+   * Called after a trait's recomputed values commit (audiences whose rules read it listen:
+   * they import this domain, so it cannot call them); the caller's answer waits for the listeners.
+   */
+  onRecomputed(listener: (trait: RecomputedTrait) => Promise<void>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   async create(
     workspaceId: string,
@@ -45,6 +62,8 @@ export class ComputedTraitsService {
     await this.store.db.insertInto('computed_traits').values(row).execute();
     const trait = computedTraitOf(row);
     await this.backfill(workspaceId, definitionOf(trait));
+    // An audience left reading a deleted trait of this name reads this one now.
+    await this.recomputed({ workspaceId, name: trait.name });
     return { ok: true, value: trait };
   }
 
@@ -130,6 +149,8 @@ export class ComputedTraitsService {
       .execute();
     const trait = { ...input, id: traitId, createdAt, updatedAt };
     await this.backfill(workspaceId, definitionOf(trait));
+    // New values may change who meets the audiences that read the trait.
+    await this.recomputed({ workspaceId, name: trait.name });
     return { ok: true, value: trait };
   }
 
@@ -281,6 +302,10 @@ export class ComputedTraitsService {
     return this.store.kind === 'postgres'
       ? sql`(e.txid, e.seq) <= (${upTo.txid}, ${upTo.seq})`
       : sql`pe.seq <= ${upTo.seq}`;
+  }
+
+  private async recomputed(trait: RecomputedTrait): Promise<void> {
+    for (const listener of this.listeners) await listener(trait);
   }
 
   private async assertNameFree(workspaceId: string, name: string): Promise<void> {

@@ -3,6 +3,7 @@ export type { TraitDefinition } from './computed-trait-rows.js';
 export {
   ComputedTraitsService,
   propertiesOf,
+  type RecomputedTrait,
   SEGMENT_STAGE,
   storedComputedValuesOf,
 } from './computed-traits-service.js';
