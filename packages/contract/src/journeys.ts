@@ -57,7 +57,7 @@ export const JourneyEntrySchema = z
     }),
     z.strictObject({
       kind: z.literal('schedule'),
-      /** Five-field cron in the workspace's time zone. */
+      /** Five-field cron, in UTC. */
       cron: z.string().min(9).max(100),
       /** Who enters at each tick: this audience's members (absent: every profile with an email). */
       audienceId: z.string().min(1).optional(),

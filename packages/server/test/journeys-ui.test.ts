@@ -214,5 +214,57 @@ describe.skipIf(!HAS_CHROMIUM).each(ENGINES)(
       await page.getByRole('button', { name: 'Resume' }).click();
       await expect.poll(() => page.getByLabel('Status live').count()).toBe(1);
     });
+
+    it('removes a random split’s branch with its own link, and keeps the goal’s filter when its event changes', async () => {
+      const created = await api('/api/v1/journeys', {
+        name: 'Three-way test',
+        entry: { kind: 'event', event: 'Trial Started' },
+        steps: [
+          { id: 'ab', kind: 'random_split', weights: [50, 30, 20], next: ['x', 'y', 'z'] },
+          { id: 'x', kind: 'exit' },
+          { id: 'y', kind: 'exit' },
+          { id: 'z', kind: 'exit' },
+        ],
+        settings: {
+          goal: { event: 'Order Completed', where: [{ property: 'total', op: 'gte', value: 50 }] },
+        },
+      });
+      expect(created.status).toBe(201);
+      const journeyId = String(created.json.id);
+
+      const page = await freshPage(browser);
+      await signIn(page, server.url, MARKETER.email, MARKETER.password);
+      await page.goto(`${server.url}/journeys/${journeyId}`);
+      const panel = page.getByLabel('Node settings');
+      // Nothing selected: the journey's settings, the goal's filter in the where editor.
+      await expect
+        .poll(() => panel.getByRole('combobox', { name: 'Goal', exact: true }).inputValue())
+        .toBe('Order Completed');
+      await expect.poll(() => panel.getByText('Only when its properties match').count()).toBe(1);
+      await panel.getByRole('combobox', { name: 'Goal', exact: true }).fill('Order Paid');
+      await shot(page, '4-settings');
+
+      await page.locator('.react-flow__node[data-id="ab"]').click();
+      await panel.getByRole('button', { name: 'Remove branch A' }).click();
+      await page.getByRole('button', { name: 'Save draft' }).click();
+
+      const saved = async () => {
+        const response = await fetch(`${server.url}/api/v1/journeys/${journeyId}`, {
+          headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+        return (await response.json()) as {
+          steps: { id: string; weights?: number[]; next?: unknown }[];
+          settings: { goal?: unknown };
+        };
+      };
+      await expect
+        .poll(async () => (await saved()).steps.find((step) => step.id === 'ab'))
+        .toMatchObject({ weights: [30, 20], next: ['y', 'z'] });
+      expect((await saved()).settings.goal).toEqual({
+        event: 'Order Paid',
+        where: [{ property: 'total', op: 'gte', value: 50 }],
+      });
+      await shot(page, '5-split');
+    });
   },
 );

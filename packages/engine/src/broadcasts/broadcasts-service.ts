@@ -1,4 +1,5 @@
 import type { Broadcast, CreateBroadcastSchema } from '@tandem/contract';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import {
   type EmailQueue,
@@ -9,7 +10,15 @@ import {
 } from '../email/index.js';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { type Database, nowIso, type Store, writeTransaction } from '../store/index.js';
+import {
+  type Database,
+  keysetAfter,
+  keysetCursorOf,
+  keysetPositionOf,
+  nowIso,
+  type Store,
+  writeTransaction,
+} from '../store/index.js';
 
 type Row = Database['broadcasts'];
 type CreateBroadcast = z.output<typeof CreateBroadcastSchema>;
@@ -94,16 +103,34 @@ export class BroadcastsService {
     return this.get(workspaceId, broadcastId);
   }
 
-  async list(workspaceId: string): Promise<Broadcast[]> {
-    const rows = await this.deps.store.db
+  /** Newest first, a page at a time: the cursor is the last broadcast's creation time and id. */
+  async list(
+    workspaceId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<{ data: Broadcast[]; nextCursor: string | null }> {
+    let query = this.deps.store.db
       .selectFrom('broadcasts')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
       .orderBy('created_at', 'desc')
       .orderBy('broadcast_id', 'desc')
-      .limit(200)
-      .execute();
-    return Promise.all(rows.map((row) => this.withCounts(row)));
+      .limit(page.limit + 1);
+    if (page.cursor) {
+      const position = keysetPositionOf(page.cursor);
+      query = query.where((eb) =>
+        keysetAfter(eb, sql.ref('created_at'), sql.ref('broadcast_id'), 'desc', position),
+      );
+    }
+    const rows = await query.execute();
+    const shown = rows.slice(0, page.limit);
+    const last = shown.at(-1);
+    return {
+      data: await Promise.all(shown.map((row) => this.withCounts(row))),
+      nextCursor:
+        rows.length > page.limit && last
+          ? keysetCursorOf({ key: last.created_at, id: last.broadcast_id })
+          : null,
+    };
   }
 
   async get(workspaceId: string, broadcastId: string): Promise<Broadcast> {

@@ -4,10 +4,18 @@ import type {
   ErrorDetail,
   UpdateEmailTemplateSchema,
 } from '@tandem/contract';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { type Database, nowIso, type Store } from '../store/index.js';
+import {
+  type Database,
+  keysetAfter,
+  keysetCursorOf,
+  keysetPositionOf,
+  nowIso,
+  type Store,
+} from '../store/index.js';
 import type { PersonContexts, PersonFacts } from './person-context.js';
 import {
   type CompiledTemplate,
@@ -43,15 +51,34 @@ export class EmailTemplatesService {
     private readonly deps: { store: Store; people: PersonContexts; clock?: (() => number) | undefined },
   ) {}
 
-  async list(workspaceId: string): Promise<EmailTemplate[]> {
-    const rows = await this.deps.store.db
+  /** Newest first, a page at a time: the cursor is the last template's creation time and id. */
+  async list(
+    workspaceId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<{ data: EmailTemplate[]; nextCursor: string | null }> {
+    let query = this.deps.store.db
       .selectFrom('email_templates')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
       .orderBy('created_at', 'desc')
       .orderBy('template_id', 'desc')
-      .execute();
-    return rows.map(templateOf);
+      .limit(page.limit + 1);
+    if (page.cursor) {
+      const position = keysetPositionOf(page.cursor);
+      query = query.where((eb) =>
+        keysetAfter(eb, sql.ref('created_at'), sql.ref('template_id'), 'desc', position),
+      );
+    }
+    const rows = await query.execute();
+    const shown = rows.slice(0, page.limit);
+    const last = shown.at(-1);
+    return {
+      data: shown.map(templateOf),
+      nextCursor:
+        rows.length > page.limit && last
+          ? keysetCursorOf({ key: last.created_at, id: last.template_id })
+          : null,
+    };
   }
 
   async get(workspaceId: string, templateId: string): Promise<EmailTemplate> {

@@ -89,7 +89,9 @@ describe.each(ENGINES)('journeys’ and lists’ person data on %s', (kind) => {
     const needlesOf = async (profileId: string, plan: string) => [
       profileId,
       plan,
-      ...(await engine.journeys.profileRuns(workspaceId, profileId)).map((run) => run.runId),
+      ...(await engine.journeys.profileRuns(workspaceId, profileId, { limit: 100 })).data.map(
+        (run) => run.runId,
+      ),
     ];
     const annNeedles = await needlesOf(ann, 'ann-plan');
     const bobNeedles = await needlesOf(bob, 'bob-plan');
@@ -125,7 +127,9 @@ describe.each(ENGINES)('journeys’ and lists’ person data on %s', (kind) => {
         ).n,
       );
     const [runs, steps] = [await countOf('journey_runs'), await countOf('journey_run_steps')];
-    const annRuns = (await engine.journeys.profileRuns(workspaceId, ann)).map((run) => run.runId);
+    const annRuns = (await engine.journeys.profileRuns(workspaceId, ann, { limit: 100 })).data.map(
+      (run) => run.runId,
+    );
     const holder = holderOf(engine, 'journeys');
     if (!holder.anonymizePerson) throw new Error('journeys keep counts: they anonymize');
     const counts = await holder.anonymizePerson(

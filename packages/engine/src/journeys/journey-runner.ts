@@ -232,7 +232,8 @@ export class JourneyRunner {
 
   /**
    * People in flight move to the new version at the step of the same id; those whose step is
-   * gone exit. A wait they are at listens for what the new version's step names.
+   * gone, or is now of another kind, exit. A wait they are at listens for what the new version's
+   * step names.
    */
   async migrateRuns(
     db: Kysely<Database>,
@@ -250,6 +251,41 @@ export class JourneyRunner {
       .execute();
     const writes = new JourneyWrites();
     for (const row of gone) this.end(writes, runStateOf(row), 'exited', 'step_removed');
+    // A step of the same id but another kind (a delay now a wait, or an email) would resume
+    // with the old step's timer and skip the new one: those people exit too.
+    const kindNow = new Map(definition.steps.map((s) => [s.id, s.kind]));
+    const versions = await db
+      .selectFrom('journey_versions')
+      .select(['version', 'definition'])
+      .where('workspace_id', '=', workspaceId)
+      .where('journey_id', '=', journeyId)
+      .where(
+        'version',
+        'in',
+        db
+          .selectFrom('journey_runs')
+          .select('version')
+          .where('workspace_id', '=', workspaceId)
+          .where('journey_id', '=', journeyId)
+          .where('status', '=', 'active'),
+      )
+      .execute();
+    for (const { version, definition: text } of versions) {
+      const changed = definitionOf(text)
+        .steps.filter((s) => kindNow.has(s.id) && kindNow.get(s.id) !== s.kind)
+        .map((s) => s.id);
+      if (changed.length === 0) continue;
+      const rows = await db
+        .selectFrom('journey_runs')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('journey_id', '=', journeyId)
+        .where('status', '=', 'active')
+        .where('version', '=', version)
+        .where('step_id', 'in', changed)
+        .execute();
+      for (const row of rows) this.end(writes, runStateOf(row), 'exited', 'step_changed');
+    }
     const after = await this.commit(db, writes);
     await db
       .updateTable('journey_runs')

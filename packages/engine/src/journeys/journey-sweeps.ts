@@ -83,7 +83,7 @@ export async function sweepTimedEntries(
   return entered;
 }
 
-/** The first tick of a timed entry after `since` (ms), in the workspace's time zone. */
+/** The first tick of a timed entry after `since` (ms), in the engine's default time zone (UTC). */
 export function nextTick(entry: JourneyEntry, since: number, timeZone: string): number | undefined {
   const cron =
     entry.kind === 'schedule'

@@ -16,7 +16,14 @@ import { type Kysely, sql } from 'kysely';
 import type { z } from 'zod';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { type Database, nowIso, type Store, writeTransaction } from '../store/index.js';
+import {
+  type Database,
+  keysetCursorOf,
+  keysetPositionOf,
+  nowIso,
+  type Store,
+  writeTransaction,
+} from '../store/index.js';
 import { type EmailCountsOf, journeyReport } from './journey-report.js';
 import { definitionOf, idCursorOf, idOfCursor, journeyOf, runOf } from './journey-rows.js';
 import type { JourneyRunner } from './journey-runner.js';
@@ -223,20 +230,34 @@ export class JourneysService {
     return this.get(workspaceId, journeyId);
   }
 
-  async versions(workspaceId: string, journeyId: string): Promise<JourneyVersion[]> {
+  /** Published versions, newest first; the cursor is the last version shown. */
+  async versions(
+    workspaceId: string,
+    journeyId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<{ data: JourneyVersion[]; nextCursor: string | null }> {
     await this.row(this.db, workspaceId, journeyId);
-    const rows = await this.db
+    let query = this.db
       .selectFrom('journey_versions')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
       .where('journey_id', '=', journeyId)
       .orderBy('version', 'desc')
-      .execute();
-    return rows.map((r) => ({
+      .limit(page.limit + 1);
+    if (page.cursor) query = query.where('version', '<', versionOfCursor(page.cursor));
+    const rows = await query.execute();
+    const shown = rows.slice(0, page.limit);
+    const data = shown.map((r) => ({
       version: r.version,
       publishedAt: r.published_at,
       definition: definitionOf(r.definition),
     }));
+    const last = shown.at(-1);
+    return {
+      data,
+      nextCursor:
+        rows.length > page.limit && last ? keysetCursorOf({ key: last.version, id: journeyId }) : null,
+    };
   }
 
   async report(workspaceId: string, journeyId: string): Promise<JourneyReport> {
@@ -275,11 +296,15 @@ export class JourneysService {
     return { data, nextCursor: rows.length > query.limit && last ? idCursorOf(last.run_id) : null };
   }
 
-  /** A person's runs, newest first, each with the steps they went through. */
-  async profileRuns(workspaceId: string, requestedId: string): Promise<ProfileJourneyRun[]> {
+  /** A person's runs, newest first (run ids are time-ordered), each with the steps they went through. */
+  async profileRuns(
+    workspaceId: string,
+    requestedId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<{ data: ProfileJourneyRun[]; nextCursor: string | null }> {
     const profileId = await this.deps.liveProfileOf(workspaceId, requestedId);
     if (!profileId) throw new AppError('not_found', `no profile ${requestedId}`);
-    const runs = await this.db
+    let query = this.db
       .selectFrom('journey_runs as r')
       .innerJoin('journeys as j', (join) =>
         join.onRef('j.workspace_id', '=', 'r.workspace_id').onRef('j.journey_id', '=', 'r.journey_id'),
@@ -292,9 +317,13 @@ export class JourneysService {
       .where('r.workspace_id', '=', workspaceId)
       .where('r.profile_id', '=', profileId)
       .orderBy('r.run_id', 'desc')
-      .limit(200)
-      .execute();
-    if (runs.length === 0) return [];
+      .limit(page.limit + 1);
+    if (page.cursor) query = query.where('r.run_id', '<', idOfCursor(page.cursor));
+    const rows = await query.execute();
+    const runs = rows.slice(0, page.limit);
+    const last = runs.at(-1);
+    const nextCursor = rows.length > page.limit && last ? idCursorOf(last.run_id) : null;
+    if (runs.length === 0) return { data: [], nextCursor };
     const steps = await this.db
       .selectFrom('journey_run_steps')
       .select(['run_id', 'step_id', 'kind', 'at', 'outcome'])
@@ -313,12 +342,13 @@ export class JourneysService {
       paths.set(s.run_id, path);
       path.push({ stepId: s.step_id, kind: s.kind, at: s.at, outcome: s.outcome });
     }
-    return runs.map((r) => ({
+    const data = runs.map((r) => ({
       ...runOf(r, r.due_at),
       journeyId: r.journey_id,
       journeyName: r.name,
       path: paths.get(r.run_id) ?? [],
     }));
+    return { data, nextCursor };
   }
 
   private async setStatus(
@@ -401,4 +431,12 @@ export function entryEventOf(entry: JourneyDefinition['entry']): string | null {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>; // same keys, minus absent ones
+}
+
+/** The version a versions cursor stopped at; `bad_request` for a cursor of another list. */
+function versionOfCursor(cursor: string): number {
+  const { key } = keysetPositionOf(cursor);
+  if (typeof key !== 'number')
+    throw new AppError('bad_request', 'cursor is not one this sorted list returned');
+  return key;
 }

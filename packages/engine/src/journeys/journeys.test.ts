@@ -87,7 +87,7 @@ describe.each(ENGINES)('journeys on %s', (kind) => {
       await engine.pipeline.catchUp();
     };
     const runsOf = async (userId: string) =>
-      engine.journeys.profileRuns(workspaceId, await profileOf(userId));
+      (await engine.journeys.profileRuns(workspaceId, await profileOf(userId), { limit: 100 })).data;
     const pathOf = async (userId: string, journeyId: string) =>
       (await runsOf(userId))
         .filter((r) => r.journeyId === journeyId)
@@ -402,7 +402,40 @@ describe.each(ENGINES)('journeys on %s', (kind) => {
     expect(await w.pathOf('cy', id)).toEqual([
       { status: 'completed', path: ['one:passed', 'three:updated'] },
     ]);
-    expect((await engine.journeys.versions(w.workspaceId, id)).map((v) => v.version)).toEqual([3, 2, 1]);
+    // Newest first, a page at a time.
+    const newest = await engine.journeys.versions(w.workspaceId, id, { limit: 2 });
+    expect(newest.data.map((v) => v.version)).toEqual([3, 2]);
+    const oldest = await engine.journeys.versions(w.workspaceId, id, {
+      limit: 2,
+      cursor: newest.nextCursor ?? undefined,
+    });
+    expect(oldest).toMatchObject({ data: [expect.objectContaining({ version: 1 })], nextCursor: null });
+  });
+
+  it('migrating exits the people at a step that is now of another kind', async () => {
+    const w = await workspace();
+    const id = await w.publish({
+      name: 'Kinds',
+      entry: { kind: 'event', event: 'Joined' },
+      steps: [
+        { id: 'one', kind: 'delay', duration: '1h', next: 'two' },
+        { id: 'two', kind: 'delay', duration: '1h', next: null },
+      ],
+    });
+    await w.track('ann', 'Joined');
+    // `one` becomes an instant step: ann's delay timer would otherwise resume it as a delay.
+    await engine.journeys.update(w.workspaceId, id, {
+      steps: [
+        { id: 'one', kind: 'update_trait', trait: 'v2', value: true, next: 'two' },
+        { id: 'two', kind: 'delay', duration: '1h', next: null },
+      ],
+    });
+    await engine.journeys.publish(w.workspaceId, id, { inFlight: 'migrate' });
+    expect((await w.runsOf('ann'))[0]).toMatchObject({ status: 'exited', stepId: 'one', version: 1 });
+    await w.track('bob', 'Joined');
+    await w.advance(HOUR);
+    expect(await w.pathOf('ann', id)).toEqual([{ status: 'exited', path: [] }]);
+    expect(await w.pathOf('bob', id)).toEqual([{ status: 'completed', path: ['one:updated', 'two:passed'] }]);
   });
 
   it('starts on audience entered and exited, CRM changes, schedules and date traits', async () => {

@@ -1,4 +1,4 @@
-import { BroadcastSchema, CreateBroadcastSchema, pageOf } from '@tandem/contract';
+import { BroadcastSchema, CreateBroadcastSchema, PageQuerySchema, pageOf } from '@tandem/contract';
 import type { Engine } from '@tandem/engine';
 import { CRM_ERROR_RESPONSES, crmCaller } from '../crm-people/crm-actor.js';
 import { type App, IdParamsSchema } from '../http/route-schemas.js';
@@ -12,9 +12,14 @@ export async function broadcastsRoutes(app: App, options: { engine: Engine }) {
     '/api/v1/broadcasts',
     {
       config: { access: 'audiences:read' },
-      schema: { tags, response: { 200: pageOf(BroadcastSchema), ...CRM_ERROR_RESPONSES } },
+      schema: {
+        tags,
+        description: 'The broadcasts with their report counts, newest first.',
+        querystring: PageQuerySchema,
+        response: { 200: pageOf(BroadcastSchema), ...CRM_ERROR_RESPONSES },
+      },
     },
-    async (request) => ({ data: await broadcasts.list(crmCaller(request).workspaceId), nextCursor: null }),
+    async (request) => broadcasts.list(crmCaller(request).workspaceId, request.query),
   );
 
   app.post(

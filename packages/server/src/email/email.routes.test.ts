@@ -103,6 +103,33 @@ describe.each(ENGINES)('the email and broadcasts API on %s', (kind) => {
     expect((await call('GET', `/api/v1/email/templates/${other.id}`)).statusCode).toBe(404);
   });
 
+  /** Every item of a list, following `nextCursor` two at a time. */
+  const allPages = async <T extends { id: string }>(path: string) => {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call('GET', `${path}?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.statusCode).toBe(200);
+      const body: { data: T[]; nextCursor: string | null } = page.json();
+      expect(body.data.length).toBeLessThanOrEqual(2);
+      items.push(...body.data);
+      cursor = body.nextCursor;
+    } while (cursor !== null);
+    return items;
+  };
+
+  it('pages templates newest first, a small limit at a time', async () => {
+    const created: string[] = [];
+    for (const name of ['Page 1', 'Page 2', 'Page 3'])
+      created.push(
+        (await call('POST', '/api/v1/email/templates', { name, subject: name, mjml: MJML })).json().id,
+      );
+    const ids = (await allPages('/api/v1/email/templates')).map((t) => t.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.filter((id) => created.includes(id))).toEqual([...created].reverse());
+    expect((await call('GET', '/api/v1/email/templates?cursor=nope')).statusCode).toBe(400);
+  });
+
   it('keeps the sending settings', async () => {
     expect((await call('GET', '/api/v1/email/settings')).json()).toEqual({
       fromAddress: null,
@@ -181,5 +208,31 @@ describe.each(ENGINES)('the email and broadcasts API on %s', (kind) => {
     const cancelled = await call('POST', `/api/v1/broadcasts/${later.id}/cancel`);
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', recipients: 0 });
     expect((await call('POST', `/api/v1/broadcasts/${later.id}/cancel`)).statusCode).toBe(409);
+  });
+
+  it('pages broadcasts newest first, a small limit at a time', async () => {
+    const audience = (
+      await call('POST', '/api/v1/audiences', {
+        name: 'Free',
+        rule: { trait: 'plan', op: 'eq', value: 'free' },
+      })
+    ).json();
+    const template = (
+      await call('POST', '/api/v1/email/templates', { name: 'Later', subject: 'Later', mjml: MJML })
+    ).json();
+    const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+    const created: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const broadcast = await call('POST', '/api/v1/broadcasts', {
+        templateId: template.id,
+        audienceId: audience.id,
+        sendAt,
+      });
+      created.push(broadcast.json().id);
+    }
+    const ids = (await allPages('/api/v1/broadcasts')).map((b) => b.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.slice(0, 3)).toEqual([...created].reverse());
+    for (const id of created) await call('POST', `/api/v1/broadcasts/${id}/cancel`);
   });
 });

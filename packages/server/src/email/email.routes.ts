@@ -4,6 +4,7 @@ import {
   EmailSettingsSchema,
   EmailTemplateInputSchema,
   EmailTemplateSchema,
+  PageQuerySchema,
   pageOf,
   UpdateEmailSettingsSchema,
   UpdateEmailTemplateSchema,
@@ -25,12 +26,14 @@ export async function emailRoutes(app: App, options: { engine: Engine }) {
     '/api/v1/email/templates',
     {
       config: { access: 'audiences:read' },
-      schema: { tags, response: { 200: pageOf(EmailTemplateSchema), ...CRM_ERROR_RESPONSES } },
+      schema: {
+        tags,
+        description: 'The templates, newest first.',
+        querystring: PageQuerySchema,
+        response: { 200: pageOf(EmailTemplateSchema), ...CRM_ERROR_RESPONSES },
+      },
     },
-    async (request) => ({
-      data: await emailTemplates.list(crmCaller(request).workspaceId),
-      nextCursor: null,
-    }),
+    async (request) => emailTemplates.list(crmCaller(request).workspaceId, request.query),
   );
 
   app.post(

@@ -106,7 +106,8 @@ describe.each(ENGINES)('the journeys API on %s', (kind) => {
 
     const adaId = (await server.engine.profiles.lookup(server.workspaceId, 'user_id', 'ada')).id;
     const ada = (await call('GET', `/api/v1/profiles/${adaId}/journeys`)).json();
-    expect(ada).toEqual([
+    expect(ada.nextCursor).toBeNull();
+    expect(ada.data).toEqual([
       expect.objectContaining({
         journeyId: journey.id,
         journeyName: 'Abandoned cart',
@@ -115,7 +116,7 @@ describe.each(ENGINES)('the journeys API on %s', (kind) => {
       }),
     ]);
     const versions = (await call('GET', `/api/v1/journeys/${journey.id}/versions`)).json();
-    expect(versions.map((v: { version: number }) => v.version)).toEqual([1]);
+    expect(versions).toMatchObject({ data: [{ version: 1 }], nextCursor: null });
 
     expect((await call('POST', `/api/v1/journeys/${journey.id}/pause`)).json().status).toBe('paused');
     expect((await call('POST', `/api/v1/journeys/${journey.id}/pause`)).statusCode).toBe(409);
@@ -125,6 +126,51 @@ describe.each(ENGINES)('the journeys API on %s', (kind) => {
     const after = (await call('GET', `/api/v1/journeys/${journey.id}/report`)).json();
     expect(after).toMatchObject({ inProgress: 0, exited: 1, completed: 1 });
     expect((await call('GET', '/api/v1/journeys/jrn_nothing')).statusCode).toBe(404);
+  });
+
+  it('pages versions and a person’s runs newest first, a small limit at a time', async () => {
+    const pinged = {
+      name: 'Pinged',
+      entry: { kind: 'event', event: 'Ping' },
+      steps: [{ id: 'rest', kind: 'delay', duration: '1d', next: null }],
+      settings: { reEntry: 'always' },
+    };
+    const journey = (await call('POST', '/api/v1/journeys', pinged)).json();
+    for (const name of ['Pinged v1', 'Pinged v2', 'Pinged v3']) {
+      await call('PATCH', `/api/v1/journeys/${journey.id}`, { name });
+      expect((await call('POST', `/api/v1/journeys/${journey.id}/publish`, {})).statusCode).toBe(200);
+    }
+    for (let i = 0; i < 3; i++) await track('pat', 'Ping');
+
+    /** Every item of a list, following `nextCursor` two at a time. */
+    const allPages = async <T>(path: string) => {
+      const items: T[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page = await call('GET', `${path}?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.statusCode).toBe(200);
+        const body: { data: T[]; nextCursor: string | null } = page.json();
+        expect(body.data.length).toBeLessThanOrEqual(2);
+        items.push(...body.data);
+        cursor = body.nextCursor;
+        pages++;
+      } while (cursor !== null);
+      return { items, pages };
+    };
+    const versions = await allPages<{ version: number }>(`/api/v1/journeys/${journey.id}/versions`);
+    expect(versions.items.map((v) => v.version)).toEqual([3, 2, 1]);
+    expect(versions.pages).toBe(2);
+
+    const patId = (await server.engine.profiles.lookup(server.workspaceId, 'user_id', 'pat')).id;
+    const runs = await allPages<{ runId: string; journeyId: string }>(`/api/v1/profiles/${patId}/journeys`);
+    expect(runs.items).toHaveLength(3);
+    expect(runs.items.every((r) => r.journeyId === journey.id)).toBe(true);
+    const ids = runs.items.map((r) => r.runId);
+    expect(ids).toEqual([...ids].sort().reverse());
+
+    const garbled = await call('GET', `/api/v1/journeys/${journey.id}/versions?cursor=not-a-cursor`);
+    expect(garbled.statusCode).toBe(400);
   });
 
   it('lets marketers edit journeys and viewers only read them', async () => {

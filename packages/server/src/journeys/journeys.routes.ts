@@ -16,7 +16,6 @@ import {
   UpdateJourneySchema,
 } from '@tandem/contract';
 import type { Engine } from '@tandem/engine';
-import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema } from '../http/route-schemas.js';
 
@@ -152,11 +151,13 @@ export async function journeysRoutes(app: App, options: { engine: Engine }) {
       config: { access: 'audiences:read' },
       schema: {
         tags,
+        description: 'The published versions, newest first.',
         params: IdParamsSchema,
-        response: { 200: z.array(JourneyVersionSchema), ...RESPONSES },
+        querystring: PageQuerySchema,
+        response: { 200: pageOf(JourneyVersionSchema), ...RESPONSES },
       },
     },
-    async (request) => journeys.versions(workspaceOf(request), request.params.id),
+    async (request) => journeys.versions(workspaceOf(request), request.params.id, request.query),
   );
 
   app.get(
@@ -191,9 +192,10 @@ export async function journeysRoutes(app: App, options: { engine: Engine }) {
         tags,
         description: 'A person’s journey runs, newest first, each with the steps they went through.',
         params: IdParamsSchema,
-        response: { 200: z.array(ProfileJourneyRunSchema), ...RESPONSES },
+        querystring: PageQuerySchema,
+        response: { 200: pageOf(ProfileJourneyRunSchema), ...RESPONSES },
       },
     },
-    async (request) => journeys.profileRuns(workspaceOf(request), request.params.id),
+    async (request) => journeys.profileRuns(workspaceOf(request), request.params.id, request.query),
   );
 }

@@ -14,7 +14,8 @@ export type NewBroadcast = {
 };
 
 export const broadcastsApi = {
-  list: () => apiClient.get<Page<Broadcast>>('/api/v1/broadcasts'),
+  /** A page of broadcasts, newest first. */
+  list: (cursor: string | null) => apiClient.get<Page<Broadcast>>(withPage('/api/v1/broadcasts', { cursor })),
   get: (id: string) => apiClient.get<Broadcast>(broadcastPath(id)),
   create: (input: NewBroadcast) => apiClient.post<Broadcast>('/api/v1/broadcasts', input),
   cancel: (id: string) => apiClient.post<Broadcast>(`${broadcastPath(id)}/cancel`),

@@ -15,13 +15,14 @@ import {
   Title,
 } from '@mantine/core';
 import { type Broadcast, roleAllows } from '@tandem/contract';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { type FormEvent, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
 import { emailApi, emailQueryKey } from '../email/email-api';
 import { formatDate } from '../shared/format-date';
+import { LoadMoreButton } from '../shared/load-more-button';
 import { QueryState } from '../shared/query-state';
 import { broadcastsApi, broadcastsQueryKey, type NewBroadcast } from './broadcasts-api';
 
@@ -44,11 +45,15 @@ export function BroadcastStatus(props: { status: Broadcast['status'] }) {
 /** `/broadcasts`: one email to an audience, now or later, throttled; the list with their counts. */
 export function BroadcastsPage() {
   const session = useCurrentSession();
-  const broadcasts = useQuery({
-    queryKey: broadcastsQueryKey(session.workspace.id),
-    queryFn: broadcastsApi.list,
+  // Counts move while broadcasts send: every page loaded is refetched every few seconds.
+  const broadcasts = useInfiniteQuery({
+    queryKey: [...broadcastsQueryKey(session.workspace.id), 'list'],
+    queryFn: ({ pageParam }) => broadcastsApi.list(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (lastPage) => lastPage.nextCursor,
     refetchInterval: 5000,
   });
+  const items = useMemo(() => broadcasts.data?.pages.flatMap((page) => page.data) ?? [], [broadcasts.data]);
   return (
     <Stack>
       <div>
@@ -60,8 +65,8 @@ export function BroadcastsPage() {
       </div>
       {roleAllows(session.role, 'audiences:write') && <BroadcastComposer />}
       <QueryState isPending={broadcasts.isPending} error={broadcasts.error} refetch={broadcasts.refetch}>
-        {broadcasts.data?.data.length === 0 && <Text c="dimmed">No broadcasts yet.</Text>}
-        {broadcasts.data && broadcasts.data.data.length > 0 && (
+        {broadcasts.data && items.length === 0 && <Text c="dimmed">No broadcasts yet.</Text>}
+        {items.length > 0 && (
           <Table aria-label="Broadcasts" verticalSpacing="xs">
             <Table.Thead>
               <Table.Tr>
@@ -75,7 +80,7 @@ export function BroadcastsPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {broadcasts.data.data.map((broadcast) => (
+              {items.map((broadcast) => (
                 <Table.Tr key={broadcast.id}>
                   <Table.Td>
                     <Anchor component={Link} to={`/broadcasts/${encodeURIComponent(broadcast.id)}`} fw={500}>
@@ -95,6 +100,7 @@ export function BroadcastsPage() {
             </Table.Tbody>
           </Table>
         )}
+        <LoadMoreButton {...broadcasts} />
       </QueryState>
     </Stack>
   );
@@ -106,7 +112,7 @@ function BroadcastComposer() {
   const navigate = useNavigate();
   const templates = useQuery({
     queryKey: [...emailQueryKey(session.workspace.id), 'templates'],
-    queryFn: emailApi.templates,
+    queryFn: () => emailApi.templates(),
   });
   const audiences = useQuery({
     queryKey: [...broadcastsQueryKey(session.workspace.id), 'audiences'],

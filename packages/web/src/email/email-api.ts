@@ -1,4 +1,4 @@
-import type { EmailSettings, EmailTemplate, SearchResults } from '@tandem/contract';
+import { type EmailSettings, type EmailTemplate, MAX_PAGE_LIMIT, type SearchResults } from '@tandem/contract';
 import { apiClient, type Page, withPage } from '../api/api-client';
 
 const templatePath = (id: string) => `/api/v1/email/templates/${encodeURIComponent(id)}`;
@@ -11,7 +11,12 @@ export type TemplateDraft = Pick<EmailTemplate, 'name' | 'subject' | 'mjml' | 'c
 export type EmailPreview = { subject: string; html: string; text: string; errors: string[] };
 
 export const emailApi = {
-  templates: () => apiClient.get<Page<EmailTemplate>>('/api/v1/email/templates'),
+  /** A page of templates, newest first, for the templates page. */
+  templatePage: (cursor: string | null) =>
+    apiClient.get<Page<EmailTemplate>>(withPage('/api/v1/email/templates', { cursor })),
+  /** What a template picker offers (broadcasts, sequences): the newest, as many as one page holds. */
+  templates: () =>
+    apiClient.get<Page<EmailTemplate>>(withPage('/api/v1/email/templates', { limit: MAX_PAGE_LIMIT })),
   template: (id: string) => apiClient.get<EmailTemplate>(templatePath(id)),
   create: (draft: TemplateDraft) => apiClient.post<EmailTemplate>('/api/v1/email/templates', draft),
   update: (id: string, draft: Partial<TemplateDraft>) =>

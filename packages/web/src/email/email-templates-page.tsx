@@ -1,9 +1,11 @@
 import { Anchor, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { roleAllows } from '@tandem/contract';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
+import { usePagedQuery } from '../api/use-paged-query';
 import { useCurrentSession } from '../auth/use-session';
 import { formatDate } from '../shared/format-date';
+import { LoadMoreButton } from '../shared/load-more-button';
 import { QueryState } from '../shared/query-state';
 import { emailApi, emailQueryKey, STARTER_MJML } from './email-api';
 import { EmailSettingsPanel } from './email-settings-panel';
@@ -13,10 +15,10 @@ export function EmailTemplatesPage() {
   const session = useCurrentSession();
   const canWrite = roleAllows(session.role, 'audiences:write');
   const navigate = useNavigate();
-  const templates = useQuery({
-    queryKey: [...emailQueryKey(session.workspace.id), 'templates'],
-    queryFn: emailApi.templates,
-  });
+  // Under the pickers' key ('templates'), so an edit refreshes both; its own, as pages are another shape.
+  const templates = usePagedQuery([...emailQueryKey(session.workspace.id), 'templates', 'pages'], (cursor) =>
+    emailApi.templatePage(cursor),
+  );
   const create = useMutation({
     mutationFn: () =>
       emailApi.create({
@@ -44,8 +46,8 @@ export function EmailTemplatesPage() {
         )}
       </Group>
       <QueryState isPending={templates.isPending} error={templates.error} refetch={templates.refetch}>
-        {templates.data?.data.length === 0 && <Text c="dimmed">No templates yet.</Text>}
-        {templates.data && templates.data.data.length > 0 && (
+        {templates.items.length === 0 && <Text c="dimmed">No templates yet.</Text>}
+        {templates.items.length > 0 && (
           <Table aria-label="Email templates" verticalSpacing="xs">
             <Table.Thead>
               <Table.Tr>
@@ -56,7 +58,7 @@ export function EmailTemplatesPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {templates.data.data.map((template) => (
+              {templates.items.map((template) => (
                 <Table.Tr key={template.id}>
                   <Table.Td>
                     <Anchor
@@ -79,6 +81,7 @@ export function EmailTemplatesPage() {
             </Table.Tbody>
           </Table>
         )}
+        <LoadMoreButton {...templates} />
       </QueryState>
       <EmailSettingsPanel canWrite={canWrite} />
     </Stack>

@@ -150,7 +150,7 @@ function EntryFields({ data, set, onChange }: EntryPanelProps & { set: (entry: J
       return (
         <>
           <TextInput
-            label="Cron (workspace time zone)"
+            label="Cron (UTC)"
             description="Five fields: minute hour day month weekday"
             value={entry.cron}
             onChange={(event) => set({ ...entry, cron: event.currentTarget.value })}

@@ -106,11 +106,17 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
   };
 
   // An edited step (or entry) drops the server's problems about it: they were about what it was.
+  const forgetStepProblems = (stepId: string) =>
+    setServerProblems((current) => current?.filter((p) => p.stepId !== stepId) ?? null);
   const panelEditor = {
     ...editor,
     updateStep: (stepId: string, data: Parameters<typeof editor.updateStep>[1]) => {
       editor.updateStep(stepId, data);
-      setServerProblems((current) => current?.filter((p) => p.stepId !== stepId) ?? null);
+      forgetStepProblems(stepId);
+    },
+    removeBranch: (stepId: string, index: number) => {
+      editor.removeBranch(stepId, index);
+      forgetStepProblems(stepId);
     },
     updateEntry: (data: Parameters<typeof editor.updateEntry>[0]) => {
       editor.updateEntry(data);

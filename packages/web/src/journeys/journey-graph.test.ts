@@ -11,6 +11,7 @@ import {
   nextStepId,
   placeBelow,
   toDefinition,
+  withoutBranch,
 } from './journey-graph';
 import { newStepFields } from './step-kinds';
 
@@ -42,7 +43,8 @@ const ABANDONED_CART: JourneyDefinition = {
     reEntry: 'after_exit',
     holdoutPercent: 10,
     overCap: 'skip',
-    goal: { event: 'Order Completed' },
+    goal: { event: 'Order Completed', where: [{ property: 'total', op: 'gte', value: 50 }] },
+    exitWhen: { event: 'Account Closed', where: [{ property: 'reason', op: 'eq', value: 'fraud' }] },
   },
 };
 
@@ -171,6 +173,25 @@ describe('journey canvas ↔ definition', () => {
     });
   });
 
+  it('keeps the goal and exit filters when their event changes, and names an unfinished one', () => {
+    const draft = fromDefinition(ABANDONED_CART);
+    // The filters live beside the settings, as the where editor holds them: a new event keeps them.
+    const renamed = { ...draft, settings: { ...draft.settings, goal: { event: 'Order Paid' } } };
+    expect(toDefinition(renamed).definition.settings?.goal).toEqual({
+      event: 'Order Paid',
+      where: [{ property: 'total', op: 'gte', value: 50 }],
+    });
+    const [exitRow] = draft.settingsWhereRows.exitWhen;
+    if (!exitRow) throw new Error('the exit filter is drawn');
+    const unfinished = {
+      ...draft,
+      settingsWhereRows: { ...draft.settingsWhereRows, exitWhen: [{ ...exitRow, property: '' }] },
+    };
+    expect(toDefinition(unfinished).problems).toEqual([
+      { field: 'settings.exitWhen.where.property', message: 'Pick a property.' },
+    ]);
+  });
+
   it('places new nodes under their parent, never on top of another, and numbers their ids', () => {
     const draft = fromDefinition(ABANDONED_CART);
     const wait = draft.nodes.find((n) => n.id === 'wait');
@@ -190,5 +211,47 @@ describe('journey canvas ↔ definition', () => {
     const draft = fromDefinition(ABANDONED_CART);
     const y = new Map(autoLayout(draft.nodes, draft.edges).map((n) => [n.id, n.position.y]));
     for (const edge of draft.edges) expect(y.get(edge.target)).toBeGreaterThan(y.get(edge.source) ?? 0);
+  });
+});
+
+describe('removing a random-split branch', () => {
+  // Branches A 50 → x, B 30 → y, C 20 → z; B has no link in UNLINKED_B.
+  const SPLIT: JourneyDefinition = {
+    name: 'Three-way test',
+    entry: { kind: 'event', event: 'Signed Up' },
+    steps: [
+      { id: 'ab', kind: 'random_split', weights: [50, 30, 20], next: ['x', 'y', 'z'] },
+      { id: 'x', kind: 'exit' },
+      { id: 'y', kind: 'exit' },
+      { id: 'z', kind: 'exit' },
+    ],
+  };
+  const UNLINKED_B: JourneyDefinition = {
+    ...SPLIT,
+    steps: SPLIT.steps.map((s) => (s.kind === 'random_split' ? { ...s, next: ['x', null, 'z'] } : s)),
+  };
+  const splitWithout = (definition: JourneyDefinition, index: number) =>
+    toDefinition(withoutBranch(fromDefinition(definition), 'ab', index)).definition.steps.find(
+      (s) => s.id === 'ab',
+    );
+
+  it.each([
+    [0, [30, 20], ['y', 'z']],
+    [1, [50, 20], ['x', 'z']],
+    [2, [50, 30], ['x', 'y']],
+  ])(
+    'removing branch %i drops its link and keeps every other weight on its own path',
+    (index, weights, next) => {
+      expect(splitWithout(SPLIT, index)).toEqual({ id: 'ab', kind: 'random_split', weights, next });
+    },
+  );
+
+  it('moves the links after the removed branch up one handle, an unlinked branch staying unlinked', () => {
+    expect(splitWithout(UNLINKED_B, 0)).toMatchObject({ weights: [30, 20], next: [null, 'z'] });
+    const draft = withoutBranch(fromDefinition(SPLIT), 'ab', 0);
+    expect(draft.edges.filter((e) => e.source === 'ab').map((e) => `${e.id}→${e.target}`)).toEqual([
+      'ab:0→y',
+      'ab:1→z',
+    ]);
   });
 });

@@ -43,11 +43,17 @@ export type EntryNode = Node<EntryData, 'entry'>;
 export type StepNode = Node<StepData, 'step'>;
 export type JourneyNode = EntryNode | StepNode;
 
+/** The settings that name an event, which may also filter on its properties. */
+export const SETTINGS_EVENTS = ['exitWhen', 'goal'] as const;
+export type SettingsEvent = (typeof SETTINGS_EVENTS)[number];
+
 /** The editor's whole state: the graph plus what lives beside it. */
 export type JourneyDraft = {
   name: string;
   description?: string | undefined;
   settings: JourneySettings;
+  /** The property filters of the exit and goal events, as the where editor holds them. */
+  settingsWhereRows: Record<SettingsEvent, WhereRow[]>;
   nodes: JourneyNode[];
   edges: Edge[];
 };
@@ -103,6 +109,10 @@ export function fromDefinition(definition: JourneyDefinition): JourneyDraft {
     name: definition.name,
     description: definition.description,
     settings: { ...DEFAULT_SETTINGS, ...definition.settings },
+    settingsWhereRows: {
+      exitWhen: (definition.settings?.exitWhen?.where ?? []).map(whereRowFromRule),
+      goal: (definition.settings?.goal?.where ?? []).map(whereRowFromRule),
+    },
     nodes: unplaced.size > 0 ? autoLayout(nodes, edges, unplaced) : nodes,
     edges,
   };
@@ -138,7 +148,8 @@ export function toDefinition(draft: JourneyDraft): {
   for (const node of draft.nodes)
     layout[node.id] = { x: Math.round(node.position.x), y: Math.round(node.position.y) };
 
-  const definition: JourneyDefinition = { name: draft.name, entry, steps, settings: draft.settings, layout };
+  const settings = settingsOf(draft, problems);
+  const definition: JourneyDefinition = { name: draft.name, entry, steps, settings, layout };
   if (draft.description) definition.description = draft.description;
   return { definition, problems };
 }
@@ -198,6 +209,21 @@ function entryOf(data: EntryData, problems: JourneyProblem[]): JourneyEntry {
   );
   const { where: _stored, ...rest } = entry;
   return where ? { ...rest, where } : rest;
+}
+
+/** The settings, the exit and goal events with the filters the where editor holds for them. */
+function settingsOf(draft: JourneyDraft, problems: JourneyProblem[]): JourneySettings {
+  const settings = { ...draft.settings };
+  for (const key of SETTINGS_EVENTS) {
+    const condition = settings[key];
+    if (!condition) continue;
+    const where = whereOf(draft.settingsWhereRows[key], (p) =>
+      problems.push({ field: `settings.${key}.where.${p.field}`, message: p.message }),
+    );
+    const { where: _stored, ...rest } = condition;
+    settings[key] = where ? { ...rest, where } : rest;
+  }
+  return settings;
 }
 
 function whereOf(
@@ -297,6 +323,31 @@ export function placeBelow(
   const spot = { ...start };
   while (taken(spot)) spot.x += COLUMN_WIDTH;
   return spot;
+}
+
+/**
+ * The draft without branch `index` of random split `stepId`: its weight and its link go, and the
+ * links of the later branches move up one handle, so every other weight keeps its own path.
+ */
+export function withoutBranch(draft: JourneyDraft, stepId: string, index: number): JourneyDraft {
+  const node = draft.nodes.find((n): n is StepNode => n.id === stepId && isStepNode(n));
+  const step = node?.data.step;
+  if (!node || step?.kind !== 'random_split') return draft;
+  const weights = step.weights.filter((_w, i) => i !== index);
+  const edges = draft.edges.flatMap((edge): Edge[] => {
+    const branch = Number(edge.sourceHandle);
+    if (edge.source !== stepId || !(branch >= index)) return [edge];
+    if (branch === index) return [];
+    const handle = String(branch - 1);
+    return [{ ...edge, id: edgeId(stepId, handle), sourceHandle: handle }];
+  });
+  return {
+    ...draft,
+    nodes: draft.nodes.map((n) =>
+      n === node ? { ...node, data: { ...node.data, step: { ...step, weights } } } : n,
+    ),
+    edges,
+  };
 }
 
 /** The first unused id for a new step of `kind` (`send_email_1`, `send_email_2`, …). */

@@ -1,4 +1,5 @@
 import { Select, TextInput } from '@mantine/core';
+import { MAX_PAGE_LIMIT } from '@tandem/contract';
 import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
 import { apiClient, type Page, withPage } from '../api/api-client';
@@ -47,8 +48,9 @@ function useNamedList(source: PickerSource, load: () => Promise<Page<Named>>) {
 /** Loads what the steps point at: email templates, audiences, destinations, static lists, members. */
 export function useLoadJourneyPickers(): JourneyPickers {
   const { workspace } = useCurrentSession();
+  // As many templates as one page holds: a step naming an older one still shows its id.
   const templates = useNamedList('templates', () =>
-    apiClient.get<Page<Named>>(withPage('/api/v1/email/templates', { limit: 100 })),
+    apiClient.get<Page<Named>>(withPage('/api/v1/email/templates', { limit: MAX_PAGE_LIMIT })),
   );
   const lists = useNamedList('lists', () =>
     apiClient.get<Page<Named>>(withPage('/api/v1/lists', { limit: 100 })),

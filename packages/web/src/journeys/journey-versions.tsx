@@ -1,9 +1,10 @@
 import { Anchor, Grid, Paper, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useMemo, useState } from 'react';
+import { usePagedQuery } from '../api/use-paged-query';
 import { useCurrentSession } from '../auth/use-session';
 import { formatDate } from '../shared/format-date';
+import { LoadMoreButton } from '../shared/load-more-button';
 import { QueryState } from '../shared/query-state';
 import { JourneyCanvas } from './journey-canvas';
 import { fromDefinition } from './journey-graph';
@@ -12,11 +13,11 @@ import { journeysApi, journeysQueryKey } from './journeys-api';
 /** The journey's published versions, newest first; one of them drawn, read-only. */
 export function JourneyVersions({ journeyId }: { journeyId: string }) {
   const { workspace } = useCurrentSession();
-  const versions = useQuery({
-    queryKey: [...journeysQueryKey(workspace.id), 'versions', journeyId],
-    queryFn: () => journeysApi.versions(journeyId),
-  });
-  const list = [...(versions.data ?? [])].sort((a, b) => b.version - a.version);
+  const versions = usePagedQuery([...journeysQueryKey(workspace.id), 'versions', journeyId], (cursor) =>
+    journeysApi.versions(journeyId, cursor),
+  );
+  // Newest first, as the server pages them.
+  const list = versions.items;
   const [shown, setShown] = useState<number | null>(null);
   const version = list.find((v) => v.version === shown) ?? list[0];
   const drawn = useMemo(() => (version ? fromDefinition(version.definition) : null), [version]);
@@ -52,6 +53,7 @@ export function JourneyVersions({ journeyId }: { journeyId: string }) {
                 ))}
               </Table.Tbody>
             </Table>
+            <LoadMoreButton {...versions} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 8 }}>
             <Paper

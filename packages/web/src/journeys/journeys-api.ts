@@ -7,6 +7,7 @@ import type {
   JourneyRun,
   JourneyValidation,
   JourneyVersion,
+  ProfileJourneyRun,
 } from '@tandem/contract';
 import { ApiError, apiClient, type Page, withPage } from '../api/api-client';
 import { sentence } from '../rules/rule-model';
@@ -29,7 +30,13 @@ export const journeysApi = {
   pause: (journeyId: string) => apiClient.post<Journey>(`${journeyPath(journeyId)}/pause`),
   resume: (journeyId: string) => apiClient.post<Journey>(`${journeyPath(journeyId)}/resume`),
   archive: (journeyId: string) => apiClient.delete(journeyPath(journeyId)),
-  versions: (journeyId: string) => apiClient.get<JourneyVersion[]>(`${journeyPath(journeyId)}/versions`),
+  versions: (journeyId: string, cursor: string | null) =>
+    apiClient.get<Page<JourneyVersion>>(withPage(`${journeyPath(journeyId)}/versions`, { cursor })),
+  /** A person's runs, newest first, each with its path. */
+  profileRuns: (profileId: string, cursor: string | null) =>
+    apiClient.get<Page<ProfileJourneyRun>>(
+      withPage(`/api/v1/profiles/${encodeURIComponent(profileId)}/journeys`, { cursor }),
+    ),
   report: (journeyId: string) => apiClient.get<JourneyReport>(`${journeyPath(journeyId)}/report`),
   runs: (journeyId: string, filter: { stepId?: string; status?: string; cursor?: string | null }) =>
     apiClient.get<Page<JourneyRun>>(withPage(`${journeyPath(journeyId)}/runs`, { limit: 50, ...filter })),

@@ -1,12 +1,11 @@
 import { Anchor, Badge, Group, Paper, Stack, Text, Timeline } from '@mantine/core';
-import type { ProfileJourneyRun } from '@tandem/contract';
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { apiClient } from '../api/api-client';
+import { usePagedQuery } from '../api/use-paged-query';
 import { useCurrentSession } from '../auth/use-session';
 import { formatDate } from '../shared/format-date';
+import { LoadMoreButton } from '../shared/load-more-button';
 import { QueryState } from '../shared/query-state';
-import { journeysQueryKey } from './journeys-api';
+import { journeysApi, journeysQueryKey } from './journeys-api';
 
 /**
  * A person's journeys (`GET /api/v1/profiles/{id}/journeys`), newest first, each with its path:
@@ -14,20 +13,18 @@ import { journeysQueryKey } from './journeys-api';
  */
 export function PersonJourneys({ profileId }: { profileId: string }) {
   const { workspace } = useCurrentSession();
-  const runs = useQuery({
-    queryKey: [...journeysQueryKey(workspace.id), 'person', profileId],
-    queryFn: () =>
-      apiClient.get<ProfileJourneyRun[]>(`/api/v1/profiles/${encodeURIComponent(profileId)}/journeys`),
-  });
+  const runs = usePagedQuery([...journeysQueryKey(workspace.id), 'person', profileId], (cursor) =>
+    journeysApi.profileRuns(profileId, cursor),
+  );
   return (
     <QueryState isPending={runs.isPending} error={runs.error} refetch={runs.refetch}>
-      {(runs.data ?? []).length === 0 ? (
+      {runs.items.length === 0 ? (
         <Text c="dimmed" size="sm">
           Not in any journey yet.
         </Text>
       ) : (
         <Stack gap="sm" aria-label="Journeys">
-          {(runs.data ?? []).map((run) => (
+          {runs.items.map((run) => (
             <Paper key={run.runId} withBorder radius="md" p="sm">
               <Group justify="space-between" mb="xs">
                 <Anchor component={Link} to={`/journeys/${encodeURIComponent(run.journeyId)}`} fw={600}>
@@ -58,6 +55,7 @@ export function PersonJourneys({ profileId }: { profileId: string }) {
               ) : null}
             </Paper>
           ))}
+          <LoadMoreButton {...runs} />
         </Stack>
       )}
     </QueryState>

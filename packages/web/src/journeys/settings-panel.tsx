@@ -1,30 +1,58 @@
 import { Autocomplete, NumberInput, Select, Stack, Text } from '@mantine/core';
 import type { JourneySettings } from '@tandem/contract';
 import { useCatalogEvents } from '../rules/catalog-api';
+import type { WhereRow } from '../rules/rule-model';
+import { WhereConditions } from '../rules/where-conditions';
 import { DurationField } from './duration-field';
 import { withOptional } from './entry-panel';
+import type { SettingsEvent } from './journey-graph';
 import { useFieldProblem } from './journey-problems';
 
-type SettingsPanelProps = { settings: JourneySettings; onChange: (settings: JourneySettings) => void };
+type SettingsPanelProps = {
+  settings: JourneySettings;
+  /** The exit and goal events' property filters, as the where editor holds them. */
+  whereRows: Record<SettingsEvent, WhereRow[]>;
+  onChange: (settings: JourneySettings) => void;
+  onWhereRowsChange: (whereRows: Record<SettingsEvent, WhereRow[]>) => void;
+};
 
 /** Re-entry, exit condition, goal, holdout and what an email over the frequency cap does. */
-export function SettingsPanel({ settings, onChange }: SettingsPanelProps) {
-  const events = (useCatalogEvents().data?.data ?? []).map((e) => e.name);
+export function SettingsPanel({ settings, whereRows, onChange, onWhereRowsChange }: SettingsPanelProps) {
+  const events = useCatalogEvents().data?.data ?? [];
   const holdoutProblem = useFieldProblem(undefined, 'settings.holdoutPercent');
-  const eventField = (key: 'exitWhen' | 'goal', label: string, description: string) => (
-    <Autocomplete
-      label={label}
-      description={description}
-      placeholder="No event"
-      data={events}
-      value={settings[key]?.event ?? ''}
-      onChange={(event) => {
-        const { [key]: _previous, ...rest } = settings;
-        onChange(event === '' ? rest : { ...settings, [key]: { event } });
-      }}
-      comboboxProps={{ withinPortal: true }}
-    />
-  );
+  const eventField = (key: SettingsEvent, label: string, description: string) => {
+    const condition = settings[key];
+    return (
+      <>
+        <Autocomplete
+          label={label}
+          description={description}
+          placeholder="No event"
+          data={events.map((e) => e.name)}
+          value={condition?.event ?? ''}
+          onChange={(event) => {
+            const { [key]: _previous, ...rest } = settings;
+            // A new event keeps the property filters; they are the editor's rows, kept beside.
+            onChange(event === '' ? rest : { ...settings, [key]: { ...condition, event } });
+          }}
+          comboboxProps={{ withinPortal: true }}
+        />
+        {condition ? (
+          <>
+            <Text size="xs" c="dimmed">
+              Only when its properties match (optional):
+            </Text>
+            <WhereConditions
+              rows={whereRows[key]}
+              onChange={(rows) => onWhereRowsChange({ ...whereRows, [key]: rows })}
+              properties={events.find((e) => e.name === condition.event)?.properties ?? []}
+              label={label}
+            />
+          </>
+        ) : null}
+      </>
+    );
+  };
   return (
     <Stack gap="sm">
       <Select

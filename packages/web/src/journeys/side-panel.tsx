@@ -18,7 +18,11 @@ export function SidePanel({ editor, journey }: SidePanelProps) {
         <Title order={5}>Journey settings</Title>
         <SettingsPanel
           settings={editor.draft.settings}
+          whereRows={editor.draft.settingsWhereRows}
           onChange={(settings) => editor.change((current) => ({ ...current, settings }))}
+          onWhereRowsChange={(settingsWhereRows) =>
+            editor.change((current) => ({ ...current, settingsWhereRows }))
+          }
         />
       </Stack>
     );
@@ -50,6 +54,7 @@ export function SidePanel({ editor, journey }: SidePanelProps) {
             key={selected.id}
             data={selected.data}
             onChange={(data) => editor.updateStep(selected.id, data)}
+            onRemoveBranch={(index) => editor.removeBranch(selected.id, index)}
           />
           {links}
           <Button

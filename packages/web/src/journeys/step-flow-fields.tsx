@@ -21,7 +21,15 @@ import { ResourceSelect } from './journey-pickers';
 import { fieldProblem, JourneyProblemsContext } from './journey-problems';
 
 /** The fields of the steps that shape the path: delays, waits and splits. */
-export function FlowStepFields({ data, onChange }: { data: StepData; onChange: (data: StepData) => void }) {
+export function FlowStepFields({
+  data,
+  onChange,
+  onRemoveBranch,
+}: {
+  data: StepData;
+  onChange: (data: StepData) => void;
+  onRemoveBranch: (index: number) => void;
+}) {
   const { step } = data;
   const problems = useContext(JourneyProblemsContext);
   const problem = (field: string) => fieldProblem(problems, step.id, field);
@@ -192,7 +200,7 @@ export function FlowStepFields({ data, onChange }: { data: StepData; onChange: (
                 color="red"
                 aria-label={`Remove branch ${String.fromCharCode(65 + index)}`}
                 disabled={step.weights.length <= 2}
-                onClick={() => set({ ...step, weights: step.weights.filter((_w, i) => i !== index) })}
+                onClick={() => onRemoveBranch(index)}
                 mb={4}
               >
                 ×

@@ -10,10 +10,15 @@ import { FlowStepFields } from './step-flow-fields';
 import { stepKindLabel } from './step-kinds';
 import { ValueField } from './value-field';
 
-type StepPanelProps = { data: StepData; onChange: (data: StepData) => void };
+type StepPanelProps = {
+  data: StepData;
+  onChange: (data: StepData) => void;
+  /** Removes a random split's branch with its link (a weight alone would shift the links after it). */
+  onRemoveBranch: (index: number) => void;
+};
 
 /** The selected step's fields: a label, then what its kind needs. */
-export function StepPanel({ data, onChange }: StepPanelProps) {
+export function StepPanel({ data, onChange, onRemoveBranch }: StepPanelProps) {
   const { step } = data;
   return (
     <Stack gap="sm">
@@ -28,7 +33,7 @@ export function StepPanel({ data, onChange }: StepPanelProps) {
           onChange({ ...data, step: withOptional(step, 'label', event.currentTarget.value) })
         }
       />
-      <StepFieldsEditor data={data} onChange={onChange} />
+      <StepFieldsEditor data={data} onChange={onChange} onRemoveBranch={onRemoveBranch} />
     </Stack>
   );
 }
@@ -36,7 +41,7 @@ export function StepPanel({ data, onChange }: StepPanelProps) {
 const CRM_FIELDS = ['lifecycleStage', 'leadStatus', 'ownerId'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 
-function StepFieldsEditor({ data, onChange }: StepPanelProps) {
+function StepFieldsEditor({ data, onChange, onRemoveBranch }: StepPanelProps) {
   const { step } = data;
   const problems = useContext(JourneyProblemsContext);
   const problem = (field: string) => fieldProblem(problems, step.id, field);
@@ -66,7 +71,7 @@ function StepFieldsEditor({ data, onChange }: StepPanelProps) {
     case 'wait_for_audience':
     case 'split':
     case 'random_split':
-      return <FlowStepFields data={data} onChange={onChange} />;
+      return <FlowStepFields data={data} onChange={onChange} onRemoveBranch={onRemoveBranch} />;
     case 'send_email':
       return (
         <ResourceSelect
@@ -201,6 +206,6 @@ function StepFieldsEditor({ data, onChange }: StepPanelProps) {
         </>
       );
     case 'exit':
-      return <Text size="sm">People who reach this step leave the journey (counted as completed).</Text>;
+      return <Text size="sm">People who reach this step leave the journey (counted as exited).</Text>;
   }
 }

@@ -12,6 +12,7 @@ import {
   type StepData,
   type StepNode,
   toDefinition,
+  withoutBranch,
 } from './journey-graph';
 import { branchesOf, newStepFields } from './step-kinds';
 
@@ -62,7 +63,7 @@ export function useJourneyDraft(initial: () => JourneyDraft) {
       nodes: current.nodes.map((n) => (n.type === 'entry' ? { ...n, data } : n)),
     }));
 
-  /** New fields of a step; links from branches it no longer has (a removed random-split branch) go. */
+  /** New fields of a step; links from branches it no longer has go. */
   const updateStep = (stepId: string, data: StepData) =>
     change((current) => {
       const handles = new Set(branchesOf(data.step).map((b) => b.handle));
@@ -72,6 +73,10 @@ export function useJourneyDraft(initial: () => JourneyDraft) {
         edges: current.edges.filter((e) => e.source !== stepId || handles.has(e.sourceHandle ?? 'next')),
       };
     });
+
+  /** Removes a random split's branch with its link; the later branches keep theirs. */
+  const removeBranch = (stepId: string, index: number) =>
+    change((current) => withoutBranch(current, stepId, index));
 
   const removeStep = (stepId: string) =>
     change((current) => ({
@@ -97,6 +102,7 @@ export function useJourneyDraft(initial: () => JourneyDraft) {
     addStep,
     updateEntry,
     updateStep,
+    removeBranch,
     removeStep,
     select,
   };
