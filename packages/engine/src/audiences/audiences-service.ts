@@ -24,6 +24,7 @@ import { type CompiledAudience, evaluateProfiles, withRequiredConsent } from './
 import type { AudienceEvents } from './audience-events.js';
 import { audienceOf } from './audience-rows.js';
 import {
+  audiencesReadingAudience,
   audiencesReadingComputedTrait,
   compileRule,
   type RuleScope,
@@ -141,6 +142,9 @@ export class AudiencesService {
         .execute(),
     );
     await this.evaluate(workspaceId, audience, { rule, updatedAt: next.updatedAt });
+    // Audiences whose rules read this one may gain or lose members with it.
+    const audiences = await this.all(workspaceId);
+    await this.evaluateInOrder(workspaceId, audiences, audiencesReadingAudience(audiences, audienceId));
     return { ok: true, value: { ...next, requiredPurpose } };
   }
 
@@ -237,7 +241,15 @@ export class AudiencesService {
    */
   async reevaluateReadingComputedTrait(workspaceId: string, traitName: string): Promise<void> {
     const audiences = await this.all(workspaceId);
-    const reading = audiencesReadingComputedTrait(audiences, traitName);
+    await this.evaluateInOrder(workspaceId, audiences, audiencesReadingComputedTrait(audiences, traitName));
+  }
+
+  /** The audiences of `reading` evaluated in full like an edit, referenced ones first. */
+  private async evaluateInOrder(
+    workspaceId: string,
+    audiences: readonly Audience[],
+    reading: ReadonlySet<string>,
+  ): Promise<void> {
     if (reading.size === 0) return;
     const stored = new Map(audiences.map((audience) => [audience.id, audience]));
     for (const audience of await this.compiledAudiences(workspaceId)) {

@@ -128,17 +128,32 @@ export function referencedComputedTraits(rule: AudienceRule): string[] {
   return 'computedTrait' in rule ? [rule.computedTrait] : [];
 }
 
+type StoredRule = { readonly id: string; readonly rule: AudienceRule };
+
 /**
  * Ids of the audiences whose rules read a computed trait, directly or through an audience that
  * does: those whose members an edit of the trait may change.
  */
 export function audiencesReadingComputedTrait(
-  audiences: readonly { readonly id: string; readonly rule: AudienceRule }[],
+  audiences: readonly StoredRule[],
   traitName: string,
 ): Set<string> {
-  const reading = new Set(
+  return withReaders(
+    audiences,
     audiences.filter((a) => referencedComputedTraits(a.rule).includes(traitName)).map((a) => a.id),
   );
+}
+
+/** Ids of the audiences whose rules read an audience, directly or through another: an edit of it may change theirs. */
+export function audiencesReadingAudience(audiences: readonly StoredRule[], audienceId: string): Set<string> {
+  const readers = withReaders(audiences, [audienceId]);
+  readers.delete(audienceId);
+  return readers;
+}
+
+/** `ids` and every audience that reads one of them, directly or not. */
+function withReaders(audiences: readonly StoredRule[], ids: readonly string[]): Set<string> {
+  const reading = new Set(ids);
   // Each pass adds the audiences that reference one found; none added, all are found.
   for (let grew = reading.size > 0; grew; ) {
     grew = false;

@@ -167,6 +167,26 @@ describe.each(ENGINES)('a computed trait edit on %s', (kind) => {
       'bob in Pro buyers': ['entered'],
     });
   });
+
+  it('an audience edit re-evaluates the audiences that read it', async () => {
+    const { workspaceId, buyers, users, audiencesOf } = await buyersWorkspace();
+    // Three purchases now: Ann (two) leaves Buyers, and Pro buyers with it, at once.
+    const raised = await engine.audiences.update(workspaceId, buyers.id, {
+      rule: { computedTrait: 'buys', op: 'gte', value: 3 },
+    });
+    expect(raised.ok).toBe(true);
+    await engine.pipeline.catchUp();
+    expect(await audiencesOf('ann')).toEqual([]);
+    await engine.audiences.update(workspaceId, buyers.id, {
+      rule: { computedTrait: 'buys', op: 'gte', value: 2 },
+    });
+    await engine.pipeline.catchUp();
+    expect(await audiencesOf('ann')).toEqual(['Buyers', 'Pro buyers']);
+    expect(await audienceEvents(workspaceId, users)).toEqual({
+      'ann in Buyers': ['entered', 'exited', 'entered'],
+      'ann in Pro buyers': ['entered', 'exited', 'entered'],
+    });
+  });
 });
 
 describe.each(ENGINES)('the computed trait preview on %s', (kind) => {
