@@ -75,6 +75,21 @@ export const AudienceFileConfigSchema = z.object({
   directory: z.string().min(1).max(1000).optional(),
 });
 
+/**
+ * Types that keep what they receive (a warehouse's tables, audience files): filled by a full sync
+ * (`POST /api/v1/destinations/{id}/sync`), then kept up to date by deliveries. A test checks them
+ * instead of sending a sample, which would stay there.
+ */
+export const SYNCED_DESTINATION_TYPES = [
+  'warehouse',
+  'audience-file',
+] as const satisfies readonly DestinationType[];
+
+/** Whether a destination of this type has a full sync (see SYNCED_DESTINATION_TYPES). */
+export function hasFullSync(type: DestinationType): boolean {
+  return (SYNCED_DESTINATION_TYPES as readonly DestinationType[]).includes(type);
+}
+
 /** Each type's configuration. */
 export const DESTINATION_CONFIG_SCHEMAS = {
   webhook: WebhookConfigSchema,
@@ -311,7 +326,9 @@ export type ReplayResult = z.infer<typeof ReplayResultSchema>;
 /**
  * `POST /api/v1/destinations/{id}/test`: builds the body a sample event would send (the
  * subscription's mapping applied: `subscription` indexes `subscriptions`, or `mapping` tries an
- * unsaved one), and with `send: true` sends it once, now (delivery id `test_…`, no retries).
+ * unsaved one), and with `send: true` sends it once, now (delivery id `test_…`, no retries). A
+ * warehouse or audience-file destination is checked instead (connection, schema or folder
+ * writable): nothing is written to it.
  */
 export const DestinationTestRequestSchema = z
   .object({
@@ -339,6 +356,11 @@ export const DestinationTestResultSchema = z
         status: z.number().int().nullable(),
         error: z.string().nullable(),
         latencyMs: z.number(),
+        /**
+         * Warehouse and audience-file destinations keep what they receive, so the sample is not
+         * written: what was checked instead, as a sentence (`ok` and `error` are its outcome).
+         */
+        checked: z.string().optional(),
       })
       .optional(),
   })

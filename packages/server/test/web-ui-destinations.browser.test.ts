@@ -436,4 +436,59 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
     await page.waitForURL(/\/destinations$/);
     await page.getByText('No destinations yet').waitFor();
   });
+
+  it('syncs an audience-file destination on demand, saying why it failed, and tests it without writing a file', async () => {
+    const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    const audiences = (await (await fetch(`${server.url}/api/v1/audiences`, { headers })).json()) as {
+      data: { id: string; name: string }[];
+    };
+    const pro = audiences.data.find((audience) => audience.name === 'Pro customers');
+    // A folder outside the audience-files folder: the sync on creation fails, unseen.
+    const created = await fetch(`${server.url}/api/v1/destinations`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        name: 'Pro list',
+        type: 'audience-file',
+        config: { format: 'csv', directory: join(dataDir, 'elsewhere') },
+        subscriptions: [{ kind: 'audience', audienceId: pro?.id }],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const files = async () =>
+      (
+        (await (await fetch(`${server.url}/api/v1/destinations/${id}/files`, { headers })).json()) as {
+          data: { kind: string }[];
+        }
+      ).data;
+
+    await page.goto(`${server.url}/destinations/${id}`);
+    await page.getByRole('heading', { name: 'Pro list' }).waitFor();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expectText(page.getByRole('alert'), /^The sync failedThe directory .*elsewhere is outside /);
+    await shot('10-sync-failed');
+
+    const moved = await fetch(`${server.url}/api/v1/destinations/${id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ config: { format: 'csv', directory: 'lists' } }),
+    });
+    expect(moved.status).toBe(200);
+    await page.reload();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    // u-vip entered “Pro customers” in the test above.
+    await expectText(page.getByRole('status'), /^Synced: a full file of “Pro customers” \(1 person\)\.$/);
+    await shot('11-sync-now');
+    await page.getByRole('tab', { name: 'Files' }).click();
+    await expectText(page.getByRole('table', { name: 'Audience files' }), /Full export/);
+
+    await page.getByRole('button', { name: 'Send test' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Check connection' }).click();
+    await expectText(dialog.getByRole('status'), /lists can be written in; no file was written/);
+    await shot('12-check-connection');
+    await page.keyboard.press('Escape');
+    expect((await files()).map((file) => file.kind)).toEqual(['full']);
+  });
 });

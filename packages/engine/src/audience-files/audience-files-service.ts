@@ -12,11 +12,13 @@ import type {
   DeliveryMessage,
   DeliveryOutcome,
   DestinationTransport,
+  TargetCheck,
   TransportKind,
 } from '../destinations/index.js';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { type Database, nowIso, type Store, writeTransaction } from '../store/index.js';
+import { folderProblem } from './audience-file-folder.js';
 import {
   type AudienceFileFormat,
   extensionOf,
@@ -189,6 +191,8 @@ export class AudienceFilesService {
             return messages.map(() => ({ ok: false, retryable: true, error: 'The transport is closed' }));
           return this.writeChanges(context.workspaceId, context.destinationId, context.config, messages);
         },
+        // A test writes no sample file: it checks where the files would go.
+        check: () => this.checkFolder(context.config),
         close: async () => {
           closed = true;
         },
@@ -196,6 +200,22 @@ export class AudienceFilesService {
       return transport;
     },
   };
+
+  /** Whether the destination's files can be written where they go, writing nothing. */
+  private async checkFolder(config: Config): Promise<TargetCheck> {
+    if (config.directory === undefined)
+      return {
+        ok: true,
+        checked:
+          'The files are kept in Tandem’s store, to download from the destination’s page: nothing to connect to; no file was written',
+      };
+    const placed = this.placed(config);
+    const folder = (placed.ok ? placed.config.directory : undefined) ?? config.directory;
+    const checked = `Checked that the folder ${folder} can be written in; no file was written`;
+    if (!placed.ok) return { ok: false, checked, error: placed.error };
+    const problem = await folderProblem(folder);
+    return problem === undefined ? { ok: true, checked } : { ok: false, checked, error: problem };
+  }
 
   private async writeChanges(
     workspaceId: string,
@@ -448,11 +468,21 @@ export class AudienceFilesService {
     };
     const seen = new Set<string>();
     if (config.directory) {
-      row.path = join(config.directory, fileNameOf(row));
-      await mkdir(dirname(row.path), { recursive: true });
-      const temporary = `${row.path}.${process.pid}.tmp`;
+      const path = join(config.directory, fileNameOf(row));
+      row.path = path;
+      // The folder refused (missing rights, a file in its place): the destination's to fix.
+      const onDisk = async (write: () => Promise<unknown>) => {
+        try {
+          await write();
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new AppError('unprocessable', `The audience file could not be written to ${path}: ${reason}`);
+        }
+      };
+      await onDisk(() => mkdir(dirname(path), { recursive: true }));
+      const temporary = `${path}.${process.pid}.tmp`;
       const header = headerOf(format);
-      await writeFile(temporary, header === undefined ? '' : `${header}\n`);
+      await onDisk(() => writeFile(temporary, header === undefined ? '' : `${header}\n`));
       let chunk: string[] = [];
       for await (const profile of input.members) {
         if (seen.has(profile.id)) continue;
@@ -461,15 +491,15 @@ export class AudienceFilesService {
         if (line === undefined) continue;
         chunk.push(line);
         if (chunk.length >= FULL_BATCH) {
-          await appendFile(temporary, `${chunk.join('\n')}\n`);
+          await onDisk(() => appendFile(temporary, `${chunk.join('\n')}\n`));
           row.row_count += chunk.length;
           chunk = [];
         }
       }
-      if (chunk.length > 0) await appendFile(temporary, `${chunk.join('\n')}\n`);
+      if (chunk.length > 0) await onDisk(() => appendFile(temporary, `${chunk.join('\n')}\n`));
       row.row_count += chunk.length;
       // Complete or absent: a reader never sees half an export.
-      await rename(temporary, row.path);
+      await onDisk(() => rename(temporary, path));
       row.updated_at = nowIso(this.clock);
       await this.store.db.insertInto('audience_files').values(row).execute();
       return fileOf(row);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -393,6 +393,64 @@ for (const kind of ENGINES) {
       });
       const [outcome] = await send(transport, [change('audience.entered', members[0]!)]);
       expect(outcome).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/outside/) });
+    });
+
+    it('checks, for a test, where its files would go, writing nothing', async () => {
+      const check = async (service: AudienceFilesService, config: { format: 'csv'; directory?: string }) => {
+        const transport = await service.transportKind.open({
+          workspaceId: 'ws_1',
+          destinationId: 'dst_checked',
+          config,
+          allowPrivateNetworks: true,
+          log: () => undefined,
+        });
+        try {
+          return await transport.check?.(new AbortController().signal);
+        } finally {
+          await transport.close();
+        }
+      };
+      const folder = await mkdtemp(join(tmpdir(), 'tandem-audience-check-'));
+      try {
+        // A folder not there yet is fine when the one it would be made in can be written.
+        expect(await check(files, { format: 'csv', directory: join(folder, 'new', 'exports') })).toEqual({
+          ok: true,
+          checked: expect.stringMatching(/can be written in; no file was written/),
+        });
+        expect(await check(files, { format: 'csv' })).toMatchObject({ ok: true });
+        await writeFile(join(folder, 'plain'), '');
+        expect(await check(files, { format: 'csv', directory: join(folder, 'plain', 'x') })).toMatchObject({
+          ok: false,
+          error: `${join(folder, 'plain')} is not a folder`,
+        });
+        const rooted = new AudienceFilesService(store, { clock: () => now, directoryRoot: folder });
+        expect(await check(rooted, { format: 'csv', directory: '/etc' })).toMatchObject({
+          ok: false,
+          error: expect.stringMatching(/outside/),
+        });
+        // A full export there fails saying why, as a refusal (the destination's to fix).
+        await expect(
+          files.exportFull({
+            workspaceId: 'ws_1',
+            destinationId: 'dst_checked',
+            config: { format: 'csv', directory: join(folder, 'plain', 'x') },
+            audience: { id: 'aud_1', name: 'VIP' },
+            members: iterate(members),
+          }),
+        ).rejects.toMatchObject({
+          code: 'unprocessable',
+          message: /^The audience file could not be written to /,
+        });
+        expect(await readdir(folder)).toEqual(['plain']);
+        const written = await store.db
+          .selectFrom('audience_files')
+          .select('file_id')
+          .where('destination_id', '=', 'dst_checked')
+          .execute();
+        expect(written).toEqual([]);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
     });
 
     it('writes a Meta list with its header', async () => {

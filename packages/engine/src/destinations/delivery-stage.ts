@@ -179,7 +179,10 @@ export class DeliveryStage implements PipelineStage {
               events.map((e) => e.seq),
             );
         const ids = await this.writeOutbox(trx, workspaceId, destinations, events, profileOf);
-        for (const destinationId of ids) written.push({ workspaceId, destinationId });
+        // A paused destination's rows wait in the outbox: it has no sender to wake until resumed.
+        for (const { destination } of destinations)
+          if (destination.enabled && ids.has(destination.id))
+            written.push({ workspaceId, destinationId: destination.id });
       }
       if (read.to) await saveCheckpoint(trx, lease.checkpoint, read.to);
       return { consumed: read.passed, written, partition: lease.partition };
@@ -197,13 +200,15 @@ export class DeliveryStage implements PipelineStage {
     return { entries, to: entries.at(-1)?.position, passed: entries.length };
   }
 
+  /**
+   * The workspace's destinations with subscriptions, paused ones included: a pause holds their
+   * deliveries (the dispatcher sends them once resumed), it does not drop them. On PostgreSQL the
+   * rows are key-share locked, so a destination deleted meanwhile waits for this batch and then
+   * deletes its rows too: a deleted destination is never left with deliveries.
+   */
   private async subscribed(trx: Kysely<Database>, workspaceId: string): Promise<Subscribed[]> {
-    const rows = await trx
-      .selectFrom('destinations')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('enabled', '=', 1)
-      .execute();
+    const query = trx.selectFrom('destinations').selectAll().where('workspace_id', '=', workspaceId);
+    const rows = await (this.store.kind === 'postgres' ? query.forKeyShare() : query).execute();
     const subscribed: Subscribed[] = [];
     for (const row of rows) {
       const destination = storedDestinationOf(row);

@@ -16,10 +16,10 @@ import {
   type UpdateDestination,
   UpdateDestinationSchema,
 } from '@tandem/contract';
-import type { Kysely } from 'kysely';
+import { purposeKeysOf } from '../consent/index.js';
 import { AppError, type Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { type Database, nowIso, type Store } from '../store/index.js';
+import { nowIso, type Store } from '../store/index.js';
 import { audienceBody, deliveryIdOf, eventBody, type ProfileSection, traitBody } from './delivery-bodies.js';
 import { splitSecrets, validateConfig, withStoredSecrets } from './destination-config.js';
 import {
@@ -34,7 +34,7 @@ import {
 import { applyMapping } from './mapping.js';
 import type { SecretBox } from './secret-box.js';
 import { compileSubscriptions } from './subscriptions.js';
-import type { DeliveryMessage, DeliveryOutcome, TransportKind } from './transport.js';
+import type { DeliveryMessage, DeliveryOutcome, DestinationTransport, TransportKind } from './transport.js';
 
 export interface DestinationsServiceDeps {
   readonly secrets: SecretBox;
@@ -49,6 +49,20 @@ export interface DestinationsServiceDeps {
   readonly sendTimeoutMs: number;
 }
 
+/**
+ * Why a definition was refused: malformed (`validation_failed`), or naming what the workspace
+ * does not have, such as a consent purpose (`unprocessable`, as for an audience's purpose).
+ */
+export interface DestinationRefusal {
+  readonly code: 'validation_failed' | 'unprocessable';
+  readonly details: ErrorDetail[];
+}
+
+/** What a test did: a send, or for a destination that keeps what it receives, a check of it. */
+type TestOutcome = DeliveryOutcome & { readonly checked?: string | undefined };
+
+const NO_OUTCOME: DeliveryOutcome = { ok: false, retryable: false, error: 'The transport gave no outcome' };
+
 /** Destinations: definitions (secrets sealed), the delivery log, replays and test sends. */
 export class DestinationsService {
   constructor(
@@ -56,10 +70,15 @@ export class DestinationsService {
     private readonly deps: DestinationsServiceDeps,
   ) {}
 
-  async create(workspaceId: string, input: CreateDestination): Promise<Result<Destination, ErrorDetail[]>> {
+  async create(
+    workspaceId: string,
+    input: CreateDestination,
+  ): Promise<Result<Destination, DestinationRefusal>> {
     const parsed = CreateDestinationSchema.parse(input);
     const checked = await this.check(workspaceId, parsed.type, parsed.config, parsed.subscriptions);
-    if (!checked.ok) return checked;
+    if (!checked.ok) return { ok: false, error: { code: 'validation_failed', details: checked.error } };
+    const unknown = await this.unknownPurposes(workspaceId, parsed.purposes);
+    if (unknown) return unknown;
     const destinationId = newId('destination');
     const now = nowIso(this.deps.clock);
     const { clear, secrets } = splitSecrets(parsed.type, checked.value);
@@ -109,7 +128,7 @@ export class DestinationsService {
     workspaceId: string,
     destinationId: string,
     input: UpdateDestination,
-  ): Promise<Result<Destination, ErrorDetail[]>> {
+  ): Promise<Result<Destination, DestinationRefusal>> {
     const patch = UpdateDestinationSchema.parse(input);
     const row = await this.row(workspaceId, destinationId);
     const stored = storedDestinationOf(row);
@@ -117,7 +136,12 @@ export class DestinationsService {
     const config = patch.config ? withStoredSecrets(stored.type, patch.config, storedConfig) : storedConfig;
     const subscriptions = patch.subscriptions ?? stored.subscriptions;
     const checked = await this.check(workspaceId, stored.type, config, subscriptions);
-    if (!checked.ok) return checked;
+    if (!checked.ok) return { ok: false, error: { code: 'validation_failed', details: checked.error } };
+    // Purposes it already had pass: one removed from consent since must not block every edit.
+    const unknown = patch.purposes
+      ? await this.unknownPurposes(workspaceId, patch.purposes, stored.purposes)
+      : undefined;
+    if (unknown) return unknown;
     const { clear, secrets } = splitSecrets(stored.type, checked.value);
     const next: DestinationRow = {
       ...row,
@@ -147,13 +171,15 @@ export class DestinationsService {
   async delete(workspaceId: string, destinationId: string): Promise<void> {
     await this.row(workspaceId, destinationId);
     await this.store.db.transaction().execute(async (trx) => {
+      // The destination first: on PostgreSQL this waits for a delivery-stage batch that read it
+      // (see DeliveryStage.subscribed), whose rows the next statement then sees and deletes.
       await trx
-        .deleteFrom('deliveries')
+        .deleteFrom('destinations')
         .where('workspace_id', '=', workspaceId)
         .where('destination_id', '=', destinationId)
         .execute();
       await trx
-        .deleteFrom('destinations')
+        .deleteFrom('deliveries')
         .where('workspace_id', '=', workspaceId)
         .where('destination_id', '=', destinationId)
         .execute();
@@ -232,7 +258,11 @@ export class DestinationsService {
     return { replayed };
   }
 
-  /** The body a sample would send (mapping applied), and with `send`, one real send of it. */
+  /**
+   * The body a sample would send (mapping applied), and with `send`, one real send of it; a
+   * destination that keeps what it receives (a warehouse, audience files) is checked instead, so
+   * no sample stays in it.
+   */
   async test(
     workspaceId: string,
     destinationId: string,
@@ -273,7 +303,7 @@ export class DestinationsService {
       attempt: 1,
     };
     const started = performance.now();
-    const outcome = await this.sendOnce(stored, message);
+    const outcome = await this.testOnce(stored, message);
     return {
       ...result,
       sent: {
@@ -281,6 +311,7 @@ export class DestinationsService {
         status: outcome.status ?? null,
         error: outcome.ok ? null : outcome.error,
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
+        ...(outcome.checked === undefined ? {} : { checked: outcome.checked }),
       },
     };
   }
@@ -290,17 +321,6 @@ export class DestinationsService {
     const body = sampleBody('event', input.sample, 'dlv_sample', this.deps.clock());
     const mapped = await applyMapping(input.mapping, body);
     return { body, mapped: mapped.ok ? mapped.value : null, mappingError: mapped.ok ? null : mapped.error };
-  }
-
-  /** The enabled destinations of a workspace that have subscriptions (the stage's reads). */
-  async subscribed(db: Kysely<Database>, workspaceId: string): Promise<StoredDestination[]> {
-    const rows = await db
-      .selectFrom('destinations')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('enabled', '=', 1)
-      .execute();
-    return rows.map(storedDestinationOf).filter((d) => d.subscriptions.length > 0);
   }
 
   /** A destination as the dispatcher sends to it: configuration with secrets opened. */
@@ -340,6 +360,29 @@ export class DestinationsService {
 
   /** One message sent at once, outside the outbox (a test send, a deletion notice). */
   async sendOnce(stored: StoredDestination, message: DeliveryMessage): Promise<DeliveryOutcome> {
+    return this.withTransport(stored, async (transport) => {
+      const [outcome] = await transport.send([message], AbortSignal.timeout(this.deps.sendTimeoutMs));
+      return outcome ?? NO_OUTCOME;
+    });
+  }
+
+  /** A test's send, or the check of a transport that offers one (it would keep the sample). */
+  private testOnce(stored: StoredDestination, message: DeliveryMessage): Promise<TestOutcome> {
+    return this.withTransport<TestOutcome>(stored, async (transport) => {
+      const signal = AbortSignal.timeout(this.deps.sendTimeoutMs);
+      if (!transport.check) return (await transport.send([message], signal))[0] ?? NO_OUTCOME;
+      const found = await transport.check(signal);
+      return found.ok
+        ? { ok: true, checked: found.checked }
+        : { ok: false, retryable: false, error: found.error, checked: found.checked };
+    });
+  }
+
+  /** Opens a transport to the destination for one use, closed after it. */
+  private async withTransport<T extends DeliveryOutcome>(
+    stored: StoredDestination,
+    use: (transport: DestinationTransport) => Promise<T>,
+  ): Promise<T | DeliveryOutcome> {
     const kind = this.deps.transports.get(stored.type);
     if (!kind)
       return { ok: false, retryable: false, error: `No transport for ${stored.type} destinations here` };
@@ -352,11 +395,27 @@ export class DestinationsService {
       log: () => {},
     });
     try {
-      const [outcome] = await transport.send([message], AbortSignal.timeout(this.deps.sendTimeoutMs));
-      return outcome ?? { ok: false, retryable: false, error: 'The transport gave no outcome' };
+      return await use(transport);
     } finally {
       await transport.close();
     }
+  }
+
+  /**
+   * The purposes that are not consent purposes of the workspace (nor among `kept`), each named by
+   * its place: an unknown purpose is granted by no one, so every delivery would be skipped.
+   */
+  private async unknownPurposes(
+    workspaceId: string,
+    purposes: readonly string[],
+    kept: readonly string[] = [],
+  ): Promise<{ ok: false; error: DestinationRefusal } | undefined> {
+    if (purposes.every((purpose) => kept.includes(purpose))) return undefined;
+    const known = new Set([...(await purposeKeysOf(this.store.db, workspaceId)), ...kept]);
+    const details = purposes.flatMap((purpose, i) =>
+      known.has(purpose) ? [] : [{ path: `purposes.${i}`, message: `no consent purpose "${purpose}"` }],
+    );
+    return details.length === 0 ? undefined : { ok: false, error: { code: 'unprocessable', details } };
   }
 
   private async check(

@@ -171,7 +171,7 @@ export class Dispatcher {
       .updateTable('deliveries')
       .set({
         status: 'dead',
-        last_error: 'Not delivered within the maximum age (TANDEM_DELIVERY_MAX_AGE)',
+        last_error: 'Not delivered within the maximum age (TANDEM_DELIVERY_MAX_AGE_HOURS)',
         next_attempt_at: null,
         lease_until: null,
       })

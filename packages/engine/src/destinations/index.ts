@@ -16,6 +16,7 @@ export type {
   DeliveryMessage,
   DeliveryOutcome,
   DestinationTransport,
+  TargetCheck,
   TransportContext,
   TransportKind,
   TransportLog,

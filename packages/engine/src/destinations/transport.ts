@@ -49,9 +49,20 @@ export interface DestinationTransport {
    * outcome per message, in the same order. `signal` aborts sends that outlive their deadline.
    */
   send(messages: readonly DeliveryMessage[], signal: AbortSignal): Promise<DeliveryOutcome[]>;
+  /**
+   * Checks the connection and that the target can be written, writing nothing. Offered by the
+   * transports of destinations that keep what they receive (a warehouse, audience files): a test
+   * checks them instead of sending a sample, which would stay there.
+   */
+  check?(signal: AbortSignal): Promise<TargetCheck>;
   /** Closes connections; sends after it are not made. */
   close(): Promise<void>;
 }
+
+/** What a check found: what was checked (a sentence), and why it failed when it did. */
+export type TargetCheck =
+  | { readonly ok: true; readonly checked: string }
+  | { readonly ok: false; readonly checked: string; readonly error: string };
 
 /** A logger's shape, so the engine needs none. */
 export type TransportLog = (

@@ -1,5 +1,6 @@
 import type { DestinationConfig } from '@tandem/contract';
 import type { DestinationTransport, TransportKind } from '../destinations/index.js';
+import { AppError } from '../errors/index.js';
 import {
   DEFAULT_SEND_TIMEOUT_MS,
   HostGuard,
@@ -57,6 +58,22 @@ export function warehouseTransportKind(options: WarehouseTransportOptions = {}):
             }
           });
         },
+        // A test writes no sample: it connects and checks the schema can be written.
+        check: async (signal) => {
+          const checked = `Connected to the ${engine} warehouse and checked that Tandem may write in schema ${schema} (its tables created when absent); no row was written`;
+          try {
+            await withinBound(
+              guard.check().then(() => writer.checkWritable()),
+              timeoutMs * 4,
+              `The ${engine} warehouse`,
+              signal,
+            );
+            return { ok: true, checked };
+          } catch (error) {
+            writer.forgetSchema();
+            return { ok: false, checked, error: `Warehouse check failed: ${describe(error)}` };
+          }
+        },
         async close() {
           closed = true;
           await db.close();
@@ -71,8 +88,10 @@ export function warehouseTransportKind(options: WarehouseTransportOptions = {}):
 export const warehouseTransport: TransportKind<'warehouse'> = warehouseTransportKind();
 
 /**
- * The initial full sync of a warehouse destination (on its creation): every profile, with its
- * identities and audience memberships. Answers how many profiles were written.
+ * The full sync of a warehouse destination (on its creation, and when asked): every profile,
+ * with its identities and audience memberships. Answers how many profiles were written. The
+ * warehouse refused or unreachable is an `unprocessable` AppError saying why (the destination's
+ * to fix); a failure reading the profiles is thrown as it is.
  */
 export async function syncWarehouse(
   config: DestinationConfig<'warehouse'>,
@@ -84,15 +103,52 @@ export async function syncWarehouse(
     allowPrivateNetworks?: boolean | undefined;
   } = {},
 ): Promise<number> {
-  await new HostGuard(new URL(config.url).hostname, options.allowPrivateNetworks ?? false).check();
   const db = openWarehouseConnection({
     engine: config.engine,
     url: config.url,
     timeoutMs: options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
   });
   try {
-    return await new WarehouseWriter(db, config.schema).syncProfiles(profiles, options.batchSize);
+    await new HostGuard(new URL(config.url).hostname, options.allowPrivateNetworks ?? false).check();
+    return await new WarehouseWriter(db, config.schema).syncProfiles(
+      readFailures(profiles),
+      options.batchSize,
+    );
+  } catch (error) {
+    if (error instanceof ReadFailure) throw error.cause;
+    throw new AppError(
+      'unprocessable',
+      `The ${config.engine} warehouse could not be written: ${describe(error)}`,
+    );
   } finally {
     await db.close();
+  }
+}
+
+/** A failure of the profiles' source, told apart from the warehouse's (`cause`: the failure). */
+class ReadFailure extends Error {}
+
+/** The items, a failure to read one thrown as a ReadFailure. */
+async function* readFailures<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = items[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<T>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        finished = true;
+        throw new ReadFailure('Reading the profiles failed', { cause: error });
+      }
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // Stopped early (the warehouse failed): the source is closed too.
+    if (!finished) await iterator.return?.();
   }
 }

@@ -25,6 +25,8 @@ export interface WarehouseProfile {
 /** A message the warehouse cannot read (its body is not the contract's): retrying cannot help. */
 export class UnreadableMessage extends Error {}
 
+/** The tables Tandem writes in the schema. */
+const TABLES = ['profiles', 'identities', 'audience_memberships', 'events'] as const;
 /** Columns of `profiles` that are not traits; a trait of the same name gets a `trait_` prefix. */
 const PROFILE_COLUMNS = new Set(['profile_id', 'updated_at']);
 const MAX_COLUMN_LENGTH = 60;
@@ -111,6 +113,21 @@ export class WarehouseWriter {
       });
     }
     return this.prepared;
+  }
+
+  /**
+   * Checks, writing no row, that deliveries can be written: the schema and its tables exist
+   * (created when absent, as the first delivery would) and this login may insert, update and
+   * delete in each, tried by statements that match no row (privileges are checked all the same).
+   */
+  async checkWritable(): Promise<void> {
+    await this.prepare();
+    for (const name of TABLES) {
+      const table = this.table(name);
+      await this.db.query(`INSERT INTO ${table} SELECT * FROM ${table} WHERE 1 = 0`);
+      await this.db.query(`UPDATE ${table} SET profile_id = profile_id WHERE 1 = 0`);
+      await this.db.query(`DELETE FROM ${table} WHERE 1 = 0`);
+    }
   }
 
   /** After a failed write: the schema is checked and its columns read again on the next one. */

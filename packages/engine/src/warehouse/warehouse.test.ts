@@ -361,6 +361,77 @@ for (const engine of ['postgres', 'mysql'] as const) {
       await guarded.close();
     });
 
+    it('checks, for a test, that it may write in the schema, writing no row', async () => {
+      const fresh = { ...config, schema: `${schema}_check` };
+      const tested = await warehouseTransportKind().open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_1',
+        config: fresh,
+        allowPrivateNetworks: true,
+        log: () => undefined,
+      });
+      try {
+        const found = await tested.check?.(signal());
+        expect(found).toEqual({ ok: true, checked: expect.stringMatching(/no row was written/) });
+        for (const name of ['profiles', 'identities', 'audience_memberships', 'events']) {
+          const rows = await admin.query(
+            `SELECT count(*) AS n FROM ${engine === 'postgres' ? `"${fresh.schema}"."${name}"` : `\`${fresh.schema}\`.\`${name}\``}`,
+          );
+          expect(Number(rows[0]?.n), name).toBe(0);
+        }
+      } finally {
+        await tested.close();
+        await admin.query(
+          engine === 'postgres'
+            ? `DROP SCHEMA IF EXISTS "${fresh.schema}" CASCADE`
+            : `DROP DATABASE IF EXISTS \`${fresh.schema}\``,
+        );
+      }
+    });
+
+    it('fails the check of a login that may create the tables but not write in them', async () => {
+      const login = `tandem_ro_${suffix()}`;
+      // The tables exist (a delivery above made them); the login may read and create, not write.
+      const grants =
+        engine === 'postgres'
+          ? [
+              `CREATE ROLE ${login} LOGIN`,
+              `GRANT CREATE ON DATABASE test TO ${login}`,
+              `GRANT USAGE, CREATE ON SCHEMA "${schema}" TO ${login}`,
+              `GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO ${login}`,
+            ]
+          : [`CREATE USER '${login}'@'%'`, `GRANT SELECT, CREATE ON \`${schema}\`.* TO '${login}'@'%'`];
+      for (const statement of grants) await admin.query(statement);
+      const url = new URL(URLS[engine]);
+      url.username = login;
+      // MySQL: the login may use the schema's database only.
+      if (engine === 'mysql') url.pathname = `/${schema}`;
+      const readOnly = await warehouseTransportKind().open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_1',
+        config: { ...config, url: url.toString() },
+        allowPrivateNetworks: true,
+        log: () => undefined,
+      });
+      try {
+        expect(await readOnly.check?.(signal())).toMatchObject({
+          ok: false,
+          error: expect.stringMatching(
+            engine === 'postgres'
+              ? /^Warehouse check failed: permission denied for table profiles/
+              : /^Warehouse check failed: INSERT command denied/,
+          ),
+        });
+      } finally {
+        await readOnly.close();
+        const revokes =
+          engine === 'postgres'
+            ? [`REVOKE CREATE ON DATABASE test FROM ${login}`, `DROP OWNED BY ${login}`, `DROP ROLE ${login}`]
+            : [`DROP USER '${login}'@'%'`];
+        for (const statement of revokes) await admin.query(statement);
+      }
+    });
+
     it('answers a retryable outcome fast when the warehouse is down', async () => {
       const down = await warehouseTransportKind({ timeoutMs: 1_000 }).open({
         workspaceId: 'ws_1',
@@ -381,6 +452,26 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect(outcome).toMatchObject({ ok: false, retryable: true });
       expect(Date.now() - started).toBeLessThan(4_500);
       await down.close();
+    });
+
+    it('fails a full sync saying why: the warehouse’s failure refused, a failure reading profiles as it is', async () => {
+      async function* one() {
+        yield { id: 'prof_1', traits: {}, identities: [] };
+      }
+      const downUrl =
+        engine === 'postgres' ? 'postgres://postgres@127.0.0.1:1/test' : 'mysql://root@127.0.0.1:1/test';
+      await expect(
+        syncWarehouse({ ...config, url: downUrl }, one(), { allowPrivateNetworks: true, timeoutMs: 1_000 }),
+      ).rejects.toMatchObject({
+        code: 'unprocessable',
+        message: expect.stringMatching(new RegExp(`^The ${engine} warehouse could not be written: `)),
+      });
+      const broken = new Error('the store is gone');
+      async function* failing() {
+        yield { id: 'prof_1', traits: {}, identities: [] };
+        throw broken;
+      }
+      await expect(syncWarehouse(config, failing(), { allowPrivateNetworks: true })).rejects.toBe(broken);
     });
   });
 }

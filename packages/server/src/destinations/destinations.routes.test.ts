@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ENGINES } from '@tandem/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
@@ -126,6 +129,117 @@ describe.each(ENGINES)('the destinations API on %s', (kind) => {
     });
     expect(unknownAudience.statusCode).toBe(400);
     expect(unknownAudience.json().error.message).toMatch(/subscriptions\.0\.audienceId/);
+  });
+
+  it('answers 422 naming the field for a consent purpose the workspace does not have', async () => {
+    const typo = await call('POST', '/api/v1/destinations', {
+      name: 'x',
+      type: 'webhook',
+      config: { url: hook.url },
+      purposes: ['marketing', 'marketting'],
+    });
+    expect(typo.statusCode).toBe(422);
+    expect(typo.json().error).toMatchObject({
+      code: 'unprocessable',
+      message: expect.stringMatching(/purposes\.1/),
+      details: [{ path: 'purposes.1', message: 'no consent purpose "marketting"' }],
+    });
+    // A malformed definition is still a 400, whatever its purposes.
+    const malformed = await call('POST', '/api/v1/destinations', {
+      name: 'x',
+      type: 'webhook',
+      config: {},
+      purposes: ['marketting'],
+    });
+    expect(malformed.statusCode).toBe(400);
+
+    const created = await call('POST', '/api/v1/destinations', {
+      name: 'Consenting',
+      type: 'webhook',
+      config: { url: hook.url },
+      purposes: ['marketing'],
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const patched = await call('PATCH', `/api/v1/destinations/${id}`, { purposes: ['analytics', 'ads'] });
+    expect(patched.statusCode).toBe(422);
+    expect(patched.json().error.details).toEqual([
+      { path: 'purposes.1', message: 'no consent purpose "ads"' },
+    ]);
+    expect((await call('GET', `/api/v1/destinations/${id}`)).json().purposes).toEqual(['marketing']);
+    const fixed = await call('PATCH', `/api/v1/destinations/${id}`, { purposes: ['analytics'] });
+    expect(fixed.statusCode).toBe(200);
+    expect(fixed.json().purposes).toEqual(['analytics']);
+    await call('DELETE', `/api/v1/destinations/${id}`);
+  });
+
+  it('tests an audience-file destination by checking its folder, writing no file', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'tandem-test-files-'));
+    try {
+      const created = await call('POST', '/api/v1/destinations', {
+        name: 'Files',
+        type: 'audience-file',
+        config: { format: 'csv', directory: join(folder, 'exports') },
+      });
+      expect(created.statusCode).toBe(201);
+      const id = created.json().id;
+      const tested = await call('POST', `/api/v1/destinations/${id}/test`, { send: true });
+      expect(tested.statusCode).toBe(200);
+      expect(tested.json().sent).toMatchObject({
+        ok: true,
+        error: null,
+        checked: expect.stringMatching(/exports can be written in; no file was written/),
+      });
+      expect((await call('GET', `/api/v1/destinations/${id}/files`)).json().data).toEqual([]);
+      expect(await readdir(folder)).toEqual([]);
+
+      // A folder under a file cannot be: the check says so.
+      await writeFile(join(folder, 'a-file'), '');
+      await call('PATCH', `/api/v1/destinations/${id}`, {
+        config: { format: 'csv', directory: join(folder, 'a-file', 'exports') },
+      });
+      const refused = await call('POST', `/api/v1/destinations/${id}/test`, { send: true });
+      expect(refused.json().sent).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/a-file is not a folder/),
+      });
+      await call('DELETE', `/api/v1/destinations/${id}`);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the full file of an audience a PATCH subscribes an audience-file destination to', async () => {
+    const audience = await call('POST', '/api/v1/audiences', {
+      name: 'Everyone on pro',
+      rule: { trait: 'plan', op: 'eq', value: 'pro' },
+    });
+    expect(audience.statusCode).toBe(201);
+    const created = await call('POST', '/api/v1/destinations', {
+      name: 'List',
+      type: 'audience-file',
+      config: { format: 'ndjson' },
+    });
+    const id = created.json().id;
+    const fullFiles = async () =>
+      (await call('GET', `/api/v1/destinations/${id}/files?kind=full`)).json().data as {
+        audience: { id: string };
+      }[];
+    // A change that subscribes to no new audience syncs nothing.
+    expect((await call('PATCH', `/api/v1/destinations/${id}`, { name: 'The list' })).statusCode).toBe(200);
+    const subscribed = await call('PATCH', `/api/v1/destinations/${id}`, {
+      subscriptions: [{ kind: 'audience', audienceId: audience.json().id }],
+    });
+    expect(subscribed.statusCode).toBe(200);
+    await expect.poll(fullFiles, { timeout: 10_000 }).toHaveLength(1);
+    expect((await fullFiles())[0]?.audience.id).toBe(audience.json().id);
+    // The same audience again is no new subscription: no second file.
+    await call('PATCH', `/api/v1/destinations/${id}`, {
+      subscriptions: [{ kind: 'audience', audienceId: audience.json().id, on: ['entered'] }],
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await fullFiles()).toHaveLength(1);
+    await call('DELETE', `/api/v1/destinations/${id}`);
   });
 
   it('exposes delivery metrics', async () => {

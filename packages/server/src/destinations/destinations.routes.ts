@@ -6,21 +6,44 @@ import {
   DestinationSchema,
   DestinationTestRequestSchema,
   DestinationTestResultSchema,
+  type ErrorDetail,
+  hasFullSync,
   MappingTestRequestSchema,
   MappingTestResultSchema,
   PageQuerySchema,
   pageOf,
   ReplayRequestSchema,
   ReplayResultSchema,
+  type Subscription,
   UpdateDestinationSchema,
 } from '@tandem/contract';
-import type { Engine } from '@tandem/engine';
+import type { Engine, Result } from '@tandem/engine';
+import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
-import { valueOrBadRequest } from '../http/result-or-throw.js';
+import { valueOrBadRequest, valueOrUnprocessable } from '../http/result-or-throw.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema, NoContentSchema } from '../http/route-schemas.js';
 
 const DeliveryParamsSchema = z.object({ id: z.string().min(1), deliveryId: z.string().min(1) });
+/** A definition naming what the workspace lacks (a consent purpose) answers 422, as audiences do. */
+const DEFINITION_RESPONSES = { ...ERROR_RESPONSES, 422: ERROR_RESPONSES[400] };
+
+type Refusal = { readonly code: 'validation_failed' | 'unprocessable'; readonly details: ErrorDetail[] };
+
+/** The destination, or its refusal: 400 when malformed, 422 when it names what does not exist. */
+function definitionOrThrow<T>(result: Result<T, Refusal>): T {
+  if (result.ok) return result.value;
+  const refused = { ok: false as const, error: result.error.details };
+  return result.error.code === 'unprocessable' ? valueOrUnprocessable(refused) : valueOrBadRequest(refused);
+}
+
+/** Audiences subscribed in `after` and not in `before`. */
+function addedAudiences(before: readonly Subscription[], after: readonly Subscription[]): string[] {
+  const audienceIds = (subscriptions: readonly Subscription[]) =>
+    subscriptions.flatMap((s) => (s.kind === 'audience' ? [s.audienceId] : []));
+  const had = new Set(audienceIds(before));
+  return audienceIds(after).filter((id) => !had.has(id));
+}
 
 /** Destinations: CRUD, the delivery log, replays and test sends. Secrets are never answered. */
 export async function destinationsRoutes(app: App, options: { engine: Engine }) {
@@ -28,6 +51,13 @@ export async function destinationsRoutes(app: App, options: { engine: Engine }) 
   const tags = ['Destinations'];
   const workspaceOf = (request: { principal: Parameters<typeof requirePrincipal>[0] }) =>
     requirePrincipal(request.principal).workspaceId;
+  // A full sync in the background: it may take long, and deliveries follow either way. Its
+  // outcome shows when someone runs it from the destination's page (`POST …/sync`).
+  const syncInBackground = (log: FastifyBaseLogger, workspaceId: string, destinationId: string) => {
+    options.engine.syncDestination(workspaceId, destinationId).catch((error: unknown) => {
+      log.warn({ err: error, destinationId }, 'destination sync failed');
+    });
+  };
 
   app.post(
     '/api/v1/destinations',
@@ -36,18 +66,14 @@ export async function destinationsRoutes(app: App, options: { engine: Engine }) 
       schema: {
         tags,
         body: CreateDestinationSchema,
-        response: { 201: DestinationSchema, ...ERROR_RESPONSES },
+        response: { 201: DestinationSchema, ...DEFINITION_RESPONSES },
       },
     },
     async (request, reply) => {
       const workspaceId = workspaceOf(request);
-      const created = valueOrBadRequest(await destinations.create(workspaceId, request.body));
+      const created = definitionOrThrow(await destinations.create(workspaceId, request.body));
       // A destination that keeps state starts from everything known so far; deliveries follow.
-      if (created.type === 'warehouse' || created.type === 'audience-file') {
-        options.engine.syncDestination(workspaceId, created.id).catch((error: unknown) => {
-          request.log.warn({ err: error, destinationId: created.id }, 'initial destination sync failed');
-        });
-      }
+      if (hasFullSync(created.type)) syncInBackground(request.log, workspaceId, created.id);
       return reply.code(201).send(created);
     },
   );
@@ -95,11 +121,24 @@ export async function destinationsRoutes(app: App, options: { engine: Engine }) 
         tags,
         params: IdParamsSchema,
         body: UpdateDestinationSchema,
-        response: { 200: DestinationSchema, ...ERROR_RESPONSES },
+        response: { 200: DestinationSchema, ...DEFINITION_RESPONSES },
       },
     },
-    async (request) =>
-      valueOrBadRequest(await destinations.update(workspaceOf(request), request.params.id, request.body)),
+    async (request) => {
+      const workspaceId = workspaceOf(request);
+      const { id } = request.params;
+      const before = request.body.subscriptions ? await destinations.get(workspaceId, id) : undefined;
+      const updated = definitionOrThrow(await destinations.update(workspaceId, id, request.body));
+      // Newly subscribed audiences' members so far are written at once: deliveries bring only
+      // their later entries and exits.
+      if (
+        before &&
+        hasFullSync(updated.type) &&
+        addedAudiences(before.subscriptions, updated.subscriptions).length > 0
+      )
+        syncInBackground(request.log, workspaceId, id);
+      return updated;
+    },
   );
 
   app.delete(

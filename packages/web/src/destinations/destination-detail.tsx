@@ -11,7 +11,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { type Destination, roleAllows } from '@tandem/contract';
+import { type Destination, hasFullSync, roleAllows } from '@tandem/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -36,6 +36,7 @@ import {
 } from './destinations-api';
 import { SendTestButton } from './send-test-button';
 import { describeSubscription } from './subscription-summary';
+import { SyncNowButton, SyncOutcome, useFullSync } from './sync-now-button';
 
 // The counts move while deliveries go out; a few seconds is fresh enough to watch them.
 const REFRESH_MS = 3_000;
@@ -65,6 +66,7 @@ function DestinationView({ destination }: { destination: Destination }) {
   const session = useCurrentSession();
   const canWrite = roleAllows(session.role, 'destinations:write');
   const [tab, setTab] = useState<string | null>('log');
+  const sync = useFullSync(destination);
   const { delivered, pending, failed, dead, skipped } = destination.deliveries;
 
   return (
@@ -86,13 +88,15 @@ function DestinationView({ destination }: { destination: Destination }) {
           </Text>
         </div>
         {canWrite && (
-          <Group gap="xs">
+          <Group gap="xs" align="flex-start">
+            {hasFullSync(destination.type) && <SyncNowButton sync={sync} />}
             <SendTestButton destination={destination} />
             <PauseButton destination={destination} />
             <DeleteDestinationButton destination={destination} />
           </Group>
         )}
       </Group>
+      <SyncOutcome sync={sync} />
       <SimpleGrid cols={{ base: 2, md: 5 }}>
         <Stat label="Delivered" value={delivered} color="teal" />
         <Stat label="Pending" value={pending} color="blue" />

@@ -101,7 +101,11 @@ export function DestinationEditor(props: DestinationEditorProps) {
           />
         </Section>
         <Section title="Consent" description="Tandem re-checks consent at every send and replay.">
-          <PurposesInput value={form.purposes} onChange={(purposes) => change({ purposes })} />
+          <PurposesInput
+            value={form.purposes}
+            onChange={(purposes) => change({ purposes })}
+            error={problems.purposes}
+          />
         </Section>
         <Section title="Delivery" description="Pause to hold deliveries; they queue and go out once resumed.">
           <Switch
@@ -195,6 +199,8 @@ export function serverProblems(error: unknown): { byField: Record<string, string
     const subscription = /^subscriptions\.(\d+)/.exec(path);
     const message = asSentence(detail.message);
     if (subscription) byField[`subscriptions.${subscription[1]}`] = message;
+    // One field holds every purpose: its problems show under it.
+    else if (/^purposes\.\d+$/.test(path)) byField.purposes = message;
     else if (FIELD_PATHS.some((pattern) => pattern.test(path))) byField[path] = message;
     else if (detail.message !== error.message) unplaced.push(message);
   }

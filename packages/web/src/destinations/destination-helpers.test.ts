@@ -6,6 +6,7 @@ import { eventCatalogList, purposeList } from './destinations-api';
 import { subscriptionsSummary } from './destinations-table';
 import { parseSample } from './sample-event';
 import { describeSubscription } from './subscription-summary';
+import { syncSentence } from './sync-now-button';
 
 describe('destination page helpers', () => {
   it('says what a subscription sends in words', () => {
@@ -66,17 +67,19 @@ describe('destination page helpers', () => {
       details: [
         { path: 'body.config.url', message: 'The URL points to a link-local address.' },
         { path: 'subscriptions.1.filter.where.0.value', message: 'A value is needed.' },
-        { path: 'purposes.0', message: 'Unknown purpose “ads”.' },
+        { path: 'purposes.0', message: 'no consent purpose "ads"' },
         { path: 'limits.concurrency', message: 'too big: at most 256' },
+        { path: 'subscriptions', message: 'Too many subscriptions.' },
       ],
     });
     expect(serverProblems(error)).toEqual({
       byField: {
         'config.url': 'The URL points to a link-local address.',
         'subscriptions.1': 'A value is needed.',
+        purposes: 'No consent purpose "ads".',
         'limits.concurrency': 'Too big: at most 256.',
       },
-      unplaced: ['Unknown purpose “ads”.'],
+      unplaced: ['Too many subscriptions.'],
     });
     expect(serverProblems(new Error('offline'))).toEqual({ byField: {}, unplaced: [] });
   });
@@ -101,6 +104,30 @@ describe('destination page helpers', () => {
       { name: 'Signed Up', properties: [] },
     ]);
     expect(eventCatalogList(null)).toEqual([]);
+  });
+
+  it('says what a full sync wrote', () => {
+    expect(syncSentence({ type: 'warehouse', profiles: 1234 })).toBe(
+      'Synced: 1,234 profiles written to the warehouse.',
+    );
+    expect(syncSentence({ type: 'audience-file', files: [] })).toBe(
+      'Synced: no audience is subscribed, so there was no file to write.',
+    );
+    const file = (name: string, rows: number) => ({
+      id: `af_${name}`,
+      destinationId: 'dst_1',
+      audience: { id: `aud_${name}`, name },
+      kind: 'full' as const,
+      format: 'csv' as const,
+      fileName: 'f.csv',
+      rows,
+      path: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(syncSentence({ type: 'audience-file', files: [file('VIP', 1), file('Churn risk', 40)] })).toBe(
+      'Synced: a full file of “VIP” (1 person), “Churn risk” (40 people).',
+    );
   });
 
   it('checks the sample event and formats latencies', () => {

@@ -6,6 +6,7 @@ import type {
   DeliveryDetail,
   DeliveryStatus,
   Destination,
+  DestinationSync,
   DestinationTestRequest,
   DestinationTestResult,
   ReplayRequest,
@@ -62,6 +63,8 @@ export const destinationsApi = {
     apiClient.post<ReplayResult>(`${destinationPath(destinationId)}/replay`, input),
   test: (destinationId: string, input: DestinationTestRequest) =>
     apiClient.post<DestinationTestResult>(`${destinationPath(destinationId)}/test`, input),
+  /** The full sync of a warehouse or audience-file destination; answers when done. */
+  sync: (destinationId: string) => apiClient.post<DestinationSync>(`${destinationPath(destinationId)}/sync`),
   files: (destinationId: string, cursor: string | null) =>
     apiClient.get<Page<AudienceFileRow>>(withPage(`${destinationPath(destinationId)}/files`, { cursor })),
   fileUrl: (destinationId: string, fileId: string) =>

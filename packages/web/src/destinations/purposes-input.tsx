@@ -9,9 +9,12 @@ const DESCRIPTION = 'Only people who granted every one of these purposes are sen
 export function PurposesInput({
   value,
   onChange,
+  error,
 }: {
   value: string[];
   onChange: (purposes: string[]) => void;
+  /** The server's refusal of a purpose (one it does not know). */
+  error?: string | undefined;
 }) {
   const session = useCurrentSession();
   const purposes = useQuery({
@@ -38,6 +41,7 @@ export function PurposesInput({
         searchable
         clearable
         maw={560}
+        error={error}
       />
     );
   }
@@ -50,6 +54,7 @@ export function PurposesInput({
       onChange={(next) => onChange(next.map((purpose) => purpose.trim().toLowerCase()).filter(Boolean))}
       maw={560}
       clearable
+      error={error}
     />
   );
 }

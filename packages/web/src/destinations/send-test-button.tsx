@@ -1,6 +1,6 @@
 import { Alert, Button, Grid, Group, JsonInput, Modal, Select, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import type { Destination, DestinationTestResult } from '@tandem/contract';
+import { type Destination, type DestinationTestResult, hasFullSync } from '@tandem/contract';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../api/error-message';
@@ -11,7 +11,11 @@ import { destinationsApi, pickerApi, pickerQueryKey } from './destinations-api';
 import { parseSample, SAMPLE_EVENT_TEXT } from './sample-event';
 import { describeSubscription } from './subscription-summary';
 
-/** Sends one sample delivery now (no retries), to check the connection and what arrives. */
+/**
+ * Sends one sample delivery now (no retries), to check the connection and what arrives. A
+ * warehouse or audience-file destination keeps what it receives, so it is checked instead
+ * (connection, schema or folder) and shown the body a delivery would carry.
+ */
 export function SendTestButton({ destination }: { destination: Destination }) {
   const [opened, modal] = useDisclosure(false);
   return (
@@ -19,7 +23,14 @@ export function SendTestButton({ destination }: { destination: Destination }) {
       <Button variant="light" onClick={modal.open}>
         Send test
       </Button>
-      <Modal opened={opened} onClose={modal.close} title={`Send a test to ${destination.name}`} size="xl">
+      <Modal
+        opened={opened}
+        onClose={modal.close}
+        title={
+          hasFullSync(destination.type) ? `Test ${destination.name}` : `Send a test to ${destination.name}`
+        }
+        size="xl"
+      >
         {opened && <SendTestForm destination={destination} />}
       </Modal>
     </>
@@ -51,14 +62,16 @@ function SendTestForm({ destination }: { destination: Destination }) {
     setSampleError(parseSample(sample).error);
     test.mutate(send);
   };
+  const checksOnly = hasFullSync(destination.type);
 
   return (
     <Grid gap="lg">
       <Grid.Col span={{ base: 12, md: 6 }}>
         <Stack gap="sm">
           <Text size="sm" c="dimmed">
-            The test is sent once, now, with a delivery id starting with test_, and is not retried. It does
-            not appear in the delivery log.
+            {checksOnly
+              ? 'A sample would stay in this destination, so the test writes nothing: it checks the connection and that Tandem may write where the destination writes, and shows the body a delivery would carry.'
+              : 'The test is sent once, now, with a delivery id starting with test_, and is not retried. It does not appear in the delivery log.'}
           </Text>
           <JsonInput
             label="Sample event"
@@ -85,7 +98,7 @@ function SendTestForm({ destination }: { destination: Destination }) {
           )}
           <Group gap="xs">
             <Button onClick={() => run(true)} loading={test.isPending && test.variables === true}>
-              Send test
+              {checksOnly ? 'Check connection' : 'Send test'}
             </Button>
             <Button
               variant="default"
@@ -119,7 +132,18 @@ function SendTestForm({ destination }: { destination: Destination }) {
 function TestResult({ result }: { result: DestinationTestResult }) {
   return (
     <Stack gap="sm">
+      {result.sent?.checked !== undefined &&
+        (result.sent.ok ? (
+          <Alert color="teal" title="Connection checked" role="status">
+            {result.sent.checked}.
+          </Alert>
+        ) : (
+          <Alert color="red" title="Check failed" role="alert">
+            {result.sent.error ?? 'The destination could not be checked.'} Nothing was written.
+          </Alert>
+        ))}
       {result.sent &&
+        result.sent.checked === undefined &&
         (result.sent.ok ? (
           <Alert color="teal" title="Delivered" role="status">
             The destination accepted the test
@@ -139,7 +163,11 @@ function TestResult({ result }: { result: DestinationTestResult }) {
       ) : (
         <div>
           <Text size="sm" fw={500} mb={4}>
-            {result.sent ? 'Body sent' : 'Body that would be sent'}
+            {result.sent?.checked !== undefined
+              ? 'Body a delivery would carry'
+              : result.sent
+                ? 'Body sent'
+                : 'Body that would be sent'}
           </Text>
           <JsonBlock value={result.mapped ?? result.body} label="Test body" />
         </div>
