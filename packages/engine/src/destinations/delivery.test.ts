@@ -606,6 +606,30 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
     }
   });
 
+  it('lets a batch gather for the webhook maxWaitMs before sending it', async () => {
+    const receiver = new TestReceiver();
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      await ws.webhook(receiver.url, {
+        config: { url: receiver.url, batch: { maxSize: 10, maxWaitMs: 4000 } },
+      });
+      // The destination's sender is running (a first event through), then three events, each in
+      // its own request and pipeline batch, a quarter second apart: one batch of them.
+      await ws.send({ type: 'track', userId: 'gatherer', event: 'G' });
+      await receiver.until(() => receiver.accepted.length >= 1);
+      for (const i of [0, 1, 2]) {
+        await ws.send({ type: 'track', userId: `gatherer-${i}`, event: 'G' });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await receiver.until(() => receiver.accepted.length >= 2);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(receiver.accepted.map((r) => (r.body.batch as unknown[]).length)).toEqual([1, 3]);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it('sends a claim of several batches side by side, never splitting a profile between two', async () => {
     const receiver = new TestReceiver();
     await receiver.start();

@@ -343,8 +343,9 @@ class DestinationWorker {
       if (more && this.inFlight < this.sendsAllowed()) continue;
       await this.idle();
       // Woken by new rows: let a few more arrive, so that claims (write transactions, which
-      // take turns with the pipeline's) stay few and large; well within the latency budget.
-      if (this.running) await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
+      // take turns with the pipeline's) stay few and large; well within the latency budget. A
+      // batching webhook lingers its `batch.maxWaitMs`, so that its batches gather more.
+      if (this.running) await new Promise((resolve) => setTimeout(resolve, this.lingerMs()));
     }
   }
 
@@ -517,6 +518,12 @@ class DestinationWorker {
     };
   }
 
+  /** How long to let new rows gather before a claim (a batching webhook's `maxWaitMs`). */
+  private lingerMs(): number {
+    const batch = this.config.batch as { maxWaitMs?: number } | undefined;
+    return Math.max(COALESCE_MS, batch?.maxWaitMs ?? 0);
+  }
+
   /** The webhook's batch size, when it batches. */
   private batchSize(): number | undefined {
     const batch = this.config.batch as { maxSize?: number } | undefined;
@@ -593,9 +600,11 @@ class DestinationWorker {
       } else messages.push({ row, message: withStoredBody(message, row.body) });
     }
     let outcomes: DeliveryOutcome[] = [];
-    const started = performance.now();
+    let started = performance.now();
     if (messages.length > 0) {
       if (this.bucket) await this.bucket.take(messages.length);
+      // A delivery's latency is the destination's: time waiting for the rate limit is not.
+      started = performance.now();
       try {
         const transport = await this.openTransport();
         const signal = AbortSignal.timeout(this.options.sendTimeoutMs);
