@@ -109,6 +109,10 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
       'http://169.254.169.254/latest',
       'http://[fe80::1]/x',
       'http://[::ffff:169.254.169.254]/',
+      // The metadata address through a NAT64 gateway, 6to4, and IPv4-compatible.
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[2002:a9fe:a9fe::1]/',
+      'http://[::169.254.169.254]/',
     ]) {
       const created = await engine.destinations.create(ws.workspaceId, {
         name: 'bad',
@@ -124,6 +128,8 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
     expect(addressRefusal('127.0.0.1', true)).toBeUndefined();
     expect(addressRefusal('169.254.169.254', true)).toMatch(/link-local/);
     expect(addressRefusal('93.184.216.34', false)).toBeUndefined();
+    expect(addressRefusal('64:ff9b::7f00:1', false)).toMatch(/TANDEM_ALLOW_PRIVATE_DESTINATIONS/);
+    expect(addressRefusal('64:ff9b::5db8:d822', false)).toBeUndefined();
   });
 
   it('delivers each matching event, signed, with a stable delivery id and the contract body', async () => {

@@ -42,11 +42,61 @@ export function addressRefusal(address: string, allowPrivate: boolean): string |
     ip = mapped[1];
     type = 'ipv4';
   }
+  // An IPv6 address that carries an IPv4 one to a gateway (NAT64, 6to4, IPv4-compatible) is
+  // judged by the IPv4 address it reaches.
+  const carried = type === 'ipv6' ? carriedIpv4(address) : undefined;
+  if (carried) {
+    ip = carried;
+    type = 'ipv4';
+  }
   if (ALWAYS_REFUSED.check(ip, type))
     return `${address} is a link-local, metadata or reserved address: destinations may never use it`;
   if (!allowPrivate && PRIVATE.check(ip, type))
     return `${address} is a loopback or private address (allowed only with TANDEM_ALLOW_PRIVATE_DESTINATIONS=true)`;
   return undefined;
+}
+
+/**
+ * The IPv4 address inside a NAT64 (64:ff9b::/96, 64:ff9b:1::/48), 6to4 (2002::/16) or
+ * IPv4-compatible (::/96) IPv6 address, or undefined.
+ */
+export function carriedIpv4(address: string): string | undefined {
+  const groups = ipv6Groups(address);
+  if (!groups) return undefined;
+  const ipv4 = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  const [g0, g1, g2, g3, g4, g5, g6, g7] = groups as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (g0 === 0x64 && g1 === 0xff9b && (g2 === 0 || g2 === 1) && g3 === 0 && g4 === 0 && g5 === 0)
+    return ipv4(g6, g7);
+  if (g0 === 0x2002) return ipv4(g1, g2);
+  // IPv4-compatible: all zero but the last 32 bits (:: and ::1 are themselves, judged as IPv6).
+  if (g0 + g1 + g2 + g3 + g4 + g5 === 0 && g6 !== 0) return ipv4(g6, g7);
+  return undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 part included). */
+function ipv6Groups(address: string): number[] | undefined {
+  if (isIP(address) !== 6) return undefined;
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const part = (side: string) => (side === '' ? [] : side.split(':').map((g) => Number.parseInt(g, 16)));
+  const before = part(head);
+  const after = tail === undefined ? [] : part(tail);
+  const zeros = tail === undefined ? 0 : 8 - before.length - after.length;
+  return [...before, ...new Array<number>(zeros).fill(0), ...after];
 }
 
 /** An error whose message says which address was refused. */
