@@ -62,6 +62,7 @@ import { piiRoutes } from './pii/pii.routes.js';
 import { predictionsRoutes } from './predictions/predictions.routes.js';
 import { privacyRoutes } from './privacy/privacy.routes.js';
 import { profilesRoutes } from './profiles/profiles.routes.js';
+import { RELEASE_VERSION } from './release.js';
 import { retentionRoutes } from './retention/retention.routes.js';
 import { savedInsightsRoutes } from './saved-insights/saved-insights.routes.js';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
@@ -170,7 +171,7 @@ export async function buildApp(
       info: {
         title: 'Tandem API',
         description: 'Tracking API (Segment-compatible) and admin API of Tandem, the CDP + CRM.',
-        version: '0.1.0',
+        version: RELEASE_VERSION,
       },
       components: {
         securitySchemes: {

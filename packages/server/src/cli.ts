@@ -15,11 +15,13 @@ import { backupStore, restoreStore } from './cli/store-file-commands.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { sendDemo } from './demo/demo-command.js';
 import { boundHeapGrowth } from './heap-growth.js';
+import { RELEASE_VERSION } from './release.js';
 import { openEngine, startServer } from './start-server.js';
 
 const program = new Command()
   .name('tandem')
   .description('Tandem: customer data platform and CRM on one profile per person.')
+  .version(RELEASE_VERSION)
   .showHelpAfterError();
 
 program
