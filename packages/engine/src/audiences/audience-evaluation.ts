@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isoAt } from '../conditions/index.js';
 import { consentedProfiles } from '../consent/index.js';
+import { liveProfilesAmong } from '../identity/index.js';
 import type { Database } from '../store/index.js';
 import type { RuleNode } from './compiled-rule.js';
 import type { MembershipChange } from './membership-changes.js';
@@ -33,7 +34,7 @@ export async function evaluateProfiles(
   profileIds: readonly string[],
 ): Promise<MembershipChange[]> {
   if (audiences.length === 0 || profileIds.length === 0) return [];
-  const live = await liveProfiles(scope, profileIds);
+  const live = await liveProfilesAmong(scope.db, scope.workspaceId, profileIds);
   const facts = await loadProfileFacts(
     scope.db,
     scope.workspaceId,
@@ -98,21 +99,4 @@ export async function withRequiredConsent(
   if (requiredPurpose === null) return [...profileIds];
   const consented = await consentedProfiles(scope.db, scope.workspaceId, profileIds, [requiredPurpose]);
   return profileIds.filter((id) => consented.has(id));
-}
-
-async function liveProfiles(scope: Scope, profileIds: readonly string[]): Promise<string[]> {
-  const ids = [...new Set(profileIds)];
-  const live: string[] = [];
-  for (let start = 0; start < ids.length; start += 1000) {
-    // merged_into is filtered here, not in SQL: with it there, SQLite scans every live profile of
-    // the workspace by the merged_into index instead of looking these up by key.
-    const rows = await scope.db
-      .selectFrom('profiles')
-      .select(['profile_id', 'merged_into'])
-      .where('workspace_id', '=', scope.workspaceId)
-      .where('profile_id', 'in', ids.slice(start, start + 1000))
-      .execute();
-    for (const row of rows) if (row.merged_into === null) live.push(row.profile_id);
-  }
-  return live;
 }

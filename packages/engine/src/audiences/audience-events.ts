@@ -2,8 +2,8 @@ import { AUDIENCE_ENTERED_EVENT, AUDIENCE_EXITED_EVENT, type StoredEvent } from 
 import type { Kysely } from 'kysely';
 import { normalizeCall } from '../collect/index.js';
 import type { IdentityService } from '../identity/index.js';
-import { callIdentifierFields, chunksOf } from '../identity/index.js';
-import { type AcceptedCall, appendWithin, storedEventOf } from '../log/index.js';
+import { callIdentifierFields } from '../identity/index.js';
+import { type AcceptedCall, appendWithin, eventsWithMessageIds, storedMessageIds } from '../log/index.js';
 import type { SourcesService } from '../sources/index.js';
 import type { Database } from '../store/index.js';
 import type { MembershipChange } from './membership-changes.js';
@@ -68,17 +68,11 @@ export class AudienceEvents {
         .where('workspace_id', '=', workspaceId)
         .executeTakeFirst();
       if (!row || !wanted(row.source_id)) continue;
-      const stored = [];
-      for (const chunk of chunksOf(ofWorkspace.map(messageIdOf))) {
-        const rows = await db
-          .selectFrom('events')
-          .selectAll()
-          .where('workspace_id', '=', workspaceId)
-          .where('source_id', '=', row.source_id)
-          .where('message_id', 'in', chunk)
-          .execute();
-        stored.push(...rows.map(storedEventOf));
-      }
+      const stored = await eventsWithMessageIds(db, {
+        workspaceId,
+        sourceId: row.source_id,
+        messageIds: ofWorkspace.map(messageIdOf),
+      });
       bySource.set(
         row.source_id,
         stored.sort((a, b) => a.seq - b.seq),
@@ -103,17 +97,9 @@ export class AudienceEvents {
       .where('workspace_id', '=', workspaceId)
       .executeTakeFirst();
     const messageIds = ended.map((e) => exitMessageId(e.audienceId, e.profileId, e.exitedAt));
-    const announced = new Set<string>();
-    for (const chunk of row ? chunksOf(messageIds) : []) {
-      const rows = await db
-        .selectFrom('events')
-        .select('message_id')
-        .where('workspace_id', '=', workspaceId)
-        .where('source_id', '=', row?.source_id ?? '')
-        .where('message_id', 'in', chunk)
-        .execute();
-      for (const { message_id } of rows) announced.add(message_id);
-    }
+    const announced = row
+      ? await storedMessageIds(db, { workspaceId, sourceId: row.source_id, messageIds })
+      : new Set<string>();
     return ended.filter((_, i) => !announced.has(messageIds[i] ?? ''));
   }
 

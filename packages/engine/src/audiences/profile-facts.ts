@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { computedValuesOfProfiles } from '../computed-traits/index.js';
 import { chunksOf } from '../identity/index.js';
 import { type Database, fromJson } from '../store/index.js';
 import type { RuleNode } from './compiled-rule.js';
@@ -45,12 +46,7 @@ export async function loadProfileFacts(
         .where('workspace_id', '=', workspaceId)
         .where('profile_id', 'in', chunk)
         .execute(),
-      db
-        .selectFrom('computed_trait_values')
-        .select(['profile_id', 'trait_id', 'value'])
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', 'in', chunk)
-        .execute(),
+      computedValuesOfProfiles(db, workspaceId, chunk),
       db
         .selectFrom('audience_members')
         .select(['profile_id', 'audience_id'])

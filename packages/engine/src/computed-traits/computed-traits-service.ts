@@ -10,8 +10,8 @@ import { compileWhere } from '../conditions/index.js';
 import { AppError, type Result } from '../errors/index.js';
 import { chunksOf, eventsOfProfilesNamed, profilesWithEventNamed } from '../identity/index.js';
 import { newId } from '../ids/index.js';
-import { LOG_START, type LogPosition } from '../log/index.js';
-import { checkpointName, partitionOfWorkspace } from '../pipeline-runtime/index.js';
+import type { LogPosition } from '../log/index.js';
+import { checkpointName, partitionOfWorkspace, readCheckpoint } from '../pipeline-runtime/index.js';
 import { type Database, fromJson, nowIso, prepared, reusableQuery, type Store } from '../store/index.js';
 import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from './computed-trait-rows.js';
 import { addEvent, emptyValueOf, prune, type TraitState, traitValueOf } from './trait-buckets.js';
@@ -270,14 +270,8 @@ export class ComputedTraitsService {
    */
   private async backfill(workspaceId: string, definition: TraitDefinition): Promise<void> {
     await this.store.db.transaction().execute(async (trx) => {
-      const lock = this.store.kind === 'postgres' ? sql` for update` : sql``;
       const checkpoint = checkpointName(SEGMENT_STAGE, partitionOfWorkspace(workspaceId, this.partitions));
-      const { rows } = await sql<{
-        txid: number;
-        seq: number;
-      }>`select txid, seq from pipeline_checkpoints where stage = ${checkpoint}${lock}`.execute(trx);
-      const row = rows[0];
-      const upTo = row ? { txid: Number(row.txid), seq: Number(row.seq) } : LOG_START;
+      const upTo = await readCheckpoint(trx, checkpoint, { forUpdate: this.store.kind === 'postgres' });
       await trx
         .deleteFrom('computed_trait_values')
         .where('workspace_id', '=', workspaceId)

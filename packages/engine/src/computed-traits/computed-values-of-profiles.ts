@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { chunksOf } from '../identity/index.js';
 import type { Database } from '../store/index.js';
 import type { TraitDefinition } from './computed-trait-rows.js';
 import { emptyValueOf } from './trait-buckets.js';
@@ -18,13 +19,11 @@ export async function computedValuesJsonOfProfiles(
   const stored = new Map<string, Map<string, string>>();
   if (definitions.length > 0) {
     for (let start = 0; start < profileIds.length; start += CHUNK) {
-      const rows = await db
-        .selectFrom('computed_trait_values')
-        .select(['profile_id', 'trait_id', 'value'])
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', 'in', profileIds.slice(start, start + CHUNK))
-        .execute();
-      for (const row of rows) {
+      for (const row of await computedValuesOfProfiles(
+        db,
+        workspaceId,
+        profileIds.slice(start, start + CHUNK),
+      )) {
         const values = stored.get(row.profile_id) ?? new Map<string, string>();
         stored.set(row.profile_id, values);
         values.set(row.trait_id, row.value);
@@ -41,4 +40,39 @@ export async function computedValuesJsonOfProfiles(
       return [profileId, `{${members.join(',')}}`];
     }),
   );
+}
+
+/**
+ * The stored values (JSON text) of these profiles' computed traits, by trait id; a trait that no
+ * event counted for a profile has no row. One query per 1,000 profiles.
+ */
+export async function computedValuesOfProfiles(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileIds: readonly string[],
+): Promise<{ profile_id: string; trait_id: string; value: string }[]> {
+  const values: { profile_id: string; trait_id: string; value: string }[] = [];
+  for (const chunk of chunksOf(profileIds)) {
+    const rows = await db
+      .selectFrom('computed_trait_values')
+      .select(['profile_id', 'trait_id', 'value'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', chunk)
+      .execute();
+    for (const row of rows) values.push(row);
+  }
+  return values;
+}
+
+/** The names of the workspace's computed traits, by trait id. */
+export async function computedTraitNamesOf(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('computed_traits')
+    .select(['trait_id', 'name'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  return new Map(rows.map((row) => [row.trait_id, row.name]));
 }

@@ -7,6 +7,10 @@ export {
   SEGMENT_STAGE,
   storedComputedValuesOf,
 } from './computed-traits-service.js';
-export { computedValuesJsonOfProfiles } from './computed-values-of-profiles.js';
+export {
+  computedTraitNamesOf,
+  computedValuesJsonOfProfiles,
+  computedValuesOfProfiles,
+} from './computed-values-of-profiles.js';
 export { emptyValueOf } from './trait-buckets.js';
 export { forgetAllValues, forgetProfiles, type ProfiledEvent, refreshExpired } from './trait-state-store.js';

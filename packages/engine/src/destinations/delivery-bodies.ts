@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Identity, StoredEvent } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { chunksOf } from '../identity/index.js';
+import { chunksOf, identifiersOfProfiles } from '../identity/index.js';
+import { traitsOfProfiles } from '../profiles/index.js';
 import type { Database } from '../store/index.js';
 
 // The bodies of deliveries, as the contract describes them (webhook bodies; every transport
@@ -30,13 +31,7 @@ export async function profileSections(
     profileIds.map((id) => [id, { id, traits: {}, identities: [] }]),
   );
   for (const chunk of chunksOf([...new Set(profileIds)])) {
-    const traits = await db
-      .selectFrom('profile_traits')
-      .select(['profile_id', 'name', 'value'])
-      .where('workspace_id', '=', workspaceId)
-      .where('profile_id', 'in', chunk)
-      .execute();
-    for (const row of traits) {
+    for (const row of await traitsOfProfiles(db, workspaceId, chunk)) {
       const section = sections.get(row.profile_id);
       if (!section || Object.keys(section.traits).length >= maxTraits) continue;
       Object.defineProperty(section.traits, row.name, {
@@ -46,15 +41,7 @@ export async function profileSections(
         configurable: true,
       });
     }
-    const identities = await db
-      .selectFrom('profile_identifiers')
-      .select(['profile_id', 'type', 'value'])
-      .where('workspace_id', '=', workspaceId)
-      .where('profile_id', 'in', chunk)
-      .orderBy('type')
-      .orderBy('value')
-      .execute();
-    for (const row of identities)
+    for (const row of await identifiersOfProfiles(db, workspaceId, chunk))
       sections.get(row.profile_id)?.identities.push({ type: row.type, value: row.value });
   }
   return sections;

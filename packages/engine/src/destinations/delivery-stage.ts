@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { SEGMENT_STAGE } from '../computed-traits/index.js';
+import { computedTraitNamesOf, computedValuesOfProfiles, SEGMENT_STAGE } from '../computed-traits/index.js';
 import { chunksOf, profilesOfEvents } from '../identity/index.js';
 import {
   entriesByWorkspace,
@@ -369,25 +369,12 @@ export class DeliveryStage implements PipelineStage {
       if (profileId !== undefined) lastEvent.set(profileId, event);
     }
     if (lastEvent.size === 0) return [];
-    const definitions = new Map(
-      (
-        await trx
-          .selectFrom('computed_traits')
-          .select(['trait_id', 'name'])
-          .where('workspace_id', '=', workspaceId)
-          .execute()
-      ).map((d) => [d.trait_id, d.name]),
-    );
+    const definitions = await computedTraitNamesOf(trx, workspaceId);
     if (definitions.size === 0) return [];
     const changes: TraitChange[] = [];
     for (const chunk of chunksOf([...lastEvent.keys()])) {
       const [current, seen] = await Promise.all([
-        trx
-          .selectFrom('computed_trait_values')
-          .select(['profile_id', 'trait_id', 'value'])
-          .where('workspace_id', '=', workspaceId)
-          .where('profile_id', 'in', chunk)
-          .execute(),
+        computedValuesOfProfiles(trx, workspaceId, chunk),
         trx
           .selectFrom('delivery_trait_values')
           .select(['profile_id', 'trait_id', 'value'])

@@ -1,6 +1,6 @@
 import type { DestinationType } from '@tandem/contract';
 import { sql } from 'kysely';
-import { chunksOf } from '../identity/index.js';
+import { chunksOf, mergedIntoOf } from '../identity/index.js';
 import { type Store, writeTransaction } from '../store/index.js';
 import { type ClaimLimits, claimDue, LEASE_MS } from './delivery-claims.js';
 import type { ConsentChecker } from './delivery-options.js';
@@ -636,15 +636,12 @@ class DestinationWorker {
   /** Each profile's live id (a merged-away one resolves to its survivor); deleted ones are absent. */
   private async liveProfiles(profileIds: readonly string[]): Promise<Map<string, string>> {
     const live = new Map<string, string>();
-    for (const chunk of chunksOf([...new Set(profileIds)])) {
-      const rows = await this.store.db
-        .selectFrom('profiles')
-        .select(['profile_id', 'merged_into'])
-        .where('workspace_id', '=', this.destination.workspaceId)
-        .where('profile_id', 'in', chunk)
-        .execute();
-      for (const row of rows) live.set(row.profile_id, row.merged_into ?? row.profile_id);
-    }
+    for (const [profileId, mergedInto] of await mergedIntoOf(
+      this.store.db,
+      this.destination.workspaceId,
+      profileIds,
+    ))
+      live.set(profileId, mergedInto ?? profileId);
     return live;
   }
 

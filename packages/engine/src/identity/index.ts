@@ -14,6 +14,7 @@ export {
   identifiersOfEvent,
   normalizeIdentifier,
 } from './identifiers-of-event.js';
+export { identifiersOfProfiles } from './identifiers-of-profiles.js';
 export { IdentityGraph, identifierKey, type MergeDecision, type Separation } from './identity-graph.js';
 export { identityPersonData } from './identity-person-data.js';
 export { resetIdentityGraph } from './identity-reset.js';
@@ -29,6 +30,13 @@ export {
   repointProfile,
   saveGraph,
 } from './identity-tables.js';
+export {
+  idsOfPerson,
+  liveProfilesAfter,
+  liveProfilesAmong,
+  liveProfilesOf,
+  mergedIntoOf,
+} from './live-profiles.js';
 export { mergesCausedBy } from './merges-caused-by.js';
 export { eventCountsSince, type ValuedEvent, valuedEventsNamed } from './orders-of-event.js';
 export { eventSeqsOfProfiles, personOfProfile, profileOfIdentifier } from './person-of-identifier.js';

@@ -1,6 +1,6 @@
 import type { LeadScoreChangeReason } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { chunksOf } from '../identity/index.js';
+import { chunksOf, liveProfilesAmong } from '../identity/index.js';
 import type { Database } from '../store/index.js';
 import { type CompiledScoring, scoreOf } from './score-evaluation.js';
 import { loadScoreFacts } from './score-facts.js';
@@ -25,7 +25,7 @@ export async function rescoreProfiles(
   const at = new Date(now).toISOString();
   let changed = 0;
   for (const chunk of chunksOf([...new Set(options.profileIds)])) {
-    const live = await liveProfiles(db, workspaceId, chunk);
+    const live = new Set(await liveProfilesAmong(db, workspaceId, chunk));
     const gone = chunk.filter((id) => !live.has(id));
     if (gone.length > 0) await deleteScores(db, workspaceId, gone);
     const ids = chunk.filter((id) => live.has(id));
@@ -47,20 +47,4 @@ export async function rescoreProfiles(
     changed += updates.length;
   }
   return changed;
-}
-
-/** Which of these ids are live profiles (not merged away, not deleted). */
-async function liveProfiles(
-  db: Kysely<Database>,
-  workspaceId: string,
-  profileIds: readonly string[],
-): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('profiles')
-    .select('profile_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('profile_id', 'in', profileIds)
-    .where('merged_into', 'is', null)
-    .execute();
-  return new Set(rows.map((row) => row.profile_id));
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { eventReadsOf, loadProfileFacts } from '../audiences/index.js';
-import { chunksOf } from '../identity/index.js';
+import { companiesOfProfiles } from '../profiles/index.js';
 import { type Database, fromJson } from '../store/index.js';
 import { COMPANY_FIELD_PREFIX, type CompiledScoring, type ScoreFacts } from './score-evaluation.js';
 
@@ -23,26 +23,13 @@ export async function loadScoreFacts(
     (leaf) => leaf.kind === 'trait' && leaf.name.startsWith(COMPANY_FIELD_PREFIX),
   );
   if (!readsCompanies) return facts;
-  for (const chunk of chunksOf(profileIds)) {
-    const rows = await db
-      .selectFrom('company_members')
-      .innerJoin('companies', (join) =>
-        join
-          .onRef('companies.workspace_id', '=', 'company_members.workspace_id')
-          .onRef('companies.company_id', '=', 'company_members.company_id'),
-      )
-      .select(['company_members.profile_id', 'companies.name', 'companies.traits'])
-      .where('company_members.workspace_id', '=', workspaceId)
-      .where('company_members.profile_id', 'in', chunk)
-      .execute();
-    for (const row of rows) {
-      const traits = fromJson<unknown>(row.traits);
-      const fields = new Map<string, unknown>(
-        typeof traits === 'object' && traits !== null && !Array.isArray(traits) ? Object.entries(traits) : [],
-      );
-      if (!fields.has('name')) fields.set('name', row.name);
-      facts.get(row.profile_id)?.companies.push(fields);
-    }
+  for (const row of await companiesOfProfiles(db, workspaceId, profileIds)) {
+    const traits = fromJson<unknown>(row.traits);
+    const fields = new Map<string, unknown>(
+      typeof traits === 'object' && traits !== null && !Array.isArray(traits) ? Object.entries(traits) : [],
+    );
+    if (!fields.has('name')) fields.set('name', row.name);
+    facts.get(row.profile_id)?.companies.push(fields);
   }
   return facts;
 }

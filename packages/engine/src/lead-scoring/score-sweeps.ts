@@ -1,4 +1,5 @@
 import type { Kysely, RawBuilder } from 'kysely';
+import { liveProfilesAfter } from '../identity/index.js';
 import type { Database } from '../store/index.js';
 
 /** Scores that time alone has changed by now (a decay step, an event leaving a window), by workspace. */
@@ -61,16 +62,7 @@ export async function nextProfiles(
       .execute();
     return rows.map((row) => row.profile_id);
   }
-  const rows = await db
-    .selectFrom('profiles')
-    .select('profile_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('profile_id', '>', after)
-    .where('merged_into', 'is', null)
-    .orderBy('profile_id')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => row.profile_id);
+  return liveProfilesAfter(db, { workspaceId, after, limit });
 }
 
 /**

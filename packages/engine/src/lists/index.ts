@@ -1,4 +1,3 @@
 export { addToList, listIdsOf, liveMembersOf, removeFromList } from './list-members.js';
 export { ListPersonData } from './list-person-data.js';
 export { type ContactsOf, type ListsDeps, ListsService } from './lists-service.js';
-export { idsOfPerson, liveProfilesOf } from './live-profiles.js';

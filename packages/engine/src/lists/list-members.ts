@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors/index.js';
+import { idsOfPerson, liveProfilesOf } from '../identity/index.js';
 import { type Database, nowIso } from '../store/index.js';
-import { idsOfPerson, liveProfilesOf } from './live-profiles.js';
 
 const CHUNK = 500;
 

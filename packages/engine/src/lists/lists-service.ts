@@ -7,10 +7,10 @@ import {
 } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors/index.js';
+import { liveProfilesOf } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { addToList, listIdsOf, liveMembersOf, removeFromList } from './list-members.js';
-import { liveProfilesOf } from './live-profiles.js';
 
 /** How people are shown in member lists (name, email), by live profile id. */
 export type ContactsOf = (

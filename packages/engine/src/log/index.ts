@@ -10,6 +10,7 @@ export { appendWithin } from './append-within.js';
 export { countEventsBetween, countEventsOfSource } from './event-counts.js';
 export { EventLog, type EventLogOptions } from './event-log.js';
 export { type EventRetentionBatch, removeEventsBefore } from './event-retention.js';
+export { eventsWithMessageIds, type MessageIdScope, storedMessageIds } from './events-by-message-id.js';
 export { deleteEvents, type EventScope, eventSeqsInScope } from './events-in-scope.js';
 export {
   entriesByWorkspace,
@@ -22,6 +23,7 @@ export {
   oldestUnreadReceivedAt,
   readLogAfter,
   readLogWindow,
+  sqliteLogHead,
 } from './log-cursor.js';
 export { type LogPersonDataDeps, logPersonData } from './log-person-data.js';
 export { storedEventOf } from './log-queries.js';

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '@tandem/contract';
+import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { type Database, type EventsTable, prepared, rawSqliteOf, type StoreKind } from '../store/index.js';
 import { storedEventOf } from './log-queries.js';
@@ -150,6 +151,16 @@ export async function logHeadSeq(db: Kysely<Database>): Promise<number> {
     .select((eb) => eb.fn.max('seq').as('seq'))
     .executeTakeFirst();
   return Number(head?.seq ?? 0);
+}
+
+/**
+ * The log's head (its highest seq, 0 when empty) as a synchronous read on a SQLite connection:
+ * a prepared primary-key read, cheap enough for a wake check.
+ */
+export function sqliteLogHead(sqlite: BetterSqlite3.Database): () => number {
+  const head = prepared(sqlite, 'SELECT max(seq) AS seq FROM events');
+  // A row of this shape, as selected.
+  return () => Number((head.get() as { seq: number | null }).seq ?? 0);
 }
 
 /** When the oldest event not yet passed by `after` was received, or null when there is none. */

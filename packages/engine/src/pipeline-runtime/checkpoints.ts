@@ -34,12 +34,18 @@ export async function lockCheckpoint(
   return adopted ? { txid: Number(adopted.txid), seq: Number(adopted.seq) } : LOG_START;
 }
 
-export async function readCheckpoint(db: Kysely<Database>, stage: string): Promise<LogPosition> {
-  const row = await db
-    .selectFrom('pipeline_checkpoints')
-    .select(['txid', 'seq'])
-    .where('stage', '=', stage)
-    .executeTakeFirst();
+/**
+ * A stage's position in one checkpoint row (the start of the log when it has none yet).
+ * `forUpdate` (PostgreSQL only) locks the row for the rest of the transaction, so the stage's
+ * batches wait for what the caller does from that position; it never creates the row.
+ */
+export async function readCheckpoint(
+  db: Kysely<Database>,
+  stage: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<LogPosition> {
+  const query = db.selectFrom('pipeline_checkpoints').select(['txid', 'seq']).where('stage', '=', stage);
+  const row = await (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
   return row ? { txid: Number(row.txid), seq: Number(row.seq) } : LOG_START;
 }
 

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine } from '../engine.js';
-import { prepared } from '../store/index.js';
+import { sqliteLogHead } from '../log/index.js';
 import { Pipeline } from './pipeline.js';
 import {
   type FromPipelineThread,
@@ -23,13 +23,12 @@ const engine = await Engine.open({
 });
 const sqlite = engine.store.sqlite;
 if (!sqlite) throw new Error('the pipeline thread needs a SQLite store');
-const head = prepared(sqlite, 'SELECT max(seq) AS seq FROM events');
+const head = sqliteLogHead(sqlite);
 // Commits of other processes (a CLI import) show as a new log head, a primary-key read every
 // wake check; the main thread's own commits also post a wake-up.
 const commits = {
   get transactionsCommitted(): number {
-    // A row of this shape, as selected.
-    return Number((head.get() as { seq: number | null }).seq ?? 0);
+    return head();
   },
 };
 const post = (message: FromPipelineThread) => parentPort?.postMessage(message);

@@ -1,5 +1,6 @@
 export {
   companiesOf,
+  companiesOfProfiles,
   type GroupWrite,
   moveMemberships,
   projectCompanies,
@@ -35,7 +36,7 @@ export { type ProfileSections, ProfilesService } from './profiles-service.js';
 export { traitNamesOf, traitSampleOf } from './trait-catalog-reads.js';
 export { combineTrait, combineTraits, type TraitState, traitOfEvent } from './trait-merge.js';
 export { deleteTraits, storedTraitsOf } from './trait-tables.js';
-export { traitsJsonOfProfiles } from './traits-of-profiles.js';
+export { traitsJsonOfProfiles, traitsOfProfiles } from './traits-of-profiles.js';
 export {
   DEFAULT_MAX_TRAITS_PER_PROFILE,
   type ProfileFold,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { chunksOf } from '../identity/index.js';
 import type { Database } from '../store/index.js';
 
 const CHUNK = 500;
@@ -30,4 +31,26 @@ export async function traitsJsonOfProfiles(
     }
   }
   return new Map([...members].map(([profileId, list]) => [profileId, `{${list.join(',')}}`]));
+}
+
+/**
+ * Every trait of these profiles (values as stored JSON text), in no particular order; one query
+ * per 1,000 profiles.
+ */
+export async function traitsOfProfiles(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileIds: readonly string[],
+): Promise<{ profile_id: string; name: string; value: string }[]> {
+  const traits: { profile_id: string; name: string; value: string }[] = [];
+  for (const chunk of chunksOf(profileIds)) {
+    const rows = await db
+      .selectFrom('profile_traits')
+      .select(['profile_id', 'name', 'value'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', chunk)
+      .execute();
+    for (const row of rows) traits.push(row);
+  }
+  return traits;
 }

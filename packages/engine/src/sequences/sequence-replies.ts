@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EMAIL_EVENTS } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import type { CrmEvent } from '../crm/index.js';
-import { idsOfPerson } from '../lists/index.js';
+import { idsOfPerson } from '../identity/index.js';
 import { parseMail } from '../mail/index.js';
 import type { InboundRoute } from '../service-desk/email/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';

@@ -1,7 +1,7 @@
 import type { SequenceStep } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import type { EmailQueue } from '../email/index.js';
-import { liveProfilesOf } from '../lists/index.js';
+import { liveProfilesOf } from '../identity/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { stepsOf } from './sequence-definitions.js';
 import { dueAfter } from './step-delay.js';

@@ -1,7 +1,6 @@
 import { EMAIL_EVENTS, type StopReason } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { profilesOfEvents } from '../identity/index.js';
-import { idsOfPerson } from '../lists/index.js';
+import { idsOfPerson, profilesOfEvents } from '../identity/index.js';
 import type { LogEntry } from '../log/index.js';
 import {
   FollowerBatches,

@@ -13,8 +13,9 @@ import {
 } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors/index.js';
+import { idsOfPerson, liveProfilesOf } from '../identity/index.js';
 import { newId } from '../ids/index.js';
-import { type ContactsOf, idsOfPerson, liveProfilesOf } from '../lists/index.js';
+import type { ContactsOf } from '../lists/index.js';
 import { type Database, type Store, toJson, writeTransaction } from '../store/index.js';
 import { stopEnrollmentsOf } from './enrollment-stops.js';
 import {
