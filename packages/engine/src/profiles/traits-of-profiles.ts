@@ -46,11 +46,13 @@ export async function traitsOfProfiles(
   for (const chunk of chunksOf(profileIds)) {
     const rows = await db
       .selectFrom('profile_traits')
-      .select(['profile_id', 'name', 'value'])
+      // set_at is not in profile_traits_by_name: without it, SQLite (no statistics) prefers that
+      // covering index, walking every trait of the workspace, to the primary key of each profile.
+      .select(['profile_id', 'name', 'value', 'set_at'])
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', 'in', chunk)
       .execute();
-    for (const row of rows) traits.push(row);
+    for (const { profile_id, name, value } of rows) traits.push({ profile_id, name, value });
   }
   return traits;
 }
