@@ -247,7 +247,13 @@ export class EmailEngagementService {
           },
         ]);
         if (!soft)
-          await this.deps.markEngagement?.(trx, sent.workspaceId, messageId, kind, new Date(at).toISOString());
+          await this.deps.markEngagement?.(
+            trx,
+            sent.workspaceId,
+            messageId,
+            kind,
+            new Date(at).toISOString(),
+          );
       });
       this.deps.wake();
     }
