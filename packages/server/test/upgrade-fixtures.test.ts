@@ -180,21 +180,23 @@ describe.each(fixtures)('the $kind store written by release $version', ({ kind, 
     });
   }
 
-  it.skipIf(!expected.insights)('answers its saved insights as it did', async () => {
-    // An embedded store's analytics copy (DuckDB) is not in its file: made again from the log.
-    await engine.pipeline.catchUp();
-    for (const { id, answer } of expected.insights ?? []) {
-      const { query } = await get<{ query: unknown }>(`/api/v1/saved-insights/${id}`);
-      const response = await app.inject({
-        method: 'POST',
-        url: '/api/v1/insights/query',
-        headers: { authorization: `Bearer ${expected.adminToken}` },
-        payload: query as Record<string, unknown>, // as the saved insight holds it
-      });
-      expect(response.statusCode, response.body).toBe(200);
-      expect(response.json(), id).toEqual(answer);
-    }
-  });
+  // Stores written before 0.2.0 hold no saved insights: the test exists for those that do.
+  if (expected.insights)
+    it('answers its saved insights as it did', async () => {
+      // An embedded store's analytics copy (DuckDB) is not in its file: made again from the log.
+      await engine.pipeline.catchUp();
+      for (const { id, answer } of expected.insights ?? []) {
+        const { query } = await get<{ query: unknown }>(`/api/v1/saved-insights/${id}`);
+        const response = await app.inject({
+          method: 'POST',
+          url: '/api/v1/insights/query',
+          headers: { authorization: `Bearer ${expected.adminToken}` },
+          payload: query as Record<string, unknown>, // as the saved insight holds it
+        });
+        expect(response.statusCode, response.body).toBe(200);
+        expect(response.json(), id).toEqual(answer);
+      }
+    });
 
   it('rebuilds the same profiles and audiences from its log', { timeout: 120_000 }, async () => {
     // Every stage resets and replays the log (the stage contract).
