@@ -44,9 +44,19 @@ export async function fillSignIn(page: Page, email: string, password: string): P
 
 /** Picks an option of a Mantine select named `label` (by its label or aria-label). */
 export async function pick(scope: Page | Locator, label: string, option: string): Promise<void> {
-  await scope.getByRole('combobox', { name: label, exact: true }).click();
   const page = 'page' in scope ? scope.page() : scope;
-  await page.getByRole('option', { name: option, exact: true }).click();
+  const choice = page.getByRole('option', { name: option, exact: true });
+  // A re-render (a panel still opening, a list refetching) can close the dropdown between the
+  // two clicks: open it again until the option is there.
+  for (let attempt = 1; ; attempt++) {
+    if (!(await choice.isVisible())) await scope.getByRole('combobox', { name: label, exact: true }).click();
+    try {
+      await choice.click({ timeout: 3_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
