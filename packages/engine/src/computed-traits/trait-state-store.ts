@@ -2,6 +2,7 @@ import { type Kysely, PostgresAdapter, type RawBuilder, sql } from 'kysely';
 import { chunksOf } from '../identity/index.js';
 import { type Database, prepared, rawSqliteOf } from '../store/index.js';
 import type { TraitDefinition } from './computed-trait-rows.js';
+import { flagTimeChanged, type TraitValueKey } from './time-changes.js';
 import { addEvent, emptyValueOf, prune, type TraitState, traitValueOf } from './trait-buckets.js';
 
 /** One event as computed traits see it, already resolved to its live profile. */
@@ -85,7 +86,7 @@ export async function refreshExpired(
   // Pipeline partitions: only the workspaces of the caller's (see pipeline/pipeline-partitions.ts).
   if (options.inPartition) dueQuery = dueQuery.where(options.inPartition);
   const due = await dueQuery.orderBy('expires_at').limit(options.limit).execute();
-  const changed: { workspaceId: string; profileId: string }[] = [];
+  const changed: TraitValueKey[] = [];
   const rows = [];
   for (const row of due) {
     const definition = await definitions(row.workspace_id, row.trait_id);
@@ -93,11 +94,14 @@ export async function refreshExpired(
     const state = JSON.parse(row.state) as TraitState; // stored by this module
     const expiresAt = prune(state, definition, options.now);
     const value = JSON.stringify(traitValueOf(state, definition.kind));
-    if (value !== row.value) changed.push({ workspaceId: row.workspace_id, profileId: row.profile_id });
+    if (value !== row.value)
+      changed.push({ workspaceId: row.workspace_id, traitId: row.trait_id, profileId: row.profile_id });
     rows.push(rowOf(row.workspace_id, row.trait_id, row.profile_id, { state, value, expiresAt }));
   }
   await saveStates(db, rows);
-  return changed;
+  // No event carries these changes to destinations: the delivery stage takes them from the flag.
+  await flagTimeChanged(db, changed);
+  return changed.map(({ workspaceId, profileId }) => ({ workspaceId, profileId }));
 }
 
 function rowOf(

@@ -1,6 +1,11 @@
 import type { StoredEvent } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { computedTraitNamesOf, computedValuesOfProfiles, SEGMENT_STAGE } from '../computed-traits/index.js';
+import {
+  computedTraitNamesOf,
+  computedValuesOfProfiles,
+  SEGMENT_STAGE,
+  takeTimeChanges,
+} from '../computed-traits/index.js';
 import { chunksOf, profilesOfEvents } from '../identity/index.js';
 import {
   entriesByWorkspace,
@@ -24,6 +29,7 @@ import {
   SINGLE_PARTITION,
   type StageBatch,
   saveCheckpoint,
+  workspaceInPartition,
 } from '../pipeline-runtime/index.js';
 import { type Database, type DeliveriesTable, nowIso, type Store, writeTransaction } from '../store/index.js';
 import {
@@ -70,7 +76,8 @@ type Row = Omit<DeliveriesTable, never>;
  * matching subscription, written with the stage's checkpoint in one transaction. Audience
  * entered / exited come from the `Audience Entered` / `Audience Exited` events segment appends
  * to the log; computed-trait changes from comparing, for the profiles a batch touched, their
- * computed values with those the stage saw last (`delivery_trait_values`).
+ * computed values with those the stage saw last (`delivery_trait_values`). Values that time alone
+ * changed (a window moving on) are flagged by the segment stage and taken here with each batch.
  */
 export class DeliveryStage implements PipelineStage {
   readonly name = DELIVERY_STAGE;
@@ -179,13 +186,13 @@ export class DeliveryStage implements PipelineStage {
               events.map((e) => e.seq),
             );
         const ids = await this.writeOutbox(trx, workspaceId, destinations, events, profileOf);
-        // A paused destination's rows wait in the outbox: it has no sender to wake until resumed.
-        for (const { destination } of destinations)
-          if (destination.enabled && ids.has(destination.id))
-            written.push({ workspaceId, destinationId: destination.id });
+        wake(written, workspaceId, destinations, ids);
       }
+      const timeChanged = await this.writeTimeChanges(trx, lease, read.to ?? lease.position, written);
       if (read.to) await saveCheckpoint(trx, lease.checkpoint, read.to);
-      return { consumed: read.passed, written, partition: lease.partition };
+      // Time's changes taken with no event read still count as work: the loop comes back for more.
+      const consumed = read.passed + (timeChanged > 0 && read.passed === 0 ? 1 : 0);
+      return { consumed, written, partition: lease.partition };
     });
     if (written.length > 0) this.notify(written);
     return { consumed, partition };
@@ -219,6 +226,35 @@ export class DeliveryStage implements PipelineStage {
     return subscribed;
   }
 
+  /**
+   * The trait changes time alone made (flagged by the segment stage), for destinations subscribed
+   * to traits, ordered after what the stage has read so far. Answers how many profiles were taken.
+   */
+  private async writeTimeChanges(
+    trx: Kysely<Database>,
+    lease: PartitionLease,
+    position: LogPosition,
+    written: OutboxWritten[],
+  ): Promise<number> {
+    const inPartition = lease.partition.count > 1 ? workspaceInPartition(lease.partition) : undefined;
+    const taken = await takeTimeChanges(trx, { limit: TIME_CHANGES_PER_BATCH, inPartition });
+    const byWorkspace = new Map<string, string[]>();
+    for (const { workspaceId, profileId } of taken)
+      byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), profileId]);
+    const at = new Date(this.options.clock());
+    for (const [workspaceId, profileIds] of byWorkspace) {
+      const destinations = (await this.subscribed(trx, workspaceId)).filter((d) =>
+        d.subscriptions.some((s) => s.kind === 'trait'),
+      );
+      if (destinations.length === 0) continue;
+      const cause: TraitCause = { at: at.toISOString(), ord: position.seq, key: `t${at.getTime()}` };
+      const changes = await this.traitChanges(trx, workspaceId, new Map(profileIds.map((id) => [id, cause])));
+      const ids = await this.writePending(trx, workspaceId, traitPending(changes, destinations));
+      wake(written, workspaceId, destinations, ids);
+    }
+    return taken.length;
+  }
+
   /** The outbox rows of one workspace's events; answers the destinations that got rows. */
   private async writeOutbox(
     trx: Kysely<Database>,
@@ -229,18 +265,6 @@ export class DeliveryStage implements PipelineStage {
   ): Promise<Set<string>> {
     const now = this.options.clock();
     const oldest = now - this.options.maxAgeMs;
-    const createdAt = nowIso(this.options.clock);
-    type Pending = {
-      destination: StoredDestination;
-      subscription: CompiledSubscription;
-      profileId: string;
-      event: StoredEvent;
-      make: (profile: ProfileSection, deliveryId: string) => Record<string, unknown>;
-      occurredAt: string;
-      type: string;
-      cause: string;
-      ord: number;
-    };
     const pending: Pending[] = [];
     const traitSubscribers = destinations.filter((d) => d.subscriptions.some((s) => s.kind === 'trait'));
     for (const event of events) {
@@ -257,7 +281,6 @@ export class DeliveryStage implements PipelineStage {
               destination,
               subscription,
               profileId: attributed,
-              event,
               make: (profile, id) => eventBody(event, profile, id),
               occurredAt: event.timestamp,
               type: 'event',
@@ -276,7 +299,6 @@ export class DeliveryStage implements PipelineStage {
               destination,
               subscription,
               profileId,
-              event,
               make: (profile, id) => audienceBody(which, audience, profile, event.timestamp, id),
               occurredAt: event.timestamp,
               type: `audience.${which}`,
@@ -287,34 +309,26 @@ export class DeliveryStage implements PipelineStage {
         }
       }
     }
-    const traitChanges =
-      traitSubscribers.length > 0 ? await this.traitChanges(trx, workspaceId, events, profileOf) : [];
-    for (const change of traitChanges) {
-      for (const { destination, subscriptions } of traitSubscribers) {
-        if (change.seq !== undefined && change.receivedAt < destination.createdAt) continue;
-        for (const subscription of subscriptions) {
-          if (subscription.kind !== 'trait') continue;
-          if (subscription.traits && !subscription.traits.has(change.name)) continue;
-          pending.push({
-            destination,
-            subscription,
-            profileId: change.profileId,
-            event: change.event,
-            make: (profile, id) =>
-              traitBody(
-                { id: change.traitId, name: change.name, value: change.value, previous: change.previous },
-                profile,
-                change.at,
-                id,
-              ),
-            occurredAt: change.at,
-            type: 'trait.changed',
-            cause: `trait:${change.traitId}:${change.profileId}:${change.seq}`,
-            ord: change.seq,
-          });
-        }
+    if (traitSubscribers.length > 0) {
+      // Each profile's last event of the batch is the cause of its trait changes.
+      const causes = new Map<string, TraitCause>();
+      for (const event of events) {
+        const profileId = profileOf.get(event.seq);
+        if (profileId !== undefined)
+          causes.set(profileId, { at: event.timestamp, ord: event.seq, key: String(event.seq), event });
       }
+      pending.push(...traitPending(await this.traitChanges(trx, workspaceId, causes), traitSubscribers));
     }
+    return this.writePending(trx, workspaceId, pending);
+  }
+
+  /** Writes the outbox rows of these deliveries; answers the destinations that got rows. */
+  private async writePending(
+    trx: Kysely<Database>,
+    workspaceId: string,
+    pending: readonly Pending[],
+  ): Promise<Set<string>> {
+    const createdAt = nowIso(this.options.clock);
     if (pending.length === 0) return new Set();
     const sections = await profileSections(trx, workspaceId, [...new Set(pending.map((p) => p.profileId))]);
     const rows: Row[] = pending.map((p) => {
@@ -353,26 +367,20 @@ export class DeliveryStage implements PipelineStage {
   }
 
   /**
-   * Computed-trait values that changed for the profiles of these events since the stage last
-   * looked (what segment computed for them is committed before this stage reads). The first
-   * value the stage sees for a profile counts as a change from null.
+   * Computed-trait values that changed for these profiles since the stage last looked (what
+   * segment computed for them is committed before this stage reads), each with its profile's
+   * cause. The first value the stage sees for a profile counts as a change from null.
    */
   private async traitChanges(
     trx: Kysely<Database>,
     workspaceId: string,
-    events: readonly StoredEvent[],
-    profileOf: ReadonlyMap<number, string>,
+    causes: ReadonlyMap<string, TraitCause>,
   ): Promise<TraitChange[]> {
-    const lastEvent = new Map<string, StoredEvent>();
-    for (const event of events) {
-      const profileId = profileOf.get(event.seq);
-      if (profileId !== undefined) lastEvent.set(profileId, event);
-    }
-    if (lastEvent.size === 0) return [];
+    if (causes.size === 0) return [];
     const definitions = await computedTraitNamesOf(trx, workspaceId);
     if (definitions.size === 0) return [];
     const changes: TraitChange[] = [];
-    for (const chunk of chunksOf([...lastEvent.keys()])) {
+    for (const chunk of chunksOf([...causes.keys()])) {
       const [current, seen] = await Promise.all([
         computedValuesOfProfiles(trx, workspaceId, chunk),
         trx
@@ -389,17 +397,13 @@ export class DeliveryStage implements PipelineStage {
         const value = typeof row.value === 'string' ? row.value : JSON.stringify(row.value);
         const previous = before.get(`${row.profile_id}|${row.trait_id}`);
         if (name === undefined || previous === value) continue;
-        const event = lastEvent.get(row.profile_id) as StoredEvent;
         changes.push({
           profileId: row.profile_id,
           traitId: row.trait_id,
           name,
           value: JSON.parse(value),
           previous: previous === undefined ? null : JSON.parse(previous),
-          at: event.timestamp,
-          seq: event.seq,
-          receivedAt: event.receivedAt,
-          event,
+          cause: causes.get(row.profile_id) as TraitCause,
         });
         updates.push({
           workspace_id: workspaceId,
@@ -429,16 +433,84 @@ interface Subscribed {
   readonly subscriptions: readonly CompiledSubscription[];
 }
 
+/** One delivery to write: a subscription matched, and how to make its body. */
+interface Pending {
+  readonly destination: StoredDestination;
+  readonly subscription: CompiledSubscription;
+  readonly profileId: string;
+  readonly make: (profile: ProfileSection, deliveryId: string) => Record<string, unknown>;
+  readonly occurredAt: string;
+  readonly type: string;
+  readonly cause: string;
+  readonly ord: number;
+}
+
+/** Why a profile's computed values are compared: its last event in a batch, or time alone. */
+interface TraitCause {
+  readonly at: string;
+  /** The place in the log the change is ordered at. */
+  readonly ord: number;
+  /** Distinguishes this cause among the profile's: the event's seq, or the time it was noticed. */
+  readonly key: string;
+  /** Absent for a change time alone made. */
+  readonly event?: StoredEvent;
+}
+
 interface TraitChange {
   readonly profileId: string;
   readonly traitId: string;
   readonly name: string;
   readonly value: unknown;
   readonly previous: unknown;
-  readonly at: string;
-  readonly seq: number;
-  readonly receivedAt: string;
-  readonly event: StoredEvent;
+  readonly cause: TraitCause;
+}
+
+// Profiles whose values time changed, taken per batch; more wait for the next.
+const TIME_CHANGES_PER_BATCH = 2000;
+
+/** The deliveries of trait changes to the destinations subscribed to those traits. */
+function traitPending(changes: readonly TraitChange[], destinations: readonly Subscribed[]): Pending[] {
+  const pending: Pending[] = [];
+  for (const change of changes) {
+    const { event } = change.cause;
+    for (const { destination, subscriptions } of destinations) {
+      // A cause before the destination existed: a rebuild's replay.
+      if (event && event.receivedAt < destination.createdAt) continue;
+      for (const subscription of subscriptions) {
+        if (subscription.kind !== 'trait') continue;
+        if (subscription.traits && !subscription.traits.has(change.name)) continue;
+        pending.push({
+          destination,
+          subscription,
+          profileId: change.profileId,
+          make: (profile, id) =>
+            traitBody(
+              { id: change.traitId, name: change.name, value: change.value, previous: change.previous },
+              profile,
+              change.cause.at,
+              id,
+            ),
+          occurredAt: change.cause.at,
+          type: 'trait.changed',
+          cause: `trait:${change.traitId}:${change.profileId}:${change.cause.key}`,
+          ord: change.cause.ord,
+        });
+      }
+    }
+  }
+  return pending;
+}
+
+/** Wakes the senders of destinations that got rows; a paused one's wait until it is resumed. */
+function wake(
+  written: OutboxWritten[],
+  workspaceId: string,
+  destinations: readonly Subscribed[],
+  ids: ReadonlySet<string>,
+): void {
+  for (const { destination } of destinations)
+    if (destination.enabled && ids.has(destination.id))
+      written.push({ workspaceId, destinationId: destination.id });
 }
 
 const NOTHING_READ: DeliveryRead = { entries: [], to: undefined, passed: 0 };

@@ -278,6 +278,8 @@ export interface ComputedTraitValuesTable {
   /** JSON text of the current value. */
   value: string;
   expires_at: string | null;
+  /** 1 while a change made by time alone waits for the delivery stage (no event carries it). */
+  time_changed: Generated<number>;
 }
 
 /** audiences/ — definitions, memberships, the scheduler's due times, the internal source. */

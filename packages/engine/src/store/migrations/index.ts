@@ -39,6 +39,7 @@ import { analyticsEvents } from './0039-analytics-events.js';
 import { predictions } from './0040-predictions.js';
 import { savedInsights } from './0041-saved-insights.js';
 import { logTransactionBase } from './0042-log-transaction-base.js';
+import { traitTimeChanges } from './0043-trait-time-changes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -86,4 +87,5 @@ export const MIGRATIONS: readonly Migration[] = [
   predictions,
   savedInsights,
   logTransactionBase,
+  traitTimeChanges,
 ];
