@@ -490,6 +490,10 @@ export class Engine {
     this.computedTraits.onRecomputed((trait) =>
       this.audiences.reevaluateReadingComputedTrait(trait.workspaceId, trait.name),
     );
+    // Rules read computed traits by name: a trait they read is neither deleted nor renamed.
+    this.computedTraits.onReaders((workspaceId, name) =>
+      this.audiences.readersOfComputedTrait(workspaceId, name),
+    );
     const segmentDeps = { computedTraits: this.computedTraits, audiences: this.audiences, events, clock };
     this.segment = new SegmentStage(store, segmentDeps, {
       ...options.segment,
@@ -544,6 +548,8 @@ export class Engine {
       onChanged: () => this.dispatcher.reload(),
       sendTimeoutMs: delivery.sendTimeoutMs ?? 10_000,
     });
+    // A destination subscribed to a computed trait by name keeps it from being deleted or renamed.
+    this.computedTraits.onReaders((workspaceId, name) => this.destinations.readersOfTrait(workspaceId, name));
     // Files are listed only for a destination of this workspace.
     this.audienceFiles.checkDestinationsWith(async (workspaceId, destinationId) =>
       this.destinations.get(workspaceId, destinationId).then(

@@ -259,20 +259,29 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
     await page.waitForURL(/\/audiences\/aud_/);
     const audienceUrl = page.url();
 
-    // With the trait deleted, the server's refusal of the rule shows next to the picker.
+    // While the audience reads it, the trait is kept: the refusal names the audience.
     await nav(page, 'Computed traits');
     await page.getByRole('button', { name: 'Delete spend' }).click();
     await page.getByRole('button', { name: 'Delete trait' }).click();
-    await page.getByText('No computed traits yet').waitFor();
-    await page.goto(audienceUrl);
-    await page.getByRole('tab', { name: 'Rule' }).click();
-    await page.getByText('No computed trait "spend".', { exact: true }).waitFor();
-    await shot(page, 'audience-server-problem');
+    await page
+      .getByRole('alert')
+      .getByText(
+        'The computed trait "spend" cannot be deleted: audience "Big spenders" reads it. Change it first.',
+      )
+      .waitFor();
+    await shot(page, 'computed-trait-in-use');
 
+    await page.goto(audienceUrl);
     await page.getByRole('button', { name: 'Delete audience' }).click();
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.waitForURL(/\/audiences$/);
     await page.getByRole('heading', { name: 'Audiences' }).waitFor();
     await expect.poll(() => page.getByText('Big spenders').count()).toBe(0);
+
+    // Read by no one now, it goes.
+    await nav(page, 'Computed traits');
+    await page.getByRole('button', { name: 'Delete spend' }).click();
+    await page.getByRole('button', { name: 'Delete trait' }).click();
+    await page.getByText('No computed traits yet').waitFor();
   });
 });

@@ -149,7 +149,18 @@ export class AudiencesService {
   }
 
   async delete(workspaceId: string, audienceId: string): Promise<void> {
-    await this.get(workspaceId, audienceId);
+    const audience = await this.get(workspaceId, audienceId);
+    // Rules reading it would stop compiling, their members frozen: they change first.
+    const readers = (await this.all(workspaceId)).filter((a) =>
+      referencedAudiences(a.rule).includes(audienceId),
+    );
+    if (readers.length > 0) {
+      const names = readers.map((a) => `audience "${a.name}"`).join(', ');
+      throw new AppError(
+        'conflict',
+        `The audience "${audience.name}" cannot be deleted: ${names} read${readers.length === 1 ? 's' : ''} it. Change ${readers.length === 1 ? 'it' : 'them'} first.`,
+      );
+    }
     await this.store.db.transaction().execute(async (trx) => {
       for (const table of ['audience_members', 'audience_sweeps', 'audiences'] as const) {
         await trx
@@ -233,6 +244,13 @@ export class AudiencesService {
         { rule: JSON.stringify(audience.rule), updatedAt: audience.updatedAt },
       );
     }
+  }
+
+  /** The audiences whose rules read this computed trait by name, as `audience "name"`. */
+  async readersOfComputedTrait(workspaceId: string, traitName: string): Promise<string[]> {
+    return (await this.all(workspaceId))
+      .filter((a) => referencedComputedTraits(a.rule).includes(traitName))
+      .map((a) => `audience "${a.name}"`);
   }
 
   /**

@@ -13,7 +13,7 @@ import { newId } from '../ids/index.js';
 import {
   type Database,
   keysetAfter,
-  keysetCursorOf,
+  keysetPage,
   keysetPositionOf,
   nowIso,
   type Store,
@@ -121,16 +121,11 @@ export class BroadcastsService {
         keysetAfter(eb, sql.ref('created_at'), sql.ref('broadcast_id'), 'desc', position),
       );
     }
-    const rows = await query.execute();
-    const shown = rows.slice(0, page.limit);
-    const last = shown.at(-1);
-    return {
-      data: await Promise.all(shown.map((row) => this.withCounts(row))),
-      nextCursor:
-        rows.length > page.limit && last
-          ? keysetCursorOf({ key: last.created_at, id: last.broadcast_id })
-          : null,
-    };
+    const { rows, nextCursor } = keysetPage(await query.execute(), page.limit, (row) => ({
+      key: row.created_at,
+      id: row.broadcast_id,
+    }));
+    return { data: await Promise.all(rows.map((row) => this.withCounts(row))), nextCursor };
   }
 
   async get(workspaceId: string, broadcastId: string): Promise<Broadcast> {

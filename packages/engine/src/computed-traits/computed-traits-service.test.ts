@@ -148,23 +148,45 @@ describe.each(ENGINES)('a computed trait edit on %s', (kind) => {
     expect(await audienceEvents(workspaceId, users)).toEqual(told);
   });
 
-  it('evaluates the audiences left reading a deleted trait when a trait of its name is created', async () => {
-    const { workspaceId, buys, users, audiencesOf } = await buyersWorkspace();
-    await engine.computedTraits.delete(workspaceId, buys.id);
-    const refunds = await engine.computedTraits.create(workspaceId, {
-      name: 'buys',
-      kind: 'count',
-      event: 'Refund',
+  it('is neither deleted nor renamed while an audience or a destination reads it by name', async () => {
+    const { workspaceId, buys, buyers, audiencesOf } = await buyersWorkspace();
+    const refused = { code: 'conflict', message: expect.stringContaining('audience "Buyers" reads it') };
+    await expect(engine.computedTraits.delete(workspaceId, buys.id)).rejects.toMatchObject(refused);
+    await expect(
+      engine.computedTraits.update(workspaceId, buys.id, { name: 'purchases' }),
+    ).rejects.toMatchObject(refused);
+    // Nothing changed: the audiences still read it and keep their members.
+    expect((await engine.computedTraits.get(workspaceId, buys.id)).name).toBe('buys');
+    expect(await audiencesOf('ann')).toEqual(['Buyers', 'Pro buyers']);
+
+    // Buyers is read by Pro buyers in turn: deleting it is refused the same way.
+    await expect(engine.audiences.delete(workspaceId, buyers.id)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('audience "Pro buyers" reads it'),
     });
-    expect(refunds.ok).toBe(true);
-    await engine.pipeline.catchUp();
-    expect(await audiencesOf('ann')).toEqual([]);
-    expect(await audiencesOf('bob')).toEqual(['Buyers', 'Pro buyers']);
-    expect(await audienceEvents(workspaceId, users)).toEqual({
-      'ann in Buyers': ['entered', 'exited'],
-      'ann in Pro buyers': ['entered', 'exited'],
-      'bob in Buyers': ['entered'],
-      'bob in Pro buyers': ['entered'],
+
+    // A destination subscribed to the trait by name holds it too, once the audience lets go.
+    const changed = await engine.audiences.update(workspaceId, buyers.id, {
+      rule: { trait: 'plan', op: 'eq', value: 'pro' },
+    });
+    expect(changed.ok).toBe(true);
+    const destination = await engine.destinations.create(workspaceId, {
+      name: 'CRM',
+      type: 'webhook',
+      config: { url: 'https://crm.example.com/hook' },
+      subscriptions: [{ kind: 'trait', traits: ['buys'] }],
+    });
+    if (!destination.ok) throw new Error(JSON.stringify(destination.error));
+    await expect(engine.computedTraits.delete(workspaceId, buys.id)).rejects.toMatchObject({
+      code: 'conflict',
+      message: 'The computed trait "buys" cannot be deleted: destination "CRM" reads it. Change it first.',
+    });
+    await engine.destinations.delete(workspaceId, destination.value.id);
+    const renamed = await engine.computedTraits.update(workspaceId, buys.id, { name: 'purchases' });
+    expect(renamed.ok).toBe(true);
+    await engine.computedTraits.delete(workspaceId, buys.id);
+    await expect(engine.computedTraits.get(workspaceId, buys.id)).rejects.toMatchObject({
+      code: 'not_found',
     });
   });
 

@@ -26,6 +26,7 @@ export interface RecomputedTrait {
 /** Computed traits: definitions (CRUD, each backfilled from the log) and their per-profile values. */
 export class ComputedTraitsService {
   private readonly listeners = new Set<(trait: RecomputedTrait) => Promise<void>>();
+  private readonly readers = new Set<(workspaceId: string, traitName: string) => Promise<string[]>>();
 
   constructor(
     private readonly store: Store,
@@ -41,6 +42,14 @@ export class ComputedTraitsService {
   onRecomputed(listener: (trait: RecomputedTrait) => Promise<void>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Registers what reads a trait by its name (audience rules, destination subscriptions), as
+   * sentences like `audience "VIPs"`: a trait they read is neither deleted nor renamed under them.
+   */
+  onReaders(readers: (workspaceId: string, traitName: string) => Promise<string[]>): void {
+    this.readers.add(readers);
   }
 
   async create(
@@ -139,7 +148,10 @@ export class ComputedTraitsService {
     const input = { ...current, ...patch };
     const invalid = validate(input);
     if (invalid) return { ok: false, error: invalid };
-    if (input.name !== current.name) await this.assertNameFree(workspaceId, input.name);
+    if (input.name !== current.name) {
+      await this.assertUnread(workspaceId, current.name, 'renamed');
+      await this.assertNameFree(workspaceId, input.name);
+    }
     const updatedAt = nowIso(this.clock);
     await this.store.db
       .updateTable('computed_traits')
@@ -155,7 +167,8 @@ export class ComputedTraitsService {
   }
 
   async delete(workspaceId: string, traitId: string): Promise<void> {
-    await this.get(workspaceId, traitId);
+    const trait = await this.get(workspaceId, traitId);
+    await this.assertUnread(workspaceId, trait.name, 'deleted');
     await this.store.db.transaction().execute(async (trx) => {
       await trx
         .deleteFrom('computed_trait_values')
@@ -310,6 +323,22 @@ export class ComputedTraitsService {
       .where('name', '=', name)
       .executeTakeFirst();
     if (taken) throw new AppError('conflict', `A computed trait is already named "${name}"`);
+  }
+
+  /** Throws `conflict` naming what reads the trait: their rules would stop matching. */
+  private async assertUnread(
+    workspaceId: string,
+    name: string,
+    change: 'deleted' | 'renamed',
+  ): Promise<void> {
+    const readers: string[] = [];
+    for (const readersOf of this.readers) readers.push(...(await readersOf(workspaceId, name)));
+    if (readers.length === 0) return;
+    throw new AppError(
+      'conflict',
+      `The computed trait "${name}" cannot be ${change}: ${readers.join(', ')} read${readers.length === 1 ? 's' : ''} it. Change ${readers.length === 1 ? 'it' : 'them'} first.`,
+      { details: [{ path: 'name', message: `read by ${readers.join(', ')}` }] },
+    );
   }
 }
 

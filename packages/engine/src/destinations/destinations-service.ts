@@ -118,6 +118,20 @@ export class DestinationsService {
     return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
   }
 
+  /** The destinations whose trait subscriptions name this computed trait, as `destination "name"`. */
+  async readersOfTrait(workspaceId: string, traitName: string): Promise<string[]> {
+    const rows = await this.store.db
+      .selectFrom('destinations')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('name')
+      .execute();
+    return rows
+      .map(storedDestinationOf)
+      .filter((d) => d.subscriptions.some((s) => s.kind === 'trait' && s.traits?.includes(traitName)))
+      .map((d) => `destination "${d.name}"`);
+  }
+
   async get(workspaceId: string, destinationId: string): Promise<Destination> {
     const row = await this.row(workspaceId, destinationId);
     const counts = await this.counts(workspaceId, [destinationId]);

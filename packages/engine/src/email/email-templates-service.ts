@@ -11,7 +11,7 @@ import { newId } from '../ids/index.js';
 import {
   type Database,
   keysetAfter,
-  keysetCursorOf,
+  keysetPage,
   keysetPositionOf,
   nowIso,
   type Store,
@@ -69,16 +69,11 @@ export class EmailTemplatesService {
         keysetAfter(eb, sql.ref('created_at'), sql.ref('template_id'), 'desc', position),
       );
     }
-    const rows = await query.execute();
-    const shown = rows.slice(0, page.limit);
-    const last = shown.at(-1);
-    return {
-      data: shown.map(templateOf),
-      nextCursor:
-        rows.length > page.limit && last
-          ? keysetCursorOf({ key: last.created_at, id: last.template_id })
-          : null,
-    };
+    const { rows, nextCursor } = keysetPage(await query.execute(), page.limit, (row) => ({
+      key: row.created_at,
+      id: row.template_id,
+    }));
+    return { data: rows.map(templateOf), nextCursor };
   }
 
   async get(workspaceId: string, templateId: string): Promise<EmailTemplate> {

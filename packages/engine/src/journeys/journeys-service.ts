@@ -18,7 +18,7 @@ import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import {
   type Database,
-  keysetCursorOf,
+  keysetPage,
   keysetPositionOf,
   nowIso,
   type Store,
@@ -245,19 +245,16 @@ export class JourneysService {
       .orderBy('version', 'desc')
       .limit(page.limit + 1);
     if (page.cursor) query = query.where('version', '<', versionOfCursor(page.cursor));
-    const rows = await query.execute();
-    const shown = rows.slice(0, page.limit);
-    const data = shown.map((r) => ({
+    const { rows, nextCursor } = keysetPage(await query.execute(), page.limit, (row) => ({
+      key: row.version,
+      id: journeyId,
+    }));
+    const data = rows.map((r) => ({
       version: r.version,
       publishedAt: r.published_at,
       definition: definitionOf(r.definition),
     }));
-    const last = shown.at(-1);
-    return {
-      data,
-      nextCursor:
-        rows.length > page.limit && last ? keysetCursorOf({ key: last.version, id: journeyId }) : null,
-    };
+    return { data, nextCursor };
   }
 
   async report(workspaceId: string, journeyId: string): Promise<JourneyReport> {

@@ -19,7 +19,7 @@ export {
   textEndsWith,
   textStartsWith,
 } from './json-value-sql.js';
-export { type KeysetPosition, keysetAfter, keysetCursorOf, keysetPositionOf } from './keyset.js';
+export { type KeysetPosition, keysetAfter, keysetCursorOf, keysetPage, keysetPositionOf } from './keyset.js';
 export { isStoreReady, migrate, pendingMigrations } from './migrator.js';
 export {
   isPostgresUrl,

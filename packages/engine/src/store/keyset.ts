@@ -38,3 +38,20 @@ export function keysetAfter(
     eb.and([sql<SqlBool>`${key} = ${position.key}`, sql<SqlBool>`${id} ${beyond} ${position.id}`]),
   ]);
 }
+
+/**
+ * A page from rows read with `limit + 1`: the first `limit`, and the cursor after the last of
+ * them when more follow.
+ */
+export function keysetPage<Row>(
+  rows: readonly Row[],
+  limit: number,
+  positionOf: (row: Row) => KeysetPosition,
+): { rows: Row[]; nextCursor: string | null } {
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return {
+    rows: shown,
+    nextCursor: rows.length > limit && last !== undefined ? keysetCursorOf(positionOf(last)) : null,
+  };
+}

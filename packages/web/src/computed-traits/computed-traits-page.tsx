@@ -105,7 +105,7 @@ function ComputedTraitsTable({ traits }: { traits: readonly ComputedTrait[] }) {
                 <ConfirmedMutationButton
                   label="Delete"
                   ariaLabel={`Delete ${trait.name}`}
-                  question={`Delete “${trait.name}”? Audiences that use it will no longer be valid until edited.`}
+                  question={`Delete “${trait.name}”? Its values disappear from every profile. A trait an audience or a destination reads is kept until they stop reading it.`}
                   confirmLabel="Delete trait"
                   run={() => computedTraitsApi.remove(trait.id)}
                   invalidates={computedTraitsQueryKey(workspace.id)}
