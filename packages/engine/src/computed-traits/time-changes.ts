@@ -1,6 +1,8 @@
-import type { Kysely, RawBuilder } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { chunksOf } from '../identity/index.js';
 import type { Database } from '../store/index.js';
+
+const FLAGGED = sql.lit(1);
 
 /** A computed value (workspace, trait, profile) by its key. */
 export interface TraitValueKey {
@@ -43,7 +45,8 @@ export async function takeTimeChanges(
     .selectFrom('computed_trait_values')
     .select(['workspace_id', 'profile_id'])
     .distinct()
-    .where('time_changed', '=', 1);
+    // A literal, not a parameter: the partial index applies to a plan PostgreSQL reuses too.
+    .where('time_changed', '=', FLAGGED);
   if (options.inPartition) query = query.where(options.inPartition);
   const flagged = await query.limit(options.limit).execute();
   const byWorkspace = new Map<string, string[]>();
@@ -56,7 +59,7 @@ export async function takeTimeChanges(
         .set({ time_changed: 0 })
         .where('workspace_id', '=', workspaceId)
         .where('profile_id', 'in', chunk)
-        .where('time_changed', '=', 1)
+        .where('time_changed', '=', FLAGGED)
         .execute();
     }
   }
