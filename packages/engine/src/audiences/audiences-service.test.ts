@@ -123,4 +123,77 @@ describe.each(ENGINES)('the audiences service on %s', (kind) => {
       await engine.audiences.preview(workspaceId, { computedTrait: 'nope', op: 'gt', value: 1 }),
     ).toEqual({ ok: false, error: [{ path: 'rule.computedTrait', message: 'no computed trait "nope"' }] });
   });
+
+  it('deletes an audience and a computed trait with more rows than a slice, and nothing of another', async () => {
+    const workspaceId = await workspaceWithPeople();
+    const trait = await engine.computedTraits.create(workspaceId, {
+      name: 'orders',
+      kind: 'count',
+      event: 'X',
+    });
+    const pro = await engine.audiences.create(workspaceId, {
+      name: 'pro',
+      rule: { trait: 'plan', op: 'eq', value: 'pro' },
+    });
+    const free = await engine.audiences.create(workspaceId, {
+      name: 'free',
+      rule: { trait: 'plan', op: 'eq', value: 'free' },
+    });
+    if (!trait.ok || !pro.ok || !free.ok) throw new Error('definitions');
+    // More rows than two slices remove (2,000 each), written as the stages would.
+    const many = Array.from({ length: 4_500 }, (_, i) => `prf_many_${i}`);
+    for (let i = 0; i < many.length; i += 500) {
+      const ids = many.slice(i, i + 500);
+      await engine.store.db
+        .insertInto('audience_members')
+        .values(
+          ids.map((profile_id) => ({
+            workspace_id: workspaceId,
+            audience_id: pro.value.id,
+            profile_id,
+            entered_at: '2026-12-06T00:00:00.000Z',
+            exited_at: null,
+          })),
+        )
+        .execute();
+      await engine.store.db
+        .insertInto('computed_trait_values')
+        .values(
+          ids.map((profile_id) => ({
+            workspace_id: workspaceId,
+            trait_id: trait.value.id,
+            profile_id,
+            state: '{}',
+            value: '0',
+            expires_at: null,
+          })),
+        )
+        .execute();
+    }
+    const rowsOf = async (
+      table: 'audience_members' | 'computed_trait_values',
+      column: 'audience_id' | 'trait_id',
+      id: string,
+    ) =>
+      Number(
+        (
+          await engine.store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('workspace_id', '=', workspaceId)
+            .where(column, '=', id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect(await rowsOf('audience_members', 'audience_id', pro.value.id)).toBe(4_515);
+
+    await engine.audiences.delete(workspaceId, pro.value.id);
+    await engine.computedTraits.delete(workspaceId, trait.value.id);
+    expect(await rowsOf('audience_members', 'audience_id', pro.value.id)).toBe(0);
+    expect(await rowsOf('computed_trait_values', 'trait_id', trait.value.id)).toBe(0);
+    expect(await rowsOf('audience_members', 'audience_id', free.value.id)).toBe(15);
+    await expect(engine.audiences.get(workspaceId, pro.value.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
 });

@@ -11,12 +11,15 @@ import type { Kysely, RawBuilder } from 'kysely';
 import { type ComputedTraitsService, emptyValueOf, type TraitDefinition } from '../computed-traits/index.js';
 import { purposeKeysOf } from '../consent/index.js';
 import { AppError, type Result } from '../errors/index.js';
+import { chunksOf } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import {
   type Database,
+  inSlices,
   nowIso,
   prepared,
   reusableQuery,
+  SLICE_ROWS,
   type Store,
   writeTransaction,
 } from '../store/index.js';
@@ -161,14 +164,33 @@ export class AudiencesService {
         `The audience "${audience.name}" cannot be deleted: ${names} read${readers.length === 1 ? 's' : ''} it. Change ${readers.length === 1 ? 'it' : 'them'} first.`,
       );
     }
+    // The audience goes first (the segment stage stops evaluating it), then its members a slice at
+    // a time: a million of them in one statement would hold the write lock for seconds.
     await this.store.db.transaction().execute(async (trx) => {
-      for (const table of ['audience_members', 'audience_sweeps', 'audiences'] as const) {
+      for (const table of ['audience_sweeps', 'audiences'] as const) {
         await trx
           .deleteFrom(table)
           .where('workspace_id', '=', workspaceId)
           .where('audience_id', '=', audienceId)
           .execute();
       }
+    });
+    await inSlices(this.store, async (trx) => {
+      const slice = await trx
+        .selectFrom('audience_members')
+        .select('profile_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('audience_id', '=', audienceId)
+        .limit(SLICE_ROWS)
+        .execute();
+      for (const chunk of chunksOf(slice.map((row) => row.profile_id)))
+        await trx
+          .deleteFrom('audience_members')
+          .where('workspace_id', '=', workspaceId)
+          .where('audience_id', '=', audienceId)
+          .where('profile_id', 'in', chunk)
+          .execute();
+      return slice.length;
     });
   }
 

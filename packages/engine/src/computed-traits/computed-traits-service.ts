@@ -12,7 +12,16 @@ import { chunksOf, eventsOfProfilesNamed, profilesWithEventNamed } from '../iden
 import { newId } from '../ids/index.js';
 import type { LogPosition } from '../log/index.js';
 import { checkpointName, partitionOfWorkspace, readCheckpoint } from '../pipeline-runtime/index.js';
-import { type Database, fromJson, nowIso, prepared, reusableQuery, type Store } from '../store/index.js';
+import {
+  type Database,
+  fromJson,
+  inSlices,
+  nowIso,
+  prepared,
+  reusableQuery,
+  SLICE_ROWS,
+  type Store,
+} from '../store/index.js';
 import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from './computed-trait-rows.js';
 import { addEvent, emptyValueOf, prune, type TraitState, traitValueOf } from './trait-buckets.js';
 import { foldEvents, foldTraits, type ProfiledEvent } from './trait-state-store.js';
@@ -169,17 +178,29 @@ export class ComputedTraitsService {
   async delete(workspaceId: string, traitId: string): Promise<void> {
     const trait = await this.get(workspaceId, traitId);
     await this.assertUnread(workspaceId, trait.name, 'deleted');
-    await this.store.db.transaction().execute(async (trx) => {
-      await trx
-        .deleteFrom('computed_trait_values')
+    // The definition goes first (the segment stage stops computing it), then its values a slice
+    // at a time: one per profile, a million in one statement would hold the write lock for seconds.
+    await this.store.db
+      .deleteFrom('computed_traits')
+      .where('workspace_id', '=', workspaceId)
+      .where('trait_id', '=', traitId)
+      .execute();
+    await inSlices(this.store, async (trx) => {
+      const slice = await trx
+        .selectFrom('computed_trait_values')
+        .select('profile_id')
         .where('workspace_id', '=', workspaceId)
         .where('trait_id', '=', traitId)
+        .limit(SLICE_ROWS)
         .execute();
-      await trx
-        .deleteFrom('computed_traits')
-        .where('workspace_id', '=', workspaceId)
-        .where('trait_id', '=', traitId)
-        .execute();
+      for (const chunk of chunksOf(slice.map((row) => row.profile_id)))
+        await trx
+          .deleteFrom('computed_trait_values')
+          .where('workspace_id', '=', workspaceId)
+          .where('trait_id', '=', traitId)
+          .where('profile_id', 'in', chunk)
+          .execute();
+      return slice.length;
     });
   }
 

@@ -53,6 +53,7 @@ export type {
   SlaClocksTable,
   SlaPoliciesTable,
 } from './schema.js';
+export { inSlices, SLICE_ROWS } from './slices.js';
 export {
   type BackupReport,
   backupStoreFile,
