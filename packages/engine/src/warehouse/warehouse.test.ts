@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DeliveryType } from '@tandem/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryMessage, DestinationTransport } from '../destinations/index.js';
+import { PersonalMask } from '../pii/index.js';
 import {
   kindOf,
   openWarehouseConnection,
@@ -305,6 +306,51 @@ for (const engine of ['postgres', 'mysql'] as const) {
       const mapped = { ...delivery('event', { id: 'prof_x', traits: {} }), body: { whatever: 1 } };
       const [outcome] = await transport.send([mapped], signal());
       expect(outcome).toMatchObject({ ok: false, retryable: false });
+    });
+
+    it('writes the personal fields of an event’s call masked, as they arrive in the stored payload', async () => {
+      const masked = await warehouseTransportKind({
+        maskOf: async () => new PersonalMask(['email', 'name']),
+      }).open({
+        workspaceId: 'ws_1',
+        destinationId: 'dst_1',
+        config,
+        allowPrivateNetworks: true,
+        log: () => undefined,
+      });
+      try {
+        const profile = { id: 'prof_pii', traits: { email: 'ann@example.com' } };
+        // As the delivery stage writes them: the stored event with the call in `payload`.
+        const identify = delivery('event', profile, {
+          event: {
+            id: 'evt_pii_1',
+            type: 'identify',
+            event: null,
+            timestamp: '2026-12-03T07:59:00.000Z',
+            payload: { type: 'identify', traits: { email: 'ann@example.com', name: 'Ann', plan: 'pro' } },
+          },
+        });
+        const track = delivery(
+          'event',
+          profile,
+          trackEvent('evt_pii_2', { total: 3, email: 'ann@example.com' }),
+        );
+        expect(await masked.send([identify, track], signal())).toEqual(ok(2));
+        const rows = await admin.query(
+          `SELECT event_id, properties FROM ${table('events')} WHERE profile_id = ? ORDER BY event_id`,
+          ['prof_pii'],
+        );
+        const properties = rows.map((row) =>
+          typeof row.properties === 'string' ? JSON.parse(row.properties) : row.properties,
+        );
+        expect(properties).toEqual([
+          { email: 'a•••@e•••.com', name: '•••', plan: 'pro' },
+          { total: 3, email: 'a•••@e•••.com' },
+        ]);
+        expect((await profileRow('prof_pii'))?.email).toBe('a•••@e•••.com');
+      } finally {
+        await masked.close();
+      }
     });
 
     it('syncs every profile at first, marking memberships the profile no longer has as exited', async () => {

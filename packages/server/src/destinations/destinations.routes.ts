@@ -177,8 +177,12 @@ export async function destinationsRoutes(app: App, options: { engine: Engine }) 
         response: { 200: DeliveryDetailSchema, ...ERROR_RESPONSES },
       },
     },
-    async (request) =>
-      destinations.delivery(workspaceOf(request), request.params.id, request.params.deliveryId),
+    async (request) => {
+      // The body carries the person: masked for roles without pii:read, as their profile is.
+      const { workspaceId, role } = requirePrincipal(request.principal);
+      const mask = await options.engine.pii.maskForRole(workspaceId, role);
+      return destinations.delivery(workspaceId, request.params.id, request.params.deliveryId, mask);
+    },
   );
 
   app.post(
