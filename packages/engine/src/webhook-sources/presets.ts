@@ -120,12 +120,15 @@ const SHOPIFY_SAMPLE = {
 };
 
 // Stripe posts an Event; for `charge.succeeded` its data.object is the Charge. Amounts are in
-// the currency's smallest unit: divided by 100 except for Stripe's zero-decimal currencies. Other
+// the currency's smallest unit: divided by 100, by 1000 for Stripe's three-decimal currencies
+// (BHD, JOD, KWD, OMR, TND), not at all for its zero-decimal ones. Other
 // event types map to nothing (stored as no call). The event id makes the messageIds.
 const STRIPE_CHARGES = `(
   $charge := data.object;
   $zeroDecimal := ["bif","clp","djf","gnf","jpy","kmf","krw","mga","pyg","rwf","ugx","vnd","vuv","xaf","xof","xpf"];
-  $amount := $lowercase($charge.currency) in $zeroDecimal ? $charge.amount : $charge.amount / 100;
+  $threeDecimal := ["bhd","jod","kwd","omr","tnd"];
+  $currency := $lowercase($charge.currency);
+  $amount := $currency in $zeroDecimal ? $charge.amount : $currency in $threeDecimal ? $charge.amount / 1000 : $charge.amount / 100;
   $key := $charge.customer ? "stripe-customer-" & $charge.customer : "stripe-charge-" & $charge.id;
   $userId := $charge.metadata.user_id ? $charge.metadata.user_id : $charge.metadata.userId;
   $email := $charge.billing_details.email ? $charge.billing_details.email : $charge.receipt_email;
