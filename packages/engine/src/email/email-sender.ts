@@ -87,6 +87,8 @@ type Settlement =
 interface Claimed {
   readonly row: Row;
   liveId?: string | undefined;
+  /** Holds its person's marketing slot (see `marketingInFlight`) until its pass settles. */
+  holdsSlot?: boolean | undefined;
   outgoing?: OutgoingEmail | undefined;
   subject?: string | undefined;
   settlement?: Settlement | undefined;
@@ -108,6 +110,11 @@ export class EmailSender {
   private readonly pollMs: number;
   private started = false;
   private lastRecovery = 0;
+  /**
+   * People (`workspace/live profile`) with a marketing email decided but not yet recorded: the
+   * policy's frequency cap counts recorded sends, so a second one waits for the first to settle.
+   */
+  private readonly marketingInFlight = new Set<string>();
 
   constructor(
     private readonly deps: EmailSenderDeps,
@@ -215,11 +222,18 @@ export class EmailSender {
       byWorkspace.set(message.row.workspace_id, list);
       list.push(message);
     }
-    const sending: Promise<void>[] = [];
-    for (const [workspaceId, messages] of byWorkspace)
-      sending.push(this.sendForWorkspace(workspaceId, messages, now));
-    await Promise.all(sending);
-    const events = await this.settle(claimed);
+    let events: number;
+    try {
+      const sending: Promise<void>[] = [];
+      for (const [workspaceId, messages] of byWorkspace)
+        sending.push(this.sendForWorkspace(workspaceId, messages, now));
+      await Promise.all(sending);
+      events = await this.settle(claimed);
+    } finally {
+      for (const message of claimed)
+        if (message.holdsSlot)
+          this.marketingInFlight.delete(slotOf(message.row.workspace_id, message.liveId));
+    }
     if (events > 0) this.deps.wake();
     const count = (kind: Settlement['kind']) => claimed.filter((m) => m.settlement?.kind === kind).length;
     return {
@@ -370,6 +384,15 @@ export class EmailSender {
       message.settlement = { kind: 'skipped', reason: 'no_address' };
       return undefined;
     }
+    if (outgoing.category === 'marketing') {
+      const slot = slotOf(row.workspace_id, message.liveId);
+      if (this.marketingInFlight.has(slot)) {
+        message.settlement = { kind: 'deferred', at: now + IN_FLIGHT_DEFER_MS };
+        return undefined;
+      }
+      this.marketingInFlight.add(slot);
+      message.holdsSlot = true;
+    }
     const decision = await this.policy.decide(this.deps.store.db, outgoing, now);
     if (decision.action === 'wait') {
       message.settlement = { kind: 'deferred', at: decision.until };
@@ -394,10 +417,15 @@ export class EmailSender {
     const headers = row.headers === null ? {} : (JSON.parse(row.headers) as Record<string, string>);
     const decorated = this.policy.decorate(outgoing, { ...rendered, headers });
     const fromAddress = template.fromAddress ?? settings.fromAddress ?? 'no-reply@tandem.invalid';
+    // A queued Reply-To (a sequence's reply+token address) wins over the template's: the MIME
+    // builder sets Reply-To itself and drops a header of that name.
+    const queuedReplyTo = Object.entries(decorated.headers).find(
+      ([name]) => name.toLowerCase() === 'reply-to',
+    )?.[1];
     return {
       from: { address: fromAddress, name: template.fromName ?? settings.fromName ?? '' },
       to: outgoing.to,
-      replyTo: template.replyTo,
+      replyTo: queuedReplyTo ?? template.replyTo,
       subject: decorated.subject,
       html: decorated.html,
       text: decorated.text,
@@ -581,6 +609,13 @@ function eventProperties(row: Row, outgoing: OutgoingEmail, subject: string): Re
     category: outgoing.category,
     ...(outgoing.to ? { to: outgoing.to } : {}),
   };
+}
+
+/** How long a person's second marketing email waits for their first to be recorded. */
+const IN_FLIGHT_DEFER_MS = 1000;
+
+function slotOf(workspaceId: string, liveId: string | undefined): string {
+  return `${workspaceId}/${liveId ?? ''}`;
 }
 
 function groupIds(rows: readonly Row[]): Map<string, string[]> {
