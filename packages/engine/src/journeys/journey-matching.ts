@@ -1,4 +1,4 @@
-import type { JourneyEntry, PropertyCondition } from '@tandem/contract';
+import { EMAIL_EVENTS, type JourneyEntry, type PropertyCondition, type StoredEvent } from '@tandem/contract';
 import { type Condition, compileWhere, conditionHolds } from '../conditions/index.js';
 
 const compiled = new WeakMap<
@@ -58,4 +58,19 @@ export function entryMatches(
       throw new Error(`unknown entry ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/**
+ * An open or click the engagement helper flagged as a machine's (a mail proxy, a link scanner):
+ * never the person's action, so it starts, resumes, converts or ends no run.
+ */
+export function isMachineEngagement(event: StoredEvent): boolean {
+  if (event.event !== EMAIL_EVENTS.opened && event.event !== EMAIL_EVENTS.clicked) return false;
+  const properties = event.payload.properties;
+  return (
+    typeof properties === 'object' &&
+    properties !== null &&
+    'machine' in properties &&
+    properties.machine === true
+  );
 }

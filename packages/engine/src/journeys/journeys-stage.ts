@@ -11,7 +11,7 @@ import {
   type StageBatch,
 } from '../pipeline-runtime/index.js';
 import type { Database, Store } from '../store/index.js';
-import { entryMatches, whereHolds } from './journey-matching.js';
+import { entryMatches, isMachineEngagement, whereHolds } from './journey-matching.js';
 import { type JourneyRunner, JourneyWrites, runStateOf } from './journey-runner.js';
 import { journeyMs } from './journey-timing.js';
 import { addTo, type RunState } from './journey-writes.js';
@@ -126,7 +126,9 @@ export class JourneysStage implements PipelineStage {
     profileOf: ReadonlyMap<number, string>,
     live: readonly { journey_id: string; version: number; entry_event: string | null }[],
   ): Promise<AfterCommit> {
-    const tracks = events.filter((e) => e.type === 'track' && e.event !== null && profileOf.has(e.seq));
+    const tracks = events.filter(
+      (e) => e.type === 'track' && e.event !== null && profileOf.has(e.seq) && !isMachineEngagement(e),
+    );
     if (tracks.length === 0) return () => {};
     const profileIds = [...new Set(tracks.map((e) => profileOf.get(e.seq) as string))]; // filtered above
     const liveIds = new Set(live.map((j) => j.journey_id));

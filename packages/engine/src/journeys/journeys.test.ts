@@ -366,6 +366,39 @@ describe.each(ENGINES)('journeys on %s', (kind) => {
     expect(timers).toEqual([]);
   });
 
+  it('takes no machine open or click (a mail proxy, a link scanner) for the person’s', async () => {
+    const w = await workspace();
+    const id = await w.publish({
+      name: 'Follow-up',
+      entry: { kind: 'event', event: 'Newsletter Sent' },
+      steps: [
+        {
+          id: 'opened',
+          kind: 'wait_for_event',
+          event: 'Email Opened',
+          timeout: '1d',
+          next: { matched: 'thank', timeout: null },
+        },
+        { id: 'thank', kind: 'update_trait', trait: 'engaged', value: true },
+      ],
+      settings: { goal: { event: 'Email Link Clicked' } },
+    });
+    await w.track('ann', 'Newsletter Sent');
+    await w.track('bob', 'Newsletter Sent');
+    await w.track('ann', 'Email Opened', { messageId: 'em_1', machine: true, machineReason: 'proxy' });
+    await w.track('ann', 'Email Link Clicked', {
+      messageId: 'em_1',
+      machine: true,
+      machineReason: 'scanner',
+    });
+    await w.track('bob', 'Email Opened', { messageId: 'em_2', machine: false });
+    expect(await w.pathOf('ann', id)).toEqual([{ status: 'active', path: [] }]);
+    expect(await w.pathOf('bob', id)).toEqual([
+      { status: 'completed', path: ['opened:matched', 'thank:updated'] },
+    ]);
+    await w.track('ann', 'Email Link Clicked', { messageId: 'em_1', machine: false });
+    expect((await w.pathOf('ann', id))[0]?.status).toBe('converted');
+  });
   it('keeps people in flight on their version, or migrates them to the same step of the new one', async () => {
     const w = await workspace();
     const first = {
