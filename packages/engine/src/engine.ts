@@ -711,6 +711,10 @@ export class Engine {
       computedTraits: this.computedTraits,
       audiences: this.audiences,
     });
+    // The website's settings name computed traits: one it exposes is neither deleted nor renamed.
+    this.computedTraits.onReaders((workspaceId, name) =>
+      this.personalization.readersOfComputedTrait(workspaceId, name),
+    );
     // A visitor who has not granted the personalization purpose is answered like an unknown one.
     this.personalization.gateWith((workspaceId, profileId) =>
       this.consent.grants(workspaceId, profileId, 'personalization'),
@@ -1220,6 +1224,16 @@ export class Engine {
         clock: options.email?.clock ?? clock,
       },
       options.email?.broadcasts,
+    );
+    // Destinations, journeys and broadcasts name audiences by id: an audience they read is kept.
+    this.audiences.onReaders((workspaceId, audienceId) =>
+      this.destinations.readersOfAudience(workspaceId, audienceId),
+    );
+    this.audiences.onReaders((workspaceId, audienceId) =>
+      this.journeys.readersOfAudience(workspaceId, audienceId),
+    );
+    this.audiences.onReaders((workspaceId, audienceId) =>
+      this.broadcasts.readersOfAudience(workspaceId, audienceId),
     );
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     this.analyticsCopy = new AnalyticsAccess(store, this.analyticsStage.embedded, (request) =>

@@ -196,4 +196,38 @@ describe.each(ENGINES)('the audiences service on %s', (kind) => {
       code: 'not_found',
     });
   });
+
+  it('keeps an audience a destination or a journey reads, naming them, and deletes it once they let go', async () => {
+    const workspaceId = await workspaceWithPeople();
+    const pro = await engine.audiences.create(workspaceId, {
+      name: 'pro',
+      rule: { trait: 'plan', op: 'eq', value: 'pro' },
+    });
+    if (!pro.ok) throw new Error('audience');
+    const destination = await engine.destinations.create(workspaceId, {
+      name: 'Ads',
+      type: 'webhook',
+      config: { url: 'https://ads.example.com/hook' },
+      subscriptions: [{ kind: 'audience', audienceId: pro.value.id }],
+    });
+    if (!destination.ok) throw new Error(JSON.stringify(destination.error));
+    const journey = await engine.journeys.create(workspaceId, {
+      name: 'Welcome pros',
+      entry: { kind: 'audience_entered', audienceId: pro.value.id },
+      steps: [{ id: 'wait', kind: 'delay', duration: '1d' }],
+    } as Parameters<typeof engine.journeys.create>[1]);
+    await expect(engine.audiences.delete(workspaceId, pro.value.id)).rejects.toMatchObject({
+      code: 'conflict',
+      message:
+        'The audience "pro" cannot be deleted: destination "Ads", journey "Welcome pros" read it. Change them first.',
+    });
+    await engine.destinations.delete(workspaceId, destination.value.id);
+    await engine.journeys.update(workspaceId, journey.id, {
+      entry: { kind: 'event', event: 'Signed Up' },
+    } as Parameters<typeof engine.journeys.update>[2]);
+    await engine.audiences.delete(workspaceId, pro.value.id);
+    await expect(engine.audiences.get(workspaceId, pro.value.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
 });

@@ -40,6 +40,7 @@ import { sweepWindowEdges, timeLeavesOf } from './window-sweep.js';
 
 /** Audiences: definitions, preview, members; creating or editing one evaluates everyone. */
 export class AudiencesService {
+  private readonly readers = new Set<(workspaceId: string, audienceId: string) => Promise<string[]>>();
   private delegate: ((workspaceId: string, audienceId: string) => Promise<boolean>) | undefined;
 
   constructor(
@@ -153,15 +154,16 @@ export class AudiencesService {
 
   async delete(workspaceId: string, audienceId: string): Promise<void> {
     const audience = await this.get(workspaceId, audienceId);
-    // Rules reading it would stop compiling, their members frozen: they change first.
-    const readers = (await this.all(workspaceId)).filter((a) =>
-      referencedAudiences(a.rule).includes(audienceId),
-    );
+    // Rules reading it would stop compiling, their members frozen; destinations, journeys and
+    // broadcasts naming it would stop without a word: they change first.
+    const readers = (await this.all(workspaceId))
+      .filter((a) => referencedAudiences(a.rule).includes(audienceId))
+      .map((a) => `audience "${a.name}"`);
+    for (const readersOf of this.readers) readers.push(...(await readersOf(workspaceId, audienceId)));
     if (readers.length > 0) {
-      const names = readers.map((a) => `audience "${a.name}"`).join(', ');
       throw new AppError(
         'conflict',
-        `The audience "${audience.name}" cannot be deleted: ${names} read${readers.length === 1 ? 's' : ''} it. Change ${readers.length === 1 ? 'it' : 'them'} first.`,
+        `The audience "${audience.name}" cannot be deleted: ${readers.join(', ')} read${readers.length === 1 ? 's' : ''} it. Change ${readers.length === 1 ? 'it' : 'them'} first.`,
       );
     }
     // The audience goes first (the segment stage stops evaluating it), then its members a slice at
@@ -266,6 +268,14 @@ export class AudiencesService {
         { rule: JSON.stringify(audience.rule), updatedAt: audience.updatedAt },
       );
     }
+  }
+
+  /**
+   * Registers what reads an audience by its id (destination subscriptions, journeys, broadcasts),
+   * as sentences like `journey "Welcome"`: an audience they read is not deleted under them.
+   */
+  onReaders(readers: (workspaceId: string, audienceId: string) => Promise<string[]>): void {
+    this.readers.add(readers);
   }
 
   /** The audiences whose rules read this computed trait by name, as `audience "name"`. */

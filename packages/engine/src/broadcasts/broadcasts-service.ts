@@ -104,6 +104,19 @@ export class BroadcastsService {
   }
 
   /** Newest first, a page at a time: the cursor is the last broadcast's creation time and id. */
+  /** The broadcasts still to send (scheduled or sending) to this audience, as `broadcast "name"`. */
+  async readersOfAudience(workspaceId: string, audienceId: string): Promise<string[]> {
+    const rows = await this.deps.store.db
+      .selectFrom('broadcasts')
+      .select('name')
+      .where('workspace_id', '=', workspaceId)
+      .where('audience_id', '=', audienceId)
+      .where('status', 'in', ['scheduled', 'sending'])
+      .orderBy('name')
+      .execute();
+    return rows.map((row) => `broadcast "${row.name}"`);
+  }
+
   async list(
     workspaceId: string,
     page: { limit: number; cursor?: string | undefined },

@@ -122,6 +122,21 @@ export class DestinationsService {
 
   /** The destinations whose trait subscriptions name this computed trait, as `destination "name"`. */
   async readersOfTrait(workspaceId: string, traitName: string): Promise<string[]> {
+    return this.subscribedWhere(
+      workspaceId,
+      (s) => s.kind === 'trait' && s.traits?.includes(traitName) === true,
+    );
+  }
+
+  /** The destinations subscribed to this audience's entries or exits, as `destination "name"`. */
+  async readersOfAudience(workspaceId: string, audienceId: string): Promise<string[]> {
+    return this.subscribedWhere(workspaceId, (s) => s.kind === 'audience' && s.audienceId === audienceId);
+  }
+
+  private async subscribedWhere(
+    workspaceId: string,
+    matches: (subscription: StoredDestination['subscriptions'][number]) => boolean,
+  ): Promise<string[]> {
     const rows = await this.store.db
       .selectFrom('destinations')
       .selectAll()
@@ -130,7 +145,7 @@ export class DestinationsService {
       .execute();
     return rows
       .map(storedDestinationOf)
-      .filter((d) => d.subscriptions.some((s) => s.kind === 'trait' && s.traits?.includes(traitName)))
+      .filter((d) => d.subscriptions.some(matches))
       .map((d) => `destination "${d.name}"`);
   }
 

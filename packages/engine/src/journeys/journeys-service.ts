@@ -381,6 +381,25 @@ export class JourneysService {
     return row;
   }
 
+  /** The journeys (archived ones aside) whose draft or live version reads this audience, as `journey "name"`. */
+  async readersOfAudience(workspaceId: string, audienceId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('journeys')
+      .select(['journey_id', 'name', 'version', 'draft'])
+      .where('workspace_id', '=', workspaceId)
+      .where('status', '!=', 'archived')
+      .orderBy('name')
+      .execute();
+    const live = await this.liveTexts(workspaceId, rows);
+    return rows
+      .filter((row) =>
+        [row.draft, live.get(row.journey_id)].some(
+          (text) => text !== undefined && readsAudience(definitionOf(text), audienceId),
+        ),
+      )
+      .map((row) => `journey "${row.name}"`);
+  }
+
   /** The live version's definition text of each journey that has one. */
   private async liveTexts(
     workspaceId: string,
@@ -404,6 +423,13 @@ export class JourneysService {
       versions.filter((v) => wanted.get(v.journey_id) === v.version).map((v) => [v.journey_id, v.definition]),
     );
   }
+}
+
+/** Whether a definition's entry or one of its steps names the audience. */
+function readsAudience(definition: JourneyDefinition, audienceId: string): boolean {
+  const { entry } = definition;
+  if ('audienceId' in entry && entry.audienceId === audienceId) return true;
+  return definition.steps.some((step) => step.kind === 'wait_for_audience' && step.audienceId === audienceId);
 }
 
 /** The log event an entry listens to (the stage's index), or null for swept entries. */

@@ -69,6 +69,13 @@ export class PersonalizationService {
     return row ? { ...EMPTY_SETTINGS, ...fromJson<PersonalizationSettings>(row.settings) } : EMPTY_SETTINGS;
   }
 
+  /** The website's personalization, when it exposes this computed trait (by name). */
+  async readersOfComputedTrait(workspaceId: string, traitName: string): Promise<string[]> {
+    return (await this.settings(workspaceId)).computedTraits.includes(traitName)
+      ? ['the website personalization settings']
+      : [];
+  }
+
   /** Replaces what is exposed. Unknown audience ids are kept (they expose nothing until created). */
   async updateSettings(
     workspaceId: string,

@@ -82,7 +82,7 @@ function AudienceDetail({ audienceId }: { audienceId: string }) {
             <ConfirmedMutationButton
               label="Delete audience"
               ariaLabel="Delete audience"
-              question="Delete this audience? Its members and the destinations subscribed to it stop being updated."
+              question="Delete this audience and its member list? One that other audiences, destinations, journeys or scheduled broadcasts read is kept until they stop reading it."
               confirmLabel="Delete"
               run={async () => {
                 await audiencesApi.remove(audienceId);

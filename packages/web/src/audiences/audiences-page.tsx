@@ -84,7 +84,7 @@ function AudiencesTable({ audiences }: { audiences: readonly Audience[] }) {
                 <ConfirmedMutationButton
                   label="Delete"
                   ariaLabel={`Delete ${audience.name}`}
-                  question={`Delete the audience “${audience.name}”? Destinations subscribed to it stop receiving its changes.`}
+                  question={`Delete the audience “${audience.name}” and its member list? One that other audiences, destinations, journeys or scheduled broadcasts read is kept until they stop reading it.`}
                   confirmLabel="Delete audience"
                   run={() => audiencesApi.remove(audience.id)}
                   invalidates={audiencesQueryKey(workspace.id)}
