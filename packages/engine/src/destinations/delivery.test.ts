@@ -471,6 +471,47 @@ describe.each(ENGINES)('delivery to webhooks on %s', (kind) => {
     }
   });
 
+  it('still sends the exit of a person who withdrew, with identities and no traits, to take them off the list', async () => {
+    const receiver = new TestReceiver();
+    await receiver.start();
+    try {
+      const ws = await workspace();
+      const audience = await engine.audiences.create(ws.workspaceId, {
+        name: 'Pros',
+        rule: { trait: 'plan', op: 'eq', value: 'pro' },
+      });
+      if (!audience.ok) throw new Error('audience');
+      await ws.webhook(receiver.url, {
+        purposes: ['marketing'],
+        subscriptions: [{ kind: 'audience', audienceId: audience.value.id, on: ['entered', 'exited'] }],
+      });
+      await ws.send({
+        type: 'identify',
+        userId: 'leaver',
+        traits: { plan: 'pro', email: 'leaver@example.com' },
+      });
+      await receiver.until(() => receiver.accepted.length >= 1);
+      const leaver = await engine.profiles.lookup(ws.workspaceId, 'user_id', 'leaver');
+      // Consent withdrawn, then the person leaves the audience: the exit still goes, traits left out.
+      refused.add(leaver.id);
+      await ws.send({ type: 'identify', userId: 'leaver', traits: { plan: 'free' } });
+      await receiver.until(() => receiver.accepted.length >= 2);
+      const [entered, exited] = receiver.accepted.map((r) => r.body);
+      expect(entered).toMatchObject({ type: 'audience.entered', profile: { traits: { plan: 'pro' } } });
+      expect(exited).toMatchObject({ type: 'audience.exited', profile: { id: leaver.id } });
+      const profile = exited?.profile as { traits: unknown; identities: unknown[] } | undefined;
+      expect(profile?.traits).toEqual({});
+      expect(profile?.identities).toContainEqual({ type: 'user_id', value: 'leaver' });
+      // Entering again without consent sends nothing.
+      await ws.send({ type: 'identify', userId: 'leaver', traits: { plan: 'pro' } });
+      await engine.pipeline.catchUp();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.accepted).toHaveLength(2);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it('delivers audience entered and exited, mapped by JSONata', async () => {
     const receiver = new TestReceiver();
     await receiver.start();

@@ -574,13 +574,17 @@ class DestinationWorker {
         skipped.set(row.delivery_id, 'Not sent: the profile was deleted');
         continue;
       }
-      if (allowed && !allowed.has(live)) {
+      // Without consent nothing is sent, except an exit: it takes the person off the destination's
+      // list (an ad audience), so it goes with the identities that find them and no traits.
+      const withdrawn = allowed !== undefined && !allowed.has(live);
+      if (withdrawn && row.type !== 'audience.exited') {
         skipped.set(
           row.delivery_id,
           `Not sent: no consent for ${this.destination.purposes.join(', ')} (checked at send time)`,
         );
         continue;
       }
+      const stored = withdrawn ? withoutTraits(row.body) : row.body;
       const message = {
         deliveryId: row.delivery_id,
         workspaceId,
@@ -591,13 +595,13 @@ class DestinationWorker {
         attempt: Number(row.attempts) + 1,
       };
       if (row.mapping) {
-        const mapped = await applyMapping(row.mapping, JSON.parse(row.body) as Record<string, unknown>);
+        const mapped = await applyMapping(row.mapping, JSON.parse(stored) as Record<string, unknown>);
         if (!mapped.ok) {
           mappingFailures.set(row.delivery_id, mapped.error);
           continue;
         }
         messages.push({ row, message: { ...message, body: mapped.value as Record<string, unknown> } });
-      } else messages.push({ row, message: withStoredBody(message, row.body) });
+      } else messages.push({ row, message: withStoredBody(message, stored) });
     }
     let outcomes: DeliveryOutcome[] = [];
     let started = performance.now();
@@ -828,6 +832,13 @@ async function retried<T>(work: () => Promise<T>, tries = 5): Promise<T> {
  * A message whose body is the stored JSON text as written: parsed only when a transport reads
  * `body`; a transport sending JSON sends `rawBody` as is (the same text JSON.stringify gives).
  */
+/** A stored body with the profile's traits left out (its id and identities kept). */
+function withoutTraits(rawBody: string): string {
+  const body = JSON.parse(rawBody) as { profile?: Record<string, unknown> };
+  if (body.profile) body.profile = { ...body.profile, traits: {} };
+  return JSON.stringify(body);
+}
+
 function withStoredBody(
   message: Omit<DeliveryMessage, 'body' | 'rawBody'>,
   rawBody: string,
