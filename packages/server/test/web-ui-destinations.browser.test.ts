@@ -482,6 +482,11 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
     await shot('11-sync-now');
     await page.getByRole('tab', { name: 'Files' }).click();
     await expectText(page.getByRole('table', { name: 'Audience files' }), /Full export/);
+    // An admin sees personal data: the CSV is a download link (a masked role gets its name only).
+    await page
+      .getByRole('table', { name: 'Audience files' })
+      .getByRole('link', { name: /\.csv$/ })
+      .waitFor();
 
     await page.getByRole('button', { name: 'Send test' }).click();
     const dialog = page.getByRole('dialog');

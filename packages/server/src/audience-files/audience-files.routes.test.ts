@@ -101,11 +101,41 @@ describe.each(ENGINES)('the audience files API on %s', (kind) => {
     expect(bad.json().error.message).toMatch(/kind/);
   });
 
-  it('lets a viewer list and download, not an anonymous caller', async () => {
-    const viewer = await server.tokenFor('viewer');
+  it('lets a viewer list, download hashed files but not clear ones, and no anonymous caller', async () => {
+    const [viewer, sales] = await Promise.all([server.tokenFor('viewer'), server.tokenFor('sales')]);
     expect((await get(`/api/v1/destinations/${destinationId}/files`, viewer)).statusCode).toBe(200);
     expect(
       (await get(`/api/v1/destinations/${destinationId}/files`, {} as typeof server.owner)).statusCode,
     ).toBe(401);
+    // The CSV holds emails in clear: a role without pii:read is refused, sales gets it.
+    const refused = await get(`/api/v1/destinations/${destinationId}/files/${fullId}`, viewer);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.message).toMatch(/pii:read/);
+    expect(refused.body).not.toContain('ada@example.com');
+    const shown = await get(`/api/v1/destinations/${destinationId}/files/${fullId}`, sales);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain('ada@example.com');
+
+    // A customer-match file holds hashes: a viewer downloads it.
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/destinations',
+      headers: server.owner,
+      payload: { name: 'Ads list', type: 'audience-file', config: { format: 'google-customer-match' } },
+    });
+    expect(created.statusCode).toBe(201);
+    const hashed = await server.engine.audienceFiles.exportFull({
+      workspaceId: server.workspaceId,
+      destinationId: created.json().id,
+      config: { format: 'google-customer-match' },
+      audience: { id: 'aud_1', name: 'VIP' },
+      members: (async function* () {
+        yield { id: 'prof_1', traits: { email: 'ada@example.com' }, identities: [] };
+      })(),
+    });
+    const download = await get(`/api/v1/destinations/${created.json().id}/files/${hashed.id}`, viewer);
+    expect(download.statusCode).toBe(200);
+    expect(download.body).not.toContain('ada@example.com');
+    expect(download.body).toMatch(/[0-9a-f]{64}/);
   });
 });

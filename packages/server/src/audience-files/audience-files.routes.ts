@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import { AudienceFileListQuerySchema, AudienceFileSchema, pageOf } from '@tandem/contract';
-import { audienceFileContentType, type Engine } from '@tandem/engine';
+import { AppError, audienceFileContentType, type Engine } from '@tandem/engine';
 import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { type App, ERROR_RESPONSES, IdParamsSchema } from '../http/route-schemas.js';
 
 const FileParamsSchema = IdParamsSchema.extend({ fileId: z.string().min(1) });
+const RAW_FORMATS: ReadonlySet<string> = new Set(['csv', 'ndjson']);
 
 /** Files of audience-file destinations: their list, and each file to download. */
 export async function audienceFilesRoutes(app: App, options: { engine: Engine }) {
@@ -45,8 +46,15 @@ export async function audienceFilesRoutes(app: App, options: { engine: Engine })
       },
     },
     async (request, reply) => {
-      const workspaceId = workspaceOf(request);
+      const { workspaceId, role } = requirePrincipal(request.principal);
       const file = await audienceFiles.get(workspaceId, request.params.id, request.params.fileId);
+      // CSV and NDJSON carry emails, phones and names in clear: only for roles that see personal
+      // data. Customer-match files hold SHA-256 hashes and go to anyone who reads destinations.
+      if (RAW_FORMATS.has(file.format) && (await options.engine.pii.maskForRole(workspaceId, role)))
+        throw new AppError(
+          'forbidden',
+          `A ${file.format.toUpperCase()} audience file holds personal data in clear: downloading it needs the pii:read permission (sales, support, admin or owner). Customer-match files are hashed and downloadable.`,
+        );
       const content = await audienceFiles.content(workspaceId, request.params.id, request.params.fileId);
       const name = file.fileName.replace('/', '-');
       return (

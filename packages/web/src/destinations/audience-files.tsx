@@ -1,4 +1,5 @@
 import { Anchor, Badge, Stack, Table, Text } from '@mantine/core';
+import { roleAllows } from '@tandem/contract';
 import { ApiError } from '../api/api-client';
 import { usePagedQuery } from '../api/use-paged-query';
 import { useCurrentSession } from '../auth/use-session';
@@ -9,10 +10,13 @@ import { destinationQueryKey, destinationsApi } from './destinations-api';
 
 const KIND_LABELS = { full: 'Full export', additions: 'Additions', removals: 'Removals' } as const;
 const KIND_COLORS = { full: 'blue', additions: 'teal', removals: 'orange' } as const;
+// Formats that carry emails, phones and names in clear (customer-match ones are hashed).
+const CLEAR_FORMATS: ReadonlySet<string> = new Set(['csv', 'ndjson']);
 
 /** An audience-file destination's exports, newest first, each downloadable. */
 export function AudienceFiles({ destinationId }: { destinationId: string }) {
   const session = useCurrentSession();
+  const seesPersonalData = roleAllows(session.role, 'pii:read');
   const files = usePagedQuery(
     [...destinationQueryKey(session.workspace.id, destinationId), 'files'],
     (cursor) => destinationsApi.files(destinationId, cursor),
@@ -27,6 +31,12 @@ export function AudienceFiles({ destinationId }: { destinationId: string }) {
         A full export of each subscribed audience, then every hour the people who entered (additions) and left
         (removals) it. Customer-match formats carry normalized, SHA-256 hashed emails and phone numbers.
       </Text>
+      {seesPersonalData ? null : (
+        <Text size="sm" c="dimmed">
+          CSV and NDJSON files hold emails, phones and names in clear: your role sees personal data masked, so
+          only someone who sees it (sales, support, an admin or the owner) can download them.
+        </Text>
+      )}
       <QueryState isPending={files.isPending} error={files.error} refetch={files.refetch}>
         {files.items.length === 0 ? (
           <Text c="dimmed" py="md">
@@ -48,14 +58,20 @@ export function AudienceFiles({ destinationId }: { destinationId: string }) {
                 {files.items.map((file) => (
                   <Table.Tr key={file.id}>
                     <Table.Td>
-                      <Anchor
-                        href={destinationsApi.fileUrl(destinationId, file.id)}
-                        download
-                        ff="monospace"
-                        size="sm"
-                      >
-                        {file.fileName}
-                      </Anchor>
+                      {seesPersonalData || !CLEAR_FORMATS.has(file.format) ? (
+                        <Anchor
+                          href={destinationsApi.fileUrl(destinationId, file.id)}
+                          download
+                          ff="monospace"
+                          size="sm"
+                        >
+                          {file.fileName}
+                        </Anchor>
+                      ) : (
+                        <Text ff="monospace" size="sm">
+                          {file.fileName}
+                        </Text>
+                      )}
                       {file.path && (
                         <Text size="xs" c="dimmed" ff="monospace">
                           {file.path}
