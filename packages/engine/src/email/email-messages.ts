@@ -183,6 +183,49 @@ export async function hasPendingMessages(
   return row !== undefined;
 }
 
+/**
+ * Withdraws the journey emails not sent yet of runs that ended early (converted, exited):
+ * `cancelled` with the reason, no event. Found through each person's messages.
+ */
+export async function withdrawQueuedOfRuns(
+  db: Kysely<Database>,
+  runs: readonly { workspaceId: string; profileId: string; runId: string; reason: string }[],
+): Promise<number> {
+  const at = nowIso();
+  let withdrawn = 0;
+  const groups = new Map<
+    string,
+    { workspaceId: string; reason: string; profileIds: string[]; runIds: string[] }
+  >();
+  for (const run of runs) {
+    const key = `${run.workspaceId}\u0000${run.reason}`;
+    const group = groups.get(key) ?? {
+      workspaceId: run.workspaceId,
+      reason: run.reason,
+      profileIds: [],
+      runIds: [],
+    };
+    group.profileIds.push(run.profileId);
+    group.runIds.push(run.runId);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.runIds.length; i += 500) {
+      const updated = await db
+        .updateTable('email_messages')
+        .set({ status: 'cancelled', error: `Withdrawn: ${group.reason}`, updated_at: at })
+        .where('workspace_id', '=', group.workspaceId)
+        .where('profile_id', 'in', [...new Set(group.profileIds.slice(i, i + 500))])
+        .where('origin_kind', '=', 'journey')
+        .where('origin_run', 'in', group.runIds.slice(i, i + 500))
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
+      withdrawn += Number(updated.numUpdatedRows);
+    }
+  }
+  return withdrawn;
+}
+
 /** Withdraws an origin's messages not sent yet (a cancelled broadcast): `cancelled`, no event. */
 export async function withdrawQueued(
   db: Kysely<Database>,

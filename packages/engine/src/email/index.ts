@@ -5,6 +5,7 @@ export {
   hasPendingMessages,
   markEngagement,
   withdrawQueued,
+  withdrawQueuedOfRuns,
 } from './email-messages.js';
 export { EmailPersonData } from './email-person-data.js';
 export type { EmailOrigin, EmailQueue, QueuedEmail } from './email-queue.js';

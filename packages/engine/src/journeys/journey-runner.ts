@@ -10,7 +10,7 @@ import {
 } from '../audiences/index.js';
 import type { CrmEvents } from '../crm/index.js';
 import { queueDirectDelivery } from '../destinations/index.js';
-import type { EmailQueue } from '../email/index.js';
+import { type EmailQueue, withdrawQueuedOfRuns } from '../email/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { storedTraitsOf } from '../profiles/index.js';
@@ -173,6 +173,18 @@ export class JourneyRunner {
     run.endedAt = new Date(this.deps.clock()).toISOString();
     writes.touch(run);
     if (wasActive) writes.clearTimer(run.workspaceId, run.runId);
+    // Converted or exited, the person is done with it: an email still waiting (under a frequency
+    // cap) would arrive after the purchase it was meant to bring. A completed run's last email goes.
+    if (status !== 'completed')
+      writes.left.push({
+        workspaceId: run.workspaceId,
+        profileId: run.profileId,
+        runId: run.runId,
+        reason:
+          status === 'converted'
+            ? 'the person reached the journey’s goal'
+            : `the person left the journey (${reason})`,
+      });
     const event =
       status === 'completed'
         ? 'Journey Completed'
@@ -194,6 +206,7 @@ export class JourneyRunner {
     if (writes.events.length > 0) await this.deps.crmEvents.appendWithin(db, writes.events);
     const queue = this.deps.emailQueue();
     if (writes.emails.length > 0 && queue) await queue.enqueue(db, writes.emails);
+    if (writes.left.length > 0) await withdrawQueuedOfRuns(db, writes.left);
     const deliveries = await queueDirectDelivery(db, writes.deliveries, this.deps.clock);
     const done = {
       events: writes.events.length > 0 || writes.traitUpdates.length > 0,

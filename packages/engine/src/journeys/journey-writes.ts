@@ -30,6 +30,14 @@ export interface RunState {
   endedAt: string | null;
 }
 
+/** A run that left its journey before the end, and why (the withdrawn emails' reason). */
+export interface RunLeft {
+  readonly workspaceId: string;
+  readonly profileId: string;
+  readonly runId: string;
+  readonly reason: string;
+}
+
 export interface TimerRow {
   readonly workspaceId: string;
   readonly runId: string;
@@ -54,6 +62,8 @@ export class JourneyWrites {
   readonly traitUpdates: TraitUpdate[] = [];
   readonly emails: QueuedEmail[] = [];
   readonly deliveries: DirectDelivery[] = [];
+  /** Runs that exited or converted: their emails not sent yet are withdrawn. */
+  readonly left: RunLeft[] = [];
   /** Runs that moved, per journey step they reached or left (for listeners). */
   moved = 0;
 
