@@ -81,6 +81,24 @@ function isErrorBody(value: unknown): value is ErrorBody {
 }
 
 /** Append `?limit=&cursor=` and any filters (`q`, `event`, …) without sending empty parameters. */
+/**
+ * Every item of a paged list, page after page, up to `max` (a picker offers all of them, not the
+ * first page); the answer is one page whose `nextCursor` says whether `max` cut it short.
+ */
+export async function everyPage<T>(
+  load: (cursor: string | null) => Promise<Page<T>>,
+  max = 10_000,
+): Promise<Page<T>> {
+  const data: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await load(cursor);
+    data.push(...page.data);
+    cursor = page.nextCursor;
+  } while (cursor !== null && data.length < max);
+  return { data, nextCursor: cursor };
+}
+
 export function withPage(path: string, params: Record<string, string | number | null | undefined>): string {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {

@@ -1,5 +1,5 @@
 import type { Audience, Broadcast } from '@tandem/contract';
-import { apiClient, type Page, withPage } from '../api/api-client';
+import { apiClient, everyPage, type Page, withPage } from '../api/api-client';
 
 const broadcastPath = (id: string) => `/api/v1/broadcasts/${encodeURIComponent(id)}`;
 
@@ -19,5 +19,9 @@ export const broadcastsApi = {
   get: (id: string) => apiClient.get<Broadcast>(broadcastPath(id)),
   create: (input: NewBroadcast) => apiClient.post<Broadcast>('/api/v1/broadcasts', input),
   cancel: (id: string) => apiClient.post<Broadcast>(`${broadcastPath(id)}/cancel`),
-  audiences: () => apiClient.get<Page<Audience>>(withPage('/api/v1/audiences', { limit: 100 })),
+  /** Every audience, for the composer's picker. */
+  audiences: () =>
+    everyPage((cursor) =>
+      apiClient.get<Page<Audience>>(withPage('/api/v1/audiences', { limit: 100, cursor })),
+    ),
 };

@@ -1,5 +1,5 @@
 import { type EmailSettings, type EmailTemplate, MAX_PAGE_LIMIT, type SearchResults } from '@tandem/contract';
-import { apiClient, type Page, withPage } from '../api/api-client';
+import { apiClient, everyPage, type Page, withPage } from '../api/api-client';
 
 const templatePath = (id: string) => `/api/v1/email/templates/${encodeURIComponent(id)}`;
 
@@ -14,9 +14,13 @@ export const emailApi = {
   /** A page of templates, newest first, for the templates page. */
   templatePage: (cursor: string | null) =>
     apiClient.get<Page<EmailTemplate>>(withPage('/api/v1/email/templates', { cursor })),
-  /** What a template picker offers (broadcasts, sequences): the newest, as many as one page holds. */
+  /** What a template picker offers (broadcasts, sequences): every template, newest first. */
   templates: () =>
-    apiClient.get<Page<EmailTemplate>>(withPage('/api/v1/email/templates', { limit: MAX_PAGE_LIMIT })),
+    everyPage((cursor) =>
+      apiClient.get<Page<EmailTemplate>>(
+        withPage('/api/v1/email/templates', { limit: MAX_PAGE_LIMIT, cursor }),
+      ),
+    ),
   template: (id: string) => apiClient.get<EmailTemplate>(templatePath(id)),
   create: (draft: TemplateDraft) => apiClient.post<EmailTemplate>('/api/v1/email/templates', draft),
   update: (id: string, draft: Partial<TemplateDraft>) =>

@@ -2,7 +2,7 @@ import { Select, TextInput } from '@mantine/core';
 import { MAX_PAGE_LIMIT } from '@tandem/contract';
 import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
-import { apiClient, type Page, withPage } from '../api/api-client';
+import { apiClient, everyPage, type Page, withPage } from '../api/api-client';
 import { audiencesApi, audiencesQueryKey } from '../audiences/audiences-api';
 import { useCurrentSession } from '../auth/use-session';
 import { destinationsApi } from '../destinations/destinations-api';
@@ -48,17 +48,19 @@ function useNamedList(source: PickerSource, load: () => Promise<Page<Named>>) {
 /** Loads what the steps point at: email templates, audiences, destinations, static lists, members. */
 export function useLoadJourneyPickers(): JourneyPickers {
   const { workspace } = useCurrentSession();
-  // As many templates as one page holds: a step naming an older one still shows its id.
+  // Every page of each: a workspace's older templates or audiences are as pickable as its newest.
   const templates = useNamedList('templates', () =>
-    apiClient.get<Page<Named>>(withPage('/api/v1/email/templates', { limit: MAX_PAGE_LIMIT })),
+    everyPage((cursor) =>
+      apiClient.get<Page<Named>>(withPage('/api/v1/email/templates', { limit: MAX_PAGE_LIMIT, cursor })),
+    ),
   );
   const lists = useNamedList('lists', () =>
-    apiClient.get<Page<Named>>(withPage('/api/v1/lists', { limit: 100 })),
+    everyPage((cursor) => apiClient.get<Page<Named>>(withPage('/api/v1/lists', { limit: 100, cursor }))),
   );
-  const destinations = useNamedList('destinations', () => destinationsApi.list(null));
+  const destinations = useNamedList('destinations', () => everyPage(destinationsApi.list));
   const audiences = useQuery({
     queryKey: [...audiencesQueryKey(workspace.id), 'picker'],
-    queryFn: () => audiencesApi.list(null),
+    queryFn: () => everyPage(audiencesApi.list),
   });
   const members = useCrmMembers();
   const options = (items: readonly Named[] | undefined) =>

@@ -1,5 +1,6 @@
 import { DEFAULT_PERSONAL_FIELDS } from '@tandem/contract';
 import { useQuery } from '@tanstack/react-query';
+import { everyPage } from '../api/api-client';
 import { useCurrentSession } from '../auth/use-session';
 import { destinationsApi, destinationsQueryKey } from '../destinations/destinations-api';
 import { crmQueryKey, customFieldsApi } from '../people/crm-api';
@@ -26,7 +27,7 @@ export function useWarehouses(selected: readonly string[]) {
   const session = useCurrentSession();
   const destinations = useQuery({
     queryKey: [...destinationsQueryKey(session.workspace.id), 'pii-warehouses'],
-    queryFn: () => destinationsApi.list(null),
+    queryFn: () => everyPage(destinationsApi.list),
   });
   const options = (destinations.data?.data ?? [])
     .filter((destination) => destination.type === 'warehouse')

@@ -1,6 +1,7 @@
 import type { CatalogEvent, CatalogTrait, ComputedTrait } from '@tandem/contract';
 import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
+import { everyPage } from '../api/api-client';
 import { audiencesApi, audiencesQueryKey } from '../audiences/audiences-api';
 import { useCurrentSession } from '../auth/use-session';
 import { computedTraitsApi, computedTraitsQueryKey } from '../computed-traits/computed-traits-api';
@@ -30,11 +31,11 @@ export function useLoadRulePickers(exceptAudienceId?: string): RulePickers {
   const events = useCatalogEvents();
   const computedTraits = useQuery({
     queryKey: [...computedTraitsQueryKey(workspace.id), 'picker'],
-    queryFn: () => computedTraitsApi.list(null),
+    queryFn: () => everyPage(computedTraitsApi.list),
   });
   const audiences = useQuery({
     queryKey: [...audiencesQueryKey(workspace.id), 'picker'],
-    queryFn: () => audiencesApi.list(null),
+    queryFn: () => everyPage(audiencesApi.list),
   });
   return {
     traits: traits.data?.data ?? [],
