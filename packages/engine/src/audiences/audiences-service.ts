@@ -11,15 +11,13 @@ import type { Kysely, RawBuilder } from 'kysely';
 import { type ComputedTraitsService, emptyValueOf, type TraitDefinition } from '../computed-traits/index.js';
 import { purposeKeysOf } from '../consent/index.js';
 import { AppError, type Result } from '../errors/index.js';
-import { chunksOf } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import {
   type Database,
-  inSlices,
+  deleteProfileRowsInSlices,
   nowIso,
   prepared,
   reusableQuery,
-  SLICE_ROWS,
   type Store,
   writeTransaction,
 } from '../store/index.js';
@@ -177,22 +175,11 @@ export class AudiencesService {
           .execute();
       }
     });
-    await inSlices(this.store, async (trx) => {
-      const slice = await trx
-        .selectFrom('audience_members')
-        .select('profile_id')
-        .where('workspace_id', '=', workspaceId)
-        .where('audience_id', '=', audienceId)
-        .limit(SLICE_ROWS)
-        .execute();
-      for (const chunk of chunksOf(slice.map((row) => row.profile_id)))
-        await trx
-          .deleteFrom('audience_members')
-          .where('workspace_id', '=', workspaceId)
-          .where('audience_id', '=', audienceId)
-          .where('profile_id', 'in', chunk)
-          .execute();
-      return slice.length;
+    await deleteProfileRowsInSlices(this.store, {
+      table: 'audience_members',
+      column: 'audience_id',
+      workspaceId,
+      id: audienceId,
     });
   }
 

@@ -14,12 +14,11 @@ import type { LogPosition } from '../log/index.js';
 import { checkpointName, partitionOfWorkspace, readCheckpoint } from '../pipeline-runtime/index.js';
 import {
   type Database,
+  deleteProfileRowsInSlices,
   fromJson,
-  inSlices,
   nowIso,
   prepared,
   reusableQuery,
-  SLICE_ROWS,
   type Store,
 } from '../store/index.js';
 import { computedTraitOf, definitionOf, eventCounts, type TraitDefinition } from './computed-trait-rows.js';
@@ -185,22 +184,11 @@ export class ComputedTraitsService {
       .where('workspace_id', '=', workspaceId)
       .where('trait_id', '=', traitId)
       .execute();
-    await inSlices(this.store, async (trx) => {
-      const slice = await trx
-        .selectFrom('computed_trait_values')
-        .select('profile_id')
-        .where('workspace_id', '=', workspaceId)
-        .where('trait_id', '=', traitId)
-        .limit(SLICE_ROWS)
-        .execute();
-      for (const chunk of chunksOf(slice.map((row) => row.profile_id)))
-        await trx
-          .deleteFrom('computed_trait_values')
-          .where('workspace_id', '=', workspaceId)
-          .where('trait_id', '=', traitId)
-          .where('profile_id', 'in', chunk)
-          .execute();
-      return slice.length;
+    await deleteProfileRowsInSlices(this.store, {
+      table: 'computed_trait_values',
+      column: 'trait_id',
+      workspaceId,
+      id: traitId,
     });
   }
 

@@ -53,7 +53,7 @@ export type {
   SlaClocksTable,
   SlaPoliciesTable,
 } from './schema.js';
-export { inSlices, SLICE_ROWS } from './slices.js';
+export { deleteProfileRowsInSlices, inSlices, SLICE_ROWS } from './slices.js';
 export {
   type BackupReport,
   backupStoreFile,
