@@ -65,6 +65,7 @@ export {
   DestinationsService,
   type DestinationTransport,
   Dispatcher,
+  maskDeliveryBody,
   newSecretKeyText,
   parseSecretKey,
   signatureOf,

@@ -19,10 +19,8 @@ import {
 import { purposeKeysOf } from '../consent/index.js';
 import { AppError, type Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import type { PersonalMask } from '../pii/index.js';
 import { nowIso, type Store } from '../store/index.js';
 import { audienceBody, deliveryIdOf, eventBody, type ProfileSection, traitBody } from './delivery-bodies.js';
-import { maskDeliveryBody } from './delivery-masking.js';
 import { splitSecrets, validateConfig, withStoredSecrets } from './destination-config.js';
 import {
   type DestinationRow,
@@ -248,13 +246,7 @@ export class DestinationsService {
     };
   }
 
-  /** One delivery with its body; with a mask (a role without pii:read), its personal fields masked. */
-  async delivery(
-    workspaceId: string,
-    destinationId: string,
-    deliveryId: string,
-    mask: PersonalMask | null = null,
-  ): Promise<DeliveryDetail> {
+  async delivery(workspaceId: string, destinationId: string, deliveryId: string): Promise<DeliveryDetail> {
     const row = await this.store.db
       .selectFrom('deliveries')
       .selectAll()
@@ -263,8 +255,7 @@ export class DestinationsService {
       .where('delivery_id', '=', deliveryId)
       .executeTakeFirst();
     if (!row) throw new AppError('not_found', `Delivery ${deliveryId} not found`);
-    const detail = deliveryDetailOf(row);
-    return mask ? { ...detail, body: maskDeliveryBody(detail.body, mask) } : detail;
+    return deliveryDetailOf(row);
   }
 
   /**

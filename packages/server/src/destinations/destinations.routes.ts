@@ -170,19 +170,16 @@ export async function destinationsRoutes(app: App, options: { engine: Engine }) 
   app.get(
     '/api/v1/destinations/:id/deliveries/:deliveryId',
     {
-      config: { access: 'destinations:read' },
+      // The body carries the person: masked for roles without pii:read, as their profile is.
+      config: { access: 'destinations:read', personalData: 'deliveryDetail' },
       schema: {
         tags,
         params: DeliveryParamsSchema,
         response: { 200: DeliveryDetailSchema, ...ERROR_RESPONSES },
       },
     },
-    async (request) => {
-      // The body carries the person: masked for roles without pii:read, as their profile is.
-      const { workspaceId, role } = requirePrincipal(request.principal);
-      const mask = await options.engine.pii.maskForRole(workspaceId, role);
-      return destinations.delivery(workspaceId, request.params.id, request.params.deliveryId, mask);
-    },
+    async (request) =>
+      destinations.delivery(workspaceOf(request), request.params.id, request.params.deliveryId),
   );
 
   app.post(

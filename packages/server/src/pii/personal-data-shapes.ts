@@ -1,5 +1,6 @@
 import type {
   Company,
+  DeliveryDetail,
   Person,
   Profile,
   ProfileSummary,
@@ -10,7 +11,7 @@ import type {
   TicketDetail,
   TimelineEvent,
 } from '@tandem/contract';
-import { maskCall, maskValue, type PersonalMask } from '@tandem/engine';
+import { maskCall, maskDeliveryBody, maskValue, type PersonalMask } from '@tandem/engine';
 
 // Where personal data sits in each response that carries it. A route names its shape in
 // `config.personalData`; the masking hook applies the shape's function to the answer.
@@ -126,6 +127,11 @@ export const PERSONAL_DATA_SHAPES = {
   storedEvents: (page: Page<StoredEvent>, mask: PersonalMask) => maskPage(page, mask, maskStoredEvent),
   storedRejections: (page: Page<StoredRejection>, mask: PersonalMask) =>
     maskPage(page, mask, maskStoredRejection),
+  // A delivery's body: the profile section and the event's call (destinations/delivery-masking.ts).
+  deliveryDetail: (detail: DeliveryDetail, mask: PersonalMask): DeliveryDetail => ({
+    ...detail,
+    body: maskDeliveryBody(detail.body, mask),
+  }),
 } as const;
 
 /** A kind of response holding personal data, as a route declares it. */
