@@ -15,6 +15,7 @@ import { normalizeIdentifier } from './identifiers-of-event.js';
 import type { Separation } from './identity-graph.js';
 import { compileRules, type IdentityRules, patchedSettings, settingsFrom } from './identity-rules.js';
 import { chunksOf, loadSeparations, onPostgres } from './identity-tables.js';
+import { idsOfPerson } from './live-profiles.js';
 
 const MAX_HOPS = 32;
 // Rules are read on every lookup; a second-old copy is fine (other processes' edits show within it).
@@ -117,23 +118,7 @@ export class IdentityService {
     liveId: string,
     db: Kysely<Database> = this.store.db,
   ): Promise<string[]> {
-    const ids = [liveId];
-    let frontier = [liveId];
-    for (let hop = 0; hop < MAX_HOPS && frontier.length > 0; hop++) {
-      const next: string[] = [];
-      for (const chunk of chunksOf(frontier)) {
-        const rows = await db
-          .selectFrom('profiles')
-          .select('profile_id')
-          .where('workspace_id', '=', workspaceId)
-          .where('merged_into', 'in', chunk)
-          .execute();
-        for (const row of rows) next.push(row.profile_id);
-      }
-      ids.push(...next);
-      frontier = next;
-    }
-    return ids;
+    return idsOfPerson(db, workspaceId, liveId);
   }
 
   /** The live profile holding an identifier, the value normalized as events' values are. */

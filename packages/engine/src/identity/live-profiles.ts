@@ -8,7 +8,7 @@ import { chunksOf } from './identity-tables.js';
 // from it to the live profile.
 
 // Merge chains are followed for at most MAX_HOPS hops; liveProfilesOf looks up 500 ids a query.
-const MAX_HOPS = 20;
+const MAX_HOPS = 32;
 const CHUNK = 500;
 
 /**
@@ -105,14 +105,18 @@ export async function idsOfPerson(
   const ids = [liveId];
   let frontier = [liveId];
   for (let hop = 0; hop < MAX_HOPS && frontier.length > 0; hop++) {
-    const rows = await db
-      .selectFrom('profiles')
-      .select('profile_id')
-      .where('workspace_id', '=', workspaceId)
-      .where('merged_into', 'in', frontier)
-      .execute();
-    frontier = rows.map((row) => row.profile_id);
-    ids.push(...frontier);
+    const next: string[] = [];
+    for (const chunk of chunksOf(frontier)) {
+      const rows = await db
+        .selectFrom('profiles')
+        .select('profile_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('merged_into', 'in', chunk)
+        .execute();
+      for (const row of rows) next.push(row.profile_id);
+    }
+    ids.push(...next);
+    frontier = next;
   }
   return ids;
 }
