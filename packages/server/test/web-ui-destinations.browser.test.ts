@@ -495,5 +495,19 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
     await shot('12-check-connection');
     await page.keyboard.press('Escape');
     expect((await files()).map((file) => file.kind)).toEqual(['full']);
+
+    // A viewer sees personal data masked: the CSV's name, no link, and why.
+    const viewer = await freshPage(browser);
+    await signIn(viewer, server.url, VIEWER, STRONG_PASSWORD);
+    await viewer.goto(`${server.url}/destinations/${id}`);
+    await viewer.getByRole('tab', { name: 'Files' }).click();
+    const table = viewer.getByRole('table', { name: 'Audience files' });
+    await expectText(table, /\.csv/);
+    expect(await table.getByRole('link').count()).toBe(0);
+    await viewer
+      .getByText(/only someone who sees it \(sales, support, an admin or the owner\) can download them/)
+      .waitFor();
+    await viewer.screenshot({ path: join(SHOTS, '13-audience-files-viewer.png'), fullPage: true });
+    await viewer.context().close();
   });
 });
