@@ -87,8 +87,28 @@ export class WebhookSourcesService {
     this.expressionOf(mapping);
     const existing = await this.row(workspaceId, sourceId);
     const now = nowIso();
+    // A preset switched to brings its sender's signature scheme, unless one is given.
+    const presetChanged = preset !== undefined && input.preset !== existing?.preset;
     const signature =
-      input.signature !== undefined ? input.signature : (existing?.signature ?? preset?.signature ?? null);
+      input.signature !== undefined
+        ? input.signature
+        : presetChanged
+          ? preset.signature
+          : (existing?.signature ?? preset?.signature ?? null);
+    // The kept secret was the other sender's: checking with it would refuse every call.
+    const schemeChanged =
+      existing?.signing_secret != null && existing.signature !== null && signature !== existing.signature;
+    if (schemeChanged && input.signingSecret === undefined) {
+      throw new AppError(
+        'validation_failed',
+        `Invalid signingSecret: the signature check changes from ${existing.signature} to ${signature ?? 'none'}; give its signing secret, or null`,
+        {
+          details: [
+            { path: 'signingSecret', message: 'the kept secret belongs to another signature scheme' },
+          ],
+        },
+      );
+    }
     const signingSecret =
       input.signingSecret !== undefined
         ? input.signingSecret === null

@@ -490,6 +490,41 @@ describe.each(ENGINES)('the website loop on %s', (kind) => {
       expect(timeline).toHaveLength(2);
     });
 
+    it('switching presets switches the signature check, and asks for the new sender’s secret', async () => {
+      const sourceId = await createWebhookSource('Switching');
+      const shopify = await call('PUT', `/api/v1/sources/${sourceId}/webhook`, {
+        preset: 'shopify-orders',
+        signingSecret: 'shpss_old',
+      });
+      expect(shopify.json()).toMatchObject({ signature: 'shopify', hasSigningSecret: true });
+      // Shopify's secret kept under Stripe's check would refuse every call: the answer says so.
+      const keptSecret = await call('PUT', `/api/v1/sources/${sourceId}/webhook`, {
+        preset: 'stripe-charges',
+      });
+      expect(keptSecret.statusCode).toBe(400);
+      expect(keptSecret.json().error.message).toContain('signingSecret');
+      expect(keptSecret.json().error.details).toEqual([expect.objectContaining({ path: 'signingSecret' })]);
+      const secret = 'whsec_new';
+      const stripe = await call('PUT', `/api/v1/sources/${sourceId}/webhook`, {
+        preset: 'stripe-charges',
+        signingSecret: secret,
+      });
+      expect(stripe.statusCode).toBe(200);
+      expect(stripe.json()).toMatchObject({
+        preset: 'stripe-charges',
+        signature: 'stripe',
+        hasSigningSecret: true,
+      });
+      const body = JSON.stringify(PRESETS['stripe-charges'].samplePayload);
+      const at = Math.floor(Date.now() / 1000);
+      const signed = `t=${at},v1=${createHmac('sha256', secret).update(`${at}.${body}`).digest('hex')}`;
+      const path = stripe.json().inboundPath as string;
+      expect((await post(path, body, { 'stripe-signature': signed })).statusCode).toBe(200);
+      // The same preset again keeps the scheme and the secret.
+      const again = await call('PUT', `/api/v1/sources/${sourceId}/webhook`, { preset: 'stripe-charges' });
+      expect(again.json()).toMatchObject({ signature: 'stripe', hasSigningSecret: true });
+    });
+
     it('tests a mapping on a sample payload without storing, naming the problems', async () => {
       const sourceId = await createWebhookSource('POS');
       const presets = (await call('GET', '/api/v1/webhook-presets')).json().data;
