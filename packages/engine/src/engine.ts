@@ -576,6 +576,7 @@ export class Engine {
       partitions,
       maxAgeMs,
       clock: deliveryClock,
+      consent: delivery.consent ?? consentedProfiles,
     });
     // New outbox rows wake their destinations' workers at once (this thread or, posted, the
     // pipeline thread's); other processes' rows are found by the dispatcher's poll.
@@ -587,11 +588,13 @@ export class Engine {
     });
     this.consent = new ConsentService(store, this.identity);
     // Audiences requiring a purpose follow decisions recorded outside the log, and purpose edits.
-    this.consent.onChange((change) =>
-      change.kind === 'decisions'
-        ? this.audiences.reevaluateConsent(change.workspaceId, change.profileIds)
-        : this.audiences.reevaluateRequiringConsent(change.workspaceId),
-    );
+    this.consent.onChange(async (change) => {
+      if (change.kind === 'configuration')
+        return this.audiences.reevaluateRequiringConsent(change.workspaceId);
+      await this.audiences.reevaluateConsent(change.workspaceId, change.profileIds);
+      // A decision that flipped a purpose waits for the delivery stage: run it now, not at the next poll.
+      this.pipeline.wake();
+    });
     this.consentStage = new ConsentStage(store, this.identity, {
       batchSize: options.pipeline?.batchSize,
       partitions,

@@ -148,11 +148,20 @@ describe.each(ENGINES)('the consent center on %s', (kind) => {
       ['marketing', 'event', '192.0.2.1', null],
       ['analytics', 'api', null, 'u1'],
     ]);
-    expect(await holder.erasePerson(person)).toEqual({ consent_decisions: 2, consent_states: 2 });
+    // Withdrawing analytics flipped it (granted by default): the flip waiting for destinations goes too.
+    expect(await holder.erasePerson(person)).toEqual({
+      consent_decisions: 2,
+      consent_states: 2,
+      consent_changes: 1,
+    });
     expect(await holder.exportPerson(person)).toEqual({ states: [], history: [] });
     expect((await engine.consent.profileConsent(workspaceId, dee)).purposes.marketing?.basis).toBe('default');
     // Eve keeps hers; erasing again finds nothing.
     expect((await engine.consent.profileConsent(workspaceId, eve)).history).toHaveLength(1);
-    expect(await holder.erasePerson(person)).toEqual({ consent_decisions: 0, consent_states: 0 });
+    expect(await holder.erasePerson(person)).toEqual({
+      consent_decisions: 0,
+      consent_states: 0,
+      consent_changes: 0,
+    });
   });
 });

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { chunksOf, eventsOfProfiles, type IdentityService, profilesOfEvents } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import type { Database } from '../store/index.js';
+import { FlipWatch, recordFlips } from './consent-changes.js';
 import { purposeMatcher, readConfiguration } from './consent-purposes.js';
 import {
   type ConsentStandings,
@@ -21,7 +22,9 @@ import { decisionTime, preferencesOf, proofOf } from './event-preferences.js';
 /**
  * In the caller's transaction: the consent these events carry, folded into their profiles'
  * standings (the latest decision wins) and kept in history where it changes what was decided.
- * Categories that name no purpose are kept in history only. Returns the events that carried consent.
+ * Categories that name no purpose are kept in history only. Where the effective state of a purpose
+ * flips, the flip is kept for destinations (its cause: the event that switched it). Returns the
+ * events that carried consent.
  */
 export async function applyConsentEvents(
   db: Kysely<Database>,
@@ -34,7 +37,9 @@ export async function applyConsentEvents(
     return profileId !== undefined && preferences ? [{ event, profileId, preferences }] : [];
   });
   if (carrying.length === 0) return 0;
-  const match = purposeMatcher((await readConfiguration(db, workspaceId)).purposes);
+  const configuration = await readConfiguration(db, workspaceId);
+  const match = purposeMatcher(configuration.purposes);
+  const flips = new FlipWatch(configuration);
   const profileIds = [...new Set(carrying.map((c) => c.profileId))];
   const standings = await loadStandings(db, workspaceId, profileIds);
   const unmatched = carrying.some((c) => c.preferences.some(([category]) => match(category) === undefined));
@@ -53,7 +58,11 @@ export async function applyConsentEvents(
         const before = ofProfile.get(purpose);
         differs = foldDecision(ofProfile, purpose, { granted, at });
         const after = ofProfile.get(purpose);
-        if (after !== before && after) standingsOf(moved, profileId).set(purpose, after);
+        if (after !== before && after) {
+          standingsOf(moved, profileId).set(purpose, after);
+          const cause = { key: event.id, recordedAt: event.receivedAt };
+          flips.moved(profileId, purpose, { previous: before, next: after, cause });
+        }
       } else differs = foldDecision(standingsOf(unknown, profileId), category, { granted, at });
       if (!differs) continue;
       decisions.push({
@@ -74,18 +83,22 @@ export async function applyConsentEvents(
   }
   await insertDecisions(db, workspaceId, decisions);
   await saveStandings(db, workspaceId, moved);
+  await recordFlips(db, flips.flipsIn(workspaceId, standings));
   return carrying.length;
 }
 
 /**
  * In the caller's transaction: what merged-away profiles decided now counts for the live profile
- * they merged into (its history holds both; per purpose, the decision made last wins).
+ * they merged into (its history holds both; per purpose, the decision made last wins). A purpose
+ * the survivor's effective state flips on is kept for destinations, as `merge:<merged id>`;
+ * `recordedAt` is when the merge was learnt (its batch's latest event).
  */
 export async function foldMergedConsent(
   db: Kysely<Database>,
   workspaceId: string,
-  merges: readonly { survivorId: string; mergedId: string }[],
+  input: { merges: readonly { survivorId: string; mergedId: string }[]; recordedAt: string },
 ): Promise<void> {
+  const { merges } = input;
   if (merges.length === 0) return;
   const mergedBySurvivor = new Map<string, string[]>();
   for (const { survivorId, mergedId } of merges)
@@ -103,13 +116,21 @@ export async function foldMergedConsent(
   const mergedIds = merges.map((m) => m.mergedId);
   const standings = await loadStandings(db, workspaceId, [...mergedBySurvivor.keys(), ...mergedIds]);
   const survivors: ConsentStandings = new Map();
+  const flips = new FlipWatch(await readConfiguration(db, workspaceId));
   for (const { survivorId, mergedId } of merges) {
     const target = standingsOf(standings, survivorId);
-    for (const [purpose, standing] of standings.get(mergedId) ?? []) foldDecision(target, purpose, standing);
+    const cause = { key: `merge:${mergedId}`, recordedAt: input.recordedAt };
+    for (const [purpose, standing] of standings.get(mergedId) ?? []) {
+      const previous = target.get(purpose);
+      foldDecision(target, purpose, standing);
+      const next = target.get(purpose);
+      if (next && next !== previous) flips.moved(survivorId, purpose, { previous, next, cause });
+    }
     survivors.set(survivorId, target);
   }
   await forgetStandings(db, workspaceId, mergedIds);
   await saveStandings(db, workspaceId, survivors);
+  await recordFlips(db, flips.flipsIn(workspaceId, survivors));
 }
 
 /**

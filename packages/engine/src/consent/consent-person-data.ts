@@ -2,12 +2,14 @@ import type { Kysely, Selectable } from 'kysely';
 import { chunksOf } from '../identity/index.js';
 import type { PersonDataCounts, PersonDataHolder, PersonRef } from '../person-data/index.js';
 import type { Database, Store } from '../store/index.js';
+import { forgetFlips } from './consent-changes.js';
 import { decisionOf } from './consent-history.js';
 
 /**
  * The consent domain's share of a person: each profile's current state per purpose, and every
  * decision with its source and proof (what shows the person consented, exported with them).
- * Decisions are found by the profile they are on and by the one they were recorded for.
+ * Decisions are found by the profile they are on and by the one they were recorded for. Flips
+ * waiting for destinations are erased too (not exported: they repeat the decisions).
  */
 export function consentPersonData(store: Store): PersonDataHolder {
   return {
@@ -74,5 +76,6 @@ async function eraseConsent(db: Kysely<Database>, person: PersonRef): Promise<Pe
       .executeTakeFirst();
     states += Number(removedStates.numDeletedRows);
   }
-  return { consent_decisions: decisions, consent_states: states };
+  const changes = await forgetFlips(db, person.workspaceId, person.profileIds);
+  return { consent_decisions: decisions, consent_states: states, consent_changes: changes };
 }

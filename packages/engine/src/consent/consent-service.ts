@@ -17,6 +17,7 @@ import { AppError } from '../errors/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
+import { FlipWatch, recordFlips } from './consent-changes.js';
 import { historyPage, overviewOf } from './consent-history.js';
 import { readConfiguration, storeBuiltIns } from './consent-purposes.js';
 import { foldDecision, insertDecisions, loadStandings, saveStandings } from './consent-states.js';
@@ -214,8 +215,8 @@ export class ConsentService {
       });
     const recordedAt = new Date(now).toISOString();
     await writeTransaction(this.store, async (trx) => {
-      const { purposes } = await readConfiguration(trx, workspaceId);
-      const known = new Set(purposes.map((p) => p.key));
+      const configuration = await readConfiguration(trx, workspaceId);
+      const known = new Set(configuration.purposes.map((p) => p.key));
       const unknown = Object.keys(input.purposes).filter((key) => !known.has(key));
       if (unknown.length > 0)
         throw new AppError('validation_failed', `Invalid purposes.${unknown[0]}: no such purpose`, {
@@ -223,13 +224,25 @@ export class ConsentService {
         });
       const standings = await loadStandings(trx, workspaceId, [liveId]);
       const ofProfile = standings.get(liveId) ?? new Map();
-      const entries = Object.entries(input.purposes);
-      for (const [purpose, granted] of entries) foldDecision(ofProfile, purpose, { granted, at: decidedAt });
+      const entries = Object.entries(input.purposes).map(([purpose, granted]) => ({
+        purpose,
+        granted,
+        decisionId: newId('consentDecision'),
+      }));
+      // A purpose whose effective state flips is kept for destinations, the decision its cause.
+      const flips = new FlipWatch(configuration);
+      for (const { purpose, granted, decisionId } of entries) {
+        const previous = ofProfile.get(purpose);
+        foldDecision(ofProfile, purpose, { granted, at: decidedAt });
+        const next = ofProfile.get(purpose);
+        if (next && next !== previous)
+          flips.moved(liveId, purpose, { previous, next, cause: { key: decisionId, recordedAt } });
+      }
       await insertDecisions(
         trx,
         workspaceId,
-        entries.map(([purpose, granted]) => ({
-          decisionId: newId('consentDecision'),
+        entries.map(({ purpose, granted, decisionId }) => ({
+          decisionId,
           profileId: liveId,
           // The id named: should the merge that made it part of another be undone, it goes back.
           originProfileId: profileId,
@@ -248,6 +261,7 @@ export class ConsentService {
         })),
       );
       await saveStandings(trx, workspaceId, standings);
+      await recordFlips(trx, flips.flipsIn(workspaceId, standings));
     });
     await this.changed({ kind: 'decisions', workspaceId, profileIds: [liveId] });
     return this.profileConsent(workspaceId, liveId);

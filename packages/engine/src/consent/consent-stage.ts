@@ -102,10 +102,16 @@ export class ConsentStage implements PipelineStage {
     recordedAt: string,
   ): Promise<void> {
     const carrying = events.filter((event) => preferencesOf(event) !== undefined);
+    // When the batch's merges were learnt (its latest receipt): stable for a replay, unlike the batch's time.
+    let mergedAt = recordedAt;
+    if (events.length > 0) {
+      mergedAt = '';
+      for (const event of events) if (event.receivedAt > mergedAt) mergedAt = event.receivedAt;
+    }
     if (unified) {
       const merges = unified.merges.filter((m) => m.workspaceId === workspaceId);
       if (merges.length > 0 && (await hasConsent(trx, workspaceId)))
-        await foldMergedConsent(trx, workspaceId, merges);
+        await foldMergedConsent(trx, workspaceId, { merges, recordedAt: mergedAt });
       await applyConsentEvents(trx, workspaceId, {
         events: carrying,
         profileOf: unified.profileOf,
@@ -130,7 +136,7 @@ export class ConsentStage implements PipelineStage {
         const survivorId = await this.identity.resolveProfileId(workspaceId, mergedId, trx);
         if (survivorId !== undefined && survivorId !== mergedId) merges.push({ survivorId, mergedId });
       }
-      await foldMergedConsent(trx, workspaceId, merges);
+      await foldMergedConsent(trx, workspaceId, { merges, recordedAt: mergedAt });
     }
     await applyConsentEvents(trx, workspaceId, { events: carrying, profileOf, recordedAt });
   }

@@ -1,3 +1,4 @@
+export { type ConsentFlip, takeConsentFlips } from './consent-changes.js';
 export { consentPersonData } from './consent-person-data.js';
 export { BUILT_IN_DEFAULT_MODE, BUILT_IN_PURPOSES, purposeKeysOf } from './consent-purposes.js';
 export { type ConsentChange, type ConsentRecording, ConsentService } from './consent-service.js';

@@ -6,6 +6,7 @@ import {
   SEGMENT_STAGE,
   takeTimeChanges,
 } from '../computed-traits/index.js';
+import { consentedProfiles, takeConsentFlips } from '../consent/index.js';
 import { chunksOf, profilesOfEvents } from '../identity/index.js';
 import {
   entriesByWorkspace,
@@ -32,22 +33,12 @@ import {
   workspaceInPartition,
 } from '../pipeline-runtime/index.js';
 import { type Database, type DeliveriesTable, nowIso, type Store, writeTransaction } from '../store/index.js';
-import {
-  audienceBody,
-  deliveryIdOf,
-  eventBody,
-  type ProfileSection,
-  profileSections,
-  traitBody,
-} from './delivery-bodies.js';
-import type { StoredDestination } from './destination-rows.js';
+import { consentFlipDeliveries } from './consent-flip-deliveries.js';
+import { audienceBody, deliveryIdOf, eventBody, profileSections, traitBody } from './delivery-bodies.js';
+import type { ConsentChecker } from './delivery-options.js';
 import { storedDestinationOf } from './destination-rows.js';
-import {
-  audienceTransitionOf,
-  type CompiledSubscription,
-  compileSubscriptions,
-  eventMatches,
-} from './subscriptions.js';
+import type { Pending, Subscribed } from './pending-delivery.js';
+import { audienceTransitionOf, compileSubscriptions, eventMatches } from './subscriptions.js';
 
 /** The checkpoint of the delivery stage. */
 export const DELIVERY_STAGE = 'delivery';
@@ -58,6 +49,8 @@ export interface DeliveryStageOptions {
   /** Causes older than this are not delivered (they would be dead on arrival): a rebuild's replay. */
   readonly maxAgeMs: number;
   readonly clock: () => number;
+  /** Whom consent allows (the dispatcher's checker): a flip back to granted enters only them. */
+  readonly consent?: ConsentChecker | undefined;
 }
 
 /** What a batch wrote: the destinations that have new deliveries (the dispatcher's wake-up). */
@@ -77,7 +70,9 @@ type Row = Omit<DeliveriesTable, never>;
  * entered / exited come from the `Audience Entered` / `Audience Exited` events segment appends
  * to the log; computed-trait changes from comparing, for the profiles a batch touched, their
  * computed values with those the stage saw last (`delivery_trait_values`). Values that time alone
- * changed (a window moving on) are flagged by the segment stage and taken here with each batch.
+ * changed (a window moving on) are flagged by the segment stage and taken here with each batch,
+ * and so are consent flips the consent domain keeps (audience exits and entries for destinations
+ * needing the purpose).
  */
 export class DeliveryStage implements PipelineStage {
   readonly name = DELIVERY_STAGE;
@@ -188,10 +183,13 @@ export class DeliveryStage implements PipelineStage {
         const ids = await this.writeOutbox(trx, workspaceId, destinations, events, profileOf);
         wake(written, workspaceId, destinations, ids);
       }
-      const timeChanged = await this.writeTimeChanges(trx, lease, read.to ?? lease.position, written);
+      const position = read.to ?? lease.position;
+      const timeChanged = await this.writeTimeChanges(trx, lease, position, written);
+      const consentFlipped = await this.writeConsentFlips(trx, lease, position, written);
       if (read.to) await saveCheckpoint(trx, lease.checkpoint, read.to);
-      // Time's changes taken with no event read still count as work: the loop comes back for more.
-      const consumed = read.passed + (timeChanged > 0 && read.passed === 0 ? 1 : 0);
+      // Changes taken with no event read still count as work: the loop comes back for more.
+      const taken = timeChanged + consentFlipped;
+      const consumed = read.passed + (taken > 0 && read.passed === 0 ? 1 : 0);
       return { consumed, written, partition: lease.partition };
     });
     if (written.length > 0) this.notify(written);
@@ -251,6 +249,37 @@ export class DeliveryStage implements PipelineStage {
       const changes = await this.traitChanges(trx, workspaceId, new Map(profileIds.map((id) => [id, cause])));
       const ids = await this.writePending(trx, workspaceId, traitPending(changes, destinations));
       wake(written, workspaceId, destinations, ids);
+    }
+    return taken.length;
+  }
+
+  /**
+   * Consent flips (kept by the consent domain where a decision turned a purpose), taken and
+   * deleted with the batch: audience exits and entries for destinations needing the purpose,
+   * ordered after what the stage has read so far. Answers how many flips were taken.
+   */
+  private async writeConsentFlips(
+    trx: Kysely<Database>,
+    lease: PartitionLease,
+    position: LogPosition,
+    written: OutboxWritten[],
+  ): Promise<number> {
+    const inPartition = lease.partition.count > 1 ? workspaceInPartition(lease.partition) : undefined;
+    const taken = await takeConsentFlips(trx, { limit: CONSENT_FLIPS_PER_BATCH, inPartition });
+    const byWorkspace = new Map<string, typeof taken>();
+    for (const flip of taken)
+      byWorkspace.set(flip.workspaceId, [...(byWorkspace.get(flip.workspaceId) ?? []), flip]);
+    for (const [workspaceId, flips] of byWorkspace) {
+      const destinations = await this.subscribed(trx, workspaceId);
+      const pending = await consentFlipDeliveries(trx, {
+        workspaceId,
+        flips,
+        destinations,
+        consent: this.options.consent ?? consentedProfiles,
+        notBefore: this.options.clock() - this.options.maxAgeMs,
+        ord: position.seq,
+      });
+      wake(written, workspaceId, destinations, await this.writePending(trx, workspaceId, pending));
     }
     return taken.length;
   }
@@ -428,23 +457,6 @@ export class DeliveryStage implements PipelineStage {
   }
 }
 
-interface Subscribed {
-  readonly destination: StoredDestination;
-  readonly subscriptions: readonly CompiledSubscription[];
-}
-
-/** One delivery to write: a subscription matched, and how to make its body. */
-interface Pending {
-  readonly destination: StoredDestination;
-  readonly subscription: CompiledSubscription;
-  readonly profileId: string;
-  readonly make: (profile: ProfileSection, deliveryId: string) => Record<string, unknown>;
-  readonly occurredAt: string;
-  readonly type: string;
-  readonly cause: string;
-  readonly ord: number;
-}
-
 /** Why a profile's computed values are compared: its last event in a batch, or time alone. */
 interface TraitCause {
   readonly at: string;
@@ -467,6 +479,8 @@ interface TraitChange {
 
 // Profiles whose values time changed, taken per batch; more wait for the next.
 const TIME_CHANGES_PER_BATCH = 2000;
+// Consent flips taken per batch; more wait for the next.
+const CONSENT_FLIPS_PER_BATCH = 2000;
 
 /** The deliveries of trait changes to the destinations subscribed to those traits. */
 function traitPending(changes: readonly TraitChange[], destinations: readonly Subscribed[]): Pending[] {

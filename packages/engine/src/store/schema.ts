@@ -469,6 +469,18 @@ export interface ConsentStatesTable {
   granted: number;
   decided_at: string;
 }
+/** Effective consent flips waiting for the delivery stage (taken and deleted with its batches). */
+export interface ConsentChangesTable {
+  workspace_id: string;
+  profile_id: string;
+  purpose: string;
+  /** What turned it: an event's id, an API decision's id, `merge:<merged profile id>`. */
+  change_key: string;
+  /** The effective state after the flip: 1 granted, 0 refused. */
+  granted: number;
+  decided_at: string;
+  recorded_at: string;
+}
 /** personalization/ — what each workspace exposes to the browser. */
 export interface PersonalizationSettingsTable {
   workspace_id: string;
@@ -844,6 +856,7 @@ export interface Database {
   consent_purposes: ConsentPurposesTable;
   consent_decisions: ConsentDecisionsTable;
   consent_states: ConsentStatesTable;
+  consent_changes: ConsentChangesTable;
   personalization_settings: PersonalizationSettingsTable;
   webhook_sources: WebhookSourcesTable;
   crm_settings: CrmSettingsTable;

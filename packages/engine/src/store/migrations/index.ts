@@ -40,6 +40,7 @@ import { predictions } from './0040-predictions.js';
 import { savedInsights } from './0041-saved-insights.js';
 import { logTransactionBase } from './0042-log-transaction-base.js';
 import { traitTimeChanges } from './0043-trait-time-changes.js';
+import { consentChanges } from './0044-consent-changes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -88,4 +89,5 @@ export const MIGRATIONS: readonly Migration[] = [
   savedInsights,
   logTransactionBase,
   traitTimeChanges,
+  consentChanges,
 ];
