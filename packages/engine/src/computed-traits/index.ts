@@ -12,6 +12,6 @@ export {
   computedValuesJsonOfProfiles,
   computedValuesOfProfiles,
 } from './computed-values-of-profiles.js';
-export { takeTimeChanges } from './time-changes.js';
+export { hasTimeChanges, type TimeChangeConsumer, takeTimeChanges } from './time-changes.js';
 export { emptyValueOf } from './trait-buckets.js';
 export { forgetAllValues, forgetProfiles, type ProfiledEvent, refreshExpired } from './trait-state-store.js';

@@ -11,7 +11,15 @@ export interface TraitValueKey {
   readonly profileId: string;
 }
 
-/** Flags values that time alone changed: they wait for `takeTimeChanges`. */
+/** Who takes changes time alone made, each clearing its own flag: destinations, the analytics copy. */
+export type TimeChangeConsumer = 'delivery' | 'analytics';
+
+const FLAG_OF = {
+  delivery: 'time_changed',
+  analytics: 'analytics_time_changed',
+} as const satisfies Record<TimeChangeConsumer, string>;
+
+/** Flags values that time alone changed, for every consumer: they wait for `takeTimeChanges`. */
 export async function flagTimeChanged(db: Kysely<Database>, keys: readonly TraitValueKey[]): Promise<void> {
   const byTrait = new Map<string, TraitValueKey[]>();
   for (const key of keys) {
@@ -23,7 +31,7 @@ export async function flagTimeChanged(db: Kysely<Database>, keys: readonly Trait
     for (const chunk of chunksOf(group.map((k) => k.profileId))) {
       await db
         .updateTable('computed_trait_values')
-        .set({ time_changed: 1 })
+        .set({ time_changed: 1, analytics_time_changed: 1 })
         .where('workspace_id', '=', workspaceId)
         .where('trait_id', '=', traitId)
         .where('profile_id', 'in', chunk)
@@ -33,20 +41,25 @@ export async function flagTimeChanged(db: Kysely<Database>, keys: readonly Trait
 }
 
 /**
- * The profiles with values time alone changed since the last take, up to `limit`, their flags
- * cleared in the caller's transaction: the delivery stage's hand-off from the segment stage.
- * `inPartition`: only the workspaces of the caller's pipeline partition.
+ * The profiles with values time alone changed since the consumer's last take, up to `limit`,
+ * its flags cleared in the caller's transaction: the segment stage's hand-off to the delivery
+ * stage and the analytics copy. `inPartition`: only the workspaces of the caller's partition.
  */
 export async function takeTimeChanges(
   db: Kysely<Database>,
-  options: { readonly limit: number; readonly inPartition?: RawBuilder<boolean> | undefined },
+  options: {
+    readonly consumer: TimeChangeConsumer;
+    readonly limit: number;
+    readonly inPartition?: RawBuilder<boolean> | undefined;
+  },
 ): Promise<{ workspaceId: string; profileId: string }[]> {
+  const flag = FLAG_OF[options.consumer];
   let query = db
     .selectFrom('computed_trait_values')
     .select(['workspace_id', 'profile_id'])
     .distinct()
     // A literal, not a parameter: the partial index applies to a plan PostgreSQL reuses too.
-    .where('time_changed', '=', FLAGGED);
+    .where(flag, '=', FLAGGED);
   if (options.inPartition) query = query.where(options.inPartition);
   const flagged = await query.limit(options.limit).execute();
   const byWorkspace = new Map<string, string[]>();
@@ -56,12 +69,23 @@ export async function takeTimeChanges(
     for (const chunk of chunksOf(profileIds)) {
       await db
         .updateTable('computed_trait_values')
-        .set({ time_changed: 0 })
+        .set({ [flag]: 0 })
         .where('workspace_id', '=', workspaceId)
         .where('profile_id', 'in', chunk)
-        .where('time_changed', '=', FLAGGED)
+        .where(flag, '=', FLAGGED)
         .execute();
     }
   }
   return flagged.map((row) => ({ workspaceId: row.workspace_id, profileId: row.profile_id }));
+}
+
+/** Whether any value waits for the consumer: a read, so that nothing takes the write lock for none. */
+export async function hasTimeChanges(db: Kysely<Database>, consumer: TimeChangeConsumer): Promise<boolean> {
+  const row = await db
+    .selectFrom('computed_trait_values')
+    .select('profile_id')
+    .where(FLAG_OF[consumer], '=', FLAGGED)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

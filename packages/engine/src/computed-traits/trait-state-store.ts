@@ -99,7 +99,7 @@ export async function refreshExpired(
     rows.push(rowOf(row.workspace_id, row.trait_id, row.profile_id, { state, value, expiresAt }));
   }
   await saveStates(db, rows);
-  // No event carries these changes to destinations: the delivery stage takes them from the flag.
+  // No event carries these changes: the delivery stage and the analytics copy take them from their flags.
   await flagTimeChanged(db, changed);
   return changed.map(({ workspaceId, profileId }) => ({ workspaceId, profileId }));
 }

@@ -235,7 +235,11 @@ export class DeliveryStage implements PipelineStage {
     written: OutboxWritten[],
   ): Promise<number> {
     const inPartition = lease.partition.count > 1 ? workspaceInPartition(lease.partition) : undefined;
-    const taken = await takeTimeChanges(trx, { limit: TIME_CHANGES_PER_BATCH, inPartition });
+    const taken = await takeTimeChanges(trx, {
+      consumer: 'delivery',
+      limit: TIME_CHANGES_PER_BATCH,
+      inPartition,
+    });
     const byWorkspace = new Map<string, string[]>();
     for (const { workspaceId, profileId } of taken)
       byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), profileId]);

@@ -280,6 +280,8 @@ export interface ComputedTraitValuesTable {
   expires_at: string | null;
   /** 1 while a change made by time alone waits for the delivery stage (no event carries it). */
   time_changed: Generated<number>;
+  /** 1 while such a change waits for the analytics copy's people rows. */
+  analytics_time_changed: Generated<number>;
 }
 
 /** audiences/ — definitions, memberships, the scheduler's due times, the internal source. */

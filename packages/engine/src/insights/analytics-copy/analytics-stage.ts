@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { hasTimeChanges } from '../../computed-traits/index.js';
 import { entriesByWorkspace, LOG_START, type LogPosition, readLogAfter } from '../../log/index.js';
 import {
   FollowerBatches,
@@ -11,10 +12,18 @@ import {
   SINGLE_PARTITION,
   type StageBatch,
   saveCheckpoint,
+  workspaceInPartition,
 } from '../../pipeline-runtime/index.js';
 import { type Database, type Store, writeTransaction } from '../../store/index.js';
 import { type AnalyticsStore, postgresAnalytics } from '../analytics-store/index.js';
-import { applyPlan, type CopyDeps, type CopyPlan, planWorkspace, rederiveProfiles } from './copy-work.js';
+import {
+  applyPlan,
+  type CopyDeps,
+  type CopyPlan,
+  planWorkspace,
+  rederiveProfiles,
+  timeChangedPeople,
+} from './copy-work.js';
 import { EmbeddedCopy, type EmbeddedCopyOptions, embeddedCopyPath } from './embedded-copy.js';
 import { HeldBatches, samePosition } from './held-batches.js';
 
@@ -91,6 +100,13 @@ export class AnalyticsStage implements PipelineStage {
         await applyPlan(postgresAnalytics(trx), plan);
         return undefined;
       },
+      // People whose computed values time alone changed: no event brings them to the copy.
+      afterEvents: async (trx, partition) => {
+        const inPartition = partition.count > 1 ? workspaceInPartition(partition) : undefined;
+        const people = await timeChangedPeople(trx, this.deps, inPartition);
+        await postgresAnalytics(trx).putPeople(people);
+        return people.length > 0;
+      },
     });
   }
 
@@ -157,25 +173,32 @@ export class AnalyticsStage implements PipelineStage {
     // Held batches are written at once when unify has nothing new (the pipeline is catching up).
     const heldBatch = this.held.take();
     const next = heldBatch ? { batch: heldBatch, unified: true } : await this.readLog(position, fed);
-    if (!next) {
+    // People whose computed values time alone changed; their flags go in a short write of their
+    // own (a crash before DuckDB has them leaves those rows as they were until the next change).
+    const timeChanged = (await hasTimeChanges(db, 'analytics'))
+      ? await writeTransaction(this.store, (trx) => timeChangedPeople(trx, this.deps))
+      : [];
+    if (!next && timeChanged.length === 0) {
       await this.settle();
       return { consumed: 0 };
     }
     // Read while the previous write runs; then that write settles and this one starts.
     const plans: CopyPlan[] = [];
-    for (const [workspaceId, ofWorkspace] of entriesByWorkspace(next.batch.entries)) {
+    for (const [workspaceId, ofWorkspace] of entriesByWorkspace(next?.batch.entries ?? [])) {
       const events = ofWorkspace.map((entry) => entry.event);
-      const unified = next.unified ? next.batch : undefined;
+      const unified = next?.unified ? next.batch : undefined;
       plans.push(await planWorkspace(db, this.deps, { workspaceId, events, unified }));
     }
     await this.settle();
     const done = copy.transaction(async (store) => {
       for (const plan of plans) await applyPlan(store, plan);
+      await store.putPeople(timeChanged);
     });
     // Awaited by the next turn; until then a failure must not count as unhandled.
     done.catch(() => undefined);
-    this.writing = { done, from: position, to: next.batch.to };
-    return { consumed: next.batch.passed };
+    this.writing = { done, from: position, to: next?.batch.to ?? position };
+    // Time-driven work alone counts as one, so the pipeline comes back for more.
+    return { consumed: next?.batch.passed ?? 1 };
   }
 
   /** The log after `position`, up to the feeder (no profiles handed down: identity is asked). */

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '@tandem/contract';
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
+import { takeTimeChanges } from '../../computed-traits/index.js';
 import {
   eventsOfProfiles,
   type IdentityService,
@@ -78,6 +79,33 @@ export async function applyPlan(copy: AnalyticsStore, plan: CopyPlan): Promise<v
   await copy.append(plan.rows);
   await copy.repoint(plan.workspaceId, plan.merges);
   await copy.putPeople(plan.people);
+}
+
+/** Computed values time alone changed, taken per turn; more wait for the next. */
+const TIME_CHANGES_PER_TURN = 2000;
+
+/**
+ * The people rows of profiles whose computed values time alone changed (no event touched them),
+ * their flags cleared in `db`, the caller's transaction: the copy's people keep up with windows
+ * moving on. `inPartition`: only the workspaces of the caller's pipeline partition.
+ */
+export async function timeChangedPeople(
+  db: Kysely<Database>,
+  deps: CopyDeps,
+  inPartition?: RawBuilder<boolean>,
+): Promise<AnalyticsPersonRow[]> {
+  const taken = await takeTimeChanges(db, {
+    consumer: 'analytics',
+    limit: TIME_CHANGES_PER_TURN,
+    inPartition,
+  });
+  const byWorkspace = new Map<string, string[]>();
+  for (const { workspaceId, profileId } of taken)
+    byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), profileId]);
+  const people: AnalyticsPersonRow[] = [];
+  for (const [workspaceId, profileIds] of byWorkspace)
+    people.push(...(await peopleRowsOf(db, deps, workspaceId, profileIds)));
+  return people;
 }
 
 /**
