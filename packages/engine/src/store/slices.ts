@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { writeTransaction } from './raw-sqlite.js';
 import type { Database } from './schema.js';
 
-/** Rows one slice of a large removal touches: a few tens of milliseconds of the write lock. */
+/** Rows one slice of a large removal touches: short enough that ingestion barely waits on the write lock. */
 export const SLICE_ROWS = 2_000;
 // Profile ids per DELETE statement of a slice.
 const IDS_PER_STATEMENT = 500;
