@@ -135,6 +135,16 @@ describe.skipIf(!HAS_CHROMIUM)('the source page in a real browser', () => {
       page.getByRole('alert').filter({ hasText: 'JSONata' }),
       /The mapping is not valid JSONata/,
     );
+    // Another sender's preset: the kept Stripe secret cannot check Shopify's signature.
+    await pick(section, 'Start from a preset', 'Shopify orders (orders/create)');
+    await expect
+      .poll(() => section.getByLabel('Signing secret').getAttribute('placeholder'))
+      .toBe('Needed: the kept one is for another check');
+    await section.getByRole('button', { name: 'Save mapping' }).click();
+    await expectText(
+      page.getByRole('alert').filter({ hasText: 'signingSecret' }),
+      /signature check changes from stripe to shopify/,
+    );
     await page.screenshot({
       path: join(SHOTS, 'webhook-source-errors.png'),
       fullPage: true,

@@ -97,11 +97,14 @@ export class WebhookSourcesService {
           : (existing?.signature ?? preset?.signature ?? null);
     // The kept secret was the other sender's: checking with it would refuse every call.
     const schemeChanged =
-      existing?.signing_secret != null && existing.signature !== null && signature !== existing.signature;
+      existing?.signing_secret != null &&
+      existing.signature !== null &&
+      signature !== null &&
+      signature !== existing.signature;
     if (schemeChanged && input.signingSecret === undefined) {
       throw new AppError(
         'validation_failed',
-        `Invalid signingSecret: the signature check changes from ${existing.signature} to ${signature ?? 'none'}; give its signing secret, or null`,
+        `Invalid signingSecret: the signature check changes from ${existing.signature} to ${signature} and the kept secret is ${existing.signature}'s: give the new sender's signing secret`,
         {
           details: [
             { path: 'signingSecret', message: 'the kept secret belongs to another signature scheme' },

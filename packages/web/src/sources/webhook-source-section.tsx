@@ -183,7 +183,11 @@ export function WebhookSourceSection({ source }: { source: Source }) {
           <PasswordInput
             label="Signing secret"
             placeholder={
-              webhook.data?.hasSigningSecret ? 'Set (kept unless you type a new one)' : 'From the sender'
+              !webhook.data?.hasSigningSecret
+                ? 'From the sender'
+                : signature === (webhook.data.signature ?? 'none')
+                  ? 'Set (kept unless you type a new one)'
+                  : 'Needed: the kept one is for another check'
             }
             value={secret}
             onChange={(event) => setSecret(event.currentTarget.value)}
