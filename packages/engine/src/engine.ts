@@ -138,6 +138,7 @@ import {
   profilePersonData,
   storedTraitsOf,
 } from './profiles/index.js';
+import { recordPurposeTurnFlips } from './purpose-turn-flips.js';
 import { RetentionService, RetentionWorker } from './retention/index.js';
 import { DashboardsService, SavedInsightsService } from './saved-insights/index.js';
 import { SavedViewsService } from './saved-views/index.js';
@@ -589,8 +590,13 @@ export class Engine {
     this.consent = new ConsentService(store, this.identity);
     // Audiences requiring a purpose follow decisions recorded outside the log, and purpose edits.
     this.consent.onChange(async (change) => {
-      if (change.kind === 'configuration')
-        return this.audiences.reevaluateRequiringConsent(change.workspaceId);
+      if (change.kind === 'configuration') {
+        await this.audiences.reevaluateRequiringConsent(change.workspaceId);
+        // A default switched (or a purpose removed or added) moves people on destinations' lists.
+        const deps = { store, audiences: this.audiences, consent: this.consent };
+        if ((await recordPurposeTurnFlips(deps, change.workspaceId, change.turns)) > 0) this.pipeline.wake();
+        return;
+      }
       await this.audiences.reevaluateConsent(change.workspaceId, change.profileIds);
       // A decision that flipped a purpose waits for the delivery stage: run it now, not at the next poll.
       this.pipeline.wake();

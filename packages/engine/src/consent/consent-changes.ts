@@ -16,9 +16,12 @@ export interface ConsentFlip {
   readonly purpose: string;
   /** The effective state after the flip. */
   readonly granted: boolean;
-  /** What turned it, stable across a rebuild: an event's id, an API decision's id, a merge. */
+  /**
+   * What turned it, stable across a rebuild: an event's id, an API decision's id, a merge, a
+   * change of defaults or purposes (see purpose-turns.ts).
+   */
   readonly key: string;
-  /** When the person decided. */
+  /** When the person decided (a change of configuration: when it was made). */
   readonly decidedAt: string;
   /** When Tandem learnt it: an event's receipt, an API call's time. */
   readonly recordedAt: string;

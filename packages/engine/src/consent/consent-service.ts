@@ -23,6 +23,7 @@ import { readConfiguration, storeBuiltIns } from './consent-purposes.js';
 import { foldDecision, insertDecisions, loadStandings, saveStandings } from './consent-states.js';
 import { consentOf } from './consented-profiles.js';
 import { PurposeGrants } from './purpose-grants.js';
+import { type PurposeTurn, purposeTurns, recordTurnFlips } from './purpose-turns.js';
 
 /** How far in the future a recorded decision may say it was made (clocks of other systems). */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -43,11 +44,16 @@ export interface ConsentRecording extends Omit<ConsentToRecord, 'source'> {
 
 /**
  * What changed who grants what, outside the log: decisions recorded for these profiles, or the
- * purposes and defaults themselves (audiences requiring a purpose listen).
+ * purposes and defaults themselves (audiences requiring a purpose listen), with the purposes
+ * whose effective state that turned for someone (`turns`, empty when none did).
  */
 export type ConsentChange =
   | { readonly kind: 'decisions'; readonly workspaceId: string; readonly profileIds: readonly string[] }
-  | { readonly kind: 'configuration'; readonly workspaceId: string };
+  | {
+      readonly kind: 'configuration';
+      readonly workspaceId: string;
+      readonly turns: readonly PurposeTurn[];
+    };
 
 /** Purposes, the workspace default, and decisions recorded through the API. */
 export class ConsentService {
@@ -83,7 +89,7 @@ export class ConsentService {
 
   async updateSettings(workspaceId: string, settings: ConsentSettings): Promise<ConsentSettings> {
     const at = this.now();
-    await writeTransaction(this.store, async (trx) => {
+    await this.configure(workspaceId, at, async (trx) => {
       await storeBuiltIns(trx, workspaceId, at);
       await trx
         .updateTable('consent_settings')
@@ -91,14 +97,12 @@ export class ConsentService {
         .where('workspace_id', '=', workspaceId)
         .execute();
     });
-    this.purposeGrants.forget(workspaceId);
-    await this.changed({ kind: 'configuration', workspaceId });
     return this.settings(workspaceId);
   }
 
   async createPurpose(workspaceId: string, input: NewConsentPurpose): Promise<ConsentPurpose> {
     const at = this.now();
-    await writeTransaction(this.store, async (trx) => {
+    await this.configure(workspaceId, at, async (trx) => {
       await storeBuiltIns(trx, workspaceId, at);
       const { purposes } = await readConfiguration(trx, workspaceId);
       if (purposes.some((p) => p.key === input.key))
@@ -120,8 +124,6 @@ export class ConsentService {
         })
         .execute();
     });
-    this.purposeGrants.forget(workspaceId);
-    await this.changed({ kind: 'configuration', workspaceId });
     return this.purpose(workspaceId, input.key);
   }
 
@@ -131,7 +133,7 @@ export class ConsentService {
     patch: UpdateConsentPurpose,
   ): Promise<ConsentPurpose> {
     const at = this.now();
-    await writeTransaction(this.store, async (trx) => {
+    await this.configure(workspaceId, at, async (trx) => {
       await storeBuiltIns(trx, workspaceId, at);
       const { purposes } = await readConfiguration(trx, workspaceId);
       if (!purposes.some((p) => p.key === key)) throw purposeNotFound(key);
@@ -149,20 +151,19 @@ export class ConsentService {
         .where('purpose_key', '=', key)
         .execute();
     });
-    this.purposeGrants.forget(workspaceId);
-    await this.changed({ kind: 'configuration', workspaceId });
     return this.purpose(workspaceId, key);
   }
 
   /**
    * Removes a purpose (not `necessary`). Decisions already made on it stay in history and in
-   * the profiles' state, so that re-creating it finds them; meanwhile nothing grants it.
+   * the profiles' state, so that re-creating it finds them; meanwhile nothing grants it (a turn
+   * to refused for everyone who granted it).
    */
   async deletePurpose(workspaceId: string, key: string): Promise<void> {
     if (key === NECESSARY_PURPOSE)
       throw new AppError('conflict', 'The necessary purpose cannot be removed: every profile grants it');
     const at = this.now();
-    await writeTransaction(this.store, async (trx) => {
+    await this.configure(workspaceId, at, async (trx) => {
       await storeBuiltIns(trx, workspaceId, at);
       const deleted = await trx
         .deleteFrom('consent_purposes')
@@ -171,8 +172,16 @@ export class ConsentService {
         .executeTakeFirst();
       if (Number(deleted.numDeletedRows) === 0) throw purposeNotFound(key);
     });
-    this.purposeGrants.forget(workspaceId);
-    await this.changed({ kind: 'configuration', workspaceId });
+  }
+
+  /**
+   * Of these profiles (a bounded chunk: one transaction), those a purpose's turn reaches get a
+   * flip kept for destinations. The engine passes the members of the audiences that destinations
+   * needing the purpose are subscribed to. Answers how many flips were recorded.
+   */
+  async recordTurn(workspaceId: string, turn: PurposeTurn, profileIds: readonly string[]): Promise<number> {
+    if (profileIds.length === 0) return 0;
+    return writeTransaction(this.store, (trx) => recordTurnFlips(trx, workspaceId, { turn, profileIds }));
   }
 
   /** A profile's consent (a merged-away id answers with its survivor's): state and history. */
@@ -265,6 +274,24 @@ export class ConsentService {
     });
     await this.changed({ kind: 'decisions', workspaceId, profileIds: [liveId] });
     return this.profileConsent(workspaceId, liveId);
+  }
+
+  /**
+   * Saves a change of purposes or defaults (`edit`, in one transaction), then tells the
+   * listeners, with the purposes it turned (before and after compared in that transaction).
+   */
+  private async configure(
+    workspaceId: string,
+    at: string,
+    edit: (trx: Kysely<Database>) => Promise<void>,
+  ): Promise<void> {
+    const turns = await writeTransaction(this.store, async (trx) => {
+      const before = await readConfiguration(trx, workspaceId);
+      await edit(trx);
+      return purposeTurns(before, await readConfiguration(trx, workspaceId), at);
+    });
+    this.purposeGrants.forget(workspaceId);
+    await this.changed({ kind: 'configuration', workspaceId, turns });
   }
 
   private async changed(change: ConsentChange): Promise<void> {

@@ -5,3 +5,4 @@ export { type ConsentChange, type ConsentRecording, ConsentService } from './con
 export { CONSENT_STAGE, ConsentStage, type ConsentStageOptions } from './consent-stage.js';
 export { consentedProfiles, consentOf } from './consented-profiles.js';
 export { preferencesOf } from './event-preferences.js';
+export type { PurposeTurn } from './purpose-turns.js';

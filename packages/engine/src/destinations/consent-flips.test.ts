@@ -5,7 +5,8 @@ import { TestReceiver } from './test-receiver.js';
 
 // A destination needing `marketing`, synced with an audience that requires no purpose: a person
 // withdrawing marketing changes no membership, yet must leave the destination's list, and come
-// back on it when they grant it again. Decisions come from events and from the API.
+// back on it when they grant it again. Decisions come from events and from the API; defaults
+// and purposes changed turn the people they reach the same way.
 describe.each(ENGINES)('consent flips delivered to destinations on %s', (kind) => {
   let engine: Engine & { dispose(): Promise<void> };
   const receiver = new TestReceiver();
@@ -108,6 +109,74 @@ describe.each(ENGINES)('consent flips delivered to destinations on %s', (kind) =
     expect(ws.turnsOf(ws.bob)).toHaveLength(3);
     expect(ws.turnsOf(ws.cy)).toEqual([]);
     expect(ws.turnsOf(ws.ada)).toEqual([['audience.entered', 'traits']]);
+    expect(await waitingFlips(ws.workspaceId)).toBe(0);
+  });
+
+  it('takes undecided members off the list when the workspace default turns to opt-in, and back on when it turns back', async () => {
+    const ws = await syncedWorkspace();
+    // Bob granted marketing himself: no default is his.
+    await engine.consent.record(ws.workspaceId, ws.bob, { purposes: { marketing: true }, source: 'api' });
+    await engine.consent.updateSettings(ws.workspaceId, { defaultMode: 'opt-in' });
+    await receiver.until(() => ws.turnsOf(ws.ada).length >= 2, 5000);
+    expect(ws.turnsOf(ws.ada)).toEqual([
+      ['audience.entered', 'traits'],
+      ['audience.exited', 'no traits'],
+    ]);
+    await engine.consent.updateSettings(ws.workspaceId, { defaultMode: 'opt-out' });
+    await receiver.until(() => ws.turnsOf(ws.ada).length >= 3, 5000);
+    expect(ws.turnsOf(ws.ada)[2]).toEqual(['audience.entered', 'traits']);
+    // Saving the same default again turns nothing; the decided member and the non-member hear nothing.
+    await engine.consent.updateSettings(ws.workspaceId, { defaultMode: 'opt-out' });
+    await settle();
+    expect(ws.turnsOf(ws.ada)).toHaveLength(3);
+    expect(ws.turnsOf(ws.bob)).toEqual([['audience.entered', 'traits']]);
+    expect(ws.turnsOf(ws.cy)).toEqual([]);
+    expect(await waitingFlips(ws.workspaceId)).toBe(0);
+  });
+
+  it('takes undecided members off the list when the purpose’s own default turns to opt-in, and back on', async () => {
+    const ws = await syncedWorkspace();
+    await engine.consent.record(ws.workspaceId, ws.bob, { purposes: { marketing: true }, source: 'api' });
+    await engine.consent.updatePurpose(ws.workspaceId, 'marketing', { defaultMode: 'opt-in' });
+    await receiver.until(() => ws.turnsOf(ws.ada).length >= 2, 5000);
+    expect(ws.turnsOf(ws.ada)[1]).toEqual(['audience.exited', 'no traits']);
+    // The workspace default changing under the purpose's own turns nothing for it.
+    await engine.consent.updateSettings(ws.workspaceId, { defaultMode: 'opt-in' });
+    await engine.consent.updateSettings(ws.workspaceId, { defaultMode: 'opt-out' });
+    await settle();
+    expect(ws.turnsOf(ws.ada)).toHaveLength(2);
+    // Back to following the workspace's (opt-out): granted again.
+    await engine.consent.updatePurpose(ws.workspaceId, 'marketing', { defaultMode: null });
+    await receiver.until(() => ws.turnsOf(ws.ada).length >= 3, 5000);
+    expect(ws.turnsOf(ws.ada)[2]).toEqual(['audience.entered', 'traits']);
+    await settle();
+    expect(ws.turnsOf(ws.bob)).toEqual([['audience.entered', 'traits']]);
+    expect(ws.turnsOf(ws.cy)).toEqual([]);
+    expect(await waitingFlips(ws.workspaceId)).toBe(0);
+  });
+
+  it('takes everyone who granted a removed purpose off the list, and puts them back when it is added again', async () => {
+    const ws = await syncedWorkspace();
+    await engine.consent.record(ws.workspaceId, ws.bob, { purposes: { marketing: true }, source: 'api' });
+    const marketing = (await engine.consent.purposes(ws.workspaceId)).find((p) => p.key === 'marketing');
+    if (!marketing) throw new Error('no marketing purpose');
+    // No one grants a purpose that is gone, whatever they decided.
+    await engine.consent.deletePurpose(ws.workspaceId, 'marketing');
+    await receiver.until(() => ws.turnsOf(ws.ada).length >= 2 && ws.turnsOf(ws.bob).length >= 2, 5000);
+    expect(ws.turnsOf(ws.ada)[1]).toEqual(['audience.exited', 'no traits']);
+    expect(ws.turnsOf(ws.bob)[1]).toEqual(['audience.exited', 'no traits']);
+    await engine.consent.createPurpose(ws.workspaceId, {
+      key: marketing.key,
+      label: marketing.label,
+      description: marketing.description,
+      defaultMode: null,
+      aliases: [...marketing.aliases],
+    });
+    await receiver.until(() => ws.turnsOf(ws.ada).length >= 3 && ws.turnsOf(ws.bob).length >= 3, 5000);
+    expect(ws.turnsOf(ws.ada)[2]).toEqual(['audience.entered', 'traits']);
+    expect(ws.turnsOf(ws.bob)[2]).toEqual(['audience.entered', 'traits']);
+    await settle();
+    expect(ws.turnsOf(ws.cy)).toEqual([]);
     expect(await waitingFlips(ws.workspaceId)).toBe(0);
   });
 

@@ -1,3 +1,4 @@
+export { audiencesNeedingPurpose } from './audiences-needing-purpose.js';
 export { maskDeliveryBody } from './delivery-masking.js';
 export { ALLOW_ALL, type ConsentChecker, type DeliveryOptions } from './delivery-options.js';
 export { DELIVERY_STAGE, DeliveryStage, type OutboxWritten } from './delivery-stage.js';
