@@ -70,7 +70,18 @@ export class JourneyEffects {
       });
   }
 
-  /** Every pending effect, 50 at a time (tests call it directly). */
+  /**
+   * Resolves once no pass runs and nothing is pending, a pass a commit woke included: what a
+   * caller (a test) reads next is final.
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.running?.catch(() => undefined);
+      if ((await this.drain()) === 0 && this.running === undefined) return;
+    }
+  }
+
+  /** Every pending effect, 50 at a time. */
   async drain(): Promise<number> {
     let done = 0;
     for (;;) {

@@ -250,7 +250,8 @@ describe.each(ENGINES)('journeys on %s', (kind) => {
       ],
     });
     await w.track('ann', 'Trial Started');
-    await engine.journeyEffects.drain();
+    // A commit may have woken a pass already: wait for it too, not only for what is pending.
+    await engine.journeyEffects.settled();
     const annId = await w.profileOf('ann');
     const emails = await sql<{
       template_id: string;
