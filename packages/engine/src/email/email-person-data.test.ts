@@ -12,6 +12,7 @@ import {
 } from '../testing/index.js';
 import { createWorkspace } from '../workspaces/index.js';
 import { emailCountsByOrigin } from './index.js';
+import { StoreMarketingSlots } from './marketing-slots.js';
 
 // Email's three holders on one real send: email (the messages), email_preferences (subscriptions,
 // suppressions, the send log) and email_engagement (opens and clicks through the tracked links).
@@ -24,6 +25,7 @@ const MJML = `<mjml><mj-body><mj-section><mj-column>
 </mj-column></mj-section></mj-body></mjml>`;
 const EMAIL_TABLES: readonly (keyof Database)[] = [
   'email_messages',
+  'email_marketing_slots',
   'email_sends',
   'email_engagements',
   'email_subscription_changes',
@@ -50,7 +52,10 @@ describe.each(ENGINES)('email’s person data on %s', (kind) => {
     await relay?.close();
   });
 
-  /** Ann and Bob each get a newsletter, open it, click it, change a subscription, get suppressed. */
+  /**
+   * Ann and Bob each get a newsletter, open it, click it, change a subscription, get suppressed,
+   * and have their next one being sent (its slot held).
+   */
   async function mailedTwoPeople() {
     const { id: workspaceId } = await createWorkspace(engine.store, `mail ${Math.random()}`);
     const source = await engine.sources.create(workspaceId, { name: 'web' });
@@ -122,6 +127,14 @@ describe.each(ENGINES)('email’s person data on %s', (kind) => {
         reason: 'manual',
         note: 'asked by phone',
       });
+    await new StoreMarketingSlots(engine.store).take(
+      workspaceId,
+      [
+        { profileId: ann, messageId: 'em_next_for_ann' },
+        { profileId: bob, messageId: 'em_next_for_bob' },
+      ],
+      now,
+    );
     return { workspaceId, ann, bob, annAddress, bobAddress };
   }
 
@@ -139,7 +152,10 @@ describe.each(ENGINES)('email’s person data on %s', (kind) => {
     const [email, preferences, engagement] = (await Promise.all(
       HOLDERS.map((domain) => holderOf(engine, domain).exportPerson(person)),
     )) as [
-      { messages: { subject: string; to: string; template: string; openedAt: string | null }[] },
+      {
+        messages: { subject: string; to: string; template: string; openedAt: string | null }[];
+        marketingBeingSent: { message: string; heldUntil: string }[];
+      },
       {
         subscriptionChanges: { topic: string; subscribed: boolean }[];
         suppressions: { address: string }[];
@@ -155,6 +171,7 @@ describe.each(ENGINES)('email’s person data on %s', (kind) => {
         openedAt: expect.any(String),
       },
     ]);
+    expect(email.marketingBeingSent).toEqual([{ message: 'em_next_for_ann', heldUntil: expect.any(String) }]);
     expect(preferences).toMatchObject({
       subscriptionChanges: [{ topic: 'Product news', subscribed: false }],
       suppressions: [{ address: annAddress.toLowerCase() }],
@@ -176,6 +193,7 @@ describe.each(ENGINES)('email’s person data on %s', (kind) => {
     );
     expect(counts).toEqual({
       email_messages: 1,
+      email_marketing_slots: 1,
       email_sends: 1,
       email_engagements: annRows.email_engagements,
       email_subscription_changes: 1,

@@ -9,9 +9,10 @@ import type { Store } from '../store/index.js';
 
 /**
  * Email's share of a person: every message queued or sent to them (by profile, or by the address
- * it went to), with its delivery and engagement times. Rendered bodies are never stored. Erasure
- * removes the messages; anonymization keeps them for the origin counts (sent, opened, clicked)
- * under the anonymous profile, without address, subject, triggering event, headers or relay text.
+ * it went to), with its delivery and engagement times, and the marketing slot a sender holds for
+ * them while one is being sent. Rendered bodies are never stored. Erasure removes the messages;
+ * anonymization keeps them for the origin counts (sent, opened, clicked) under the anonymous
+ * profile, without address, subject, triggering event, headers or relay text. Slots go either way.
  */
 export class EmailPersonData implements PersonDataHolder {
   readonly domain = 'email';
@@ -19,6 +20,12 @@ export class EmailPersonData implements PersonDataHolder {
   constructor(private readonly store: Store) {}
 
   async exportPerson(person: PersonRef): Promise<unknown> {
+    const slots = await this.store.db
+      .selectFrom('email_marketing_slots')
+      .select(['message_id', 'expires_at'])
+      .where('workspace_id', '=', person.workspaceId)
+      .where(isPersonsRow(person, { profileId: 'profile_id' }))
+      .execute();
     const messages = await this.store.db
       .selectFrom('email_messages')
       .leftJoin('email_templates as template', (join) =>
@@ -61,11 +68,12 @@ export class EmailPersonData implements PersonDataHolder {
         clickedAt: m.clicked_at,
         unsubscribedAt: m.unsubscribed_at,
       })),
+      marketingBeingSent: slots.map((slot) => ({ message: slot.message_id, heldUntil: slot.expires_at })),
     };
   }
 
   async erasePerson(person: PersonRef): Promise<PersonDataCounts> {
-    const tally = new PersonDataTally();
+    const tally = await this.dropSlots(person);
     tally.add(
       'email_messages',
       await this.store.db
@@ -78,7 +86,7 @@ export class EmailPersonData implements PersonDataHolder {
   }
 
   async anonymizePerson(person: PersonRef, anonymousProfileId: string): Promise<PersonDataCounts> {
-    const tally = new PersonDataTally();
+    const tally = await this.dropSlots(person);
     tally.add(
       'email_messages',
       await this.store.db
@@ -97,6 +105,20 @@ export class EmailPersonData implements PersonDataHolder {
         .executeTakeFirst(),
     );
     return tally.counts;
+  }
+
+  /** Removes the person's marketing slots (nothing counts them). */
+  private async dropSlots(person: PersonRef): Promise<PersonDataTally> {
+    const tally = new PersonDataTally();
+    tally.add(
+      'email_marketing_slots',
+      await this.store.db
+        .deleteFrom('email_marketing_slots')
+        .where('workspace_id', '=', person.workspaceId)
+        .where(isPersonsRow(person, { profileId: 'profile_id' }))
+        .executeTakeFirst(),
+    );
+    return tally;
   }
 
   /** A message to the person: by profile, or by the address it went to. */

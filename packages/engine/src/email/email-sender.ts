@@ -4,6 +4,7 @@ import { type Database, type Store, writeTransaction } from '../store/index.js';
 import type { EmailOrigin } from './email-queue.js';
 import type { EmailSettingsService } from './email-settings.js';
 import { contextOf, type EmailTemplatesService, type LoadedTemplate } from './email-templates-service.js';
+import { type MarketingSlotClaim, type MarketingSlots, marketingSlotsFor } from './marketing-slots.js';
 import type { PersonContexts, PersonFacts } from './person-context.js';
 import { type EmailSendPolicy, type OutgoingEmail, SEND_EVERYTHING } from './send-policy.js';
 import { SendRate } from './send-rate.js';
@@ -87,7 +88,7 @@ type Settlement =
 interface Claimed {
   readonly row: Row;
   liveId?: string | undefined;
-  /** Holds its person's marketing slot (see `marketingInFlight`) until its pass settles. */
+  /** Holds its person's marketing slot (see `MarketingSlots`) until its settlement is recorded. */
   holdsSlot?: boolean | undefined;
   outgoing?: OutgoingEmail | undefined;
   subject?: string | undefined;
@@ -111,10 +112,10 @@ export class EmailSender {
   private started = false;
   private lastRecovery = 0;
   /**
-   * People (`workspace/live profile`) with a marketing email decided but not yet recorded: the
-   * policy's frequency cap counts recorded sends, so a second one waits for the first to settle.
+   * People with a marketing email decided but not yet recorded: the policy's frequency cap counts
+   * recorded sends, so a second one waits for the first to settle, whichever process sends it.
    */
-  private readonly marketingInFlight = new Set<string>();
+  private readonly slots: MarketingSlots;
 
   constructor(
     private readonly deps: EmailSenderDeps,
@@ -124,6 +125,7 @@ export class EmailSender {
     this.clock = options.clock ?? Date.now;
     this.chunkSize = options.chunkSize ?? 500;
     this.pollMs = options.pollMs ?? 1000;
+    this.slots = marketingSlotsFor(deps.store);
     deps.settings.onChanged((workspaceId) => this.rates.delete(workspaceId));
   }
 
@@ -222,18 +224,13 @@ export class EmailSender {
       byWorkspace.set(message.row.workspace_id, list);
       list.push(message);
     }
-    let events: number;
-    try {
-      const sending: Promise<void>[] = [];
-      for (const [workspaceId, messages] of byWorkspace)
-        sending.push(this.sendForWorkspace(workspaceId, messages, now));
-      await Promise.all(sending);
-      events = await this.settle(claimed);
-    } finally {
-      for (const message of claimed)
-        if (message.holdsSlot)
-          this.marketingInFlight.delete(slotOf(message.row.workspace_id, message.liveId));
-    }
+    const sending: Promise<void>[] = [];
+    for (const [workspaceId, messages] of byWorkspace)
+      sending.push(this.sendForWorkspace(workspaceId, messages, now));
+    // A pass failing before its settlements are recorded leaves its slots to expire: some of its
+    // emails may have gone out uncounted.
+    await Promise.all(sending);
+    const events = await this.settle(claimed);
     if (events > 0) this.deps.wake();
     const count = (kind: Settlement['kind']) => claimed.filter((m) => m.settlement?.kind === kind).length;
     return {
@@ -320,13 +317,21 @@ export class EmailSender {
       return m.liveId ? [m.liveId] : [];
     });
     const facts = await this.deps.people.factsOf(db, workspaceId, liveIds, uses);
-
-    let unused = 0;
-    const sends: Promise<void>[] = [];
-    for (const message of going) {
+    const addressed = going.flatMap((message) => {
       const loaded = templates.get(message.row.template_id);
       const person = message.liveId ? facts.get(message.liveId) : undefined;
-      const prepared = await this.prepare(message, loaded, person, settings, now);
+      const outgoing = this.addressOf(message, loaded, person);
+      return outgoing && loaded && person ? [{ message, outgoing, loaded, person }] : [];
+    });
+    await this.takeSlots(workspaceId, addressed, now);
+
+    let unused = going.length - addressed.length;
+    const sends: Promise<void>[] = [];
+    for (const { message, outgoing, loaded, person } of addressed) {
+      // Settled already: waiting for its person's slot.
+      const prepared = message.settlement
+        ? undefined
+        : await this.prepare(message, outgoing, loaded, person, settings, now);
       if (!prepared) {
         unused += 1;
         continue;
@@ -341,14 +346,37 @@ export class EmailSender {
     await Promise.all(sends);
   }
 
-  /** Renders and decorates one message, or settles it without sending (skip, wait, failure). */
-  private async prepare(
+  /**
+   * Every marketing email of the pass takes its person's slot in one go; one that does not get it
+   * waits for the holder's settlement (sent by this process or another).
+   */
+  private async takeSlots(
+    workspaceId: string,
+    addressed: readonly { message: Claimed; outgoing: OutgoingEmail }[],
+    now: number,
+  ): Promise<void> {
+    const marketing = addressed.filter(({ outgoing }) => outgoing.category === 'marketing');
+    if (marketing.length === 0) return;
+    const granted = await this.slots.take(
+      workspaceId,
+      marketing.map(({ outgoing }) => ({ profileId: outgoing.profileId, messageId: outgoing.messageId })),
+      now,
+    );
+    for (const { message, outgoing } of marketing) {
+      message.holdsSlot = granted.has(outgoing.messageId);
+      if (!message.holdsSlot) message.settlement = { kind: 'deferred', at: now + IN_FLIGHT_DEFER_MS };
+    }
+  }
+
+  /**
+   * The email as the policy sees it, or a settlement without sending: no template, no profile
+   * (failed), no address (skipped).
+   */
+  private addressOf(
     message: Claimed,
     loaded: LoadedTemplate | undefined,
     person: PersonFacts | undefined,
-    settings: EmailSettings,
-    now: number,
-  ) {
+  ): OutgoingEmail | undefined {
     const { row } = message;
     if (!loaded) {
       message.settlement = {
@@ -361,7 +389,7 @@ export class EmailSender {
       message.settlement = { kind: 'failed', error: `profile ${row.profile_id} no longer exists` };
       return undefined;
     }
-    const { template, compiled } = loaded;
+    const { template } = loaded;
     const origin: EmailOrigin = {
       kind: row.origin_kind as EmailOrigin['kind'], // written from EmailOrigin
       id: row.origin_id,
@@ -384,15 +412,19 @@ export class EmailSender {
       message.settlement = { kind: 'skipped', reason: 'no_address' };
       return undefined;
     }
-    if (outgoing.category === 'marketing') {
-      const slot = slotOf(row.workspace_id, message.liveId);
-      if (this.marketingInFlight.has(slot)) {
-        message.settlement = { kind: 'deferred', at: now + IN_FLIGHT_DEFER_MS };
-        return undefined;
-      }
-      this.marketingInFlight.add(slot);
-      message.holdsSlot = true;
-    }
+    return outgoing;
+  }
+
+  /** Renders and decorates one message, or settles it without sending (skip, wait, failure). */
+  private async prepare(
+    message: Claimed,
+    outgoing: OutgoingEmail,
+    { template, compiled }: LoadedTemplate,
+    person: PersonFacts,
+    settings: EmailSettings,
+    now: number,
+  ) {
+    const { row } = message;
     const decision = await this.policy.decide(this.deps.store.db, outgoing, now);
     if (decision.action === 'wait') {
       message.settlement = { kind: 'deferred', at: decision.until };
@@ -405,7 +437,7 @@ export class EmailSender {
     let rendered: ReturnType<typeof renderTemplate>;
     try {
       const event = row.event === null ? null : (JSON.parse(row.event) as Record<string, unknown>);
-      rendered = renderTemplate(compiled, contextOf(message.liveId, person, event));
+      rendered = renderTemplate(compiled, contextOf(outgoing.profileId, person, event));
     } catch (cause) {
       message.settlement = {
         kind: 'failed',
@@ -452,6 +484,9 @@ export class EmailSender {
     const at = new Date(now).toISOString();
     const events: PersonEvent[] = [];
     await writeTransaction(this.deps.store, async (trx) => {
+      // The slots first: every sender then locks them in one order, before anything else.
+      for (const [workspaceId, held] of heldSlotsOf(claimed))
+        await this.slots.release(trx, workspaceId, held);
       for (const message of claimed) {
         const { row, outgoing } = message;
         const settlement = message.settlement ?? { kind: 'failed', error: 'not sent' };
@@ -614,8 +649,16 @@ function eventProperties(row: Row, outgoing: OutgoingEmail, subject: string): Re
 /** How long a person's second marketing email waits for their first to be recorded. */
 const IN_FLIGHT_DEFER_MS = 1000;
 
-function slotOf(workspaceId: string, liveId: string | undefined): string {
-  return `${workspaceId}/${liveId ?? ''}`;
+/** The marketing slots a pass's messages hold, by workspace. */
+function heldSlotsOf(claimed: readonly Claimed[]): Map<string, MarketingSlotClaim[]> {
+  const byWorkspace = new Map<string, MarketingSlotClaim[]>();
+  for (const { row, outgoing, holdsSlot } of claimed) {
+    if (!holdsSlot || !outgoing) continue;
+    const held = byWorkspace.get(row.workspace_id) ?? [];
+    byWorkspace.set(row.workspace_id, held);
+    held.push({ profileId: outgoing.profileId, messageId: outgoing.messageId });
+  }
+  return byWorkspace;
 }
 
 function groupIds(rows: readonly Row[]): Map<string, string[]> {

@@ -784,6 +784,17 @@ export interface EmailMessagesTable {
   created_at: string;
   updated_at: string;
 }
+/**
+ * email/ — a person's marketing email decided and not yet recorded (one per live profile), so
+ * that sending processes sharing the store check the frequency cap one at a time.
+ */
+export interface EmailMarketingSlotsTable {
+  workspace_id: string;
+  profile_id: string;
+  message_id: string;
+  /** When a holder that never settled (a killed process) stops blocking the person. */
+  expires_at: string;
+}
 
 /** broadcasts/ — one template to an audience's members, at a time, throttled. */
 export interface BroadcastsTable {
@@ -928,6 +939,7 @@ export interface Database {
   journey_effects: JourneyEffectsTable;
   email_templates: EmailTemplatesTable;
   email_messages: EmailMessagesTable;
+  email_marketing_slots: EmailMarketingSlotsTable;
   broadcasts: BroadcastsTable;
   email_settings: EmailSettingsTable;
   privacy_keys: PrivacyKeysTable;

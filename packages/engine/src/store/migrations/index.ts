@@ -41,6 +41,7 @@ import { savedInsights } from './0041-saved-insights.js';
 import { logTransactionBase } from './0042-log-transaction-base.js';
 import { traitTimeChanges } from './0043-trait-time-changes.js';
 import { consentChanges } from './0044-consent-changes.js';
+import { emailMarketingSlots } from './0045-email-marketing-slots.js';
 import { analyticsTimeChanges } from './0046-analytics-time-changes.js';
 import type { Migration } from './migration.js';
 
@@ -91,5 +92,6 @@ export const MIGRATIONS: readonly Migration[] = [
   logTransactionBase,
   traitTimeChanges,
   consentChanges,
+  emailMarketingSlots,
   analyticsTimeChanges,
 ];
