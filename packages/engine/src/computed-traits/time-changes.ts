@@ -41,7 +41,8 @@ export async function flagTimeChanged(db: Kysely<Database>, keys: readonly Trait
 }
 
 /**
- * The profiles with values time alone changed since the consumer's last take, up to `limit`,
+ * The profiles with values time alone changed since the consumer's last take, up to `limit`, by
+ * workspace,
  * its flags cleared in the caller's transaction: the segment stage's hand-off to the delivery
  * stage and the analytics copy. `inPartition`: only the workspaces of the caller's partition.
  */
@@ -52,7 +53,7 @@ export async function takeTimeChanges(
     readonly limit: number;
     readonly inPartition?: RawBuilder<boolean> | undefined;
   },
-): Promise<{ workspaceId: string; profileId: string }[]> {
+): Promise<Map<string, string[]>> {
   const flag = FLAG_OF[options.consumer];
   let query = db
     .selectFrom('computed_trait_values')
@@ -63,8 +64,11 @@ export async function takeTimeChanges(
   if (options.inPartition) query = query.where(options.inPartition);
   const flagged = await query.limit(options.limit).execute();
   const byWorkspace = new Map<string, string[]>();
-  for (const row of flagged)
-    byWorkspace.set(row.workspace_id, [...(byWorkspace.get(row.workspace_id) ?? []), row.profile_id]);
+  for (const row of flagged) {
+    const profileIds = byWorkspace.get(row.workspace_id) ?? [];
+    if (profileIds.length === 0) byWorkspace.set(row.workspace_id, profileIds);
+    profileIds.push(row.profile_id);
+  }
   for (const [workspaceId, profileIds] of byWorkspace) {
     for (const chunk of chunksOf(profileIds)) {
       await db
@@ -76,7 +80,7 @@ export async function takeTimeChanges(
         .execute();
     }
   }
-  return flagged.map((row) => ({ workspaceId: row.workspace_id, profileId: row.profile_id }));
+  return byWorkspace;
 }
 
 /** Whether any value waits for the consumer: a read, so that nothing takes the write lock for none. */

@@ -123,7 +123,9 @@ function netTurns(flips: readonly ConsentFlip[]): Map<string, ConsentFlip[]> {
   const byPurpose = new Map<string, ConsentFlip[]>();
   for (const flip of flips) {
     const key = `${flip.profileId}\u0000${flip.purpose}`;
-    byPurpose.set(key, [...(byPurpose.get(key) ?? []), flip]);
+    const sequence = byPurpose.get(key) ?? [];
+    if (sequence.length === 0) byPurpose.set(key, sequence);
+    sequence.push(flip);
   }
   const turns = new Map<string, ConsentFlip[]>();
   for (const sequence of byPurpose.values()) {

@@ -235,14 +235,11 @@ export class DeliveryStage implements PipelineStage {
     written: OutboxWritten[],
   ): Promise<number> {
     const inPartition = lease.partition.count > 1 ? workspaceInPartition(lease.partition) : undefined;
-    const taken = await takeTimeChanges(trx, {
+    const byWorkspace = await takeTimeChanges(trx, {
       consumer: 'delivery',
       limit: TIME_CHANGES_PER_BATCH,
       inPartition,
     });
-    const byWorkspace = new Map<string, string[]>();
-    for (const { workspaceId, profileId } of taken)
-      byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), profileId]);
     const at = new Date(this.options.clock());
     for (const [workspaceId, profileIds] of byWorkspace) {
       const destinations = (await this.subscribed(trx, workspaceId)).filter((d) =>
@@ -254,7 +251,9 @@ export class DeliveryStage implements PipelineStage {
       const ids = await this.writePending(trx, workspaceId, traitPending(changes, destinations));
       wake(written, workspaceId, destinations, ids);
     }
-    return taken.length;
+    let taken = 0;
+    for (const profileIds of byWorkspace.values()) taken += profileIds.length;
+    return taken;
   }
 
   /**
@@ -271,8 +270,11 @@ export class DeliveryStage implements PipelineStage {
     const inPartition = lease.partition.count > 1 ? workspaceInPartition(lease.partition) : undefined;
     const taken = await takeConsentFlips(trx, { limit: CONSENT_FLIPS_PER_BATCH, inPartition });
     const byWorkspace = new Map<string, typeof taken>();
-    for (const flip of taken)
-      byWorkspace.set(flip.workspaceId, [...(byWorkspace.get(flip.workspaceId) ?? []), flip]);
+    for (const flip of taken) {
+      const flips = byWorkspace.get(flip.workspaceId) ?? [];
+      if (flips.length === 0) byWorkspace.set(flip.workspaceId, flips);
+      flips.push(flip);
+    }
     for (const [workspaceId, flips] of byWorkspace) {
       const destinations = await this.subscribed(trx, workspaceId);
       const pending = await consentFlipDeliveries(trx, {

@@ -94,14 +94,11 @@ export async function timeChangedPeople(
   deps: CopyDeps,
   inPartition?: RawBuilder<boolean>,
 ): Promise<AnalyticsPersonRow[]> {
-  const taken = await takeTimeChanges(db, {
+  const byWorkspace = await takeTimeChanges(db, {
     consumer: 'analytics',
     limit: TIME_CHANGES_PER_TURN,
     inPartition,
   });
-  const byWorkspace = new Map<string, string[]>();
-  for (const { workspaceId, profileId } of taken)
-    byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), profileId]);
   const people: AnalyticsPersonRow[] = [];
   for (const [workspaceId, profileIds] of byWorkspace)
     people.push(...(await peopleRowsOf(db, deps, workspaceId, profileIds)));
