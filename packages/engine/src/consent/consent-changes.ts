@@ -74,6 +74,38 @@ export class FlipWatch {
   }
 }
 
+/**
+ * The flips between two sets of standings of the same profiles (derived again after an unmerge
+ * or a removal of events), all of one cause. Only profiles that had standings before count: a
+ * profile an unmerge restores was no one's before, so its lists start from its memberships.
+ */
+export function flipsBetween(
+  configuration: ConsentConfiguration,
+  workspaceId: string,
+  standings: { readonly before: ConsentStandings; readonly after: ConsentStandings },
+  cause: FlipCause,
+): ConsentFlip[] {
+  const flips: ConsentFlip[] = [];
+  for (const [profileId, before] of standings.before) {
+    if (before.size === 0) continue;
+    const after = standings.after.get(profileId);
+    for (const purpose of new Set([...before.keys(), ...(after?.keys() ?? [])])) {
+      const next = after?.get(purpose);
+      const granted = grantsNow(configuration, purpose, next);
+      if (granted === grantsNow(configuration, purpose, before.get(purpose))) continue;
+      flips.push({
+        workspaceId,
+        profileId,
+        purpose,
+        granted,
+        ...cause,
+        decidedAt: next?.at ?? cause.recordedAt,
+      });
+    }
+  }
+  return flips;
+}
+
 /** Whether a standing (or none: the default) grants a purpose, as `consentedProfiles` decides. */
 function grantsNow(
   configuration: ConsentConfiguration,

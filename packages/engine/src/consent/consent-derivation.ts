@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { chunksOf, eventsOfProfiles, type IdentityService, profilesOfEvents } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import type { Database } from '../store/index.js';
-import { FlipWatch, recordFlips } from './consent-changes.js';
+import { type FlipCause, FlipWatch, flipsBetween, recordFlips } from './consent-changes.js';
 import { purposeMatcher, readConfiguration } from './consent-purposes.js';
 import {
   type ConsentStandings,
@@ -134,19 +134,28 @@ export async function foldMergedConsent(
 }
 
 /**
- * In the caller's transaction, after identity split a merge: each decision goes back to the
- * profile it belongs to (an event's to the event's profile, an API decision to the profile it was
- * recorded for), and the profiles' standings are folded again from their events (those up to
- * `upToSeq`, which the stage has consumed) and their API decisions.
+ * In the caller's transaction, after identity split a merge or events were removed: each decision
+ * goes back to the profile it belongs to (an event's to the event's profile, an API decision to
+ * the profile it was recorded for), and the profiles' standings are folded again from their
+ * events (those up to `upToSeq`, which the stage has consumed) and their API decisions. A purpose
+ * whose effective state turns is kept for destinations, keyed by `cause`.
  */
 export async function rederiveConsent(
   db: Kysely<Database>,
-  options: { identity: IdentityService; workspaceId: string; profileIds: readonly string[]; upToSeq: number },
+  options: {
+    identity: IdentityService;
+    workspaceId: string;
+    profileIds: readonly string[];
+    upToSeq: number;
+    cause: FlipCause;
+  },
 ): Promise<void> {
   const { workspaceId, profileIds } = options;
+  const before = await loadStandings(db, workspaceId, profileIds);
   await repointEventDecisions(db, workspaceId, profileIds);
   await repointRecordedDecisions(db, options);
-  const match = purposeMatcher((await readConfiguration(db, workspaceId)).purposes);
+  const configuration = await readConfiguration(db, workspaceId);
+  const match = purposeMatcher(configuration.purposes);
   const eventsOf = await eventsOfProfiles(db, workspaceId, profileIds);
   const standings: ConsentStandings = new Map(profileIds.map((id) => [id, new Map()]));
   for (const [profileId, events] of eventsOf) {
@@ -168,6 +177,10 @@ export async function rederiveConsent(
     });
   }
   await replaceStandings(db, workspaceId, standings);
+  await recordFlips(
+    db,
+    flipsBetween(configuration, workspaceId, { before, after: standings }, options.cause),
+  );
 }
 
 /**

@@ -89,6 +89,7 @@ export class ConsentStage implements PipelineStage {
       workspaceId: change.workspaceId,
       profileIds: change.profileIds,
       upToSeq: checkpoint.seq,
+      cause: change.cause,
     });
     return undefined;
   }

@@ -201,6 +201,66 @@ describe.each(ENGINES)('consent flips delivered to destinations on %s', (kind) =
     expect(await waitingFlips(ws.workspaceId)).toBe(0);
   });
 
+  it('puts a member back on the list when an unmerge takes away the withdrawal a merge brought', async () => {
+    const ws = await syncedWorkspace();
+    await ws.send({
+      type: 'track',
+      anonymousId: 'shared-tablet',
+      event: 'Cookie Banner Closed',
+      context: consenting(false),
+    });
+    await ws.send({ type: 'identify', userId: 'ada', anonymousId: 'shared-tablet' });
+    const survivor = await ws.profileOf('ada');
+    await receiver.until(() => ws.turnsOf(survivor).length >= 2);
+    const [merge] = await engine.identity.mergesOf(ws.workspaceId, survivor);
+    if (!merge) throw new Error('the identify merged nobody');
+    // The tablet was someone else's: the merge is undone, and the withdrawal goes with it.
+    const { restoredId } = await engine.pipeline.unmerge({
+      workspaceId: ws.workspaceId,
+      profileId: survivor,
+      mergeId: merge.id,
+    });
+    const marketingOf = async (profileId: string) =>
+      (await engine.consent.profileConsent(ws.workspaceId, profileId)).purposes.marketing?.granted;
+    expect(await marketingOf(restoredId)).toBe(false);
+    await receiver.until(() => ws.turnsOf(survivor).length >= 3);
+    expect(ws.turnsOf(survivor)).toEqual([
+      ['audience.entered', 'traits'],
+      ['audience.exited', 'no traits'],
+      ['audience.entered', 'traits'],
+    ]);
+    // The restored visitor was on no list, so none takes them off.
+    await settle();
+    expect(ws.turnsOf(restoredId)).toEqual([]);
+    expect(ws.turnsOf(survivor)).toHaveLength(3);
+    expect(await waitingFlips(ws.workspaceId)).toBe(0);
+  });
+
+  it('puts a member back on the list when the event that withdrew is removed from the log', async () => {
+    const ws = await syncedWorkspace();
+    await ws.send({
+      type: 'track',
+      userId: 'bob',
+      event: 'Cookie Banner Closed',
+      context: consenting(false),
+    });
+    await receiver.until(() => ws.turnsOf(ws.bob).length >= 2);
+    const withdrawal = await engine.store.db
+      .selectFrom('events')
+      .select('seq')
+      .where('workspace_id', '=', ws.workspaceId)
+      .where('event', '=', 'Cookie Banner Closed')
+      .executeTakeFirstOrThrow();
+    await engine.pipeline.removeEvents(ws.workspaceId, [Number(withdrawal.seq)]);
+    await receiver.until(() => ws.turnsOf(ws.bob).length >= 3);
+    expect(ws.turnsOf(ws.bob)).toEqual([
+      ['audience.entered', 'traits'],
+      ['audience.exited', 'no traits'],
+      ['audience.entered', 'traits'],
+    ]);
+    expect(await waitingFlips(ws.workspaceId)).toBe(0);
+  });
+
   it('sends no flip twice when the log is replayed (rebuild)', async () => {
     const ws = await syncedWorkspace();
     await ws.send({

@@ -34,6 +34,11 @@ export interface StageBatch {
 export interface Rederivation {
   readonly workspaceId: string;
   readonly profileIds: readonly string[];
+  /**
+   * What changed them, unique to this change (`unmerge:<merge id>`, `removal:<seq>`), and when:
+   * what a stage records because of it (a consent flip) is keyed by it.
+   */
+  readonly cause: { readonly key: string; readonly recordedAt: string };
 }
 
 /** Work to run once the caller's transaction has committed (notifying listeners). */

@@ -295,7 +295,11 @@ export class Pipeline {
         }
         const split = await splitMerge(trx, this.unify.identity, input);
         this.rederivations += 1;
-        const change = { workspaceId: input.workspaceId, profileIds: [split.survivorId, split.restoredId] };
+        const change = {
+          workspaceId: input.workspaceId,
+          profileIds: [split.survivorId, split.restoredId],
+          cause: { key: `unmerge:${input.mergeId}`, recordedAt: new Date(this.clock()).toISOString() },
+        };
         const afterCommit: AfterCommit[] = [];
         for (const stage of this.stages) {
           const after = await stage.rederive(trx, change);
@@ -305,6 +309,8 @@ export class Pipeline {
       }),
     );
     for (const after of afterCommit) after();
+    // Consent flips it recorded wait for the delivery stage's next batch.
+    this.wake();
     return { survivorId: split.survivorId, restoredId: split.restoredId };
   }
 
@@ -327,15 +333,19 @@ export class Pipeline {
         await forgetEvents(trx, workspaceId, seqs);
         this.rederivations += 1;
         const afterCommit: AfterCommit[] = [];
+        // Seqs are removed once: the first names this removal.
+        const first = seqs.reduce((least, seq) => Math.min(least, seq), Number.POSITIVE_INFINITY);
+        const cause = { key: `removal:${first}`, recordedAt: new Date(this.clock()).toISOString() };
         if (profileIds.length > 0)
           for (const stage of this.stages) {
-            const after = await stage.rederive(trx, { workspaceId, profileIds });
+            const after = await stage.rederive(trx, { workspaceId, profileIds, cause });
             if (after) afterCommit.push(after);
           }
         return { removed: { events, profiles: profileIds.length }, afterCommit };
       }),
     );
     for (const after of afterCommit) after();
+    this.wake();
     return removed;
   }
 
