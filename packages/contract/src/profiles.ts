@@ -159,3 +159,4 @@ export type PipelineStageStatus = z.infer<typeof PipelineStageStatusSchema>;
 export const PipelineStatusSchema = z
   .object({ stages: z.array(PipelineStageStatusSchema) })
   .meta({ id: 'PipelineStatus' });
+export type PipelineStatus = z.infer<typeof PipelineStatusSchema>;

@@ -357,6 +357,15 @@ export const APP_AREAS: readonly AppArea[] = [
     ),
   },
   {
+    path: '/pipeline',
+    section: 'Data',
+    label: 'Pipeline',
+    Page: lazyPage(
+      () => import('./pipeline/pipeline-page'),
+      (m) => m.PipelinePage,
+    ),
+  },
+  {
     path: '/consent',
     section: 'Privacy',
     label: 'Consent',
