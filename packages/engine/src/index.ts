@@ -282,6 +282,7 @@ export {
   isPostgresUrl,
   isStoreFileInUse,
   isStoreReady,
+  mayHoldUnportableText,
   migrate,
   openStore,
   pendingMigrations,
@@ -293,6 +294,7 @@ export {
   type StoreKind,
   type StoreOptions,
   sqliteStorePath,
+  toPortableValue,
 } from './store/index.js';
 export { MAX_VIOLATION_SAMPLES, TrackingPlansService } from './tracking-plans/index.js';
 export {

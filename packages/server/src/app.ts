@@ -48,6 +48,7 @@ import { installLiveStreamMetrics } from './http/live-stream-metrics.js';
 import { logOptions } from './http/log-options.js';
 import { installMetrics } from './http/metrics.js';
 import { installPipelineMetrics } from './http/pipeline-metrics.js';
+import { installPortableText } from './http/portable-text.js';
 import type { App } from './http/route-schemas.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { importsRoutes } from './imports/imports.routes.js';
@@ -123,6 +124,7 @@ export async function buildApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
+  installPortableText(app);
 
   const routeTable: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
