@@ -3,6 +3,7 @@ import { AppError } from '@tandem/engine';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { statusOf } from './error-status.js';
+import { validationDetails } from './validation-details.js';
 
 /** Sends the contract's error body; every failure path ends here. */
 export function sendError(
@@ -38,11 +39,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const where = error.validationContext ?? 'body';
-      const details = error.validation.map((issue) => ({
-        path: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
-        message: issue.message ?? 'is invalid',
-      }));
+      const details = validationDetails(error.validationContext ?? 'body', error.validation);
       const first = details[0];
       const message = first ? `Invalid ${first.path}: ${first.message}` : 'Invalid request';
       return sendError(reply, 'validation_failed', message, { details });
