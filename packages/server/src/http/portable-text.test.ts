@@ -53,6 +53,23 @@ describe.each(ENGINES)('text in requests to the management API on %s', (kind) =>
     expect((await get('/api/v1/audiences?cursor=a%00b')).statusCode).toBeLessThan(500);
   });
 
+  it('takes an empty body sent as JSON for no body, as curl sends a DELETE', async () => {
+    const created = await post(
+      '/api/v1/audiences',
+      '{"name":"Short-lived","rule":{"trait":"plan","op":"exists"}}',
+    );
+    const remove = await server.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/audiences/${created.json().id}`,
+      headers: { ...server.owner, 'content-type': 'application/json' },
+    });
+    expect(remove.statusCode).toBe(204);
+    // A route that needs a body says so.
+    const empty = await post('/api/v1/audiences', '');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.code).toBe('validation_failed');
+  });
+
   it('still refuses invalid JSON and prototype poisoning as bad requests', async () => {
     const broken = await post('/api/v1/audiences', '{"name":');
     expect(broken.statusCode).toBe(400);

@@ -7,12 +7,19 @@ import type { FastifyInstance } from 'fastify';
  * miss) on SQLite. JSON bodies lose their NULs and have lone surrogates replaced by U+FFFD, as
  * the log's events do; so do path parameters, query strings and form bodies. Fastify's own JSON
  * parser (prototype poisoning refused) does the parsing; plugins that read raw bodies replace it.
+ * An empty body with a JSON Content-Type is no body.
  */
 export function installPortableText(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = String(body);
+    // A DELETE sent with a JSON Content-Type and no body (curl, some clients) is no body at all;
+    // a route that needs one says which fields are missing.
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
     parse(request, text, (error, value) => {
       if (error) done(error, undefined);
       else done(null, mayHoldUnportableText(text) ? toPortableValue(value) : value);
