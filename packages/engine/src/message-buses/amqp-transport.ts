@@ -1,4 +1,4 @@
-import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type {
   DeliveryMessage,
   DeliveryOutcome,
@@ -40,6 +40,8 @@ export function amqpTransportKind(options: AmqpTransportOptions = {}): Transport
     type: 'amqp',
     async open(context) {
       const { exchange, routingKey } = context.config;
+      // The client loads with the first AMQP destination a process opens.
+      const { connect } = await import('amqplib');
       const where = exchange === '' ? `the default exchange (queue ${routingKey})` : `exchange ${exchange}`;
       const guard = new HostGuard(new URL(context.config.url).hostname, context.allowPrivateNetworks);
       const link = new SharedConnection<AmqpLink>(

@@ -1,4 +1,4 @@
-import { connect, type JetStreamClient, type NatsConnection, headers as natsHeaders } from 'nats';
+import type { JetStreamClient, NatsConnection } from 'nats';
 import type {
   DeliveryMessage,
   DeliveryOutcome,
@@ -33,6 +33,8 @@ export function natsTransportKind(options: NatsTransportOptions = {}): Transport
     type: 'nats',
     async open(context) {
       const { subject } = context.config;
+      // The client loads with the first NATS destination a process opens.
+      const { connect, headers: natsHeaders } = await import('nats');
       // `host:port` alone is accepted as well as `nats://user:password@host:port`.
       const raw = context.config.url.includes('://') ? context.config.url : `nats://${context.config.url}`;
       const server = new URL(raw);

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type {
   DeliveryMessage,
   DeliveryOutcome,
@@ -30,6 +29,8 @@ export function redisStreamTransportKind(
     type: 'redis-stream',
     async open(context) {
       const { stream, maxLength } = context.config;
+      // The client loads with the first Redis destination a process opens.
+      const { Redis } = await import('ioredis');
       const guard = new HostGuard(new URL(context.config.url).hostname, context.allowPrivateNetworks);
       // One client per destination; ioredis reconnects by itself (backing off up to 2 s). Without
       // an offline queue a command while disconnected fails at once instead of waiting.

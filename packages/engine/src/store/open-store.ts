@@ -2,7 +2,6 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
-import pg from 'pg';
 import type { StoreKind } from './dialect.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import type { Database } from './schema.js';
@@ -104,6 +103,8 @@ function openSqlite(options: StoreOptions): Store {
 }
 
 async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
+  // The driver loads for PostgreSQL stores only: an embedded store's threads never hold it.
+  const { default: pg } = await import('pg');
   const schema = options.postgresSchema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
     throw new Error(`Invalid PostgreSQL schema name "${schema}"`);
