@@ -124,6 +124,12 @@ const RuleTreeSchema: z.ZodType<AudienceRule> = z
   .meta({ id: 'AudienceRule' });
 
 /**
+ * A rule as stored, for answers that embed one: a response is encoded, and the accepted schema's
+ * size check (a preprocess) cannot run backwards.
+ */
+export const StoredAudienceRuleSchema = RuleTreeSchema;
+
+/**
  * A rule as accepted: its depth and number of conditions are measured first, without
  * recursion (see rule-limits.ts), so a hostile rule is refused naming the limit before the
  * recursive schema could overflow the stack on it.

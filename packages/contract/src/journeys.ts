@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { AudienceRuleSchema, PropertyConditionSchema } from './audiences.js';
+import {
+  type AudienceRule,
+  AudienceRuleSchema,
+  PropertyConditionSchema,
+  StoredAudienceRuleSchema,
+} from './audiences.js';
 import { MAX_WHERE_CONDITIONS } from './rule-limits.js';
 
 /** A journey's durations: `30s`, `15m`, `3h`, `2d`, `1w`. */
@@ -90,9 +95,12 @@ export type JourneySettings = z.infer<typeof JourneySettingsSchema>;
 const Next = StepIdSchema.nullable().optional().describe('The next step; absent or null ends the journey');
 const base = { id: StepIdSchema, label: z.string().max(200).optional() };
 
-/** One step of a journey. */
-export const JourneyStepSchema = z
-  .discriminatedUnion('kind', [
+/**
+ * The steps, their condition split's rule checked as accepted, or as stored in answers (a response
+ * is encoded, and the accepted rule's size check cannot run backwards).
+ */
+const stepSchemaWith = (condition: z.ZodType<AudienceRule>) =>
+  z.discriminatedUnion('kind', [
     z.strictObject({
       ...base,
       kind: z.literal('delay'),
@@ -123,7 +131,7 @@ export const JourneyStepSchema = z
     z.strictObject({
       ...base,
       kind: z.literal('split'),
-      condition: AudienceRuleSchema,
+      condition,
       next: z.strictObject({ yes: Next, no: Next }),
     }),
     z.strictObject({
@@ -179,21 +187,28 @@ export const JourneyStepSchema = z
       next: Next,
     }),
     z.strictObject({ ...base, kind: z.literal('exit') }),
-  ])
-  .meta({ id: 'JourneyStep' });
+  ]);
+
+/** One step of a journey. */
+export const JourneyStepSchema = stepSchemaWith(AudienceRuleSchema).meta({ id: 'JourneyStep' });
 export type JourneyStep = z.infer<typeof JourneyStepSchema>;
 export type JourneyStepKind = JourneyStep['kind'];
 
+const definitionSchemaWith = (step: typeof JourneyStepSchema) =>
+  z.object({
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    entry: JourneyEntrySchema,
+    steps: z.array(step).min(1).max(200),
+    settings: JourneySettingsSchema.optional(),
+    /** Canvas positions of the steps, kept for the editor (`{stepId: {x, y}}`). */
+    layout: z.record(z.string(), z.object({ x: z.number(), y: z.number() })).optional(),
+  });
+
 /** A journey as written: its entry, its steps (the first is where people start), its settings. */
-export const JourneyDefinitionSchema = z.object({
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
-  entry: JourneyEntrySchema,
-  steps: z.array(JourneyStepSchema).min(1).max(200),
-  settings: JourneySettingsSchema.optional(),
-  /** Canvas positions of the steps, kept for the editor (`{stepId: {x, y}}`). */
-  layout: z.record(z.string(), z.object({ x: z.number(), y: z.number() })).optional(),
-});
+export const JourneyDefinitionSchema = definitionSchemaWith(JourneyStepSchema);
+/** A definition in answers: the same fields, a condition split's rule as stored. */
+const StoredJourneyDefinitionSchema = definitionSchemaWith(stepSchemaWith(StoredAudienceRuleSchema));
 export type JourneyDefinition = z.infer<typeof JourneyDefinitionSchema>;
 export const CreateJourneySchema = JourneyDefinitionSchema;
 export const UpdateJourneySchema = JourneyDefinitionSchema.partial();
@@ -202,7 +217,7 @@ export const UpdateJourneySchema = JourneyDefinitionSchema.partial();
 export const PublishJourneySchema = z.object({ inFlight: z.enum(['stay', 'migrate']).default('stay') });
 
 export const JOURNEY_STATUSES = ['draft', 'live', 'paused', 'archived'] as const;
-export const JourneySchema = JourneyDefinitionSchema.extend({
+export const JourneySchema = StoredJourneyDefinitionSchema.extend({
   id: z.string(),
   status: z.enum(JOURNEY_STATUSES),
   /** The live version (0 while never published); the draft is what GET returns when it differs. */
@@ -262,7 +277,7 @@ export type JourneyListItem = z.infer<typeof JourneyListItemSchema>;
 
 /** One published, immutable version of a journey. */
 export const JourneyVersionSchema = z
-  .object({ version: z.number().int(), publishedAt: z.string(), definition: JourneyDefinitionSchema })
+  .object({ version: z.number().int(), publishedAt: z.string(), definition: StoredJourneyDefinitionSchema })
   .meta({ id: 'JourneyVersion' });
 export type JourneyVersion = z.infer<typeof JourneyVersionSchema>;
 

@@ -173,6 +173,35 @@ describe.each(ENGINES)('the journeys API on %s', (kind) => {
     expect(garbled.statusCode).toBe(400);
   });
 
+  it('answers a journey with a condition split on every read and write, and keeps its rule', async () => {
+    const condition = { all: [{ trait: 'plan', op: 'eq', value: 'pro' }] };
+    const split = {
+      name: 'Pro or not',
+      entry: { kind: 'event', event: 'Plan Chosen' },
+      steps: [
+        { id: 'pro', kind: 'split', condition, next: { yes: 'tag', no: null } },
+        { id: 'tag', kind: 'update_trait', trait: 'pro', value: true, next: null },
+      ],
+    };
+    const created = await call('POST', '/api/v1/journeys', split);
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const patched = await call('PATCH', `/api/v1/journeys/${id}`, { name: 'Pro or not, again' });
+    expect(patched.statusCode).toBe(200);
+    expect((await call('POST', `/api/v1/journeys/${id}/publish`, {})).statusCode).toBe(200);
+    const read = await call('GET', `/api/v1/journeys/${id}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json().steps[0].condition).toEqual(condition);
+    const list = await call('GET', '/api/v1/journeys');
+    expect(list.statusCode).toBe(200);
+    expect(list.json().data.map((j: { id: string }) => j.id)).toContain(id);
+    const versions = await call('GET', `/api/v1/journeys/${id}/versions`);
+    expect(versions.statusCode).toBe(200);
+    expect(versions.json().data[0].definition.steps[0].condition).toEqual(condition);
+    expect((await call('POST', `/api/v1/journeys/${id}/pause`)).statusCode).toBe(200);
+    expect((await call('DELETE', `/api/v1/journeys/${id}`)).statusCode).toBe(200);
+  });
+
   it('lets marketers edit journeys and viewers only read them', async () => {
     const viewer = await server.tokenFor('viewer');
     const marketer = await server.tokenFor('marketer');
