@@ -266,5 +266,75 @@ describe.skipIf(!HAS_CHROMIUM).each(ENGINES)(
       });
       await shot(page, '5-split');
     });
+
+    it('lists a long-named journey with its whole status, names templates in its versions, and says what an unsaved draft lacks once', async () => {
+      const template = await api('/api/v1/email/templates', {
+        name: 'Trial ending',
+        subject: 'Your trial ends soon',
+        mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+        category: 'transactional',
+      });
+      expect(template.status).toBe(201);
+      const name =
+        'Trial ending reminders for every workspace on the self-serve plan that has not upgraded yet, in all regions';
+      const created = await api('/api/v1/journeys', {
+        name,
+        entry: { kind: 'event', event: 'Trial Ending' },
+        steps: [
+          {
+            id: 'paying',
+            kind: 'split',
+            condition: { trait: 'plan', op: 'eq', value: 'paid' },
+            next: { yes: null, no: 'remind' },
+          },
+          { id: 'remind', kind: 'send_email', templateId: String(template.json.id), next: null },
+        ],
+      });
+      expect(created.status).toBe(201);
+      const journeyId = String(created.json.id);
+      expect((await api(`/api/v1/journeys/${journeyId}/publish`, {})).status).toBe(200);
+
+      const page = await freshPage(browser);
+      await signIn(page, server.url, MARKETER.email, MARKETER.password);
+      await page.goto(`${server.url}/journeys`);
+      const row = page.getByRole('table', { name: 'Journeys' }).getByRole('row', { name: new RegExp(name) });
+      const badge = row.getByLabel('Status live');
+      await expect.poll(() => badge.count()).toBe(1);
+      // The badge's words fit in it: none cut short with an ellipsis beside the long name.
+      const fits = await badge.evaluate((element) => {
+        const words = document.createRange();
+        words.selectNodeContents(element);
+        const label = element.querySelector('span') ?? element;
+        return words.getBoundingClientRect().width <= label.getBoundingClientRect().width;
+      });
+      expect(fits).toBe(true);
+      await shot(page, '6-long-name');
+
+      // A published version names the template its email step sends, as the canvas does.
+      await row.getByRole('link').click();
+      await page.getByRole('tab', { name: 'Versions' }).click();
+      const version = page.getByLabel('Version 1');
+      const remind = version.locator('.react-flow__node[data-id="remind"]');
+      await expect.poll(() => remind.textContent()).toContain('Trial ending');
+      expect(await remind.textContent()).not.toContain('etpl_');
+      await shot(page, '7-versions');
+
+      // A new draft saved before its steps are filled in: what is missing, once, in the editor's words.
+      await page.goto(`${server.url}/journeys/new`);
+      await page.getByLabel('Journey name').fill('Unfinished');
+      await page
+        .getByRole('toolbar', { name: 'Add a step' })
+        .getByRole('button', { name: 'Send email' })
+        .click();
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      const problems = page.getByRole('alert').filter({ hasText: 'to fix before publishing' });
+      await expect.poll(() => problems.textContent()).toContain('Pick an email template.');
+      const listed = await problems.getByRole('listitem').allTextContents();
+      expect(listed).toEqual([
+        'entry: Name the event that starts the journey.',
+        'send_email_1: Pick an email template.',
+      ]);
+      await shot(page, '8-unsaved-problems');
+    });
   },
 );

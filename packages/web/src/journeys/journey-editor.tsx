@@ -11,7 +11,7 @@ import { JourneyCanvas } from './journey-canvas';
 import { JourneyCanvasContext } from './journey-canvas-context';
 import { autoLayout, emptyDraft, fromDefinition } from './journey-graph';
 import { JourneyPickersContext, pickerNames, useLoadJourneyPickers } from './journey-pickers';
-import { JourneyProblemsContext } from './journey-problems';
+import { JourneyProblemsContext, notNamedBy } from './journey-problems';
 import { type JourneyProblem, journeysApi, journeysQueryKey, problemsOfError } from './journeys-api';
 import { ProblemsList } from './problems-list';
 import { PublishDialog } from './publish-dialog';
@@ -52,7 +52,12 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
   const save = useMutation({
     mutationFn: async (definition: JourneyDefinition) =>
       journey ? journeysApi.update(journey.id, definition) : journeysApi.create(definition),
-    onError: (error, definition) => setServerProblems(problemsOfError(error, definition)),
+    onError: (error, definition) => {
+      const named = problemsOfError(error, definition);
+      // A refused draft: show what the canvas knows is unfilled too, in its own words.
+      if (named.length > 0) setChecked(true);
+      setServerProblems(named);
+    },
     onSuccess: async (saved, definition) => {
       editor.markSaved(JSON.stringify(definition));
       setServerProblems(null);
@@ -92,7 +97,7 @@ export function JourneyEditor({ journey, onCreated }: JourneyEditorProps) {
   const upToDate =
     journey !== undefined && journey.version > 0 && !journey.hasUnpublishedChanges && !editor.dirty;
   const localProblems = checked ? built.problems : [];
-  const problems = [...localProblems, ...(serverProblems ?? [])];
+  const problems = [...localProblems, ...notNamedBy(serverProblems ?? [], localProblems)];
   /** Problems the canvas can tell first; when there are none, the server's (references, loops…). */
   const check = async () => {
     setChecked(true);

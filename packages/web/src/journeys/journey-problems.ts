@@ -20,3 +20,19 @@ export function fieldProblem(
 export function useFieldProblem(stepId: string | undefined, field: string): string | undefined {
   return fieldProblem(useContext(JourneyProblemsContext), stepId, field);
 }
+
+/**
+ * The server's problems the canvas has not named already: a refused draft's schema speaks of the
+ * same unfilled fields (`condition.all`, `entry.event`), in its own words.
+ */
+export function notNamedBy(
+  server: readonly JourneyProblem[],
+  canvas: readonly JourneyProblem[],
+): JourneyProblem[] {
+  return server.filter(
+    (s) =>
+      !canvas.some(
+        (c) => c.stepId === s.stepId && (s.field === c.field || s.field.startsWith(`${c.field}.`)),
+      ),
+  );
+}

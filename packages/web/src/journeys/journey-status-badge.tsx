@@ -14,7 +14,13 @@ export function JourneyStatusBadge({
   journey: Pick<Journey, 'status' | 'hasUnpublishedChanges'>;
 }) {
   return (
-    <Badge color={COLORS[journey.status]} variant="light" aria-label={`Status ${journey.status}`}>
+    // At least as wide as its words: beside a long name a table column would squeeze it to "LI…".
+    <Badge
+      color={COLORS[journey.status]}
+      variant="light"
+      miw="max-content"
+      aria-label={`Status ${journey.status}`}
+    >
       {journey.status}
       {journey.status !== 'draft' && journey.hasUnpublishedChanges ? ' · draft changes' : ''}
     </Badge>

@@ -7,7 +7,9 @@ import { formatDate } from '../shared/format-date';
 import { LoadMoreButton } from '../shared/load-more-button';
 import { QueryState } from '../shared/query-state';
 import { JourneyCanvas } from './journey-canvas';
+import { JourneyCanvasContext } from './journey-canvas-context';
 import { fromDefinition } from './journey-graph';
+import { pickerNames, useLoadJourneyPickers } from './journey-pickers';
 import { journeysApi, journeysQueryKey } from './journeys-api';
 
 /** The journey's published versions, newest first; one of them drawn, read-only. */
@@ -21,6 +23,9 @@ export function JourneyVersions({ journeyId }: { journeyId: string }) {
   const [shown, setShown] = useState<number | null>(null);
   const version = list.find((v) => v.version === shown) ?? list[0];
   const drawn = useMemo(() => (version ? fromDefinition(version.definition) : null), [version]);
+  // The nodes name the templates, audiences and lists they point at, as on the editor's canvas.
+  const pickers = useLoadJourneyPickers();
+  const canvasInfo = { counts: null, entered: null, problems: [], names: pickerNames(pickers) };
   return (
     <QueryState isPending={versions.isPending} error={versions.error} refetch={versions.refetch}>
       {list.length === 0 || !version || !drawn ? (
@@ -63,13 +68,11 @@ export function JourneyVersions({ journeyId }: { journeyId: string }) {
               style={{ overflow: 'hidden' }}
               aria-label={`Version ${version.version}`}
             >
-              <ReactFlowProvider key={version.version}>
-                <JourneyCanvas
-                  draft={fromDefinition(version.definition)}
-                  onChange={() => undefined}
-                  readOnly
-                />
-              </ReactFlowProvider>
+              <JourneyCanvasContext.Provider value={canvasInfo}>
+                <ReactFlowProvider key={version.version}>
+                  <JourneyCanvas draft={drawn} onChange={() => undefined} readOnly />
+                </ReactFlowProvider>
+              </JourneyCanvasContext.Provider>
             </Paper>
           </Grid.Col>
         </Grid>
