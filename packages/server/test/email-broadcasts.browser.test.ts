@@ -82,6 +82,11 @@ describe.skipIf(!HAS_CHROMIUM)('email templates and broadcasts, in a real browse
     await expect
       .poll(async () => (await api('GET', `/api/v1/audiences/${audience.body.id}`)).body.memberCount)
       .toBe(3);
+    const empty = await api('POST', '/api/v1/audiences', {
+      name: 'Nobody yet',
+      rule: { trait: 'plan', op: 'eq', value: 'enterprise' },
+    });
+    expect(empty.status).toBe(201);
 
     const page = await freshPage(browser);
     await signIn(page, server.url, OWNER.email, OWNER.password);
@@ -120,7 +125,15 @@ describe.skipIf(!HAS_CHROMIUM)('email templates and broadcasts, in a real browse
     // The broadcast: composed, sent now, its report counts the three emails.
     await page.getByRole('link', { name: 'Broadcasts' }).click();
     await pick(page, 'Template', 'Spring sale');
+    // An audience nobody is in is said so before anything is sent; the chosen one says its size.
+    await pick(page, 'Audience', 'Nobody yet');
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Nobody is in this audience now' }).count())
+      .toBe(1);
+    await shot(page, 'composer-empty-audience');
     await pick(page, 'Audience', 'Pioneers');
+    await expect.poll(() => page.getByText('3 people in it now').count()).toBe(1);
+    expect(await page.getByText('Nobody is in this audience now').count()).toBe(0);
     await page.getByLabel('At most per minute').fill('600');
     await page.getByRole('button', { name: 'Send broadcast' }).click();
     await page.waitForURL(/\/broadcasts\/bcast_/);

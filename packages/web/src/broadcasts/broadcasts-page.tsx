@@ -124,6 +124,7 @@ function BroadcastComposer() {
   const [when, setWhen] = useState<'now' | 'later'>('now');
   const [sendAt, setSendAt] = useState('');
   const [perMinute, setPerMinute] = useState<number | ''>('');
+  const members = audiences.data?.data.find((a) => a.id === audienceId)?.memberCount;
   const create = useMutation({
     mutationFn: (input: NewBroadcast) => broadcastsApi.create(input),
     onSuccess: (broadcast) => navigate(`/broadcasts/${encodeURIComponent(broadcast.id)}`),
@@ -150,7 +151,7 @@ function BroadcastComposer() {
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
           />
-          <Group grow>
+          <Group grow align="flex-start">
             <Select
               label="Template"
               required
@@ -164,8 +165,20 @@ function BroadcastComposer() {
               data={(audiences.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
               value={audienceId}
               onChange={setAudienceId}
+              description={
+                members === undefined
+                  ? undefined
+                  : `${members.toLocaleString()} ${members === 1 ? 'person' : 'people'} in it now`
+              }
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
             />
           </Group>
+          {members === 0 && (
+            <Alert color="yellow" variant="light" role="status">
+              Nobody is in this audience now: sent now, the broadcast reaches no one. A scheduled one goes to
+              whoever is in it at the time.
+            </Alert>
+          )}
           <Group align="flex-end">
             <SegmentedControl
               aria-label="When"
