@@ -510,4 +510,43 @@ describe.skipIf(!HAS_CHROMIUM)('destinations in the web UI', { timeout: 180_000 
     await viewer.screenshot({ path: join(SHOTS, '13-audience-files-viewer.png'), fullPage: true });
     await viewer.context().close();
   });
+
+  it('lists a destination with a long name without cutting its type, status or counts', async () => {
+    const created = await fetch(`${server.url}/api/v1/destinations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Orders of the EU region to the fulfilment partner’s webhook, as agreed with operations in March',
+        type: 'webhook',
+        config: { url: receiver.url },
+        enabled: false,
+      }),
+    });
+    expect(created.status).toBe(201);
+    const owner = await freshPage(browser);
+    await owner.setViewportSize({ width: 1360, height: 1000 });
+    await signIn(owner, server.url, OWNER, OWNER_PASSWORD);
+    await owner.goto(`${server.url}/destinations`);
+    const table = owner.getByRole('table', { name: 'Destinations' });
+    await expectText(table, /fulfilment partner/);
+    await owner.screenshot({ path: join(SHOTS, '14-list-long-name.png'), fullPage: true });
+    // A cell squeezed by the name showed “WEB…” and “PA…”, and broke “0 delivered” over two lines.
+    const cut = await table.evaluate((element) =>
+      [...element.querySelectorAll('tbody td')]
+        .flatMap((cell) => [...cell.querySelectorAll<HTMLElement>('.mantine-Badge-label, p[title]')])
+        .filter((text) => {
+          const lines = document.createRange();
+          lines.selectNodeContents(text);
+          return (
+            text.scrollWidth > text.clientWidth ||
+            new Set([...lines.getClientRects()].map((r) => r.top)).size > 1
+          );
+        })
+        .map((text) => text.textContent),
+    );
+    expect(cut).toEqual([]);
+    const row = table.getByRole('row').filter({ hasText: 'fulfilment partner' });
+    expect(await row.textContent()).toMatch(/WebhookPaused.*0 delivered/);
+    await owner.context().close();
+  });
 });

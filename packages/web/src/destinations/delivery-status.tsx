@@ -57,11 +57,11 @@ export function formatLatency(ms: number | null): string {
 
 export function EnabledBadge({ enabled }: { enabled: boolean }) {
   return enabled ? (
-    <Badge color="teal" variant="dot">
+    <Badge color="teal" variant="dot" style={{ minWidth: 'max-content' }}>
       Active
     </Badge>
   ) : (
-    <Badge color="gray" variant="dot">
+    <Badge color="gray" variant="dot" style={{ minWidth: 'max-content' }}>
       Paused
     </Badge>
   );

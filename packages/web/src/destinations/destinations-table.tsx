@@ -52,7 +52,7 @@ export function DestinationsTable({
                 </Anchor>
               </Table.Td>
               <Table.Td>
-                <Badge variant="outline" color="gray">
+                <Badge variant="outline" color="gray" style={NO_SHRINK}>
                   {destinationTypeLabel(destination.type)}
                 </Badge>
               </Table.Td>
@@ -74,20 +74,24 @@ export function DestinationsTable({
   );
 }
 
+// Table cells shrink to their content's minimum beside a long name: keep badges and counts whole.
+const NO_SHRINK = { minWidth: 'max-content' } as const;
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 function DeliveryCounts({ destination }: { destination: Destination }) {
   const { delivered, pending, failed, dead } = destination.deliveries;
   return (
     <Group gap={6} wrap="nowrap">
-      <Text size="sm" c="teal" title="Delivered">
+      <Text size="sm" c="teal" title="Delivered" style={NO_WRAP}>
         {delivered.toLocaleString()} delivered
       </Text>
       {pending + failed > 0 && (
-        <Text size="sm" c="orange" title="Pending or retrying">
+        <Text size="sm" c="orange" title="Pending or retrying" style={NO_WRAP}>
           · {(pending + failed).toLocaleString()} in flight
         </Text>
       )}
       {dead > 0 && (
-        <Text size="sm" c="red" fw={600} title="Dead letters">
+        <Text size="sm" c="red" fw={600} title="Dead letters" style={NO_WRAP}>
           · {dead.toLocaleString()} dead
         </Text>
       )}
