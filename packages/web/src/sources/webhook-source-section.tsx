@@ -25,6 +25,7 @@ import { useEffect, useState } from 'react';
 import { ApiError } from '../api/api-client';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
+import { sentence } from '../rules/rule-model';
 import { JsonBlock } from '../shared/json-block';
 import { type WebhookPresetInfo, websiteApi } from './website-api';
 
@@ -67,11 +68,15 @@ export function WebhookSourceSection({ source }: { source: Source }) {
     }
   }, [webhook.data]);
   const presetList = presets.data?.data ?? [];
+  // The sample starts as the preset's documented payload, so a trial run works at once: the one
+  // picked, else the saved one (read from the answer: the state above is set an effect later),
+  // else Shopify's for a new source. None before the saved mapping is known.
+  const samplePreset =
+    webhook.data === undefined ? undefined : (preset ?? webhook.data?.preset ?? 'shopify-orders');
   useEffect(() => {
-    // The sample starts as the preset's documented payload, so a trial run works at once.
-    const chosen = presetList.find((p) => p.id === (preset ?? 'shopify-orders'));
+    const chosen = presetList.find((p) => p.id === samplePreset);
     if (chosen && sample === '') setSample(JSON.stringify(chosen.samplePayload, null, 2));
-  }, [presetList, preset, sample]);
+  }, [presetList, samplePreset, sample]);
 
   const save = useMutation({
     mutationFn: (input: PutWebhookSource) => websiteApi.saveWebhook(source.id, input),
@@ -110,6 +115,11 @@ export function WebhookSourceSection({ source }: { source: Source }) {
       signature: signature === 'none' ? null : (signature as WebhookSignature),
       ...(secret ? { signingSecret: secret } : signature === 'none' ? { signingSecret: null } : {}),
     });
+  // A refused secret is said beside its field, as a sentence (the server's message names it `signingSecret`).
+  const secretDetail =
+    save.error instanceof ApiError
+      ? save.error.details.find((detail) => /(^|\.)signingSecret$/.test(detail.path))
+      : undefined;
   const inboundUrl = webhook.data?.inboundPath
     ? `${window.location.origin}${webhook.data.inboundPath}`
     : undefined;
@@ -170,7 +180,8 @@ export function WebhookSourceSection({ source }: { source: Source }) {
           onChange={(event) => setMapping(event.currentTarget.value)}
           readOnly={!canWrite}
         />
-        <Group align="flex-end">
+        {/* Top-aligned: an error under the secret must not push the check's field down. */}
+        <Group align="flex-start">
           <Select
             label="Signature check"
             data={SIGNATURES}
@@ -191,6 +202,7 @@ export function WebhookSourceSection({ source }: { source: Source }) {
             }
             value={secret}
             onChange={(event) => setSecret(event.currentTarget.value)}
+            error={secretDetail && sentence(secretDetail.message)}
             disabled={!canWrite || signature === 'none'}
             w={320}
           />
@@ -207,7 +219,7 @@ export function WebhookSourceSection({ source }: { source: Source }) {
             )}
           </Group>
         )}
-        {save.error && (
+        {save.error && !secretDetail && (
           <Alert color="red" role="alert">
             {errorMessage(save.error)}
           </Alert>
