@@ -68,6 +68,18 @@ describe.skipIf(!HAS_CHROMIUM)('consent in the web UI, in a real browser', () =>
       .poll(() => dialog.getByRole('alert').textContent())
       .toBe('The alias "C0004" already means the purpose "marketing"');
     await shot(page, '3-alias-refused');
+    // A key typed by hand that events could not carry is said beside it, before any request.
+    await dialog.getByLabel('Key').fill('Ads & Offers');
+    await dialog
+      .getByText(
+        'Use lower-case letters, digits, - and _ only, starting with a letter or digit (at most 64).',
+      )
+      .waitFor();
+    expect(await dialog.getByRole('button', { name: 'Add purpose' }).isDisabled()).toBe(true);
+    expect(await dialog.getByText(/body\.key/).count()).toBe(0);
+    await shot(page, '3b-key-refused');
+    await dialog.getByLabel('Key').fill('ads');
+    await expect.poll(() => dialog.getByText(/^Use lower-case letters/).count()).toBe(0);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     // Necessary cannot be removed; sale of data can.

@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Modal, Select, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
-import { type ConsentMode, ConsentModeSchema, type ConsentPurpose } from '@tandem/contract';
+import { type ConsentMode, ConsentModeSchema, type ConsentPurpose, PurposeKeySchema } from '@tandem/contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../api/error-message';
@@ -47,8 +47,14 @@ export function PurposeFormModal({ purpose, onClose }: PurposeFormModalProps) {
       onClose();
     },
   });
+  // Checked here, as a sentence beside the field: the server's refusal names it `body.key`.
+  const keyProblem =
+    !purpose && key !== '' && !PurposeKeySchema.safeParse(key).success
+      ? 'Use lower-case letters, digits, - and _ only, starting with a letter or digit (at most 64).'
+      : null;
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (keyProblem) return;
     save.mutate();
   };
 
@@ -72,7 +78,8 @@ export function PurposeFormModal({ purpose, onClose }: PurposeFormModalProps) {
             description="What events and destinations call it. Lower-case letters, digits, - and _."
             required
             disabled={purpose !== null}
-            ff="monospace"
+            styles={{ input: { fontFamily: 'monospace' } }}
+            error={keyProblem}
             value={key}
             onChange={(event) => {
               setKeyEdited(true);
@@ -114,7 +121,11 @@ export function PurposeFormModal({ purpose, onClose }: PurposeFormModalProps) {
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={save.isPending} disabled={!label.trim() || !key.trim()}>
+            <Button
+              type="submit"
+              loading={save.isPending}
+              disabled={!label.trim() || !key.trim() || keyProblem !== null}
+            >
               {purpose ? 'Save' : 'Add purpose'}
             </Button>
           </Group>
