@@ -160,6 +160,9 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
     await expectText(sample, /Ada Lovelace/);
     await shot(page, 'audience-builder-live');
 
+    // A name past the server's limit stops at it, rather than being refused in a validator's words.
+    await page.getByLabel('Audience name').fill('x'.repeat(250));
+    expect(await page.getByLabel('Audience name').inputValue()).toHaveLength(200);
     await page.getByLabel('Audience name').fill('Engaged pros');
     await page.getByRole('button', { name: 'Save audience' }).click();
     await page.waitForURL(/\/audiences\/aud_/);
@@ -217,6 +220,8 @@ describe.skipIf(!HAS_CHROMIUM)('the audience builder and computed-trait editor i
     await page.getByRole('link', { name: 'New computed trait' }).click();
     await page.waitForURL(/\/computed-traits\/new/);
 
+    await page.getByRole('textbox', { name: 'Name' }).fill('s'.repeat(250));
+    expect(await page.getByRole('textbox', { name: 'Name' }).inputValue()).toHaveLength(200);
     await page.getByRole('textbox', { name: 'Name' }).fill('spend');
     await pick(page, 'Computes', 'Sum of a property');
     await pickStarting(page.locator('body'), 'Event', 'Order Completed');

@@ -99,6 +99,7 @@ export function AudienceBuilder({ audience, onSaved, onCancel }: AudienceBuilder
               <TextInput
                 label="Audience name"
                 placeholder="e.g. Engaged pro customers"
+                maxLength={200}
                 value={name}
                 onChange={(event) => setName(event.currentTarget.value)}
                 error={nameProblem}

@@ -128,6 +128,7 @@ function DefinitionFields({
           label="Name"
           description="How profiles and audiences refer to it, e.g. orders_30d"
           placeholder="orders_30d"
+          maxLength={200}
           value={form.name}
           onChange={(event) => change({ name: event.currentTarget.value })}
           error={problemOf.name}
