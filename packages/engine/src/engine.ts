@@ -1244,6 +1244,16 @@ export class Engine {
     this.audiences.onReaders((workspaceId, audienceId) =>
       this.broadcasts.readersOfAudience(workspaceId, audienceId),
     );
+    // Templates, lists, topics and destinations named by journeys, sequences, broadcasts and
+    // templates are kept the same way.
+    this.emailTemplates.onReaders((workspaceId, id) => this.journeys.readersOfTemplate(workspaceId, id));
+    this.emailTemplates.onReaders((workspaceId, id) => this.sequences.readersOfTemplate(workspaceId, id));
+    this.emailTemplates.onReaders((workspaceId, id) => this.broadcasts.readersOfTemplate(workspaceId, id));
+    this.lists.onReaders((workspaceId, id) => this.journeys.readersOfList(workspaceId, id));
+    this.emailPreferences.onTopicReaders((workspaceId, id) =>
+      this.emailTemplates.readersOfTopic(workspaceId, id),
+    );
+    this.destinations.onReaders((workspaceId, id) => this.journeys.readersOfDestination(workspaceId, id));
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     this.analyticsCopy = new AnalyticsAccess(store, this.analyticsStage.embedded, (request) =>
       this.pipeline.analyticsInThread(request),

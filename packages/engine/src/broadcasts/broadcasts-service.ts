@@ -117,6 +117,19 @@ export class BroadcastsService {
     return rows.map((row) => `broadcast "${row.name}"`);
   }
 
+  /** Broadcasts still to send with this template, as `broadcast "name"`. */
+  async readersOfTemplate(workspaceId: string, templateId: string): Promise<string[]> {
+    const rows = await this.deps.store.db
+      .selectFrom('broadcasts')
+      .select('name')
+      .where('workspace_id', '=', workspaceId)
+      .where('template_id', '=', templateId)
+      .where('status', 'in', ['scheduled', 'sending'])
+      .orderBy('name')
+      .execute();
+    return rows.map((row) => `broadcast "${row.name}"`);
+  }
+
   async list(
     workspaceId: string,
     page: { limit: number; cursor?: string | undefined },

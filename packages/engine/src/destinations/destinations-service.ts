@@ -17,7 +17,7 @@ import {
   UpdateDestinationSchema,
 } from '@tandem/contract';
 import { purposeKeysOf } from '../consent/index.js';
-import { AppError, type Result } from '../errors/index.js';
+import { AppError, Readers, type ReadersOf, type Result } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { nowIso, type Store } from '../store/index.js';
 import { audienceBody, deliveryIdOf, eventBody, type ProfileSection, traitBody } from './delivery-bodies.js';
@@ -65,6 +65,9 @@ const NO_OUTCOME: DeliveryOutcome = { ok: false, retryable: false, error: 'The t
 
 /** Destinations: definitions (secrets sealed), the delivery log, replays and test sends. */
 export class DestinationsService {
+  /** Journeys that send webhooks through a destination (registered by the engine). */
+  private readonly readers = new Readers();
+
   constructor(
     private readonly store: Store,
     private readonly deps: DestinationsServiceDeps,
@@ -197,8 +200,19 @@ export class DestinationsService {
   }
 
   /** Deletes the destination and its delivery log (nothing more is sent to it). */
+  /** Others that send through a destination keep it: a journey's webhook step would fail every send. */
+  onReaders(readersOf: ReadersOf): void {
+    this.readers.add(readersOf);
+  }
+
+  /** Deletes a destination no journey sends through (409 naming them otherwise) and its outbox. */
   async delete(workspaceId: string, destinationId: string): Promise<void> {
-    await this.row(workspaceId, destinationId);
+    const destination = await this.row(workspaceId, destinationId);
+    await this.readers.refuseDeletingWhileUsed(
+      workspaceId,
+      destinationId,
+      `The destination "${destination.name}"`,
+    );
     await this.store.db.transaction().execute(async (trx) => {
       // The destination first: on PostgreSQL this waits for a delivery-stage batch that read it
       // (see DeliveryStage.subscribed), whose rows the next statement then sees and deletes.

@@ -12,7 +12,7 @@ import { FrequencyCapSchema, UpdateEmailSubscriptionsSchema } from '@tandem/cont
 import type { Kysely } from 'kysely';
 import { consentedProfiles } from '../consent/index.js';
 import type { OutgoingEmail, SendDecision } from '../email/index.js';
-import { AppError } from '../errors/index.js';
+import { AppError, Readers, type ReadersOf } from '../errors/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
 import { createTopic, deleteTopic, getTopic, listTopics, updateTopic } from './email-topics.js';
@@ -55,6 +55,8 @@ export interface SubscriptionChange {
  */
 export class EmailPreferencesService {
   private readonly clock: () => number;
+  /** Templates of a topic (registered by the engine). */
+  private readonly topicReaders = new Readers();
 
   constructor(private readonly deps: EmailPreferencesDeps) {
     this.clock = deps.clock ?? Date.now;
@@ -82,8 +84,16 @@ export class EmailPreferencesService {
       updateTopic(trx, workspaceId, topicId, patch, this.nowIso()),
     );
   }
-  deleteTopic(workspaceId: string, topicId: string): Promise<void> {
-    return writeTransaction(this.deps.store, (trx) => deleteTopic(trx, workspaceId, topicId));
+  /** Templates of a topic keep it: their unsubscribe link and preference page name it. */
+  onTopicReaders(readersOf: ReadersOf): void {
+    this.topicReaders.add(readersOf);
+  }
+
+  /** Deletes a topic no template belongs to (409 naming them otherwise). */
+  async deleteTopic(workspaceId: string, topicId: string): Promise<void> {
+    const topic = await getTopic(this.deps.store.db, workspaceId, topicId);
+    await this.topicReaders.refuseDeletingWhileUsed(workspaceId, topicId, `The topic "${topic.name}"`);
+    await writeTransaction(this.deps.store, (trx) => deleteTopic(trx, workspaceId, topicId));
   }
 
   listSuppressions(

@@ -6,7 +6,7 @@ import type {
 } from '@tandem/contract';
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import { AppError } from '../errors/index.js';
+import { AppError, Readers, type ReadersOf } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import {
   type Database,
@@ -46,6 +46,8 @@ export interface LoadedTemplate {
  */
 export class EmailTemplatesService {
   private readonly cache = new Map<string, Promise<LoadedTemplate | undefined>>();
+  /** Journeys, broadcasts and sequences that send a template (registered by the engine). */
+  private readonly readers = new Readers();
 
   constructor(
     private readonly deps: { store: Store; people: PersonContexts; clock?: (() => number) | undefined },
@@ -120,8 +122,34 @@ export class EmailTemplatesService {
     return this.get(workspaceId, templateId);
   }
 
-  /** Deletes a template; messages still queued with it fail when their turn comes. */
+  /** Others that send a template keep it: a journey's email step would fail every send. */
+  onReaders(readersOf: ReadersOf): void {
+    this.readers.add(readersOf);
+  }
+
+  /** The templates of a subscription topic, as `email template "name"`. */
+  async readersOfTopic(workspaceId: string, topicId: string): Promise<string[]> {
+    const rows = await this.deps.store.db
+      .selectFrom('email_templates')
+      .select('name')
+      .where('workspace_id', '=', workspaceId)
+      .where('topic_id', '=', topicId)
+      .orderBy('name')
+      .execute();
+    return rows.map((row) => `email template "${row.name}"`);
+  }
+
+  /**
+   * Deletes a template no journey, sequence or unsent broadcast uses (409 naming them otherwise);
+   * messages already queued with it fail when their turn comes.
+   */
   async delete(workspaceId: string, templateId: string): Promise<void> {
+    const template = await this.get(workspaceId, templateId);
+    await this.readers.refuseDeletingWhileUsed(
+      workspaceId,
+      templateId,
+      `The email template "${template.name}"`,
+    );
     const deleted = await this.deps.store.db
       .deleteFrom('email_templates')
       .where('workspace_id', '=', workspaceId)

@@ -14,6 +14,7 @@ import {
 } from '@tandem/contract';
 import { type Kysely, sql } from 'kysely';
 import type { z } from 'zod';
+import { referencedAudiences } from '../audiences/index.js';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import {
@@ -382,7 +383,36 @@ export class JourneysService {
   }
 
   /** The journeys (archived ones aside) whose draft or live version reads this audience, as `journey "name"`. */
-  async readersOfAudience(workspaceId: string, audienceId: string): Promise<string[]> {
+  readersOfAudience(workspaceId: string, audienceId: string): Promise<string[]> {
+    return this.readersWhere(workspaceId, (definition) => readsAudience(definition, audienceId));
+  }
+
+  /** The journeys (archived ones aside) whose draft or live version sends this email template. */
+  readersOfTemplate(workspaceId: string, templateId: string): Promise<string[]> {
+    return this.readersWhere(workspaceId, (definition) =>
+      definition.steps.some((step) => step.kind === 'send_email' && step.templateId === templateId),
+    );
+  }
+
+  /** The journeys (archived ones aside) whose draft or live version adds to or removes from this list. */
+  readersOfList(workspaceId: string, listId: string): Promise<string[]> {
+    return this.readersWhere(workspaceId, (definition) =>
+      definition.steps.some((step) => step.kind === 'list' && step.listId === listId),
+    );
+  }
+
+  /** The journeys (archived ones aside) whose draft or live version sends webhooks through this destination. */
+  readersOfDestination(workspaceId: string, destinationId: string): Promise<string[]> {
+    return this.readersWhere(workspaceId, (definition) =>
+      definition.steps.some((step) => step.kind === 'send_webhook' && step.destinationId === destinationId),
+    );
+  }
+
+  /** The journeys (archived ones aside) whose draft or live version `reads`, as `journey "name"`. */
+  private async readersWhere(
+    workspaceId: string,
+    reads: (definition: JourneyDefinition) => boolean,
+  ): Promise<string[]> {
     const rows = await this.db
       .selectFrom('journeys')
       .select(['journey_id', 'name', 'version', 'draft'])
@@ -393,9 +423,7 @@ export class JourneysService {
     const live = await this.liveTexts(workspaceId, rows);
     return rows
       .filter((row) =>
-        [row.draft, live.get(row.journey_id)].some(
-          (text) => text !== undefined && readsAudience(definitionOf(text), audienceId),
-        ),
+        [row.draft, live.get(row.journey_id)].some((text) => text !== undefined && reads(definitionOf(text))),
       )
       .map((row) => `journey "${row.name}"`);
   }
@@ -429,7 +457,11 @@ export class JourneysService {
 function readsAudience(definition: JourneyDefinition, audienceId: string): boolean {
   const { entry } = definition;
   if ('audienceId' in entry && entry.audienceId === audienceId) return true;
-  return definition.steps.some((step) => step.kind === 'wait_for_audience' && step.audienceId === audienceId);
+  return definition.steps.some(
+    (step) =>
+      (step.kind === 'wait_for_audience' && step.audienceId === audienceId) ||
+      (step.kind === 'split' && referencedAudiences(step.condition).includes(audienceId)),
+  );
 }
 
 /** The log event an entry listens to (the stage's index), or null for swept entries. */

@@ -6,7 +6,7 @@ import {
   type UpdateStaticList,
 } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { AppError } from '../errors/index.js';
+import { AppError, Readers, type ReadersOf } from '../errors/index.js';
 import { liveProfilesOf } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
@@ -28,7 +28,15 @@ type ListRow = Database['static_lists'];
 
 /** Static lists: named sets of people, changed by hand, by journeys and by the API. */
 export class ListsService {
+  /** Journeys that add to or remove from a list (registered by the engine). */
+  private readonly readers = new Readers();
+
   constructor(private readonly deps: ListsDeps) {}
+
+  /** Others that name a list keep it: a journey's list step would fail for everyone. */
+  onReaders(readersOf: ReadersOf): void {
+    this.readers.add(readersOf);
+  }
 
   private get db() {
     return this.deps.store.db;
@@ -84,8 +92,10 @@ export class ListsService {
     return this.get(workspaceId, listId);
   }
 
-  /** Deletes a list and its memberships. */
+  /** Deletes a list no journey uses (409 naming them otherwise) and its memberships. */
   async delete(workspaceId: string, listId: string): Promise<void> {
+    const list = await this.row(this.db, workspaceId, listId);
+    await this.readers.refuseDeletingWhileUsed(workspaceId, listId, `The list "${list.name}"`);
     await writeTransaction(this.deps.store, async (trx) => {
       await this.row(trx, workspaceId, listId);
       await trx

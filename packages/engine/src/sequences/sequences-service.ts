@@ -94,6 +94,20 @@ export class SequencesService {
     return sequenceOf(row, 0);
   }
 
+  /** The sequences (deleted ones aside) with an email step of this template, as `sequence "name"`. */
+  async readersOfTemplate(workspaceId: string, templateId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('sequences')
+      .select(['name', 'steps'])
+      .where('workspace_id', '=', workspaceId)
+      .where('deleted_at', 'is', null)
+      .orderBy('name')
+      .execute();
+    return rows
+      .filter((row) => stepsOf(row).some((step) => step.kind === 'email' && step.templateId === templateId))
+      .map((row) => `sequence "${row.name}"`);
+  }
+
   /** Edits steps and settings; active enrollments go on at the same step position. */
   async update(workspaceId: string, sequenceId: string, patch: UpdateSequence): Promise<Sequence> {
     const row = await this.row(this.db, workspaceId, sequenceId);

@@ -156,7 +156,7 @@ function RemoveTopicButton({ topic }: { topic: EmailTopic }) {
     <ConfirmedMutationButton
       label="Remove"
       ariaLabel={`Remove ${topic.name}`}
-      question={`Remove “${topic.name}”? Templates of this topic will reach no one; people’s choices stay in their history.`}
+      question={`Remove “${topic.name}”? People’s choices stay in their history. A topic that templates belong to stays until they move to another.`}
       confirmLabel="Remove topic"
       run={() => emailPreferencesApi.deleteTopic(topic.id)}
       invalidates={emailPreferencesQueryKey(session.workspace.id)}

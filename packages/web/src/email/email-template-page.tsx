@@ -20,6 +20,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/api-client';
 import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
+import { ConfirmActionButton } from '../shared/confirm-action-button';
 import { QueryState } from '../shared/query-state';
 import { emailApi, emailQueryKey, type TemplateDraft } from './email-api';
 
@@ -61,6 +62,7 @@ function TemplateEditor(props: { template: EmailTemplate; canWrite: boolean }) {
       queryClient.invalidateQueries({ queryKey: [...emailQueryKey(session.workspace.id), 'templates'] });
     },
   });
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const remove = useMutation({
     mutationFn: () => emailApi.remove(props.template.id),
     onSuccess: () => navigate('/email-templates'),
@@ -138,15 +140,22 @@ function TemplateEditor(props: { template: EmailTemplate; canWrite: boolean }) {
                   Save
                 </Button>
                 {save.isSuccess && !save.isPending && <Text size="sm">Saved.</Text>}
-                <Button
-                  variant="subtle"
-                  color="red"
-                  ml="auto"
-                  onClick={() => remove.mutate()}
-                  loading={remove.isPending}
-                >
-                  Delete
-                </Button>
+                <Group ml="auto">
+                  <ConfirmActionButton
+                    label="Delete"
+                    ariaLabel={`Delete template ${props.template.name}`}
+                    question={`Delete “${props.template.name}”? Emails already queued with it are not sent.`}
+                    confirmLabel="Delete template"
+                    opened={confirmingDelete}
+                    onOpenedChange={(opened) => {
+                      setConfirmingDelete(opened);
+                      if (!opened) remove.reset();
+                    }}
+                    pending={remove.isPending}
+                    error={remove.error}
+                    onConfirm={() => remove.mutate()}
+                  />
+                </Group>
               </Group>
             )}
           </Stack>

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from './engine.js';
+import { AppError } from './errors/index.js';
+import { ENGINES, openTestEngine, trackingWorkspace } from './testing/index.js';
+
+// What journeys, sequences, broadcasts and templates name by id stays while they name it: a
+// deleted template, list, topic or destination made their steps fail for everyone, without a word.
+describe.each(ENGINES)('deleting what others use, on %s', (kind) => {
+  let engine: Engine & { dispose(): Promise<void> };
+  beforeAll(async () => {
+    engine = await openTestEngine(kind, { delivery: { allowPrivateNetworks: true } });
+  });
+  afterAll(() => engine.dispose());
+
+  const refusal = async (deleting: Promise<unknown>) => {
+    const error = await deleting.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('conflict');
+    return (error as AppError).message;
+  };
+  const MJML =
+    '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
+
+  it('keeps a template, list, topic and destination a journey, sequence or template uses, naming them', async () => {
+    const { workspaceId } = await trackingWorkspace(engine);
+    const topic = await engine.emailPreferences.createTopic(workspaceId, { name: 'Product news' });
+    const welcome = await engine.emailTemplates.create(workspaceId, {
+      name: 'Welcome',
+      subject: 'Hello',
+      mjml: MJML,
+      topicId: topic.id,
+    });
+    const vips = await engine.lists.create(workspaceId, { name: 'VIPs' }, null);
+    const created = await engine.destinations.create(workspaceId, {
+      name: 'CRM hook',
+      type: 'webhook',
+      config: { url: 'http://127.0.0.1:9/hook' },
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    const hook = created.value;
+    const onboarding = await engine.journeys.create(workspaceId, {
+      name: 'Onboarding',
+      entry: { kind: 'event', event: 'Signed Up' },
+      steps: [
+        { id: 'mail', kind: 'send_email', templateId: welcome.id, next: 'tag' },
+        { id: 'tag', kind: 'list', listId: vips.id, action: 'add', next: 'ping' },
+        { id: 'ping', kind: 'send_webhook', destinationId: hook.id, next: null },
+      ],
+    });
+    await engine.sequences.create(
+      workspaceId,
+      { name: 'Follow-up', steps: [{ kind: 'email', templateId: welcome.id }] },
+      null,
+    );
+
+    expect(await refusal(engine.emailTemplates.delete(workspaceId, welcome.id))).toBe(
+      'The email template "Welcome" cannot be deleted: journey "Onboarding", sequence "Follow-up" use it. Change them first.',
+    );
+    expect(await refusal(engine.lists.delete(workspaceId, vips.id))).toBe(
+      'The list "VIPs" cannot be deleted: journey "Onboarding" uses it. Change it first.',
+    );
+    expect(await refusal(engine.emailPreferences.deleteTopic(workspaceId, topic.id))).toBe(
+      'The topic "Product news" cannot be deleted: email template "Welcome" uses it. Change it first.',
+    );
+    expect(await refusal(engine.destinations.delete(workspaceId, hook.id))).toContain('journey "Onboarding"');
+
+    // Archived, the journey lets go of all three; the sequence still holds the template.
+    await engine.journeys.archive(workspaceId, onboarding.id);
+    await engine.lists.delete(workspaceId, vips.id);
+    await engine.destinations.delete(workspaceId, hook.id);
+    expect(await refusal(engine.emailTemplates.delete(workspaceId, welcome.id))).toContain(
+      'sequence "Follow-up"',
+    );
+    await expect(engine.lists.get(workspaceId, vips.id)).rejects.toThrow(/not found/);
+  });
+
+  it('keeps an audience a journey’s condition split reads', async () => {
+    const { workspaceId } = await trackingWorkspace(engine);
+    const pro = await engine.audiences.create(workspaceId, {
+      name: 'Pro',
+      rule: { trait: 'plan', op: 'eq', value: 'pro' },
+    });
+    if (!pro.ok) throw new Error(JSON.stringify(pro.error));
+    await engine.journeys.create(workspaceId, {
+      name: 'Upsell',
+      entry: { kind: 'event', event: 'Visited Pricing' },
+      steps: [
+        {
+          id: 'who',
+          kind: 'split',
+          condition: { not: { audience: pro.value.id } },
+          next: { yes: 'tag', no: null },
+        },
+        { id: 'tag', kind: 'update_trait', trait: 'upsell', value: true, next: null },
+      ],
+    });
+    expect(await refusal(engine.audiences.delete(workspaceId, pro.value.id))).toContain('journey "Upsell"');
+  });
+});
