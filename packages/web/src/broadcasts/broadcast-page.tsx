@@ -51,7 +51,7 @@ export function BroadcastPage() {
             </Group>
             <Text c="dimmed" size="sm">
               Send at {formatDate(b.sendAt)}
-              {b.perMinute ? `, at most ${b.perMinute} a minute` : ''}. Started {formatDate(b.startedAt)},
+              {b.perMinute ? `, at most ${b.perMinute.toLocaleString('en-US')} a minute` : ''}. Started {formatDate(b.startedAt)},
               finished {formatDate(b.finishedAt)}.
             </Text>
             <SimpleGrid cols={{ base: 2, sm: 4 }} aria-label="Broadcast report">
@@ -72,7 +72,7 @@ export function BroadcastPage() {
                     {label}
                   </Text>
                   <Text size="xl" fw={600} data-testid={`count-${label.toLowerCase()}`}>
-                    {value}
+                    {value.toLocaleString('en-US')}
                   </Text>
                 </Paper>
               ))}

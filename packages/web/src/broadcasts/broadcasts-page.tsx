@@ -91,9 +91,9 @@ export function BroadcastsPage() {
                     <BroadcastStatus status={broadcast.status} />
                   </Table.Td>
                   <Table.Td>{formatDate(broadcast.sendAt)}</Table.Td>
-                  <Table.Td>{broadcast.recipients}</Table.Td>
-                  <Table.Td>{broadcast.sent}</Table.Td>
-                  <Table.Td>{broadcast.opened}</Table.Td>
+                  <Table.Td>{broadcast.recipients.toLocaleString('en-US')}</Table.Td>
+                  <Table.Td>{broadcast.sent.toLocaleString('en-US')}</Table.Td>
+                  <Table.Td>{broadcast.opened.toLocaleString('en-US')}</Table.Td>
                   <Table.Td>{broadcast.clicked}</Table.Td>
                 </Table.Tr>
               ))}
