@@ -67,6 +67,19 @@ describe.each(ENGINES)('file imports over the API on %s', (kind) => {
     expect(done).toMatchObject({ status: 'completed', rowsStored: 1 });
   });
 
+  it('takes NDJSON sent as JSON, or without a format, as NDJSON (a JSON body was a 500)', async () => {
+    for (const contentType of ['application/json', 'application/x-ndjson']) {
+      const line = JSON.stringify({ type: 'track', userId: `sent-as-${contentType}`, event: 'Call Logged' });
+      const response = await upload('', line, contentType);
+      expect(response.statusCode).toBe(202);
+      await server.engine.imports.settle();
+      const done = (
+        await server.app.inject({ url: `/api/v1/imports/${response.json().id}`, headers: server.owner })
+      ).json();
+      expect(done).toMatchObject({ status: 'completed', rowsStored: 1 });
+    }
+  });
+
   it('refuses a bad mapping with 400 naming the problem', async () => {
     const response = await upload(`map=${encodeURIComponent('colour=c')}`, SURVEY);
     expect(response.statusCode).toBe(400);

@@ -13,14 +13,24 @@ import { type App, ERROR_RESPONSES, IdParamsSchema } from '../http/route-schemas
 
 /** Uploads may be many gigabytes: they are streamed to disk, never held in memory. */
 const MAX_UPLOAD_BYTES = 50 * 1024 ** 3;
-const UPLOAD_TYPES = ['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/octet-stream'];
+const UPLOAD_TYPES = [
+  'text/csv',
+  'application/x-ndjson',
+  'application/jsonl',
+  'application/json',
+  'application/octet-stream',
+];
+/** Content types that say the file is NDJSON when neither `format` nor the file name does. */
+const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/jsonl', 'application/json']);
 
 /** File imports: upload a CSV / NDJSON file to a source, then follow its progress. */
 export async function importsRoutes(app: App, options: { engine: Engine }) {
   const { engine } = options;
   const tags = ['Imports'];
 
-  // Hand the raw request stream to the handler instead of buffering the body.
+  // Hand the raw request stream to the handler instead of buffering the body. NDJSON sent as
+  // `application/json` (curl -H 'Content-Type: application/json' --data-binary @file) is a file too.
+  app.removeContentTypeParser('application/json');
   app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
 
   app.post(
@@ -41,6 +51,12 @@ export async function importsRoutes(app: App, options: { engine: Engine }) {
       const principal = requirePrincipal(request.principal);
       const workspaceId = principal.workspaceId;
       const source = await engine.sources.get(workspaceId, request.params.id);
+      const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      const sentAs = NDJSON_TYPES.has(contentType)
+        ? 'ndjson'
+        : contentType === 'text/csv'
+          ? 'csv'
+          : undefined;
       const folder = await mkdtemp(join(tmpdir(), 'tandem-upload-'));
       const filePath = join(folder, 'upload');
       try {
@@ -50,7 +66,7 @@ export async function importsRoutes(app: App, options: { engine: Engine }) {
           source: { workspaceId, sourceId: source.id },
           filePath,
           bytesTotal: (await stat(filePath)).size,
-          fileName: request.query.fileName ?? `upload.${request.query.format ?? 'csv'}`,
+          fileName: request.query.fileName ?? `upload.${request.query.format ?? sentAs ?? 'csv'}`,
           import: request.query,
           removeWhenDone: true,
           // A deal import's deals are created by whoever uploaded (audit trail, events).
