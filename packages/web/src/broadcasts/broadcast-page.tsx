@@ -51,8 +51,8 @@ export function BroadcastPage() {
             </Group>
             <Text c="dimmed" size="sm">
               Send at {formatDate(b.sendAt)}
-              {b.perMinute ? `, at most ${b.perMinute.toLocaleString('en-US')} a minute` : ''}. Started {formatDate(b.startedAt)},
-              finished {formatDate(b.finishedAt)}.
+              {b.perMinute ? `, at most ${b.perMinute.toLocaleString('en-US')} a minute` : ''}. Started{' '}
+              {formatDate(b.startedAt)}, finished {formatDate(b.finishedAt)}.
             </Text>
             <SimpleGrid cols={{ base: 2, sm: 4 }} aria-label="Broadcast report">
               {(
