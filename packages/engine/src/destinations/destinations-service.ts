@@ -199,13 +199,15 @@ export class DestinationsService {
     return { ok: true, value: await this.get(workspaceId, destinationId) };
   }
 
-  /** Deletes the destination and its delivery log (nothing more is sent to it). */
   /** Others that send through a destination keep it: a journey's webhook step would fail every send. */
   onReaders(readersOf: ReadersOf): void {
     this.readers.add(readersOf);
   }
 
-  /** Deletes a destination no journey sends through (409 naming them otherwise) and its outbox. */
+  /**
+   * Deletes a destination no journey sends through (409 naming them otherwise) and its delivery
+   * log: nothing more is sent to it.
+   */
   async delete(workspaceId: string, destinationId: string): Promise<void> {
     const destination = await this.row(workspaceId, destinationId);
     await this.readers.refuseDeletingWhileUsed(
