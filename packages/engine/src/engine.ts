@@ -1254,6 +1254,11 @@ export class Engine {
       this.emailTemplates.readersOfTopic(workspaceId, id),
     );
     this.destinations.onReaders((workspaceId, id) => this.journeys.readersOfDestination(workspaceId, id));
+    // Teams named by the service desk's mailboxes, SLA policies and unsolved tickets. (A web form
+    // cannot be re-pointed without a new key, so its tickets go to no team once its team is gone.)
+    this.teams.onReaders((workspaceId, id) => this.mailboxes.readersOfTeam(workspaceId, id));
+    this.teams.onReaders((workspaceId, id) => this.slaSettings.readersOfTeam(workspaceId, id));
+    this.teams.onReaders((workspaceId, id) => this.tickets.readersOfTeam(workspaceId, id));
     this.pipeline = new Pipeline(store, this.log, this.stages, options.pipeline);
     this.analyticsCopy = new AnalyticsAccess(store, this.analyticsStage.embedded, (request) =>
       this.pipeline.analyticsInThread(request),

@@ -1,3 +1,4 @@
+import { CreateSlaPolicySchema } from '@tandem/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from './engine.js';
 import { AppError } from './errors/index.js';
@@ -5,6 +6,7 @@ import { ENGINES, openTestEngine, trackingWorkspace } from './testing/index.js';
 
 // What journeys, sequences, broadcasts and templates name by id stays while they name it: a
 // deleted template, list, topic or destination made their steps fail for everyone, without a word.
+// So does a team the service desk routes to.
 describe.each(ENGINES)('deleting what others use, on %s', (kind) => {
   let engine: Engine & { dispose(): Promise<void> };
   beforeAll(async () => {
@@ -98,5 +100,55 @@ describe.each(ENGINES)('deleting what others use, on %s', (kind) => {
       ],
     });
     expect(await refusal(engine.audiences.delete(workspaceId, pro.value.id))).toContain('journey "Upsell"');
+  });
+
+  it('keeps a team its mailboxes, SLA policies, unsolved tickets or the new-leads setting name', async () => {
+    const { workspaceId } = await trackingWorkspace(engine);
+    const support = await engine.teams.create(workspaceId, { name: 'Support' }, null);
+    const inbox = `help-${Math.random()}@acme.test`;
+    await engine.mailboxes.create(workspaceId, { address: inbox, teamId: support.id });
+    await engine.slaSettings.createPolicy(
+      workspaceId,
+      CreateSlaPolicySchema.parse({
+        name: 'Support first',
+        hours: 'calendar',
+        conditions: [{ field: 'teamId', op: 'in', value: ['team_other', support.id] }],
+        targets: { normal: { firstResponse: 60 } },
+      }),
+    );
+    await engine.companies.updateSettings(workspaceId, {
+      linkPeopleByEmailDomain: false,
+      assignNewLeadsTo: support.id,
+    });
+    const ticket = (subject: string) =>
+      engine.tickets.create(
+        workspaceId,
+        { subject, email: 'ann@example.com', priority: 'normal', teamId: support.id },
+        null,
+      );
+    const first = await ticket('Locked out');
+    const second = await ticket('Invoice');
+
+    expect(await refusal(engine.teams.delete(workspaceId, support.id, null))).toBe(
+      `The team "Support" cannot be deleted: the "New leads" setting, mailbox "${inbox}", ` +
+        `SLA policy "Support first", 2 unsolved tickets (#${first.number}, #${second.number}) use it. Change them first.`,
+    );
+
+    // Once nothing names it but solved tickets (their history), it goes.
+    await engine.companies.updateSettings(workspaceId, {
+      linkPeopleByEmailDomain: false,
+      assignNewLeadsTo: null,
+    });
+    for (const mailbox of await engine.mailboxes.list(workspaceId))
+      await engine.mailboxes.update(workspaceId, mailbox.id, { teamId: null });
+    for (const policy of await engine.slaSettings.listPolicies(workspaceId))
+      await engine.slaSettings.deletePolicy(workspaceId, policy.id);
+    await engine.tickets.update(workspaceId, first.id, { status: 'solved' }, null);
+    expect(await refusal(engine.teams.delete(workspaceId, support.id, null))).toBe(
+      `The team "Support" cannot be deleted: 1 unsolved ticket (#${second.number}) uses it. Change it first.`,
+    );
+    await engine.tickets.update(workspaceId, second.id, { teamId: null }, null);
+    await engine.teams.delete(workspaceId, support.id, null);
+    await expect(engine.teams.get(workspaceId, support.id)).rejects.toThrow(/not found/);
   });
 });

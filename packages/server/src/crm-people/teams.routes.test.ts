@@ -86,6 +86,11 @@ describe.each(ENGINES)('teams and lead assignment on %s', (kind) => {
       await call('POST', '/api/v1/people', { email: 'x@bigcorp.com', ownerId: 'usr_me' })
     ).json();
     expect(owned.ownerId).toBe('usr_me');
+    // The setting names the team: deleting it would leave new leads unassigned without a word.
+    const refused = await call('DELETE', `/api/v1/teams/${team.id}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toContain('the "New leads" setting uses it');
+    await call('PUT', '/api/v1/crm/settings', { linkPeopleByEmailDomain: false, assignNewLeadsTo: null });
     expect((await call('DELETE', `/api/v1/teams/${team.id}`)).statusCode).toBe(204);
     expect((await call('GET', `/api/v1/teams/${team.id}`)).statusCode).toBe(404);
   });

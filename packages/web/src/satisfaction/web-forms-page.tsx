@@ -33,7 +33,7 @@ export function WebFormsPage() {
   });
   const teamList = teams.data?.data ?? [];
   const teamName = (id: string | null) =>
-    id === null ? 'No team' : (teamList.find((t) => t.id === id)?.name ?? id);
+    id === null ? 'No team' : (teamList.find((t) => t.id === id)?.name ?? 'No team (its team was deleted)');
   return (
     <Stack>
       <div>

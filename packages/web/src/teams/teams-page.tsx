@@ -21,6 +21,7 @@ import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
 import { crmQueryKey } from '../people/crm-api';
 import { useCanWriteCrm, useCrmMembers } from '../people/use-crm-members';
+import { ConfirmActionButton } from '../shared/confirm-action-button';
 import { QueryState } from '../shared/query-state';
 import { TeamRules } from './team-rules';
 import { teamsApi } from './teams-api';
@@ -113,6 +114,7 @@ function TeamCard({ team }: { team: Team }) {
     mutationFn: (patch: UpdateTeam) => teamsApi.update({ teamId: team.id, patch }),
     onSuccess: refresh,
   });
+  const [confirming, setConfirming] = useState(false);
   const remove = useMutation({ mutationFn: teamsApi.remove, onSuccess: refresh });
   const setMember = (userId: string, change: { away?: boolean; capacity?: number | null }) =>
     update.mutate({ members: team.members.map((m) => (m.userId === userId ? { ...m, ...change } : m)) });
@@ -125,9 +127,20 @@ function TeamCard({ team }: { team: Team }) {
             {team.strategy === 'rule' ? `Rules first (${team.rules.length}), then in turn` : 'In turn'}
           </Text>
           {canWrite && (
-            <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(team.id)}>
-              Delete team
-            </Button>
+            <ConfirmActionButton
+              label="Delete team"
+              ariaLabel={`Delete team ${team.name}`}
+              question={`Delete the team "${team.name}"? Its members stay; leads already assigned keep their owner.`}
+              confirmLabel="Delete"
+              opened={confirming}
+              onOpenedChange={(opened) => {
+                setConfirming(opened);
+                if (!opened) remove.reset();
+              }}
+              pending={remove.isPending}
+              error={remove.error}
+              onConfirm={() => remove.mutate(team.id)}
+            />
           )}
         </Group>
       </Group>
@@ -177,9 +190,9 @@ function TeamCard({ team }: { team: Team }) {
         </Table>
       )}
       {team.strategy === 'rule' && <TeamRules team={team} save={update.mutate} />}
-      {(update.error ?? remove.error) && (
+      {update.error && (
         <Alert color="red" role="alert" mt="xs">
-          {errorMessage(update.error ?? remove.error)}
+          {errorMessage(update.error)}
         </Alert>
       )}
     </Paper>

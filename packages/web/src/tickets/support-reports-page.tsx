@@ -46,7 +46,7 @@ function ReportView({ report }: { report: TicketReport }) {
   const teams = useTeams();
   const most = Math.max(1, ...report.volume.map((d) => Math.max(d.opened, d.solved)));
   const teamName = (id: string | null) =>
-    id === null ? 'No team' : (teams.data?.data.find((t) => t.id === id)?.name ?? id);
+    id === null ? 'No team' : (teams.data?.data.find((t) => t.id === id)?.name ?? 'Deleted team');
   return (
     <Stack>
       <SimpleGrid cols={{ base: 2, md: 4 }}>

@@ -47,7 +47,7 @@ export function TicketProperties({ ticket, canWork }: { ticket: TicketDetail; ca
         <Select
           label="Team"
           placeholder="No team"
-          data={(teams.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+          data={teamOptions(teams.data?.data ?? [], ticket.teamId)}
           value={ticket.teamId}
           onChange={(value) => save({ teamId: value })}
           clearable
@@ -79,4 +79,12 @@ export function TicketProperties({ ticket, canWork }: { ticket: TicketDetail; ca
       </Stack>
     </Paper>
   );
+}
+
+/** The teams to pick from, and the ticket's own team when it has been deleted since (solved tickets keep it). */
+function teamOptions(teams: readonly { id: string; name: string }[], teamId: string | null) {
+  const options = teams.map((t) => ({ value: t.id, label: t.name }));
+  if (teamId !== null && !teams.some((t) => t.id === teamId))
+    options.push({ value: teamId, label: 'Deleted team' });
+  return options;
 }

@@ -8,7 +8,7 @@ import {
   UpdateTeamSchema,
 } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { AppError } from '../../errors/index.js';
+import { AppError, Readers, type ReadersOf } from '../../errors/index.js';
 import type { IdentityService } from '../../identity/index.js';
 import { newId } from '../../ids/index.js';
 import { type Database, fromJson, nowIso, type Store, toJson } from '../../store/index.js';
@@ -25,10 +25,24 @@ const OPEN_LEAD_STAGES = ['subscriber', 'lead', 'mql', 'sql'];
  * an edit would (`Owner Changed`, audited with Tandem as the actor unless someone asked).
  */
 export class TeamsService {
+  /** Mailboxes, SLA policies and unsolved tickets that name a team (registered by the engine). */
+  private readonly readers = new Readers();
+
   constructor(
     private readonly store: Store,
     private readonly deps: { identity: IdentityService; people: PeopleService; wake: () => void },
-  ) {}
+  ) {
+    this.readers.add(async (workspaceId, teamId) =>
+      (await crmSettingsOf(this.store.db, workspaceId)).assignNewLeadsTo === teamId
+        ? ['the "New leads" setting']
+        : [],
+    );
+  }
+
+  /** Others that name a team keep it: its mail and tickets would go to no team. */
+  onReaders(readersOf: ReadersOf): void {
+    this.readers.add(readersOf);
+  }
 
   async list(workspaceId: string, db: Kysely<Database> = this.store.db): Promise<Team[]> {
     const [teams, members] = await Promise.all([
@@ -136,7 +150,10 @@ export class TeamsService {
     return this.get(workspaceId, teamId);
   }
 
+  /** Deletes a team nothing names (409 naming what does otherwise) and its memberships. */
   async delete(workspaceId: string, teamId: string, actorId: string | null): Promise<void> {
+    const team = await this.get(workspaceId, teamId);
+    await this.readers.refuseDeletingWhileUsed(workspaceId, teamId, `The team "${team.name}"`);
     await this.store.db.transaction().execute(async (trx) => {
       const before = await this.get(workspaceId, teamId, trx);
       await trx

@@ -29,6 +29,18 @@ export class MailboxesService {
     return rows.map(mailboxOf);
   }
 
+  /** The mailboxes whose mail opens tickets for this team, as `mailbox "support@acme.com"`. */
+  async readersOfTeam(workspaceId: string, teamId: string): Promise<string[]> {
+    const rows = await this.store.db
+      .selectFrom('mailboxes')
+      .select('address')
+      .where('workspace_id', '=', workspaceId)
+      .where('team_id', '=', teamId)
+      .orderBy('address')
+      .execute();
+    return rows.map((row) => `mailbox "${row.address}"`);
+  }
+
   /** Throws `not_found`. */
   async get(workspaceId: string, mailboxId: string): Promise<Mailbox> {
     const row = await this.store.db

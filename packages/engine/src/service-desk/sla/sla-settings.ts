@@ -132,6 +132,14 @@ export class SlaSettings {
     return rows.map(policyViewOf);
   }
 
+  /** The policies with a condition naming this team, as `SLA policy "VIP"`. */
+  async readersOfTeam(workspaceId: string, teamId: string): Promise<string[]> {
+    const names = (value: unknown) => (Array.isArray(value) ? value : [value]).includes(teamId);
+    return (await this.listPolicies(workspaceId))
+      .filter((policy) => policy.conditions.some((c) => c.field === 'teamId' && names(c.value)))
+      .map((policy) => `SLA policy "${policy.name}"`);
+  }
+
   /** Throws `not_found`. */
   async getPolicy(workspaceId: string, policyId: string): Promise<SlaPolicyView> {
     const row = await this.store.db

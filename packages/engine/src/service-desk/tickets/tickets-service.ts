@@ -142,6 +142,26 @@ export class TicketsService implements TicketDesk {
     };
   }
 
+  /**
+   * Unsolved tickets of this team, as `3 unsolved tickets (#12, #15, #18)`: they would be left with
+   * no team to work them. Solved and closed ones keep the team's id as history.
+   */
+  async readersOfTeam(workspaceId: string, teamId: string): Promise<string[]> {
+    const rows = await this.deps.store.db
+      .selectFrom('tickets')
+      .select('number')
+      .where('workspace_id', '=', workspaceId)
+      .where('team_id', '=', teamId)
+      .where('status', 'not in', ['solved', 'closed'])
+      .orderBy('number')
+      .execute();
+    if (rows.length === 0) return [];
+    const shown = rows.slice(0, 5).map((row) => `#${row.number}`);
+    const more = rows.length > shown.length ? `, … ${rows.length - shown.length} more` : '';
+    const many = rows.length === 1 ? 'ticket' : 'tickets';
+    return [`${rows.length} unsolved ${many} (${shown.join(', ')}${more})`];
+  }
+
   /** The inbox: filters, views (mine, unassigned, SLA at risk) and a keyset cursor. */
   async list(
     workspaceId: string,
