@@ -103,33 +103,34 @@ export class BroadcastsService {
     return this.get(workspaceId, broadcastId);
   }
 
-  /** Newest first, a page at a time: the cursor is the last broadcast's creation time and id. */
   /** The broadcasts still to send (scheduled or sending) to this audience, as `broadcast "name"`. */
-  async readersOfAudience(workspaceId: string, audienceId: string): Promise<string[]> {
-    const rows = await this.deps.store.db
-      .selectFrom('broadcasts')
-      .select('name')
-      .where('workspace_id', '=', workspaceId)
-      .where('audience_id', '=', audienceId)
-      .where('status', 'in', ['scheduled', 'sending'])
-      .orderBy('name')
-      .execute();
-    return rows.map((row) => `broadcast "${row.name}"`);
+  readersOfAudience(workspaceId: string, audienceId: string): Promise<string[]> {
+    return this.readersWhere(workspaceId, 'audience_id', audienceId);
   }
 
   /** Broadcasts still to send with this template, as `broadcast "name"`. */
-  async readersOfTemplate(workspaceId: string, templateId: string): Promise<string[]> {
+  readersOfTemplate(workspaceId: string, templateId: string): Promise<string[]> {
+    return this.readersWhere(workspaceId, 'template_id', templateId);
+  }
+
+  /** Broadcasts still to send (scheduled or sending) whose `column` is `id`, as `broadcast "name"`. */
+  private async readersWhere(
+    workspaceId: string,
+    column: 'audience_id' | 'template_id',
+    id: string,
+  ): Promise<string[]> {
     const rows = await this.deps.store.db
       .selectFrom('broadcasts')
       .select('name')
       .where('workspace_id', '=', workspaceId)
-      .where('template_id', '=', templateId)
+      .where(column, '=', id)
       .where('status', 'in', ['scheduled', 'sending'])
       .orderBy('name')
       .execute();
     return rows.map((row) => `broadcast "${row.name}"`);
   }
 
+  /** Newest first, a page at a time: the cursor is the last broadcast's creation time and id. */
   async list(
     workspaceId: string,
     page: { limit: number; cursor?: string | undefined },

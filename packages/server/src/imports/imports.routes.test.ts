@@ -24,6 +24,15 @@ describe.each(ENGINES)('file imports over the API on %s', (kind) => {
     });
   }
 
+  /** The job an accepted upload started, read once the import has run. */
+  async function finishedJob(response: { statusCode: number; json(): { id: string } }) {
+    expect(response.statusCode).toBe(202);
+    await server.engine.imports.settle();
+    return (
+      await server.app.inject({ url: `/api/v1/imports/${response.json().id}`, headers: server.owner })
+    ).json();
+  }
+
   it('accepts an upload, imports it in the background and reports progress and row errors', async () => {
     const map = encodeURIComponent(
       'userId=respondent,traits.email=email,properties.score=score,timestamp=answered_at',
@@ -48,34 +57,22 @@ describe.each(ENGINES)('file imports over the API on %s', (kind) => {
     const list = (await server.app.inject({ url: '/api/v1/imports', headers: server.owner })).json();
     expect(list.data[0].id).toBe(job.id);
 
-    const again = (await upload(`map=${map}&event=Survey%20Answered&fileName=nps.csv`, SURVEY)).json();
-    await server.engine.imports.settle();
-    const rerun = (
-      await server.app.inject({ url: `/api/v1/imports/${again.id}`, headers: server.owner })
-    ).json();
+    const rerun = await finishedJob(
+      await upload(`map=${map}&event=Survey%20Answered&fileName=nps.csv`, SURVEY),
+    );
     expect(rerun).toMatchObject({ rowsStored: 0, rowsDuplicate: 2 });
   });
 
   it('imports NDJSON uploads', async () => {
     const lines = `${JSON.stringify({ type: 'track', userId: 'cc1', event: 'Call Logged' })}\n`;
-    const response = await upload('format=ndjson', lines, 'application/x-ndjson');
-    expect(response.statusCode).toBe(202);
-    await server.engine.imports.settle();
-    const done = (
-      await server.app.inject({ url: `/api/v1/imports/${response.json().id}`, headers: server.owner })
-    ).json();
+    const done = await finishedJob(await upload('format=ndjson', lines, 'application/x-ndjson'));
     expect(done).toMatchObject({ status: 'completed', rowsStored: 1 });
   });
 
   it('takes NDJSON sent as JSON, or without a format, as NDJSON (a JSON body was a 500)', async () => {
     for (const contentType of ['application/json', 'application/x-ndjson']) {
       const line = JSON.stringify({ type: 'track', userId: `sent-as-${contentType}`, event: 'Call Logged' });
-      const response = await upload('', line, contentType);
-      expect(response.statusCode).toBe(202);
-      await server.engine.imports.settle();
-      const done = (
-        await server.app.inject({ url: `/api/v1/imports/${response.json().id}`, headers: server.owner })
-      ).json();
+      const done = await finishedJob(await upload('', line, contentType));
       expect(done).toMatchObject({ status: 'completed', rowsStored: 1 });
     }
   });
