@@ -61,6 +61,16 @@ export type UpdateConsentPurpose = z.infer<typeof UpdateConsentPurposeSchema>;
 
 export const PurposeKeyParamsSchema = z.object({ key: z.string().min(1).max(64) });
 
+/** `GET /api/v1/consent/purposes/{key}/readers`: what requires the purpose, so removing it stops. */
+export const PurposeReadersSchema = z
+  .object({
+    readers: z
+      .array(z.string())
+      .describe('e.g. `audience "VIPs"`, `destination "Ads"`, `every marketing email`'),
+  })
+  .meta({ id: 'PurposeReaders' });
+export type PurposeReaders = z.infer<typeof PurposeReadersSchema>;
+
 /** The workspace's default for profiles and events with no consent information. */
 export const ConsentSettingsSchema = z
   .object({

@@ -1254,6 +1254,10 @@ export class Engine {
       this.emailTemplates.readersOfTopic(workspaceId, id),
     );
     this.destinations.onReaders((workspaceId, id) => this.journeys.readersOfDestination(workspaceId, id));
+    // What requires a consent purpose is named before it is removed (removing it empties them).
+    this.consent.onReaders((workspaceId, key) => this.audiences.readersOfPurpose(workspaceId, key));
+    this.consent.onReaders((workspaceId, key) => this.destinations.readersOfPurpose(workspaceId, key));
+    this.consent.onReaders((workspaceId, key) => this.emailPreferences.readersOfPurpose(workspaceId, key));
     // Teams named by the service desk's mailboxes, SLA policies and unsolved tickets. (A web form
     // cannot be re-pointed without a new key, so its tickets go to no team once its team is gone.)
     this.teams.onReaders((workspaceId, id) => this.mailboxes.readersOfTeam(workspaceId, id));

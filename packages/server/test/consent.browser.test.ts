@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTandem } from './support/start-tandem.js';
-import { freshPage, HAS_CHROMIUM, launchChromium, pick, signIn } from './support/web-ui-browser.js';
+import { csrfOf, freshPage, HAS_CHROMIUM, launchChromium, pick, signIn } from './support/web-ui-browser.js';
 
 const WRITE_KEY = 'wk_consent_browser_key';
 const OWNER = { email: 'privacy@example.com', password: 'violet kettle orbit 42' };
@@ -82,9 +82,20 @@ describe.skipIf(!HAS_CHROMIUM)('consent in the web UI, in a real browser', () =>
     await expect.poll(() => dialog.getByText(/^Use lower-case letters/).count()).toBe(0);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
 
-    // Necessary cannot be removed; sale of data can.
+    // Necessary cannot be removed; sale of data can, and the question names the audience it empties.
     await expect.poll(() => page.getByRole('button', { name: 'Remove Necessary' }).count()).toBe(0);
+    const audience = await page.request.post(`${server.url}/api/v1/audiences`, {
+      data: {
+        name: 'Data buyers',
+        rule: { trait: 'plan', op: 'eq', value: 'pro' },
+        requiredPurpose: 'sale-of-data',
+      },
+      headers: { 'X-CSRF-Token': await csrfOf(page) },
+    });
+    expect(audience.status()).toBe(201);
     await page.getByRole('button', { name: 'Remove Sale of data' }).click();
+    await page.getByText('It stops audience "Data buyers".').waitFor();
+    await shot(page, '3c-remove-names-audience');
     await page.getByRole('button', { name: 'Remove purpose' }).click();
     await expect.poll(() => purposes.getByRole('row').count()).toBe(6);
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTandem } from './support/start-tandem.js';
-import { freshPage, HAS_CHROMIUM, launchChromium, pick, signIn } from './support/web-ui-browser.js';
+import { csrfOf, freshPage, HAS_CHROMIUM, launchChromium, pick, signIn } from './support/web-ui-browser.js';
 
 const OWNER = { email: 'views@example.com', password: 'violet kettle orbit 42' };
 /** Screenshots of the lists with their views, to look at. */
@@ -272,10 +272,4 @@ async function namesOf(page: Page): Promise<string[]> {
     .getByRole('table', { name: 'People' })
     .locator('tbody tr[aria-rowindex] td:nth-child(2)')
     .allTextContents();
-}
-
-/** The session's CSRF token, for writes made with the page's cookies. */
-async function csrfOf(page: Page): Promise<string> {
-  const session = await page.request.get(new URL('/api/v1/auth/session', page.url()).toString());
-  return ((await session.json()) as { csrfToken: string }).csrfToken;
 }

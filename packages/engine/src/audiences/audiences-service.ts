@@ -265,6 +265,13 @@ export class AudiencesService {
     this.readers.add(readers);
   }
 
+  /** The audiences whose members must grant this consent purpose, as `audience "name"`. */
+  async readersOfPurpose(workspaceId: string, key: string): Promise<string[]> {
+    return (await this.all(workspaceId))
+      .filter((a) => a.requiredPurpose === key)
+      .map((a) => `audience "${a.name}"`);
+  }
+
   /** The audiences whose rules read this computed trait by name, as `audience "name"`. */
   async readersOfComputedTrait(workspaceId: string, traitName: string): Promise<string[]> {
     return (await this.all(workspaceId))

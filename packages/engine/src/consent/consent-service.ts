@@ -13,7 +13,7 @@ import {
   type UpdateConsentPurpose,
 } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { AppError } from '../errors/index.js';
+import { AppError, Readers, type ReadersOf } from '../errors/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { newId } from '../ids/index.js';
 import { type Database, type Store, writeTransaction } from '../store/index.js';
@@ -59,6 +59,8 @@ export type ConsentChange =
 export class ConsentService {
   private readonly purposeGrants: PurposeGrants;
   private readonly listeners = new Set<(change: ConsentChange) => Promise<void>>();
+  /** Audiences, destinations and marketing email that require a purpose (registered by the engine). */
+  private readonly readers = new Readers();
 
   constructor(
     private readonly store: Store,
@@ -66,6 +68,17 @@ export class ConsentService {
     private readonly clock: () => number = Date.now,
   ) {
     this.purposeGrants = new PurposeGrants(store, clock);
+  }
+
+  /** Others that require a purpose: removing it empties them (nobody grants it), so they are named first. */
+  onReaders(readersOf: ReadersOf): void {
+    this.readers.add(readersOf);
+  }
+
+  /** What requires this purpose, as `audience "VIPs"`, `destination "Ads"`: what removing it stops. */
+  async readersOfPurpose(workspaceId: string, key: string): Promise<string[]> {
+    await this.purpose(workspaceId, key);
+    return this.readers.of(workspaceId, key);
   }
 
   /** Called after each change, once committed; the caller's answer waits for the listeners. */

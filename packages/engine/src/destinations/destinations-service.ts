@@ -134,10 +134,20 @@ export class DestinationsService {
     return this.subscribedWhere(workspaceId, (s) => s.kind === 'audience' && s.audienceId === audienceId);
   }
 
-  private async subscribedWhere(
+  /** The destinations that send only to people granting this purpose, as `destination "name"`. */
+  readersOfPurpose(workspaceId: string, key: string): Promise<string[]> {
+    return this.namesWhere(workspaceId, (d) => d.purposes.includes(key));
+  }
+
+  private subscribedWhere(
     workspaceId: string,
     matches: (subscription: StoredDestination['subscriptions'][number]) => boolean,
   ): Promise<string[]> {
+    return this.namesWhere(workspaceId, (d) => d.subscriptions.some(matches));
+  }
+
+  /** The workspace's destinations that `matches`, as `destination "name"`, by name. */
+  private async namesWhere(workspaceId: string, matches: (destination: StoredDestination) => boolean) {
     const rows = await this.store.db
       .selectFrom('destinations')
       .selectAll()
@@ -146,7 +156,7 @@ export class DestinationsService {
       .execute();
     return rows
       .map(storedDestinationOf)
-      .filter((d) => d.subscriptions.some(matches))
+      .filter(matches)
       .map((d) => `destination "${d.name}"`);
   }
 

@@ -34,6 +34,9 @@ import {
   unsuppress,
 } from './suppressions.js';
 
+/** The consent purpose every marketing email requires (transactional email needs none). */
+const MARKETING_PURPOSE = 'marketing';
+
 export interface EmailPreferencesDeps {
   readonly store: Store;
   readonly identity: IdentityService;
@@ -210,6 +213,11 @@ export class EmailPreferencesService {
     };
   }
 
+  /** Marketing email requires the marketing purpose: removing that purpose stops all of it. */
+  readersOfPurpose(_workspaceId: string, key: string): Promise<string[]> {
+    return Promise.resolve(key === MARKETING_PURPOSE ? ['every marketing email'] : []);
+  }
+
   /**
    * Whether an email may go now: suppression first (every email), then for marketing email the
    * marketing purpose, all-marketing and topic subscriptions, and the frequency cap.
@@ -222,7 +230,7 @@ export class EmailPreferencesService {
     // A profile deleted since the email was queued has no address to send to.
     if (!person) return { action: 'skip', reason: 'no_address' };
     const { liveId, ids } = person;
-    const consented = await consentedProfiles(db, email.workspaceId, [liveId], ['marketing']);
+    const consented = await consentedProfiles(db, email.workspaceId, [liveId], [MARKETING_PURPOSE]);
     if (!consented.has(liveId)) return { action: 'skip', reason: 'no_consent' };
     const latest = latestDecisions(await subscriptionHistory(db, email.workspaceId, ids));
     if (latest.get(ALL_MARKETING)?.subscribed === false) return { action: 'skip', reason: 'unsubscribed' };

@@ -14,10 +14,16 @@ export class Readers {
     this.all.add(readersOf);
   }
 
-  /** Throws a conflict naming every user when there is one; `what` names the thing (`The list "VIPs"`). */
-  async refuseDeletingWhileUsed(workspaceId: string, id: string, what: string): Promise<void> {
+  /** Everyone that names the thing, in the order the readers were added. */
+  async of(workspaceId: string, id: string): Promise<string[]> {
     const users: string[] = [];
     for (const readersOf of this.all) users.push(...(await readersOf(workspaceId, id)));
+    return users;
+  }
+
+  /** Throws a conflict naming every user when there is one; `what` names the thing (`The list "VIPs"`). */
+  async refuseDeletingWhileUsed(workspaceId: string, id: string, what: string): Promise<void> {
+    const users = await this.of(workspaceId, id);
     if (users.length === 0) return;
     const one = users.length === 1;
     throw new AppError(

@@ -151,4 +151,22 @@ describe.each(ENGINES)('the consent center API and the public page on %s', (kind
     expect(created.statusCode).toBe(201);
     expect(created.json().requiredPurpose).toBe('marketing');
   });
+
+  it('names what requires a purpose before it is removed', async () => {
+    const rule = { trait: 'plan', op: 'eq', value: 'pro' };
+    await call('POST', '/api/v1/audiences', { name: 'Profiled', rule, requiredPurpose: 'personalization' });
+    const destination = await call('POST', '/api/v1/destinations', {
+      name: 'Ad list',
+      type: 'webhook',
+      config: { url: 'https://hooks.example.com/ads' },
+      purposes: ['personalization', 'analytics'],
+    });
+    expect(destination.statusCode).toBe(201);
+    const readers = await call('GET', '/api/v1/consent/purposes/personalization/readers');
+    expect(readers.statusCode).toBe(200);
+    expect(readers.json()).toEqual({ readers: ['audience "Profiled"', 'destination "Ad list"'] });
+    const marketing = await call('GET', '/api/v1/consent/purposes/marketing/readers');
+    expect(marketing.json().readers).toEqual(['audience "Pro"', 'every marketing email']);
+    expect((await call('GET', '/api/v1/consent/purposes/telepathy/readers')).statusCode).toBe(404);
+  });
 });

@@ -8,6 +8,7 @@ import {
   PreferenceLinkSchema,
   ProfileConsentSchema,
   PurposeKeyParamsSchema,
+  PurposeReadersSchema,
   pageOf,
   RecordConsentSchema,
   UpdateConsentPurposeSchema,
@@ -61,6 +62,22 @@ export async function consentRoutes(app: App, options: { engine: Engine }) {
       },
     },
     async (request) => consent.updatePurpose(workspaceOf(request), request.params.key, request.body),
+  );
+
+  // Asked before removing a purpose: nobody grants a removed one, so what requires it stops.
+  app.get(
+    '/api/v1/consent/purposes/:key/readers',
+    {
+      config: { access: 'profiles:read' },
+      schema: {
+        tags,
+        params: PurposeKeyParamsSchema,
+        response: { 200: PurposeReadersSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ({
+      readers: await consent.readersOfPurpose(workspaceOf(request), request.params.key),
+    }),
   );
 
   app.delete(

@@ -36,6 +36,12 @@ export async function signIn(page: Page, url: string, email: string, password: s
   await page.waitForURL(/\/home/);
 }
 
+/** The session's CSRF token, for writes made with the page's cookies. */
+export async function csrfOf(page: Page): Promise<string> {
+  const session = await page.request.get(new URL('/api/v1/auth/session', page.url()).toString());
+  return ((await session.json()) as { csrfToken: string }).csrfToken;
+}
+
 export async function fillSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel(/^Password/).fill(password);

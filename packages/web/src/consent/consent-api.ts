@@ -6,6 +6,7 @@ import type {
   CreateConsentPurpose,
   PreferenceLink,
   ProfileConsent,
+  PurposeReaders,
   RecordConsent,
   UpdateConsentPurpose,
 } from '@tandem/contract';
@@ -21,6 +22,7 @@ export const consentApi = {
   updatePurpose: ({ key, ...patch }: UpdateConsentPurpose & { key: string }) =>
     apiClient.patch<ConsentPurpose>(purposePath(key), patch),
   deletePurpose: (key: string) => apiClient.delete(purposePath(key)),
+  purposeReaders: (key: string) => apiClient.get<PurposeReaders>(`${purposePath(key)}/readers`),
   settings: () => apiClient.get<ConsentSettings>('/api/v1/consent/settings'),
   updateSettings: (settings: ConsentSettings) =>
     apiClient.put<ConsentSettings>('/api/v1/consent/settings', settings),
