@@ -1258,6 +1258,8 @@ export class Engine {
     this.consent.onReaders((workspaceId, key) => this.audiences.readersOfPurpose(workspaceId, key));
     this.consent.onReaders((workspaceId, key) => this.destinations.readersOfPurpose(workspaceId, key));
     this.consent.onReaders((workspaceId, key) => this.emailPreferences.readersOfPurpose(workspaceId, key));
+    // Someone who leaves the workspace leaves its teams: no lead or ticket is handed to them after.
+    this.access.members.onRemoved((workspaceId, userId) => this.teams.forgetUser(workspaceId, userId));
     // Teams named by the service desk's mailboxes, SLA policies and unsolved tickets. (A web form
     // cannot be re-pointed without a new key, so its tickets go to no team once its team is gone.)
     this.teams.onReaders((workspaceId, id) => this.mailboxes.readersOfTeam(workspaceId, id));

@@ -52,6 +52,13 @@ export class Members {
     },
   ) {}
 
+  private readonly removedListeners = new Set<(workspaceId: string, userId: string) => Promise<void>>();
+
+  /** Called once someone has left or been removed (committed); the answer waits for the listeners. */
+  onRemoved(listener: (workspaceId: string, userId: string) => Promise<void>): void {
+    this.removedListeners.add(listener);
+  }
+
   async list(workspaceId: string): Promise<Member[]> {
     const rows = await this.store.db
       .selectFrom('memberships')
@@ -347,6 +354,7 @@ export class Members {
     });
     await this.deps.tokens.revokeAllOf(workspaceId, userId);
     this.deps.announce({ kind: 'membership', workspaceId, userId });
+    for (const listener of this.removedListeners) await listener(workspaceId, userId);
   }
 
   private async answer(

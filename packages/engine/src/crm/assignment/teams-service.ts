@@ -150,6 +150,19 @@ export class TeamsService {
     return this.get(workspaceId, teamId);
   }
 
+  /**
+   * Someone left the workspace: they leave every team, and rules naming them go, so no new lead or
+   * ticket is handed to them. What they own keeps its owner. Audited with Tandem as the actor.
+   */
+  async forgetUser(workspaceId: string, userId: string): Promise<void> {
+    for (const team of await this.list(workspaceId)) {
+      const members = team.members.filter((m) => m.userId !== userId);
+      const rules = team.rules.filter((r) => r.userId !== userId);
+      if (members.length === team.members.length && rules.length === team.rules.length) continue;
+      await this.update(workspaceId, team.id, { members, rules }, null);
+    }
+  }
+
   /** Deletes a team nothing names (409 naming what does otherwise) and its memberships. */
   async delete(workspaceId: string, teamId: string, actorId: string | null): Promise<void> {
     const team = await this.get(workspaceId, teamId);
