@@ -1063,7 +1063,7 @@ export class Engine {
               notes: task.notes,
               dueAt: task.dueAt,
               profileId: task.profileId,
-              assigneeId: task.ownerId,
+              assigneeId: await this.stillMember(task.workspaceId, task.ownerId),
             },
             null,
           )
@@ -1148,7 +1148,7 @@ export class Engine {
                 title: input.title,
                 profileId: input.profileId,
                 dueAt: input.dueAt ?? new Date(clock() + 86_400_000).toISOString(),
-                ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
+                assigneeId: await this.stillMember(workspaceId, input.assigneeId),
               },
               null,
             )
@@ -1258,8 +1258,10 @@ export class Engine {
     this.consent.onReaders((workspaceId, key) => this.audiences.readersOfPurpose(workspaceId, key));
     this.consent.onReaders((workspaceId, key) => this.destinations.readersOfPurpose(workspaceId, key));
     this.consent.onReaders((workspaceId, key) => this.emailPreferences.readersOfPurpose(workspaceId, key));
-    // Someone who leaves the workspace leaves its teams: no lead or ticket is handed to them after.
+    // Someone who leaves the workspace leaves its teams (no lead or ticket is handed to them after)
+    // and their unsolved tickets go back to the Unassigned view.
     this.access.members.onRemoved((workspaceId, userId) => this.teams.forgetUser(workspaceId, userId));
+    this.access.members.onRemoved((workspaceId, userId) => this.tickets.unassignUser(workspaceId, userId));
     // Teams named by the service desk's mailboxes, SLA policies and unsolved tickets. (A web form
     // cannot be re-pointed without a new key, so its tickets go to no team once its team is gone.)
     this.teams.onReaders((workspaceId, id) => this.mailboxes.readersOfTeam(workspaceId, id));
@@ -1426,6 +1428,12 @@ export class Engine {
   }
 
   /** People as lists and sequences show them: name and email, by live profile id. */
+  /** The user if still a member of the workspace, else null: a task for someone gone is nobody's. */
+  private async stillMember(workspaceId: string, userId: string | null | undefined): Promise<string | null> {
+    if (!userId) return null;
+    return (await this.access.members.roleOf(workspaceId, userId)) === undefined ? null : userId;
+  }
+
   private async contactsOf(workspaceId: string, profileIds: readonly string[]) {
     const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
     const summaries = await this.profiles.summariesOf(workspaceId, profileIds);

@@ -17,6 +17,7 @@ describe.each(ENGINES)('sales sequences on %s', (kind) => {
   let queue: TableEmailQueue;
   let now = Date.parse('2026-12-01T09:00:00Z');
   let port = 0;
+  let rep = '';
 
   beforeAll(async () => {
     engine = await openTestEngine(kind, {
@@ -27,14 +28,19 @@ describe.each(ENGINES)('sales sequences on %s', (kind) => {
     engine.sendSequenceEmailWith(queue);
     await engine.mailChannel.start();
     port = engine.mailChannel.port ?? 0;
+    // The rep is a real user: a task step is for the owner while they are still a member.
+    const email = `rep-${Math.random()}@acme.test`;
+    rep = (await engine.access.accounts.ensureUser({ email, password: 'violet kettle orbit 42' })).id;
   });
   afterAll(() => engine.dispose());
 
   async function workspace() {
-    return (await createWorkspace(engine.store, `seq ${Math.random()}`)).id;
+    const { id } = await createWorkspace(engine.store, `seq ${Math.random()}`);
+    await engine.access.members.add(id, rep, 'sales');
+    return id;
   }
   const person = async (workspaceId: string, email: string) =>
-    (await engine.people.create(workspaceId, { email, name: email.split('@')[0] }, 'usr_rep')).profileId;
+    (await engine.people.create(workspaceId, { email, name: email.split('@')[0] }, rep)).profileId;
   const emailsTo = async (profileId: string) =>
     (await queue.queued()).filter((queued) => queued.email.profileId === profileId);
   const enrollmentOf = async (workspaceId: string, profileId: string) => {
@@ -52,6 +58,28 @@ describe.each(ENGINES)('sales sequences on %s', (kind) => {
     }
   }
 
+  it('makes a task step nobody’s once its owner has left the workspace', async () => {
+    const workspaceId = await workspace();
+    const ann = await person(workspaceId, 'ann@leaving.test');
+    const leaver = (
+      await engine.access.accounts.ensureUser({
+        email: `leaver-${Math.random()}@acme.test`,
+        password: 'violet kettle orbit 42',
+      })
+    ).id;
+    await engine.access.members.add(workspaceId, leaver, 'sales');
+    const sequence = await engine.sequences.create(
+      workspaceId,
+      { name: 'Handover', steps: [{ id: 'call', kind: 'task', title: 'Call Ann back' }] },
+      leaver,
+    );
+    await engine.sequences.enroll(workspaceId, sequence.id, { profileIds: [ann] }, leaver);
+    await engine.access.members.remove({ userId: leaver, role: 'sales' }, workspaceId, leaver);
+    await engine.sequenceScheduler.runDue();
+    const tasks = await engine.tasks.openTasksOf(workspaceId, [ann]);
+    expect(tasks).toEqual([expect.objectContaining({ title: 'Call Ann back', assigneeId: null })]);
+  });
+
   it('runs email and task steps after their delays, for the owner, then finishes', async () => {
     const workspaceId = await workspace();
     const ann = await person(workspaceId, 'ann@customer.test');
@@ -65,14 +93,9 @@ describe.each(ENGINES)('sales sequences on %s', (kind) => {
           { id: 'bump', kind: 'email', templateId: 'etpl_bump', delay: '1d' },
         ],
       },
-      'usr_rep',
+      rep,
     );
-    const enrolled = await engine.sequences.enroll(
-      workspaceId,
-      sequence.id,
-      { profileIds: [ann] },
-      'usr_rep',
-    );
+    const enrolled = await engine.sequences.enroll(workspaceId, sequence.id, { profileIds: [ann] }, rep);
     expect(enrolled.enrolled).toHaveLength(1);
     expect(
       (await engine.sequences.enroll(workspaceId, sequence.id, { profileIds: [ann] }, null)).skipped,
@@ -92,7 +115,7 @@ describe.each(ENGINES)('sales sequences on %s', (kind) => {
     now += 2 * DAY;
     expect(await engine.sequenceScheduler.runDue()).toEqual({ stepsRun: 1, tasksCreated: 1 });
     const tasks = await engine.tasks.openTasksOf(workspaceId, [ann]);
-    expect(tasks).toEqual([expect.objectContaining({ title: 'Call Ann', assigneeId: 'usr_rep' })]);
+    expect(tasks).toEqual([expect.objectContaining({ title: 'Call Ann', assigneeId: rep })]);
     expect((await enrollmentOf(workspaceId, ann)).currentStep).toBe(2);
 
     now += DAY;
@@ -157,7 +180,7 @@ describe.each(ENGINES)('sales sequences on %s', (kind) => {
       },
       null,
     );
-    await engine.sequences.enroll(workspaceId, sequence.id, { profileIds: [bea] }, 'usr_rep');
+    await engine.sequences.enroll(workspaceId, sequence.id, { profileIds: [bea] }, rep);
     await engine.sequenceScheduler.runDue();
     const replyTo = (await emailsTo(bea))[0]?.email.headers?.['Reply-To'] ?? '';
 
@@ -264,7 +287,7 @@ describe.each(ENGINES)('sales sequences on %s', (kind) => {
     await engine.activities.create(
       workspaceId,
       { kind: 'meeting', profileId: meg, body: 'Demo booked' },
-      'usr_rep',
+      rep,
     );
     // A soft bounce (a delay notice) stops nothing: the mail may still arrive.
     await engine.collector.collect({
@@ -344,7 +367,7 @@ describe.each(ENGINES)('sales sequences on %s', (kind) => {
       { name: 'List', steps: [{ kind: 'task', title: 'Research', delay: '1d' }] },
       null,
     );
-    const result = await engine.sequences.enroll(workspaceId, sequence.id, { listId: list.id }, 'usr_rep');
+    const result = await engine.sequences.enroll(workspaceId, sequence.id, { listId: list.id }, rep);
     expect(result.enrolled.map((e) => e.email).sort()).toEqual(['fay@list.test', 'gus@list.test']);
     const fayEnrollment = await enrollmentOf(workspaceId, fay);
     expect(await engine.sequences.stop(workspaceId, sequence.id, fayEnrollment.id)).toMatchObject({

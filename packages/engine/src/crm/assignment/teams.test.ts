@@ -44,38 +44,4 @@ describe.each(ENGINES)('lead assignment on %s', (kind) => {
       { ownerId: 'usr_a', reason: 'round_robin' },
     ]);
   });
-
-  it('takes someone who leaves the workspace out of its teams and rules, so no lead goes to them', async () => {
-    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
-    const password = 'violet kettle orbit 42';
-    const leaver = await engine.access.accounts.ensureUser({
-      email: `leaver-${Math.random()}@example.com`,
-      password,
-    });
-    const stayer = await engine.access.accounts.ensureUser({
-      email: `stayer-${Math.random()}@example.com`,
-      password,
-    });
-    await engine.access.members.add(workspaceId, leaver.id, 'sales');
-    await engine.access.members.add(workspaceId, stayer.id, 'sales');
-    const team = await engine.teams.create(
-      workspaceId,
-      {
-        name: 'AEs',
-        strategy: 'rule',
-        members: [{ userId: leaver.id }, { userId: stayer.id }],
-        rules: [{ when: 'emailDomain', equals: 'bigcorp.com', userId: leaver.id }],
-      },
-      'usr_admin',
-    );
-
-    await engine.access.members.remove({ userId: leaver.id, role: 'sales' }, workspaceId, leaver.id);
-
-    const after = await engine.teams.get(workspaceId, team.id);
-    expect(after.members.map((m) => m.userId)).toEqual([stayer.id]);
-    expect(after.rules).toEqual([]);
-    const cfo = await engine.people.create(workspaceId, { email: 'cfo@bigcorp.com' }, 'usr_admin');
-    const assigned = await engine.teams.assign(workspaceId, team.id, [cfo.profileId], null);
-    expect(assigned.assignments[0]?.ownerId).toBe(stayer.id);
-  });
 });

@@ -162,6 +162,23 @@ export class TicketsService implements TicketDesk {
     return [`${rows.length} unsolved ${many} (${shown.join(', ')}${more})`];
   }
 
+  /**
+   * Someone left the workspace: their unsolved tickets become unassigned (on each ticket's
+   * timeline, Tandem as the actor), so they show in the Unassigned view instead of waiting on nobody.
+   */
+  async unassignUser(workspaceId: string, userId: string): Promise<void> {
+    const rows = await this.deps.store.db
+      .selectFrom('tickets')
+      .select('ticket_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('assignee_id', '=', userId)
+      .where('status', 'not in', ['solved', 'closed'])
+      .execute();
+    const ids = rows.map((row) => row.ticket_id);
+    for (let i = 0; i < ids.length; i += 500)
+      await this.bulkUpdate(workspaceId, { ticketIds: ids.slice(i, i + 500), assigneeId: null }, null);
+  }
+
   /** The inbox: filters, views (mine, unassigned, SLA at risk) and a keyset cursor. */
   async list(
     workspaceId: string,
