@@ -9,6 +9,8 @@
 // 2026-12-06, quiet, 100,000 people: 1,615-1,899 emails/s (met); server's own memory 740 MB (RSS
 // 874) before, 666 MB (RSS 807) with DuckDB resting at 128 MB between queries and 16 MB page
 // caches; 622 MB with MALLOC_ARENA_MAX=2. < 500 MB RSS missed (docs/operations.md, Memory).
+// 2026-12-06 evening, slow hour (~500 emails per CPU s against ~700 before): 555-686 emails/s;
+// own memory 626 MB (RSS 791) with DuckDB resting at 128 MB, 589 MB (RSS 766) at 64 MB.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -93,13 +93,13 @@ describe("the embedded copy's memory", () => {
     const store = await openDuckDbAnalytics({ path: ':memory:', threads: 1, memoryLimit: '512MB' });
     try {
       const resting = bytesOf(await store.currentMemoryLimit());
-      expect(resting).toBeLessThan(200_000_000);
+      expect(resting).toBeLessThan(100_000_000);
       const [inQuery] = await store.query(`SELECT current_setting('memory_limit') AS m`);
       expect(bytesOf(String(inQuery?.m))).toBeGreaterThan(400_000_000);
       expect(bytesOf(await store.currentMemoryLimit())).toBe(resting);
       // A configured limit below the resting one is kept throughout.
-      const small = await openDuckDbAnalytics({ path: ':memory:', threads: 1, memoryLimit: '64MB' });
-      expect(bytesOf(await small.currentMemoryLimit())).toBeLessThan(70_000_000);
+      const small = await openDuckDbAnalytics({ path: ':memory:', threads: 1, memoryLimit: '32MB' });
+      expect(bytesOf(await small.currentMemoryLimit())).toBeLessThan(40_000_000);
       await small.close();
     } finally {
       await store.close();

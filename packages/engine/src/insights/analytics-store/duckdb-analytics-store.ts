@@ -27,7 +27,7 @@ export interface DuckDbAnalyticsOptions {
  * DuckDB's memory limit between queries: what it keeps of the copy's blocks while the pipeline
  * appends. DuckDB holds what it has read up to its limit and frees the rest when the limit drops.
  */
-const RESTING_MEMORY_LIMIT = '128MB';
+const RESTING_MEMORY_LIMIT = '64MB';
 
 /** The embedded copy, and whether its file was made just now (then it holds nothing yet). */
 export type DuckDbAnalyticsStore = AnalyticsStore & {
