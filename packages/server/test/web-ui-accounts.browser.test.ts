@@ -95,6 +95,7 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
     await invite.getByRole('button', { name: 'Invite member' }).click();
     await expectText(members, 'temp@example.com');
     await page.getByRole('button', { name: 'Remove temp@example.com' }).click();
+    await page.getByText('their unsolved tickets become unassigned').waitFor();
     await screenshot(page, 'settings-members-remove');
     await page.getByRole('button', { name: 'Confirm remove' }).click();
     await expect.poll(() => members.textContent()).not.toContain('temp@example.com');
