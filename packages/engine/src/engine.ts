@@ -1126,6 +1126,7 @@ export class Engine {
           destinationExists: (id) => exists(this.destinations.get(workspaceId, id)),
           templateExists: (id) => exists(this.emailTemplates.get(workspaceId, id)),
           listExists: async (id) => (lists?.exists ? lists.exists(db, workspaceId, id) : true),
+          memberExists: async (userId) => (await this.stillMember(workspaceId, userId)) !== null,
         };
       },
       emailCountsOf: (db, workspaceId, journeyId) =>
@@ -1148,7 +1149,10 @@ export class Engine {
                 title: input.title,
                 profileId: input.profileId,
                 dueAt: input.dueAt ?? new Date(clock() + 86_400_000).toISOString(),
-                assigneeId: await this.stillMember(workspaceId, input.assigneeId),
+                // The step's assignee, else the person's owner (as the editor says), while a member.
+                assigneeId:
+                  (await this.stillMember(workspaceId, input.assigneeId)) ??
+                  (await this.stillMember(workspaceId, await this.ownerOf(workspaceId, input.profileId))),
               },
               null,
             )
@@ -1428,6 +1432,11 @@ export class Engine {
   }
 
   /** People as lists and sequences show them: name and email, by live profile id. */
+  /** A person's owner (null when they have none, or the person is gone). */
+  private async ownerOf(workspaceId: string, profileId: string): Promise<string | null> {
+    return (await this.people.get(workspaceId, profileId).catch(() => undefined))?.ownerId ?? null;
+  }
+
   /** The user if still a member of the workspace, else null: a task for someone gone is nobody's. */
   private async stillMember(workspaceId: string, userId: string | null | undefined): Promise<string | null> {
     if (!userId) return null;

@@ -13,6 +13,8 @@ export interface JourneyReferences {
   templateExists(id: string): Promise<boolean>;
   /** Unknown (true) until the lists domain is wired in. */
   listExists(id: string): Promise<boolean>;
+  /** Whether a user is a member of the workspace (a task step's assignee). */
+  memberExists(userId: string): Promise<boolean>;
 }
 
 /**
@@ -94,9 +96,12 @@ export async function validateJourney(
       case 'list':
         if (!(await references.listExists(step.listId))) at('listId', `no list ${step.listId}`);
         break;
+      case 'create_task':
+        if (step.assigneeId !== undefined && !(await references.memberExists(step.assigneeId)))
+          at('assigneeId', `${step.assigneeId} is not a member of this workspace`);
+        break;
       case 'update_trait':
       case 'update_crm_field':
-      case 'create_task':
       case 'create_ticket':
       case 'exit':
         break;

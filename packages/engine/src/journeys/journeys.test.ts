@@ -249,10 +249,20 @@ describe.each(ENGINES)('journeys on %s', (kind) => {
         { id: 'bye', kind: 'exit' },
       ],
     });
+    // Ann's owner is a member: the task step, naming no assignee, makes the task theirs.
+    const rep = (
+      await engine.access.accounts.ensureUser({
+        email: `rep-${Math.random()}@acme.test`,
+        password: 'violet kettle orbit 42',
+      })
+    ).id;
+    await engine.access.members.add(w.workspaceId, rep, 'sales');
+    await w.track('ann', 'Pricing Viewed');
+    const annId = await w.profileOf('ann');
+    await engine.people.update(w.workspaceId, annId, { ownerId: rep }, null);
     await w.track('ann', 'Trial Started');
     // A commit may have woken a pass already: wait for it too, not only for what is pending.
     await engine.journeyEffects.settled();
-    const annId = await w.profileOf('ann');
     const emails = await sql<{
       template_id: string;
       origin: string;
@@ -280,7 +290,9 @@ describe.each(ENGINES)('journeys on %s', (kind) => {
     const tasks = await engine.tasks.list(w.workspaceId, { profileId: annId, limit: 10 } as never, {
       actorId: null,
     });
-    expect(tasks.data.map((t: { title: string }) => t.title)).toEqual(['Call the trial']);
+    expect(
+      tasks.data.map((t: { title: string; assigneeId: string | null }) => [t.title, t.assigneeId]),
+    ).toEqual([['Call the trial', rep]]);
     const person = await engine.people.get(w.workspaceId, annId);
     expect(person.lifecycleStage).toBe('opportunity');
     const effects = await engine.store.db

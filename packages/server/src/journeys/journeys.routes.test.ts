@@ -60,6 +60,8 @@ describe.each(ENGINES)('the journeys API on %s', (kind) => {
       steps: [
         { id: 'a', kind: 'random_split', weights: [50, 50], next: ['b', 'nowhere', 'c'] },
         { id: 'b', kind: 'update_trait', trait: 'x', value: 1, next: 'b' },
+        // A task for someone who is not (or no longer) a member of the workspace.
+        { id: 'c', kind: 'create_task', title: 'Call them', assigneeId: 'usr_gone', next: null },
         { id: 'lost', kind: 'exit' },
       ],
     };
@@ -72,6 +74,11 @@ describe.each(ENGINES)('the journeys API on %s', (kind) => {
         expect.objectContaining({ stepId: 'a', field: 'weights' }),
         expect.objectContaining({ stepId: 'lost', field: 'id', message: 'no step leads here' }),
         expect.objectContaining({ stepId: 'b', field: 'next' }),
+        expect.objectContaining({
+          stepId: 'c',
+          field: 'assigneeId',
+          message: 'usr_gone is not a member of this workspace',
+        }),
       ]),
     );
     const patched = await call('PATCH', `/api/v1/journeys/${journey.id}`, { steps: broken.steps });
