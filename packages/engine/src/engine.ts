@@ -177,10 +177,12 @@ import { TrackingPlansService } from './tracking-plans/index.js';
 import { warehouseTransportKind } from './warehouse/index.js';
 import { WebhookSourcesService } from './webhook-sources/index.js';
 
-/** Traits an audience file's line may hold of a person, hashed or not (see contactFieldsOf). */
 /** The module preparation threads load to check calls against tracking plans. */
 const TRACKING_PLAN_SCREENS = new URL('./tracking-plans/plan-screens.js', import.meta.url);
+/** Traits an audience file's line may hold of a person, hashed or not (see contactFieldsOf). */
 const CONTACT_TRAITS = ['email', 'phone', 'address', 'country', 'firstName', 'lastName'];
+/** A person's built-in CRM fields a journey step may set (else a custom field's key). */
+const PERSON_CRM_FIELDS = ['lifecycleStage', 'leadStatus', 'ownerId'];
 
 /** Reads of committed audience events for the source debugger that may run at once. */
 const MAX_DEBUGGER_READS = 4;
@@ -1127,6 +1129,9 @@ export class Engine {
           templateExists: (id) => exists(this.emailTemplates.get(workspaceId, id)),
           listExists: async (id) => (lists?.exists ? lists.exists(db, workspaceId, id) : true),
           memberExists: async (userId) => (await this.stillMember(workspaceId, userId)) !== null,
+          crmFieldExists: async (field) =>
+            PERSON_CRM_FIELDS.includes(field) ||
+            (await this.customFields.list(workspaceId, 'person')).some((custom) => custom.key === field),
         };
       },
       emailCountsOf: (db, workspaceId, journeyId) =>
@@ -1172,7 +1177,7 @@ export class Engine {
             )
           ).id,
         updateCrmField: async (workspaceId, profileId, field, value) => {
-          const patch = ['lifecycleStage', 'leadStatus', 'ownerId'].includes(field)
+          const patch = PERSON_CRM_FIELDS.includes(field)
             ? { [field]: value }
             : { fields: { [field]: value } };
           await this.people.update(workspaceId, profileId, patch, null);
@@ -1254,6 +1259,9 @@ export class Engine {
     this.emailTemplates.onReaders((workspaceId, id) => this.sequences.readersOfTemplate(workspaceId, id));
     this.emailTemplates.onReaders((workspaceId, id) => this.broadcasts.readersOfTemplate(workspaceId, id));
     this.lists.onReaders((workspaceId, id) => this.journeys.readersOfList(workspaceId, id));
+    this.customFields.onPersonFieldReaders((workspaceId, key) =>
+      this.journeys.readersOfCrmField(workspaceId, key),
+    );
     this.emailPreferences.onTopicReaders((workspaceId, id) =>
       this.emailTemplates.readersOfTopic(workspaceId, id),
     );

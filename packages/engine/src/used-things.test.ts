@@ -102,6 +102,29 @@ describe.each(ENGINES)('deleting what others use, on %s', (kind) => {
     expect(await refusal(engine.audiences.delete(workspaceId, pro.value.id))).toContain('journey "Upsell"');
   });
 
+  it('keeps a person’s custom field a journey sets', async () => {
+    const { workspaceId } = await trackingWorkspace(engine);
+    const tier = await engine.customFields.create(
+      workspaceId,
+      { entity: 'person', key: 'tier', label: 'Tier', type: 'text' },
+      null,
+    );
+    const spare = await engine.customFields.create(
+      workspaceId,
+      { entity: 'person', key: 'spare', label: 'Spare', type: 'text' },
+      null,
+    );
+    await engine.journeys.create(workspaceId, {
+      name: 'Upgrade',
+      entry: { kind: 'event', event: 'Plan Upgraded' },
+      steps: [{ id: 'tier', kind: 'update_crm_field', field: 'tier', value: 'gold', next: null }],
+    });
+    expect(await refusal(engine.customFields.delete(workspaceId, tier.id, null))).toBe(
+      'The custom field "Tier" cannot be deleted: journey "Upgrade" uses it. Change it first.',
+    );
+    await engine.customFields.delete(workspaceId, spare.id, null);
+  });
+
   it('keeps a team its mailboxes, SLA policies, unsolved tickets or the new-leads setting name', async () => {
     const { workspaceId } = await trackingWorkspace(engine);
     const support = await engine.teams.create(workspaceId, { name: 'Support' }, null);

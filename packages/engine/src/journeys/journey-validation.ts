@@ -15,6 +15,8 @@ export interface JourneyReferences {
   listExists(id: string): Promise<boolean>;
   /** Whether a user is a member of the workspace (a task step's assignee). */
   memberExists(userId: string): Promise<boolean>;
+  /** Whether people have this CRM field: a built-in one or a custom field's key. */
+  crmFieldExists(field: string): Promise<boolean>;
 }
 
 /**
@@ -100,8 +102,11 @@ export async function validateJourney(
         if (step.assigneeId !== undefined && !(await references.memberExists(step.assigneeId)))
           at('assigneeId', `${step.assigneeId} is not a member of this workspace`);
         break;
-      case 'update_trait':
       case 'update_crm_field':
+        if (!(await references.crmFieldExists(step.field)))
+          at('field', `people have no CRM field ${step.field}`);
+        break;
+      case 'update_trait':
       case 'create_ticket':
       case 'exit':
         break;

@@ -394,6 +394,13 @@ export class JourneysService {
     );
   }
 
+  /** The journeys (archived ones aside) whose draft or live version sets this CRM field on people. */
+  readersOfCrmField(workspaceId: string, key: string): Promise<string[]> {
+    return this.readersWhere(workspaceId, (definition) =>
+      definition.steps.some((step) => step.kind === 'update_crm_field' && step.field === key),
+    );
+  }
+
   /** The journeys (archived ones aside) whose draft or live version adds to or removes from this list. */
   readersOfList(workspaceId: string, listId: string): Promise<string[]> {
     return this.readersWhere(workspaceId, (definition) =>

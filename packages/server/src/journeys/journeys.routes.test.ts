@@ -62,6 +62,8 @@ describe.each(ENGINES)('the journeys API on %s', (kind) => {
         { id: 'b', kind: 'update_trait', trait: 'x', value: 1, next: 'b' },
         // A task for someone who is not (or no longer) a member of the workspace.
         { id: 'c', kind: 'create_task', title: 'Call them', assigneeId: 'usr_gone', next: null },
+        // A field people do not have (a custom field deleted since, or a typo).
+        { id: 'd', kind: 'update_crm_field', field: 'tier_typo', value: 'gold', next: null },
         { id: 'lost', kind: 'exit' },
       ],
     };
@@ -78,6 +80,11 @@ describe.each(ENGINES)('the journeys API on %s', (kind) => {
           stepId: 'c',
           field: 'assigneeId',
           message: 'usr_gone is not a member of this workspace',
+        }),
+        expect.objectContaining({
+          stepId: 'd',
+          field: 'field',
+          message: 'people have no CRM field tier_typo',
         }),
       ]),
     );

@@ -7,7 +7,7 @@ import type {
 } from '@tandem/contract';
 import { CreateCustomFieldSchema } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { AppError } from '../../errors/index.js';
+import { AppError, Readers, type ReadersOf } from '../../errors/index.js';
 import { newId } from '../../ids/index.js';
 import { type Database, fromJson, nowIso, toJson } from '../../store/index.js';
 import type { CrmAuditEntry } from '../crm-audit.js';
@@ -46,7 +46,15 @@ export async function customFieldsOf(
 
 /** Definitions of custom fields on people, companies and deals (`crm:write` edits them). */
 export class CustomFieldDefinitions {
+  /** Journeys that set a person field by its key (registered by the engine). */
+  private readonly personFieldReaders = new Readers();
+
   constructor(private readonly db: Kysely<Database>) {}
+
+  /** Others that write a person field by key keep it: their step would fail for everyone. */
+  onPersonFieldReaders(readersOf: ReadersOf): void {
+    this.personFieldReaders.add(readersOf);
+  }
 
   list(workspaceId: string, entity?: CustomFieldEntity) {
     return customFieldsOf(this.db, workspaceId, entity);
@@ -123,9 +131,18 @@ export class CustomFieldDefinitions {
     return this.get(workspaceId, fieldId);
   }
 
-  /** Removes the definition; values already stored stay on their records until next written. */
+  /**
+   * Removes the definition (409 while a journey sets it); values already stored stay on their
+   * records until next written.
+   */
   async delete(workspaceId: string, fieldId: string, actorId: string | null): Promise<void> {
     const before = await this.get(workspaceId, fieldId);
+    if (before.entity === 'person')
+      await this.personFieldReaders.refuseDeletingWhileUsed(
+        workspaceId,
+        before.key,
+        `The custom field "${before.label}"`,
+      );
     await this.db.transaction().execute(async (trx) => {
       await trx
         .deleteFrom('crm_custom_fields')
