@@ -1262,6 +1262,9 @@ export class Engine {
     this.customFields.onPersonFieldReaders((workspaceId, key) =>
       this.journeys.readersOfCrmField(workspaceId, key),
     );
+    this.computedTraits.onReaders((workspaceId, name) =>
+      this.journeys.readersOfComputedTrait(workspaceId, name),
+    );
     this.emailPreferences.onTopicReaders((workspaceId, id) =>
       this.emailTemplates.readersOfTopic(workspaceId, id),
     );

@@ -102,6 +102,35 @@ describe.each(ENGINES)('deleting what others use, on %s', (kind) => {
     expect(await refusal(engine.audiences.delete(workspaceId, pro.value.id))).toContain('journey "Upsell"');
   });
 
+  it('keeps a computed trait a journey’s condition split reads, and its name', async () => {
+    const { workspaceId } = await trackingWorkspace(engine);
+    const orders = await engine.computedTraits.create(workspaceId, {
+      name: 'orders',
+      kind: 'count',
+      event: 'Order',
+    });
+    if (!orders.ok) throw new Error(JSON.stringify(orders.error));
+    await engine.journeys.create(workspaceId, {
+      name: 'Win-back',
+      entry: { kind: 'event', event: 'Visited Pricing' },
+      steps: [
+        {
+          id: 'buyer',
+          kind: 'split',
+          condition: { computedTrait: 'orders', op: 'gt', value: 0 },
+          next: { yes: 'tag', no: null },
+        },
+        { id: 'tag', kind: 'update_trait', trait: 'winback', value: true, next: null },
+      ],
+    });
+    expect(await refusal(engine.computedTraits.delete(workspaceId, orders.value.id))).toContain(
+      'journey "Win-back"',
+    );
+    expect(
+      await refusal(engine.computedTraits.update(workspaceId, orders.value.id, { name: 'purchases' })),
+    ).toContain('journey "Win-back"');
+  });
+
   it('keeps a person’s custom field a journey sets', async () => {
     const { workspaceId } = await trackingWorkspace(engine);
     const tier = await engine.customFields.create(

@@ -14,7 +14,7 @@ import {
 } from '@tandem/contract';
 import { type Kysely, sql } from 'kysely';
 import type { z } from 'zod';
-import { referencedAudiences } from '../audiences/index.js';
+import { referencedAudiences, referencedComputedTraits } from '../audiences/index.js';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import {
@@ -391,6 +391,15 @@ export class JourneysService {
   readersOfTemplate(workspaceId: string, templateId: string): Promise<string[]> {
     return this.readersWhere(workspaceId, (definition) =>
       definition.steps.some((step) => step.kind === 'send_email' && step.templateId === templateId),
+    );
+  }
+
+  /** The journeys (archived ones aside) whose draft or live version splits on this computed trait. */
+  readersOfComputedTrait(workspaceId: string, name: string): Promise<string[]> {
+    return this.readersWhere(workspaceId, (definition) =>
+      definition.steps.some(
+        (step) => step.kind === 'split' && referencedComputedTraits(step.condition).includes(name),
+      ),
     );
   }
 
