@@ -331,6 +331,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/computed-traits/:id → audiences:read",
         "GET /api/v1/consent/overview → profiles:read",
         "GET /api/v1/consent/purposes → profiles:read",
+        "GET /api/v1/consent/purposes/:key/readers → profiles:read",
         "GET /api/v1/consent/settings → profiles:read",
         "GET /api/v1/crm/settings → crm:read",
         "GET /api/v1/csat-reports → crm:read",
