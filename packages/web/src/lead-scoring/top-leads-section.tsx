@@ -9,6 +9,7 @@ import { LeadScoreCard } from './lead-score-card';
 import { leadScoringApi, leadScoringQueryKey } from './lead-scoring-api';
 
 const SHOWN = 25;
+const TOP_LEADS_REFRESH_MS = 5_000;
 
 /** The highest scores, each opening its explanation. */
 export function TopLeadsSection() {
@@ -17,6 +18,9 @@ export function TopLeadsSection() {
   const leads = useQuery({
     queryKey: [...leadScoringQueryKey(workspace.id), 'top'],
     queryFn: () => leadScoringApi.topLeads(SHOWN),
+    // Scores follow every event: the list stays current without a reload, and catches up with a
+    // rescore whose end the settings poll may not have seen.
+    refetchInterval: TOP_LEADS_REFRESH_MS,
   });
   const list = leads.data?.data ?? [];
   return (
