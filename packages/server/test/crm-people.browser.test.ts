@@ -178,6 +178,19 @@ describe.skipIf(!HAS_CHROMIUM)('CRM people in the web UI, in a real browser', ()
       )
       .toEqual({ plan_tier: 'pro' });
     await shot(page, '9-person-custom-field');
+
+    // Removing a field asks first: a stray click takes nothing away.
+    await page.getByRole('link', { name: 'Custom fields' }).click();
+    await fields.getByRole('button', { name: 'Remove Plan tier' }).click();
+    await expect
+      .poll(() => page.getByText('Remove the field "Plan tier"? It no longer shows on people').count())
+      .toBe(1);
+    await shot(page, '9b-remove-field-question');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await fields.textContent()).toContain('plan_tier');
+    await fields.getByRole('button', { name: 'Remove Plan tier' }).click();
+    await page.getByRole('button', { name: 'Remove field' }).click();
+    await expect.poll(() => page.getByText('No custom fields yet.').count()).toBe(1);
   });
 
   it('creates a team, makes it the new-leads team, and assigns selected people with it', async () => {

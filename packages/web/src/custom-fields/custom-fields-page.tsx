@@ -1,11 +1,11 @@
-import { Alert, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { CustomField } from '@tandem/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { errorMessage } from '../api/error-message';
 import { useCurrentSession } from '../auth/use-session';
 import { crmQueryKey, customFieldsApi } from '../people/crm-api';
 import { useCanWriteCrm } from '../people/use-crm-members';
+import { ConfirmActionButton } from '../shared/confirm-action-button';
 import { QueryState } from '../shared/query-state';
 import { CustomFieldModal, ENTITY_LABELS, TYPE_LABELS } from './custom-field-modal';
 
@@ -19,9 +19,14 @@ export function CustomFieldsPage() {
     queryFn: () => customFieldsApi.list(),
   });
   const [editing, setEditing] = useState<CustomField | 'new' | null>(null);
+  // The field whose removal is being asked about (one question open at a time).
+  const [removing, setRemoving] = useState<string | null>(null);
   const remove = useMutation({
     mutationFn: customFieldsApi.remove,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: crmQueryKey(session.workspace.id) }),
+    onSuccess: () => {
+      setRemoving(null);
+      return queryClient.invalidateQueries({ queryKey: crmQueryKey(session.workspace.id) });
+    },
   });
   return (
     <Stack>
@@ -74,15 +79,20 @@ export function CustomFieldsPage() {
                         <Button size="xs" variant="subtle" onClick={() => setEditing(field)}>
                           Edit
                         </Button>
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Remove ${field.label}`}
-                          onClick={() => remove.mutate(field.id)}
-                        >
-                          Remove
-                        </Button>
+                        <ConfirmActionButton
+                          label="Remove"
+                          ariaLabel={`Remove ${field.label}`}
+                          question={removalQuestion(field)}
+                          confirmLabel="Remove field"
+                          opened={removing === field.id}
+                          onOpenedChange={(opened) => {
+                            remove.reset();
+                            setRemoving(opened ? field.id : null);
+                          }}
+                          pending={remove.isPending}
+                          error={remove.error}
+                          onConfirm={() => remove.mutate(field.id)}
+                        />
                       </Group>
                     </Table.Td>
                   )}
@@ -91,15 +101,16 @@ export function CustomFieldsPage() {
             </Table.Tbody>
           </Table>
         )}
-        {remove.error && (
-          <Alert color="red" role="alert">
-            {errorMessage(remove.error)}
-          </Alert>
-        )}
       </QueryState>
       {editing && (
         <CustomFieldModal field={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
       )}
     </Stack>
   );
+}
+
+/** What removing a field takes away, asked before it happens. */
+function removalQuestion(field: CustomField): string {
+  const records = ENTITY_LABELS[field.entity].toLowerCase();
+  return `Remove the field "${field.label}"? It no longer shows on ${records}, and no one can fill it in.`;
 }
