@@ -1253,6 +1253,14 @@ export class Engine {
     this.audiences.onReaders((workspaceId, audienceId) =>
       this.broadcasts.readersOfAudience(workspaceId, audienceId),
     );
+    // A saved insight filtered or broken down by an audience or computed trait would silently count
+    // nothing once it is gone.
+    this.audiences.onReaders((workspaceId, audienceId) =>
+      this.savedInsights.readersOfAudience(workspaceId, audienceId),
+    );
+    this.computedTraits.onReaders((workspaceId, name) =>
+      this.savedInsights.readersOfComputedTrait(workspaceId, name),
+    );
     // Templates, lists, topics and destinations named by journeys, sequences, broadcasts and
     // templates are kept the same way.
     this.emailTemplates.onReaders((workspaceId, id) => this.journeys.readersOfTemplate(workspaceId, id));

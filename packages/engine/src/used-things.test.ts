@@ -131,6 +131,55 @@ describe.each(ENGINES)('deleting what others use, on %s', (kind) => {
     ).toContain('journey "Win-back"');
   });
 
+  it('keeps an audience and a computed trait a saved insight reads, at any depth of its query', async () => {
+    const { workspaceId } = await trackingWorkspace(engine);
+    const pro = await engine.audiences.create(workspaceId, {
+      name: 'Pro',
+      rule: { trait: 'plan', op: 'eq', value: 'pro' },
+    });
+    if (!pro.ok) throw new Error(JSON.stringify(pro.error));
+    const orders = await engine.computedTraits.create(workspaceId, {
+      name: 'orders',
+      kind: 'count',
+      event: 'Order',
+    });
+    if (!orders.ok) throw new Error(JSON.stringify(orders.error));
+    // The audience narrows one series; the trait (reached into with a dot) breaks the result down.
+    const insight = await engine.savedInsights.create(workspaceId, 'usr_ann', {
+      name: 'Pro orders',
+      description: '',
+      chart: 'line',
+      range: '7d',
+      query: {
+        kind: 'trend',
+        series: [
+          {
+            event: 'Order Completed',
+            measure: 'count',
+            where: [{ on: 'audience', audienceId: pro.value.id, member: true }],
+          },
+        ],
+        interval: 'day',
+        where: [],
+        breakdown: { on: 'computed_trait', property: 'orders.total' },
+      },
+    });
+    expect(await refusal(engine.audiences.delete(workspaceId, pro.value.id))).toContain(
+      'saved insight "Pro orders"',
+    );
+    expect(await refusal(engine.computedTraits.delete(workspaceId, orders.value.id))).toContain(
+      'saved insight "Pro orders"',
+    );
+    expect(
+      await refusal(engine.computedTraits.update(workspaceId, orders.value.id, { name: 'purchases' })),
+    ).toContain('saved insight "Pro orders"');
+
+    // Once the insight reads neither, both go.
+    await engine.savedInsights.delete(workspaceId, insight.id);
+    await engine.audiences.delete(workspaceId, pro.value.id);
+    await engine.computedTraits.delete(workspaceId, orders.value.id);
+  });
+
   it('keeps a person’s custom field a journey sets', async () => {
     const { workspaceId } = await trackingWorkspace(engine);
     const tier = await engine.customFields.create(

@@ -131,6 +131,44 @@ export class SavedInsightsService {
     });
   }
 
+  /** Saved insights whose filters or breakdown read the audience, as `saved insight "name"`. */
+  readersOfAudience(workspaceId: string, audienceId: string): Promise<string[]> {
+    return this.readersWhere(
+      workspaceId,
+      (subject) =>
+        subject.on === 'audience' &&
+        (subject.audienceId === audienceId ||
+          (Array.isArray(subject.audienceIds) && subject.audienceIds.includes(audienceId))),
+    );
+  }
+
+  /** Saved insights whose filters or breakdown read the computed trait, as `saved insight "name"`. */
+  readersOfComputedTrait(workspaceId: string, name: string): Promise<string[]> {
+    return this.readersWhere(
+      workspaceId,
+      (subject) =>
+        subject.on === 'computed_trait' &&
+        typeof subject.property === 'string' &&
+        (subject.property === name || subject.property.startsWith(`${name}.`)),
+    );
+  }
+
+  /** Filters and breakdowns sit at several depths of a query (range, series, steps): all are looked at. */
+  private async readersWhere(
+    workspaceId: string,
+    reads: (subject: Readonly<Record<string, unknown>>) => boolean,
+  ): Promise<string[]> {
+    const rows = await this.store.db
+      .selectFrom('saved_insights')
+      .select(['name', 'query'])
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('name')
+      .execute();
+    return rows
+      .filter((row) => anySubject(fromJson(row.query), reads))
+      .map((row) => `saved insight "${row.name}"`);
+  }
+
   private async row(workspaceId: string, insightId: string): Promise<SavedInsightsTable> {
     const row = await this.store.db
       .selectFrom('saved_insights')
@@ -156,4 +194,13 @@ export function savedInsightOf(row: SavedInsightsTable): SavedInsight {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** Whether any object inside `value` that names what it reads (`on`) satisfies `reads`. */
+function anySubject(value: unknown, reads: (subject: Readonly<Record<string, unknown>>) => boolean): boolean {
+  if (Array.isArray(value)) return value.some((item) => anySubject(item, reads));
+  if (value === null || typeof value !== 'object') return false;
+  const object = value as Record<string, unknown>;
+  if (typeof object.on === 'string' && reads(object)) return true;
+  return Object.values(object).some((item) => anySubject(item, reads));
 }
