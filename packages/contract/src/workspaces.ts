@@ -87,6 +87,25 @@ export const MemberSchema = z
 export type Member = z.infer<typeof MemberSchema>;
 export const UpdateMemberSchema = z.object({ role: RoleSchema });
 
+/**
+ * What a member holds that another member can take over when they are removed: people and
+ * companies they own, their open deals and tasks, their active sequence enrollments and
+ * unsolved tickets. Won or lost deals, done tasks and solved tickets keep them as history.
+ */
+export const MemberHoldingsSchema = z
+  .object({
+    people: z.number().int(),
+    companies: z.number().int(),
+    openDeals: z.number().int(),
+    openTasks: z.number().int(),
+    activeEnrollments: z.number().int(),
+    unsolvedTickets: z.number().int(),
+  })
+  .meta({ id: 'MemberHoldings' });
+export type MemberHoldings = z.infer<typeof MemberHoldingsSchema>;
+/** `DELETE /api/v1/members/:id?handOverTo=`: the member who takes over what the removed one holds. */
+export const RemoveMemberQuerySchema = z.object({ handOverTo: z.string().min(1).max(100).optional() });
+
 /** What an invitation link shows before it is accepted (to whoever holds the link). */
 export const InvitationLinkSchema = z
   .object({

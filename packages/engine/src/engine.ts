@@ -1,4 +1,4 @@
-import type { Person } from '@tandem/contract';
+import type { MemberHoldings, Person } from '@tandem/contract';
 import type { Kysely } from 'kysely';
 import { type AccessOptions, AccessService } from './access/index.js';
 import {
@@ -114,6 +114,7 @@ import {
 import { addToList, ListPersonData, ListsService, removeFromList } from './lists/index.js';
 import { EventLog, keepLogAheadOfStoredIds, logPersonData } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
+import { handOverHoldings, type MemberHandOverDeps, memberHoldings } from './member-hand-over.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
 import { analyticsActivity, OverviewService } from './overview/index.js';
 import type { PersonDataHolder, PersonRef } from './person-data/index.js';
@@ -451,6 +452,8 @@ export class Engine {
 
   /** What a destination's full sync checks: consent, private addresses. */
   private readonly syncPolicy: { consent: ConsentChecker; allowPrivateNetworks: boolean };
+  /** The engine's clock (the segment stage's when a test sets one). */
+  private readonly clock: () => number;
 
   private constructor(
     readonly store: Store,
@@ -479,6 +482,7 @@ export class Engine {
     this.collector.useScreens(this.trackingPlans.screens, TRACKING_PLAN_SCREENS.href);
     this.audienceFiles = new AudienceFilesService(store, options.audienceFiles);
     const clock = options.segment?.clock ?? Date.now;
+    this.clock = clock;
     // Every stage and reader of a checkpoint works with the same partitions.
     const partitions = partitionCountFor(store.kind, options.pipeline?.partitions);
     this.computedTraits = new ComputedTraitsService(store, clock, partitions);
@@ -1281,10 +1285,10 @@ export class Engine {
     this.consent.onReaders((workspaceId, key) => this.audiences.readersOfPurpose(workspaceId, key));
     this.consent.onReaders((workspaceId, key) => this.destinations.readersOfPurpose(workspaceId, key));
     this.consent.onReaders((workspaceId, key) => this.emailPreferences.readersOfPurpose(workspaceId, key));
-    // Someone who leaves the workspace leaves its teams (no lead or ticket is handed to them after)
-    // and their unsolved tickets go back to the Unassigned view.
-    this.access.members.onRemoved((workspaceId, userId) => this.teams.forgetUser(workspaceId, userId));
-    this.access.members.onRemoved((workspaceId, userId) => this.tickets.unassignUser(workspaceId, userId));
+    // Someone who leaves the workspace leaves its teams (no lead or ticket is handed to them after);
+    // their unsolved tickets go back to the Unassigned view, or all they hold to the member named.
+    this.access.members.onRemoved((removal) => this.teams.forgetUser(removal.workspaceId, removal.userId));
+    this.access.members.onRemoved((removal) => handOverHoldings(this.handOverDeps(), removal));
     // Teams named by the service desk's mailboxes, SLA policies and unsolved tickets. (A web form
     // cannot be re-pointed without a new key, so its tickets go to no team once its team is gone.)
     this.teams.onReaders((workspaceId, id) => this.mailboxes.readersOfTeam(workspaceId, id));
@@ -1448,6 +1452,25 @@ export class Engine {
       ...this.syncPolicy,
     };
     return syncDestination(deps, workspaceId, destinationId);
+  }
+
+  /** What a member holds that another could take over when they are removed (`not_found` if none). */
+  memberHoldings(workspaceId: string, userId: string): Promise<MemberHoldings> {
+    return memberHoldings(this.handOverDeps(), workspaceId, userId);
+  }
+
+  private handOverDeps(): MemberHandOverDeps {
+    return {
+      members: this.access.members,
+      people: this.people,
+      companies: this.companies,
+      deals: this.deals,
+      tasks: this.tasks,
+      sequences: this.sequences,
+      tickets: this.tickets,
+      auditLog: this.auditLog,
+      clock: this.clock,
+    };
   }
 
   /** People as lists and sequences show them: name and email, by live profile id. */

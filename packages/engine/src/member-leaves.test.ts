@@ -5,7 +5,8 @@ import { createWorkspace } from './workspaces/index.js';
 
 // Someone who leaves a workspace is handed nothing new: they leave its teams and the rules naming
 // them, their unsolved tickets go back to the Unassigned view, and a journey's task step naming
-// them makes a task nobody owns yet. What they own (people, solved tickets) keeps them as owner.
+// them makes a task nobody owns yet. What they own (people, solved tickets) keeps them as owner,
+// unless the removal names a member to take over what is still open.
 describe.each(ENGINES)('someone leaving a workspace, on %s', (kind) => {
   let engine: Engine & { dispose(): Promise<void> };
   beforeAll(async () => {
@@ -54,4 +55,200 @@ describe.each(ENGINES)('someone leaving a workspace, on %s', (kind) => {
     expect((await engine.tickets.get(workspaceId, open.id)).assigneeId).toBeNull();
     expect((await engine.tickets.get(workspaceId, solved.id)).assigneeId).toBe(leaver);
   });
+
+  it('hands exactly their open records to the member named, and says so in the audit log', async () => {
+    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
+    const { id: elsewhere } = await createWorkspace(engine.store, `ws ${Math.random()}`);
+    const admin = await user('admin');
+    const leaver = await user('leaver');
+    const taker = await user('taker');
+    const stayer = await user('stayer');
+    await engine.access.members.add(workspaceId, admin, 'admin');
+    for (const id of [leaver, taker, stayer]) await engine.access.members.add(workspaceId, id, 'sales');
+    await engine.access.members.add(elsewhere, leaver, 'sales');
+    const mine = await holdingsIn(workspaceId, leaver);
+    const theirs = await holdingsIn(workspaceId, stayer);
+    const away = await engine.people.create(elsewhere, { email: 'away@example.com', ownerId: leaver }, null);
+
+    const asAdmin = { userId: admin, role: 'admin' as const };
+    // Refused unless another current member of this workspace is named; nobody is removed.
+    const refused = (handOverTo: string) =>
+      expect(
+        engine.access.members.remove(asAdmin, workspaceId, leaver, { handOverTo }),
+      ).rejects.toMatchObject({ code: 'unprocessable', details: [{ path: 'handOverTo' }] });
+    await refused(leaver);
+    await refused('usr_nobody');
+    const onlyElsewhere = await user('elsewhere');
+    await engine.access.members.add(elsewhere, onlyElsewhere, 'sales');
+    await refused(onlyElsewhere);
+    expect(await engine.access.members.roleOf(workspaceId, leaver)).toBe('sales');
+    const before = await engine.memberHoldings(workspaceId, leaver);
+    expect(before).toEqual({
+      people: 1,
+      companies: 1,
+      openDeals: 1,
+      openTasks: 1,
+      activeEnrollments: 1,
+      unsolvedTickets: 1,
+    });
+
+    await engine.access.members.remove(asAdmin, workspaceId, leaver, { handOverTo: taker });
+
+    await expect(engine.memberHoldings(workspaceId, leaver)).rejects.toMatchObject({ code: 'not_found' });
+    expect(await engine.memberHoldings(workspaceId, taker)).toEqual(before);
+    // Moved: what was open; kept: what was closed, and what others and other workspaces hold.
+    expect(await ownersOf(mine)).toEqual({
+      person: taker,
+      company: taker,
+      openDeal: taker,
+      wonDeal: leaver,
+      openTask: taker,
+      doneTask: leaver,
+      openTicket: taker,
+      solvedTicket: leaver,
+      enrollment: taker,
+    });
+    expect(await ownersOf(theirs)).toEqual({
+      person: stayer,
+      company: stayer,
+      openDeal: stayer,
+      wonDeal: stayer,
+      openTask: stayer,
+      doneTask: stayer,
+      openTicket: stayer,
+      solvedTicket: stayer,
+      enrollment: stayer,
+    });
+    expect((await engine.people.get(elsewhere, away.profileId)).ownerId).toBe(leaver);
+    // The person's owner trait follows, as after an owner change by hand.
+    await engine.pipeline.catchUp();
+    await expect
+      .poll(async () => (await engine.profiles.get(workspaceId, mine.person)).traits.crm_owner_id)
+      .toBe(taker);
+    await engine.auditLog.flush();
+    const entries = (await engine.auditLog.list(workspaceId, { limit: 20 })).data;
+    expect(entries.find((entry) => entry.method === 'HAND_OVER')).toMatchObject({
+      actorKind: 'user',
+      actorId: admin,
+      entityIds: { userId: leaver, handOverTo: taker },
+      after: { handOverTo: taker, ...before },
+    });
+  }, 60_000);
+
+  it('hands over a person whose owner is on a profile merged into theirs since', async () => {
+    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
+    const leaver = await user('leaver');
+    const taker = await user('taker');
+    for (const id of [leaver, taker]) await engine.access.members.add(workspaceId, id, 'sales');
+    const merged = await engine.people.create(
+      workspaceId,
+      { email: 'first@example.com', ownerId: leaver },
+      null,
+    );
+    // More events on this one's profile: it survives the merge, with no owner of its own.
+    const survivor = await engine.people.create(
+      workspaceId,
+      { email: 'second@example.com', lifecycleStage: 'lead', tags: ['vip'], leadStatus: 'new' },
+      null,
+    );
+    // One user id tracked with both people's anonymous ids: unify makes one person of them.
+    const anonymousIdOf = async (profileId: string) =>
+      (await engine.profiles.get(workspaceId, profileId)).identities.find((i) => i.type === 'anonymous_id')
+        ?.value;
+    const anonymousIds = [await anonymousIdOf(survivor.profileId), await anonymousIdOf(merged.profileId)];
+    const source = await engine.sources.create(workspaceId, { name: 'web' });
+    await engine.collector.collect({
+      source: { workspaceId, sourceId: source.id },
+      calls: anonymousIds.map((anonymousId, index) => ({
+        type: 'identify',
+        userId: 'u-merged',
+        anonymousId,
+        messageId: `merge-${index}`,
+      })),
+      request: {},
+    });
+    await engine.pipeline.catchUp();
+    const person = await engine.profiles.lookup(workspaceId, 'user_id', 'u-merged');
+    expect(person.id).toBe(survivor.profileId);
+    expect((await engine.people.get(workspaceId, person.id)).ownerId).toBe(leaver);
+    expect((await engine.memberHoldings(workspaceId, leaver)).people).toBe(1);
+
+    await engine.access.members.remove({ userId: leaver, role: 'sales' }, workspaceId, leaver, {
+      handOverTo: taker,
+    });
+
+    expect((await engine.people.get(workspaceId, person.id)).ownerId).toBe(taker);
+    expect((await engine.memberHoldings(workspaceId, taker)).people).toBe(1);
+  });
+
+  /** One record of each kind held by `userId`, and a closed one where closing keeps its owner. */
+  async function holdingsIn(workspaceId: string, userId: string) {
+    const person = await engine.people.create(
+      workspaceId,
+      { email: `${userId}-lead@example.com`, ownerId: userId },
+      null,
+    );
+    const company = await engine.companies.create(
+      workspaceId,
+      { name: `Co ${userId}`, ownerId: userId },
+      null,
+    );
+    const [pipeline] = await engine.pipelines.list(workspaceId);
+    const deal = (name: string) =>
+      engine.deals.create(
+        workspaceId,
+        { name, amount: 10, currency: 'EUR', pipelineId: pipeline?.id ?? '', ownerId: userId },
+        null,
+      );
+    const openDeal = await deal('Open');
+    const wonDeal = await deal('Won');
+    await engine.deals.update(workspaceId, wonDeal.id, { status: 'won' }, null);
+    const task = (title: string) =>
+      engine.tasks.create(workspaceId, { title, dueAt: '2030-01-01T00:00:00Z', assigneeId: userId }, null);
+    const openTask = await task('Call');
+    const doneTask = await task('Mail');
+    await engine.tasks.update(workspaceId, doneTask.id, { status: 'done' }, userId);
+    const ticket = (subject: string) =>
+      engine.tickets.create(
+        workspaceId,
+        { subject, email: `${userId}-requester@example.com`, priority: 'normal', assigneeId: userId },
+        null,
+      );
+    const openTicket = await ticket('Locked out');
+    const solvedTicket = await ticket('Invoice');
+    await engine.tickets.update(workspaceId, solvedTicket.id, { status: 'solved' }, userId);
+    const sequence = await engine.sequences.create(
+      workspaceId,
+      { name: `Follow up ${userId}`, steps: [{ id: 'call', kind: 'task', title: 'Call back', delay: '2d' }] },
+      userId,
+    );
+    await engine.sequences.enroll(workspaceId, sequence.id, { profileIds: [person.profileId] }, userId);
+    return {
+      workspaceId,
+      person: person.profileId,
+      company: company.id,
+      openDeal: openDeal.id,
+      wonDeal: wonDeal.id,
+      openTask: openTask.id,
+      doneTask: doneTask.id,
+      openTicket: openTicket.id,
+      solvedTicket: solvedTicket.id,
+    };
+  }
+
+  async function ownersOf(held: Awaited<ReturnType<typeof holdingsIn>>) {
+    const { workspaceId } = held;
+    const [enrollment] = await engine.sequences.enrollmentsOf(workspaceId, held.person);
+    return {
+      person: (await engine.people.get(workspaceId, held.person)).ownerId,
+      company: (await engine.companies.get(workspaceId, held.company)).ownerId,
+      openDeal: (await engine.deals.get(workspaceId, held.openDeal)).ownerId,
+      wonDeal: (await engine.deals.get(workspaceId, held.wonDeal)).ownerId,
+      openTask: (await engine.tasks.get(workspaceId, held.openTask)).assigneeId,
+      doneTask: (await engine.tasks.get(workspaceId, held.doneTask)).assigneeId,
+      openTicket: (await engine.tickets.get(workspaceId, held.openTicket)).assigneeId,
+      solvedTicket: (await engine.tickets.get(workspaceId, held.solvedTicket)).assigneeId,
+      enrollment: enrollment?.ownerId,
+    };
+  }
 });

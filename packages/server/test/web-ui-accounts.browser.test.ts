@@ -104,6 +104,47 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
     await screenshot(page, 'settings-members-phone');
   });
 
+  it('shows what a removed member holds and hands it to the member picked', async () => {
+    await inviteWithPassword('leaver@example.com', 'sales');
+    await inviteWithPassword('taker@example.com', 'sales');
+    const ids = (await api<{ data: { id: string; email: string }[] }>('/api/v1/members')).data;
+    const idOf = (email: string) => ids.find((member) => member.email === email)?.id ?? '';
+    const leaver = idOf('leaver@example.com');
+    const person = await send<{ profileId: string }>('POST', '/api/v1/people', {
+      email: 'lead@customer.example.com',
+      ownerId: leaver,
+    });
+    const task = await send<{ id: string }>('POST', '/api/v1/tasks', {
+      title: 'Call back',
+      dueAt: '2030-01-01T00:00:00Z',
+      assigneeId: leaver,
+    });
+    const ticket = await send<{ id: string }>('POST', '/api/v1/tickets', {
+      subject: 'Locked out',
+      email: 'lead@customer.example.com',
+      assigneeId: leaver,
+    });
+
+    const page = await freshPage(browser);
+    await signIn(page, url, OWNER, OWNER_PASSWORD);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Remove leaver@example.com' }).click();
+    await page.getByText('They own 1 person, 1 open task and 1 unsolved ticket.').waitFor();
+    expect(
+      await page.getByRole('combobox', { name: 'Hand their records over to', exact: true }).inputValue(),
+    ).toBe('No one: they stay the owner');
+    await pick(page, 'Hand their records over to', 'taker@example.com');
+    await page.getByText('taker@example.com takes over the people and companies they own').waitFor();
+    await screenshot(page, 'settings-members-hand-over');
+    await page.getByRole('button', { name: 'Confirm remove' }).click();
+    const members = page.getByRole('table', { name: 'Members' });
+    await expect.poll(() => members.textContent()).not.toContain('leaver@example.com');
+    const taker = idOf('taker@example.com');
+    expect((await api<{ ownerId: string }>(`/api/v1/people/${person.profileId}`)).ownerId).toBe(taker);
+    expect((await api<{ assigneeId: string }>(`/api/v1/tasks/${task.id}`)).assigneeId).toBe(taker);
+    expect((await api<{ assigneeId: string }>(`/api/v1/tickets/${ticket.id}`)).assigneeId).toBe(taker);
+  });
+
   it('creates a token that expires in 30 days and lists it with its creator', async () => {
     const page = await freshPage(browser);
     await signIn(page, url, OWNER, OWNER_PASSWORD);
@@ -348,6 +389,17 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
   async function api<T>(path: string): Promise<T> {
     const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  }
+
+  /** A write of the admin API with the bootstrap owner's token; its answer. */
+  async function send<T>(method: 'POST' | 'PATCH', path: string, body: object): Promise<T> {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status, path).toBeLessThan(300);
     return (await response.json()) as T;
   }
 

@@ -28,6 +28,16 @@ export interface MemberActor {
   readonly role: Role;
 }
 
+/** Someone who left or was removed: who took the decision, and who takes over what they held. */
+export interface MemberRemoval {
+  readonly workspaceId: string;
+  readonly userId: string;
+  /** The acting user (null: a token without a user). */
+  readonly actorId: string | null;
+  /** A current member taking over their people, companies, open deals, tasks and tickets. */
+  readonly handOverTo: string | null;
+}
+
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -52,10 +62,10 @@ export class Members {
     },
   ) {}
 
-  private readonly removedListeners = new Set<(workspaceId: string, userId: string) => Promise<void>>();
+  private readonly removedListeners = new Set<(removal: MemberRemoval) => Promise<void>>();
 
   /** Called once someone has left or been removed (committed); the answer waits for the listeners. */
-  onRemoved(listener: (workspaceId: string, userId: string) => Promise<void>): void {
+  onRemoved(listener: (removal: MemberRemoval) => Promise<void>): void {
     this.removedListeners.add(listener);
   }
 
@@ -315,16 +325,24 @@ export class Members {
 
   /**
    * Removes a member (anyone may leave; removing others needs `members:manage` and the role
-   * order); their sessions in the workspace end and their tokens there are revoked.
+   * order); their sessions in the workspace end and their tokens there are revoked. With
+   * `handOverTo` (another current member) the listeners hand what they held to that member.
    */
-  async remove(actor: MemberActor, workspaceId: string, userId: string): Promise<void> {
+  async remove(
+    actor: MemberActor,
+    workspaceId: string,
+    userId: string,
+    options: { handOverTo?: string | undefined } = {},
+  ): Promise<void> {
     const leaving = actor.userId === userId;
     if (!leaving && !roleAllows(actor.role, 'members:manage')) {
       throw new AppError('forbidden', `Role ${actor.role} lacks permission members:manage`);
     }
+    const handOverTo = options.handOverTo ?? null;
     await this.store.db.transaction().execute(async (trx) => {
       const current = await this.memberRole(trx, workspaceId, userId);
       if (!leaving) assertMayManage(actor, current, userId);
+      if (handOverTo !== null) await this.assertMayTakeOver(trx, workspaceId, userId, handOverTo);
       if (current === 'owner') await this.assertAnotherOwner(trx, workspaceId, 'removed');
       await trx
         .deleteFrom('memberships')
@@ -354,7 +372,26 @@ export class Members {
     });
     await this.deps.tokens.revokeAllOf(workspaceId, userId);
     this.deps.announce({ kind: 'membership', workspaceId, userId });
-    for (const listener of this.removedListeners) await listener(workspaceId, userId);
+    const removal = { workspaceId, userId, actorId: actor.userId, handOverTo };
+    for (const listener of this.removedListeners) await listener(removal);
+  }
+
+  /** Whoever takes over a leaver's records must be another current member of the workspace. */
+  private async assertMayTakeOver(
+    db: Kysely<Database>,
+    workspaceId: string,
+    userId: string,
+    handOverTo: string,
+  ): Promise<void> {
+    let problem: string | undefined;
+    if (handOverTo === userId) problem = 'name another member than the one leaving';
+    else if (!(await this.isMember(db, workspaceId, handOverTo)))
+      problem = `${handOverTo} is not a member of this workspace`;
+    if (problem === undefined) return;
+    // Unprocessable (422) like other "not a member" refusals (a deal's owner, a ticket's assignee).
+    throw new AppError('unprocessable', `Invalid handOverTo: ${problem}`, {
+      details: [{ path: 'handOverTo', message: problem }],
+    });
   }
 
   private async answer(

@@ -288,6 +288,33 @@ export class SequencesService {
     };
   }
 
+  /** How many active enrollments `userId` owns (their task steps' tasks go to them). */
+  async activeOwnedCount(workspaceId: string, userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('sequence_enrollments')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('workspace_id', '=', workspaceId)
+      .where('owner_id', '=', userId)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
+  /**
+   * Gives the active enrollments `from` owns to `to` (a member leaving): their next task steps
+   * make tasks for `to`. Ended ones keep their owner. Answers how many.
+   */
+  async handOver(workspaceId: string, handOver: { from: string; to: string }): Promise<number> {
+    const result = await this.db
+      .updateTable('sequence_enrollments')
+      .set({ owner_id: handOver.to })
+      .where('workspace_id', '=', workspaceId)
+      .where('owner_id', '=', handOver.from)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** A person's enrollments in every sequence (their page), under any of their merged ids. */
   async enrollmentsOf(workspaceId: string, profileId: string): Promise<Enrollment[]> {
     const liveId = (await liveProfilesOf(this.db, workspaceId, [profileId])).get(profileId);

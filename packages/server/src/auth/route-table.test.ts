@@ -380,6 +380,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/mailboxes/:id → crm:read",
         "GET /api/v1/mailboxes/recent-mail → crm:read",
         "GET /api/v1/members → signed-in",
+        "GET /api/v1/members/:id/holdings → members:manage",
         "GET /api/v1/overview → insights:read",
         "GET /api/v1/people → crm:read",
         "GET /api/v1/people/:id → crm:read",

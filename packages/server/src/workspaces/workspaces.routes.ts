@@ -5,9 +5,11 @@ import {
   CreateWorkspaceSchema,
   InvitationSchema,
   InviteUserSchema,
+  MemberHoldingsSchema,
   MemberSchema,
   PageQuerySchema,
   pageOf,
+  RemoveMemberQuerySchema,
   type Role,
   roleAllows,
   roleCanGrant,
@@ -231,16 +233,36 @@ export async function workspacesRoutes(
         tags: ['Members'],
         summary: 'Remove a member',
         description:
-          'Removing someone else needs members:manage and may not target a member ranked above you; the last owner cannot be removed. Their sessions in the workspace end and their tokens there are revoked.',
+          'Removing someone else needs members:manage and may not target a member ranked above you; the last owner cannot be removed. Their sessions in the workspace end and their tokens there are revoked. With `handOverTo` (another current member, else 422) that member takes over the people and companies they own, their open deals and tasks, active sequence enrollments and unsolved tickets; without it their unsolved tickets become unassigned and the rest keeps them as owner.',
         params: IdParamsSchema,
+        querystring: RemoveMemberQuerySchema,
         response: { 204: NoContentSchema, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
       const principal = requirePrincipal(request.principal);
-      await members.remove(actorOf(principal), principal.workspaceId, request.params.id);
+      await members.remove(actorOf(principal), principal.workspaceId, request.params.id, {
+        handOverTo: request.query.handOverTo,
+      });
       return reply.code(204).send(null);
     },
+  );
+
+  app.get(
+    '/api/v1/members/:id/holdings',
+    {
+      config: { access: 'members:manage' },
+      schema: {
+        tags: ['Members'],
+        summary: 'What a member holds',
+        description:
+          'How many people and companies the member owns, open deals, open tasks, active sequence enrollments and unsolved tickets they hold: what removing them with `handOverTo` would hand over.',
+        params: IdParamsSchema,
+        response: { 200: MemberHoldingsSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) =>
+      engine.memberHoldings(requirePrincipal(request.principal).workspaceId, request.params.id),
   );
 
   app.get(

@@ -1,19 +1,48 @@
 import type { Member } from '@tandem/contract';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useCurrentSession } from '../auth/use-session';
-import { ConfirmedMutationButton } from '../shared/confirmed-mutation-button';
-import { membersApi, membersQueryKey } from './settings-api';
+import { ConfirmActionButton } from '../shared/confirm-action-button';
+import { HandOverChoice, NO_ONE } from './hand-over-choice';
+import { membersApi } from './settings-api';
 
-/** Removing ends the member's sessions and tokens here and hands back their work, so it asks first. */
-export function RemoveMemberButton({ member }: { member: Member }) {
+/**
+ * Removing ends the member's sessions and tokens here and hands back their work, so it asks
+ * first, showing what they hold and letting another member take it over.
+ */
+export function RemoveMemberButton({ member, others }: { member: Member; others: readonly Member[] }) {
   const session = useCurrentSession();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const [handOverTo, setHandOverTo] = useState(NO_ONE);
+  const taker = others.find((other) => other.id === handOverTo);
+  const remove = useMutation({
+    mutationFn: () => membersApi.remove(member.id, taker?.id ?? null),
+    onSuccess: async () => {
+      setConfirming(false);
+      // Records may have changed owner everywhere: every list shown is read again.
+      await queryClient.invalidateQueries();
+    },
+  });
+  const outcome = taker
+    ? `${taker.email} takes over the people and companies they own, their open deals and tasks, active sequence enrollments and unsolved tickets.`
+    : 'their unsolved tickets become unassigned; people and deals they own keep them as owner.';
   return (
-    <ConfirmedMutationButton
+    <ConfirmActionButton
       label="Remove"
       ariaLabel={`Remove ${member.email}`}
-      question={`Remove ${member.email} from ${session.workspace.name}? They are signed out here, their API tokens stop working, they leave their teams, and their unsolved tickets become unassigned; people and deals they own keep them as owner.`}
+      question={`Remove ${member.email} from ${session.workspace.name}? They are signed out here, their API tokens stop working, they leave their teams, and ${outcome}`}
+      extra={<HandOverChoice member={member} others={others} value={handOverTo} onChange={setHandOverTo} />}
       confirmLabel="Confirm remove"
-      run={() => membersApi.remove(member.id)}
-      invalidates={membersQueryKey(session.workspace.id)}
+      opened={confirming}
+      onOpenedChange={(opened) => {
+        setConfirming(opened);
+        if (opened) setHandOverTo(NO_ONE);
+        else remove.reset();
+      }}
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate()}
     />
   );
 }

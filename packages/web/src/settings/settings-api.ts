@@ -1,4 +1,4 @@
-import type { ApiToken, Invitation, Member, Role } from '@tandem/contract';
+import type { ApiToken, Invitation, Member, MemberHoldings, Role } from '@tandem/contract';
 import { apiClient, type Page, withPage } from '../api/api-client';
 
 /** The creation answer is the only time the token's secret is ever sent. */
@@ -12,7 +12,15 @@ export const membersApi = {
     apiClient.post<Invitation>('/api/v1/users', input),
   changeRole: (input: { userId: string; role: Role }) =>
     apiClient.patch<Member>(memberPath(input.userId), { role: input.role }),
-  remove: (userId: string) => apiClient.delete(memberPath(userId)),
+  /** What the member holds that another could take over when they are removed. */
+  holdings: (userId: string) => apiClient.get<MemberHoldings>(`${memberPath(userId)}/holdings`),
+  /** `handOverTo`: another member who takes over what they hold (else it keeps them as owner). */
+  remove: (userId: string, handOverTo: string | null = null) =>
+    apiClient.delete(
+      handOverTo === null
+        ? memberPath(userId)
+        : `${memberPath(userId)}?handOverTo=${encodeURIComponent(handOverTo)}`,
+    ),
 };
 
 export const invitationsApi = {
@@ -32,5 +40,8 @@ export const tokensApi = {
 
 // Keyed by workspace so one workspace's lists never show under another's name.
 export const membersQueryKey = (workspaceId: string) => ['members', workspaceId] as const;
+// Under the members' key: a change of members refreshes what each holds too.
+export const holdingsQueryKey = (workspaceId: string, userId: string) =>
+  [...membersQueryKey(workspaceId), 'holdings', userId] as const;
 export const invitationsQueryKey = (workspaceId: string) => ['invitations', workspaceId] as const;
 export const tokensQueryKey = (workspaceId: string) => ['tokens', workspaceId] as const;

@@ -7,6 +7,8 @@ type ConfirmActionButtonProps = {
   label: string;
   ariaLabel: string;
   question: ReactNode;
+  /** What the question needs besides its sentence (facts, a choice to make), under it. */
+  extra?: ReactNode;
   confirmLabel: string;
   opened: boolean;
   onOpenedChange: (opened: boolean) => void;
@@ -38,6 +40,7 @@ export function ConfirmActionButton(props: ConfirmActionButtonProps) {
         <Text size="sm" mb="xs">
           {props.question}
         </Text>
+        {props.extra}
         {props.error ? (
           <Text size="sm" c="red" role="alert" mb="xs">
             {errorMessage(props.error)}

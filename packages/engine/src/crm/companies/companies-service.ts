@@ -31,6 +31,7 @@ import type { CrmEvents } from '../crm-events.js';
 import { crmSettingsOf, saveCrmSettings } from '../crm-settings.js';
 import { validateCustomFields } from '../custom-fields/index.js';
 import { livePersonOf } from '../people/index.js';
+import { companiesOwnedBy, handOverCompaniesWithin } from './company-hand-over.js';
 import {
   companyCrmOf,
   domainsOf,
@@ -269,6 +270,19 @@ export class CompaniesService {
       people: counts.get(r.companyId) ?? 0,
       updatedAt: r.updatedAt,
     }));
+  }
+
+  /** How many companies `userId` owns: what their removal from the workspace may hand over. */
+  async ownedCount(workspaceId: string, userId: string): Promise<number> {
+    return (await companiesOwnedBy(this.store.db, { workspaceId, userId })).length;
+  }
+
+  /** Gives the companies `from` owns to `to` (a member leaving), audited; answers how many. */
+  handOver(workspaceId: string, handOver: { from: string; to: string; actorId: string | null }) {
+    const at = this.now();
+    return this.store.db
+      .transaction()
+      .execute((trx) => handOverCompaniesWithin(trx, { workspaceId, ...handOver, at }));
   }
 
   async update(

@@ -27,6 +27,7 @@ import { validateCustomFields } from '../custom-fields/index.js';
 import { stageOf } from '../pipelines/index.js';
 import { dealClosedEvents, dealCreatedEvents, stageChangedEvents } from './deal-events.js';
 import { validateDealFields } from './deal-fields.js';
+import { handOverOpenDealsWithin, openDealsOwnedBy } from './deal-hand-over.js';
 import { companyNamesOf, dealPage, dealRowOf, dealsOf, stageHistoryOf } from './deal-reads.js';
 import { dealSettingsOf, storeDealSettings } from './deal-settings.js';
 
@@ -125,6 +126,19 @@ export class DealsService {
         'forbidden',
         'Only the owner of this deal may change it: the workspace restricts edits to owners',
       );
+  }
+
+  /** How many open deals `userId` owns: what their removal from the workspace may hand over. */
+  async openOwnedCount(workspaceId: string, userId: string): Promise<number> {
+    return (await openDealsOwnedBy(this.deps.store.db, { workspaceId, userId })).length;
+  }
+
+  /** Gives the open deals `from` owns to `to` (a member leaving), audited; answers how many. */
+  handOver(workspaceId: string, handOver: { from: string; to: string; actorId: ActorId }): Promise<number> {
+    const at = nowIso(this.clock);
+    return writeTransaction(this.deps.store, (trx) =>
+      handOverOpenDealsWithin(trx, { workspaceId, ...handOver, at }),
+    );
   }
 
   list(workspaceId: string, query: DealListQuery) {

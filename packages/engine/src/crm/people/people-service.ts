@@ -11,11 +11,12 @@ import { AppError } from '../../errors/index.js';
 import type { IdentityService } from '../../identity/index.js';
 import { newId } from '../../ids/index.js';
 import type { ProfilesService } from '../../profiles/index.js';
-import type { Database, Store } from '../../store/index.js';
+import { type Database, type Store, writeTransaction } from '../../store/index.js';
 import { recordCrmAudit } from '../crm-audit.js';
 import type { CrmEvents } from '../crm-events.js';
 import { validateCustomFields } from '../custom-fields/index.js';
 import type { TasksService } from '../tasks/index.js';
+import { handOverPeopleWithin, peopleOwnedBy } from './people-hand-over.js';
 import { listPeople } from './people-list.js';
 import { appendIdentifyWithin, appendTraitsWithin } from './person-calls.js';
 import { crmTraitsOf, personChangeEvents } from './person-changes.js';
@@ -204,6 +205,27 @@ export class PeopleService {
       messageId: `person-${changeId}-traits`,
     });
     return liveId;
+  }
+
+  /** How many people `userId` owns: what their removal from the workspace may hand over. */
+  async ownedCount(workspaceId: string, userId: string): Promise<number> {
+    return (await peopleOwnedBy(this.store.db, this.deps.identity, { workspaceId, userId })).people.length;
+  }
+
+  /**
+   * Gives the people `from` owns to `to` (a member leaving), each change on the person's timeline,
+   * audited and mirrored into `crm_owner_id` like one made by hand. Answers how many.
+   */
+  async handOver(
+    workspaceId: string,
+    handOver: { from: string; to: string; actorId: string | null },
+  ): Promise<number> {
+    const at = this.now();
+    const moved = await writeTransaction(this.store, (trx) =>
+      handOverPeopleWithin(trx, this.deps, { workspaceId, ...handOver, at }),
+    );
+    if (moved > 0) this.deps.wake();
+    return moved;
   }
 
   /**

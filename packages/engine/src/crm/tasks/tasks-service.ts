@@ -15,6 +15,9 @@ import type { CrmEvent, CrmEvents } from '../crm-events.js';
 import { checkIdPrefix, livePersonOf } from '../people/index.js';
 import { taskOf } from './task-rows.js';
 
+/** Tasks handed over per audit write (bound parameters stay under both engines' limits). */
+const CHUNK = 500;
+
 export interface TasksDeps {
   readonly identity: IdentityService;
   readonly crmEvents: CrmEvents;
@@ -242,6 +245,62 @@ export class TasksService {
       data: await this.named(workspaceId, page),
       nextCursor: rows.length > query.limit && last ? `${last.due_at}|${last.task_id}` : null,
     };
+  }
+
+  /** How many open tasks `userId` is assigned: what their removal from the workspace may hand over. */
+  async openAssignedCount(workspaceId: string, userId: string): Promise<number> {
+    return (await this.openTasksAssignedTo(this.store.db, workspaceId, userId)).length;
+  }
+
+  /**
+   * Gives the open tasks assigned to `from` to `to` (a member leaving), each audited; done ones
+   * keep who did them. Answers how many.
+   */
+  async handOver(
+    workspaceId: string,
+    handOver: { from: string; to: string; actorId: string | null },
+  ): Promise<number> {
+    const { from, to, actorId } = handOver;
+    const at = this.now();
+    return this.store.db.transaction().execute(async (trx) => {
+      const tasks = await this.openTasksAssignedTo(trx, workspaceId, from);
+      if (tasks.length === 0) return 0;
+      await trx
+        .updateTable('crm_tasks')
+        .set({ assignee_id: to, updated_at: at })
+        .where('workspace_id', '=', workspaceId)
+        .where('assignee_id', '=', from)
+        .where('status', '=', 'open')
+        .execute();
+      for (let start = 0; start < tasks.length; start += CHUNK)
+        await recordCrmAudit(
+          trx,
+          tasks.slice(start, start + CHUNK).map((task) => ({
+            workspaceId,
+            actorId,
+            entityType: 'task',
+            entityId: task.id,
+            action: 'update',
+            profileId: task.profileId,
+            before: { assigneeId: from },
+            after: { assigneeId: to },
+            at,
+          })),
+        );
+      return tasks.length;
+    });
+  }
+
+  private async openTasksAssignedTo(db: Kysely<Database>, workspaceId: string, assigneeId: string) {
+    const rows = await db
+      .selectFrom('crm_tasks')
+      .select(['task_id', 'profile_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('assignee_id', '=', assigneeId)
+      .where('status', '=', 'open')
+      .orderBy('task_id')
+      .execute();
+    return rows.map((row) => ({ id: row.task_id, profileId: row.profile_id }));
   }
 
   /** Open tasks about these profiles (a person and those merged into them), soonest due first. */

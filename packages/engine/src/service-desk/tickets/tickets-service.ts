@@ -162,21 +162,33 @@ export class TicketsService implements TicketDesk {
     return [`${rows.length} unsolved ${many} (${shown.join(', ')}${more})`];
   }
 
+  /** How many unsolved tickets are assigned to `userId`: what their removal may hand over. */
+  async unsolvedAssignedCount(workspaceId: string, userId: string): Promise<number> {
+    return (await this.unsolvedOf(workspaceId, userId)).length;
+  }
+
   /**
-   * Someone left the workspace: their unsolved tickets become unassigned (on each ticket's
-   * timeline, Tandem as the actor), so they show in the Unassigned view instead of waiting on nobody.
+   * Someone left the workspace: their unsolved tickets go to the member taking over, else become
+   * unassigned (so they show in the Unassigned view instead of waiting on nobody); on each
+   * ticket's timeline, Tandem as the actor. Answers how many.
    */
-  async unassignUser(workspaceId: string, userId: string): Promise<void> {
+  async reassignUser(workspaceId: string, userId: string, to: string | null): Promise<number> {
+    const ids = await this.unsolvedOf(workspaceId, userId);
+    for (let i = 0; i < ids.length; i += 500)
+      await this.bulkUpdate(workspaceId, { ticketIds: ids.slice(i, i + 500), assigneeId: to }, null);
+    return ids.length;
+  }
+
+  private async unsolvedOf(workspaceId: string, userId: string): Promise<string[]> {
     const rows = await this.deps.store.db
       .selectFrom('tickets')
       .select('ticket_id')
       .where('workspace_id', '=', workspaceId)
       .where('assignee_id', '=', userId)
       .where('status', 'not in', ['solved', 'closed'])
+      .orderBy('ticket_id')
       .execute();
-    const ids = rows.map((row) => row.ticket_id);
-    for (let i = 0; i < ids.length; i += 500)
-      await this.bulkUpdate(workspaceId, { ticketIds: ids.slice(i, i + 500), assigneeId: null }, null);
+    return rows.map((row) => row.ticket_id);
   }
 
   /** The inbox: filters, views (mine, unassigned, SLA at risk) and a keyset cursor. */

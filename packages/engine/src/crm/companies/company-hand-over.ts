@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/index.js';
+import { recordCrmAudit } from '../crm-audit.js';
+
+/** Companies handed over per audit write (bound parameters stay under both engines' limits). */
+const CHUNK = 500;
+
+/** The live companies `userId` owns (one merged away speaks through its survivor). */
+export async function companiesOwnedBy(
+  db: Kysely<Database>,
+  owner: { workspaceId: string; userId: string },
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('crm_companies')
+    .select('company_id')
+    .where('workspace_id', '=', owner.workspaceId)
+    .where('owner_id', '=', owner.userId)
+    .where('merged_into', 'is', null)
+    .orderBy('company_id')
+    .execute();
+  return rows.map((row) => row.company_id);
+}
+
+/**
+ * Gives the live companies `from` owns to `to` in the caller's transaction, each audited as an
+ * `assign` the way an owner change by hand is. Answers how many.
+ */
+export async function handOverCompaniesWithin(
+  trx: Kysely<Database>,
+  handOver: { workspaceId: string; from: string; to: string; actorId: string | null; at: string },
+): Promise<number> {
+  const { workspaceId, from, to, actorId, at } = handOver;
+  const companyIds = await companiesOwnedBy(trx, { workspaceId, userId: from });
+  if (companyIds.length === 0) return 0;
+  await trx
+    .updateTable('crm_companies')
+    .set({ owner_id: to, updated_at: at })
+    .where('workspace_id', '=', workspaceId)
+    .where('owner_id', '=', from)
+    .where('merged_into', 'is', null)
+    .execute();
+  for (let start = 0; start < companyIds.length; start += CHUNK)
+    await recordCrmAudit(
+      trx,
+      companyIds.slice(start, start + CHUNK).map((companyId) => ({
+        workspaceId,
+        actorId,
+        entityType: 'company',
+        entityId: companyId,
+        action: 'assign',
+        before: { ownerId: from },
+        after: { ownerId: to },
+        at,
+      })),
+    );
+  return companyIds.length;
+}

@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/index.js';
+import { recordCrmAudit } from '../crm-audit.js';
+
+/** Deals handed over per audit write (bound parameters stay under both engines' limits). */
+const CHUNK = 500;
+
+/** The open deals `userId` owns; won and lost ones keep their owner as history. */
+export async function openDealsOwnedBy(
+  db: Kysely<Database>,
+  owner: { workspaceId: string; userId: string },
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('crm_deals')
+    .select('deal_id')
+    .where('workspace_id', '=', owner.workspaceId)
+    .where('owner_id', '=', owner.userId)
+    .where('status', '=', 'open')
+    .orderBy('deal_id')
+    .execute();
+  return rows.map((row) => row.deal_id);
+}
+
+/** Gives the open deals `from` owns to `to` in the caller's transaction, each audited. Answers how many. */
+export async function handOverOpenDealsWithin(
+  trx: Kysely<Database>,
+  handOver: { workspaceId: string; from: string; to: string; actorId: string | null; at: string },
+): Promise<number> {
+  const { workspaceId, from, to, actorId, at } = handOver;
+  const dealIds = await openDealsOwnedBy(trx, { workspaceId, userId: from });
+  if (dealIds.length === 0) return 0;
+  await trx
+    .updateTable('crm_deals')
+    .set({ owner_id: to, updated_at: at })
+    .where('workspace_id', '=', workspaceId)
+    .where('owner_id', '=', from)
+    .where('status', '=', 'open')
+    .execute();
+  for (let start = 0; start < dealIds.length; start += CHUNK)
+    await recordCrmAudit(
+      trx,
+      dealIds.slice(start, start + CHUNK).map((dealId) => ({
+        workspaceId,
+        actorId,
+        entityType: 'deal',
+        entityId: dealId,
+        action: 'update',
+        before: { ownerId: from },
+        after: { ownerId: to },
+        at,
+      })),
+    );
+  return dealIds.length;
+}
