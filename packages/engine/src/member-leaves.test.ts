@@ -135,6 +135,21 @@ describe.each(ENGINES)('someone leaving a workspace, on %s', (kind) => {
     });
   }, 60_000);
 
+  it('hands over more records than one statement may name', async () => {
+    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
+    const leaver = await user('leaver');
+    const taker = await user('taker');
+    for (const id of [leaver, taker]) await engine.access.members.add(workspaceId, id, 'sales');
+    // Past SQLite's 32,766 bound parameters for their audit rows, had they gone in one INSERT.
+    const many = 3_400;
+    for (let i = 0; i < many; i++)
+      await engine.companies.create(workspaceId, { name: `Account ${i}`, ownerId: leaver }, null);
+    await engine.access.members.remove({ userId: leaver, role: 'sales' }, workspaceId, leaver, {
+      handOverTo: taker,
+    });
+    expect((await engine.memberHoldings(workspaceId, taker)).companies).toBe(many);
+  }, 120_000);
+
   it('hands over a person whose owner is on a profile merged into theirs since', async () => {
     const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
     const leaver = await user('leaver');

@@ -21,9 +21,19 @@ export interface CrmAuditRecord extends CrmAuditEntry {
   readonly auditId: string;
 }
 
-/** Records a CRM write in the caller's transaction (the trail commits with the change). */
+/** Audit rows per INSERT: their bound parameters stay under both engines' limits. */
+const ROWS_PER_INSERT = 500;
+
+/**
+ * Records CRM writes in the caller's transaction (the trail commits with the change), however
+ * many: a bulk change (a member's records handed over) is written a slice at a time.
+ */
 export async function recordCrmAudit(db: Kysely<Database>, entries: readonly CrmAuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
+  for (let start = 0; start < entries.length; start += ROWS_PER_INSERT)
+    await insertAuditRows(db, entries.slice(start, start + ROWS_PER_INSERT));
+}
+
+async function insertAuditRows(db: Kysely<Database>, entries: readonly CrmAuditEntry[]): Promise<void> {
   await db
     .insertInto('crm_audit')
     .values(

@@ -2,9 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/index.js';
 import { recordCrmAudit } from '../crm-audit.js';
 
-/** Companies handed over per audit write (bound parameters stay under both engines' limits). */
-const CHUNK = 500;
-
 /** The live companies `userId` owns (one merged away speaks through its survivor). */
 export async function companiesOwnedBy(
   db: Kysely<Database>,
@@ -39,19 +36,18 @@ export async function handOverCompaniesWithin(
     .where('owner_id', '=', from)
     .where('merged_into', 'is', null)
     .execute();
-  for (let start = 0; start < companyIds.length; start += CHUNK)
-    await recordCrmAudit(
-      trx,
-      companyIds.slice(start, start + CHUNK).map((companyId) => ({
-        workspaceId,
-        actorId,
-        entityType: 'company',
-        entityId: companyId,
-        action: 'assign',
-        before: { ownerId: from },
-        after: { ownerId: to },
-        at,
-      })),
-    );
+  await recordCrmAudit(
+    trx,
+    companyIds.map((companyId) => ({
+      workspaceId,
+      actorId,
+      entityType: 'company',
+      entityId: companyId,
+      action: 'assign',
+      before: { ownerId: from },
+      after: { ownerId: to },
+      at,
+    })),
+  );
   return companyIds.length;
 }

@@ -2,9 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/index.js';
 import { recordCrmAudit } from '../crm-audit.js';
 
-/** Deals handed over per audit write (bound parameters stay under both engines' limits). */
-const CHUNK = 500;
-
 /** The open deals `userId` owns; won and lost ones keep their owner as history. */
 export async function openDealsOwnedBy(
   db: Kysely<Database>,
@@ -36,19 +33,18 @@ export async function handOverOpenDealsWithin(
     .where('owner_id', '=', from)
     .where('status', '=', 'open')
     .execute();
-  for (let start = 0; start < dealIds.length; start += CHUNK)
-    await recordCrmAudit(
-      trx,
-      dealIds.slice(start, start + CHUNK).map((dealId) => ({
-        workspaceId,
-        actorId,
-        entityType: 'deal',
-        entityId: dealId,
-        action: 'update',
-        before: { ownerId: from },
-        after: { ownerId: to },
-        at,
-      })),
-    );
+  await recordCrmAudit(
+    trx,
+    dealIds.map((dealId) => ({
+      workspaceId,
+      actorId,
+      entityType: 'deal',
+      entityId: dealId,
+      action: 'update',
+      before: { ownerId: from },
+      after: { ownerId: to },
+      at,
+    })),
+  );
   return dealIds.length;
 }

@@ -15,9 +15,6 @@ import type { CrmEvent, CrmEvents } from '../crm-events.js';
 import { checkIdPrefix, livePersonOf } from '../people/index.js';
 import { taskOf } from './task-rows.js';
 
-/** Tasks handed over per audit write (bound parameters stay under both engines' limits). */
-const CHUNK = 500;
-
 export interface TasksDeps {
   readonly identity: IdentityService;
   readonly crmEvents: CrmEvents;
@@ -272,21 +269,20 @@ export class TasksService {
         .where('assignee_id', '=', from)
         .where('status', '=', 'open')
         .execute();
-      for (let start = 0; start < tasks.length; start += CHUNK)
-        await recordCrmAudit(
-          trx,
-          tasks.slice(start, start + CHUNK).map((task) => ({
-            workspaceId,
-            actorId,
-            entityType: 'task',
-            entityId: task.id,
-            action: 'update',
-            profileId: task.profileId,
-            before: { assigneeId: from },
-            after: { assigneeId: to },
-            at,
-          })),
-        );
+      await recordCrmAudit(
+        trx,
+        tasks.map((task) => ({
+          workspaceId,
+          actorId,
+          entityType: 'task',
+          entityId: task.id,
+          action: 'update',
+          profileId: task.profileId,
+          before: { assigneeId: from },
+          after: { assigneeId: to },
+          at,
+        })),
+      );
       return tasks.length;
     });
   }
