@@ -94,12 +94,26 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
     await invite.getByLabel(/^Initial password/).fill(STRONG_PASSWORD);
     await invite.getByRole('button', { name: 'Invite member' }).click();
     await expectText(members, 'temp@example.com');
+    const temp = (await api<{ data: { id: string; email: string }[] }>('/api/v1/members')).data.find(
+      (member) => member.email === 'temp@example.com',
+    );
+    await send('POST', '/api/v1/people', { email: 'kept@customer.example.com', ownerId: temp?.id });
     await page.getByRole('button', { name: 'Remove temp@example.com' }).click();
     await page.getByText('their unsolved tickets become unassigned').waitFor();
     await screenshot(page, 'settings-members-remove');
     await page.getByRole('button', { name: 'Confirm remove' }).click();
     await expect.poll(() => members.textContent()).not.toContain('temp@example.com');
     expect(await roleOf('temp@example.com')).toBeUndefined();
+    // What they owned keeps them as owner, named as someone no longer here (not by a raw id).
+    await page.getByRole('link', { name: 'People', exact: true }).click();
+    await expect
+      .poll(
+        async () =>
+          (await page.getByRole('row', { name: /kept@customer\.example\.com/ }).textContent()) ?? '',
+      )
+      .toContain('Former member');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await expectText(members, 'grace@example.com');
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'settings-members-phone');
   });

@@ -45,12 +45,13 @@ export function usePurposeLabels(): ReadonlyMap<string, string> {
   return new Map((purposes.data?.data ?? []).map((p) => [p.key, p.label]));
 }
 
-/** User id → email of the workspace's members (who recorded a decision), for the first page of them. */
+/** User id → email of the workspace's members (who recorded a decision). */
 export function useMemberEmails(): ReadonlyMap<string, string> {
   const session = useCurrentSession();
   const members = useQuery({
-    queryKey: [...membersQueryKey(session.workspace.id), 'emails'],
-    queryFn: () => membersApi.list(null),
+    queryKey: [...membersQueryKey(session.workspace.id), 'all'],
+    queryFn: () => membersApi.all(),
+    staleTime: 60_000,
   });
-  return new Map((members.data?.data ?? []).map((m) => [m.id, m.email]));
+  return new Map((members.data ?? []).map((m) => [m.id, m.email]));
 }

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { useCurrentSession } from '../auth/use-session';
-import { membersApi, membersQueryKey } from '../settings/settings-api';
+import { FORMER_MEMBER, membersApi, membersQueryKey } from '../settings/settings-api';
 import { dealsApi, pipelinesKey, reportKey } from './deals-api';
 
 /** The workspace's pipelines (made on first use: there is always one). */
@@ -24,14 +24,18 @@ export function usePipelineReport(pipelineId: string | null) {
 export function useMembers() {
   const session = useCurrentSession();
   const members = useQuery({
-    queryKey: [...membersQueryKey(session.workspace.id), 'owners'],
-    queryFn: () => membersApi.list(null),
+    queryKey: [...membersQueryKey(session.workspace.id), 'all'],
+    queryFn: () => membersApi.all(),
+    staleTime: 60_000,
   });
-  const list = members.data?.data ?? [];
+  const list = members.data ?? [];
   const data = members.data;
   // Kept while the members are the same, so tables memoizing their columns keep them.
   const emailOf = useCallback(
-    (id: string | null) => (id ? (data?.data.find((m) => m.id === id)?.email ?? id) : null),
+    (id: string | null) => {
+      if (!id) return null;
+      return data?.find((m) => m.id === id)?.email ?? (data ? FORMER_MEMBER : id);
+    },
     [data],
   );
   return { list, emailOf };

@@ -2,17 +2,17 @@ import { roleAllows } from '@tandem/contract';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { useCurrentSession } from '../auth/use-session';
-import { membersApi, membersQueryKey } from '../settings/settings-api';
+import { FORMER_MEMBER, membersApi, membersQueryKey } from '../settings/settings-api';
 
 /** The workspace's members (owners and assignees of CRM records), with a way to name a user id. */
 export function useCrmMembers() {
   const session = useCurrentSession();
   const members = useQuery({
     queryKey: [...membersQueryKey(session.workspace.id), 'all'],
-    queryFn: () => membersApi.list(null),
+    queryFn: () => membersApi.all(),
     staleTime: 60_000,
   });
-  const list = members.data?.data ?? [];
+  const list = members.data ?? [];
   const me = session.user.id;
   const data = members.data;
   // Kept while the members are the same, so tables memoizing their columns keep them.
@@ -20,7 +20,10 @@ export function useCrmMembers() {
     (userId: string | null) => {
       if (userId === null) return null;
       if (userId === me) return 'Me';
-      return data?.data.find((member) => member.id === userId)?.email ?? userId;
+      const member = data?.find((candidate) => candidate.id === userId);
+      if (member) return member.email;
+      // Until the members are read, the id; after, someone no longer here.
+      return data ? FORMER_MEMBER : userId;
     },
     [data, me],
   );
@@ -28,7 +31,7 @@ export function useCrmMembers() {
     value: member.id,
     label: member.id === session.user.id ? `Me (${member.email})` : member.email,
   }));
-  return { options, nameOf, me: session.user.id };
+  return { members: list, options, nameOf, me: session.user.id };
 }
 
 /** Whether the signed-in role may change CRM records (a viewer only reads them). */

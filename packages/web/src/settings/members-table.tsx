@@ -46,11 +46,7 @@ export function MembersTable({ members }: { members: readonly Member[] }) {
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(member.createdAt)}</Table.Td>
               {anyRemovable && (
-                <Table.Td ta="right">
-                  {actions.canRemove && (
-                    <RemoveMemberButton member={member} others={members.filter((m) => m.id !== member.id)} />
-                  )}
-                </Table.Td>
+                <Table.Td ta="right">{actions.canRemove && <RemoveMemberButton member={member} />}</Table.Td>
               )}
             </Table.Tr>
           ))}

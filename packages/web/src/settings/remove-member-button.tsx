@@ -2,6 +2,7 @@ import type { Member } from '@tandem/contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useCurrentSession } from '../auth/use-session';
+import { useCrmMembers } from '../people/use-crm-members';
 import { ConfirmActionButton } from '../shared/confirm-action-button';
 import { HandOverChoice, NO_ONE } from './hand-over-choice';
 import { membersApi } from './settings-api';
@@ -10,8 +11,10 @@ import { membersApi } from './settings-api';
  * Removing ends the member's sessions and tokens here and hands back their work, so it asks
  * first, showing what they hold and letting another member take it over.
  */
-export function RemoveMemberButton({ member, others }: { member: Member; others: readonly Member[] }) {
+export function RemoveMemberButton({ member }: { member: Member }) {
   const session = useCurrentSession();
+  // Every member may take over, not only those on the table's pages shown.
+  const others = useCrmMembers().members.filter((other) => other.id !== member.id);
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const [handOverTo, setHandOverTo] = useState(NO_ONE);

@@ -4,10 +4,26 @@ import { apiClient, type Page, withPage } from '../api/api-client';
 /** The creation answer is the only time the token's secret is ever sent. */
 export type CreatedApiToken = ApiToken & { token: string };
 
+/** How a record names its owner or assignee once they are no longer in the workspace. */
+export const FORMER_MEMBER = 'Former member';
+
 const memberPath = (userId: string) => `/api/v1/members/${encodeURIComponent(userId)}`;
 
 export const membersApi = {
   list: (cursor: string | null) => apiClient.get<Page<Member>>(withPage('/api/v1/members', { cursor })),
+  /** Every member, page after page (owners and assignees are picked from all of them). */
+  all: async (): Promise<Member[]> => {
+    const all: Member[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page<Member> = await apiClient.get<Page<Member>>(
+        withPage('/api/v1/members', { limit: 1000, cursor }),
+      );
+      all.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  },
   invite: (input: { email: string; password?: string; role: Role }) =>
     apiClient.post<Invitation>('/api/v1/users', input),
   changeRole: (input: { userId: string; role: Role }) =>
