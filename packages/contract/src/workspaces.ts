@@ -105,6 +105,18 @@ export const MemberHoldingsSchema = z
 export type MemberHoldings = z.infer<typeof MemberHoldingsSchema>;
 /** `DELETE /api/v1/members/:id?handOverTo=`: the member who takes over what the removed one holds. */
 export const RemoveMemberQuerySchema = z.object({ handOverTo: z.string().min(1).max(100).optional() });
+/**
+ * Someone no longer a member who still holds records here (removed without a hand-over, or
+ * before hand-overs existed). `email` is null once their account itself is gone.
+ */
+export const FormerMemberSchema = z
+  .object({ userId: z.string(), email: z.string().nullable(), holdings: MemberHoldingsSchema })
+  .meta({ id: 'FormerMember' });
+export type FormerMember = z.infer<typeof FormerMemberSchema>;
+/** `GET /api/v1/former-members`: all of them at once (a workspace has few). */
+export const FormerMembersSchema = z.object({ data: z.array(FormerMemberSchema) });
+/** `POST /api/v1/former-members/:id/hand-over`: the current member who takes over what they hold. */
+export const HandOverFormerMemberSchema = z.object({ handOverTo: z.string().min(1).max(100) });
 
 /** What an invitation link shows before it is accepted (to whoever holds the link). */
 export const InvitationLinkSchema = z

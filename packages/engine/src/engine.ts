@@ -1,6 +1,6 @@
-import type { MemberHoldings, Person } from '@tandem/contract';
+import type { FormerMember, MemberHoldings, Person } from '@tandem/contract';
 import type { Kysely } from 'kysely';
-import { type AccessOptions, AccessService } from './access/index.js';
+import { type AccessOptions, AccessService, type MemberActor } from './access/index.js';
 import {
   type AudienceFilesOptions,
   AudienceFilesService,
@@ -78,6 +78,7 @@ import {
   EmailPolicy,
 } from './email-engagement/index.js';
 import { EmailPreferencesPersonData, EmailPreferencesService } from './email-preferences/index.js';
+import { formerMembersHoldings, handOverFormerMember } from './former-members.js';
 import {
   eventSeqsOfProfiles,
   IdentityService,
@@ -114,7 +115,7 @@ import {
 import { addToList, ListPersonData, ListsService, removeFromList } from './lists/index.js';
 import { EventLog, keepLogAheadOfStoredIds, logPersonData } from './log/index.js';
 import { smtpMailSender } from './mail/index.js';
-import { handOverHoldings, type MemberHandOverDeps, memberHoldings } from './member-hand-over.js';
+import { afterMemberRemoved, type MemberHandOverDeps, memberHoldings } from './member-hand-over.js';
 import { amqpTransport, natsTransport, redisStreamTransport } from './message-buses/index.js';
 import { analyticsActivity, OverviewService } from './overview/index.js';
 import type { PersonDataHolder, PersonRef } from './person-data/index.js';
@@ -1288,7 +1289,7 @@ export class Engine {
     // Someone who leaves the workspace leaves its teams (no lead or ticket is handed to them after);
     // their unsolved tickets go back to the Unassigned view, or all they hold to the member named.
     this.access.members.onRemoved((removal) => this.teams.forgetUser(removal.workspaceId, removal.userId));
-    this.access.members.onRemoved((removal) => handOverHoldings(this.handOverDeps(), removal));
+    this.access.members.onRemoved((removal) => afterMemberRemoved(this.handOverDeps(), removal));
     // Teams named by the service desk's mailboxes, SLA policies and unsolved tickets. (A web form
     // cannot be re-pointed without a new key, so its tickets go to no team once its team is gone.)
     this.teams.onReaders((workspaceId, id) => this.mailboxes.readersOfTeam(workspaceId, id));
@@ -1457,6 +1458,24 @@ export class Engine {
   /** What a member holds that another could take over when they are removed (`not_found` if none). */
   memberHoldings(workspaceId: string, userId: string): Promise<MemberHoldings> {
     return memberHoldings(this.handOverDeps(), workspaceId, userId);
+  }
+
+  /** Who left the workspace still holding records, and what (by email then id). */
+  formerMembersHoldings(workspaceId: string): Promise<FormerMember[]> {
+    return formerMembersHoldings(this.handOverDeps(), workspaceId);
+  }
+
+  /**
+   * Hands a former member's records to `handOverTo` (a current member, else `unprocessable`) as a
+   * removal's hand-over would; `conflict` when `userId` is still a member. Answers what moved.
+   */
+  handOverFormerMember(
+    actor: MemberActor,
+    workspaceId: string,
+    userId: string,
+    handOverTo: string,
+  ): Promise<MemberHoldings> {
+    return handOverFormerMember(this.handOverDeps(), actor, { workspaceId, userId, handOverTo });
   }
 
   private handOverDeps(): MemberHandOverDeps {

@@ -7,7 +7,8 @@ import type { SequencesService } from './sequences/index.js';
 import type { TicketsService } from './service-desk/tickets/index.js';
 
 // What a member holds across the CRM, sequences and the service desk, and its hand-over to
-// another member when they leave. Each domain moves its own records; this only asks them in turn.
+// another member when they leave (or later: former-members.ts). Each domain moves its own
+// records; this only asks them in turn.
 
 export interface MemberHandOverDeps {
   readonly members: Members;
@@ -21,6 +22,14 @@ export interface MemberHandOverDeps {
   readonly clock: () => number;
 }
 
+/** One user's records handed to a current member, and who chose it (null: a token without a user). */
+export interface HandOver {
+  readonly workspaceId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly actorId: string | null;
+}
+
 /** What a current member holds, that another could take over. Throws `not_found` for a non-member. */
 export async function memberHoldings(
   deps: MemberHandOverDeps,
@@ -29,6 +38,15 @@ export async function memberHoldings(
 ): Promise<MemberHoldings> {
   if ((await deps.members.roleOf(workspaceId, userId)) === undefined)
     throw new AppError('not_found', `Member ${userId} not found`);
+  return holdingsOf(deps, workspaceId, userId);
+}
+
+/** What `userId` holds here, member or not: the records a hand-over would move. */
+export async function holdingsOf(
+  deps: MemberHandOverDeps,
+  workspaceId: string,
+  userId: string,
+): Promise<MemberHoldings> {
   const [people, companies, openDeals, openTasks, activeEnrollments, unsolvedTickets] = await Promise.all([
     deps.people.ownedCount(workspaceId, userId),
     deps.companies.ownedCount(workspaceId, userId),
@@ -42,17 +60,25 @@ export async function memberHoldings(
 
 /**
  * After a member left: without anyone named, their unsolved tickets become unassigned and the
- * rest keeps them as owner. With `handOverTo`, that member takes over their people, companies,
- * open deals and tasks, active enrollments and unsolved tickets, and the audit log says how many.
+ * rest keeps them as owner. With `handOverTo`, that member takes over all they hold.
  */
-export async function handOverHoldings(deps: MemberHandOverDeps, removal: MemberRemoval): Promise<void> {
+export async function afterMemberRemoved(deps: MemberHandOverDeps, removal: MemberRemoval): Promise<void> {
   const { workspaceId, userId: from, handOverTo: to, actorId } = removal;
-  if (to === null) {
-    await deps.tickets.reassignUser(workspaceId, from, null);
-    return;
-  }
+  if (to === null) await deps.tickets.reassignUser(workspaceId, from, null);
+  else await handOverHoldings(deps, { workspaceId, from, to, actorId });
+}
+
+/**
+ * `to` takes over the people and companies `from` owns, their open deals and tasks, active
+ * enrollments and unsolved tickets (a removal's hand-over, or a former member's later); the
+ * audit log says how many. Answers what moved.
+ */
+export async function handOverHoldings(
+  deps: MemberHandOverDeps,
+  handOver: HandOver,
+): Promise<MemberHoldings> {
+  const { workspaceId, from, to, actorId } = handOver;
   // Records' trails name who chose the hand-over (the tickets' timeline names Tandem, as for any leaver).
-  const handOver = { from, to, actorId };
   const moved: MemberHoldings = {
     people: await deps.people.handOver(workspaceId, handOver),
     companies: await deps.companies.handOver(workspaceId, handOver),
@@ -73,4 +99,5 @@ export async function handOverHoldings(deps: MemberHandOverDeps, removal: Member
     entityIds: { userId: from, handOverTo: to },
     after: { handOverTo: to, ...moved },
   });
+  return moved;
 }

@@ -135,6 +135,108 @@ describe.each(ENGINES)('someone leaving a workspace, on %s', (kind) => {
     });
   }, 60_000);
 
+  it('lists who left without a hand-over still holding records, and hands those over later', async () => {
+    const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
+    const { id: elsewhere } = await createWorkspace(engine.store, `ws ${Math.random()}`);
+    const admin = await user('admin');
+    const leaver = await user('leaver');
+    const taker = await user('taker');
+    const stayer = await user('stayer');
+    const outsider = await user('outsider');
+    await engine.access.members.add(workspaceId, admin, 'admin');
+    for (const id of [leaver, taker, stayer]) await engine.access.members.add(workspaceId, id, 'sales');
+    await engine.access.members.add(elsewhere, leaver, 'sales');
+    await engine.access.members.add(elsewhere, outsider, 'sales');
+    const mine = await holdingsIn(workspaceId, leaver);
+    const theirs = await holdingsIn(workspaceId, stayer);
+    await engine.people.create(elsewhere, { email: 'away@example.com', ownerId: leaver }, null);
+    await engine.people.create(elsewhere, { email: 'theirs@example.com', ownerId: outsider }, null);
+    const asAdmin = { userId: admin, role: 'admin' as const };
+    await engine.access.members.remove(asAdmin, workspaceId, leaver);
+    await engine.access.members.remove({ userId: null, role: 'owner' }, elsewhere, outsider);
+    // As data from before leavers' tickets went back to Unassigned, and an account deleted since.
+    await engine.store.db
+      .updateTable('tickets')
+      .set({ assignee_id: leaver })
+      .where('ticket_id', '=', mine.openTicket)
+      .execute();
+    const gone = await engine.companies.create(workspaceId, { name: 'Orphan', ownerId: stayer }, null);
+    await engine.store.db
+      .updateTable('crm_companies')
+      .set({ owner_id: 'usr_deleted' })
+      .where('company_id', '=', gone.id)
+      .execute();
+
+    const zero = {
+      people: 0,
+      companies: 0,
+      openDeals: 0,
+      openTasks: 0,
+      activeEnrollments: 0,
+      unsolvedTickets: 0,
+    };
+    const held = {
+      ...zero,
+      people: 1,
+      companies: 1,
+      openDeals: 1,
+      openTasks: 1,
+      activeEnrollments: 1,
+      unsolvedTickets: 1,
+    };
+    const leaverEmail = (await engine.access.members.emailsOf([leaver])).get(leaver);
+    expect(await engine.formerMembersHoldings(workspaceId)).toEqual([
+      { userId: leaver, email: leaverEmail, holdings: held },
+      { userId: 'usr_deleted', email: null, holdings: { ...zero, companies: 1 } },
+    ]);
+    expect((await engine.formerMembersHoldings(elsewhere)).map((former) => former.userId)).toEqual([
+      outsider,
+    ]);
+
+    // A current member is removed with a hand-over instead; only a current member takes over.
+    await expect(engine.handOverFormerMember(asAdmin, workspaceId, stayer, taker)).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    for (const handOverTo of [leaver, outsider, 'usr_nobody'])
+      await expect(
+        engine.handOverFormerMember(asAdmin, workspaceId, leaver, handOverTo),
+      ).rejects.toMatchObject({ code: 'unprocessable', details: [{ path: 'handOverTo' }] });
+    expect((await engine.formerMembersHoldings(workspaceId))[0]?.holdings).toEqual(held);
+    await expect(
+      engine.handOverFormerMember({ userId: stayer, role: 'sales' }, workspaceId, leaver, taker),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+
+    expect(await engine.handOverFormerMember(asAdmin, workspaceId, leaver, taker)).toEqual(held);
+
+    // Moved: exactly what a removal's hand-over moves; the rest, and other workspaces, stay.
+    expect(await ownersOf(mine)).toEqual({
+      person: taker,
+      company: taker,
+      openDeal: taker,
+      wonDeal: leaver,
+      openTask: taker,
+      doneTask: leaver,
+      openTicket: taker,
+      solvedTicket: leaver,
+      enrollment: taker,
+    });
+    expect(Object.values(await ownersOf(theirs)).every((owner) => owner === stayer)).toBe(true);
+    expect(await engine.memberHoldings(workspaceId, taker)).toEqual(held);
+    expect((await engine.formerMembersHoldings(workspaceId)).map((former) => former.userId)).toEqual([
+      'usr_deleted',
+    ]);
+    expect((await engine.formerMembersHoldings(elsewhere)).map((former) => former.userId)).toEqual([
+      outsider,
+    ]);
+    await engine.auditLog.flush();
+    const entries = (await engine.auditLog.list(workspaceId, { limit: 50 })).data;
+    expect(entries.find((entry) => entry.method === 'HAND_OVER')).toMatchObject({
+      actorId: admin,
+      entityIds: { userId: leaver, handOverTo: taker },
+      after: { handOverTo: taker, ...held },
+    });
+  }, 60_000);
+
   it('hands over more records than one statement may name', async () => {
     const { id: workspaceId } = await createWorkspace(engine.store, `ws ${Math.random()}`);
     const leaver = await user('leaver');

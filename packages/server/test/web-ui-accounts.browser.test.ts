@@ -97,7 +97,10 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
     const temp = (await api<{ data: { id: string; email: string }[] }>('/api/v1/members')).data.find(
       (member) => member.email === 'temp@example.com',
     );
-    await send('POST', '/api/v1/people', { email: 'kept@customer.example.com', ownerId: temp?.id });
+    const kept = await send<{ profileId: string }>('POST', '/api/v1/people', {
+      email: 'kept@customer.example.com',
+      ownerId: temp?.id,
+    });
     await page.getByRole('button', { name: 'Remove temp@example.com' }).click();
     await page.getByText('their unsolved tickets become unassigned').waitFor();
     await screenshot(page, 'settings-members-remove');
@@ -114,6 +117,18 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
       .toContain('Former member');
     await page.getByRole('link', { name: 'Settings' }).click();
     await expectText(members, 'grace@example.com');
+    // Below the members, what they still own, to hand to a current member in one step.
+    const formers = page.getByRole('region', { name: 'Records of former members' });
+    await expectText(formers, 'temp@example.com');
+    await expectText(formers, 'They own 1 person.');
+    await pick(formers, "Hand over temp@example.com's records to", 'grace@example.com');
+    await screenshot(page, 'settings-former-members');
+    await formers.getByRole('button', { name: 'Hand over' }).click();
+    await expect.poll(() => formers.count()).toBe(0);
+    const grace = (await api<{ data: { id: string; email: string }[] }>('/api/v1/members')).data.find(
+      (member) => member.email === 'grace@example.com',
+    );
+    expect((await api<{ ownerId: string }>(`/api/v1/people/${kept.profileId}`)).ownerId).toBe(grace?.id);
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'settings-members-phone');
   });

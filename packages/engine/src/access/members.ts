@@ -95,6 +95,17 @@ export class Members {
     return row ? RoleSchema.parse(row.role) : undefined;
   }
 
+  /** The email of each of these users that still exists (to name former members by). */
+  async emailsOf(userIds: readonly string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.store.db
+      .selectFrom('users')
+      .select(['user_id', 'email'])
+      .where('user_id', 'in', userIds)
+      .execute();
+    return new Map(rows.map((row) => [row.user_id, row.email]));
+  }
+
   /** Operator's path (bootstrap, CLI, a new workspace's creator): makes the user a member with the role. */
   async add(workspaceId: string, userId: string, role: Role): Promise<void> {
     await this.store.db

@@ -300,6 +300,19 @@ export class SequencesService {
     return Number(row?.count ?? 0);
   }
 
+  /** Who owns active enrollments here (former members too). */
+  async activeOwnerIds(workspaceId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('sequence_enrollments')
+      .select('owner_id')
+      .distinct()
+      .where('workspace_id', '=', workspaceId)
+      .where('owner_id', 'is not', null)
+      .where('status', '=', 'active')
+      .execute();
+    return rows.flatMap((row) => (row.owner_id === null ? [] : [row.owner_id]));
+  }
+
   /**
    * Gives the active enrollments `from` owns to `to` (a member leaving): their next task steps
    * make tasks for `to`. Ended ones keep their owner. Answers how many.

@@ -97,6 +97,16 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
     realIds.set('/api/v1/sources/:id', server.sourceId);
     realIds.set('/api/v1/tokens/:id', (await engine.access.tokens.list(workspaceId))[0]?.id ?? '');
     realIds.set('/api/v1/members/:id', (await engine.access.members.list(workspaceId))[0]?.id ?? '');
+    // Someone removed without a hand-over who still owns a person of this workspace.
+    const former = await engine.access.accounts.ensureUser({ email: 'former@route-table.example.com' });
+    await engine.access.members.add(workspaceId, former.id, 'sales');
+    await engine.people.create(
+      workspaceId,
+      { email: 'kept@route-table.example.com', ownerId: former.id },
+      null,
+    );
+    await engine.access.members.remove({ userId: null, role: 'owner' }, workspaceId, former.id);
+    realIds.set('/api/v1/former-members/:id', former.id);
     realIds.set(
       '/api/v1/audiences/:id',
       (await post('/api/v1/audiences', { name: 'A', rule: { trait: 'plan', op: 'eq', value: 'pro' } })).id,
@@ -356,6 +366,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "GET /api/v1/email/templates/:id → audiences:read",
         "GET /api/v1/email/topics → audiences:read",
         "GET /api/v1/email/topics/:id → audiences:read",
+        "GET /api/v1/former-members → members:manage",
         "GET /api/v1/help-center/articles → crm:read",
         "GET /api/v1/help-center/articles/:id → crm:read",
         "GET /api/v1/help-center/categories → crm:read",
@@ -518,6 +529,7 @@ describe.each(ENGINES)('the whole admin route table on %s', (kind) => {
         "POST /api/v1/email/templates → audiences:write",
         "POST /api/v1/email/templates/:id/preview → audiences:read",
         "POST /api/v1/email/topics → audiences:write",
+        "POST /api/v1/former-members/:id/hand-over → members:manage",
         "POST /api/v1/help-center/articles → tickets:write",
         "POST /api/v1/help-center/categories → tickets:write",
         "POST /api/v1/help-center/preview → crm:read",

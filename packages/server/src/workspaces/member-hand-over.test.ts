@@ -74,6 +74,67 @@ describe.each(ENGINES)('handing over a removed member’s records on %s', (kind)
     });
   });
 
+  it('lists former members still holding records and hands those to a current member', async () => {
+    const former = await member('former@hand-over.example.com');
+    const taker = await member('later-taker@hand-over.example.com');
+    const person = (
+      await call('POST', '/api/v1/people', { email: 'kept@hand-over.example.com', ownerId: former })
+    ).json();
+    const task = await call('POST', '/api/v1/tasks', {
+      title: 'Follow up',
+      dueAt: '2030-01-01T00:00:00Z',
+      assigneeId: former,
+    });
+    expect(task.statusCode).toBe(201);
+    expect((await call('DELETE', `/api/v1/members/${former}`)).statusCode).toBe(204);
+
+    const holdings = {
+      people: 1,
+      companies: 0,
+      openDeals: 0,
+      openTasks: 1,
+      activeEnrollments: 0,
+      unsolvedTickets: 0,
+    };
+    const listed = await call('GET', '/api/v1/former-members');
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json()).toEqual({
+      data: [{ userId: former, email: 'former@hand-over.example.com', holdings }],
+    });
+    const handOver = (userId: string, handOverTo: string) =>
+      call('POST', `/api/v1/former-members/${userId}/hand-over`, { handOverTo });
+
+    const stillMember = await handOver(taker, former);
+    expect(stillMember.statusCode).toBe(409);
+    expect(stillMember.json().error.code).toBe('conflict');
+    for (const handOverTo of ['usr_nobody', former]) {
+      const refused = await handOver(former, handOverTo);
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json().error.details).toEqual([{ path: 'handOverTo', message: expect.any(String) }]);
+    }
+    expect((await call('GET', '/api/v1/former-members')).json().data).toHaveLength(1);
+
+    const moved = await handOver(former, taker);
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json()).toEqual(holdings);
+    expect((await call('GET', '/api/v1/former-members')).json()).toEqual({ data: [] });
+    expect((await call('GET', `/api/v1/people/${person.profileId}`)).json().ownerId).toBe(taker);
+    expect((await call('GET', `/api/v1/tasks/${task.json().id}`)).json().assigneeId).toBe(taker);
+  });
+
+  it('lets only members:manage list and hand over former members’ records', async () => {
+    const sales = await server.tokenFor('sales');
+    const listed = await server.app.inject({ url: '/api/v1/former-members', headers: sales });
+    expect(listed.statusCode).toBe(403);
+    const handedOver = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/former-members/usr_any/hand-over',
+      headers: sales,
+      payload: { handOverTo: 'usr_other' },
+    });
+    expect(handedOver.statusCode).toBe(403);
+  });
+
   it('lets only members:manage read what a member holds', async () => {
     const sales = await server.tokenFor('sales');
     const [owner] = (await call('GET', '/api/v1/members')).json().data as { id: string }[];

@@ -3,6 +3,8 @@ import {
   CreatedApiTokenSchema,
   CreateTokenSchema,
   CreateWorkspaceSchema,
+  FormerMembersSchema,
+  HandOverFormerMemberSchema,
   InvitationSchema,
   InviteUserSchema,
   MemberHoldingsSchema,
@@ -263,6 +265,48 @@ export async function workspacesRoutes(
     },
     async (request) =>
       engine.memberHoldings(requirePrincipal(request.principal).workspaceId, request.params.id),
+  );
+
+  app.get(
+    '/api/v1/former-members',
+    {
+      config: { access: 'members:manage' },
+      schema: {
+        tags: ['Members'],
+        summary: 'Records of former members',
+        description:
+          'Everyone no longer a member who still owns people or companies, or holds open deals or tasks, active sequence enrollments or unsolved tickets (removed without a hand-over), with what they hold; `email` is null once their account is gone. By email, not paged.',
+        response: { 200: FormerMembersSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ({
+      data: await engine.formerMembersHoldings(requirePrincipal(request.principal).workspaceId),
+    }),
+  );
+
+  app.post(
+    '/api/v1/former-members/:id/hand-over',
+    {
+      config: { access: 'members:manage' },
+      schema: {
+        tags: ['Members'],
+        summary: "Hand a former member's records to a member",
+        description:
+          'The current member `handOverTo` (else 422) takes over what the former member still holds, as a removal with `handOverTo` would; answers how many of each moved. A current member is refused (409): remove them with a hand-over instead.',
+        params: IdParamsSchema,
+        body: HandOverFormerMemberSchema,
+        response: { 200: MemberHoldingsSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request.principal);
+      return engine.handOverFormerMember(
+        actorOf(principal),
+        principal.workspaceId,
+        request.params.id,
+        request.body.handOverTo,
+      );
+    },
   );
 
   app.get(

@@ -5,6 +5,7 @@ import { useCurrentSession } from '../auth/use-session';
 import { LoadMoreButton } from '../shared/load-more-button';
 import { QueryState } from '../shared/query-state';
 import { roleLabel } from '../shared/role-label';
+import { FormerMembers } from './former-members';
 import { InviteMemberForm } from './invite-member-form';
 import { MembersTable } from './members-table';
 import { PendingInvitations } from './pending-invitations';
@@ -36,6 +37,7 @@ export function MembersSection() {
         )}
         <LoadMoreButton {...members} />
       </QueryState>
+      {canManage && <FormerMembers />}
       {canManage && <PendingInvitations />}
     </Stack>
   );

@@ -1,4 +1,4 @@
-import type { ApiToken, Invitation, Member, MemberHoldings, Role } from '@tandem/contract';
+import type { ApiToken, FormerMember, Invitation, Member, MemberHoldings, Role } from '@tandem/contract';
 import { apiClient, type Page, withPage } from '../api/api-client';
 
 /** The creation answer is the only time the token's secret is ever sent. */
@@ -39,6 +39,16 @@ export const membersApi = {
     ),
 };
 
+export const formerMembersApi = {
+  /** Everyone gone from the workspace who still holds records, and what (all at once: few). */
+  list: () => apiClient.get<{ data: FormerMember[] }>('/api/v1/former-members'),
+  /** A current member takes over what they hold; answers how many of each moved. */
+  handOver: (input: { userId: string; handOverTo: string }) =>
+    apiClient.post<MemberHoldings>(`/api/v1/former-members/${encodeURIComponent(input.userId)}/hand-over`, {
+      handOverTo: input.handOverTo,
+    }),
+};
+
 export const invitationsApi = {
   /** Invitations still waiting for an answer. */
   list: (cursor: string | null) =>
@@ -59,5 +69,8 @@ export const membersQueryKey = (workspaceId: string) => ['members', workspaceId]
 // Under the members' key: a change of members refreshes what each holds too.
 export const holdingsQueryKey = (workspaceId: string, userId: string) =>
   [...membersQueryKey(workspaceId), 'holdings', userId] as const;
+// Under the members' key too: removing someone without a hand-over may add one.
+export const formerMembersQueryKey = (workspaceId: string) =>
+  [...membersQueryKey(workspaceId), 'former'] as const;
 export const invitationsQueryKey = (workspaceId: string) => ['invitations', workspaceId] as const;
 export const tokensQueryKey = (workspaceId: string) => ['tokens', workspaceId] as const;

@@ -31,7 +31,7 @@ import type { CrmEvents } from '../crm-events.js';
 import { crmSettingsOf, saveCrmSettings } from '../crm-settings.js';
 import { validateCustomFields } from '../custom-fields/index.js';
 import { livePersonOf } from '../people/index.js';
-import { companiesOwnedBy, handOverCompaniesWithin } from './company-hand-over.js';
+import { companiesOwnedBy, companyOwnerIds, handOverCompaniesWithin } from './company-hand-over.js';
 import {
   companyCrmOf,
   domainsOf,
@@ -275,6 +275,11 @@ export class CompaniesService {
   /** How many companies `userId` owns: what their removal from the workspace may hand over. */
   async ownedCount(workspaceId: string, userId: string): Promise<number> {
     return (await companiesOwnedBy(this.store.db, { workspaceId, userId })).length;
+  }
+
+  /** Who owns live companies here (former members too). */
+  ownerIds(workspaceId: string): Promise<string[]> {
+    return companyOwnerIds(this.store.db, workspaceId);
   }
 
   /** Gives the companies `from` owns to `to` (a member leaving), audited; answers how many. */

@@ -18,6 +18,19 @@ export async function companiesOwnedBy(
   return rows.map((row) => row.company_id);
 }
 
+/** Every user id owning a live company of the workspace. */
+export async function companyOwnerIds(db: Kysely<Database>, workspaceId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('crm_companies')
+    .select('owner_id')
+    .distinct()
+    .where('workspace_id', '=', workspaceId)
+    .where('owner_id', 'is not', null)
+    .where('merged_into', 'is', null)
+    .execute();
+  return rows.flatMap((row) => (row.owner_id === null ? [] : [row.owner_id]));
+}
+
 /**
  * Gives the live companies `from` owns to `to` in the caller's transaction, each audited as an
  * `assign` the way an owner change by hand is. Answers how many.

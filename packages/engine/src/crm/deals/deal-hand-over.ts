@@ -18,6 +18,19 @@ export async function openDealsOwnedBy(
   return rows.map((row) => row.deal_id);
 }
 
+/** Every user id owning an open deal of the workspace. */
+export async function openDealOwnerIds(db: Kysely<Database>, workspaceId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('crm_deals')
+    .select('owner_id')
+    .distinct()
+    .where('workspace_id', '=', workspaceId)
+    .where('owner_id', 'is not', null)
+    .where('status', '=', 'open')
+    .execute();
+  return rows.flatMap((row) => (row.owner_id === null ? [] : [row.owner_id]));
+}
+
 /** Gives the open deals `from` owns to `to` in the caller's transaction, each audited. Answers how many. */
 export async function handOverOpenDealsWithin(
   trx: Kysely<Database>,

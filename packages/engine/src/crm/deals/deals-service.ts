@@ -27,7 +27,7 @@ import { validateCustomFields } from '../custom-fields/index.js';
 import { stageOf } from '../pipelines/index.js';
 import { dealClosedEvents, dealCreatedEvents, stageChangedEvents } from './deal-events.js';
 import { validateDealFields } from './deal-fields.js';
-import { handOverOpenDealsWithin, openDealsOwnedBy } from './deal-hand-over.js';
+import { handOverOpenDealsWithin, openDealOwnerIds, openDealsOwnedBy } from './deal-hand-over.js';
 import { companyNamesOf, dealPage, dealRowOf, dealsOf, stageHistoryOf } from './deal-reads.js';
 import { dealSettingsOf, storeDealSettings } from './deal-settings.js';
 
@@ -131,6 +131,11 @@ export class DealsService {
   /** How many open deals `userId` owns: what their removal from the workspace may hand over. */
   async openOwnedCount(workspaceId: string, userId: string): Promise<number> {
     return (await openDealsOwnedBy(this.deps.store.db, { workspaceId, userId })).length;
+  }
+
+  /** Who owns open deals here (former members too). */
+  openOwnerIds(workspaceId: string): Promise<string[]> {
+    return openDealOwnerIds(this.deps.store.db, workspaceId);
   }
 
   /** Gives the open deals `from` owns to `to` (a member leaving), audited; answers how many. */

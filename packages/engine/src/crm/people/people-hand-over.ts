@@ -48,6 +48,21 @@ export async function peopleOwnedBy(
 }
 
 /**
+ * Every user id named as owner by the workspace's CRM rows: those who may own people. A row
+ * under a profile merged away may not speak for its person; `peopleOwnedBy` tells.
+ */
+export async function peopleOwnerIds(db: Kysely<Database>, workspaceId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('crm_people')
+    .select('owner_id')
+    .distinct()
+    .where('workspace_id', '=', workspaceId)
+    .where('owner_id', 'is not', null)
+    .execute();
+  return rows.flatMap((row) => (row.owner_id === null ? [] : [row.owner_id]));
+}
+
+/**
  * Gives every record `from` owns to `to` in the caller's transaction: one update of the rows,
  * then per person what an owner change by hand leaves (`Owner Changed` on their timeline, the
  * CRM audit trail, the `crm_owner_id` trait), in bulk. Answers how many people changed owner.

@@ -16,7 +16,7 @@ import { recordCrmAudit } from '../crm-audit.js';
 import type { CrmEvents } from '../crm-events.js';
 import { validateCustomFields } from '../custom-fields/index.js';
 import type { TasksService } from '../tasks/index.js';
-import { handOverPeopleWithin, peopleOwnedBy } from './people-hand-over.js';
+import { handOverPeopleWithin, peopleOwnedBy, peopleOwnerIds } from './people-hand-over.js';
 import { listPeople } from './people-list.js';
 import { appendIdentifyWithin, appendTraitsWithin } from './person-calls.js';
 import { crmTraitsOf, personChangeEvents } from './person-changes.js';
@@ -210,6 +210,11 @@ export class PeopleService {
   /** How many people `userId` owns: what their removal from the workspace may hand over. */
   async ownedCount(workspaceId: string, userId: string): Promise<number> {
     return (await peopleOwnedBy(this.store.db, this.deps.identity, { workspaceId, userId })).people.length;
+  }
+
+  /** Who may own people here (former members too): `ownedCount` tells whether they do. */
+  ownerIds(workspaceId: string): Promise<string[]> {
+    return peopleOwnerIds(this.store.db, workspaceId);
   }
 
   /**

@@ -249,6 +249,19 @@ export class TasksService {
     return (await this.openTasksAssignedTo(this.store.db, workspaceId, userId)).length;
   }
 
+  /** Who is assigned open tasks here (former members too). */
+  async openAssigneeIds(workspaceId: string): Promise<string[]> {
+    const rows = await this.store.db
+      .selectFrom('crm_tasks')
+      .select('assignee_id')
+      .distinct()
+      .where('workspace_id', '=', workspaceId)
+      .where('assignee_id', 'is not', null)
+      .where('status', '=', 'open')
+      .execute();
+    return rows.flatMap((row) => (row.assignee_id === null ? [] : [row.assignee_id]));
+  }
+
   /**
    * Gives the open tasks assigned to `from` to `to` (a member leaving), each audited; done ones
    * keep who did them. Answers how many.

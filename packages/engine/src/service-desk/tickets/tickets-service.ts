@@ -167,6 +167,19 @@ export class TicketsService implements TicketDesk {
     return (await this.unsolvedOf(workspaceId, userId)).length;
   }
 
+  /** Who is assigned unsolved tickets here (former members too). */
+  async unsolvedAssigneeIds(workspaceId: string): Promise<string[]> {
+    const rows = await this.deps.store.db
+      .selectFrom('tickets')
+      .select('assignee_id')
+      .distinct()
+      .where('workspace_id', '=', workspaceId)
+      .where('assignee_id', 'is not', null)
+      .where('status', 'not in', ['solved', 'closed'])
+      .execute();
+    return rows.flatMap((row) => (row.assignee_id === null ? [] : [row.assignee_id]));
+  }
+
   /**
    * Someone left the workspace: their unsolved tickets go to the member taking over, else become
    * unassigned (so they show in the Unassigned view instead of waiting on nobody); on each
