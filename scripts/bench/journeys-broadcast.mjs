@@ -11,6 +11,12 @@
 // caches; 622 MB with MALLOC_ARENA_MAX=2. < 500 MB RSS missed (docs/operations.md, Memory).
 // 2026-12-06 evening, slow hour (~500 emails per CPU s against ~700 before): 555-686 emails/s;
 // own memory 626 MB (RSS 791) with DuckDB resting at 128 MB, 589 MB (RSS 766) at 64 MB.
+// 2026-12-06 22:50 / 2026-12-07 00:00 (~870 emails per CPU s), before / after the pipeline
+// thread's young generation was capped at 16 MB: 1,254 / 1,254 emails/s (met), 869 / 883 per CPU
+// s; own memory 585 / 577 MB, RSS 725 / 734 (mapped store pages 157 / 175 MB). Tried and left out
+// the same hour (one run each): SQLite's mmap off: RSS 680 (file pages 91 MB: binaries only), own
+// 589, 942 per CPU s; main thread's semi-space at 4 MB with the pipeline cap: own 512, 682 per
+// CPU s; send chunks of 200 instead of 500: own 559, 661 per CPU s.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
