@@ -25,6 +25,11 @@
 // (a), 2026-12-06 05:17, load ~2: 1,000,000 people ingested and unified in 50.5 s; 1,000,000
 // timers fired at 11,987 per s (>= 10,000, met), lateness p50 207 ms, p99 523 ms, max 703 ms
 // (< 1 s, met).
+// 2026-12-07 00:10-00:35, three runs, 1,000,000 timers: 11,973-11,975 per s, lateness p99
+// 416-1,303 ms. (b) collapsed in all three: p99 39.4 s (this head), 51.9 s (this head without the
+// pipeline thread's young-generation cap), 37.4 s (faa993a, before this session's changes), p50
+// 19-28 s: the 10,000 events took ~50 s to reach the webhook. A regression since the 12-06 figures
+// above or this hour's machine; not bisected yet.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
