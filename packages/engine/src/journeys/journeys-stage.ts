@@ -1,5 +1,5 @@
 import type { StoredEvent } from '@tandem/contract';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { type IdentityService, mergesCausedBy, profilesOfEvents } from '../identity/index.js';
 import {
   type AfterCommit,
@@ -234,25 +234,23 @@ export class JourneysStage implements PipelineStage {
     const history = new Map<string, { active: number; lastEnteredAt: string }>();
     if (journeyIds.size === 0) return history;
     for (let i = 0; i < profileIds.length; i += 500) {
+      // The people's runs, summed up here: with a GROUP BY, SQLite without statistics walked
+      // every run of the workspace in journey order to skip a sort (seconds at a million runs).
       const rows = await trx
         .selectFrom('journey_runs')
-        .select((eb) => [
-          'journey_id',
-          'profile_id',
-          eb.fn.max('entered_at').as('last'),
-          eb.fn.sum<number | string>(sql`CASE WHEN status = 'active' THEN 1 ELSE 0 END`).as('active'),
-        ])
+        .select(['journey_id', 'profile_id', 'entered_at', 'status'])
         .where('workspace_id', '=', workspaceId)
         // By person only, as above: the journeys they may enter are picked here.
         .where('profile_id', 'in', profileIds.slice(i, i + 500))
-        .groupBy(['journey_id', 'profile_id'])
         .execute();
-      for (const row of rows)
-        if (journeyIds.has(row.journey_id))
-          history.set(`${row.journey_id}/${row.profile_id}`, {
-            active: Number(row.active ?? 0),
-            lastEnteredAt: row.last,
-          });
+      for (const row of rows) {
+        if (!journeyIds.has(row.journey_id)) continue;
+        const key = `${row.journey_id}/${row.profile_id}`;
+        const seen = history.get(key) ?? { active: 0, lastEnteredAt: row.entered_at };
+        if (row.status === 'active') seen.active += 1;
+        if (row.entered_at > seen.lastEnteredAt) seen.lastEnteredAt = row.entered_at;
+        history.set(key, seen);
+      }
     }
     return history;
   }
