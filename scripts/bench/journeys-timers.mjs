@@ -28,8 +28,12 @@
 // 2026-12-07 00:10-00:35, three runs, 1,000,000 timers: 11,973-11,975 per s, lateness p99
 // 416-1,303 ms. (b) collapsed in all three: p99 39.4 s (this head), 51.9 s (this head without the
 // pipeline thread's young-generation cap), 37.4 s (faa993a, before this session's changes), p50
-// 19-28 s: the 10,000 events took ~50 s to reach the webhook. A regression since the 12-06 figures
-// above or this hour's machine; not bisected yet.
+// 19-28 s: the 10,000 events took ~50 s to reach the webhook. A CPU profile of the pipeline
+// thread: 15 of its 32 busy seconds in the journeys stage's entry history, whose GROUP BY made
+// SQLite (no statistics) walk every run of the workspace in journey order for each batch. Read by
+// person and summed in the stage (00:36-00:45, two runs): p50 32 / 27 ms, p99 870 / 595 ms (< 100,
+// missed this hour: (b) alone on a fresh store gave p99 178 ms, against 57-62 ms on 12-06);
+// timers 11,957 / 11,990 per s, lateness p99 446 / 476 ms (met).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
