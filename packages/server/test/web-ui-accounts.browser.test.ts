@@ -77,7 +77,7 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
     await pick(invite, 'Member role', 'Marketer');
     await invite.getByRole('button', { name: 'Invite member' }).click();
     await expectText(invite.getByRole('status'), 'grace@example.com was added as marketer.');
-    const members = page.getByRole('table', { name: 'Members' });
+    const members = page.getByRole('table', { name: 'Members', exact: true });
     await expectText(members, 'grace@example.com');
     await screenshot(page, 'settings-members');
 
@@ -166,7 +166,7 @@ describe.skipIf(!HAS_CHROMIUM)('accounts and access in the web UI', () => {
     await page.getByText('taker@example.com takes over the people and companies they own').waitFor();
     await screenshot(page, 'settings-members-hand-over');
     await page.getByRole('button', { name: 'Confirm remove' }).click();
-    const members = page.getByRole('table', { name: 'Members' });
+    const members = page.getByRole('table', { name: 'Members', exact: true });
     await expect.poll(() => members.textContent()).not.toContain('leaver@example.com');
     const taker = idOf('taker@example.com');
     expect((await api<{ ownerId: string }>(`/api/v1/people/${person.profileId}`)).ownerId).toBe(taker);

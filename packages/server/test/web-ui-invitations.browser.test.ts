@@ -69,8 +69,8 @@ describe.skipIf(!HAS_CHROMIUM)('invitations needing acceptance in the web UI', (
     const cells = await row.getByRole('cell').allTextContents();
     expect(cells.slice(0, 3)).toEqual(['dave@example.com', 'Viewer', OWNER]);
     expect(Date.parse(cells[3] ?? '')).not.toBeNaN();
-    await expectText(owner.getByRole('table', { name: 'Members' }), OWNER);
-    expect(await owner.getByRole('table', { name: 'Members' }).textContent()).not.toContain(
+    await expectText(owner.getByRole('table', { name: 'Members', exact: true }), OWNER);
+    expect(await owner.getByRole('table', { name: 'Members', exact: true }).textContent()).not.toContain(
       'dave@example.com',
     );
     await screenshot(owner, 'settings-members-pending');
