@@ -54,13 +54,7 @@ export async function handOverFormerMember(
       'conflict',
       `${userId} is still a member of this workspace: remove them with a hand-over instead`,
     );
-  if ((await deps.members.roleOf(workspaceId, handOverTo)) === undefined) {
-    const problem = `${handOverTo} is not a member of this workspace`;
-    // Unprocessable (422) like a removal naming a non-member to take over.
-    throw new AppError('unprocessable', `Invalid handOverTo: ${problem}`, {
-      details: [{ path: 'handOverTo', message: problem }],
-    });
-  }
+  await deps.members.assertMayTakeOver(workspaceId, userId, handOverTo);
   return handOverHoldings(deps, { workspaceId, from: userId, to: handOverTo, actorId: actor.userId });
 }
 

@@ -353,7 +353,7 @@ export class Members {
     await this.store.db.transaction().execute(async (trx) => {
       const current = await this.memberRole(trx, workspaceId, userId);
       if (!leaving) assertMayManage(actor, current, userId);
-      if (handOverTo !== null) await this.assertMayTakeOver(trx, workspaceId, userId, handOverTo);
+      if (handOverTo !== null) await this.assertMayTakeOver(workspaceId, userId, handOverTo, trx);
       if (current === 'owner') await this.assertAnotherOwner(trx, workspaceId, 'removed');
       await trx
         .deleteFrom('memberships')
@@ -387,12 +387,15 @@ export class Members {
     for (const listener of this.removedListeners) await listener(removal);
   }
 
-  /** Whoever takes over a leaver's records must be another current member of the workspace. */
-  private async assertMayTakeOver(
-    db: Kysely<Database>,
+  /**
+   * Whoever takes over the records of `userId` (leaving, or gone already) must be another current
+   * member of the workspace; throws `unprocessable` naming `handOverTo`.
+   */
+  async assertMayTakeOver(
     workspaceId: string,
     userId: string,
     handOverTo: string,
+    db: Kysely<Database> = this.store.db,
   ): Promise<void> {
     let problem: string | undefined;
     if (handOverTo === userId) problem = 'name another member than the one leaving';
